@@ -40,9 +40,10 @@ public final class PostgresDatabaseDialect {
     return "fhirflow_stage_" + type.name().toLowerCase(Locale.ROOT);
   }
 
+  /** The staging table has the target's column types but no constraints, defaults or indexes. */
   String createStage(ResourceType type) {
-    return "CREATE TEMP TABLE IF NOT EXISTS " + stageTable(type) + " (LIKE " + table(type)
-        + ") ON COMMIT DELETE ROWS";
+    return "CREATE TEMP TABLE IF NOT EXISTS " + stageTable(type) + " ON COMMIT DELETE ROWS AS SELECT "
+        + String.join(", ", columns(type)) + " FROM " + table(type) + " WITH NO DATA";
   }
 
   String copyIntoStage(ResourceType type) {
