@@ -55,6 +55,11 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public synchronized int lookupId(String subject, Schema schema) {
+    return lookup(subject, schema).id();
+  }
+
+  /** The subject's version holding {@code schema}, as Confluent's {@code POST /subjects/{subject}} answers. */
+  public synchronized RegisteredSchema lookup(String subject, Schema schema) {
     List<Integer> versions = versionsBySubject.get(subject);
     if (versions == null) {
       throw notFound("Subject '" + subject + "' not found.", SchemaRegistryException.SUBJECT_NOT_FOUND);
@@ -63,7 +68,7 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
     if (id == null || !versions.contains(id)) {
       throw notFound("Schema not found", SchemaRegistryException.SCHEMA_NOT_FOUND);
     }
-    return id;
+    return new RegisteredSchema(subject, id, versions.indexOf(id) + 1, schema);
   }
 
   @Override
