@@ -40,6 +40,16 @@ public final class KafkaAuditSink implements AuditSink {
     this.sent = Counter.builder("fhirflow.api.audit.events").tag("outcome", "delivered").register(meters);
     this.failed = Counter.builder("fhirflow.api.audit.events").tag("outcome", "failed").register(meters);
     Gauge.builder("fhirflow.api.audit.sink.up", healthy, h -> h.get() ? 1 : 0).register(meters);
+    warmUp();
+  }
+
+  /** Fetches the topic's metadata once so the first requests do not pay for it; a failure starts the sink as down. */
+  private void warmUp() {
+    try {
+      producer.partitionsFor(topic);
+    } catch (RuntimeException e) {
+      lost(e);
+    }
   }
 
   /** A producer for {@code bootstrap}, with the given pass-through properties (TLS/SASL). */
@@ -54,8 +64,8 @@ public final class KafkaAuditSink implements AuditSink {
     int timeout = (int) deliveryTimeout.toMillis();
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(timeout - 10, 30_000)));
-    // A request thread must never wait long for broker metadata: the failure is reported instead.
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "200");
+    // A request thread never waits long for broker metadata (fetched once at start): the failure is reported instead.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
     p.putAll(passThrough);
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }

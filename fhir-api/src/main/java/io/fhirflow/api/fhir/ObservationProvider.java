@@ -102,13 +102,14 @@ public final class ObservationProvider implements IResourceProvider {
       throw new InvalidRequestException("Search needs at least one of patient, subject, code, category or date");
     }
     asked.ifPresent(p -> AccessInterceptor.auditOf(request).ifPresent(a -> a.patient(p)));
+    // The cursor is checked first, so an edited page link fails the same way whoever it names.
+    Optional<PageKey> after = Optional.ofNullable(cursor)
+        .map(c -> decodeCursor(c.getValue(), request, confinedTo));
     if (confinedTo.isPresent() && asked.isPresent() && !confinedTo.equals(asked)) {
       return bundles.searchset(request, "Observation", List.of(), Optional.empty());
     }
     Optional<String> scope = confinedTo.isPresent() ? confinedTo : asked;
     int pageSize = count == null ? defaultCount : Math.min(Math.max(count, 0), maxCount);
-    Optional<PageKey> after = Optional.ofNullable(cursor)
-        .map(c -> decodeCursor(c.getValue(), request, confinedTo));
     ObservationQuery query = new ObservationQuery(scope,
         SearchParameterTranslator.tokens(Observation.SP_CODE, code),
         SearchParameterTranslator.tokens(Observation.SP_CATEGORY, category),
