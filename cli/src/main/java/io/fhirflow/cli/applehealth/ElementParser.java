@@ -18,7 +18,8 @@ final class ElementParser {
   private final XMLInputFactory factory;
 
   ElementParser() {
-    factory = XMLInputFactory.newFactory();
+    // Woodstox by name, not the JDK's default: one reader per element, and the JDK's costs more to create.
+    factory = new com.ctc.wstx.stax.WstxInputFactory();
     // A chunk never has a DOCTYPE, but refuse DTDs and external entities anyway (XXE).
     factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -86,13 +87,17 @@ final class ElementParser {
   }
 
   /**
-   * The parser's reason without the location prefix; the JDK's messages name the construct
-   * ("Attribute name ... must be followed by ...") but never quote attribute values.
+   * The parser's reason without its location suffix (the line is reported separately). Parser
+   * messages name the construct ("Unexpected character 'M' ... expected '='"), never whole values.
    */
   private static String describe(XMLStreamException e) {
     String message = e.getMessage() == null ? "not well-formed" : e.getMessage();
     int idx = message.indexOf("Message: ");
-    return idx >= 0 ? message.substring(idx + "Message: ".length()).trim() : message.trim();
+    if (idx >= 0) {
+      message = message.substring(idx + "Message: ".length());
+    }
+    int newline = message.indexOf('\n');
+    return (newline >= 0 ? message.substring(0, newline) : message).trim();
   }
 
   private static final class Builder {
