@@ -42,6 +42,9 @@ public final class LocalStack {
     registry.start(
         List.of(
             "-Xmx256m",
+            // A light, mostly idle service: quick start-up matters more than peak speed.
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
             "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
