@@ -17,18 +17,27 @@ final class CategoryShape implements ObservationShape {
     }
 
     /**
-     * The sample's value: its symbolic label when exported (modern files), else its integer (iOS 8 files).
-     * A label the catalogue does not know is kept verbatim so that new iOS values are not lost.
+     * The sample's value: its symbolic label when the catalogue knows it, else its integer (iOS 8 files send only
+     * the integer; older labels such as HKCategoryValueSleepAnalysisAsleep are aliases of a known integer). A label
+     * with an integer the catalogue does not know is kept verbatim, so values of a newer iOS are not lost.
      */
     static CodedValue categoryValue(SampleContext context, CatalogueEntry entry) {
         HkCategory body = Quantities.body(context, HkCategory.class, entry);
         String label = body.getValueLabel();
-        if (label != null && !label.isBlank()) {
-            return context.catalogue.codedValue(entry.valueSet(), label)
-                    .orElse(new CodedValue(entry.valueSet(), body.getValue(), label, label, null, null));
+        boolean labelled = label != null && !label.isBlank();
+        if (labelled) {
+            CodedValue known = context.catalogue.codedValue(entry.valueSet(), label).orElse(null);
+            if (known != null) {
+                return known;
+            }
         }
-        return context.catalogue.codedValue(entry.valueSet(), body.getValue())
-                .orElseThrow(() -> new SampleRejected(RejectReason.INVALID_SHAPE,
-                        entry.platformCode() + " value is not in " + entry.valueSet()));
+        CodedValue byNumber = context.catalogue.codedValue(entry.valueSet(), body.getValue()).orElse(null);
+        if (byNumber != null) {
+            return byNumber;
+        }
+        if (labelled) {
+            return new CodedValue(entry.valueSet(), body.getValue(), label, label, null, null);
+        }
+        throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " value is not in " + entry.valueSet());
     }
 }

@@ -27,7 +27,7 @@ final class ExerciseSessionShape implements ObservationShape {
         }
         Observation observation = context.observation(entry, null, null, null, null);
         context.effective(observation);
-        CodedValue coded = context.catalogue.codedValue(entry.type() + ".exerciseType", exerciseType).orElse(null);
+        CodedValue coded = context.catalogue.codedValue(entry.valueSet(), exerciseType).orElse(null);
         if (coded == null) {
             observation.setValue(new IntegerType(exerciseType));
         } else {

@@ -103,6 +103,9 @@ public final class FhirMapper {
         if (entries.isEmpty()) {
             throw new SampleRejected(RejectReason.UNKNOWN_TYPE, "type not in catalogue: " + typeForDetail(sample));
         }
+        if (entries.get(0).kind() == ValueKind.UNSUPPORTED) {
+            throw new SampleRejected(RejectReason.UNSUPPORTED_TYPE, "type not supported: " + typeForDetail(sample));
+        }
         String deviceReference = DeviceFactory.key(sample).map(key -> "Device/" + DeviceFactory.id(key)).orElse(null);
         SampleContext context = new SampleContext(sample, catalogue, amended,
                 "Patient/" + PatientFactory.id(sample.getUserId()), deviceReference);

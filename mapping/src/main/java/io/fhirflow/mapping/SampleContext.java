@@ -190,6 +190,10 @@ final class SampleContext {
         } else {
             observation.setEffective(new Period().setStartElement(dateTime(start, startOffset))
                     .setEndElement(dateTime(end, endOffset != null ? endOffset : startOffset)));
+            // The R4 vital-signs invariant vs-1 ("($this as dateTime).toString().length() >= 8") fails on a Period in
+            // HAPI's validator, so an interval (e.g. an iOS 8 daily heart-rate average) keeps its true period and its
+            // vital-signs category but does not claim the profile.
+            observation.getMeta().getProfile().clear();
         }
     }
 

@@ -20,7 +20,7 @@ public final class SerdeConfig extends AbstractConfig {
   private static final String SCHEMA_REGISTRY_URL_DOC =
       "Comma-separated base URLs of a Confluent-REST-compatible schema registry (Confluent, Apicurio ccompat,"
           + " Karapace, Redpanda), tried in order on network errors; https uses the JVM's default trust store"
-          + " (javax.net.ssl.trustStore). mock://<scope> selects an in-memory registry shared by every serde in"
+          + " (javax.net.ssl.trustStore). mock://SCOPE selects an in-memory registry shared by every serde in"
           + " the JVM with the same scope (unit tests only). Required unless a client is passed to the serde.";
 
   public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
@@ -76,7 +76,7 @@ public final class SerdeConfig extends AbstractConfig {
   public static final String KEY_SUBJECT_NAME_STRATEGY_CONFIG = "key.subject.name.strategy";
   public static final String VALUE_SUBJECT_NAME_STRATEGY_CONFIG = "value.subject.name.strategy";
   private static final String SUBJECT_NAME_STRATEGY_DOC =
-      "Only Confluent's TopicNameStrategy (<topic>-key / <topic>-value) is supported; any other value is rejected.";
+      "Only Confluent's TopicNameStrategy (subjects TOPIC-key and TOPIC-value) is supported; any other value is rejected.";
   public static final String TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
 
   /** Credential sources this serde understands. */
@@ -110,6 +110,23 @@ public final class SerdeConfig extends AbstractConfig {
         throw new ConfigException(key, strategy, "only TopicNameStrategy is supported");
       }
     }
+  }
+
+  /**
+   * The configuration reference as a Markdown table (key, type, default, description), generated
+   * from {@link #CONFIG_DEF} so docs/serde.md never drifts from the code; secrets show no default.
+   */
+  public static String markdownTable() {
+    StringBuilder table = new StringBuilder("| key | type | default | description |\n|---|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
+      String defaultValue = !key.hasDefault() ? "(required)"
+          : key.type == Type.PASSWORD || key.defaultValue == null ? ""
+          : ConfigDef.convertToString(key.defaultValue, key.type);
+      table.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(java.util.Locale.ROOT))
+          .append(" | ").append(defaultValue.isEmpty() ? "" : "`" + defaultValue + "`")
+          .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
+    }
+    return table.toString();
   }
 
   public List<String> registryUrls() {

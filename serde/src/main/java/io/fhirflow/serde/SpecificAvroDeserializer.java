@@ -83,9 +83,8 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
 
   private void useType(Class<T> type) {
     this.type = type;
-    SpecificData generated = SpecificData.getForClass(type);
-    this.readerSchema = generated.getSchema(type);
-    this.model = new BoundedSpecificData(generated);
+    this.model = SpecificData.getForClass(type);
+    this.readerSchema = model.getSchema(type);
   }
 
   @Override

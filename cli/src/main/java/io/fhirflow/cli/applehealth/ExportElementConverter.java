@@ -10,7 +10,10 @@ import io.fhirflow.schema.HkCorrelationMember;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.HkWorkout;
 import io.fhirflow.schema.HkWorkoutEvent;
+import io.fhirflow.schema.HkSeriesPoint;
+import io.fhirflow.schema.HkWorkoutActivity;
 import io.fhirflow.schema.HkWorkoutStatistic;
+import io.fhirflow.schema.RoutePoint;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.RecordingMethod;
@@ -45,7 +48,8 @@ final class ExportElementConverter {
 
   /** Attributes that have a field of their own; any other attribute is carried in metadata. */
   private static final Set<String> RECORD_ATTRIBUTES = Set.of(
-      "type", "sourceName", "source", "sourceVersion", "device", "unit", "creationDate", "startDate", "endDate", "value");
+      "type", "sourceName", "source", "sourceVersion", "device", "unit", "creationDate", "startDate", "endDate", "value",
+      "min", "max", "average", "recordCount");
   private static final Set<String> WORKOUT_ATTRIBUTES = Set.of(
       "workoutActivityType", "duration", "durationUnit", "totalDistance", "totalDistanceUnit", "totalEnergyBurned",
       "totalEnergyBurnedUnit", "sourceName", "source", "sourceVersion", "device", "creationDate", "startDate", "endDate");
@@ -95,7 +99,24 @@ final class ExportElementConverter {
       if (valueText == null || valueText.isBlank()) {
         throw new InvalidElementException(ImportReason.MISSING_VALUE, "quantity record without value or average");
       }
-      body = HkQuantity.newBuilder().setValue(number(valueText, "value")).setUnit(orEmpty(e.attr("unit"))).setCount(null).build();
+      List<HkSeriesPoint> beats = List.of();
+      XmlElement hrv = e.children("HeartRateVariabilityMetadataList").findFirst().orElse(null);
+      if (hrv != null) {
+        beats = HrvBeats.parse(hrv, date(e.attr("startDate"), "startDate"));
+        if (beats == null) {
+          beats = List.of();
+          metadata.put("HeartRateVariabilityMetadataList.InstantaneousBeatsPerMinute", rawBeats(hrv));
+        }
+      }
+      body = HkQuantity.newBuilder()
+          .setValue(number(valueText, "value"))
+          .setUnit(orEmpty(e.attr("unit")))
+          .setCount(optionalInt(e.attr("recordCount"), "recordCount"))
+          .setMinimum(optionalNumber(e.attr("min"), "min"))
+          .setMaximum(optionalNumber(e.attr("max"), "max"))
+          .setMostRecent(null)
+          .setSeries(beats)
+          .build();
     }
     sample.setBody(body);
     sample.setRecordId(recordId(e, type, sample, valueText, e.attr("unit")));
@@ -131,48 +152,96 @@ final class ExportElementConverter {
   }
 
   private WearableSample workout(XmlElement e) throws InvalidElementException {
-    String activity = required(e, "workoutActivityType");
+    String activityType = required(e, "workoutActivityType");
     WearableSample.Builder sample = common(e, "HKWorkoutTypeIdentifier", metadata(e, WORKOUT_ATTRIBUTES));
     Map<String, HkWorkoutStatistic> totals = new LinkedHashMap<>();
     for (XmlElement stat : e.children("WorkoutStatistics").toList()) {
-      String type = required(stat, "type");
-      totals.put(type, HkWorkoutStatistic.newBuilder()
-          .setType(type)
-          .setSum(optionalNumber(stat.attr("sum"), "sum"))
-          .setMinimum(optionalNumber(stat.attr("minimum"), "minimum"))
-          .setMaximum(optionalNumber(stat.attr("maximum"), "maximum"))
-          .setAverage(optionalNumber(stat.attr("average"), "average"))
-          .setUnit(orEmpty(stat.attr("unit")))
-          .build());
+      HkWorkoutStatistic statistic = statistic(stat);
+      totals.put(statistic.getType(), statistic);
     }
     // Before iOS 16 the totals are attributes of the workout; WorkoutStatistics wins when both exist.
-    addTotal(totals, distanceType(activity), e.attr("totalDistance"), e.attr("totalDistanceUnit"));
+    addTotal(totals, distanceType(activityType), e.attr("totalDistance"), e.attr("totalDistanceUnit"));
     addTotal(totals, "HKQuantityTypeIdentifierActiveEnergyBurned", e.attr("totalEnergyBurned"), e.attr("totalEnergyBurnedUnit"));
     List<HkWorkoutEvent> events = new ArrayList<>();
     for (XmlElement event : e.children("WorkoutEvent").toList()) {
       Instant start = date(required(event, "date"), "date").toInstant();
       Double duration = optionalNumber(event.attr("duration"), "duration");
       Instant end = duration == null ? start : start.plus(seconds(duration, event.attr("durationUnit")));
-      events.add(HkWorkoutEvent.newBuilder().setType(required(event, "type")).setStartTime(start).setEndTime(end).build());
+      events.add(HkWorkoutEvent.newBuilder().setType(required(event, "type")).setStartTime(start).setEndTime(end)
+          .setMetadata(metadata(event, Set.of("type", "date", "duration", "durationUnit"))).build());
+    }
+    List<HkWorkoutActivity> activities = new ArrayList<>();
+    for (XmlElement part : e.children("WorkoutActivity").toList()) {
+      activities.add(activity(part, activityType));
     }
     Map<String, String> metadata = sample.getMetadata();
-    e.children("WorkoutRoute").findFirst().ifPresent(route -> {
-      // GPS points are not part of the raw-sample contract; keep where the route is, not the route.
-      route.children("FileReference").findFirst().ifPresent(ref -> metadata.put("WorkoutRoute.FileReference", orEmpty(ref.attr("path"))));
-      long points = route.children("Location").count();
-      if (points > 0) {
-        metadata.put("WorkoutRoute.locationCount", Long.toString(points));
+    List<RoutePoint> route = new ArrayList<>();
+    for (XmlElement r : e.children("WorkoutRoute").toList()) {
+      // Newer exports point at a GPX file in the zip instead of listing the locations inline.
+      r.children("FileReference").findFirst().ifPresent(ref -> metadata.put("WorkoutRoute.FileReference", orEmpty(ref.attr("path"))));
+      for (XmlElement location : r.children("Location").toList()) {
+        route.add(routePoint(location));
       }
-    });
+    }
     Double duration = optionalNumber(e.attr("duration"), "duration");
     sample.setBody(HkWorkout.newBuilder()
-        .setActivityType(activity)
+        .setActivityType(activityType)
         .setDurationSeconds(duration == null ? null : seconds(duration, e.attr("durationUnit")).toMillis() / 1000.0)
         .setTotals(new ArrayList<>(totals.values()))
         .setEvents(events)
+        .setActivities(activities)
+        .setRoute(route)
         .build());
-    sample.setRecordId(recordId(e, activity, sample, e.attr("duration"), e.attr("durationUnit")));
+    sample.setRecordId(recordId(e, activityType, sample, e.attr("duration"), e.attr("durationUnit")));
     return sample.build();
+  }
+
+  /** A part of a multi-sport or interval workout (iOS 16+). */
+  private static HkWorkoutActivity activity(XmlElement a, String workoutType) throws InvalidElementException {
+    OffsetDateTime start = date(required(a, "startDate"), "startDate");
+    OffsetDateTime end = a.attr("endDate") == null ? start : date(a.attr("endDate"), "endDate");
+    Double duration = optionalNumber(a.attr("duration"), "duration");
+    List<HkWorkoutStatistic> totals = new ArrayList<>();
+    for (XmlElement stat : a.children("WorkoutStatistics").toList()) {
+      totals.add(statistic(stat));
+    }
+    return HkWorkoutActivity.newBuilder()
+        .setActivityType(a.attr("workoutActivityType") != null ? a.attr("workoutActivityType") : workoutType)
+        .setStartTime(start.toInstant())
+        .setEndTime(end.toInstant())
+        .setDurationSeconds(duration == null ? null : seconds(duration, a.attr("durationUnit")).toMillis() / 1000.0)
+        .setTotals(totals)
+        .setMetadata(metadata(a, Set.of("workoutActivityType", "uuid", "startDate", "endDate", "duration", "durationUnit")))
+        .build();
+  }
+
+  private static HkWorkoutStatistic statistic(XmlElement stat) throws InvalidElementException {
+    return HkWorkoutStatistic.newBuilder()
+        .setType(required(stat, "type"))
+        .setSum(optionalNumber(stat.attr("sum"), "sum"))
+        .setMinimum(optionalNumber(stat.attr("minimum"), "minimum"))
+        .setMaximum(optionalNumber(stat.attr("maximum"), "maximum"))
+        .setAverage(optionalNumber(stat.attr("average"), "average"))
+        .setUnit(orEmpty(stat.attr("unit")))
+        .build();
+  }
+
+  private static RoutePoint routePoint(XmlElement l) throws InvalidElementException {
+    return RoutePoint.newBuilder()
+        .setTime(date(required(l, "date"), "date").toInstant())
+        .setLatitude(number(required(l, "latitude"), "latitude"))
+        .setLongitude(number(required(l, "longitude"), "longitude"))
+        .setAltitudeMeters(optionalNumber(l.attr("altitude"), "altitude"))
+        .setHorizontalAccuracyMeters(optionalNumber(l.attr("horizontalAccuracy"), "horizontalAccuracy"))
+        .setVerticalAccuracyMeters(optionalNumber(l.attr("verticalAccuracy"), "verticalAccuracy"))
+        .setSpeedMetersPerSecond(negativeIsUnknown(optionalNumber(l.attr("speed"), "speed")))
+        .setCourseDegrees(negativeIsUnknown(optionalNumber(l.attr("course"), "course")))
+        .build();
+  }
+
+  /** CoreLocation writes -1 for an unknown course or speed. */
+  private static Double negativeIsUnknown(Double value) {
+    return value == null || value < 0 ? null : value;
   }
 
   private WearableSample.Builder common(XmlElement e, String type, Map<String, String> metadata) throws InvalidElementException {
@@ -210,17 +279,20 @@ final class ExportElementConverter {
     return RecordIds.forSample(type, source, sample.getStartTime(), sample.getEndTime(), value == null ? null : value.trim(), unit);
   }
 
-  /** MetadataEntry children, HRV beat lists, then attributes without a field of their own. */
+  /** The beat list as exported, for the rare case where its times cannot be read. */
+  private static String rawBeats(XmlElement hrv) {
+    StringBuilder beats = new StringBuilder();
+    hrv.children("InstantaneousBeatsPerMinute").forEach(b ->
+        beats.append(beats.length() == 0 ? "" : ";").append(orEmpty(b.attr("bpm"))).append('@').append(orEmpty(b.attr("time"))));
+    return beats.toString();
+  }
+
+  /** MetadataEntry children, then attributes without a field of their own. */
   private static Map<String, String> metadata(XmlElement e, Set<String> known) {
     Map<String, String> metadata = new LinkedHashMap<>();
     for (XmlElement child : e.children()) {
       if (child.name().equals("MetadataEntry") && child.attr("key") != null) {
         metadata.put(child.attr("key"), orEmpty(child.attr("value")));
-      } else if (child.name().equals("HeartRateVariabilityMetadataList")) {
-        StringBuilder beats = new StringBuilder();
-        child.children("InstantaneousBeatsPerMinute").forEach(b ->
-            beats.append(beats.length() == 0 ? "" : ";").append(orEmpty(b.attr("bpm"))).append('@').append(orEmpty(b.attr("time"))));
-        metadata.put("HeartRateVariabilityMetadataList.InstantaneousBeatsPerMinute", beats.toString());
       }
     }
     e.attributes().forEach((key, value) -> {
@@ -316,6 +388,14 @@ final class ExportElementConverter {
     } catch (NumberFormatException e) {
       throw new InvalidElementException(ImportReason.INVALID_NUMBER, "attribute " + attribute + " is not a number");
     }
+  }
+
+  private static Integer optionalInt(String text, String attribute) throws InvalidElementException {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    double n = number(text, attribute);
+    return n == Math.rint(n) && Math.abs(n) <= Integer.MAX_VALUE ? (int) n : null;
   }
 
   private static Double optionalNumber(String text, String attribute) throws InvalidElementException {

@@ -3,9 +3,11 @@ package io.fhirflow.api.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.store.StoreUnavailableException;
@@ -28,11 +30,23 @@ public final class ErrorShield {
     if (error instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
       return known;
     }
-    if (error instanceof StoreUnavailableException store) {
+    Throwable root = error;
+    // HAPI wraps what a provider throws; the cause says what really happened.
+    while (root.getCause() != null && root.getCause() != root) {
+      if (root instanceof StoreUnavailableException || root instanceof DataFormatException) {
+        break;
+      }
+      root = root.getCause();
+    }
+    if (root instanceof StoreUnavailableException store) {
       LOG.warn("store unavailable requestId={} sqlstate={}", requestId, store.sqlState());
       return new UnclassifiedServerFailureException(503, "The data store is unavailable; retry later (request " + requestId + ")");
     }
-    LOG.error("request failed requestId={} error={}", requestId, error.getClass().getName());
+    if (root instanceof DataFormatException) {
+      // HAPI's parameter binding reports an unparseable value (e.g. date=yesterday) this way.
+      return new InvalidRequestException("A search parameter value has an invalid format");
+    }
+    LOG.error("request failed requestId={} error={}", requestId, root.getClass().getName());
     return new InternalErrorException("Internal error (request " + requestId + ")");
   }
 }

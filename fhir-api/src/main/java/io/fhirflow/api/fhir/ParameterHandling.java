@@ -26,6 +26,8 @@ public final class ParameterHandling {
 
   private static final Set<String> COMMON = Set.of("_count", "_cursor", "_format", "_pretty", "_summary", "_elements", "_sort");
 
+  private static final Set<String> SUMMARY_VALUES = Set.of("true", "false", "text", "data", "count");
+
   /** Each resource type's search parameter names, read once from the server's own method bindings. */
   private final Map<String, Set<String>> knownByType = new ConcurrentHashMap<>();
 
@@ -41,6 +43,15 @@ public final class ParameterHandling {
         && (request.getRequestType() == RequestTypeEnum.GET || request.getRequestType() == RequestTypeEnum.POST);
     if (!plainSearch) {
       return;
+    }
+    String[] summary = request.getParameters().get("_summary");
+    if (summary != null) {
+      for (String v : summary) {
+        // HAPI ignores a _summary it does not know and returns full resources; refuse instead.
+        if (!SUMMARY_VALUES.contains(v)) {
+          throw new InvalidRequestException("_summary must be one of " + String.join(", ", new java.util.TreeSet<>(SUMMARY_VALUES)));
+        }
+      }
     }
     boolean lenient = isLenient(request.getHeader(Constants.HEADER_PREFER));
     Map<String, String[]> kept = null;

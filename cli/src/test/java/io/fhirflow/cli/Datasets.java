@@ -1,14 +1,14 @@
-package io.fhirflow.cli.applehealth;
+package io.fhirflow.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Finds ../shared/datasets from the worktree, from the module directory or from CI's clone. */
-final class Datasets {
+public final class Datasets {
 
   private Datasets() {}
 
-  static Path root() {
+  public static Path root() {
     String configured = System.getenv("FHIRFLOW_DATASETS");
     if (configured != null) {
       return Path.of(configured);
