@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -28,7 +29,8 @@ import org.apache.kafka.common.errors.InterruptException;
  * Confluent's own client is not on Maven Central; it covers only the five calls the serde makes.
  *
  * <p>Base URLs are tried in order when one cannot be reached or answers 5xx. TLS uses the JVM's
- * default SSLContext, so {@code javax.net.ssl.trustStore}/{@code keyStore} system properties apply.
+ * default SSLContext, so {@code javax.net.ssl.trustStore}/{@code keyStore} system properties apply,
+ * unless {@code schema.registry.ssl.*} keys name stores ({@link RegistryTls}).
  * Answers that cannot change (schema by id, id of a schema under a subject) are cached up to a
  * bound; the latest version is cached for a configurable time. Thread-safe.
  */
@@ -58,6 +60,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    */
   public RestSchemaRegistryClient(List<String> baseUrls, String userInfo, Duration connectTimeout,
       Duration readTimeout, int cacheCapacity, Duration latestTtl) {
+    this(baseUrls, userInfo, connectTimeout, readTimeout, cacheCapacity, latestTtl, null);
+  }
+
+  /** As above, with the TLS context for https URLs; null means the JVM's default. */
+  public RestSchemaRegistryClient(List<String> baseUrls, String userInfo, Duration connectTimeout,
+      Duration readTimeout, int cacheCapacity, Duration latestTtl, SSLContext tls) {
     if (baseUrls.isEmpty()) {
       throw new IllegalArgumentException("no registry URL");
     }
@@ -65,7 +73,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     this.authorization = Optional.ofNullable(userInfo).filter(u -> !u.isEmpty())
         .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
     this.readTimeout = readTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1);
+    this.http = (tls == null ? http : http.sslContext(tls)).build();
     this.schemasById = Caffeine.newBuilder().maximumSize(cacheCapacity).build();
     this.idsBySubjectSchema = Caffeine.newBuilder().maximumSize(cacheCapacity).build();
     Caffeine<Object, Object> latest = Caffeine.newBuilder().maximumSize(cacheCapacity);
@@ -91,7 +100,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
     long ttl = config.latestCacheTtlSeconds();
     return new RestSchemaRegistryClient(urls, userInfo, Duration.ofMillis(config.connectTimeoutMs()),
-        Duration.ofMillis(config.readTimeoutMs()), config.cacheCapacity(), ttl < 0 ? null : Duration.ofSeconds(ttl));
+        Duration.ofMillis(config.readTimeoutMs()), config.cacheCapacity(), ttl < 0 ? null : Duration.ofSeconds(ttl),
+        RegistryTls.fromConfig(config));
   }
 
   @Override

@@ -154,7 +154,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     try {
       writer = registry.schemaById(schemaId);
     } catch (SchemaRegistryException e) {
-      if (e.isNotFound()) {
+      if (e.isNotFound() && e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND) {
         // Not cached: the id may appear once registry replicas catch up.
         throw new UnknownSchemaIdException(topic, schemaId);
       }

@@ -140,6 +140,17 @@ class SpecificAvroSerdeTest {
   }
 
   @Test
+  void readsRecordsWhoseWriterSchemaHasNoJavaStringHints() throws Exception {
+    // What a Python or Go producer registers: the .avsc as written, without avro.java.string.
+    Schema plain = new Schema.Parser().parse(WearableSample.getClassSchema().toString().replace(",\"avro.java.string\":\"String\"", ""));
+    assertThat(plain.toString()).doesNotContain("avro.java.string");
+    WearableSample sample = WearableSamples.healthConnectSleepSession().build();
+    int id = registry.register(SUBJECT, plain);
+
+    assertThat(deserializer.deserialize(TOPIC, framed(id, writeAs(plain, sample)))).isEqualTo(sample);
+  }
+
+  @Test
   void unknownSchemaIdIsATypedErrorNamingTheTopic() {
     byte[] bytes = serializer.serialize(TOPIC, WearableSamples.healthKitHeartRate().build());
     bytes[4] = 99;
