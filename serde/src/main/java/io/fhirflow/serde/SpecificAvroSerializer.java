@@ -196,6 +196,12 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     }
   }
 
+  /** Lets {@link SpecificAvroSerde} share one client (one cache) between its two halves; call before configure. */
+  void shareRegistry(SchemaRegistryClient shared) {
+    this.registry = shared;
+    this.ownsRegistry = false;
+  }
+
   @Override
   public void close() {
     if (ownsRegistry) {

@@ -118,6 +118,20 @@ class SpecificAvroSerdeTest {
   }
 
   @Test
+  void serdeHalvesShareOneRegistryClientAndItsCache() throws Exception {
+    try (ConfluentRegistryServer server = new ConfluentRegistryServer(null)) {
+      SpecificAvroSerde<WearableSample> serde = new SpecificAvroSerde<>(WearableSample.class);
+      serde.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()), false);
+      WearableSample sample = WearableSamples.healthKitSleepCore().build();
+
+      assertThat(serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, sample))).isEqualTo(sample);
+      // The register call filled the id cache, so reading needs no GET /schemas/ids/{id}.
+      assertThat(server.totalRequests()).isEqualTo(1);
+      serde.close();
+    }
+  }
+
+  @Test
   void deserializerCreatedByClassNameReadsTheConfiguredValueType() {
     SpecificAvroDeserializer<WearableSample> byName = new SpecificAvroDeserializer<>();
     byName.configure(config(SerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, WearableSample.class.getName()), false);
