@@ -16,6 +16,7 @@ import json
 import sys
 import time
 
+import avro.schema
 from confluent_kafka.avro import AvroConsumer, AvroProducer, loads
 
 UTC = datetime.timezone.utc
@@ -32,6 +33,7 @@ def to_millis(value):
 
 
 def sample(line):
+    """A HealthKit quantity sample; fields left out here take their schema defaults (see complete)."""
     return {
         "userId": line["userId"],
         "platform": "HEALTHKIT",
@@ -41,18 +43,37 @@ def sample(line):
         "startZoneOffsetSeconds": line["zoneOffsetSeconds"],
         "endTime": to_datetime(line["endTime"]),
         "endZoneOffsetSeconds": line["zoneOffsetSeconds"],
-        "timeZone": None,
         "receivedTime": to_datetime(line["receivedTime"]),
-        "creationTime": None,
         "source": {"name": line["sourceName"], "bundleId": "com.apple.health", "version": "17.4",
                    "productType": "Watch6,1", "operatingSystemVersion": "10.4"},
-        "device": None,
-        "version": {"clientRecordId": None, "clientRecordVersion": None, "lastModifiedTime": None,
-                    "syncIdentifier": None, "syncVersion": None},
         "recordingMethod": "AUTOMATICALLY_RECORDED",
         "metadata": {"HKMetadataKeyHeartRateMotionContext": "1"},
-        "body": {"value": line["value"], "unit": line["unit"], "count": None},
+        "body": {"__record__": "HkQuantity", "value": line["value"], "unit": line["unit"]},
     }
+
+
+def complete(schema, datum):
+    """Fills the fields a datum leaves out with their schema defaults, as Java's builders do.
+
+    python3-avro's writer does not apply defaults, so without this every field added to the
+    contract (with a default, as BACKWARD evolution requires) would break this producer. A dict
+    for a union names its record branch with "__record__".
+    """
+    if isinstance(schema, avro.schema.UnionSchema) and isinstance(datum, dict):
+        name = datum["__record__"]
+        branch = next(b for b in schema.schemas if getattr(b, "name", None) == name)
+        return complete(branch, {k: v for k, v in datum.items() if k != "__record__"})
+    if isinstance(schema, avro.schema.RecordSchema) and isinstance(datum, dict):
+        out = {}
+        for field in schema.fields:
+            if field.name in datum:
+                out[field.name] = complete(field.type, datum[field.name])
+            elif field.has_default:
+                out[field.name] = complete(field.type, field.default)
+            else:
+                raise ValueError("no value and no default for field " + field.name)
+        return out
+    return datum
 
 
 def summary(value):
@@ -78,7 +99,7 @@ def produce(args):
     count = 0
     for text in sys.stdin:
         if text.strip():
-            producer.produce(topic=args.topic, value=sample(json.loads(text)))
+            producer.produce(topic=args.topic, value=complete(schema, sample(json.loads(text))))
             count += 1
     remaining = producer.flush(60)
     if remaining:

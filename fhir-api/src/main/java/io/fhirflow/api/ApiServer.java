@@ -86,7 +86,7 @@ public final class ApiServer implements AutoCloseable {
     ServletContextHandler handler = new ServletContextHandler();
     handler.setContextPath("/");
     handler.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
-    handler.addServlet(new ServletHolder("patient-metrics", new PatientMetricsServlet(verifier, redis, meters)), "/metrics/Patient/*");
+    handler.addServlet(new ServletHolder("patient-metrics", new PatientMetricsServlet(verifier, redis, meters, clock)), "/metrics/Patient/*");
     handler.addServlet(new ServletHolder("prometheus", new PrometheusServlet(meters)), "/metrics");
     handler.addServlet(new ServletHolder("health", new HealthServlet(List.of(
         new HealthServlet.Check("database", true, this::databaseUp),

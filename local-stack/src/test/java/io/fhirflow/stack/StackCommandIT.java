@@ -2,6 +2,7 @@ package io.fhirflow.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.testkit.LocalServices;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -51,12 +52,20 @@ class StackCommandIT {
   void startsTwiceServesARoundTripStopsCleanlyAndKeepsSchemaIdsAcrossARestart() throws Exception {
     kafkaPort = freePort();
     registryPort = freePort();
+    // The PostgreSQL and Redis that bin/test made sure of, so bin/stack uses them too.
+    URI pg = URI.create(LocalServices.postgresUrl().substring("jdbc:".length()));
+    URI redis = URI.create(LocalServices.redisUrl());
     env =
         Map.of(
             "FHIRFLOW_WORK_DIR", work.toString(),
             "FHIRFLOW_KAFKA_PORT", Integer.toString(kafkaPort),
             "FHIRFLOW_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()),
-            "FHIRFLOW_REGISTRY_PORT", Integer.toString(registryPort));
+            "FHIRFLOW_REGISTRY_PORT", Integer.toString(registryPort),
+            "FHIRFLOW_PG_HOST", pg.getHost(),
+            "FHIRFLOW_PG_PORT", Integer.toString(pg.getPort()),
+            "FHIRFLOW_PG_DB", pg.getPath().substring(1),
+            "FHIRFLOW_REDIS_HOST", redis.getHost(),
+            "FHIRFLOW_REDIS_PORT", Integer.toString(redis.getPort()));
 
     assertThat(stack("up").exitCode).isZero();
     List<Long> pids = stackPids();

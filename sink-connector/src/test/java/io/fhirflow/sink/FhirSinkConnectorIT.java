@@ -3,7 +3,12 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.mapping.FhirMapper;
+import io.fhirflow.mapping.FhirResource;
+import io.fhirflow.mapping.Mapped;
+import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.sink.standalone.StandaloneSink;
+import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -59,6 +66,7 @@ class FhirSinkConnectorIT {
   private String name;
   private String observations;
   private String patients;
+  private String devices;
   private String dlq;
   private String url;
   private final List<String> connectors = new ArrayList<>();
@@ -101,9 +109,10 @@ class FhirSinkConnectorIT {
     name = "fhir-sink-it-" + suffix;
     observations = "fhir.r4.observation-" + suffix;
     patients = "fhir.r4.patient-" + suffix;
+    devices = "fhir.r4.device-" + suffix;
     dlq = "fhir.r4.dlq-" + suffix;
     broker.createTopics(2, observations);
-    broker.createTopics(1, patients, dlq);
+    broker.createTopics(1, patients, devices, dlq);
     url = LocalServices.freshPostgresSchema("sink_it") + "&ApplicationName=" + name;
   }
 
@@ -117,7 +126,7 @@ class FhirSinkConnectorIT {
     props.put("name", connectorName);
     props.put("connector.class", FhirSinkConnector.class.getName());
     props.put("tasks.max", "1");
-    props.put("topics", observations + "," + patients);
+    props.put("topics", observations + "," + patients + "," + devices);
     props.put("connection.url", url);
     props.put("batch.size", "500");
     props.put("batch.max.wait.ms", "100");
@@ -168,6 +177,43 @@ class FhirSinkConnectorIT {
     assertThat(query("SELECT count(*) FROM fhir_observation WHERE id = 'obs-aborted'")).containsExactly("0");
     assertThat(query("SELECT identifiers[1] FROM fhir_patient")).containsExactly("urn:fhirflow:user-id|user-0");
     // (no committed-to-end check here: transaction markers sit after the last record's offset)
+  }
+
+  @Test
+  void writesEveryResourceTheRealMapperPublishes() throws Exception {
+    startConnector(name);
+    FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
+    List<Mapped> mapped = WearableSamples.oneOfEachKind().stream()
+        .map(sample -> mapper.map(sample, false))
+        .filter(Mapped.class::isInstance).map(Mapped.class::cast).toList();
+    assertThat(mapped).isNotEmpty();
+    Map<String, String> patientOfObservation = new HashMap<>();
+    Set<String> patientIds = new HashSet<>();
+    Set<String> deviceIds = new HashSet<>();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (Mapped m : mapped) {
+        for (FhirResource observation : m.observations()) {
+          send(producer, observations, m.patient().id(), observation.json());
+          patientOfObservation.put(observation.id(), m.patient().id());
+        }
+        send(producer, patients, m.patient().id(), m.patient().json());
+        patientIds.add(m.patient().id());
+        m.device().ifPresent(d -> {
+          send(producer, devices, d.id(), d.json());
+          deviceIds.add(d.id());
+        });
+      }
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == patientOfObservation.size()
+        && count("fhir_patient") == patientIds.size() && count("fhir_device") == deviceIds.size());
+    Map<String, String> stored = new HashMap<>();
+    List<String> rows = query("SELECT id, patient_id FROM fhir_observation");
+    for (int i = 0; i < rows.size(); i += 2) {
+      stored.put(rows.get(i), rows.get(i + 1));
+    }
+    assertThat(stored).isEqualTo(patientOfObservation);
+    assertThat(readAll(dlq, 0)).isEmpty();
   }
 
   @Test
@@ -346,7 +392,7 @@ class FhirSinkConnectorIT {
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (String topic : List.of(observations, patients)) {
+        for (String topic : List.of(observations, patients, devices)) {
           int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
           for (int i = 0; i < partitions; i++) {
             latest.put(new TopicPartition(topic, i), OffsetSpec.latest());

@@ -1,6 +1,9 @@
 package io.fhirflow.api.metrics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
@@ -11,12 +14,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /metrics/Patient/{id}}: the Redis view of one patient as JSON. Same rules as the FHIR
+ * {@code GET /metrics/Patient/{id}[?from=yyyy-MM-dd&to=yyyy-MM-dd]}: the Redis view of one patient as
+ * JSON (latest values, and per day totals or min/max/avg; default the last 7 UTC days, at most 35). Same rules as the FHIR
  * base: bearer token (401), a scope granting Observation read (403), and a patient-confined token
  * may only ask for its own patient (404 for any other, like a missing one).
  */
@@ -24,16 +31,20 @@ public final class PatientMetricsServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
+  static final int DEFAULT_DAYS = 7;
+  static final int MAX_DAYS = 35;
 
   private final transient JwtVerifier verifier;
   private final transient RedisMetricsReader reader;
   private final transient MeterRegistry meters;
+  private final transient Clock clock;
 
-  public PatientMetricsServlet(JwtVerifier verifier, RedisMetricsReader reader, MeterRegistry meters) {
+  public PatientMetricsServlet(JwtVerifier verifier, RedisMetricsReader reader, MeterRegistry meters, Clock clock) {
     this.verifier = verifier;
     this.reader = reader;
     this.meters = meters;
+    this.clock = clock;
   }
 
   @Override
@@ -66,19 +77,67 @@ public final class PatientMetricsServlet extends HttpServlet {
     if (audit != null) {
       audit.patient(id);
     }
-    Map<String, Map<String, String>> keys;
+    LocalDate to;
+    LocalDate from;
     try {
-      keys = reader.patient(id);
+      to = req.getParameter("to") == null ? LocalDate.now(clock) : LocalDate.parse(req.getParameter("to"));
+      from = req.getParameter("from") == null ? to.minusDays(DEFAULT_DAYS - 1) : LocalDate.parse(req.getParameter("from"));
+    } catch (DateTimeParseException e) {
+      error(res, 400, "invalid", "from and to must be dates (yyyy-MM-dd)");
+      return;
+    }
+    if (from.isAfter(to) || from.plusDays(MAX_DAYS).isBefore(to)) {
+      error(res, 400, "invalid", "from must not be after to, and at most " + MAX_DAYS + " days apart");
+      return;
+    }
+    RedisMetricsReader.PatientView view;
+    try {
+      view = reader.patient(id, from, to);
     } catch (RuntimeException e) {
       error(res, 503, "transient", "The metrics store is unavailable; retry later");
       return;
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("patient", "Patient/" + id);
-    body.put("metrics", keys);
     res.setStatus(200);
     res.setContentType("application/json");
-    JSON.writeValue(res.getOutputStream(), body);
+    try (JsonGenerator g = JSON.createGenerator(res.getOutputStream())) {
+      g.writeStartObject();
+      g.writeStringField("patient", "Patient/" + id);
+      g.writeStringField("from", from.toString());
+      g.writeStringField("to", to.toString());
+      g.writeObjectFieldStart("latest");
+      writeFields(g, view.latest());
+      g.writeEndObject();
+      g.writeObjectFieldStart("days");
+      for (Map.Entry<LocalDate, Map<String, String>> day : view.days().entrySet()) {
+        g.writeObjectFieldStart(day.getKey().toString());
+        writeFields(g, day.getValue());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+  }
+
+  /** Each field value is the topology's JSON object; it is copied in only if it parses as one. */
+  private static void writeFields(JsonGenerator g, Map<String, String> fields) throws IOException {
+    for (Map.Entry<String, String> f : new TreeMap<>(fields).entrySet()) {
+      if (isJsonObject(f.getValue())) {
+        g.writeFieldName(f.getKey());
+        g.writeRawValue(f.getValue());
+      }
+    }
+  }
+
+  private static boolean isJsonObject(String text) {
+    try (JsonParser p = JSON.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void error(HttpServletResponse res, int status, String code, String text) throws IOException {

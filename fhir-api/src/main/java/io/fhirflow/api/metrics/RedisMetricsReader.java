@@ -1,23 +1,30 @@
 package io.fhirflow.api.metrics;
 
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Reads one patient's metric keys, written by the topology (layout: docs/redis-metrics.md), with one
- * shared Lettuce connection (thread-safe, pipelined by Lettuce). Every key of the patient is returned
- * as a map of its hash fields, grouped by the key's suffix after the patient id.
+ * Reads one patient's metrics view as the topology writes it (docs/redis-metrics.md):
+ * {@code <prefix>patient:<id>:latest} and one {@code <prefix>patient:<id>:day:<yyyy-MM-dd>} hash per
+ * day, fetched as one pipelined batch of HGETALLs over a single shared Lettuce connection. Field
+ * values are the topology's JSON texts, returned untouched.
  */
 public final class RedisMetricsReader implements AutoCloseable {
+
+  /** The raw view: metric → JSON text for the latest values, and per day metric → JSON text. */
+  public record PatientView(Map<String, String> latest, Map<LocalDate, Map<String, String>> days) {}
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   private final RedisClient client;
   private final String prefix;
@@ -25,12 +32,12 @@ public final class RedisMetricsReader implements AutoCloseable {
 
   public RedisMetricsReader(String url, String prefix) {
     RedisURI uri = RedisURI.create(url);
-    uri.setTimeout(Duration.ofSeconds(2));
+    uri.setTimeout(TIMEOUT);
     this.client = RedisClient.create(uri);
     this.prefix = prefix;
   }
 
-  private RedisCommands<String, String> commands() {
+  private RedisAsyncCommands<String, String> commands() {
     StatefulRedisConnection<String, String> c = connection;
     if (c == null || !c.isOpen()) {
       synchronized (this) {
@@ -41,37 +48,45 @@ public final class RedisMetricsReader implements AutoCloseable {
         }
       }
     }
-    return c.sync();
+    return c.async();
   }
 
-  /** Suffix (e.g. {@code latest}, {@code day:2026-01-05}) → hash fields, for one patient. */
-  public Map<String, Map<String, String>> patient(String patientId) {
-    RedisCommands<String, String> redis = commands();
-    String keyPrefix = prefix + "patient:" + patientId + ":";
-    Map<String, Map<String, String>> out = new TreeMap<>();
-    ScanCursor cursor = ScanCursor.INITIAL;
-    ScanArgs match = ScanArgs.Builder.matches(escape(keyPrefix) + "*").limit(200);
-    do {
-      KeyScanCursor<String> page = redis.scan(cursor, match);
-      for (String key : page.getKeys()) {
-        out.put(key.substring(keyPrefix.length()), new LinkedHashMap<>(redis.hgetall(key)));
+  /** The latest values and the days {@code from}..{@code to} (inclusive) that have data. */
+  public PatientView patient(String patientId, LocalDate from, LocalDate to) {
+    RedisAsyncCommands<String, String> redis = commands();
+    String base = prefix + "patient:" + patientId + ":";
+    RedisFuture<Map<String, String>> latest = redis.hgetall(base + "latest");
+    Map<LocalDate, RedisFuture<Map<String, String>>> dayFutures = new LinkedHashMap<>();
+    for (LocalDate d = to; !d.isBefore(from); d = d.minusDays(1)) {
+      dayFutures.put(d, redis.hgetall(base + "day:" + d));
+    }
+    Map<LocalDate, Map<String, String>> days = new LinkedHashMap<>();
+    for (Map.Entry<LocalDate, RedisFuture<Map<String, String>>> e : dayFutures.entrySet()) {
+      Map<String, String> fields = await(e.getValue());
+      if (!fields.isEmpty()) {
+        days.put(e.getKey(), fields);
       }
-      cursor = page;
-    } while (!cursor.isFinished());
-    return out;
+    }
+    return new PatientView(await(latest), days);
+  }
+
+  private static Map<String, String> await(RedisFuture<Map<String, String>> f) {
+    try {
+      return f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading metrics");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("metrics store unavailable: " + e.getClass().getSimpleName());
+    }
   }
 
   public boolean ping() {
     try {
-      return "PONG".equals(commands().ping());
-    } catch (RuntimeException e) {
+      return "PONG".equals(commands().ping().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (Exception e) {
       return false;
     }
-  }
-
-  /** Ids are client text: glob characters in them must match literally. */
-  private static String escape(String s) {
-    return s.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
   }
 
   @Override

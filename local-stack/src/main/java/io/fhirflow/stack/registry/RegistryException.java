@@ -48,7 +48,7 @@ public final class RegistryException extends RuntimeException {
   }
 
   static RegistryException invalidCompatibilityLevel(String level) {
-    return new RegistryException(422, 42203, "Invalid compatibility level. Valid values are NONE, BACKWARD, FORWARD, FULL, BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE, and FULL_TRANSITIVE");
+    return new RegistryException(422, 42203, "Invalid compatibility level '" + level + "'. Valid values are NONE, BACKWARD, FORWARD, FULL, BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE, and FULL_TRANSITIVE");
   }
 
   static RegistryException incompatible(String subject, java.util.List<String> problems) {

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,7 +146,7 @@ final class RegistryHttpHandler implements HttpHandler {
           CompatibilityLevel level =
               registry
                   .subjectLevel(subject)
-                  .or(() -> "true".equals(query.get("defaultToGlobal")) ? java.util.Optional.of(registry.globalLevel()) : java.util.Optional.empty())
+                  .or(() -> "true".equals(query.get("defaultToGlobal")) ? Optional.of(registry.globalLevel()) : Optional.empty())
                   .orElseThrow(() -> RegistryException.subjectLevelNotConfigured(subject));
           return Map.of("compatibilityLevel", level.name());
         case "PUT":
