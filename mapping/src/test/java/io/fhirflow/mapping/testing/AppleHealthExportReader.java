@@ -94,7 +94,7 @@ public final class AppleHealthExportReader {
         });
         String type = attributes.get("type");
         Object body = type.startsWith("HKCategoryTypeIdentifier") ? category(type, attributes.get("value"))
-                : new HkQuantity(value(attributes), attributes.getOrDefault("unit", ""), null);
+                : HkQuantity.newBuilder().setValue(value(attributes)).setUnit(attributes.getOrDefault("unit", "")).build();
         return sample(attributes, metadata, type, body);
     }
 
@@ -144,7 +144,7 @@ public final class AppleHealthExportReader {
         if (duration != null && "min".equals(attributes.get("durationUnit"))) {
             duration = duration * 60;
         }
-        return sample(attributes, metadata, "HKWorkoutTypeIdentifier", new HkWorkout(activity, duration, totals, List.of()));
+        return sample(attributes, metadata, "HKWorkoutTypeIdentifier", HkWorkout.newBuilder().setActivityType(activity).setDurationSeconds(duration).setTotals(totals).setEvents(List.of()).build());
     }
 
     private static String distanceType(String activity) {

@@ -72,7 +72,7 @@ public final class CatalogueSamples {
         switch (entry.kind()) {
             case QUANTITY: {
                 String unit = firstUnit(entry);
-                return Samples.healthKit(entry.type(), "hk-" + entry.type(), new HkQuantity(sourceValue(entry, unit), unit, null))
+                return Samples.healthKit(entry.type(), "hk-" + entry.type(), HkQuantity.newBuilder().setValue(sourceValue(entry, unit)).setUnit(unit).build())
                         .build();
             }
             case CATEGORY: {
@@ -128,15 +128,15 @@ public final class CatalogueSamples {
         }
         if (entry.kind() == ValueKind.SLEEP_SESSION) {
             List<HcStage> stages = List.of(
-                    new HcStage(Samples.START, Samples.START.plusSeconds(240), 4),
-                    new HcStage(Samples.START.plusSeconds(240), Samples.START.plusSeconds(600), 5),
-                    new HcStage(Samples.START.plusSeconds(600), Samples.START.plusSeconds(780), 6),
-                    new HcStage(Samples.START.plusSeconds(780), Samples.END, 1));
-            return Samples.healthConnect(type, "hc-" + type, new HcInterval(measurements, enums, Map.of(), stages))
+                    HcStage.newBuilder().setStartTime(Samples.START).setEndTime(Samples.START.plusSeconds(240)).setStage(4).build(),
+                    HcStage.newBuilder().setStartTime(Samples.START.plusSeconds(240)).setEndTime(Samples.START.plusSeconds(600)).setStage(5).build(),
+                    HcStage.newBuilder().setStartTime(Samples.START.plusSeconds(600)).setEndTime(Samples.START.plusSeconds(780)).setStage(6).build(),
+                    HcStage.newBuilder().setStartTime(Samples.START.plusSeconds(780)).setEndTime(Samples.END).setStage(1).build());
+            return Samples.healthConnect(type, "hc-" + type, HcInterval.newBuilder().setMeasurements(measurements).setEnums(enums).setTexts(Map.of()).setStages(stages).build())
                     .setEndTime(Samples.END).build();
         }
         if (INTERVAL_RECORDS.contains(type)) {
-            return Samples.healthConnect(type, "hc-" + type, new HcInterval(measurements, enums, Map.of(), List.of()))
+            return Samples.healthConnect(type, "hc-" + type, HcInterval.newBuilder().setMeasurements(measurements).setEnums(enums).setTexts(Map.of()).setStages(List.of()).build())
                     .setEndTime(Samples.END).build();
         }
         return Samples.healthConnect(type, "hc-" + type, new HcInstantaneous(measurements, enums, Map.of())).build();

@@ -78,7 +78,7 @@ public final class Samples {
     }
 
     public static WearableSample hkQuantity(String type, double value, String unit) {
-        return healthKit(type, "hk-" + type, new HkQuantity(value, unit, null)).build();
+        return healthKit(type, "hk-" + type, HkQuantity.newBuilder().setValue(value).setUnit(unit).build()).build();
     }
 
     public static WearableSample hkCategory(String type, int value, String label) {
@@ -97,7 +97,7 @@ public final class Samples {
     }
 
     public static WearableSample hkWorkout(String activity, double minutes, List<HkWorkoutStatistic> totals) {
-        return healthKit("HKWorkoutTypeIdentifier", "hk-workout", new HkWorkout(activity, minutes * 60, totals, List.of()))
+        return healthKit("HKWorkoutTypeIdentifier", "hk-workout", HkWorkout.newBuilder().setActivityType(activity).setDurationSeconds(minutes * 60).setTotals(totals).setEvents(List.of()).build())
                 .setEndTime(START.plusSeconds((long) (minutes * 60))).build();
     }
 
@@ -111,7 +111,7 @@ public final class Samples {
 
     public static WearableSample hcInterval(String type, List<HcMeasurement> measurements, Map<String, Integer> enums,
                                             List<HcStage> stages) {
-        return healthConnect(type, "hc-" + type, new HcInterval(measurements, enums, Map.of(), stages))
+        return healthConnect(type, "hc-" + type, HcInterval.newBuilder().setMeasurements(measurements).setEnums(enums).setTexts(Map.of()).setStages(stages).build())
                 .setEndTime(END).build();
     }
 
