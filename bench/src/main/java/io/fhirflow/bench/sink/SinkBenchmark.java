@@ -244,7 +244,10 @@ public final class SinkBenchmark {
       throws Exception {
     var props = broker.producerProps();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+    // A loaded machine stalls the in-JVM broker for seconds: wait instead of expiring batches.
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "900000");
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     long start = System.nanoTime();
     java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
