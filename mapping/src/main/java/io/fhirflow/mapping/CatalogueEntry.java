@@ -27,7 +27,7 @@ import java.util.Map;
  * @param metric metric name for the Redis branch, or null
  * @param metricKind how the metric aggregates, or null
  */
-public record CatalogueEntry(io.fhirflow.schema.Platform platform, String type, String field, ValueKind kind,
+public record CatalogueEntry(Platform platform, String type, String field, ValueKind kind,
                              String loinc, String loincDisplay, String alsoLoinc, String alsoLoincDisplay,
                              String name, String ucum, String unit, Map<String, UnitConversion> sourceUnits,
                              String category, String profile, Double min, Double max, String valueSet,
@@ -42,11 +42,6 @@ public record CatalogueEntry(io.fhirflow.schema.Platform platform, String type, 
         return field.isEmpty() ? type : type + "." + field;
     }
 
-    /** Whether the platform type is mapped at all (a row exists); always true for a loaded entry. */
-    public boolean hasLoinc() {
-        return loinc != null;
-    }
-
     /** Canonical URL of the vital-signs profile, or null. */
     public String profileUrl() {
         return profile == null ? null : FhirSystems.PROFILE_BASE + profile;
@@ -56,7 +51,4 @@ public record CatalogueEntry(io.fhirflow.schema.Platform platform, String type, 
         return (min == null || value >= min) && (max == null || value <= max);
     }
 
-    static Platform platformOf(String text) {
-        return Platform.valueOf(text);
-    }
 }

@@ -162,6 +162,9 @@ public final class MappingCatalogue {
             }
             accepted.put(source, conversion);
         }
+        if (kind == ValueKind.UNSUPPORTED && (loinc != null || ucumCode != null)) {
+            throw row.fail("an UNSUPPORTED entry carries no codes or unit");
+        }
         if (ucumCode != null && accepted.isEmpty() && kind != ValueKind.SLEEP_STAGE && kind != ValueKind.SLEEP_SESSION
                 && kind != ValueKind.BLOOD_PRESSURE) {
             throw row.fail("lists no source_units");
@@ -189,8 +192,8 @@ public final class MappingCatalogue {
             throw row.fail("min is above max");
         }
         String valueSet = blankToNull(row.get("value_set"));
-        if (kind == ValueKind.CATEGORY && valueSet == null) {
-            throw row.fail("a CATEGORY entry needs a value_set");
+        if (kind.needsValueSet() && valueSet == null) {
+            throw row.fail("a " + kind + " entry needs a value_set");
         }
         if (valueSet != null && !codes.containsKey(valueSet)) {
             throw row.fail("value_set " + valueSet + " is not in " + CODES_FILE);

@@ -4,6 +4,8 @@ package io.fhirflow.mapping;
 public enum RejectReason {
     /** The platform type (or a workout statistic / correlation member type) has no catalogue entry. */
     UNKNOWN_TYPE,
+    /** The type is known (listed in the catalogue as unsupported, e.g. ECG waveforms) but not mapped. */
+    UNSUPPORTED_TYPE,
     /** The sample's unit is not one the catalogue entry accepts. */
     UNCONVERTIBLE_UNIT,
     /** A value is NaN or infinite. */

@@ -26,7 +26,7 @@ final class SleepSessionShape implements ObservationShape {
         HcInterval body = Quantities.body(context, HcInterval.class, entry);
         Instant start = context.sample.getStartTime();
         Instant end = context.sample.getEndTime();
-        Observation session = context.observation(entry, null, null, null, null);
+        Observation session = context.observation(entry, null);
         context.effective(session);
         long asleepMillis = body.getStages().isEmpty() ? end.toEpochMilli() - start.toEpochMilli() : 0;
         List<Observation> stages = new ArrayList<>();

@@ -7,7 +7,7 @@ import java.math.MathContext;
  * {@code target = (source + offset) * factor}: a row of {@code units.tsv}. The offset is applied first so
  * that degF to Cel is exact: (F - 32) * 5/9.
  */
-record UnitConversion(String from, String to, double factor, double offset) {
+public record UnitConversion(String from, String to, double factor, double offset) {
     /** Twelve significant digits: removes binary floating-point noise from converted values (0.1 * 3). */
     private static final MathContext PRECISION = new MathContext(12);
 
@@ -15,11 +15,11 @@ record UnitConversion(String from, String to, double factor, double offset) {
         return new UnitConversion(unit, unit, 1, 0);
     }
 
-    boolean isIdentity() {
+    public boolean isIdentity() {
         return factor == 1 && offset == 0;
     }
 
-    double apply(double value) {
+    public double apply(double value) {
         return isIdentity() ? value : new BigDecimal((value + offset) * factor, PRECISION).doubleValue();
     }
 }

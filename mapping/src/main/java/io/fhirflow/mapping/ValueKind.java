@@ -31,10 +31,17 @@ public enum ValueKind {
     /** Health Connect integer-coded field: valueCodeableConcept. */
     CODED,
     /** Health Connect record without a value (the event itself is the observation). */
-    EVENT;
+    EVENT,
+    /** A type the platform has but fhirflow does not map yet; listed so the support table shows it and samples get a clear reason. */
+    UNSUPPORTED;
 
     static ValueKind parse(String text) {
         return valueOf(text.toUpperCase(Locale.ROOT));
+    }
+
+    /** Whether the entry's value comes from an enumeration in codes.tsv named by its value_set column. */
+    boolean needsValueSet() {
+        return this == CATEGORY || this == SLEEP_STAGE || this == EXERCISE_SESSION;
     }
 
     /** Whether the entry carries a unit and range (a quantity in some form). */

@@ -1,7 +1,9 @@
 package io.fhirflow.serde;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -13,9 +15,9 @@ import org.apache.kafka.common.errors.SerializationException;
  * is safe to log. Registry outages are reported as {@link SchemaRegistryException} instead, which is
  * not a {@code BadRecordException}: such records must be retried, never dead-lettered.
  *
- * <p>A plain consumer loop receives these wrapped in Kafka's {@code RecordDeserializationException};
- * attach the coordinates with
- * {@code if (e.getCause() instanceof BadRecordException bad) bad.at(e.topicPartition().partition(), e.offset())}.
+ * <p>Where the coordinates come from: in a Kafka Streams {@code DeserializationExceptionHandler},
+ * call {@code bad.at(context.partition(), context.offset())}; a plain consumer loop receives these
+ * wrapped in Kafka's {@code RecordDeserializationException}, see {@link #in(RecordDeserializationException)}.
  */
 public abstract sealed class BadRecordException extends SerializationException
     permits NotWireFormatException, UnknownSchemaIdException, CorruptBodyException, IncompatibleSchemaException {
@@ -55,6 +57,18 @@ public abstract sealed class BadRecordException extends SerializationException
     this.partition = partition;
     this.offset = offset;
     return this;
+  }
+
+  /**
+   * The bad record inside a consumer's {@code RecordDeserializationException}, with the partition
+   * and offset attached; empty when the cause is something else (e.g. the registry is down), which
+   * the loop should treat as a failure, not skip. After dead-lettering, seek past
+   * {@code e.offset()} to go on.
+   */
+  public static Optional<BadRecordException> in(RecordDeserializationException e) {
+    return e.getCause() instanceof BadRecordException bad
+        ? Optional.of(bad.at(e.topicPartition().partition(), e.offset()))
+        : Optional.empty();
   }
 
   @Override

@@ -7,10 +7,15 @@ import org.apache.avro.io.Decoder;
 import org.apache.avro.util.Utf8;
 
 /**
- * A binary decoder that rejects string and bytes lengths longer than the whole body before
- * allocating for them. Avro's BinaryDecoder allocates the announced length first (up to 2 GB), so
- * a corrupt length would exhaust memory instead of raising CorruptBodyException. Everything else
- * is delegated unchanged. One instance per thread, re-pointed at each record with {@link #wrap}.
+ * A binary decoder that rejects string/bytes lengths and array/map item counts larger than the
+ * whole body before anything is allocated for them. Avro allocates what the data announces (a
+ * byte array of the string's length, a collection pre-sized to the item count), so one corrupt
+ * length would allocate gigabytes or throw OutOfMemoryError and kill the process, instead of
+ * raising CorruptBodyException. Every item of our schemas takes at least one byte, so a count
+ * above the body length cannot be genuine. (A schema with arrays of {@code null} or of empty
+ * records could legitimately exceed it; this serde does not support such schemas.)
+ * Everything else is delegated unchanged. One instance per thread, re-pointed at each record
+ * with {@link #wrap}.
  */
 final class BoundedDecoder extends Decoder {
 
@@ -34,6 +39,13 @@ final class BoundedDecoder extends Decoder {
       throw new IOException("length outside the body");
     }
     return (int) length;
+  }
+
+  private long checkedCount(long count) throws IOException {
+    if (count > bodyLength) {
+      throw new IOException("item count beyond the body");
+    }
+    return count;
   }
 
   @Override
@@ -116,12 +128,12 @@ final class BoundedDecoder extends Decoder {
 
   @Override
   public long readArrayStart() throws IOException {
-    return in.readArrayStart();
+    return checkedCount(in.readArrayStart());
   }
 
   @Override
   public long arrayNext() throws IOException {
-    return in.arrayNext();
+    return checkedCount(in.arrayNext());
   }
 
   @Override
@@ -131,12 +143,12 @@ final class BoundedDecoder extends Decoder {
 
   @Override
   public long readMapStart() throws IOException {
-    return in.readMapStart();
+    return checkedCount(in.readMapStart());
   }
 
   @Override
   public long mapNext() throws IOException {
-    return in.mapNext();
+    return checkedCount(in.mapNext());
   }
 
   @Override

@@ -18,9 +18,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client of the Confluent Schema Registry REST API (v1 media type), which Confluent, Apicurio's
@@ -28,7 +31,8 @@ import org.apache.kafka.common.errors.InterruptException;
  * Confluent's own client is not on Maven Central; it covers only the five calls the serde makes.
  *
  * <p>Base URLs are tried in order when one cannot be reached or answers 5xx. TLS uses the JVM's
- * default SSLContext, so {@code javax.net.ssl.trustStore}/{@code keyStore} system properties apply.
+ * default SSLContext, so {@code javax.net.ssl.trustStore}/{@code keyStore} system properties apply,
+ * unless {@code schema.registry.ssl.*} keys name stores ({@link RegistryTls}).
  * Answers that cannot change (schema by id, id of a schema under a subject) are cached up to a
  * bound; the latest version is cached for a configurable time. Thread-safe.
  */
@@ -38,6 +42,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private static final String ACCEPT =
       "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(RestSchemaRegistryClient.class);
 
   private final List<String> baseUrls;
   private final Optional<String> authorization;
@@ -58,6 +63,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    */
   public RestSchemaRegistryClient(List<String> baseUrls, String userInfo, Duration connectTimeout,
       Duration readTimeout, int cacheCapacity, Duration latestTtl) {
+    this(baseUrls, userInfo, connectTimeout, readTimeout, cacheCapacity, latestTtl, null);
+  }
+
+  /** As above, with the TLS context for https URLs; null means the JVM's default. */
+  public RestSchemaRegistryClient(List<String> baseUrls, String userInfo, Duration connectTimeout,
+      Duration readTimeout, int cacheCapacity, Duration latestTtl, SSLContext tls) {
     if (baseUrls.isEmpty()) {
       throw new IllegalArgumentException("no registry URL");
     }
@@ -65,7 +76,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     this.authorization = Optional.ofNullable(userInfo).filter(u -> !u.isEmpty())
         .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
     this.readTimeout = readTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1);
+    this.http = (tls == null ? http : http.sslContext(tls)).build();
     this.schemasById = Caffeine.newBuilder().maximumSize(cacheCapacity).build();
     this.idsBySubjectSchema = Caffeine.newBuilder().maximumSize(cacheCapacity).build();
     Caffeine<Object, Object> latest = Caffeine.newBuilder().maximumSize(cacheCapacity);
@@ -91,7 +103,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
     long ttl = config.latestCacheTtlSeconds();
     return new RestSchemaRegistryClient(urls, userInfo, Duration.ofMillis(config.connectTimeoutMs()),
-        Duration.ofMillis(config.readTimeoutMs()), config.cacheCapacity(), ttl < 0 ? null : Duration.ofSeconds(ttl));
+        Duration.ofMillis(config.readTimeoutMs()), config.cacheCapacity(), ttl < 0 ? null : Duration.ofSeconds(ttl),
+        RegistryTls.fromConfig(config));
   }
 
   @Override
@@ -158,11 +171,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
         failure = new SchemaRegistryException(method + " " + base + path + " failed: " + e, e);
+        LOG.warn("schema registry {} did not answer {} {} ({})", base, method, path, e.getClass().getSimpleName());
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptException(e);
       }
+      LOG.debug("schema registry {} {} {} -> HTTP {}", base, method, path, response.statusCode());
       if (response.statusCode() / 100 == 2) {
         return readJson(response.body(), base + path);
       }

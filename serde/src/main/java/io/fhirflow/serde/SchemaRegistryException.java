@@ -42,8 +42,13 @@ public class SchemaRegistryException extends KafkaException {
     return errorCode;
   }
 
-  /** True when the registry answered that the subject, version or schema does not exist. */
+  /**
+   * True when the registry answered that the subject, version or schema does not exist (404 with
+   * error code 40401, 40402 or 40403). A bare 404 (a wrong base URL, a proxy) is not: that is a
+   * misconfiguration, and treating it as "unknown schema" would dead-letter every record.
+   */
   public boolean isNotFound() {
-    return status == 404;
+    return status == 404
+        && (errorCode == SUBJECT_NOT_FOUND || errorCode == VERSION_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND);
   }
 }

@@ -20,7 +20,7 @@ public final class SerdeConfig extends AbstractConfig {
   private static final String SCHEMA_REGISTRY_URL_DOC =
       "Comma-separated base URLs of a Confluent-REST-compatible schema registry (Confluent, Apicurio ccompat,"
           + " Karapace, Redpanda), tried in order on network errors; https uses the JVM's default trust store"
-          + " (javax.net.ssl.trustStore). mock://<scope> selects an in-memory registry shared by every serde in"
+          + " (javax.net.ssl.trustStore). mock://SCOPE selects an in-memory registry shared by every serde in"
           + " the JVM with the same scope (unit tests only). Required unless a client is passed to the serde.";
 
   public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
@@ -60,6 +60,24 @@ public final class SerdeConfig extends AbstractConfig {
   private static final String HTTP_READ_TIMEOUT_MS_DOC = "Timeout for one registry request to answer, in milliseconds.";
   public static final int HTTP_READ_TIMEOUT_MS_DEFAULT = 60_000;
 
+  public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+  private static final String SSL_TRUSTSTORE_LOCATION_DOC =
+      "Trust store for an https registry (e.g. a mounted secret). Empty: the JVM's default trust (javax.net.ssl.trustStore).";
+  public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+  private static final String SSL_TRUSTSTORE_PASSWORD_DOC = "Password of the trust store, if it has one.";
+  public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+  private static final String SSL_TRUSTSTORE_TYPE_DOC = "Trust store format: PKCS12 or JKS.";
+  public static final String SSL_KEYSTORE_LOCATION_CONFIG = "schema.registry.ssl.keystore.location";
+  private static final String SSL_KEYSTORE_LOCATION_DOC =
+      "Key store with the client certificate for a registry that requires mutual TLS. Empty: the JVM's default (javax.net.ssl.keyStore).";
+  public static final String SSL_KEYSTORE_PASSWORD_CONFIG = "schema.registry.ssl.keystore.password";
+  private static final String SSL_KEYSTORE_PASSWORD_DOC = "Password of the key store.";
+  public static final String SSL_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
+  private static final String SSL_KEYSTORE_TYPE_DOC = "Key store format: PKCS12 or JKS.";
+  public static final String SSL_KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
+  private static final String SSL_KEY_PASSWORD_DOC = "Password of the private key in the key store; empty: the key store's password.";
+  public static final String SSL_STORE_TYPE_DEFAULT = "PKCS12";
+
   public static final String MAX_SCHEMAS_PER_SUBJECT_CONFIG = "max.schemas.per.subject";
   private static final String MAX_SCHEMAS_PER_SUBJECT_DOC =
       "Bound of each registry cache (schemas by id, ids by subject and schema).";
@@ -76,7 +94,7 @@ public final class SerdeConfig extends AbstractConfig {
   public static final String KEY_SUBJECT_NAME_STRATEGY_CONFIG = "key.subject.name.strategy";
   public static final String VALUE_SUBJECT_NAME_STRATEGY_CONFIG = "value.subject.name.strategy";
   private static final String SUBJECT_NAME_STRATEGY_DOC =
-      "Only Confluent's TopicNameStrategy (<topic>-key / <topic>-value) is supported; any other value is rejected.";
+      "Only Confluent's TopicNameStrategy (subjects TOPIC-key and TOPIC-value) is supported; any other value is rejected.";
   public static final String TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
 
   /** Credential sources this serde understands. */
@@ -94,6 +112,13 @@ public final class SerdeConfig extends AbstractConfig {
           Importance.LOW, HTTP_CONNECT_TIMEOUT_MS_DOC)
       .define(HTTP_READ_TIMEOUT_MS_CONFIG, Type.INT, HTTP_READ_TIMEOUT_MS_DEFAULT, ConfigDef.Range.atLeast(1),
           Importance.LOW, HTTP_READ_TIMEOUT_MS_DOC)
+      .define(SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM, SSL_TRUSTSTORE_LOCATION_DOC)
+      .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SSL_TRUSTSTORE_PASSWORD_DOC)
+      .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, SSL_STORE_TYPE_DEFAULT, Importance.LOW, SSL_TRUSTSTORE_TYPE_DOC)
+      .define(SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM, SSL_KEYSTORE_LOCATION_DOC)
+      .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SSL_KEYSTORE_PASSWORD_DOC)
+      .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, SSL_STORE_TYPE_DEFAULT, Importance.LOW, SSL_KEYSTORE_TYPE_DOC)
+      .define(SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, SSL_KEY_PASSWORD_DOC)
       .define(MAX_SCHEMAS_PER_SUBJECT_CONFIG, Type.INT, MAX_SCHEMAS_PER_SUBJECT_DEFAULT, ConfigDef.Range.atLeast(1),
           Importance.LOW, MAX_SCHEMAS_PER_SUBJECT_DOC)
       .define(SPECIFIC_AVRO_KEY_TYPE_CONFIG, Type.CLASS, null, Importance.LOW, SPECIFIC_AVRO_KEY_TYPE_DOC)
@@ -110,6 +135,23 @@ public final class SerdeConfig extends AbstractConfig {
         throw new ConfigException(key, strategy, "only TopicNameStrategy is supported");
       }
     }
+  }
+
+  /**
+   * The configuration reference as a Markdown table (key, type, default, description), generated
+   * from {@link #CONFIG_DEF} so docs/serde.md never drifts from the code; secrets show no default.
+   */
+  public static String markdownTable() {
+    StringBuilder table = new StringBuilder("| key | type | default | description |\n|---|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
+      String defaultValue = !key.hasDefault() ? "(required)"
+          : key.type == Type.PASSWORD || key.defaultValue == null ? ""
+          : ConfigDef.convertToString(key.defaultValue, key.type);
+      table.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(java.util.Locale.ROOT))
+          .append(" | ").append(defaultValue.isEmpty() ? "" : "`" + defaultValue + "`")
+          .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
+    }
+    return table.toString();
   }
 
   public List<String> registryUrls() {

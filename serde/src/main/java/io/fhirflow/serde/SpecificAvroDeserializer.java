@@ -83,9 +83,8 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
 
   private void useType(Class<T> type) {
     this.type = type;
-    SpecificData generated = SpecificData.getForClass(type);
-    this.readerSchema = generated.getSchema(type);
-    this.model = new BoundedSpecificData(generated);
+    this.model = SpecificData.getForClass(type);
+    this.readerSchema = model.getSchema(type);
   }
 
   @Override
@@ -155,7 +154,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     try {
       writer = registry.schemaById(schemaId);
     } catch (SchemaRegistryException e) {
-      if (e.isNotFound()) {
+      if (e.isNotFound() && e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND) {
         // Not cached: the id may appear once registry replicas catch up.
         throw new UnknownSchemaIdException(topic, schemaId);
       }
@@ -170,6 +169,12 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
                 .map(i -> i.getType() + " at " + i.getLocation()).toList());
     Reading<T> raced = readings.putIfAbsent(schemaId, reading);
     return raced != null ? raced : reading;
+  }
+
+  /** Lets {@link SpecificAvroSerde} share one client (one cache) between its two halves; call before configure. */
+  void shareRegistry(SchemaRegistryClient shared) {
+    this.registry = shared;
+    this.ownsRegistry = false;
   }
 
   @Override

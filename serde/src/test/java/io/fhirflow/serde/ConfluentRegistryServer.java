@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -28,6 +33,7 @@ final class ConfluentRegistryServer implements AutoCloseable {
   private static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
 
   private final HttpServer server;
+  private final String scheme;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final MockSchemaRegistryClient registry = new MockSchemaRegistryClient();
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
@@ -37,16 +43,38 @@ final class ConfluentRegistryServer implements AutoCloseable {
 
   /** @param userInfo {@code user:password} the server demands, or null for no authentication */
   ConfluentRegistryServer(String userInfo) throws IOException {
+    this(userInfo, null, false);
+  }
+
+  /**
+   * @param tls serve https with this context (null: plain http)
+   * @param needClientCertificate demand a client certificate (mutual TLS)
+   */
+  ConfluentRegistryServer(String userInfo, SSLContext tls, boolean needClientCertificate) throws IOException {
     this.expectedAuthorization = userInfo == null ? null
         : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    this.scheme = tls == null ? "http" : "https";
+    if (tls == null) {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    } else {
+      HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters parameters = tls.getDefaultSSLParameters();
+          parameters.setNeedClientAuth(needClientCertificate);
+          params.setSSLParameters(parameters);
+        }
+      });
+      server = https;
+    }
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   MockSchemaRegistryClient registry() {

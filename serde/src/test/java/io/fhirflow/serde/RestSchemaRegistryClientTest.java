@@ -137,6 +137,18 @@ class RestSchemaRegistryClientTest {
   }
 
   @Test
+  void aWrongBaseUrlIsARegistryFailureNotAnUnknownSchema() throws Exception {
+    server = new ConfluentRegistryServer(null);
+    int id = server.registry().register(SUBJECT, SCHEMA);
+    SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
+    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url() + "/apis/ccompat/v7"), false);
+
+    assertThatThrownBy(() -> deserializer.deserialize("wearable.samples.raw", new byte[] {0, 0, 0, 0, (byte) id, 2}))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isFalse())
+        .isNotInstanceOf(BadRecordException.class);
+  }
+
+  @Test
   void checksCompatibilityAgainstTheLatestVersion() throws Exception {
     server = new ConfluentRegistryServer(null);
     RestSchemaRegistryClient client = client();

@@ -11,11 +11,13 @@ import io.fhirflow.schema.HkCategory;
 import io.fhirflow.schema.HkCorrelation;
 import io.fhirflow.schema.HkCorrelationMember;
 import io.fhirflow.schema.HkQuantity;
+import io.fhirflow.schema.HkSeriesPoint;
 import io.fhirflow.schema.HkWorkout;
 import io.fhirflow.schema.HkWorkoutStatistic;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.RecordingMethod;
+import io.fhirflow.schema.RoutePoint;
 import io.fhirflow.schema.Source;
 import io.fhirflow.schema.WearableSample;
 import java.time.Duration;
@@ -50,6 +52,22 @@ public final class WearableSamples {
         .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED)
         .setMetadata(Map.of("HKMetadataKeyHeartRateMotionContext", "1", "HKTimeZone", "Europe/Paris"))
         .setBody(HkQuantity.newBuilder().setValue(72).setUnit("count/min").build());
+  }
+
+  /** HealthKit heart-rate variability (SDNN 48.3 ms) with the instantaneous beats per minute it was computed from. */
+  public static WearableSample.Builder healthKitHeartRateVariability() {
+    Instant start = MORNING.minus(Duration.ofMinutes(1));
+    double[] bpm = {64, 66, 63, 61, 65, 67};
+    List<HkSeriesPoint> beats = new ArrayList<>();
+    for (int i = 0; i < bpm.length; i++) {
+      beats.add(HkSeriesPoint.newBuilder().setTime(start.plusMillis(930L * i)).setValue(bpm[i]).setUnit("count/min").build());
+    }
+    return healthKit("7C8D9E0F-1A2B-4C3D-8E4F-5A6B7C8D9E0F", "HKQuantityTypeIdentifierHeartRateVariabilitySDNN", start,
+        start.plus(Duration.ofMinutes(1)))
+        .setSource(appleWatchSource())
+        .setDevice(appleWatch())
+        .setMetadata(Map.of("HKTimeZone", "Europe/Paris"))
+        .setBody(HkQuantity.newBuilder().setValue(48.3).setUnit("ms").setSeries(beats).build());
   }
 
   /** HealthKit blood pressure correlation from a Withings cuff: 118/76 mmHg. */
@@ -89,6 +107,10 @@ public final class WearableSamples {
             .setTotals(List.of(
                 HkWorkoutStatistic.newBuilder().setType("HKQuantityTypeIdentifierActiveEnergyBurned").setSum(320.0).setUnit("kcal").build(),
                 HkWorkoutStatistic.newBuilder().setType("HKQuantityTypeIdentifierDistanceWalkingRunning").setSum(5.1).setUnit("km").build()))
+            .setRoute(List.of(
+                routePoint(start, 48.8634, 2.3275),
+                routePoint(start.plusSeconds(5), 48.8636, 2.3281),
+                routePoint(start.plusSeconds(10), 48.8639, 2.3287)))
             .build());
   }
 
@@ -141,7 +163,7 @@ public final class WearableSamples {
     List<HcStage> stageList = new ArrayList<>();
     for (int[] s : stages) {
       stageList.add(HcStage.newBuilder().setStartTime(start.plus(Duration.ofMinutes(s[0])))
-          .setEndTime(start.plus(Duration.ofMinutes(s[1]))).setStage(s[2]).build());
+          .setEndTime(start.plus(Duration.ofMinutes(s[1]))).setStage(s[2]).setKind("sleepStage").build());
     }
     return healthConnect("6d7e8f9a-0b1c-4d2e-8f3a-4b5c6d7e8f9a", "SleepSessionRecord", start, end)
         .setSource(Source.newBuilder().setBundleId("com.samsung.android.shealth").build())
@@ -151,7 +173,7 @@ public final class WearableSamples {
 
   /** One sample of every body kind. */
   public static List<WearableSample> oneOfEachKind() {
-    return List.of(healthKitHeartRate().build(), healthKitBloodPressure().build(), healthKitSleepCore().build(),
+    return List.of(healthKitHeartRate().build(), healthKitHeartRateVariability().build(), healthKitBloodPressure().build(), healthKitSleepCore().build(),
         healthKitRun().build(), healthConnectSteps().build(), healthConnectHeartRateSeries().build(),
         healthConnectBloodPressure().build(), healthConnectSleepSession().build());
   }
@@ -193,6 +215,11 @@ public final class WearableSamples {
   private static HkCorrelationMember bloodPressureMember(String uuid, String type, Instant at, double mmHg) {
     return HkCorrelationMember.newBuilder().setRecordId(uuid).setType(type).setStartTime(at).setEndTime(at)
         .setValue(mmHg).setUnit("mmHg").build();
+  }
+
+  private static RoutePoint routePoint(Instant time, double latitude, double longitude) {
+    return RoutePoint.newBuilder().setTime(time).setLatitude(latitude).setLongitude(longitude).setAltitudeMeters(35.0)
+        .setHorizontalAccuracyMeters(4.0).setSpeedMetersPerSecond(2.8).build();
   }
 
   private static HcMeasurement measurement(String field, double value, String unit) {

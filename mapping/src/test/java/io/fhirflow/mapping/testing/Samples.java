@@ -117,11 +117,18 @@ public final class Samples {
 
     /** A series record over START..END with one sample every five minutes. */
     public static WearableSample hcSeries(String type, String unit, double... values) {
+        return hcSeriesEvery(type, unit, 300, values);
+    }
+
+    /** A series record starting at START with one sample every {@code seconds}; it ends at the last sample or END. */
+    public static WearableSample hcSeriesEvery(String type, String unit, long seconds, double... values) {
         List<HcSeriesSample> samples = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
-            samples.add(new HcSeriesSample(START.plusSeconds(300L * i), values[i], unit));
+            samples.add(new HcSeriesSample(START.plusSeconds(seconds * i), values[i], unit));
         }
-        return healthConnect(type, "hc-" + type, new HcSeries(samples, List.of(), Map.of())).setEndTime(END).build();
+        Instant last = START.plusSeconds(seconds * Math.max(0, values.length - 1));
+        return healthConnect(type, "hc-" + type, new HcSeries(samples, List.of(), Map.of()))
+                .setEndTime(last.isAfter(END) ? last : END).build();
     }
 
     public static HkWorkoutStatistic total(String type, double sum, String unit) {

@@ -1,0 +1,161 @@
+package io.fhirflow.api;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fhirflow.api.audit.AuditFilter;
+import io.fhirflow.api.audit.AuditSink;
+import io.fhirflow.api.fhir.AccessInterceptor;
+import io.fhirflow.api.fhir.ErrorShield;
+import io.fhirflow.api.fhir.FhirServlet;
+import io.fhirflow.api.fhir.IdentifiedResourceProvider;
+import io.fhirflow.api.fhir.ObservationProvider;
+import io.fhirflow.api.fhir.PageCursor;
+import io.fhirflow.api.fhir.ParameterHandling;
+import io.fhirflow.api.fhir.SmartCapabilities;
+import io.fhirflow.api.fhir.StoredJsonBundleWriter;
+import io.fhirflow.api.metrics.PatientMetricsServlet;
+import io.fhirflow.api.metrics.RedisMetricsReader;
+import io.fhirflow.api.ops.HealthServlet;
+import io.fhirflow.api.ops.PrometheusServlet;
+import io.fhirflow.api.ops.RequestMetricsFilter;
+import io.fhirflow.api.security.JwtVerifier;
+import io.fhirflow.api.store.IdentifiedResourceStore;
+import io.fhirflow.api.store.ObservationStore;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * Wires the API on one embedded Jetty 12 (ee10) port: {@code /fhir/*} (HAPI), {@code /metrics/Patient/*}
+ * (Redis view), {@code /health/live|ready}, {@code /metrics} (Prometheus). The audit filter wraps the
+ * two data paths. Owns and closes the pool, Redis client and audit sink it is given.
+ */
+public final class ApiServer implements AutoCloseable {
+
+  private final Server jetty;
+  private final HikariDataSource dataSource;
+  private final RedisMetricsReader redis;
+  private final AuditSink audit;
+  private final PrometheusMeterRegistry meters;
+
+  public ApiServer(ApiConfig config, FhirContext context, JwtVerifier verifier, AuditSink audit,
+      PrometheusMeterRegistry meters, Clock clock) {
+    this.audit = audit;
+    this.meters = meters;
+    this.dataSource = dataSource(config, meters);
+    this.redis = new RedisMetricsReader(config.string(ApiConfig.REDIS_URL_CONFIG), config.string(ApiConfig.REDIS_KEY_PREFIX_CONFIG));
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+
+    PageCursor cursors = PageCursor.fromConfig(config.string(ApiConfig.CURSOR_SECRET_CONFIG));
+    int def = config.defaultCount();
+    int max = config.maxCount();
+    List<IResourceProvider> providers = List.of(
+        new ObservationProvider(context, new ObservationStore(dataSource), cursors, def, max),
+        new IdentifiedResourceProvider(context, Patient.class,
+            new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.PATIENT), cursors, def, max),
+        new IdentifiedResourceProvider(context, Device.class,
+            new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.DEVICE), cursors, def, max));
+    List<Object> interceptors = List.of(new ErrorShield(), new ParameterHandling(), new AccessInterceptor(verifier, meters),
+        new StoredJsonBundleWriter(context.newJsonParser(), config.rawBundle()), new SmartCapabilities());
+    FhirServlet fhir = new FhirServlet(context, providers, interceptors, config.string(ApiConfig.PUBLIC_BASE_URL_CONFIG));
+
+    QueuedThreadPool threads = new QueuedThreadPool(64, 8);
+    threads.setName("fhir-api-http");
+    jetty = new Server(threads);
+    ServerConnector connector = new ServerConnector(jetty);
+    connector.setPort(config.port());
+    jetty.addConnector(connector);
+
+    ServletContextHandler handler = new ServletContextHandler();
+    handler.setContextPath("/");
+    handler.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
+    handler.addServlet(new ServletHolder("patient-metrics", new PatientMetricsServlet(verifier, redis, meters, clock)), "/metrics/Patient/*");
+    handler.addServlet(new ServletHolder("prometheus", new PrometheusServlet(meters)), "/metrics");
+    handler.addServlet(new ServletHolder("health", new HealthServlet(List.of(
+        new HealthServlet.Check("database", true, this::databaseUp),
+        new HealthServlet.Check("audit", true, audit::healthy),
+        new HealthServlet.Check("redis", false, redis::ping)))), "/health/*");
+    EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
+    AuditFilter auditFilter = new AuditFilter(audit, config.auditFailClosed(), clock);
+    handler.addFilter(new FilterHolder(auditFilter), "/fhir/*", requests);
+    handler.addFilter(new FilterHolder(auditFilter), "/metrics/Patient/*", requests);
+    handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "fhir")), "/fhir/*", requests);
+    handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "patient-metrics")), "/metrics/Patient/*", requests);
+    jetty.setHandler(handler);
+  }
+
+  private static HikariDataSource dataSource(ApiConfig config, PrometheusMeterRegistry meters) {
+    HikariConfig h = new HikariConfig();
+    h.setPoolName("fhir-api");
+    h.setJdbcUrl(config.string(ApiConfig.DB_URL_CONFIG));
+    if (!config.string(ApiConfig.DB_USER_CONFIG).isEmpty()) {
+      h.setUsername(config.string(ApiConfig.DB_USER_CONFIG));
+    }
+    if (!config.string(ApiConfig.DB_PASSWORD_CONFIG).isEmpty()) {
+      h.setPassword(config.string(ApiConfig.DB_PASSWORD_CONFIG));
+    }
+    h.setMaximumPoolSize(config.integer(ApiConfig.DB_POOL_SIZE_CONFIG));
+    h.setReadOnly(true);
+    h.setConnectionTimeout(2_000);
+    // The API must start (and report not-ready) while the database is still coming up.
+    h.setInitializationFailTimeout(-1);
+    h.addDataSourceProperty("options", "-c statement_timeout=" + config.integer(ApiConfig.DB_STATEMENT_TIMEOUT_CONFIG));
+    h.setMetricRegistry(meters);
+    return new HikariDataSource(h);
+  }
+
+  private boolean databaseUp() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(1);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  public ApiServer start() throws Exception {
+    jetty.start();
+    return this;
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      jetty.stop();
+    } finally {
+      redis.close();
+      audit.close();
+      dataSource.close();
+    }
+  }
+
+  /** A registry with the defaults the API's Prometheus endpoint uses. */
+  public static PrometheusMeterRegistry newRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+}

@@ -1,0 +1,57 @@
+package io.fhirflow.api.audit;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * Wraps every API request (FHIR and patient metrics): opens its {@link AuditRecord}, lets the request
+ * run, then publishes the record with the final status, whatever happened in between. With fail-closed
+ * auditing, data requests are refused with 503 while the sink is down; the refusal is itself audited.
+ */
+public final class AuditFilter extends HttpFilter {
+
+  private static final byte[] AUDIT_DOWN = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+      + "\"code\":\"transient\",\"diagnostics\":\"Audit log unavailable; request refused. Retry later.\"}]}")
+      .getBytes(StandardCharsets.UTF_8);
+
+  private final AuditSink sink;
+  private final boolean failClosed;
+  private final Clock clock;
+
+  public AuditFilter(AuditSink sink, boolean failClosed, Clock clock) {
+    this.sink = sink;
+    this.failClosed = failClosed;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
+    AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), clock.instant(), req.getRemoteAddr());
+    req.setAttribute(AuditRecord.ATTRIBUTE, record);
+    res.setHeader("X-Request-Id", record.requestId());
+    boolean escaped = false;
+    try {
+      if (failClosed && !sink.healthy() && !req.getRequestURI().endsWith("/metadata")) {
+        res.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        res.setContentType("application/fhir+json;charset=utf-8");
+        res.getOutputStream().write(AUDIT_DOWN);
+        return;
+      }
+      chain.doFilter(req, res);
+    } catch (IOException | ServletException | RuntimeException e) {
+      escaped = true;
+      throw e;
+    } finally {
+      record.status(escaped ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : res.getStatus());
+      req.getParameterMap().keySet().forEach(record.parameterNames()::add);
+      sink.publish(record);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.fhirflow.api.audit;
+
+import io.fhirflow.api.security.AccessToken;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * What one request did, collected while it runs and published as an AuditEvent when it ends. Holds
+ * parameter names only, never their values: a value can be a patient id, a date or a code someone
+ * asked about.
+ */
+public final class AuditRecord {
+
+  /** Servlet request attribute under which the current record lives. */
+  public static final String ATTRIBUTE = "io.fhirflow.api.audit";
+
+  private final String requestId;
+  private final Instant started;
+  private final String clientAddress;
+  private final SortedSet<String> parameterNames = new TreeSet<>();
+  private AccessToken token;
+  private String patient;
+  private String interaction = "unknown";
+  private String resourceType;
+  private String resourceId;
+  private int status;
+
+  public AuditRecord(String requestId, Instant started, String clientAddress) {
+    this.requestId = requestId;
+    this.started = started;
+    this.clientAddress = clientAddress;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public Instant started() {
+    return started;
+  }
+
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  public Optional<AccessToken> token() {
+    return Optional.ofNullable(token);
+  }
+
+  public void token(AccessToken t) {
+    this.token = t;
+    t.confinedTo().ifPresent(this::patient);
+  }
+
+  public Optional<String> patient() {
+    return Optional.ofNullable(patient);
+  }
+
+  /** The patient whose data the request touched; a confined token's patient always wins. */
+  public void patient(String p) {
+    if (token == null || token.confinedTo().isEmpty() || token.confinedTo().get().equals(p)) {
+      this.patient = p;
+    }
+  }
+
+  public String interaction() {
+    return interaction;
+  }
+
+  /** FHIR restful-interaction code (read, search-type, operation, capabilities) or "metrics". */
+  public void interaction(String code, String type, String id) {
+    this.interaction = code;
+    this.resourceType = type;
+    this.resourceId = id;
+  }
+
+  public Optional<String> resourceType() {
+    return Optional.ofNullable(resourceType);
+  }
+
+  public Optional<String> resourceId() {
+    return Optional.ofNullable(resourceId);
+  }
+
+  public SortedSet<String> parameterNames() {
+    return parameterNames;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public void status(int s) {
+    this.status = s;
+  }
+}

@@ -1,0 +1,108 @@
+package io.fhirflow.api.audit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produces each request's AuditEvent to Kafka (key = request id) with acks=all and idempotence. Sends
+ * are asynchronous; the first failed delivery marks the sink unhealthy and the next delivered one
+ * marks it healthy again, so with fail-closed auditing the requests refused while it is down (which
+ * are audited too) are what brings it back.
+ */
+public final class KafkaAuditSink implements AuditSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaAuditSink.class);
+
+  private final Producer<String, String> producer;
+  private final String topic;
+  private final AuditEventFactory factory;
+  private final AtomicBoolean healthy = new AtomicBoolean(true);
+  private final Counter sent;
+  private final Counter failed;
+
+  public KafkaAuditSink(Producer<String, String> producer, String topic, AuditEventFactory factory, MeterRegistry meters) {
+    this.producer = producer;
+    this.topic = topic;
+    this.factory = factory;
+    this.sent = Counter.builder("fhirflow.api.audit.events").tag("outcome", "delivered").register(meters);
+    this.failed = Counter.builder("fhirflow.api.audit.events").tag("outcome", "failed").register(meters);
+    Gauge.builder("fhirflow.api.audit.sink.up", healthy, h -> h.get() ? 1 : 0).register(meters);
+    warmUp();
+  }
+
+  /** Fetches the topic's metadata once so the first requests do not pay for it; a failure starts the sink as down. */
+  private void warmUp() {
+    try {
+      producer.partitionsFor(topic);
+    } catch (RuntimeException e) {
+      lost(e);
+    }
+  }
+
+  /** A producer for {@code bootstrap}, with the given pass-through properties (TLS/SASL). */
+  public static Producer<String, String> producer(String bootstrap, Duration deliveryTimeout, Map<String, String> passThrough) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "fhirflow-fhir-api-audit");
+    int timeout = (int) deliveryTimeout.toMillis();
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(timeout - 10, 30_000)));
+    // A request thread never waits long for broker metadata (fetched once at start): the failure is reported instead.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+    p.putAll(passThrough);
+    return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  @Override
+  public void publish(AuditRecord record) {
+    ProducerRecord<String, String> r = new ProducerRecord<>(topic, record.requestId(), factory.toJson(record));
+    r.headers().add("fhir.resourceType", "AuditEvent".getBytes(StandardCharsets.UTF_8));
+    r.headers().add("fhir.version", "4.0.1".getBytes(StandardCharsets.UTF_8));
+    try {
+      producer.send(r, (metadata, error) -> {
+        if (error == null) {
+          sent.increment();
+          healthy.set(true);
+        } else {
+          lost(error);
+        }
+      });
+    } catch (RuntimeException e) {
+      lost(e);
+    }
+  }
+
+  private void lost(Exception error) {
+    failed.increment();
+    if (healthy.getAndSet(false)) {
+      LOG.error("audit sink down topic={} reason={}", topic, error.getClass().getSimpleName());
+    }
+  }
+
+  @Override
+  public boolean healthy() {
+    return healthy.get();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

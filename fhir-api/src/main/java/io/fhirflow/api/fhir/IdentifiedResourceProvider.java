@@ -1,0 +1,90 @@
+package io.fhirflow.api.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.model.api.annotation.Description;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.StringParam;
+import ca.uhn.fhir.rest.param.TokenAndListParam;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import io.fhirflow.api.store.IdentifiedResourceStore;
+import io.fhirflow.api.store.Page;
+import io.fhirflow.api.store.PageKey;
+import io.fhirflow.api.store.StoredResource;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Read and search-by-identifier for Patient and Device (one instance per type), confined like
+ * Observations: a patient token sees its own Patient and the Devices linked to it, and nothing else.
+ */
+public final class IdentifiedResourceProvider implements IResourceProvider {
+
+  private final Class<? extends Resource> type;
+  private final String typeName;
+  private final IdentifiedResourceStore store;
+  private final SearchBundles bundles;
+  private final PageCursor cursors;
+  private final IParser parser;
+  private final int defaultCount;
+  private final int maxCount;
+
+  public IdentifiedResourceProvider(FhirContext context, Class<? extends Resource> type, IdentifiedResourceStore store,
+      PageCursor cursors, int defaultCount, int maxCount) {
+    this.type = type;
+    this.typeName = context.getResourceType(type);
+    this.store = store;
+    this.bundles = new SearchBundles(context);
+    this.cursors = cursors;
+    this.parser = context.newJsonParser();
+    this.defaultCount = defaultCount;
+    this.maxCount = maxCount;
+  }
+
+  @Override
+  public Class<? extends IBaseResource> getResourceType() {
+    return type;
+  }
+
+  @Read
+  public Resource read(@IdParam IdType id, RequestDetails request) {
+    StoredResource r = store.read(id.getIdPart(), AccessInterceptor.confinementOf(request))
+        .orElseThrow(() -> new ResourceNotFoundException(new IdType(typeName, id.getIdPart())));
+    return SearchBundles.parse(parser, typeName, r);
+  }
+
+  @Search
+  public Bundle search(
+      @Description(shortDefinition = "An identifier, as system|value, value or system|")
+      @OptionalParam(name = "identifier") TokenAndListParam identifier,
+      @Description(shortDefinition = "Opaque position of a next page, from a next link only")
+      @OptionalParam(name = "_cursor") StringParam cursor,
+      @Count Integer count,
+      RequestDetails request) {
+    Optional<String> confinedTo = AccessInterceptor.confinementOf(request);
+    if (identifier == null && confinedTo.isEmpty() && cursor == null) {
+      throw new InvalidRequestException("Search needs an identifier");
+    }
+    int pageSize = Math.max(1, count == null ? defaultCount : Math.min(count, maxCount));
+    Optional<String> after = Optional.ofNullable(cursor).map(c -> {
+      try {
+        return cursors.decode(c.getValue(), SearchBundles.fingerprint(request), confinedTo).id();
+      } catch (PageCursor.InvalidCursorException e) {
+        throw new InvalidRequestException("The page link is not valid for this search and token");
+      }
+    });
+    Page page = store.search(SearchParameterTranslator.tokens("identifier", identifier), confinedTo, pageSize, after);
+    Optional<String> next = page.next().map(k -> cursors.encode(new PageKey(null, k.id()), SearchBundles.fingerprint(request), confinedTo));
+    return bundles.searchset(request, typeName, page.rows(), next);
+  }
+}

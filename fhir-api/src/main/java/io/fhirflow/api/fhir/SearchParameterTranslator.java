@@ -1,0 +1,107 @@
+package io.fhirflow.api.fhir;
+
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import ca.uhn.fhir.rest.param.DateAndListParam;
+import ca.uhn.fhir.rest.param.DateOrListParam;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.param.TokenAndListParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import io.fhirflow.api.store.DateCriterion;
+import io.fhirflow.api.store.TokenCriterion;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns HAPI's parsed search parameters into store criteria, refusing (400) what this server does not
+ * implement rather than silently ignoring it: token modifiers, date prefixes ne/sa/eb/ap. Error
+ * messages name the parameter, never echo its value.
+ */
+final class SearchParameterTranslator {
+
+  private SearchParameterTranslator() {}
+
+  static List<List<TokenCriterion>> tokens(String name, TokenAndListParam and) {
+    List<List<TokenCriterion>> out = new ArrayList<>();
+    if (and == null) {
+      return out;
+    }
+    for (TokenOrListParam or : and.getValuesAsQueryTokens()) {
+      List<TokenCriterion> any = new ArrayList<>();
+      for (TokenParam t : or.getValuesAsQueryTokens()) {
+        if (t.getModifier() != null) {
+          throw new InvalidRequestException("Modifier :" + t.getModifier().getValue() + " is not supported on parameter " + name);
+        }
+        String system = t.getSystem();
+        String code = t.getValue();
+        boolean noCode = code == null || code.isEmpty();
+        if (noCode && (system == null || system.isEmpty())) {
+          throw new InvalidRequestException("Parameter " + name + " needs a code or a system");
+        }
+        any.add(new TokenCriterion(system, noCode ? null : code));
+      }
+      if (!any.isEmpty()) {
+        out.add(any);
+      }
+    }
+    return out;
+  }
+
+  static List<List<DateCriterion>> dates(DateAndListParam and) {
+    List<List<DateCriterion>> out = new ArrayList<>();
+    if (and == null) {
+      return out;
+    }
+    for (DateOrListParam or : and.getValuesAsQueryTokens()) {
+      List<DateCriterion> any = new ArrayList<>();
+      for (DateParam d : or.getValuesAsQueryTokens()) {
+        if (d.getValue() == null) {
+          throw new InvalidRequestException("Parameter date has no value");
+        }
+        if (d.getMissing() != null) {
+          throw new InvalidRequestException("Modifier :missing is not supported on parameter date");
+        }
+        any.add(new DateCriterion(comparator(d.getPrefix()), d.getValue().toInstant(), end(d)));
+      }
+      if (!any.isEmpty()) {
+        out.add(any);
+      }
+    }
+    return out;
+  }
+
+  private static DateCriterion.Comparator comparator(ParamPrefixEnum prefix) {
+    if (prefix == null) {
+      return DateCriterion.Comparator.EQ;
+    }
+    return switch (prefix) {
+      case EQUAL -> DateCriterion.Comparator.EQ;
+      case GREATERTHAN_OR_EQUALS -> DateCriterion.Comparator.GE;
+      case GREATERTHAN -> DateCriterion.Comparator.GT;
+      case LESSTHAN_OR_EQUALS -> DateCriterion.Comparator.LE;
+      case LESSTHAN -> DateCriterion.Comparator.LT;
+      default -> throw new InvalidRequestException("Date prefix " + prefix.getValue() + " is not supported");
+    };
+  }
+
+  /** The exclusive end of the value's implicit range: 2026-01-05 covers the whole day. */
+  private static Instant end(DateParam d) {
+    Instant start = d.getValue().toInstant();
+    TemporalPrecisionEnum p = d.getPrecision();
+    ZonedDateTime z = start.atZone(ZoneOffset.UTC);
+    return switch (p) {
+      case YEAR -> z.plusYears(1).toInstant();
+      case MONTH -> z.plusMonths(1).toInstant();
+      case DAY -> z.plusDays(1).toInstant();
+      case MINUTE -> start.plus(1, ChronoUnit.MINUTES);
+      case SECOND -> start.plus(1, ChronoUnit.SECONDS);
+      case MILLI -> start.plus(1, ChronoUnit.MILLIS);
+    };
+  }
+}

@@ -1,0 +1,116 @@
+package io.fhirflow.api.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleLinkComponent;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Writes search Bundles whose entries are stored JSON. The common case (JSON, no _elements/_summary/
+ * _pretty) is streamed: the Bundle shell is written with Jackson and each entry's stored text is
+ * copied in verbatim, so a 100-entry page costs no FHIR parse or encode at all (see BENCHMARKS.md,
+ * "FHIR API"). Anything else gets the entries parsed and HAPI's normal encoder, so XML and element
+ * filters keep working.
+ */
+@Interceptor
+public final class StoredJsonBundleWriter {
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Set<String> NEEDS_HAPI = Set.of("_elements", "_summary", "_pretty", "_narrative");
+
+  private final IParser parser;
+  private final boolean streamingEnabled;
+
+  public StoredJsonBundleWriter(IParser parser, boolean streamingEnabled) {
+    this.parser = parser;
+    this.streamingEnabled = streamingEnabled;
+  }
+
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  public boolean write(RequestDetails request, ResponseDetails response, HttpServletResponse servletResponse) throws IOException {
+    if (!(response.getResponseResource() instanceof Bundle bundle) || bundle.getUserData(SearchBundles.HAS_STORED_JSON) == null) {
+      return true;
+    }
+    if (streamingEnabled && canStream(request)) {
+      stream(bundle, servletResponse);
+      return false;
+    }
+    for (BundleEntryComponent e : bundle.getEntry()) {
+      Object json = e.getResource() == null ? null : e.getResource().getUserData(SearchBundles.STORED_JSON);
+      if (json != null) {
+        Resource placeholder = e.getResource();
+        Resource parsed = (Resource) parser.parseResource((String) json);
+        parsed.setId(placeholder.getIdElement());
+        parsed.getMeta().setVersionId(placeholder.getIdElement().getVersionIdPart());
+        e.setResource(parsed);
+      }
+    }
+    return true;
+  }
+
+  private static boolean canStream(RequestDetails request) {
+    Map<String, String[]> params = request.getParameters();
+    for (String p : NEEDS_HAPI) {
+      if (params.containsKey(p)) {
+        return false;
+      }
+    }
+    RestfulServerUtils.ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON);
+    return encoding == null || encoding.getEncoding() == EncodingEnum.JSON;
+  }
+
+  private static void stream(Bundle bundle, HttpServletResponse res) throws IOException {
+    res.setStatus(HttpServletResponse.SC_OK);
+    res.setContentType("application/fhir+json;charset=utf-8");
+    try (JsonGenerator g = JSON.createGenerator(res.getOutputStream(), JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeStringField("resourceType", "Bundle");
+      g.writeStringField("id", bundle.getIdElement().getIdPart());
+      g.writeObjectFieldStart("meta");
+      g.writeStringField("lastUpdated", bundle.getMeta().getLastUpdatedElement().getValueAsString());
+      g.writeEndObject();
+      g.writeStringField("type", "searchset");
+      if (!bundle.getLink().isEmpty()) {
+        g.writeArrayFieldStart("link");
+        for (BundleLinkComponent l : bundle.getLink()) {
+          g.writeStartObject();
+          g.writeStringField("relation", l.getRelation());
+          g.writeStringField("url", l.getUrl());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      if (!bundle.getEntry().isEmpty()) {
+        g.writeArrayFieldStart("entry");
+        for (BundleEntryComponent e : bundle.getEntry()) {
+          g.writeStartObject();
+          g.writeStringField("fullUrl", e.getFullUrl());
+          g.writeFieldName("resource");
+          // The sink stored this text as jsonb; PostgreSQL returns it as valid, compact JSON.
+          g.writeRawValue((String) e.getResource().getUserData(SearchBundles.STORED_JSON));
+          g.writeObjectFieldStart("search");
+          g.writeStringField("mode", "match");
+          g.writeEndObject();
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }
+  }
+}

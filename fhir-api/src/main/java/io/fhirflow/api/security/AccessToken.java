@@ -1,0 +1,21 @@
+package io.fhirflow.api.security;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A verified bearer token: who asks ({@code sub}, client), what they may do (scopes) and, when the
+ * token carries a {@code patient} claim, the one patient every request is confined to.
+ */
+public record AccessToken(String issuer, String subject, String clientId, Optional<String> patient,
+    SmartScopes scopes, Instant expiresAt) {
+
+  /** The patient a request must stay inside, or empty for system/user tokens without one. */
+  public Optional<String> confinedTo() {
+    return patient;
+  }
+
+  public boolean allows(String resourceType, char permission) {
+    return scopes.allows(resourceType, permission, patient.isPresent());
+  }
+}

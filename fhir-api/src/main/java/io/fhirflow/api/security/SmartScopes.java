@@ -1,0 +1,88 @@
+package io.fhirflow.api.security;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SMART App Launch scopes of one token, v2 ({@code patient/Observation.rs}) and v1
+ * ({@code patient/Observation.read}) syntax, for the read-only interactions this server has.
+ *
+ * <p>Scopes with a v2 query suffix ({@code patient/Observation.rs?category=...}) are ignored: treating
+ * them as unrestricted would grant more than the issuer meant, so they grant nothing here. Unknown
+ * scopes ({@code openid}, {@code launch/patient}, ...) are ignored.
+ */
+public final class SmartScopes {
+
+  /** patient/, user/ or system/ level of a scope. */
+  public enum Context { PATIENT, USER, SYSTEM }
+
+  /** One parsed resource scope. */
+  public record Scope(Context context, String resourceType, String permissions) {
+    boolean grants(String type, char permission) {
+      return (resourceType.equals("*") || resourceType.equals(type)) && permissions.indexOf(permission) >= 0;
+    }
+  }
+
+  private static final Pattern SCOPE = Pattern.compile("(patient|user|system)/([A-Za-z]+|\\*)\\.([a-z*]+)");
+
+  private final List<Scope> scopes;
+
+  private SmartScopes(List<Scope> scopes) {
+    this.scopes = List.copyOf(scopes);
+  }
+
+  /** Parses a space-separated scope string; null or blank gives no scopes. */
+  public static SmartScopes parse(String scopeClaim) {
+    List<Scope> parsed = new ArrayList<>();
+    if (scopeClaim != null) {
+      for (String s : scopeClaim.trim().split("\\s+")) {
+        Matcher m = SCOPE.matcher(s);
+        if (m.matches()) {
+          String perms = permissions(m.group(3));
+          if (perms != null) {
+            parsed.add(new Scope(Context.valueOf(m.group(1).toUpperCase(Locale.ROOT)), m.group(2), perms));
+          }
+        }
+      }
+    }
+    return new SmartScopes(parsed);
+  }
+
+  /** v2 permission letters in canonical order, or null when the text is not a permission set. */
+  private static String permissions(String text) {
+    switch (text) {
+      case "read":
+        return "rs";
+      case "write":
+        return "cud";
+      case "*":
+        return "cruds";
+      default:
+        // v2: a subset of c r u d s, in that order, each at most once.
+        return text.matches("c?r?u?d?s?") && !text.isEmpty() ? text : null;
+    }
+  }
+
+  /**
+   * Whether any scope grants {@code permission} ('r' read, 's' search) on {@code resourceType}.
+   * Patient-level scopes count only when the token names a patient, which then confines the request.
+   */
+  public boolean allows(String resourceType, char permission, boolean tokenHasPatient) {
+    for (Scope s : scopes) {
+      if (s.context() == Context.PATIENT && !tokenHasPatient) {
+        continue;
+      }
+      if (s.grants(resourceType, permission)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public List<Scope> scopes() {
+    return scopes;
+  }
+}

@@ -1,0 +1,249 @@
+package io.fhirflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.fhirflow.api.devtoken.TokenMinter;
+import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.testkit.KafkaBroker;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bearer tokens, SMART scopes and patient confinement, on every path a client can take. */
+class AccessControlIT {
+
+  static final Instant T0 = Instant.parse("2026-11-20T00:00:00Z");
+  static final String A = Fixtures.id("acl-patient-a");
+  static final String B = Fixtures.id("acl-patient-b");
+  static final String OBS_A = Fixtures.id("acl-hr-a-0");
+  static final String OBS_B = Fixtures.id("acl-hr-b-0");
+
+  static KafkaBroker broker;
+  static ApiHarness api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start();
+    api = ApiHarness.start(broker, Map.of(ApiConfig.MAX_COUNT_CONFIG, "20", ApiConfig.DEFAULT_COUNT_CONFIG, "10"));
+    List<String> rows = new ArrayList<>(List.of(Fixtures.patient(A, "acl-user-a"), Fixtures.patient(B, "acl-user-b"),
+        Fixtures.device(Fixtures.id("acl-dev-b"), B, "acl-watch-b")));
+    for (int i = 0; i < 30; i++) {
+      rows.add(Fixtures.heartRate(Fixtures.id("acl-hr-a-" + i), A, Fixtures.id("acl-dev-a"), T0.plus(i, ChronoUnit.MINUTES), 70, 1));
+      rows.add(Fixtures.heartRate(Fixtures.id("acl-hr-b-" + i), B, Fixtures.id("acl-dev-b"), T0.plus(i, ChronoUnit.MINUTES), 80, 1));
+    }
+    api.sink.write(rows);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    api.close();
+    broker.close();
+  }
+
+  private static String tokenA() {
+    return api.patientToken(A, "patient/*.rs");
+  }
+
+  private static HttpResponse<String> get(String path, String token) throws Exception {
+    return api.get(path, token);
+  }
+
+  @Test
+  void requestWithoutTokenIs401WithOperationOutcomeAndChallenge() throws Exception {
+    for (String path : List.of("/fhir/Observation?patient=" + A, "/fhir/Observation/" + OBS_A, "/fhir/Observation/$lastn?patient=" + A,
+        "/fhir/Patient/" + A, "/metrics/Patient/" + A)) {
+      HttpResponse<String> r = get(path, null);
+      assertThat(r.statusCode()).as(path).isEqualTo(401);
+      assertThat(r.body()).contains("OperationOutcome");
+      assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    }
+  }
+
+  @Test
+  void genericClientWithoutTokenGetsAuthenticationException() {
+    assertThatThrownBy(() -> api.client(null).read().resource(Observation.class).withId(OBS_A).execute())
+        .isInstanceOf(AuthenticationException.class);
+  }
+
+  @Test
+  void metadataIsPublic() throws Exception {
+    assertThat(get("/fhir/metadata", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void expiredTokenIs401() throws Exception {
+    Instant past = Instant.now().minus(2, ChronoUnit.HOURS);
+    String token = api.minter.sign(api.minter.claims(ApiHarness.ISSUER, ApiHarness.AUDIENCE, "u", "patient/*.rs", past, Duration.ofHours(1))
+        .claim("patient", A).build());
+    assertThat(get("/fhir/Observation?patient=" + A, token).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void tokenNotYetValidIs401() throws Exception {
+    String token = api.minter.sign(api.claims("patient/*.rs").claim("patient", A)
+        .notBeforeTime(Date.from(Instant.now().plus(1, ChronoUnit.HOURS))).build());
+    assertThat(get("/fhir/Observation?patient=" + A, token).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void tokenSignedByAnotherKeyIs401() throws Exception {
+    TokenMinter stranger = TokenMinter.generate();
+    String token = stranger.sign(stranger.claims(ApiHarness.ISSUER, ApiHarness.AUDIENCE, "u", "patient/*.rs", Instant.now(), Duration.ofHours(1))
+        .claim("patient", A).build());
+    assertThat(get("/fhir/Observation?patient=" + A, token).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void tokenWithTamperedPayloadIs401() throws Exception {
+    String[] parts = tokenA().split("\\.");
+    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        api.claims("system/*.rs").build().toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(get("/fhir/Observation?patient=" + B, parts[0] + "." + forged + "." + parts[2]).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void wrongIssuerOrAudienceIs401() throws Exception {
+    String wrongIssuer = api.minter.sign(api.minter.claims("https://evil.example", ApiHarness.AUDIENCE, "u", "patient/*.rs", Instant.now(),
+        Duration.ofHours(1)).claim("patient", A).build());
+    String wrongAudience = api.minter.sign(api.minter.claims(ApiHarness.ISSUER, "another-api", "u", "patient/*.rs", Instant.now(),
+        Duration.ofHours(1)).claim("patient", A).build());
+    assertThat(get("/fhir/Observation?patient=" + A, wrongIssuer).statusCode()).isEqualTo(401);
+    assertThat(get("/fhir/Observation?patient=" + A, wrongAudience).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void unsignedAlgNoneTokenIs401() throws Exception {
+    String none = new PlainJWT(api.claims("system/*.rs").build()).serialize();
+    assertThat(get("/fhir/Observation?patient=" + B, none).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void hmacSignedWithThePublicKeyIs401() throws Exception {
+    JWTClaimsSet claims = api.claims("system/*.rs").build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(api.minter.privateKey().getKeyID()).build(), claims);
+    jwt.sign(new MACSigner(api.minter.publicJwks().toString().getBytes(StandardCharsets.UTF_8)));
+    assertThat(get("/fhir/Observation?patient=" + B, jwt.serialize()).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void readOfAnotherPatientsDataIs404LikeAMissingResource() throws Exception {
+    var client = api.client(tokenA());
+    assertThatThrownBy(() -> client.read().resource(Observation.class).withId(OBS_B).execute()).isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(B).execute()).isInstanceOf(ResourceNotFoundException.class);
+    assertThat(get("/fhir/Device/" + Fixtures.id("acl-dev-b"), tokenA()).statusCode()).isEqualTo(404);
+    assertThat(get("/metrics/Patient/" + B, tokenA()).statusCode()).isEqualTo(404);
+    HttpResponse<String> missing = get("/fhir/Observation/" + Fixtures.id("does-not-exist"), tokenA());
+    HttpResponse<String> foreign = get("/fhir/Observation/" + OBS_B, tokenA());
+    assertThat(foreign.statusCode()).isEqualTo(missing.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void searchForAnotherPatientFindsNothing() throws Exception {
+    var client = api.client(tokenA());
+    Bundle b = client.search().forResource(Observation.class).where(Observation.PATIENT.hasId(B)).returnBundle(Bundle.class).execute();
+    assertThat(b.getEntry()).isEmpty();
+    Bundle byIdentifier = client.search().forResource(Patient.class)
+        .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(Fixtures.USER_ID_SYSTEM, "acl-user-b")).returnBundle(Bundle.class).execute();
+    assertThat(byIdentifier.getEntry()).isEmpty();
+    assertThat(get("/fhir/Observation/$lastn?patient=" + B, tokenA()).body()).doesNotContain(OBS_B).doesNotContain("\"entry\"");
+  }
+
+  @Test
+  void searchWithoutPatientIsConfinedToTheTokensPatient() throws Exception {
+    HttpResponse<String> r = get("/fhir/Observation?code=8867-4&_count=20", tokenA());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("Patient/" + A).doesNotContain("Patient/" + B);
+  }
+
+  @Test
+  void editedPageLinkCannotReachAnotherPatient() throws Exception {
+    HttpResponse<String> first = get("/fhir/Observation?patient=" + A + "&_count=5", tokenA());
+    String next = nextLink(first.body());
+    assertThat(next).contains("_cursor=");
+    assertThat(get(next, tokenA()).statusCode()).isEqualTo(200);
+    // Same cursor, other patient in the link.
+    HttpResponse<String> edited = get(next.replace(A, B), tokenA());
+    assertThat(edited.body()).doesNotContain("Patient/" + B);
+    assertThat(edited.statusCode()).isEqualTo(400);
+    // The patient parameter dropped: the cursor no longer matches the query.
+    assertThat(get(next.replace("patient=" + A + "&", ""), tokenA()).statusCode()).isEqualTo(400);
+    // A cursor with altered bytes.
+    assertThat(get(next.replaceAll("_cursor=[A-Za-z0-9_-]{3}", "_cursor=AAA"), tokenA()).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void pageLinkOfAnotherTokenIsRefused() throws Exception {
+    String system = api.systemToken("system/*.rs");
+    String next = nextLink(get("/fhir/Observation?patient=" + B + "&_count=5", system).body());
+    assertThat(get(next, system).statusCode()).isEqualTo(200);
+    HttpResponse<String> replayed = get(next, tokenA());
+    assertThat(replayed.statusCode()).isIn(200, 400);
+    assertThat(replayed.body()).doesNotContain("Patient/" + B);
+  }
+
+  @Test
+  void scopeWithoutObservationSearchIs403() throws Exception {
+    assertThat(get("/fhir/Observation?patient=" + A, api.patientToken(A, "patient/Patient.rs")).statusCode()).isEqualTo(403);
+    assertThat(get("/fhir/Observation?patient=" + A, api.patientToken(A, "patient/Observation.r")).statusCode()).isEqualTo(403);
+    assertThat(get("/fhir/Observation/" + OBS_A, api.patientToken(A, "patient/Observation.r")).statusCode()).isEqualTo(200);
+    assertThat(get("/fhir/Observation?patient=" + A, api.patientToken(A, "openid launch/patient")).statusCode()).isEqualTo(403);
+    assertThat(get("/metrics/Patient/" + A, api.patientToken(A, "patient/Patient.rs")).statusCode()).isEqualTo(403);
+    assertThatThrownBy(() -> api.client(api.patientToken(A, "patient/Device.rs")).search().forResource(Observation.class)
+        .where(Observation.PATIENT.hasId(A)).returnBundle(Bundle.class).execute()).isInstanceOf(ForbiddenOperationException.class);
+  }
+
+  @Test
+  void patientScopeWithoutPatientClaimGrantsNothing() throws Exception {
+    assertThat(get("/fhir/Observation?patient=" + A, api.systemToken("patient/*.rs")).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void systemScopeReadsAnyPatient() throws Exception {
+    String system = api.systemToken("system/Observation.rs");
+    assertThat(get("/fhir/Observation/" + OBS_B, system).statusCode()).isEqualTo(200);
+    assertThat(get("/fhir/Observation?patient=" + B, system).body()).contains("Patient/" + B);
+    assertThat(get("/fhir/Patient/" + B, system).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void hugeCountIsCappedAndPagesOn() throws Exception {
+    HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&_count=1000000", tokenA());
+    assertThat(r.statusCode()).isEqualTo(200);
+    Bundle b = (Bundle) ApiHarness.FHIR.newJsonParser().parseResource(r.body());
+    assertThat(b.getEntry()).hasSize(20);
+    assertThat(b.getLink(Bundle.LINK_NEXT)).isNotNull();
+  }
+
+  static String nextLink(String bundleJson) {
+    Bundle b = (Bundle) ApiHarness.FHIR.newJsonParser().parseResource(bundleJson);
+    return b.getLink(Bundle.LINK_NEXT).getUrl();
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,160 @@
+package io.fhirflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.api.support.SharedValidator;
+import io.fhirflow.testkit.KafkaBroker;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every request leaves one AuditEvent on a real broker, without health values; losing the broker shows and, fail-closed, stops data. */
+class AuditIT {
+
+  static final String A = Fixtures.id("audit-patient-a");
+  static final String OBS = Fixtures.id("audit-hr-0");
+
+  static KafkaBroker broker;
+  static ApiHarness api;
+  static final Map<String, String> EVENTS = new ConcurrentHashMap<>();
+  static KafkaConsumer<String, String> consumer;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start();
+    api = ApiHarness.start(broker);
+    api.sink.write(List.of(Fixtures.patient(A, "audit-user"),
+        Fixtures.heartRate(OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (consumer != null) {
+      consumer.close();
+    }
+    api.close();
+    broker.close();
+  }
+
+  /** The AuditEvent JSON published for the request that answered with {@code requestId}. */
+  static synchronized String eventFor(String requestId) {
+    if (consumer == null) {
+      consumer = new KafkaConsumer<>(broker.consumerProps("audit-it"), new StringDeserializer(), new StringDeserializer());
+      TopicPartition p = new TopicPartition(api.auditTopic, 0);
+      consumer.assign(List.of(p));
+      consumer.seekToBeginning(List.of(p));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+        EVENTS.put(r.key(), r.value());
+      }
+      return EVENTS.containsKey(requestId);
+    });
+    return EVENTS.get(requestId);
+  }
+
+  static String requestId(HttpResponse<String> r) {
+    return r.headers().firstValue("X-Request-Id").orElseThrow();
+  }
+
+  @Test
+  void searchIsAuditedWithWhoWhichPatientAndParameterNamesButNoValues() throws Exception {
+    HttpResponse<String> r = api.get("/fhir/Observation?patient=" + A + "&code=http://loinc.org%7C8867-4&date=ge2026-11-20&_count=5",
+        api.patientToken(A, "patient/*.rs"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    String json = eventFor(requestId(r));
+    SharedValidator.assertValid(json);
+    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(json);
+    assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("search-type");
+    assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.E);
+    assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+    assertThat(e.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo("clinician-7");
+    assertThat(e.getAgentFirstRep().getWho().getIdentifier().getSystem()).isEqualTo(ApiHarness.ISSUER);
+    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
+    assertThat(json).contains("_count,code,date,patient");
+    assertThat(json).doesNotContain("8867-4").doesNotContain("2026-11-20").doesNotContain("93.5").doesNotContain("Heart");
+  }
+
+  @Test
+  void readIsAuditedWithTheResourceItTouched() throws Exception {
+    HttpResponse<String> r = api.get("/fhir/Observation/" + OBS, api.patientToken(A, "patient/*.rs"));
+    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(r)));
+    assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("read");
+    assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Observation/" + OBS));
+    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
+  }
+
+  @Test
+  void refusedRequestsAreAuditedAsFailures() throws Exception {
+    HttpResponse<String> anonymous = api.get("/fhir/Observation?patient=" + A, null);
+    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(anonymous)));
+    assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+    assertThat(e.getOutcomeDesc()).isEqualTo("HTTP 401");
+    assertThat(e.getAgentFirstRep().getWho().getDisplay()).isEqualTo("anonymous");
+    HttpResponse<String> foreign = api.get("/fhir/Observation/" + OBS, api.patientToken(Fixtures.id("someone-else"), "patient/*.rs"));
+    AuditEvent notFound = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(foreign)));
+    assertThat(notFound.getOutcomeDesc()).isEqualTo("HTTP 404");
+    assertThat(notFound.getEntity()).noneSatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
+  }
+
+  @Test
+  void patientMetricsRequestsAreAuditedToo() throws Exception {
+    HttpResponse<String> r = api.get("/metrics/Patient/" + A, api.patientToken(A, "patient/*.rs"));
+    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(r)));
+    assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("metrics");
+    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
+  }
+
+  @Test
+  void losingTheBrokerFailsClosedAndShowsInReadinessAndMetrics() throws Exception {
+    KafkaBroker doomed = KafkaBroker.start();
+    try (ApiHarness local = ApiHarness.start(doomed)) {
+      local.sink.write(List.of(Fixtures.heartRate(OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+      String token = local.patientToken(A, "patient/*.rs");
+      assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
+      assertThat(local.get("/health/ready", null).statusCode()).isEqualTo(200);
+      doomed.close();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        local.get("/fhir/Observation/" + OBS, token);
+        return local.get("/health/ready", null).statusCode() == 503;
+      });
+      HttpResponse<String> refused = local.get("/fhir/Observation/" + OBS, token);
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.body()).contains("OperationOutcome").doesNotContain("93.5");
+      assertThat(local.get("/health/ready", null).body()).contains("\"audit\":\"DOWN\"");
+      assertThat(local.get("/metrics", null).body()).contains("fhirflow_api_audit_sink_up 0.0")
+          .containsPattern("fhirflow_api_audit_events_total\\{outcome=\"failed\"\\} [1-9]");
+      assertThat(local.get("/health/live", null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void failOpenKeepsServingButStillReportsTheLoss() throws Exception {
+    KafkaBroker doomed = KafkaBroker.start();
+    try (ApiHarness local = ApiHarness.start(doomed, Map.of(ApiConfig.AUDIT_FAILURE_MODE_CONFIG, "open"))) {
+      local.sink.write(List.of(Fixtures.heartRate(OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+      String token = local.patientToken(A, "patient/*.rs");
+      doomed.close();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        local.get("/fhir/Observation/" + OBS, token);
+        return local.get("/health/ready", null).statusCode() == 503;
+      });
+      assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
+    }
+  }
+}

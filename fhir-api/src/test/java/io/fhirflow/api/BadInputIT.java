@@ -1,0 +1,143 @@
+package io.fhirflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.CapturedLogs;
+import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.testkit.KafkaBroker;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Malformed, unknown and hostile parameters: a 400 OperationOutcome, never a 500, a stack trace, SQL or stored data. */
+class BadInputIT {
+
+  static final String A = Fixtures.id("bad-patient-a");
+  static final String OBS = Fixtures.id("bad-hr-0");
+  static final String STORED_MARKER = "HKQuantityTypeIdentifierHeartRate";
+
+  static final List<String> HOSTILE = List.of(
+      "' OR '1'='1", "'; DROP TABLE fhir_observation; --", "1) OR (1=1", "%' --", "\\'", "$$; SELECT pg_sleep(5); $$",
+      "Patient/x' UNION SELECT resource::text FROM fhir_observation --", "\"}]}", "a|b|c'", "ge2026-01-01' OR 1=1--");
+  static final List<String> PARAMETERS = List.of(
+      "patient", "subject", "code", "category", "date", "_sort", "_count", "_cursor", "_summary", "_elements");
+
+  static KafkaBroker broker;
+  static ApiHarness api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start();
+    api = ApiHarness.start(broker);
+    api.sink.write(List.of(Fixtures.patient(A, "bad-user"),
+        Fixtures.heartRate(OBS, A, Fixtures.id("bad-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71, 1)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    api.close();
+    broker.close();
+  }
+
+  private static HttpResponse<String> get(String path, String... headers) throws Exception {
+    return api.get(path, api.patientToken(A, "patient/*.rs"), headers);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void unknownSearchParameterIs400WithOperationOutcome() throws Exception {
+    HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&colour=blue");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("OperationOutcome").contains("colour").doesNotContain("blue");
+  }
+
+  @Test
+  void preferLenientIgnoresUnknownParameters() throws Exception {
+    HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&colour=blue", "Prefer", "handling=lenient");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains(OBS);
+  }
+
+  @Test
+  void preferStrictIsTheDefault() throws Exception {
+    assertThat(get("/fhir/Observation?patient=" + A + "&colour=blue", "Prefer", "handling=strict").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void malformedValuesAre400() throws Exception {
+    for (String query : List.of("date=yesterday", "date=ne2026-01-01", "_count=ten", "_sort=value", "code:text=heart",
+        "patient=Device/x", "patient.name=x", "date:missing=true", "code=%7C")) {
+      HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&" + query);
+      assertThat(r.statusCode()).as(query).isEqualTo(400);
+      assertThat(r.body()).as(query).contains("OperationOutcome");
+    }
+  }
+
+  @Test
+  void sqlMetacharactersInEveryParameterAreJustValues() throws Exception {
+    try (CapturedLogs logs = new CapturedLogs()) {
+      for (String parameter : PARAMETERS) {
+        for (String value : HOSTILE) {
+          HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&" + parameter + "=" + enc(value));
+          assertThat(r.statusCode()).as(parameter + "=" + value).isIn(200, 400);
+          assertNoLeak(r.body());
+          if (r.statusCode() == 400) {
+            assertThat(r.body()).doesNotContain(STORED_MARKER);
+          } else if (!parameter.equals("_elements")) {
+            // Only element filtering can still match; any other hostile value must not select a row.
+            assertThat(r.body()).as(parameter + "=" + value).doesNotContain("\"entry\"").containsIgnoringCase("Bundle");
+          }
+        }
+      }
+      for (String value : HOSTILE) {
+        assertThat(get("/fhir/Observation/" + enc(value)).statusCode()).isIn(400, 404);
+        assertThat(get("/fhir/Patient?identifier=" + enc(value)).statusCode()).isIn(200, 400);
+        assertThat(get("/fhir/Observation/$lastn?patient=" + A + "&code=" + enc(value) + "&max=1").body()).doesNotContain(OBS);
+        assertThat(get("/metrics/Patient/" + enc(value)).statusCode()).isIn(400, 404);
+      }
+      assertThat(logs.lines()).noneMatch(l -> l.contains(A) || l.contains(OBS) || l.matches("(?s).*\\bSELECT\\b.*") || l.contains(STORED_MARKER)
+          || l.contains("DROP TABLE"));
+    }
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM fhir_observation")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void databaseOutageIs503WithoutDetails() throws Exception {
+    // A statement against a table that is gone produces a driver error; only a request id may come back.
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl)) {
+      c.createStatement().execute("ALTER TABLE fhir_device RENAME TO fhir_device_away");
+    }
+    try (CapturedLogs logs = new CapturedLogs()) {
+      HttpResponse<String> r = get("/fhir/Device/" + Fixtures.id("x"));
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertNoLeak(r.body());
+      assertThat(r.body()).contains("OperationOutcome");
+      assertThat(logs.lines()).noneMatch(l -> l.contains("fhir_device") || l.matches("(?s).*\\bSELECT\\b.*"));
+    } finally {
+      try (Connection c = DriverManager.getConnection(api.jdbcUrl)) {
+        c.createStatement().execute("ALTER TABLE fhir_device_away RENAME TO fhir_device");
+      }
+    }
+  }
+
+  private static void assertNoLeak(String body) {
+    // The self link repeats the client's own query text, so the check is for what only the server could add.
+    assertThat(body).doesNotContain("PSQLException").doesNotContain("org.postgresql").doesNotContain("ERROR: ")
+        .doesNotContain("syntax error").doesNotContain("\tat ").doesNotContain("at io.fhirflow").doesNotContain("at ca.uhn");
+  }
+}

@@ -1,0 +1,54 @@
+package io.fhirflow.api.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.fhirflow.api.security.AccessToken;
+import io.fhirflow.api.security.SmartScopes;
+import io.fhirflow.api.support.SharedValidator;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AuditEventFactoryTest {
+
+  private final AuditEventFactory factory = new AuditEventFactory(FhirContext.forR4Cached());
+
+  private static AccessToken token() {
+    return new AccessToken("https://issuer", "user-1", "app-1", Optional.of("p1"), SmartScopes.parse("patient/*.rs"), Instant.now());
+  }
+
+  @Test
+  void aReadBecomesAValidAuditEventNamingTheResourceAndPatient() {
+    AuditRecord r = new AuditRecord("req-1", Instant.parse("2026-11-20T10:00:00Z"), "127.0.0.1");
+    r.interaction("read", "Observation", "obs-1");
+    r.token(token());
+    r.status(200);
+    String json = factory.toJson(r);
+    SharedValidator.assertValid(json);
+    assertThat(json).contains("Observation/obs-1").contains("Patient/p1").contains("\"action\":\"R\"");
+  }
+
+  @Test
+  void anAnonymousRefusalIsAValidFailureEvent() {
+    AuditRecord r = new AuditRecord("req-2", Instant.parse("2026-11-20T10:00:00Z"), "127.0.0.1");
+    r.interaction("search-type", "Observation", null);
+    r.parameterNames().add("patient");
+    r.status(401);
+    String json = factory.toJson(r);
+    SharedValidator.assertValid(json);
+    assertThat(json).contains("anonymous").contains("\"outcome\":\"4\"").contains("query-parameter-names");
+  }
+
+  @Test
+  void aSearchNamesItsParametersButCarriesNoValues() {
+    AuditRecord r = new AuditRecord("req-3", Instant.parse("2026-11-20T10:00:00Z"), "127.0.0.1");
+    r.interaction("search-type", "Observation", null);
+    r.token(token());
+    r.parameterNames().addAll(java.util.List.of("code", "date", "patient"));
+    r.status(200);
+    String json = factory.toJson(r);
+    SharedValidator.assertValid(json);
+    assertThat(json).contains("code,date,patient");
+  }
+}

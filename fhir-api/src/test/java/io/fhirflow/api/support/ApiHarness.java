@@ -1,0 +1,135 @@
+package io.fhirflow.api.support;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.fhirflow.api.ApiConfig;
+import io.fhirflow.api.ApiServer;
+import io.fhirflow.api.audit.AuditEventFactory;
+import io.fhirflow.api.audit.KafkaAuditSink;
+import io.fhirflow.api.devtoken.TokenMinter;
+import io.fhirflow.api.security.JwtVerifier;
+import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.LocalServices;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A running API for one test class: the in-JVM broker for audit events, a fresh PostgreSQL schema
+ * filled through the sink, a dev key pair whose JWKS the server trusts, and clients.
+ */
+public final class ApiHarness implements AutoCloseable {
+
+  public static final String ISSUER = "https://issuer.fhirflow.test";
+  public static final String AUDIENCE = "fhirflow-api-test";
+  public static final FhirContext FHIR = FhirContext.forR4Cached();
+
+  public final KafkaBroker broker;
+  public final String auditTopic;
+  public final String jdbcUrl;
+  public final SinkRows sink;
+  public final TokenMinter minter = TokenMinter.generate();
+  public final ApiServer server;
+  public final String base;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private ApiHarness(KafkaBroker broker, Map<String, String> extra) throws Exception {
+    this.broker = broker;
+    this.auditTopic = KafkaBroker.uniqueTopic("fhir.r4.auditevent");
+    broker.createTopics(1, auditTopic);
+    this.jdbcUrl = LocalServices.freshPostgresSchema("api");
+    this.sink = new SinkRows(jdbcUrl);
+    sink.write(java.util.List.of());
+    Path jwks = Files.createTempFile("jwks", ".json");
+    Files.writeString(jwks, minter.publicJwks().toString());
+    Map<String, String> props = new HashMap<>(Map.of(
+        ApiConfig.HTTP_PORT_CONFIG, "0",
+        ApiConfig.DB_URL_CONFIG, jdbcUrl,
+        ApiConfig.REDIS_URL_CONFIG, LocalServices.redisUrl(),
+        ApiConfig.JWKS_CONFIG, jwks.toString(),
+        ApiConfig.ISSUER_CONFIG, ISSUER,
+        ApiConfig.AUDIENCE_CONFIG, AUDIENCE,
+        ApiConfig.AUDIT_BOOTSTRAP_CONFIG, broker.bootstrapServers(),
+        ApiConfig.AUDIT_TOPIC_CONFIG, auditTopic,
+        ApiConfig.CURSOR_SECRET_CONFIG, "test-cursor-secret-0123456789"));
+    props.put(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG, "3000");
+    props.putAll(extra);
+    ApiConfig config = ApiConfig.of(props, Map.of());
+    PrometheusMeterRegistry meters = ApiServer.newRegistry();
+    JwtVerifier verifier = JwtVerifier.create(jwks.toString(), ISSUER, AUDIENCE, config.clockSkew(), Clock.systemUTC());
+    KafkaAuditSink audit = new KafkaAuditSink(KafkaAuditSink.producer(broker.bootstrapServers(),
+        Duration.ofMillis(config.integer(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)), Map.of()), auditTopic, new AuditEventFactory(FHIR), meters);
+    this.server = new ApiServer(config, FHIR, verifier, audit, meters, Clock.systemUTC()).start();
+    this.base = "http://127.0.0.1:" + server.port();
+  }
+
+  public static ApiHarness start(KafkaBroker broker) throws Exception {
+    return new ApiHarness(broker, Map.of());
+  }
+
+  public static ApiHarness start(KafkaBroker broker, Map<String, String> extra) throws Exception {
+    return new ApiHarness(broker, extra);
+  }
+
+  public String fhirBase() {
+    return base + "/fhir";
+  }
+
+  /** A valid one-hour token confined to {@code patient} with {@code scope}. */
+  public String patientToken(String patient, String scope) {
+    return minter.sign(claims(scope).claim("patient", patient).build());
+  }
+
+  /** A valid one-hour token without a patient claim. */
+  public String systemToken(String scope) {
+    return minter.sign(claims(scope).build());
+  }
+
+  public JWTClaimsSet.Builder claims(String scope) {
+    return minter.claims(ISSUER, AUDIENCE, "clinician-7", scope, Instant.now(), Duration.ofHours(1));
+  }
+
+  public IGenericClient client(String token) {
+    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    IGenericClient client = FHIR.newRestfulGenericClient(fhirBase());
+    if (token != null) {
+      client.registerInterceptor(new BearerTokenAuthInterceptor(token));
+    }
+    return client;
+  }
+
+  /** GET {@code pathAndQuery} (relative to the server root) with an optional token and extra headers. */
+  public HttpResponse<String> get(String pathAndQuery, String token, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pathAndQuery.startsWith("http") ? pathAndQuery : base + pathAndQuery))
+        .header("Accept", "application/fhir+json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      server.close();
+    } finally {
+      sink.close();
+    }
+  }
+}

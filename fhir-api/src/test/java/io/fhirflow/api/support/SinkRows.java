@@ -1,0 +1,57 @@
+package io.fhirflow.api.support;
+
+import io.fhirflow.sink.DatabaseSession;
+import io.fhirflow.sink.FhirSinkConnectorConfig;
+import io.fhirflow.sink.PostgresDatabaseDialect;
+import io.fhirflow.sink.RecordWriter;
+import io.fhirflow.sink.ResourceExtractor;
+import io.fhirflow.sink.ResourceRow;
+import io.fhirflow.sink.WriteMethod;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts FHIR JSON into a fresh schema exactly as production does: the sink's Flyway migrations, its
+ * extractor (search columns) and its newer-wins writer. The API tests never write rows themselves.
+ */
+public final class SinkRows implements AutoCloseable {
+
+  private final DatabaseSession session;
+  private final RecordWriter writer;
+  private final ResourceExtractor extractor;
+
+  public SinkRows(String jdbcUrl) {
+    FhirSinkConnectorConfig config = new FhirSinkConnectorConfig(Map.of(
+        FhirSinkConnectorConfig.CONNECTION_URL_CONFIG, jdbcUrl,
+        FhirSinkConnectorConfig.SCHEMA_MIGRATE_CONFIG, "true"));
+    PostgresDatabaseDialect dialect = new PostgresDatabaseDialect(config.tableMapping());
+    this.session = new DatabaseSession(config, dialect);
+    this.writer = new RecordWriter(session, dialect, WriteMethod.COPY);
+    this.extractor = new ResourceExtractor(config.tableMapping());
+  }
+
+  /** Writes the resources (FHIR JSON texts) in one batch, as one sink flush would. */
+  public void write(List<String> resources) {
+    List<ResourceRow> rows = resources.stream().map(extractor::extract).toList();
+    try {
+      writer.write(dedupe(rows));
+    } catch (SQLException e) {
+      throw new IllegalStateException("sink write failed sqlstate=" + e.getSQLState(), e);
+    }
+  }
+
+  private static List<ResourceRow> dedupe(List<ResourceRow> rows) {
+    // The writer takes at most one row per id per batch (the sink's buffer guarantees it).
+    java.util.Map<String, ResourceRow> byId = new java.util.LinkedHashMap<>();
+    for (ResourceRow r : rows) {
+      byId.merge(r.type() + "/" + r.id(), r, (a, b) -> b.isNewerThan(a) ? b : a);
+    }
+    return List.copyOf(byId.values());
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}

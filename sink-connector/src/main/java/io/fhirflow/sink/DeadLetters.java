@@ -1,0 +1,70 @@
+package io.fhirflow.sink;
+
+import java.time.Clock;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands unwritable records to Connect's own dead-letter mechanism ({@link ErrantRecordReporter},
+ * KIP-610), adding the team's {@code dlq.*} headers. Connect writes the record to
+ * {@code errors.deadletterqueue.topic.name} and waits for that write before committing offsets.
+ *
+ * <p>A fresh {@link SinkRecord} (not Connect's internal one) is reported so that our headers are
+ * kept; with ByteArrayConverter the key and value bytes are the original ones.
+ */
+final class DeadLetters {
+
+  private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+  static final String STAGE = "sink";
+
+  private final ErrantRecordReporter reporter;
+  private final Clock clock;
+
+  DeadLetters(ErrantRecordReporter reporter, Clock clock) {
+    this.reporter = reporter;
+    this.clock = clock;
+  }
+
+  /** The worker's reporter, or null on a runtime older than Kafka 2.6 (records then fail the task). */
+  static ErrantRecordReporter reporterOf(SinkTaskContext context) {
+    try {
+      return context.errantRecordReporter();
+    } catch (NoSuchMethodError | NoClassDefFoundError e) {
+      return null;
+    }
+  }
+
+  /**
+   * Dead-letters {@code record}. Without a reporter (no DLQ support), or with
+   * {@code errors.tolerance=none}, the task fails instead: a record is never dropped silently.
+   */
+  void report(SinkRecord record, UnwritableRecordException reason) {
+    log.warn("record dead-lettered topic={} partition={} offset={} reason={}",
+        record.originalTopic(), record.originalKafkaPartition(), record.originalKafkaOffset(),
+        reason.reason().code());
+    if (reporter == null) {
+      throw new ConnectException("unwritable record at topic=" + record.originalTopic()
+          + " partition=" + record.originalKafkaPartition() + " offset="
+          + record.originalKafkaOffset() + " reason=" + reason.reason().code()
+          + " and this Connect runtime has no dead-letter reporter");
+    }
+    Headers headers = record.headers().duplicate()
+        .addString("dlq.stage", STAGE)
+        .addString("dlq.reason", reason.reason().code())
+        .addString("dlq.error.class", UnwritableRecordException.class.getName())
+        .addString("dlq.source.topic", record.originalTopic())
+        .addString("dlq.source.partition", String.valueOf(record.originalKafkaPartition()))
+        .addString("dlq.source.offset", String.valueOf(record.originalKafkaOffset()))
+        .addString("dlq.time", clock.instant().toString());
+    SinkRecord withHeaders = new SinkRecord(record.originalTopic(), record.originalKafkaPartition(),
+        record.keySchema(), record.key(), record.valueSchema(), record.value(),
+        record.originalKafkaOffset(), record.timestamp(), record.timestampType(), headers);
+    reporter.report(withHeaders, reason);
+  }
+}

@@ -1,0 +1,315 @@
+package io.fhirflow.sink;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Every key of the fhirflow sink connector, with its type, default, validator and documentation.
+ *
+ * <p>Besides these keys, a deployment sets Connect's own framework keys on the same connector
+ * config (they are documented in {@link #FRAMEWORK_KEYS_DOC}): dead-lettering through
+ * {@code errors.tolerance=all} + {@code errors.deadletterqueue.topic.name=fhir.r4.dlq}, and
+ * {@code consumer.override.isolation.level=read_committed}.
+ *
+ * <p>Secrets: {@code connection.password} is a {@link Password} and is never logged. Give it
+ * through a Connect config provider instead of plain text, e.g.
+ * {@code connection.password=${env:FHIRFLOW_PG_PASSWORD}} with
+ * {@code config.providers=env} / {@code config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider}
+ * on the worker, or {@code ${file:/run/secrets/pg.properties:password}} with the FileConfigProvider.
+ */
+public final class FhirSinkConnectorConfig extends AbstractConfig {
+
+  public static final String CONNECTION_URL_CONFIG = "connection.url";
+  static final String CONNECTION_URL_DOC =
+      "JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://db:5432/fhir?currentSchema=fhirflow."
+          + " Tables are created in and read from the connection's current schema."
+          + " Do not put the password in the URL; use connection.password.";
+
+  public static final String CONNECTION_USER_CONFIG = "connection.user";
+  static final String CONNECTION_USER_DOC = "Database user. Empty: take it from the URL.";
+  static final String CONNECTION_USER_DEFAULT = "";
+
+  public static final String CONNECTION_PASSWORD_CONFIG = "connection.password";
+  static final String CONNECTION_PASSWORD_DOC =
+      "Database password. Never logged. Supply it with a config provider, e.g. ${env:FHIRFLOW_PG_PASSWORD}"
+          + " (EnvVarConfigProvider) or ${file:/path/secret.properties:password} (FileConfigProvider).";
+
+  public static final String BATCH_SIZE_CONFIG = "batch.size";
+  static final String BATCH_SIZE_DOC =
+      "Records buffered before they are written in one database transaction. The buffer keeps only"
+          + " the newest version per resource id. Raise consumer.override.max.poll.records with it.";
+  static final int BATCH_SIZE_DEFAULT = 5000;
+
+  public static final String BATCH_MAX_WAIT_MS_CONFIG = "batch.max.wait.ms";
+  static final String BATCH_MAX_WAIT_MS_DOC =
+      "Longest time a buffered record waits for its batch to fill before it is written anyway.";
+  static final long BATCH_MAX_WAIT_MS_DEFAULT = 500L;
+
+  public static final String MAX_RETRIES_CONFIG = "max.retries";
+  static final String MAX_RETRIES_DOC =
+      "Consecutive failed attempts to write a batch because the database is unavailable (connection"
+          + " lost, shutting down, too many connections, serialization failure) before the task fails."
+          + " Records are never skipped: a failed task restarts from its last committed offset.";
+  static final int MAX_RETRIES_DEFAULT = 100;
+
+  public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+  static final String RETRY_BACKOFF_MS_DOC =
+      "Wait before the first retry of a failed batch; doubled on each further failure.";
+  static final long RETRY_BACKOFF_MS_DEFAULT = 500L;
+
+  public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+  static final String RETRY_BACKOFF_MAX_MS_DOC = "Upper bound of the doubling retry wait.";
+  static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 30_000L;
+
+  public static final String TABLE_MAPPING_CONFIG = "table.mapping";
+  static final String TABLE_MAPPING_DOC =
+      "Table for each FHIR resource type, as ResourceType:table pairs. Known types: Observation,"
+          + " Patient, Device. A resource whose type is not listed is dead-lettered"
+          + " (UNKNOWN_RESOURCE_TYPE). Tables of the built-in migrations keep their default names.";
+  static final String TABLE_MAPPING_DEFAULT =
+      "Observation:fhir_observation,Patient:fhir_patient,Device:fhir_device";
+
+  public static final String SCHEMA_MIGRATE_CONFIG = "schema.migrate";
+  static final String SCHEMA_MIGRATE_DOC =
+      "Apply the bundled Flyway migrations (db/migration) on the first connection. Turn off when a"
+          + " DBA applies them; the sink then only checks that the tables exist.";
+  static final boolean SCHEMA_MIGRATE_DEFAULT = true;
+
+  public static final String WRITE_METHOD_CONFIG = "write.method";
+  static final String WRITE_METHOD_DOC =
+      "COPY: stream the batch into a temporary staging table with COPY, then one INSERT ... SELECT ..."
+          + " ON CONFLICT (fastest). BATCHED_INSERT: a JDBC batch of INSERT ... ON CONFLICT rewritten"
+          + " into multi-row statements. Both are newer-wins and idempotent.";
+  static final String WRITE_METHOD_DEFAULT = WriteMethod.COPY.name();
+
+  /** Connect framework keys that belong on this connector's config; not declared here on purpose. */
+  public static final String FRAMEWORK_KEYS_DOC =
+      "errors.tolerance=all with errors.deadletterqueue.topic.name=fhir.r4.dlq and"
+          + " errors.deadletterqueue.context.headers.enable=true: unwritable records go to the dead-letter"
+          + " topic with dlq.* and __connect.errors.* headers while the batch goes on (the connector refuses"
+          + " errors.tolerance=all without a dead-letter topic, which would drop records)."
+          + " consumer.override.isolation.level=read_committed: read only committed records of the"
+          + " transactional topology (or consumer.isolation.level on the worker)."
+          + " consumer.override.max.poll.records: records per put(), best near batch.size."
+          + " key.converter/value.converter=org.apache.kafka.connect.converters.ByteArrayConverter:"
+          + " the task parses the FHIR JSON itself and dead-letters the original bytes.";
+
+  private static final Pattern TABLE_NAME =
+      Pattern.compile("([a-z_][a-z0-9_]{0,62}\\.)?[a-z_][a-z0-9_]{0,62}");
+
+  public static final ConfigDef CONFIG_DEF =
+      new ConfigDef()
+          .define(CONNECTION_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+              new PostgresUrlValidator(), Importance.HIGH, CONNECTION_URL_DOC)
+          .define(CONNECTION_USER_CONFIG, Type.STRING, CONNECTION_USER_DEFAULT, Importance.HIGH,
+              CONNECTION_USER_DOC)
+          .define(CONNECTION_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+              CONNECTION_PASSWORD_DOC)
+          .define(BATCH_SIZE_CONFIG, Type.INT, BATCH_SIZE_DEFAULT, ConfigDef.Range.between(1, 100_000),
+              Importance.MEDIUM, BATCH_SIZE_DOC)
+          .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, BATCH_MAX_WAIT_MS_DEFAULT,
+              ConfigDef.Range.atLeast(0), Importance.LOW, BATCH_MAX_WAIT_MS_DOC)
+          .define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM, MAX_RETRIES_DOC)
+          .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MS_DEFAULT,
+              ConfigDef.Range.atLeast(1), Importance.MEDIUM, RETRY_BACKOFF_MS_DOC)
+          .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MAX_MS_DEFAULT,
+              ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MAX_MS_DOC)
+          .define(TABLE_MAPPING_CONFIG, Type.LIST, TABLE_MAPPING_DEFAULT, new TableMappingValidator(),
+              Importance.MEDIUM, TABLE_MAPPING_DOC)
+          .define(SCHEMA_MIGRATE_CONFIG, Type.BOOLEAN, SCHEMA_MIGRATE_DEFAULT, Importance.LOW,
+              SCHEMA_MIGRATE_DOC)
+          .define(WRITE_METHOD_CONFIG, Type.STRING, WRITE_METHOD_DEFAULT,
+              new EnumValidator(WriteMethod.class), Importance.LOW, WRITE_METHOD_DOC);
+
+  /** Validates every key; throws {@link ConfigException} naming the key on the first bad value. */
+  public FhirSinkConnectorConfig(Map<String, String> props) {
+    // doLog=false: AbstractConfig would log the URL verbatim; see effectiveConfigForLog().
+    super(CONFIG_DEF, props, false);
+    if (retryBackoffMaxMs() < retryBackoffMs()) {
+      throw new ConfigException(RETRY_BACKOFF_MAX_MS_CONFIG, retryBackoffMaxMs(),
+          "must be at least " + RETRY_BACKOFF_MS_CONFIG);
+    }
+  }
+
+  public String connectionUrl() {
+    return getString(CONNECTION_URL_CONFIG);
+  }
+
+  public String connectionUser() {
+    return getString(CONNECTION_USER_CONFIG);
+  }
+
+  /** The password, or null when none is configured (trust/peer auth, or given in the URL). */
+  public Password connectionPassword() {
+    return getPassword(CONNECTION_PASSWORD_CONFIG);
+  }
+
+  public int batchSize() {
+    return getInt(BATCH_SIZE_CONFIG);
+  }
+
+  public long batchMaxWaitMs() {
+    return getLong(BATCH_MAX_WAIT_MS_CONFIG);
+  }
+
+  public int maxRetries() {
+    return getInt(MAX_RETRIES_CONFIG);
+  }
+
+  public long retryBackoffMs() {
+    return getLong(RETRY_BACKOFF_MS_CONFIG);
+  }
+
+  public long retryBackoffMaxMs() {
+    return getLong(RETRY_BACKOFF_MAX_MS_CONFIG);
+  }
+
+  public boolean schemaMigrate() {
+    return getBoolean(SCHEMA_MIGRATE_CONFIG);
+  }
+
+  public WriteMethod writeMethod() {
+    return WriteMethod.valueOf(getString(WRITE_METHOD_CONFIG).trim().toUpperCase(Locale.ROOT));
+  }
+
+  /** Table per resource type; a type not in the map is dead-lettered as UNKNOWN_RESOURCE_TYPE. */
+  public Map<ResourceType, String> tableMapping() {
+    Map<ResourceType, String> tables = new EnumMap<>(ResourceType.class);
+    for (String entry : getList(TABLE_MAPPING_CONFIG)) {
+      String[] parts = entry.split(":", 2);
+      tables.put(ResourceType.ofConfigName(parts[0]).orElseThrow(), parts[1].trim());
+    }
+    return tables;
+  }
+
+  /** One line with every effective value; the password hidden, any password in the URL masked. */
+  public String effectiveConfigForLog() {
+    StringJoiner line = new StringJoiner(", ", "{", "}");
+    for (String key : CONFIG_DEF.names().stream().sorted().toList()) {
+      Object value = get(key);
+      String shown;
+      if (value instanceof Password p) {
+        shown = p == null || p.value() == null ? "null" : Password.HIDDEN;
+      } else if (CONNECTION_URL_CONFIG.equals(key)) {
+        shown = maskUrlSecrets(String.valueOf(value));
+      } else {
+        shown = String.valueOf(value);
+      }
+      line.add(key + "=" + shown);
+    }
+    return line.toString();
+  }
+
+  /**
+   * The configuration reference as a Markdown table, generated from {@link #CONFIG_DEF} so the
+   * documentation (docs/sink-connector.md) cannot drift from the code.
+   */
+  public static String referenceMarkdown() {
+    StringBuilder md = new StringBuilder()
+        .append("| key | type | default | valid values | importance | description |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
+      Object dflt = key.defaultValue;
+      String shown = dflt == ConfigDef.NO_DEFAULT_VALUE ? "(required)"
+          : dflt == null ? "null" : dflt instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+          : String.valueOf(dflt);
+      if (shown.isEmpty()) {
+        shown = "(empty)";
+      }
+      md.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(Locale.ROOT))
+          .append(" | ").append(shown).append(" | ")
+          .append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
+          .append(" | ").append(key.importance.name().toLowerCase(Locale.ROOT)).append(" | ")
+          .append(key.documentation.replace("|", "\\|")).append(" |\n");
+    }
+    return md.toString();
+  }
+
+  static String maskUrlSecrets(String url) {
+    return url.replaceAll("(?i)((password|sslpassword)=)[^&]*", "$1" + Password.HIDDEN);
+  }
+
+  /** Rejects anything but a pgjdbc URL at start, instead of failing at the first batch. */
+  static final class PostgresUrlValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || !value.toString().startsWith("jdbc:postgresql:")) {
+        throw new ConfigException(name, value == null ? null : maskUrlSecrets(value.toString()),
+            "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "jdbc:postgresql:...";
+    }
+  }
+
+  /** Rejects unknown resource types, malformed pairs and table names that are not plain identifiers. */
+  static final class TableMappingValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      @SuppressWarnings("unchecked")
+      List<String> entries = (List<String>) value;
+      if (entries == null || entries.isEmpty()) {
+        throw new ConfigException(name, value, "at least one ResourceType:table pair is required");
+      }
+      for (String entry : entries) {
+        String[] parts = entry.split(":", 2);
+        if (parts.length != 2) {
+          throw new ConfigException(name, entry, "expected ResourceType:table");
+        }
+        if (ResourceType.ofConfigName(parts[0]).isEmpty()) {
+          throw new ConfigException(name, entry,
+              "unknown resource type; known: " + Arrays.toString(ResourceType.values()));
+        }
+        if (!TABLE_NAME.matcher(parts[1].trim()).matches()) {
+          throw new ConfigException(name, entry,
+              "table must be a lower-case SQL identifier, optionally schema-qualified");
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ResourceType:table,...";
+    }
+  }
+
+  /** Accepts exactly the constants of an enum (case-insensitive); anything else fails at start. */
+  static final class EnumValidator implements ConfigDef.Validator {
+    private final Class<? extends Enum<?>> type;
+
+    EnumValidator(Class<? extends Enum<?>> type) {
+      this.type = type;
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      String s = value == null ? "" : value.toString().trim().toUpperCase(Locale.ROOT);
+      for (Enum<?> constant : type.getEnumConstants()) {
+        if (constant.name().equals(s)) {
+          return;
+        }
+      }
+      throw new ConfigException(name, value, "must be one of " + this);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.toString(type.getEnumConstants());
+    }
+  }
+}

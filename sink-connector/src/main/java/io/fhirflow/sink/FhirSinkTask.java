@@ -1,0 +1,211 @@
+package io.fhirflow.sink;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffers records (newest version per id), writes them to PostgreSQL in one transaction per batch,
+ * and lets Connect commit only offsets whose records are in the database or dead-lettered.
+ *
+ * <p>Ordering invariants:
+ * <ul>
+ *   <li>A batch is written when it reaches {@code batch.size} records, when its oldest record has
+ *       waited {@code batch.max.wait.ms}, or in {@link #preCommit} (before every offset commit and
+ *       before partitions are revoked).
+ *   <li>{@link #preCommit} returns only offsets of committed batches. Offsets of dead-lettered
+ *       records are included: Connect awaits the dead-letter writes before committing them.
+ *   <li>Database unavailable: {@link #put} throws {@link RetriableException} after setting a
+ *       doubling back-off; Connect pauses consumption and hands the same records to {@code put}
+ *       again, which this task recognises and does not take in twice. After {@code max.retries}
+ *       the task fails; its uncommitted records are read again after a restart.
+ * </ul>
+ */
+public class FhirSinkTask extends SinkTask {
+
+  private static final Logger log = LoggerFactory.getLogger(FhirSinkTask.class);
+
+  private final Clock clock;
+  private FhirSinkConnectorConfig config;
+  private DatabaseSession session;
+  private RecordWriter writer;
+  private ResourceExtractor extractor;
+  private DeadLetters deadLetters;
+  private final ReducedBuffer buffer = new ReducedBuffer();
+  private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
+  private int failedAttempts;
+  /** Coordinates of the batch whose put() threw RetriableException; Connect redelivers it as is. */
+  private String redeliveryMark;
+
+  public FhirSinkTask() {
+    this(Clock.systemUTC());
+  }
+
+  /** For tests: a task with its own clock. */
+  FhirSinkTask(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public String version() {
+    return FhirSinkConnector.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    config = new FhirSinkConnectorConfig(props);
+    PostgresDatabaseDialect dialect = new PostgresDatabaseDialect(config.tableMapping());
+    session = new DatabaseSession(config, dialect);
+    writer = new RecordWriter(session, dialect, config.writeMethod());
+    extractor = new ResourceExtractor(config.tableMapping());
+    deadLetters = new DeadLetters(DeadLetters.reporterOf(context), clock);
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    String mark = markOf(records);
+    if (redeliveryMark == null || !redeliveryMark.equals(mark)) {
+      long now = clock.millis();
+      for (SinkRecord record : records) {
+        take(record, now);
+      }
+    }
+    redeliveryMark = null;
+    if (buffer.isEmpty()) {
+      return;
+    }
+    boolean full = buffer.recordsTaken() >= config.batchSize();
+    boolean waited = clock.millis() - buffer.oldestTakenAtMs() >= config.batchMaxWaitMs();
+    if (full || waited) {
+      try {
+        writeBuffer();
+      } catch (SQLException e) {
+        redeliveryMark = mark;
+        throw retryLater(e);
+      }
+    }
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    if (!buffer.isEmpty()) {
+      try {
+        writeBuffer();
+      } catch (SQLException e) {
+        // Commit what is already written; the buffer stays and put() retries it with back-off.
+        log.warn("database unavailable at offset commit, committing written batches only sqlState={}",
+            SqlFailure.sqlState(e));
+      }
+    }
+    Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>(written);
+    committable.keySet().retainAll(currentOffsets.keySet());
+    return committable;
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> rewind = buffer.discardFor(partitions);
+    if (!rewind.isEmpty()) {
+      context.offset(rewind);
+    }
+    written.keySet().removeAll(partitions);
+    redeliveryMark = null;
+  }
+
+  @Override
+  public void stop() {
+    if (session != null) {
+      session.close();
+    }
+  }
+
+  private void take(SinkRecord record, long now) {
+    try {
+      buffer.add(extractor.extract(record.value(), record.timestamp()), record, now);
+    } catch (UnwritableRecordException e) {
+      deadLetters.report(record, e);
+      buffer.markTaken(record, now);
+    }
+  }
+
+  /**
+   * Writes the buffer as one transaction. A data error (the database refuses some row) is
+   * resolved row by row: refused rows are dead-lettered, the others written. Transient errors are
+   * thrown for the caller to retry; anything else fails the task.
+   */
+  private void writeBuffer() throws SQLException {
+    try {
+      RecordWriter.WriteResult result = writer.write(buffer.rows());
+      log.debug("batch committed records={} rows={} changed={}", buffer.recordsTaken(),
+          result.rows(), result.changed());
+    } catch (SQLException | RuntimeException e) {
+      switch (SqlFailure.classify(e)) {
+        case TRANSIENT -> {
+          if (e instanceof SQLException sql) {
+            throw sql;
+          }
+          throw new SQLException("transient failure", SqlFailure.sqlState(e), e);
+        }
+        case DATA -> writeRowByRow();
+        case FATAL -> {
+          buffer.clear();
+          throw new ConnectException("database write failed, not retriable sqlState="
+              + SqlFailure.sqlState(e) + " error=" + e.getClass().getName());
+        }
+      }
+    }
+    written.putAll(buffer.offsets());
+    buffer.clear();
+    failedAttempts = 0;
+  }
+
+  private void writeRowByRow() throws SQLException {
+    for (Iterator<ReducedBuffer.Pending> it = buffer.pending().iterator(); it.hasNext(); ) {
+      ReducedBuffer.Pending pending = it.next();
+      try {
+        writer.write(java.util.List.of(pending.row()));
+      } catch (SQLException e) {
+        if (SqlFailure.classify(e) != SqlFailure.DATA) {
+          throw e;
+        }
+        deadLetters.report(pending.source(),
+            new UnwritableRecordException(RejectReason.DATABASE_REJECTED));
+      }
+    }
+  }
+
+  private RuntimeException retryLater(SQLException e) {
+    failedAttempts++;
+    if (failedAttempts > config.maxRetries()) {
+      return new ConnectException("database unavailable after " + config.maxRetries()
+          + " retries sqlState=" + SqlFailure.sqlState(e));
+    }
+    long backoff = Math.min(config.retryBackoffMaxMs(),
+        config.retryBackoffMs() << Math.min(failedAttempts - 1, 20));
+    log.warn("database unavailable, retry {} of {} in {} ms sqlState={}", failedAttempts,
+        config.maxRetries(), backoff, SqlFailure.sqlState(e));
+    context.timeout(backoff);
+    return new RetriableException("database unavailable sqlState=" + SqlFailure.sqlState(e));
+  }
+
+  private static String markOf(Collection<SinkRecord> records) {
+    if (records.isEmpty()) {
+      return "empty";
+    }
+    SinkRecord first = records.iterator().next();
+    return first.originalTopic() + "/" + first.originalKafkaPartition() + "/"
+        + first.originalKafkaOffset() + "/" + records.size();
+  }
+}

@@ -1,0 +1,86 @@
+package io.fhirflow.sink;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * All SQL text of the sink, for the tables of the configured mapping. Values are always bound or
+ * streamed, never spliced into SQL; only table names (validated identifiers) are.
+ *
+ * <p>The upsert is newer-wins: {@code ON CONFLICT (id) DO UPDATE ... WHERE (excluded.version_id,
+ * excluded.last_updated) > (t.version_id, t.last_updated)}. An equal or older version updates
+ * nothing, so no new row version is written (xmin and written_at stay): replays are no-ops.
+ */
+public final class PostgresDatabaseDialect {
+
+  static final List<String> OBSERVATION_COLUMNS =
+      List.of("id", "patient_id", "code", "codes", "category", "effective_start", "effective_end",
+          "last_updated", "version_id", "resource");
+  static final List<String> IDENTIFIED_COLUMNS =
+      List.of("id", "identifiers", "last_updated", "version_id", "resource");
+
+  private final Map<ResourceType, String> tables;
+
+  public PostgresDatabaseDialect(Map<ResourceType, String> tables) {
+    this.tables = Map.copyOf(tables);
+  }
+
+  static List<String> columns(ResourceType type) {
+    return type == ResourceType.OBSERVATION ? OBSERVATION_COLUMNS : IDENTIFIED_COLUMNS;
+  }
+
+  public String table(ResourceType type) {
+    return tables.get(type);
+  }
+
+  /** Session-local staging table, emptied by every commit. */
+  String stageTable(ResourceType type) {
+    return "fhirflow_stage_" + type.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The staging table has the target's column types but no constraints, defaults or indexes. */
+  String createStage(ResourceType type) {
+    return "CREATE TEMP TABLE IF NOT EXISTS " + stageTable(type) + " ON COMMIT DELETE ROWS AS SELECT "
+        + String.join(", ", columns(type)) + " FROM " + table(type) + " WITH NO DATA";
+  }
+
+  String copyIntoStage(ResourceType type) {
+    return "COPY " + stageTable(type) + " (" + String.join(", ", columns(type)) + ") FROM STDIN";
+  }
+
+  String upsertFromStage(ResourceType type) {
+    String cols = String.join(", ", columns(type));
+    return "INSERT INTO " + table(type) + " AS t (" + cols + ") SELECT " + cols + " FROM "
+        + stageTable(type) + onConflict(type);
+  }
+
+  /** One row with bound values; pgjdbc's reWriteBatchedInserts turns a batch into multi-row VALUES. */
+  String upsertValues(ResourceType type) {
+    String values = columns(type).stream().map(PostgresDatabaseDialect::placeholder)
+        .collect(Collectors.joining(", "));
+    return "INSERT INTO " + table(type) + " AS t (" + String.join(", ", columns(type))
+        + ") VALUES (" + values + ")" + onConflict(type);
+  }
+
+  /** Does the table exist in the connection's search path? (when migrations are off) */
+  String tableExists() {
+    return "SELECT to_regclass(?) IS NOT NULL";
+  }
+
+  private static String placeholder(String column) {
+    return switch (column) {
+      case "codes", "category", "identifiers" -> "?::text[]";
+      case "resource" -> "?::jsonb";
+      default -> "?";
+    };
+  }
+
+  private static String onConflict(ResourceType type) {
+    String set = columns(type).stream().filter(c -> !c.equals("id"))
+        .map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
+    return " ON CONFLICT (id) DO UPDATE SET " + set + ", written_at = now()"
+        + " WHERE (excluded.version_id, excluded.last_updated) > (t.version_id, t.last_updated)";
+  }
+}

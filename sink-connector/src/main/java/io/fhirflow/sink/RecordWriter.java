@@ -1,0 +1,158 @@
+package io.fhirflow.sink;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGConnection;
+
+/**
+ * Writes a batch of distinct rows in one transaction, newer-wins, and checks what it wrote.
+ *
+ * <p>Either every row of the batch is applied (or found not newer) and committed, or the
+ * transaction is rolled back and the {@link SQLException} is thrown; the caller classifies it
+ * ({@link SqlFailure}) and retries, isolates bad rows, or fails.
+ */
+public final class RecordWriter {
+
+  /** What one committed batch did. {@code changed} ≤ {@code rows}: stale versions change nothing. */
+  public record WriteResult(int rows, int changed) {}
+
+  private final DatabaseSession session;
+  private final PostgresDatabaseDialect dialect;
+  private final WriteMethod method;
+
+  public RecordWriter(DatabaseSession session, PostgresDatabaseDialect dialect, WriteMethod method) {
+    this.session = session;
+    this.dialect = dialect;
+    this.method = method;
+  }
+
+  /**
+   * Upserts {@code rows} (at most one per type and id) in one transaction.
+   *
+   * @throws SQLException after rolling back; the connection is reset when it may be broken
+   */
+  public WriteResult write(List<ResourceRow> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return new WriteResult(0, 0);
+    }
+    Connection c = session.connection();
+    try {
+      int changed = 0;
+      for (Map.Entry<ResourceType, List<ResourceRow>> group : byType(rows).entrySet()) {
+        changed += method == WriteMethod.COPY
+            ? copyThenUpsert(c, group.getKey(), group.getValue())
+            : batchedUpsert(c, group.getKey(), group.getValue());
+      }
+      c.commit();
+      return new WriteResult(rows.size(), changed);
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(c);
+      if (SqlFailure.classify(e) != SqlFailure.DATA) {
+        session.reset();
+      }
+      throw e;
+    }
+  }
+
+  private int copyThenUpsert(Connection c, ResourceType type, List<ResourceRow> rows)
+      throws SQLException {
+    StringBuilder text = new StringBuilder(rows.size() * 1024);
+    CopyTextEncoder encoder = new CopyTextEncoder(text);
+    for (ResourceRow row : rows) {
+      encode(encoder, row);
+    }
+    long copied;
+    try {
+      copied = c.unwrap(PGConnection.class).getCopyAPI()
+          .copyIn(dialect.copyIntoStage(type), new StringReader(text.toString()));
+    } catch (java.io.IOException e) {
+      throw new SQLException("COPY stream failed", "08006", e);
+    }
+    if (copied != rows.size()) {
+      throw new IllegalStateException("COPY staged " + copied + " rows of " + rows.size());
+    }
+    try (Statement s = c.createStatement()) {
+      return s.executeUpdate(dialect.upsertFromStage(type));
+    }
+  }
+
+  private int batchedUpsert(Connection c, ResourceType type, List<ResourceRow> rows)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(dialect.upsertValues(type))) {
+      for (ResourceRow row : rows) {
+        bind(ps, row);
+        ps.addBatch();
+      }
+      int changed = 0;
+      for (int n : ps.executeBatch()) {
+        // pgjdbc reports SUCCESS_NO_INFO (-2) for rewritten multi-row statements
+        changed += Math.max(n, 0);
+      }
+      return changed;
+    }
+  }
+
+  private static void encode(CopyTextEncoder e, ResourceRow row) {
+    e.text(row.id());
+    if (row.type() == ResourceType.OBSERVATION) {
+      e.text(row.patientId()).text(row.code()).textArray(row.codes()).textArray(row.category())
+          .instant(row.effectiveStart()).instant(row.effectiveEnd());
+    } else {
+      e.textArray(row.identifiers());
+    }
+    e.instant(row.lastUpdated()).number(row.versionId()).text(row.json());
+    e.endRow();
+  }
+
+  private static void bind(PreparedStatement ps, ResourceRow row) throws SQLException {
+    int i = 1;
+    ps.setString(i++, row.id());
+    if (row.type() == ResourceType.OBSERVATION) {
+      ps.setString(i++, row.patientId());
+      ps.setString(i++, row.code());
+      ps.setArray(i++, textArray(ps.getConnection(), row.codes()));
+      ps.setArray(i++, textArray(ps.getConnection(), row.category()));
+      ps.setObject(i++, utc(row.effectiveStart()));
+      ps.setObject(i++, utc(row.effectiveEnd()));
+    } else {
+      ps.setArray(i++, textArray(ps.getConnection(), row.identifiers()));
+    }
+    ps.setObject(i++, utc(row.lastUpdated()));
+    ps.setLong(i++, row.versionId());
+    ps.setString(i, row.json());
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static java.sql.Array textArray(Connection c, List<String> values) throws SQLException {
+    return values == null ? null : c.createArrayOf("text", values.toArray());
+  }
+
+  private static Map<ResourceType, List<ResourceRow>> byType(List<ResourceRow> rows) {
+    Map<ResourceType, List<ResourceRow>> groups = new EnumMap<>(ResourceType.class);
+    for (ResourceRow row : rows) {
+      groups.computeIfAbsent(row.type(), t -> new ArrayList<>()).add(row);
+    }
+    return groups;
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is gone; the caller resets it and the batch is retried as a whole
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.fhirflow.sink;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Records waiting for the next database transaction, reduced to the newest version per resource
+ * (Debezium's {@code ReducedRecordBuffer} idea): a batch never holds two rows for one id, which
+ * {@code INSERT ... ON CONFLICT DO UPDATE} requires, and superseded versions cost nothing.
+ *
+ * <p>It also tracks, per partition, the offset after the last record taken in (written or
+ * dead-lettered), which becomes committable once the batch is in the database. Not thread-safe:
+ * Connect calls a task from one thread.
+ */
+public final class ReducedBuffer {
+
+  private record Key(ResourceType type, String id) {}
+
+  /** A row and the record it came from (kept for dead-lettering if the database refuses the row). */
+  public record Pending(ResourceRow row, SinkRecord source) {}
+
+  private final Map<Key, Pending> rows = new LinkedHashMap<>();
+  private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+  private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+  private int recordsTaken;
+  private long oldestTakenAtMs = -1;
+
+  /** Takes a row in; keeps it only if it is newer than the row already held for its id. */
+  public void add(ResourceRow row, SinkRecord source, long nowMs) {
+    rows.merge(new Key(row.type(), row.id()), new Pending(row, source),
+        (held, incoming) -> incoming.row().isNewerThan(held.row()) ? incoming : held);
+    markTaken(source, nowMs);
+  }
+
+  /** Records a record that produced no row (dead-lettered): its offset still advances. */
+  public void markTaken(SinkRecord source, long nowMs) {
+    // original*: the consumer's coordinates, even if an SMT renamed the topic (KIP-793)
+    TopicPartition partition =
+        new TopicPartition(source.originalTopic(), source.originalKafkaPartition());
+    long offset = source.originalKafkaOffset();
+    offsets.merge(partition, new OffsetAndMetadata(offset + 1),
+        (a, b) -> a.offset() >= b.offset() ? a : b);
+    firstOffsets.merge(partition, offset, Math::min);
+    if (recordsTaken++ == 0) {
+      oldestTakenAtMs = nowMs;
+    }
+  }
+
+  /** Records taken in since the last clear, including superseded and dead-lettered ones. */
+  public int recordsTaken() {
+    return recordsTaken;
+  }
+
+  public boolean isEmpty() {
+    return recordsTaken == 0;
+  }
+
+  /** When the first record of the current batch was taken in, or -1 when empty. */
+  public long oldestTakenAtMs() {
+    return oldestTakenAtMs;
+  }
+
+  /** The distinct rows to write, newest version per id, in first-seen order. */
+  public List<ResourceRow> rows() {
+    return rows.values().stream().map(Pending::row).toList();
+  }
+
+  /** The same rows with their source records. */
+  public List<Pending> pending() {
+    return new ArrayList<>(rows.values());
+  }
+
+  /** Offsets that become committable once {@link #rows()} are durably written. */
+  public Map<TopicPartition, OffsetAndMetadata> offsets() {
+    return Map.copyOf(offsets);
+  }
+
+  public void clear() {
+    rows.clear();
+    offsets.clear();
+    firstOffsets.clear();
+    recordsTaken = 0;
+    oldestTakenAtMs = -1;
+  }
+
+  /**
+   * Drops the whole batch when partitions are revoked (rows are not tagged by partition) and
+   * returns where each partition still owned must be rewound to, so that its dropped records are
+   * read again instead of being skipped by the next commit. Revoked partitions need no rewind:
+   * their records were not committed, so the new owner reads them.
+   */
+  public Map<TopicPartition, Long> discardFor(Collection<TopicPartition> revoked) {
+    if (revoked.stream().noneMatch(offsets::containsKey)) {
+      return Map.of();
+    }
+    Map<TopicPartition, Long> rewind = new HashMap<>(firstOffsets);
+    rewind.keySet().removeAll(revoked);
+    clear();
+    return rewind;
+  }
+}

@@ -1,0 +1,103 @@
+package io.fhirflow.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class FhirSinkConnectorConfigTest {
+
+  private static Map<String, String> minimal() {
+    Map<String, String> props = new HashMap<>();
+    props.put("connection.url", "jdbc:postgresql://db:5432/fhir?currentSchema=fhirflow");
+    return props;
+  }
+
+  @Test
+  void appliesDocumentedDefaults() {
+    FhirSinkConnectorConfig config = new FhirSinkConnectorConfig(minimal());
+    assertThat(config.batchSize()).isEqualTo(5000);
+    assertThat(config.writeMethod()).isEqualTo(WriteMethod.COPY);
+    assertThat(config.schemaMigrate()).isTrue();
+    assertThat(config.connectionPassword()).isNull();
+    assertThat(config.tableMapping()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        ResourceType.OBSERVATION, "fhir_observation",
+        ResourceType.PATIENT, "fhir_patient",
+        ResourceType.DEVICE, "fhir_device"));
+  }
+
+  @Test
+  void rejectsAnUnknownWriteMethodAtStart() {
+    Map<String, String> props = minimal();
+    props.put("write.method", "merge");
+    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("write.method");
+  }
+
+  @Test
+  void acceptsAWriteMethodInAnyCase() {
+    Map<String, String> props = minimal();
+    props.put("write.method", "batched_insert");
+    assertThat(new FhirSinkConnectorConfig(props).writeMethod()).isEqualTo(WriteMethod.BATCHED_INSERT);
+  }
+
+  @Test
+  void rejectsAnUnknownResourceTypeInTheTableMapping() {
+    Map<String, String> props = minimal();
+    props.put("table.mapping", "Observation:obs,Encounter:enc");
+    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown resource type");
+  }
+
+  @Test
+  void rejectsATableNameThatIsNotAPlainIdentifier() {
+    Map<String, String> props = minimal();
+    props.put("table.mapping", "Observation:obs; drop table x");
+    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props)).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void mapsOnlyTheListedResourceTypes() {
+    Map<String, String> props = minimal();
+    props.put("table.mapping", "observation:analytics.obs");
+    assertThat(new FhirSinkConnectorConfig(props).tableMapping())
+        .containsExactlyEntriesOf(Map.of(ResourceType.OBSERVATION, "analytics.obs"));
+  }
+
+  @Test
+  void requiresAPostgresUrl() {
+    assertThatThrownBy(() -> new FhirSinkConnectorConfig(Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("connection.url");
+    assertThatThrownBy(() -> new FhirSinkConnectorConfig(Map.of("connection.url", "jdbc:mysql://x/y")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("jdbc:postgresql:");
+  }
+
+  @Test
+  void rejectsABackoffCapBelowTheInitialBackoff() {
+    Map<String, String> props = minimal();
+    props.put("retry.backoff.ms", "5000");
+    props.put("retry.backoff.max.ms", "1000");
+    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("retry.backoff.max.ms");
+  }
+
+  @Test
+  void logsTheEffectiveConfigWithEverySecretMasked() {
+    Map<String, String> props = minimal();
+    props.put("connection.url", "jdbc:postgresql://db/fhir?user=sink&password=hunter2&ssl=true");
+    props.put("connection.password", "s3cret");
+    String line = new FhirSinkConnectorConfig(props).effectiveConfigForLog();
+    assertThat(line).doesNotContain("hunter2").doesNotContain("s3cret")
+        .contains("connection.password=[hidden]").contains("password=[hidden]&ssl=true")
+        .contains("batch.size=5000");
+  }
+
+  @Test
+  void documentsEveryKey() {
+    FhirSinkConnectorConfig.CONFIG_DEF.configKeys().values()
+        .forEach(key -> assertThat(key.documentation).as(key.name).isNotBlank());
+  }
+}
