@@ -46,7 +46,7 @@ class GoldenFilesTest {
         Map<String, Supplier<WearableSample>> cases = new LinkedHashMap<>();
         cases.put("hk-heart-rate", () -> Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 64.2771, "count/min"));
         cases.put("hk-heart-rate-ios8-count-per-second", () -> Samples.healthKit("HKQuantityTypeIdentifierHeartRate",
-                "hk-ios8-hr", new io.fhirflow.schema.HkQuantity(1.11667, "count/s", null)).setEndTime(Samples.END)
+                "hk-ios8-hr", Samples.quantity(1.11667, "count/s")).setEndTime(Samples.END)
                 .setTimeZone("Europe/Paris").build());
         cases.put("hk-body-mass-pounds", () -> Samples.hkQuantity("HKQuantityTypeIdentifierBodyMass", 154.2, "lb"));
         cases.put("hk-body-temperature-fahrenheit", () -> Samples.hkQuantity("HKQuantityTypeIdentifierBodyTemperature",
@@ -54,7 +54,7 @@ class GoldenFilesTest {
         cases.put("hk-oxygen-saturation-fraction", () -> Samples.hkQuantity("HKQuantityTypeIdentifierOxygenSaturation",
                 0.97, "%"));
         cases.put("hk-steps-garmin-bucket", () -> Samples.healthKit("HKQuantityTypeIdentifierStepCount", "hk-steps",
-                new io.fhirflow.schema.HkQuantity(1024.0, "count", null)).setEndTime(Samples.START.plusSeconds(899)).build());
+                Samples.quantity(1024.0, "count")).setEndTime(Samples.START.plusSeconds(899)).build());
         cases.put("hk-blood-pressure", () -> Samples.hkBloodPressure(128, 84));
         cases.put("hk-sleep-analysis-core", () -> Samples.hkCategory("HKCategoryTypeIdentifierSleepAnalysis", 3,
                 "HKCategoryValueSleepAnalysisAsleepCore"));
@@ -73,9 +73,9 @@ class GoldenFilesTest {
                 Samples.measurement("level", 6.1, "millimolesPerLiter")),
                 Map.of("specimenSource", 1, "relationToMeal", 4, "mealType", 3)));
         cases.put("hc-sleep-session-stages", () -> Samples.hcInterval("SleepSessionRecord", List.of(), Map.of(), List.of(
-                new HcStage(Samples.START, Samples.START.plusSeconds(300), 7),
-                new HcStage(Samples.START.plusSeconds(300), Samples.START.plusSeconds(600), 4),
-                new HcStage(Samples.START.plusSeconds(600), Samples.END, 5))));
+                Samples.stage(Samples.START, Samples.START.plusSeconds(300), 7),
+                Samples.stage(Samples.START.plusSeconds(300), Samples.START.plusSeconds(600), 4),
+                Samples.stage(Samples.START.plusSeconds(600), Samples.END, 5))));
         cases.put("hc-nutrition-lunch", () -> Samples.hcInterval("NutritionRecord", List.of(
                 Samples.measurement("energy", 640, "kilocalories"), Samples.measurement("protein", 32.5, "grams"),
                 Samples.measurement("sodium", 1.2, "grams")), Map.of("mealType", 2), List.of()));

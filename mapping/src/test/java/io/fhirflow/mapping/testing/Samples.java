@@ -77,8 +77,18 @@ public final class Samples {
                 .setBody(body);
     }
 
+    /** A HealthKit quantity body without aggregate statistics or series. */
+    public static HkQuantity quantity(double value, String unit) {
+        return HkQuantity.newBuilder().setValue(value).setUnit(unit).build();
+    }
+
+    /** A Health Connect sleep stage. */
+    public static HcStage stage(Instant start, Instant end, int stage) {
+        return HcStage.newBuilder().setStartTime(start).setEndTime(end).setStage(stage).build();
+    }
+
     public static WearableSample hkQuantity(String type, double value, String unit) {
-        return healthKit(type, "hk-" + type, new HkQuantity(value, unit, null)).build();
+        return healthKit(type, "hk-" + type, quantity(value, unit)).build();
     }
 
     public static WearableSample hkCategory(String type, int value, String label) {
@@ -97,8 +107,14 @@ public final class Samples {
     }
 
     public static WearableSample hkWorkout(String activity, double minutes, List<HkWorkoutStatistic> totals) {
-        return healthKit("HKWorkoutTypeIdentifier", "hk-workout", new HkWorkout(activity, minutes * 60, totals, List.of()))
+        return healthKit("HKWorkoutTypeIdentifier", "hk-workout", HkWorkout.newBuilder().setActivityType(activity).setDurationSeconds(minutes * 60).setTotals(totals).build())
                 .setEndTime(START.plusSeconds((long) (minutes * 60))).build();
+    }
+
+    /** A Health Connect interval body. */
+    public static HcInterval interval(List<HcMeasurement> measurements, Map<String, Integer> enums, List<HcStage> stages) {
+        return HcInterval.newBuilder().setMeasurements(measurements).setEnums(enums).setTexts(Map.of()).setStages(stages)
+                .build();
     }
 
     public static HcMeasurement measurement(String field, double value, String unit) {
@@ -111,7 +127,7 @@ public final class Samples {
 
     public static WearableSample hcInterval(String type, List<HcMeasurement> measurements, Map<String, Integer> enums,
                                             List<HcStage> stages) {
-        return healthConnect(type, "hc-" + type, new HcInterval(measurements, enums, Map.of(), stages))
+        return healthConnect(type, "hc-" + type, interval(measurements, enums, stages))
                 .setEndTime(END).build();
     }
 
