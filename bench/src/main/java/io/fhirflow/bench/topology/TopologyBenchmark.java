@@ -85,7 +85,7 @@ public final class TopologyBenchmark {
       double produceRate = samples / seconds(System.nanoTime() - t0);
       System.out.printf("loaded %d samples at %.0f/s%n", samples, produceRate);
 
-      double ceiling;
+      Phase ceiling;
       try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"))) {
         ceiling = measure("pass-through", pass::processed, samples);
       }
@@ -104,30 +104,30 @@ public final class TopologyBenchmark {
       SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
       deserializer.configure(Map.of("schema.registry.url", registry), false);
 
-      double rate;
+      Phase topology;
       long[] latencies;
       double out;
       double dupes;
       double dead;
       int latencyRate;
       try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), new FhirMapper(MappingCatalogue.builtIn()), deserializer, Clock.systemUTC())) {
-        rate = measure("topology", () -> (long) app.counters().inCount(), samples);
+        topology = measure("topology", () -> (long) app.counters().inCount(), samples);
         out = app.counters().outCount() + app.counters().updateCount();
         dupes = app.counters().duplicateCount();
         dead = app.counters().deadLetteredCount();
         // Latency is measured below saturation: at half the measured rate unless told otherwise.
-        latencyRate = "auto".equals(latencyRateOption) ? Math.max(100, (int) (rate / 2)) : Integer.parseInt(latencyRateOption);
+        latencyRate = "auto".equals(latencyRateOption) ? Math.max(100, (int) (topology.rate() / 2)) : Integer.parseInt(latencyRateOption);
         latencies = latency(broker, raw, serializer, new SampleGenerator(7, users, 0, Instant.now()), latencyRate, latencySeconds);
       }
       cleanRedis(prefix);
 
       String loadAfter = loadAverage();
       String report = String.format(
-          "| samples | duplicates | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | p50 | p99 | load before/after |%n"
-              + "|---|---|---|---|---|---|---|---|---|---|---|%n"
-              + "| %d | %.0f (%.1f %%) | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %d ms | %d ms | %s / %s |%n"
+          "| samples | duplicates | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
+              + "|---|---|---|---|---|---|---|---|---|---|---|---|%n"
+              + "| %d | %.0f (%.1f %%) | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %.0f / %.0f us | %d ms | %d ms | %s / %s |%n"
               + "(mapped %.0f, dead-lettered %.0f; latency at %d samples/s for %d s, %d observations)%n",
-          samples, dupes, 100.0 * dupes / samples, threads, partitions, commitInterval, ceiling, rate, rate / ceiling,
+          samples, dupes, 100.0 * dupes / samples, threads, partitions, commitInterval, ceiling.rate(), topology.rate(), topology.rate() / ceiling.rate(), ceiling.cpuMicrosPerSample(), topology.cpuMicrosPerSample(),
           percentile(latencies, 0.50), percentile(latencies, 0.99), loadBefore, loadAfter,
           out, dead, latencyRate, latencySeconds, latencies.length);
       System.out.println(report);
@@ -162,8 +162,15 @@ public final class TopologyBenchmark {
     return p;
   }
 
-  /** Samples/s from the first processed record to the last. */
-  private static double measure(String name, LongSupplier processed, int n) throws InterruptedException {
+  /** Throughput from the first processed record to the last, and this JVM's CPU time per sample. */
+  record Phase(double rate, double cpuMicrosPerSample) {}
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static Phase measure(String name, LongSupplier processed, int n) throws InterruptedException {
+    long cpuStart = processCpuNanos();
     long first = 0;
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (processed.getAsLong() < n) {
@@ -176,8 +183,11 @@ public final class TopologyBenchmark {
       Thread.sleep(20);
     }
     double rate = n / seconds(System.nanoTime() - first);
-    System.out.printf("%s: %d samples at %.0f/s%n", name, n, rate);
-    return rate;
+    // The whole JVM (broker included), from start-up of the app to its last record: a figure that
+    // depends far less on other processes competing for the cores than samples/s does.
+    double cpu = (processCpuNanos() - cpuStart) / 1e3 / n;
+    System.out.printf("%s: %d samples at %.0f/s, %.1f us CPU per sample%n", name, n, rate, cpu);
+    return new Phase(rate, cpu);
   }
 
   private static long[] latency(KafkaBroker broker, String raw, SpecificAvroSerializer<WearableSample> serializer, SampleGenerator gen, int rate, int seconds) {
