@@ -1,10 +1,10 @@
 package io.fhirflow.bench.api;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fhirflow.api.store.DateCriterion;
 import io.fhirflow.api.store.ObservationQuery;
 import io.fhirflow.api.store.ObservationStore;
+import io.fhirflow.api.store.ReadPool;
 import io.fhirflow.api.store.TokenCriterion;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ceiling: the very SQL the API runs for the benchmark query (ObservationStore.search over
- * pgjdbc and the same HikariCP pool size), from {@code threads} closed-loop threads for
+ * pgjdbc with the API's own pool settings, ReadPool), from {@code threads} closed-loop threads for
  * {@code seconds}, random patient per call. No HTTP, JSON, auth or audit.
  * Args: threads seconds [jdbcBaseUrl] [poolSize].
  */
@@ -29,11 +29,7 @@ public final class SqlCeiling {
     int seconds = Integer.parseInt(args[1]);
     String base = args.length > 2 ? args[2] : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     int pool = args.length > 3 ? Integer.parseInt(args[3]) : 8;
-    HikariConfig h = new HikariConfig();
-    h.setJdbcUrl(ApiBenchData.url(base));
-    h.setMaximumPoolSize(pool);
-    h.setReadOnly(true);
-    try (HikariDataSource ds = new HikariDataSource(h)) {
+    try (HikariDataSource ds = ReadPool.create(ApiBenchData.url(base), "", "", pool, 5000)) {
       ObservationStore store = new ObservationStore(ds);
       List<DateCriterion> last24h = List.of(new DateCriterion(DateCriterion.Comparator.GE,
           ApiBenchData.END.minus(Duration.ofHours(24)), ApiBenchData.END.minus(Duration.ofHours(24)).plusSeconds(1)));
