@@ -40,7 +40,10 @@ public final class DatabaseSession implements AutoCloseable {
       dataSource.setPassword(config.connectionPassword().value());
     }
     dataSource.setLogServerErrorDetail(false);
-    dataSource.setApplicationName("fhirflow-sink");
+    if (dataSource.getApplicationName() == null
+        || dataSource.getApplicationName().equals("PostgreSQL JDBC Driver")) {
+      dataSource.setApplicationName("fhirflow-sink"); // unless the URL names the application
+    }
     dataSource.setTcpKeepAlive(true);
     dataSource.setReWriteBatchedInserts(true);
     dataSource.setConnectTimeout(10);
@@ -82,11 +85,15 @@ public final class DatabaseSession implements AutoCloseable {
   private void prepareSchema() throws SQLException {
     if (migrate) {
       try {
-        Flyway.configure(getClass().getClassLoader())
+        var flyway = Flyway.configure(getClass().getClassLoader())
             .dataSource(dataSource)
-            .locations("classpath:db/migration")
-            .load()
-            .migrate();
+            .locations("classpath:db/migration");
+        String currentSchema = dataSource.getCurrentSchema();
+        if (currentSchema != null && !currentSchema.isBlank()) {
+          // Flyway then creates the schema if needed and keeps its history table in it.
+          flyway.schemas(currentSchema.split(",")[0].trim());
+        }
+        flyway.load().migrate();
       } catch (RuntimeException e) {
         // Flyway wraps the SQLException; unwrap it so an outage stays retriable.
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -133,7 +133,7 @@ public class FhirSinkTask extends SinkTask {
 
   private void take(SinkRecord record, long now) {
     try {
-      buffer.add(extractor.extract(record.value()), record, now);
+      buffer.add(extractor.extract(record.value(), record.timestamp()), record, now);
     } catch (UnwritableRecordException e) {
       deadLetters.report(record, e);
       buffer.markTaken(record, now);

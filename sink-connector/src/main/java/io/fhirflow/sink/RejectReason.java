@@ -13,7 +13,7 @@ public enum RejectReason {
   MISSING_ID("resource has no id"),
   ID_TOO_LONG("resource id is longer than 64 characters"),
   INVALID_ID("resource id is not a FHIR id [A-Za-z0-9-.]"),
-  MISSING_LAST_UPDATED("meta.lastUpdated is missing"),
+  MISSING_LAST_UPDATED("meta.lastUpdated is missing (required on Observations)"),
   INVALID_VERSION_ID("meta.versionId is not a non-negative integer"),
   INVALID_DATE("a date/time field is not a FHIR instant or dateTime"),
   MISSING_SUBJECT("Observation has no subject reference to a Patient"),

@@ -47,12 +47,22 @@ public final class ResourceExtractor {
     this.tables = tables;
   }
 
+  /** {@link #extract(Object, Long)} without a record timestamp. */
+  public ResourceRow extract(Object value) {
+    return extract(value, null);
+  }
+
   /**
    * Extracts a row from a record value ({@code byte[]} or {@code String} with UTF-8 JSON).
    *
+   * <p>Observations must carry {@code meta.lastUpdated} (the mapping contract). Patient and Device
+   * resources are deterministic and may come without meta: their last_updated is then the Kafka
+   * record timestamp, so a replay (same timestamps) stays a no-op.
+   *
+   * @param recordTimestampMs the Kafka record timestamp, or null when unknown
    * @throws UnwritableRecordException with the reason when the value can never be written
    */
-  public ResourceRow extract(Object value) {
+  public ResourceRow extract(Object value, Long recordTimestampMs) {
     String json;
     if (value == null) {
       throw new UnwritableRecordException(RejectReason.NULL_VALUE);
@@ -85,6 +95,10 @@ public final class ResourceExtractor {
     String id = id(root);
     JsonNode meta = root.path("meta");
     Instant lastUpdated = instant(meta.path("lastUpdated"));
+    if (lastUpdated == null && type != ResourceType.OBSERVATION
+        && recordTimestampMs != null && recordTimestampMs >= 0) {
+      lastUpdated = Instant.ofEpochMilli(recordTimestampMs);
+    }
     if (lastUpdated == null) {
       throw new UnwritableRecordException(RejectReason.MISSING_LAST_UPDATED);
     }

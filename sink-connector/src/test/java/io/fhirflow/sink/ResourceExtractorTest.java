@@ -76,6 +76,26 @@ class ResourceExtractorTest {
   }
 
   @Test
+  void datesAPatientOrDeviceWithoutMetaByItsRecordTimestamp() {
+    String json = "{\"resourceType\":\"Patient\",\"id\":\"p1\","
+        + "\"identifier\":[{\"system\":\"urn:fhirflow:user-id\",\"value\":\"u1\"}]}";
+    ResourceRow row = extractor.extract(json, UPDATED.toEpochMilli());
+    assertThat(row.lastUpdated()).isEqualTo(Instant.ofEpochMilli(UPDATED.toEpochMilli()));
+    assertThat(row.versionId()).isZero();
+    assertThatThrownBy(() -> extractor.extract(json, null))
+        .isInstanceOfSatisfying(UnwritableRecordException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_LAST_UPDATED));
+  }
+
+  @Test
+  void requiresLastUpdatedOnAnObservationEvenWithARecordTimestamp() {
+    String json = FhirFixtures.heartRate("o", "p", 1, UPDATED, 60, AT).replace("\"lastUpdated\"", "\"updated\"");
+    assertThatThrownBy(() -> extractor.extract(json, UPDATED.toEpochMilli()))
+        .isInstanceOfSatisfying(UnwritableRecordException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_LAST_UPDATED));
+  }
+
+  @Test
   void treatsAMissingVersionIdAsVersionZero() {
     String json = FhirFixtures.patient("p", "u", 1, UPDATED).replace("\"versionId\":\"1\",", "");
     assertThat(extractor.extract(json).versionId()).isZero();

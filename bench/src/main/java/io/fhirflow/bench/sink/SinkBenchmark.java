@@ -1,0 +1,348 @@
+package io.fhirflow.bench.sink;
+
+import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.LocalServices;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.postgresql.PGConnection;
+
+/**
+ * End-to-end sink throughput: the same realistic Observations, already in a topic of a real KRaft
+ * broker, into PostgreSQL tables of the contract's shape (V1 migration), through one Connect
+ * standalone worker that loads both sinks from plugin.path:
+ * <ol>
+ *   <li>fhirflow's {@code FhirSinkConnector} (newer-wins upsert, COPY staging, extraction in the task),
+ *   <li>Debezium's {@code JdbcSinkConnector} 3.2.0.Final (insert.mode=upsert, columns pre-extracted
+ *       into schema'd JSON records, same batch size and tasks),
+ *   <li>a raw COPY ceiling: pre-extracted rows COPYed straight into the table, no Kafka, no upsert.
+ * </ol>
+ * A run is timed from connector creation until its consumer group has committed every partition
+ * to the end (both sinks commit only after their database writes), then the row count is checked.
+ *
+ * <p>Usage (from the repository root, see BENCHMARKS.md):
+ * {@code SinkBenchmark [--records N] [--tasks T] [--partitions P] [--batch B] [--only ours,debezium,copy]
+ *     [--restart-postgres true]}
+ */
+public final class SinkBenchmark {
+
+  private static final Path WORK = Path.of(".work", "bench-sink");
+  private static final Path MIGRATION =
+      Path.of("sink-connector/src/main/resources/db/migration/V1__fhir_resource_tables.sql");
+  private static final String DEBEZIUM_TARBALL = System.getProperty("user.home")
+      + "/.m2/repository/io/debezium/debezium-connector-jdbc/3.2.0.Final/"
+      + "debezium-connector-jdbc-3.2.0.Final-plugin.tar.gz";
+
+  /** Restart the local PostgreSQL once, a third into each connector run (a manual zero-loss check). */
+  private static boolean restartPostgres;
+
+  private SinkBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = options(args);
+    int records = Integer.parseInt(opts.getOrDefault("records", "1000000"));
+    int tasks = Integer.parseInt(opts.getOrDefault("tasks", "2"));
+    int partitions = Integer.parseInt(opts.getOrDefault("partitions", "4"));
+    int batch = Integer.parseInt(opts.getOrDefault("batch", "5000"));
+    Set<String> only = Set.of(opts.getOrDefault("only", "ours,debezium,copy").split(","));
+    restartPostgres = Boolean.parseBoolean(opts.getOrDefault("restart-postgres", "false"));
+
+    long t = System.nanoTime();
+    List<ObservationCorpus.Entry> corpus =
+        ObservationCorpus.load(WORK.resolve("observations-" + records + ".jsonl"), records);
+    long bytes = corpus.stream().mapToLong(e -> e.json().length).sum();
+    System.out.printf(Locale.ROOT, "corpus: %,d Observations from the mapper, avg %d bytes (%.1f s)%n",
+        corpus.size(), bytes / corpus.size(), seconds(t));
+    List<ObservationColumns> columns = new ArrayList<>(corpus.size());
+    for (ObservationCorpus.Entry e : corpus) {
+      columns.add(ObservationColumns.of(e.json()));
+    }
+
+    Path plugins = preparePlugins(only);
+    List<String> results = new ArrayList<>();
+    try (KafkaBroker broker = KafkaBroker.start()) {
+      String ours = "bench.fhir.observation";
+      String debezium = "bench.debezium.observation";
+      broker.createTopics(partitions, ours, debezium, "bench.fhir.dlq");
+      if (only.contains("ours")) {
+        produce(broker, ours, corpus.stream().map(e -> new Object[] {e.patientId(), e.json()}).toList());
+      }
+      if (only.contains("debezium")) {
+        List<Object[]> envelopes = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+          envelopes.add(new Object[] {corpus.get(i).patientId(), DebeziumEnvelope.of(columns.get(i))});
+        }
+        produce(broker, debezium, envelopes);
+      }
+      try (ConnectWorker worker = new ConnectWorker(workerProps(broker, plugins, batch))) {
+        if (only.contains("ours")) {
+          String schema = freshSchema("bench_ours");
+          Map<String, String> c = new HashMap<>();
+          c.put("connector.class", "io.fhirflow.sink.FhirSinkConnector");
+          c.put("topics", ours);
+          c.put("connection.url", url(schema));
+          c.put("batch.size", String.valueOf(batch));
+          c.put("errors.tolerance", "all");
+          c.put("errors.deadletterqueue.topic.name", "bench.fhir.dlq");
+          c.put("errors.deadletterqueue.topic.replication.factor", "1");
+          results.add(runConnector(broker, worker, "fhirflow-sink", c, tasks, ours, schema, records));
+        }
+        if (only.contains("debezium")) {
+          String schema = freshSchema("bench_debezium");
+          createTables(schema);
+          Map<String, String> c = new HashMap<>();
+          c.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+          c.put("topics", debezium);
+          c.put("connection.url", url(schema));
+          c.put("connection.username", "postgres");
+          c.put("connection.password", "postgres");
+          c.put("insert.mode", "upsert");
+          c.put("primary.key.mode", "record_value");
+          c.put("primary.key.fields", "id");
+          c.put("schema.evolution", "none");
+          c.put("collection.name.format", schema + ".fhir_observation");
+          c.put("table.name.format", schema + ".fhir_observation");
+          c.put("batch.size", String.valueOf(batch));
+          c.put("use.reduction.buffer", "true");
+          c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+          c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+          c.put("value.converter.schemas.enable", "true");
+          results.add(runConnector(broker, worker, "debezium-jdbc", c, tasks, debezium, schema, records));
+        }
+      }
+    }
+    if (only.contains("copy")) {
+      results.add(copyCeiling(columns, batch));
+    }
+    System.out.println();
+    System.out.println("| sink | rows | seconds | rows/s end to end | rows/s after first commit |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    results.forEach(System.out::println);
+  }
+
+  private static String runConnector(KafkaBroker broker, ConnectWorker worker, String name,
+      Map<String, String> config, int tasks, String topic, String schema, int records) throws Exception {
+    config.put("name", name);
+    config.put("tasks.max", String.valueOf(tasks));
+    config.put("consumer.override.max.poll.records", config.getOrDefault("batch.size", "5000"));
+    long start = System.nanoTime();
+    worker.put(config);
+    long deadline = start + 1_800_000_000_000L;
+    long firstCommitAt = -1;
+    long committedAtFirst = 0;
+    boolean restarted = !restartPostgres;
+    long committed;
+    while ((committed = committed(broker, "connect-" + name)) < records) {
+      if (System.nanoTime() > deadline || worker.status(name).contains("FAILED")) {
+        throw new IllegalStateException(name + " did not finish: " + worker.status(name));
+      }
+      if (committed > 0 && firstCommitAt < 0) {
+        firstCommitAt = System.nanoTime();
+        committedAtFirst = committed;
+      }
+      if (!restarted && committed > records / 3) {
+        System.out.println("restarting PostgreSQL mid-stream: pg_ctlcluster 15 main restart");
+        exec("pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart");
+        restarted = true;
+      }
+      Thread.sleep(200); // polling the consumer group; the benchmark is not a test
+    }
+    double steady = firstCommitAt < 0 ? Double.NaN
+        : (records - committedAtFirst) / ((System.nanoTime() - firstCommitAt) / 1e9);
+    double seconds = seconds(start);
+    long rows = count(schema);
+    worker.delete(name);
+    dropSchema(schema);
+    System.out.printf(Locale.ROOT, "%s: %,d rows in %.1f s = %,.0f rows/s (after first commit: %,.0f rows/s)%n",
+        name, rows, seconds, rows / seconds, steady);
+    if (rows != records) {
+      throw new IllegalStateException(name + " wrote " + rows + " rows, expected " + records);
+    }
+    return String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %,.0f |", name, rows, seconds, rows / seconds, steady);
+  }
+
+  /** Pre-extracted rows COPYed into the contract table in batch-size transactions. */
+  private static String copyCeiling(List<ObservationColumns> rows, int batch) throws Exception {
+    String schema = freshSchema("bench_copy");
+    createTables(schema);
+    long start = System.nanoTime();
+    try (Connection c = DriverManager.getConnection(url(schema))) {
+      c.setAutoCommit(false);
+      var copy = c.unwrap(PGConnection.class).getCopyAPI();
+      for (int from = 0; from < rows.size(); from += batch) {
+        StringBuilder csv = new StringBuilder(batch * 1200);
+        for (ObservationColumns r : rows.subList(from, Math.min(rows.size(), from + batch))) {
+          csv.append(csv(r.id())).append(',').append(csv(r.patientId())).append(',')
+              .append(csv(r.code())).append(',').append(csv(array(r.codes()))).append(',')
+              .append(csv(array(r.category()))).append(',').append(csv(r.effectiveStart())).append(',')
+              .append(csv(r.effectiveEnd())).append(',').append(csv(r.lastUpdated())).append(',')
+              .append(r.versionId()).append(',').append(csv(r.resource())).append('\n');
+        }
+        copy.copyIn("COPY fhir_observation (id, patient_id, code, codes, category, effective_start,"
+            + " effective_end, last_updated, version_id, resource) FROM STDIN (FORMAT csv)",
+            new StringReader(csv.toString()));
+        c.commit();
+      }
+    }
+    double seconds = seconds(start);
+    long count = count(schema);
+    dropSchema(schema);
+    System.out.printf(Locale.ROOT, "raw COPY: %,d rows in %.1f s = %,.0f rows/s%n", count, seconds, count / seconds);
+    return String.format(Locale.ROOT, "| raw COPY ceiling (no Kafka, no upsert) | %,d | %.1f | %,.0f | |",
+        count, seconds, count / seconds);
+  }
+
+  private static String csv(String value) {
+    return value == null ? "" : "\"" + value.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String array(List<String> values) {
+    if (values == null) {
+      return null;
+    }
+    return "{" + String.join(",", values.stream()
+        .map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList()) + "}";
+  }
+
+  private static void produce(KafkaBroker broker, String topic, List<Object[]> records) {
+    var props = broker.producerProps();
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    long start = System.nanoTime();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      for (Object[] r : records) {
+        producer.send(new ProducerRecord<>(topic, (String) r[0], (byte[]) r[1]));
+      }
+      producer.flush();
+    }
+    System.out.printf(Locale.ROOT, "produced %,d records to %s in %.1f s%n", records.size(), topic, seconds(start));
+  }
+
+  private static Map<String, String> workerProps(KafkaBroker broker, Path plugins, int batch) throws IOException {
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    p.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    p.put("offset.storage.file.filename", Files.createTempFile("bench-sink", ".offsets").toString());
+    p.put("offset.flush.interval.ms", "1000");
+    p.put("listeners", "http://127.0.0.1:0");
+    p.put("plugin.path", plugins.toAbsolutePath().toString());
+    p.put("plugin.discovery", "hybrid_warn");
+    p.put("consumer.isolation.level", "read_committed");
+    p.put("consumer.auto.offset.reset", "earliest");
+    p.put("connector.client.config.override.policy", "All");
+    return p;
+  }
+
+  /** Unpacks both plugin archives into .work/bench-sink/plugins (one folder each). */
+  private static Path preparePlugins(Set<String> only) throws Exception {
+    Path plugins = WORK.resolve("plugins");
+    if (Files.exists(plugins)) {
+      try (Stream<Path> walk = Files.walk(plugins)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(plugins);
+    if (only.contains("ours")) {
+      Path zip;
+      try (Stream<Path> found = Files.list(Path.of("sink-connector/target"))) {
+        zip = found.filter(p -> p.getFileName().toString().endsWith("-plugin.zip")).findFirst()
+            .orElseThrow(() -> new IllegalStateException(
+                "build the plugin first: mvn -q -pl sink-connector -am package -DskipTests"));
+      }
+      exec("unzip", "-q", zip.toString(), "-d", plugins.toString());
+    }
+    if (only.contains("debezium")) {
+      if (!Files.exists(Path.of(DEBEZIUM_TARBALL))) {
+        throw new IllegalStateException("fetch Debezium first: mvn -q dependency:get"
+            + " -Dartifact=io.debezium:debezium-connector-jdbc:3.2.0.Final:tar.gz:plugin -Dtransitive=false");
+      }
+      exec("tar", "xzf", DEBEZIUM_TARBALL, "-C", plugins.toString());
+      // Connect 4.4 brings its own Jackson; Debezium's 2.16.2 copies (if any) must not shadow it.
+      try (Stream<Path> walk = Files.walk(plugins)) {
+        walk.filter(p -> p.getFileName().toString().matches("jackson-.*-2\\.16\\.2\\.jar"))
+            .forEach(p -> p.toFile().delete());
+      }
+    }
+    return plugins;
+  }
+
+  private static void exec(String... command) throws Exception {
+    int rc = new ProcessBuilder(command).inheritIO().start().waitFor();
+    if (rc != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed with " + rc);
+    }
+  }
+
+  /** Records committed by the group (sum over partitions; the topics hold no transaction markers). */
+  private static long committed(KafkaBroker broker, String group) throws Exception {
+    try (Admin admin = broker.admin()) {
+      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+          .mapToLong(o -> o == null ? 0 : o.offset()).sum();
+    }
+  }
+
+  private static String freshSchema(String prefix) {
+    String url = LocalServices.freshPostgresSchema(prefix);
+    return url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+  }
+
+  private static String url(String schema) {
+    String base = LocalServices.postgresUrl();
+    return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  private static void createTables(String schema) throws Exception {
+    try (Connection c = DriverManager.getConnection(url(schema)); Statement s = c.createStatement()) {
+      s.execute(Files.readString(MIGRATION, StandardCharsets.UTF_8));
+    }
+  }
+
+  private static long count(String schema) throws Exception {
+    try (Connection c = DriverManager.getConnection(url(schema)); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void dropSchema(String schema) throws Exception {
+    try (Connection c = DriverManager.getConnection(LocalServices.postgresUrl()); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    return opts;
+  }
+
+}

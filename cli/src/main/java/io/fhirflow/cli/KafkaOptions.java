@@ -1,0 +1,62 @@
+package io.fhirflow.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where and how the commands produce: broker, schema registry, topics, and any producer or serde
+ * property (TLS, SASL, {@code basic.auth.*}) passed through unchanged. Every option has an
+ * environment variable, so secrets never need to be on the command line.
+ */
+public final class KafkaOptions {
+
+  /** The serde engineer's Confluent-compatible serializer; any Serializer&lt;WearableSample&gt; fits. */
+  public static final String DEFAULT_VALUE_SERIALIZER = "io.fhirflow.serde.SpecificAvroSerializer";
+
+  @Option(names = "--bootstrap-servers", defaultValue = "${env:FHIRFLOW_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      description = "Kafka bootstrap servers (env FHIRFLOW_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--schema-registry-url", defaultValue = "${env:FHIRFLOW_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
+      description = "Confluent-compatible schema registry (env FHIRFLOW_SCHEMA_REGISTRY_URL; default ${DEFAULT-VALUE}).")
+  String schemaRegistryUrl;
+
+  @Option(names = "--topic", defaultValue = "${env:FHIRFLOW_RAW_TOPIC:-wearable.samples.raw}",
+      description = "Raw-sample topic (default ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(names = "--dlq-topic", defaultValue = "${env:FHIRFLOW_DLQ_TOPIC:-wearable.samples.dlq}",
+      description = "Dead-letter topic for what cannot be sent as a sample (default ${DEFAULT-VALUE}).")
+  String dlqTopic;
+
+  @Option(names = "--value-serializer", defaultValue = DEFAULT_VALUE_SERIALIZER,
+      description = "Serializer class for WearableSample (default ${DEFAULT-VALUE}).")
+  String valueSerializer;
+
+  @Option(names = {"-X", "--property"}, paramLabel = "KEY=VALUE",
+      description = "Extra producer or serializer property, e.g. -X security.protocol=SSL -X basic.auth.user.info=... (repeatable).")
+  Map<String, String> properties = new LinkedHashMap<>();
+
+  public String topic() {
+    return topic;
+  }
+
+  public String dlqTopic() {
+    return dlqTopic;
+  }
+
+  /** Producer and serializer configuration: ours first, then the user's overrides. */
+  public Map<String, Object> producerConfig() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("schema.registry.url", schemaRegistryUrl);
+    config.put("auto.register.schemas", "true");
+    config.putAll(properties);
+    return config;
+  }
+
+  public String valueSerializer() {
+    return valueSerializer;
+  }
+}

@@ -1,0 +1,90 @@
+package io.fhirflow.cli.simulate;
+
+import java.io.PrintStream;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Counts of what the simulator sent, per kind and per intended outcome, and what the pipeline
+ * should therefore count: every BAD_* dead-lettered, every DUPLICATE dropped, every UPDATE an
+ * update, NEW and LATE as output.
+ */
+public final class SimulationSummary {
+
+  private final Map<SampleKind, Map<Outcome, Long>> counts = new EnumMap<>(SampleKind.class);
+  private long failedSends;
+  private double seconds;
+
+  synchronized void count(SampleKind kind, Outcome outcome) {
+    counts.computeIfAbsent(kind, k -> new EnumMap<>(Outcome.class)).merge(outcome, 1L, Long::sum);
+  }
+
+  synchronized void finished(double seconds, long failedSends) {
+    this.seconds = seconds;
+    this.failedSends = failedSends;
+  }
+
+  public synchronized long total() {
+    return counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+  }
+
+  public synchronized long count(Outcome outcome) {
+    return counts.values().stream().mapToLong(m -> m.getOrDefault(outcome, 0L)).sum();
+  }
+
+  public synchronized long count(SampleKind kind) {
+    return counts.getOrDefault(kind, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public synchronized long bad() {
+    long n = 0;
+    for (Outcome o : Outcome.values()) {
+      if (o.isBad()) {
+        n += count(o);
+      }
+    }
+    return n;
+  }
+
+  /** One line for the live progress display. */
+  public synchronized String progressLine(double elapsedSeconds, double remainingSeconds) {
+    return String.format("simulating: %,d sent (%,.0f/s) | new %,d late %,d dup %,d upd %,d bad %,d | %.0fs left",
+        total(), total() / Math.max(elapsedSeconds, 0.001), count(Outcome.NEW), count(Outcome.LATE),
+        count(Outcome.DUPLICATE), count(Outcome.UPDATE), bad(), Math.max(0, remainingSeconds));
+  }
+
+  public synchronized void print(PrintStream out) {
+    out.printf("simulator sent %,d records in %.1f s (%,.0f/s)%s%n", total(), seconds, total() / Math.max(seconds, 0.001),
+        failedSends > 0 ? String.format(", %,d sends FAILED", failedSends) : "");
+    out.printf("  %-15s %9s %9s %9s %9s %9s%n", "kind", "new", "late", "duplicate", "update", "bad");
+    for (SampleKind kind : SampleKind.values()) {
+      Map<Outcome, Long> m = counts.getOrDefault(kind, Map.of());
+      long bad = m.entrySet().stream().filter(e -> e.getKey().isBad()).mapToLong(Map.Entry::getValue).sum();
+      out.printf("  %-15s %,9d %,9d %,9d %,9d %,9d%n", kind.label(), m.getOrDefault(Outcome.NEW, 0L),
+          m.getOrDefault(Outcome.LATE, 0L), m.getOrDefault(Outcome.DUPLICATE, 0L), m.getOrDefault(Outcome.UPDATE, 0L), bad);
+    }
+    StringJoiner badKinds = new StringJoiner(", ");
+    for (Outcome o : Outcome.values()) {
+      if (o.isBad()) {
+        badKinds.add(o.label().substring(5) + " " + count(o));
+      }
+    }
+    out.println("  bad records (all must reach the dead-letter topic): " + badKinds);
+    out.printf("  expected at the topology: in %,d = output %,d + duplicates %,d + updates %,d + dead-lettered %,d%n",
+        total(), count(Outcome.NEW) + count(Outcome.LATE), count(Outcome.DUPLICATE), count(Outcome.UPDATE), bad());
+  }
+
+  /** The counts as a small JSON object, for scripts (bin/run-local compares them with the topology's). */
+  public synchronized String toJson() {
+    StringJoiner kinds = new StringJoiner(",", "{", "}");
+    counts.forEach((kind, m) -> {
+      StringJoiner outcomes = new StringJoiner(",", "{", "}");
+      m.forEach((o, n) -> outcomes.add("\"" + o.name() + "\":" + n));
+      kinds.add("\"" + kind.label() + "\":" + outcomes);
+    });
+    return "{\"total\":" + total() + ",\"new\":" + count(Outcome.NEW) + ",\"late\":" + count(Outcome.LATE)
+        + ",\"duplicates\":" + count(Outcome.DUPLICATE) + ",\"updates\":" + count(Outcome.UPDATE)
+        + ",\"bad\":" + bad() + ",\"failedSends\":" + failedSends + ",\"seconds\":" + seconds + ",\"byKind\":" + kinds + "}";
+  }
+}

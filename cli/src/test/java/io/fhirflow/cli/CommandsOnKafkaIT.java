@@ -1,0 +1,132 @@
+package io.fhirflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.schema.WearableSample;
+import io.fhirflow.serde.NotWireFormatException;
+import io.fhirflow.serde.SpecificAvroDeserializer;
+import io.fhirflow.serde.UnknownSchemaIdException;
+import io.fhirflow.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code fhirflow} command lines against a real broker, with fhirflow's serializer and an
+ * in-memory registry shared with the test's deserializer ({@code mock://} scope).
+ */
+class CommandsOnKafkaIT {
+
+  static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    broker.close();
+  }
+
+  @Test
+  void importsTheGermanIos8ExportIntoTheRawTopicAndItsBrokenRecordsIntoTheDeadLetterTopic() {
+    String raw = broker.uniqueTopic("raw");
+    String dlq = broker.uniqueTopic("dlq");
+    broker.createTopics(3, raw, dlq);
+    String registry = "mock://cli-import-it";
+
+    int exit = Main.run("import", "apple-health", Datasets.root().resolve("apple-health-legacy-2015/Exportieren.xml").toString(),
+        "--user", "user-de", "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry-url", registry,
+        "--topic", raw, "--dlq-topic", dlq);
+
+    assertThat(exit).isZero();
+    List<ConsumerRecord<String, byte[]>> samples = readAll(raw, 333);
+    assertThat(samples).hasSize(333).allSatisfy(r -> assertThat(r.key()).isEqualTo("user-de"));
+    try (SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class)) {
+      deserializer.configure(Map.of("schema.registry.url", registry), false);
+      WearableSample first = deserializer.deserialize(raw, samples.get(0).value());
+      assertThat(first.getUserId()).isEqualTo("user-de");
+    }
+    List<ConsumerRecord<String, byte[]>> dead = readAll(dlq, 70);
+    assertThat(dead).hasSize(70);
+    ConsumerRecord<String, byte[]> letter = dead.stream().filter(r -> header(r, "dlq.source.offset").equals("5")).findFirst().orElseThrow();
+    assertThat(header(letter, "dlq.stage")).isEqualTo("import");
+    assertThat(header(letter, "dlq.reason")).isEqualTo("MALFORMED_XML");
+    assertThat(header(letter, "dlq.source.topic")).isEqualTo("Exportieren.xml");
+    assertThat(header(letter, "dlq.time")).isNotBlank();
+    assertThat(new String(letter.value(), StandardCharsets.UTF_8)).startsWith("<Record type=\"HKQuantityTypeIdentifierBodyMassIndex\"");
+  }
+
+  @Test
+  void simulatesTrafficWhoseBadRecordsFailDeserializationWithTheirReason(@TempDir Path dir) throws Exception {
+    String raw = broker.uniqueTopic("sim");
+    broker.createTopics(3, raw);
+    String registry = "mock://cli-simulate-it";
+    Path summary = dir.resolve("summary.json");
+
+    int exit = Main.run("simulate", "--users", "6", "--rate", "400", "--duration", "3s", "--bad-share", "0.05",
+        "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry-url", registry, "--topic", raw,
+        "--summary-json", summary.toString());
+
+    assertThat(exit).isZero();
+    String json = Files.readString(summary);
+    long total = Long.parseLong(json.replaceAll("^\\{\"total\":(\\d+),.*$", "$1"));
+    assertThat(total).isGreaterThan(600);
+    List<ConsumerRecord<String, byte[]>> records = readAll(raw, total);
+    assertThat(records).hasSize((int) total);
+    int notWire = 0;
+    int unknownId = 0;
+    int ok = 0;
+    try (SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class)) {
+      deserializer.configure(Map.of("schema.registry.url", registry), false);
+      for (ConsumerRecord<String, byte[]> r : records) {
+        try {
+          WearableSample s = deserializer.deserialize(raw, r.value());
+          assertThat(s.getUserId()).isEqualTo(r.key());
+          ok++;
+        } catch (NotWireFormatException e) {
+          notWire++;
+        } catch (UnknownSchemaIdException e) {
+          unknownId++;
+        }
+      }
+    }
+    assertThat(notWire).isPositive();
+    assertThat(unknownId).isPositive();
+    assertThat(ok + notWire + unknownId).isEqualTo(total);
+    assertThat(json).contains("\"BAD_NOT_WIRE_FORMAT\":" + notWire).contains("\"BAD_UNKNOWN_SCHEMA_ID\":" + unknownId);
+  }
+
+  private static String header(ConsumerRecord<?, ?> r, String key) {
+    return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readAll(String topic, long expected) {
+    Properties props = broker.consumerProps("reader-" + topic);
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+      // One more poll: nothing beyond what was expected may arrive.
+      consumer.poll(Duration.ofMillis(300)).forEach(out::add);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+package io.fhirflow.stack;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * Settings of the local development stack. Every key maps one to one onto an environment variable:
+ * {@code kafka.port} is {@code FHIRFLOW_KAFKA_PORT}, {@code work.dir} is {@code FHIRFLOW_WORK_DIR}.
+ */
+public final class StackConfig extends AbstractConfig {
+
+  public static final String WORK_DIR_CONFIG = "work.dir";
+  public static final String WORK_DIR_DOC = "Folder for the stack's data, logs and pid files.";
+  public static final String WORK_DIR_DEFAULT = ".work";
+
+  public static final String KAFKA_PORT_CONFIG = "kafka.port";
+  public static final String KAFKA_PORT_DOC = "Loopback port of the broker's client listener.";
+  public static final int KAFKA_PORT_DEFAULT = 9092;
+
+  public static final String KAFKA_CONTROLLER_PORT_CONFIG = "kafka.controller.port";
+  public static final String KAFKA_CONTROLLER_PORT_DOC = "Loopback port of the KRaft controller listener.";
+  public static final int KAFKA_CONTROLLER_PORT_DEFAULT = 9093;
+
+  public static final String KAFKA_HEAP_CONFIG = "kafka.heap";
+  public static final String KAFKA_HEAP_DOC = "Maximum heap of the broker JVM (-Xmx).";
+  public static final String KAFKA_HEAP_DEFAULT = "512m";
+
+  public static final String REGISTRY_PORT_CONFIG = "registry.port";
+  public static final String REGISTRY_PORT_DOC = "Loopback port of the development schema registry.";
+  public static final int REGISTRY_PORT_DEFAULT = 8081;
+
+  public static final String REGISTRY_TOPIC_CONFIG = "registry.topic";
+  public static final String REGISTRY_TOPIC_DOC = "Compacted topic that keeps the registry's schemas and settings.";
+  public static final String REGISTRY_TOPIC_DEFAULT = "_schemas";
+
+  public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
+  public static final String TOPIC_PARTITIONS_DOC = "Partitions of the pipeline topics the stack creates.";
+  public static final int TOPIC_PARTITIONS_DEFAULT = 3;
+
+  public static final String START_TIMEOUT_MS_CONFIG = "start.timeout.ms";
+  public static final String START_TIMEOUT_MS_DOC = "How long to wait for each process to answer on its port.";
+  public static final long START_TIMEOUT_MS_DEFAULT = 90_000L;
+
+  public static final ConfigDef CONFIG_DEF =
+      new ConfigDef()
+          .define(WORK_DIR_CONFIG, Type.STRING, WORK_DIR_DEFAULT, Importance.MEDIUM, WORK_DIR_DOC)
+          .define(KAFKA_PORT_CONFIG, Type.INT, KAFKA_PORT_DEFAULT, Range.between(1, 65535), Importance.HIGH, KAFKA_PORT_DOC)
+          .define(KAFKA_CONTROLLER_PORT_CONFIG, Type.INT, KAFKA_CONTROLLER_PORT_DEFAULT, Range.between(1, 65535), Importance.MEDIUM, KAFKA_CONTROLLER_PORT_DOC)
+          .define(KAFKA_HEAP_CONFIG, Type.STRING, KAFKA_HEAP_DEFAULT, Importance.LOW, KAFKA_HEAP_DOC)
+          .define(REGISTRY_PORT_CONFIG, Type.INT, REGISTRY_PORT_DEFAULT, Range.between(1, 65535), Importance.HIGH, REGISTRY_PORT_DOC)
+          .define(REGISTRY_TOPIC_CONFIG, Type.STRING, REGISTRY_TOPIC_DEFAULT, Importance.LOW, REGISTRY_TOPIC_DOC)
+          .define(TOPIC_PARTITIONS_CONFIG, Type.INT, TOPIC_PARTITIONS_DEFAULT, Range.atLeast(1), Importance.LOW, TOPIC_PARTITIONS_DOC)
+          .define(START_TIMEOUT_MS_CONFIG, Type.LONG, START_TIMEOUT_MS_DEFAULT, Range.atLeast(1000), Importance.LOW, START_TIMEOUT_MS_DOC);
+
+  public StackConfig(Map<String, ?> props) {
+    super(CONFIG_DEF, props, false);
+  }
+
+  /** Reads every key from its {@code FHIRFLOW_*} environment variable, defaults for the rest. */
+  public static StackConfig fromEnvironment(Map<String, String> env) {
+    Map<String, String> props = new HashMap<>();
+    for (String key : CONFIG_DEF.names()) {
+      String value = env.get(environmentVariable(key));
+      if (value != null && !value.isBlank()) {
+        props.put(key, value.trim());
+      }
+    }
+    return new StackConfig(props);
+  }
+
+  /** {@code kafka.port} → {@code FHIRFLOW_KAFKA_PORT}. */
+  public static String environmentVariable(String key) {
+    return "FHIRFLOW_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  public Path workDir() {
+    return Path.of(getString(WORK_DIR_CONFIG)).toAbsolutePath().normalize();
+  }
+
+  public int kafkaPort() {
+    return getInt(KAFKA_PORT_CONFIG);
+  }
+
+  public int kafkaControllerPort() {
+    return getInt(KAFKA_CONTROLLER_PORT_CONFIG);
+  }
+
+  public String kafkaHeap() {
+    return getString(KAFKA_HEAP_CONFIG);
+  }
+
+  public int registryPort() {
+    return getInt(REGISTRY_PORT_CONFIG);
+  }
+
+  public String registryTopic() {
+    return getString(REGISTRY_TOPIC_CONFIG);
+  }
+
+  public int topicPartitions() {
+    return getInt(TOPIC_PARTITIONS_CONFIG);
+  }
+
+  public long startTimeoutMs() {
+    return getLong(START_TIMEOUT_MS_CONFIG);
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + kafkaPort();
+  }
+
+  public String registryUrl() {
+    return "http://127.0.0.1:" + registryPort();
+  }
+}

@@ -1,0 +1,55 @@
+package io.fhirflow.stack;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The pipeline's topics (DESIGN.md defaults), created on the local broker when missing so that
+ * gateways can produce as soon as the stack is up; the broker does not create topics on its own.
+ */
+public final class StackTopics {
+
+  /** Topic name and whether it is compacted (one record per key kept). */
+  public record Topic(String name, boolean compacted) {}
+
+  public static final List<Topic> DEFAULTS =
+      List.of(
+          new Topic("wearable.samples.raw", false),
+          new Topic("wearable.samples.dlq", false),
+          new Topic("fhir.r4.observation", false),
+          new Topic("fhir.r4.patient", true),
+          new Topic("fhir.r4.device", true),
+          new Topic("fhir.r4.auditevent", false),
+          new Topic("fhir.r4.dlq", false));
+
+  private StackTopics() {}
+
+  /** Creates those of {@code topics} the broker does not have yet; returns the names it created. */
+  public static List<String> createMissing(String bootstrapServers, List<Topic> topics, int partitions, long timeoutMs) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+      List<NewTopic> missing =
+          topics.stream()
+              .filter(t -> !existing.contains(t.name()))
+              .map(t -> new NewTopic(t.name(), partitions, (short) 1).configs(configs(t)))
+              .toList();
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+      }
+      return missing.stream().map(NewTopic::name).toList();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create the pipeline topics on " + bootstrapServers, e);
+    }
+  }
+
+  private static Map<String, String> configs(Topic topic) {
+    return topic.compacted()
+        ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+        : Map.of();
+  }
+}

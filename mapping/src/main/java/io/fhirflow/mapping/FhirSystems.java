@@ -1,0 +1,29 @@
+package io.fhirflow.mapping;
+
+/** Every system URI and fixed URL fhirflow writes, defined once. */
+public final class FhirSystems {
+    public static final String LOINC = "http://loinc.org";
+    public static final String UCUM = "http://unitsofmeasure.org";
+    public static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+    public static final String PROFILE_BASE = "http://hl7.org/fhir/StructureDefinition/";
+    /** HealthKit type identifiers and category values (the system HealthKitOnFHIR uses, for interoperability). */
+    public static final String HEALTHKIT = "http://developer.apple.com/documentation/healthkit";
+    /** Health Connect record types ({@code HeartRateRecord}, {@code NutritionRecord.protein}) and constants. */
+    public static final String HEALTH_CONNECT = "https://fhirflow.io/fhir/CodeSystem/health-connect";
+
+    /** Identifier system of the gateway's user id (Patient.identifier). */
+    public static final String SID_USER = "https://fhirflow.io/fhir/sid/user-id";
+    /** Identifier system of a HealthKit sample UUID (Observation.identifier). */
+    public static final String SID_HEALTHKIT_UUID = "https://fhirflow.io/fhir/sid/healthkit-uuid";
+    /** Identifier system of a Health Connect metadata.id (Observation.identifier). */
+    public static final String SID_HEALTH_CONNECT_ID = "https://fhirflow.io/fhir/sid/health-connect-id";
+    /** Identifier system of a Health Connect clientRecordId, value {@code package:clientRecordId}. */
+    public static final String SID_HEALTH_CONNECT_CLIENT_ID = "https://fhirflow.io/fhir/sid/health-connect-client-record-id";
+    /** Identifier system of a Device key: platform, manufacturer, model and hardware, never serials or MACs. */
+    public static final String SID_DEVICE_KEY = "https://fhirflow.io/fhir/sid/device-key";
+    /** Prefix of meta.source: {@code urn:fhirflow:app:<platform>:<bundle id or package>}. */
+    public static final String SOURCE_PREFIX = "urn:fhirflow:app:";
+
+    private FhirSystems() {
+    }
+}

@@ -1,0 +1,11 @@
+package io.fhirflow.mapping;
+
+/** How the Redis branch aggregates a metric per local day. */
+public enum MetricKind {
+    /** Summed per day: steps, energy, distance. */
+    CUMULATIVE,
+    /** Min, max and average per day: heart rate, SpO2. */
+    RATE,
+    /** Only the latest value matters: weight, height. */
+    LATEST
+}

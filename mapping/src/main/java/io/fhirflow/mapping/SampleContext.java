@@ -1,0 +1,261 @@
+package io.fhirflow.mapping;
+
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import io.fhirflow.schema.Platform;
+import io.fhirflow.schema.RecordVersion;
+import io.fhirflow.schema.WearableSample;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Everything the shape mappers share while mapping one sample: the common Observation skeleton (id, meta,
+ * identifier, status, category, code, subject, device, effective[x]) and the collected results.
+ */
+final class SampleContext {
+    private static final Map<String, String> CATEGORY_DISPLAYS = Map.of("social-history", "Social History",
+            "vital-signs", "Vital Signs", "imaging", "Imaging", "laboratory", "Laboratory", "procedure", "Procedure",
+            "survey", "Survey", "exam", "Exam", "therapy", "Therapy", "activity", "Activity");
+
+    final WearableSample sample;
+    final MappingCatalogue catalogue;
+    private final boolean amended;
+    private final FhirResource patient;
+    private final String patientReference;
+    private final String deviceKey;
+    private final String deviceReference;
+    private final String versionId;
+    private final Instant lastUpdated;
+    private final String source;
+    private final ZoneId zone;
+    final List<Observation> observations = new ArrayList<>(2);
+    final List<MetricPoint> metrics = new ArrayList<>(1);
+
+    SampleContext(WearableSample sample, MappingCatalogue catalogue, boolean amended, FhirResource patient,
+                  String deviceKey, String deviceReference) {
+        this.sample = sample;
+        this.catalogue = catalogue;
+        this.amended = amended;
+        this.patient = patient;
+        this.patientReference = patient.reference();
+        this.deviceKey = deviceKey;
+        this.deviceReference = deviceReference;
+        this.versionId = versionId(sample.getVersion());
+        this.lastUpdated = lastUpdated(sample);
+        this.source = metaSource(sample);
+        this.zone = zoneOf(sample);
+    }
+
+    /** clientRecordVersion, else syncVersion, else 0: what orders two versions of the same record. */
+    static String versionId(RecordVersion version) {
+        if (version == null) {
+            return "0";
+        }
+        if (version.getClientRecordVersion() != null) {
+            return Long.toString(version.getClientRecordVersion());
+        }
+        if (version.getSyncVersion() != null) {
+            return Long.toString(version.getSyncVersion());
+        }
+        return "0";
+    }
+
+    /** lastModifiedTime, else creationTime, else receivedTime: never the wall clock, so replays give the same bytes. */
+    static Instant lastUpdated(WearableSample sample) {
+        RecordVersion version = sample.getVersion();
+        if (version != null && version.getLastModifiedTime() != null) {
+            return version.getLastModifiedTime();
+        }
+        if (sample.getCreationTime() != null) {
+            return sample.getCreationTime();
+        }
+        return sample.getReceivedTime();
+    }
+
+    static String metaSource(WearableSample sample) {
+        String app = sample.getSource() == null ? null : sample.getSource().getBundleId();
+        String platform = sample.getPlatform() == Platform.HEALTHKIT ? "healthkit:" : "health-connect:";
+        return FhirSystems.SOURCE_PREFIX + platform + (app == null || app.isBlank() ? "unknown" : uriSafe(app));
+    }
+
+    /** Percent-encodes anything but unreserved URI characters; bundle ids and package names rarely need it. */
+    private static String uriSafe(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                    || c == '_' || c == '~') {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** The measurement's zone: the IANA zone when the phone sent one (HKTimeZone), else the start offset, else UTC. */
+    static ZoneId zoneOf(WearableSample sample) {
+        if (sample.getTimeZone() != null) {
+            try {
+                return ZoneId.of(sample.getTimeZone());
+            } catch (java.time.DateTimeException e) {
+                // An unknown zone name is not worth rejecting the sample: the offset below is still right.
+            }
+        }
+        if (sample.getStartZoneOffsetSeconds() != null) {
+            return ZoneOffset.ofTotalSeconds(sample.getStartZoneOffsetSeconds());
+        }
+        return ZoneOffset.UTC;
+    }
+
+    ZoneId zone() {
+        return zone;
+    }
+
+    FhirResource patient() {
+        return patient;
+    }
+
+    /** The device key of the sample, or null when it names no device. */
+    String deviceKey() {
+        return deviceKey;
+    }
+
+    /** A new Observation coded as the entry says, added to the results; see the five-argument form. */
+    Observation observation(CatalogueEntry entry, String part) {
+        return observation(entry, part, entry.loinc(), entry.loincDisplay(), entry.platformCode());
+    }
+
+    /**
+     * A new Observation with the parts every shape shares, added to the results.
+     *
+     * @param entry the catalogue row that codes it
+     * @param part distinguishes several Observations of one record (series sample time, field, stage); null for the first
+     * @param loinc the primary LOINC code: the entry's, or one chosen by a value (sleep stage, specimen); null for none
+     * @param loincDisplay its display
+     * @param platformCode the platform coding's code: the entry's, or a value's constant (sleep stage)
+     */
+    Observation observation(CatalogueEntry entry, String part, String loinc, String loincDisplay, String platformCode) {
+        boolean entryCode = java.util.Objects.equals(loinc, entry.loinc());
+        Observation observation = new Observation();
+        String recordId = sample.getRecordId();
+        observation.setId(part == null
+                ? DeterministicIds.of("Observation", sample.getPlatform().name(), recordId)
+                : DeterministicIds.of("Observation", sample.getPlatform().name(), recordId, part));
+        observation.getMeta().setVersionId(versionId);
+        observation.getMeta().setLastUpdatedElement(instant(lastUpdated));
+        observation.getMeta().setSource(source);
+        if (entry.profileUrl() != null && entryCode) {
+            observation.getMeta().addProfile(entry.profileUrl());
+        }
+        boolean healthKit = sample.getPlatform() == Platform.HEALTHKIT;
+        observation.addIdentifier()
+                .setSystem(healthKit ? FhirSystems.SID_HEALTHKIT_UUID : FhirSystems.SID_HEALTH_CONNECT_ID)
+                .setValue(part == null ? recordId : recordId + "/" + part);
+        RecordVersion version = sample.getVersion();
+        if (!healthKit && version != null && version.getClientRecordId() != null && part == null) {
+            String app = sample.getSource() == null ? null : sample.getSource().getBundleId();
+            observation.addIdentifier().setSystem(FhirSystems.SID_HEALTH_CONNECT_CLIENT_ID)
+                    .setValue((app == null ? "" : app) + ":" + version.getClientRecordId());
+        }
+        observation.setStatus(amended ? Observation.ObservationStatus.AMENDED : Observation.ObservationStatus.FINAL);
+        if (entry.category() != null) {
+            observation.addCategory().addCoding().setSystem(FhirSystems.OBSERVATION_CATEGORY)
+                    .setCode(entry.category()).setDisplay(CATEGORY_DISPLAYS.get(entry.category()));
+        }
+        CodeableConcept code = observation.getCode();
+        if (loinc != null) {
+            code.addCoding().setSystem(FhirSystems.LOINC).setCode(loinc).setDisplay(loincDisplay);
+        }
+        if (entry.alsoLoinc() != null && entryCode) {
+            code.addCoding().setSystem(FhirSystems.LOINC).setCode(entry.alsoLoinc()).setDisplay(entry.alsoLoincDisplay());
+        }
+        code.addCoding(platformCoding(platformCode));
+        code.setText(entry.name());
+        observation.setSubject(new Reference(patientReference));
+        if (deviceReference != null) {
+            observation.setDevice(new Reference(deviceReference));
+        }
+        observations.add(observation);
+        return observation;
+    }
+
+    Coding platformCoding(String code) {
+        return new Coding(sample.getPlatform() == Platform.HEALTHKIT ? FhirSystems.HEALTHKIT : FhirSystems.HEALTH_CONNECT,
+                code, null);
+    }
+
+    void effective(Observation observation, Instant start, Instant end, Integer startOffset, Integer endOffset) {
+        if (start.equals(end)) {
+            observation.setEffective(dateTime(start, startOffset));
+        } else {
+            observation.setEffective(new Period().setStartElement(dateTime(start, startOffset))
+                    .setEndElement(dateTime(end, endOffset != null ? endOffset : startOffset)));
+            // The R4 vital-signs invariant vs-1 ("($this as dateTime).toString().length() >= 8") fails on a Period in
+            // HAPI's validator, so an interval (e.g. an iOS 8 daily heart-rate average) keeps its true period and its
+            // vital-signs category but does not claim the profile.
+            observation.getMeta().getProfile().clear();
+        }
+    }
+
+    /** effective[x] from the sample's own start and end. */
+    void effective(Observation observation) {
+        effective(observation, sample.getStartTime(), sample.getEndTime(), sample.getStartZoneOffsetSeconds(),
+                sample.getEndZoneOffsetSeconds());
+    }
+
+    /** A dateTime in the sample's zone: IANA zone when known, else the offset the phone sent, else UTC. */
+    DateTimeType dateTime(Instant instant, Integer offsetSeconds) {
+        ZoneOffset offset = sample.getTimeZone() != null || offsetSeconds == null
+                ? zone.getRules().getOffset(instant)
+                : ZoneOffset.ofTotalSeconds(offsetSeconds);
+        TemporalPrecisionEnum precision = instant.toEpochMilli() % 1000 == 0 ? TemporalPrecisionEnum.SECOND
+                : TemporalPrecisionEnum.MILLI;
+        return new DateTimeType(Date.from(instant), precision, TimeZone.getTimeZone(offset));
+    }
+
+    static InstantType instant(Instant instant) {
+        return new InstantType(Date.from(instant), TemporalPrecisionEnum.MILLI, TimeZone.getTimeZone(ZoneOffset.UTC));
+    }
+
+    /** A UCUM quantity in the entry's unit. */
+    static Quantity quantity(CatalogueEntry entry, double value) {
+        return new Quantity().setValue(decimal(value)).setUnit(entry.unit()).setSystem(FhirSystems.UCUM)
+                .setCode(entry.ucum());
+    }
+
+    /** The shortest plain decimal for a double: 72.0 becomes 72, 36.6 stays 36.6. */
+    static BigDecimal decimal(double value) {
+        BigDecimal decimal = BigDecimal.valueOf(value).stripTrailingZeros();
+        return decimal.scale() < 0 ? decimal.setScale(0, RoundingMode.UNNECESSARY) : decimal;
+    }
+
+    /** Whole minutes with up to three decimals between two instants. */
+    static BigDecimal minutes(Instant start, Instant end) {
+        BigDecimal decimal = BigDecimal.valueOf(end.toEpochMilli() - start.toEpochMilli())
+                .divide(BigDecimal.valueOf(60_000), 3, RoundingMode.HALF_UP).stripTrailingZeros();
+        return decimal.scale() < 0 ? decimal.setScale(0, RoundingMode.UNNECESSARY) : decimal;
+    }
+
+    void metric(CatalogueEntry entry, double value, Instant time) {
+        if (entry.metric() != null) {
+            metrics.add(new MetricPoint(entry.metric(), entry.metricKind(), value, entry.ucum(), time, zone));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.fhirflow.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.mapping.testing.Samples;
+import io.fhirflow.schema.HcSeries;
+import io.fhirflow.schema.HcStage;
+import io.fhirflow.schema.HkCategory;
+import io.fhirflow.schema.HkCorrelation;
+import io.fhirflow.schema.HkQuantity;
+import io.fhirflow.schema.WearableSample;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bad input becomes a typed rejection with a reason code and a detail free of values and ids. */
+class FhirMapperRejectionTest {
+    private static final FhirMapper MAPPER = new FhirMapper(MappingCatalogue.builtIn());
+    private static final String HEART_RATE = "HKQuantityTypeIdentifierHeartRate";
+
+    private static Rejection rejected(WearableSample sample, RejectReason reason) {
+        MappingOutcome outcome = MAPPER.map(sample, false);
+        assertThat(outcome).isInstanceOf(Rejection.class);
+        Rejection rejection = (Rejection) outcome;
+        assertThat(rejection.reason()).isEqualTo(reason);
+        assertThat(MAPPER.validate(sample)).contains(rejection);
+        for (String id : List.of(sample.getRecordId(), sample.getUserId())) {
+            if (!id.isBlank()) {
+                assertThat(rejection.detail()).doesNotContain(id);
+            }
+        }
+        return rejection;
+    }
+
+    @Test
+    void rejectsATypeTheCatalogueLacksAsUnknownType() {
+        rejected(Samples.hkQuantity("HKQuantityTypeIdentifierInventedByAGateway", 12, "count"), RejectReason.UNKNOWN_TYPE);
+    }
+
+    @Test
+    void rejectsATypeListedAsUnsupportedWithItsOwnReason() {
+        Rejection rejection = rejected(Samples.hkQuantity("HKQuantityTypeIdentifierNikeFuel", 12, "count"),
+                RejectReason.UNSUPPORTED_TYPE);
+        assertThat(rejection.detail()).contains("HKQuantityTypeIdentifierNikeFuel");
+    }
+
+    @Test
+    void rejectsAUnitTheEntryDoesNotAcceptAsUnconvertible() {
+        Rejection rejection = rejected(Samples.hkQuantity(HEART_RATE, 72, "kg"), RejectReason.UNCONVERTIBLE_UNIT);
+        assertThat(rejection.detail()).contains("kg");
+    }
+
+    @Test
+    void rejectsNanAndInfinityAsNotFinite() {
+        rejected(Samples.hkQuantity(HEART_RATE, Double.NaN, "count/min"), RejectReason.NOT_FINITE);
+        rejected(Samples.hkQuantity(HEART_RATE, Double.POSITIVE_INFINITY, "count/min"), RejectReason.NOT_FINITE);
+        rejected(Samples.hcSeries("HeartRateRecord", "beatsPerMinute", 70, Double.NaN), RejectReason.NOT_FINITE);
+    }
+
+    @Test
+    void rejectsASampleThatEndsBeforeItStarts() {
+        WearableSample sample = Samples.healthKit(HEART_RATE, "hk-1", Samples.quantity(70.0, "count/min"))
+                .setEndTime(Samples.START.minusSeconds(1)).build();
+        rejected(sample, RejectReason.END_BEFORE_START);
+    }
+
+    @Test
+    void rejectsAValueOutsideThePhysicallyPossibleRangeAfterConversion() {
+        Rejection rejection = rejected(Samples.hkQuantity(HEART_RATE, 412, "count/min"), RejectReason.OUT_OF_RANGE);
+        assertThat(rejection.detail()).doesNotContain("412");
+        // 1.5 as a HealthKit fraction is 150 %: impossible for SpO2.
+        rejected(Samples.hkQuantity("HKQuantityTypeIdentifierOxygenSaturation", 1.5, "%"), RejectReason.OUT_OF_RANGE);
+        // 6 count/s is 360 /min.
+        rejected(Samples.hkQuantity(HEART_RATE, 6, "count/s"), RejectReason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void rejectsAMissingRecordIdOrUserId() {
+        rejected(Samples.healthKit(HEART_RATE, " ", Samples.quantity(70.0, "count/min")).build(), RejectReason.MISSING_ID);
+        rejected(Samples.healthKit(HEART_RATE, "hk-2", Samples.quantity(70.0, "count/min")).setUserId("").build(),
+                RejectReason.MISSING_ID);
+    }
+
+    @Test
+    void rejectsABodyThatDoesNotFitTheTypeAsInvalidShape() {
+        rejected(Samples.healthKit(HEART_RATE, "hk-3", new HkCategory(1, null)).build(), RejectReason.INVALID_SHAPE);
+        rejected(Samples.healthConnect("HeartRateRecord", "hc-1", new HcSeries(List.of(), List.of(), Map.of()))
+                .setEndTime(Samples.END).build(), RejectReason.INVALID_SHAPE);
+        rejected(Samples.healthKit("HKCorrelationTypeIdentifierBloodPressure", "hk-4", new HkCorrelation(List.of(
+                Samples.member("s", "HKQuantityTypeIdentifierBloodPressureSystolic", 120, "mmHg")))).build(),
+                RejectReason.INVALID_SHAPE);
+        rejected(Samples.hcInterval("SleepSessionRecord", List.of(), Map.of(),
+                List.of(Samples.stage(Samples.START.minusSeconds(60), Samples.START.plusSeconds(60), 5))),
+                RejectReason.INVALID_SHAPE);
+        rejected(Samples.hcInstant("WeightRecord", List.of(), Map.of()), RejectReason.INVALID_SHAPE);
+        rejected(Samples.hkCategory("HKCategoryTypeIdentifierHeadache", 9, null), RejectReason.INVALID_SHAPE);
+    }
+
+    @Test
+    void givesEveryReasonAStableCode() {
+        for (RejectReason reason : RejectReason.values()) {
+            assertThat(reason.code()).isEqualTo(reason.name()).matches("[A-Z_]+");
+        }
+    }
+}

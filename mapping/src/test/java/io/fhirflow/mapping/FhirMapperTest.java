@@ -1,0 +1,74 @@
+package io.fhirflow.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.mapping.testing.FhirResourceValidator;
+import io.fhirflow.mapping.testing.Samples;
+import io.fhirflow.schema.WearableSample;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FhirMapperTest {
+    private static final FhirMapper MAPPER = new FhirMapper(MappingCatalogue.builtIn());
+
+    private static Mapped mapped(WearableSample sample) {
+        MappingOutcome outcome = MAPPER.map(sample, false);
+        assertThat(outcome).isInstanceOf(Mapped.class);
+        Mapped mapped = (Mapped) outcome;
+        for (FhirResource resource : mapped.observations()) {
+            assertThat(FhirResourceValidator.describe(FhirResourceValidator.errors(resource.json()))).isEmpty();
+        }
+        assertThat(FhirResourceValidator.describe(FhirResourceValidator.errors(mapped.patient().json()))).isEmpty();
+        mapped.device().ifPresent(d ->
+                assertThat(FhirResourceValidator.describe(FhirResourceValidator.errors(d.json()))).isEmpty());
+        return mapped;
+    }
+
+    @Test
+    void mapsAHealthKitHeartRateToAValidVitalSignsObservation() {
+        Mapped mapped = mapped(Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72, "count/min"));
+        String json = mapped.observations().get(0).json();
+        assertThat(json).contains("\"code\":\"8867-4\"", "\"vital-signs\"", "\"value\":72,", "\"code\":\"/min\"",
+                "\"effectiveDateTime\":\"2026-11-20T08:30:00+01:00\"", "\"status\":\"final\"");
+        assertThat(mapped.metrics()).singleElement().satisfies(m -> {
+            assertThat(m.metric()).isEqualTo("heart_rate");
+            assertThat(m.kind()).isEqualTo(MetricKind.RATE);
+        });
+    }
+
+    @Test
+    void mapsAHealthConnectHeartRateSeriesToOneObservationPerSample() {
+        Mapped mapped = mapped(Samples.hcSeries("HeartRateRecord", "beatsPerMinute", 61, 64, 70));
+        assertThat(mapped.observations()).hasSize(3);
+        assertThat(mapped.observations()).extracting(FhirResource::id).doesNotHaveDuplicates();
+        assertThat(mapped.metrics()).hasSize(3);
+    }
+
+    @Test
+    void mapsABloodPressureCorrelationToThePanelWithComponents() {
+        Mapped mapped = mapped(Samples.hkBloodPressure(120, 80));
+        assertThat(mapped.observations().get(0).json()).contains("85354-9", "8480-6", "8462-4", "mm[Hg]");
+    }
+
+    @Test
+    void mapsAHealthConnectBloodPressureRecordWithBodyPosition() {
+        Mapped mapped = mapped(Samples.hcInstant("BloodPressureRecord", List.of(
+                Samples.measurement("systolic", 121, "millimetersOfMercury"),
+                Samples.measurement("diastolic", 79, "millimetersOfMercury")), Map.of("bodyPosition", 2)));
+        assertThat(mapped.observations().get(0).json()).contains("BloodPressureRecord.BODY_POSITION_SITTING_DOWN");
+    }
+
+    @Test
+    void mapsStepsWithTheStepsAnnotationUnit() {
+        Mapped mapped = mapped(Samples.hkQuantity("HKQuantityTypeIdentifierStepCount", 1200, "count"));
+        assertThat(mapped.observations().get(0).json()).contains("\"code\":\"{steps}\"");
+    }
+
+    @Test
+    void givesTheSameBytesForTheSameInput() {
+        WearableSample sample = Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72.5, "count/min");
+        assertThat(((Mapped) MAPPER.map(sample, false)).observations())
+                .isEqualTo(((Mapped) MAPPER.map(sample, false)).observations());
+    }
+}

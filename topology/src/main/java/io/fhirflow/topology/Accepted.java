@@ -1,0 +1,14 @@
+package io.fhirflow.topology;
+
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * A sample that passed dedupe: the first version of its id inside retention, or a newer one.
+ *
+ * @param identity the dedupe store key
+ * @param version the version to remember once mapping succeeded
+ * @param amended true for a newer version of a known sample (FHIR status amended)
+ * @param priorContributions what the previous version added to day aggregates, to take back out
+ */
+record Accepted(Inbound inbound, Bytes identity, SeenVersion version, boolean amended, List<DayContribution> priorContributions) {}

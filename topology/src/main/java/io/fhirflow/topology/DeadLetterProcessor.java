@@ -1,0 +1,38 @@
+package io.fhirflow.topology;
+
+import java.time.Clock;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a {@link Rejected} back into the record as it was consumed, original key and value bytes
+ * and headers, plus the {@code dlq.*} headers saying where and why it was turned away.
+ */
+final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, byte[], byte[]> {
+
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessor.class);
+
+  private final Clock clock;
+  private final FlowCounters counters;
+
+  DeadLetterProcessor(Clock clock, FlowCounters counters) {
+    this.clock = clock;
+    this.counters = counters;
+  }
+
+  @Override
+  public void process(Record<Object, Rejected> record) {
+    Rejected r = record.value();
+    // Every rejected record comes from the source topic, so its coordinates are always there.
+    RecordMetadata source = context().recordMetadata().orElseThrow();
+    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+    DeadLetterHeaders.add(headers, r.stage(), r.reason(), r.errorClass(), source.topic(), source.partition(), source.offset(), clock.instant());
+    counters.deadLettered(r.stage(), r.reason());
+    log.debug("sample rejected topic={} partition={} offset={} stage={} reason={}", source.topic(), source.partition(), source.offset(), r.stage().code(), r.reason());
+    context().forward(new Record<>(r.rawKey(), r.rawValue(), record.timestamp(), headers));
+  }
+}

@@ -1,0 +1,26 @@
+package io.fhirflow.topology;
+
+import io.fhirflow.serde.BadRecordException;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * The topology's own reason codes, next to the serde's and the catalogue's; all are stable
+ * strings written as the {@code dlq.reason} header.
+ */
+final class DeadLetterReasons {
+
+  static final String NULL_KEY = "NULL_KEY";
+  static final String NULL_VALUE = "NULL_VALUE";
+  static final String OVERSIZED = "OVERSIZED";
+  static final String CORRUPT_BODY = "CORRUPT_BODY";
+  /** The record key is not the sample's user id: dedupe relies on one user living in one partition. */
+  static final String KEY_MISMATCH = "KEY_MISMATCH";
+  static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
+
+  private DeadLetterReasons() {}
+
+  /** The serde's typed reason (NOT_WIRE_FORMAT, UNKNOWN_SCHEMA_ID, CORRUPT_BODY, INCOMPATIBLE_SCHEMA). */
+  static String of(BadRecordException e) {
+    return e.reasonCode();
+  }
+}

@@ -1,0 +1,50 @@
+package io.fhirflow.topology;
+
+import io.fhirflow.mapping.FhirResource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Passes a Patient or Device resource on only the first time its id is seen and whenever its JSON
+ * changes, remembering a SHA-256 of the JSON per id (32 bytes instead of the resource). Every
+ * sample carries its Patient, so without this the compacted topics would get one record per
+ * sample. The store is small (one row per person or device) and cached, so the lookup per sample
+ * rarely reaches RocksDB.
+ */
+final class EmitOnChangeProcessor extends ContextualProcessor<String, FhirResource, String, String> {
+
+  private final String storeName;
+  private KeyValueStore<String, byte[]> hashes;
+  private MessageDigest sha256;
+
+  EmitOnChangeProcessor(String storeName) {
+    this.storeName = storeName;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, String> context) {
+    super.init(context);
+    hashes = context.getStateStore(storeName);
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM provides SHA-256", e);
+    }
+  }
+
+  @Override
+  public void process(Record<String, FhirResource> record) {
+    FhirResource resource = record.value();
+    byte[] hash = sha256.digest(resource.json().getBytes(StandardCharsets.UTF_8));
+    if (!Arrays.equals(hash, hashes.get(resource.id()))) {
+      hashes.put(resource.id(), hash);
+      context().forward(new Record<>(resource.id(), resource.json(), record.timestamp(), record.headers()));
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.fhirflow.topology;
+
+import io.fhirflow.mapping.FhirMapper;
+import io.fhirflow.schema.WearableSample;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The fhirflow data flow as one Kafka Streams {@link Topology}:
+ *
+ * <pre>
+ * wearable.samples.raw ─▶ decode ─▶ validate ─▶ dedupe ─▶ map ─┬▶ fhir.r4.observation
+ *                           │          │                  │    ├▶ patient-changes ─▶ fhir.r4.patient
+ *                           └──────────┴──▶ dead-letter ◀─┘    ├▶ device-changes ─▶ fhir.r4.device
+ *                                              │               ├▶ remember-version (dedupe store)
+ *                                              ▼               └▶ metrics ─▶ Redis (async, batched)
+ *                                     wearable.samples.dlq
+ * </pre>
+ *
+ * Run it with {@code processing.guarantee=exactly_once_v2} ({@link TopologyConfig#streamsProperties}):
+ * outputs, dead letters, store changelogs and offsets commit in one transaction.
+ */
+public final class FhirFlowTopology {
+
+  public static final String SOURCE = "raw-samples";
+  public static final String DECODE = "decode";
+  public static final String VALIDATE = "validate";
+  public static final String DEDUPE = "dedupe";
+  public static final String MAP = "map";
+  public static final String OBSERVATIONS = "observations";
+  public static final String PATIENT_CHANGES = "patient-changes";
+  public static final String PATIENTS = "patients";
+  public static final String DEVICE_CHANGES = "device-changes";
+  public static final String DEVICES = "devices";
+  public static final String REMEMBER = "remember-version";
+  public static final String METRICS = "metrics";
+  public static final String DEAD_LETTER = "dead-letter";
+  public static final String DEAD_LETTERS = "dead-letters";
+  public static final String PATIENT_HASHES = "patient-content-hashes";
+  public static final String DEVICE_HASHES = "device-content-hashes";
+
+  private FhirFlowTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param deserializer the Confluent wire-format Avro deserializer, already configured
+   * @param clock time of {@code dlq.time} headers and of the metrics' "today"
+   * @param publisher receives Redis batches; ignored when metrics are disabled in {@code settings}
+   */
+  public static Topology build(
+      Topics topics,
+      FhirMapper mapper,
+      Deserializer<WearableSample> deserializer,
+      Clock clock,
+      TopologySettings settings,
+      FlowCounters counters,
+      MetricsPublisher publisher) {
+    StringSerializer text = new StringSerializer();
+    ByteArraySerializer bytes = new ByteArraySerializer();
+    Topology t = new Topology();
+
+    // Consume bytes and decode in a processor, so an undecodable record is routed, not thrown.
+    t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.raw());
+    t.addProcessor(DECODE, () -> new DecodeProcessor(deserializer, settings.recordMaxBytes(), counters, VALIDATE, DEAD_LETTER), SOURCE);
+    t.addProcessor(VALIDATE, () -> new ValidateProcessor(mapper, DEDUPE, DEAD_LETTER), DECODE);
+    t.addProcessor(DEDUPE, () -> new DedupProcessor(settings.dedupeRetention(), settings.sweepInterval(), settings.sweepMaxEntries(), counters), VALIDATE);
+    MapProcessor.Children children = new MapProcessor.Children(OBSERVATIONS, PATIENT_CHANGES, DEVICE_CHANGES, REMEMBER, settings.metricsEnabled() ? METRICS : null, DEAD_LETTER);
+    t.addProcessor(MAP, () -> new MapProcessor(mapper, counters, children), DEDUPE);
+
+    t.addSink(OBSERVATIONS, topics.observation(), text, text, MAP);
+    // Every sample carries its Patient and Device; only new or changed ones reach the compacted topics.
+    t.addProcessor(PATIENT_CHANGES, () -> new EmitOnChangeProcessor(PATIENT_HASHES), MAP);
+    t.addSink(PATIENTS, topics.patient(), text, text, PATIENT_CHANGES);
+    t.addProcessor(DEVICE_CHANGES, () -> new EmitOnChangeProcessor(DEVICE_HASHES), MAP);
+    t.addSink(DEVICES, topics.device(), text, text, DEVICE_CHANGES);
+    // The accepted version is stored only after mapping succeeded, with its day contributions.
+    t.addProcessor(REMEMBER, RememberVersionProcessor::new, MAP);
+    if (settings.metricsEnabled()) {
+      t.addProcessor(METRICS, () -> new MetricsProcessor(publisher, clock, settings), MAP);
+    }
+
+    t.addProcessor(DEAD_LETTER, () -> new DeadLetterProcessor(clock, counters), DECODE, VALIDATE, MAP);
+    t.addSink(DEAD_LETTERS, topics.deadLetter(), bytes, bytes, DEAD_LETTER);
+
+    t.addStateStore(
+        Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(DedupProcessor.STORE), Serdes.Bytes(), SeenVersion.serde())
+            .withCachingEnabled(),
+        DEDUPE, REMEMBER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_HASHES), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+        PATIENT_CHANGES);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEVICE_HASHES), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+        DEVICE_CHANGES);
+    if (settings.metricsEnabled()) {
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MetricsProcessor.DAYS_STORE), Serdes.String(), DayAggregate.serde()).withCachingEnabled(),
+          METRICS);
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MetricsProcessor.LATEST_STORE), Serdes.String(), LatestValue.serde()).withCachingEnabled(),
+          METRICS);
+    }
+    return t;
+  }
+}

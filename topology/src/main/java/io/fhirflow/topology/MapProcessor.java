@@ -1,0 +1,84 @@
+package io.fhirflow.topology;
+
+import io.fhirflow.mapping.FhirMapper;
+import io.fhirflow.mapping.FhirResource;
+import io.fhirflow.mapping.Mapped;
+import io.fhirflow.mapping.MappingOutcome;
+import io.fhirflow.mapping.Rejection;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Maps an accepted sample to FHIR R4 and fans the result out: Observations to their topic,
+ * Patient and Device to the emit-on-change steps, the version to the dedupe store and the metric
+ * points to the metrics branch. A typed rejection goes to the dead-letter branch.
+ */
+final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, Object> {
+  static final byte[] FHIR_VERSION = "4.0.1".getBytes(StandardCharsets.UTF_8);
+
+  private final FhirMapper mapper;
+  private final FlowCounters counters;
+  private final Children children;
+
+  /** Names of the nodes this processor forwards to; {@code metrics} is null without the metrics branch. */
+  record Children(String observations, String patients, String devices, String remember, String metrics, String rejected) {}
+
+  MapProcessor(FhirMapper mapper, FlowCounters counters, Children children) {
+    this.mapper = mapper;
+    this.counters = counters;
+    this.children = children;
+  }
+
+  @Override
+  public void process(Record<byte[], Accepted> record) {
+    Accepted accepted = record.value();
+    MappingOutcome outcome = mapper.map(accepted.inbound().sample(), accepted.amended());
+    if (outcome instanceof Rejection rejection) {
+      reject(record, rejection);
+    } else if (outcome instanceof Mapped mapped) {
+      emit(record, accepted, mapped);
+    }
+  }
+
+  private void emit(Record<byte[], Accepted> record, Accepted accepted, Mapped mapped) {
+    String sourceRecordId = accepted.inbound().sample().getRecordId();
+    String patientId = mapped.patient().id();
+    for (FhirResource observation : mapped.observations()) {
+      context().forward(new Record<>(patientId, observation.json(), record.timestamp(), headers(observation, sourceRecordId)), children.observations());
+      counters.emitted(observation.resourceType());
+    }
+    context().forward(new Record<>(patientId, mapped.patient(), record.timestamp(), headers(mapped.patient(), sourceRecordId)), children.patients());
+    mapped.device().ifPresent(device ->
+        context().forward(new Record<>(device.id(), device, record.timestamp(), headers(device, sourceRecordId)), children.devices()));
+
+    List<DayContribution> contributions = List.of();
+    if (children.metrics() != null) {
+      contributions = DayAggregates.contributionsOf(mapped.metrics());
+      context().forward(new Record<>(patientId, new MetricsUpdate(patientId, mapped.metrics(), accepted.priorContributions()), record.timestamp()), children.metrics());
+    }
+    context().forward(new Record<>(null, new RememberVersionProcessor.Remember(accepted.identity(), accepted.version().withContributions(contributions)), record.timestamp()), children.remember());
+
+    if (accepted.amended()) {
+      counters.update();
+    } else {
+      counters.out();
+    }
+  }
+
+  static Headers headers(FhirResource resource, String sourceRecordId) {
+    Headers h = new RecordHeaders();
+    h.add("fhir.resourceType", resource.resourceType().getBytes(StandardCharsets.UTF_8));
+    h.add("fhir.version", FHIR_VERSION);
+    h.add("fhirflow.sourceRecordId", sourceRecordId.getBytes(StandardCharsets.UTF_8));
+    return h;
+  }
+
+  private void reject(Record<byte[], Accepted> record, Rejection rejection) {
+    String reason = rejection.reason().code();
+    context().forward(record.withValue(record.value().inbound().reject(DeadLetterStage.MAP, reason, Rejection.class.getSimpleName())), children.rejected());
+  }
+}

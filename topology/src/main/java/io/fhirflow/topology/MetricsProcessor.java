@@ -1,0 +1,146 @@
+package io.fhirflow.topology;
+
+import io.fhirflow.mapping.MetricPoint;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps per patient the latest value of each metric and per local day the totals (cumulative
+ * metrics) or min/max/avg (rates) in state, and queues their new absolute values for Redis.
+ *
+ * <p>The values live in changelogged stores, so a restart or rebalance resumes from the committed
+ * state and recomputes the same absolute values; Redis only ever gets {@code HSET} of a complete
+ * value plus an expiry, never an increment, so replays cannot double count. Changed values are
+ * coalesced per key and field and handed to the {@link MetricsPublisher} as one batch per
+ * wall-clock tick; the publisher never blocks this thread.
+ */
+final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, Void, Void> {
+
+  static final String DAYS_STORE = "metrics-day-aggregates";
+  static final String LATEST_STORE = "metrics-latest-values";
+  /** Flush early when this many values are pending, to bound memory between ticks. */
+  private static final int MAX_PENDING = 20_000;
+
+  private final MetricsPublisher publisher;
+  private final Clock clock;
+  private final int retentionDays;
+  private final Duration flushInterval;
+  private final Duration sweepInterval;
+  private final int sweepMaxEntries;
+  private final RedisKeys keys;
+  private final Map<String, RedisWrite> pending = new LinkedHashMap<>();
+  private KeyValueStore<String, DayAggregate> days;
+  private KeyValueStore<String, LatestValue> latest;
+
+  MetricsProcessor(MetricsPublisher publisher, Clock clock, TopologySettings settings) {
+    this.publisher = publisher;
+    this.clock = clock;
+    this.retentionDays = settings.metricsDayRetentionDays();
+    this.flushInterval = settings.metricsFlushInterval();
+    this.sweepInterval = settings.sweepInterval();
+    this.sweepMaxEntries = settings.sweepMaxEntries();
+    this.keys = new RedisKeys(settings.redisKeyPrefix());
+  }
+
+  @Override
+  public void init(ProcessorContext<Void, Void> context) {
+    super.init(context);
+    days = context.getStateStore(DAYS_STORE);
+    latest = context.getStateStore(LATEST_STORE);
+    context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    ExpirySweep<String, DayAggregate> daySweep = new ExpirySweep<>(days, sweepMaxEntries);
+    ExpirySweep<String, LatestValue> latestSweep = new ExpirySweep<>(latest, sweepMaxEntries);
+    context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+      long oldest = oldestKeptDay();
+      daySweep.run(a -> a.epochDay() < oldest);
+      latestSweep.run(v -> Math.floorDiv(v.timeMillis(), 86_400_000L) < oldest);
+    });
+  }
+
+  @Override
+  public void process(Record<String, MetricsUpdate> record) {
+    MetricsUpdate update = record.value();
+    long oldest = oldestKeptDay();
+    // Take the previous version's share out first, so an updated step count replaces, not adds.
+    for (DayContribution c : update.retract()) {
+      if (c.epochDay() >= oldest) {
+        String key = dayKey(update.patientId(), c.metric(), c.epochDay());
+        DayAggregate agg = days.get(key);
+        if (agg != null) {
+          store(update.patientId(), c.metric(), key, agg.minus(c));
+        }
+      }
+    }
+    for (DayAggregates.Part part : DayAggregates.partsOf(update.points())) {
+      if (part.epochDay() < oldest) {
+        continue;
+      }
+      String key = dayKey(update.patientId(), part.metric(), part.epochDay());
+      DayAggregate agg = days.get(key);
+      if (agg == null) {
+        agg = DayAggregate.empty(part.kind(), part.unit(), part.epochDay());
+      }
+      store(update.patientId(), part.metric(), key, agg.plus(part.sum(), part.count(), part.min(), part.max()));
+    }
+    updateLatest(update);
+    if (pending.size() >= MAX_PENDING) {
+      flush();
+    }
+  }
+
+  private void updateLatest(MetricsUpdate update) {
+    Map<String, MetricPoint> newest = new HashMap<>();
+    for (MetricPoint p : update.points()) {
+      newest.merge(p.metric(), p, (a, b) -> b.time().isAfter(a.time()) ? b : a);
+    }
+    for (MetricPoint p : newest.values()) {
+      String key = update.patientId() + '|' + p.metric();
+      LatestValue current = latest.get(key);
+      // Samples arrive out of order (sync batches newest first): only a later measurement wins.
+      if (current == null || p.time().toEpochMilli() >= current.timeMillis()) {
+        LatestValue value = new LatestValue(p.value(), p.unit(), p.time().toEpochMilli());
+        latest.put(key, value);
+        String redisKey = keys.latest(update.patientId());
+        pending.put(redisKey + ' ' + p.metric(), new RedisWrite(redisKey, p.metric(), value.toJson(), keys.latestExpiry(clock.instant(), retentionDays)));
+      }
+    }
+  }
+
+  private void store(String patientId, String metric, String key, DayAggregate agg) {
+    days.put(key, agg);
+    String redisKey = keys.day(patientId, LocalDate.ofEpochDay(agg.epochDay()));
+    pending.put(redisKey + ' ' + metric, new RedisWrite(redisKey, metric, agg.toJson(), keys.dayExpiry(agg.epochDay(), retentionDays)));
+  }
+
+  private long oldestKeptDay() {
+    return LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).toEpochDay() - retentionDays;
+  }
+
+  private static String dayKey(String patientId, String metric, long epochDay) {
+    return patientId + '|' + metric + '|' + epochDay;
+  }
+
+  private void flush() {
+    if (!pending.isEmpty()) {
+      publisher.publish(new ArrayList<>(pending.values()));
+      pending.clear();
+    }
+  }
+
+  @Override
+  public void close() {
+    // Values still pending are not lost: they are recomputed from state by the next write of the
+    // same metric, and the batch would race the closing publisher anyway.
+    pending.clear();
+  }
+}

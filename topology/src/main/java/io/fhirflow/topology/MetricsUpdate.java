@@ -1,0 +1,7 @@
+package io.fhirflow.topology;
+
+import io.fhirflow.mapping.MetricPoint;
+import java.util.List;
+
+/** The metric points of one mapped sample, and what its previous version contributed (to retract). */
+record MetricsUpdate(String patientId, List<MetricPoint> points, List<DayContribution> retract) {}

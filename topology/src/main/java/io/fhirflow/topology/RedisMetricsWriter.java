@@ -1,0 +1,175 @@
+package io.fhirflow.topology;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes metric batches to Redis with Lettuce, pipelined, on its own thread, so the stream
+ * threads never wait for Redis.
+ *
+ * <p>Failure model: drop and heal. {@link #publish} only offers the batch to a bounded queue; when
+ * Redis is slow or down the queue fills and new batches are dropped, and a batch whose commands
+ * fail is not retried. Nothing is lost for good because every value is absolute: the next change
+ * of a metric writes its complete current value again. Commands are rejected, not buffered, while
+ * disconnected (Lettuce would otherwise queue them without bound), and every outcome is counted.
+ */
+public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisMetricsWriter.class);
+  private static final Duration RECONNECT_BACKOFF = Duration.ofSeconds(1);
+
+  private final RedisClient client;
+  private final Duration timeout;
+  private final BlockingQueue<List<RedisWrite>> queue;
+  private final Thread thread;
+  private final Counter batchesWritten;
+  private final Counter batchesFailed;
+  private final Counter batchesDropped;
+  private final Counter valuesWritten;
+  private final Counter valuesLost;
+  private volatile boolean running = true;
+  private StatefulRedisConnection<String, String> connection;
+  private long nextConnectAttempt;
+
+  public RedisMetricsWriter(String redisUri, int queueBatches, Duration timeout, MeterRegistry registry) {
+    RedisURI uri = RedisURI.create(redisUri);
+    uri.setTimeout(timeout);
+    this.client = RedisClient.create(uri);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .requestQueueSize(100_000)
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .build());
+    this.timeout = timeout;
+    this.queue = new ArrayBlockingQueue<>(queueBatches);
+    this.batchesWritten = counter(registry, "fhirflow.redis.batches", "written");
+    this.batchesFailed = counter(registry, "fhirflow.redis.batches", "failed");
+    this.batchesDropped = counter(registry, "fhirflow.redis.batches", "dropped");
+    this.valuesWritten = counter(registry, "fhirflow.redis.values", "written");
+    this.valuesLost = counter(registry, "fhirflow.redis.values", "lost");
+    Gauge.builder("fhirflow.redis.queue.batches", queue, BlockingQueue::size).description("Batches waiting for Redis").register(registry);
+    this.thread = new Thread(this::run, "fhirflow-redis-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static Counter counter(MeterRegistry registry, String name, String outcome) {
+    return Counter.builder(name).tag("outcome", outcome).register(registry);
+  }
+
+  @Override
+  public void publish(List<RedisWrite> batch) {
+    if (!running || !queue.offer(batch)) {
+      batchesDropped.increment();
+      valuesLost.increment(batch.size());
+    }
+  }
+
+  private void run() {
+    while (running || !queue.isEmpty()) {
+      List<RedisWrite> batch;
+      try {
+        batch = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (batch != null) {
+        write(batch);
+      }
+    }
+  }
+
+  private void write(List<RedisWrite> batch) {
+    RedisAsyncCommands<String, String> redis = connected();
+    if (redis == null) {
+      fail(batch);
+      return;
+    }
+    // One HSET with all fields and one EXPIREAT per key, sent as a single pipeline.
+    Map<String, Map<String, String>> byKey = new LinkedHashMap<>();
+    Map<String, Long> expiry = new LinkedHashMap<>();
+    for (RedisWrite w : batch) {
+      byKey.computeIfAbsent(w.key(), k -> new LinkedHashMap<>()).put(w.field(), w.value());
+      expiry.merge(w.key(), w.expireAtEpochSeconds(), Math::max);
+    }
+    List<RedisFuture<?>> futures = new ArrayList<>(byKey.size() * 2);
+    for (Map.Entry<String, Map<String, String>> e : byKey.entrySet()) {
+      futures.add(redis.hset(e.getKey(), e.getValue()));
+      futures.add(redis.expireat(e.getKey(), expiry.get(e.getKey())));
+    }
+    connection.flushCommands();
+    try {
+      if (LettuceFutures.awaitAll(timeout, futures.toArray(new RedisFuture<?>[0]))) {
+        batchesWritten.increment();
+        valuesWritten.increment(batch.size());
+        return;
+      }
+    } catch (RuntimeException e) {
+      log.warn("redis batch failed error={}", e.getClass().getName());
+    }
+    fail(batch);
+  }
+
+  private void fail(List<RedisWrite> batch) {
+    batchesFailed.increment();
+    valuesLost.increment(batch.size());
+  }
+
+  /** The async API, connecting at most once per back-off period; null while Redis is unreachable. */
+  private RedisAsyncCommands<String, String> connected() {
+    if (connection != null) {
+      return connection.async();
+    }
+    long now = System.nanoTime();
+    if (now < nextConnectAttempt) {
+      return null;
+    }
+    nextConnectAttempt = now + RECONNECT_BACKOFF.toNanos();
+    try {
+      connection = client.connect();
+      connection.setAutoFlushCommands(false);
+      log.info("redis metrics writer connected");
+      return connection.async();
+    } catch (RuntimeException e) {
+      log.warn("redis unreachable, metric batches are dropped until it is back error={}", e.getClass().getName());
+      return null;
+    }
+  }
+
+  /** Writes what is queued (bounded by the timeout per batch), then closes the connection. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(timeout.toMillis() * 2 + 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (connection != null) {
+      connection.close();
+    }
+    client.shutdown(Duration.ZERO, timeout);
+  }
+}

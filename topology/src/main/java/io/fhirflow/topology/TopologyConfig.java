@@ -1,0 +1,318 @@
+package io.fhirflow.topology;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
+
+/**
+ * Every setting of the topology process, typed and documented in one {@link ConfigDef}.
+ *
+ * <p>Sources, later wins: the properties file ({@code config/topology.properties}), then
+ * environment variables. A declared key {@code a.b.c} is overridden by {@code
+ * FHIRFLOW_TOPOLOGY_A_B_C}; any Kafka client or Streams key is passed through with the prefix
+ * {@code kafka.} (file) or {@code KAFKA_} (environment: {@code KAFKA_SECURITY_PROTOCOL} becomes
+ * {@code kafka.security.protocol}). Secrets never sit in the file: reference them with Kafka's
+ * config providers, {@code ${env:VAR}}, {@code ${file:/path/file.properties:key}} or {@code
+ * ${dir:/run/secrets:name}}, resolved here for every key.
+ */
+public final class TopologyConfig extends AbstractConfig {
+
+  public static final String ENV_PREFIX = "FHIRFLOW_TOPOLOGY_";
+  public static final String KAFKA_PREFIX = "kafka.";
+  public static final String KAFKA_ENV_PREFIX = "KAFKA_";
+
+  public static final String APPLICATION_ID_CONFIG = "application.id";
+  public static final String APPLICATION_ID_DOC =
+      "Kafka Streams application id: consumer group, transactional id prefix and internal topic prefix.";
+  public static final String APPLICATION_ID_DEFAULT = "fhirflow-topology";
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  public static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap servers, comma separated.";
+  public static final String BOOTSTRAP_SERVERS_DEFAULT = "127.0.0.1:9092";
+
+  public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
+  public static final String NUM_STREAM_THREADS_DOC =
+      "Stream threads in this process; more than the cores rarely helps.";
+  public static final int NUM_STREAM_THREADS_DEFAULT = 2;
+
+  public static final String STATE_DIR_CONFIG = "state.dir";
+  public static final String STATE_DIR_DOC =
+      "Directory of the RocksDB state stores; on a persistent volume in production so a restart does not restore from the changelog.";
+  public static final String STATE_DIR_DEFAULT = ".work/topology-state";
+
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_URL_DOC =
+      "Confluent-compatible Schema Registry URL; mock://<scope> selects the in-memory registry (tests).";
+  public static final String SCHEMA_REGISTRY_URL_DEFAULT = "http://127.0.0.1:8085";
+
+  public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+  public static final String SCHEMA_REGISTRY_USER_INFO_DOC =
+      "user:password for the registry's basic auth (a secret: give it as ${env:VAR} or ${file:...}); empty = no auth.";
+
+  public static final String TOPIC_RAW_CONFIG = "topic.raw";
+  public static final String TOPIC_RAW_DOC = "Input topic of raw wearable samples (key user id, Avro value).";
+  public static final String TOPIC_RAW_DEFAULT = "wearable.samples.raw";
+
+  public static final String TOPIC_OBSERVATION_CONFIG = "topic.observation";
+  public static final String TOPIC_OBSERVATION_DOC = "Output topic of FHIR R4 Observation JSON (key patient id).";
+  public static final String TOPIC_OBSERVATION_DEFAULT = "fhir.r4.observation";
+
+  public static final String TOPIC_PATIENT_CONFIG = "topic.patient";
+  public static final String TOPIC_PATIENT_DOC = "Output topic of FHIR R4 Patient JSON (key resource id, compacted).";
+  public static final String TOPIC_PATIENT_DEFAULT = "fhir.r4.patient";
+
+  public static final String TOPIC_DEVICE_CONFIG = "topic.device";
+  public static final String TOPIC_DEVICE_DOC = "Output topic of FHIR R4 Device JSON (key resource id, compacted).";
+  public static final String TOPIC_DEVICE_DEFAULT = "fhir.r4.device";
+
+  public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
+  public static final String TOPIC_DLQ_DOC =
+      "Dead-letter topic: original key and value bytes with dlq.* headers (stage, reason, source coordinates).";
+  public static final String TOPIC_DLQ_DEFAULT = "wearable.samples.dlq";
+
+  public static final String RECORD_MAX_BYTES_CONFIG = "record.max.bytes";
+  public static final String RECORD_MAX_BYTES_DOC =
+      "Largest raw value accepted; bigger records are dead-lettered with reason OVERSIZED before decoding.";
+  public static final int RECORD_MAX_BYTES_DEFAULT = 1024 * 1024;
+
+  public static final String DEDUPE_RETENTION_MS_CONFIG = "dedupe.retention.ms";
+  public static final String DEDUPE_RETENTION_MS_DOC =
+      "How long a sample id is remembered after it was last seen (ingest time, not measurement time).";
+  public static final long DEDUPE_RETENTION_MS_DEFAULT = Duration.ofHours(48).toMillis();
+
+  public static final String EXPIRY_SWEEP_INTERVAL_MS_CONFIG = "expiry.sweep.interval.ms";
+  public static final String EXPIRY_SWEEP_INTERVAL_MS_DOC =
+      "Wall-clock interval between two expiry sweeps of the dedupe and metrics stores.";
+  public static final long EXPIRY_SWEEP_INTERVAL_MS_DEFAULT = 10_000L;
+
+  public static final String EXPIRY_SWEEP_MAX_ENTRIES_CONFIG = "expiry.sweep.max.entries";
+  public static final String EXPIRY_SWEEP_MAX_ENTRIES_DOC =
+      "Entries one sweep examines per store before yielding to processing (bounds the pause it causes).";
+  public static final int EXPIRY_SWEEP_MAX_ENTRIES_DEFAULT = 20_000;
+
+  public static final String MAPPING_CATALOGUE_PATH_CONFIG = "mapping.catalogue.path";
+  public static final String MAPPING_CATALOGUE_PATH_DOC =
+      "Path of a mapping catalogue file; empty = the catalogue built into fhirflow-mapping.";
+
+  public static final String METRICS_ENABLED_CONFIG = "metrics.enabled";
+  public static final String METRICS_ENABLED_DOC = "Keep the per-patient Redis metrics view.";
+
+  public static final String METRICS_REDIS_URL_CONFIG = "metrics.redis.url";
+  public static final String METRICS_REDIS_URL_DOC =
+      "Redis URI (Lettuce syntax, rediss:// for TLS); a secret when it carries a password.";
+  public static final String METRICS_REDIS_URL_DEFAULT = "redis://127.0.0.1:6379";
+
+  public static final String METRICS_KEY_PREFIX_CONFIG = "metrics.redis.key.prefix";
+  public static final String METRICS_KEY_PREFIX_DOC = "Prefix of every Redis key written (see docs/redis-metrics.md).";
+  public static final String METRICS_KEY_PREFIX_DEFAULT = "fhirflow:";
+
+  public static final String METRICS_DAY_RETENTION_DAYS_CONFIG = "metrics.day.retention.days";
+  public static final String METRICS_DAY_RETENTION_DAYS_DOC =
+      "Local days kept in state and Redis; samples of older days still become FHIR but do not change the view. Covers 30-day back-fill by default.";
+  public static final int METRICS_DAY_RETENTION_DAYS_DEFAULT = 35;
+
+  public static final String METRICS_FLUSH_INTERVAL_MS_CONFIG = "metrics.flush.interval.ms";
+  public static final String METRICS_FLUSH_INTERVAL_MS_DOC =
+      "Wall-clock interval at which changed metric values are handed to the Redis writer as one pipelined batch.";
+  public static final long METRICS_FLUSH_INTERVAL_MS_DEFAULT = 1_000L;
+
+  public static final String METRICS_QUEUE_BATCHES_CONFIG = "metrics.redis.queue.batches";
+  public static final String METRICS_QUEUE_BATCHES_DOC =
+      "Batches waiting for Redis before new ones are dropped (the next write of a value heals it).";
+  public static final int METRICS_QUEUE_BATCHES_DEFAULT = 8;
+
+  public static final String METRICS_REDIS_TIMEOUT_MS_CONFIG = "metrics.redis.timeout.ms";
+  public static final String METRICS_REDIS_TIMEOUT_MS_DOC = "Timeout of one pipelined Redis batch.";
+  public static final long METRICS_REDIS_TIMEOUT_MS_DEFAULT = 2_000L;
+
+  public static final String HTTP_PORT_CONFIG = "http.port";
+  public static final String HTTP_PORT_DOC =
+      "Port of /health/live, /health/ready and /metrics (Prometheus); 0 picks a free port.";
+  public static final int HTTP_PORT_DEFAULT = 8081;
+
+  public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
+  public static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long a graceful close may take before the process exits.";
+  public static final long SHUTDOWN_TIMEOUT_MS_DEFAULT = 30_000L;
+
+  public static final ConfigDef CONFIG_DEF =
+      new ConfigDef()
+          .define(APPLICATION_ID_CONFIG, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
+          .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+          .define(NUM_STREAM_THREADS_CONFIG, Type.INT, NUM_STREAM_THREADS_DEFAULT, Range.atLeast(1), Importance.MEDIUM, NUM_STREAM_THREADS_DOC)
+          .define(STATE_DIR_CONFIG, Type.STRING, STATE_DIR_DEFAULT, Importance.HIGH, STATE_DIR_DOC)
+          .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SCHEMA_REGISTRY_URL_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+          .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SCHEMA_REGISTRY_USER_INFO_DOC)
+          .define(TOPIC_RAW_CONFIG, Type.STRING, TOPIC_RAW_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_RAW_DOC)
+          .define(TOPIC_OBSERVATION_CONFIG, Type.STRING, TOPIC_OBSERVATION_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_OBSERVATION_DOC)
+          .define(TOPIC_PATIENT_CONFIG, Type.STRING, TOPIC_PATIENT_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_PATIENT_DOC)
+          .define(TOPIC_DEVICE_CONFIG, Type.STRING, TOPIC_DEVICE_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DEVICE_DOC)
+          .define(TOPIC_DLQ_CONFIG, Type.STRING, TOPIC_DLQ_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DLQ_DOC)
+          .define(RECORD_MAX_BYTES_CONFIG, Type.INT, RECORD_MAX_BYTES_DEFAULT, Range.atLeast(1024), Importance.MEDIUM, RECORD_MAX_BYTES_DOC)
+          .define(DEDUPE_RETENTION_MS_CONFIG, Type.LONG, DEDUPE_RETENTION_MS_DEFAULT, Range.atLeast(60_000L), Importance.HIGH, DEDUPE_RETENTION_MS_DOC)
+          .define(EXPIRY_SWEEP_INTERVAL_MS_CONFIG, Type.LONG, EXPIRY_SWEEP_INTERVAL_MS_DEFAULT, Range.atLeast(100L), Importance.LOW, EXPIRY_SWEEP_INTERVAL_MS_DOC)
+          .define(EXPIRY_SWEEP_MAX_ENTRIES_CONFIG, Type.INT, EXPIRY_SWEEP_MAX_ENTRIES_DEFAULT, Range.atLeast(1), Importance.LOW, EXPIRY_SWEEP_MAX_ENTRIES_DOC)
+          .define(MAPPING_CATALOGUE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, MAPPING_CATALOGUE_PATH_DOC)
+          .define(METRICS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, METRICS_ENABLED_DOC)
+          .define(METRICS_REDIS_URL_CONFIG, Type.PASSWORD, METRICS_REDIS_URL_DEFAULT, Importance.HIGH, METRICS_REDIS_URL_DOC)
+          .define(METRICS_KEY_PREFIX_CONFIG, Type.STRING, METRICS_KEY_PREFIX_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, METRICS_KEY_PREFIX_DOC)
+          .define(METRICS_DAY_RETENTION_DAYS_CONFIG, Type.INT, METRICS_DAY_RETENTION_DAYS_DEFAULT, Range.between(1, 3660), Importance.MEDIUM, METRICS_DAY_RETENTION_DAYS_DOC)
+          .define(METRICS_FLUSH_INTERVAL_MS_CONFIG, Type.LONG, METRICS_FLUSH_INTERVAL_MS_DEFAULT, Range.atLeast(10L), Importance.LOW, METRICS_FLUSH_INTERVAL_MS_DOC)
+          .define(METRICS_QUEUE_BATCHES_CONFIG, Type.INT, METRICS_QUEUE_BATCHES_DEFAULT, Range.atLeast(1), Importance.LOW, METRICS_QUEUE_BATCHES_DOC)
+          .define(METRICS_REDIS_TIMEOUT_MS_CONFIG, Type.LONG, METRICS_REDIS_TIMEOUT_MS_DEFAULT, Range.atLeast(10L), Importance.LOW, METRICS_REDIS_TIMEOUT_MS_DOC)
+          .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
+          .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0L), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC);
+
+  /** Kafka's own config providers, so any value may reference a secret instead of holding it. */
+  private static final Map<String, String> CONFIG_PROVIDERS =
+      Map.of(
+          "config.providers", "env,file,dir",
+          "config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+          "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
+          "config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+
+  public TopologyConfig(Map<String, ?> originals) {
+    super(CONFIG_DEF, originals, CONFIG_PROVIDERS, false);
+  }
+
+  /**
+   * Reads the properties file (if it exists) and overlays the environment.
+   *
+   * @throws ConfigException naming the key when a value is missing, mistyped or out of range
+   */
+  public static TopologyConfig load(Path file, Map<String, String> env) {
+    Map<String, Object> merged = new HashMap<>();
+    if (file != null && Files.exists(file)) {
+      Properties props = new Properties();
+      try (InputStream in = Files.newInputStream(file)) {
+        props.load(in);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      }
+      props.forEach((k, v) -> merged.put(k.toString(), v.toString().trim()));
+    }
+    merged.putAll(fromEnvironment(env));
+    return new TopologyConfig(merged);
+  }
+
+  /**
+   * The keys an environment sets: {@code FHIRFLOW_TOPOLOGY_X_Y} → {@code x.y} for declared keys,
+   * {@code KAFKA_X_Y} → {@code kafka.x.y} for pass-through keys. Unknown FHIRFLOW_TOPOLOGY_ names
+   * are rejected, so a typo fails at start instead of being silently ignored.
+   */
+  static Map<String, String> fromEnvironment(Map<String, String> env) {
+    Map<String, String> keys = new TreeMap<>();
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String name = e.getKey();
+      if (name.startsWith(ENV_PREFIX)) {
+        String key = toKey(name.substring(ENV_PREFIX.length()));
+        if (!CONFIG_DEF.names().contains(key)) {
+          throw new ConfigException(name, "(hidden)", "no topology config key " + key);
+        }
+        keys.put(key, e.getValue());
+      } else if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
+        keys.put(KAFKA_PREFIX + toKey(name.substring(KAFKA_ENV_PREFIX.length())), e.getValue());
+      }
+    }
+    return keys;
+  }
+
+  /** The environment variable that overrides a declared key. */
+  public static String environmentVariableFor(String key) {
+    return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  private static String toKey(String envSuffix) {
+    return envSuffix.toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  public Topics topics() {
+    return new Topics(
+        getString(TOPIC_RAW_CONFIG),
+        getString(TOPIC_OBSERVATION_CONFIG),
+        getString(TOPIC_PATIENT_CONFIG),
+        getString(TOPIC_DEVICE_CONFIG),
+        getString(TOPIC_DLQ_CONFIG));
+  }
+
+  public TopologySettings settings() {
+    return new TopologySettings(
+        getInt(RECORD_MAX_BYTES_CONFIG),
+        Duration.ofMillis(getLong(DEDUPE_RETENTION_MS_CONFIG)),
+        Duration.ofMillis(getLong(EXPIRY_SWEEP_INTERVAL_MS_CONFIG)),
+        getInt(EXPIRY_SWEEP_MAX_ENTRIES_CONFIG),
+        getBoolean(METRICS_ENABLED_CONFIG),
+        getInt(METRICS_DAY_RETENTION_DAYS_CONFIG),
+        Duration.ofMillis(getLong(METRICS_FLUSH_INTERVAL_MS_CONFIG)),
+        getString(METRICS_KEY_PREFIX_CONFIG));
+  }
+
+  public Password redisUrl() {
+    return getPassword(METRICS_REDIS_URL_CONFIG);
+  }
+
+  /** Serde settings in the Confluent key names the serde understands. */
+  public Map<String, Object> serdeConfig() {
+    Map<String, Object> serde = new HashMap<>();
+    serde.put("schema.registry.url", getString(SCHEMA_REGISTRY_URL_CONFIG));
+    String userInfo = getPassword(SCHEMA_REGISTRY_USER_INFO_CONFIG).value();
+    if (!userInfo.isEmpty()) {
+      serde.put("basic.auth.credentials.source", "USER_INFO");
+      serde.put("basic.auth.user.info", userInfo);
+    }
+    return serde;
+  }
+
+  /**
+   * Streams properties: our defaults, the declared Kafka keys, then every {@code kafka.*}
+   * pass-through; exactly_once_v2 and the dead-letter handler are not overridable because the
+   * output's guarantees depend on them.
+   */
+  public Properties streamsProperties(FlowCounters counters) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID_CONFIG));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS_CONFIG));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
+    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+    p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+    // A record with a broken timestamp still flows (and is dead-lettered if it is bad), never stops a thread.
+    p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class);
+    p.putAll(originalsWithPrefix(KAFKA_PREFIX));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnProcessingError.class);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ_CONFIG));
+    if (counters != null) {
+      p.put(DeadLetterOnProcessingError.COUNTERS_CONFIG, counters);
+    }
+    return p;
+  }
+
+  /** The effective configuration for the start-up log line; passwords print as [hidden]. */
+  public String describe() {
+    Map<String, Object> shown = new TreeMap<>(values());
+    originalsWithPrefix(KAFKA_PREFIX, false)
+        .forEach((k, v) -> shown.put(k, isSecretName(k) ? "[hidden]" : v));
+    return shown.toString();
+  }
+
+  private static boolean isSecretName(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("user.info") || k.contains("key");
+  }
+}

@@ -1,0 +1,35 @@
+package io.fhirflow.topology;
+
+import java.time.Duration;
+
+/**
+ * The tuning knobs {@link FhirFlowTopology#build} needs, separate from Kafka client settings.
+ *
+ * @param recordMaxBytes larger raw values are dead-lettered as OVERSIZED
+ * @param dedupeRetention how long an id is remembered after it was last seen (ingest time)
+ * @param sweepInterval wall-clock interval of the expiry sweeps
+ * @param sweepMaxEntries entries one sweep examines per store
+ * @param metricsEnabled whether the metrics branch exists at all
+ * @param metricsDayRetentionDays local days kept in metric state and Redis
+ * @param metricsFlushInterval wall-clock interval of Redis batches
+ * @param redisKeyPrefix prefix of every Redis key
+ */
+public record TopologySettings(
+    int recordMaxBytes,
+    Duration dedupeRetention,
+    Duration sweepInterval,
+    int sweepMaxEntries,
+    boolean metricsEnabled,
+    int metricsDayRetentionDays,
+    Duration metricsFlushInterval,
+    String redisKeyPrefix) {
+
+  public static TopologySettings defaults() {
+    return new TopologyConfig(java.util.Map.of()).settings();
+  }
+
+  public TopologySettings withRedisKeyPrefix(String prefix) {
+    return new TopologySettings(recordMaxBytes, dedupeRetention, sweepInterval, sweepMaxEntries,
+        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, prefix);
+  }
+}

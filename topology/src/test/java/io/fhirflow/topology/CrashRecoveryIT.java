@@ -1,0 +1,115 @@
+package io.fhirflow.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.KafkaBroker;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The application killed with SIGKILL in the middle of a stream (its open transaction never
+ * commits nor aborts by itself), then a new process started on a fresh state directory, which
+ * must restore the dedupe state from the changelog. Read with read_committed, every sample must
+ * give its Observation exactly once: nothing lost, nothing doubled, and copies of samples the
+ * first process handled are still recognised as duplicates.
+ */
+class CrashRecoveryIT {
+
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void aKilledProcessIsReplacedWithoutLosingOrDoublingAnyObservation() throws Exception {
+    ItSetup it = new ItSetup(broker, 2);
+    Instant start = Instant.now();
+    List<WearableSample> before = FhirFlowApplicationIT.heartRates(6000, start);
+    List<WearableSample> after = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      Instant t = start.plusSeconds(i);
+      after.add(io.fhirflow.testkit.WearableSamples.healthKitHeartRate().setUserId("user-" + (i % 20)).setRecordId("after-" + i).setStartTime(t).setEndTime(t).build());
+    }
+    List<WearableSample> copies = before.subList(0, 1000);
+    it.produce(before);
+
+    Process first = launch(it, it.stateDir, "first");
+    try {
+      awaitCommittedAtLeast(it, 1500, Duration.ofSeconds(90));
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+
+    List<WearableSample> rest = new ArrayList<>(after);
+    rest.addAll(copies);
+    it.produce(rest);
+    Process second = launch(it, Files.createTempDirectory("topology-it-fresh"), "second");
+    try {
+      int expected = before.size() + after.size();
+      List<ConsumerRecord<String, String>> out = it.readCommitted(it.topics.observation(), expected, Duration.ofSeconds(120));
+      Set<String> distinct = out.stream().map(ConsumerRecord::value).collect(Collectors.toSet());
+      assertThat(distinct).as("distinct observations").hasSize(expected);
+      assertThat(out).as("observations including doubles").hasSize(expected);
+    } finally {
+      second.destroy();
+      second.waitFor();
+    }
+  }
+
+  private static Process launch(ItSetup it, Path stateDir, String name) throws IOException {
+    Properties props = new Properties();
+    it.config().forEach((k, v) -> props.setProperty(k, v.toString()));
+    props.setProperty(TopologyConfig.STATE_DIR_CONFIG, stateDir.toString());
+    Path file = Files.createTempFile("topology-" + name, ".properties");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      props.store(out, null);
+    }
+    Path log = Path.of("target", "crash-it-" + name + "-" + UUID.randomUUID().toString().substring(0, 6) + ".log");
+    Files.createDirectories(log.getParent());
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-cp", System.getProperty("java.class.path"), TopologyProcessMain.class.getName(), file.toString());
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith(TopologyConfig.ENV_PREFIX) || k.startsWith(TopologyConfig.KAFKA_ENV_PREFIX));
+    env.put("FHIRFLOW_TEST_REGISTRY_SCOPE", it.registryScope);
+    env.put("FHIRFLOW_TEST_RAW_SUBJECT", it.topics.raw() + ItSetup.RAW_SUBJECT_SUFFIX);
+    return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static void awaitCommittedAtLeast(ItSetup it, int n, Duration timeout) {
+    int seen = 0;
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(broker.consumerProps("watch-" + UUID.randomUUID()), new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(it.topics.observation()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (seen < n) {
+        assertThat(System.nanoTime()).as("the first process committed %d observations in time", n).isLessThan(deadline);
+        seen += consumer.poll(Duration.ofMillis(100)).count();
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.fhirflow.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fhirflow.mapping.Mapped;
+import io.fhirflow.schema.WearableSample;
+import io.fhirflow.serde.SpecificAvroDeserializer;
+import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.testkit.WearableSamples;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class FhirFlowApplicationIT {
+
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void turnsRawSamplesIntoCommittedFhirDeadLettersAndRedisMetricsEndToEnd() throws Exception {
+    ItSetup it = new ItSetup(broker, 2);
+    Instant now = Instant.now();
+    List<WearableSample> samples = new ArrayList<>();
+    samples.add(WearableSamples.healthKitHeartRate().setRecordId("hr-now").setStartTime(now).setEndTime(now).build());
+    samples.add(WearableSamples.healthKitHeartRate().setRecordId("steps-now").setType("HKQuantityTypeIdentifierStepCount")
+        .setStartTime(now.minusSeconds(900)).setEndTime(now).setBody(io.fhirflow.schema.HkQuantity.newBuilder().setValue(420).setUnit("count").build()).build());
+    samples.addAll(WearableSamples.oneOfEachKind());
+    samples.add(samples.get(0)); // a duplicate
+    List<WearableSample> distinct = samples.subList(0, samples.size() - 1);
+    int expectedObservations = observationsOf(distinct);
+    long rejected = distinct.stream().filter(s -> !(TopologyHarness.MAPPER.map(s, false) instanceof Mapped)).count();
+
+    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(it.config()), TopologyHarness.MAPPER, deserializer(it), Clock.systemUTC())) {
+      it.produce(samples);
+      it.produceRaw("user-x".getBytes(StandardCharsets.UTF_8), new byte[] {42, 42});
+
+      List<ConsumerRecord<String, String>> observations = it.readCommitted(it.topics.observation(), expectedObservations, Duration.ofSeconds(60));
+      assertThat(observations).hasSize(expectedObservations);
+      observations.forEach(o -> FhirFlowTopologyTest.assertValidFhir(o.value()));
+      assertThat(it.readCommitted(it.topics.patient(), 1, Duration.ofSeconds(10))).hasSize(1);
+
+      List<ConsumerRecord<byte[], byte[]>> dead = it.readCommittedBytes(it.topics.deadLetter(), (int) rejected + 1, Duration.ofSeconds(30));
+      assertThat(dead).hasSize((int) rejected + 1);
+      ConsumerRecord<byte[], byte[]> garbage = dead.stream().filter(d -> "NOT_WIRE_FORMAT".equals(header(d.headers(), "dlq.reason"))).findFirst().orElseThrow();
+      assertThat(garbage.value()).isEqualTo(new byte[] {42, 42});
+      assertThat(header(garbage.headers(), "dlq.source.topic")).isEqualTo(it.topics.raw());
+
+      String patient = observations.get(0).key();
+      try (RedisClient redis = RedisClient.create(LocalServices.redisUrl()); StatefulRedisConnection<String, String> c = redis.connect()) {
+        String latest = it.redisPrefix + "patient:" + patient + ":latest";
+        await().atMost(Duration.ofSeconds(20)).until(() -> c.sync().hgetall(latest).containsKey("heart_rate"));
+        assertThat(c.sync().ttl(latest)).isPositive();
+        String today = it.redisPrefix + "patient:" + patient + ":day:" + now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate();
+        assertThat(c.sync().hget(today, "heart_rate")).contains("\"count\":1");
+        assertThat(c.sync().hget(today, "steps")).contains("\"sum\":420");
+        c.sync().del(latest, today);
+      }
+
+      FlowCounters counters = app.counters();
+      await().atMost(Duration.ofSeconds(10)).until(() -> counters.inCount() == samples.size() + 1);
+      assertThat(counters.outCount() + counters.updateCount() + counters.duplicateCount() + counters.deadLetteredCount()).isEqualTo(counters.inCount());
+      assertThat(counters.duplicateCount()).isEqualTo(1);
+
+      HttpClient http = HttpClient.newHttpClient();
+      assertThat(get(http, app.httpPort(), "/health/ready").statusCode()).isEqualTo(200);
+      assertThat(get(http, app.httpPort(), "/health/live").statusCode()).isEqualTo(200);
+      String metrics = get(http, app.httpPort(), "/metrics").body();
+      assertThat(metrics).contains("fhirflow_samples_in_total", "fhirflow_samples_duplicates_total", "fhirflow_samples_dead_lettered_total", "kafka_stream_");
+    }
+  }
+
+  @Test
+  void keepsWritingFhirWhileRedisIsDownAndCountsTheLostMetricBatches() {
+    ItSetup it = new ItSetup(broker, 1);
+    Map<String, Object> config = new HashMap<>(it.config());
+    config.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, "redis://127.0.0.1:1"); // nothing listens there
+    config.put(TopologyConfig.METRICS_REDIS_TIMEOUT_MS_CONFIG, "200");
+    List<WearableSample> samples = heartRates(200, Instant.now());
+
+    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), TopologyHarness.MAPPER, deserializer(it), Clock.systemUTC())) {
+      it.produce(samples);
+      assertThat(it.readCommitted(it.topics.observation(), samples.size(), Duration.ofSeconds(60))).hasSize(samples.size());
+      await().atMost(Duration.ofSeconds(10)).until(() -> lostBatches(app) > 0);
+      assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+  }
+
+  @Test
+  void replacesAStreamThreadThatDiesMidTransactionAndStillWritesEveryObservationExactlyOnce() {
+    ItSetup it = new ItSetup(broker, 2);
+    List<WearableSample> samples = heartRates(1500, Instant.now());
+    Deserializer<WearableSample> crashing = new DiesOnceDeserializer(deserializer(it), 700);
+
+    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(it.config()), TopologyHarness.MAPPER, crashing, Clock.systemUTC())) {
+      it.produce(samples);
+      List<ConsumerRecord<String, String>> out = it.readCommitted(it.topics.observation(), samples.size(), Duration.ofSeconds(90));
+      assertThat(out.stream().map(ConsumerRecord::value).distinct()).hasSize(samples.size());
+      assertThat(out).hasSize(samples.size());
+      await().atMost(Duration.ofSeconds(30)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+    }
+  }
+
+  /** Heart rates of 20 users, one a second, distinct record ids. */
+  static List<WearableSample> heartRates(int n, Instant start) {
+    List<WearableSample> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Instant t = start.minusSeconds(n - i);
+      out.add(WearableSamples.healthKitHeartRate().setUserId("user-" + (i % 20)).setRecordId("hr-" + i).setStartTime(t).setEndTime(t).build());
+    }
+    return out;
+  }
+
+  static Deserializer<WearableSample> deserializer(ItSetup it) {
+    SpecificAvroDeserializer<WearableSample> d = new SpecificAvroDeserializer<>(WearableSample.class);
+    d.configure(Map.of("schema.registry.url", "mock://" + it.registryScope), false);
+    return d;
+  }
+
+  private static int observationsOf(List<WearableSample> samples) {
+    return samples.stream().mapToInt(s -> TopologyHarness.MAPPER.map(s, false) instanceof Mapped m ? m.observations().size() : 0).sum();
+  }
+
+  private static double lostBatches(FhirFlowApplication app) {
+    return app.registry().find("fhirflow.redis.batches").counters().stream()
+        .filter(c -> !"written".equals(c.getId().getTag("outcome"))).mapToDouble(c -> c.count()).sum();
+  }
+
+  private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String header(Headers headers, String name) {
+    return FhirFlowTopologyTest.header(headers, name);
+  }
+
+  /** Kills the stream thread that decodes the n-th record, once: an Error escapes every handler. */
+  static final class DiesOnceDeserializer implements Deserializer<WearableSample> {
+    private final Deserializer<WearableSample> delegate;
+    private final int dieAt;
+    private final AtomicInteger calls = new AtomicInteger();
+
+    DiesOnceDeserializer(Deserializer<WearableSample> delegate, int dieAt) {
+      this.delegate = delegate;
+      this.dieAt = dieAt;
+    }
+
+    @Override
+    public WearableSample deserialize(String topic, byte[] data) {
+      if (calls.incrementAndGet() == dieAt) {
+        throw new SimulatedCrash();
+      }
+      return delegate.deserialize(topic, data);
+    }
+
+    @Override
+    public WearableSample deserialize(String topic, Headers headers, byte[] data) {
+      return deserialize(topic, data);
+    }
+  }
+
+  static final class SimulatedCrash extends Error {
+    SimulatedCrash() {
+      super("simulated crash of a stream thread", null, false, false);
+    }
+  }
+}

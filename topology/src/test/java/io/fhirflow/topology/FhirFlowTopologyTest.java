@@ -1,0 +1,345 @@
+package io.fhirflow.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.mapping.Mapped;
+import io.fhirflow.mapping.testing.FhirResourceValidator;
+import io.fhirflow.schema.HkCategory;
+import io.fhirflow.schema.HkQuantity;
+import io.fhirflow.schema.RecordVersion;
+import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.WearableSamples;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FhirFlowTopologyTest {
+
+  private final TopologyHarness flow = new TopologyHarness();
+
+  @AfterEach
+  void close() {
+    flow.close();
+  }
+
+  @Test
+  void mapsEverySampleTheCatalogueKnowsToValidFhirWithContractHeadersAndDeadLettersTheRest() {
+    List<WearableSample> samples = WearableSamples.oneOfEachKind();
+    List<WearableSample> mappable = samples.stream().filter(s -> TopologyHarness.MAPPER.map(s, false) instanceof Mapped).toList();
+    assertThat(mappable).as("the catalogue maps at least heart rate, blood pressure and HC series").hasSizeGreaterThanOrEqualTo(3);
+    samples.forEach(flow::send);
+
+    List<TestRecord<String, String>> observations = flow.observations.readRecordsToList();
+    assertThat(observations).hasSizeGreaterThanOrEqualTo(mappable.size());
+    for (TestRecord<String, String> o : observations) {
+      assertValidFhir(o.value());
+      assertThat(header(o.headers(), "fhir.resourceType")).isEqualTo("Observation");
+      assertThat(header(o.headers(), "fhir.version")).isEqualTo("4.0.1");
+      assertThat(header(o.headers(), "fhirflow.sourceRecordId")).isNotBlank();
+      assertThat(o.value()).contains("\"Patient/" + o.key() + "\"");
+    }
+    flow.patients.readValuesToList().forEach(FhirFlowTopologyTest::assertValidFhir);
+    flow.devices.readValuesToList().forEach(FhirFlowTopologyTest::assertValidFhir);
+    assertThat(flow.deadLetters.readRecordsToList()).hasSize(samples.size() - mappable.size())
+        .allSatisfy(d -> assertThat(header(d.headers(), "dlq.reason")).isEqualTo("UNKNOWN_TYPE"));
+    assertThat(flow.counters.outCount()).isEqualTo(mappable.size());
+  }
+
+  @Test
+  void dropsAnExactDuplicateInsideRetention() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    flow.send(hr);
+    flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(47)));
+
+    assertThat(flow.observations.readRecordsToList()).hasSize(1);
+    assertThat(flow.counters.duplicateCount()).isEqualTo(1);
+  }
+
+  @Test
+  void mapsANewerVersionAsAnAmendedUpdateOfTheSameObservations() {
+    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    WearableSample v2 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build();
+    flow.send(v1);
+    List<String> first = flow.observations.readValuesToList();
+    flow.send(v2);
+    List<String> second = flow.observations.readValuesToList();
+
+    assertThat(second).hasSameSizeAs(first).isNotEmpty();
+    assertThat(second.stream().map(FhirFlowTopologyTest::idOf)).containsExactlyElementsOf(first.stream().map(FhirFlowTopologyTest::idOf).toList());
+    assertThat(first).allSatisfy(o -> assertThat(o).contains("\"status\":\"final\""));
+    assertThat(second).allSatisfy(o -> assertThat(o).contains("\"status\":\"amended\""));
+    second.forEach(FhirFlowTopologyTest::assertValidFhir);
+    assertThat(flow.counters.updateCount()).isEqualTo(1);
+  }
+
+  @Test
+  void treatsAnEqualOrOlderVersionAsADuplicate() {
+    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build());
+
+    assertThat(flow.observations.readRecordsToList()).hasSize(5);
+    assertThat(flow.counters.duplicateCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aHealthKitSyncVersionOrdersVersionsToo() {
+    flow.send(hkSteps("s", 100).setVersion(RecordVersion.newBuilder().setSyncVersion(4L).build()).build());
+    flow.send(hkSteps("s", 100).setVersion(RecordVersion.newBuilder().setSyncVersion(3L).build()).build());
+    flow.send(hkSteps("s", 120).setVersion(RecordVersion.newBuilder().setSyncVersion(5L).build()).build());
+
+    assertThat(flow.observations.readRecordsToList()).hasSize(2);
+    assertThat(flow.counters.duplicateCount()).isEqualTo(1);
+    assertThat(flow.counters.updateCount()).isEqualTo(1);
+  }
+
+  @Test
+  void acceptsABackFilledSampleMeasuredThirtyDaysAgoOnceAndDropsItsCopies() {
+    Instant monthAgo = TopologyHarness.NOW.minus(Duration.ofDays(30));
+    WearableSample late = WearableSamples.healthKitHeartRate().setRecordId("late-hr").setStartTime(monthAgo).setEndTime(monthAgo).build();
+    flow.send(late);
+    flow.send(late, TopologyHarness.NOW.plus(Duration.ofHours(6)));
+
+    assertThat(flow.observations.readRecordsToList()).hasSize(1);
+    assertThat(flow.counters.duplicateCount()).isEqualTo(1);
+  }
+
+  @Test
+  void forgetsAnIdRetentionAfterItWasLastSeenAndSweepsItFromTheStore() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    WearableSample other = WearableSamples.healthKitHeartRate().setRecordId("other").build();
+    flow.send(hr);
+    flow.send(other, TopologyHarness.NOW.plus(Duration.ofHours(49)));
+    flow.driver.advanceWallClockTime(Duration.ofSeconds(15));
+
+    assertThat(flow.driver.getTimestampedKeyValueStore(DedupProcessor.STORE).get(Bytes.wrap(SampleIdentity.of(hr)))).isNull();
+    flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(49)));
+    assertThat(flow.observations.readRecordsToList()).hasSize(3);
+  }
+
+  @Test
+  void aDuplicateExtendsRetentionFromItsOwnSighting() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    flow.send(hr);
+    flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(40)));
+    flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(80)));
+
+    assertThat(flow.observations.readRecordsToList()).hasSize(1);
+    assertThat(flow.counters.duplicateCount()).isEqualTo(2);
+  }
+
+  @Test
+  void emitsEachPatientAndDeviceOnceHoweverManySamplesCarryThem() {
+    flow.send(WearableSamples.healthKitHeartRate().setRecordId("a").build());
+    flow.send(WearableSamples.healthKitHeartRate().setRecordId("b").build());
+    flow.send(WearableSamples.healthKitBloodPressure().build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries().build());
+    flow.send(WearableSamples.healthKitHeartRate().setRecordId("c").setUserId("user-0002").build());
+
+    List<TestRecord<String, String>> patients = flow.patients.readRecordsToList();
+    assertThat(patients).hasSize(2);
+    assertThat(patients).allSatisfy(p -> assertThat(header(p.headers(), "fhir.resourceType")).isEqualTo("Patient"));
+    List<TestRecord<String, String>> devices = flow.devices.readRecordsToList();
+    assertThat(devices.stream().map(TestRecord::key).distinct()).hasSameSizeAs(devices);
+    assertThat(devices).hasSize(3); // Apple Watch (user 1 and user 2 share the model), Withings cuff, Pixel Watch
+    devices.forEach(d -> assertValidFhir(d.value()));
+    patients.forEach(p -> assertValidFhir(p.value()));
+  }
+
+  static Stream<Arguments> catalogueRejections() {
+    Instant t = WearableSamples.MORNING;
+    return Stream.of(
+        Arguments.of("UNKNOWN_TYPE", WearableSamples.healthKitHeartRate().setType("HKQuantityTypeIdentifierNoSuchThing").build()),
+        Arguments.of("NOT_FINITE", WearableSamples.healthKitHeartRate().setBody(HkQuantity.newBuilder().setValue(Double.NaN).setUnit("count/min").build()).build()),
+        Arguments.of("END_BEFORE_START", WearableSamples.healthKitHeartRate().setEndTime(t.minusSeconds(60)).build()),
+        Arguments.of("OUT_OF_RANGE", WearableSamples.healthKitHeartRate().setBody(HkQuantity.newBuilder().setValue(1000).setUnit("count/min").build()).build()),
+        Arguments.of("MISSING_ID", WearableSamples.healthKitHeartRate().setRecordId(" ").build()),
+        Arguments.of("UNCONVERTIBLE_UNIT", WearableSamples.healthKitHeartRate().setBody(HkQuantity.newBuilder().setValue(72).setUnit("kg").build()).build()),
+        Arguments.of("INVALID_SHAPE", WearableSamples.healthKitHeartRate().setBody(HkCategory.newBuilder().setValue(1).build()).build()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("catalogueRejections")
+  void deadLettersWhatTheCatalogueRejectsWithItsReasonAndTheOriginalBytes(String reason, WearableSample sample) {
+    byte[] value = flow.serialize(sample);
+    flow.sendRaw(sample.getUserId().getBytes(StandardCharsets.UTF_8), value, TopologyHarness.NOW);
+
+    TestRecord<byte[], byte[]> dead = onlyDeadLetter();
+    assertThat(dead.value()).isEqualTo(value);
+    assertThat(header(dead.headers(), "dlq.reason")).isEqualTo(reason);
+    assertThat(header(dead.headers(), "dlq.stage")).isIn("validate", "map");
+    assertThat(flow.observations.isEmpty()).isTrue();
+  }
+
+  @Test
+  void deadLettersBytesThatAreNotConfluentWireFormat() {
+    byte[] garbage = "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8);
+    flow.sendRaw("user-1".getBytes(StandardCharsets.UTF_8), garbage, TopologyHarness.NOW);
+
+    TestRecord<byte[], byte[]> dead = onlyDeadLetter();
+    assertThat(dead.key()).isEqualTo("user-1".getBytes(StandardCharsets.UTF_8));
+    assertThat(dead.value()).isEqualTo(garbage);
+    assertThat(header(dead.headers(), "dlq.stage")).isEqualTo("deserialize");
+    assertThat(header(dead.headers(), "dlq.reason")).isEqualTo("NOT_WIRE_FORMAT");
+    assertThat(header(dead.headers(), "dlq.error.class")).isEqualTo("NotWireFormatException");
+    assertThat(header(dead.headers(), "dlq.source.topic")).isEqualTo("wearable.samples.raw");
+    assertThat(header(dead.headers(), "dlq.source.partition")).isEqualTo("0");
+    assertThat(header(dead.headers(), "dlq.source.offset")).isEqualTo("0");
+    assertThat(Instant.parse(header(dead.headers(), "dlq.time"))).isEqualTo(TopologyHarness.NOW);
+  }
+
+  @Test
+  void deadLettersARecordWhoseSchemaIdTheRegistryDoesNotKnow() {
+    byte[] value = flow.serialize(WearableSamples.healthKitHeartRate().build());
+    value[1] = 0x7f; // schema id 0x7f000000+: never registered
+    flow.sendRaw(WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), value, TopologyHarness.NOW);
+
+    assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("UNKNOWN_SCHEMA_ID");
+  }
+
+  @Test
+  void deadLettersACorruptAvroBody() {
+    byte[] value = flow.serialize(WearableSamples.healthKitHeartRate().build());
+    byte[] truncated = java.util.Arrays.copyOf(value, 12);
+    flow.sendRaw(WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), truncated, TopologyHarness.NOW);
+
+    assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("CORRUPT_BODY");
+  }
+
+  @Test
+  void deadLettersARecordWithoutKey() {
+    byte[] value = flow.serialize(WearableSamples.healthKitHeartRate().build());
+    flow.sendRaw(null, value, TopologyHarness.NOW);
+
+    TestRecord<byte[], byte[]> dead = onlyDeadLetter();
+    assertThat(dead.key()).isNull();
+    assertThat(dead.value()).isEqualTo(value);
+    assertThat(header(dead.headers(), "dlq.reason")).isEqualTo("NULL_KEY");
+  }
+
+  @Test
+  void deadLettersARecordLargerThanTheConfiguredLimitBeforeDecodingIt() {
+    try (TopologyHarness small = new TopologyHarness(Map.of(TopologyConfig.RECORD_MAX_BYTES_CONFIG, "2048"))) {
+      byte[] big = new byte[4096];
+      small.sendRaw("user-1".getBytes(StandardCharsets.UTF_8), big, TopologyHarness.NOW);
+      TestRecord<byte[], byte[]> dead = small.deadLetters.readRecord();
+      assertThat(dead.value()).isEqualTo(big);
+      assertThat(header(dead.headers(), "dlq.reason")).isEqualTo("OVERSIZED");
+    }
+  }
+
+  @Test
+  void deadLettersASampleWhoseKeyIsNotItsUserIdBecauseDedupeReliesOnIt() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    flow.sendRaw("someone-else".getBytes(StandardCharsets.UTF_8), flow.serialize(hr), TopologyHarness.NOW);
+
+    assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("KEY_MISMATCH");
+  }
+
+  @Test
+  void keepsDayTotalsRatesAndLatestValuesPerPatientInLocalDays() {
+    flow.send(hkSteps("steps-1", 1342).build());
+    flow.send(hkSteps("steps-2", 658).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries().build());
+    String patient = flow.observations.readRecordsToList().get(0).key();
+
+    Map<String, String> redis = flow.flushedRedisValues();
+    String day = "fhirflow:patient:" + patient + ":day:2026-03-14";
+    assertThat(redis.get(day + " steps")).isEqualTo("{\"kind\":\"CUMULATIVE\",\"unit\":\"{steps}\",\"sum\":2000,\"count\":2}");
+    assertThat(redis.get(day + " heart_rate")).isEqualTo("{\"kind\":\"RATE\",\"unit\":\"/min\",\"min\":68,\"max\":75,\"avg\":71.6,\"count\":5}");
+    assertThat(redis.get("fhirflow:patient:" + patient + ":latest heart_rate")).isEqualTo("{\"value\":70,\"unit\":\"/min\",\"time\":\"2026-03-14T07:14:00Z\"}");
+  }
+
+  @Test
+  void anUpdatedSampleReplacesItsContributionToTheDayTotal() {
+    flow.send(hkSteps("s", 1342).setVersion(RecordVersion.newBuilder().setSyncVersion(1L).build()).build());
+    flow.send(hkSteps("s", 1500).setVersion(RecordVersion.newBuilder().setSyncVersion(2L).build()).build());
+    String patient = flow.observations.readRecordsToList().get(0).key();
+
+    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":day:2026-03-14 steps")).contains("\"sum\":1500,\"count\":1");
+  }
+
+  @Test
+  void anOlderMeasurementArrivingLaterDoesNotReplaceTheLatestValue() {
+    Instant later = WearableSamples.MORNING.plusSeconds(600);
+    flow.send(WearableSamples.healthKitHeartRate().setRecordId("new").setStartTime(later).setEndTime(later).build());
+    flow.send(WearableSamples.healthKitHeartRate().setRecordId("old").setBody(HkQuantity.newBuilder().setValue(99).setUnit("count/min").build()).build());
+    String patient = flow.observations.readRecordsToList().get(0).key();
+
+    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":latest heart_rate")).contains("\"value\":72", later.toString());
+  }
+
+  @Test
+  void usesTheSamplesTimeZoneForTheLocalDay() {
+    // 23:30 UTC on the 13th is already the 14th in Paris.
+    Instant lateEvening = Instant.parse("2026-03-13T23:30:00Z");
+    flow.send(WearableSamples.healthKitHeartRate().setStartTime(lateEvening).setEndTime(lateEvening).build());
+    String patient = flow.observations.readRecordsToList().get(0).key();
+
+    assertThat(flow.flushedRedisValues()).containsKey("fhirflow:patient:" + patient + ":day:2026-03-14 heart_rate");
+  }
+
+  @Test
+  void countsEveryRecordExactlyOnceAcrossOutputUpdatesDuplicatesAndDeadLetters() {
+    flow.send(WearableSamples.healthKitHeartRate().build());
+    flow.send(WearableSamples.healthKitBloodPressure().build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build());
+    flow.send(WearableSamples.healthKitHeartRate().build());
+    flow.sendRaw(null, new byte[] {1, 2, 3}, TopologyHarness.NOW);
+    flow.send(WearableSamples.healthKitHeartRate().setType("Nope").build());
+
+    FlowCounters c = flow.counters;
+    assertThat(c.inCount()).isEqualTo(7);
+    assertThat(c.outCount()).isEqualTo(3);
+    assertThat(c.updateCount()).isEqualTo(1);
+    assertThat(c.duplicateCount()).isEqualTo(1);
+    assertThat(c.deadLetteredCount()).isEqualTo(2);
+    assertThat(c.outCount() + c.updateCount() + c.duplicateCount() + c.deadLetteredCount()).isEqualTo(c.inCount());
+  }
+
+  private TestRecord<byte[], byte[]> onlyDeadLetter() {
+    List<TestRecord<byte[], byte[]>> dead = flow.deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(flow.counters.deadLetteredCount()).isEqualTo(1);
+    return dead.get(0);
+  }
+
+  private static RecordVersion hcVersion(long clientRecordVersion) {
+    return RecordVersion.newBuilder().setClientRecordVersion(clientRecordVersion)
+        .setLastModifiedTime(WearableSamples.MORNING.plusSeconds(clientRecordVersion)).build();
+  }
+
+  /** HealthKit steps over the 15 minutes before the testkit's morning, in Paris. */
+  private static WearableSample.Builder hkSteps(String recordId, double count) {
+    return WearableSamples.healthKitHeartRate().setRecordId(recordId).setType("HKQuantityTypeIdentifierStepCount")
+        .setStartTime(WearableSamples.MORNING.minusSeconds(900)).setEndTime(WearableSamples.MORNING)
+        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build());
+  }
+
+  static String header(Headers headers, String name) {
+    Header h = headers.lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static String idOf(String json) {
+    int i = json.indexOf("\"id\":\"") + 6;
+    return json.substring(i, json.indexOf('"', i));
+  }
+
+  static void assertValidFhir(String json) {
+    assertThat(FhirResourceValidator.errors(json)).as(() -> FhirResourceValidator.describe(FhirResourceValidator.errors(json))).isEmpty();
+  }
+}

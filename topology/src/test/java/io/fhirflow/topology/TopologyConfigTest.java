@@ -1,0 +1,78 @@
+package io.fhirflow.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TopologyConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void theShippedPropertiesFileLoadsWithTheDocumentedDefaults() {
+    TopologyConfig config = TopologyConfig.load(Path.of("..", "config", "topology.properties"), Map.of());
+
+    assertThat(config.topics()).isEqualTo(Topics.defaults());
+    assertThat(config.settings().dedupeRetention()).hasHours(48);
+    assertThat(config.settings().redisKeyPrefix()).isEqualTo("fhirflow:");
+  }
+
+  @Test
+  void anEnvironmentVariableOverridesTheFileOneToOne() throws Exception {
+    Path file = write("dedupe.retention.ms=1000000\ntopic.raw=from-file\n");
+
+    TopologyConfig config = TopologyConfig.load(file, Map.of("FHIRFLOW_TOPOLOGY_TOPIC_RAW", "from-env"));
+
+    assertThat(config.topics().raw()).isEqualTo("from-env");
+    assertThat(config.getLong(TopologyConfig.DEDUPE_RETENTION_MS_CONFIG)).isEqualTo(1_000_000L);
+    assertThat(TopologyConfig.environmentVariableFor("metrics.redis.key.prefix")).isEqualTo("FHIRFLOW_TOPOLOGY_METRICS_REDIS_KEY_PREFIX");
+  }
+
+  @Test
+  void kafkaKeysPassThroughFromFileAndEnvironmentButExactlyOnceStays() throws Exception {
+    Path file = write("kafka.commit.interval.ms=250\nkafka.processing.guarantee=at_least_once\n");
+
+    Properties streams = TopologyConfig.load(file, Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")).streamsProperties(null);
+
+    assertThat(streams.get("commit.interval.ms")).isEqualTo("250");
+    assertThat(streams.get("security.protocol")).isEqualTo("SASL_SSL");
+    assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+  }
+
+  @Test
+  void aSecretIsReadFromAFileReferenceAndNeverPrinted() throws Exception {
+    Path secret = write("user.info=svc:s3cret\n");
+    Path file = write("schema.registry.basic.auth.user.info=${file:" + secret + ":user.info}\n");
+
+    TopologyConfig config = TopologyConfig.load(file, Map.of());
+
+    assertThat(config.serdeConfig()).containsEntry("basic.auth.user.info", "svc:s3cret").containsEntry("basic.auth.credentials.source", "USER_INFO");
+    assertThat(config.describe()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void aMistypedEnvironmentVariableFailsAtStart() {
+    assertThatThrownBy(() -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION", "1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("dedupe.retention");
+  }
+
+  @Test
+  void anOutOfRangeValueFailsAtStartNamingTheKey() {
+    assertThatThrownBy(() -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION_MS", "5")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("dedupe.retention.ms");
+  }
+
+  private Path write(String text) throws Exception {
+    Path f = Files.createTempFile(dir, "cfg", ".properties");
+    Files.writeString(f, text);
+    return f;
+  }
+}

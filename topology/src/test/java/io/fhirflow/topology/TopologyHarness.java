@@ -1,0 +1,114 @@
+package io.fhirflow.topology;
+
+import io.fhirflow.mapping.FhirMapper;
+import io.fhirflow.mapping.MappingCatalogue;
+import io.fhirflow.schema.WearableSample;
+import io.fhirflow.serde.MockSchemaRegistryClient;
+import io.fhirflow.serde.SpecificAvroDeserializer;
+import io.fhirflow.serde.SpecificAvroSerializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The real {@link FhirFlowTopology#build} on a {@link TopologyTestDriver}, with the built-in
+ * catalogue, the serde's {@code mock://} registry and the production streams properties. Redis
+ * batches are collected as the boundary output of the metrics branch (the Redis writer itself is
+ * exercised against the real Redis in the integration tests).
+ */
+final class TopologyHarness implements AutoCloseable {
+
+  /** The wall clock of the tests: the day of the testkit's samples. */
+  static final Instant NOW = Instant.parse("2026-03-14T12:00:00Z");
+  static final FhirMapper MAPPER = new FhirMapper(MappingCatalogue.builtIn());
+
+  final Topics topics = Topics.defaults();
+  final String registryScope = "topology-test-" + UUID.randomUUID();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final FlowCounters counters = new FlowCounters(registry);
+  final List<List<RedisWrite>> redisBatches = new ArrayList<>();
+  final TopologyTestDriver driver;
+  final TestInputTopic<byte[], byte[]> raw;
+  final TestOutputTopic<String, String> observations;
+  final TestOutputTopic<String, String> patients;
+  final TestOutputTopic<String, String> devices;
+  final TestOutputTopic<byte[], byte[]> deadLetters;
+  private final SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
+  private final Path stateDir;
+
+  TopologyHarness() {
+    this(Map.of());
+  }
+
+  TopologyHarness(Map<String, String> overrides) {
+    try {
+      stateDir = Files.createTempDirectory("topology-test");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Map<String, Object> config = new HashMap<>();
+    config.put(TopologyConfig.STATE_DIR_CONFIG, stateDir.toString());
+    config.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + registryScope);
+    config.putAll(overrides);
+    TopologyConfig topologyConfig = new TopologyConfig(config);
+    serializer.configure(topologyConfig.serdeConfig(), false);
+    SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
+    deserializer.configure(topologyConfig.serdeConfig(), false);
+    driver = new TopologyTestDriver(
+        FhirFlowTopology.build(topics, MAPPER, deserializer, Clock.fixed(NOW, ZoneOffset.UTC), topologyConfig.settings(), counters, redisBatches::add),
+        topologyConfig.streamsProperties(counters),
+        NOW);
+    raw = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
+    observations = driver.createOutputTopic(topics.observation(), new StringDeserializer(), new StringDeserializer());
+    patients = driver.createOutputTopic(topics.patient(), new StringDeserializer(), new StringDeserializer());
+    devices = driver.createOutputTopic(topics.device(), new StringDeserializer(), new StringDeserializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  byte[] serialize(WearableSample sample) {
+    return serializer.serialize(topics.raw(), sample);
+  }
+
+  /** Sends the sample keyed by its user id, ingested at {@link #NOW}. */
+  void send(WearableSample sample) {
+    send(sample, NOW);
+  }
+
+  void send(WearableSample sample, Instant ingestTime) {
+    sendRaw(sample.getUserId().getBytes(StandardCharsets.UTF_8), serialize(sample), ingestTime);
+  }
+
+  void sendRaw(byte[] key, byte[] value, Instant ingestTime) {
+    raw.pipeInput(new TestRecord<>(key, value, null, ingestTime));
+  }
+
+  /** All values the metrics branch has handed to Redis so far, after one flush tick. */
+  Map<String, String> flushedRedisValues() {
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+    Map<String, String> values = new HashMap<>();
+    redisBatches.forEach(b -> b.forEach(w -> values.put(w.key() + " " + w.field(), w.value())));
+    return values;
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+    MockSchemaRegistryClient.dropScope(registryScope);
+  }
+}
