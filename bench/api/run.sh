@@ -30,7 +30,14 @@ curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null
 # Warm-up (JIT, pool, token cache), then the measured run.
 wrk -t2 -c"$CONNECTIONS" -d10s -s bench/api/heart-rate.lua "http://127.0.0.1:$PORT" -- "$WORK" >/dev/null
 echo "== API (raw bundle streaming: $RAW), wrk -t2 -c$CONNECTIONS -d${SECONDS_RUN}s"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+CPU0=$(cpu_ticks)
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --latency -s bench/api/heart-rate.lua "http://127.0.0.1:$PORT" -- "$WORK" | tee "$WORK/wrk.txt"
+CPU1=$(cpu_ticks)
+REQS=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+# CPU the API process (Jetty, HAPI, JWT, audit producer and the in-JVM audit broker) spent per request;
+# under contention this, not req/s, says what the code costs. PostgreSQL's CPU is not included.
+echo "API process CPU per request: $(awk -v t=$((CPU1 - CPU0)) -v n="$REQS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f ms", t / hz * 1000 / n}')"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 trap - EXIT
 
