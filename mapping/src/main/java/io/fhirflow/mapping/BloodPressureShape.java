@@ -46,7 +46,7 @@ final class BloodPressureShape implements ObservationShape {
             systolic = Quantities.convert(panel, systolicField.getValue(), systolicField.getUnit());
             diastolic = Quantities.convert(panel, diastolicField.getValue(), diastolicField.getUnit());
         }
-        Observation observation = context.observation(panel, null, null, null, null);
+        Observation observation = context.observation(panel, null);
         context.effective(observation);
         component(observation, "8480-6", "Systolic blood pressure", systolic);
         component(observation, "8462-4", "Diastolic blood pressure", diastolic);

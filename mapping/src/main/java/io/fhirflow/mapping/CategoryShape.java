@@ -11,7 +11,7 @@ final class CategoryShape implements ObservationShape {
     public void build(SampleContext context, List<CatalogueEntry> entries) {
         CatalogueEntry entry = entries.get(0);
         CodedValue value = categoryValue(context, entry);
-        Observation observation = context.observation(entry, null, null, null, null);
+        Observation observation = context.observation(entry, null);
         context.effective(observation);
         observation.setValue(new CodeableConcept().addCoding(context.platformCoding(value.code()).setDisplay(value.display())));
     }

@@ -24,7 +24,7 @@ final class CodedShape implements ObservationShape {
             if (value == null) {
                 continue;
             }
-            Observation observation = context.observation(entry, severalRows ? entry.field() : null, null, null, null);
+            Observation observation = context.observation(entry, severalRows ? entry.field() : null);
             context.effective(observation);
             CodedValue coded = context.catalogue.codedValue(entry.type() + "." + entry.field(), value).orElse(null);
             observation.setValue(coded == null ? new IntegerType(value) : HcEnums.codeableConcept(context, coded));

@@ -12,7 +12,7 @@ final class EventShape implements ObservationShape {
     @Override
     public void build(SampleContext context, List<CatalogueEntry> entries) {
         CatalogueEntry entry = entries.get(0);
-        Observation observation = context.observation(entry, null, null, null, null);
+        Observation observation = context.observation(entry, null);
         context.effective(observation);
         HcEnums.addComponents(context, observation, entry.type(), HcRecords.enums(context), Set.of());
     }

@@ -25,7 +25,7 @@ final class ExerciseSessionShape implements ObservationShape {
         if (exerciseType == null) {
             throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " lacks exerciseType");
         }
-        Observation observation = context.observation(entry, null, null, null, null);
+        Observation observation = context.observation(entry, null);
         context.effective(observation);
         CodedValue coded = context.catalogue.codedValue(entry.valueSet(), exerciseType).orElse(null);
         if (coded == null) {

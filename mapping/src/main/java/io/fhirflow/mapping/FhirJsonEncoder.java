@@ -2,8 +2,8 @@ package io.fhirflow.mapping;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -159,15 +159,18 @@ final class FhirJsonEncoder {
     }
 
     private static String write(Body body) {
-        StringWriter out = new StringWriter(1024);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            body.write(json);
-            json.writeEndObject();
+        // SegmentedStringWriter on the factory's recycled buffers, as ObjectMapper.writeValueAsString does.
+        SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler());
+        try {
+            try (JsonGenerator json = JSON.createGenerator(out)) {
+                json.writeStartObject();
+                body.write(json);
+                json.writeEndObject();
+            }
+            return out.getAndClear();
         } catch (IOException e) {
-            throw new UncheckedIOException("writing to a StringWriter cannot fail", e);
+            throw new UncheckedIOException("writing to memory cannot fail", e);
         }
-        return out.toString();
     }
 
     private static void meta(JsonGenerator json, Meta meta) throws IOException {

@@ -20,7 +20,7 @@ final class FoodShape implements ObservationShape {
         if (body.getMembers().isEmpty()) {
             throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " has no members");
         }
-        Observation observation = context.observation(entry, null, null, null, null);
+        Observation observation = context.observation(entry, null);
         context.effective(observation);
         for (HkCorrelationMember member : body.getMembers()) {
             CatalogueEntry memberEntry = context.catalogue.entry(Platform.HEALTHKIT, member.getType()).orElseThrow(() ->

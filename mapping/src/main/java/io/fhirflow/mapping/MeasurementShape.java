@@ -25,7 +25,8 @@ final class MeasurementShape implements ObservationShape {
             double value = Quantities.convert(entry, measurement.getValue(), measurement.getUnit());
             CodedValue specimen = specimen(context, entry);
             Observation observation = context.observation(entry, severalRows ? entry.field() : null,
-                    specimen == null ? null : specimen.loinc(), specimen == null ? null : specimen.loincDisplay(), null);
+                    specimen == null ? entry.loinc() : specimen.loinc(),
+                    specimen == null ? entry.loincDisplay() : specimen.loincDisplay(), entry.platformCode());
             context.effective(observation);
             observation.setValue(SampleContext.quantity(entry, value));
             HcEnums.addComponents(context, observation, entry.type(), HcRecords.enums(context), codedFields);

@@ -11,7 +11,7 @@ final class QuantityShape implements ObservationShape {
         CatalogueEntry entry = entries.get(0);
         HkQuantity body = Quantities.body(context, HkQuantity.class, entry);
         double value = Quantities.convert(entry, body.getValue(), body.getUnit());
-        Observation observation = context.observation(entry, null, null, null, null);
+        Observation observation = context.observation(entry, null);
         context.effective(observation);
         observation.setValue(SampleContext.quantity(entry, value));
         context.metric(entry, value, context.sample.getStartTime());

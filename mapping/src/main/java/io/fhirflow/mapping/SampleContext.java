@@ -35,7 +35,9 @@ final class SampleContext {
     final WearableSample sample;
     final MappingCatalogue catalogue;
     private final boolean amended;
+    private final FhirResource patient;
     private final String patientReference;
+    private final String deviceKey;
     private final String deviceReference;
     private final String versionId;
     private final Instant lastUpdated;
@@ -44,12 +46,14 @@ final class SampleContext {
     final List<Observation> observations = new ArrayList<>(2);
     final List<MetricPoint> metrics = new ArrayList<>(1);
 
-    SampleContext(WearableSample sample, MappingCatalogue catalogue, boolean amended, String patientReference,
-                  String deviceReference) {
+    SampleContext(WearableSample sample, MappingCatalogue catalogue, boolean amended, FhirResource patient,
+                  String deviceKey, String deviceReference) {
         this.sample = sample;
         this.catalogue = catalogue;
         this.amended = amended;
-        this.patientReference = patientReference;
+        this.patient = patient;
+        this.patientReference = patient.reference();
+        this.deviceKey = deviceKey;
         this.deviceReference = deviceReference;
         this.versionId = versionId(sample.getVersion());
         this.lastUpdated = lastUpdated(sample);
@@ -124,16 +128,31 @@ final class SampleContext {
         return zone;
     }
 
+    FhirResource patient() {
+        return patient;
+    }
+
+    /** The device key of the sample, or null when it names no device. */
+    String deviceKey() {
+        return deviceKey;
+    }
+
+    /** A new Observation coded as the entry says, added to the results; see the five-argument form. */
+    Observation observation(CatalogueEntry entry, String part) {
+        return observation(entry, part, entry.loinc(), entry.loincDisplay(), entry.platformCode());
+    }
+
     /**
      * A new Observation with the parts every shape shares, added to the results.
      *
      * @param entry the catalogue row that codes it
      * @param part distinguishes several Observations of one record (series sample time, field, stage); null for the first
-     * @param loinc a LOINC code that overrides the entry's (sleep stage, specimen), or null
+     * @param loinc the primary LOINC code: the entry's, or one chosen by a value (sleep stage, specimen); null for none
      * @param loincDisplay its display
-     * @param platformCode the platform coding's code, or null for the entry's own
+     * @param platformCode the platform coding's code: the entry's, or a value's constant (sleep stage)
      */
     Observation observation(CatalogueEntry entry, String part, String loinc, String loincDisplay, String platformCode) {
+        boolean entryCode = java.util.Objects.equals(loinc, entry.loinc());
         Observation observation = new Observation();
         String recordId = sample.getRecordId();
         observation.setId(part == null
@@ -142,7 +161,7 @@ final class SampleContext {
         observation.getMeta().setVersionId(versionId);
         observation.getMeta().setLastUpdatedElement(instant(lastUpdated));
         observation.getMeta().setSource(source);
-        if (entry.profileUrl() != null && loinc == null) {
+        if (entry.profileUrl() != null && entryCode) {
             observation.getMeta().addProfile(entry.profileUrl());
         }
         boolean healthKit = sample.getPlatform() == Platform.HEALTHKIT;
@@ -161,15 +180,13 @@ final class SampleContext {
                     .setCode(entry.category()).setDisplay(CATEGORY_DISPLAYS.get(entry.category()));
         }
         CodeableConcept code = observation.getCode();
-        String primary = loinc != null ? loinc : entry.loinc();
-        if (primary != null) {
-            code.addCoding().setSystem(FhirSystems.LOINC).setCode(primary)
-                    .setDisplay(loinc != null ? loincDisplay : entry.loincDisplay());
+        if (loinc != null) {
+            code.addCoding().setSystem(FhirSystems.LOINC).setCode(loinc).setDisplay(loincDisplay);
         }
-        if (entry.alsoLoinc() != null && loinc == null) {
+        if (entry.alsoLoinc() != null && entryCode) {
             code.addCoding().setSystem(FhirSystems.LOINC).setCode(entry.alsoLoinc()).setDisplay(entry.alsoLoincDisplay());
         }
-        code.addCoding(platformCoding(platformCode != null ? platformCode : entry.platformCode()));
+        code.addCoding(platformCoding(platformCode));
         code.setText(entry.name());
         observation.setSubject(new Reference(patientReference));
         if (deviceReference != null) {

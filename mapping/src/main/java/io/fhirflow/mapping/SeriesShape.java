@@ -28,7 +28,7 @@ final class SeriesShape implements ObservationShape {
                 throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " sample outside the record");
             }
             double value = Quantities.convert(entry, sample.getValue(), sample.getUnit());
-            Observation observation = context.observation(entry, Long.toString(time.toEpochMilli()), null, null, null);
+            Observation observation = context.observation(entry, Long.toString(time.toEpochMilli()));
             context.effective(observation, time, time, context.sample.getStartZoneOffsetSeconds(),
                     context.sample.getStartZoneOffsetSeconds());
             observation.setValue(SampleContext.quantity(entry, value));

@@ -17,6 +17,8 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class SleepSessionShape implements ObservationShape {
     static final String STAGE_VALUE_SET = "SleepSessionRecord.stage";
+    /** HcStage.kind of a sleep stage (null also means a sleep stage: the field came with schema version 2). */
+    private static final String SLEEP_STAGE_KIND = "sleepStage";
     /** Stage values that count as asleep: sleeping, light, deep, REM. */
     private static final List<Integer> ASLEEP = List.of(2, 4, 5, 6);
 
@@ -26,11 +28,14 @@ final class SleepSessionShape implements ObservationShape {
         HcInterval body = Quantities.body(context, HcInterval.class, entry);
         Instant start = context.sample.getStartTime();
         Instant end = context.sample.getEndTime();
-        Observation session = context.observation(entry, null, null, null, null);
+        Observation session = context.observation(entry, null);
         context.effective(session);
         long asleepMillis = body.getStages().isEmpty() ? end.toEpochMilli() - start.toEpochMilli() : 0;
         List<Observation> stages = new ArrayList<>();
         for (HcStage stage : body.getStages()) {
+            if (stage.getKind() != null && !SLEEP_STAGE_KIND.equals(stage.getKind())) {
+                continue;
+            }
             if (stage.getStartTime().isBefore(start) || stage.getEndTime().isAfter(end)
                     || stage.getEndTime().isBefore(stage.getStartTime())) {
                 throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " stage outside the session");

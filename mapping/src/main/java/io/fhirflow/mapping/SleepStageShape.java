@@ -16,7 +16,7 @@ final class SleepStageShape implements ObservationShape {
     public void build(SampleContext context, List<CatalogueEntry> entries) {
         CatalogueEntry entry = entries.get(0);
         CodedValue stage = CategoryShape.categoryValue(context, entry);
-        Observation observation = context.observation(entry, null, stage.loinc(), stage.loincDisplay(), null);
+        Observation observation = context.observation(entry, null, stage.loinc(), stage.loincDisplay(), entry.platformCode());
         context.effective(observation);
         observation.setValue(new Quantity().setValue(SampleContext.minutes(context.sample.getStartTime(),
                 context.sample.getEndTime())).setUnit(entry.unit()).setSystem(FhirSystems.UCUM).setCode(entry.ucum()));

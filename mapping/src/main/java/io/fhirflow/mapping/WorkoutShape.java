@@ -22,7 +22,7 @@ final class WorkoutShape implements ObservationShape {
         if (body.getActivityType() == null || body.getActivityType().isBlank()) {
             throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " lacks an activity type");
         }
-        Observation observation = context.observation(entry, null, null, null, null);
+        Observation observation = context.observation(entry, null);
         context.effective(observation);
         observation.setValue(new CodeableConcept().addCoding(context.platformCoding(body.getActivityType())));
         Double seconds = body.getDurationSeconds();

@@ -59,7 +59,7 @@ class FhirMapperRejectionTest {
 
     @Test
     void rejectsASampleThatEndsBeforeItStarts() {
-        WearableSample sample = Samples.healthKit(HEART_RATE, "hk-1", new HkQuantity(70.0, "count/min", null))
+        WearableSample sample = Samples.healthKit(HEART_RATE, "hk-1", Samples.quantity(70.0, "count/min"))
                 .setEndTime(Samples.START.minusSeconds(1)).build();
         rejected(sample, RejectReason.END_BEFORE_START);
     }
@@ -76,8 +76,8 @@ class FhirMapperRejectionTest {
 
     @Test
     void rejectsAMissingRecordIdOrUserId() {
-        rejected(Samples.healthKit(HEART_RATE, " ", new HkQuantity(70.0, "count/min", null)).build(), RejectReason.MISSING_ID);
-        rejected(Samples.healthKit(HEART_RATE, "hk-2", new HkQuantity(70.0, "count/min", null)).setUserId("").build(),
+        rejected(Samples.healthKit(HEART_RATE, " ", Samples.quantity(70.0, "count/min")).build(), RejectReason.MISSING_ID);
+        rejected(Samples.healthKit(HEART_RATE, "hk-2", Samples.quantity(70.0, "count/min")).setUserId("").build(),
                 RejectReason.MISSING_ID);
     }
 
@@ -90,7 +90,7 @@ class FhirMapperRejectionTest {
                 Samples.member("s", "HKQuantityTypeIdentifierBloodPressureSystolic", 120, "mmHg")))).build(),
                 RejectReason.INVALID_SHAPE);
         rejected(Samples.hcInterval("SleepSessionRecord", List.of(), Map.of(),
-                List.of(new HcStage(Samples.START.minusSeconds(60), Samples.START.plusSeconds(60), 5))),
+                List.of(Samples.stage(Samples.START.minusSeconds(60), Samples.START.plusSeconds(60), 5))),
                 RejectReason.INVALID_SHAPE);
         rejected(Samples.hcInstant("WeightRecord", List.of(), Map.of()), RejectReason.INVALID_SHAPE);
         rejected(Samples.hkCategory("HKCategoryTypeIdentifierHeadache", 9, null), RejectReason.INVALID_SHAPE);

@@ -55,6 +55,7 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
     super.init(context);
+    pending.clear();
     days = context.getStateStore(DAYS_STORE);
     latest = context.getStateStore(LATEST_STORE);
     context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());

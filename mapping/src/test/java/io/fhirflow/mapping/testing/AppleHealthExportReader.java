@@ -94,8 +94,16 @@ public final class AppleHealthExportReader {
         });
         String type = attributes.get("type");
         Object body = type.startsWith("HKCategoryTypeIdentifier") ? category(type, attributes.get("value"))
-                : new HkQuantity(value(attributes), attributes.getOrDefault("unit", ""), null);
+                : quantity(attributes);
         return sample(attributes, metadata, type, body);
+    }
+
+    /** iOS 8 exports aggregate: recordCount, min, max and average (the value) instead of one value. */
+    private static HkQuantity quantity(Map<String, String> attributes) {
+        Double count = number(attributes.get("recordCount"));
+        return HkQuantity.newBuilder().setValue(value(attributes)).setUnit(attributes.getOrDefault("unit", ""))
+                .setCount(count == null ? null : count.intValue()).setMinimum(number(attributes.get("min")))
+                .setMaximum(number(attributes.get("max"))).build();
     }
 
     private WearableSample correlation(XMLStreamReader xml) throws XMLStreamException {
@@ -144,7 +152,7 @@ public final class AppleHealthExportReader {
         if (duration != null && "min".equals(attributes.get("durationUnit"))) {
             duration = duration * 60;
         }
-        return sample(attributes, metadata, "HKWorkoutTypeIdentifier", new HkWorkout(activity, duration, totals, List.of()));
+        return sample(attributes, metadata, "HKWorkoutTypeIdentifier", HkWorkout.newBuilder().setActivityType(activity).setDurationSeconds(duration).setTotals(totals).build());
     }
 
     private static String distanceType(String activity) {

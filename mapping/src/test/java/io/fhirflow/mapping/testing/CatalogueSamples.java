@@ -12,7 +12,6 @@ import io.fhirflow.schema.HcSeriesSample;
 import io.fhirflow.schema.HcStage;
 import io.fhirflow.schema.HkCategory;
 import io.fhirflow.schema.HkCorrelation;
-import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.WearableSample;
 import java.util.ArrayList;
@@ -72,7 +71,7 @@ public final class CatalogueSamples {
         switch (entry.kind()) {
             case QUANTITY: {
                 String unit = firstUnit(entry);
-                return Samples.healthKit(entry.type(), "hk-" + entry.type(), new HkQuantity(sourceValue(entry, unit), unit, null))
+                return Samples.healthKit(entry.type(), "hk-" + entry.type(), Samples.quantity(sourceValue(entry, unit), unit))
                         .build();
             }
             case CATEGORY: {
@@ -128,15 +127,15 @@ public final class CatalogueSamples {
         }
         if (entry.kind() == ValueKind.SLEEP_SESSION) {
             List<HcStage> stages = List.of(
-                    new HcStage(Samples.START, Samples.START.plusSeconds(240), 4),
-                    new HcStage(Samples.START.plusSeconds(240), Samples.START.plusSeconds(600), 5),
-                    new HcStage(Samples.START.plusSeconds(600), Samples.START.plusSeconds(780), 6),
-                    new HcStage(Samples.START.plusSeconds(780), Samples.END, 1));
-            return Samples.healthConnect(type, "hc-" + type, new HcInterval(measurements, enums, Map.of(), stages))
+                    Samples.stage(Samples.START, Samples.START.plusSeconds(240), 4),
+                    Samples.stage(Samples.START.plusSeconds(240), Samples.START.plusSeconds(600), 5),
+                    Samples.stage(Samples.START.plusSeconds(600), Samples.START.plusSeconds(780), 6),
+                    Samples.stage(Samples.START.plusSeconds(780), Samples.END, 1));
+            return Samples.healthConnect(type, "hc-" + type, Samples.interval(measurements, enums, stages))
                     .setEndTime(Samples.END).build();
         }
         if (INTERVAL_RECORDS.contains(type)) {
-            return Samples.healthConnect(type, "hc-" + type, new HcInterval(measurements, enums, Map.of(), List.of()))
+            return Samples.healthConnect(type, "hc-" + type, Samples.interval(measurements, enums, List.of()))
                     .setEndTime(Samples.END).build();
         }
         return Samples.healthConnect(type, "hc-" + type, new HcInstantaneous(measurements, enums, Map.of())).build();

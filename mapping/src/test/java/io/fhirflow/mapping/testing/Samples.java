@@ -77,8 +77,18 @@ public final class Samples {
                 .setBody(body);
     }
 
+    /** A HealthKit quantity body without aggregate statistics or series. */
+    public static HkQuantity quantity(double value, String unit) {
+        return HkQuantity.newBuilder().setValue(value).setUnit(unit).build();
+    }
+
+    /** A Health Connect sleep stage. */
+    public static HcStage stage(Instant start, Instant end, int stage) {
+        return HcStage.newBuilder().setStartTime(start).setEndTime(end).setStage(stage).build();
+    }
+
     public static WearableSample hkQuantity(String type, double value, String unit) {
-        return healthKit(type, "hk-" + type, new HkQuantity(value, unit, null)).build();
+        return healthKit(type, "hk-" + type, quantity(value, unit)).build();
     }
 
     public static WearableSample hkCategory(String type, int value, String label) {
@@ -97,8 +107,14 @@ public final class Samples {
     }
 
     public static WearableSample hkWorkout(String activity, double minutes, List<HkWorkoutStatistic> totals) {
-        return healthKit("HKWorkoutTypeIdentifier", "hk-workout", new HkWorkout(activity, minutes * 60, totals, List.of()))
+        return healthKit("HKWorkoutTypeIdentifier", "hk-workout", HkWorkout.newBuilder().setActivityType(activity).setDurationSeconds(minutes * 60).setTotals(totals).build())
                 .setEndTime(START.plusSeconds((long) (minutes * 60))).build();
+    }
+
+    /** A Health Connect interval body. */
+    public static HcInterval interval(List<HcMeasurement> measurements, Map<String, Integer> enums, List<HcStage> stages) {
+        return HcInterval.newBuilder().setMeasurements(measurements).setEnums(enums).setTexts(Map.of()).setStages(stages)
+                .build();
     }
 
     public static HcMeasurement measurement(String field, double value, String unit) {
@@ -111,17 +127,24 @@ public final class Samples {
 
     public static WearableSample hcInterval(String type, List<HcMeasurement> measurements, Map<String, Integer> enums,
                                             List<HcStage> stages) {
-        return healthConnect(type, "hc-" + type, new HcInterval(measurements, enums, Map.of(), stages))
+        return healthConnect(type, "hc-" + type, interval(measurements, enums, stages))
                 .setEndTime(END).build();
     }
 
     /** A series record over START..END with one sample every five minutes. */
     public static WearableSample hcSeries(String type, String unit, double... values) {
+        return hcSeriesEvery(type, unit, 300, values);
+    }
+
+    /** A series record starting at START with one sample every {@code seconds}; it ends at the last sample or END. */
+    public static WearableSample hcSeriesEvery(String type, String unit, long seconds, double... values) {
         List<HcSeriesSample> samples = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
-            samples.add(new HcSeriesSample(START.plusSeconds(300L * i), values[i], unit));
+            samples.add(new HcSeriesSample(START.plusSeconds(seconds * i), values[i], unit));
         }
-        return healthConnect(type, "hc-" + type, new HcSeries(samples, List.of(), Map.of())).setEndTime(END).build();
+        Instant last = START.plusSeconds(seconds * Math.max(0, values.length - 1));
+        return healthConnect(type, "hc-" + type, new HcSeries(samples, List.of(), Map.of()))
+                .setEndTime(last.isAfter(END) ? last : END).build();
     }
 
     public static HkWorkoutStatistic total(String type, double sum, String unit) {

@@ -1,0 +1,40 @@
+package io.fhirflow.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class StackConfigTest {
+
+  @Test
+  void mapsEveryKeyOntoItsFhirflowEnvironmentVariable() {
+    StackConfig config =
+        StackConfig.fromEnvironment(
+            Map.of("FHIRFLOW_KAFKA_PORT", "19092", "FHIRFLOW_REGISTRY_PORT", "18081", "FHIRFLOW_WORK_DIR", "/tmp/w", "UNRELATED", "x"));
+
+    assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:19092");
+    assertThat(config.registryUrl()).isEqualTo("http://127.0.0.1:18081");
+    assertThat(config.workDir()).isEqualTo(Path.of("/tmp/w"));
+    assertThat(StackConfig.environmentVariable(StackConfig.KAFKA_CONTROLLER_PORT_CONFIG)).isEqualTo("FHIRFLOW_KAFKA_CONTROLLER_PORT");
+  }
+
+  @Test
+  void defaultsToTheDocumentedPorts() {
+    StackConfig config = StackConfig.fromEnvironment(Map.of());
+
+    assertThat(config.kafkaPort()).isEqualTo(9092);
+    assertThat(config.kafkaControllerPort()).isEqualTo(9093);
+    assertThat(config.registryPort()).isEqualTo(8081);
+    assertThat(config.registryTopic()).isEqualTo("_schemas");
+  }
+
+  @Test
+  void rejectsAPortThatIsNotOne() {
+    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_KAFKA_PORT", "70000"))).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_REGISTRY_PORT", "http"))).isInstanceOf(ConfigException.class);
+  }
+}
