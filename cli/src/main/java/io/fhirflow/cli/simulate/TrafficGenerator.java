@@ -160,7 +160,12 @@ public final class TrafficGenerator {
     if (body instanceof HcInstantaneous inst) {
       List<HcMeasurement> changed = new ArrayList<>();
       for (HcMeasurement m : inst.getMeasurements()) {
-        changed.add(HcMeasurement.newBuilder(m).setValue(m.getValue() + (random.nextBoolean() ? 1 : -1)).build());
+        // A correction on the phone stays plausible: a percentage never goes above 100.
+        double delta = random.nextBoolean() ? 1 : -1;
+        if (m.getUnit().equals("percent") && m.getValue() + delta > 100) {
+          delta = -1;
+        }
+        changed.add(HcMeasurement.newBuilder(m).setValue(m.getValue() + delta).build());
       }
       return HcInstantaneous.newBuilder(inst).setMeasurements(changed).build();
     }

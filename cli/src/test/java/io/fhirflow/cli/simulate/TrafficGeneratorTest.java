@@ -87,7 +87,12 @@ class TrafficGeneratorTest {
         }
       }
     }
-    assertThat(samples(Outcome.UPDATE)).isNotEmpty();
+    assertThat(samples(Outcome.UPDATE)).isNotEmpty().allSatisfy(s -> {
+      if (s.getBody() instanceof HcInstantaneous inst) {
+        inst.getMeasurements().stream().filter(m -> m.getUnit().equals("percent"))
+            .forEach(m -> assertThat(m.getValue()).isBetween(80.0, 100.0));
+      }
+    });
   }
 
   @Test
