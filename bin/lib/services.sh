@@ -138,20 +138,31 @@ as_pg() {
   fi
 }
 
-# .work/pg when the postgres account can write there, else a folder under /tmp named for this
-# checkout (a clone under /root is not readable by that account).
+# Fallback folder for a checkout the postgres account cannot write to (a clone under /root).
+pg_fallback_dir() { echo "/tmp/fhirflow-pg-$(printf '%s' "$FHIRFLOW_WORK_DIR" | cksum | cut -d' ' -f1)"; }
+
+# Creates and returns the private instance's folder: .work/pg when the postgres account can write
+# there, else pg_fallback_dir.
 pg_private_dir() {
   local dir="$FHIRFLOW_WORK_DIR/pg"
   if [ "$(id -u)" = 0 ]; then
     mkdir -p "$dir" && chown postgres "$dir" 2>/dev/null || true
     if ! as_pg test -w "$dir" 2>/dev/null; then
-      dir="/tmp/fhirflow-pg-$(printf '%s' "$FHIRFLOW_WORK_DIR" | cksum | cut -d' ' -f1)"
+      dir=$(pg_fallback_dir)
       mkdir -p "$dir" && chown postgres "$dir"
     fi
   else
     mkdir -p "$dir"
   fi
   echo "$dir"
+}
+
+# The private instance's folder if one was ever made; creates nothing.
+pg_existing_dir() {
+  local dir
+  for dir in "$FHIRFLOW_WORK_DIR/pg" "$(pg_fallback_dir)"; do
+    if [ -d "$dir/data" ]; then echo "$dir"; return; fi
+  done
 }
 
 ensure_postgres() {
@@ -192,18 +203,18 @@ ensure_postgres() {
 
 stop_private_postgres() {
   local dir
-  dir=$(pg_private_dir)
-  [ -f "$dir/data/postmaster.pid" ] || { rm -f "$dir/port"; return 0; }
-  as_pg "$(pg_bin_dir)/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+  dir=$(pg_existing_dir)
+  [ -n "$dir" ] || return 0
   rm -f "$dir/port"
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  as_pg "$(pg_bin_dir)/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
   log "PostgreSQL: private instance stopped"
 }
 
 private_postgres_status() {
-  local dir="$FHIRFLOW_WORK_DIR/pg" tmpdir
-  tmpdir="/tmp/fhirflow-pg-$(printf '%s' "$FHIRFLOW_WORK_DIR" | cksum | cut -d' ' -f1)"
-  [ -f "$dir/port" ] || dir=$tmpdir
-  if [ -f "$dir/port" ] && pg_answers 127.0.0.1 "$(cat "$dir/port")"; then
+  local dir
+  dir=$(pg_existing_dir)
+  if [ -n "$dir" ] && [ -f "$dir/port" ] && pg_answers 127.0.0.1 "$(cat "$dir/port")"; then
     echo "postgres   private  127.0.0.1:$(cat "$dir/port")/$FHIRFLOW_PG_DB"
   elif pg_answers "$FHIRFLOW_PG_HOST" "$FHIRFLOW_PG_PORT"; then
     echo "postgres   external $FHIRFLOW_PG_HOST:$FHIRFLOW_PG_PORT/$FHIRFLOW_PG_DB"

@@ -36,8 +36,9 @@ final class SimulateCommand implements Callable<Integer> {
       description = "How long to run: 90s, 5m, 1h or ISO-8601 (default ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same traffic shape.")
-  long seed;
+  @Option(names = "--seed", description = "Random seed; the same seed gives the same traffic (and the same record ids, "
+      + "which a second run then sends as duplicates). Default: a new seed per run, printed.")
+  Long seed;
 
   @Option(names = "--bad-share", defaultValue = "0.01", description = "Share of bad records (default ${DEFAULT-VALUE}).")
   double badShare;
@@ -63,7 +64,8 @@ final class SimulateCommand implements Callable<Integer> {
     // Replay as many hours of data as the rate covers, ending now: cadences stay realistic.
     double speedup = Math.max(1, rate / TrafficGenerator.naturalRate(users));
     Duration backfill = Duration.ofMillis((long) (duration.toMillis() * speedup));
-    TrafficGenerator generator = new TrafficGenerator(users, seed, Clock.systemUTC(), backfill,
+    long effectiveSeed = seed != null ? seed : System.nanoTime();
+    TrafficGenerator generator = new TrafficGenerator(users, effectiveSeed, Clock.systemUTC(), backfill,
         new TrafficGenerator.Mix(duplicateShare, 0.02, 0.03, badShare));
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
@@ -77,8 +79,8 @@ final class SimulateCommand implements Callable<Integer> {
     });
     Runtime.getRuntime().addShutdownHook(hook);
     try (SampleSink sink = dryRun ? new CountingSink() : KafkaSampleSink.create(kafka, Clock.systemUTC())) {
-      System.out.printf("simulating %d users (HealthKit and Health Connect) at %.0f records/s for %s, %s of data ending now%n",
-          users, rate, human(duration), human(backfill));
+      System.out.printf("simulating %d users (HealthKit and Health Connect) at %.0f records/s for %s, %s of data ending now (seed %d)%n",
+          users, rate, human(duration), human(backfill), effectiveSeed);
       SimulationSummary summary = new Simulator(generator, sink, new ProgressLine(System.err, 500)).run(rate, duration, stop::get);
       summary.print(System.out);
       if (summaryJson != null) {

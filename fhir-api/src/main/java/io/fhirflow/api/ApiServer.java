@@ -2,7 +2,6 @@ package io.fhirflow.api;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.IResourceProvider;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fhirflow.api.audit.AuditFilter;
 import io.fhirflow.api.audit.AuditSink;
@@ -23,6 +22,7 @@ import io.fhirflow.api.ops.RequestMetricsFilter;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.store.IdentifiedResourceStore;
 import io.fhirflow.api.store.ObservationStore;
+import io.fhirflow.api.store.ReadPool;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -58,7 +58,8 @@ public final class ApiServer implements AutoCloseable {
       PrometheusMeterRegistry meters, Clock clock) {
     this.audit = audit;
     this.meters = meters;
-    this.dataSource = dataSource(config, meters);
+    this.dataSource = ReadPool.create(config);
+    dataSource.setMetricRegistry(meters);
     this.redis = new RedisMetricsReader(config.string(ApiConfig.REDIS_URL_CONFIG), config.string(ApiConfig.REDIS_KEY_PREFIX_CONFIG));
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
@@ -99,26 +100,6 @@ public final class ApiServer implements AutoCloseable {
     handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "fhir")), "/fhir/*", requests);
     handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "patient-metrics")), "/metrics/Patient/*", requests);
     jetty.setHandler(handler);
-  }
-
-  private static HikariDataSource dataSource(ApiConfig config, PrometheusMeterRegistry meters) {
-    HikariConfig h = new HikariConfig();
-    h.setPoolName("fhir-api");
-    h.setJdbcUrl(config.string(ApiConfig.DB_URL_CONFIG));
-    if (!config.string(ApiConfig.DB_USER_CONFIG).isEmpty()) {
-      h.setUsername(config.string(ApiConfig.DB_USER_CONFIG));
-    }
-    if (!config.string(ApiConfig.DB_PASSWORD_CONFIG).isEmpty()) {
-      h.setPassword(config.string(ApiConfig.DB_PASSWORD_CONFIG));
-    }
-    h.setMaximumPoolSize(config.integer(ApiConfig.DB_POOL_SIZE_CONFIG));
-    h.setReadOnly(true);
-    h.setConnectionTimeout(2_000);
-    // The API must start (and report not-ready) while the database is still coming up.
-    h.setInitializationFailTimeout(-1);
-    h.addDataSourceProperty("options", "-c statement_timeout=" + config.integer(ApiConfig.DB_STATEMENT_TIMEOUT_CONFIG));
-    h.setMetricRegistry(meters);
-    return new HikariDataSource(h);
   }
 
   private boolean databaseUp() {

@@ -22,6 +22,8 @@ import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client of the Confluent Schema Registry REST API (v1 media type), which Confluent, Apicurio's
@@ -40,6 +42,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private static final String ACCEPT =
       "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(RestSchemaRegistryClient.class);
 
   private final List<String> baseUrls;
   private final Optional<String> authorization;
@@ -168,11 +171,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
         failure = new SchemaRegistryException(method + " " + base + path + " failed: " + e, e);
+        LOG.warn("schema registry {} did not answer {} {} ({})", base, method, path, e.getClass().getSimpleName());
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptException(e);
       }
+      LOG.debug("schema registry {} {} {} -> HTTP {}", base, method, path, response.statusCode());
       if (response.statusCode() / 100 == 2) {
         return readJson(response.body(), base + path);
       }

@@ -171,6 +171,12 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     return raced != null ? raced : reading;
   }
 
+  /** Lets {@link SpecificAvroSerde} share one client (one cache) between its two halves; call before configure. */
+  void shareRegistry(SchemaRegistryClient shared) {
+    this.registry = shared;
+    this.ownsRegistry = false;
+  }
+
   @Override
   public void close() {
     if (ownsRegistry) {

@@ -18,6 +18,8 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   private final SpecificAvroSerializer<T> serializer;
   private final SpecificAvroDeserializer<T> deserializer;
+  private SchemaRegistryClient registry;
+  private boolean ownsRegistry;
 
   public SpecificAvroSerde(Class<T> type) {
     this(type, null);
@@ -25,12 +27,20 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   /** With a given registry client, which then takes precedence over {@code schema.registry.url}. */
   public SpecificAvroSerde(Class<T> type, SchemaRegistryClient registry) {
+    this.registry = registry;
     this.serializer = new SpecificAvroSerializer<>(registry);
     this.deserializer = new SpecificAvroDeserializer<>(type, registry);
   }
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
+    if (registry == null) {
+      // One client for both halves: one cache, one HTTP connection pool.
+      registry = SchemaRegistryClient.fromConfig(new SerdeConfig(configs));
+      ownsRegistry = true;
+      serializer.shareRegistry(registry);
+      deserializer.shareRegistry(registry);
+    }
     serializer.configure(configs, isKey);
     deserializer.configure(configs, isKey);
   }
@@ -49,5 +59,8 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
   public void close() {
     serializer.close();
     deserializer.close();
+    if (ownsRegistry) {
+      registry.close();
+    }
   }
 }

@@ -39,11 +39,14 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
   private boolean isKey;
   private boolean autoRegister = SerdeConfig.AUTO_REGISTER_SCHEMAS_DEFAULT;
   private boolean useLatest = SerdeConfig.USE_LATEST_VERSION_DEFAULT;
-  private final Map<String, Map<Schema, Writing>> writingsBySubject = new ConcurrentHashMap<>();
+  private final Map<String, TopicWritings> writingsByTopic = new ConcurrentHashMap<>();
   private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
 
   /** The registry id to put in the header and how to write the body for it. */
   private record Writing(int schemaId, DatumWriter<Object> writer) {}
+
+  /** A topic's subject (computed once, not per record) and its writings per record schema. */
+  private record TopicWritings(String subject, Map<Schema, Writing> bySchema) {}
 
   private static final class Buffer {
     final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
@@ -97,9 +100,11 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
   }
 
   private Writing writing(String topic, T record) {
-    String subject = topic + (isKey ? "-key" : "-value");
+    TopicWritings topicWritings = writingsByTopic.computeIfAbsent(topic,
+        t -> new TopicWritings(t + (isKey ? "-key" : "-value"), new ConcurrentHashMap<>()));
+    String subject = topicWritings.subject();
+    Map<Schema, Writing> writings = topicWritings.bySchema();
     Schema schema = record.getSchema();
-    Map<Schema, Writing> writings = writingsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
     Writing known = writings.get(schema);
     if (useLatest) {
       RegisteredSchema latest = registry.latestVersion(subject); // cached by the client for latest.cache.ttl.sec
@@ -189,6 +194,12 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
       Object converted = resolver.read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
       target.write(converted, out);
     }
+  }
+
+  /** Lets {@link SpecificAvroSerde} share one client (one cache) between its two halves; call before configure. */
+  void shareRegistry(SchemaRegistryClient shared) {
+    this.registry = shared;
+    this.ownsRegistry = false;
   }
 
   @Override

@@ -75,7 +75,7 @@ class SerdeKafkaIT {
 
     List<WearableSample> received = new ArrayList<>();
     try (KafkaConsumer<String, WearableSample> consumer = consumer(topic)) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
         return received.size() >= sent.size();
       });
@@ -105,7 +105,7 @@ class SerdeKafkaIT {
     List<WearableSample> received = new ArrayList<>();
     List<BadRecordException> rejected = new ArrayList<>();
     try (KafkaConsumer<String, WearableSample> consumer = consumer(topic)) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         try {
           for (ConsumerRecord<String, WearableSample> r : consumer.poll(Duration.ofMillis(200))) {
             received.add(r.value());

@@ -100,6 +100,36 @@ class SpecificAvroSerdeTest {
   }
 
   @Test
+  void oneInstanceServesManyThreadsAtOnce() throws Exception {
+    // Kafka Streams shares one deserializer between stream threads, and a producer is thread-safe.
+    List<WearableSample> samples = WearableSamples.oneOfEachKind();
+    Schema older = withoutFields(WearableSample.getClassSchema(), "timeZone");
+    byte[] olderBytes = framed(registry.register(SUBJECT, older), writeAs(older, samples.get(0)));
+    WearableSample olderRead = WearableSample.newBuilder(samples.get(0)).setTimeZone(null).build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> {
+          int checked = 0;
+          for (int i = 0; i < 500; i++) {
+            WearableSample sample = samples.get(i % samples.size());
+            assertThat(deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, sample))).isEqualTo(sample);
+            assertThat(deserializer.deserialize(TOPIC, olderBytes)).isEqualTo(olderRead);
+            checked++;
+          }
+          return checked;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> result : results) {
+        assertThat(result.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(500);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void passesNullThroughForTombstones() {
     assertThat(serializer.serialize(TOPIC, null)).isNull();
     assertThat(deserializer.deserialize(TOPIC, (byte[]) null)).isNull();
@@ -115,6 +145,20 @@ class SpecificAvroSerdeTest {
 
     assertThat(deserializer.deserialize(TOPIC, bytes)).isEqualTo(sample);
     assertThat(registry.latestVersion(SUBJECT).id()).isEqualTo(ByteBuffer.wrap(bytes, 1, 4).getInt());
+  }
+
+  @Test
+  void serdeHalvesShareOneRegistryClientAndItsCache() throws Exception {
+    try (ConfluentRegistryServer server = new ConfluentRegistryServer(null)) {
+      SpecificAvroSerde<WearableSample> serde = new SpecificAvroSerde<>(WearableSample.class);
+      serde.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()), false);
+      WearableSample sample = WearableSamples.healthKitSleepCore().build();
+
+      assertThat(serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, sample))).isEqualTo(sample);
+      // The register call filled the id cache, so reading needs no GET /schemas/ids/{id}.
+      assertThat(server.totalRequests()).isEqualTo(1);
+      serde.close();
+    }
   }
 
   @Test

@@ -61,6 +61,9 @@ public final class DatabaseSession implements AutoCloseable {
       try {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+          // A 5000-row staging batch is ~7 MB; the 8 MB default spills temp pages to disk.
+          // temp_buffers can only change before the session's first temp table access.
+          s.execute("SET temp_buffers = '64MB'");
           for (ResourceType type : ResourceType.values()) {
             if (dialect.table(type) != null) {
               s.execute(dialect.createStage(type));

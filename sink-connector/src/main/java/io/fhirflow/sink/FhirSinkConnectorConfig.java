@@ -53,7 +53,9 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
 
   public static final String BATCH_MAX_WAIT_MS_CONFIG = "batch.max.wait.ms";
   static final String BATCH_MAX_WAIT_MS_DOC =
-      "Longest time a buffered record waits for its batch to fill before it is written anyway.";
+      "Longest time a buffered record waits for its batch to fill before it is written anyway, checked"
+          + " whenever Connect hands the task records; an idle stream's buffer is written at the next"
+          + " offset commit (worker offset.flush.interval.ms) at the latest.";
   static final long BATCH_MAX_WAIT_MS_DEFAULT = 500L;
 
   public static final String MAX_RETRIES_CONFIG = "max.retries";

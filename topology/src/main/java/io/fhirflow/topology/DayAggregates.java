@@ -29,6 +29,9 @@ final class DayAggregates {
   }
 
   static List<Part> partsOf(List<MetricPoint> points) {
+    if (points.isEmpty()) {
+      return List.of();
+    }
     Map<String, Part> parts = new LinkedHashMap<>();
     for (MetricPoint p : points) {
       if (!hasDayAggregate(p.kind())) {
@@ -44,9 +47,9 @@ final class DayAggregates {
   }
 
   /** What a sample adds to day aggregates, as remembered with its version for a later update. */
-  static List<DayContribution> contributionsOf(List<MetricPoint> points) {
-    List<DayContribution> out = new ArrayList<>();
-    for (Part p : partsOf(points)) {
+  static List<DayContribution> contributionsOf(List<Part> parts) {
+    List<DayContribution> out = new ArrayList<>(parts.size());
+    for (Part p : parts) {
       out.add(new DayContribution(p.metric, p.epochDay, p.sum, p.count));
     }
     return List.copyOf(out);

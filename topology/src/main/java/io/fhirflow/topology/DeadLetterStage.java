@@ -6,9 +6,9 @@ import java.util.Locale;
 public enum DeadLetterStage {
   /** Key or bytes unusable: null key, oversized, not Confluent wire format, unknown schema, corrupt body. */
   DESERIALIZE,
-  /** Decoded, but the catalogue's cheap checks (or the key contract) reject it. */
+  /** Decoded, but its key is not its user id (the partitioning contract). */
   VALIDATE,
-  /** Passed validation, but mapping to FHIR failed with a typed rejection. */
+  /** The catalogue rejects it (unknown type, unit, range, shape, ids, times): a typed rejection from the mapper. */
   MAP,
   /** An unexpected exception in a processor, caught by Kafka's processing exception handler. */
   PROCESS;

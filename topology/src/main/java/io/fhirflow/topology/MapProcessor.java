@@ -57,8 +57,9 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
 
     List<DayContribution> contributions = List.of();
     if (children.metrics() != null) {
-      contributions = DayAggregates.contributionsOf(mapped.metrics());
-      context().forward(new Record<>(patientId, new MetricsUpdate(patientId, mapped.metrics(), accepted.priorContributions()), record.timestamp()), children.metrics());
+      List<DayAggregates.Part> parts = DayAggregates.partsOf(mapped.metrics());
+      contributions = DayAggregates.contributionsOf(parts);
+      context().forward(new Record<>(patientId, new MetricsUpdate(patientId, mapped.metrics(), parts, accepted.priorContributions()), record.timestamp()), children.metrics());
     }
     context().forward(new Record<>(null, new RememberVersionProcessor.Remember(accepted.identity(), accepted.version().withContributions(contributions)), record.timestamp()), children.remember());
 

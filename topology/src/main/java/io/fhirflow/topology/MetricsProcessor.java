@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -38,7 +39,8 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   private final Duration sweepInterval;
   private final int sweepMaxEntries;
   private final RedisKeys keys;
-  private final Map<String, RedisWrite> pending = new LinkedHashMap<>();
+  /** Changed values by store key; formatted as Redis writes only at flush, so a value changed many times in a tick is formatted once. */
+  private final Map<String, Changed> pending = new LinkedHashMap<>();
   private KeyValueStore<String, DayAggregate> days;
   private KeyValueStore<String, LatestValue> latest;
 
@@ -55,6 +57,7 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
     super.init(context);
+    pending.clear();
     days = context.getStateStore(DAYS_STORE);
     latest = context.getStateStore(LATEST_STORE);
     context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
@@ -81,7 +84,7 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
         }
       }
     }
-    for (DayAggregates.Part part : DayAggregates.partsOf(update.points())) {
+    for (DayAggregates.Part part : update.parts()) {
       if (part.epochDay() < oldest) {
         continue;
       }
@@ -110,16 +113,14 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
       if (current == null || p.time().toEpochMilli() >= current.timeMillis()) {
         LatestValue value = new LatestValue(p.value(), p.unit(), p.time().toEpochMilli());
         latest.put(key, value);
-        String redisKey = keys.latest(update.patientId());
-        pending.put(redisKey + ' ' + p.metric(), new RedisWrite(redisKey, p.metric(), value.toJson(), keys.latestExpiry(clock.instant(), retentionDays)));
+        pending.put(key, new Changed(update.patientId(), p.metric(), null, value));
       }
     }
   }
 
   private void store(String patientId, String metric, String key, DayAggregate agg) {
     days.put(key, agg);
-    String redisKey = keys.day(patientId, LocalDate.ofEpochDay(agg.epochDay()));
-    pending.put(redisKey + ' ' + metric, new RedisWrite(redisKey, metric, agg.toJson(), keys.dayExpiry(agg.epochDay(), retentionDays)));
+    pending.put(key, new Changed(patientId, metric, agg, null));
   }
 
   private long oldestKeptDay() {
@@ -131,11 +132,22 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   }
 
   private void flush() {
-    if (!pending.isEmpty()) {
-      publisher.publish(new ArrayList<>(pending.values()));
-      pending.clear();
+    if (pending.isEmpty()) {
+      return;
     }
+    long latestExpiry = keys.latestExpiry(clock.instant(), retentionDays);
+    List<RedisWrite> batch = new ArrayList<>(pending.size());
+    for (Changed c : pending.values()) {
+      batch.add(c.day != null
+          ? new RedisWrite(keys.day(c.patientId, LocalDate.ofEpochDay(c.day.epochDay())), c.metric, c.day.toJson(), keys.dayExpiry(c.day.epochDay(), retentionDays))
+          : new RedisWrite(keys.latest(c.patientId), c.metric, c.latest.toJson(), latestExpiry));
+    }
+    pending.clear();
+    publisher.publish(batch);
   }
+
+  /** A day aggregate or a latest value that changed since the last flush. */
+  private record Changed(String patientId, String metric, DayAggregate day, LatestValue latest) {}
 
   @Override
   public void close() {

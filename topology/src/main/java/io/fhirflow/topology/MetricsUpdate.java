@@ -3,5 +3,8 @@ package io.fhirflow.topology;
 import io.fhirflow.mapping.MetricPoint;
 import java.util.List;
 
-/** The metric points of one mapped sample, and what its previous version contributed (to retract). */
-record MetricsUpdate(String patientId, List<MetricPoint> points, List<DayContribution> retract) {}
+/**
+ * The metric points of one mapped sample, grouped by metric and local day ({@code parts}), and what
+ * its previous version contributed (to retract).
+ */
+record MetricsUpdate(String patientId, List<MetricPoint> points, List<DayAggregates.Part> parts, List<DayContribution> retract) {}

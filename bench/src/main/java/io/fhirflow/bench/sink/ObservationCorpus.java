@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -33,44 +33,53 @@ final class ObservationCorpus {
 
   private ObservationCorpus() {}
 
-  static List<Entry> load(Path cache, int size) throws IOException {
-    if (Files.exists(cache)) {
-      List<Entry> entries = read(cache, size);
-      if (entries.size() >= size) {
-        return entries;
-      }
+  /** Makes sure {@code cache} holds at least {@code size} records, generating them if not. */
+  static void ensure(Path cache, int size) throws IOException {
+    if (Files.exists(cache) && countLines(cache, size) >= size) {
+      return;
     }
-    List<Entry> entries = generate(size);
     Files.createDirectories(cache.getParent());
     try (BufferedWriter out = Files.newBufferedWriter(cache, StandardCharsets.UTF_8)) {
-      for (Entry e : entries) {
-        out.write(e.patientId());
-        out.write('\t');
-        out.write(new String(e.json(), StandardCharsets.UTF_8));
-        out.write('\n');
-      }
+      generate(size, e -> {
+        try {
+          out.write(e.patientId());
+          out.write('\t');
+          out.write(new String(e.json(), StandardCharsets.UTF_8));
+          out.write('\n');
+        } catch (IOException ex) {
+          throw new java.io.UncheckedIOException(ex);
+        }
+      });
     }
-    return entries;
   }
 
-  private static List<Entry> read(Path cache, int size) throws IOException {
-    List<Entry> entries = new ArrayList<>(size);
+  /** Streams the first {@code size} records of the cache: memory stays flat for any size. */
+  static void forEach(Path cache, int size, Consumer<Entry> action) throws IOException {
     try (BufferedReader in = Files.newBufferedReader(cache, StandardCharsets.UTF_8)) {
       String line;
-      while (entries.size() < size && (line = in.readLine()) != null) {
+      for (int n = 0; n < size && (line = in.readLine()) != null; n++) {
         int tab = line.indexOf('\t');
-        entries.add(new Entry(line.substring(0, tab), line.substring(tab + 1).getBytes(StandardCharsets.UTF_8)));
+        action.accept(new Entry(line.substring(0, tab), line.substring(tab + 1).getBytes(StandardCharsets.UTF_8)));
       }
     }
-    return entries;
   }
 
-  static List<Entry> generate(int size) {
+  private static int countLines(Path cache, int atMost) throws IOException {
+    int[] n = {0};
+    try (BufferedReader in = Files.newBufferedReader(cache, StandardCharsets.UTF_8)) {
+      while (n[0] < atMost && in.readLine() != null) {
+        n[0]++;
+      }
+    }
+    return n[0];
+  }
+
+  static void generate(int size, Consumer<Entry> sink) {
     FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
     Random random = new Random(42);
-    List<Entry> entries = new ArrayList<>(size);
+    int produced = 0;
     Instant base = Instant.parse("2026-01-01T00:00:00Z");
-    for (long i = 0; entries.size() < size; i++) {
+    for (long i = 0; produced < size; i++) {
       String user = "user-" + (i % 2000);
       Instant at = base.plus(Duration.ofSeconds(i * 7));
       String recordId = new UUID(0x5EED_0000_0000_0000L + i, i * 31 + 7).toString();
@@ -88,14 +97,14 @@ final class ObservationCorpus {
       MappingOutcome outcome = mapper.map(sample, false);
       if (outcome instanceof Mapped mapped) {
         for (FhirResource observation : mapped.observations()) {
-          if (entries.size() < size) {
-            entries.add(new Entry(mapped.patient().id(), observation.json().getBytes(StandardCharsets.UTF_8)));
+          if (produced < size) {
+            sink.accept(new Entry(mapped.patient().id(), observation.json().getBytes(StandardCharsets.UTF_8)));
+            produced++;
           }
         }
       } else {
         throw new IllegalStateException("benchmark sample rejected by the mapper: " + outcome);
       }
     }
-    return entries;
   }
 }

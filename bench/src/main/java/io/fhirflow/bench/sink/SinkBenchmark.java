@@ -67,15 +67,10 @@ public final class SinkBenchmark {
     restartPostgres = Boolean.parseBoolean(opts.getOrDefault("restart-postgres", "false"));
 
     long t = System.nanoTime();
-    List<ObservationCorpus.Entry> corpus =
-        ObservationCorpus.load(WORK.resolve("observations-" + records + ".jsonl"), records);
-    long bytes = corpus.stream().mapToLong(e -> e.json().length).sum();
-    System.out.printf(Locale.ROOT, "corpus: %,d Observations from the mapper, avg %d bytes (%.1f s)%n",
-        corpus.size(), bytes / corpus.size(), seconds(t));
-    List<ObservationColumns> columns = new ArrayList<>(corpus.size());
-    for (ObservationCorpus.Entry e : corpus) {
-      columns.add(ObservationColumns.of(e.json()));
-    }
+    Path corpus = WORK.resolve("observations-" + records + ".jsonl");
+    ObservationCorpus.ensure(corpus, records);
+    System.out.printf(Locale.ROOT, "corpus: %,d mapper-made Observations in %s (%.1f s)%n",
+        records, corpus, seconds(t));
 
     Path plugins = preparePlugins(only);
     List<String> results = new ArrayList<>();
@@ -84,14 +79,10 @@ public final class SinkBenchmark {
       String debezium = "bench.debezium.observation";
       broker.createTopics(partitions, ours, debezium, "bench.fhir.dlq");
       if (only.contains("ours")) {
-        produce(broker, ours, corpus.stream().map(e -> new Object[] {e.patientId(), e.json()}).toList());
+        produce(broker, ours, corpus, records, ObservationCorpus.Entry::json);
       }
       if (only.contains("debezium")) {
-        List<Object[]> envelopes = new ArrayList<>(columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-          envelopes.add(new Object[] {corpus.get(i).patientId(), DebeziumEnvelope.of(columns.get(i))});
-        }
-        produce(broker, debezium, envelopes);
+        produce(broker, debezium, corpus, records, e -> DebeziumEnvelope.of(ObservationColumns.of(e.json())));
       }
       try (ConnectWorker worker = new ConnectWorker(workerProps(broker, plugins, batch))) {
         if (only.contains("ours")) {
@@ -131,7 +122,7 @@ public final class SinkBenchmark {
       }
     }
     if (only.contains("copy")) {
-      results.add(copyCeiling(columns, batch));
+      results.add(copyCeiling(corpus, records, batch));
     }
     System.out.println();
     System.out.println("| sink | rows | seconds | rows/s end to end | rows/s after first commit |");
@@ -180,35 +171,56 @@ public final class SinkBenchmark {
     return String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %,.0f |", name, rows, seconds, rows / seconds, steady);
   }
 
-  /** Pre-extracted rows COPYed into the contract table in batch-size transactions. */
-  private static String copyCeiling(List<ObservationColumns> rows, int batch) throws Exception {
+  /** Rows COPYed straight into the contract table in batch-size transactions (columns pre-extracted). */
+  private static String copyCeiling(Path corpus, int records, int batch) throws Exception {
     String schema = freshSchema("bench_copy");
     createTables(schema);
-    long start = System.nanoTime();
+    long[] copyNanos = {0};
     try (Connection c = DriverManager.getConnection(url(schema))) {
       c.setAutoCommit(false);
       var copy = c.unwrap(PGConnection.class).getCopyAPI();
-      for (int from = 0; from < rows.size(); from += batch) {
-        StringBuilder csv = new StringBuilder(batch * 1200);
-        for (ObservationColumns r : rows.subList(from, Math.min(rows.size(), from + batch))) {
-          csv.append(csv(r.id())).append(',').append(csv(r.patientId())).append(',')
-              .append(csv(r.code())).append(',').append(csv(array(r.codes()))).append(',')
-              .append(csv(array(r.category()))).append(',').append(csv(r.effectiveStart())).append(',')
-              .append(csv(r.effectiveEnd())).append(',').append(csv(r.lastUpdated())).append(',')
-              .append(r.versionId()).append(',').append(csv(r.resource())).append('\n');
+      List<ObservationColumns> pending = new ArrayList<>(batch);
+      ObservationCorpus.forEach(corpus, records, e -> {
+        try {
+          pending.add(ObservationColumns.of(e.json()));
+          if (pending.size() == batch) {
+            copyNanos[0] += copyBatch(c, copy, pending);
+          }
+        } catch (Exception ex) {
+          throw new IllegalStateException(ex);
         }
-        copy.copyIn("COPY fhir_observation (id, patient_id, code, codes, category, effective_start,"
-            + " effective_end, last_updated, version_id, resource) FROM STDIN (FORMAT csv)",
-            new StringReader(csv.toString()));
-        c.commit();
-      }
+      });
+      copyNanos[0] += copyBatch(c, copy, pending);
     }
-    double seconds = seconds(start);
+    double seconds = copyNanos[0] / 1e9;
     long count = count(schema);
     dropSchema(schema);
     System.out.printf(Locale.ROOT, "raw COPY: %,d rows in %.1f s = %,.0f rows/s%n", count, seconds, count / seconds);
     return String.format(Locale.ROOT, "| raw COPY ceiling (no Kafka, no upsert) | %,d | %.1f | %,.0f | |",
         count, seconds, count / seconds);
+  }
+
+  /** COPYs and commits one batch; returns the nanoseconds spent in the database. */
+  private static long copyBatch(Connection c, org.postgresql.copy.CopyManager copy,
+      List<ObservationColumns> rows) throws Exception {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    StringBuilder csv = new StringBuilder(rows.size() * 1400);
+    for (ObservationColumns r : rows) {
+      csv.append(csv(r.id())).append(',').append(csv(r.patientId())).append(',')
+          .append(csv(r.code())).append(',').append(csv(array(r.codes()))).append(',')
+          .append(csv(array(r.category()))).append(',').append(csv(r.effectiveStart())).append(',')
+          .append(csv(r.effectiveEnd())).append(',').append(csv(r.lastUpdated())).append(',')
+          .append(r.versionId()).append(',').append(csv(r.resource())).append('\n');
+    }
+    rows.clear();
+    long start = System.nanoTime();
+    copy.copyIn("COPY fhir_observation (id, patient_id, code, codes, category, effective_start,"
+        + " effective_end, last_updated, version_id, resource) FROM STDIN (FORMAT csv)",
+        new StringReader(csv.toString()));
+    c.commit();
+    return System.nanoTime() - start;
   }
 
   private static String csv(String value) {
@@ -223,20 +235,41 @@ public final class SinkBenchmark {
         .map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList()) + "}";
   }
 
-  private static void produce(KafkaBroker broker, String topic, List<Object[]> records) {
+  /** A record value made from a corpus entry. */
+  private interface ValueOf {
+    byte[] of(ObservationCorpus.Entry entry) throws Exception;
+  }
+
+  private static void produce(KafkaBroker broker, String topic, Path corpus, int records, ValueOf value)
+      throws Exception {
     var props = broker.producerProps();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+    // A loaded machine stalls the in-JVM broker for seconds: wait instead of expiring batches.
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "900000");
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     long start = System.nanoTime();
+    java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      for (Object[] r : records) {
-        producer.send(new ProducerRecord<>(topic, (String) r[0], (byte[]) r[1]));
-      }
+      ObservationCorpus.forEach(corpus, records, e -> {
+        try {
+          producer.send(new ProducerRecord<>(topic, e.patientId(), value.of(e)), (meta, error) -> {
+            if (error != null) {
+              failed.incrementAndGet();
+            }
+          });
+        } catch (Exception ex) {
+          throw new IllegalStateException(ex);
+        }
+      });
       producer.flush();
     }
-    System.out.printf(Locale.ROOT, "produced %,d records to %s in %.1f s%n", records.size(), topic, seconds(start));
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " records were not produced to " + topic);
+    }
+    System.out.printf(Locale.ROOT, "produced %,d records to %s in %.1f s%n", records, topic, seconds(start));
   }
 
   private static Map<String, String> workerProps(KafkaBroker broker, Path plugins, int batch) throws IOException {

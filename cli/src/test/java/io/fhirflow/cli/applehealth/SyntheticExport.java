@@ -14,13 +14,18 @@ import java.time.format.DateTimeFormatter;
  * with device strings and metadata, blood-pressure correlations whose members also appear at top
  * level, workouts) until it reaches a size, and says how many of each it wrote.
  */
-final class SyntheticExport {
+public final class SyntheticExport {
 
   record Written(long records, long correlations, long workouts, long bytes) {}
 
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private SyntheticExport() {}
+
+  /** {@code SyntheticExport <file> <bytes>}: writes a synthetic export for benchmarks (BENCHMARKS.md). */
+  public static void main(String[] args) throws IOException {
+    System.out.println(write(Path.of(args[0]), Long.parseLong(args[1])));
+  }
 
   static Written write(Path file, long targetBytes) throws IOException {
     long records = 0;

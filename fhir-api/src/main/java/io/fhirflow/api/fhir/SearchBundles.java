@@ -24,12 +24,12 @@ import org.hl7.fhir.r4.model.Resource;
  * text as user data on an id-only placeholder; {@link StoredJsonBundleWriter} either streams that text
  * as is, or swaps in parsed resources when HAPI must encode the Bundle itself (XML, _elements, ...).
  */
-final class SearchBundles {
+public final class SearchBundles {
 
   /** User-data key of the stored JSON on a placeholder entry resource. */
-  static final String STORED_JSON = "io.fhirflow.api.storedJson";
+  public static final String STORED_JSON = "io.fhirflow.api.storedJson";
   /** User-data key marking a Bundle whose entries are placeholders. */
-  static final String HAS_STORED_JSON = "io.fhirflow.api.hasStoredJson";
+  public static final String HAS_STORED_JSON = "io.fhirflow.api.hasStoredJson";
 
   /** Parameters that change neither the result set nor the page position. */
   private static final Set<String> PRESENTATION = Set.of("_cursor", "_format", "_pretty");
@@ -46,7 +46,12 @@ final class SearchBundles {
     b.getMeta().setLastUpdated(new Date());
     b.addLink().setRelation("self").setUrl(request.getCompleteUrl());
     nextCursor.ifPresent(c -> b.addLink().setRelation("next").setUrl(pageUrl(request, resourceType, c)));
-    String base = request.getFhirServerBase();
+    addStoredEntries(context, b, request.getFhirServerBase(), resourceType, rows);
+    return b;
+  }
+
+  /** Adds one placeholder entry per stored row and marks the Bundle for {@link StoredJsonBundleWriter}. */
+  public static void addStoredEntries(FhirContext context, Bundle b, String base, String resourceType, Iterable<StoredResource> rows) {
     for (StoredResource r : rows) {
       Resource placeholder = (Resource) context.getResourceDefinition(resourceType).newInstance();
       placeholder.setId(new IdType(resourceType, r.id(), Long.toString(r.versionId())));
@@ -55,7 +60,6 @@ final class SearchBundles {
           .getSearch().setMode(SearchEntryMode.MATCH);
     }
     b.setUserData(HAS_STORED_JSON, Boolean.TRUE);
-    return b;
   }
 
   /** A Bundle with only a total ({@code _summary=count}). */

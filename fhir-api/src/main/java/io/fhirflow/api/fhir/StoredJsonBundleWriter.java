@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
@@ -47,9 +48,17 @@ public final class StoredJsonBundleWriter {
       return true;
     }
     if (streamingEnabled && canStream(request)) {
-      stream(bundle, servletResponse);
+      servletResponse.setStatus(HttpServletResponse.SC_OK);
+      servletResponse.setContentType("application/fhir+json;charset=utf-8");
+      writeStreamed(bundle, servletResponse.getOutputStream());
       return false;
     }
+    inflate(bundle);
+    return true;
+  }
+
+  /** Replaces each placeholder entry by the parsed stored resource, for HAPI's own encoders. */
+  public void inflate(Bundle bundle) {
     for (BundleEntryComponent e : bundle.getEntry()) {
       Object json = e.getResource() == null ? null : e.getResource().getUserData(SearchBundles.STORED_JSON);
       if (json != null) {
@@ -60,7 +69,6 @@ public final class StoredJsonBundleWriter {
         e.setResource(parsed);
       }
     }
-    return true;
   }
 
   private static boolean canStream(RequestDetails request) {
@@ -74,10 +82,9 @@ public final class StoredJsonBundleWriter {
     return encoding == null || encoding.getEncoding() == EncodingEnum.JSON;
   }
 
-  private static void stream(Bundle bundle, HttpServletResponse res) throws IOException {
-    res.setStatus(HttpServletResponse.SC_OK);
-    res.setContentType("application/fhir+json;charset=utf-8");
-    try (JsonGenerator g = JSON.createGenerator(res.getOutputStream(), JsonEncoding.UTF8)) {
+  /** Writes a Bundle of placeholder entries as JSON, copying each entry's stored text verbatim. */
+  public static void writeStreamed(Bundle bundle, OutputStream out) throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       g.writeStringField("resourceType", "Bundle");
       g.writeStringField("id", bundle.getIdElement().getIdPart());

@@ -156,7 +156,7 @@ final class SchemaLog implements AutoCloseable {
     return value.toString();
   }
 
-  /** Entries we do not write (NOOP, DELETE_SUBJECT, soft-deleted versions) are skipped. */
+  /** Entries we do not write (NOOP, DELETE_SUBJECT, soft-deleted versions, other schema types) are skipped. */
   static Optional<LogEntry> decode(String key, String value) {
     try {
       JsonNode k = JSON.readTree(key);
@@ -167,7 +167,8 @@ final class SchemaLog implements AutoCloseable {
             return Optional.empty();
           }
           JsonNode v = JSON.readTree(value);
-          if (v.path("deleted").asBoolean(false)) {
+          // Soft-deleted versions and non-Avro schemas (a topic shared with a real registry) are not ours to serve.
+          if (v.path("deleted").asBoolean(false) || !v.path("schemaType").asText("AVRO").equals("AVRO")) {
             return Optional.empty();
           }
           return Optional.of(

@@ -33,5 +33,7 @@ class SchemaLogTest {
     assertThat(SchemaLog.decode("not json", "{}")).isEmpty();
     assertThat(SchemaLog.decode("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":1,\"magic\":1}",
         "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"\\\"int\\\"\",\"deleted\":true}")).isEmpty();
+    assertThat(SchemaLog.decode("{\"keytype\":\"SCHEMA\",\"subject\":\"p\",\"version\":1,\"magic\":1}",
+        "{\"subject\":\"p\",\"version\":1,\"id\":2,\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}")).isEmpty();
   }
 }

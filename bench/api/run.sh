@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# FHIR API benchmark: 1M Observations for 1,000 patients; "one patient's heart rate for the last
+# 24 h, newest first, 100 per page" through the API (wrk) and as bare SQL over pgjdbc (the ceiling).
+# Usage (from the repository root): bench/api/run.sh [seconds=30] [connections=16]
+# Needs: PostgreSQL at 127.0.0.1:5432 (db test, user postgres), wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_RUN=${1:-30}
+CONNECTIONS=${2:-16}
+PORT=${API_BENCH_PORT:-18080}
+RAW=${API_BENCH_RAW:-true}
+WORK=.work/api-bench
+mkdir -p "$WORK"
+
+mvn -q -pl bench -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
+CP="bench/target/classes:$(cat bench/target/bench.cp)"
+
+java -cp "$CP" io.fhirflow.bench.api.ApiBenchData
+
+java -Xmx1g -cp "$CP" io.fhirflow.bench.api.ApiBenchServer "$PORT" "$WORK" jdbc:postgresql://127.0.0.1:5432/test?user=postgres "$RAW" \
+  >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null
+
+# Warm-up (JIT, pool, token cache), then the measured run.
+wrk -t2 -c"$CONNECTIONS" -d10s -s bench/api/heart-rate.lua "http://127.0.0.1:$PORT" -- "$WORK" >/dev/null
+echo "== API (raw bundle streaming: $RAW), wrk -t2 -c$CONNECTIONS -d${SECONDS_RUN}s"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+CPU0=$(cpu_ticks)
+wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --latency -s bench/api/heart-rate.lua "http://127.0.0.1:$PORT" -- "$WORK" | tee "$WORK/wrk.txt"
+CPU1=$(cpu_ticks)
+REQS=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+# CPU the API process (Jetty, HAPI, JWT, audit producer and the in-JVM audit broker) spent per request;
+# under contention this, not req/s, says what the code costs. PostgreSQL's CPU is not included.
+echo "API process CPU per request: $(awk -v t=$((CPU1 - CPU0)) -v n="$REQS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f ms", t / hz * 1000 / n}')"
+kill $SERVER; wait $SERVER 2>/dev/null || true
+trap - EXIT
+
+echo "== bare SQL over pgjdbc (same query, same concurrency, same pool size)"
+java -Xmx1g -cp "$CP" io.fhirflow.bench.api.SqlCeiling "$CONNECTIONS" "$SECONDS_RUN" | tee "$WORK/sql.txt"
+
+API_RPS=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+SQL_RPS=$(sed -n 's/.*rps=\([0-9]*\).*/\1/p' "$WORK/sql.txt")
+echo "== API/SQL throughput ratio: $(awk -v a="$API_RPS" -v s="$SQL_RPS" 'BEGIN {printf "%.2f", a / s}') (API $API_RPS req/s, SQL $SQL_RPS req/s)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (shared machine: figures are noisy)"

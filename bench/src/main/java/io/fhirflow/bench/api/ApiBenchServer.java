@@ -1,0 +1,79 @@
+package io.fhirflow.bench.api;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.fhirflow.api.ApiConfig;
+import io.fhirflow.api.ApiServer;
+import io.fhirflow.api.audit.AuditEventFactory;
+import io.fhirflow.api.audit.KafkaAuditSink;
+import io.fhirflow.api.devtoken.TokenMinter;
+import io.fhirflow.api.security.JwtVerifier;
+import io.fhirflow.testkit.KafkaBroker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+
+/**
+ * The API as the benchmark measures it: production wiring (HikariCP, JWT verification, audit events
+ * to Kafka) over the bench schema, with an in-JVM broker standing in for the cluster. Writes the
+ * token and the patient ids the load generator uses into {@code dir}, prints READY, runs until killed.
+ * Args: port dir [jdbcBaseUrl] [rawBundle true|false].
+ */
+public final class ApiBenchServer {
+
+  private ApiBenchServer() {}
+
+  public static void main(String[] args) throws Exception {
+    TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+    int port = Integer.parseInt(args[0]);
+    Path dir = Path.of(args[1]);
+    String base = args.length > 2 ? args[2] : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    String raw = args.length > 3 ? args[3] : "true";
+    Files.createDirectories(dir);
+    TokenMinter minter = TokenMinter.generate();
+    Path jwks = dir.resolve("jwks.json");
+    Files.writeString(jwks, minter.publicJwks().toString());
+    String issuer = "https://fhirflow.local/bench-issuer";
+    String audience = "fhirflow-api";
+    Files.writeString(dir.resolve("token"), minter.sign(minter.claims(issuer, audience, "bench", "system/Observation.rs",
+        Instant.now(), Duration.ofHours(4)).build()));
+    List<String> patients = new ArrayList<>();
+    for (int p = 0; p < ApiBenchData.PATIENTS; p++) {
+      patients.add(ApiBenchData.patientId(p));
+    }
+    Files.write(dir.resolve("patients.txt"), patients);
+
+    KafkaBroker broker = KafkaBroker.start();
+    broker.createTopics(1, "fhir.r4.auditevent");
+    ApiConfig config = ApiConfig.of(Map.of(
+        ApiConfig.HTTP_PORT_CONFIG, Integer.toString(port),
+        ApiConfig.DB_URL_CONFIG, ApiBenchData.url(base),
+        ApiConfig.JWKS_CONFIG, jwks.toString(),
+        ApiConfig.ISSUER_CONFIG, issuer,
+        ApiConfig.AUDIENCE_CONFIG, audience,
+        ApiConfig.AUDIT_BOOTSTRAP_CONFIG, broker.bootstrapServers(),
+        ApiConfig.RAW_BUNDLE_CONFIG, raw), System.getenv());
+    FhirContext context = FhirContext.forR4Cached();
+    PrometheusMeterRegistry meters = ApiServer.newRegistry();
+    KafkaAuditSink audit = new KafkaAuditSink(KafkaAuditSink.producer(broker.bootstrapServers(), Duration.ofSeconds(10), Map.of()),
+        "fhir.r4.auditevent", new AuditEventFactory(context), meters);
+    JwtVerifier verifier = JwtVerifier.create(jwks.toString(), issuer, audience, config.clockSkew(), Clock.systemUTC());
+    ApiServer server = new ApiServer(config, context, verifier, audit, meters, Clock.systemUTC()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (Exception e) {
+        // Exiting anyway.
+      }
+      broker.close();
+    }));
+    System.out.println("READY port=" + server.port());
+    Thread.currentThread().join();
+  }
+}

@@ -1,0 +1,48 @@
+package io.fhirflow.bench.topology;
+
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The ceiling: a Kafka Streams exactly_once_v2 application that copies the raw topic's bytes to
+ * another topic and does nothing else, with the same threads, commit interval and producer
+ * settings as the topology. Whatever it reaches, the topology cannot exceed on this broker.
+ */
+final class PassThroughApp implements AutoCloseable {
+
+  private final AtomicLong processed = new AtomicLong();
+  private final KafkaStreams streams;
+
+  PassThroughApp(String bootstrap, String from, String to, int threads, int commitIntervalMs, String stateDir) {
+    StreamsBuilder b = new StreamsBuilder();
+    b.stream(from, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+        .peek((k, v) -> processed.incrementAndGet())
+        .to(to, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-through-" + System.nanoTime());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+    p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+    streams = new KafkaStreams(b.build(), p);
+    streams.start();
+  }
+
+  long processed() {
+    return processed.get();
+  }
+
+  @Override
+  public void close() {
+    streams.close();
+  }
+}

@@ -1,0 +1,143 @@
+package io.fhirflow.bench.topology;
+
+import io.fhirflow.schema.Device;
+import io.fhirflow.schema.HcInstantaneous;
+import io.fhirflow.schema.HcMeasurement;
+import io.fhirflow.schema.HcSeries;
+import io.fhirflow.schema.HcSeriesSample;
+import io.fhirflow.schema.HkCorrelation;
+import io.fhirflow.schema.HkCorrelationMember;
+import io.fhirflow.schema.HkQuantity;
+import io.fhirflow.schema.Platform;
+import io.fhirflow.schema.RecordVersion;
+import io.fhirflow.schema.RecordingMethod;
+import io.fhirflow.schema.Source;
+import io.fhirflow.schema.WearableSample;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * A deterministic stream of realistic raw samples: many users, HealthKit and Health Connect, the
+ * types the built-in catalogue maps (heart rate singles and series, steps, blood pressure), and a
+ * share of exact re-sends (the duplicates a phone's retry or a gateway's redelivery produce).
+ *
+ * <p>Samples come in sync batches, as phones upload them (QUIRKS.md: grouped by sync batch, newest
+ * first): one user at a time, 10 to 90 samples from the last few days of that user, out of order.
+ */
+final class SampleGenerator {
+
+  private final SplittableRandom random;
+  private final int users;
+  private final double duplicateShare;
+  private final Instant now;
+  private final List<WearableSample> recent = new ArrayList<>();
+  private long sequence;
+  private String batchUser;
+  private int batchLeft;
+
+  SampleGenerator(long seed, int users, double duplicateShare, Instant now) {
+    this.random = new SplittableRandom(seed);
+    this.users = users;
+    this.duplicateShare = duplicateShare;
+    this.now = now;
+  }
+
+  /** The next sample; with probability {@code duplicateShare} an exact copy of a recent one. */
+  WearableSample next() {
+    if (!recent.isEmpty() && random.nextDouble() < duplicateShare) {
+      return recent.get(random.nextInt(recent.size()));
+    }
+    WearableSample s = fresh();
+    if (recent.size() < 10_000) {
+      recent.add(s);
+    } else {
+      recent.set(random.nextInt(recent.size()), s);
+    }
+    return s;
+  }
+
+  private WearableSample fresh() {
+    sequence++;
+    if (batchLeft-- <= 0) {
+      batchUser = "user-" + random.nextInt(users);
+      batchLeft = 10 + random.nextInt(80);
+    }
+    String user = batchUser;
+    Instant t = now.minusSeconds(random.nextLong(3 * 86_400L));
+    double kind = random.nextDouble();
+    if (kind < 0.45) {
+      return healthKit(user, "HKQuantityTypeIdentifierHeartRate", t, t)
+          .setBody(HkQuantity.newBuilder().setValue(50 + random.nextInt(100)).setUnit("count/min").build()).build();
+    } else if (kind < 0.70) {
+      Instant start = t.minus(Duration.ofMinutes(15));
+      return healthKit(user, "HKQuantityTypeIdentifierStepCount", start, t.minusSeconds(1))
+          .setBody(HkQuantity.newBuilder().setValue(random.nextInt(2000)).setUnit("count").build()).build();
+    } else if (kind < 0.85) {
+      List<HcSeriesSample> points = new ArrayList<>(6);
+      for (int i = 0; i < 6; i++) {
+        points.add(HcSeriesSample.newBuilder().setTime(t.plusSeconds(10L * i)).setValue(55 + random.nextInt(90)).setUnit("beatsPerMinute").build());
+      }
+      return healthConnect(user, "HeartRateRecord", t, t.plusSeconds(50))
+          .setBody(HcSeries.newBuilder().setSamples(points).build()).build();
+    } else if (kind < 0.925) {
+      double sys = 100 + random.nextInt(50);
+      double dia = 60 + random.nextInt(30);
+      return healthKit(user, "HKCorrelationTypeIdentifierBloodPressure", t, t)
+          .setBody(HkCorrelation.newBuilder().setMembers(List.of(
+              member("HKQuantityTypeIdentifierBloodPressureSystolic", t, sys),
+              member("HKQuantityTypeIdentifierBloodPressureDiastolic", t, dia))).build()).build();
+    } else {
+      return healthConnect(user, "BloodPressureRecord", t, t)
+          .setRecordingMethod(RecordingMethod.MANUAL_ENTRY)
+          .setBody(HcInstantaneous.newBuilder().setMeasurements(List.of(
+              measurement("systolic", 100 + random.nextInt(50), "millimetersOfMercury"),
+              measurement("diastolic", 60 + random.nextInt(30), "millimetersOfMercury"))).build()).build();
+    }
+  }
+
+  private WearableSample.Builder healthKit(String user, String type, Instant start, Instant end) {
+    return common(user, Platform.HEALTHKIT, type, start, end)
+        .setTimeZone("Europe/Paris")
+        .setCreationTime(end.plusSeconds(random.nextLong(3 * 86_400L)))
+        .setSource(Source.newBuilder().setName("Apple Watch").setBundleId("com.apple.health.81D5B4A1").setVersion("10.3").setProductType("Watch6,1").build())
+        .setDevice(Device.newBuilder().setName("Apple Watch").setManufacturer("Apple Inc.").setModel("Watch").setHardwareVersion("Watch6,1").setSoftwareVersion("10.3").build())
+        .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED)
+        .setMetadata(Map.of("HKTimeZone", "Europe/Paris"));
+  }
+
+  private WearableSample.Builder healthConnect(String user, String type, Instant start, Instant end) {
+    return common(user, Platform.HEALTH_CONNECT, type, start, end)
+        .setSource(Source.newBuilder().setBundleId("com.google.android.apps.fitness").build())
+        .setDevice(Device.newBuilder().setManufacturer("Google").setModel("Pixel Watch 2").setDeviceType(1).build())
+        .setVersion(RecordVersion.newBuilder().setClientRecordVersion(1L).setLastModifiedTime(end.plusSeconds(30)).build())
+        .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED);
+  }
+
+  private WearableSample.Builder common(String user, Platform platform, String type, Instant start, Instant end) {
+    return WearableSample.newBuilder()
+        .setUserId(user)
+        .setPlatform(platform)
+        .setRecordId(new UUID(0x5eedL, sequence).toString())
+        .setType(type)
+        .setStartTime(start)
+        .setStartZoneOffsetSeconds(3600)
+        .setEndTime(end)
+        .setEndZoneOffsetSeconds(3600)
+        .setReceivedTime(end.plusSeconds(30))
+        .setVersion(RecordVersion.newBuilder().build());
+  }
+
+  private HkCorrelationMember member(String type, Instant at, double mmHg) {
+    return HkCorrelationMember.newBuilder().setRecordId(new UUID(0xb9L, sequence * 2 + (type.endsWith("Systolic") ? 0 : 1)).toString())
+        .setType(type).setStartTime(at).setEndTime(at).setValue(mmHg).setUnit("mmHg").build();
+  }
+
+  private static HcMeasurement measurement(String field, double value, String unit) {
+    return HcMeasurement.newBuilder().setField(field).setValue(value).setUnit(unit).build();
+  }
+}

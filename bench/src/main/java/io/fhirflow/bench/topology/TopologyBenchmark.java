@@ -1,0 +1,274 @@
+package io.fhirflow.bench.topology;
+
+import io.fhirflow.mapping.FhirMapper;
+import io.fhirflow.mapping.MappingCatalogue;
+import io.fhirflow.schema.WearableSample;
+import io.fhirflow.serde.SpecificAvroDeserializer;
+import io.fhirflow.serde.SpecificAvroSerializer;
+import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.topology.FhirFlowApplication;
+import io.fhirflow.topology.TopologyConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * End-to-end throughput and latency of the fhirflow topology against its ceiling, on the in-JVM
+ * KRaft broker of fhirflow-testkit (same JVM as the applications; all share this machine's cores).
+ *
+ * <ol>
+ *   <li>Loads {@code samples} realistic raw samples (~5 % exact duplicates) into the raw topic.
+ *   <li>Ceiling: a pass-through Kafka Streams exactly_once_v2 app copies them; samples/s.
+ *   <li>Topology: the real application (Redis metrics on) processes the same records; samples/s
+ *       from its first to its last consumed record.
+ *   <li>Latency: with the topology running, samples produced at a fixed rate; latency is the time
+ *       from the send to the Observation being readable with read_committed (includes the commit
+ *       interval, 100 ms); p50 and p99.
+ * </ol>
+ *
+ * Run: see BENCHMARKS.md ("topology"). Options: {@code --samples=N --users=N --threads=N
+ * --partitions=N --duplicates=0.05 --latency-rate=N|auto --latency-seconds=N --commit-interval-ms=N} (the commit interval applies to both applications).
+ */
+public final class TopologyBenchmark {
+
+  private TopologyBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = options(args);
+    int samples = Integer.parseInt(opt.getOrDefault("samples", "1000000"));
+    int users = Integer.parseInt(opt.getOrDefault("users", "10000"));
+    int threads = Integer.parseInt(opt.getOrDefault("threads", "2"));
+    int partitions = Integer.parseInt(opt.getOrDefault("partitions", "4"));
+    double duplicates = Double.parseDouble(opt.getOrDefault("duplicates", "0.05"));
+    String commitInterval = opt.getOrDefault("commit-interval-ms", "100");
+    String latencyRateOption = opt.getOrDefault("latency-rate", "auto");
+    int latencySeconds = Integer.parseInt(opt.getOrDefault("latency-seconds", "20"));
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    String loadBefore = loadAverage();
+
+    try (KafkaBroker broker = KafkaBroker.start()) {
+      String raw = "wearable.samples.raw";
+      broker.createTopics(partitions, raw, "fhir.r4.observation", "fhir.r4.patient", "fhir.r4.device", "wearable.samples.dlq", "bench.pass-through");
+      String registry = "mock://bench-" + id;
+      SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
+      serializer.configure(Map.of("schema.registry.url", registry), false);
+      Instant now = Instant.now();
+
+      long t0 = System.nanoTime();
+      produce(broker, raw, serializer, new SampleGenerator(42, users, duplicates, now), samples, 0);
+      double produceRate = samples / seconds(System.nanoTime() - t0);
+      System.out.printf("loaded %d samples at %.0f/s%n", samples, produceRate);
+
+      Phase ceiling;
+      try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"))) {
+        ceiling = measure("pass-through", pass::processed, samples);
+      }
+
+      Map<String, Object> config = new HashMap<>();
+      config.put(TopologyConfig.APPLICATION_ID_CONFIG, "bench-topology-" + id);
+      config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+      config.put(TopologyConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+      config.put(TopologyConfig.STATE_DIR_CONFIG, tempDir("topology"));
+      config.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
+      config.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, LocalServices.redisUrl());
+      String prefix = "fhirflow:bench-" + id + ":";
+      config.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, prefix);
+      config.put(TopologyConfig.HTTP_PORT_CONFIG, "0");
+      config.put("kafka.commit.interval.ms", commitInterval);
+      SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
+      deserializer.configure(Map.of("schema.registry.url", registry), false);
+
+      Phase topology;
+      long[] latencies;
+      double out;
+      double dupes;
+      double dead;
+      int latencyRate;
+      try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), new FhirMapper(MappingCatalogue.builtIn()), deserializer, Clock.systemUTC())) {
+        topology = measure("topology", () -> (long) app.counters().inCount(), samples);
+        out = app.counters().outCount() + app.counters().updateCount();
+        dupes = app.counters().duplicateCount();
+        dead = app.counters().deadLetteredCount();
+        // Latency is measured below saturation: at half the measured rate unless told otherwise.
+        latencyRate = "auto".equals(latencyRateOption) ? Math.max(100, (int) (topology.rate() / 2)) : Integer.parseInt(latencyRateOption);
+        latencies = latency(broker, raw, serializer, new SampleGenerator(7, users, 0, Instant.now()), latencyRate, latencySeconds);
+      }
+      cleanRedis(prefix);
+
+      String loadAfter = loadAverage();
+      String report = String.format(
+          "| samples | duplicates | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
+              + "|---|---|---|---|---|---|---|---|---|---|---|---|%n"
+              + "| %d | %.0f (%.1f %%) | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %.0f / %.0f us | %d ms | %d ms | %s / %s |%n"
+              + "(mapped %.0f, dead-lettered %.0f; latency at %d samples/s for %d s, %d observations)%n",
+          samples, dupes, 100.0 * dupes / samples, threads, partitions, commitInterval, ceiling.rate(), topology.rate(), topology.rate() / ceiling.rate(), ceiling.cpuMicrosPerSample(), topology.cpuMicrosPerSample(),
+          percentile(latencies, 0.50), percentile(latencies, 0.99), loadBefore, loadAfter,
+          out, dead, latencyRate, latencySeconds, latencies.length);
+      System.out.println(report);
+      Path file = Path.of("target", "topology-benchmark.md");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, report);
+    }
+    System.exit(0);
+  }
+
+  private static void produce(KafkaBroker broker, String topic, SpecificAvroSerializer<WearableSample> serializer, SampleGenerator gen, int n, int ratePerSecond) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker), new ByteArraySerializer(), new ByteArraySerializer())) {
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        if (ratePerSecond > 0) {
+          long due = start + (long) (i * 1e9 / ratePerSecond);
+          while (System.nanoTime() < due) {
+            Thread.onSpinWait();
+          }
+        }
+        WearableSample s = gen.next();
+        producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), s.getUserId().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, s)));
+      }
+    }
+  }
+
+  private static Properties producerProps(KafkaBroker broker) {
+    Properties p = broker.producerProps();
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return p;
+  }
+
+  /** Throughput from the first processed record to the last, and this JVM's CPU time per sample. */
+  record Phase(double rate, double cpuMicrosPerSample) {}
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static Phase measure(String name, LongSupplier processed, int n) throws InterruptedException {
+    long cpuStart = processCpuNanos();
+    long first = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (processed.getAsLong() < n) {
+      if (first == 0 && processed.getAsLong() > 0) {
+        first = System.nanoTime();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + " did not finish: " + processed.getAsLong() + " of " + n);
+      }
+      Thread.sleep(20);
+    }
+    double rate = n / seconds(System.nanoTime() - first);
+    // The whole JVM (broker included), from start-up of the app to its last record: a figure that
+    // depends far less on other processes competing for the cores than samples/s does.
+    double cpu = (processCpuNanos() - cpuStart) / 1e3 / n;
+    System.out.printf("%s: %d samples at %.0f/s, %.1f us CPU per sample%n", name, n, rate, cpu);
+    return new Phase(rate, cpu);
+  }
+
+  private static long[] latency(KafkaBroker broker, String raw, SpecificAvroSerializer<WearableSample> serializer, SampleGenerator gen, int rate, int seconds) {
+    Properties cp = broker.consumerProps("bench-latency-" + UUID.randomUUID());
+    cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    List<Long> lat = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = consumer.partitionsFor("fhir.r4.observation").stream().map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+      consumer.assign(parts);
+      consumer.seekToEnd(parts);
+      parts.forEach(consumer::position);
+      long phaseStart = System.currentTimeMillis();
+      Thread producer = new Thread(() -> produce(broker, raw, serializer, gen, rate * seconds, rate), "bench-latency-producer");
+      producer.start();
+      long hardEnd = System.nanoTime() + Duration.ofSeconds(seconds + 60L).toNanos();
+      long quietSince = System.nanoTime();
+      // Until the producer is done and nothing more arrived for 2 s (all committed output read).
+      while (System.nanoTime() < hardEnd && (producer.isAlive() || System.nanoTime() - quietSince < 2_000_000_000L)) {
+        var records = consumer.poll(Duration.ofMillis(50));
+        long received = System.currentTimeMillis();
+        if (!records.isEmpty()) {
+          quietSince = System.nanoTime();
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          if (r.timestamp() >= phaseStart) {
+            lat.add(received - r.timestamp());
+          }
+        }
+      }
+    }
+    long[] a = lat.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(a);
+    return a;
+  }
+
+  private static long percentile(long[] sorted, double p) {
+    return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+
+  private static void cleanRedis(String prefix) {
+    try (RedisClient client = RedisClient.create(LocalServices.redisUrl()); StatefulRedisConnection<String, String> c = client.connect()) {
+      ScanIterator<String> keys = ScanIterator.scan(c.sync(), ScanArgs.Builder.matches(prefix + "*").limit(1000));
+      List<String> batch = new ArrayList<>();
+      while (keys.hasNext()) {
+        batch.add(keys.next());
+        if (batch.size() == 1000) {
+          c.sync().unlink(batch.toArray(new String[0]));
+          batch.clear();
+        }
+      }
+      if (!batch.isEmpty()) {
+        c.sync().unlink(batch.toArray(new String[0]));
+      }
+    } catch (RuntimeException e) {
+      System.out.println("redis cleanup skipped: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static String tempDir(String name) throws java.io.IOException {
+    return Files.createTempDirectory("bench-" + name).toString();
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> m = new HashMap<>();
+    for (String a : args) {
+      if (a.startsWith("--") && a.contains("=")) {
+        m.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,246 @@
+# shellcheck shell=bash
+# The pipeline processes of bin/run-local (sourced, not run): topology, sink (Connect standalone),
+# FHIR API and the traffic simulator, each a JVM on the class path that `mvn package` laid out
+# under dist/image-*/target (the same jars the container images copy). Every process runs in its
+# own session (setsid) so that Ctrl-C reaches only the simulator in the foreground, and
+# stop_pipeline stops exactly the processes started here, newest first.
+#
+# Needs: FHIRFLOW_WORK_DIR, and from .work/stack.env FHIRFLOW_BOOTSTRAP_SERVERS,
+# FHIRFLOW_SCHEMA_REGISTRY_URL, FHIRFLOW_PG_URL (JDBC), FHIRFLOW_REDIS_URL.
+# Ports: FHIRFLOW_TOPOLOGY_PORT (8091), FHIRFLOW_API_PORT (8090), FHIRFLOW_CONNECT_PORT (8083).
+
+: "${FHIRFLOW_TOPOLOGY_PORT:=8091}" "${FHIRFLOW_API_PORT:=8090}" "${FHIRFLOW_CONNECT_PORT:=8083}"
+RUN_DIR="$FHIRFLOW_WORK_DIR/run-local"
+LOG_DIR="$FHIRFLOW_WORK_DIR/logs"
+PIPELINE_PIDS=()
+PIPELINE_NAMES=()
+
+# Starts a JVM in the background in its own session; output goes to $LOG_DIR/<name>.log.
+start_jvm() { # name classpath main args...
+  local name=$1 cp=$2 main=$3
+  shift 3
+  mkdir -p "$LOG_DIR"
+  setsid java -Xmx512m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$main" "$@" \
+    >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  PIPELINE_PIDS+=("$!")
+  PIPELINE_NAMES+=("$name")
+  log "started $name (pid $!, log ${LOG_DIR#"$ROOT"/}/$name.log)"
+}
+
+# Waits until an HTTP URL answers 200, or fails after $3 seconds naming the process and its log.
+wait_http() { # name url seconds
+  local name=$1 url=$2 deadline=$((SECONDS + $3)) pid=${PIPELINE_PIDS[-1]}
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited during start; last lines of its log:"; tail -n 20 "$LOG_DIR/$name.log" >&2; return 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      log "$name not ready after $3 s ($url); see ${LOG_DIR#"$ROOT"/}/$name.log"; return 1
+    fi
+    sleep 1
+  done
+  log "$name ready ($url)"
+}
+
+image_cp() { echo "$ROOT/dist/image-$1/target/lib/*"; }
+
+# JDBC URL of the stack's database with the pipeline's schema (the sink creates its tables there).
+pipeline_jdbc_url() {
+  local sep='?'
+  case "$FHIRFLOW_PG_URL" in *\?*) sep='&' ;; esac
+  echo "${FHIRFLOW_PG_URL}${sep}currentSchema=fhirflow"
+}
+
+start_topology() {
+  mkdir -p "$RUN_DIR"
+  FHIRFLOW_TOPOLOGY_BOOTSTRAP_SERVERS="$FHIRFLOW_BOOTSTRAP_SERVERS" \
+  FHIRFLOW_TOPOLOGY_SCHEMA_REGISTRY_URL="$FHIRFLOW_SCHEMA_REGISTRY_URL" \
+  FHIRFLOW_TOPOLOGY_METRICS_REDIS_URL="$FHIRFLOW_REDIS_URL" \
+  FHIRFLOW_TOPOLOGY_HTTP_PORT="$FHIRFLOW_TOPOLOGY_PORT" \
+  FHIRFLOW_TOPOLOGY_STATE_DIR="$RUN_DIR/topology-state" \
+    start_jvm topology "$(image_cp topology)" io.fhirflow.topology.Main "$ROOT/config/topology.properties"
+  wait_http topology "http://127.0.0.1:$FHIRFLOW_TOPOLOGY_PORT/health/ready" 180
+}
+
+# Connect standalone with config/ files, re-pointed at the stack's broker and database.
+start_sink() {
+  mkdir -p "$RUN_DIR"
+  local worker="$RUN_DIR/sink-standalone.properties" connector="$RUN_DIR/fhir-sink-connector.properties"
+  sed -e "s#^bootstrap.servers=.*#bootstrap.servers=$FHIRFLOW_BOOTSTRAP_SERVERS#" \
+      -e "s#^offset.storage.file.filename=.*#offset.storage.file.filename=$RUN_DIR/connect-sink.offsets#" \
+      -e "s#^listeners=.*#listeners=http://127.0.0.1:$FHIRFLOW_CONNECT_PORT#" \
+      "$ROOT/config/sink-standalone.properties" >"$worker"
+  local url
+  url=$(pipeline_jdbc_url | sed 's/[&#\\]/\\&/g') # & and # are special in a sed replacement
+  sed -e "s#^connection.url=.*#connection.url=$url#" "$ROOT/config/fhir-sink-connector.properties" >"$connector"
+  as_pg_schema
+  start_jvm sink "$(sink_classpath)" io.fhirflow.sink.standalone.StandaloneSink "$worker" "$connector"
+  wait_http sink "http://127.0.0.1:$FHIRFLOW_CONNECT_PORT/connectors/fhirflow-sink/status" 120
+}
+
+# The sink's schema must exist before Flyway migrates into it.
+as_pg_schema() {
+  psql -q "$(psql_url)" -c "CREATE SCHEMA IF NOT EXISTS fhirflow" >/dev/null
+}
+
+# libpq form of the stack's JDBC URL (psql does not read jdbc: URLs).
+psql_url() {
+  echo "postgresql://${FHIRFLOW_PG_URL#jdbc:postgresql://}"
+}
+
+# Connect standalone needs connect-runtime, which the plugin layout leaves to the worker:
+# dist/local-sink lays out connector + runtime.
+sink_classpath() {
+  echo "$ROOT/dist/local-sink/target/lib/*"
+}
+
+start_api() {
+  local dir="$RUN_DIR/fhir-api"
+  mkdir -p "$dir"
+  # The dev signing key and its JWKS (created once); tokens are minted per patient for the summary.
+  java -cp "$(image_cp fhir-api)" io.fhirflow.api.devtoken.DevTokenCommand --dir "$dir" >/dev/null
+  [ -s "$dir/cursor-secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/cursor-secret"
+  API_HTTP_PORT="$FHIRFLOW_API_PORT" \
+  API_PUBLIC_BASE_URL="http://127.0.0.1:$FHIRFLOW_API_PORT" \
+  API_DB_URL="$(pipeline_jdbc_url)" \
+  API_REDIS_URL="$FHIRFLOW_REDIS_URL" \
+  API_AUTH_JWKS="$dir/jwks.json" \
+  API_AUTH_ISSUER=https://fhirflow.local/dev-issuer \
+  API_AUTH_AUDIENCE=fhirflow-api \
+  API_SEARCH_CURSOR_SECRET="$(cat "$dir/cursor-secret")" \
+  API_AUDIT_BOOTSTRAP_SERVERS="$FHIRFLOW_BOOTSTRAP_SERVERS" \
+    start_jvm fhir-api "$(image_cp fhir-api)" io.fhirflow.api.Main
+  wait_http fhir-api "http://127.0.0.1:$FHIRFLOW_API_PORT/health/live" 120
+  # Audit is fail-closed: a slow first metadata fetch starts the audit sink as down, and the next
+  # delivered audit event (a /metadata call is audited too) brings it up. Ready = audit + database.
+  curl -fsS -o /dev/null "http://127.0.0.1:$FHIRFLOW_API_PORT/fhir/metadata" 2>/dev/null || true
+  wait_http fhir-api "http://127.0.0.1:$FHIRFLOW_API_PORT/health/ready" 60
+}
+
+dev_token() { # patient-id
+  java -cp "$(image_cp fhir-api)" io.fhirflow.api.devtoken.DevTokenCommand --dir "$RUN_DIR/fhir-api" --patient "$1" --ttl PT1H
+}
+
+# The topology's counters once it has gone quiet (the stack check's sample, records left from an
+# earlier run): the summary reports what this run added.
+snapshot_baseline() {
+  local last=-1 now deadline=$((SECONDS + 30))
+  now=$(topology_counter fhirflow_samples_in)
+  while [ "$now" != "$last" ] && [ $SECONDS -lt $deadline ]; do
+    last=$now
+    sleep 2
+    now=$(topology_counter fhirflow_samples_in)
+  done
+  BASE_IN=$now
+  BASE_OUT=$(topology_counter fhirflow_samples_out)
+  BASE_DUP=$(topology_counter fhirflow_samples_duplicates)
+  BASE_UPD=$(topology_counter fhirflow_samples_updates)
+  BASE_DLQ=$(topology_counter fhirflow_samples_dead_lettered)
+}
+BASE_IN=0 BASE_OUT=0 BASE_DUP=0 BASE_UPD=0 BASE_DLQ=0
+
+# The simulator in the foreground: its progress line is the run's live display.
+run_simulator() { # users rate duration
+  mkdir -p "$RUN_DIR"
+  rm -f "$RUN_DIR/simulator.json"
+  java -Xmx256m -cp "$(image_cp cli)" io.fhirflow.cli.Main simulate --users "$1" --rate "$2" --duration "$3" \
+    --bootstrap-servers "$FHIRFLOW_BOOTSTRAP_SERVERS" --schema-registry-url "$FHIRFLOW_SCHEMA_REGISTRY_URL" \
+    --summary-json "$RUN_DIR/simulator.json"
+}
+
+# One of the topology's Prometheus counters (summed over its tags), 0 when absent.
+topology_counter() { # metric name without _total
+  curl -fsS "http://127.0.0.1:$FHIRFLOW_TOPOLOGY_PORT/metrics" 2>/dev/null \
+    | awk -v m="$1" '$1 ~ "^"m"_total" { s += $NF } END { printf "%d", s }'
+}
+
+json_number() { # key file
+  sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$2" | head -1
+}
+
+# Waits until the topology has consumed everything the simulator sent (or 90 s pass).
+wait_drained() {
+  local sent deadline=$((SECONDS + 90))
+  sent=$(json_number total "$RUN_DIR/simulator.json")
+  [ -n "$sent" ] || return 0
+  while [ $(($(topology_counter fhirflow_samples_in) - BASE_IN)) -lt "$sent" ] && [ $SECONDS -lt $deadline ]; do
+    printf '\r[fhirflow] waiting for the topology: %s of %s consumed ' "$(($(topology_counter fhirflow_samples_in) - BASE_IN))" "$sent" >&2
+    sleep 1
+  done
+  printf '\n' >&2
+}
+
+print_summary() {
+  local sim="$RUN_DIR/simulator.json"
+  echo
+  echo "== fhirflow local run: summary"
+  if [ -s "$sim" ]; then
+    local total new late dups upds bad
+    total=$(json_number total "$sim"); new=$(json_number new "$sim"); late=$(json_number late "$sim")
+    dups=$(json_number duplicates "$sim"); upds=$(json_number updates "$sim"); bad=$(json_number bad "$sim")
+    local tin tout tdup tupd tdlq
+    tin=$(($(topology_counter fhirflow_samples_in) - BASE_IN)); tout=$(($(topology_counter fhirflow_samples_out) - BASE_OUT))
+    tdup=$(($(topology_counter fhirflow_samples_duplicates) - BASE_DUP)); tupd=$(($(topology_counter fhirflow_samples_updates) - BASE_UPD))
+    tdlq=$(($(topology_counter fhirflow_samples_dead_lettered) - BASE_DLQ))
+    printf '  %-16s %10s %10s   (topology: conservation counters from /metrics, this run only)\n' "outcome" "simulator" "topology"
+    printf '  %-16s %10s %10s\n' "in" "$total" "$tin"
+    printf '  %-16s %10s %10s\n' "output" "$((new + late))" "$tout"
+    printf '  %-16s %10s %10s\n' "duplicates" "$dups" "$tdup"
+    printf '  %-16s %10s %10s\n' "updates" "$upds" "$tupd"
+    printf '  %-16s %10s %10s\n' "dead-lettered" "$bad" "$tdlq"
+    if [ "$tin" = "$((tout + tdup + tupd + tdlq))" ]; then
+      echo "  conservation: in = output + duplicates + updates + dead-lettered holds ($tin)"
+    else
+      echo "  conservation: in $tin != $((tout + tdup + tupd + tdlq)) (still draining? see /metrics)"
+    fi
+    echo "  (the simulator's intent and the topology's count can differ slightly: a duplicate of a record"
+    echo "   whose original was dead-lettered, or an update racing its original, is counted by what happened)"
+  fi
+  local sql patient
+  sql="psql -X -q $(psql_url)"
+  patient=$($sql -At -c "SELECT patient_id FROM fhirflow.fhir_observation GROUP BY patient_id ORDER BY count(*) DESC LIMIT 1" 2>/dev/null || true)
+  if [ -z "$patient" ]; then
+    echo "  no Observation rows in PostgreSQL yet (see ${LOG_DIR#"$ROOT"/}/sink.log)"
+    return
+  fi
+  echo
+  echo "== PostgreSQL: Patient/$patient (schema fhirflow)"
+  $sql -c "SELECT code, effective_start, version_id, resource->'valueQuantity'->>'value' AS value, resource->'valueQuantity'->>'unit' AS unit FROM fhirflow.fhir_observation WHERE patient_id = '$patient' ORDER BY effective_start DESC LIMIT 8" 2>/dev/null || true
+  $sql -c "SELECT count(*) AS observations, count(DISTINCT code) AS codes, min(effective_start), max(effective_start) FROM fhirflow.fhir_observation WHERE patient_id = '$patient'" 2>/dev/null || true
+  local token base="http://127.0.0.1:$FHIRFLOW_API_PORT"
+  token=$(dev_token "$patient" 2>/dev/null | tail -1)
+  echo "== one FHIR resource (GET $base/fhir/Observation?patient=$patient&_count=1)"
+  curl -fsS -H "Authorization: Bearer $token" "$base/fhir/Observation?patient=$patient&_count=1&_sort=-date" 2>/dev/null \
+    | /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin); print(json.dumps(b["entry"][0]["resource"], indent=2) if b.get("entry") else b)' 2>/dev/null \
+    || echo "  (API did not answer; see ${LOG_DIR#"$ROOT"/}/fhir-api.log)"
+  echo "== Redis metrics of Patient/$patient (GET $base/metrics/Patient/$patient)"
+  curl -fsS -H "Authorization: Bearer $token" "$base/metrics/Patient/$patient" 2>/dev/null \
+    | /usr/bin/python3 -m json.tool 2>/dev/null | head -40 || echo "  (no metrics view; keys: redis-cli --scan --pattern 'fhirflow:patient:$patient:*')"
+  echo
+  echo "== try it (token valid 1 h, confined to this patient)"
+  echo "  export TOKEN=$token"
+  echo "  curl -s -H \"Authorization: Bearer \$TOKEN\" '$base/fhir/Observation?patient=$patient&code=http://loinc.org%7C8867-4&_sort=-date&_count=5'"
+  echo "  curl -s -H \"Authorization: Bearer \$TOKEN\" '$base/fhir/Observation/\$lastn?patient=$patient'"
+  echo
+  echo "== where to look next"
+  echo "  logs:        ${LOG_DIR#"$ROOT"/}/{topology,sink,fhir-api}.log"
+  echo "  metrics:     http://127.0.0.1:$FHIRFLOW_TOPOLOGY_PORT/metrics (conservation counters), $base/metrics"
+  echo "  dead letters: wearable.samples.dlq (headers dlq.stage, dlq.reason) — docs/operations.md"
+  echo "  import your own iPhone export: docs/importer.md;  deploy: docs/operations.md, k8s/"
+}
+
+stop_pipeline() {
+  local i
+  for ((i = ${#PIPELINE_PIDS[@]} - 1; i >= 0; i--)); do
+    local pid=${PIPELINE_PIDS[$i]}
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping ${PIPELINE_NAMES[$i]} (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      local deadline=$((SECONDS + 40))
+      while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
+      kill -0 "$pid" 2>/dev/null && { log "${PIPELINE_NAMES[$i]} did not stop in 40 s; killing it"; kill -KILL "$pid" 2>/dev/null || true; }
+    fi
+  done
+  PIPELINE_PIDS=()
+  PIPELINE_NAMES=()
+}

@@ -1,0 +1,47 @@
+package io.fhirflow.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.junit.jupiter.api.Test;
+
+class FhirSinkConnectorTest {
+
+  private static Map<String, String> props() {
+    Map<String, String> props = new HashMap<>();
+    props.put("name", "fhirflow-sink");
+    props.put("topics", "fhir.r4.observation");
+    props.put("connection.url", "jdbc:postgresql://db/fhir");
+    return props;
+  }
+
+  @Test
+  void givesEveryTaskTheSameConfig() {
+    FhirSinkConnector connector = new FhirSinkConnector();
+    connector.start(props());
+    assertThat(connector.taskConfigs(3)).hasSize(3).allSatisfy(c -> assertThat(c).isEqualTo(props()));
+    assertThat(connector.taskClass()).isEqualTo(FhirSinkTask.class);
+    assertThat(connector.config()).isSameAs(FhirSinkConnectorConfig.CONFIG_DEF);
+  }
+
+  @Test
+  void refusesToTolerateErrorsWithoutADeadLetterTopicBecauseRecordsWouldBeDropped() {
+    Map<String, String> props = props();
+    props.put("errors.tolerance", "all");
+    assertThatThrownBy(() -> new FhirSinkConnector().start(props))
+        .isInstanceOf(ConnectException.class).hasMessageContaining("errors.deadletterqueue.topic.name");
+    props.put("errors.deadletterqueue.topic.name", "fhir.r4.dlq");
+    new FhirSinkConnector().start(props);
+  }
+
+  @Test
+  void failsAtStartOnAnInvalidKey() {
+    Map<String, String> props = props();
+    props.put("write.method", "upsert-maybe");
+    assertThatThrownBy(() -> new FhirSinkConnector().start(props)).isInstanceOf(ConfigException.class);
+  }
+}
