@@ -53,9 +53,15 @@ final class BloodPressureShape implements ObservationShape {
         if (context.sample.getBody() instanceof HcInstantaneous record) {
             HcEnums.addComponents(context, observation, panel.type(), record.getEnums(), Set.of());
         }
-        context.metric(systolicEntry.metric() == null ? panel : systolicEntry, systolic, context.sample.getStartTime());
         if (systolicEntry != panel) {
+            context.metric(systolicEntry, systolic, context.sample.getStartTime());
             context.metric(diastolicEntry, diastolic, context.sample.getStartTime());
+        } else if (panel.metric() != null) {
+            // One Health Connect row holds both values: <metric>_systolic and <metric>_diastolic, as HealthKit's rows name them.
+            context.metric(panel.metric() + "_systolic", panel.metricKind(), systolic, panel.ucum(),
+                    context.sample.getStartTime());
+            context.metric(panel.metric() + "_diastolic", panel.metricKind(), diastolic, panel.ucum(),
+                    context.sample.getStartTime());
         }
     }
 

@@ -150,10 +150,8 @@ public final class FhirMapper {
         return groups;
     }
 
-    /** A type name is not health data, but it is free text from the phone: keep it short and printable. */
     private static String typeForDetail(WearableSample sample) {
-        String type = sample.getType().replaceAll("[^A-Za-z0-9_.:-]", "?");
-        return type.length() > 80 ? type.substring(0, 80) : type;
+        return SampleRejected.printable(sample.getType());
     }
 
     private static boolean isBlank(String text) {

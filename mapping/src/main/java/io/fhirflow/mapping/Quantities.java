@@ -13,7 +13,7 @@ final class Quantities {
         UnitConversion conversion = unit == null ? null : entry.sourceUnits().get(unit);
         if (conversion == null) {
             throw new SampleRejected(RejectReason.UNCONVERTIBLE_UNIT,
-                    entry.platformCode() + " does not accept unit '" + unit + "'");
+                    entry.platformCode() + " does not accept unit '" + SampleRejected.printable(unit) + "'");
         }
         double converted = conversion.apply(value);
         if (!entry.inRange(converted)) {

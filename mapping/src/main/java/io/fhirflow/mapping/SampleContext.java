@@ -258,4 +258,9 @@ final class SampleContext {
             metrics.add(new MetricPoint(entry.metric(), entry.metricKind(), value, entry.ucum(), time, zone));
         }
     }
+
+    /** A metric point under an explicit name, for a row that yields several metrics (blood pressure). */
+    void metric(String name, MetricKind kind, double value, String unit, Instant time) {
+        metrics.add(new MetricPoint(name, kind, value, unit, time, zone));
+    }
 }

@@ -15,4 +15,16 @@ final class SampleRejected extends RuntimeException {
     Rejection rejection() {
         return rejection;
     }
+
+    /**
+     * Phone-supplied text (a type or unit name) made safe for a rejection detail: printable ASCII identifier
+     * characters only, at most 80 of them. Such names are not health data, but they are not ours either.
+     */
+    static String printable(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String safe = text.replaceAll("[^A-Za-z0-9_.:/<>%\\[\\]{}()*-]", "?");
+        return safe.length() > 80 ? safe.substring(0, 80) : safe;
+    }
 }

@@ -48,6 +48,8 @@ class FhirMapperRejectionTest {
     void rejectsAUnitTheEntryDoesNotAcceptAsUnconvertible() {
         Rejection rejection = rejected(Samples.hkQuantity(HEART_RATE, 72, "kg"), RejectReason.UNCONVERTIBLE_UNIT);
         assertThat(rejection.detail()).contains("kg");
+        Rejection odd = rejected(Samples.hkQuantity(HEART_RATE, 72, "beats\nper minute"), RejectReason.UNCONVERTIBLE_UNIT);
+        assertThat(odd.detail()).contains("beats?per?minute").doesNotContain("\n");
     }
 
     @Test

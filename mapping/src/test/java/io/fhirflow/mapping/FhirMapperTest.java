@@ -49,6 +49,8 @@ class FhirMapperTest {
     void mapsABloodPressureCorrelationToThePanelWithComponents() {
         Mapped mapped = mapped(Samples.hkBloodPressure(120, 80));
         assertThat(mapped.observations().get(0).json()).contains("85354-9", "8480-6", "8462-4", "mm[Hg]");
+        assertThat(mapped.metrics()).extracting(MetricPoint::metric)
+                .containsExactly("blood_pressure_systolic", "blood_pressure_diastolic");
     }
 
     @Test
@@ -57,12 +59,36 @@ class FhirMapperTest {
                 Samples.measurement("systolic", 121, "millimetersOfMercury"),
                 Samples.measurement("diastolic", 79, "millimetersOfMercury")), Map.of("bodyPosition", 2)));
         assertThat(mapped.observations().get(0).json()).contains("BloodPressureRecord.BODY_POSITION_SITTING_DOWN");
+        assertThat(mapped.metrics()).extracting(MetricPoint::metric, MetricPoint::value)
+                .containsExactly(org.assertj.core.api.Assertions.tuple("blood_pressure_systolic", 121.0),
+                        org.assertj.core.api.Assertions.tuple("blood_pressure_diastolic", 79.0));
     }
 
     @Test
     void mapsStepsWithTheStepsAnnotationUnit() {
         Mapped mapped = mapped(Samples.hkQuantity("HKQuantityTypeIdentifierStepCount", 1200, "count"));
         assertThat(mapped.observations().get(0).json()).contains("\"code\":\"{steps}\"");
+    }
+
+    @Test
+    void pointsAFoodPanelAtTheObservationsItsMembersBecome() {
+        CatalogueEntry food = MappingCatalogue.builtIn().entry(io.fhirflow.schema.Platform.HEALTHKIT,
+                "HKCorrelationTypeIdentifierFood").orElseThrow();
+        Mapped panel = mapped(io.fhirflow.mapping.testing.CatalogueSamples.forEntry(MappingCatalogue.builtIn(), food));
+        Mapped member = mapped(Samples.healthKit("HKQuantityTypeIdentifierDietaryProtein", "hk-food-protein",
+                Samples.quantity(21.5, "g")).build());
+        assertThat(panel.observations().get(0).json()).contains("\"hasMember\":[", member.observations().get(0).reference());
+    }
+
+    @Test
+    void keepsTheSampleZoneAndMarksANewerVersionAmendedUnderTheSameId() {
+        WearableSample sample = Samples.healthKit("HKQuantityTypeIdentifierBodyMass", "hk-weight", Samples.quantity(70, "kg"))
+                .setTimeZone("America/Los_Angeles").build();
+        Mapped original = mapped(sample);
+        Mapped amended = (Mapped) MAPPER.map(sample, true);
+        assertThat(original.observations().get(0).json()).contains("\"effectiveDateTime\":\"2026-11-19T23:30:00-08:00\"");
+        assertThat(amended.observations().get(0).json()).contains("\"status\":\"amended\"");
+        assertThat(amended.observations().get(0).id()).isEqualTo(original.observations().get(0).id());
     }
 
     @Test

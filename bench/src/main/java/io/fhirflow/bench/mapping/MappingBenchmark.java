@@ -6,10 +6,7 @@ import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.mapping.MappingOutcome;
-import io.fhirflow.mapping.testing.Samples;
 import io.fhirflow.schema.WearableSample;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Observation;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Threads(1)
 public class MappingBenchmark {
-    private static final int SERIES_SAMPLES = 60;
+    private static final int SERIES_SAMPLES = BenchSamples.SERIES_SAMPLES;
 
     private FhirMapper mapper;
     private WearableSample heartRate;
@@ -51,20 +48,14 @@ public class MappingBenchmark {
     @Setup
     public void setUp() {
         mapper = new FhirMapper(MappingCatalogue.builtIn());
-        heartRate = Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72, "count/min");
-        bloodPressure = Samples.hkBloodPressure(121, 79);
-        weightInPounds = Samples.hcInstant("WeightRecord", List.of(Samples.measurement("weight", 154.2, "pounds")), Map.of());
-        double[] beats = new double[SERIES_SAMPLES];
-        for (int i = 0; i < beats.length; i++) {
-            beats[i] = 60 + i % 40;
-        }
-        heartRateSeries = Samples.hcSeriesEvery("HeartRateRecord", "beatsPerMinute", 1, beats);
+        heartRate = BenchSamples.healthKitHeartRate();
+        bloodPressure = BenchSamples.healthKitBloodPressure();
+        weightInPounds = BenchSamples.healthConnectWeightInPounds();
+        heartRateSeries = BenchSamples.healthConnectHeartRateSeries();
+        BenchSamples.requireAllMap(mapper, heartRate, bloodPressure, weightInPounds, heartRateSeries);
         hapiJson = FhirContext.forR4Cached().newJsonParser();
-        MappingOutcome outcome = mapper.map(heartRate, false);
-        if (!(outcome instanceof Mapped)) {
-            throw new IllegalStateException("benchmark sample does not map: " + outcome);
-        }
-        heartRateModel = (Observation) hapiJson.parseResource(((Mapped) outcome).observations().get(0).json());
+        heartRateModel = (Observation) hapiJson.parseResource(
+                ((Mapped) mapper.map(heartRate, false)).observations().get(0).json());
     }
 
     /** HealthKit heart rate: one Observation + Patient + Device. */

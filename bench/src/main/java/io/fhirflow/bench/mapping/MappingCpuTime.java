@@ -5,12 +5,9 @@ import ca.uhn.fhir.parser.IParser;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
-import io.fhirflow.mapping.testing.Samples;
 import io.fhirflow.schema.WearableSample;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.List;
-import java.util.Map;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
@@ -20,7 +17,7 @@ import org.hl7.fhir.r4.model.Observation;
  */
 public final class MappingCpuTime {
     private static final int ROUNDS = 8;
-    private static final int SERIES_SAMPLES = 60;
+    private static final int SERIES_SAMPLES = BenchSamples.SERIES_SAMPLES;
 
     private MappingCpuTime() {
     }
@@ -28,15 +25,11 @@ public final class MappingCpuTime {
     public static void main(String[] args) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
-        WearableSample heartRate = Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72, "count/min");
-        WearableSample bloodPressure = Samples.hkBloodPressure(121, 79);
-        WearableSample weight = Samples.hcInstant("WeightRecord", List.of(Samples.measurement("weight", 154.2, "pounds")),
-                Map.of());
-        double[] beats = new double[SERIES_SAMPLES];
-        for (int i = 0; i < beats.length; i++) {
-            beats[i] = 60 + i % 40;
-        }
-        WearableSample series = Samples.hcSeriesEvery("HeartRateRecord", "beatsPerMinute", 1, beats);
+        WearableSample heartRate = BenchSamples.healthKitHeartRate();
+        WearableSample bloodPressure = BenchSamples.healthKitBloodPressure();
+        WearableSample weight = BenchSamples.healthConnectWeightInPounds();
+        WearableSample series = BenchSamples.healthConnectHeartRateSeries();
+        BenchSamples.requireAllMap(mapper, heartRate, bloodPressure, weight, series);
         IParser hapi = FhirContext.forR4Cached().newJsonParser();
         Observation model = (Observation) hapi.parseResource(
                 ((Mapped) mapper.map(heartRate, false)).observations().get(0).json());
