@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.mapping.CatalogueException;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public final class Main {
       String cataloguePath = config.getString(TopologyConfig.MAPPING_CATALOGUE_PATH_CONFIG);
       MappingCatalogue catalogue = cataloguePath.isEmpty() ? MappingCatalogue.builtIn() : MappingCatalogue.load(Path.of(cataloguePath));
       app = new FhirFlowApplication(config, new FhirMapper(catalogue), SampleDeserializers.create(config), Clock.systemUTC());
-    } catch (ConfigException | IllegalArgumentException e) {
+    } catch (ConfigException | CatalogueException | IllegalArgumentException e) {
       log.error("cannot start: {}", e.getMessage());
       System.exit(2);
       return;
