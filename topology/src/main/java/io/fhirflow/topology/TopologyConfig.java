@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 
@@ -283,6 +284,11 @@ public final class TopologyConfig extends AbstractConfig {
    * pass-through; exactly_once_v2 and the dead-letter handler are not overridable because the
    * output's guarantees depend on them.
    */
+  /** Kafka Streams' commit interval under exactly_once_v2 when {@code kafka.commit.interval.ms} is not set. */
+  static final long EOS_COMMIT_INTERVAL_MS = 100;
+  /** Producer batch size: one commit interval of a partition's output fits in a few batches. */
+  static final int PRODUCER_BATCH_BYTES = 256 * 1024;
+
   public Properties streamsProperties(FlowCounters counters) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID_CONFIG));
@@ -290,10 +296,15 @@ public final class TopologyConfig extends AbstractConfig {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
     p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
     p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-    p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+    // Under exactly_once_v2 output is invisible to read_committed consumers until the commit, and
+    // the commit flushes the producer: lingering up to the commit interval costs no latency, while
+    // a short linger cuts each commit's output into many tiny batches (one lz4 frame, one broker
+    // validation and one request each; measured in BENCHMARKS.md "topology").
     // A record with a broken timestamp still flows (and is dead-lettered if it is bad), never stops a thread.
     p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class);
     p.putAll(originalsWithPrefix(KAFKA_PREFIX));
+    producerDefault(p, ProducerConfig.LINGER_MS_CONFIG, p.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, EOS_COMMIT_INTERVAL_MS));
+    producerDefault(p, ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnProcessingError.class);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ_CONFIG));
@@ -301,6 +312,13 @@ public final class TopologyConfig extends AbstractConfig {
       p.put(DeadLetterOnProcessingError.COUNTERS_CONFIG, counters);
     }
     return p;
+  }
+
+  /** Sets a producer key unless a {@code kafka.*} pass-through set it, with or without the producer prefix. */
+  private static void producerDefault(Properties p, String key, Object value) {
+    if (!p.containsKey(key) && !p.containsKey(StreamsConfig.producerPrefix(key))) {
+      p.put(StreamsConfig.producerPrefix(key), value);
+    }
   }
 
   /** The effective configuration for the start-up log line; passwords print as [hidden]. */

@@ -48,6 +48,18 @@ class TopologyConfigTest {
   }
 
   @Test
+  void theProducerLingersUpToTheCommitIntervalUnlessAKafkaKeySaysOtherwise() throws Exception {
+    Properties byDefault = TopologyConfig.load(write(""), Map.of()).streamsProperties(null);
+    Properties slowCommit = TopologyConfig.load(write("kafka.commit.interval.ms=1000\n"), Map.of()).streamsProperties(null);
+    Properties told = TopologyConfig.load(write("kafka.linger.ms=7\nkafka.producer.batch.size=1024\n"), Map.of()).streamsProperties(null);
+
+    assertThat(byDefault.get("producer.linger.ms")).isEqualTo(100L);
+    assertThat(byDefault.get("producer.batch.size")).isEqualTo(256 * 1024);
+    assertThat(slowCommit.get("producer.linger.ms")).isEqualTo("1000");
+    assertThat(told).containsEntry("linger.ms", "7").doesNotContainKey("producer.linger.ms").containsEntry("producer.batch.size", "1024");
+  }
+
+  @Test
   void aSecretIsReadFromAFileReferenceAndNeverPrinted() throws Exception {
     Path secret = write("user.info=svc:s3cret\n");
     Path file = write("schema.registry.basic.auth.user.info=${file:" + secret + ":user.info}\n");

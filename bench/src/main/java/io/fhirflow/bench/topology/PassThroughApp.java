@@ -32,7 +32,9 @@ final class PassThroughApp implements AutoCloseable {
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
     p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-    p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+    // The topology's producer settings (TopologyConfig.streamsProperties), so the ceiling is fair.
+    p.put(StreamsConfig.producerPrefix("linger.ms"), commitIntervalMs);
+    p.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
     streams = new KafkaStreams(b.build(), p);
     streams.start();
   }
