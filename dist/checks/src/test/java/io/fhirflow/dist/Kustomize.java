@@ -22,6 +22,20 @@ final class Kustomize {
 
   private Kustomize() {}
 
+  /** Whether a {@code kubectl} binary (which carries kustomize) is on the PATH. */
+  static boolean kubectlOnPath() {
+    try {
+      Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   static List<JsonNode> render(Path dir) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone", dir.toString())
         .redirectErrorStream(false).start();
