@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
@@ -63,7 +64,7 @@ public final class StoredJsonBundleWriter {
       Object json = e.getResource() == null ? null : e.getResource().getUserData(SearchBundles.STORED_JSON);
       if (json != null) {
         Resource placeholder = e.getResource();
-        Resource parsed = (Resource) parser.parseResource((String) json);
+        Resource parsed = (Resource) parser.parseResource(new String((byte[]) json, StandardCharsets.UTF_8));
         parsed.setId(placeholder.getIdElement());
         parsed.getMeta().setVersionId(placeholder.getIdElement().getVersionIdPart());
         e.setResource(parsed);
@@ -108,8 +109,9 @@ public final class StoredJsonBundleWriter {
           g.writeStartObject();
           g.writeStringField("fullUrl", e.getFullUrl());
           g.writeFieldName("resource");
-          // The sink stored this text as jsonb; PostgreSQL returns it as valid, compact JSON.
-          g.writeRawValue((String) e.getResource().getUserData(SearchBundles.STORED_JSON));
+          // The sink stored this text as jsonb; PostgreSQL returns it as valid, compact JSON, and its
+          // UTF-8 bytes go to the response as they came off the socket.
+          g.writeRawValue(new RawUtf8((byte[]) e.getResource().getUserData(SearchBundles.STORED_JSON)));
           g.writeObjectFieldStart("search");
           g.writeStringField("mode", "match");
           g.writeEndObject();
