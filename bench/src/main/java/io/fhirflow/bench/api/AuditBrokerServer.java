@@ -2,6 +2,9 @@ package io.fhirflow.bench.api;
 
 import io.fhirflow.testkit.KafkaBroker;
 import java.nio.file.Files;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.nio.file.Path;
 
 /**
@@ -17,6 +20,11 @@ public final class AuditBrokerServer {
     KafkaBroker broker = KafkaBroker.start();
     broker.createTopics(1, ApiBenchServer.AUDIT_TOPIC);
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+    // One acknowledged record first: the API's audit sink starts "down" if the topic's leader is not
+    // ready within its 1 s metadata wait, and a loaded machine can take longer than that.
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producerProps(), new StringSerializer(), new StringSerializer())) {
+      p.send(new ProducerRecord<>(ApiBenchServer.AUDIT_TOPIC, "warm-up", "{}")).get();
+    }
     Path file = Path.of(args[0]);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, broker.bootstrapServers());
