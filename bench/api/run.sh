@@ -9,6 +9,8 @@ SECONDS_RUN=${1:-30}
 CONNECTIONS=${2:-16}
 PORT=${API_BENCH_PORT:-18080}
 RAW=${API_BENCH_RAW:-true}
+# Extra JVM flags for the API JVM, e.g. API_BENCH_JVM="-XX:StartFlightRecording=duration=60s,filename=/tmp/api.jfr"
+JVM_OPTS=${API_BENCH_JVM:-}
 WORK=.work/api-bench
 mkdir -p "$WORK"
 
@@ -17,10 +19,19 @@ CP="bench/target/classes:$(cat bench/target/bench.cp)"
 
 java -cp "$CP" io.fhirflow.bench.api.ApiBenchData
 
-java -Xmx1g -cp "$CP" io.fhirflow.bench.api.ApiBenchServer "$PORT" "$WORK" jdbc:postgresql://127.0.0.1:5432/test?user=postgres "$RAW" \
-  >"$WORK/server.log" 2>&1 &
+# The audit topic's broker runs in its own JVM (as a cluster would), so the API's CPU figure is the API's.
+rm -f "$WORK/audit-bootstrap"
+java -Xmx512m -cp "$CP" io.fhirflow.bench.api.AuditBrokerServer "$WORK/audit-bootstrap" >"$WORK/broker.log" 2>&1 &
+BROKER=$!
+trap 'kill $BROKER 2>/dev/null || true; wait $BROKER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  [ -s "$WORK/audit-bootstrap" ] && break
+  sleep 1
+done
+java -Xmx1g $JVM_OPTS -cp "$CP" io.fhirflow.bench.api.ApiBenchServer "$PORT" "$WORK" jdbc:postgresql://127.0.0.1:5432/test?user=postgres "$RAW" \
+  "$(cat "$WORK/audit-bootstrap")" >"$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER $BROKER 2>/dev/null || true; wait $SERVER $BROKER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
   sleep 1
@@ -30,15 +41,19 @@ curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null
 # Warm-up (JIT, pool, token cache), then the measured run.
 wrk -t2 -c"$CONNECTIONS" -d10s -s bench/api/heart-rate.lua "http://127.0.0.1:$PORT" -- "$WORK" >/dev/null
 echo "== API (raw bundle streaming: $RAW), wrk -t2 -c$CONNECTIONS -d${SECONDS_RUN}s"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/${1:-$SERVER}/stat"; }
 CPU0=$(cpu_ticks)
+BCPU0=$(cpu_ticks $BROKER)
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --latency -s bench/api/heart-rate.lua "http://127.0.0.1:$PORT" -- "$WORK" | tee "$WORK/wrk.txt"
 CPU1=$(cpu_ticks)
+BCPU1=$(cpu_ticks $BROKER)
 REQS=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
-# CPU the API process (Jetty, HAPI, JWT, audit producer and the in-JVM audit broker) spent per request;
+# CPU the API process (Jetty, HAPI, JWT, audit producer; not the broker, which has its own JVM) spent per request;
 # under contention this, not req/s, says what the code costs. PostgreSQL's CPU is not included.
-echo "API process CPU per request: $(awk -v t=$((CPU1 - CPU0)) -v n="$REQS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f ms", t / hz * 1000 / n}')"
-kill $SERVER; wait $SERVER 2>/dev/null || true
+per_request() { awk -v t="$1" -v n="$REQS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f ms", t / hz * 1000 / n}'; }
+echo "API process CPU per request: $(per_request $((CPU1 - CPU0)))"
+echo "audit broker process CPU per request (separate JVM): $(per_request $((BCPU1 - BCPU0)))"
+kill $SERVER $BROKER; wait $SERVER $BROKER 2>/dev/null || true
 trap - EXIT
 
 echo "== bare SQL over pgjdbc (same query, same concurrency, same pool size)"

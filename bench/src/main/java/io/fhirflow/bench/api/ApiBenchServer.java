@@ -23,9 +23,12 @@ import java.util.TimeZone;
  * The API as the benchmark measures it: production wiring (HikariCP, JWT verification, audit events
  * to Kafka) over the bench schema, with an in-JVM broker standing in for the cluster. Writes the
  * token and the patient ids the load generator uses into {@code dir}, prints READY, runs until killed.
- * Args: port dir [jdbcBaseUrl] [rawBundle true|false].
+ * Args: port dir [jdbcBaseUrl] [rawBundle true|false] [auditBootstrap]; without auditBootstrap an in-JVM
+ * broker is started (its CPU then counts as the API's).
  */
 public final class ApiBenchServer {
+
+  static final String AUDIT_TOPIC = "fhir.r4.auditevent";
 
   private ApiBenchServer() {}
 
@@ -49,20 +52,23 @@ public final class ApiBenchServer {
     }
     Files.write(dir.resolve("patients.txt"), patients);
 
-    KafkaBroker broker = KafkaBroker.start();
-    broker.createTopics(1, "fhir.r4.auditevent");
+    KafkaBroker broker = args.length > 4 ? null : KafkaBroker.start();
+    if (broker != null) {
+      broker.createTopics(1, AUDIT_TOPIC);
+    }
+    String bootstrap = broker == null ? args[4] : broker.bootstrapServers();
     ApiConfig config = ApiConfig.of(Map.of(
         ApiConfig.HTTP_PORT_CONFIG, Integer.toString(port),
         ApiConfig.DB_URL_CONFIG, ApiBenchData.url(base),
         ApiConfig.JWKS_CONFIG, jwks.toString(),
         ApiConfig.ISSUER_CONFIG, issuer,
         ApiConfig.AUDIENCE_CONFIG, audience,
-        ApiConfig.AUDIT_BOOTSTRAP_CONFIG, broker.bootstrapServers(),
+        ApiConfig.AUDIT_BOOTSTRAP_CONFIG, bootstrap,
         ApiConfig.RAW_BUNDLE_CONFIG, raw), System.getenv());
     FhirContext context = FhirContext.forR4Cached();
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    KafkaAuditSink audit = new KafkaAuditSink(KafkaAuditSink.producer(broker.bootstrapServers(), Duration.ofSeconds(10), Map.of()),
-        "fhir.r4.auditevent", new AuditEventFactory(context), meters);
+    KafkaAuditSink audit = new KafkaAuditSink(KafkaAuditSink.producer(bootstrap, Duration.ofSeconds(10), Map.of()),
+        AUDIT_TOPIC, new AuditEventFactory(context), meters);
     JwtVerifier verifier = JwtVerifier.create(jwks.toString(), issuer, audience, config.clockSkew(), Clock.systemUTC());
     ApiServer server = new ApiServer(config, context, verifier, audit, meters, Clock.systemUTC()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -71,7 +77,9 @@ public final class ApiBenchServer {
       } catch (Exception e) {
         // Exiting anyway.
       }
-      broker.close();
+      if (broker != null) {
+        broker.close();
+      }
     }));
     System.out.println("READY port=" + server.port());
     Thread.currentThread().join();

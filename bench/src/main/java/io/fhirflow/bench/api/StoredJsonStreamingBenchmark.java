@@ -56,7 +56,7 @@ public class StoredJsonStreamingBenchmark {
             + " ORDER BY effective_start DESC LIMIT 100")) {
       while (rs.next()) {
         page.add(new StoredResource(rs.getString(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-            rs.getObject(4, OffsetDateTime.class), rs.getString(5)));
+            rs.getObject(4, OffsetDateTime.class), rs.getBytes(5)));
       }
     }
     if (page.size() != 100) {

@@ -34,6 +34,9 @@ public final class PageCursor {
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
   private final byte[] secret;
+  // Mac.getInstance + init (provider lookup, key setup) cost more than the MAC itself; a Mac is not
+  // thread-safe, so each request thread keeps its own, already keyed.
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public PageCursor(byte[] secret) {
     if (secret.length < 16) {
@@ -82,12 +85,16 @@ public final class PageCursor {
   }
 
   private byte[] mac(String position, String fingerprint, Optional<String> confinedTo) {
+    // Unit separators keep the three fields from running into each other.
+    String input = position + '\u001f' + fingerprint + '\u001f' + confinedTo.orElse("");
+    return macs.get().doFinal(input.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      // Unit separators keep the three fields from running into each other.
-      String input = position + '\u001f' + fingerprint + '\u001f' + confinedTo.orElse("");
-      return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

@@ -26,7 +26,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class SearchBundles {
 
-  /** User-data key of the stored JSON on a placeholder entry resource. */
+  /** User-data key of the stored JSON (UTF-8 bytes) on a placeholder entry resource. */
   public static final String STORED_JSON = "io.fhirflow.api.storedJson";
   /** User-data key marking a Bundle whose entries are placeholders. */
   public static final String HAS_STORED_JSON = "io.fhirflow.api.hasStoredJson";
@@ -55,7 +55,7 @@ public final class SearchBundles {
     for (StoredResource r : rows) {
       Resource placeholder = (Resource) context.getResourceDefinition(resourceType).newInstance();
       placeholder.setId(new IdType(resourceType, r.id(), Long.toString(r.versionId())));
-      placeholder.setUserData(STORED_JSON, r.json());
+      placeholder.setUserData(STORED_JSON, r.jsonUtf8());
       b.addEntry().setFullUrl(base + "/" + resourceType + "/" + r.id()).setResource(placeholder)
           .getSearch().setMode(SearchEntryMode.MATCH);
     }

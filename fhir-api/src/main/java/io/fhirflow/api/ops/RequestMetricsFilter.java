@@ -16,10 +16,24 @@ public final class RequestMetricsFilter extends HttpFilter {
 
   private final transient MeterRegistry meters;
   private final String area;
+  // Racing threads may both register the same timer: the registry returns the one instance.
+  private final transient Timer[] timers = new Timer[10];
 
   public RequestMetricsFilter(MeterRegistry meters, String area) {
     this.meters = meters;
     this.area = area;
+  }
+
+  /** The timer of a status class (1xx..5xx), registered once: building and looking up a meter id per request is not free. */
+  private Timer timer(int status) {
+    int statusClass = Math.min(Math.max(status / 100, 0), timers.length - 1);
+    Timer t = timers[statusClass];
+    if (t == null) {
+      t = Timer.builder("fhirflow.api.requests").tag("area", area).tag("status", statusClass + "xx")
+          .publishPercentileHistogram().register(meters);
+      timers[statusClass] = t;
+    }
+    return t;
   }
 
   @Override
@@ -28,8 +42,7 @@ public final class RequestMetricsFilter extends HttpFilter {
     try {
       chain.doFilter(req, res);
     } finally {
-      sample.stop(Timer.builder("fhirflow.api.requests").tag("area", area)
-          .tag("status", (res.getStatus() / 100) + "xx").publishPercentileHistogram().register(meters));
+      sample.stop(timer(res.getStatus()));
     }
   }
 }

@@ -76,7 +76,7 @@ public final class IdentifiedResourceStore {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
       List<StoredResource> rows = new ArrayList<>();
       while (rs.next()) {
-        rows.add(new StoredResource(rs.getString(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant(), null, rs.getString(4)));
+        rows.add(new StoredResource(rs.getString(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant(), null, rs.getBytes(4)));
       }
       return rows;
     } catch (SQLException e) {

@@ -112,7 +112,7 @@ public final class ObservationStore {
       List<StoredResource> rows = new ArrayList<>();
       while (rs.next()) {
         rows.add(new StoredResource(rs.getString(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-            rs.getObject(4, OffsetDateTime.class), rs.getString(5)));
+            rs.getObject(4, OffsetDateTime.class), rs.getBytes(5)));
       }
       return rows;
     } catch (SQLException e) {

@@ -51,4 +51,36 @@ class AuditEventFactoryTest {
     SharedValidator.assertValid(json);
     assertThat(json).contains("code,date,patient");
   }
+
+  @Test
+  void theStreamingWriterWritesExactlyWhatHapiWritesForEveryKindOfRequest() {
+    AccessToken system = new AccessToken("https://issuer", "svc", "", Optional.empty(), SmartScopes.parse("system/*.rs"), Instant.now());
+    java.util.List<AuditRecord> records = new java.util.ArrayList<>();
+    for (String interaction : java.util.List.of("read", "search-type", "operation", "capabilities", "metrics", "unknown")) {
+      for (int variant = 0; variant < 4; variant++) {
+        AuditRecord r = new AuditRecord("req-" + interaction + variant, Instant.parse("2026-11-20T10:00:00.123Z"), variant == 3 ? "" : "10.0.0." + variant);
+        if (variant == 0) {
+          r.token(token());
+        } else if (variant == 1) {
+          r.token(system);
+          r.patient("p-\u00e9\"9");
+        }
+        if (!interaction.equals("unknown") && !interaction.equals("capabilities")) {
+          r.interaction(interaction, "Observation", interaction.equals("read") ? "obs-" + variant : null);
+        } else if (interaction.equals("capabilities")) {
+          r.interaction(interaction, null, null);
+        }
+        if (variant != 2) {
+          r.parameterNames().addAll(java.util.List.of("code", "date"));
+        }
+        r.status(new int[] {200, 401, 404, 503}[variant]);
+        records.add(r);
+      }
+    }
+    for (AuditRecord r : records) {
+      String json = factory.toJson(r);
+      assertThat(json).isEqualTo(factory.toJsonWithHapi(r));
+      SharedValidator.assertValid(json);
+    }
+  }
 }
