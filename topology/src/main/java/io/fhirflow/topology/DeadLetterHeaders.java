@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 
-/** The {@code dlq.*} headers of TEAM.md's dead-letter contract. */
+/** The {@code dlq.*} headers of the dead-letter contract (DESIGN's topic table; docs/topology.md, docs/operations.md). */
 final class DeadLetterHeaders {
 
   static final String STAGE = "dlq.stage";
