@@ -63,12 +63,23 @@ public final class TopologyBenchmark {
     Map<String, String> opt = options(args);
     int samples = Integer.parseInt(opt.getOrDefault("samples", "1000000"));
     int users = Integer.parseInt(opt.getOrDefault("users", "10000"));
+    // Measured after the first `warmup` records, like any steady-state benchmark: JIT-compiling the
+    // broker, Streams, Avro, HAPI and Jackson costs a new JVM tens of CPU-seconds, once.
+    int warmup = Integer.parseInt(opt.getOrDefault("warmup", "200000"));
     int threads = Integer.parseInt(opt.getOrDefault("threads", "2"));
     int partitions = Integer.parseInt(opt.getOrDefault("partitions", "4"));
     double duplicates = Double.parseDouble(opt.getOrDefault("duplicates", "0.05"));
     String commitInterval = opt.getOrDefault("commit-interval-ms", "100");
     String latencyRateOption = opt.getOrDefault("latency-rate", "auto");
     int latencySeconds = Integer.parseInt(opt.getOrDefault("latency-seconds", "20"));
+    boolean runCeiling = Boolean.parseBoolean(opt.getOrDefault("ceiling", "true"));
+    // Extra topology settings for experiments, e.g. --set=metrics.enabled=false,kafka.compression.type=none
+    Map<String, String> extra = new HashMap<>();
+    for (String kv : opt.getOrDefault("set", "").split(",")) {
+      if (kv.contains("=")) {
+        extra.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      }
+    }
     String id = UUID.randomUUID().toString().substring(0, 8);
     String loadBefore = loadAverage();
 
@@ -81,13 +92,15 @@ public final class TopologyBenchmark {
       Instant now = Instant.now();
 
       long t0 = System.nanoTime();
-      produce(broker, raw, serializer, new SampleGenerator(42, users, duplicates, now), samples, 0);
-      double produceRate = samples / seconds(System.nanoTime() - t0);
-      System.out.printf("loaded %d samples at %.0f/s%n", samples, produceRate);
+      produce(broker, raw, serializer, new SampleGenerator(42, users, duplicates, now), warmup + samples, 0);
+      double produceRate = (warmup + samples) / seconds(System.nanoTime() - t0);
+      System.out.printf("loaded %d warm-up + %d measured samples at %.0f/s%n", warmup, samples, produceRate);
 
-      Phase ceiling;
-      try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"))) {
-        ceiling = measure("pass-through", pass::processed, samples);
+      Phase ceiling = new Phase(Double.NaN, Double.NaN, Map.of());
+      if (runCeiling) {
+        try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"))) {
+          ceiling = measure("pass-through", pass::processed, warmup, samples);
+        }
       }
 
       Map<String, Object> config = new HashMap<>();
@@ -101,6 +114,7 @@ public final class TopologyBenchmark {
       config.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, prefix);
       config.put(TopologyConfig.HTTP_PORT_CONFIG, "0");
       config.put("kafka.commit.interval.ms", commitInterval);
+      config.putAll(extra);
       SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
       deserializer.configure(Map.of("schema.registry.url", registry), false);
 
@@ -111,7 +125,7 @@ public final class TopologyBenchmark {
       double dead;
       int latencyRate;
       try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), new FhirMapper(MappingCatalogue.builtIn()), deserializer, Clock.systemUTC())) {
-        topology = measure("topology", () -> (long) app.counters().inCount(), samples);
+        topology = measure("topology", () -> (long) app.counters().inCount(), warmup, samples);
         out = app.counters().outCount() + app.counters().updateCount();
         dupes = app.counters().duplicateCount();
         dead = app.counters().deadLetteredCount();
@@ -123,13 +137,15 @@ public final class TopologyBenchmark {
 
       String loadAfter = loadAverage();
       String report = String.format(
-          "| samples | duplicates | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
+          "| samples (after %d warm-up) | duplicates (all) | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
               + "|---|---|---|---|---|---|---|---|---|---|---|---|%n"
               + "| %d | %.0f (%.1f %%) | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %.0f / %.0f us | %d ms | %d ms | %s / %s |%n"
               + "(mapped %.0f, dead-lettered %.0f; latency at %d samples/s for %d s, %d observations)%n",
-          samples, dupes, 100.0 * dupes / samples, threads, partitions, commitInterval, ceiling.rate(), topology.rate(), topology.rate() / ceiling.rate(), ceiling.cpuMicrosPerSample(), topology.cpuMicrosPerSample(),
+          warmup, samples, dupes, 100.0 * dupes / (warmup + samples), threads, partitions, commitInterval, ceiling.rate(), topology.rate(), topology.rate() / ceiling.rate(), ceiling.cpuMicrosPerSample(), topology.cpuMicrosPerSample(),
           percentile(latencies, 0.50), percentile(latencies, 0.99), loadBefore, loadAfter,
-          out, dead, latencyRate, latencySeconds, latencies.length);
+          out, dead, latencyRate, latencySeconds, latencies.length)
+          + String.format("CPU per sample by thread group (us): ceiling: %s; topology: %s%n%s",
+              ThreadCpu.format(ceiling.cpuByThreads()), ThreadCpu.format(topology.cpuByThreads()), extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
       System.out.println(report);
       Path file = Path.of("target", "topology-benchmark.md");
       Files.createDirectories(file.getParent());
@@ -163,31 +179,35 @@ public final class TopologyBenchmark {
   }
 
   /** Throughput from the first processed record to the last, and this JVM's CPU time per sample. */
-  record Phase(double rate, double cpuMicrosPerSample) {}
+  record Phase(double rate, double cpuMicrosPerSample, Map<String, Double> cpuByThreads) {}
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  private static Phase measure(String name, LongSupplier processed, int n) throws InterruptedException {
-    long cpuStart = processCpuNanos();
-    long first = 0;
+  private static Phase measure(String name, LongSupplier processed, int warmup, int n) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-    while (processed.getAsLong() < n) {
-      if (first == 0 && processed.getAsLong() > 0) {
-        first = System.nanoTime();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(name + " did not finish: " + processed.getAsLong() + " of " + n);
-      }
-      Thread.sleep(20);
-    }
+    awaitProcessed(name, processed, Math.max(1, warmup), deadline);
+    long first = System.nanoTime();
+    long cpuStart = processCpuNanos();
+    ThreadCpu threads = ThreadCpu.start();
+    awaitProcessed(name, processed, (long) warmup + n, deadline);
     double rate = n / seconds(System.nanoTime() - first);
-    // The whole JVM (broker included), from start-up of the app to its last record: a figure that
-    // depends far less on other processes competing for the cores than samples/s does.
+    // The whole JVM (broker included) over the measured records: a figure that depends far less
+    // on other processes competing for the cores than samples/s does.
     double cpu = (processCpuNanos() - cpuStart) / 1e3 / n;
-    System.out.printf("%s: %d samples at %.0f/s, %.1f us CPU per sample%n", name, n, rate, cpu);
-    return new Phase(rate, cpu);
+    Map<String, Double> byThreads = threads.microsPerSample(n);
+    System.out.printf("%s: %d samples at %.0f/s, %.1f us CPU per sample (%s)%n", name, n, rate, cpu, ThreadCpu.format(byThreads));
+    return new Phase(rate, cpu, byThreads);
+  }
+
+  private static void awaitProcessed(String name, LongSupplier processed, long count, long deadline) throws InterruptedException {
+    while (processed.getAsLong() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + " did not finish: " + processed.getAsLong() + " of " + count);
+      }
+      Thread.sleep(5);
+    }
   }
 
   private static long[] latency(KafkaBroker broker, String raw, SpecificAvroSerializer<WearableSample> serializer, SampleGenerator gen, int rate, int seconds) {

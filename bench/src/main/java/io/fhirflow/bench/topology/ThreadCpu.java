@@ -1,0 +1,88 @@
+package io.fhirflow.bench.topology;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * CPU time of this JVM's threads between two points, grouped by what the thread does (stream
+ * threads, producer I/O, broker, ...), so a benchmark says where a sample's microseconds go.
+ * JIT, GC and other VM threads are not Java threads: they are the process total minus the groups.
+ */
+final class ThreadCpu {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private final Map<Long, Long> startNanos = new HashMap<>();
+  private final Map<Long, String> names = new HashMap<>();
+  private final long processStart = processCpuNanos();
+
+  private ThreadCpu() {}
+
+  static ThreadCpu start() {
+    ThreadCpu t = new ThreadCpu();
+    for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info != null) {
+        t.startNanos.put(info.getThreadId(), Math.max(0, THREADS.getThreadCpuTime(info.getThreadId())));
+      }
+    }
+    return t;
+  }
+
+  /** Microseconds of CPU per sample since {@link #start}, by thread group, largest first. */
+  Map<String, Double> microsPerSample(long samples) {
+    Map<String, Long> nanos = new HashMap<>();
+    long threadsTotal = 0;
+    for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long now = THREADS.getThreadCpuTime(info.getThreadId());
+      if (now < 0) {
+        continue;
+      }
+      long used = now - startNanos.getOrDefault(info.getThreadId(), 0L);
+      nanos.merge(group(info.getThreadName()), used, Long::sum);
+      threadsTotal += used;
+    }
+    nanos.merge("JIT, GC, VM and exited threads", Math.max(0, processCpuNanos() - processStart - threadsTotal), Long::sum);
+    return nanos.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() / 1e3 / samples, (a, b) -> a, LinkedHashMap::new));
+  }
+
+  static String format(Map<String, Double> groups) {
+    return groups.entrySet().stream()
+        .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String group(String thread) {
+    if (thread.startsWith("kafka-producer-network-thread")) {
+      return "producer I/O";
+    }
+    if (thread.contains("StreamThread")) {
+      return "stream threads";
+    }
+    if (thread.startsWith("data-plane") || thread.startsWith("kafka-") || thread.contains("Txn") || thread.startsWith("broker-")
+        || thread.contains("Partitions") || thread.startsWith("quorum") || thread.startsWith("raft") || thread.contains("log-")
+        || thread.startsWith("ReplicaFetcher") || thread.startsWith("group-coordinator") || thread.startsWith("executor-")
+        || thread.contains("ExpirationReaper") || thread.startsWith("transaction")) {
+      return "broker";
+    }
+    if (thread.startsWith("lettuce") || thread.startsWith("fhirflow-redis")) {
+      return "redis writer";
+    }
+    if (thread.startsWith("bench-")) {
+      return "benchmark driver";
+    }
+    return "other Java threads";
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+}
