@@ -1,6 +1,6 @@
 package io.fhirflow.sink;
 
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Writes a batch of distinct rows in one transaction, newer-wins, and checks what it wrote.
@@ -71,12 +72,17 @@ public final class RecordWriter {
     for (ResourceRow row : rows) {
       encode(encoder, row);
     }
+    // Bytes in one piece: pgjdbc's Reader variant re-encodes the text in small chunks.
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(dialect.copyIntoStage(type));
     long copied;
     try {
-      copied = c.unwrap(PGConnection.class).getCopyAPI()
-          .copyIn(dialect.copyIntoStage(type), new StringReader(text.toString()));
-    } catch (java.io.IOException e) {
-      throw new SQLException("COPY stream failed", "08006", e);
+      copy.writeToCopy(bytes, 0, bytes.length);
+      copied = copy.endCopy();
+    } finally {
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
     }
     if (copied != rows.size()) {
       throw new IllegalStateException("COPY staged " + copied + " rows of " + rows.size());
