@@ -49,6 +49,24 @@ public final class DatabaseSession implements AutoCloseable {
     dataSource.setConnectTimeout(10);
   }
 
+  /**
+   * Compresses the staging table's large resources with lz4 like the target column (V3): a value
+   * moved by INSERT ... SELECT keeps the compression it has, so a pglz-compressed staging row would
+   * land pglz-compressed, after paying pglz's cost. Without lz4 in the server, pglz stays.
+   */
+  private static void preferLz4(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET default_toast_compression = 'lz4'");
+      c.commit();
+    } catch (SQLException e) {
+      if (!"22023".equals(e.getSQLState())) {
+        throw e;
+      }
+      c.rollback();
+      log.info("lz4 is not available in this PostgreSQL build: staging stays pglz-compressed");
+    }
+  }
+
   /** The open connection (auto-commit off), opening and preparing it first if needed. */
   public Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
@@ -60,6 +78,7 @@ public final class DatabaseSession implements AutoCloseable {
       Connection c = dataSource.getConnection();
       try {
         c.setAutoCommit(false);
+        preferLz4(c);
         try (Statement s = c.createStatement()) {
           // A 5000-row staging batch is ~7 MB; the 8 MB default spills temp pages to disk.
           // temp_buffers can only change before the session's first temp table access.
