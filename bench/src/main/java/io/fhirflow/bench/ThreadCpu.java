@@ -1,4 +1,4 @@
-package io.fhirflow.bench.topology;
+package io.fhirflow.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -9,10 +9,10 @@ import java.util.stream.Collectors;
 
 /**
  * CPU time of this JVM's threads between two points, grouped by what the thread does (stream
- * threads, producer I/O, broker, ...), so a benchmark says where a sample's microseconds go.
+ * threads, Connect tasks, producer I/O, broker, ...), so a benchmark says where a sample's microseconds go.
  * JIT, GC and other VM threads are not Java threads: they are the process total minus the groups.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -22,7 +22,7 @@ final class ThreadCpu {
 
   private ThreadCpu() {}
 
-  static ThreadCpu start() {
+  public static ThreadCpu start() {
     ThreadCpu t = new ThreadCpu();
     for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (info != null) {
@@ -33,7 +33,7 @@ final class ThreadCpu {
   }
 
   /** Microseconds of CPU per sample since {@link #start}, by thread group, largest first. */
-  Map<String, Double> microsPerSample(long samples) {
+  public Map<String, Double> microsPerSample(long samples) {
     Map<String, Long> nanos = new HashMap<>();
     long threadsTotal = 0;
     for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
@@ -54,7 +54,7 @@ final class ThreadCpu {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() / 1e3 / samples, (a, b) -> a, LinkedHashMap::new));
   }
 
-  static String format(Map<String, Double> groups) {
+  public static String format(Map<String, Double> groups) {
     return groups.entrySet().stream()
         .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
         .collect(Collectors.joining(", "));
@@ -66,6 +66,9 @@ final class ThreadCpu {
     }
     if (thread.contains("StreamThread")) {
       return "stream threads";
+    }
+    if (thread.startsWith("task-thread-") || thread.startsWith("pool-")) {
+      return "Connect task threads";
     }
     if (thread.startsWith("data-plane") || thread.startsWith("kafka-") || thread.contains("Txn") || thread.startsWith("broker-")
         || thread.contains("Partitions") || thread.startsWith("quorum") || thread.startsWith("raft") || thread.contains("log-")

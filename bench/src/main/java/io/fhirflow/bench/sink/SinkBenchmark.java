@@ -1,5 +1,6 @@
 package io.fhirflow.bench.sink;
 
+import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +30,7 @@ import org.postgresql.PGConnection;
 
 /**
  * End-to-end sink throughput: the same realistic Observations, already in a topic of a real KRaft
- * broker, into PostgreSQL tables of the contract's shape (V1 migration), through one Connect
+ * broker, into PostgreSQL tables of the contract's shape (every Flyway migration of the sink), through one Connect
  * standalone worker that loads both sinks from plugin.path:
  * <ol>
  *   <li>fhirflow's {@code FhirSinkConnector} (newer-wins upsert, COPY staging, extraction in the task),
@@ -46,8 +48,7 @@ import org.postgresql.PGConnection;
 public final class SinkBenchmark {
 
   private static final Path WORK = Path.of(".work", "bench-sink");
-  private static final Path MIGRATION =
-      Path.of("sink-connector/src/main/resources/db/migration/V1__fhir_resource_tables.sql");
+  private static final Path MIGRATIONS = Path.of("sink-connector/src/main/resources/db/migration");
   private static final String DEBEZIUM_TARBALL = System.getProperty("user.home")
       + "/.m2/repository/io/debezium/debezium-connector-jdbc/3.2.0.Final/"
       + "debezium-connector-jdbc-3.2.0.Final-plugin.tar.gz";
@@ -128,8 +129,8 @@ public final class SinkBenchmark {
       results.add(copyCeiling(corpus, records, batch));
     }
     System.out.println();
-    System.out.println("| sink | rows | seconds | rows/s end to end | rows/s after first commit |");
-    System.out.println("|---|---:|---:|---:|---:|");
+    System.out.println("| sink | rows | seconds | rows/s end to end | rows/s after first commit | CPU µs/row: JVM (broker, Connect) / PostgreSQL |");
+    System.out.println("|---|---:|---:|---:|---:|---|");
     results.forEach(System.out::println);
   }
 
@@ -139,6 +140,8 @@ public final class SinkBenchmark {
     config.put("tasks.max", String.valueOf(tasks));
     config.put("consumer.override.max.poll.records", config.getOrDefault("batch.size", "5000"));
     long start = System.nanoTime();
+    CpuMeter cpu = new CpuMeter();
+    ThreadCpu threads = ThreadCpu.start();
     worker.put(config);
     long deadline = start + 1_800_000_000_000L;
     long firstCommitAt = -1;
@@ -163,6 +166,8 @@ public final class SinkBenchmark {
     double steady = firstCommitAt < 0 ? Double.NaN
         : (records - committedAtFirst) / ((System.nanoTime() - firstCommitAt) / 1e9);
     double seconds = seconds(start);
+    String cpuPerRow = cpu.perRow(records);
+    System.out.println(name + ": JVM CPU µs per row by thread group: " + ThreadCpu.format(threads.microsPerSample(records)));
     long rows = count(schema);
     worker.delete(name);
     String replayed = "";
@@ -173,12 +178,12 @@ public final class SinkBenchmark {
       System.out.println(name + " replay rewrote rows: " + !fingerprint.equals(fingerprint(schema)));
     }
     dropSchema(schema);
-    System.out.printf(Locale.ROOT, "%s: %,d rows in %.1f s = %,.0f rows/s (after first commit: %,.0f rows/s)%n",
-        name, rows, seconds, rows / seconds, steady);
+    System.out.printf(Locale.ROOT, "%s: %,d rows in %.1f s = %,.0f rows/s (after first commit: %,.0f rows/s),"
+        + " CPU us/row JVM / PostgreSQL %s%n", name, rows, seconds, rows / seconds, steady, cpuPerRow);
     if (rows != records) {
       throw new IllegalStateException(name + " wrote " + rows + " rows, expected " + records);
     }
-    return String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %,.0f |", name, rows, seconds, rows / seconds, steady)
+    return String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %,.0f | %s |", name, rows, seconds, rows / seconds, steady, cpuPerRow)
         + replayed;
   }
 
@@ -201,7 +206,7 @@ public final class SinkBenchmark {
       double seconds = seconds(start);
       worker.delete(name);
       System.out.printf(Locale.ROOT, "%s: %,d records in %.1f s = %,.0f records/s%n", name, records, seconds, records / seconds);
-      return String.format(Locale.ROOT, "| %s (same records again, table full) | %,d | %.1f | %,.0f | |",
+      return String.format(Locale.ROOT, "| %s (same records again, table full) | %,d | %.1f | %,.0f | | |",
           name, records, seconds, records / seconds);
     } finally {
       restartPostgres = restart;
@@ -223,6 +228,7 @@ public final class SinkBenchmark {
     String schema = freshSchema("bench_copy");
     createTables(schema);
     long[] copyNanos = {0};
+    CpuMeter cpu = new CpuMeter();
     try (Connection c = DriverManager.getConnection(url(schema))) {
       c.setAutoCommit(false);
       var copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -240,11 +246,12 @@ public final class SinkBenchmark {
       copyNanos[0] += copyBatch(c, copy, pending);
     }
     double seconds = copyNanos[0] / 1e9;
+    String cpuPerRow = cpu.perRow(records);
     long count = count(schema);
     dropSchema(schema);
     System.out.printf(Locale.ROOT, "raw COPY: %,d rows in %.1f s = %,.0f rows/s%n", count, seconds, count / seconds);
-    return String.format(Locale.ROOT, "| raw COPY ceiling (no Kafka, no upsert) | %,d | %.1f | %,.0f | |",
-        count, seconds, count / seconds);
+    return String.format(Locale.ROOT, "| raw COPY ceiling (no Kafka, no upsert) | %,d | %.1f | %,.0f | | %s |",
+        count, seconds, count / seconds, cpuPerRow);
   }
 
   /** COPYs and commits one batch; returns the nanoseconds spent in the database. */
@@ -395,7 +402,16 @@ public final class SinkBenchmark {
 
   private static void createTables(String schema) throws Exception {
     try (Connection c = DriverManager.getConnection(url(schema)); Statement s = c.createStatement()) {
-      s.execute(Files.readString(MIGRATION, StandardCharsets.UTF_8));
+      // Every migration in version order: the tables each sink writes are the ones users get.
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(MIGRATIONS)) {
+        files = listing.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+            .sorted(Comparator.comparingInt(f -> Integer.parseInt(f.getFileName().toString().replaceAll("^V(\\d+)__.*", "$1"))))
+            .toList();
+      }
+      for (Path f : files) {
+        s.execute(Files.readString(f, StandardCharsets.UTF_8));
+      }
     }
   }
 
