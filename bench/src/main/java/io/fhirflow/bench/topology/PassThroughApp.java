@@ -19,7 +19,11 @@ final class PassThroughApp implements AutoCloseable {
   private final AtomicLong processed = new AtomicLong();
   private final KafkaStreams streams;
 
-  PassThroughApp(String bootstrap, String from, String to, int threads, int commitIntervalMs, String stateDir) {
+  /**
+   * @param streamsDefaults true: Kafka Streams' own producer defaults (no compression, 16 KiB batches)
+   *     instead of the topology's producer settings, to show how far the ceiling moves with them
+   */
+  PassThroughApp(String bootstrap, String from, String to, int threads, int commitIntervalMs, String stateDir, boolean streamsDefaults) {
     StreamsBuilder b = new StreamsBuilder();
     b.stream(from, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .peek((k, v) -> processed.incrementAndGet())
@@ -31,10 +35,12 @@ final class PassThroughApp implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-    // The topology's producer settings (TopologyConfig.streamsProperties), so the ceiling is fair.
-    p.put(StreamsConfig.producerPrefix("linger.ms"), commitIntervalMs);
-    p.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
+    if (!streamsDefaults) {
+      // The topology's producer settings (TopologyConfig.streamsProperties), so the ceiling is fair.
+      p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+      p.put(StreamsConfig.producerPrefix("linger.ms"), commitIntervalMs);
+      p.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
+    }
     streams = new KafkaStreams(b.build(), p);
     streams.start();
   }

@@ -53,8 +53,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       interval, 100 ms); p50 and p99.
  * </ol>
  *
- * Run: see BENCHMARKS.md ("topology"). Options: {@code --samples=N --users=N --threads=N
- * --partitions=N --duplicates=0.05 --latency-rate=N|auto --latency-seconds=N --commit-interval-ms=N} (the commit interval applies to both applications).
+ * Run: see BENCHMARKS.md ("topology"). Options: {@code --samples=N --warmup=N --users=N --threads=N
+ * --partitions=N --duplicates=0.05 --latency-rate=N|auto --latency-seconds=N --commit-interval-ms=N
+ * --ceiling=true|streams-defaults|false --set=key=value,...} (the commit interval applies to both
+ * applications; {@code --set} to the topology only).
  */
 public final class TopologyBenchmark {
 
@@ -73,7 +75,9 @@ public final class TopologyBenchmark {
     String commitInterval = opt.getOrDefault("commit-interval-ms", "100");
     String latencyRateOption = opt.getOrDefault("latency-rate", "auto");
     int latencySeconds = Integer.parseInt(opt.getOrDefault("latency-seconds", "20"));
-    boolean runCeiling = Boolean.parseBoolean(opt.getOrDefault("ceiling", "true"));
+    // --ceiling=true (the topology's producer settings), streams-defaults (Kafka Streams' own) or false
+    String ceilingMode = opt.getOrDefault("ceiling", "true");
+    boolean runCeiling = !"false".equals(ceilingMode);
     // Extra topology settings for experiments, e.g. --set=metrics.enabled=false,kafka.compression.type=none
     Map<String, String> extra = new HashMap<>();
     for (String kv : opt.getOrDefault("set", "").split(",")) {
@@ -99,7 +103,7 @@ public final class TopologyBenchmark {
 
       Phase ceiling = new Phase(Double.NaN, Double.NaN, Map.of());
       if (runCeiling) {
-        try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"))) {
+        try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"), "streams-defaults".equals(ceilingMode))) {
           ceiling = measure("pass-through", pass::processed, warmup, samples);
         }
       }
@@ -145,8 +149,8 @@ public final class TopologyBenchmark {
           warmup, samples, dupes, 100.0 * dupes / (warmup + samples), threads, partitions, commitInterval, ceiling.rate(), topology.rate(), topology.rate() / ceiling.rate(), ceiling.cpuMicrosPerSample(), topology.cpuMicrosPerSample(),
           percentile(latencies, 0.50), percentile(latencies, 0.99), loadBefore, loadAfter,
           out, dead, latencyRate, latencySeconds, latencies.length)
-          + String.format("CPU per sample by thread group (us): ceiling: %s; topology: %s%n%s",
-              ThreadCpu.format(ceiling.cpuByThreads()), ThreadCpu.format(topology.cpuByThreads()), extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
+          + String.format("CPU per sample by thread group (us): ceiling%s: %s; topology: %s%n%s",
+              "streams-defaults".equals(ceilingMode) ? " (Kafka Streams' default producer settings)" : "", ThreadCpu.format(ceiling.cpuByThreads()), ThreadCpu.format(topology.cpuByThreads()), extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
       System.out.println(report);
       Path file = Path.of("target", "topology-benchmark.md");
       Files.createDirectories(file.getParent());
