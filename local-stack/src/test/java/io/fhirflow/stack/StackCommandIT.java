@@ -14,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,21 +70,21 @@ class StackCommandIT {
             "FHIRFLOW_REDIS_HOST", redis.getHost(),
             "FHIRFLOW_REDIS_PORT", Integer.toString(redis.getPort()));
 
-    assertThat(stack("up").exitCode).isZero();
+    assertSucceeds(stack("up"));
     List<Long> pids = stackPids();
     assertThat(pids).hasSize(2).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
     Result again = stack("up");
-    assertThat(again.exitCode).isZero();
+    assertSucceeds(again);
     assertThat(stackPids()).as("a second up leaves the running processes alone").isEqualTo(pids);
-    assertThat(stack("status").exitCode).isZero();
+    assertSucceeds(stack("status"));
 
     String value = "round-trip " + System.nanoTime();
     produce("wearable.samples.raw", "user-1", value);
     assertThat(consumeOne("wearable.samples.raw")).isEqualTo(value);
     int id = registerSchema("{\"type\":\"record\",\"name\":\"Ping\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}");
 
-    assertThat(stack("down").exitCode).isZero();
+    assertSucceeds(stack("down"));
     for (long pid : pids) {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d after down", pid).isFalse();
     }
@@ -89,7 +92,7 @@ class StackCommandIT {
     assertThat(DaemonProcess.portAnswers(registryPort)).isFalse();
     assertThat(stack("status").exitCode).isNotZero();
 
-    assertThat(stack("up").exitCode).isZero();
+    assertSucceeds(stack("up"));
     assertThat(get("/schemas/ids/" + id)).contains("Ping");
     assertThat(consumeOne("wearable.samples.raw")).as("records survive a restart").isEqualTo(value);
   }
@@ -97,6 +100,11 @@ class StackCommandIT {
   // --- plumbing
 
   record Result(int exitCode, String output) {}
+
+  /** On failure the message carries what bin/stack printed, so a red CI run says why. */
+  static void assertSucceeds(Result result) {
+    assertThat(result.exitCode).as("bin/stack exit code; it printed:%n%s", result.output).isZero();
+  }
 
   Result stack(String command) throws IOException, InterruptedException {
     Path log = work.resolve("bin-stack-" + command + ".out");
@@ -159,9 +167,27 @@ class StackCommandIT {
         .body();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+  /**
+   * A free port below the kernel's ephemeral range (32768+ on Linux). A port from {@code
+   * ServerSocket(0)} comes from that range, and in the seconds before the stack's JVMs bind it an
+   * outgoing connection of any other process can take it as its local port: a rare red CI run.
+   */
+  static synchronized int freePort() throws IOException {
+    Random random = new Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      if (HANDED_OUT.contains(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port)) {
+        HANDED_OUT.add(port);
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 20000 and 32000");
   }
 }
