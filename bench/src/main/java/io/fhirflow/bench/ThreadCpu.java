@@ -54,6 +54,11 @@ public final class ThreadCpu {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() / 1e3 / samples, (a, b) -> a, LinkedHashMap::new));
   }
 
+  /** The whole process: the groups add up to it, the VM's own threads being the remainder. */
+  public static double total(Map<String, Double> groups) {
+    return groups.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
   public static String format(Map<String, Double> groups) {
     return groups.entrySet().stream()
         .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))

@@ -1,11 +1,11 @@
 package io.fhirflow.bench.sink;
 
+import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 
 /**
@@ -48,7 +48,7 @@ import org.postgresql.PGConnection;
 public final class SinkBenchmark {
 
   private static final Path WORK = Path.of(".work", "bench-sink");
-  private static final Path MIGRATIONS = Path.of("sink-connector/src/main/resources/db/migration");
+  private static final String MIGRATIONS = "sink-connector/src/main/resources/db/migration";
   private static final String DEBEZIUM_TARBALL = System.getProperty("user.home")
       + "/.m2/repository/io/debezium/debezium-connector-jdbc/3.2.0.Final/"
       + "debezium-connector-jdbc-3.2.0.Final-plugin.tar.gz";
@@ -61,7 +61,7 @@ public final class SinkBenchmark {
   private SinkBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = options(args);
+    Map<String, String> opts = BenchOptions.parse(args);
     int records = Integer.parseInt(opts.getOrDefault("records", "1000000"));
     int tasks = Integer.parseInt(opts.getOrDefault("tasks", "2"));
     int partitions = Integer.parseInt(opts.getOrDefault("partitions", "4"));
@@ -140,7 +140,7 @@ public final class SinkBenchmark {
     config.put("tasks.max", String.valueOf(tasks));
     config.put("consumer.override.max.poll.records", config.getOrDefault("batch.size", "5000"));
     long start = System.nanoTime();
-    CpuMeter cpu = new CpuMeter();
+    PostgresCpu postgres = PostgresCpu.start();
     ThreadCpu threads = ThreadCpu.start();
     worker.put(config);
     long deadline = start + 1_800_000_000_000L;
@@ -166,8 +166,9 @@ public final class SinkBenchmark {
     double steady = firstCommitAt < 0 ? Double.NaN
         : (records - committedAtFirst) / ((System.nanoTime() - firstCommitAt) / 1e9);
     double seconds = seconds(start);
-    String cpuPerRow = cpu.perRow(records);
-    System.out.println(name + ": JVM CPU µs per row by thread group: " + ThreadCpu.format(threads.microsPerSample(records)));
+    Map<String, Double> jvm = threads.microsPerSample(records);
+    String cpuPerRow = cpuPerRow(jvm, postgres, records);
+    System.out.println(name + ": JVM CPU µs per row by thread group: " + ThreadCpu.format(jvm));
     long rows = count(schema);
     worker.delete(name);
     String replayed = "";
@@ -228,7 +229,8 @@ public final class SinkBenchmark {
     String schema = freshSchema("bench_copy");
     createTables(schema);
     long[] copyNanos = {0};
-    CpuMeter cpu = new CpuMeter();
+    PostgresCpu postgres = PostgresCpu.start();
+    ThreadCpu threads = ThreadCpu.start();
     try (Connection c = DriverManager.getConnection(url(schema))) {
       c.setAutoCommit(false);
       var copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -246,7 +248,7 @@ public final class SinkBenchmark {
       copyNanos[0] += copyBatch(c, copy, pending);
     }
     double seconds = copyNanos[0] / 1e9;
-    String cpuPerRow = cpu.perRow(records);
+    String cpuPerRow = cpuPerRow(threads.microsPerSample(records), postgres, records);
     long count = count(schema);
     dropSchema(schema);
     System.out.printf(Locale.ROOT, "raw COPY: %,d rows in %.1f s = %,.0f rows/s%n", count, seconds, count / seconds);
@@ -400,19 +402,15 @@ public final class SinkBenchmark {
     return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
-  private static void createTables(String schema) throws Exception {
-    try (Connection c = DriverManager.getConnection(url(schema)); Statement s = c.createStatement()) {
-      // Every migration in version order: the tables each sink writes are the ones users get.
-      List<Path> files;
-      try (Stream<Path> listing = Files.list(MIGRATIONS)) {
-        files = listing.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
-            .sorted(Comparator.comparingInt(f -> Integer.parseInt(f.getFileName().toString().replaceAll("^V(\\d+)__.*", "$1"))))
-            .toList();
-      }
-      for (Path f : files) {
-        s.execute(Files.readString(f, StandardCharsets.UTF_8));
-      }
-    }
+  /** "JVM / PostgreSQL" CPU microseconds per row. */
+  private static String cpuPerRow(Map<String, Double> jvmByThreads, PostgresCpu postgres, long rows) {
+    return String.format(Locale.ROOT, "%.1f / %.1f", ThreadCpu.total(jvmByThreads), postgres.microsPerRow(rows));
+  }
+
+  /** The sink's own migration files, applied by Flyway as the sink applies them: the tables users get. */
+  private static void createTables(String schema) {
+    Flyway.configure().dataSource(url(schema), null, null).locations("filesystem:" + MIGRATIONS)
+        .load().migrate();
   }
 
   private static long count(String schema) throws Exception {
@@ -432,13 +430,4 @@ public final class SinkBenchmark {
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    return opts;
-  }
-
 }

@@ -1,5 +1,6 @@
 package io.fhirflow.bench.topology;
 
+import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
@@ -63,7 +64,7 @@ public final class TopologyBenchmark {
   private TopologyBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = options(args);
+    Map<String, String> opt = BenchOptions.parse(args);
     int samples = Integer.parseInt(opt.getOrDefault("samples", "1000000"));
     int users = Integer.parseInt(opt.getOrDefault("users", "10000"));
     // Measured after the first `warmup` records, like any steady-state benchmark: JIT-compiling the
@@ -78,13 +79,9 @@ public final class TopologyBenchmark {
     // --ceiling=true (the topology's producer settings), streams-defaults (Kafka Streams' own) or false
     String ceilingMode = opt.getOrDefault("ceiling", "true");
     boolean runCeiling = !"false".equals(ceilingMode);
+    boolean ceilingOnStreamsDefaults = "streams-defaults".equals(ceilingMode);
     // Extra topology settings for experiments, e.g. --set=metrics.enabled=false,kafka.compression.type=none
-    Map<String, String> extra = new HashMap<>();
-    for (String kv : opt.getOrDefault("set", "").split(",")) {
-      if (kv.contains("=")) {
-        extra.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-      }
-    }
+    Map<String, String> extra = BenchOptions.pairs(opt.getOrDefault("set", ""));
     String id = UUID.randomUUID().toString().substring(0, 8);
     String loadBefore = loadAverage();
 
@@ -101,9 +98,9 @@ public final class TopologyBenchmark {
       double produceRate = (warmup + samples) / seconds(System.nanoTime() - t0);
       System.out.printf("loaded %d warm-up + %d measured samples at %.0f/s%n", warmup, samples, produceRate);
 
-      Phase ceiling = new Phase(Double.NaN, Double.NaN, Map.of());
+      Phase ceiling = new Phase(Double.NaN, Map.of());
       if (runCeiling) {
-        try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"), "streams-defaults".equals(ceilingMode))) {
+        try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"), ceilingOnStreamsDefaults)) {
           ceiling = measure("pass-through", pass::processed, warmup, samples);
         }
       }
@@ -150,7 +147,7 @@ public final class TopologyBenchmark {
           percentile(latencies, 0.50), percentile(latencies, 0.99), loadBefore, loadAfter,
           out, dead, latencyRate, latencySeconds, latencies.length)
           + String.format("CPU per sample by thread group (us): ceiling%s: %s; topology: %s%n%s",
-              "streams-defaults".equals(ceilingMode) ? " (Kafka Streams' default producer settings)" : "", ThreadCpu.format(ceiling.cpuByThreads()), ThreadCpu.format(topology.cpuByThreads()), extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
+              ceilingOnStreamsDefaults ? " (Kafka Streams' default producer settings)" : "", ThreadCpu.format(ceiling.cpuByThreads()), ThreadCpu.format(topology.cpuByThreads()), extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
       System.out.println(report);
       Path file = Path.of("target", "topology-benchmark.md");
       Files.createDirectories(file.getParent());
@@ -183,27 +180,26 @@ public final class TopologyBenchmark {
     return p;
   }
 
-  /** Throughput from the first processed record to the last, and this JVM's CPU time per sample. */
-  record Phase(double rate, double cpuMicrosPerSample, Map<String, Double> cpuByThreads) {}
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  /**
+   * Throughput over the measured records, and this JVM's CPU time per sample by thread group. The
+   * whole JVM (broker included) depends far less on other processes competing for the cores than
+   * samples/s does.
+   */
+  record Phase(double rate, Map<String, Double> cpuByThreads) {
+    double cpuMicrosPerSample() {
+      return cpuByThreads.isEmpty() ? Double.NaN : ThreadCpu.total(cpuByThreads);
+    }
   }
 
   private static Phase measure(String name, LongSupplier processed, int warmup, int n) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     awaitProcessed(name, processed, Math.max(1, warmup), deadline);
     long first = System.nanoTime();
-    long cpuStart = processCpuNanos();
     ThreadCpu threads = ThreadCpu.start();
     awaitProcessed(name, processed, (long) warmup + n, deadline);
-    double rate = n / seconds(System.nanoTime() - first);
-    // The whole JVM (broker included) over the measured records: a figure that depends far less
-    // on other processes competing for the cores than samples/s does.
-    double cpu = (processCpuNanos() - cpuStart) / 1e3 / n;
-    Map<String, Double> byThreads = threads.microsPerSample(n);
-    System.out.printf("%s: %d samples at %.0f/s, %.1f us CPU per sample (%s)%n", name, n, rate, cpu, ThreadCpu.format(byThreads));
-    return new Phase(rate, cpu, byThreads);
+    Phase phase = new Phase(n / seconds(System.nanoTime() - first), threads.microsPerSample(n));
+    System.out.printf("%s: %d samples at %.0f/s, %.1f us CPU per sample (%s)%n", name, n, phase.rate(), phase.cpuMicrosPerSample(), ThreadCpu.format(phase.cpuByThreads()));
+    return phase;
   }
 
   private static void awaitProcessed(String name, LongSupplier processed, long count, long deadline) throws InterruptedException {
@@ -285,15 +281,5 @@ public final class TopologyBenchmark {
     } catch (java.io.IOException e) {
       return "?";
     }
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> m = new HashMap<>();
-    for (String a : args) {
-      if (a.startsWith("--") && a.contains("=")) {
-        m.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-      }
-    }
-    return m;
   }
 }

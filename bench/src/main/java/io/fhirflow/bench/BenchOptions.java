@@ -1,0 +1,39 @@
+package io.fhirflow.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Command-line options of the benchmarks' main classes: {@code --key=value} or {@code --key value}. */
+public final class BenchOptions {
+
+  private BenchOptions() {}
+
+  public static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        continue;
+      }
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        options.put(arg.substring(2, eq), arg.substring(eq + 1));
+      } else if (i + 1 < args.length) {
+        options.put(arg.substring(2), args[++i]);
+      }
+    }
+    return options;
+  }
+
+  /** {@code a=1,b=2} as a map; empty for an empty list. */
+  public static Map<String, String> pairs(String list) {
+    Map<String, String> pairs = new HashMap<>();
+    for (String kv : list.split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        pairs.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    return pairs;
+  }
+}
