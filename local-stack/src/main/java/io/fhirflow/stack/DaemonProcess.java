@@ -23,6 +23,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DaemonProcess {
 
+  /** How long a live pid without our marker is re-read before it is taken to be a recycled pid. */
+  private static final Duration MARKER_SETTLE = Duration.ofSeconds(2);
+
   private final String name;
   private final Path dir;
 
@@ -56,12 +59,34 @@ public final class DaemonProcess {
     }
     try {
       long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
-      return ProcessHandle.of(pid)
-          .filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().commandLine().map(c -> c.contains(marker())).orElse(false));
+      return ProcessHandle.of(pid).filter(this::isOurs);
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * True when {@code process} is alive and carries our marker. While a process is inside execve
+   * (setsid becoming java), /proc/pid/cmdline can read empty for a moment, so a missing marker is
+   * looked at again for a short while before the pid counts as someone else's.
+   */
+  private boolean isOurs(ProcessHandle process) {
+    long deadline = System.nanoTime() + MARKER_SETTLE.toNanos();
+    while (process.isAlive()) {
+      if (process.info().commandLine().map(c -> c.contains(marker())).orElse(false)) {
+        return true;
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   /**
