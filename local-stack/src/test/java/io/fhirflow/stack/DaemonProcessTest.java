@@ -17,11 +17,16 @@ class DaemonProcessTest {
 
   @TempDir Path dir;
   DaemonProcess process;
+  ProcessHandle started;
 
   @AfterEach
   void stop() {
     if (process != null) {
       process.stop(Duration.ofSeconds(10));
+    }
+    // A failed assertion must not leave the child running past the test JVM.
+    if (started != null) {
+      started.destroyForcibly();
     }
   }
 
@@ -29,7 +34,7 @@ class DaemonProcessTest {
   void startsOnceRecordsItsPidAndStopsWithoutLeavingAProcess() throws Exception {
     process = new DaemonProcess("blocker", dir);
 
-    ProcessHandle started = process.start(BLOCKING);
+    started = process.start(BLOCKING);
     ProcessHandle again = process.start(BLOCKING);
 
     assertThat(again.pid()).isEqualTo(started.pid());
