@@ -279,32 +279,32 @@ public final class TopologyConfig extends AbstractConfig {
     return serde;
   }
 
-  /**
-   * Streams properties: our defaults, the declared Kafka keys, then every {@code kafka.*}
-   * pass-through; exactly_once_v2 and the dead-letter handler are not overridable because the
-   * output's guarantees depend on them.
-   */
   /** Kafka Streams' commit interval under exactly_once_v2 when {@code kafka.commit.interval.ms} is not set. */
   static final long EOS_COMMIT_INTERVAL_MS = 100;
   /** Producer batch size: one commit interval of a partition's output fits in a few batches. */
   static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
+  /**
+   * Streams properties: our defaults, the declared Kafka keys, then every {@code kafka.*}
+   * pass-through; exactly_once_v2 and the dead-letter handler are not overridable because the
+   * output's guarantees depend on them.
+   */
   public Properties streamsProperties(FlowCounters counters) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID_CONFIG));
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS_CONFIG));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
     p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
-    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-    // Under exactly_once_v2 output is invisible to read_committed consumers until the commit, and
-    // the commit flushes the producer: lingering up to the commit interval costs no latency, while
-    // a short linger cuts each commit's output into many tiny batches (one lz4 frame, one broker
-    // validation and one request each; measured in BENCHMARKS.md "topology").
     // A record with a broken timestamp still flows (and is dead-lettered if it is bad), never stops a thread.
     p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class);
     p.putAll(originalsWithPrefix(KAFKA_PREFIX));
-    producerDefault(p, ProducerConfig.LINGER_MS_CONFIG, p.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, EOS_COMMIT_INTERVAL_MS));
-    producerDefault(p, ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
+    // After the pass-through, and only where it is silent: Kafka Streams lets a producer.-prefixed key
+    // win over the plain one, so a prefixed default set first would shadow a user's kafka.<key>.
+    producerDefaults(p.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, EOS_COMMIT_INTERVAL_MS)).forEach((key, value) -> {
+      if (!p.containsKey(key) && !p.containsKey(StreamsConfig.producerPrefix(key))) {
+        p.put(StreamsConfig.producerPrefix(key), value);
+      }
+    });
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnProcessingError.class);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ_CONFIG));
@@ -314,11 +314,20 @@ public final class TopologyConfig extends AbstractConfig {
     return p;
   }
 
-  /** Sets a producer key unless a {@code kafka.*} pass-through set it, with or without the producer prefix. */
-  private static void producerDefault(Properties p, String key, Object value) {
-    if (!p.containsKey(key) && !p.containsKey(StreamsConfig.producerPrefix(key))) {
-      p.put(StreamsConfig.producerPrefix(key), value);
-    }
+  /**
+   * The topology's producer settings where a {@code kafka.*} key does not set them (public so the
+   * benchmark's pass-through ceiling runs on the same ones). Under exactly_once_v2 output is invisible
+   * to read_committed consumers until the commit, and the commit flushes the producer: lingering up to
+   * the commit interval costs no latency, while a short linger cuts each commit's output into many
+   * tiny batches (one lz4 frame, one broker validation and one request each; BENCHMARKS.md "Topology").
+   *
+   * @param commitIntervalMs as Kafka accepts it: a number or its text
+   */
+  public static Map<String, Object> producerDefaults(Object commitIntervalMs) {
+    return Map.of(
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+        ProducerConfig.LINGER_MS_CONFIG, commitIntervalMs,
+        ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
   }
 
   /** The effective configuration for the start-up log line; passwords print as [hidden]. */

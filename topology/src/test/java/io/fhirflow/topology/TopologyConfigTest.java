@@ -60,6 +60,17 @@ class TopologyConfigTest {
   }
 
   @Test
+  void aPlainKafkaKeyOverridesTheTopologysProducerDefaults() throws Exception {
+    Properties byDefault = TopologyConfig.load(write(""), Map.of()).streamsProperties(null);
+    Properties told = TopologyConfig.load(write("kafka.compression.type=none\n"), Map.of()).streamsProperties(null);
+
+    assertThat(byDefault.get("producer.compression.type")).isEqualTo("lz4");
+    // Kafka Streams lets producer.compression.type win over compression.type: it must not be set here.
+    assertThat(told).containsEntry("compression.type", "none").doesNotContainKey("producer.compression.type");
+    assertThat(new StreamsConfig(told).getProducerConfigs("client").get("compression.type")).isEqualTo("none");
+  }
+
+  @Test
   void aSecretIsReadFromAFileReferenceAndNeverPrinted() throws Exception {
     Path secret = write("user.info=svc:s3cret\n");
     Path file = write("schema.registry.basic.auth.user.info=${file:" + secret + ":user.info}\n");
