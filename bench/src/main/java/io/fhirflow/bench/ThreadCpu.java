@@ -17,17 +17,14 @@ public final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final Map<Long, Long> startNanos = new HashMap<>();
-  private final Map<Long, String> names = new HashMap<>();
   private final long processStart = processCpuNanos();
 
   private ThreadCpu() {}
 
   public static ThreadCpu start() {
     ThreadCpu t = new ThreadCpu();
-    for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-      if (info != null) {
-        t.startNanos.put(info.getThreadId(), Math.max(0, THREADS.getThreadCpuTime(info.getThreadId())));
-      }
+    for (long id : THREADS.getAllThreadIds()) {
+      t.startNanos.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
     }
     return t;
   }

@@ -1,5 +1,6 @@
 package io.fhirflow.bench.topology;
 
+import io.fhirflow.topology.TopologyConfig;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
@@ -36,10 +37,8 @@ final class PassThroughApp implements AutoCloseable {
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
     if (!streamsDefaults) {
-      // The topology's producer settings (TopologyConfig.streamsProperties), so the ceiling is fair.
-      p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-      p.put(StreamsConfig.producerPrefix("linger.ms"), commitIntervalMs);
-      p.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
+      // The topology's producer settings, so the ceiling is fair.
+      TopologyConfig.producerDefaults(commitIntervalMs).forEach((key, value) -> p.put(StreamsConfig.producerPrefix(key), value));
     }
     streams = new KafkaStreams(b.build(), p);
     streams.start();
