@@ -67,8 +67,8 @@ public final class StoredJsonBundleWriter {
   private static int sizeHint(Bundle bundle) {
     int size = 1024;
     for (BundleEntryComponent e : bundle.getEntry()) {
-      Object json = e.getResource() == null ? null : e.getResource().getUserData(SearchBundles.STORED_JSON);
-      size += 256 + (json instanceof byte[] b ? b.length : 0);
+      byte[] json = storedJson(e);
+      size += 256 + (json == null ? 0 : json.length);
     }
     return size;
   }
@@ -76,10 +76,10 @@ public final class StoredJsonBundleWriter {
   /** Replaces each placeholder entry by the parsed stored resource, for HAPI's own encoders. */
   public void inflate(Bundle bundle) {
     for (BundleEntryComponent e : bundle.getEntry()) {
-      Object json = e.getResource() == null ? null : e.getResource().getUserData(SearchBundles.STORED_JSON);
+      byte[] json = storedJson(e);
       if (json != null) {
         Resource placeholder = e.getResource();
-        Resource parsed = (Resource) parser.parseResource(new String((byte[]) json, StandardCharsets.UTF_8));
+        Resource parsed = (Resource) parser.parseResource(new String(json, StandardCharsets.UTF_8));
         parsed.setId(placeholder.getIdElement());
         parsed.getMeta().setVersionId(placeholder.getIdElement().getVersionIdPart());
         e.setResource(parsed);
@@ -96,6 +96,11 @@ public final class StoredJsonBundleWriter {
     }
     RestfulServerUtils.ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON);
     return encoding == null || encoding.getEncoding() == EncodingEnum.JSON;
+  }
+
+  /** The stored resource's UTF-8 JSON on a placeholder entry (SearchBundles), or null on any other entry. */
+  private static byte[] storedJson(BundleEntryComponent e) {
+    return e.getResource() == null ? null : (byte[]) e.getResource().getUserData(SearchBundles.STORED_JSON);
   }
 
   /** Writes a Bundle of placeholder entries as JSON, copying each entry's stored text verbatim. */
@@ -126,7 +131,7 @@ public final class StoredJsonBundleWriter {
           g.writeFieldName("resource");
           // The sink stored this text as jsonb; PostgreSQL returns it as valid, compact JSON, and its
           // UTF-8 bytes go to the response as they came off the socket.
-          g.writeRawValue(new RawUtf8((byte[]) e.getResource().getUserData(SearchBundles.STORED_JSON)));
+          g.writeRawValue(new RawUtf8(storedJson(e)));
           g.writeObjectFieldStart("search");
           g.writeStringField("mode", "match");
           g.writeEndObject();
