@@ -143,28 +143,9 @@ public final class SinkBenchmark {
     PostgresCpu postgres = PostgresCpu.start();
     ThreadCpu threads = ThreadCpu.start();
     worker.put(config);
-    long deadline = start + 1_800_000_000_000L;
-    long firstCommitAt = -1;
-    long committedAtFirst = 0;
-    boolean restarted = !restartPostgres;
-    long committed;
-    while ((committed = committed(broker, "connect-" + name)) < records) {
-      if (System.nanoTime() > deadline || worker.status(name).contains("FAILED")) {
-        throw new IllegalStateException(name + " did not finish: " + worker.status(name));
-      }
-      if (committed > 0 && firstCommitAt < 0) {
-        firstCommitAt = System.nanoTime();
-        committedAtFirst = committed;
-      }
-      if (!restarted && committed > records / 3) {
-        System.out.println("restarting PostgreSQL mid-stream: pg_ctlcluster 15 main restart");
-        exec("pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart");
-        restarted = true;
-      }
-      Thread.sleep(200); // polling the consumer group; the benchmark is not a test
-    }
-    double steady = firstCommitAt < 0 ? Double.NaN
-        : (records - committedAtFirst) / ((System.nanoTime() - firstCommitAt) / 1e9);
+    FirstCommit first = awaitCommitted(broker, worker, name, records, restartPostgres);
+    double steady = first == null ? Double.NaN
+        : (records - first.committed()) / ((System.nanoTime() - first.atNanos()) / 1e9);
     double seconds = seconds(start);
     Map<String, Double> jvm = threads.microsPerSample(records);
     String cpuPerRow = cpuPerRow(jvm, postgres, records);
@@ -172,10 +153,9 @@ public final class SinkBenchmark {
     long rows = count(schema);
     worker.delete(name);
     String replayed = "";
-    if (replay && !name.endsWith("-replay")) {
+    if (replay) {
       String fingerprint = fingerprint(schema);
-      Map<String, String> again = new HashMap<>(config);
-      replayed = "\n" + runConnectorKeepingSchema(broker, worker, name + "-replay", again, tasks, topic, schema, records);
+      replayed = "\n" + runReplay(broker, worker, name + "-replay", config, records);
       System.out.println(name + " replay rewrote rows: " + !fingerprint.equals(fingerprint(schema)));
     }
     dropSchema(schema);
@@ -188,30 +168,50 @@ public final class SinkBenchmark {
         + replayed;
   }
 
-  /** The same connector run, under another name (new consumer group: offset 0), into the loaded table. */
-  private static String runConnectorKeepingSchema(KafkaBroker broker, ConnectWorker worker, String name,
-      Map<String, String> config, int tasks, String topic, String schema, int records) throws Exception {
-    boolean restart = restartPostgres;
-    restartPostgres = false;
-    try {
-      config.put("name", name);
-      config.put("tasks.max", String.valueOf(tasks));
-      long start = System.nanoTime();
-      worker.put(config);
-      while (committed(broker, "connect-" + name) < records) {
-        if (worker.status(name).contains("FAILED")) {
-          throw new IllegalStateException(name + " failed: " + worker.status(name));
-        }
-        Thread.sleep(200);
+  /** The same connector under another name (a new consumer group: offset 0), into the loaded table. */
+  private static String runReplay(KafkaBroker broker, ConnectWorker worker, String name, Map<String, String> config,
+      int records) throws Exception {
+    Map<String, String> again = new HashMap<>(config);
+    again.put("name", name);
+    long start = System.nanoTime();
+    worker.put(again);
+    awaitCommitted(broker, worker, name, records, false);
+    double seconds = seconds(start);
+    worker.delete(name);
+    System.out.printf(Locale.ROOT, "%s: %,d records in %.1f s = %,.0f records/s%n", name, records, seconds, records / seconds);
+    return String.format(Locale.ROOT, "| %s (same records again, table full) | %,d | %.1f | %,.0f | | |",
+        name, records, seconds, records / seconds);
+  }
+
+  /** When the connector's consumer group first committed, and how much. */
+  private record FirstCommit(long atNanos, long committed) {}
+
+  /**
+   * Polls the connector's consumer group until it has committed {@code records}; with
+   * {@code restartPostgresMidway}, restarts PostgreSQL once a third of the way. Returns the first
+   * commit (null if the first poll already saw everything).
+   */
+  private static FirstCommit awaitCommitted(KafkaBroker broker, ConnectWorker worker, String name, int records,
+      boolean restartPostgresMidway) throws Exception {
+    long deadline = System.nanoTime() + 1_800_000_000_000L;
+    FirstCommit first = null;
+    boolean restarted = !restartPostgresMidway;
+    long committed;
+    while ((committed = committed(broker, "connect-" + name)) < records) {
+      if (System.nanoTime() > deadline || worker.status(name).contains("FAILED")) {
+        throw new IllegalStateException(name + " did not finish: " + worker.status(name));
       }
-      double seconds = seconds(start);
-      worker.delete(name);
-      System.out.printf(Locale.ROOT, "%s: %,d records in %.1f s = %,.0f records/s%n", name, records, seconds, records / seconds);
-      return String.format(Locale.ROOT, "| %s (same records again, table full) | %,d | %.1f | %,.0f | | |",
-          name, records, seconds, records / seconds);
-    } finally {
-      restartPostgres = restart;
+      if (committed > 0 && first == null) {
+        first = new FirstCommit(System.nanoTime(), committed);
+      }
+      if (!restarted && committed > records / 3) {
+        System.out.println("restarting PostgreSQL mid-stream: pg_ctlcluster 15 main restart");
+        exec("pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart");
+        restarted = true;
+      }
+      Thread.sleep(200); // polling the consumer group; the benchmark is not a test
     }
+    return first;
   }
 
   /** Every row's id, xmin and written_at hashed: equal before and after means no row was rewritten. */
