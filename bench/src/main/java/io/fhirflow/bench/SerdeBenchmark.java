@@ -1,5 +1,6 @@
 package io.fhirflow.bench;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.MockSchemaRegistryClient;
 import io.fhirflow.serde.SerdeConfig;
@@ -39,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class SerdeBenchmark {
 
-  private static final String TOPIC = "wearable.samples.raw";
+  private static final String TOPIC = PipelineTopic.Names.RAW;
 
   private final String scope = "bench-" + System.nanoTime();
   private SpecificAvroSerializer<WearableSample> serializer;

@@ -1,5 +1,6 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.contracts.PipelineTopic;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -22,11 +23,11 @@ public final class KafkaOptions {
       description = "Confluent-compatible schema registry (env FHIRFLOW_SCHEMA_REGISTRY_URL; default ${DEFAULT-VALUE}).")
   String schemaRegistryUrl;
 
-  @Option(names = "--topic", defaultValue = "${env:FHIRFLOW_RAW_TOPIC:-wearable.samples.raw}",
+  @Option(names = "--topic", defaultValue = "${env:FHIRFLOW_RAW_TOPIC:-" + PipelineTopic.Names.RAW + "}",
       description = "Raw-sample topic (default ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--dlq-topic", defaultValue = "${env:FHIRFLOW_DLQ_TOPIC:-wearable.samples.dlq}",
+  @Option(names = "--dlq-topic", defaultValue = "${env:FHIRFLOW_DLQ_TOPIC:-" + PipelineTopic.Names.RAW_DEAD_LETTER + "}",
       description = "Dead-letter topic for what cannot be sent as a sample (default ${DEFAULT-VALUE}).")
   String dlqTopic;
 

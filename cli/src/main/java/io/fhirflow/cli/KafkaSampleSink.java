@@ -1,5 +1,6 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.schema.WearableSample;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -86,14 +87,14 @@ public final class KafkaSampleSink implements SampleSink {
   @Override
   public void deadLetter(DeadLetter letter) {
     RecordHeaders headers = new RecordHeaders();
-    header(headers, "dlq.stage", letter.stage());
-    header(headers, "dlq.reason", letter.reason());
-    header(headers, "dlq.error.class", letter.errorClass());
-    header(headers, "dlq.source.topic", letter.sourceName());
-    header(headers, "dlq.source.partition", "-1");
-    header(headers, "dlq.source.offset", Long.toString(letter.sourceLine()));
-    header(headers, "dlq.source.line", Long.toString(letter.sourceLine()));
-    header(headers, "dlq.time", clock.instant().toString());
+    header(headers, DeadLetterHeaders.STAGE, letter.stage());
+    header(headers, DeadLetterHeaders.REASON, letter.reason());
+    header(headers, DeadLetterHeaders.ERROR_CLASS, letter.errorClass());
+    header(headers, DeadLetterHeaders.SOURCE_TOPIC, letter.sourceName());
+    header(headers, DeadLetterHeaders.SOURCE_PARTITION, "-1");
+    header(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(letter.sourceLine()));
+    header(headers, DeadLetterHeaders.SOURCE_LINE, Long.toString(letter.sourceLine()));
+    header(headers, DeadLetterHeaders.TIME, clock.instant().toString());
     producer.send(new ProducerRecord<>(dlqTopic, null, null, letter.key(), letter.value(), headers), callback);
   }
 

@@ -1,5 +1,7 @@
 package io.fhirflow.api;
 
+import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.contracts.PipelineTopic;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,7 +48,7 @@ public final class ApiConfig {
       "Server-side statement timeout per query; a slow query fails with 503 instead of piling up.");
   public static final String REDIS_URL_CONFIG = key("api.redis.url", "redis://127.0.0.1:6379", false,
       "Lettuce URI of the metrics Redis (rediss:// for TLS, credentials in the URI from the environment).");
-  public static final String REDIS_KEY_PREFIX_CONFIG = key("api.redis.key.prefix", "fhirflow:", false,
+  public static final String REDIS_KEY_PREFIX_CONFIG = key("api.redis.key.prefix", RedisKeyLayout.DEFAULT_PREFIX, false,
       "Prefix of the metric keys written by the topology (docs/redis-metrics.md).");
   public static final String JWKS_CONFIG = key("api.auth.jwks", "", false,
       "Where the token signing keys are: a JWKS file path or an https:// URL (cached, refreshed on unknown kid). Required.");
@@ -66,7 +68,7 @@ public final class ApiConfig {
       "Stream stored JSON text into search Bundles instead of parsing and re-encoding each resource (JSON responses without _elements).");
   public static final String AUDIT_BOOTSTRAP_CONFIG = key("api.audit.bootstrap.servers", "127.0.0.1:9092", false,
       "Kafka bootstrap servers for audit events.");
-  public static final String AUDIT_TOPIC_CONFIG = key("api.audit.topic", "fhir.r4.auditevent", false,
+  public static final String AUDIT_TOPIC_CONFIG = key("api.audit.topic", PipelineTopic.Names.AUDIT_EVENT, false,
       "Topic of the AuditEvent records (key = request id).");
   public static final String AUDIT_FAILURE_MODE_CONFIG = key("api.audit.failure.mode", "closed", false,
       "closed: while the audit sink is failing, data requests get 503 and readiness is down; open: requests are served, the failure shows only in readiness and metrics.");

@@ -1,5 +1,6 @@
 package io.fhirflow.stack;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;
@@ -38,7 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LocalRun {
 
-  static final String RAW_TOPIC = "wearable.samples.raw";
+  static final String RAW_TOPIC = PipelineTopic.RAW.defaultName();
 
   private final String bootstrapServers;
   private final String registryUrl;

@@ -1,5 +1,7 @@
 package io.fhirflow.stack;
 
+import java.util.Arrays;
+import io.fhirflow.contracts.PipelineTopic;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +11,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * The pipeline's topics (DESIGN.md defaults), created on the local broker when missing so that
+ * The pipeline's topics ({@link PipelineTopic} defaults), created on the local broker when missing so that
  * gateways can produce as soon as the stack is up; the broker does not create topics on its own.
  */
 public final class StackTopics {
@@ -18,14 +20,7 @@ public final class StackTopics {
   public record Topic(String name, boolean compacted) {}
 
   public static final List<Topic> DEFAULTS =
-      List.of(
-          new Topic("wearable.samples.raw", false),
-          new Topic("wearable.samples.dlq", false),
-          new Topic("fhir.r4.observation", false),
-          new Topic("fhir.r4.patient", true),
-          new Topic("fhir.r4.device", true),
-          new Topic("fhir.r4.auditevent", false),
-          new Topic("fhir.r4.dlq", false));
+      Arrays.stream(PipelineTopic.values()).map(t -> new Topic(t.defaultName(), t.compacted())).toList();
 
   private StackTopics() {}
 

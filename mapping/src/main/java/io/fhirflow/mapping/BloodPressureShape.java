@@ -1,5 +1,6 @@
 package io.fhirflow.mapping;
 
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.HcInstantaneous;
 import io.fhirflow.schema.HcMeasurement;
 import io.fhirflow.schema.HkCorrelation;

@@ -1,5 +1,6 @@
 package io.fhirflow.mapping;
 
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.WearableSample;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.fhirflow.mapping;
 
+import io.fhirflow.contracts.FhirSystems;
 import org.hl7.fhir.r4.model.Patient;
 
 /**

@@ -1,5 +1,6 @@
 package io.fhirflow.mapping;
 
+import io.fhirflow.contracts.FhirSystems;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;

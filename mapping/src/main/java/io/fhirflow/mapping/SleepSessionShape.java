@@ -1,5 +1,6 @@
 package io.fhirflow.mapping;
 
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.HcInterval;
 import io.fhirflow.schema.HcStage;
 import java.math.BigDecimal;

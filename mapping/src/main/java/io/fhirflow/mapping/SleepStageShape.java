@@ -1,5 +1,6 @@
 package io.fhirflow.mapping;
 
+import io.fhirflow.contracts.FhirSystems;
 import java.util.List;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;

@@ -1,5 +1,6 @@
 package io.fhirflow.mapping;
 
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.HkWorkout;
 import io.fhirflow.schema.HkWorkoutStatistic;
 import io.fhirflow.schema.Platform;

@@ -1,5 +1,6 @@
 package io.fhirflow.sink;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
 import java.time.Clock;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.Headers;
@@ -55,13 +56,13 @@ final class DeadLetters {
           + " and this Connect runtime has no dead-letter reporter");
     }
     Headers headers = record.headers().duplicate()
-        .addString("dlq.stage", STAGE)
-        .addString("dlq.reason", reason.reason().code())
-        .addString("dlq.error.class", UnwritableRecordException.class.getName())
-        .addString("dlq.source.topic", record.originalTopic())
-        .addString("dlq.source.partition", String.valueOf(record.originalKafkaPartition()))
-        .addString("dlq.source.offset", String.valueOf(record.originalKafkaOffset()))
-        .addString("dlq.time", clock.instant().toString());
+        .addString(DeadLetterHeaders.STAGE, STAGE)
+        .addString(DeadLetterHeaders.REASON, reason.reason().code())
+        .addString(DeadLetterHeaders.ERROR_CLASS, UnwritableRecordException.class.getName())
+        .addString(DeadLetterHeaders.SOURCE_TOPIC, record.originalTopic())
+        .addString(DeadLetterHeaders.SOURCE_PARTITION, String.valueOf(record.originalKafkaPartition()))
+        .addString(DeadLetterHeaders.SOURCE_OFFSET, String.valueOf(record.originalKafkaOffset()))
+        .addString(DeadLetterHeaders.TIME, clock.instant().toString());
     SinkRecord withHeaders = new SinkRecord(record.originalTopic(), record.originalKafkaPartition(),
         record.keySchema(), record.key(), record.valueSchema(), record.value(),
         record.originalKafkaOffset(), record.timestamp(), record.timestampType(), headers);

@@ -214,31 +214,6 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
     return line.toString();
   }
 
-  /**
-   * The configuration reference as a Markdown table, generated from {@link #CONFIG_DEF} so the
-   * documentation (docs/sink-connector.md) cannot drift from the code.
-   */
-  public static String referenceMarkdown() {
-    StringBuilder md = new StringBuilder()
-        .append("| key | type | default | valid values | importance | description |\n")
-        .append("|---|---|---|---|---|---|\n");
-    for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
-      Object dflt = key.defaultValue;
-      String shown = dflt == ConfigDef.NO_DEFAULT_VALUE ? "(required)"
-          : dflt == null ? "null" : dflt instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
-          : String.valueOf(dflt);
-      if (shown.isEmpty()) {
-        shown = "(empty)";
-      }
-      md.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(Locale.ROOT))
-          .append(" | ").append(shown).append(" | ")
-          .append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
-          .append(" | ").append(key.importance.name().toLowerCase(Locale.ROOT)).append(" | ")
-          .append(key.documentation.replace("|", "\\|")).append(" |\n");
-    }
-    return md.toString();
-  }
-
   static String maskUrlSecrets(String url) {
     return url.replaceAll("(?i)((password|sslpassword)=)[^&]*", "$1" + Password.HIDDEN);
   }

@@ -1,19 +1,18 @@
 package io.fhirflow.topology;
 
+import static io.fhirflow.contracts.DeadLetterHeaders.TIME;
+import static io.fhirflow.contracts.DeadLetterHeaders.STAGE;
+import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_TOPIC;
+import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_PARTITION;
+import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_OFFSET;
+import static io.fhirflow.contracts.DeadLetterHeaders.REASON;
+import static io.fhirflow.contracts.DeadLetterHeaders.ERROR_CLASS;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 
-/** The {@code dlq.*} headers of the dead-letter contract (DESIGN's topic table; docs/topology.md, docs/operations.md). */
+/** Writes the topology's dead letters' headers; the names are the contract's ({@link io.fhirflow.contracts.DeadLetterHeaders}). */
 final class DeadLetterHeaders {
-
-  static final String STAGE = "dlq.stage";
-  static final String REASON = "dlq.reason";
-  static final String ERROR_CLASS = "dlq.error.class";
-  static final String SOURCE_TOPIC = "dlq.source.topic";
-  static final String SOURCE_PARTITION = "dlq.source.partition";
-  static final String SOURCE_OFFSET = "dlq.source.offset";
-  static final String TIME = "dlq.time";
 
   private DeadLetterHeaders() {}
 

@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
@@ -18,7 +19,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * points to the metrics branch. A typed rejection goes to the dead-letter branch.
  */
 final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, Object> {
-  static final byte[] FHIR_VERSION = "4.0.1".getBytes(StandardCharsets.UTF_8);
+  static final byte[] FHIR_VERSION = FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8);
 
   private final FhirMapper mapper;
   private final FlowCounters counters;
@@ -72,9 +73,9 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
 
   static Headers headers(FhirResource resource, String sourceRecordId) {
     Headers h = new RecordHeaders();
-    h.add("fhir.resourceType", resource.resourceType().getBytes(StandardCharsets.UTF_8));
-    h.add("fhir.version", FHIR_VERSION);
-    h.add("fhirflow.sourceRecordId", sourceRecordId.getBytes(StandardCharsets.UTF_8));
+    h.add(FhirRecordHeaders.RESOURCE_TYPE, resource.resourceType().getBytes(StandardCharsets.UTF_8));
+    h.add(FhirRecordHeaders.FHIR_VERSION, FHIR_VERSION);
+    h.add(FhirRecordHeaders.SOURCE_RECORD_ID, sourceRecordId.getBytes(StandardCharsets.UTF_8));
     return h;
   }
 

@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.mapping.MetricPoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +39,7 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   private final Duration flushInterval;
   private final Duration sweepInterval;
   private final int sweepMaxEntries;
-  private final RedisKeys keys;
+  private final RedisKeyLayout keys;
   /** Changed values by store key; formatted as Redis writes only at flush, so a value changed many times in a tick is formatted once. */
   private final Map<String, Changed> pending = new LinkedHashMap<>();
   private KeyValueStore<String, DayAggregate> days;
@@ -51,7 +52,7 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     this.flushInterval = settings.metricsFlushInterval();
     this.sweepInterval = settings.sweepInterval();
     this.sweepMaxEntries = settings.sweepMaxEntries();
-    this.keys = new RedisKeys(settings.redisKeyPrefix());
+    this.keys = new RedisKeyLayout(settings.redisKeyPrefix());
   }
 
   @Override

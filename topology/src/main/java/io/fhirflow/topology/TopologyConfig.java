@@ -1,5 +1,7 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.contracts.PipelineTopic;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -60,7 +62,7 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   public static final String SCHEMA_REGISTRY_URL_DOC =
       "Confluent-compatible Schema Registry URL; mock://<scope> selects the in-memory registry (tests).";
-  public static final String SCHEMA_REGISTRY_URL_DEFAULT = "http://127.0.0.1:8085";
+  public static final String SCHEMA_REGISTRY_URL_DEFAULT = "http://127.0.0.1:8081";
 
   public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
   public static final String SCHEMA_REGISTRY_USER_INFO_DOC =
@@ -68,24 +70,24 @@ public final class TopologyConfig extends AbstractConfig {
 
   public static final String TOPIC_RAW_CONFIG = "topic.raw";
   public static final String TOPIC_RAW_DOC = "Input topic of raw wearable samples (key user id, Avro value).";
-  public static final String TOPIC_RAW_DEFAULT = "wearable.samples.raw";
+  public static final String TOPIC_RAW_DEFAULT = PipelineTopic.Names.RAW;
 
   public static final String TOPIC_OBSERVATION_CONFIG = "topic.observation";
   public static final String TOPIC_OBSERVATION_DOC = "Output topic of FHIR R4 Observation JSON (key patient id).";
-  public static final String TOPIC_OBSERVATION_DEFAULT = "fhir.r4.observation";
+  public static final String TOPIC_OBSERVATION_DEFAULT = PipelineTopic.Names.OBSERVATION;
 
   public static final String TOPIC_PATIENT_CONFIG = "topic.patient";
   public static final String TOPIC_PATIENT_DOC = "Output topic of FHIR R4 Patient JSON (key resource id, compacted).";
-  public static final String TOPIC_PATIENT_DEFAULT = "fhir.r4.patient";
+  public static final String TOPIC_PATIENT_DEFAULT = PipelineTopic.Names.PATIENT;
 
   public static final String TOPIC_DEVICE_CONFIG = "topic.device";
   public static final String TOPIC_DEVICE_DOC = "Output topic of FHIR R4 Device JSON (key resource id, compacted).";
-  public static final String TOPIC_DEVICE_DEFAULT = "fhir.r4.device";
+  public static final String TOPIC_DEVICE_DEFAULT = PipelineTopic.Names.DEVICE;
 
   public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
   public static final String TOPIC_DLQ_DOC =
       "Dead-letter topic: original key and value bytes with dlq.* headers (stage, reason, source coordinates).";
-  public static final String TOPIC_DLQ_DEFAULT = "wearable.samples.dlq";
+  public static final String TOPIC_DLQ_DEFAULT = PipelineTopic.Names.RAW_DEAD_LETTER;
 
   public static final String RECORD_MAX_BYTES_CONFIG = "record.max.bytes";
   public static final String RECORD_MAX_BYTES_DOC =
@@ -121,7 +123,7 @@ public final class TopologyConfig extends AbstractConfig {
 
   public static final String METRICS_KEY_PREFIX_CONFIG = "metrics.redis.key.prefix";
   public static final String METRICS_KEY_PREFIX_DOC = "Prefix of every Redis key written (see docs/redis-metrics.md).";
-  public static final String METRICS_KEY_PREFIX_DEFAULT = "fhirflow:";
+  public static final String METRICS_KEY_PREFIX_DEFAULT = RedisKeyLayout.DEFAULT_PREFIX;
 
   public static final String METRICS_DAY_RETENTION_DAYS_CONFIG = "metrics.day.retention.days";
   public static final String METRICS_DAY_RETENTION_DAYS_DOC =
@@ -145,7 +147,7 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String HTTP_PORT_CONFIG = "http.port";
   public static final String HTTP_PORT_DOC =
       "Port of /health/live, /health/ready and /metrics (Prometheus); 0 picks a free port.";
-  public static final int HTTP_PORT_DEFAULT = 8081;
+  public static final int HTTP_PORT_DEFAULT = 8091;
 
   public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
   public static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long a graceful close may take before the process exits.";

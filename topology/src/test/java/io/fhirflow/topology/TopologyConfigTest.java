@@ -93,11 +93,6 @@ class TopologyConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("dedupe.retention.ms");
   }
 
-  @Test
-  void theCheckedInReferenceIsTheOneGeneratedFromTheConfigDef() throws Exception {
-    assertThat(Files.readString(Path.of("..", "docs", "topology-config.md"))).isEqualTo(ConfigReference.markdown());
-  }
-
   private Path write(String text) throws Exception {
     Path f = Files.createTempFile(dir, "cfg", ".properties");
     Files.writeString(f, text);

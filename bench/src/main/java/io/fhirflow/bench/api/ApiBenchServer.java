@@ -1,5 +1,6 @@
 package io.fhirflow.bench.api;
 
+import io.fhirflow.contracts.PipelineTopic;
 import ca.uhn.fhir.context.FhirContext;
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.api.ApiServer;
@@ -28,7 +29,7 @@ import java.util.TimeZone;
  */
 public final class ApiBenchServer {
 
-  static final String AUDIT_TOPIC = "fhir.r4.auditevent";
+  static final String AUDIT_TOPIC = PipelineTopic.Names.AUDIT_EVENT;
 
   private ApiBenchServer() {}
 

@@ -1,5 +1,6 @@
 package io.fhirflow.bench.topology;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.mapping.FhirMapper;
@@ -86,8 +87,8 @@ public final class TopologyBenchmark {
     String loadBefore = loadAverage();
 
     try (KafkaBroker broker = KafkaBroker.start()) {
-      String raw = "wearable.samples.raw";
-      broker.createTopics(partitions, raw, "fhir.r4.observation", "fhir.r4.patient", "fhir.r4.device", "wearable.samples.dlq", "bench.pass-through");
+      String raw = PipelineTopic.Names.RAW;
+      broker.createTopics(partitions, raw, PipelineTopic.Names.OBSERVATION, PipelineTopic.Names.PATIENT, PipelineTopic.Names.DEVICE, PipelineTopic.Names.RAW_DEAD_LETTER, "bench.pass-through");
       String registry = "mock://bench-" + id;
       SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
       serializer.configure(Map.of("schema.registry.url", registry), false);
@@ -216,7 +217,7 @@ public final class TopologyBenchmark {
     cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     List<Long> lat = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor("fhir.r4.observation").stream().map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+      List<TopicPartition> parts = consumer.partitionsFor(PipelineTopic.Names.OBSERVATION).stream().map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
       consumer.assign(parts);
       consumer.seekToEnd(parts);
       parts.forEach(consumer::position);

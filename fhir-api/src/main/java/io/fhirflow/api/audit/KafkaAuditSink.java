@@ -1,5 +1,6 @@
 package io.fhirflow.api.audit;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,8 +74,8 @@ public final class KafkaAuditSink implements AuditSink {
   @Override
   public void publish(AuditRecord record) {
     ProducerRecord<String, String> r = new ProducerRecord<>(topic, record.requestId(), factory.toJson(record));
-    r.headers().add("fhir.resourceType", "AuditEvent".getBytes(StandardCharsets.UTF_8));
-    r.headers().add("fhir.version", "4.0.1".getBytes(StandardCharsets.UTF_8));
+    r.headers().add(FhirRecordHeaders.RESOURCE_TYPE, "AuditEvent".getBytes(StandardCharsets.UTF_8));
+    r.headers().add(FhirRecordHeaders.FHIR_VERSION, FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8));
     try {
       producer.send(r, (metadata, error) -> {
         if (error == null) {

@@ -1,5 +1,6 @@
 package io.fhirflow.api.metrics;
 
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
@@ -14,9 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Reads one patient's metrics view as the topology writes it (docs/redis-metrics.md):
- * {@code <prefix>patient:<id>:latest} and one {@code <prefix>patient:<id>:day:<yyyy-MM-dd>} hash per
- * day, fetched as one pipelined batch of HGETALLs over a single shared Lettuce connection. Field
+ * Reads one patient's metrics view as the topology writes it ({@link RedisKeyLayout},
+ * docs/redis-metrics.md): the latest-values hash and one hash per day, fetched as one pipelined batch of HGETALLs over a single shared Lettuce connection. Field
  * values are the topology's JSON texts, returned untouched.
  */
 public final class RedisMetricsReader implements AutoCloseable {
@@ -27,14 +27,14 @@ public final class RedisMetricsReader implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   private final RedisClient client;
-  private final String prefix;
+  private final RedisKeyLayout keys;
   private volatile StatefulRedisConnection<String, String> connection;
 
   public RedisMetricsReader(String url, String prefix) {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(TIMEOUT);
     this.client = RedisClient.create(uri);
-    this.prefix = prefix;
+    this.keys = new RedisKeyLayout(prefix);
   }
 
   private RedisAsyncCommands<String, String> commands() {
@@ -54,11 +54,10 @@ public final class RedisMetricsReader implements AutoCloseable {
   /** The latest values and the days {@code from}..{@code to} (inclusive) that have data. */
   public PatientView patient(String patientId, LocalDate from, LocalDate to) {
     RedisAsyncCommands<String, String> redis = commands();
-    String base = prefix + "patient:" + patientId + ":";
-    RedisFuture<Map<String, String>> latest = redis.hgetall(base + "latest");
+    RedisFuture<Map<String, String>> latest = redis.hgetall(keys.latest(patientId));
     Map<LocalDate, RedisFuture<Map<String, String>>> dayFutures = new LinkedHashMap<>();
     for (LocalDate d = to; !d.isBefore(from); d = d.minusDays(1)) {
-      dayFutures.put(d, redis.hgetall(base + "day:" + d));
+      dayFutures.put(d, redis.hgetall(keys.day(patientId, d)));
     }
     Map<LocalDate, Map<String, String>> days = new LinkedHashMap<>();
     for (Map.Entry<LocalDate, RedisFuture<Map<String, String>>> e : dayFutures.entrySet()) {

@@ -1,4 +1,4 @@
-package io.fhirflow.mapping;
+package io.fhirflow.contracts;
 
 /** Every system URI and fixed URL fhirflow writes, defined once. */
 public final class FhirSystems {
