@@ -101,8 +101,8 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
           + " errors.deadletterqueue.context.headers.enable=true: unwritable records go to the dead-letter"
           + " topic with dlq.* and __connect.errors.* headers while the batch goes on (the connector refuses"
           + " errors.tolerance=all without a dead-letter topic, which would drop records)."
-          + " consumer.override.isolation.level=read_committed: read only committed records of the"
-          + " transactional topology (or consumer.isolation.level on the worker)."
+          + " consumer.override.isolation.level=read_committed (required: the connector refuses to start"
+          + " without it): read only committed records of the transactional topology."
           + " consumer.override.max.poll.records: records per put(), best near batch.size."
           + " key.converter/value.converter=org.apache.kafka.connect.converters.ByteArrayConverter:"
           + " the task parses the FHIR JSON itself and dead-letters the original bytes.";

@@ -16,6 +16,7 @@ class FhirSinkConnectorTest {
     props.put("name", "fhirflow-sink");
     props.put("topics", "fhir.r4.observation");
     props.put("connection.url", "jdbc:postgresql://db/fhir");
+    props.put("consumer.override.isolation.level", "read_committed");
     return props;
   }
 
@@ -35,6 +36,20 @@ class FhirSinkConnectorTest {
     assertThatThrownBy(() -> new FhirSinkConnector().start(props))
         .isInstanceOf(ConnectException.class).hasMessageContaining("errors.deadletterqueue.topic.name");
     props.put("errors.deadletterqueue.topic.name", "fhir.r4.dlq");
+    new FhirSinkConnector().start(props);
+  }
+
+  @Test
+  void refusesToStartUnlessItsConsumerReadsCommittedRecordsOnly() {
+    Map<String, String> props = props();
+    props.remove("consumer.override.isolation.level");
+    assertThatThrownBy(() -> new FhirSinkConnector().start(props))
+        .isInstanceOf(ConnectException.class)
+        .hasMessageContaining("consumer.override.isolation.level=read_committed");
+    props.put("consumer.override.isolation.level", "read_uncommitted");
+    assertThatThrownBy(() -> new FhirSinkConnector().start(props))
+        .isInstanceOf(ConnectException.class).hasMessageContaining("found read_uncommitted");
+    props.put("consumer.override.isolation.level", "READ_COMMITTED");
     new FhirSinkConnector().start(props);
   }
 

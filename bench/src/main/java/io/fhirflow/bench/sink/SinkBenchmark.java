@@ -99,6 +99,7 @@ public final class SinkBenchmark {
           c.put("errors.tolerance", "all");
           c.put("errors.deadletterqueue.topic.name", "bench.fhir.dlq");
           c.put("errors.deadletterqueue.topic.replication.factor", "1");
+          c.put("consumer.override.isolation.level", "read_committed");
           results.add(runConnector(broker, worker, "fhirflow-sink", c, tasks, ours, schema, records));
         }
         if (only.contains("debezium")) {
