@@ -2,6 +2,7 @@ package io.fhirflow.cli;
 
 import io.fhirflow.cli.applehealth.AppleHealthImporter;
 import io.fhirflow.cli.applehealth.ImportReport;
+import io.fhirflow.cli.applehealth.NotAnExportException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +44,9 @@ final class AppleHealthImportCommand implements Callable<Integer> {
       ImportReport report = new AppleHealthImporter(user, Clock.systemUTC(), sink, progress).run(export);
       report.print(System.out);
       return 0;
+    } catch (NotAnExportException e) {
+      System.err.println(e.getMessage());
+      return 2;
     }
   }
 }

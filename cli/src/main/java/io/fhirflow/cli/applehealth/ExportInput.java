@@ -55,13 +55,16 @@ final class ExportInput implements Closeable {
             return new ExportInput(file, size, splitter, filter, entry.getName());
           }
         }
-        throw new IOException("no entry with root element <" + ROOT + "> in " + path.getFileName());
+        throw new NotAnExportException(path.getFileName() + " is not an Apple Health export: no XML entry with root"
+            + " element <" + ROOT + ">; pass the export.zip the Health app shares, or the export.xml inside it");
       }
       IllegalXmlCharFilter filter = filter(file);
       TopLevelElementSplitter splitter = new TopLevelElementSplitter(filter);
       String root = splitter.readRoot();
       if (!ROOT.equals(root)) {
-        throw new IOException(path.getFileName() + " is not an Apple Health export: root element is <" + root + ">, expected <" + ROOT + ">");
+        throw new NotAnExportException(path.getFileName() + " is not an Apple Health export: "
+            + (root == null ? "no XML element found" : "root element is <" + root + ">") + ", expected <" + ROOT
+            + ">; pass export.xml (not export_cda.xml) or the export.zip");
       }
       return new ExportInput(file, size, splitter, filter, path.getFileName().toString());
     } catch (IOException | RuntimeException e) {
