@@ -230,6 +230,16 @@ class AccessControlIT {
   }
 
   @Test
+  void observationSearchAcrossAllPatientsIsRefused() throws Exception {
+    String system = api.systemToken("system/Observation.rs");
+    for (String query : new String[] {"code=" + enc("http://loinc.org|8867-4"), "date=ge2026-01-01", "category=vital-signs"}) {
+      HttpResponse<String> r = get("/fhir/Observation?" + query, system);
+      assertThat(r.statusCode()).as(query).isEqualTo(400);
+      assertThat(r.body()).as(query).contains("OperationOutcome").contains("patient");
+    }
+  }
+
+  @Test
   void hugeCountIsCappedAndPagesOn() throws Exception {
     HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&_count=1000000", tokenA());
     assertThat(r.statusCode()).isEqualTo(200);

@@ -78,7 +78,8 @@ class BadInputIT {
   @Test
   void malformedValuesAre400() throws Exception {
     for (String query : List.of("date=yesterday", "date=ne2026-01-01", "_count=ten", "_sort=value", "code:text=heart",
-        "patient=Device/x", "patient.name=x", "date:missing=true", "code=%7C")) {
+        "patient=Device/x", "patient.name=x", "date:missing=true", "code=%7C",
+        "_count=0", "_count=-5")) {
       HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&" + query);
       assertThat(r.statusCode()).as(query).isEqualTo(400);
       assertThat(r.body()).as(query).contains("OperationOutcome");

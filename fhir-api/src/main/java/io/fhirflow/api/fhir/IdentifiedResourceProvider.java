@@ -75,7 +75,7 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
     if (identifier == null && confinedTo.isEmpty() && cursor == null) {
       throw new InvalidRequestException("Search needs an identifier");
     }
-    int pageSize = Math.max(1, count == null ? defaultCount : Math.min(count, maxCount));
+    int pageSize = SearchParameterTranslator.pageSize(count, defaultCount, maxCount);
     Optional<String> after = Optional.ofNullable(cursor).map(c -> {
       try {
         return cursors.decode(c.getValue(), SearchBundles.fingerprint(request), confinedTo).id();

@@ -97,9 +97,10 @@ public final class ObservationProvider implements IResourceProvider {
       RequestDetails request) {
     Optional<String> confinedTo = AccessInterceptor.confinementOf(request);
     Optional<String> asked = patientParam(patient, subject);
-    if (confinedTo.isEmpty() && asked.isEmpty() && code == null && category == null && date == null && cursor == null) {
-      // An unconfined system token still may not page through the whole table by accident.
-      throw new InvalidRequestException("Search needs at least one of patient, subject, code, category or date");
+    if (confinedTo.isEmpty() && asked.isEmpty()) {
+      // Every search runs on the patient's index entries: a search across all patients, ordered by
+      // time, has no bounded cost (population queries belong to bulk export).
+      throw new InvalidRequestException("Observation search needs patient or subject (or a token confined to a patient)");
     }
     asked.ifPresent(p -> AccessInterceptor.auditOf(request).ifPresent(a -> a.patient(p)));
     // The cursor is checked first, so an edited page link fails the same way whoever it names.
@@ -109,12 +110,12 @@ public final class ObservationProvider implements IResourceProvider {
       return bundles.searchset(request, "Observation", List.of(), Optional.empty());
     }
     Optional<String> scope = confinedTo.isPresent() ? confinedTo : asked;
-    int pageSize = count == null ? defaultCount : Math.min(Math.max(count, 0), maxCount);
+    int pageSize = SearchParameterTranslator.pageSize(count, defaultCount, maxCount);
     ObservationQuery query = new ObservationQuery(scope,
         SearchParameterTranslator.tokens(Observation.SP_CODE, code),
         SearchParameterTranslator.tokens(Observation.SP_CATEGORY, category),
-        SearchParameterTranslator.dates(date), newestFirst(sort), Math.max(pageSize, 1), after);
-    if (summary == SummaryEnum.COUNT || pageSize == 0) {
+        SearchParameterTranslator.dates(date), newestFirst(sort), pageSize, after);
+    if (summary == SummaryEnum.COUNT) {
       return SearchBundles.count(store.count(query));
     }
     Page page = store.search(query);

@@ -27,6 +27,20 @@ final class SearchParameterTranslator {
 
   private SearchParameterTranslator() {}
 
+  /**
+   * The page size: {@code _count} when given (capped at {@code max}; FHIR lets a server return fewer),
+   * else {@code defaultCount}. Below 1 is refused: {@code _summary=count} asks for a total.
+   */
+  static int pageSize(Integer count, int defaultCount, int max) {
+    if (count == null) {
+      return Math.min(defaultCount, max);
+    }
+    if (count < 1) {
+      throw new InvalidRequestException("_count must be at least 1 (use _summary=count for a total)");
+    }
+    return Math.min(count, max);
+  }
+
   static List<List<TokenCriterion>> tokens(String name, TokenAndListParam and) {
     List<List<TokenCriterion>> out = new ArrayList<>();
     if (and == null) {

@@ -34,6 +34,20 @@ public record DateCriterion(Comparator comparator, Instant from, Instant to) {
     };
   }
 
+  /**
+   * A condition on effective_start alone that every matching row also meets (start <= end), or null
+   * when the comparison bounds only the end: it lets the (patient_id, effective_start) index start
+   * its walk at the value instead of at the patient's newest row.
+   */
+  Sql startBound() {
+    return switch (comparator) {
+      case EQ -> new Sql().append("(effective_start >= ? AND effective_start < ?)", ts(from), ts(to));
+      case LE -> new Sql().append("effective_start < ?", ts(to));
+      case LT -> new Sql().append("effective_start < ?", ts(from));
+      case GE, GT -> null;
+    };
+  }
+
   private static java.time.OffsetDateTime ts(Instant i) {
     return i.atOffset(java.time.ZoneOffset.UTC);
   }

@@ -12,8 +12,9 @@ import javax.sql.DataSource;
 
 /**
  * Every SQL statement the API runs against the sink's {@code fhir_observation} table. Paging is keyset
- * on (effective_start, id), which the index (patient_id, code, effective_start DESC) serves without
- * OFFSET scans, so page 1,000 costs what page 1 costs.
+ * on (effective_start, id), which the index (patient_id, effective_start DESC, id DESC) serves without
+ * OFFSET scans, so page 1,000 costs what page 1 costs. Every statement runs on an index: a search is
+ * always confined to one patient (token or parameter), see {@link #search}.
  */
 public final class ObservationStore {
 
@@ -33,19 +34,87 @@ public final class ObservationStore {
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
-  /** Up to {@code query.count()} rows in the requested order, after {@code query.after()}. */
+  /**
+   * Up to {@code query.count()} rows in the requested order, after {@code query.after()}.
+   *
+   * <p>A search with code or category values for one patient runs in two bounded steps, because
+   * PostgreSQL cannot know how a patient's codes are spread (its statistics are per table): planned on
+   * estimates, a code the patient never had, or two codes that never occur together, walked all of
+   * the patient's rows (100,000 for a patient with years of data) to find nothing. First, walk at
+   * most {@link #walkLimit} of the patient's rows in page order and filter them: a frequent code
+   * fills the page there. If it does not, the values are rare for this patient, and the GIN index on
+   * (patient_id, codes, category) finds exactly the matching rows, which are then few to sort.
+   */
   public Page search(ObservationQuery query) {
+    boolean tokens = query.patient().isPresent() && !(query.codes().isEmpty() && query.categories().isEmpty());
+    List<StoredResource> rows = query(tokens ? walkSql(query) : plainSql(query));
+    if (tokens && rows.size() <= query.count()) {
+      rows = query(indexedSql(query));
+    }
+    return page(rows, query.count());
+  }
+
+  /** The statements {@link #search} may run for {@code query}, in order (for plan tests). */
+  List<Sql> searchStatements(ObservationQuery query) {
+    boolean tokens = query.patient().isPresent() && !(query.codes().isEmpty() && query.categories().isEmpty());
+    return tokens ? List.of(walkSql(query), indexedSql(query)) : List.of(plainSql(query));
+  }
+
+  /** How many of the patient's rows the first step reads at most: enough for a page of a frequent code. */
+  static int walkLimit(int count) {
+    return Math.max(2_000, 4 * (count + 1));
+  }
+
+  /** One statement; the planner picks the index (patient/time for one patient). */
+  private static Sql plainSql(ObservationQuery query) {
     Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ").append(where(query));
+    startBounds(sql, query);
     query.after().ifPresent(key -> sql.append(" AND ").append(after(key, query.newestFirst())));
-    sql.append(query.newestFirst()
-        ? " ORDER BY effective_start DESC NULLS FIRST, id DESC"
-        : " ORDER BY effective_start ASC NULLS LAST, id ASC");
-    sql.append(" LIMIT ?", query.count() + 1);
-    List<StoredResource> rows = query(sql);
-    if (rows.size() <= query.count()) {
+    return sql.append(orderBy(query.newestFirst(), "")).append(" LIMIT ?", query.count() + 1);
+  }
+
+  /** Step 1: the patient's next {@link #walkLimit} rows in page order (the time index), then the filters. */
+  private static Sql walkSql(ObservationQuery query) {
+    Sql walked = new Sql().append("SELECT * FROM fhir_observation WHERE patient_id = ?", query.patient().get());
+    startBounds(walked, query);
+    query.after().ifPresent(key -> walked.append(" AND ").append(after(key, query.newestFirst())));
+    walked.append(orderBy(query.newestFirst(), "")).append(" LIMIT ?", walkLimit(query.count()));
+    return new Sql().append("SELECT " + COLUMNS + " FROM (").append(walked).append(") walked WHERE ")
+        .append(where(query)).append(orderBy(query.newestFirst(), "")).append(" LIMIT ?", query.count() + 1);
+  }
+
+  /**
+   * Step 2: the rows the token index finds for the patient, sorted. The sort key is written so that
+   * it cannot be read from the time index: that index would again walk all of the patient's rows.
+   */
+  private static Sql indexedSql(ObservationQuery query) {
+    Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ").append(where(query));
+    startBounds(sql, query);
+    query.after().ifPresent(key -> sql.append(" AND ").append(after(key, query.newestFirst())));
+    return sql.append(orderBy(query.newestFirst(), " + interval '0 s'")).append(" LIMIT ?", query.count() + 1);
+  }
+
+  private static String orderBy(boolean newestFirst, String startSuffix) {
+    return newestFirst
+        ? " ORDER BY effective_start" + startSuffix + " DESC NULLS FIRST, id DESC"
+        : " ORDER BY effective_start" + startSuffix + " ASC NULLS LAST, id ASC";
+  }
+
+  /** The date values' implied bounds on effective_start, so the time index starts at the value. */
+  private static void startBounds(Sql sql, ObservationQuery query) {
+    for (List<DateCriterion> anyOf : query.dates()) {
+      Sql bound = anyOf.size() == 1 ? anyOf.get(0).startBound() : null;
+      if (bound != null) {
+        sql.append(" AND ").append(bound);
+      }
+    }
+  }
+
+  private static Page page(List<StoredResource> rows, int count) {
+    if (rows.size() <= count) {
       return new Page(rows, Optional.empty());
     }
-    List<StoredResource> page = rows.subList(0, query.count());
+    List<StoredResource> page = rows.subList(0, count);
     StoredResource last = page.get(page.size() - 1);
     return new Page(List.copyOf(page), Optional.of(new PageKey(last.effectiveStart(), last.id())));
   }

@@ -1,5 +1,6 @@
 package io.fhirflow.api.store;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,23 +13,42 @@ import java.util.List;
  */
 public record TokenCriterion(String system, String code) {
 
-  /** SQL matching any of {@code anyOf} in {@code column}. */
+  /** Whether the value names a whole {@code system|code}, which a GIN index on the column can find. */
+  boolean isExact() {
+    return system != null && code != null;
+  }
+
+  /**
+   * SQL matching any of {@code anyOf} in {@code column}. The exact values become one array overlap
+   * ({@code column && ARRAY[...]}): a single GIN index condition however long the OR list, where one
+   * {@code @>} per value made PostgreSQL OR together one index scan (or one filter) per value.
+   */
   static Sql matchAny(String column, List<TokenCriterion> anyOf) {
-    Sql sql = new Sql().append("(");
-    for (int i = 0; i < anyOf.size(); i++) {
-      if (i > 0) {
-        sql.append(" OR ");
+    List<String> exact = new ArrayList<>();
+    List<TokenCriterion> partial = new ArrayList<>();
+    for (TokenCriterion t : anyOf) {
+      if (t.isExact()) {
+        exact.add(t.system + "|" + t.code);
+      } else {
+        partial.add(t);
       }
-      anyOf.get(i).appendMatch(sql, column);
+    }
+    Sql sql = new Sql().append("(");
+    String or = "";
+    if (!exact.isEmpty()) {
+      sql.append(column + " && ?", (Object) exact.toArray(String[]::new));
+      or = " OR ";
+    }
+    for (TokenCriterion t : partial) {
+      sql.append(or);
+      t.appendPartialMatch(sql, column);
+      or = " OR ";
     }
     return sql.append(")");
   }
 
-  private void appendMatch(Sql sql, String column) {
-    if (system != null && code != null) {
-      // Containment uses the GIN index on the column.
-      sql.append(column + " @> ?", (Object) new String[] {system + "|" + code});
-    } else if (code != null) {
+  private void appendPartialMatch(Sql sql, String column) {
+    if (code != null) {
       sql.append("EXISTS (SELECT 1 FROM unnest(" + column + ") AS t(v) WHERE substr(v, strpos(v, '|') + 1) = ?)", code);
     } else {
       sql.append("EXISTS (SELECT 1 FROM unnest(" + column + ") AS t(v) WHERE left(v, strpos(v, '|')) = ?)", system + "|");
