@@ -8,8 +8,8 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Device;
 
 /**
- * The Device that measured. Identity is (platform, manufacturer, model, hardware version, Health Connect device
- * type): never the HealthKit device name, local identifier or UDI, which may be MAC addresses, serials or names a
+ * The Device that measured, as one user's Device (its id names the user, {@link ResourceIds#device}). The device
+ * key is (platform, manufacturer, model, hardware version, Health Connect device type): never the HealthKit device name, local identifier or UDI, which may be MAC addresses, serials or names a
  * person chose (PII), and never a software version, which changes under the same device.
  */
 final class DeviceFactory {
@@ -35,14 +35,10 @@ final class DeviceFactory {
                 + (device.getDeviceType() == null ? "" : device.getDeviceType()));
     }
 
-    static String id(String key) {
-        return DeterministicIds.of("Device", key);
-    }
-
     static FhirResource resource(WearableSample sample, String key) {
         io.fhirflow.schema.Device source = sample.getDevice();
         Device device = new Device();
-        String id = id(key);
+        String id = ResourceIds.device(sample.getUserId(), key);
         device.setId(id);
         device.addIdentifier().setSystem(FhirSystems.SID_DEVICE_KEY).setValue(key);
         if (source.getManufacturer() != null) {

@@ -30,7 +30,8 @@ final class FoodShape implements ObservationShape {
                 throw new SampleRejected(RejectReason.MISSING_ID, entry.platformCode() + " member lacks a record id");
             }
             observation.addHasMember(new Reference("Observation/"
-                    + DeterministicIds.of("Observation", Platform.HEALTHKIT.name(), member.getRecordId())));
+                    + ResourceIds.observation(context.sample.getUserId(), Platform.HEALTHKIT.name(), member.getRecordId(),
+                    null)));
         }
     }
 }

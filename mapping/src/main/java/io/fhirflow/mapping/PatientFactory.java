@@ -12,7 +12,7 @@ final class PatientFactory {
     }
 
     static String id(String userId) {
-        return DeterministicIds.of("Patient", userId);
+        return ResourceIds.patient(userId);
     }
 
     static FhirResource resource(String userId) {

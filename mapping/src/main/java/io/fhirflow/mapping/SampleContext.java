@@ -38,7 +38,7 @@ final class SampleContext {
     private final boolean amended;
     private final FhirResource patient;
     private final String patientReference;
-    private final String deviceKey;
+    private final FhirResource device;
     private final String deviceReference;
     private final String versionId;
     private final Instant lastUpdated;
@@ -48,14 +48,14 @@ final class SampleContext {
     final List<MetricPoint> metrics = new ArrayList<>(1);
 
     SampleContext(WearableSample sample, MappingCatalogue catalogue, boolean amended, FhirResource patient,
-                  String deviceKey, String deviceReference) {
+                  FhirResource device) {
         this.sample = sample;
         this.catalogue = catalogue;
         this.amended = amended;
         this.patient = patient;
         this.patientReference = patient.reference();
-        this.deviceKey = deviceKey;
-        this.deviceReference = deviceReference;
+        this.device = device;
+        this.deviceReference = device == null ? null : device.reference();
         this.versionId = versionId(sample.getVersion());
         this.lastUpdated = lastUpdated(sample);
         this.source = metaSource(sample);
@@ -133,9 +133,9 @@ final class SampleContext {
         return patient;
     }
 
-    /** The device key of the sample, or null when it names no device. */
-    String deviceKey() {
-        return deviceKey;
+    /** The user's Device that measured, or null when the sample names no device. */
+    FhirResource device() {
+        return device;
     }
 
     /** A new Observation coded as the entry says, added to the results; see the five-argument form. */
@@ -156,9 +156,7 @@ final class SampleContext {
         boolean entryCode = java.util.Objects.equals(loinc, entry.loinc());
         Observation observation = new Observation();
         String recordId = sample.getRecordId();
-        observation.setId(part == null
-                ? DeterministicIds.of("Observation", sample.getPlatform().name(), recordId)
-                : DeterministicIds.of("Observation", sample.getPlatform().name(), recordId, part));
+        observation.setId(ResourceIds.observation(sample.getUserId(), sample.getPlatform().name(), recordId, part));
         observation.getMeta().setVersionId(versionId);
         observation.getMeta().setLastUpdatedElement(instant(lastUpdated));
         observation.getMeta().setSource(source);

@@ -92,6 +92,22 @@ class FhirMapperTest {
     }
 
     @Test
+    void anotherUsersSampleWithTheSameRecordIdGetsItsOwnObservationAndDevice() {
+        WearableSample mine = WearableSample.newBuilder(Samples.hcSeries("HeartRateRecord", "beatsPerMinute", 61, 64))
+                .setRecordId("shared-record-id").build();
+        WearableSample theirs = WearableSample.newBuilder(mine).setUserId("someone-else").build();
+        Mapped a = mapped(mine);
+        Mapped b = mapped(theirs);
+        assertThat(b.observations()).hasSameSizeAs(a.observations());
+        assertThat(b.observations()).extracting(FhirResource::id)
+                .doesNotContainAnyElementsOf(a.observations().stream().map(FhirResource::id).toList());
+        assertThat(b.patient().id()).isNotEqualTo(a.patient().id());
+        assertThat(b.device().orElseThrow().id()).isNotEqualTo(a.device().orElseThrow().id());
+        assertThat(b.observations().get(0).json()).contains(b.device().orElseThrow().reference())
+                .contains(b.patient().reference());
+    }
+
+    @Test
     void givesTheSameBytesForTheSameInput() {
         WearableSample sample = Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72.5, "count/min");
         assertThat(((Mapped) MAPPER.map(sample, false)).observations())

@@ -150,6 +150,7 @@ public class FhirSinkTask extends SinkTask {
       RecordWriter.WriteResult result = writer.write(buffer.rows());
       log.debug("batch committed records={} rows={} changed={}", buffer.recordsTaken(),
           result.rows(), result.changed());
+      deadLetterPatientMismatches(buffer.pending(), result);
     } catch (SQLException | RuntimeException e) {
       switch (SqlFailure.classify(e)) {
         case TRANSIENT -> {
@@ -175,13 +176,27 @@ public class FhirSinkTask extends SinkTask {
     for (Iterator<ReducedBuffer.Pending> it = buffer.pending().iterator(); it.hasNext(); ) {
       ReducedBuffer.Pending pending = it.next();
       try {
-        writer.write(java.util.List.of(pending.row()));
+        deadLetterPatientMismatches(java.util.List.of(pending), writer.write(java.util.List.of(pending.row())));
       } catch (SQLException e) {
         if (SqlFailure.classify(e) != SqlFailure.DATA) {
           throw e;
         }
         deadLetters.report(pending.source(),
             new UnwritableRecordException(RejectReason.DATABASE_REJECTED));
+      }
+    }
+  }
+
+  /** The rows the writer held back because their id is stored under another patient. */
+  private void deadLetterPatientMismatches(Collection<ReducedBuffer.Pending> written,
+      RecordWriter.WriteResult result) {
+    if (result.patientMismatches().isEmpty()) {
+      return;
+    }
+    for (ReducedBuffer.Pending pending : written) {
+      if (pending.row().type() == ResourceType.OBSERVATION
+          && result.patientMismatches().contains(pending.row().id())) {
+        deadLetters.report(pending.source(), new UnwritableRecordException(RejectReason.PATIENT_MISMATCH));
       }
     }
   }

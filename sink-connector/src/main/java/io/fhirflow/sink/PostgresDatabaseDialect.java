@@ -12,6 +12,10 @@ import java.util.stream.Collectors;
  * <p>The upsert is newer-wins: {@code ON CONFLICT (id) DO UPDATE ... WHERE (excluded.version_id,
  * excluded.last_updated) > (t.version_id, t.last_updated)}. An equal or older version updates
  * nothing, so no new row version is written (xmin and written_at stay): replays are no-ops.
+ *
+ * <p>An Observation never changes patient: its update also requires {@code t.patient_id =
+ * excluded.patient_id} (PatientOwnership), and {@link #patientMismatchesInStage} /
+ * {@link #storedPatients} find the rows that condition held back, to be dead-lettered.
  */
 public final class PostgresDatabaseDialect {
 
@@ -64,6 +68,17 @@ public final class PostgresDatabaseDialect {
         + ") VALUES (" + values + ")" + onConflict(type);
   }
 
+  /** Ids of staged Observations whose stored row belongs to another patient. */
+  String patientMismatchesInStage() {
+    return "SELECT s.id FROM " + stageTable(ResourceType.OBSERVATION) + " s JOIN "
+        + table(ResourceType.OBSERVATION) + " t ON t.id = s.id WHERE t.patient_id <> s.patient_id";
+  }
+
+  /** (id, patient_id) of the stored Observations among the bound array of ids. */
+  String storedPatients() {
+    return "SELECT id, patient_id FROM " + table(ResourceType.OBSERVATION) + " WHERE id = ANY(?::text[])";
+  }
+
   /** Does the table exist in the connection's search path? (when migrations are off) */
   String tableExists() {
     return "SELECT to_regclass(?) IS NOT NULL";
@@ -80,7 +95,8 @@ public final class PostgresDatabaseDialect {
   private static String onConflict(ResourceType type) {
     String set = columns(type).stream().filter(c -> !c.equals("id"))
         .map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
+    String samePatient = type == ResourceType.OBSERVATION ? " AND t.patient_id = excluded.patient_id" : "";
     return " ON CONFLICT (id) DO UPDATE SET " + set + ", written_at = now()"
-        + " WHERE (excluded.version_id, excluded.last_updated) > (t.version_id, t.last_updated)";
+        + " WHERE (excluded.version_id, excluded.last_updated) > (t.version_id, t.last_updated)" + samePatient;
   }
 }

@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -10,8 +11,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -24,8 +28,12 @@ import org.postgresql.copy.CopyIn;
  */
 public final class RecordWriter {
 
-  /** What one committed batch did. {@code changed} ≤ {@code rows}: stale versions change nothing. */
-  public record WriteResult(int rows, int changed) {}
+  /**
+   * What one committed batch did. {@code changed} ≤ {@code rows}: stale versions change nothing.
+   * {@code patientMismatches}: ids of Observations left untouched because their stored row belongs
+   * to another patient; their records are to be dead-lettered (PATIENT_MISMATCH).
+   */
+  public record WriteResult(int rows, int changed, Set<String> patientMismatches) {}
 
   private final DatabaseSession session;
   private final PostgresDatabaseDialect dialect;
@@ -44,18 +52,19 @@ public final class RecordWriter {
    */
   public WriteResult write(List<ResourceRow> rows) throws SQLException {
     if (rows.isEmpty()) {
-      return new WriteResult(0, 0);
+      return new WriteResult(0, 0, Set.of());
     }
     Connection c = session.connection();
     try {
       int changed = 0;
+      Set<String> mismatches = new HashSet<>();
       for (Map.Entry<ResourceType, List<ResourceRow>> group : byType(rows).entrySet()) {
         changed += method == WriteMethod.COPY
-            ? copyThenUpsert(c, group.getKey(), group.getValue())
-            : batchedUpsert(c, group.getKey(), group.getValue());
+            ? copyThenUpsert(c, group.getKey(), group.getValue(), mismatches)
+            : batchedUpsert(c, group.getKey(), group.getValue(), mismatches);
       }
       c.commit();
-      return new WriteResult(rows.size(), changed);
+      return new WriteResult(rows.size(), changed, Set.copyOf(mismatches));
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(c);
       if (SqlFailure.classify(e) != SqlFailure.DATA) {
@@ -65,8 +74,8 @@ public final class RecordWriter {
     }
   }
 
-  private int copyThenUpsert(Connection c, ResourceType type, List<ResourceRow> rows)
-      throws SQLException {
+  private int copyThenUpsert(Connection c, ResourceType type, List<ResourceRow> rows,
+      Set<String> mismatches) throws SQLException {
     StringBuilder text = new StringBuilder(rows.size() * 1024);
     CopyTextEncoder encoder = new CopyTextEncoder(text);
     for (ResourceRow row : rows) {
@@ -88,12 +97,25 @@ public final class RecordWriter {
       throw new IllegalStateException("COPY staged " + copied + " rows of " + rows.size());
     }
     try (Statement s = c.createStatement()) {
-      return s.executeUpdate(dialect.upsertFromStage(type));
+      int changed = s.executeUpdate(dialect.upsertFromStage(type));
+      // Every row changed: none was held back. Otherwise look (rare: replays, stale versions).
+      if (type == ResourceType.OBSERVATION && changed < rows.size()) {
+        try (ResultSet rs = s.executeQuery(dialect.patientMismatchesInStage())) {
+          while (rs.next()) {
+            mismatches.add(rs.getString(1));
+          }
+        }
+      }
+      return changed;
     }
   }
 
-  private int batchedUpsert(Connection c, ResourceType type, List<ResourceRow> rows)
-      throws SQLException {
+  private int batchedUpsert(Connection c, ResourceType type, List<ResourceRow> rows,
+      Set<String> mismatches) throws SQLException {
+    if (type == ResourceType.OBSERVATION) {
+      // pgjdbc's rewritten batch reports no per-row counts, so ask before writing.
+      mismatches.addAll(storedUnderAnotherPatient(c, rows));
+    }
     try (PreparedStatement ps = c.prepareStatement(dialect.upsertValues(type))) {
       for (ResourceRow row : rows) {
         bind(ps, row);
@@ -106,6 +128,26 @@ public final class RecordWriter {
       }
       return changed;
     }
+  }
+
+  private Set<String> storedUnderAnotherPatient(Connection c, List<ResourceRow> rows)
+      throws SQLException {
+    Map<String, String> incoming = new HashMap<>();
+    for (ResourceRow row : rows) {
+      incoming.put(row.id(), row.patientId());
+    }
+    Set<String> mismatches = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(dialect.storedPatients())) {
+      ps.setArray(1, textArray(c, List.copyOf(incoming.keySet())));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (!rs.getString(2).equals(incoming.get(rs.getString(1)))) {
+            mismatches.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return mismatches;
   }
 
   private static void encode(CopyTextEncoder e, ResourceRow row) {

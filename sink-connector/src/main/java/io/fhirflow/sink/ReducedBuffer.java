@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -32,8 +33,18 @@ public final class ReducedBuffer {
   private int recordsTaken;
   private long oldestTakenAtMs = -1;
 
-  /** Takes a row in; keeps it only if it is newer than the row already held for its id. */
+  /**
+   * Takes a row in; keeps it only if it is newer than the row already held for its id.
+   *
+   * @throws UnwritableRecordException PATIENT_MISMATCH when the row held for its id belongs to
+   *     another patient: the first record of a batch to claim an id holds it for the batch, as the
+   *     stored row does across batches (nothing is taken in; the caller dead-letters the record)
+   */
   public void add(ResourceRow row, SinkRecord source, long nowMs) {
+    Pending claim = rows.get(new Key(row.type(), row.id()));
+    if (claim != null && !Objects.equals(claim.row().patientId(), row.patientId())) {
+      throw new UnwritableRecordException(RejectReason.PATIENT_MISMATCH);
+    }
     rows.merge(new Key(row.type(), row.id()), new Pending(row, source),
         (held, incoming) -> incoming.row().isNewerThan(held.row()) ? incoming : held);
     markTaken(source, nowMs);

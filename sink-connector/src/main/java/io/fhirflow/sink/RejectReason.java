@@ -1,5 +1,7 @@
 package io.fhirflow.sink;
 
+import io.fhirflow.contracts.PatientOwnership;
+
 /**
  * Why a record can never be written. The {@link #code()} is stable: it goes into the dead-letter
  * header {@code dlq.reason} and into logs, which never carry the record itself.
@@ -19,17 +21,27 @@ public enum RejectReason {
   MISSING_SUBJECT("Observation has no subject reference to a Patient"),
   MISSING_CODE("Observation has no code.coding with system and code"),
   NUL_CHARACTER("value contains a \\u0000 escape, which PostgreSQL jsonb cannot store"),
-  DATABASE_REJECTED("PostgreSQL rejected the row with a data error");
+  DATABASE_REJECTED("PostgreSQL rejected the row with a data error"),
+  PATIENT_MISMATCH(PatientOwnership.MISMATCH_REASON,
+      "an Observation with this id is stored (or held in this batch) for another patient");
 
+  private final String code;
   private final String description;
 
   RejectReason(String description) {
+    this.code = name();
+    this.description = description;
+  }
+
+  /** A reason whose code is a cross-process contract, spelled in io.fhirflow.contracts. */
+  RejectReason(String code, String description) {
+    this.code = code;
     this.description = description;
   }
 
   /** Stable machine-readable code, e.g. {@code MISSING_SUBJECT}. */
   public String code() {
-    return name();
+    return code;
   }
 
   /** A short human explanation; never contains record content. */

@@ -305,6 +305,28 @@ class FhirSinkConnectorIT {
     awaitCommittedToEnd("connect-" + name);
   }
 
+  @Test
+  void deadLettersARecordThatWouldMoveAStoredObservationToAnotherPatient() throws Exception {
+    startConnector(name);
+    String mine = FhirFixtures.heartRate("obs-owned", "pat-1", 1, T0, 70, AT);
+    String takeover = FhirFixtures.heartRate("obs-owned", "pat-2", 7, T0.plusSeconds(60), 150, AT);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      send(producer, observations, "pat-1", mine);
+      producer.flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 1);
+      send(producer, observations, "pat-2", takeover);
+      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-after", "pat-1", 1, T0, 71, AT));
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
+    ConsumerRecord<byte[], byte[]> letter = readAll(dlq, 1).get(0);
+    assertThat(header(letter, "dlq.reason")).isEqualTo("PATIENT_MISMATCH");
+    assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo(takeover);
+    assertThat(query("SELECT patient_id, version_id FROM fhir_observation WHERE id = 'obs-owned'"))
+        .containsExactly("pat-1", "1");
+    awaitCommittedToEnd("connect-" + name);
+  }
+
   /**
    * The database drops the task's connections again and again for ~3 s while records stream in;
    * every record still lands. This kills only this test's backends (pg_terminate_backend by

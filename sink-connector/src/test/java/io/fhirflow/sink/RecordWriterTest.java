@@ -130,6 +130,27 @@ class RecordWriterTest {
     assertThat(query("SELECT count(*) FROM fhir_observation")).containsExactly("1");
   }
 
+  @ParameterizedTest
+  @EnumSource(WriteMethod.class)
+  void neverMovesAStoredObservationToAnotherPatientAndNamesTheRowItHeldBack(WriteMethod method)
+      throws Exception {
+    open(method);
+    writer.write(List.of(hr("obs-1", 1, T0, 72)));
+
+    RecordWriter.WriteResult takeover = writer.write(List.of(
+        extractor.extract(FhirFixtures.heartRate("obs-1", "pat-2", 9, T0.plusSeconds(60), 150, AT)),
+        hr("obs-2", 1, T0, 60)));
+
+    assertThat(takeover.patientMismatches()).containsExactly("obs-1");
+    assertThat(query("SELECT patient_id, version_id FROM fhir_observation WHERE id = 'obs-1'"))
+        .containsExactly("pat-1", "1");
+    assertThat(bpm("obs-1")).isEqualTo("72");
+    assertThat(bpm("obs-2")).isEqualTo("60");
+    RecordWriter.WriteResult ownUpdate = writer.write(List.of(hr("obs-1", 2, T0, 74)));
+    assertThat(ownUpdate.patientMismatches()).isEmpty();
+    assertThat(bpm("obs-1")).isEqualTo("74");
+  }
+
   private String bpm(String id) throws SQLException {
     return query("SELECT resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = '" + id + "'").get(0);
   }

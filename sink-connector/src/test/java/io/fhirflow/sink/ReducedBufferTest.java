@@ -1,6 +1,7 @@
 package io.fhirflow.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +36,19 @@ class ReducedBufferTest {
     assertThat(buffer.rows()).extracting(ResourceRow::id, ResourceRow::versionId)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 3L), org.assertj.core.groups.Tuple.tuple("b", 1L));
     assertThat(buffer.recordsTaken()).isEqualTo(4);
+  }
+
+  @Test
+  void refusesARowForAnIdItHoldsForAnotherPatientAndKeepsTheFirstClaim() {
+    SinkRecord first = record(0, 1);
+    buffer.add(row("a", 1, T0), first, 0);
+    ResourceRow takeover = new ResourceRow(ResourceType.OBSERVATION, "a", "p2", "http://loinc.org|8867-4",
+        List.of("http://loinc.org|8867-4"), null, T0, T0, T0, 9, null, "{}");
+
+    assertThatThrownBy(() -> buffer.add(takeover, record(0, 2), 0))
+        .isInstanceOfSatisfying(UnwritableRecordException.class,
+            e -> assertThat(e.reason().code()).isEqualTo("PATIENT_MISMATCH"));
+    assertThat(buffer.pending()).singleElement().extracting(ReducedBuffer.Pending::source).isSameAs(first);
   }
 
   @Test

@@ -153,9 +153,32 @@ class FhirFlowTopologyTest {
     assertThat(patients).allSatisfy(p -> assertThat(header(p.headers(), "fhir.resourceType")).isEqualTo("Patient"));
     List<TestRecord<String, String>> devices = flow.devices.readRecordsToList();
     assertThat(devices.stream().map(TestRecord::key).distinct()).hasSameSizeAs(devices);
-    assertThat(devices).hasSize(3); // Apple Watch (user 1 and user 2 share the model), Withings cuff, Pixel Watch
+    // Apple Watch of user 1, Apple Watch of user 2 (same model, each user's own Device), Withings cuff, Pixel Watch
+    assertThat(devices).hasSize(4);
     devices.forEach(d -> assertValidFhir(d.value()));
     patients.forEach(p -> assertValidFhir(p.value()));
+  }
+
+  @Test
+  void anotherUserSendingTheSameRecordIdGetsItsOwnObservationNeverTheOwners() {
+    WearableSample mine = WearableSamples.healthKitHeartRate().setRecordId("replayed-uuid").build();
+    WearableSample theirs = WearableSamples.healthKitHeartRate().setRecordId("replayed-uuid").setUserId("user-0002").build();
+    flow.send(mine);
+    flow.send(theirs);
+
+    List<TestRecord<String, String>> observations = flow.observations.readRecordsToList();
+    assertThat(observations).hasSize(2);
+    assertThat(observations.stream().map(o -> resourceId(o.value())).distinct()).hasSize(2);
+    assertThat(observations.stream().map(TestRecord::key).distinct()).hasSize(2);
+    observations.forEach(o -> assertThat(o.value()).contains("\"subject\":{\"reference\":\"Patient/" + o.key() + "\"}"));
+    assertThat(flow.counters.duplicateCount()).isZero();
+  }
+
+  /** The id of a resource as the mapper writes it: right after resourceType. */
+  private static String resourceId(String json) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\{\"resourceType\":\"\\w+\",\"id\":\"([^\"]+)\"").matcher(json);
+    assertThat(m.find()).as(json).isTrue();
+    return m.group(1);
   }
 
   static Stream<Arguments> catalogueRejections() {

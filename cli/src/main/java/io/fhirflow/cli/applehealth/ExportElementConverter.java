@@ -274,9 +274,9 @@ final class ExportElementConverter {
     String source = sample.getSource().getName();
     String sync = sample.getVersion().getSyncIdentifier();
     if (sync != null && !sync.isBlank()) {
-      return RecordIds.forSyncIdentifier(type, source, sync);
+      return RecordIds.forSyncIdentifier(sample.getUserId(), type, source, sync);
     }
-    return RecordIds.forSample(type, source, sample.getStartTime(), sample.getEndTime(), value == null ? null : value.trim(), unit);
+    return RecordIds.forSample(sample.getUserId(), type, source, sample.getStartTime(), sample.getEndTime(), value == null ? null : value.trim(), unit);
   }
 
   /** The beat list as exported, for the rare case where its times cannot be read. */

@@ -11,6 +11,10 @@ import java.util.UUID;
  * so re-importing dedupes downstream. The source version is left out on purpose: apps change it
  * mid-stream. A sample with {@code HKMetadataKeySyncIdentifier} takes its id from that instead, so
  * every version of it shares one id and the newer version wins.
+ *
+ * <p>Both name the user first: two people's exports hold identical content (the same step bucket
+ * from the same app at the same time), and a content id that someone else can compute must never
+ * address another person's record.
  */
 final class RecordIds {
 
@@ -18,13 +22,14 @@ final class RecordIds {
 
   private RecordIds() {}
 
-  static String forSample(String type, String source, Instant start, Instant end, String value, String unit) {
-    return uuid("apple-health-export", type, source, Long.toString(start.toEpochMilli()),
+  static String forSample(String userId, String type, String source, Instant start, Instant end, String value,
+      String unit) {
+    return uuid("apple-health-export", userId, type, source, Long.toString(start.toEpochMilli()),
         Long.toString(end.toEpochMilli()), value, unit);
   }
 
-  static String forSyncIdentifier(String type, String source, String syncIdentifier) {
-    return uuid("healthkit-sync-identifier", type, source, syncIdentifier);
+  static String forSyncIdentifier(String userId, String type, String source, String syncIdentifier) {
+    return uuid("healthkit-sync-identifier", userId, type, source, syncIdentifier);
   }
 
   private static String uuid(String... parts) {

@@ -235,6 +235,18 @@ class AppleHealthImporterTest {
   }
 
   @Test
+  void theSameFileImportedForAnotherUserGivesThatUserOtherRecordIds() throws IOException {
+    Path file = DATASETS.resolve("apple-health-excerpts/kairess_export_sample.xml");
+    importer.run(file);
+    Set<String> mine = sink.samples.stream().map(WearableSample::getRecordId).collect(Collectors.toSet());
+    CollectingSink other = new CollectingSink();
+    new AppleHealthImporter("user-2", Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC), other,
+        new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), 1000)).run(file);
+    Set<String> theirs = other.samples.stream().map(WearableSample::getRecordId).collect(Collectors.toSet());
+    assertThat(theirs).hasSameSizeAs(mine).doesNotContainAnyElementsOf(mine);
+  }
+
+  @Test
   void keepsVendorMetadataVerbatimAndTheWorkoutOfTheOlderRouteFormat() throws IOException {
     ImportReport report = importer.run(DATASETS.resolve("apple-health-excerpts/dogsheep_export.xml"));
 

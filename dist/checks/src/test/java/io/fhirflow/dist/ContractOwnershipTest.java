@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.contracts.PatientOwnership;
 import io.fhirflow.contracts.PipelineTopic;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -30,6 +31,7 @@ class ContractOwnershipTest {
     }
     literals.addAll(constants(DeadLetterHeaders.class));
     literals.addAll(constants(FhirRecordHeaders.class));
+    literals.addAll(constants(PatientOwnership.class));
     literals.remove(FhirRecordHeaders.FHIR_VERSION_VALUE);
     literals.add("patient:");
 

@@ -6,11 +6,17 @@ import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 /**
- * Name-based UUIDs (RFC 4122 version 5, SHA-1) in a fhirflow namespace: the same name always gives the same
- * resource id, so a replayed sample overwrites rather than duplicates. Parts are joined with a separator
- * that cannot occur in them (U+001F).
+ * The one owner of fhirflow's FHIR resource ids. Name-based UUIDs (RFC 4122 version 5, SHA-1) in a fhirflow
+ * namespace: the same name always gives the same resource id, so a replayed sample overwrites rather than
+ * duplicates. Parts are joined with a separator (U+001F).
+ *
+ * <p>Every id derived from a sample names its owner, the user id (the raw topic's key): a record id alone is
+ * not a secret (any gateway can replay a HealthKit UUID, and the importer builds ids from content), so
+ * (platform, record id) alone would let user B's sample overwrite user A's Observation. With the user in the
+ * name, no input of one person can produce another person's id. Changing this scheme re-keys every stored
+ * resource: docs/operations.md says how a deployment reprocesses.
  */
-final class DeterministicIds {
+public final class ResourceIds {
     /** Namespace of every fhirflow id; fixed forever, changing it would re-key every stored resource. */
     private static final UUID NAMESPACE = UUID.fromString("6f1e0a5c-3b7d-5a52-9c1e-0f4a1d2b8e77");
     private static final byte[] NAMESPACE_BYTES = bytes(NAMESPACE);
@@ -23,10 +29,30 @@ final class DeterministicIds {
         }
     });
 
-    private DeterministicIds() {
+    private ResourceIds() {
     }
 
-    static String of(String... parts) {
+    /** The Patient of a gateway user: from the user id alone (the same person across platforms). */
+    public static String patient(String userId) {
+        return of("Patient", userId);
+    }
+
+    /**
+     * An Observation of a user's record.
+     *
+     * @param part distinguishes several Observations of one record (series time, field, stage); null for the first
+     */
+    public static String observation(String userId, String platform, String recordId, String part) {
+        return part == null ? of("Observation", userId, platform, recordId)
+                : of("Observation", userId, platform, recordId, part);
+    }
+
+    /** The Device a user measured with; {@code deviceKey} names the model, so the user makes it that person's Device. */
+    public static String device(String userId, String deviceKey) {
+        return of("Device", userId, deviceKey);
+    }
+
+    private static String of(String... parts) {
         StringBuilder name = new StringBuilder(64);
         for (int i = 0; i < parts.length; i++) {
             if (i > 0) {
