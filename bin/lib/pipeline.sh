@@ -7,9 +7,11 @@
 #
 # Needs: FHIRFLOW_WORK_DIR, and from .work/stack.env FHIRFLOW_BOOTSTRAP_SERVERS,
 # FHIRFLOW_SCHEMA_REGISTRY_URL, FHIRFLOW_PG_URL (JDBC), FHIRFLOW_REDIS_URL.
-# Ports: FHIRFLOW_TOPOLOGY_PORT (8091), FHIRFLOW_API_PORT (8090), FHIRFLOW_CONNECT_PORT (8083).
+# Ports: FHIRFLOW_TOPOLOGY_PORT (8091), FHIRFLOW_API_PORT (8090), FHIRFLOW_CONNECT_PORT (8083),
+# FHIRFLOW_CONNECT_METRICS_PORT (8084: the sink's Prometheus /metrics).
 
 : "${FHIRFLOW_TOPOLOGY_PORT:=8091}" "${FHIRFLOW_API_PORT:=8090}" "${FHIRFLOW_CONNECT_PORT:=8083}"
+: "${FHIRFLOW_CONNECT_METRICS_PORT:=8084}"
 RUN_DIR="$FHIRFLOW_WORK_DIR/run-local"
 LOG_DIR="$FHIRFLOW_WORK_DIR/logs"
 PIPELINE_PIDS=()
@@ -69,6 +71,7 @@ start_sink() {
   sed -e "s#^bootstrap.servers=.*#bootstrap.servers=$FHIRFLOW_BOOTSTRAP_SERVERS#" \
       -e "s#^offset.storage.file.filename=.*#offset.storage.file.filename=$RUN_DIR/connect-sink.offsets#" \
       -e "s#^listeners=.*#listeners=http://127.0.0.1:$FHIRFLOW_CONNECT_PORT#" \
+      -e "s#reporter.listener=http://127.0.0.1:[0-9]*#reporter.listener=http://127.0.0.1:$FHIRFLOW_CONNECT_METRICS_PORT#" \
       "$ROOT/config/sink-standalone.properties" >"$worker"
   local url
   url=$(pipeline_jdbc_url | sed 's/[&#\\]/\\&/g') # & and # are special in a sed replacement

@@ -249,3 +249,12 @@ ensure_python_client() {
   apt_install "${PYTHON_CLIENT_PACKAGES[@]}" || return 1
   python_client_present
 }
+
+# ---------------------------------------------------------------- promtool
+
+# dist/checks runs promtool (Debian's prometheus package) on the alert rules and their unit tests.
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  apt_install prometheus || return 1
+  command -v promtool >/dev/null 2>&1
+}

@@ -26,10 +26,12 @@ final class DeadLetters {
 
   private final ErrantRecordReporter reporter;
   private final Clock clock;
+  private final SinkTaskMetrics metrics;
 
-  DeadLetters(ErrantRecordReporter reporter, Clock clock) {
+  DeadLetters(ErrantRecordReporter reporter, Clock clock, SinkTaskMetrics metrics) {
     this.reporter = reporter;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** The worker's reporter, or null on a runtime older than Kafka 2.6 (records then fail the task). */
@@ -67,5 +69,6 @@ final class DeadLetters {
         record.keySchema(), record.key(), record.valueSchema(), record.value(),
         record.originalKafkaOffset(), record.timestamp(), record.timestampType(), headers);
     reporter.report(withHeaders, reason);
+    metrics.deadLettered(reason.reason().code());
   }
 }

@@ -42,6 +42,7 @@ public class FhirSinkTask extends SinkTask {
   private RecordWriter writer;
   private ResourceExtractor extractor;
   private DeadLetters deadLetters;
+  private SinkTaskMetrics metrics;
   private final ReducedBuffer buffer = new ReducedBuffer();
   private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
   private int failedAttempts;
@@ -69,7 +70,8 @@ public class FhirSinkTask extends SinkTask {
     session = new DatabaseSession(config, dialect);
     writer = new RecordWriter(session, dialect, config.writeMethod());
     extractor = new ResourceExtractor(config.tableMapping());
-    deadLetters = new DeadLetters(DeadLetters.reporterOf(context), clock);
+    metrics = SinkTaskMetrics.of(context);
+    deadLetters = new DeadLetters(DeadLetters.reporterOf(context), clock, metrics);
   }
 
   @Override
@@ -94,7 +96,21 @@ public class FhirSinkTask extends SinkTask {
         redeliveryMark = mark;
         throw retryLater(e);
       }
+    } else {
+      wakeUpWhenBatchIsDue();
     }
+  }
+
+  /**
+   * Connect calls put() only after a poll returns, and with no new records a poll waits until the
+   * next offset commit (offset.flush.interval.ms, 60 s by default): the last records of a burst
+   * would wait that long for the database. The context's timeout caps the next poll (WorkerSinkTask
+   * honours it whether or not put() threw), so put() runs again, with no records, when the batch's
+   * batch.max.wait.ms is up.
+   */
+  private void wakeUpWhenBatchIsDue() {
+    long due = config.batchMaxWaitMs() - (clock.millis() - buffer.oldestTakenAtMs());
+    context.timeout(Math.max(1, due));
   }
 
   @Override
@@ -146,8 +162,10 @@ public class FhirSinkTask extends SinkTask {
    * thrown for the caller to retry; anything else fails the task.
    */
   private void writeBuffer() throws SQLException {
+    long startedMs = clock.millis();
     try {
       RecordWriter.WriteResult result = writer.write(buffer.rows());
+      metrics.batchWritten(result.rows() - result.patientMismatches().size(), clock.millis() - startedMs);
       log.debug("batch committed records={} rows={} changed={}", buffer.recordsTaken(),
           result.rows(), result.changed());
       deadLetterPatientMismatches(buffer.pending(), result);
@@ -159,7 +177,7 @@ public class FhirSinkTask extends SinkTask {
           }
           throw new SQLException("transient failure", SqlFailure.sqlState(e), e);
         }
-        case DATA -> writeRowByRow();
+        case DATA -> metrics.batchWritten(writeRowByRow(), clock.millis() - startedMs);
         case FATAL -> {
           buffer.clear();
           throw new ConnectException("database write failed, not retriable sqlState="
@@ -172,11 +190,15 @@ public class FhirSinkTask extends SinkTask {
     failedAttempts = 0;
   }
 
-  private void writeRowByRow() throws SQLException {
+  /** Returns how many rows were written. */
+  private int writeRowByRow() throws SQLException {
+    int rows = 0;
     for (Iterator<ReducedBuffer.Pending> it = buffer.pending().iterator(); it.hasNext(); ) {
       ReducedBuffer.Pending pending = it.next();
       try {
-        deadLetterPatientMismatches(java.util.List.of(pending), writer.write(java.util.List.of(pending.row())));
+        RecordWriter.WriteResult one = writer.write(java.util.List.of(pending.row()));
+        deadLetterPatientMismatches(java.util.List.of(pending), one);
+        rows += one.rows() - one.patientMismatches().size();
       } catch (SQLException e) {
         if (SqlFailure.classify(e) != SqlFailure.DATA) {
           throw e;
@@ -185,6 +207,7 @@ public class FhirSinkTask extends SinkTask {
             new UnwritableRecordException(RejectReason.DATABASE_REJECTED));
       }
     }
+    return rows;
   }
 
   /** The rows the writer held back because their id is stored under another patient. */
@@ -203,6 +226,7 @@ public class FhirSinkTask extends SinkTask {
 
   private RuntimeException retryLater(SQLException e) {
     failedAttempts++;
+    metrics.writeFailed();
     if (failedAttempts > config.maxRetries()) {
       return new ConnectException("database unavailable after " + config.maxRetries()
           + " retries sqlState=" + SqlFailure.sqlState(e));

@@ -2,12 +2,20 @@ package io.fhirflow.topology;
 
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.schema.WearableSample;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -25,11 +33,19 @@ public final class FhirFlowApplication implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FhirFlowApplication.class);
 
+  /**
+   * How often Kafka Streams' metrics are re-read for new ones: task, processor and state-store
+   * metrics appear when tasks are assigned, after start and after each rebalance. Micrometer's
+   * default, 60 s, left them out of /metrics for a minute; a lookup every 10 s costs nothing.
+   */
+  private static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
+
   private final TopologyConfig config;
   private final PrometheusMeterRegistry registry;
   private final FlowCounters counters;
   private final RedisMetricsWriter redis;
   private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
   private final OpsHttpServer http;
   private final Deserializer<WearableSample> deserializer;
 
@@ -51,7 +67,10 @@ public final class FhirFlowApplication implements AutoCloseable {
     Topology topology = FhirFlowTopology.build(config.topics(), mapper, deserializer, clock, settings, counters, redis);
     Properties props = config.streamsProperties(counters);
     this.streams = new KafkaStreams(topology, props);
-    new KafkaStreamsMetrics(streams).bindTo(registry);
+    this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(),
+        Executors.newSingleThreadScheduledExecutor(daemon("kafka-metrics-refresh")), METRICS_REFRESH);
+    streamsMetrics.bindTo(registry);
+    bindProcessMetrics();
     // A thread that dies on an unexpected error is replaced; its tasks resume from the last commit.
     streams.setUncaughtExceptionHandler(e -> {
       log.error("stream thread died, replacing it error={}", e.getClass().getName());
@@ -80,6 +99,29 @@ public final class FhirFlowApplication implements AutoCloseable {
   }
 
   /** Graceful: commits and closes stores (static members stay in the group for a rolling restart), then stops the writer and the port. */
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * What operators watch besides the flow: heap and GC (the state stores' caches and a sync storm
+   * live there), CPU, and whether Kafka Streams is RUNNING. The state is a number because Kafka
+   * Streams' own state metric is a string, which Prometheus cannot carry.
+   */
+  private void bindProcessMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    Gauge.builder("fhirflow.streams.running", streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+        .description("1 while Kafka Streams is RUNNING, 0 in any other state (REBALANCING, ERROR, ...)")
+        .register(registry);
+  }
+
   @Override
   public void close() {
     Duration timeout = Duration.ofMillis(config.getLong(TopologyConfig.SHUTDOWN_TIMEOUT_MS_CONFIG));
@@ -92,6 +134,7 @@ public final class FhirFlowApplication implements AutoCloseable {
     }
     deserializer.close();
     http.close();
+    streamsMetrics.close();
     registry.close();
   }
 }

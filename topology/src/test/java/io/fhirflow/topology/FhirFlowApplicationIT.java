@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SpecificAvroDeserializer;
+import io.fhirflow.testkit.ExportedMetrics;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
@@ -96,6 +97,12 @@ class FhirFlowApplicationIT {
       assertThat(get(http, app.httpPort(), "/health/live").statusCode()).isEqualTo(200);
       String metrics = get(http, app.httpPort(), "/metrics").body();
       assertThat(metrics).contains("fhirflow_samples_in_total", "fhirflow_samples_duplicates_total", "fhirflow_samples_dead_lettered_total", "kafka_stream_");
+      // Task, processor and store metrics reach /metrics within the 10 s metrics refresh.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        String scrape = get(http, app.httpPort(), "/metrics").body();
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target/topology-metrics.prom"), scrape);
+        ExportedMetrics.assertScrapeHoldsPromised("topology", scrape);
+      });
     }
   }
 

@@ -24,16 +24,7 @@ final class Kustomize {
 
   /** Whether a {@code kubectl} binary (which carries kustomize) is on the PATH. */
   static boolean kubectlOnPath() {
-    try {
-      Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return ExternalCommand.answers("kubectl", "version", "--client");
   }
 
   static List<JsonNode> render(Path dir) throws IOException, InterruptedException {

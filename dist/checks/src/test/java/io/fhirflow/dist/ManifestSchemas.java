@@ -44,15 +44,17 @@ final class ManifestSchemas {
   private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
 
   /** apiVersion/kind → fabric8 definition name. */
-  private static final Map<String, String> KUBERNETES = Map.of(
-      "v1/ConfigMap", "kubernetes_core_ConfigMap",
-      "v1/Service", "kubernetes_core_Service",
-      "v1/ServiceAccount", "kubernetes_core_ServiceAccount",
-      "apps/v1/Deployment", "kubernetes_apps_Deployment",
-      "apps/v1/StatefulSet", "kubernetes_apps_StatefulSet",
-      "policy/v1/PodDisruptionBudget", "kubernetes_policy_v1_PodDisruptionBudget",
-      "networking.k8s.io/v1/NetworkPolicy", "kubernetes_networking_v1_NetworkPolicy",
-      "monitoring.coreos.com/v1/ServiceMonitor", "os_monitoring_v1_ServiceMonitor");
+  private static final Map<String, String> KUBERNETES = Map.ofEntries(
+      Map.entry("v1/ConfigMap", "kubernetes_core_ConfigMap"),
+      Map.entry("v1/Service", "kubernetes_core_Service"),
+      Map.entry("v1/ServiceAccount", "kubernetes_core_ServiceAccount"),
+      Map.entry("apps/v1/Deployment", "kubernetes_apps_Deployment"),
+      Map.entry("apps/v1/StatefulSet", "kubernetes_apps_StatefulSet"),
+      Map.entry("policy/v1/PodDisruptionBudget", "kubernetes_policy_v1_PodDisruptionBudget"),
+      Map.entry("networking.k8s.io/v1/NetworkPolicy", "kubernetes_networking_v1_NetworkPolicy"),
+      Map.entry("monitoring.coreos.com/v1/ServiceMonitor", "os_monitoring_v1_ServiceMonitor"),
+      Map.entry("monitoring.coreos.com/v1/PodMonitor", "os_monitoring_v1_PodMonitor"),
+      Map.entry("monitoring.coreos.com/v1/PrometheusRule", "os_monitoring_v1_PrometheusRule"));
 
   private final ObjectNode definitions;
   private final Map<String, JsonNode> strimzi = new HashMap<>();

@@ -49,6 +49,15 @@ public final class StandaloneSink implements AutoCloseable {
     }
   }
 
+  /**
+   * Marks the worker ready, as Connect's own standalone CLI does once its connectors are created:
+   * until then Connect's {@code GET /health} (the sink's liveness and readiness probe) answers 503
+   * "starting".
+   */
+  public void ready() {
+    connect.herder().ready();
+  }
+
   /** Removes a connector; its tasks stop and commit their offsets. */
   public void deleteConnector(String name) {
     FutureCallback<Object> done = new FutureCallback<>();
@@ -80,6 +89,7 @@ public final class StandaloneSink implements AutoCloseable {
     for (String file : connectors) {
       sink.putConnector(Utils.propsToStringMap(Utils.loadProps(Path.of(file).toString())));
     }
+    sink.ready();
     sink.connect.awaitStop();
   }
 }

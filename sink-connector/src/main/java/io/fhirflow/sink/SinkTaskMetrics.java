@@ -1,0 +1,108 @@
+package io.fhirflow.sink;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.common.metrics.stats.Rate;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/**
+ * The task's own figures, registered through Connect's plugin metrics (KIP-877) so that they reach
+ * whatever metrics reporter the worker runs (JMX, or Strimzi's Prometheus reporter: group
+ * {@code plugins} with the worker's {@code connector} and {@code task} tags). Connect already counts
+ * records read and put batches; these say what only the task knows: rows that reached PostgreSQL,
+ * how long a batch transaction took, database retries and dead letters by reason.
+ *
+ * <p>The names are the operators' contract: dashboards and alert rules in {@code k8s/monitoring}
+ * use them, and {@code SinkMetricsIT} checks them against a real worker's scrape.
+ */
+final class SinkTaskMetrics {
+
+  static final String ROWS_WRITTEN = "rows-written";
+  static final String BATCH_WRITE_TIME = "batch-write-time-ms";
+  static final String DATABASE_RETRIES = "database-retries";
+  static final String CONSECUTIVE_FAILED_WRITES = "consecutive-failed-writes";
+  static final String DEAD_LETTERED = "dead-lettered";
+
+  private final PluginMetrics metrics;
+  private final Sensor rowsWritten;
+  private final Sensor batchWriteTime;
+  private final Sensor retries;
+  private final Map<String, Sensor> deadLettered = new ConcurrentHashMap<>();
+  private volatile int consecutiveFailedWrites;
+
+  private SinkTaskMetrics(PluginMetrics metrics) {
+    this.metrics = metrics;
+    if (metrics == null) {
+      rowsWritten = null;
+      batchWriteTime = null;
+      retries = null;
+      return;
+    }
+    rowsWritten = metrics.addSensor(ROWS_WRITTEN);
+    rowsWritten.add(name(ROWS_WRITTEN + "-total", "Rows committed to PostgreSQL."), new CumulativeSum());
+    rowsWritten.add(name(ROWS_WRITTEN + "-rate", "Rows committed to PostgreSQL per second."), new Rate());
+    batchWriteTime = metrics.addSensor(BATCH_WRITE_TIME);
+    batchWriteTime.add(name(BATCH_WRITE_TIME + "-avg", "Mean time of one batch transaction."), new Avg());
+    batchWriteTime.add(name(BATCH_WRITE_TIME + "-max", "Longest batch transaction in the window."), new Max());
+    retries = metrics.addSensor(DATABASE_RETRIES);
+    retries.add(name(DATABASE_RETRIES + "-total",
+        "Writes that failed on a transient database error and were retried."), new CumulativeSum());
+    metrics.addMetric(name(CONSECUTIVE_FAILED_WRITES,
+        "Failed write attempts since the last successful one; above 0 while the task is retrying."),
+        (Gauge<Integer>) (config, now) -> consecutiveFailedWrites);
+  }
+
+  /** Metrics for the task behind {@code context}; without plugin metrics (a unit test), no-ops. */
+  static SinkTaskMetrics of(SinkTaskContext context) {
+    PluginMetrics metrics;
+    try {
+      metrics = context == null ? null : context.pluginMetrics();
+    } catch (UnsupportedOperationException | NoSuchMethodError | AbstractMethodError e) {
+      // A Connect runtime older than 4.1 has no plugin metrics; the task works without them.
+      metrics = null;
+    }
+    return new SinkTaskMetrics(metrics);
+  }
+
+  void batchWritten(int rows, long elapsedMs) {
+    consecutiveFailedWrites = 0;
+    if (metrics == null) {
+      return;
+    }
+    rowsWritten.record(rows);
+    batchWriteTime.record(elapsedMs);
+  }
+
+  void writeFailed() {
+    consecutiveFailedWrites++;
+    if (metrics != null) {
+      retries.record();
+    }
+  }
+
+  void deadLettered(String reason) {
+    if (metrics == null) {
+      return;
+    }
+    deadLettered.computeIfAbsent(reason, r -> {
+      Sensor sensor = metrics.addSensor(DEAD_LETTERED + "." + r);
+      LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+      tags.put("reason", r);
+      sensor.add(metrics.metricName(DEAD_LETTERED + "-total",
+          "Records handed to the dead-letter topic, by reason.", tags), new CumulativeSum());
+      return sensor;
+    }).record();
+  }
+
+  private MetricName name(String name, String description) {
+    return metrics.metricName(name, description, new LinkedHashMap<>());
+  }
+}
