@@ -125,6 +125,7 @@ public final class FhirMapper {
         if (entries.get(0).kind() == ValueKind.UNSUPPORTED) {
             throw new SampleRejected(RejectReason.UNSUPPORTED_TYPE, "type not supported: " + typeForDetail(sample));
         }
+        StorableSample.check(sample);
         FhirResource patient = patients.get(sample.getUserId(), PatientFactory::resource);
         String deviceKey = DeviceFactory.key(sample).orElse(null);
         // A Device belongs to its user (ResourceIds), so the cache is keyed by both.

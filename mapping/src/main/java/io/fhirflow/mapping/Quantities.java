@@ -16,7 +16,8 @@ final class Quantities {
                     entry.platformCode() + " does not accept unit '" + SampleRejected.printable(unit) + "'");
         }
         double converted = conversion.apply(value);
-        if (!entry.inRange(converted)) {
+        // A finite value can overflow in conversion (1e308 lb in kg): that is out of range too.
+        if (!Double.isFinite(converted) || !entry.inRange(converted)) {
             throw new SampleRejected(RejectReason.OUT_OF_RANGE,
                     entry.platformCode() + " value outside [" + entry.min() + ", " + entry.max() + "] " + entry.ucum());
         }

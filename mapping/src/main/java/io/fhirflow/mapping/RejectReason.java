@@ -16,6 +16,8 @@ public enum RejectReason {
     OUT_OF_RANGE,
     /** The user id or the platform record id is missing or blank. */
     MISSING_ID,
+    /** A text field holds U+0000 or an unpaired surrogate, which the store cannot hold (StorableSample). */
+    INVALID_TEXT,
     /** The body does not fit the entry's value kind (wrong body record, missing field, empty series, unknown enum value). */
     INVALID_SHAPE;
 

@@ -19,7 +19,12 @@ public record UnitConversion(String from, String to, double factor, double offse
         return factor == 1 && offset == 0;
     }
 
+    /** The converted value; infinite when the conversion overflows a double (never throws). */
     public double apply(double value) {
-        return isIdentity() ? value : new BigDecimal((value + offset) * factor, PRECISION).doubleValue();
+        if (isIdentity()) {
+            return value;
+        }
+        double converted = (value + offset) * factor;
+        return Double.isFinite(converted) ? new BigDecimal(converted, PRECISION).doubleValue() : converted;
     }
 }

@@ -53,6 +53,49 @@ class FhirMapperRejectionTest {
     }
 
     @Test
+    void rejectsTextTheStoreCannotHoldWhereverItIsAndNamesOnlyTheField() {
+        WearableSample hr = Samples.hkQuantity(HEART_RATE, 72, "count/min");
+        Rejection nul = rejected(WearableSample.newBuilder(hr).setMetadata(Map.of("HKMetadataKeyNote", "before\u0000after"))
+                .build(), RejectReason.INVALID_TEXT);
+        assertThat(nul.detail()).startsWith("metadata ").doesNotContain("before");
+        rejected(WearableSample.newBuilder(hr).setMetadata(Map.of("key\u0000", "v")).build(), RejectReason.INVALID_TEXT);
+        Rejection surrogate = rejected(WearableSample.newBuilder(hr).setSource(io.fhirflow.schema.Source.newBuilder(hr.getSource())
+                .setName("Zo\uD83D Watch").build()).build(), RejectReason.INVALID_TEXT);
+        assertThat(surrogate.detail()).startsWith("source.name ");
+        rejected(WearableSample.newBuilder(hr).setUserId("user\u0000").build(), RejectReason.INVALID_TEXT);
+        rejected(WearableSample.newBuilder(hr).setRecordId("\uDC00id").build(), RejectReason.INVALID_TEXT);
+        assertThat(MAPPER.map(WearableSample.newBuilder(hr).setSource(io.fhirflow.schema.Source.newBuilder(hr.getSource())
+                .setName("Zoë’s \uD83D\uDE00 Watch").build()).build(), false)).isInstanceOf(Mapped.class);
+    }
+
+    @Test
+    void rejectsANumberTheMapperDoesNotMapYetWhenItIsNotFinite() {
+        WearableSample hr = Samples.hkQuantity(HEART_RATE, 72, "count/min");
+        HkQuantity body = (HkQuantity) hr.getBody();
+        Rejection min = rejected(WearableSample.newBuilder(hr).setBody(HkQuantity.newBuilder(body).setMinimum(Double.NaN).build())
+                .build(), RejectReason.NOT_FINITE);
+        assertThat(min.detail()).isEqualTo("body.minimum is not finite");
+        rejected(WearableSample.newBuilder(hr).setBody(HkQuantity.newBuilder(body).setMaximum(Double.NEGATIVE_INFINITY).build())
+                .build(), RejectReason.NOT_FINITE);
+    }
+
+    @Test
+    void aValueThatOverflowsInConversionIsOutOfRangeNotAnError() {
+        rejected(Samples.hkQuantity("HKQuantityTypeIdentifierBodyMass", 1e308, "lb"), RejectReason.OUT_OF_RANGE);
+        rejected(Samples.hkQuantity("HKQuantityTypeIdentifierBodyMass", -1e308, "lb"), RejectReason.OUT_OF_RANGE);
+        rejected(Samples.hkQuantity("HKQuantityTypeIdentifierBodyTemperature", Double.MAX_VALUE, "degF"),
+                RejectReason.OUT_OF_RANGE);
+        rejected(Samples.hkQuantity(HEART_RATE, 1e308, "count/s"), RejectReason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void aTimeNoFhirDateTimeCanWriteIsOutOfRange() {
+        java.time.Instant far = java.time.Instant.parse("+10000-01-01T00:00:00Z");
+        rejected(WearableSample.newBuilder(Samples.hkQuantity(HEART_RATE, 72, "count/min")).setStartTime(far).setEndTime(far)
+                .build(), RejectReason.OUT_OF_RANGE);
+    }
+
+    @Test
     void rejectsNanAndInfinityAsNotFinite() {
         rejected(Samples.hkQuantity(HEART_RATE, Double.NaN, "count/min"), RejectReason.NOT_FINITE);
         rejected(Samples.hkQuantity(HEART_RATE, Double.POSITIVE_INFINITY, "count/min"), RejectReason.NOT_FINITE);

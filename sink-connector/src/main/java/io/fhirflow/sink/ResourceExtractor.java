@@ -89,7 +89,7 @@ public final class ResourceExtractor {
             .filter(tables::containsKey)
             .orElseThrow(() -> new UnwritableRecordException(RejectReason.UNKNOWN_RESOURCE_TYPE));
     // PostgreSQL's jsonb refuses \u0000 and would fail the whole batch: catch it per record here.
-    if (json.contains("\\u0000")) {
+    if (hasNulEscape(json)) {
       throw new UnwritableRecordException(RejectReason.NUL_CHARACTER);
     }
     String id = id(root);
@@ -231,5 +231,23 @@ public final class ResourceExtractor {
     } catch (DateTimeException e) {
       throw new UnwritableRecordException(RejectReason.INVALID_DATE);
     }
+  }
+
+  /**
+   * True when the JSON text holds the escape for U+0000. Only an odd run of backslashes before
+   * {@code u0000} is that escape: {@code "\\u0000"} is a backslash followed by the text u0000,
+   * which jsonb stores.
+   */
+  static boolean hasNulEscape(String json) {
+    for (int at = json.indexOf("\\u0000"); at >= 0; at = json.indexOf("\\u0000", at + 1)) {
+      int backslashes = 1;
+      while (at - backslashes >= 0 && json.charAt(at - backslashes) == '\\') {
+        backslashes++;
+      }
+      if (backslashes % 2 == 1) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -125,6 +125,15 @@ class ResourceExtractorTest {
   }
 
   @Test
+  void tellsTheNulEscapeFromABackslashFollowedByTheTextU0000() {
+    String hr = FhirFixtures.heartRate("obs-1", "pat-1", 1, UPDATED, 72, AT);
+    // JSON text Heart\\u0000rate: a backslash, then the six characters u0000 - jsonb stores it.
+    assertThat(extractor.extract(hr.replace("\"Heart rate\"}", "\"Heart\\\\u0000rate\"}")).id()).isEqualTo("obs-1");
+    // JSON text Heart\\\u0000rate: a backslash, then U+0000.
+    assertReason(hr.replace("\"Heart rate\"}", "\"Heart\\\\\\u0000rate\"}"), RejectReason.NUL_CHARACTER);
+  }
+
+  @Test
   void rejectsTypesLeftOutOfTheTableMapping() {
     ResourceExtractor observationsOnly =
         new ResourceExtractor(Map.of(ResourceType.OBSERVATION, "fhir_observation"));
