@@ -75,6 +75,19 @@ public final class ApiConfig {
   public static final String AUDIT_DELIVERY_TIMEOUT_CONFIG = key("api.audit.delivery.timeout.ms", "10000", false,
       "How long an audit event may wait for the broker before it counts as lost and the sink as down.");
 
+  public static final String BULK_DIR_CONFIG = key("api.bulk.dir", "", false,
+      "Directory of the bulk $export NDJSON files (one subdirectory per job). Empty: fhirflow-bulk under java.io.tmpdir.");
+  public static final String BULK_FILE_TTL_CONFIG = key("api.bulk.file.ttl.seconds", "3600", false,
+      "How long a finished $export's files (and its status) stay available; afterwards they are deleted and the status URL answers 404.");
+  public static final String BULK_WORKERS_CONFIG = key("api.bulk.workers", "1", false,
+      "Exports run at the same time, each holding one pooled connection for its whole run; later kick-offs wait in the queue.");
+  public static final String BULK_MAX_JOBS_CONFIG = key("api.bulk.max.jobs", "8", false,
+      "Unfinished exports (queued or running) accepted at once; a further kick-off gets 429 with Retry-After.");
+  public static final String BULK_FETCH_SIZE_CONFIG = key("api.bulk.fetch.size", "1000", false,
+      "Rows fetched per round trip by the export cursor: the export's memory is bounded by this many resources, never the table.");
+  public static final String BULK_STATEMENT_TIMEOUT_CONFIG = key("api.bulk.statement.timeout.ms", "3600000", false,
+      "Statement timeout of an export's snapshot transaction (the read pool's api.db.statement.timeout.ms is for short lookups).");
+
   public static final List<Key> KEYS = List.copyOf(DECLARED);
 
   private static String key(String name, String def, boolean secret, String doc) {

@@ -5,6 +5,8 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fhirflow.api.audit.AuditFilter;
 import io.fhirflow.api.audit.AuditSink;
+import io.fhirflow.api.bulk.BulkExportFilter;
+import io.fhirflow.api.bulk.ExportJobs;
 import io.fhirflow.api.fhir.AccessInterceptor;
 import io.fhirflow.api.fhir.ErrorShield;
 import io.fhirflow.api.fhir.FhirServlet;
@@ -30,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -53,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
   private final RedisMetricsReader redis;
   private final AuditSink audit;
   private final PrometheusMeterRegistry meters;
+  private final ExportJobs exports;
 
   public ApiServer(ApiConfig config, FhirContext context, JwtVerifier verifier, AuditSink audit,
       PrometheusMeterRegistry meters, Clock clock) {
@@ -99,6 +103,13 @@ public final class ApiServer implements AutoCloseable {
     handler.addFilter(new FilterHolder(auditFilter), "/metrics/Patient/*", requests);
     handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "fhir")), "/fhir/*", requests);
     handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "patient-metrics")), "/metrics/Patient/*", requests);
+    // After the audit and metrics filters, so bulk requests are audited and timed like every other one.
+    this.exports = ExportJobs.create(dataSource, config.string(ApiConfig.BULK_DIR_CONFIG),
+        Duration.ofSeconds(config.integer(ApiConfig.BULK_FILE_TTL_CONFIG)), config.integer(ApiConfig.BULK_WORKERS_CONFIG),
+        config.integer(ApiConfig.BULK_MAX_JOBS_CONFIG), config.integer(ApiConfig.BULK_FETCH_SIZE_CONFIG),
+        config.integer(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG), clock);
+    handler.addFilter(new FilterHolder(new BulkExportFilter(verifier, exports, config.string(ApiConfig.PUBLIC_BASE_URL_CONFIG))),
+        "/fhir/*", requests);
     jetty.setHandler(handler);
   }
 
@@ -129,6 +140,7 @@ public final class ApiServer implements AutoCloseable {
     try {
       jetty.stop();
     } finally {
+      exports.close();
       redis.close();
       audit.close();
       dataSource.close();

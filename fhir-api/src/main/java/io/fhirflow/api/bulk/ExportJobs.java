@@ -1,0 +1,181 @@
+package io.fhirflow.api.bulk;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The export jobs of this process: queued on a fixed pool of workers, finished files kept for a TTL,
+ * then deleted with their job. Jobs live in memory: after a restart their status URLs answer 404 and
+ * clients kick off again (the IG allows a server to lose a job); leftover job directories are removed at
+ * start, since nothing can reach them any more.
+ */
+public final class ExportJobs implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExportJobs.class);
+  private static final String UUID_NAME = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+  private final Map<String, ExportJob> jobs = new ConcurrentHashMap<>();
+  private final Path root;
+  private final NdjsonExporter exporter;
+  private final Duration ttl;
+  private final int maxJobs;
+  private final Clock clock;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService reaper;
+
+  public ExportJobs(Path root, NdjsonExporter exporter, Duration ttl, int workers, int maxJobs, Clock clock) {
+    this.root = root;
+    this.exporter = exporter;
+    this.ttl = ttl;
+    this.maxJobs = maxJobs;
+    this.clock = clock;
+    try {
+      Files.createDirectories(root);
+      try (Stream<Path> old = Files.list(root)) {
+        old.filter(p -> p.getFileName().toString().matches(UUID_NAME)).forEach(ExportJobs::deleteTree);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot use bulk export directory", e);
+    }
+    this.workers = Executors.newFixedThreadPool(workers, r -> daemon(r, "bulk-export"));
+    this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "bulk-export-reaper"));
+    long period = Math.max(1, Math.min(60, ttl.toSeconds() / 2));
+    reaper.scheduleWithFixedDelay(this::reapExpired, period, period, TimeUnit.SECONDS);
+  }
+
+  public static ExportJobs create(javax.sql.DataSource dataSource, String dir, Duration ttl, int workers, int maxJobs,
+      int fetchSize, long statementTimeoutMs, Clock clock) {
+    Path root = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "fhirflow-bulk") : Path.of(dir);
+    return new ExportJobs(root, new NdjsonExporter(dataSource, fetchSize, statementTimeoutMs), ttl, workers, maxJobs, clock);
+  }
+
+  /** Queues an export for {@code owner}; 429 when too many are unfinished. */
+  public ExportJob submit(String owner, ExportRequest request) {
+    long unfinished = jobs.values().stream().filter(j -> !j.finished()).count();
+    if (unfinished >= maxJobs) {
+      throw new BulkRequestException(429, "throttled", "Too many exports in progress; retry later");
+    }
+    String id = UUID.randomUUID().toString();
+    ExportJob job = new ExportJob(id, owner, request, root.resolve(id));
+    jobs.put(id, job);
+    job.future(workers.submit(() -> run(job)));
+    return job;
+  }
+
+  private void run(ExportJob job) {
+    if (job.cancelled()) {
+      return;
+    }
+    job.state(ExportJob.State.RUNNING);
+    try {
+      exporter.run(job);
+      if (!job.cancelled()) {
+        job.expiresAt(clock.instant().plus(ttl));
+        job.state(ExportJob.State.COMPLETE);
+      }
+    } catch (SQLException e) {
+      fail(job, "sqlstate=" + e.getSQLState());
+    } catch (IOException | RuntimeException e) {
+      fail(job, e.getClass().getSimpleName());
+    }
+    if (job.cancelled()) {
+      deleteTree(job.directory());
+    }
+  }
+
+  private void fail(ExportJob job, String reason) {
+    if (job.cancelled()) {
+      return;
+    }
+    LOG.warn("bulk export failed job={} reason={}", job.id(), reason);
+    job.expiresAt(clock.instant().plus(ttl));
+    job.state(ExportJob.State.FAILED);
+    deleteTree(job.directory());
+  }
+
+  /** The job if it exists, belongs to {@code owner} and has not expired. */
+  public Optional<ExportJob> find(String id, String owner) {
+    ExportJob job = jobs.get(id);
+    if (job == null || !job.owner().equals(owner)) {
+      return Optional.empty();
+    }
+    if (expired(job)) {
+      remove(job);
+      return Optional.empty();
+    }
+    return Optional.of(job);
+  }
+
+  /** Cancels a running or queued job, or deletes a finished one's files; either way the job is gone. */
+  public void cancel(ExportJob job) {
+    job.state(ExportJob.State.CANCELLED);
+    job.future().ifPresent(f -> f.cancel(false));
+    remove(job);
+  }
+
+  private boolean expired(ExportJob job) {
+    return job.expiresAt().map(t -> !clock.instant().isBefore(t)).orElse(false);
+  }
+
+  private void remove(ExportJob job) {
+    jobs.remove(job.id());
+    // A running job deletes its own directory when it notices the cancellation.
+    if (job.finished()) {
+      deleteTree(job.directory());
+    }
+  }
+
+  void reapExpired() {
+    jobs.values().stream().filter(this::expired).toList().forEach(this::remove);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("cannot delete bulk export directory error={}", e.getClass().getSimpleName());
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  @Override
+  public void close() {
+    reaper.shutdownNow();
+    jobs.values().forEach(j -> j.state(j.finished() ? j.state() : ExportJob.State.CANCELLED));
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
