@@ -7,6 +7,7 @@ import io.fhirflow.api.audit.AuditFilter;
 import io.fhirflow.api.audit.AuditSink;
 import io.fhirflow.api.bulk.BulkExportFilter;
 import io.fhirflow.api.bulk.ExportJobs;
+import io.fhirflow.api.view.ViewRunFilter;
 import io.fhirflow.api.fhir.AccessInterceptor;
 import io.fhirflow.api.fhir.ErrorShield;
 import io.fhirflow.api.fhir.FhirServlet;
@@ -110,6 +111,8 @@ public final class ApiServer implements AutoCloseable {
         config.integer(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG), clock);
     handler.addFilter(new FilterHolder(new BulkExportFilter(verifier, exports, config.string(ApiConfig.PUBLIC_BASE_URL_CONFIG))),
         "/fhir/*", requests);
+    handler.addFilter(new FilterHolder(new ViewRunFilter(verifier, context, dataSource, config.integer(ApiConfig.BULK_FETCH_SIZE_CONFIG),
+        config.integer(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))), "/fhir/*", requests);
     jetty.setHandler(handler);
   }
 

@@ -3,7 +3,6 @@ package io.fhirflow.api.bulk;
 import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
-import io.fhirflow.api.security.TokenRejectedException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -60,42 +59,25 @@ public final class BulkExportFilter extends HttpFilter {
       chain.doFilter(req, res);
       return;
     }
-    Optional<AuditRecord> audit = Optional.ofNullable((AuditRecord) req.getAttribute(AuditRecord.ATTRIBUTE));
+    Optional<AuditRecord> audit = FilterAuth.auditOf(req);
     try {
       if (kickOff.matches()) {
         String type = kickOff.group(1);
         String patient = kickOff.group(2);
         audit.ifPresent(a -> a.interaction("operation", type, patient));
-        AccessToken token = authenticate(req, audit);
+        AccessToken token = FilterAuth.authenticate(verifier, req);
         kickOff(req, res, token, type, patient, audit);
       } else if (status.matches()) {
         audit.ifPresent(a -> a.interaction("operation", null, null));
-        AccessToken token = authenticate(req, audit);
+        AccessToken token = FilterAuth.authenticate(verifier, req);
         status(req, res, token, status.group(1));
       } else {
         audit.ifPresent(a -> a.interaction("operation", null, null));
-        AccessToken token = authenticate(req, audit);
+        AccessToken token = FilterAuth.authenticate(verifier, req);
         file(req, res, token, file.group(1), file.group(2));
       }
     } catch (BulkRequestException e) {
-      if (e.status() == 401) {
-        res.setHeader("WWW-Authenticate", "Bearer realm=\"fhirflow\"");
-      }
-      if (e.status() == 429) {
-        res.setHeader("Retry-After", "30");
-      }
-      OperationOutcomes.send(res, e.status(), e.code(), e.getMessage());
-    }
-  }
-
-  private AccessToken authenticate(HttpServletRequest req, Optional<AuditRecord> audit) {
-    try {
-      AccessToken token = verifier.verifyHeader(req.getHeader("Authorization"));
-      audit.ifPresent(a -> a.token(token));
-      return token;
-    } catch (TokenRejectedException e) {
-      throw new BulkRequestException(401, "login", e.reason() == TokenRejectedException.Reason.MISSING
-          ? "Bearer token required" : "Bearer token rejected");
+      FilterAuth.refuse(req, res, e);
     }
   }
 

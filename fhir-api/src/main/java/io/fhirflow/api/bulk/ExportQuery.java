@@ -17,7 +17,7 @@ import java.util.List;
  * the previous manifest's {@code transactionTime} as {@code _since} never misses a resource.
  * No ORDER BY: files are a set, and sorting a million rows would cost memory and time for nothing.
  */
-final class ExportQuery {
+public final class ExportQuery {
 
   private final String text;
   private final List<Object> values;
@@ -27,7 +27,7 @@ final class ExportQuery {
     this.values = values;
   }
 
-  static ExportQuery of(String type, ExportRequest request) {
+  public static ExportQuery of(String type, ExportRequest request) {
     List<Object> values = new ArrayList<>();
     StringBuilder sql = new StringBuilder("SELECT r.resource::text FROM ");
     String patient = request.patient().orElse(null);
@@ -78,7 +78,7 @@ final class ExportQuery {
     return text;
   }
 
-  PreparedStatement prepare(Connection c, int fetchSize) throws SQLException {
+  public PreparedStatement prepare(Connection c, int fetchSize) throws SQLException {
     PreparedStatement ps = c.prepareStatement(text);
     ps.setFetchSize(fetchSize);
     for (int i = 0; i < values.size(); i++) {

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Analytics benchmark: FHIR Bulk Data $export of 1M Observations and the heart-rate ViewDefinition run
+# over the same 1M, each beside a bare PostgreSQL COPY ... TO STDOUT of the same rows in the same run.
+# The API runs with its heap bounded at -Xmx256m (API_BENCH_HEAP to change); the audit broker runs in
+# its own JVM. Data: bench/api's data set (1,000 patients x 1,000 Observations: 600 heart rates, 200
+# step periods, 200 SpO2), generated once in schema fhirflow_apibench.
+# Usage (from the repository root): bench/analytics/run.sh
+# Needs: PostgreSQL at 127.0.0.1:5432 (db test, user postgres), psql, curl.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PORT=${API_BENCH_PORT:-18081}
+HEAP=${API_BENCH_HEAP:-256m}
+WORK=.work/analytics-bench
+PG="psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1"
+rm -rf "$WORK"
+mkdir -p "$WORK/bulk"
+
+mvn -q -pl bench -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
+CP="bench/target/classes:$(cat bench/target/bench.cp)"
+java -cp "$CP" io.fhirflow.bench.api.ApiBenchData
+
+java -Xmx512m -cp "$CP" io.fhirflow.bench.api.AuditBrokerServer "$WORK/audit-bootstrap" >"$WORK/broker.log" 2>&1 &
+BROKER=$!
+trap 'kill $BROKER 2>/dev/null || true; wait $BROKER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  [ -s "$WORK/audit-bootstrap" ] && break
+  sleep 1
+done
+API_BULK_DIR="$WORK/bulk" java -Xmx"$HEAP" -Xlog:gc:file="$WORK/gc.log" -cp "$CP" io.fhirflow.bench.api.ApiBenchServer "$PORT" "$WORK" \
+  jdbc:postgresql://127.0.0.1:5432/test?user=postgres true "$(cat "$WORK/audit-bootstrap")" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER $BROKER 2>/dev/null || true; wait $SERVER $BROKER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
+  sleep 1
+done
+TOKEN=$(cat "$WORK/token")
+BASE="http://127.0.0.1:$PORT/fhir"
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v t="$2" 'BEGIN {printf "%.0f", n / t}'; }
+mbps() { awk -v b="$1" -v t="$2" 'BEGIN {printf "%.1f", b / 1048576 / t}'; }
+
+export_once() {
+  local t0 status code
+  t0=$(now)
+  status=$(curl -fsS -D - -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Prefer: respond-async' -H 'Accept: application/fhir+json' \
+    "$BASE/\$export?_type=Observation" | tr -d '\r' | awk -F': ' 'tolower($1) == "content-location" {print $2}')
+  while :; do
+    code=$(curl -sS -o "$WORK/manifest.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$status")
+    [ "$code" = 200 ] && break
+    [ "$code" = 202 ] || { echo "status $code"; cat "$WORK/manifest.json"; exit 1; }
+    sleep 0.2
+  done
+  EXPORT_SECONDS=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {print b - a}')
+  EXPORT_COUNT=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' "$WORK/manifest.json")
+  EXPORT_FILE=$(ls "$WORK"/bulk/*/Observation.ndjson)
+  EXPORT_BYTES=$(stat -c %s "$EXPORT_FILE")
+  curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" "$status"
+}
+
+echo "== warm-up export (JIT, pool)"
+export_once
+echo "== \$export?_type=Observation: kick-off to manifest, file written by the API (heap -Xmx$HEAP)"
+for run in 1 2; do
+  export_once
+  echo "run $run: $EXPORT_COUNT resources, $EXPORT_BYTES bytes in ${EXPORT_SECONDS}s: $(rate "$EXPORT_COUNT" "$EXPORT_SECONDS") resources/s, $(mbps "$EXPORT_BYTES" "$EXPORT_SECONDS") MB/s"
+done
+echo "== bare COPY (SELECT resource::text FROM fhir_observation) TO STDOUT, same rows, same run"
+for run in 1 2; do
+  t0=$(now)
+  $PG -Atc "COPY (SELECT resource::text FROM fhirflow_apibench.fhir_observation) TO STDOUT" >"$WORK/copy.ndjson"
+  s=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {print b - a}')
+  n=$(wc -l <"$WORK/copy.ndjson"); b=$(stat -c %s "$WORK/copy.ndjson")
+  echo "run $run: $n rows, $b bytes in ${s}s: $(rate "$n" "$s") rows/s, $(mbps "$b" "$s") MB/s"
+done
+rm -f "$WORK/copy.ndjson"
+
+echo "== ViewDefinition/heart-rate/\$run?_format=csv over all 1M Observations (600k rows out)"
+for run in 1 2; do
+  t0=$(now)
+  curl -fsS -o "$WORK/view.csv" -H "Authorization: Bearer $TOKEN" "$BASE/ViewDefinition/heart-rate/\$run?_format=csv"
+  s=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {print b - a}')
+  n=$(($(wc -l <"$WORK/view.csv") - 1))
+  echo "run $run: $n rows from 1000000 resources in ${s}s: $(rate 1000000 "$s") resources/s, $(rate "$n" "$s") rows/s"
+done
+head -3 "$WORK/view.csv"
+echo "== the same rows as bare SQL: COPY (SELECT <the view's columns as jsonb paths> WHERE codes @> ...) TO STDOUT (CSV)"
+for run in 1 2; do
+  t0=$(now)
+  $PG -Atc "COPY (SELECT id, patient_id, substr(resource #>> '{device,reference}', 8) AS device_id,
+      coalesce(resource ->> 'effectiveDateTime', resource #>> '{effectivePeriod,start}') AS effective,
+      resource #>> '{valueQuantity,value}' AS bpm, resource #>> '{valueQuantity,code}' AS unit
+    FROM fhirflow_apibench.fhir_observation WHERE codes @> ARRAY['http://loinc.org|8867-4']) TO STDOUT WITH (FORMAT csv, HEADER)" >"$WORK/copy.csv"
+  s=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {print b - a}')
+  n=$(($(wc -l <"$WORK/copy.csv") - 1))
+  echo "run $run: $n rows in ${s}s: $(rate "$n" "$s") rows/s"
+done
+echo "== API process: peak RSS $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVER/status); GC: $(grep -c 'Pause' "$WORK/gc.log") pauses, heap after GC max $(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$WORK/gc.log" | sed 's/.*->\([0-9]*\)M.*/\1/' | sort -n | tail -1) MiB"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (shared machine: figures are noisy)"

@@ -1,0 +1,280 @@
+package io.fhirflow.api.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.AuditEvents;
+import io.fhirflow.api.support.SharedValidator;
+import io.fhirflow.cli.simulate.SimulatedRecord;
+import io.fhirflow.cli.simulate.TrafficGenerator;
+import io.fhirflow.mapping.FhirMapper;
+import io.fhirflow.mapping.FhirResource;
+import io.fhirflow.mapping.Mapped;
+import io.fhirflow.mapping.MappingCatalogue;
+import io.fhirflow.mapping.MappingOutcome;
+import io.fhirflow.testkit.KafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The $run operation over a real store filled with what the traffic simulator generates for three
+ * users over two days, mapped by the production mapper and written by the sink: each shipped view
+ * gives one row per matching Observation with the values the resources hold; formats, confinement,
+ * inline views and resources, errors, audit.
+ */
+class ViewRunIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String LOINC = "http://loinc.org";
+
+  static KafkaBroker broker;
+  static ApiHarness api;
+  static AuditEvents audit;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** Every stored Observation, by id. */
+  static final Map<String, JsonNode> OBSERVATIONS = new LinkedHashMap<>();
+  static String somePatient;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start();
+    api = ApiHarness.start(broker);
+    audit = new AuditEvents(broker, api.auditTopic);
+    Clock clock = Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC);
+    TrafficGenerator traffic = new TrafficGenerator(3, 7, clock, Duration.ofDays(2), new TrafficGenerator.Mix(0, 0, 0, 0));
+    FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
+    Map<String, String> resources = new LinkedHashMap<>();
+    for (int i = 0; i < 1500; i++) {
+      if (traffic.next() instanceof SimulatedRecord.Sample s) {
+        MappingOutcome outcome = mapper.map(s.sample(), false);
+        if (outcome instanceof Mapped m) {
+          resources.put(m.patient().reference(), withRecordTime(m.patient().json()));
+          if (m.device().isPresent()) {
+            resources.put(m.device().get().reference(), withRecordTime(m.device().get().json()));
+          }
+          for (FhirResource o : m.observations()) {
+            resources.put(o.reference(), o.json());
+            OBSERVATIONS.put(o.id(), JSON.readTree(o.json()));
+          }
+        }
+      }
+    }
+    List<String> all = new ArrayList<>(resources.values());
+    for (int from = 0; from < all.size(); from += 500) {
+      api.sink.write(all.subList(from, Math.min(all.size(), from + 500)));
+    }
+    somePatient = OBSERVATIONS.values().iterator().next().path("subject").path("reference").asText().substring("Patient/".length());
+  }
+
+  /** Patients and Devices carry no meta: the sink takes the Kafka record's time, which SinkRows has not got. */
+  static String withRecordTime(String json) throws Exception {
+    ObjectNode r = (ObjectNode) JSON.readTree(json);
+    r.putObject("meta").put("lastUpdated", "2026-11-22T00:00:00Z");
+    return r.toString();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    audit.close();
+    api.close();
+    broker.close();
+  }
+
+  static boolean hasLoinc(JsonNode o, String code) {
+    for (JsonNode c : o.path("code").path("coding")) {
+      if (LOINC.equals(c.path("system").asText()) && code.equals(c.path("code").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static List<JsonNode> observations(Predicate<JsonNode> filter) {
+    return OBSERVATIONS.values().stream().filter(filter).toList();
+  }
+
+  static HttpResponse<String> send(String method, String path, String token, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api.fhirBase() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/fhir+json");
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static List<JsonNode> ndjson(HttpResponse<String> r) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : r.body().lines().toList()) {
+      rows.add(JSON.readTree(line));
+    }
+    return rows;
+  }
+
+  static Map<String, JsonNode> byId(List<JsonNode> rows) {
+    Map<String, JsonNode> m = new HashMap<>();
+    rows.forEach(r -> m.put(r.get("id").asText(), r));
+    return m;
+  }
+
+  static String system() {
+    return api.systemToken("system/*.rs");
+  }
+
+  @Test
+  void heartRateGivesOneRowPerHeartRateObservationWithItsValue() throws Exception {
+    List<JsonNode> expected = observations(o -> hasLoinc(o, "8867-4"));
+    assertThat(expected).isNotEmpty();
+    Map<String, JsonNode> rows = byId(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson", system(), null)));
+    assertThat(rows).hasSameSizeAs(expected);
+    for (JsonNode o : expected) {
+      JsonNode row = rows.get(o.get("id").asText());
+      assertThat(row.get("patient_id").asText()).isEqualTo(o.at("/subject/reference").asText().substring(8));
+      assertThat(row.get("bpm").decimalValue()).isEqualByComparingTo(o.at("/valueQuantity/value").decimalValue());
+      assertThat(row.get("unit").asText()).isEqualTo("/min");
+      assertThat(row.get("effective").asText()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void stepsSleepAndBloodPressureFlattenTheirObservations() throws Exception {
+    Map<String, JsonNode> steps = byId(ndjson(send("GET", "/ViewDefinition/steps/$run?_format=ndjson", system(), null)));
+    List<JsonNode> stepObservations = observations(o -> hasLoinc(o, "55423-8"));
+    assertThat(steps).isNotEmpty().hasSameSizeAs(stepObservations);
+    for (JsonNode o : stepObservations) {
+      JsonNode row = steps.get(o.get("id").asText());
+      assertThat(row.get("steps").decimalValue()).isEqualByComparingTo(o.at("/valueQuantity/value").decimalValue());
+      assertThat(row.get("period_start").asText()).isEqualTo(o.at("/effectivePeriod/start").asText());
+      assertThat(row.get("period_end").asText()).isEqualTo(o.at("/effectivePeriod/end").asText());
+    }
+
+    Map<String, JsonNode> bp = byId(ndjson(send("GET", "/ViewDefinition/blood-pressure/$run?_format=ndjson", system(), null)));
+    List<JsonNode> bpObservations = observations(o -> hasLoinc(o, "85354-9"));
+    assertThat(bp).isNotEmpty().hasSameSizeAs(bpObservations);
+    for (JsonNode o : bpObservations) {
+      JsonNode row = bp.get(o.get("id").asText());
+      assertThat(row.get("systolic").decimalValue()).isEqualByComparingTo(o.at("/component/0/valueQuantity/value").decimalValue());
+      assertThat(row.get("diastolic").decimalValue()).isEqualByComparingTo(o.at("/component/1/valueQuantity/value").decimalValue());
+      assertThat(row.get("unit").asText()).isEqualTo("mm[Hg]");
+    }
+
+    List<JsonNode> sleep = ndjson(send("GET", "/ViewDefinition/sleep/$run?_format=ndjson", system(), null));
+    List<JsonNode> sleepObservations = observations(o -> o.at("/code/text").asText().toLowerCase().contains("sleep"));
+    assertThat(sleep).isNotEmpty().hasSameSizeAs(sleepObservations);
+    assertThat(sleep).allSatisfy(r -> {
+      assertThat(r.get("minutes").decimalValue().signum()).isPositive();
+      assertThat(r.get("period_start").isNull()).isFalse();
+    });
+  }
+
+  @Test
+  void csvAndJsonCarryTheSameRows() throws Exception {
+    HttpResponse<String> csv = send("GET", "/ViewDefinition/heart-rate/$run?_format=csv", system(), null);
+    assertThat(csv.statusCode()).isEqualTo(200);
+    assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    List<String> lines = csv.body().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("id,patient_id,device_id,effective,bpm,unit");
+    int count = observations(o -> hasLoinc(o, "8867-4")).size();
+    assertThat(lines).hasSize(count + 1);
+    HttpResponse<String> noHeader = send("GET", "/ViewDefinition/heart-rate/$run?_format=csv&header=false", system(), null);
+    assertThat(noHeader.body().lines().count()).isEqualTo(count);
+    HttpResponse<String> json = send("GET", "/ViewDefinition/heart-rate/$run", system(), null, "Accept", "application/json");
+    assertThat(json.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    assertThat(JSON.readTree(json.body())).hasSize(count);
+    assertThat(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson&_limit=7", system(), null))).hasSize(7);
+  }
+
+  @Test
+  void aPatientTokenSeesOnlyItsPatientsRows() throws Exception {
+    String token = api.patientToken(somePatient, "patient/*.rs");
+    List<JsonNode> rows = ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson", token, null));
+    long expected = observations(o -> hasLoinc(o, "8867-4") && o.at("/subject/reference").asText().equals("Patient/" + somePatient)).size();
+    assertThat(rows).hasSize((int) expected).allSatisfy(r -> assertThat(r.get("patient_id").asText()).isEqualTo(somePatient));
+    String other = observations(o -> !o.at("/subject/reference").asText().equals("Patient/" + somePatient)).get(0)
+        .at("/subject/reference").asText().substring(8);
+    assertThat(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson&patient=Patient/" + other, token, null))).isEmpty();
+    // A system token may narrow to one patient with the patient parameter.
+    assertThat(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson&patient=Patient/" + somePatient, system(), null)))
+        .hasSize((int) expected);
+  }
+
+  @Test
+  void anInlineViewRunsOverInlineResourcesOrTheStore() throws Exception {
+    ObjectNode view = (ObjectNode) JSON.readTree("""
+        {"resourceType":"ViewDefinition","resource":"Patient","status":"active",
+         "select":[{"column":[{"name":"id","path":"getResourceKey()"}]},
+                   {"forEach":"name","column":[{"name":"family","path":"family"}]}]}""");
+    ObjectNode params = JSON.createObjectNode().put("resourceType", "Parameters");
+    ArrayNode p = params.putArray("parameter");
+    p.addObject().put("name", "viewResource").set("resource", view);
+    p.addObject().put("name", "_format").put("valueCode", "ndjson");
+    p.addObject().put("name", "resource").set("resource", JSON.readTree(
+        "{\"resourceType\":\"Patient\",\"id\":\"inline-1\",\"name\":[{\"family\":\"Doe\"},{\"family\":\"Roe\"}]}"));
+    List<JsonNode> rows = ndjson(send("POST", "/ViewDefinition/$viewdefinition-run", system(), params.toString()));
+    assertThat(rows).extracting(r -> r.get("family").asText()).containsExactly("Doe", "Roe");
+
+    // The same view over the store: the simulator's patients have no names, so forEach yields no rows.
+    p.remove(2);
+    assertThat(ndjson(send("POST", "/ViewDefinition/$run", system(), params.toString()))).isEmpty();
+
+    ObjectNode byReference = JSON.createObjectNode().put("resourceType", "Parameters");
+    byReference.putArray("parameter").addObject().put("name", "viewReference").putObject("valueReference")
+        .put("reference", "ViewDefinition/blood-pressure");
+    HttpResponse<String> r = send("POST", "/ViewDefinition/$run", system(), byReference.toString());
+    assertThat(JSON.readTree(r.body())).hasSize(observations(o -> hasLoinc(o, "85354-9")).size());
+  }
+
+  @Test
+  void shippedViewsCanBeReadAndRefusalsAreOperationOutcomes() throws Exception {
+    HttpResponse<String> read = send("GET", "/ViewDefinition/sleep", system(), null);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(read.body()).get("resource").asText()).isEqualTo("Observation");
+
+    assertThat(send("GET", "/ViewDefinition/nope/$run", system(), null).statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/ViewDefinition/heart-rate/$run", null, null).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/ViewDefinition/heart-rate/$run", api.systemToken("system/Patient.rs"), null).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/ViewDefinition/heart-rate/$run?_format=parquet", system(), null).statusCode()).isEqualTo(400);
+    String badView = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"viewResource\",\"resource\":"
+        + "{\"resourceType\":\"ViewDefinition\",\"resource\":\"Observation\",\"select\":[{\"forEach\":\"@@\"}]}}]}";
+    HttpResponse<String> bad = send("POST", "/ViewDefinition/$run", system(), badView);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    SharedValidator.assertValid(bad.body());
+    String notStored = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"viewResource\",\"resource\":"
+        + "{\"resourceType\":\"ViewDefinition\",\"resource\":\"Encounter\",\"select\":[{\"column\":[{\"name\":\"id\",\"path\":\"id\"}]}]}}]}";
+    assertThat(send("POST", "/ViewDefinition/$run", system(), notStored).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aRunIsAuditedAsAnOperationOnTheView() throws Exception {
+    HttpResponse<String> r = send("GET", "/ViewDefinition/steps/$run?_format=csv&patient=Patient/" + somePatient, system(), null);
+    String event = audit.forRequest(r.headers().firstValue("X-Request-Id").orElseThrow());
+    SharedValidator.assertValid(event);
+    assertThat(event).contains("\"code\":\"operation\"", "ViewDefinition/steps", "Patient/" + somePatient, "_format,patient");
+  }
+}
