@@ -50,6 +50,15 @@ public enum PipelineTopic {
     return compacted;
   }
 
+  /**
+   * The broker stamps each record's timestamp ({@code message.timestamp.type=LogAppendTime}): the
+   * raw topic's timestamps are the topology's ingest time (dedupe expiry, the future-time check), so
+   * no producer may choose them.
+   */
+  public boolean brokerStampsTime() {
+    return this == RAW;
+  }
+
   /** What the record key holds. */
   public String key() {
     return key;

@@ -16,11 +16,12 @@ import org.apache.kafka.common.config.TopicConfig;
  */
 public final class StackTopics {
 
-  /** Topic name and whether it is compacted (one record per key kept). */
-  public record Topic(String name, boolean compacted) {}
+  /** Topic name, whether it is compacted (one record per key kept) and whether the broker stamps its timestamps. */
+  public record Topic(String name, boolean compacted, boolean brokerStampsTime) {}
 
   public static final List<Topic> DEFAULTS =
-      Arrays.stream(PipelineTopic.values()).map(t -> new Topic(t.defaultName(), t.compacted())).toList();
+      Arrays.stream(PipelineTopic.values())
+          .map(t -> new Topic(t.defaultName(), t.compacted(), t.brokerStampsTime())).toList();
 
   private StackTopics() {}
 
@@ -42,9 +43,14 @@ public final class StackTopics {
     }
   }
 
-  private static Map<String, String> configs(Topic topic) {
-    return topic.compacted()
-        ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-        : Map.of();
+  static Map<String, String> configs(Topic topic) {
+    Map<String, String> configs = new java.util.HashMap<>();
+    if (topic.compacted()) {
+      configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+    if (topic.brokerStampsTime()) {
+      configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+    }
+    return configs;
   }
 }

@@ -16,6 +16,10 @@ final class DeadLetterReasons {
   /** The record key is not the sample's user id: dedupe relies on one user living in one partition. */
   static final String KEY_MISMATCH = "KEY_MISMATCH";
   static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
+  /** The sample starts (or has a series point) more than {@code validate.future.margin.ms} after it was ingested. */
+  static final String FUTURE_TIME = "FUTURE_TIME";
+  /** Its lastModifiedTime lies more than the margin after ingest: it would outrank every real update. */
+  static final String FUTURE_LAST_MODIFIED = "FUTURE_LAST_MODIFIED";
 
   private DeadLetterReasons() {}
 

@@ -48,16 +48,17 @@ final class DedupProcessor extends ContextualProcessor<byte[], Inbound, byte[], 
     super.init(context);
     seen = context.getStateStore(STORE);
     ExpirySweep<Bytes, ValueAndTimestamp<SeenVersion>> sweep = new ExpirySweep<>(seen, sweepMaxEntries);
-    // Wall-clock cadence, stream-time judgement: a replay of old input does not expire ids early.
+    // Wall-clock cadence, stream-time judgement (a replay of old input does not expire ids early),
+    // capped by the wall clock (a record stamped in the future does not expire them either).
     context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME,
-        now -> sweep.run(v -> isExpired(v, context.currentStreamTimeMs())));
+        now -> sweep.run(v -> isExpired(v, IngestTime.expiryClock(context, now))));
   }
 
   @Override
   public void process(Record<byte[], Inbound> record) {
     Bytes identity = Bytes.wrap(SampleIdentity.of(record.value().sample()));
     SeenVersion incoming = SeenVersion.of(record.value().sample());
-    long ingestTime = record.timestamp();
+    long ingestTime = IngestTime.of(record, context());
     ValueAndTimestamp<SeenVersion> last = seen.get(identity);
     if (last == null || isExpired(last, ingestTime)) {
       context().forward(record.withValue(new Accepted(record.value(), identity, incoming, false, List.of())));

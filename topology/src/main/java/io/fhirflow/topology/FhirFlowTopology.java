@@ -69,7 +69,7 @@ public final class FhirFlowTopology {
     // Consume bytes and decode in a processor, so an undecodable record is routed, not thrown.
     t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.raw());
     t.addProcessor(DECODE, () -> new DecodeProcessor(deserializer, settings.recordMaxBytes(), counters, VALIDATE, DEAD_LETTER), SOURCE);
-    t.addProcessor(VALIDATE, () -> new ValidateProcessor(DEDUPE, DEAD_LETTER), DECODE);
+    t.addProcessor(VALIDATE, () -> new ValidateProcessor(DEDUPE, DEAD_LETTER, settings.futureMargin()), DECODE);
     t.addProcessor(DEDUPE, () -> new DedupProcessor(settings.dedupeRetention(), settings.sweepInterval(), settings.sweepMaxEntries(), counters), VALIDATE);
     MapProcessor.Children children = new MapProcessor.Children(OBSERVATIONS, PATIENT_CHANGES, DEVICE_CHANGES, REMEMBER, settings.metricsEnabled() ? METRICS : null, DEAD_LETTER);
     t.addProcessor(MAP, () -> new MapProcessor(mapper, counters, children), DEDUPE);

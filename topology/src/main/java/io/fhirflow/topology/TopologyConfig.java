@@ -99,6 +99,13 @@ public final class TopologyConfig extends AbstractConfig {
       "How long a sample id is remembered after it was last seen (ingest time, not measurement time).";
   public static final long DEDUPE_RETENTION_MS_DEFAULT = Duration.ofHours(48).toMillis();
 
+  public static final String VALIDATE_FUTURE_MARGIN_MS_CONFIG = "validate.future.margin.ms";
+  public static final String VALIDATE_FUTURE_MARGIN_MS_DOC =
+      "How far after its ingest time (the raw record's timestamp, never later than the wall clock) a sample may"
+          + " start (or have a series point) or have been last modified: phone clock skew. Later samples are dead-lettered with reason"
+          + " FUTURE_TIME or FUTURE_LAST_MODIFIED, so none can pin a patient's latest value or outrank real updates.";
+  public static final long VALIDATE_FUTURE_MARGIN_MS_DEFAULT = Duration.ofMinutes(5).toMillis();
+
   public static final String EXPIRY_SWEEP_INTERVAL_MS_CONFIG = "expiry.sweep.interval.ms";
   public static final String EXPIRY_SWEEP_INTERVAL_MS_DOC =
       "Wall-clock interval between two expiry sweeps of the dedupe and metrics stores.";
@@ -168,6 +175,7 @@ public final class TopologyConfig extends AbstractConfig {
           .define(TOPIC_DLQ_CONFIG, Type.STRING, TOPIC_DLQ_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DLQ_DOC)
           .define(RECORD_MAX_BYTES_CONFIG, Type.INT, RECORD_MAX_BYTES_DEFAULT, Range.atLeast(1024), Importance.MEDIUM, RECORD_MAX_BYTES_DOC)
           .define(DEDUPE_RETENTION_MS_CONFIG, Type.LONG, DEDUPE_RETENTION_MS_DEFAULT, Range.atLeast(60_000L), Importance.HIGH, DEDUPE_RETENTION_MS_DOC)
+          .define(VALIDATE_FUTURE_MARGIN_MS_CONFIG, Type.LONG, VALIDATE_FUTURE_MARGIN_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM, VALIDATE_FUTURE_MARGIN_MS_DOC)
           .define(EXPIRY_SWEEP_INTERVAL_MS_CONFIG, Type.LONG, EXPIRY_SWEEP_INTERVAL_MS_DEFAULT, Range.atLeast(100L), Importance.LOW, EXPIRY_SWEEP_INTERVAL_MS_DOC)
           .define(EXPIRY_SWEEP_MAX_ENTRIES_CONFIG, Type.INT, EXPIRY_SWEEP_MAX_ENTRIES_DEFAULT, Range.atLeast(1), Importance.LOW, EXPIRY_SWEEP_MAX_ENTRIES_DOC)
           .define(MAPPING_CATALOGUE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, MAPPING_CATALOGUE_PATH_DOC)
@@ -262,7 +270,8 @@ public final class TopologyConfig extends AbstractConfig {
         getBoolean(METRICS_ENABLED_CONFIG),
         getInt(METRICS_DAY_RETENTION_DAYS_CONFIG),
         Duration.ofMillis(getLong(METRICS_FLUSH_INTERVAL_MS_CONFIG)),
-        getString(METRICS_KEY_PREFIX_CONFIG));
+        getString(METRICS_KEY_PREFIX_CONFIG),
+        Duration.ofMillis(getLong(VALIDATE_FUTURE_MARGIN_MS_CONFIG)));
   }
 
   public Password redisUrl() {

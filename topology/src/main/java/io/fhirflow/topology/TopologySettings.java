@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param metricsDayRetentionDays local days kept in metric state and Redis
  * @param metricsFlushInterval wall-clock interval of Redis batches
  * @param redisKeyPrefix prefix of every Redis key
+ * @param futureMargin how far after its ingest a sample's times may lie (clock skew) before it is rejected
  */
 public record TopologySettings(
     int recordMaxBytes,
@@ -22,7 +23,8 @@ public record TopologySettings(
     boolean metricsEnabled,
     int metricsDayRetentionDays,
     Duration metricsFlushInterval,
-    String redisKeyPrefix) {
+    String redisKeyPrefix,
+    Duration futureMargin) {
 
   public static TopologySettings defaults() {
     return new TopologyConfig(java.util.Map.of()).settings();
@@ -30,6 +32,6 @@ public record TopologySettings(
 
   public TopologySettings withRedisKeyPrefix(String prefix) {
     return new TopologySettings(recordMaxBytes, dedupeRetention, sweepInterval, sweepMaxEntries,
-        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, prefix);
+        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, prefix, futureMargin);
   }
 }

@@ -52,7 +52,8 @@ class CrashRecoveryIT {
     List<WearableSample> before = FhirFlowApplicationIT.heartRates(3000, start);
     List<WearableSample> after = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      Instant t = start.plusSeconds(i);
+      // Measured before they are sent: a sample starting beyond the clock-skew margin is rejected as FUTURE_TIME.
+      Instant t = start.minusSeconds(1000 - i);
       after.add(io.fhirflow.testkit.WearableSamples.healthKitHeartRate().setUserId("user-" + (i % 20)).setRecordId("after-" + i).setStartTime(t).setEndTime(t).build());
     }
     List<WearableSample> copies = before.subList(0, 500);

@@ -141,6 +141,55 @@ class FhirFlowTopologyTest {
   }
 
   @Test
+  void aRecordStampedThirtyDaysAheadCannotExpireTheDedupeState() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    flow.send(hr);
+    // A producer on a CreateTime topic stamps a valid sample 30 days ahead; then the sweep runs.
+    flow.sendStamped(WearableSamples.healthKitHeartRate().setRecordId("stamped-ahead").build(),
+        TopologyHarness.NOW.plus(Duration.ofDays(30)));
+    flow.advanceWallClock(Duration.ofMillis(TopologyConfig.EXPIRY_SWEEP_INTERVAL_MS_DEFAULT + 1000));
+    flow.send(hr, TopologyHarness.NOW.plus(Duration.ofMinutes(1)));
+
+    assertThat(flow.observations.readRecordsToList()).hasSize(2);
+    assertThat(flow.counters.duplicateCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aSampleFromTheFutureIsRejectedAndNeverBecomesThePatientsLatestValue() {
+    Instant ahead = TopologyHarness.NOW.plus(Duration.ofDays(30));
+    flow.send(WearableSamples.healthKitHeartRate().setRecordId("ahead").setStartTime(ahead).setEndTime(ahead)
+        .setBody(HkQuantity.newBuilder().setValue(150).setUnit("count/min").build()).build());
+    flow.send(WearableSamples.healthKitHeartRate().setRecordId("now").build());
+
+    List<TestRecord<byte[], byte[]>> letters = flow.deadLetters.readRecordsToList();
+    assertThat(letters).singleElement().satisfies(d -> {
+      assertThat(header(d.headers(), "dlq.stage")).isEqualTo("validate");
+      assertThat(header(d.headers(), "dlq.reason")).isEqualTo("FUTURE_TIME");
+    });
+    String patient = flow.observations.readRecordsToList().get(0).key();
+    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":latest heart_rate")).contains("\"value\":72");
+  }
+
+  @Test
+  void aFutureLastModifiedTimeIsRejectedSoItCannotOutrankRealUpdates() {
+    WearableSample steps = WearableSamples.healthConnectSteps().build();
+    flow.send(WearableSample.newBuilder(steps).setVersion(RecordVersion.newBuilder(steps.getVersion())
+        .setLastModifiedTime(TopologyHarness.NOW.plus(Duration.ofDays(30))).build()).build());
+
+    assertThat(flow.deadLetters.readRecordsToList()).singleElement()
+        .satisfies(d -> assertThat(header(d.headers(), "dlq.reason")).isEqualTo("FUTURE_LAST_MODIFIED"));
+    assertThat(flow.observations.readRecordsToList()).isEmpty();
+  }
+
+  @Test
+  void aSampleWithinTheClockSkewMarginIsAccepted() {
+    Instant skewed = TopologyHarness.NOW.plus(Duration.ofMinutes(4));
+    flow.send(WearableSamples.healthKitHeartRate().setStartTime(skewed).setEndTime(skewed).build());
+    assertThat(flow.observations.readRecordsToList()).hasSize(1);
+    assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
+  }
+
+  @Test
   void emitsEachPatientAndDeviceOnceHoweverManySamplesCarryThem() {
     flow.send(WearableSamples.healthKitHeartRate().setRecordId("a").build());
     flow.send(WearableSamples.healthKitHeartRate().setRecordId("b").build());

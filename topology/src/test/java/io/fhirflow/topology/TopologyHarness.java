@@ -90,8 +90,32 @@ final class TopologyHarness implements AutoCloseable {
     send(sample, NOW);
   }
 
+  /**
+   * Sends the sample ingested at {@code ingestTime}, as the broker would stamp it (LogAppendTime):
+   * the wall clock moves forward to that time first, so the record is not "from the future".
+   */
   void send(WearableSample sample, Instant ingestTime) {
+    advanceWallClockTo(ingestTime);
     sendRaw(sample.getUserId().getBytes(StandardCharsets.UTF_8), serialize(sample), ingestTime);
+  }
+
+  /** Sends the sample with a record timestamp a producer chose (CreateTime), leaving the wall clock where it is. */
+  void sendStamped(WearableSample sample, Instant recordTimestamp) {
+    sendRaw(sample.getUserId().getBytes(StandardCharsets.UTF_8), serialize(sample), recordTimestamp);
+  }
+
+  private Instant wallClock = NOW;
+
+  private void advanceWallClockTo(Instant time) {
+    if (time.isAfter(wallClock)) {
+      driver.advanceWallClockTime(java.time.Duration.between(wallClock, time));
+      wallClock = time;
+    }
+  }
+
+  void advanceWallClock(java.time.Duration by) {
+    driver.advanceWallClockTime(by);
+    wallClock = wallClock.plus(by);
   }
 
   void sendRaw(byte[] key, byte[] value, Instant ingestTime) {
@@ -100,7 +124,7 @@ final class TopologyHarness implements AutoCloseable {
 
   /** All values the metrics branch has handed to Redis so far, after one flush tick. */
   Map<String, String> flushedRedisValues() {
-    driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+    advanceWallClock(java.time.Duration.ofSeconds(2));
     Map<String, String> values = new HashMap<>();
     redisBatches.forEach(b -> b.forEach(w -> values.put(w.key() + " " + w.field(), w.value())));
     return values;
