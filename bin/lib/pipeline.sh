@@ -224,6 +224,8 @@ print_summary() {
   echo "  export TOKEN=$token"
   echo "  curl -s -H \"Authorization: Bearer \$TOKEN\" '$base/fhir/Observation?patient=$patient&code=http://loinc.org%7C8867-4&_sort=-date&_count=5'"
   echo "  curl -s -H \"Authorization: Bearer \$TOKEN\" '$base/fhir/Observation/\$lastn?patient=$patient'"
+  echo "  trends page: $base/app/#access_token=$token"
+  echo "  (bin/run-local --keep leaves the pipeline running after this summary, for the page)"
   echo
   echo "== where to look next"
   echo "  logs:        ${LOG_DIR#"$ROOT"/}/{topology,sink,fhir-api}.log"

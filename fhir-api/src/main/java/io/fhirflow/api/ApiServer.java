@@ -3,6 +3,7 @@ package io.fhirflow.api;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import com.zaxxer.hikari.HikariDataSource;
+import io.fhirflow.api.app.TrendsAppServlet;
 import io.fhirflow.api.audit.AuditFilter;
 import io.fhirflow.api.audit.AuditSink;
 import io.fhirflow.api.bulk.BulkExportFilter;
@@ -47,7 +48,7 @@ import org.hl7.fhir.r4.model.Patient;
 
 /**
  * Wires the API on one embedded Jetty 12 (ee10) port: {@code /fhir/*} (HAPI), {@code /metrics/Patient/*}
- * (Redis view), {@code /health/live|ready}, {@code /metrics} (Prometheus). The audit filter wraps the
+ * (Redis view), {@code /app/} (the trends page), {@code /health/live|ready}, {@code /metrics} (Prometheus). The audit filter wraps the
  * two data paths. Owns and closes the pool, Redis client and audit sink it is given.
  */
 public final class ApiServer implements AutoCloseable {
@@ -94,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
     handler.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
     handler.addServlet(new ServletHolder("patient-metrics", new PatientMetricsServlet(verifier, redis, meters, clock)), "/metrics/Patient/*");
     handler.addServlet(new ServletHolder("prometheus", new PrometheusServlet(meters)), "/metrics");
+    handler.addServlet(new ServletHolder("trends-app", new TrendsAppServlet()), "/app/*");
     handler.addServlet(new ServletHolder("health", new HealthServlet(List.of(
         new HealthServlet.Check("database", true, this::databaseUp),
         new HealthServlet.Check("audit", true, audit::healthy),

@@ -33,7 +33,19 @@ public final class SinkRows implements AutoCloseable {
 
   /** Writes the resources (FHIR JSON texts) in one batch, as one sink flush would. */
   public void write(List<String> resources) {
-    List<ResourceRow> rows = resources.stream().map(extractor::extract).toList();
+    write(resources.stream().map(extractor::extract).toList());
+  }
+
+  /**
+   * Writes the resources as records published at {@code recordTime}: the sink dates a Patient or
+   * Device without meta.lastUpdated (the mapper's) by its Kafka record timestamp.
+   */
+  public void write(List<String> resources, java.time.Instant recordTime) {
+    write(resources.stream().map(r -> extractor.extract(r, recordTime.toEpochMilli())).toList());
+  }
+
+  private void write(java.util.Collection<ResourceRow> extracted) {
+    List<ResourceRow> rows = List.copyOf(extracted);
     try {
       writer.write(dedupe(rows));
     } catch (SQLException e) {
