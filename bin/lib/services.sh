@@ -258,3 +258,12 @@ ensure_promtool() {
   apt_install prometheus || return 1
   command -v promtool >/dev/null 2>&1
 }
+
+# ---------------------------------------------------------------- Chromium
+
+# fhir-api's TrendsPageIT drives Debian's Chromium through chromedriver.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && return 0
+  apt_install chromium chromium-driver || return 1
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]
+}
