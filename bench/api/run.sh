@@ -63,3 +63,7 @@ API_RPS=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
 SQL_RPS=$(sed -n 's/.*rps=\([0-9]*\).*/\1/p' "$WORK/sql.txt")
 echo "== API/SQL throughput ratio: $(awk -v a="$API_RPS" -v s="$SQL_RPS" 'BEGIN {printf "%.2f", a / s}') (API $API_RPS req/s, SQL $SQL_RPS req/s)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (shared machine: figures are noisy)"
+
+# Plots of the figures above, next to the outputs: $WORK/api-latency.png (percentiles, API and
+# bare SQL), $WORK/api-throughput.png (requests/s against the ceiling).
+java -cp "$CP" io.fhirflow.bench.BenchChart api "$WORK/wrk.txt" "$WORK/sql.txt" "$WORK"

@@ -1,5 +1,6 @@
 package io.fhirflow.bench.sink;
 
+import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.testkit.KafkaBroker;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,6 +135,22 @@ public final class SinkBenchmark {
     System.out.println("| sink | rows | seconds | rows/s end to end | rows/s after first commit | CPU µs/row: JVM (broker, Connect) / PostgreSQL |");
     System.out.println("|---|---:|---:|---:|---:|---|");
     results.forEach(System.out::println);
+    plot();
+  }
+
+  /** Per sink of this run: rows/s end to end, JVM and PostgreSQL CPU µs per row (for the plots). */
+  private static final Map<String, double[]> FIGURES = new LinkedHashMap<>();
+
+  private static void plot() throws IOException {
+    Map<String, Double> rates = new LinkedHashMap<>();
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    FIGURES.forEach((name, f) -> {
+      rates.put(name, f[0]);
+      cpu.put(name + ": JVM", f[1]);
+      cpu.put(name + ": PostgreSQL", f[2]);
+    });
+    BenchChart.bars(Path.of("target", "sink-throughput.png"), "Sinks and the raw COPY ceiling (same run)", "rows/s end to end", rates);
+    BenchChart.bars(Path.of("target", "sink-cpu.png"), "CPU per row: the sink's JVM and PostgreSQL (same run)", "µs CPU per row", cpu);
   }
 
   private static String runConnector(KafkaBroker broker, ConnectWorker worker, String name,
@@ -152,6 +170,7 @@ public final class SinkBenchmark {
     String cpuPerRow = cpuPerRow(jvm, postgres, records);
     System.out.println(name + ": JVM CPU µs per row by thread group: " + ThreadCpu.format(jvm));
     long rows = count(schema);
+    FIGURES.put(name, new double[] {rows / seconds, ThreadCpu.total(jvm), postgres.microsPerRow(records)});
     worker.delete(name);
     String replayed = "";
     if (replay) {
@@ -249,8 +268,10 @@ public final class SinkBenchmark {
       copyNanos[0] += copyBatch(c, copy, pending);
     }
     double seconds = copyNanos[0] / 1e9;
-    String cpuPerRow = cpuPerRow(threads.microsPerSample(records), postgres, records);
+    Map<String, Double> jvm = threads.microsPerSample(records);
+    String cpuPerRow = cpuPerRow(jvm, postgres, records);
     long count = count(schema);
+    FIGURES.put("raw COPY ceiling", new double[] {count / seconds, ThreadCpu.total(jvm), postgres.microsPerRow(records)});
     dropSchema(schema);
     System.out.printf(Locale.ROOT, "raw COPY: %,d rows in %.1f s = %,.0f rows/s%n", count, seconds, count / seconds);
     return String.format(Locale.ROOT, "| raw COPY ceiling (no Kafka, no upsert) | %,d | %.1f | %,.0f | | %s |",

@@ -1,5 +1,6 @@
 package io.fhirflow.bench.topology;
 
+import io.fhirflow.bench.BenchChart;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
@@ -19,6 +20,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -153,8 +156,23 @@ public final class TopologyBenchmark {
       Path file = Path.of("target", "topology-benchmark.md");
       Files.createDirectories(file.getParent());
       Files.writeString(file, report);
+      plot(ceiling, topology, latencies, latencyRate);
     }
     System.exit(0);
+  }
+
+  /** target/topology-*.png: the figures of the table above, as plots. */
+  private static void plot(Phase ceiling, Phase topology, long[] latencies, int latencyRate) throws IOException {
+    Map<String, Double> rates = new LinkedHashMap<>();
+    rates.put("ceiling: pass-through, same batching", ceiling.rate());
+    rates.put("topology", topology.rate());
+    BenchChart.bars(Path.of("target", "topology-throughput.png"), "Topology against its ceiling (same run)", "samples/s", rates);
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    cpu.put("ceiling: pass-through, same batching", ceiling.cpuMicrosPerSample());
+    cpu.put("topology", topology.cpuMicrosPerSample());
+    BenchChart.bars(Path.of("target", "topology-cpu.png"), "CPU per sample, whole JVM (broker included)", "µs CPU per sample", cpu);
+    BenchChart.percentiles(Path.of("target", "topology-latency.png"), "Raw record sent to Observation committed",
+        Map.of("at " + latencyRate + " samples/s", BenchChart.percentilePoints(latencies)));
   }
 
   private static void produce(KafkaBroker broker, String topic, SpecificAvroSerializer<WearableSample> serializer, SampleGenerator gen, int n, int ratePerSecond) {
