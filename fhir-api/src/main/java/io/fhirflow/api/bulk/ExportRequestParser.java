@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Turns a kick-off request into an {@link ExportRequest}, or refuses it as the Bulk Data Access IG
- * asks: {@code Prefer: respond-async} required, only NDJSON, {@code _since}/{@code _until} as FHIR
+ * asks: {@code Prefer: respond-async} required, only NDJSON (the IG's three spellings), {@code _since}/{@code _until} as FHIR
  * instants, {@code _type} limited to the types this store holds and the token may read. Parameters the
  * server does not implement are refused (400) unless {@code Prefer: handling=lenient}, so a client never
  * believes a filter was applied when it was not.
@@ -46,9 +46,11 @@ public final class ExportRequestParser {
             + "' is not supported by $export here; supported: _type, _since, _until, _outputFormat");
       }
     }
-    String format = single(params, "_outputFormat").orElse("application/fhir+ndjson");
+    // An unencoded '+' in a query string decodes to a space: accept "application/fhir ndjson" as what was meant.
+    String format = single(params, "_outputFormat").orElse("application/fhir+ndjson").replace(' ', '+');
     if (!NDJSON.contains(format.toLowerCase(Locale.ROOT))) {
-      throw new BulkRequestException(400, "not-supported", "_outputFormat must be application/fhir+ndjson");
+      throw new BulkRequestException(400, "not-supported",
+          "_outputFormat must be application/fhir+ndjson (or application/ndjson, ndjson): only NDJSON is written");
     }
     Optional<Instant> since = single(params, "_since").map(v -> instant("_since", v));
     Optional<Instant> until = single(params, "_until").map(v -> instant("_until", v));
@@ -63,9 +65,11 @@ public final class ExportRequestParser {
   private static List<String> types(Map<String, String[]> params, AccessToken token) {
     String[] given = params.get("_type");
     if (given == null) {
-      List<String> allowed = SUPPORTED_TYPES.stream().filter(t -> token.allows(t, 'r')).toList();
+      List<String> allowed = SUPPORTED_TYPES.stream().filter(token::allowsExport).toList();
       if (allowed.isEmpty()) {
-        throw new BulkRequestException(403, "forbidden", "The token's scopes allow reading none of the exported resource types");
+        throw new BulkRequestException(403, "forbidden", token.confinedTo().isPresent()
+            ? "The token's scopes allow reading none of the exported resource types"
+            : "An export without a patient claim needs system/ scopes (SMART Backend Services), e.g. system/*.rs");
       }
       return allowed;
     }
@@ -79,8 +83,10 @@ public final class ExportRequestParser {
     List<String> types = new ArrayList<>();
     for (String t : SUPPORTED_TYPES) {
       if (asked.remove(t)) {
-        if (!token.allows(t, 'r')) {
-          throw new BulkRequestException(403, "forbidden", "The token's scopes do not allow reading " + t);
+        if (!token.allowsExport(t)) {
+          throw new BulkRequestException(403, "forbidden", token.confinedTo().isPresent()
+              ? "The token's scopes do not allow reading " + t
+              : "Exporting " + t + " without a patient claim needs a system/ scope, e.g. system/" + t + ".rs");
         }
         types.add(t);
       }

@@ -18,4 +18,15 @@ public record AccessToken(String issuer, String subject, String clientId, Option
   public boolean allows(String resourceType, char permission) {
     return scopes.allows(resourceType, permission, patient.isPresent());
   }
+
+  /**
+   * Whether a Bulk Data export may hold {@code resourceType}. A token confined to a patient exports
+   * that patient's compartment with the scopes that let it read them; any other export reads many
+   * patients at once, which the Bulk Data IG leaves to SMART Backend Services clients: only a
+   * {@code system/} scope with {@code r} grants it (a {@code user/} scope is a person's access, not a
+   * warehouse feed).
+   */
+  public boolean allowsExport(String resourceType) {
+    return patient.isPresent() ? allows(resourceType, 'r') : scopes.allowsSystem(resourceType, 'r');
+  }
 }

@@ -82,6 +82,14 @@ public final class SmartScopes {
     return false;
   }
 
+  /**
+   * Whether a {@code system/} scope grants {@code permission} on {@code resourceType}: what a SMART
+   * Backend Services client holds, and what an export beyond one patient's compartment needs.
+   */
+  public boolean allowsSystem(String resourceType, char permission) {
+    return scopes.stream().anyMatch(s -> s.context() == Context.SYSTEM && s.grants(resourceType, permission));
+  }
+
   public List<Scope> scopes() {
     return scopes;
   }

@@ -205,6 +205,38 @@ class BulkExportIT {
   }
 
   @Test
+  void anExportBeyondOnePatientNeedsASmartBackendServicesSystemScope() throws Exception {
+    // A user/ scope is a person's access through an app, not a feed of every patient's data.
+    String user = api.systemToken("user/*.rs");
+    for (String path : List.of("/$export", "/Patient/$export", "/Patient/" + A + "/$export", "/$export?_type=Observation")) {
+      HttpResponse<String> r = client.kickOff(path, user);
+      assertThat(r.statusCode()).as(path).isEqualTo(403);
+      SharedValidator.assertValid(r.body());
+      assertThat(r.body()).as(path).contains("system/");
+    }
+    // Only the types a system/ scope grants count, whatever else the token holds.
+    assertThat(counts(export("/$export", api.systemToken("user/*.rs system/Observation.rs")))).isEqualTo(Map.of("Observation", 8));
+    // A token confined to a patient needs no system scope: its patient/ scope reads its own compartment.
+    assertThat(counts(export("/$export?_type=Patient", api.patientToken(A, "patient/Patient.rs")))).isEqualTo(Map.of("Patient", 1));
+  }
+
+  @Test
+  void outputFormatAcceptsTheIgsThreeNdjsonSpellingsAndNothingElse() throws Exception {
+    String token = system();
+    // %2B is '+'; an unencoded '+' (a space once decoded) is taken as meant.
+    for (String format : List.of("application%2Ffhir%2Bndjson", "application/fhir+ndjson", "application/ndjson", "ndjson", "NDJSON")) {
+      JsonNode manifest = client.export("/$export?_type=Patient&_outputFormat=" + format, token);
+      assertThat(manifest.get("output")).as(format).hasSize(1);
+    }
+    for (String format : List.of("text/csv", "application%2Ffhir%2Bjson", "application/x-parquet", "")) {
+      HttpResponse<String> r = client.kickOff("/$export?_type=Patient&_outputFormat=" + format, token);
+      assertThat(r.statusCode()).as(format).isEqualTo(400);
+      SharedValidator.assertValid(r.body());
+      assertThat(r.body()).as(format).contains("_outputFormat");
+    }
+  }
+
+  @Test
   void badKickOffsAreRefusedWithAnOperationOutcome() throws Exception {
     String token = system();
     assertThat(client.send("GET", api.fhirBase() + "/$export", token).statusCode()).as("no Prefer").isEqualTo(400);

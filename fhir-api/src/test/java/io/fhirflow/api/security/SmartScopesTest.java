@@ -40,4 +40,12 @@ class SmartScopesTest {
     assertThat(SmartScopes.parse("patient/Observation.sr patient/Observation.xyz patient/.rs").scopes()).isEmpty();
     assertThat(SmartScopes.parse(null).scopes()).isEmpty();
   }
+
+  @Test
+  void onlySystemScopesCountAsBackendServicesAccess() {
+    assertThat(SmartScopes.parse("system/*.rs").allowsSystem("Observation", 'r')).isTrue();
+    assertThat(SmartScopes.parse("system/Device.rs").allowsSystem("Observation", 'r')).isFalse();
+    assertThat(SmartScopes.parse("user/*.rs patient/*.rs").allowsSystem("Observation", 'r')).isFalse();
+    assertThat(SmartScopes.parse("system/*.c").allowsSystem("Observation", 'r')).isFalse();
+  }
 }
