@@ -1,13 +1,16 @@
 package io.fhirflow.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -15,6 +18,12 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -86,6 +95,46 @@ class WearableSampleCompatibilityTest {
     added.putNull("default");
 
     assertThat(backwardIncompatibilities(new Schema.Parser().parse(json.toString()), released)).isEmpty();
+  }
+
+  @Test
+  void aVersionOneConsumerStillReadsSamplesWrittenWithTheCurrentSchema() throws IOException {
+    WearableSample sample = WearableSample.newBuilder(deletion())
+        .setType("HKQuantityTypeIdentifierHeartRate")
+        .setBody(HkQuantity.newBuilder().setValue(72).setUnit("count/min").build())
+        .build();
+
+    GenericRecord read = readAsVersion(1, sample);
+
+    assertThat(read.get("recordId")).hasToString("rec-1");
+    assertThat(((GenericRecord) read.get("body")).get("value")).isEqualTo(72.0);
+  }
+
+  @Test
+  void aVersionOneConsumerCannotDecodeADeletionSoItNeverTakesOneForASample() {
+    // The branch is an enum: a record would resolve to v1's HcInstantaneous, whose fields all have defaults.
+    assertThatThrownBy(() -> readAsVersion(1, deletion())).isInstanceOf(org.apache.avro.AvroTypeException.class);
+  }
+
+  @Test
+  void aDeletionIsASampleWhoseBodyIsTheDeletionBranch() {
+    assertThat(SampleDeletions.isDeletion(deletion())).isTrue();
+    assertThat(deletion().getType()).isEmpty();
+    assertThat(SampleDeletions.isDeletion(WearableSample.newBuilder(deletion()).setBody(HkCategory.newBuilder().setValue(1).build()).build())).isFalse();
+  }
+
+  private static WearableSample deletion() {
+    return SampleDeletions.of("user-1", Platform.HEALTH_CONNECT, "rec-1", null, Instant.parse("2026-03-14T07:15:00Z"));
+  }
+
+  /** Writes {@code datum} with the current schema and reads it as a consumer built on released version {@code n}. */
+  private static GenericRecord readAsVersion(int n, WearableSample datum) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    new SpecificDatumWriter<>(WearableSample.getClassSchema()).write(datum, encoder);
+    encoder.flush();
+    GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(WearableSample.getClassSchema(), releasedVersions().get(n - 1));
+    return reader.read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
   }
 
   /** What keeps {@code reader} from reading data written with {@code writer}, as readable lines. */

@@ -70,6 +70,13 @@ class SpecificAvroSerdeTest {
   }
 
   @Test
+  void roundTripsADeletionEvent() {
+    WearableSample deletion = WearableSamples.deletionOf(WearableSamples.healthConnectHeartRateSeries().build());
+
+    assertThat(deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, deletion))).isEqualTo(deletion);
+  }
+
+  @Test
   void registersTheSchemaUnderTheTopicValueSubjectOnce() {
     serializer.serialize(TOPIC, WearableSamples.healthKitHeartRate().build());
     serializer.serialize(TOPIC, WearableSamples.healthConnectSteps().build());

@@ -18,6 +18,7 @@ import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.RecordingMethod;
 import io.fhirflow.schema.RoutePoint;
+import io.fhirflow.schema.SampleDeletions;
 import io.fhirflow.schema.Source;
 import io.fhirflow.schema.WearableSample;
 import java.time.Duration;
@@ -176,6 +177,12 @@ public final class WearableSamples {
     return List.of(healthKitHeartRate().build(), healthKitHeartRateVariability().build(), healthKitBloodPressure().build(), healthKitSleepCore().build(),
         healthKitRun().build(), healthConnectSteps().build(), healthConnectHeartRateSeries().build(),
         healthConnectBloodPressure().build(), healthConnectSleepSession().build());
+  }
+
+  /** The phone's deletion of {@code sample}'s record, learned a minute after the sample was received. */
+  public static WearableSample deletionOf(WearableSample sample) {
+    return SampleDeletions.of(sample.getUserId(), sample.getPlatform(), sample.getRecordId(), sample.getType(),
+        sample.getReceivedTime().plus(Duration.ofMinutes(1)));
   }
 
   private static WearableSample.Builder healthKit(String uuid, String type, Instant start, Instant end) {
