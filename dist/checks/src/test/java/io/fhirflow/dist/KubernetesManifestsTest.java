@@ -42,7 +42,9 @@ class KubernetesManifestsTest {
     if (!ci) {
       Assumptions.assumeTrue(Kustomize.kubectlOnPath(), "kubectl is not on the PATH: manifests not rendered");
     }
-    schemas = ManifestSchemas.load(ROOT.resolve("k8s/schemas/strimzi-1.2.0"));
+    schemas = ManifestSchemas.load(Map.of(
+        "kafka.strimzi.io/v1", ROOT.resolve("k8s/schemas/strimzi-1.2.0"),
+        "keda.sh/v1alpha1", ROOT.resolve("k8s/schemas/keda-2.20.2")));
   }
 
   static synchronized List<JsonNode> rendered(String dir) throws Exception {
@@ -102,6 +104,17 @@ class KubernetesManifestsTest {
     // The v1beta2 'operation' field is gone in v1: 'operations' is required.
     assertThat(schemas.validate(user)).anyMatch(m -> m.contains("operations"));
     assertThat(schemas.validate(yaml.readTree("{apiVersion: example.org/v1, kind: Widget}"))).isNotEmpty();
+    // KEDA's kinds are checked as strictly (maxReplicas is HPA's name; KEDA's is maxReplicaCount).
+    JsonNode scaled = yaml.readTree("""
+        apiVersion: keda.sh/v1alpha1
+        kind: ScaledObject
+        metadata: {name: x}
+        spec:
+          scaleTargetRef: {name: x}
+          maxReplicas: 3
+          triggers: [{type: cpu, metadata: {value: "60"}}]
+        """);
+    assertThat(schemas.validate(scaled)).anyMatch(m -> m.contains("maxReplicas"));
   }
 
   @ParameterizedTest
@@ -172,6 +185,40 @@ class KubernetesManifestsTest {
         .has("requiredDuringSchedulingIgnoredDuringExecution")).isTrue();
     assertThat(one("k8s/overlays/prod", "PodDisruptionBudget", "fhirflow-topology")).isNotNull();
     assertThat(rendered("k8s/overlays/prod").stream().map(Kustomize::id)).contains("KafkaConnect/fhirflow-sink", "KafkaConnector/fhirflow-sink");
+  }
+
+  @Test
+  void prodScalesTheSinkOnItsOwnLagWithinItsTasksAndTheApiOnCpu() throws Exception {
+    String prod = "k8s/overlays/prod";
+    JsonNode sink = one(prod, "ScaledObject", "fhirflow-sink");
+    JsonNode target = sink.path("spec").path("scaleTargetRef");
+    JsonNode connect = one(prod, target.path("kind").asText(), target.path("name").asText());
+    JsonNode connector = one(prod, "KafkaConnector", "fhirflow-sink");
+    JsonNode trigger = sink.path("spec").path("triggers").get(0);
+    assertThat(trigger.path("type").asText()).isEqualTo("kafka");
+    // The lag KEDA reads is the connector's own consumer group, on the broker the workers use.
+    assertThat(trigger.path("metadata").path("consumerGroup").asText()).isEqualTo("connect-" + connector.path("metadata").path("name").asText());
+    assertThat(trigger.path("metadata").path("bootstrapServers").asText()).isEqualTo(connect.path("spec").path("bootstrapServers").asText());
+    int max = sink.path("spec").path("maxReplicaCount").asInt();
+    // A worker beyond the connector's tasks (or the topic's partitions) would idle.
+    assertThat(max).isLessThanOrEqualTo(connector.path("spec").path("tasksMax").asInt())
+        .isLessThanOrEqualTo(one(prod, "KafkaTopic", "fhir-r4-observation").path("spec").path("partitions").asInt());
+    assertThat(sink.path("spec").path("minReplicaCount").asInt()).isGreaterThanOrEqualTo(2);
+    // The scaler's KafkaUser and secrets exist, and it may only describe.
+    String auth = trigger.path("authenticationRef").path("name").asText();
+    JsonNode authentication = one(prod, "TriggerAuthentication", auth);
+    JsonNode user = one(prod, "KafkaUser", "fhirflow-keda");
+    assertThat(authentication.path("spec").path("secretTargetRef").findValuesAsText("name")).contains("fhirflow-keda");
+    assertThat(user.path("spec").path("authorization").path("acls").findValues("operations")).hasSize(2);
+    assertThat(user.path("spec").path("authorization").path("acls").findValues("operations"))
+        .allSatisfy(ops -> assertThat(ops.toString()).isEqualTo("[\"Describe\"]"));
+
+    JsonNode api = one(prod, "ScaledObject", "fhirflow-fhir-api");
+    assertThat(one(prod, "Deployment", api.path("spec").path("scaleTargetRef").path("name").asText())).isNotNull();
+    assertThat(api.path("spec").path("triggers").get(0).path("type").asText()).isEqualTo("cpu");
+    // The topology is sized by plan, never scaled by an autoscaler (state restores on every move).
+    assertThat(rendered(prod).stream().filter(d -> d.path("kind").asText().equals("ScaledObject"))
+        .map(d -> d.path("spec").path("scaleTargetRef").path("name").asText())).doesNotContain("fhirflow-topology");
   }
 
   @Test

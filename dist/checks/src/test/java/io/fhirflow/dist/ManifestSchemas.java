@@ -32,7 +32,9 @@ import java.util.stream.Collectors;
  *       ({@code schema/validation-schema.json}, Maven Central), generated from the Kubernetes API;
  *   <li>Strimzi kinds (API v1): the openAPIV3Schema of the CRDs Strimzi's own crd-generator
  *       produces from {@code io.strimzi:api}, vendored in {@code k8s/schemas/} (regenerate with
- *       {@code k8s/schemas/regenerate-strimzi.sh}).
+ *       {@code k8s/schemas/regenerate-strimzi.sh});
+ *   <li>KEDA kinds (API v1alpha1): the openAPIV3Schema of the CRDs KEDA publishes, vendored in
+ *       {@code k8s/schemas/} (regenerate with {@code k8s/schemas/regenerate-keda.sh}).
  * </ul>
  *
  * fabric8's schemas are loose where its Java model is (optional unknown fields, draft-3 style
@@ -57,14 +59,19 @@ final class ManifestSchemas {
       Map.entry("monitoring.coreos.com/v1/PrometheusRule", "os_monitoring_v1_PrometheusRule"));
 
   private final ObjectNode definitions;
-  private final Map<String, JsonNode> strimzi = new HashMap<>();
+  /** apiVersion/kind → vendored CRD schema (Strimzi, KEDA). */
+  private final Map<String, JsonNode> customResources = new HashMap<>();
   private final Map<String, JsonSchema> compiled = new HashMap<>();
 
   private ManifestSchemas(ObjectNode definitions) {
     this.definitions = definitions;
   }
 
-  static ManifestSchemas load(Path strimziDir) throws IOException {
+  /**
+   * @param crdSchemas apiVersion (for example {@code kafka.strimzi.io/v1}) → folder of vendored
+   *     {@code <Kind>.json} schemas
+   */
+  static ManifestSchemas load(Map<String, Path> crdSchemas) throws IOException {
     ObjectNode definitions = JsonNodeFactory.instance.objectNode();
     Enumeration<URL> files = ManifestSchemas.class.getClassLoader().getResources("schema/validation-schema.json");
     int jars = 0;
@@ -83,10 +90,12 @@ final class ManifestSchemas {
     definitions.fields().forEachRemaining(e -> e.setValue(
         e.getKey().endsWith("_Quantity") || e.getKey().endsWith("_IntOrString") ? scalar() : tighten(e.getValue(), true)));
     ManifestSchemas schemas = new ManifestSchemas(definitions);
-    try (var list = Files.list(strimziDir)) {
-      for (Path f : list.filter(p -> p.toString().endsWith(".json")).toList()) {
-        String kind = f.getFileName().toString().replace(".json", "");
-        schemas.strimzi.put("kafka.strimzi.io/v1/" + kind, tighten(JSON.readTree(f.toFile()), true));
+    for (Map.Entry<String, Path> crds : crdSchemas.entrySet()) {
+      try (var list = Files.list(crds.getValue())) {
+        for (Path f : list.filter(p -> p.toString().endsWith(".json")).toList()) {
+          String kind = f.getFileName().toString().replace(".json", "");
+          schemas.customResources.put(crds.getKey() + "/" + kind, tighten(JSON.readTree(f.toFile()), true));
+        }
       }
     }
     return schemas;
@@ -103,8 +112,8 @@ final class ManifestSchemas {
   }
 
   private JsonSchema compile(String key) {
-    if (strimzi.containsKey(key)) {
-      return FACTORY.getSchema(strimzi.get(key));
+    if (customResources.containsKey(key)) {
+      return FACTORY.getSchema(customResources.get(key));
     }
     String definition = KUBERNETES.get(key);
     if (definition == null || !definitions.has(definition)) {
