@@ -1,6 +1,5 @@
 package io.fhirflow.topology;
 
-import io.fhirflow.serde.SchemaRegistryException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * (KIP-1034), writing the original source bytes with our {@code dlq.*} headers, stage {@code
  * process}, reason {@code UNEXPECTED_ERROR}, and resuming. Expected rejects do not come through
  * here: they are data routed by the topology, cheaper than exceptions and visible in its
- * description. Infrastructure failures (the schema registry unreachable) are not the record's
- * fault and fail the thread instead, which the application replaces, retrying the record.
+ * description. Faults ({@link Faults}: a state store that cannot write, Kafka or the schema
+ * registry unreachable, an interrupt) are not the record's doing and fail the thread instead,
+ * which the application replaces, retrying the record from the last commit.
  */
 public final class DeadLetterOnProcessingError implements ProcessingExceptionHandler {
 
@@ -39,27 +39,16 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
     counters = (FlowCounters) configs.get(COUNTERS_CONFIG);
   }
 
-  /**
-   * A registry outage says nothing about the record: fail, so the thread is replaced and the
-   * record retried from the last commit instead of being dead-lettered.
-   */
-  private static boolean isInfrastructure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SchemaRegistryException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     // The class name only: an exception message may quote the record.
-    log.warn("processing failed, dead-lettering topic={} partition={} offset={} node={} error={}",
-        context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception.getClass().getName());
-    if (deadLetterTopic == null || isInfrastructure(exception)) {
+    if (deadLetterTopic == null || Faults.isFault(exception)) {
+      log.warn("processing failed on a fault, failing the thread to retry the record topic={} partition={} offset={} node={} error={}",
+          context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception.getClass().getName());
       return Response.fail();
     }
+    log.warn("processing failed, dead-lettering topic={} partition={} offset={} node={} error={}",
+        context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception.getClass().getName());
     RecordHeaders headers = new RecordHeaders(context.headers().toArray());
     DeadLetterHeaders.add(headers, DeadLetterStage.PROCESS, DeadLetterReasons.UNEXPECTED_ERROR, exception.getClass().getName(),
         context.topic(), context.partition(), context.offset(), clock.instant());

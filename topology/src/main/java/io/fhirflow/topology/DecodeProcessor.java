@@ -57,6 +57,10 @@ final class DecodeProcessor extends ContextualProcessor<byte[], byte[], Object, 
       // retried from the last commit, never dead-lettered.
       throw e;
     } catch (RuntimeException e) {
+      if (Faults.isFault(e)) {
+        // An interrupt while the registry was asked (Kafka's InterruptException), a store, Kafka: retry, never dead-letter.
+        throw e;
+      }
       // Avro can surface a truncated or garbled body as a plain runtime exception.
       reject(record, DeadLetterReasons.CORRUPT_BODY, e.getClass().getSimpleName());
       return;

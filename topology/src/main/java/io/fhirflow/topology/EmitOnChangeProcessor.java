@@ -58,11 +58,13 @@ final class EmitOnChangeProcessor extends ContextualProcessor<String, FhirResour
     if (resource.json().equals(recent.get(resource.id()))) {
       return;
     }
-    recent.put(resource.id(), resource.json());
     byte[] hash = sha256.digest(resource.json().getBytes(StandardCharsets.UTF_8));
     if (!Arrays.equals(hash, hashes.get(resource.id()))) {
-      hashes.put(resource.id(), hash);
+      // Remembered only once passed on: a record that fails here (or in the sink) must leave no
+      // trace, or the next sample of the same user would find the resource "already emitted".
       context().forward(new Record<>(resource.id(), resource.json(), record.timestamp(), record.headers()));
+      hashes.put(resource.id(), hash);
     }
+    recent.put(resource.id(), resource.json());
   }
 }

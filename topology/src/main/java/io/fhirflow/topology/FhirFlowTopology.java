@@ -3,12 +3,14 @@ package io.fhirflow.topology;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.schema.WearableSample;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -62,6 +64,22 @@ public final class FhirFlowTopology {
       TopologySettings settings,
       FlowCounters counters,
       MetricsPublisher publisher) {
+    return build(topics, mapper, deserializer, clock, settings, counters, publisher, UnaryOperator.identity());
+  }
+
+  /**
+   * As above, with every state store's RocksDB supplier passed through {@code stores} first: the
+   * tests wrap them in a store that fails like a full disk.
+   */
+  static Topology build(
+      Topics topics,
+      FhirMapper mapper,
+      Deserializer<WearableSample> deserializer,
+      Clock clock,
+      TopologySettings settings,
+      FlowCounters counters,
+      MetricsPublisher publisher,
+      UnaryOperator<KeyValueBytesStoreSupplier> stores) {
     StringSerializer text = new StringSerializer();
     ByteArraySerializer bytes = new ByteArraySerializer();
     Topology t = new Topology();
@@ -92,21 +110,21 @@ public final class FhirFlowTopology {
     t.addStateStore(
         // No record cache: ids are written once and rarely read again, so caching would only add
         // eviction work; every put goes straight to RocksDB and the changelog.
-        Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(DedupProcessor.STORE), Serdes.Bytes(), SeenVersion.serde())
+        Stores.timestampedKeyValueStoreBuilder(stores.apply(Stores.persistentTimestampedKeyValueStore(DedupProcessor.STORE)), Serdes.Bytes(), SeenVersion.serde())
             .withCachingDisabled(),
         DEDUPE, REMEMBER);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_HASHES), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+        Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(PATIENT_HASHES)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
         PATIENT_CHANGES);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEVICE_HASHES), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+        Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(DEVICE_HASHES)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
         DEVICE_CHANGES);
     if (settings.metricsEnabled()) {
       t.addStateStore(
-          Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MetricsProcessor.DAYS_STORE), Serdes.String(), DayAggregate.serde()).withCachingEnabled(),
+          Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.DAYS_STORE)), Serdes.String(), DayAggregate.serde()).withCachingEnabled(),
           METRICS);
       t.addStateStore(
-          Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MetricsProcessor.LATEST_STORE), Serdes.String(), LatestValue.serde()).withCachingEnabled(),
+          Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.LATEST_STORE)), Serdes.String(), LatestValue.serde()).withCachingEnabled(),
           METRICS);
     }
     return t;

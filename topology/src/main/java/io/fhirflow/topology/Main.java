@@ -23,7 +23,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Path file = Path.of(args.length > 0 ? args[0] : System.getenv().getOrDefault("FHIRFLOW_TOPOLOGY_CONFIG_FILE", "config/topology.properties"));
+    Path file = Path.of(args.length > 0 ? args[0] : System.getenv().getOrDefault(TopologyConfig.CONFIG_FILE_ENV, "config/topology.properties"));
     FhirFlowApplication app;
     try {
       TopologyConfig config = TopologyConfig.load(file, System.getenv());

@@ -21,6 +21,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 
 /**
@@ -39,6 +40,10 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String ENV_PREFIX = "FHIRFLOW_TOPOLOGY_";
   public static final String KAFKA_PREFIX = "kafka.";
   public static final String KAFKA_ENV_PREFIX = "KAFKA_";
+
+  /** Names the launchers use (Main's config file, bin/lib/pipeline.sh's port): not config keys, so never refused as unknown. */
+  public static final String CONFIG_FILE_ENV = ENV_PREFIX + "CONFIG_FILE";
+  static final java.util.Set<String> LAUNCHER_VARIABLES = java.util.Set.of(CONFIG_FILE_ENV, ENV_PREFIX + "PORT");
 
   public static final String APPLICATION_ID_CONFIG = "application.id";
   public static final String APPLICATION_ID_DOC =
@@ -197,8 +202,30 @@ public final class TopologyConfig extends AbstractConfig {
           "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
           "config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
 
+  /**
+   * Kafka Streams keys fhirflow sets itself and a {@code kafka.*} key may not: each chooses how a
+   * failed record is handled, and a different choice (a log-and-continue handler, at-least-once)
+   * could drop or double records. They are refused at start rather than silently overridden, so an
+   * operator who set one learns it has no effect.
+   */
+  static final java.util.Set<String> PINNED_STREAMS_KEYS = java.util.Set.of(
+      StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+      StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+      StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+      StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+      StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+      StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+      StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+
   public TopologyConfig(Map<String, ?> originals) {
     super(CONFIG_DEF, originals, CONFIG_PROVIDERS, false);
+    for (String key : originalsWithPrefix(KAFKA_PREFIX, true).keySet()) {
+      if (PINNED_STREAMS_KEYS.contains(key)) {
+        throw new ConfigException(KAFKA_PREFIX + key + " cannot be set: fhirflow pins " + key
+            + " (exactly_once_v2, faults fail the stream thread, bad data goes to " + TOPIC_DLQ_CONFIG
+            + "), so no setting can drop or double a record; remove it");
+      }
+    }
   }
 
   /**
@@ -224,12 +251,16 @@ public final class TopologyConfig extends AbstractConfig {
   /**
    * The keys an environment sets: {@code FHIRFLOW_TOPOLOGY_X_Y} → {@code x.y} for declared keys,
    * {@code KAFKA_X_Y} → {@code kafka.x.y} for pass-through keys. Unknown FHIRFLOW_TOPOLOGY_ names
-   * are rejected, so a typo fails at start instead of being silently ignored.
+   * are rejected, so a typo fails at start instead of being silently ignored, except the
+   * launchers' own ({@link #LAUNCHER_VARIABLES}).
    */
   static Map<String, String> fromEnvironment(Map<String, String> env) {
     Map<String, String> keys = new TreeMap<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
       String name = e.getKey();
+      if (LAUNCHER_VARIABLES.contains(name)) {
+        continue;
+      }
       if (name.startsWith(ENV_PREFIX)) {
         String key = toKey(name.substring(ENV_PREFIX.length()));
         if (!CONFIG_DEF.names().contains(key)) {
@@ -297,8 +328,8 @@ public final class TopologyConfig extends AbstractConfig {
 
   /**
    * Streams properties: our defaults, the declared Kafka keys, then every {@code kafka.*}
-   * pass-through; exactly_once_v2 and the dead-letter handler are not overridable because the
-   * output's guarantees depend on them.
+   * pass-through; exactly_once_v2 and the error handlers are not overridable because the output's
+   * guarantees depend on them ({@link #PINNED_STREAMS_KEYS}, refused at start).
    */
   public Properties streamsProperties(FlowCounters counters) {
     Properties p = new Properties();
@@ -318,6 +349,10 @@ public final class TopologyConfig extends AbstractConfig {
     });
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnProcessingError.class);
+    // A record that cannot be written fails the thread (and is retried); it is never skipped. The
+    // source reads bytes, so deserialization cannot fail; should it, the thread fails too.
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FailOnProductionError.class);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ_CONFIG));
     if (counters != null) {
       p.put(DeadLetterOnProcessingError.COUNTERS_CONFIG, counters);

@@ -11,6 +11,8 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TopologyConfigTest {
 
@@ -37,14 +39,36 @@ class TopologyConfigTest {
   }
 
   @Test
-  void kafkaKeysPassThroughFromFileAndEnvironmentButExactlyOnceStays() throws Exception {
-    Path file = write("kafka.commit.interval.ms=250\nkafka.processing.guarantee=at_least_once\n");
+  void kafkaKeysPassThroughFromFileAndEnvironmentButTheGuaranteeAndErrorHandlersArePinned() throws Exception {
+    Path file = write("kafka.commit.interval.ms=250\n");
 
     Properties streams = TopologyConfig.load(file, Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")).streamsProperties(null);
 
     assertThat(streams.get("commit.interval.ms")).isEqualTo("250");
     assertThat(streams.get("security.protocol")).isEqualTo("SASL_SSL");
     assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(streams.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(FailOnProductionError.class);
+    assertThat(streams.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(DeadLetterOnProcessingError.class);
+  }
+
+  /** Issue 12, item 5: no kafka.* key can choose a handler that drops records (or at-least-once). */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "production.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProductionExceptionHandler",
+      "default.production.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProductionExceptionHandler",
+      "processing.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler",
+      "deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
+      "default.deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
+      "errors.dead.letter.queue.topic.name=elsewhere",
+      "processing.guarantee=at_least_once"})
+  void aKafkaKeyThatWouldChooseHowFailedRecordsAreHandledIsRefusedAtStart(String setting) throws Exception {
+    Path file = write("kafka." + setting + "\n");
+    String key = setting.substring(0, setting.indexOf('='));
+
+    assertThatThrownBy(() -> TopologyConfig.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka." + key).hasMessageContaining("cannot be set");
+    String env = "KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+    assertThatThrownBy(() -> TopologyConfig.load(null, Map.of(env, "x"))).isInstanceOf(ConfigException.class).hasMessageContaining("kafka." + key);
   }
 
   @Test
@@ -85,6 +109,17 @@ class TopologyConfigTest {
   void aMistypedEnvironmentVariableFailsAtStart() {
     assertThatThrownBy(() -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION", "1")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("dedupe.retention");
+  }
+
+  /** Issue 12, item 8: the docs name FHIRFLOW_TOPOLOGY_CONFIG_FILE; it must not stop the process as an unknown key. */
+  @Test
+  void theLaunchersOwnVariablesAreNotMistakenForUnknownKeys() throws Exception {
+    Path file = write("topic.raw=from-file\n");
+
+    TopologyConfig config = TopologyConfig.load(file, Map.of("FHIRFLOW_TOPOLOGY_CONFIG_FILE", file.toString(), "FHIRFLOW_TOPOLOGY_PORT", "8091"));
+
+    assertThat(config.topics().raw()).isEqualTo("from-file");
+    assertThat(config.describe()).doesNotContain("config.file");
   }
 
   @Test

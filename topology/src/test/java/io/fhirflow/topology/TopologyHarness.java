@@ -18,12 +18,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -57,6 +60,14 @@ final class TopologyHarness implements AutoCloseable {
   }
 
   TopologyHarness(Map<String, String> overrides) {
+    this(overrides, UnaryOperator.identity(), UnaryOperator.identity());
+  }
+
+  /**
+   * @param stores wraps each state store's supplier (a store that fails like a full disk)
+   * @param decode wraps the Avro deserializer (a registry that cannot be reached)
+   */
+  TopologyHarness(Map<String, String> overrides, UnaryOperator<KeyValueBytesStoreSupplier> stores, UnaryOperator<Deserializer<WearableSample>> decode) {
     try {
       stateDir = Files.createTempDirectory("topology-test");
     } catch (java.io.IOException e) {
@@ -71,7 +82,7 @@ final class TopologyHarness implements AutoCloseable {
     SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
     deserializer.configure(topologyConfig.serdeConfig(), false);
     driver = new TopologyTestDriver(
-        FhirFlowTopology.build(topics, MAPPER, deserializer, Clock.fixed(NOW, ZoneOffset.UTC), topologyConfig.settings(), counters, redisBatches::add),
+        FhirFlowTopology.build(topics, MAPPER, decode.apply(deserializer), Clock.fixed(NOW, ZoneOffset.UTC), topologyConfig.settings(), counters, redisBatches::add, stores),
         topologyConfig.streamsProperties(counters),
         NOW);
     raw = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
