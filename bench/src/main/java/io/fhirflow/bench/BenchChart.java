@@ -58,6 +58,8 @@ public final class BenchChart {
     renderer.setSeriesPaint(0, COLORS[1]);
     renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new java.text.DecimalFormat("#,##0.#")));
     renderer.setDefaultItemLabelsVisible(true);
+    // Room right of the longest bar for its printed value.
+    plot.getRangeAxis().setUpperMargin(0.18);
     save(png, chart, Math.max(HEIGHT / 2, 90 * values.size() + 100));
   }
 
