@@ -33,6 +33,15 @@ public final class RedisKeyLayout {
     return prefix + "patient:" + patientId + ":";
   }
 
+  /**
+   * A marker one metrics writer keeps (with an expiry it refreshes): when it is gone while the
+   * writer runs, Redis lost data (FLUSHALL, a restart without persistence, a failover to an empty
+   * replica) and the writer asks for the view to be rewritten from the topology's state.
+   */
+  public String writerMarker(String writerId) {
+    return prefix + "writer:" + writerId;
+  }
+
   /** A day's hash lives until {@code retentionDays} after the day ended (UTC), wherever it was written from. */
   public long dayExpiry(long epochDay, int retentionDays) {
     return (epochDay + 1 + retentionDays) * 86_400L;

@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.schema.WearableSample;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -62,7 +64,10 @@ public final class FhirFlowApplication implements AutoCloseable {
     TopologySettings settings = config.settings();
     this.redis = settings.metricsEnabled()
         ? new RedisMetricsWriter(config.redisUrl().value(), config.getInt(TopologyConfig.METRICS_QUEUE_BATCHES_CONFIG),
-            Duration.ofMillis(config.getLong(TopologyConfig.METRICS_REDIS_TIMEOUT_MS_CONFIG)), registry)
+            Duration.ofMillis(config.getLong(TopologyConfig.METRICS_REDIS_TIMEOUT_MS_CONFIG)), registry,
+            // One marker per process: each writer notices the loss of its own view.
+            new RedisKeyLayout(settings.redisKeyPrefix()).writerMarker(config.getString(TopologyConfig.APPLICATION_ID_CONFIG) + ":" + UUID.randomUUID()),
+            Duration.ofMillis(config.getLong(TopologyConfig.METRICS_REDIS_HEAL_CHECK_MS_CONFIG)))
         : null;
     Topology topology = FhirFlowTopology.build(config.topics(), mapper, deserializer, clock, settings, counters, redis);
     Properties props = config.streamsProperties(counters);

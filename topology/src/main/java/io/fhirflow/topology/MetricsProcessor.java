@@ -10,10 +10,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -24,7 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * state and recomputes the same absolute values; Redis only ever gets {@code HSET} of a complete
  * value plus an expiry, never an increment, so replays cannot double count. Changed values are
  * coalesced per key and field and handed to the {@link MetricsPublisher} as one batch per
- * wall-clock tick; the publisher never blocks this thread.
+ * wall-clock tick; the publisher never blocks this thread. When Redis lost values (the publisher's
+ * {@link MetricsPublisher#lossGeneration}), the whole view is rewritten from the stores.
  */
 final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, Void, Void> {
 
@@ -44,6 +47,12 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   private final Map<String, Changed> pending = new LinkedHashMap<>();
   private KeyValueStore<String, DayAggregate> days;
   private KeyValueStore<String, LatestValue> latest;
+  /** The publisher's loss generation this task's view was last rewritten for, and the rewrite's progress. */
+  private long healedGeneration;
+  private boolean replaying;
+  private boolean daysDone;
+  private String dayCursor;
+  private String latestCursor;
 
   MetricsProcessor(MetricsPublisher publisher, Clock clock, TopologySettings settings) {
     this.publisher = publisher;
@@ -61,7 +70,15 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     pending.clear();
     days = context.getStateStore(DAYS_STORE);
     latest = context.getStateStore(LATEST_STORE);
-    context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    // A task that starts replays nothing: what Redis lost before it is healed by the loss signal.
+    healedGeneration = publisher.lossGeneration();
+    dayCursor = null;
+    latestCursor = null;
+    replaying = false;
+    context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+      heal();
+      flush();
+    });
     ExpirySweep<String, DayAggregate> daySweep = new ExpirySweep<>(days, sweepMaxEntries);
     ExpirySweep<String, LatestValue> latestSweep = new ExpirySweep<>(latest, sweepMaxEntries);
     context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
@@ -122,6 +139,54 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   private void store(String patientId, String metric, String key, DayAggregate agg) {
     days.put(key, agg);
     pending.put(key, new Changed(patientId, metric, agg, null));
+  }
+
+  /**
+   * Redis lost values (the publisher's loss generation grew): rewrite this task's whole view from
+   * its stores, a slice per tick (at most {@link #MAX_PENDING} values, and only while the publisher
+   * has room, so the rewrite itself is not dropped), day aggregates first, then latest values. A
+   * loss during the rewrite restarts it. Values are read at the time of the slice, so they are as
+   * current as anything the processing path writes.
+   */
+  private void heal() {
+    long generation = publisher.lossGeneration();
+    if (generation != healedGeneration) {
+      healedGeneration = generation;
+      replaying = true;
+      dayCursor = null;
+      latestCursor = null;
+      daysDone = false;
+    }
+    if (!replaying || !publisher.hasRoom()) {
+      return;
+    }
+    long oldest = oldestKeptDay();
+    if (!daysDone) {
+      try (KeyValueIterator<String, DayAggregate> it = dayCursor == null ? days.all() : days.range(dayCursor, null)) {
+        while (it.hasNext() && pending.size() < MAX_PENDING) {
+          KeyValue<String, DayAggregate> e = it.next();
+          dayCursor = e.key;
+          if (e.value.epochDay() >= oldest) {
+            int metricEnd = e.key.lastIndexOf('|');
+            int patientEnd = e.key.lastIndexOf('|', metricEnd - 1);
+            pending.put(e.key, new Changed(e.key.substring(0, patientEnd), e.key.substring(patientEnd + 1, metricEnd), e.value, null));
+          }
+        }
+        daysDone = !it.hasNext();
+      }
+      if (!daysDone) {
+        return;
+      }
+    }
+    try (KeyValueIterator<String, LatestValue> it = latestCursor == null ? latest.all() : latest.range(latestCursor, null)) {
+      while (it.hasNext() && pending.size() < MAX_PENDING) {
+        KeyValue<String, LatestValue> e = it.next();
+        latestCursor = e.key;
+        int patientEnd = e.key.lastIndexOf('|');
+        pending.put(e.key, new Changed(e.key.substring(0, patientEnd), e.key.substring(patientEnd + 1), null, e.value));
+      }
+      replaying = it.hasNext();
+    }
   }
 
   private long oldestKeptDay() {

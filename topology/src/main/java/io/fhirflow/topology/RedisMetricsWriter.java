@@ -5,6 +5,7 @@ import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -18,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +34,20 @@ import org.slf4j.LoggerFactory;
  * fail is not retried. Nothing is lost for good because every value is absolute: the next change
  * of a metric writes its complete current value again. Commands are rejected, not buffered, while
  * disconnected (Lettuce would otherwise queue them without bound), and every outcome is counted.
+ *
+ * <p>Heal: a value that is not written again (a patient with no newer sample) would stay lost, so
+ * the writer notices losses and asks for a rewrite ({@link #lossGeneration}): every {@code
+ * healCheck} it checks its marker key ({@link io.fhirflow.contracts.RedisKeyLayout#writerMarker});
+ * when a batch was dropped or failed, or the marker vanished (Redis lost its data: FLUSHALL, a
+ * restart without persistence, a failover to an empty replica), and Redis answers again, the
+ * generation grows and each task's metrics branch replays its state stores to Redis.
  */
 public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisMetricsWriter.class);
   private static final Duration RECONNECT_BACKOFF = Duration.ofSeconds(1);
+  /** The marker outlives a stopped writer by a day, then Redis drops it. */
+  private static final Duration MARKER_TTL = Duration.ofDays(1);
 
   private final RedisClient client;
   private final Duration timeout;
@@ -46,11 +58,27 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
   private final Counter batchesDropped;
   private final Counter valuesWritten;
   private final Counter valuesLost;
+  private final Counter heals;
+  private final String markerKey;
+  private final long healCheckNanos;
+  private final AtomicBoolean lost = new AtomicBoolean();
+  private volatile long lossGeneration;
   private volatile boolean running = true;
   private StatefulRedisConnection<String, String> connection;
   private long nextConnectAttempt;
+  private long nextHealCheck;
+  private boolean markerSet;
 
+  /** A writer that heals only what it knows it dropped (no marker: tests of the write path). */
   public RedisMetricsWriter(String redisUri, int queueBatches, Duration timeout, MeterRegistry registry) {
+    this(redisUri, queueBatches, timeout, registry, null, Duration.ofSeconds(5));
+  }
+
+  /**
+   * @param markerKey this writer's own marker (unique per process), or null for no data-loss check
+   * @param healCheck how often the marker is checked and a pending loss turned into a rewrite
+   */
+  public RedisMetricsWriter(String redisUri, int queueBatches, Duration timeout, MeterRegistry registry, String markerKey, Duration healCheck) {
     RedisURI uri = RedisURI.create(redisUri);
     uri.setTimeout(timeout);
     this.client = RedisClient.create(uri);
@@ -68,6 +96,9 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     this.batchesDropped = counter(registry, "fhirflow.redis.batches", "dropped");
     this.valuesWritten = counter(registry, "fhirflow.redis.values", "written");
     this.valuesLost = counter(registry, "fhirflow.redis.values", "lost");
+    this.heals = Counter.builder("fhirflow.redis.heals").description("Rewrites of the Redis view from state after Redis lost values").register(registry);
+    this.markerKey = markerKey;
+    this.healCheckNanos = healCheck.toNanos();
     Gauge.builder("fhirflow.redis.queue.batches", queue, BlockingQueue::size).description("Batches waiting for Redis").register(registry);
     this.thread = new Thread(this::run, "fhirflow-redis-writer");
     thread.setDaemon(true);
@@ -83,7 +114,18 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     if (!running || !queue.offer(batch)) {
       batchesDropped.increment();
       valuesLost.increment(batch.size());
+      lost.set(true);
     }
+  }
+
+  @Override
+  public long lossGeneration() {
+    return lossGeneration;
+  }
+
+  @Override
+  public boolean hasRoom() {
+    return queue.remainingCapacity() > 1;
   }
 
   private void run() {
@@ -98,6 +140,53 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
       if (batch != null) {
         write(batch);
       }
+      long now = System.nanoTime();
+      if (running && now - nextHealCheck >= 0) {
+        nextHealCheck = now + healCheckNanos;
+        checkForLoss();
+      }
+    }
+  }
+
+  /**
+   * Sees whether Redis lost data since the last check (the marker is gone) and, when values were
+   * lost and Redis answers now, starts a new generation: the metrics branch rewrites its state.
+   */
+  private void checkForLoss() {
+    RedisAsyncCommands<String, String> redis = connected();
+    if (redis == null) {
+      return;
+    }
+    try {
+      if (markerKey != null) {
+        RedisFuture<Long> exists = redis.exists(markerKey);
+        RedisFuture<String> set = redis.set(markerKey, "1", SetArgs.Builder.ex(MARKER_TTL.toSeconds()));
+        connection.flushCommands();
+        if (!LettuceFutures.awaitAll(timeout, exists, set)) {
+          return;
+        }
+        if (exists.get() == 0 && markerSet) {
+          lost.set(true);
+        }
+        markerSet = true;
+      } else {
+        RedisFuture<String> ping = redis.ping();
+        connection.flushCommands();
+        if (!LettuceFutures.awaitAll(timeout, ping)) {
+          return;
+        }
+      }
+    } catch (RuntimeException | InterruptedException | ExecutionException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.warn("redis heal check failed error={}", e.getClass().getName());
+      return;
+    }
+    if (lost.getAndSet(false)) {
+      lossGeneration++;
+      heals.increment();
+      log.info("redis lost metric values, rewriting the view from state generation={}", lossGeneration);
     }
   }
 
@@ -135,6 +224,7 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
   private void fail(List<RedisWrite> batch) {
     batchesFailed.increment();
     valuesLost.increment(batch.size());
+    lost.set(true);
   }
 
   /** The async API, connecting at most once per back-off period; null while Redis is unreachable. */

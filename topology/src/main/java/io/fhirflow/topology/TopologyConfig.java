@@ -152,6 +152,13 @@ public final class TopologyConfig extends AbstractConfig {
       "Batches waiting for Redis before new ones are dropped (the next write of a value heals it).";
   public static final int METRICS_QUEUE_BATCHES_DEFAULT = 8;
 
+  public static final String METRICS_REDIS_HEAL_CHECK_MS_CONFIG = "metrics.redis.heal.check.ms";
+  public static final String METRICS_REDIS_HEAL_CHECK_MS_DOC =
+      "How often the Redis writer checks its marker key: when batches were dropped or failed, or Redis lost its data"
+          + " (marker gone: FLUSHALL, restart without persistence, failover), and Redis answers again, every task rewrites"
+          + " its latest values and day aggregates from the Streams state, without waiting for new samples.";
+  public static final long METRICS_REDIS_HEAL_CHECK_MS_DEFAULT = 5_000L;
+
   public static final String METRICS_REDIS_TIMEOUT_MS_CONFIG = "metrics.redis.timeout.ms";
   public static final String METRICS_REDIS_TIMEOUT_MS_DOC = "Timeout of one pipelined Redis batch.";
   public static final long METRICS_REDIS_TIMEOUT_MS_DEFAULT = 2_000L;
@@ -190,6 +197,7 @@ public final class TopologyConfig extends AbstractConfig {
           .define(METRICS_DAY_RETENTION_DAYS_CONFIG, Type.INT, METRICS_DAY_RETENTION_DAYS_DEFAULT, Range.between(1, 3660), Importance.MEDIUM, METRICS_DAY_RETENTION_DAYS_DOC)
           .define(METRICS_FLUSH_INTERVAL_MS_CONFIG, Type.LONG, METRICS_FLUSH_INTERVAL_MS_DEFAULT, Range.atLeast(10L), Importance.LOW, METRICS_FLUSH_INTERVAL_MS_DOC)
           .define(METRICS_QUEUE_BATCHES_CONFIG, Type.INT, METRICS_QUEUE_BATCHES_DEFAULT, Range.atLeast(1), Importance.LOW, METRICS_QUEUE_BATCHES_DOC)
+          .define(METRICS_REDIS_HEAL_CHECK_MS_CONFIG, Type.LONG, METRICS_REDIS_HEAL_CHECK_MS_DEFAULT, Range.atLeast(100L), Importance.LOW, METRICS_REDIS_HEAL_CHECK_MS_DOC)
           .define(METRICS_REDIS_TIMEOUT_MS_CONFIG, Type.LONG, METRICS_REDIS_TIMEOUT_MS_DEFAULT, Range.atLeast(10L), Importance.LOW, METRICS_REDIS_TIMEOUT_MS_DOC)
           .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
           .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0L), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC);

@@ -137,6 +137,42 @@ class FhirFlowApplicationIT {
     }
   }
 
+  /**
+   * Issue 12, item 8: Redis loses this instance's data (all keys under its prefix, its writer
+   * marker included, as FLUSHALL would; a shared Redis must not be flushed). Without any new
+   * sample, the latest values and day aggregates come back from the Streams state.
+   */
+  @Test
+  void rewritesTheRedisViewFromStateAfterRedisLostItsDataWithoutWaitingForNewSamples() {
+    ItSetup it = new ItSetup(broker, 2);
+    Map<String, Object> config = new HashMap<>(it.config());
+    config.put(TopologyConfig.METRICS_REDIS_HEAL_CHECK_MS_CONFIG, "300");
+    Instant now = Instant.now();
+    WearableSample hr = WearableSamples.healthKitHeartRate().setRecordId("hr-heal").setStartTime(now).setEndTime(now).build();
+    String patient = ((Mapped) TopologyHarness.MAPPER.map(hr, false)).patient().id();
+    String latest = it.redisPrefix + "patient:" + patient + ":latest";
+    String today = it.redisPrefix + "patient:" + patient + ":day:" + now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate();
+
+    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), TopologyHarness.MAPPER, deserializer(it), Clock.systemUTC());
+        RedisClient redis = RedisClient.create(LocalServices.redisUrl());
+        StatefulRedisConnection<String, String> c = redis.connect()) {
+      it.produce(List.of(hr));
+      await().atMost(Duration.ofSeconds(60)).until(() -> c.sync().hexists(latest, "heart_rate") && c.sync().hexists(today, "heart_rate"));
+      Map<String, String> before = c.sync().hgetall(latest);
+      // The marker is written on the writer's first check; wait for it so its loss is what is detected.
+      await().atMost(Duration.ofSeconds(10)).until(() -> !c.sync().keys(it.redisPrefix + "writer:*").isEmpty());
+
+      List<String> keys = c.sync().keys(it.redisPrefix + "*");
+      c.sync().del(keys.toArray(new String[0]));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> c.sync().hexists(latest, "heart_rate") && c.sync().hexists(today, "heart_rate"));
+      assertThat(c.sync().hgetall(latest)).isEqualTo(before);
+      assertThat(c.sync().ttl(latest)).isPositive();
+      assertThat(app.registry().counter("fhirflow.redis.heals").count()).isPositive();
+      c.sync().del(c.sync().keys(it.redisPrefix + "*").toArray(new String[0]));
+    }
+  }
+
   /** Heart rates of 20 users, one a second, distinct record ids. */
   static List<WearableSample> heartRates(int n, Instant start) {
     List<WearableSample> out = new ArrayList<>(n);

@@ -343,6 +343,22 @@ class FhirFlowTopologyTest {
     assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":day:2026-03-14 steps")).contains("\"sum\":1500,\"count\":1");
   }
 
+  /** Issue 12, item 8: after Redis lost values, the view comes back from state without a new sample. */
+  @Test
+  void rewritesEveryLatestValueAndDayAggregateFromStateWhenRedisLostValues() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    WearableSample steps = WearableSamples.healthConnectSteps().build();
+    flow.send(hr);
+    flow.send(steps);
+    Map<String, String> written = flow.flushedRedisValues();
+    flow.redisBatches.clear();
+    assertThat(flow.flushedRedisValues()).as("nothing changed, nothing written").isEmpty();
+
+    flow.redisLossGeneration++;
+
+    assertThat(flow.flushedRedisValues()).isEqualTo(written);
+  }
+
   @Test
   void anOlderMeasurementArrivingLaterDoesNotReplaceTheLatestValue() {
     Instant later = WearableSamples.MORNING.plusSeconds(600);

@@ -46,6 +46,19 @@ final class TopologyHarness implements AutoCloseable {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final FlowCounters counters = new FlowCounters(registry);
   final List<List<RedisWrite>> redisBatches = new ArrayList<>();
+  /** What the Redis writer would report: raise it to simulate Redis losing values. */
+  volatile long redisLossGeneration;
+  private final MetricsPublisher publisher = new MetricsPublisher() {
+    @Override
+    public void publish(List<RedisWrite> batch) {
+      redisBatches.add(batch);
+    }
+
+    @Override
+    public long lossGeneration() {
+      return redisLossGeneration;
+    }
+  };
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> raw;
   final TestOutputTopic<String, String> observations;
@@ -82,7 +95,7 @@ final class TopologyHarness implements AutoCloseable {
     SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
     deserializer.configure(topologyConfig.serdeConfig(), false);
     driver = new TopologyTestDriver(
-        FhirFlowTopology.build(topics, MAPPER, decode.apply(deserializer), Clock.fixed(NOW, ZoneOffset.UTC), topologyConfig.settings(), counters, redisBatches::add, stores),
+        FhirFlowTopology.build(topics, MAPPER, decode.apply(deserializer), Clock.fixed(NOW, ZoneOffset.UTC), topologyConfig.settings(), counters, publisher, stores),
         topologyConfig.streamsProperties(counters),
         NOW);
     raw = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
