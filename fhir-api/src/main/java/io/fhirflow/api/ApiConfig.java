@@ -34,6 +34,9 @@ public final class ApiConfig {
 
   public static final String HTTP_PORT_CONFIG = key("api.http.port", "8080", false,
       "TCP port of the one HTTP listener: FHIR base /fhir, patient metrics /metrics/Patient/{id}, health /health/*, Prometheus /metrics.");
+  public static final String HTTP_STOP_TIMEOUT_CONFIG = key("api.http.stop.timeout.ms", "10000", false,
+      "On shutdown (SIGTERM): how long requests in flight may run to completion, new connections refused, before the audit events "
+      + "still buffered are flushed to Kafka and the process exits. Keep it under the pod's termination grace period.");
   public static final String PUBLIC_BASE_URL_CONFIG = key("api.public.base.url", "", false,
       "Absolute FHIR base URL used in Bundle links (e.g. https://fhir.example.org/fhir). Empty: derived from each request.");
   public static final String DB_URL_CONFIG = key("api.db.url", "jdbc:postgresql://127.0.0.1:5432/fhirflow", false,
@@ -58,6 +61,10 @@ public final class ApiConfig {
       "Required 'aud' of every bearer token (usually the FHIR base URL). Required.");
   public static final String CLOCK_SKEW_CONFIG = key("api.auth.clock.skew.seconds", "30", false,
       "Tolerance applied to exp/nbf.");
+  public static final String USER_SCOPES_WITHOUT_PATIENT_CONFIG = key("api.auth.user.scopes.without.patient", "refuse", false,
+      "What a user/ scope grants on a token without a 'patient' claim. refuse: nothing (403), since this server cannot tell which "
+      + "patients the user may see; all-patients: every patient, like a system/ scope, for an issuer that grants user/ scopes only to "
+      + "users entitled to all of them. A token with a 'patient' claim is confined to that patient either way.");
   public static final String DEFAULT_COUNT_CONFIG = key("api.search.default.count", "100", false,
       "Page size when _count is absent.");
   public static final String MAX_COUNT_CONFIG = key("api.search.max.count", "1000", false,
@@ -143,6 +150,7 @@ public final class ApiConfig {
       }
     }
     auditFailClosed();
+    userScopesForAllPatients();
     if (maxCount() < 1 || defaultCount() < 1 || defaultCount() > maxCount()) {
       throw new IllegalArgumentException("config " + DEFAULT_COUNT_CONFIG + " must be between 1 and " + MAX_COUNT_CONFIG);
     }
@@ -187,6 +195,15 @@ public final class ApiConfig {
       case "closed" -> true;
       case "open" -> false;
       default -> throw new IllegalArgumentException("config " + AUDIT_FAILURE_MODE_CONFIG + " must be closed or open");
+    };
+  }
+
+  /** True when user/ scopes without a patient claim reach every patient; unknown values are rejected at start. */
+  public boolean userScopesForAllPatients() {
+    return switch (string(USER_SCOPES_WITHOUT_PATIENT_CONFIG).toLowerCase(Locale.ROOT)) {
+      case "refuse" -> false;
+      case "all-patients" -> true;
+      default -> throw new IllegalArgumentException("config " + USER_SCOPES_WITHOUT_PATIENT_CONFIG + " must be refuse or all-patients");
     };
   }
 

@@ -18,6 +18,9 @@ import io.fhirflow.api.fhir.PageCursor;
 import io.fhirflow.api.fhir.ParameterHandling;
 import io.fhirflow.api.fhir.SmartCapabilities;
 import io.fhirflow.api.fhir.StoredJsonBundleWriter;
+import io.fhirflow.api.fhir.StoredResourceReader;
+import io.fhirflow.api.http.FormSizeLimitFilter;
+import io.fhirflow.api.http.OperationOutcomeErrorHandler;
 import io.fhirflow.api.metrics.PatientMetricsServlet;
 import io.fhirflow.api.metrics.RedisMetricsReader;
 import io.fhirflow.api.ops.HealthServlet;
@@ -42,6 +45,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Patient;
@@ -80,7 +84,7 @@ public final class ApiServer implements AutoCloseable {
         new IdentifiedResourceProvider(context, Device.class,
             new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.DEVICE), cursors, def, max));
     List<Object> interceptors = List.of(new ErrorShield(), new ParameterHandling(), new AccessInterceptor(verifier, meters),
-        new StoredJsonBundleWriter(context.newJsonParser(), config.rawBundle()), new SmartCapabilities());
+        new StoredJsonBundleWriter(new StoredResourceReader(context), config.rawBundle()), new SmartCapabilities());
     FhirServlet fhir = new FhirServlet(context, providers, interceptors, config.string(ApiConfig.PUBLIC_BASE_URL_CONFIG));
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 8);
@@ -106,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
     handler.addFilter(new FilterHolder(auditFilter), "/metrics/Patient/*", requests);
     handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "fhir")), "/fhir/*", requests);
     handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "patient-metrics")), "/metrics/Patient/*", requests);
+    handler.addFilter(new FilterHolder(new FormSizeLimitFilter(handler.getMaxFormContentSize())), "/fhir/*", requests);
     // After the audit and metrics filters, so bulk requests are audited and timed like every other one.
     this.exports = ExportJobs.create(dataSource, config.string(ApiConfig.BULK_DIR_CONFIG),
         Duration.ofSeconds(config.integer(ApiConfig.BULK_FILE_TTL_CONFIG)), config.integer(ApiConfig.BULK_WORKERS_CONFIG),
@@ -115,7 +120,14 @@ public final class ApiServer implements AutoCloseable {
         "/fhir/*", requests);
     handler.addFilter(new FilterHolder(new ViewRunFilter(verifier, context, dataSource, config.integer(ApiConfig.BULK_FETCH_SIZE_CONFIG),
         config.integer(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))), "/fhir/*", requests);
-    jetty.setHandler(handler);
+    // Stopping lets requests in flight finish (each publishes its audit event as it ends) before close()
+    // flushes the audit sink; Jetty's own error pages become OperationOutcomes like every other answer.
+    GracefulHandler graceful = new GracefulHandler(handler);
+    jetty.setHandler(graceful);
+    jetty.setStopTimeout(config.integer(ApiConfig.HTTP_STOP_TIMEOUT_CONFIG));
+    OperationOutcomeErrorHandler errors = new OperationOutcomeErrorHandler();
+    jetty.setErrorHandler(errors);
+    handler.setErrorHandler(errors);
   }
 
   private boolean databaseUp() {
@@ -140,6 +152,7 @@ public final class ApiServer implements AutoCloseable {
     return meters;
   }
 
+  /** Stops taking requests, lets those in flight finish, then flushes the audit events and closes what it owns. */
   @Override
   public void close() throws Exception {
     try {

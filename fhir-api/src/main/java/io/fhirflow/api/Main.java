@@ -32,7 +32,7 @@ public final class Main {
     FhirContext context = FhirContext.forR4Cached();
     Clock clock = Clock.systemUTC();
     JwtVerifier verifier = JwtVerifier.create(config.string(ApiConfig.JWKS_CONFIG), config.string(ApiConfig.ISSUER_CONFIG),
-        config.string(ApiConfig.AUDIENCE_CONFIG), config.clockSkew(), clock);
+        config.string(ApiConfig.AUDIENCE_CONFIG), config.clockSkew(), clock).userScopesForAllPatients(config.userScopesForAllPatients());
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
     KafkaAuditSink audit = new KafkaAuditSink(
         KafkaAuditSink.producer(config.string(ApiConfig.AUDIT_BOOTSTRAP_CONFIG),

@@ -222,6 +222,31 @@ class AccessControlIT {
   }
 
   @Test
+  void userScopeWithoutPatientClaimIsRefusedByDefault() throws Exception {
+    String user = api.systemToken("user/*.rs");
+    for (String path : List.of("/fhir/Observation?patient=" + B, "/fhir/Observation/" + OBS_B, "/fhir/Patient/" + B,
+        "/metrics/Patient/" + B, "/fhir/Observation/$lastn?patient=" + B)) {
+      HttpResponse<String> r = get(path, user);
+      assertThat(r.statusCode()).as(path).isEqualTo(403);
+      assertThat(r.body()).as(path).contains("OperationOutcome").doesNotContain(OBS_B);
+    }
+    // With a patient claim a user/ scope is confined to that patient, as before.
+    String confined = api.patientToken(A, "user/*.rs");
+    assertThat(get("/fhir/Observation?patient=" + A, confined).body()).contains("Patient/" + A);
+    assertThat(get("/fhir/Observation/" + OBS_B, confined).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void userScopeWithoutPatientClaimReachesEveryPatientWhenConfigured() throws Exception {
+    try (ApiHarness trusting = ApiHarness.start(broker, Map.of(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "all-patients"))) {
+      trusting.sink.write(List.of(Fixtures.heartRate(OBS_B, B, Fixtures.id("acl-dev-b"), T0, 80, 1)));
+      HttpResponse<String> r = trusting.get("/fhir/Observation?patient=" + B, trusting.systemToken("user/Observation.rs"));
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains(OBS_B);
+    }
+  }
+
+  @Test
   void systemScopeReadsAnyPatient() throws Exception {
     String system = api.systemToken("system/Observation.rs");
     assertThat(get("/fhir/Observation/" + OBS_B, system).statusCode()).isEqualTo(200);

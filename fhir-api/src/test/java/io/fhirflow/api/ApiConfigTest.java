@@ -23,8 +23,16 @@ class ApiConfigTest {
     assertThatThrownBy(() -> ApiConfig.of(Map.of(), Map.of())).hasMessageContaining(ApiConfig.JWKS_CONFIG);
     assertThatThrownBy(() -> ApiConfig.of(merge(ApiConfig.AUDIT_FAILURE_MODE_CONFIG, "maybe"), Map.of()))
         .hasMessageContaining(ApiConfig.AUDIT_FAILURE_MODE_CONFIG);
+    assertThatThrownBy(() -> ApiConfig.of(merge(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "yes"), Map.of()))
+        .hasMessageContaining(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG);
     assertThatThrownBy(() -> ApiConfig.of(merge(ApiConfig.DEFAULT_COUNT_CONFIG, "5000"), Map.of()))
         .hasMessageContaining(ApiConfig.DEFAULT_COUNT_CONFIG);
+  }
+
+  @Test
+  void userScopesWithoutPatientAreRefusedUnlessConfigured() {
+    assertThat(ApiConfig.of(REQUIRED, Map.of()).userScopesForAllPatients()).isFalse();
+    assertThat(ApiConfig.of(merge(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "all-patients"), Map.of()).userScopesForAllPatients()).isTrue();
   }
 
   @Test

@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
 import io.fhirflow.testkit.KafkaBroker;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -121,6 +127,77 @@ class AuditIT {
   }
 
   @Test
+  void aSearchNotConfinedToOnePatientNamesEveryPatientItReturned() throws Exception {
+    String p1 = Fixtures.id("audit-multi-1");
+    String p2 = Fixtures.id("audit-multi-2");
+    api.sink.write(List.of(Fixtures.patient(p1, "audit-multi-user-1"), Fixtures.patient(p2, "audit-multi-user-2"),
+        Fixtures.device(Fixtures.id("audit-multi-dev-1"), p1, "audit-multi-watch"),
+        Fixtures.device(Fixtures.id("audit-multi-dev-2"), p2, "audit-multi-watch")));
+    String system = api.systemToken("system/*.rs");
+    HttpResponse<String> patients = api.get("/fhir/Patient?identifier=" + Fixtures.USER_ID_SYSTEM + "%7Caudit-multi-user-1,"
+        + Fixtures.USER_ID_SYSTEM + "%7Caudit-multi-user-2", system);
+    assertThat(patients.body()).contains(p1).contains(p2);
+    HttpResponse<String> devices = api.get("/fhir/Device?identifier=" + Fixtures.DEVICE_ID_SYSTEM + "%7Caudit-multi-watch", system);
+    assertThat(devices.body()).contains("Patient/" + p1).contains("Patient/" + p2);
+    for (HttpResponse<String> r : List.of(patients, devices)) {
+      String json = eventFor(requestId(r));
+      SharedValidator.assertValid(json);
+      AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(json);
+      assertThat(e.getEntity()).filteredOn(en -> en.getRole().getCode().equals("1")).extracting(en -> en.getWhat().getReference())
+          .containsExactlyInAnyOrder("Patient/" + p1, "Patient/" + p2);
+    }
+    HttpResponse<String> read = api.get("/fhir/Device/" + Fixtures.id("audit-multi-dev-2"), system);
+    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(read)));
+    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + p2));
+  }
+
+  @Test
+  void aRequestInFlightAtShutdownIsAnsweredAndItsAuditEventDelivered() throws Exception {
+    ApiHarness local = ApiHarness.start(broker);
+    local.sink.write(List.of(Fixtures.heartRate(OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+    String token = local.patientToken(A, "patient/*.rs");
+    assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
+    CompletableFuture<HttpResponse<String>> inFlight;
+    CompletableFuture<Void> closed;
+    try (Connection lock = DriverManager.getConnection(local.jdbcUrl)) {
+      // The read waits on this lock, so it is still running when the server is told to stop.
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("LOCK TABLE fhir_observation IN ACCESS EXCLUSIVE MODE");
+      inFlight = CompletableFuture.supplyAsync(() -> {
+        try {
+          return local.get("/fhir/Observation/" + OBS, token);
+        } catch (Exception ex) {
+          throw new IllegalStateException(ex);
+        }
+      });
+      await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLock(lock) > 0);
+      closed = CompletableFuture.runAsync(() -> {
+        try {
+          local.close();
+        } catch (Exception ex) {
+          throw new IllegalStateException(ex);
+        }
+      });
+      Thread.sleep(500);
+      lock.rollback();
+    }
+    HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
+    closed.get(30, TimeUnit.SECONDS);
+    assertThat(answered.statusCode()).isEqualTo(200);
+    try (AuditEvents events = new AuditEvents(broker, local.auditTopic)) {
+      assertThat(events.forRequest(requestId(answered))).contains("\"outcomeDesc\":\"HTTP 200\"");
+    }
+  }
+
+  private static int waitingOnLock(Connection c) throws Exception {
+    try (ResultSet rs = c.createStatement().executeQuery(
+        "SELECT count(*) FROM pg_locks WHERE relation = 'fhir_observation'::regclass AND NOT granted")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
   void losingTheBrokerFailsClosedAndShowsInReadinessAndMetrics() throws Exception {
     KafkaBroker doomed = KafkaBroker.start();
     try (ApiHarness local = ApiHarness.start(doomed)) {
@@ -135,6 +212,11 @@ class AuditIT {
       });
       HttpResponse<String> refused = local.get("/fhir/Observation/" + OBS, token);
       assertThat(refused.statusCode()).isEqualTo(503);
+      // Exactly the CapabilityStatement stays available; other paths ending in /metadata are data requests.
+      assertThat(local.get("/fhir/metadata", null).statusCode()).isEqualTo(200);
+      for (String path : List.of("/fhir/Patient/metadata", "/fhir/Observation/metadata", "/metrics/Patient/metadata")) {
+        assertThat(local.get(path, token).statusCode()).as(path).isEqualTo(503);
+      }
       assertThat(refused.body()).contains("OperationOutcome").doesNotContain("93.5");
       assertThat(local.get("/health/ready", null).body()).contains("\"audit\":\"DOWN\"");
       assertThat(local.get("/metrics", null).body()).contains("fhirflow_api_audit_sink_up 0.0")

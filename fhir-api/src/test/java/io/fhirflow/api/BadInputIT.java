@@ -6,7 +6,10 @@ import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.CapturedLogs;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.testkit.KafkaBroker;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -30,6 +33,8 @@ class BadInputIT {
       "Patient/x' UNION SELECT resource::text FROM fhir_observation --", "\"}]}", "a|b|c'", "ge2026-01-01' OR 1=1--");
   static final List<String> PARAMETERS = List.of(
       "patient", "subject", "code", "category", "date", "_sort", "_count", "_cursor", "_summary", "_elements");
+
+  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static KafkaBroker broker;
   static ApiHarness api;
@@ -134,6 +139,56 @@ class BadInputIT {
         c.createStatement().execute("ALTER TABLE fhir_device_away RENAME TO fhir_device");
       }
     }
+  }
+
+  @Test
+  void largeFormPostToSearchIs4xxOperationOutcomeWithoutAStackTrace() throws Exception {
+    StringBuilder manyKeys = new StringBuilder("patient=" + A);
+    for (int i = 0; i < 2000; i++) {
+      manyKeys.append("&k").append(i).append("=1");
+    }
+    try (CapturedLogs logs = new CapturedLogs()) {
+      // Over the size limit: refused before the body is read (the client waits for 100 Continue, so it never uploads it).
+      HttpResponse<String> tooLarge = postForm("patient=" + A + "&code=" + "x".repeat(300_000));
+      assertThat(tooLarge.statusCode()).isEqualTo(413);
+      assertOperationOutcome(tooLarge);
+      // Over the key limit: Jetty's form parser refuses it while HAPI reads the parameters.
+      HttpResponse<String> tooManyKeys = postForm(manyKeys.toString());
+      assertThat(tooManyKeys.statusCode()).isIn(400, 413);
+      assertOperationOutcome(tooManyKeys);
+      assertThat(logs.lines()).noneMatch(l -> l.contains(" | ") || l.contains("Internal error") || l.contains("request failed"));
+    }
+  }
+
+  private static HttpResponse<String> postForm(String form) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(api.base + "/fhir/Observation/_search")).expectContinue(true)
+        .header("Authorization", "Bearer " + api.patientToken(A, "patient/*.rs"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void errorsJettyAnswersItselfAreOperationOutcomes() throws Exception {
+    String token = api.patientToken(A, "patient/*.rs");
+    HttpResponse<String> uriTooLong = api.get("/fhir/Observation?patient=" + A + "&code=" + "y".repeat(20_000), token);
+    assertThat(uriTooLong.statusCode()).isEqualTo(414);
+    assertOperationOutcome(uriTooLong);
+    HttpResponse<String> headerTooLarge = api.get("/fhir/Observation?patient=" + A, token, "X-Big", "z".repeat(20_000));
+    assertThat(headerTooLarge.statusCode()).isEqualTo(431);
+    assertOperationOutcome(headerTooLarge);
+    HttpResponse<String> nothingHere = api.get("/nowhere", token);
+    assertThat(nothingHere.statusCode()).isEqualTo(404);
+    assertOperationOutcome(nothingHere);
+    HttpResponse<String> deleteOfNothing = HTTP.send(HttpRequest.newBuilder(URI.create(api.base + "/nowhere")).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(deleteOfNothing.statusCode()).isIn(404, 405);
+    assertOperationOutcome(deleteOfNothing);
+  }
+
+  private static void assertOperationOutcome(HttpResponse<String> r) {
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/fhir+json"));
+    assertThat(r.body()).startsWith("{\"resourceType\":\"OperationOutcome\"").doesNotContain("<html");
+    assertNoLeak(r.body());
   }
 
   private static void assertNoLeak(String body) {

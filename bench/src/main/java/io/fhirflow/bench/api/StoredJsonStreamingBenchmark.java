@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import io.fhirflow.api.fhir.SearchBundles;
 import io.fhirflow.api.fhir.StoredJsonBundleWriter;
+import io.fhirflow.api.fhir.StoredResourceReader;
 import io.fhirflow.api.store.StoredResource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StoredJsonStreamingBenchmark {
 
   private final FhirContext context = FhirContext.forR4Cached();
-  private final StoredJsonBundleWriter hapiPath = new StoredJsonBundleWriter(context.newJsonParser(), true);
+  private final StoredJsonBundleWriter hapiPath = new StoredJsonBundleWriter(new StoredResourceReader(context), true);
   private final IParser encoder = context.newJsonParser();
   private List<StoredResource> page;
 

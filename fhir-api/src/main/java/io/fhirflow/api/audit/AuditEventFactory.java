@@ -23,7 +23,8 @@ import org.hl7.fhir.r4.model.Reference;
 /**
  * Turns an {@link AuditRecord} into FHIR R4 AuditEvent JSON (the "RESTful Operation" event type).
  * Who: token sub (issuer as identifier system) and client; which patient; interaction; names of the
- * query parameters; outcome from the HTTP status. Nothing from any stored resource is ever read here.
+ * query parameters; outcome from the HTTP status. One Patient entity per patient touched: the one the
+ * request was about, and for a search not confined to one patient each patient whose data it returned. Nothing from any stored resource is ever read here.
  */
 public final class AuditEventFactory {
 
@@ -112,12 +113,12 @@ public final class AuditEventFactory {
     g.writeEndArray();
     g.writeEndObject();
 
-    if (r.patient().isPresent() || r.resourceType().isPresent()) {
+    if (!r.patients().isEmpty() || r.resourceType().isPresent()) {
       g.writeArrayFieldStart("entity");
-      if (r.patient().isPresent()) {
+      for (String patient : r.patients()) {
         g.writeStartObject();
         g.writeObjectFieldStart("what");
-        g.writeStringField("reference", "Patient/" + r.patient().get());
+        g.writeStringField("reference", "Patient/" + patient);
         g.writeEndObject();
         g.writeFieldName("type");
         coding(g, "http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person");
@@ -194,7 +195,7 @@ public final class AuditEventFactory {
     e.getSource().setSite("fhirflow").getObserver().setDisplay("fhirflow-fhir-api");
     e.getSource().addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "3", "Web Server"));
 
-    r.patient().ifPresent(p -> e.addEntity()
+    r.patients().forEach(p -> e.addEntity()
         .setWhat(new Reference("Patient/" + p))
         .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
         .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient")));

@@ -38,7 +38,7 @@ public final class AuditFilter extends HttpFilter {
     res.setHeader("X-Request-Id", record.requestId());
     boolean escaped = false;
     try {
-      if (failClosed && !sink.healthy() && !req.getRequestURI().endsWith("/metadata")) {
+      if (failClosed && !sink.healthy() && !isCapabilityStatement(req)) {
         res.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         res.setContentType("application/fhir+json;charset=utf-8");
         res.getOutputStream().write(AUDIT_DOWN);
@@ -50,8 +50,26 @@ public final class AuditFilter extends HttpFilter {
       throw e;
     } finally {
       record.status(escaped ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : res.getStatus());
-      req.getParameterMap().keySet().forEach(record.parameterNames()::add);
+      parameterNames(req, record);
       sink.publish(record);
+    }
+  }
+
+  /**
+   * Only the CapabilityStatement ({@code GET /fhir/metadata}, exactly) is served while the audit log is
+   * down: it holds no patient data and clients need it to discover the server. A path that merely ends
+   * in {@code /metadata} ({@code /fhir/Patient/metadata} reads a Patient with that id) is data.
+   */
+  static boolean isCapabilityStatement(HttpServletRequest req) {
+    return "GET".equals(req.getMethod()) && "/fhir".equals(req.getServletPath()) && "/metadata".equals(req.getPathInfo());
+  }
+
+  /** The names only; a body the container refused to parse (too large) leaves them out rather than failing the audit. */
+  private static void parameterNames(HttpServletRequest req, AuditRecord record) {
+    try {
+      req.getParameterMap().keySet().forEach(record.parameterNames()::add);
+    } catch (RuntimeException e) {
+      record.parameterNames().add("(unreadable)");
     }
   }
 }

@@ -2,7 +2,9 @@ package io.fhirflow.api.audit;
 
 import io.fhirflow.api.security.AccessToken;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -20,6 +22,7 @@ public final class AuditRecord {
   private final Instant started;
   private final String clientAddress;
   private final SortedSet<String> parameterNames = new TreeSet<>();
+  private final SortedSet<String> returnedPatients = new TreeSet<>();
   private AccessToken token;
   private String patient;
   private String interaction = "unknown";
@@ -63,6 +66,19 @@ public final class AuditRecord {
     if (token == null || token.confinedTo().isEmpty() || token.confinedTo().get().equals(p)) {
       this.patient = p;
     }
+  }
+
+  /** A patient whose data the response holds, for a request not confined to one patient (a search by identifier, say). */
+  public void returnedPatient(String p) {
+    returnedPatients.add(p);
+  }
+
+  /** Every patient the request touched: the one it was about (or confined to) first, then those whose data it returned. */
+  public Set<String> patients() {
+    Set<String> all = new LinkedHashSet<>();
+    patient().ifPresent(all::add);
+    all.addAll(returnedPatients);
+    return all;
   }
 
   public String interaction() {

@@ -102,8 +102,13 @@ public final class KafkaAuditSink implements AuditSink {
     return healthy.get();
   }
 
+  /** Delivers what is still buffered (bounded by the producer's delivery timeout), then closes. */
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(5));
+    try {
+      producer.flush();
+    } finally {
+      producer.close(Duration.ofSeconds(5));
+    }
   }
 }

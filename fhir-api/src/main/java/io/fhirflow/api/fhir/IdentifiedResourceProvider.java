@@ -2,7 +2,6 @@ package io.fhirflow.api.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.annotation.Description;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
@@ -21,7 +20,9 @@ import io.fhirflow.api.store.StoredResource;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -35,7 +36,7 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
   private final IdentifiedResourceStore store;
   private final SearchBundles bundles;
   private final PageCursor cursors;
-  private final IParser parser;
+  private final StoredResourceReader reader;
   private final int defaultCount;
   private final int maxCount;
 
@@ -46,7 +47,7 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
     this.store = store;
     this.bundles = new SearchBundles(context);
     this.cursors = cursors;
-    this.parser = context.newJsonParser();
+    this.reader = new StoredResourceReader(context);
     this.defaultCount = defaultCount;
     this.maxCount = maxCount;
   }
@@ -60,7 +61,24 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
   public Resource read(@IdParam IdType id, RequestDetails request) {
     StoredResource r = store.read(id.getIdPart(), AccessInterceptor.confinementOf(request))
         .orElseThrow(() -> new ResourceNotFoundException(new IdType(typeName, id.getIdPart())));
-    return SearchBundles.parse(parser, typeName, r);
+    Resource resource = reader.parse(typeName, r);
+    AccessInterceptor.auditOf(request).ifPresent(a -> ownerOf(resource).ifPresent(a::returnedPatient));
+    return resource;
+  }
+
+  /** The patient a resource is about: a Patient itself, a Device's {@code Device.patient}. */
+  private Optional<String> ownerOf(Resource resource) {
+    if (resource instanceof Patient) {
+      return Optional.of(resource.getIdElement().getIdPart());
+    }
+    if (resource instanceof Device device && "Patient".equals(device.getPatient().getReferenceElement().getResourceType())) {
+      return Optional.ofNullable(device.getPatient().getReferenceElement().getIdPart());
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> ownerOf(StoredResource row) {
+    return typeName.equals("Patient") ? Optional.of(row.id()) : ownerOf(reader.parse(typeName, row));
   }
 
   @Search
@@ -84,6 +102,10 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
       }
     });
     Page page = store.search(SearchParameterTranslator.tokens("identifier", identifier), confinedTo, pageSize, after);
+    if (confinedTo.isEmpty()) {
+      // Not confined to one patient: the audit trail names every patient whose record this page discloses.
+      AccessInterceptor.auditOf(request).ifPresent(a -> page.rows().forEach(row -> ownerOf(row).ifPresent(a::returnedPatient)));
+    }
     Optional<String> next = page.next().map(k -> cursors.encode(new PageKey(null, k.id()), SearchBundles.fingerprint(request), confinedTo));
     return bundles.searchset(request, typeName, page.rows(), next);
   }

@@ -2,7 +2,6 @@ package io.fhirflow.api.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.annotation.Description;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
@@ -47,7 +46,7 @@ public final class ObservationProvider implements IResourceProvider {
   private final ObservationStore store;
   private final SearchBundles bundles;
   private final PageCursor cursors;
-  private final IParser parser;
+  private final StoredResourceReader reader;
   private final int defaultCount;
   private final int maxCount;
 
@@ -55,7 +54,7 @@ public final class ObservationProvider implements IResourceProvider {
     this.store = store;
     this.bundles = new SearchBundles(context);
     this.cursors = cursors;
-    this.parser = context.newJsonParser();
+    this.reader = new StoredResourceReader(context);
     this.defaultCount = defaultCount;
     this.maxCount = maxCount;
   }
@@ -69,7 +68,7 @@ public final class ObservationProvider implements IResourceProvider {
   public Observation read(@IdParam IdType id, RequestDetails request) {
     Optional<StoredResource> row = store.read(id.getIdPart(), AccessInterceptor.confinementOf(request));
     StoredResource r = row.orElseThrow(() -> new ResourceNotFoundException(new IdType("Observation", id.getIdPart())));
-    Observation observation = (Observation) SearchBundles.parse(parser, "Observation", r);
+    Observation observation = (Observation) reader.parse("Observation", r);
     String subject = observation.getSubject().getReferenceElement().getIdPart();
     if (subject != null) {
       AccessInterceptor.auditOf(request).ifPresent(a -> a.patient(subject));

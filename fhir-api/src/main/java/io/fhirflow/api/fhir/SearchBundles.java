@@ -1,7 +1,6 @@
 package io.fhirflow.api.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import io.fhirflow.api.store.StoredResource;
 import java.net.URLEncoder;
@@ -50,9 +49,13 @@ public final class SearchBundles {
     return b;
   }
 
-  /** Adds one placeholder entry per stored row and marks the Bundle for {@link StoredJsonBundleWriter}. */
+  /**
+   * Adds one placeholder entry per stored row and marks the Bundle for {@link StoredJsonBundleWriter}. A row that
+   * is not a JSON object of {@code resourceType} fails the request ({@link UnreadableStoredResourceException}).
+   */
   public static void addStoredEntries(FhirContext context, Bundle b, String base, String resourceType, Iterable<StoredResource> rows) {
     for (StoredResource r : rows) {
+      StoredResourceReader.checkShape(resourceType, r.id(), r.jsonUtf8());
       Resource placeholder = (Resource) context.getResourceDefinition(resourceType).newInstance();
       placeholder.setId(new IdType(resourceType, r.id(), Long.toString(r.versionId())));
       placeholder.setUserData(STORED_JSON, r.jsonUtf8());
@@ -68,15 +71,6 @@ public final class SearchBundles {
     b.setId(UUID.randomUUID().toString());
     b.getMeta().setLastUpdated(new Date());
     return b;
-  }
-
-  /** Parses one stored row into a resource carrying the row's version as its id version. */
-  static Resource parse(IParser parser, String resourceType, StoredResource r) {
-    Resource resource = (Resource) parser.parseResource(r.json());
-    resource.setId(new IdType(resourceType, r.id(), Long.toString(r.versionId())));
-    resource.getMeta().setVersionId(Long.toString(r.versionId()));
-    resource.getMeta().setLastUpdated(Date.from(r.lastUpdated()));
-    return resource;
   }
 
   /**

@@ -3,7 +3,6 @@ package io.fhirflow.api.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
@@ -36,11 +35,11 @@ public final class StoredJsonBundleWriter {
   private static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> NEEDS_HAPI = Set.of("_elements", "_summary", "_pretty", "_narrative");
 
-  private final IParser parser;
+  private final StoredResourceReader reader;
   private final boolean streamingEnabled;
 
-  public StoredJsonBundleWriter(IParser parser, boolean streamingEnabled) {
-    this.parser = parser;
+  public StoredJsonBundleWriter(StoredResourceReader reader, boolean streamingEnabled) {
+    this.reader = reader;
     this.streamingEnabled = streamingEnabled;
   }
 
@@ -79,7 +78,8 @@ public final class StoredJsonBundleWriter {
       byte[] json = storedJson(e);
       if (json != null) {
         Resource placeholder = e.getResource();
-        Resource parsed = (Resource) parser.parseResource(new String(json, StandardCharsets.UTF_8));
+        Resource parsed = reader.parse(placeholder.fhirType(), placeholder.getIdElement().getIdPart(),
+            new String(json, StandardCharsets.UTF_8));
         parsed.setId(placeholder.getIdElement());
         parsed.getMeta().setVersionId(placeholder.getIdElement().getVersionIdPart());
         e.setResource(parsed);

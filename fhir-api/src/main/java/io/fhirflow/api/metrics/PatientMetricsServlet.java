@@ -15,8 +15,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -34,6 +34,8 @@ public final class PatientMetricsServlet extends HttpServlet {
   private static final JsonFactory JSON = new JsonFactory();
   static final int DEFAULT_DAYS = 7;
   static final int MAX_DAYS = 35;
+  static final int FIRST_YEAR = 1;
+  static final int LAST_YEAR = 9999;
 
   private final transient JwtVerifier verifier;
   private final transient RedisMetricsReader reader;
@@ -77,13 +79,10 @@ public final class PatientMetricsServlet extends HttpServlet {
     if (audit != null) {
       audit.patient(id);
     }
-    LocalDate to;
-    LocalDate from;
-    try {
-      to = req.getParameter("to") == null ? LocalDate.now(clock) : LocalDate.parse(req.getParameter("to"));
-      from = req.getParameter("from") == null ? to.minusDays(DEFAULT_DAYS - 1) : LocalDate.parse(req.getParameter("from"));
-    } catch (DateTimeParseException e) {
-      error(res, 400, "invalid", "from and to must be dates (yyyy-MM-dd)");
+    LocalDate to = req.getParameter("to") == null ? LocalDate.now(clock) : day(req.getParameter("to"));
+    LocalDate from = to == null ? null : req.getParameter("from") == null ? to.minusDays(DEFAULT_DAYS - 1) : day(req.getParameter("from"));
+    if (to == null || from == null) {
+      error(res, 400, "invalid", "from and to must be dates (yyyy-MM-dd) between years " + FIRST_YEAR + " and " + LAST_YEAR);
       return;
     }
     if (from.isAfter(to) || from.plusDays(MAX_DAYS).isBefore(to)) {
@@ -115,6 +114,19 @@ public final class PatientMetricsServlet extends HttpServlet {
       }
       g.writeEndObject();
       g.writeEndObject();
+    }
+  }
+
+  /**
+   * A calendar day of the four-digit years the view's keys can name, or null. LocalDate alone takes
+   * {@code +999999999-12-31}, and the default range arithmetic on it overflowed into a 500.
+   */
+  private static LocalDate day(String text) {
+    try {
+      LocalDate d = LocalDate.parse(text);
+      return d.getYear() >= FIRST_YEAR && d.getYear() <= LAST_YEAR ? d : null;
+    } catch (DateTimeException e) {
+      return null;
     }
   }
 

@@ -46,6 +46,7 @@ public final class JwtVerifier {
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
   private final Clock clock;
   private final Duration skew;
+  private volatile boolean userScopesForAllPatients;
   private final Cache<String, AccessToken> verified = Caffeine.newBuilder()
       .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
@@ -83,6 +84,17 @@ public final class JwtVerifier {
       throw new IllegalArgumentException("JWKS holds no RSA or P-256 public key");
     }
     return new JwtVerifier(new ImmutableJWKSet<>(new JWKSet(usable)), algorithms, issuer, audience, skew, clock);
+  }
+
+  /**
+   * Lets user/ scopes on tokens without a patient claim reach every patient (config
+   * {@code api.auth.user.scopes.without.patient=all-patients}); by default they grant nothing. Set once
+   * while wiring, before the first request.
+   */
+  public JwtVerifier userScopesForAllPatients(boolean allow) {
+    this.userScopesForAllPatients = allow;
+    verified.invalidateAll();
+    return this;
   }
 
   /**
@@ -124,7 +136,7 @@ public final class JwtVerifier {
     return accessToken;
   }
 
-  private static AccessToken toAccessToken(JWTClaimsSet c) throws TokenRejectedException {
+  private AccessToken toAccessToken(JWTClaimsSet c) throws TokenRejectedException {
     try {
       String scope = c.getStringClaim("scope");
       if (scope == null && c.getClaim("scp") instanceof List<?> list) {
@@ -133,7 +145,7 @@ public final class JwtVerifier {
       String client = Optional.ofNullable(c.getStringClaim("client_id")).orElse(c.getStringClaim("azp"));
       String patient = c.getStringClaim("patient");
       return new AccessToken(c.getIssuer(), c.getSubject(), client == null ? "" : client,
-          Optional.ofNullable(patient).filter(p -> !p.isBlank()), SmartScopes.parse(scope),
+          Optional.ofNullable(patient).filter(p -> !p.isBlank()), SmartScopes.parse(scope, userScopesForAllPatients),
           c.getExpirationTime().toInstant());
     } catch (ParseException e) {
       throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED);

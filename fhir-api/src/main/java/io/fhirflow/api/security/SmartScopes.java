@@ -29,13 +29,23 @@ public final class SmartScopes {
   private static final Pattern SCOPE = Pattern.compile("(patient|user|system)/([A-Za-z]+|\\*)\\.([a-z*]+)");
 
   private final List<Scope> scopes;
+  private final boolean userScopesForAllPatients;
 
-  private SmartScopes(List<Scope> scopes) {
+  private SmartScopes(List<Scope> scopes, boolean userScopesForAllPatients) {
     this.scopes = List.copyOf(scopes);
+    this.userScopesForAllPatients = userScopesForAllPatients;
   }
 
-  /** Parses a space-separated scope string; null or blank gives no scopes. */
+  /** Parses a space-separated scope string; null or blank gives no scopes. user/ scopes need a patient claim. */
   public static SmartScopes parse(String scopeClaim) {
+    return parse(scopeClaim, false);
+  }
+
+  /**
+   * As {@link #parse(String)}; with {@code userScopesForAllPatients}, a user/ scope on a token without a
+   * patient claim grants access to every patient (the issuer vouches that the user may see them all).
+   */
+  public static SmartScopes parse(String scopeClaim, boolean userScopesForAllPatients) {
     List<Scope> parsed = new ArrayList<>();
     if (scopeClaim != null) {
       for (String s : scopeClaim.trim().split("\\s+")) {
@@ -48,7 +58,7 @@ public final class SmartScopes {
         }
       }
     }
-    return new SmartScopes(parsed);
+    return new SmartScopes(parsed, userScopesForAllPatients);
   }
 
   /** v2 permission letters in canonical order, or null when the text is not a permission set. */
@@ -69,10 +79,12 @@ public final class SmartScopes {
   /**
    * Whether any scope grants {@code permission} ('r' read, 's' search) on {@code resourceType}.
    * Patient-level scopes count only when the token names a patient, which then confines the request.
+   * User-level scopes too, unless parsed with {@code userScopesForAllPatients}: this server cannot tell
+   * which patients a user may see, so without a patient claim a user/ scope would reach all of them.
    */
   public boolean allows(String resourceType, char permission, boolean tokenHasPatient) {
     for (Scope s : scopes) {
-      if (s.context() == Context.PATIENT && !tokenHasPatient) {
+      if (!tokenHasPatient && (s.context() == Context.PATIENT || (s.context() == Context.USER && !userScopesForAllPatients))) {
         continue;
       }
       if (s.grants(resourceType, permission)) {

@@ -24,7 +24,7 @@ class SmartScopesTest {
   @Test
   void wildcardAndV1ScopesAreUnderstood() {
     assertThat(SmartScopes.parse("patient/*.rs").allows("Device", 's', true)).isTrue();
-    assertThat(SmartScopes.parse("user/Observation.read").allows("Observation", 's', false)).isTrue();
+    assertThat(SmartScopes.parse("user/Observation.read").allows("Observation", 's', true)).isTrue();
     assertThat(SmartScopes.parse("system/*.*").allows("Patient", 'r', false)).isTrue();
   }
 
@@ -32,6 +32,14 @@ class SmartScopesTest {
   void patientScopesNeedAPatientClaim() {
     assertThat(SmartScopes.parse("patient/*.rs").allows("Observation", 'r', false)).isFalse();
     assertThat(SmartScopes.parse("system/*.rs").allows("Observation", 'r', false)).isTrue();
+  }
+
+  @Test
+  void userScopesNeedAPatientClaimUnlessThePolicyCoversAllPatients() {
+    assertThat(SmartScopes.parse("user/*.rs").allows("Observation", 'r', false)).isFalse();
+    assertThat(SmartScopes.parse("user/*.rs").allows("Observation", 'r', true)).isTrue();
+    assertThat(SmartScopes.parse("user/*.rs", true).allows("Observation", 'r', false)).isTrue();
+    assertThat(SmartScopes.parse("patient/*.rs", true).allows("Observation", 'r', false)).isFalse();
   }
 
   @Test

@@ -69,7 +69,8 @@ public final class ApiHarness implements AutoCloseable {
     props.putAll(extra);
     ApiConfig config = ApiConfig.of(props, Map.of());
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    JwtVerifier verifier = JwtVerifier.create(jwks.toString(), ISSUER, AUDIENCE, config.clockSkew(), Clock.systemUTC());
+    JwtVerifier verifier = JwtVerifier.create(jwks.toString(), ISSUER, AUDIENCE, config.clockSkew(), Clock.systemUTC())
+        .userScopesForAllPatients(config.userScopesForAllPatients());
     KafkaAuditSink audit = new KafkaAuditSink(KafkaAuditSink.producer(broker.bootstrapServers(),
         Duration.ofMillis(config.integer(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)), Map.of()), auditTopic, new AuditEventFactory(FHIR), meters);
     this.server = new ApiServer(config, FHIR, verifier, audit, meters, Clock.systemUTC()).start();
