@@ -6,6 +6,9 @@ package io.fhirflow.contracts;
  */
 public final class DeadLetterHeaders {
 
+  /** What every header name below starts with. */
+  public static final String PREFIX = "dlq.";
+
   /** Which stage turned the record away: {@code deserialize}, {@code validate}, {@code map}, {@code process}, {@code sink}, {@code import}. */
   public static final String STAGE = "dlq.stage";
   /** A stable reason code, e.g. {@code UNKNOWN_SCHEMA_ID}, {@code OUT_OF_RANGE}, {@code PATIENT_MISMATCH}. */
@@ -20,6 +23,15 @@ public final class DeadLetterHeaders {
   public static final String SOURCE_LINE = "dlq.source.line";
   /** When the record was dead-lettered (ISO-8601 instant). */
   public static final String TIME = "dlq.time";
+  /**
+   * Present only on a dead letter that was too large to publish whole: which parts were cut to fit
+   * the producer's {@code max.request.size}, comma separated, of {@code value}, {@code key},
+   * {@code headers} (the original's own headers dropped, the {@code dlq.*} ones kept). The source
+   * coordinates above locate the original, which the source topic keeps.
+   */
+  public static final String TRUNCATED = "dlq.truncated";
+  /** With {@link #TRUNCATED}: the original value's size in bytes. */
+  public static final String ORIGINAL_VALUE_BYTES = "dlq.original.value.bytes";
 
   private DeadLetterHeaders() {}
 }

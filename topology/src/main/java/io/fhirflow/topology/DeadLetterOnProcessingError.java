@@ -31,12 +31,14 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
 
   private String deadLetterTopic;
   private FlowCounters counters;
+  private int sendMaxBytes;
   private final Clock clock = Clock.systemUTC();
 
   @Override
   public void configure(Map<String, ?> configs) {
     deadLetterTopic = (String) configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     counters = (FlowCounters) configs.get(COUNTERS_CONFIG);
+    sendMaxBytes = TopologyConfig.sendMaxBytes(configs);
   }
 
   @Override
@@ -55,6 +57,7 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
     if (counters != null) {
       counters.deadLettered(DeadLetterStage.PROCESS, DeadLetterReasons.UNEXPECTED_ERROR);
     }
-    return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), headers)));
+    DeadLetterFit.Fitted fitted = DeadLetterFit.fit(context.sourceRawKey(), context.sourceRawValue(), headers, sendMaxBytes);
+    return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(), fitted.key(), fitted.value(), fitted.headers())));
   }
 }

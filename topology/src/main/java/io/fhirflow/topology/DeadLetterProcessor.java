@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link Rejected} back into the record as it was consumed, original key and value bytes
- * and headers, plus the {@code dlq.*} headers saying where and why it was turned away.
+ * and headers, plus the {@code dlq.*} headers saying where and why it was turned away; truncated
+ * ({@link DeadLetterFit}) when that would be larger than the producer may send.
  */
 final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, byte[], byte[]> {
 
@@ -18,10 +19,12 @@ final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, by
 
   private final Clock clock;
   private final FlowCounters counters;
+  private final int sendMaxBytes;
 
-  DeadLetterProcessor(Clock clock, FlowCounters counters) {
+  DeadLetterProcessor(Clock clock, FlowCounters counters, int sendMaxBytes) {
     this.clock = clock;
     this.counters = counters;
+    this.sendMaxBytes = sendMaxBytes;
   }
 
   @Override
@@ -33,6 +36,8 @@ final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, by
     DeadLetterHeaders.add(headers, r.stage(), r.reason(), r.errorClass(), source.topic(), source.partition(), source.offset(), clock.instant());
     counters.deadLettered(r.stage(), r.reason());
     log.debug("sample rejected topic={} partition={} offset={} stage={} reason={}", source.topic(), source.partition(), source.offset(), r.stage().code(), r.reason());
-    context().forward(new Record<>(r.rawKey(), r.rawValue(), record.timestamp(), headers));
+    // Too large to publish whole (the raw topic may hold more than we may send): truncated, never stuck.
+    DeadLetterFit.Fitted fitted = DeadLetterFit.fit(r.rawKey(), r.rawValue(), headers, sendMaxBytes);
+    context().forward(new Record<>(fitted.key(), fitted.value(), record.timestamp(), fitted.headers()));
   }
 }

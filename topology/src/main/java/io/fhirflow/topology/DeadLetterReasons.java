@@ -21,6 +21,9 @@ final class DeadLetterReasons {
   /** Its lastModifiedTime lies more than the margin after ingest: it would outrank every real update. */
   static final String FUTURE_LAST_MODIFIED = "FUTURE_LAST_MODIFIED";
 
+  /** The sample's FHIR output would be larger than the producer may send (the contract's code). */
+  static final String OUTPUT_TOO_LARGE = io.fhirflow.contracts.DeadLetterReasons.OUTPUT_TOO_LARGE;
+
   private DeadLetterReasons() {}
 
   /** The serde's typed reason (NOT_WIRE_FORMAT, UNKNOWN_SCHEMA_ID, CORRUPT_BODY, INCOMPATIBLE_SCHEMA). */

@@ -90,9 +90,10 @@ public final class FhirFlowTopology {
     t.addProcessor(VALIDATE, () -> new ValidateProcessor(DEDUPE, DEAD_LETTER, settings.futureMargin()), DECODE);
     t.addProcessor(DEDUPE, () -> new DedupProcessor(settings.dedupeRetention(), settings.sweepInterval(), settings.sweepMaxEntries(), counters), VALIDATE);
     MapProcessor.Children children = new MapProcessor.Children(OBSERVATIONS, PATIENT_CHANGES, DEVICE_CHANGES, REMEMBER, settings.metricsEnabled() ? METRICS : null, DEAD_LETTER);
-    t.addProcessor(MAP, () -> new MapProcessor(mapper, counters, children), DEDUPE);
+    t.addProcessor(MAP, () -> new MapProcessor(mapper, counters, children, settings.sendMaxBytes()), DEDUPE);
 
-    t.addSink(OBSERVATIONS, topics.observation(), text, text, MAP);
+    // Observations arrive as UTF-8 bytes: the map step encoded them once, to check their size.
+    t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP);
     // Every sample carries its Patient and Device; only new or changed ones reach the compacted topics.
     t.addProcessor(PATIENT_CHANGES, () -> new EmitOnChangeProcessor(PATIENT_HASHES), MAP);
     t.addSink(PATIENTS, topics.patient(), text, text, PATIENT_CHANGES);
@@ -104,7 +105,7 @@ public final class FhirFlowTopology {
       t.addProcessor(METRICS, () -> new MetricsProcessor(publisher, clock, settings), MAP);
     }
 
-    t.addProcessor(DEAD_LETTER, () -> new DeadLetterProcessor(clock, counters), DECODE, VALIDATE, MAP);
+    t.addProcessor(DEAD_LETTER, () -> new DeadLetterProcessor(clock, counters, settings.sendMaxBytes()), DECODE, VALIDATE, MAP);
     t.addSink(DEAD_LETTERS, topics.deadLetter(), bytes, bytes, DEAD_LETTER);
 
     t.addStateStore(

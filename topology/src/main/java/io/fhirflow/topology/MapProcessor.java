@@ -28,10 +28,13 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
   /** Names of the nodes this processor forwards to; {@code metrics} is null without the metrics branch. */
   record Children(String observations, String patients, String devices, String remember, String metrics, String rejected) {}
 
-  MapProcessor(FhirMapper mapper, FlowCounters counters, Children children) {
+  private final int sendMaxBytes;
+
+  MapProcessor(FhirMapper mapper, FlowCounters counters, Children children, int sendMaxBytes) {
     this.mapper = mapper;
     this.counters = counters;
     this.children = children;
+    this.sendMaxBytes = sendMaxBytes;
   }
 
   @Override
@@ -46,10 +49,27 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
   }
 
   private void emit(Record<byte[], Accepted> record, Accepted accepted, Mapped mapped) {
-    String sourceRecordId = accepted.inbound().sample().getRecordId();
+    byte[] sourceRecordId = accepted.inbound().sample().getRecordId().getBytes(StandardCharsets.UTF_8);
     String patientId = mapped.patient().id();
-    for (FhirResource observation : mapped.observations()) {
-      context().forward(new Record<>(patientId, observation.json(), record.timestamp(), headers(observation, sourceRecordId)), children.observations());
+    // Encoded here rather than by the sink's serializer (the same work once), so the size is known
+    // before anything is sent: a sample whose output the producer would refuse is rejected whole.
+    List<FhirResource> observations = mapped.observations();
+    byte[][] bodies = new byte[observations.size()][];
+    int fixed = 3 * patientId.length() + FIXED_HEADER_BYTES + sourceRecordId.length;
+    for (int i = 0; i < bodies.length; i++) {
+      bodies[i] = observations.get(i).json().getBytes(StandardCharsets.UTF_8);
+      if (fixed + bodies[i].length > sendMaxBytes) {
+        tooLarge(record);
+        return;
+      }
+    }
+    if (!fits(mapped.patient(), sourceRecordId) || (mapped.device().isPresent() && !fits(mapped.device().get(), sourceRecordId))) {
+      tooLarge(record);
+      return;
+    }
+    for (int i = 0; i < bodies.length; i++) {
+      FhirResource observation = observations.get(i);
+      context().forward(new Record<>(patientId, bodies[i], record.timestamp(), headers(observation, sourceRecordId)), children.observations());
       counters.emitted(observation.resourceType());
     }
     context().forward(new Record<>(patientId, mapped.patient(), record.timestamp(), headers(mapped.patient(), sourceRecordId)), children.patients());
@@ -71,12 +91,25 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     }
   }
 
-  static Headers headers(FhirResource resource, String sourceRecordId) {
+  static Headers headers(FhirResource resource, byte[] sourceRecordId) {
     Headers h = new RecordHeaders();
     h.add(FhirRecordHeaders.RESOURCE_TYPE, resource.resourceType().getBytes(StandardCharsets.UTF_8));
     h.add(FhirRecordHeaders.FHIR_VERSION, FHIR_VERSION);
-    h.add(FhirRecordHeaders.SOURCE_RECORD_ID, sourceRecordId.getBytes(StandardCharsets.UTF_8));
+    h.add(FhirRecordHeaders.SOURCE_RECORD_ID, sourceRecordId);
     return h;
+  }
+
+  /** The headers other than the source record id, generously: names, resource type, FHIR version. */
+  private static final int FIXED_HEADER_BYTES = 256;
+
+  /** A Patient or Device (key = its id) fits; they are small, so the exact size is rarely computed. */
+  private boolean fits(FhirResource resource, byte[] sourceRecordId) {
+    long budget = (long) sendMaxBytes - FIXED_HEADER_BYTES - sourceRecordId.length - 3L * resource.id().length();
+    return RecordSize.fits(resource.json(), budget);
+  }
+
+  private void tooLarge(Record<byte[], Accepted> record) {
+    context().forward(record.withValue(record.value().inbound().reject(DeadLetterStage.MAP, DeadLetterReasons.OUTPUT_TOO_LARGE, "OutputTooLarge")), children.rejected());
   }
 
   private void reject(Record<byte[], Accepted> record, Rejection rejection) {

@@ -310,7 +310,25 @@ public final class TopologyConfig extends AbstractConfig {
         getInt(METRICS_DAY_RETENTION_DAYS_CONFIG),
         Duration.ofMillis(getLong(METRICS_FLUSH_INTERVAL_MS_CONFIG)),
         getString(METRICS_KEY_PREFIX_CONFIG),
-        Duration.ofMillis(getLong(VALIDATE_FUTURE_MARGIN_MS_CONFIG)));
+        Duration.ofMillis(getLong(VALIDATE_FUTURE_MARGIN_MS_CONFIG)),
+        sendMaxBytes(originalsWithPrefix(KAFKA_PREFIX)));
+  }
+
+  /** Room left in a produce request for batch and record framing: what we count is key, value and headers. */
+  static final int SEND_HEADROOM_BYTES = 1024;
+
+  /**
+   * The largest record the topology's producer will send, from the Streams properties (or their
+   * {@code kafka.*} originals): {@code producer.max.request.size}, else {@code max.request.size},
+   * else the producer's default, less {@link #SEND_HEADROOM_BYTES}.
+   */
+  static int sendMaxBytes(Map<String, ?> streamsProperties) {
+    Object v = streamsProperties.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    if (v == null) {
+      v = streamsProperties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    }
+    int max = v == null ? 1024 * 1024 : Integer.parseInt(v.toString().trim());
+    return Math.max(SEND_HEADROOM_BYTES, max - SEND_HEADROOM_BYTES);
   }
 
   public Password redisUrl() {

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param metricsFlushInterval wall-clock interval of Redis batches
  * @param redisKeyPrefix prefix of every Redis key
  * @param futureMargin how far after its ingest a sample's times may lie (clock skew) before it is rejected
+ * @param sendMaxBytes the largest record (key, value, headers) the topology sends: the producer's
+ *     max.request.size less headroom; larger output is rejected, larger dead letters truncated
  */
 public record TopologySettings(
     int recordMaxBytes,
@@ -24,7 +26,8 @@ public record TopologySettings(
     int metricsDayRetentionDays,
     Duration metricsFlushInterval,
     String redisKeyPrefix,
-    Duration futureMargin) {
+    Duration futureMargin,
+    int sendMaxBytes) {
 
   public static TopologySettings defaults() {
     return new TopologyConfig(java.util.Map.of()).settings();
@@ -32,6 +35,6 @@ public record TopologySettings(
 
   public TopologySettings withRedisKeyPrefix(String prefix) {
     return new TopologySettings(recordMaxBytes, dedupeRetention, sweepInterval, sweepMaxEntries,
-        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, prefix, futureMargin);
+        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, prefix, futureMargin, sendMaxBytes);
   }
 }

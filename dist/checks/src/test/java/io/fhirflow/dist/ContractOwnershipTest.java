@@ -3,6 +3,7 @@ package io.fhirflow.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.contracts.DeadLetterHeaders;
+import io.fhirflow.contracts.DeadLetterReasons;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.PatientOwnership;
 import io.fhirflow.contracts.PipelineTopic;
@@ -30,6 +31,7 @@ class ContractOwnershipTest {
       literals.add(t.defaultName());
     }
     literals.addAll(constants(DeadLetterHeaders.class));
+    literals.addAll(constants(DeadLetterReasons.class));
     literals.addAll(constants(FhirRecordHeaders.class));
     literals.addAll(constants(PatientOwnership.class));
     literals.remove(FhirRecordHeaders.FHIR_VERSION_VALUE);
