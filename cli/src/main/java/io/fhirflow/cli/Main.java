@@ -1,12 +1,13 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.cli.view.ViewCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code fhirflow} command. */
 @Command(name = "fhirflow", mixinStandardHelpOptions = true, version = "fhirflow 0.1.0",
-    description = "Feed fhirflow: import health exports or simulate HealthKit and Health Connect traffic.",
-    subcommands = {ImportCommand.class, SimulateCommand.class})
+    description = "Feed fhirflow: import health exports or simulate HealthKit and Health Connect traffic; materialise SQL on FHIR views.",
+    subcommands = {ImportCommand.class, SimulateCommand.class, ViewCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

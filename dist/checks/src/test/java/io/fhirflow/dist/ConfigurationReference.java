@@ -48,7 +48,7 @@ public final class ConfigurationReference {
         .append("| fhir-api | optional file given as first argument | `").append(ApiConfig.KEYS.get(0).envName())
         .append("` for key `").append(ApiConfig.KEYS.get(0).name()).append("` (upper case, dots to underscores) |\n")
         .append("| serde (topology, cli, gateways) | the client's own config | as the client passes it |\n")
-        .append("| fhirflow cli | command-line options | `FHIRFLOW_BOOTSTRAP_SERVERS`, `FHIRFLOW_SCHEMA_REGISTRY_URL`, `FHIRFLOW_RAW_TOPIC`, `FHIRFLOW_DLQ_TOPIC` |\n\n");
+        .append("| fhirflow cli | command-line options | `FHIRFLOW_BOOTSTRAP_SERVERS`, `FHIRFLOW_SCHEMA_REGISTRY_URL`, `FHIRFLOW_RAW_TOPIC`, `FHIRFLOW_DLQ_TOPIC`, `FHIRFLOW_JDBC_URL` (view materialize) |\n\n");
 
     section(md, "Topology (`io.fhirflow.topology.TopologyConfig`)", TopologyConfig.CONFIG_DEF,
         key -> TopologyConfig.environmentVariableFor(key));
@@ -68,6 +68,7 @@ public final class ConfigurationReference {
     md.append("## The `fhirflow` command (`io.fhirflow.cli`)\n\n");
     commandSection(md, fhirflow.subcommands().get("import").getSubcommands().get("apple-health").getCommandSpec(), "fhirflow import apple-health");
     commandSection(md, fhirflow.subcommands().get("simulate").getCommandSpec(), "fhirflow simulate");
+    commandSection(md, fhirflow.subcommands().get("view").getSubcommands().get("materialize").getCommandSpec(), "fhirflow view materialize");
     return md.toString();
   }
 

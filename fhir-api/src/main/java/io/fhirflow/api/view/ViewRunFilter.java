@@ -12,6 +12,7 @@ import io.fhirflow.api.bulk.FilterAuth;
 import io.fhirflow.api.bulk.OperationOutcomes;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
+import io.fhirflow.views.ShippedViews;
 import io.fhirflow.api.store.StoreUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,4 +1,4 @@
-package io.fhirflow.api.view;
+package io.fhirflow.views;
 
 import java.util.List;
 import java.util.Map;
@@ -21,10 +21,10 @@ import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
  * the specification defines, {@code getResourceKey()} and {@code getReferenceKey([type])}. Keys are
  * the logical ids, which are unique per type in this store.
  */
-final class ViewHostServices implements IHostApplicationServices {
+public final class ViewHostServices implements IHostApplicationServices {
 
   /** The evaluation's variables: the view's constants and the index of the current row's focus. */
-  record Scope(Map<String, List<Base>> constants, int rowIndex) {}
+  public record Scope(Map<String, List<Base>> constants, int rowIndex) {}
 
   @Override
   public List<Base> resolveConstant(FHIRPathEngine engine, Object appContext, String name, FHIRPathConstantEvaluationMode mode) {

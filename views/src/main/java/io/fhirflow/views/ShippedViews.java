@@ -1,4 +1,4 @@
-package io.fhirflow.api.view;
+package io.fhirflow.views;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ViewDefinitions that ship in the jar (resources io/fhirflow/api/view/views/*.json), answering the
+ * The ViewDefinitions that ship in the jar (resources io/fhirflow/views/shipped/*.json), answering the
  * common questions over wearable Observations: heart rate, steps, sleep, blood pressure. They are what
- * {@code ViewDefinition/[id]/$run} and a {@code viewReference} resolve to.
+ * {@code ViewDefinition/[id]/$run} and a {@code viewReference} resolve to, and what
+ * {@code fhirflow view materialize --view [id]} turns into a PostgreSQL view.
  */
 public final class ShippedViews {
 
@@ -24,7 +25,7 @@ public final class ShippedViews {
   public ShippedViews() {
     ObjectMapper json = new ObjectMapper();
     for (String id : IDS) {
-      try (InputStream in = ShippedViews.class.getResourceAsStream("views/" + id + ".json")) {
+      try (InputStream in = ShippedViews.class.getResourceAsStream("shipped/" + id + ".json")) {
         views.put(id, json.readTree(in));
       } catch (IOException e) {
         throw new UncheckedIOException("shipped view " + id + " unreadable", e);
