@@ -54,7 +54,7 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
     RecordHeaders headers = new RecordHeaders(context.headers().toArray());
     DeadLetterHeaders.add(headers, DeadLetterStage.PROCESS, DeadLetterReasons.UNEXPECTED_ERROR, exception.getClass().getName(),
         context.topic(), context.partition(), context.offset(), clock.instant());
-    if (counters != null) {
+    if (counters != null && counters.firstOutcome(counters.marksFor(context.taskId()), context.offset())) {
       counters.deadLettered(DeadLetterStage.PROCESS, DeadLetterReasons.UNEXPECTED_ERROR);
     }
     DeadLetterFit.Fitted fitted = DeadLetterFit.fit(context.sourceRawKey(), context.sourceRawValue(), headers, sendMaxBytes);

@@ -27,6 +27,14 @@ final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, by
     this.sendMaxBytes = sendMaxBytes;
   }
 
+  private FlowCounters.Marks marks;
+
+  @Override
+  public void init(org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context) {
+    super.init(context);
+    marks = counters.marksFor(context.taskId());
+  }
+
   @Override
   public void process(Record<Object, Rejected> record) {
     Rejected r = record.value();
@@ -34,7 +42,9 @@ final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, by
     RecordMetadata source = context().recordMetadata().orElseThrow();
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
     DeadLetterHeaders.add(headers, r.stage(), r.reason(), r.errorClass(), source.topic(), source.partition(), source.offset(), clock.instant());
-    counters.deadLettered(r.stage(), r.reason());
+    if (counters.firstOutcome(marks, source.offset())) {
+      counters.deadLettered(r.stage(), r.reason());
+    }
     log.debug("sample rejected topic={} partition={} offset={} stage={} reason={}", source.topic(), source.partition(), source.offset(), r.stage().code(), r.reason());
     // Too large to publish whole (the raw topic may hold more than we may send): truncated, never stuck.
     DeadLetterFit.Fitted fitted = DeadLetterFit.fit(r.rawKey(), r.rawValue(), headers, sendMaxBytes);

@@ -28,9 +28,17 @@ final class DecodeProcessor extends ContextualProcessor<byte[], byte[], Object, 
     this.rejected = rejected;
   }
 
+  private FlowCounters.Marks marks;
+
+  @Override
+  public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
+    super.init(context);
+    marks = counters.marksFor(context.taskId());
+  }
+
   @Override
   public void process(Record<byte[], byte[]> record) {
-    counters.in();
+    counters.in(marks, context().recordMetadata().orElseThrow().offset());
     byte[] key = record.key();
     byte[] value = record.value();
     if (key == null) {

@@ -35,6 +35,7 @@ final class DedupProcessor extends ContextualProcessor<byte[], Inbound, byte[], 
   private final int sweepMaxEntries;
   private final FlowCounters counters;
   private TimestampedKeyValueStore<Bytes, SeenVersion> seen;
+  private FlowCounters.Marks marks;
 
   DedupProcessor(Duration retention, Duration sweepInterval, int sweepMaxEntries, FlowCounters counters) {
     this.retention = retention;
@@ -47,6 +48,7 @@ final class DedupProcessor extends ContextualProcessor<byte[], Inbound, byte[], 
   public void init(ProcessorContext<byte[], Accepted> context) {
     super.init(context);
     seen = context.getStateStore(STORE);
+    marks = counters.marksFor(context.taskId());
     ExpirySweep<Bytes, ValueAndTimestamp<SeenVersion>> sweep = new ExpirySweep<>(seen, sweepMaxEntries);
     // Wall-clock cadence, stream-time judgement (a replay of old input does not expire ids early),
     // capped by the wall clock (a record stamped in the future does not expire them either).
@@ -63,7 +65,9 @@ final class DedupProcessor extends ContextualProcessor<byte[], Inbound, byte[], 
     if (last == null || isExpired(last, ingestTime)) {
       context().forward(record.withValue(new Accepted(record.value(), identity, incoming, false, List.of())));
     } else if (isDuplicate(incoming, last.value())) {
-      counters.duplicate();
+      if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
+        counters.duplicate();
+      }
       refreshSighting(identity, last, ingestTime);
     } else {
       context().forward(record.withValue(new Accepted(record.value(), identity, incoming, true, last.value().contributions())));

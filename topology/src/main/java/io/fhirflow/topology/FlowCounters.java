@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.apache.kafka.streams.processor.TaskId;
 
 /**
  * The conservation counters: every consumed record is counted once in {@code in} and once in
@@ -11,8 +12,12 @@ import java.util.concurrent.ConcurrentMap;
  * amended), {@code duplicates} (equal or older version inside retention) or {@code dead_lettered}.
  * So {@code in = out + updates + duplicates + dead_lettered} whenever the topology is idle.
  *
- * <p>Counted when processed, not when committed: after an aborted transaction the replayed records
- * are counted again on both sides of the equation, which keeps it balanced.
+ * <p>Records, not attempts: after an aborted transaction (a fault, a replaced thread) the task
+ * processes the same offsets again, so each task keeps the highest offset it counted on each side
+ * ({@link Marks}, kept for the process's lifetime across thread replacements and rebalances) and a
+ * replayed offset is not counted again. A record is counted where it is processed, so a process
+ * that takes over a partition from a crashed one counts what the other had not committed; the sum
+ * over instances can exceed the records by that much, never a single instance's equation.
  */
 public final class FlowCounters {
 
@@ -32,8 +37,41 @@ public final class FlowCounters {
     this.duplicates = Counter.builder("fhirflow.samples.duplicates").description("Equal or older versions dropped inside retention").register(registry);
   }
 
-  public void in() {
-    in.increment();
+  /**
+   * The high-water marks of one task (one raw partition): the highest offset counted in {@code in}
+   * and in an outcome. Written only by the thread that owns the task at the time.
+   */
+  public static final class Marks {
+    private volatile long in = -1;
+    private volatile long outcome = -1;
+  }
+
+  private final ConcurrentMap<String, Marks> marks = new ConcurrentHashMap<>();
+
+  /** The marks of a task; the same object for the process's lifetime, whichever thread runs it. */
+  public Marks marksFor(TaskId task) {
+    return marks.computeIfAbsent(task.toString(), k -> new Marks());
+  }
+
+  /** Counts a consumed record once, however often it is processed. */
+  public void in(Marks m, long offset) {
+    if (offset > m.in) {
+      m.in = offset;
+      in.increment();
+    }
+  }
+
+  /**
+   * True the first time an outcome (out, update, duplicate, dead letter) is reported for this
+   * offset: only then is it counted. A replay after an aborted transaction reaches the same outcome
+   * for the same offset again and is not counted twice.
+   */
+  public boolean firstOutcome(Marks m, long offset) {
+    if (offset > m.outcome) {
+      m.outcome = offset;
+      return true;
+    }
+    return false;
   }
 
   public void out() {

@@ -37,6 +37,14 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     this.sendMaxBytes = sendMaxBytes;
   }
 
+  private FlowCounters.Marks marks;
+
+  @Override
+  public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
+    super.init(context);
+    marks = counters.marksFor(context.taskId());
+  }
+
   @Override
   public void process(Record<byte[], Accepted> record) {
     Accepted accepted = record.value();
@@ -70,7 +78,6 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     for (int i = 0; i < bodies.length; i++) {
       FhirResource observation = observations.get(i);
       context().forward(new Record<>(patientId, bodies[i], record.timestamp(), headers(observation, sourceRecordId)), children.observations());
-      counters.emitted(observation.resourceType());
     }
     context().forward(new Record<>(patientId, mapped.patient(), record.timestamp(), headers(mapped.patient(), sourceRecordId)), children.patients());
     mapped.device().ifPresent(device ->
@@ -84,10 +91,13 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     }
     context().forward(new Record<>(null, new RememberVersionProcessor.Remember(accepted.identity(), accepted.version().withContributions(contributions)), record.timestamp()), children.remember());
 
-    if (accepted.amended()) {
-      counters.update();
-    } else {
-      counters.out();
+    if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
+      observations.forEach(o -> counters.emitted(o.resourceType()));
+      if (accepted.amended()) {
+        counters.update();
+      } else {
+        counters.out();
+      }
     }
   }
 

@@ -134,6 +134,11 @@ class FhirFlowApplicationIT {
       assertThat(out.stream().map(ConsumerRecord::value).distinct().count()).as("distinct observations (none lost)").isEqualTo(samples.size());
       assertThat(out.size()).as("observations read, doubles included (none doubled)").isEqualTo(samples.size());
       await().atMost(Duration.ofSeconds(30)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+      // Records, not attempts: what the dead thread had processed but not committed is replayed, not recounted.
+      FlowCounters counters = app.counters();
+      assertThat(counters.inCount()).as("in").isEqualTo(samples.size());
+      assertThat(counters.outCount()).as("out").isEqualTo(samples.size());
+      assertThat(counters.duplicateCount() + counters.updateCount() + counters.deadLetteredCount()).isZero();
     }
   }
 
