@@ -17,12 +17,13 @@ import org.apache.kafka.streams.state.Stores;
  * The fhirflow data flow as one Kafka Streams {@link Topology}:
  *
  * <pre>
- * wearable.samples.raw ─▶ decode ─▶ validate ─▶ dedupe ─▶ map ─┬▶ fhir.r4.observation
- *                           │          │                  │    ├▶ patient-changes ─▶ fhir.r4.patient
- *                           └──────────┴──▶ dead-letter ◀─┘    ├▶ device-changes ─▶ fhir.r4.device
- *                                              │               ├▶ remember-version (dedupe store)
- *                                              ▼               └▶ metrics ─▶ Redis (async, batched)
- *                                     wearable.samples.dlq
+ * wearable.samples.raw ─▶ decode ─▶ validate ─▶ record-lifecycle ─▶ dedupe ─▶ map ─┬▶ fhir.r4.observation
+ *                           │          │             │   │                    │    ├▶ patient-changes ─▶ fhir.r4.patient
+ *                           └──────────┴─────────────┼───┼──▶ dead-letter ◀───┘    ├▶ device-changes ─▶ fhir.r4.device
+ *                                                    │   │         │               ├▶ remember-version (dedupe + lifecycle stores)
+ *                       deletions: null-value markers┘   │         ▼               └▶ metrics ─▶ Redis (async, batched)
+ *                       to fhir.r4.observation           │  wearable.samples.dlq        ▲
+ *                                                        └── retractions ───────────────┘
  * </pre>
  *
  * Run it with {@code processing.guarantee=exactly_once_v2} ({@link TopologyConfig#streamsProperties}):
@@ -33,6 +34,7 @@ public final class FhirFlowTopology {
   public static final String SOURCE = "raw-samples";
   public static final String DECODE = "decode";
   public static final String VALIDATE = "validate";
+  public static final String LIFECYCLE = "record-lifecycle";
   public static final String DEDUPE = "dedupe";
   public static final String MAP = "map";
   public static final String OBSERVATIONS = "observations";
@@ -87,13 +89,16 @@ public final class FhirFlowTopology {
     // Consume bytes and decode in a processor, so an undecodable record is routed, not thrown.
     t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.raw());
     t.addProcessor(DECODE, () -> new DecodeProcessor(deserializer, settings.recordMaxBytes(), counters, VALIDATE, DEAD_LETTER), SOURCE);
-    t.addProcessor(VALIDATE, () -> new ValidateProcessor(DEDUPE, DEAD_LETTER, settings.futureMargin()), DECODE);
-    t.addProcessor(DEDUPE, () -> new DedupProcessor(settings.dedupeRetention(), settings.sweepInterval(), settings.sweepMaxEntries(), counters), VALIDATE);
+    t.addProcessor(VALIDATE, () -> new ValidateProcessor(LIFECYCLE, DEAD_LETTER, settings.futureMargin()), DECODE);
+    // Deletions retract what their record produced; versions of a deleted record stop here.
+    RecordLifecycleProcessor.Children lifecycle = new RecordLifecycleProcessor.Children(DEDUPE, OBSERVATIONS, settings.metricsEnabled() ? METRICS : null);
+    t.addProcessor(LIFECYCLE, () -> new RecordLifecycleProcessor(counters, lifecycle), VALIDATE);
+    t.addProcessor(DEDUPE, () -> new DedupProcessor(settings.dedupeRetention(), settings.sweepInterval(), settings.sweepMaxEntries(), counters), LIFECYCLE);
     MapProcessor.Children children = new MapProcessor.Children(OBSERVATIONS, PATIENT_CHANGES, DEVICE_CHANGES, REMEMBER, settings.metricsEnabled() ? METRICS : null, DEAD_LETTER);
     t.addProcessor(MAP, () -> new MapProcessor(mapper, counters, children, settings.sendMaxBytes()), DEDUPE);
 
     // Observations arrive as UTF-8 bytes: the map step encoded them once, to check their size.
-    t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP);
+    t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP, LIFECYCLE);
     // Every sample carries its Patient and Device; only new or changed ones reach the compacted topics.
     t.addProcessor(PATIENT_CHANGES, () -> new EmitOnChangeProcessor(PATIENT_HASHES), MAP);
     t.addSink(PATIENTS, topics.patient(), text, text, PATIENT_CHANGES);
@@ -102,7 +107,7 @@ public final class FhirFlowTopology {
     // The accepted version is stored only after mapping succeeded, with its day contributions.
     t.addProcessor(REMEMBER, RememberVersionProcessor::new, MAP);
     if (settings.metricsEnabled()) {
-      t.addProcessor(METRICS, () -> new MetricsProcessor(publisher, clock, settings), MAP);
+      t.addProcessor(METRICS, () -> new MetricsProcessor(publisher, clock, settings), MAP, LIFECYCLE);
     }
 
     t.addProcessor(DEAD_LETTER, () -> new DeadLetterProcessor(clock, counters, settings.sendMaxBytes()), DECODE, VALIDATE, MAP);
@@ -114,6 +119,12 @@ public final class FhirFlowTopology {
         Stores.timestampedKeyValueStoreBuilder(stores.apply(Stores.persistentTimestampedKeyValueStore(DedupProcessor.STORE)), Serdes.Bytes(), SeenVersion.serde())
             .withCachingDisabled(),
         DEDUPE, REMEMBER);
+    t.addStateStore(
+        // Never expires (a record may be deleted at any age); cached, since a record's deletion or
+        // next version usually comes soon after it and the remember step reads what lifecycle read.
+        Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(RecordLifecycleProcessor.STORE)), Serdes.Bytes(), DerivedResources.serde())
+            .withCachingEnabled(),
+        LIFECYCLE, REMEMBER);
     t.addStateStore(
         Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(PATIENT_HASHES)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
         PATIENT_CHANGES);

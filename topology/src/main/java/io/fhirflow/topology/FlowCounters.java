@@ -9,8 +9,10 @@ import org.apache.kafka.streams.processor.TaskId;
 /**
  * The conservation counters: every consumed record is counted once in {@code in} and once in
  * exactly one of {@code out} (first version mapped), {@code updates} (newer version mapped as
- * amended), {@code duplicates} (equal or older version inside retention) or {@code dead_lettered}.
- * So {@code in = out + updates + duplicates + dead_lettered} whenever the topology is idle.
+ * amended), {@code duplicates} (equal or older version inside retention), {@code deleted} (a
+ * deletion, or a version of a record already deleted; by {@link DeletionOutcome}) or
+ * {@code dead_lettered}. So {@code in = out + updates + duplicates + deleted + dead_lettered}
+ * whenever the topology is idle.
  *
  * <p>Records, not attempts: after an aborted transaction (a fault, a replaced thread) the task
  * processes the same offsets again, so each task keeps the highest offset it counted on each side
@@ -27,7 +29,9 @@ public final class FlowCounters {
   private final Counter updates;
   private final Counter duplicates;
   private final ConcurrentMap<String, Counter> deadLettered = new ConcurrentHashMap<>();
+  private final java.util.Map<DeletionOutcome, Counter> deleted = new java.util.EnumMap<>(DeletionOutcome.class);
   private final ConcurrentMap<String, Counter> emitted = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> retracted = new ConcurrentHashMap<>();
 
   public FlowCounters(MeterRegistry registry) {
     this.registry = registry;
@@ -35,6 +39,24 @@ public final class FlowCounters {
     this.out = Counter.builder("fhirflow.samples.out").description("Samples mapped to FHIR for the first time").register(registry);
     this.updates = Counter.builder("fhirflow.samples.updates").description("Newer versions of known samples, mapped as amended").register(registry);
     this.duplicates = Counter.builder("fhirflow.samples.duplicates").description("Equal or older versions dropped inside retention").register(registry);
+    for (DeletionOutcome outcome : DeletionOutcome.values()) {
+      deleted.put(outcome, Counter.builder("fhirflow.samples.deleted")
+          .description("Deletions, and versions of records already deleted")
+          .tag("outcome", outcome.code())
+          .register(registry));
+    }
+  }
+
+  public void deleted(DeletionOutcome outcome) {
+    deleted.get(outcome).increment();
+  }
+
+  public double deletedCount() {
+    return deleted.values().stream().mapToDouble(Counter::count).sum();
+  }
+
+  public double deletedCount(DeletionOutcome outcome) {
+    return deleted.get(outcome).count();
   }
 
   /**
@@ -105,6 +127,15 @@ public final class FlowCounters {
         .computeIfAbsent(
             resourceType,
             k -> Counter.builder("fhirflow.resources.emitted").tag("type", k).register(registry))
+        .increment();
+  }
+
+  /** Deletion markers written, by type: one per resource a deleted record had produced. */
+  public void retracted(String resourceType) {
+    retracted
+        .computeIfAbsent(
+            resourceType,
+            k -> Counter.builder("fhirflow.resources.retracted").tag("type", k).register(registry))
         .increment();
   }
 

@@ -89,7 +89,8 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
       contributions = DayAggregates.contributionsOf(parts);
       context().forward(new Record<>(patientId, new MetricsUpdate(patientId, mapped.metrics(), parts, accepted.priorContributions()), record.timestamp()), children.metrics());
     }
-    context().forward(new Record<>(null, new RememberVersionProcessor.Remember(accepted.identity(), accepted.version().withContributions(contributions)), record.timestamp()), children.remember());
+    List<String> observationIds = mapped.observations().stream().map(FhirResource::id).toList();
+    context().forward(new Record<>(null, new RememberVersionProcessor.Remember(accepted.identity(), accepted.version().withContributions(contributions), observationIds), record.timestamp()), children.remember());
 
     if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
       observations.forEach(o -> counters.emitted(o.resourceType()));
@@ -102,14 +103,20 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
   }
 
   static Headers headers(FhirResource resource, byte[] sourceRecordId) {
+    return headers(resource.resourceType(), resource.id(), sourceRecordId);
+  }
+
+  /** The contract's headers of a FHIR topic record, upsert or deletion marker alike. */
+  static Headers headers(String resourceType, String id, byte[] sourceRecordId) {
     Headers h = new RecordHeaders();
-    h.add(FhirRecordHeaders.RESOURCE_TYPE, resource.resourceType().getBytes(StandardCharsets.UTF_8));
+    h.add(FhirRecordHeaders.RESOURCE_TYPE, resourceType.getBytes(StandardCharsets.UTF_8));
     h.add(FhirRecordHeaders.FHIR_VERSION, FHIR_VERSION);
     h.add(FhirRecordHeaders.SOURCE_RECORD_ID, sourceRecordId);
+    h.add(FhirRecordHeaders.RESOURCE_ID, id.getBytes(StandardCharsets.UTF_8));
     return h;
   }
 
-  /** The headers other than the source record id, generously: names, resource type, FHIR version. */
+  /** The headers other than the source record id, generously: names, resource type, FHIR version, resource id (a UUID). */
   private static final int FIXED_HEADER_BYTES = 256;
 
   /** A Patient or Device (key = its id) fits; they are small, so the exact size is rarely computed. */

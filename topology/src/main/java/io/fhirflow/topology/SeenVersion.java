@@ -3,8 +3,6 @@ package io.fhirflow.topology;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -58,19 +56,9 @@ public record SeenVersion(long recordVersion, long lastModifiedMillis, List<DayC
           if (v == null) {
             return null;
           }
-          int size = 8 + 8 + 4;
-          List<byte[]> names = new ArrayList<>(v.contributions.size());
-          for (DayContribution c : v.contributions) {
-            byte[] name = c.metric().getBytes(StandardCharsets.UTF_8);
-            names.add(name);
-            size += 4 + name.length + 8 + 8 + 8;
-          }
-          ByteBuffer b = ByteBuffer.allocate(size).putLong(v.recordVersion).putLong(v.lastModifiedMillis);
-          b.putInt(v.contributions.size());
-          for (int i = 0; i < v.contributions.size(); i++) {
-            DayContribution c = v.contributions.get(i);
-            b.putInt(names.get(i).length).put(names.get(i)).putLong(c.epochDay()).putDouble(c.sum()).putLong(c.count());
-          }
+          DayContribution.Codec contributions = new DayContribution.Codec(v.contributions);
+          ByteBuffer b = ByteBuffer.allocate(8 + 8 + contributions.size()).putLong(v.recordVersion).putLong(v.lastModifiedMillis);
+          contributions.write(b);
           return b.array();
         };
     Deserializer<SeenVersion> de =
@@ -81,14 +69,7 @@ public record SeenVersion(long recordVersion, long lastModifiedMillis, List<DayC
           ByteBuffer b = ByteBuffer.wrap(bytes);
           long number = b.getLong();
           long modified = b.getLong();
-          int n = b.getInt();
-          List<DayContribution> cs = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            byte[] name = new byte[b.getInt()];
-            b.get(name);
-            cs.add(new DayContribution(new String(name, StandardCharsets.UTF_8), b.getLong(), b.getDouble(), b.getLong()));
-          }
-          return new SeenVersion(number, modified, List.copyOf(cs));
+          return new SeenVersion(number, modified, DayContribution.Codec.read(b));
         };
     return Serdes.serdeFrom(ser, de);
   }

@@ -1,0 +1,85 @@
+package io.fhirflow.topology;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * What one platform record has become, as {@link RecordLifecycleProcessor} keeps it for as long as
+ * the record may be deleted (for ever, or until the person is erased): the ids of every Observation
+ * any version of it produced and what its latest version added to day aggregates, or, once the
+ * phone deleted it, only that fact.
+ *
+ * <p>Compact on purpose (one entry per record ever accepted): ids are the 16 bytes of their UUID
+ * (mapping's {@code ResourceIds} only makes UUIDs), a deleted record is one byte.
+ *
+ * @param observationIds every Observation id derived from any version, first seen first
+ * @param contributions what the latest version added to day aggregates (to retract on deletion)
+ */
+record DerivedResources(boolean deleted, List<String> observationIds, List<DayContribution> contributions) {
+
+  static final DerivedResources DELETED = new DerivedResources(true, List.of(), List.of());
+
+  private static final byte LIVE = 0;
+  private static final byte GONE = 1;
+
+  DerivedResources {
+    observationIds = List.copyOf(observationIds);
+    contributions = List.copyOf(contributions);
+  }
+
+  /** The record after one more version mapped to {@code ids}: ids of older versions stay (a series can lose points). */
+  static DerivedResources merge(DerivedResources prior, List<String> ids, List<DayContribution> contributions) {
+    if (prior == null || prior.observationIds.isEmpty()) {
+      return new DerivedResources(false, ids, contributions);
+    }
+    Set<String> all = new LinkedHashSet<>(prior.observationIds);
+    all.addAll(ids);
+    return new DerivedResources(false, new ArrayList<>(all), contributions);
+  }
+
+  static Serde<DerivedResources> serde() {
+    Serializer<DerivedResources> ser =
+        (topic, v) -> {
+          if (v == null) {
+            return null;
+          }
+          if (v.deleted) {
+            return new byte[] {GONE};
+          }
+          DayContribution.Codec contributions = new DayContribution.Codec(v.contributions);
+          ByteBuffer b = ByteBuffer.allocate(1 + 4 + 16 * v.observationIds.size() + contributions.size());
+          b.put(LIVE).putInt(v.observationIds.size());
+          for (String id : v.observationIds) {
+            UUID uuid = UUID.fromString(id);
+            b.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+          }
+          contributions.write(b);
+          return b.array();
+        };
+    Deserializer<DerivedResources> de =
+        (topic, bytes) -> {
+          if (bytes == null) {
+            return null;
+          }
+          ByteBuffer b = ByteBuffer.wrap(bytes);
+          if (b.get() == GONE) {
+            return DELETED;
+          }
+          int n = b.getInt();
+          List<String> ids = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            ids.add(new UUID(b.getLong(), b.getLong()).toString());
+          }
+          return new DerivedResources(false, ids, DayContribution.Codec.read(b));
+        };
+    return Serdes.serdeFrom(ser, de);
+  }
+}

@@ -1,0 +1,92 @@
+package io.fhirflow.topology;
+
+import io.fhirflow.mapping.ResourceIds;
+import io.fhirflow.schema.SampleDeletions;
+import io.fhirflow.schema.WearableSample;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Carries out the phone's deletions and keeps deleted records deleted.
+ *
+ * <p>State ({@link #STORE}): record identity (user, platform, record id) → {@link DerivedResources},
+ * written by {@link RememberVersionProcessor} once a version mapped, so a deletion finds every
+ * Observation any version produced (each point of a series, each member of a correlation) however
+ * old the record is: unlike the dedupe store, entries do not expire. A deletion retracts each of
+ * them with a null-value record on the Observation topic (the contract's deletion marker,
+ * {@code FhirRecordHeaders}) and takes the record's share out of the metrics' day aggregates, then
+ * leaves a one-byte "deleted" entry. A version of the record arriving after that (a late original,
+ * or a version written before the deletion and delivered after it) is dropped: a deletion is final,
+ * as on the phone, where a deleted record id is never used again. A deletion of a record never seen
+ * leaves the same entry, so the original cannot appear later either; it is counted, not
+ * dead-lettered.
+ *
+ * <p>Runs before dedupe, so a late version never touches the dedupe store; one point get per record.
+ */
+final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound, Object, Object> {
+
+  static final String STORE = "record-derived-resources";
+  private static final String OBSERVATION = "Observation";
+
+  /** Names of the nodes this processor forwards to; {@code metrics} is null without the metrics branch. */
+  record Children(String samples, String observations, String metrics) {}
+
+  private final FlowCounters counters;
+  private final Children children;
+  private KeyValueStore<Bytes, DerivedResources> records;
+
+  RecordLifecycleProcessor(FlowCounters counters, Children children) {
+    this.counters = counters;
+    this.children = children;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    super.init(context);
+    records = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<byte[], Inbound> record) {
+    WearableSample sample = record.value().sample();
+    Bytes identity = Bytes.wrap(SampleIdentity.of(sample));
+    DerivedResources known = records.get(identity);
+    if (SampleDeletions.isDeletion(sample)) {
+      delete(record, sample, identity, known);
+    } else if (known != null && known.deleted()) {
+      counters.deleted(DeletionOutcome.LATE_VERSION);
+    } else {
+      context().forward(record, children.samples());
+    }
+  }
+
+  private void delete(Record<byte[], Inbound> record, WearableSample deletion, Bytes identity, DerivedResources known) {
+    if (known == null) {
+      records.put(identity, DerivedResources.DELETED);
+      counters.deleted(DeletionOutcome.UNKNOWN);
+      return;
+    }
+    if (known.deleted()) {
+      counters.deleted(DeletionOutcome.ALREADY_DELETED);
+      return;
+    }
+    String patientId = ResourceIds.patient(deletion.getUserId());
+    byte[] recordId = deletion.getRecordId().getBytes(StandardCharsets.UTF_8);
+    for (String observationId : known.observationIds()) {
+      context().forward(new Record<>(patientId, null, record.timestamp(),
+          MapProcessor.headers(OBSERVATION, observationId, recordId)), children.observations());
+      counters.retracted(OBSERVATION);
+    }
+    if (children.metrics() != null && !known.contributions().isEmpty()) {
+      context().forward(new Record<>(patientId, new MetricsUpdate(patientId, List.of(), List.of(), known.contributions()), record.timestamp()),
+          children.metrics());
+    }
+    records.put(identity, DerivedResources.DELETED);
+    counters.deleted(DeletionOutcome.REMOVED);
+  }
+}

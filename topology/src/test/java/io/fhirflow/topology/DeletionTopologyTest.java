@@ -1,0 +1,235 @@
+package io.fhirflow.topology;
+
+import static io.fhirflow.topology.FhirFlowTopologyTest.assertValidFhir;
+import static io.fhirflow.topology.FhirFlowTopologyTest.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.mapping.ResourceIds;
+import io.fhirflow.schema.HkQuantity;
+import io.fhirflow.schema.RecordVersion;
+import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.WearableSamples;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Deletions from the phone through the real topology: docs/contracts.md "Deletions". */
+class DeletionTopologyTest {
+
+  private static final String DAY = ":day:2026-03-14";
+  private final TopologyHarness flow = new TopologyHarness();
+
+  @AfterEach
+  void close() {
+    flow.close();
+  }
+
+  @Test
+  void aDeletionAfterItsSampleRetractsTheObservationWithANullValueNamingItsId() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    flow.send(hr);
+    TestRecord<String, String> upsert = onlyObservation();
+
+    flow.send(WearableSamples.deletionOf(hr));
+
+    TestRecord<String, String> marker = onlyObservation();
+    assertThat(marker.value()).isNull();
+    assertThat(marker.key()).isEqualTo(upsert.key()).isEqualTo(ResourceIds.patient(hr.getUserId()));
+    assertThat(header(marker.headers(), "fhir.resourceId")).isEqualTo(header(upsert.headers(), "fhir.resourceId")).isEqualTo(idOf(upsert.value()));
+    assertThat(header(marker.headers(), "fhir.resourceType")).isEqualTo("Observation");
+    assertThat(header(marker.headers(), "fhir.version")).isEqualTo("4.0.1");
+    assertThat(header(marker.headers(), "fhirflow.sourceRecordId")).isEqualTo(hr.getRecordId());
+    assertThat(flow.counters.deletedCount(DeletionOutcome.REMOVED)).isEqualTo(1);
+    assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
+  }
+
+  @Test
+  void aDeletionBeforeItsSampleWinsTheLateOriginalIsNeverEmitted() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    flow.send(WearableSamples.deletionOf(hr));
+    flow.send(hr, TopologyHarness.NOW.plus(Duration.ofMinutes(5)));
+    flow.send(hr, TopologyHarness.NOW.plus(Duration.ofDays(60)));
+
+    assertThat(flow.observations.readRecordsToList()).isEmpty();
+    assertThat(flow.counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
+    assertThat(flow.counters.deletedCount(DeletionOutcome.LATE_VERSION)).isEqualTo(2);
+    assertBalanced();
+  }
+
+  @Test
+  void aVersionDeliveredAfterTheDeletionDoesNotResurrectTheRecord() {
+    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    WearableSample v2 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build();
+    flow.send(v1);
+    List<String> ids = observationIds(flow.observations.readRecordsToList());
+    flow.send(WearableSamples.deletionOf(v1));
+    flow.send(v2);
+
+    List<TestRecord<String, String>> after = flow.observations.readRecordsToList();
+    assertThat(after).allSatisfy(r -> assertThat(r.value()).isNull());
+    assertThat(after.stream().map(r -> header(r.headers(), "fhir.resourceId"))).containsExactlyElementsOf(ids);
+    assertThat(flow.counters.deletedCount(DeletionOutcome.LATE_VERSION)).isEqualTo(1);
+    assertThat(flow.counters.updateCount()).isZero();
+  }
+
+  @Test
+  void deletingASeriesRetractsEveryPointOfEveryVersionWhateverTheRecordsAge() {
+    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    flow.send(v1);
+    List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
+    assertThat(points).hasSize(5);
+    points.forEach(p -> assertValidFhir(p.value()));
+
+    // A year later, far beyond the dedupe retention.
+    flow.send(WearableSamples.deletionOf(v1), TopologyHarness.NOW.plus(Duration.ofDays(365)));
+
+    List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
+    assertThat(markers).hasSize(5).allSatisfy(m -> assertThat(m.value()).isNull());
+    assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId"))).containsExactlyElementsOf(observationIds(points));
+  }
+
+  @Test
+  void deletingABloodPressureCorrelationRetractsEveryObservationItProduced() {
+    WearableSample bp = WearableSamples.healthKitBloodPressure().build();
+    flow.send(bp);
+    List<TestRecord<String, String>> produced = flow.observations.readRecordsToList();
+    assertThat(produced).isNotEmpty();
+    produced.forEach(p -> assertValidFhir(p.value()));
+
+    flow.send(WearableSamples.deletionOf(bp));
+
+    List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
+    assertThat(markers).allSatisfy(m -> assertThat(m.value()).isNull());
+    assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId"))).containsExactlyInAnyOrderElementsOf(observationIds(produced));
+  }
+
+  @Test
+  void aDeletionOfAnUnknownRecordIsCountedAndHarmless() {
+    flow.send(WearableSamples.healthKitHeartRate().build());
+    flow.observations.readRecordsToList();
+
+    flow.send(WearableSamples.deletionOf(WearableSamples.healthKitHeartRate().setRecordId("never-sent").build()));
+    flow.send(WearableSamples.deletionOf(WearableSamples.healthKitHeartRate().setRecordId("never-sent").build()));
+
+    assertThat(flow.observations.readRecordsToList()).isEmpty();
+    assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
+    assertThat(flow.counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
+    assertThat(flow.counters.deletedCount(DeletionOutcome.ALREADY_DELETED)).isEqualTo(1);
+    assertBalanced();
+  }
+
+  @Test
+  void anotherUsersDeletionOfTheSameRecordIdLeavesTheOwnersObservation() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    flow.send(hr);
+    flow.observations.readRecordsToList();
+
+    flow.send(WearableSamples.deletionOf(WearableSample.newBuilder(hr).setUserId("someone-else").build()));
+
+    assertThat(flow.observations.readRecordsToList()).isEmpty();
+    assertThat(flow.counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
+  }
+
+  @Test
+  void dayTotalsAreExactAfterADeletion() {
+    flow.send(hkSteps("steps-1", 1342));
+    flow.send(hkSteps("steps-2", 658));
+    String patient = flow.observations.readRecordsToList().get(0).key();
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":2000,\"count\":2");
+
+    flow.send(WearableSamples.deletionOf(hkSteps("steps-1", 1342)));
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":658,\"count\":1");
+
+    flow.send(WearableSamples.deletionOf(hkSteps("steps-2", 658)));
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":0,\"count\":0");
+  }
+
+  @Test
+  void dayTotalsAreExactAfterAnUpdateThenADeletion() {
+    WearableSample v1 = hkSteps("s", 1342, 1);
+    flow.send(v1);
+    flow.send(hkSteps("s", 1500, 2));
+    flow.send(hkSteps("other", 100, 1));
+    String patient = flow.observations.readRecordsToList().get(0).key();
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":1600,\"count\":2");
+
+    flow.send(WearableSamples.deletionOf(v1));
+
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":100,\"count\":1");
+  }
+
+  @Test
+  void dayAveragesAndCountsOfARateAreExactAfterDeletingASeries() {
+    WearableSample series = WearableSamples.healthConnectHeartRateSeries().build();
+    flow.send(WearableSamples.healthKitHeartRate().build());
+    flow.send(series);
+    String patient = flow.observations.readRecordsToList().get(0).key();
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate")).contains("\"count\":6");
+
+    flow.send(WearableSamples.deletionOf(series));
+
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate")).contains("\"avg\":72,\"count\":1");
+  }
+
+  @Test
+  void countsEveryRecordOnceWithDeletionsInTheMix() {
+    WearableSample hr = WearableSamples.healthKitHeartRate().build();
+    flow.send(hr);
+    flow.send(hr);
+    flow.send(WearableSamples.deletionOf(hr));
+    flow.send(WearableSamples.deletionOf(hr));
+    flow.send(hr);
+    flow.send(WearableSamples.deletionOf(WearableSamples.healthKitSleepCore().build()));
+    flow.send(WearableSamples.healthKitHeartRate().setRecordId("bad").setType("Nope").build());
+
+    FlowCounters c = flow.counters;
+    assertThat(c.inCount()).isEqualTo(7);
+    assertThat(c.outCount()).isEqualTo(1);
+    assertThat(c.duplicateCount()).isEqualTo(1);
+    assertThat(c.deletedCount()).isEqualTo(4);
+    assertThat(c.deadLetteredCount()).isEqualTo(1);
+    assertBalanced();
+  }
+
+  private void assertBalanced() {
+    FlowCounters c = flow.counters;
+    assertThat(c.outCount() + c.updateCount() + c.duplicateCount() + c.deletedCount() + c.deadLetteredCount()).isEqualTo(c.inCount());
+  }
+
+  private TestRecord<String, String> onlyObservation() {
+    List<TestRecord<String, String>> records = flow.observations.readRecordsToList();
+    assertThat(records).hasSize(1);
+    return records.get(0);
+  }
+
+  private static List<String> observationIds(List<TestRecord<String, String>> records) {
+    return records.stream().map(r -> idOf(r.value())).toList();
+  }
+
+  private static String idOf(String json) {
+    int i = json.indexOf("\"id\":\"") + 6;
+    return json.substring(i, json.indexOf('"', i));
+  }
+
+  private static String dayKey(String patient) {
+    return "fhirflow:patient:" + patient + DAY;
+  }
+
+  private static RecordVersion hcVersion(long clientRecordVersion) {
+    return RecordVersion.newBuilder().setClientRecordVersion(clientRecordVersion)
+        .setLastModifiedTime(WearableSamples.MORNING.plusSeconds(clientRecordVersion)).build();
+  }
+
+  private static WearableSample hkSteps(String recordId, double count) {
+    return hkSteps(recordId, count, 0);
+  }
+
+  private static WearableSample hkSteps(String recordId, double count, long syncVersion) {
+    return WearableSamples.healthKitHeartRate().setRecordId(recordId).setType("HKQuantityTypeIdentifierStepCount")
+        .setStartTime(WearableSamples.MORNING.minusSeconds(900)).setEndTime(WearableSamples.MORNING)
+        .setVersion(RecordVersion.newBuilder().setSyncVersion(syncVersion).build())
+        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build()).build();
+  }
+}
