@@ -4,7 +4,10 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.bulk.BulkRequestException;
 import io.fhirflow.api.bulk.ExportRequestParser;
@@ -49,7 +52,13 @@ public final class ViewRunFilter extends HttpFilter {
   private static final Logger LOG = LoggerFactory.getLogger(ViewRunFilter.class);
   private static final Pattern RUN = Pattern.compile("/ViewDefinition(?:/([A-Za-z0-9\\-.]{1,64}))?/\\$(?:run|viewdefinition-run)");
   private static final Pattern READ = Pattern.compile("/ViewDefinition/([A-Za-z0-9\\-.]{1,64})");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Decimals read as BigDecimal, kept digit for digit: an inline resource is parsed here and handed to
+   * HAPI as text again, and FHIR decimals carry their precision (1.50 is not 1.5; lowBoundary() of 1.0
+   * is 0.95, of 1 it is 0.5), which a double or a normalised BigDecimal would lose.
+   */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
   private static final int MAX_BODY = 32 * 1024 * 1024;
 
   private final transient JwtVerifier verifier;

@@ -9,6 +9,8 @@ import ca.uhn.fhir.parser.LenientErrorHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -36,21 +38,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SpecificationTest {
 
   static final FhirContext FHIR = FhirContext.forR4Cached();
-  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  /** Decimals digit for digit, as the API reads them (1.0 must reach HAPI as 1.0, not 1). */
+  static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
   static final ViewEvaluator EVALUATOR = new ViewEvaluator(FHIR);
 
   /**
-   * Tagged "experimental" (not the shareable profile). HAPI's R4 FHIRPath engine gives 0.5/1.5 for
-   * 1.0.lowBoundary()/highBoundary() (half a unit of the last integer digit, not of the last decimal
-   * digit); matching the test would mean replacing the engine's function, which this runner leaves to HAPI.
+   * "file/title" of the cases skipped, and why: none. (The decimal lowBoundary/highBoundary cases once
+   * were: this test's own JSON reading turned 1.0 into 1, whose boundaries are 0.5/1.5.)
    */
-  static final String DECIMAL_BOUNDARY = "experimental lowBoundary/highBoundary on decimals: HAPI's FHIRPath engine uses another precision";
-
-  /** "file/title" of the cases skipped, and why. */
-  static final Map<String, String> SKIPPED = Map.of(
-      "fn_boundary/decimal lowBoundary", DECIMAL_BOUNDARY,
-      "fn_boundary/decimal highBoundary", DECIMAL_BOUNDARY);
-
+  static final Map<String, String> SKIPPED = Map.of();
 
   static int passed;
   static int skipped;

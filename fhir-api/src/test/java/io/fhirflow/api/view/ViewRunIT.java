@@ -211,6 +211,24 @@ class ViewRunIT {
   }
 
   @Test
+  void inlineResourcesKeepTheirDecimalsDigitForDigit() throws Exception {
+    // FHIR decimals carry their precision (1.50 is not 1.5, and 20 digits are not a double's 17).
+    String body = """
+        {"resourceType":"Parameters","parameter":[
+          {"name":"viewResource","resource":{"resourceType":"ViewDefinition","resource":"Observation","status":"active",
+            "select":[{"column":[{"name":"v","path":"value.ofType(Quantity).value"},
+                                 {"name":"low","path":"value.ofType(Quantity).value.lowBoundary()"}]}]}},
+          {"name":"_format","valueCode":"ndjson"},
+          {"name":"resource","resource":{"resourceType":"Observation","id":"d1","status":"final","code":{"text":"x"},
+            "valueQuantity":{"value":0.12345678901234567891}}},
+          {"name":"resource","resource":{"resourceType":"Observation","id":"d2","status":"final","code":{"text":"x"},
+            "valueQuantity":{"value":1.50}}}]}""";
+    HttpResponse<String> r = send("POST", "/ViewDefinition/$run", system(), body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).contains("\"v\":0.12345678901234567891", "\"v\":1.50", "\"low\":1.495");
+  }
+
+  @Test
   void shippedViewsCanBeReadAndRefusalsAreOperationOutcomes() throws Exception {
     HttpResponse<String> read = send("GET", "/ViewDefinition/sleep", system(), null);
     assertThat(read.statusCode()).isEqualTo(200);
