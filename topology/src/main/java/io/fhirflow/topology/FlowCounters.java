@@ -131,12 +131,12 @@ public final class FlowCounters {
   }
 
   /** Deletion markers written, by type: one per resource a deleted record had produced. */
-  public void retracted(String resourceType) {
+  public void retracted(String resourceType, int markers) {
     retracted
         .computeIfAbsent(
             resourceType,
             k -> Counter.builder("fhirflow.resources.retracted").tag("type", k).register(registry))
-        .increment();
+        .increment(markers);
   }
 
   public double inCount() {

@@ -39,6 +39,7 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
   private final FlowCounters counters;
   private final Children children;
   private KeyValueStore<Bytes, DerivedResources> records;
+  private FlowCounters.Marks marks;
 
   RecordLifecycleProcessor(FlowCounters counters, Children children) {
     this.counters = counters;
@@ -49,6 +50,7 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
   public void init(ProcessorContext<Object, Object> context) {
     super.init(context);
     records = context.getStateStore(STORE);
+    marks = counters.marksFor(context.taskId());
   }
 
   @Override
@@ -59,7 +61,7 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
     if (SampleDeletions.isDeletion(sample)) {
       delete(record, sample, identity, known);
     } else if (known != null && known.deleted()) {
-      counters.deleted(DeletionOutcome.LATE_VERSION);
+      count(DeletionOutcome.LATE_VERSION, 0);
     } else {
       context().forward(record, children.samples());
     }
@@ -68,11 +70,11 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
   private void delete(Record<byte[], Inbound> record, WearableSample deletion, Bytes identity, DerivedResources known) {
     if (known == null) {
       records.put(identity, DerivedResources.DELETED);
-      counters.deleted(DeletionOutcome.UNKNOWN);
+      count(DeletionOutcome.UNKNOWN, 0);
       return;
     }
     if (known.deleted()) {
-      counters.deleted(DeletionOutcome.ALREADY_DELETED);
+      count(DeletionOutcome.ALREADY_DELETED, 0);
       return;
     }
     String patientId = ResourceIds.patient(deletion.getUserId());
@@ -80,13 +82,22 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
     for (String observationId : known.observationIds()) {
       context().forward(new Record<>(patientId, null, record.timestamp(),
           MapProcessor.headers(OBSERVATION, observationId, recordId)), children.observations());
-      counters.retracted(OBSERVATION);
     }
     if (children.metrics() != null && !known.contributions().isEmpty()) {
       context().forward(new Record<>(patientId, new MetricsUpdate(patientId, List.of(), List.of(), known.contributions()), record.timestamp()),
           children.metrics());
     }
     records.put(identity, DerivedResources.DELETED);
-    counters.deleted(DeletionOutcome.REMOVED);
+    count(DeletionOutcome.REMOVED, known.observationIds().size());
+  }
+
+  /** Counts the record once, however often an aborted transaction makes the task process it ({@link FlowCounters.Marks}). */
+  private void count(DeletionOutcome outcome, int markers) {
+    if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
+      counters.deleted(outcome);
+      if (markers > 0) {
+        counters.retracted(OBSERVATION, markers);
+      }
+    }
   }
 }
