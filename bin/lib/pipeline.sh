@@ -9,6 +9,7 @@
 # FHIRFLOW_SCHEMA_REGISTRY_URL, FHIRFLOW_PG_URL (JDBC), FHIRFLOW_REDIS_URL.
 # Ports: FHIRFLOW_TOPOLOGY_PORT (8091), FHIRFLOW_API_PORT (8090), FHIRFLOW_CONNECT_PORT (8083),
 # FHIRFLOW_CONNECT_METRICS_PORT (8084: the sink's Prometheus /metrics).
+# Heap of each JVM: FHIRFLOW_JVM_HEAP (512m; bench/run-faults runs eight JVMs with 256m).
 
 : "${FHIRFLOW_TOPOLOGY_PORT:=8091}" "${FHIRFLOW_API_PORT:=8090}" "${FHIRFLOW_CONNECT_PORT:=8083}"
 : "${FHIRFLOW_CONNECT_METRICS_PORT:=8084}"
@@ -22,7 +23,7 @@ start_jvm() { # name classpath main args...
   local name=$1 cp=$2 main=$3
   shift 3
   mkdir -p "$LOG_DIR"
-  setsid java -Xmx512m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$main" "$@" \
+  setsid java -Xmx"${FHIRFLOW_JVM_HEAP:-512m}" -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$main" "$@" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   PIPELINE_PIDS+=("$!")
   PIPELINE_NAMES+=("$name")
@@ -30,8 +31,9 @@ start_jvm() { # name classpath main args...
 }
 
 # Waits until an HTTP URL answers 200, or fails after $3 seconds naming the process and its log.
-wait_http() { # name url seconds
-  local name=$1 url=$2 deadline=$((SECONDS + $3)) pid=${PIPELINE_PIDS[-1]}
+# The process watched is the one started last, or the pid given as $4.
+wait_http() { # name url seconds [pid]
+  local name=$1 url=$2 deadline=$((SECONDS + $3)) pid=${4:-${PIPELINE_PIDS[-1]}}
   until curl -fsS -o /dev/null "$url" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null; then
       log "$name exited during start; last lines of its log:"; tail -n 20 "$LOG_DIR/$name.log" >&2; return 1
