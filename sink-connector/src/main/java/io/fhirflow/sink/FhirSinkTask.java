@@ -41,6 +41,7 @@ public class FhirSinkTask extends SinkTask {
   private DatabaseSession session;
   private RecordWriter writer;
   private ResourceExtractor extractor;
+  private DeletionMarker deletions;
   private DeadLetters deadLetters;
   private SinkTaskMetrics metrics;
   private final ReducedBuffer buffer = new ReducedBuffer();
@@ -70,6 +71,7 @@ public class FhirSinkTask extends SinkTask {
     session = new DatabaseSession(config, dialect);
     writer = new RecordWriter(session, dialect, config.writeMethod());
     extractor = new ResourceExtractor(config.tableMapping());
+    deletions = new DeletionMarker(config.tableMapping());
     metrics = SinkTaskMetrics.of(context);
     deadLetters = new DeadLetters(DeadLetters.reporterOf(context), clock, metrics);
   }
@@ -149,7 +151,8 @@ public class FhirSinkTask extends SinkTask {
 
   private void take(SinkRecord record, long now) {
     try {
-      buffer.add(extractor.extract(record.value(), record.timestamp()), record, now);
+      ResourceRow row = deletions.deletionOf(record).orElseGet(() -> extractor.extract(record.value(), record.timestamp()));
+      buffer.add(row, record, now);
     } catch (UnwritableRecordException e) {
       deadLetters.report(record, e);
       buffer.markTaken(record, now);

@@ -56,8 +56,42 @@ public final class PostgresDatabaseDialect {
 
   String upsertFromStage(ResourceType type) {
     String cols = String.join(", ", columns(type));
+    // A deleted Observation stays deleted: an older version arriving later is not written.
+    String notDeleted = type == ResourceType.OBSERVATION
+        ? " s WHERE NOT EXISTS (SELECT 1 FROM " + deletionRegister() + " d WHERE d.id = s.id)" : "";
     return "INSERT INTO " + table(type) + " AS t (" + cols + ") SELECT " + cols + " FROM "
-        + stageTable(type) + onConflict(type);
+        + stageTable(type) + notDeleted + onConflict(type);
+  }
+
+  /** The register of deleted Observation ids (migration V5): the Observation table's name + {@code _deleted}. */
+  String deletionRegister() {
+    return table(ResourceType.OBSERVATION) + "_deleted";
+  }
+
+  /** Ids among the bound (ids, patient ids) arrays that are stored under another patient. */
+  String deletionPatientMismatches() {
+    return "SELECT x.id FROM unnest(?::text[], ?::text[]) AS x(id, patient_id) JOIN "
+        + table(ResourceType.OBSERVATION) + " t ON t.id = x.id WHERE t.patient_id <> x.patient_id";
+  }
+
+  /** Registers the bound (ids, patient ids) as deleted, except ids stored under another patient; idempotent. */
+  String registerDeletions() {
+    return "INSERT INTO " + deletionRegister() + " (id, patient_id) SELECT x.id, x.patient_id"
+        + " FROM unnest(?::text[], ?::text[]) AS x(id, patient_id) WHERE NOT EXISTS (SELECT 1 FROM "
+        + table(ResourceType.OBSERVATION) + " t WHERE t.id = x.id AND t.patient_id <> x.patient_id)"
+        + " ON CONFLICT (id) DO NOTHING";
+  }
+
+  /** Removes the rows of the bound (ids, patient ids); a row of another patient is left alone. */
+  String deleteObservations() {
+    return "DELETE FROM " + table(ResourceType.OBSERVATION) + " t USING unnest(?::text[], ?::text[])"
+        + " AS x(id, patient_id) WHERE t.id = x.id AND t.patient_id = x.patient_id";
+  }
+
+  /** Removes rows among the bound ids that are in the register (the BATCHED_INSERT path writes first). */
+  String deleteRegisteredAmong() {
+    return "DELETE FROM " + table(ResourceType.OBSERVATION) + " t USING " + deletionRegister()
+        + " d WHERE d.id = t.id AND t.id = ANY(?::text[])";
   }
 
   /** One row with bound values; pgjdbc's reWriteBatchedInserts turns a batch into multi-row VALUES. */

@@ -58,6 +58,10 @@ public final class RecordWriter {
     try {
       int changed = 0;
       Set<String> mismatches = new HashSet<>();
+      List<ResourceRow> deletions = rows.stream().filter(ResourceRow::isDeletion).toList();
+      if (!deletions.isEmpty()) {
+        changed += delete(c, deletions, mismatches);
+      }
       for (Map.Entry<ResourceType, List<ResourceRow>> group : byType(rows).entrySet()) {
         changed += method == WriteMethod.COPY
             ? copyThenUpsert(c, group.getKey(), group.getValue(), mismatches)
@@ -71,6 +75,33 @@ public final class RecordWriter {
         session.reset();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Applies the batch's deletions (Observations only) with three statements whatever their number:
+   * find ids stored under another patient (left alone, dead-lettered PATIENT_MISMATCH), register
+   * the rest as deleted, remove their rows. Replaying a deletion changes nothing.
+   */
+  private int delete(Connection c, List<ResourceRow> deletions, Set<String> mismatches) throws SQLException {
+    java.sql.Array ids = textArray(c, deletions.stream().map(ResourceRow::id).toList());
+    java.sql.Array patients = textArray(c, deletions.stream().map(ResourceRow::patientId).toList());
+    try (PreparedStatement find = c.prepareStatement(dialect.deletionPatientMismatches());
+        PreparedStatement register = c.prepareStatement(dialect.registerDeletions());
+        PreparedStatement remove = c.prepareStatement(dialect.deleteObservations())) {
+      find.setArray(1, ids);
+      find.setArray(2, patients);
+      try (ResultSet rs = find.executeQuery()) {
+        while (rs.next()) {
+          mismatches.add(rs.getString(1));
+        }
+      }
+      register.setArray(1, ids);
+      register.setArray(2, patients);
+      register.executeUpdate();
+      remove.setArray(1, ids);
+      remove.setArray(2, patients);
+      return remove.executeUpdate();
     }
   }
 
@@ -125,6 +156,13 @@ public final class RecordWriter {
       for (int n : ps.executeBatch()) {
         // pgjdbc reports SUCCESS_NO_INFO (-2) for rewritten multi-row statements
         changed += Math.max(n, 0);
+      }
+      if (type == ResourceType.OBSERVATION) {
+        // A VALUES insert cannot skip registered ids as the COPY path does: take them back out.
+        try (PreparedStatement undo = c.prepareStatement(dialect.deleteRegisteredAmong())) {
+          undo.setArray(1, textArray(c, rows.stream().map(ResourceRow::id).toList()));
+          changed -= undo.executeUpdate();
+        }
       }
       return changed;
     }
@@ -188,9 +226,13 @@ public final class RecordWriter {
     return values == null ? null : c.createArrayOf("text", values.toArray());
   }
 
+  /** The rows to upsert, by type (deletions are applied apart). */
   private static Map<ResourceType, List<ResourceRow>> byType(List<ResourceRow> rows) {
     Map<ResourceType, List<ResourceRow>> groups = new EnumMap<>(ResourceType.class);
     for (ResourceRow row : rows) {
+      if (row.isDeletion()) {
+        continue;
+      }
       groups.computeIfAbsent(row.type(), t -> new ArrayList<>()).add(row);
     }
     return groups;

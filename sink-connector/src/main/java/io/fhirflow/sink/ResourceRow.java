@@ -10,6 +10,9 @@ import java.util.List;
  * {@code effectiveStart}, {@code effectiveEnd}) are null for Patient and Device;
  * {@code identifiers} is null for Observation. Instants are truncated to microseconds, the
  * precision of PostgreSQL's timestamptz, so "newer" means the same in Java and in SQL.
+ *
+ * <p>A <b>deletion</b> ({@link #deletion}) has only type, id and patient id, and a null
+ * {@code json}: the resource is gone. It is final: it wins over any version, before or after it.
  */
 public record ResourceRow(
     ResourceType type,
@@ -25,8 +28,20 @@ public record ResourceRow(
     List<String> identifiers,
     String json) {
 
-  /** True when this row must replace {@code other}: a higher (versionId, lastUpdated). */
+  /** The row of a deleted resource. */
+  public static ResourceRow deletion(ResourceType type, String id, String patientId) {
+    return new ResourceRow(type, id, patientId, null, null, null, null, null, null, 0, null, null);
+  }
+
+  public boolean isDeletion() {
+    return json == null;
+  }
+
+  /** True when this row must replace {@code other}: a deletion, else a higher (versionId, lastUpdated) unless other is one. */
   public boolean isNewerThan(ResourceRow other) {
+    if (isDeletion() || other.isDeletion()) {
+      return isDeletion() && !other.isDeletion();
+    }
     if (versionId != other.versionId) {
       return versionId > other.versionId;
     }

@@ -327,6 +327,30 @@ class FhirSinkConnectorIT {
     awaitCommittedToEnd("connect-" + name);
   }
 
+  @Test
+  void aDeletionMarkerRemovesTheRowAndNoLaterCopyBringsItBack() throws Exception {
+    startConnector(name);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-del", "pat-1", 1, T0, 70, AT));
+      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-kept", "pat-1", 1, T0, 71, AT));
+      producer.flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
+      sendDeletion(producer, "pat-1", "obs-del");
+      sendDeletion(producer, "pat-1", "obs-del");
+      // A replayed or late copy of the deleted Observation, and one deleted before it ever arrived.
+      sendDeletion(producer, "pat-1", "obs-early");
+      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-del", "pat-1", 2, T0.plusSeconds(60), 90, AT));
+      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-early", "pat-1", 1, T0, 50, AT));
+      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-after", "pat-1", 1, T0, 72, AT));
+    }
+
+    awaitCommittedToEnd("connect-" + name);
+    assertThat(query("SELECT string_agg(id, ',' ORDER BY id) FROM fhir_observation")).containsExactly("obs-after,obs-kept");
+    assertThat(query("SELECT string_agg(id || ':' || patient_id, ',' ORDER BY id) FROM fhir_observation_deleted"))
+        .containsExactly("obs-del:pat-1,obs-early:pat-1");
+    assertThat(readAll(dlq, 0)).isEmpty();
+  }
+
   /**
    * The database drops the task's connections again and again for ~3 s while records stream in;
    * every record still lands. This kills only this test's backends (pg_terminate_backend by
@@ -384,6 +408,14 @@ class FhirSinkConnectorIT {
 
   private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, String json) {
     producer.send(new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The topology's deletion marker: a null value, the resource's type and id in headers, the patient as key. */
+  private void sendDeletion(KafkaProducer<String, byte[]> producer, String patientId, String observationId) {
+    ProducerRecord<String, byte[]> marker = new ProducerRecord<>(observations, patientId, null);
+    marker.headers().add("fhir.resourceType", "Observation".getBytes(StandardCharsets.UTF_8));
+    marker.headers().add("fhir.resourceId", observationId.getBytes(StandardCharsets.UTF_8));
+    producer.send(marker);
   }
 
   private static String header(ConsumerRecord<?, ?> record, String key) {

@@ -151,6 +151,47 @@ class RecordWriterTest {
     assertThat(bpm("obs-1")).isEqualTo("74");
   }
 
+  @ParameterizedTest
+  @EnumSource(WriteMethod.class)
+  void aDeletionRemovesTheRowRegistersTheIdAndIsIdempotent(WriteMethod method) throws Exception {
+    open(method);
+    writer.write(List.of(hr("obs-1", 1, T0, 72), hr("obs-2", 1, T0, 60)));
+
+    RecordWriter.WriteResult deleted = writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1")));
+    RecordWriter.WriteResult again = writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1")));
+
+    assertThat(deleted.changed()).isEqualTo(1);
+    assertThat(again.changed()).isZero();
+    assertThat(query("SELECT string_agg(id, ',') FROM fhir_observation")).containsExactly("obs-2");
+    assertThat(query("SELECT id, patient_id FROM fhir_observation_deleted")).containsExactly("obs-1", "pat-1");
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteMethod.class)
+  void noVersionBringsADeletedObservationBackNorOneDeletedBeforeItArrived(WriteMethod method) throws Exception {
+    open(method);
+    writer.write(List.of(hr("obs-1", 1, T0, 72)));
+    writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1"),
+        ResourceRow.deletion(ResourceType.OBSERVATION, "obs-early", "pat-1")));
+
+    writer.write(List.of(hr("obs-1", 9, T0.plusSeconds(3600), 80), hr("obs-early", 1, T0, 50), hr("obs-3", 1, T0, 61)));
+
+    assertThat(query("SELECT string_agg(id, ',') FROM fhir_observation")).containsExactly("obs-3");
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteMethod.class)
+  void aDeletionNeverRemovesAnotherPatientsObservationAndNamesIt(WriteMethod method) throws Exception {
+    open(method);
+    writer.write(List.of(hr("obs-1", 1, T0, 72)));
+
+    RecordWriter.WriteResult result = writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-2")));
+
+    assertThat(result.patientMismatches()).containsExactly("obs-1");
+    assertThat(bpm("obs-1")).isEqualTo("72");
+    assertThat(query("SELECT count(*) FROM fhir_observation_deleted")).containsExactly("0");
+  }
+
   private String bpm(String id) throws SQLException {
     return query("SELECT resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = '" + id + "'").get(0);
   }

@@ -39,6 +39,15 @@ class ReducedBufferTest {
   }
 
   @Test
+  void aDeletionWinsOverEveryVersionOfItsIdBeforeOrAfterIt() {
+    buffer.add(row("a", 2, T0), record(0, 10), 0);
+    buffer.add(ResourceRow.deletion(ResourceType.OBSERVATION, "a", "p1"), record(0, 11), 0);
+    buffer.add(row("a", 3, T0.plusSeconds(60)), record(0, 12), 0);
+
+    assertThat(buffer.rows()).singleElement().satisfies(r -> assertThat(r.isDeletion()).isTrue());
+  }
+
+  @Test
   void refusesARowForAnIdItHoldsForAnotherPatientAndKeepsTheFirstClaim() {
     SinkRecord first = record(0, 1);
     buffer.add(row("a", 1, T0), first, 0);

@@ -1,0 +1,51 @@
+package io.fhirflow.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+class DeletionMarkerTest {
+
+  private final DeletionMarker marker = new DeletionMarker(Map.of(ResourceType.OBSERVATION, "fhir_observation"));
+
+  @Test
+  void aNullValueWithTheContractHeadersIsTheDeletionOfThatObservationOfTheKeysPatient() {
+    ResourceRow row = marker.deletionOf(record("pat-1".getBytes(StandardCharsets.UTF_8), null, "Observation", "obs-1")).orElseThrow();
+
+    assertThat(row.isDeletion()).isTrue();
+    assertThat(row.id()).isEqualTo("obs-1");
+    assertThat(row.patientId()).isEqualTo("pat-1");
+  }
+
+  @Test
+  void aRecordWithAValueOrWithoutTheHeadersIsNotAMarker() {
+    assertThat(marker.deletionOf(record("pat-1", "{}".getBytes(StandardCharsets.UTF_8), "Observation", "obs-1"))).isEmpty();
+    assertThat(marker.deletionOf(record("pat-1", null, null, null))).isEmpty();
+  }
+
+  @Test
+  void aMarkerThatCannotBeAppliedSaysWhy() {
+    assertThatThrownBy(() -> marker.deletionOf(record("pat-1", null, "Patient", "pat-1")))
+        .hasFieldOrPropertyWithValue("reason", RejectReason.UNKNOWN_RESOURCE_TYPE);
+    assertThatThrownBy(() -> marker.deletionOf(record("pat-1", null, "Observation", "no/slash")))
+        .hasFieldOrPropertyWithValue("reason", RejectReason.INVALID_ID);
+    assertThatThrownBy(() -> marker.deletionOf(record(null, null, "Observation", "obs-1")))
+        .hasFieldOrPropertyWithValue("reason", RejectReason.MISSING_SUBJECT);
+  }
+
+  private static SinkRecord record(Object key, byte[] value, String type, String id) {
+    ConnectHeaders headers = new ConnectHeaders();
+    if (type != null) {
+      headers.addBytes("fhir.resourceType", type.getBytes(StandardCharsets.UTF_8));
+    }
+    if (id != null) {
+      headers.addString("fhir.resourceId", id);
+    }
+    return new SinkRecord("fhir.r4.observation", 0, null, key, null, value, 1, null, null, headers);
+  }
+}
