@@ -13,14 +13,26 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -49,6 +61,9 @@ public final class FhirFlowApplication implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private final OpsHttpServer http;
+  private final ProgressWatch progress;
+  private final Admin admin;
+  private final ScheduledExecutorService progressChecks;
   private final Deserializer<WearableSample> deserializer;
 
   /**
@@ -76,15 +91,52 @@ public final class FhirFlowApplication implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(daemon("kafka-metrics-refresh")), METRICS_REFRESH);
     streamsMetrics.bindTo(registry);
     bindProcessMetrics();
+    Duration stall = Duration.ofMillis(config.getLong(TopologyConfig.HEALTH_STALL_MS_CONFIG));
+    this.progress = new ProgressWatch(stall, Duration.ofMillis(config.getLong(TopologyConfig.HEALTH_LIVENESS_GRACE_MS_CONFIG)), System::currentTimeMillis);
     // A thread that dies on an unexpected error is replaced; its tasks resume from the last commit.
     streams.setUncaughtExceptionHandler(e -> {
       log.error("stream thread died, replacing it error={}", e.getClass().getName());
+      progress.threadDied();
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
-    this.http = new OpsHttpServer(config.getInt(TopologyConfig.HTTP_PORT_CONFIG), streams::state, registry);
+    this.admin = Admin.create(new StreamsConfig(props).getAdminConfigs("fhirflow-health"));
+    this.progressChecks = Executors.newSingleThreadScheduledExecutor(daemon("fhirflow-progress-watch"));
+    long checkMillis = Math.max(100, Math.min(5_000, stall.toMillis() / 4));
+    progressChecks.scheduleWithFixedDelay(this::checkProgress, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+    this.http = new OpsHttpServer(config.getInt(TopologyConfig.HTTP_PORT_CONFIG), streams::state,
+        progress::progressing, progress::alive, progress::describe, registry);
     log.debug("topology {}", topology.describe());
     streams.start();
     log.info("fhirflow topology started application.id={} http.port={}", config.getString(TopologyConfig.APPLICATION_ID_CONFIG), http.port());
+  }
+
+  /**
+   * Reads, for each active task of this instance, the group's committed offset of its raw partition
+   * and the highest offset it processed, and hands them to the {@link ProgressWatch}. A failed read
+   * (Kafka unreachable) changes nothing: no progress is seen, so a long outage stalls too.
+   */
+  private void checkProgress() {
+    try {
+      String raw = config.topics().raw();
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.getString(TopologyConfig.APPLICATION_ID_CONFIG))
+          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      List<ProgressWatch.TaskProgress> tasks = new ArrayList<>();
+      for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+        for (TaskMetadata task : thread.activeTasks()) {
+          for (TopicPartition tp : task.topicPartitions()) {
+            if (tp.topic().equals(raw)) {
+              OffsetAndMetadata c = committed.get(tp);
+              tasks.add(new ProgressWatch.TaskProgress(task.taskId(), tp, c == null ? 0 : c.offset(), counters.highestSeen(task.taskId())));
+            }
+          }
+        }
+      }
+      progress.observe(tasks);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      log.warn("progress check failed error={}", e.getClass().getName());
+    }
   }
 
   public KafkaStreams streams() {
@@ -139,6 +191,8 @@ public final class FhirFlowApplication implements AutoCloseable {
     }
     deserializer.close();
     http.close();
+    progressChecks.shutdownNow();
+    admin.close(Duration.ofSeconds(5));
     streamsMetrics.close();
     registry.close();
   }

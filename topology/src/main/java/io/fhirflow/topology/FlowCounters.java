@@ -75,6 +75,12 @@ public final class FlowCounters {
     return marks.computeIfAbsent(task.toString(), k -> new Marks());
   }
 
+  /** The highest raw offset this process has processed (started) in a task, -1 if none. */
+  public long highestSeen(TaskId task) {
+    Marks m = marks.get(task.toString());
+    return m == null ? -1 : m.in;
+  }
+
   /** Counts a consumed record once, however often it is processed. */
   public void in(Marks m, long offset) {
     if (offset > m.in) {

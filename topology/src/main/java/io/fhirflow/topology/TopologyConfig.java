@@ -159,6 +159,18 @@ public final class TopologyConfig extends AbstractConfig {
           + " its latest values and day aggregates from the Streams state, without waiting for new samples.";
   public static final long METRICS_REDIS_HEAL_CHECK_MS_DEFAULT = 5_000L;
 
+  public static final String HEALTH_STALL_MS_CONFIG = "health.stall.ms";
+  public static final String HEALTH_STALL_MS_DOC =
+      "A task that has work (a record processed but not committed) and whose committed offset has not moved for this long"
+          + " is stalled (a record retried forever); so are stream threads that died 3 times within it. While stalled,"
+          + " /health/ready answers 503.";
+  public static final long HEALTH_STALL_MS_DEFAULT = 60_000L;
+
+  public static final String HEALTH_LIVENESS_GRACE_MS_CONFIG = "health.liveness.grace.ms";
+  public static final String HEALTH_LIVENESS_GRACE_MS_DOC =
+      "How long the instance may stay stalled (see health.stall.ms) before /health/live answers 503, so Kubernetes restarts it.";
+  public static final long HEALTH_LIVENESS_GRACE_MS_DEFAULT = 240_000L;
+
   public static final String METRICS_REDIS_TIMEOUT_MS_CONFIG = "metrics.redis.timeout.ms";
   public static final String METRICS_REDIS_TIMEOUT_MS_DOC = "Timeout of one pipelined Redis batch.";
   public static final long METRICS_REDIS_TIMEOUT_MS_DEFAULT = 2_000L;
@@ -199,6 +211,8 @@ public final class TopologyConfig extends AbstractConfig {
           .define(METRICS_QUEUE_BATCHES_CONFIG, Type.INT, METRICS_QUEUE_BATCHES_DEFAULT, Range.atLeast(1), Importance.LOW, METRICS_QUEUE_BATCHES_DOC)
           .define(METRICS_REDIS_HEAL_CHECK_MS_CONFIG, Type.LONG, METRICS_REDIS_HEAL_CHECK_MS_DEFAULT, Range.atLeast(100L), Importance.LOW, METRICS_REDIS_HEAL_CHECK_MS_DOC)
           .define(METRICS_REDIS_TIMEOUT_MS_CONFIG, Type.LONG, METRICS_REDIS_TIMEOUT_MS_DEFAULT, Range.atLeast(10L), Importance.LOW, METRICS_REDIS_TIMEOUT_MS_DOC)
+          .define(HEALTH_STALL_MS_CONFIG, Type.LONG, HEALTH_STALL_MS_DEFAULT, Range.atLeast(1_000L), Importance.MEDIUM, HEALTH_STALL_MS_DOC)
+          .define(HEALTH_LIVENESS_GRACE_MS_CONFIG, Type.LONG, HEALTH_LIVENESS_GRACE_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM, HEALTH_LIVENESS_GRACE_MS_DOC)
           .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
           .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0L), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC);
 

@@ -1,0 +1,185 @@
+package io.fhirflow.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fhirflow.schema.WearableSample;
+import io.fhirflow.serde.SchemaRegistryException;
+import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.WearableSamples;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12, item 1, end to end on a real broker: no record blocks its partition, and an instance
+ * that does not move is not ready (then not live) instead of answering 200 throughout.
+ */
+class NoPoisonPillIT {
+
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void aOnePointTwoMegabyteSampleDoesNotHoldUpTheOrdinaryOnesBehindItOnTheSameKey() throws Exception {
+    ItSetup it = new ItSetup(broker, 1);
+    acceptLargeRecords(it.topics.raw());
+    Instant now = Instant.now();
+    WearableSample huge = WearableSamples.healthKitHeartRate().setRecordId("huge").setStartTime(now).setEndTime(now)
+        .setMetadata(Map.of("HKTimeZone", "Europe/Paris", "note", "x".repeat(1_200_000))).build();
+    List<WearableSample> ordinary = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Instant t = now.minusSeconds(20 - i);
+      ordinary.add(WearableSamples.healthKitHeartRate().setRecordId("hr-" + i).setStartTime(t).setEndTime(t).build());
+    }
+
+    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(it.config()), TopologyHarness.MAPPER, FhirFlowApplicationIT.deserializer(it), Clock.systemUTC())) {
+      List<WearableSample> all = new ArrayList<>();
+      all.add(huge);
+      all.addAll(ordinary);
+      produceLarge(it, all);
+
+      List<ConsumerRecord<String, String>> out = it.readCommitted(it.topics.observation(), ordinary.size(), Duration.ofSeconds(60));
+      assertThat(out).hasSize(ordinary.size());
+
+      List<ConsumerRecord<byte[], byte[]>> dead = it.readCommittedBytes(it.topics.deadLetter(), 1, Duration.ofSeconds(10));
+      assertThat(dead).hasSize(1);
+      Headers h = dead.get(0).headers();
+      assertThat(header(h, "dlq.reason")).isEqualTo("OVERSIZED");
+      assertThat(header(h, "dlq.truncated")).isEqualTo("value");
+      assertThat(Integer.parseInt(header(h, "dlq.original.value.bytes"))).isGreaterThan(1_200_000);
+      assertThat(header(h, "dlq.source.topic")).isEqualTo(it.topics.raw());
+      assertThat(header(h, "dlq.source.offset")).isEqualTo("0");
+
+      FlowCounters counters = app.counters();
+      await().atMost(Duration.ofSeconds(10)).until(() -> counters.inCount() == all.size());
+      assertThat(counters.outCount() + counters.deadLetteredCount()).isEqualTo(all.size());
+      await().atMost(Duration.ofSeconds(30)).until(() -> status(app, "/health/ready") == 200);
+    }
+  }
+
+  @Test
+  void anInstanceThatRetriesARecordForeverIsNotReadyThenNotLiveAndRecoversWhenTheFaultClears() throws Exception {
+    ItSetup it = new ItSetup(broker, 1);
+    Map<String, Object> config = new HashMap<>(it.config());
+    config.put(TopologyConfig.HEALTH_STALL_MS_CONFIG, "3000");
+    config.put(TopologyConfig.HEALTH_LIVENESS_GRACE_MS_CONFIG, "3000");
+    RegistryOutage outage = new RegistryOutage(FhirFlowApplicationIT.deserializer(it));
+    List<WearableSample> samples = FhirFlowApplicationIT.heartRates(5, Instant.now());
+
+    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), TopologyHarness.MAPPER, outage, Clock.systemUTC())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/health/ready") == 200);
+      outage.down = true;
+      it.produce(samples);
+      long waitingSince = System.nanoTime();
+
+      // Every thread that takes the task dies on the first record: no progress, so not ready, then not live.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> status(app, "/health/ready") == 503 && status(app, "/health/live") == 503);
+      // From the stall on, readiness never says 200 while the samples wait.
+      Collection<Integer> readyWhileWaiting = new ConcurrentLinkedQueue<>();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+      while (System.nanoTime() < until) {
+        readyWhileWaiting.add(status(app, "/health/ready"));
+        Thread.sleep(100);
+      }
+      assertThat(readyWhileWaiting).isNotEmpty().doesNotContain(200);
+      assertThat(it.readCommitted(it.topics.observation(), 1, Duration.ofSeconds(1))).isEmpty();
+      assertThat(it.readCommittedBytes(it.topics.deadLetter(), 1, Duration.ofSeconds(1))).as("a fault is not dead-lettered").isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - waitingSince)).isGreaterThan(Duration.ofSeconds(3));
+
+      outage.down = false;
+      assertThat(it.readCommitted(it.topics.observation(), samples.size(), Duration.ofSeconds(90))).hasSize(samples.size());
+      await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/health/ready") == 200 && status(app, "/health/live") == 200);
+    }
+  }
+
+  private static void acceptLargeRecords(String topic) throws Exception {
+    try (Admin admin = broker.admin()) {
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic),
+          List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", Integer.toString(4 * 1024 * 1024)), AlterConfigOp.OpType.SET))))
+          .all().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void produceLarge(ItSetup it, List<WearableSample> samples) {
+    Properties props = broker.producerProps();
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (WearableSample s : samples) {
+        producer.send(new ProducerRecord<>(it.topics.raw(), s.getUserId().getBytes(StandardCharsets.UTF_8), it.serialize(s)));
+      }
+    }
+  }
+
+  private static int status(FhirFlowApplication app, String path) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static String header(Headers headers, String name) {
+    return FhirFlowTopologyTest.header(headers, name);
+  }
+
+  /** The registry unreachable while {@code down}: every decode is a fault. */
+  private static final class RegistryOutage implements Deserializer<WearableSample> {
+    private final Deserializer<WearableSample> delegate;
+    volatile boolean down;
+
+    RegistryOutage(Deserializer<WearableSample> delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public WearableSample deserialize(String topic, byte[] data) {
+      if (down) {
+        throw new SchemaRegistryException("GET http://registry/schemas/ids/1 failed: java.net.ConnectException", null);
+      }
+      return delegate.deserialize(topic, data);
+    }
+
+    @Override
+    public WearableSample deserialize(String topic, Headers headers, byte[] data) {
+      return deserialize(topic, data);
+    }
+  }
+}
