@@ -1,5 +1,6 @@
 package io.fhirflow.api;
 
+import io.fhirflow.contracts.LoggedConfig;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.PipelineTopic;
 import java.io.IOException;
@@ -218,13 +219,12 @@ public final class ApiConfig {
     return m;
   }
 
-  /** The effective configuration with secrets masked, for one log line at start. */
+  /** The effective configuration for one log line at start, secrets and URL credentials masked ({@link LoggedConfig}). */
   public String describe() {
     StringBuilder sb = new StringBuilder();
     values.forEach((k, v) -> {
-      boolean secret = KEYS.stream().anyMatch(d -> d.name().equals(k) && d.secret())
-          || k.contains("password") || k.contains("sasl.jaas");
-      sb.append(k).append('=').append(secret && !v.isEmpty() ? "****" : v).append(' ');
+      boolean secret = KEYS.stream().anyMatch(d -> d.name().equals(k) && d.secret());
+      sb.append(k).append('=').append(secret && !v.isEmpty() ? LoggedConfig.HIDDEN : LoggedConfig.value(k, v)).append(' ');
     });
     return sb.toString().trim();
   }

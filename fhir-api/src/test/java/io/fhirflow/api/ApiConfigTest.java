@@ -38,7 +38,10 @@ class ApiConfigTest {
   @Test
   void secretsAreMaskedInTheDescription() {
     ApiConfig c = ApiConfig.of(merge(ApiConfig.DB_PASSWORD_CONFIG, "hunter2"), Map.of("API_AUDIT_KAFKA_SASL_JAAS_CONFIG", "secret-jaas"));
-    assertThat(c.describe()).doesNotContain("hunter2").doesNotContain("secret-jaas").contains(ApiConfig.DB_PASSWORD_CONFIG + "=****");
+    assertThat(c.describe()).doesNotContain("hunter2").doesNotContain("secret-jaas").contains(ApiConfig.DB_PASSWORD_CONFIG + "=[hidden]");
+    ApiConfig urls = ApiConfig.of(REQUIRED, Map.of("API_DB_URL", "jdbc:postgresql://db/fhirflow?user=api&password=hunter2",
+        "API_REDIS_URL", "rediss://:hunter2@redis:6380"));
+    assertThat(urls.describe()).doesNotContain("hunter2").contains(ApiConfig.REDIS_URL_CONFIG + "=rediss://[hidden]@redis:6380");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.fhirflow.sink;
 
+import io.fhirflow.contracts.LoggedConfig;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -196,18 +197,19 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
     return tables;
   }
 
-  /** One line with every effective value; the password hidden, any password in the URL masked. */
+  /**
+   * One line with every effective value: the password hidden, every other value (the URL's
+   * credentials included) as the shared rule shows it ({@link LoggedConfig}).
+   */
   public String effectiveConfigForLog() {
     StringJoiner line = new StringJoiner(", ", "{", "}");
     for (String key : CONFIG_DEF.names().stream().sorted().toList()) {
       Object value = get(key);
       String shown;
       if (value instanceof Password p) {
-        shown = p == null || p.value() == null ? "null" : Password.HIDDEN;
-      } else if (CONNECTION_URL_CONFIG.equals(key)) {
-        shown = maskUrlSecrets(String.valueOf(value));
+        shown = p.value() == null ? "null" : Password.HIDDEN;
       } else {
-        shown = String.valueOf(value);
+        shown = LoggedConfig.value(key, value);
       }
       line.add(key + "=" + shown);
     }
@@ -215,7 +217,7 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
   }
 
   static String maskUrlSecrets(String url) {
-    return url.replaceAll("(?i)((password|sslpassword)=)[^&]*", "$1" + Password.HIDDEN);
+    return LoggedConfig.maskUrlCredentials(url);
   }
 
   /** Rejects anything but a pgjdbc URL at start, instead of failing at the first batch. */

@@ -93,6 +93,9 @@ class FhirSinkConnectorConfigTest {
     assertThat(line).doesNotContain("hunter2").doesNotContain("s3cret")
         .contains("connection.password=[hidden]").contains("password=[hidden]&ssl=true")
         .contains("batch.size=5000");
+    props.put("connection.url", "jdbc:postgresql://sink:hunter2@db/fhir");
+    assertThat(new FhirSinkConnectorConfig(props).effectiveConfigForLog()).doesNotContain("hunter2")
+        .contains("connection.url=jdbc:postgresql://[hidden]@db/fhir");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.LoggedConfig;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.PipelineTopic;
 import java.io.IOException;
@@ -416,16 +417,15 @@ public final class TopologyConfig extends AbstractConfig {
         ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
   }
 
-  /** The effective configuration for the start-up log line; passwords print as [hidden]. */
+  /**
+   * The effective configuration for the start-up log line: PASSWORD keys print as [hidden] (Kafka's
+   * Password), and every other value, kafka.* pass-through included, by the shared rule that hides
+   * secret-named keys and URL credentials ({@link LoggedConfig}).
+   */
   public String describe() {
-    Map<String, Object> shown = new TreeMap<>(values());
-    originalsWithPrefix(KAFKA_PREFIX, false)
-        .forEach((k, v) -> shown.put(k, isSecretName(k) ? "[hidden]" : v));
+    Map<String, Object> shown = new TreeMap<>();
+    values().forEach((k, v) -> shown.put(k, v instanceof Password ? v : LoggedConfig.value(k, v)));
+    originalsWithPrefix(KAFKA_PREFIX, false).forEach((k, v) -> shown.put(k, LoggedConfig.value(k, v)));
     return shown.toString();
-  }
-
-  private static boolean isSecretName(String key) {
-    String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("user.info") || k.contains("key");
   }
 }

@@ -95,6 +95,16 @@ class TopologyConfigTest {
   }
 
   @Test
+  void credentialsInTheRegistryUrlAndKafkaSecretsAreNeverPrinted() throws Exception {
+    Path file = write("schema.registry.url=https://svc:s3cret@registry:8081\n"
+        + "kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";\n");
+
+    TopologyConfig config = TopologyConfig.load(file, Map.of());
+
+    assertThat(config.describe()).doesNotContain("s3cret").contains("schema.registry.url=https://[hidden]@registry:8081");
+  }
+
+  @Test
   void aSecretIsReadFromAFileReferenceAndNeverPrinted() throws Exception {
     Path secret = write("user.info=svc:s3cret\n");
     Path file = write("schema.registry.basic.auth.user.info=${file:" + secret + ":user.info}\n");

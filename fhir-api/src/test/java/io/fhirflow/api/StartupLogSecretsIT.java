@@ -1,0 +1,69 @@
+package io.fhirflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.api.devtoken.TokenMinter;
+import io.fhirflow.testkit.ChildJvm;
+import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.LocalServices;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The API started as deployed (its Main, in its own JVM) with credentials in every URL: none reaches the output. */
+class StartupLogSecretsIT {
+
+  static final String DB_SECRET = "pg-S3cr3t-4b1";
+  static final String REDIS_SECRET = "redis-S3cr3t-9c2";
+  static final String KAFKA_SECRET = "jaas-S3cr3t-7d3";
+
+  @Test
+  void credentialsInUrlsAndSecretKeysNeverReachTheLog() throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start()) {
+      String topic = KafkaBroker.uniqueTopic("fhir.r4.auditevent");
+      broker.createTopics(1, topic);
+      Path jwks = Files.createTempFile("jwks", ".json");
+      Files.writeString(jwks, TokenMinter.generate().publicJwks().toString());
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Path config = Files.createTempFile("fhir-api", ".properties");
+      Files.writeString(config, String.join("\n",
+          ApiConfig.HTTP_PORT_CONFIG + "=" + port,
+          // trust authentication: PostgreSQL accepts the connection whatever the password says
+          ApiConfig.DB_URL_CONFIG + "=" + LocalServices.freshPostgresSchema("api_log") + "&password=" + DB_SECRET,
+          ApiConfig.DB_PASSWORD_CONFIG + "=" + DB_SECRET,
+          ApiConfig.REDIS_URL_CONFIG + "=redis://fhirflow:" + REDIS_SECRET + "@127.0.0.1:1",
+          ApiConfig.JWKS_CONFIG + "=" + jwks,
+          ApiConfig.ISSUER_CONFIG + "=https://issuer.test",
+          ApiConfig.AUDIENCE_CONFIG + "=fhirflow-api-test",
+          ApiConfig.AUDIT_BOOTSTRAP_CONFIG + "=" + broker.bootstrapServers(),
+          ApiConfig.AUDIT_TOPIC_CONFIG + "=" + topic,
+          ApiConfig.CURSOR_SECRET_CONFIG + "=cursor-" + DB_SECRET,
+          "api.audit.kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"a\" password=\""
+              + KAFKA_SECRET + "\";") + "\n");
+      try (ChildJvm api = ChildJvm.start(Main.class.getName(), ChildJvm.everythingAtInfo(), Map.of(), config.toString())) {
+        assertThat(api.awaitOutput(o -> o.contains("fhir-api listening"), Duration.ofSeconds(240))).as(api.output()).isTrue();
+        HttpResponse<String> ready = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.body()).contains("\"redis\":\"DOWN\"");
+        api.close();
+        String output = api.output();
+        assertThat(output).contains("fhir-api config").contains("api.db.url=jdbc:postgresql://")
+            .contains("api.redis.url=redis://[hidden]@127.0.0.1:1");
+        for (String secret : List.of(DB_SECRET, REDIS_SECRET, KAFKA_SECRET)) {
+          assertThat(output).as(secret).doesNotContain(secret);
+        }
+      }
+    }
+  }
+}
