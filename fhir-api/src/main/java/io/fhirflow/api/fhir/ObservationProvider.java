@@ -20,6 +20,7 @@ import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenAndListParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.fhirflow.api.store.ObservationQuery;
 import io.fhirflow.api.store.ObservationStore;
@@ -66,8 +67,14 @@ public final class ObservationProvider implements IResourceProvider {
 
   @Read
   public Observation read(@IdParam IdType id, RequestDetails request) {
-    Optional<StoredResource> row = store.read(id.getIdPart(), AccessInterceptor.confinementOf(request));
-    StoredResource r = row.orElseThrow(() -> new ResourceNotFoundException(new IdType("Observation", id.getIdPart())));
+    Optional<String> confinedTo = AccessInterceptor.confinementOf(request);
+    Optional<StoredResource> row = store.read(id.getIdPart(), confinedTo);
+    if (row.isEmpty()) {
+      // Deleted on the phone (the sink's register): 410 Gone, not "never existed".
+      IdType observation = new IdType("Observation", id.getIdPart());
+      throw store.wasDeleted(id.getIdPart(), confinedTo) ? new ResourceGoneException(observation) : new ResourceNotFoundException(observation);
+    }
+    StoredResource r = row.get();
     Observation observation = (Observation) reader.parse("Observation", r);
     String subject = observation.getSubject().getReferenceElement().getIdPart();
     if (subject != null) {

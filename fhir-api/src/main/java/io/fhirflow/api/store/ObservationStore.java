@@ -35,6 +35,17 @@ public final class ObservationStore {
   }
 
   /**
+   * True when the Observation was deleted (the sink's register {@code fhir_observation_deleted},
+   * sink migration V5) and, when {@code patient} is given, belonged to that patient: a confined
+   * reader learns nothing about another patient's ids. Asked only after {@link #read} found nothing.
+   */
+  public boolean wasDeleted(String id, Optional<String> patient) {
+    Sql sql = new Sql().append("SELECT 1 FROM fhir_observation_deleted WHERE id = ?", id);
+    patient.ifPresent(p -> sql.append(" AND patient_id = ?", p));
+    return exists(sql);
+  }
+
+  /**
    * Up to {@code query.count()} rows in the requested order, after {@code query.after()}.
    *
    * <p>A search with code or category values for one patient runs in two bounded steps, because
@@ -174,6 +185,14 @@ public final class ObservationStore {
     return s == null
         ? new Sql().append("(effective_start IS NULL AND id > ?)", key.id())
         : new Sql().append("(effective_start >= ? AND (effective_start > ? OR id > ?) OR effective_start IS NULL)", s, s, key.id());
+  }
+
+  private boolean exists(Sql sql) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    } catch (SQLException e) {
+      throw new StoreUnavailableException(e.getSQLState());
+    }
   }
 
   private List<StoredResource> query(Sql sql) {

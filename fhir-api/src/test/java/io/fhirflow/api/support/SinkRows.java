@@ -44,6 +44,12 @@ public final class SinkRows implements AutoCloseable {
     write(resources.stream().map(r -> extractor.extract(r, recordTime.toEpochMilli())).toList());
   }
 
+  /** Applies deletions of the patient's Observations, as the sink does for the topology's deletion markers. */
+  public void deleteObservations(String patientId, String... observationIds) {
+    write(java.util.Arrays.stream(observationIds)
+        .map(id -> ResourceRow.deletion(io.fhirflow.sink.ResourceType.OBSERVATION, id, patientId)).toList());
+  }
+
   private void write(java.util.Collection<ResourceRow> extracted) {
     List<ResourceRow> rows = List.copyOf(extracted);
     try {

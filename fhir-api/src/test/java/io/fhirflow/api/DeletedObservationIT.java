@@ -1,0 +1,108 @@
+package io.fhirflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.api.support.SharedValidator;
+import io.fhirflow.testkit.KafkaBroker;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An Observation deleted on the phone (the sink removed its row and registered its id) is gone from
+ * the read API: a read answers 410 Gone, searches, counts and $lastn no longer see it.
+ */
+class DeletedObservationIT {
+
+  static final Instant T0 = Instant.parse("2026-11-20T08:00:00Z");
+  static final String A = Fixtures.id("deleted-patient-a");
+  static final String B = Fixtures.id("deleted-patient-b");
+  static final String DEVICE = Fixtures.id("deleted-device");
+  static final String KEPT = Fixtures.id("deleted-hr-kept");
+  static final String NEWEST = Fixtures.id("deleted-hr-newest");
+  static final String STEPS = Fixtures.id("deleted-steps");
+
+  static KafkaBroker broker;
+  static ApiHarness api;
+  static IGenericClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start();
+    api = ApiHarness.start(broker);
+    api.sink.write(List.of(Fixtures.patient(A, "user-a"), Fixtures.patient(B, "user-b"), Fixtures.device(DEVICE, A, "watch"),
+        Fixtures.heartRate(KEPT, A, DEVICE, T0, 61, 1),
+        Fixtures.heartRate(NEWEST, A, DEVICE, T0.plus(1, ChronoUnit.HOURS), 88, 1),
+        Fixtures.steps(STEPS, A, T0, T0.plus(1, ChronoUnit.HOURS), 900)));
+    api.sink.deleteObservations(A, NEWEST, STEPS);
+    client = api.client(api.patientToken(A, "patient/*.rs"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    api.close();
+    broker.close();
+  }
+
+  @Test
+  void readingADeletedObservationAnswers410GoneWithAnOperationOutcome() throws Exception {
+    HttpResponse<String> r = api.get("/fhir/Observation/" + NEWEST, api.patientToken(A, "patient/Observation.rs"));
+
+    assertThat(r.statusCode()).isEqualTo(410);
+    assertThat(r.body()).contains("\"resourceType\":\"OperationOutcome\"").doesNotContain("88");
+    SharedValidator.assertValid(r.body());
+  }
+
+  @Test
+  void anIdThatNeverExistedOrAnotherPatientsDeletedIdIsStill404() throws Exception {
+    assertThat(api.get("/fhir/Observation/" + Fixtures.id("never"), api.patientToken(A, "patient/Observation.rs")).statusCode()).isEqualTo(404);
+    // Confined to patient B, A's deleted id must not even be confirmed to have existed.
+    assertThat(api.get("/fhir/Observation/" + NEWEST, api.patientToken(B, "patient/Observation.rs")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aSystemReaderAlsoGets410() throws Exception {
+    assertThat(api.get("/fhir/Observation/" + STEPS, api.systemToken("system/Observation.rs")).statusCode()).isEqualTo(410);
+  }
+
+  @Test
+  void searchesAndCountsNoLongerSeeIt() {
+    Bundle all = client.search().forResource(Observation.class).where(Observation.PATIENT.hasId(A)).returnBundle(Bundle.class).execute();
+    Bundle count = client.search().forResource(Observation.class).where(Observation.PATIENT.hasId(A))
+        .summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class).execute();
+
+    assertThat(all.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(KEPT);
+    validate(all);
+    assertThat(count.getTotal()).isEqualTo(1);
+  }
+
+  @Test
+  void lastnGivesTheNewestObservationThatStillExists() {
+    Parameters in = new Parameters();
+    in.addParameter().setName("patient").setValue(new StringType("Patient/" + A));
+    Bundle b = client.operation().onType(Observation.class).named("$lastn").withParameters(in)
+        .returnResourceType(Bundle.class).useHttpGet().execute();
+
+    assertThat(b.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(KEPT);
+    validate(b);
+  }
+
+  private static void validate(Bundle bundle) {
+    SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(bundle));
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(e.getResource()));
+    }
+  }
+}
