@@ -141,8 +141,9 @@ snapshot_baseline() {
   BASE_DUP=$(topology_counter fhirflow_samples_duplicates)
   BASE_UPD=$(topology_counter fhirflow_samples_updates)
   BASE_DLQ=$(topology_counter fhirflow_samples_dead_lettered)
+  BASE_DEL=$(topology_counter fhirflow_samples_deleted)
 }
-BASE_IN=0 BASE_OUT=0 BASE_DUP=0 BASE_UPD=0 BASE_DLQ=0
+BASE_IN=0 BASE_OUT=0 BASE_DUP=0 BASE_UPD=0 BASE_DLQ=0 BASE_DEL=0
 
 # The simulator in the foreground: its progress line is the run's live display.
 run_simulator() { # users rate duration
@@ -180,23 +181,26 @@ print_summary() {
   echo
   echo "== fhirflow local run: summary"
   if [ -s "$sim" ]; then
-    local total new late dups upds bad
+    local total new late dups upds dels bad
     total=$(json_number total "$sim"); new=$(json_number new "$sim"); late=$(json_number late "$sim")
     dups=$(json_number duplicates "$sim"); upds=$(json_number updates "$sim"); bad=$(json_number bad "$sim")
-    local tin tout tdup tupd tdlq
+    dels=$(json_number deletions "$sim"); dels=${dels:-0}
+    local tin tout tdup tupd tdlq tdel
     tin=$(($(topology_counter fhirflow_samples_in) - BASE_IN)); tout=$(($(topology_counter fhirflow_samples_out) - BASE_OUT))
     tdup=$(($(topology_counter fhirflow_samples_duplicates) - BASE_DUP)); tupd=$(($(topology_counter fhirflow_samples_updates) - BASE_UPD))
     tdlq=$(($(topology_counter fhirflow_samples_dead_lettered) - BASE_DLQ))
+    tdel=$(($(topology_counter fhirflow_samples_deleted) - BASE_DEL))
     printf '  %-16s %10s %10s   (topology: conservation counters from /metrics, this run only)\n' "outcome" "simulator" "topology"
     printf '  %-16s %10s %10s\n' "in" "$total" "$tin"
     printf '  %-16s %10s %10s\n' "output" "$((new + late))" "$tout"
     printf '  %-16s %10s %10s\n' "duplicates" "$dups" "$tdup"
     printf '  %-16s %10s %10s\n' "updates" "$upds" "$tupd"
+    printf '  %-16s %10s %10s\n' "deleted" "$dels" "$tdel"
     printf '  %-16s %10s %10s\n' "dead-lettered" "$bad" "$tdlq"
-    if [ "$tin" = "$((tout + tdup + tupd + tdlq))" ]; then
-      echo "  conservation: in = output + duplicates + updates + dead-lettered holds ($tin)"
+    if [ "$tin" = "$((tout + tdup + tupd + tdel + tdlq))" ]; then
+      echo "  conservation: in = output + duplicates + updates + deleted + dead-lettered holds ($tin)"
     else
-      echo "  conservation: in $tin != $((tout + tdup + tupd + tdlq)) (still draining? see /metrics)"
+      echo "  conservation: in $tin != $((tout + tdup + tupd + tdel + tdlq)) (still draining? see /metrics)"
     fi
     echo "  (the simulator's intent and the topology's count can differ slightly: a duplicate of a record"
     echo "   whose original was dead-lettered, or an update racing its original, is counted by what happened)"

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
     description = {
       "Produces realistic HealthKit and Health Connect traffic for N users at a chosen rate: heart-rate series, "
           + "sleep sessions with stages, blood pressure, steps, SpO2 and weight, with ~5 % duplicates, some updated "
-          + "records, some late ones and ~1 % bad records (not wire format, unknown schema id, NaN, end before start, "
-          + "unknown type) that must all end in the dead-letter topic.",
+          + "records, some late ones, ~0.5 % deletions (a quarter of them sent before their original) and ~1 % bad "
+          + "records (not wire format, unknown schema id, NaN, end before start, unknown type) that must all end in the "
+          + "dead-letter topic.",
       "Stops after the duration or on Ctrl-C, then prints what it sent per kind and outcome."})
 final class SimulateCommand implements Callable<Integer> {
 
@@ -46,6 +47,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--duplicate-share", defaultValue = "0.05", description = "Share of exact duplicates (default ${DEFAULT-VALUE}).")
   double duplicateShare;
 
+  @Option(names = "--deletion-share", defaultValue = "0.005", description = "Share of deletions from the phone (default ${DEFAULT-VALUE}).")
+  double deletionShare;
+
   @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
   Path summaryJson;
 
@@ -66,7 +70,7 @@ final class SimulateCommand implements Callable<Integer> {
     Duration backfill = Duration.ofMillis((long) (duration.toMillis() * speedup));
     long effectiveSeed = seed != null ? seed : System.nanoTime();
     TrafficGenerator generator = new TrafficGenerator(users, effectiveSeed, Clock.systemUTC(), backfill,
-        new TrafficGenerator.Mix(duplicateShare, 0.02, 0.03, badShare));
+        new TrafficGenerator.Mix(duplicateShare, 0.02, 0.03, badShare, deletionShare));
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

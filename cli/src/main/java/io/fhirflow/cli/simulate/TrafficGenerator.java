@@ -6,6 +6,7 @@ import io.fhirflow.schema.HcSeries;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;
+import io.fhirflow.schema.SampleDeletions;
 import io.fhirflow.schema.WearableSample;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +29,20 @@ import java.util.Random;
  * at. The timelines start {@code backfill} before now, like phones syncing the last hours of data.
  * Mixed in, by the given shares: exact duplicates of recent records (gateway retries), updates of
  * recent Health Connect records with a higher clientRecordVersion, late records days in the past
- * (back-filled wearables), and bad records of five kinds that must all end in the dead-letter topic.
+ * (back-filled wearables), bad records of five kinds that must all end in the dead-letter topic,
+ * and deletions from the phone: of records sent before, and (a quarter of them) of records whose
+ * original is sent a few records after its deletion, as a gateway's sync batches can order them.
  */
 public final class TrafficGenerator {
 
   /** Shares of the non-NEW outcomes; what is left is NEW. */
-  public record Mix(double duplicates, double updates, double late, double bad) {
-    public static final Mix DEFAULT = new Mix(0.05, 0.02, 0.03, 0.01);
+  public record Mix(double duplicates, double updates, double late, double bad, double deletions) {
+    public static final Mix DEFAULT = new Mix(0.05, 0.02, 0.03, 0.01, 0.005);
+
+    /** Without deletions. */
+    public Mix(double duplicates, double updates, double late, double bad) {
+      this(duplicates, updates, late, bad, 0);
+    }
   }
 
   private static final int HISTORY = 4096;
@@ -50,6 +58,8 @@ public final class TrafficGenerator {
   private final List<SimulatedUser> users = new ArrayList<>();
   private final PriorityQueue<Due> due = new PriorityQueue<>(Comparator.comparing(Due::time));
   private final Deque<SimulatedRecord> pending = new ArrayDeque<>();
+  /** Originals whose deletion was already sent; each goes out a few records later. */
+  private final Deque<SimulatedRecord> afterDeletion = new ArrayDeque<>();
   private final Sent[] history = new Sent[HISTORY];
   private final Sent[] hcHistory = new Sent[HISTORY];
   private long historyCount;
@@ -94,6 +104,9 @@ public final class TrafficGenerator {
   }
 
   public SimulatedRecord next() {
+    if (!afterDeletion.isEmpty() && random.nextInt(4) == 0) {
+      return afterDeletion.poll();
+    }
     double r = random.nextDouble();
     if (r < mix.bad()) {
       return bad(BAD[random.nextInt(BAD.length)]);
@@ -101,13 +114,18 @@ public final class TrafficGenerator {
     r -= mix.bad();
     if (r < mix.duplicates() && historyCount > 0) {
       Sent s = pick(history, historyCount);
-      return new SimulatedRecord.Sample(s.kind, Outcome.DUPLICATE, s.sample);
+      // A deleted record is never sent again as a duplicate: the topology would count it as deleted.
+      return s == null ? fresh() : new SimulatedRecord.Sample(s.kind, Outcome.DUPLICATE, s.sample);
     }
     r -= mix.duplicates();
     if (r < mix.updates() && hcHistoryCount > 0) {
       return update();
     }
     r -= mix.updates();
+    if (r < mix.deletions() && historyCount > 0) {
+      return random.nextInt(4) == 0 ? deletionBeforeOriginal() : deletion();
+    }
+    r -= mix.deletions();
     if (r < mix.late()) {
       return late();
     }
@@ -144,6 +162,9 @@ public final class TrafficGenerator {
   private SimulatedRecord update() {
     int index = (int) (random.nextInt((int) Math.min(hcHistoryCount, HISTORY)));
     Sent s = hcHistory[index];
+    if (s == null) {
+      return fresh();
+    }
     WearableSample old = s.sample;
     RecordVersion v = old.getVersion();
     Instant modified = clock.instant();
@@ -154,6 +175,43 @@ public final class TrafficGenerator {
         .build();
     hcHistory[index] = new Sent(s.kind, updated);
     return new SimulatedRecord.Sample(s.kind, Outcome.UPDATE, updated);
+  }
+
+  /** The phone deletes a record sent before; it leaves the history, so nothing of it is sent again. */
+  private SimulatedRecord deletion() {
+    Sent s = pick(history, historyCount);
+    if (s == null) {
+      return fresh();
+    }
+    forget(s.sample);
+    return new SimulatedRecord.Sample(s.kind, Outcome.DELETION, deletionOf(s.sample));
+  }
+
+  /** A deletion that overtakes its original (the original follows a few records later and must stay deleted). */
+  private SimulatedRecord deletionBeforeOriginal() {
+    SimulatedUser user = users.get(random.nextInt(users.size()));
+    SampleKind kind = random.nextBoolean() ? SampleKind.HEART_RATE : SampleKind.STEPS;
+    Instant now = clock.instant();
+    WearableSample original = factory.create(user, kind, align(now.minus(Duration.ofMinutes(30)), kind, user), now).get(0);
+    afterDeletion.add(new SimulatedRecord.Sample(kind, Outcome.AFTER_DELETION, original));
+    return new SimulatedRecord.Sample(kind, Outcome.DELETION_EARLY, deletionOf(original));
+  }
+
+  private WearableSample deletionOf(WearableSample sample) {
+    // A HealthKit anchored query runs per type, so its gateway knows the type; a Health Connect deletion change does not.
+    String type = sample.getPlatform() == Platform.HEALTHKIT ? sample.getType() : null;
+    return SampleDeletions.of(sample.getUserId(), sample.getPlatform(), sample.getRecordId(), type, clock.instant());
+  }
+
+  private void forget(WearableSample sample) {
+    for (Sent[] ring : List.of(history, hcHistory)) {
+      for (int i = 0; i < ring.length; i++) {
+        if (ring[i] != null && ring[i].sample.getRecordId().equals(sample.getRecordId())
+            && ring[i].sample.getUserId().equals(sample.getUserId())) {
+          ring[i] = null;
+        }
+      }
+    }
   }
 
   private Object edited(Object body) {

@@ -55,6 +55,34 @@ class TrafficGeneratorTest {
   }
 
   @Test
+  void deletesAboutHalfAPercentOfRecordsSomeBeforeTheirOriginalAndNeverSendsADeletedRecordAgain() {
+    generate(40_000);
+    long deletions = records.stream().filter(r -> r.outcome().isDeletion() && r.outcome() != Outcome.AFTER_DELETION).count();
+    assertThat(deletions / 40_000.0).isCloseTo(0.005, within(0.002));
+
+    Map<String, Integer> deletedAt = new java.util.HashMap<>();
+    Map<String, Integer> sentAt = new java.util.HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      if (!(records.get(i) instanceof SimulatedRecord.Sample s)) {
+        continue;
+      }
+      String id = s.sample().getUserId() + "/" + s.sample().getRecordId();
+      if (s.outcome() == Outcome.DELETION || s.outcome() == Outcome.DELETION_EARLY) {
+        assertThat(io.fhirflow.schema.SampleDeletions.isDeletion(s.sample())).isTrue();
+        assertThat(deletedAt.put(id, i)).as("deleted once").isNull();
+        if (s.outcome() == Outcome.DELETION) {
+          assertThat(sentAt).as("a deletion of a record sent before").containsKey(id);
+        }
+      } else if (s.outcome() == Outcome.AFTER_DELETION) {
+        assertThat(deletedAt).as("its deletion went first").containsKey(id);
+      } else {
+        assertThat(deletedAt).as("nothing of a deleted record is sent again but its late original").doesNotContainKey(id);
+        sentAt.putIfAbsent(id, i);
+      }
+    }
+  }
+
+  @Test
   void aDuplicateIsTheSameSampleAsOneSentBefore() {
     generate(5_000);
     List<WearableSample> earlier = new ArrayList<>();
@@ -82,7 +110,7 @@ class TrafficGeneratorTest {
           assertThat(v).isGreaterThan(versions.get(sample.getRecordId()));
           assertThat(sample.getVersion().getLastModifiedTime()).isNotNull();
         }
-        if (r.outcome() != Outcome.DUPLICATE) {
+        if (r.outcome() != Outcome.DUPLICATE && !io.fhirflow.schema.SampleDeletions.isDeletion(sample)) {
           versions.merge(sample.getRecordId(), v, Math::max);
         }
       }
