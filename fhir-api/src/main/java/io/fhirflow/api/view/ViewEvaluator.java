@@ -32,7 +32,14 @@ public final class ViewEvaluator {
   private final FHIRPathEngine engine;
   private final ViewCompiler compiler;
 
+  /** Where HAPI's default validation support finds the R4 type definitions (hapi-fhir-validation-resources-r4). */
+  static final String TYPE_DEFINITIONS = "/org/hl7/fhir/r4/model/profile/profiles-types.xml";
+
   public ViewEvaluator(FhirContext context) {
+    if (ViewEvaluator.class.getResource(TYPE_DEFINITIONS) == null) {
+      // Without them the engine knows no type names: every ofType(...) of every view would fail per resource.
+      throw new IllegalStateException("HAPI's R4 StructureDefinitions (hapi-fhir-validation-resources-r4) are not on the class path");
+    }
     this.engine = new FHIRPathEngine(new HapiWorkerContext(context, context.getValidationSupport()));
     engine.setHostServices(new ViewHostServices());
     this.compiler = new ViewCompiler(engine);
