@@ -103,6 +103,9 @@ public final class FhirFlowApplication implements AutoCloseable {
     this.progressChecks = Executors.newSingleThreadScheduledExecutor(daemon("fhirflow-progress-watch"));
     long checkMillis = Math.max(100, Math.min(5_000, stall.toMillis() / 4));
     progressChecks.scheduleWithFixedDelay(this::checkProgress, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+    Gauge.builder("fhirflow.streams.progressing", progress, p -> p.progressing() ? 1 : 0)
+        .description("1 while every task makes progress, 0 while one is stalled or stream threads keep dying (/health/ready 503)")
+        .register(registry);
     this.http = new OpsHttpServer(config.getInt(TopologyConfig.HTTP_PORT_CONFIG), streams::state,
         progress::progressing, progress::alive, progress::describe, registry);
     log.debug("topology {}", topology.describe());
