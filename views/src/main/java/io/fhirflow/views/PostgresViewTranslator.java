@@ -84,10 +84,9 @@ public final class PostgresViewTranslator {
     for (JsonNode w : view.path("where")) {
       String path = w.path("path").asText(null);
       ExpressionNode e = parse(path, "where");
-      conditions.add("jsonb_path_exists(r.resource, " + jsonPathLiteral("$ ? (" + JsonPathTranslator.condition(e, "@", root, "where " + path) + ")") + ")");
-      if (resourceType.equals("Observation")) {
-        codingTokens(e).ifPresent(conditions::add);
-      }
+      String exact = "jsonb_path_exists(r.resource, " + jsonPathLiteral("$ ? (" + JsonPathTranslator.condition(e, "@", root, "where " + path) + ")") + ")";
+      Optional<String> tokens = resourceType.equals("Observation") ? codingTokens(e) : Optional.empty();
+      conditions.add(tokens.orElse(exact));
     }
     StringBuilder sql = new StringBuilder("SELECT ");
     for (int i = 0; i < columns.size(); i++) {
@@ -224,16 +223,24 @@ public final class PostgresViewTranslator {
 
   /** The first value at {@code p} as a PostgreSQL value of the primitive's type. */
   private static SqlValue scalar(JsonPathTranslator.Path p, String what) {
-    String json = "jsonb_path_query_first(r.resource, " + jsonPathLiteral(p.jsonPath()) + ")";
+    String text = text(p, p.plainKeys() ? p.keys() : null);
     String fhirType = p.type().getName();
     return switch (fhirType) {
-      case "decimal" -> new SqlValue("(" + json + " #>> '{}')::numeric", "numeric");
-      case "integer", "positiveInt", "unsignedInt" -> new SqlValue("(" + json + " #>> '{}')::integer", "integer");
-      case "boolean" -> new SqlValue("(" + json + " #>> '{}')::boolean", "boolean");
+      case "decimal" -> new SqlValue("(" + text + ")::numeric", "numeric");
+      case "integer", "positiveInt", "unsignedInt" -> new SqlValue("(" + text + ")::integer", "integer");
+      case "boolean" -> new SqlValue("(" + text + ")::boolean", "boolean");
       case "string", "code", "id", "uri", "url", "canonical", "oid", "uuid", "markdown", "base64Binary", "dateTime", "date", "instant",
-          "time" -> new SqlValue(json + " #>> '{}'", "text");
+          "time" -> new SqlValue(text, "text");
       default -> throw new UnsupportedViewException(what + ": the path ends at a " + fhirType + ", not a primitive; name an element of it");
     };
+  }
+
+  /** The first value at {@code p} as text: by its keys ({@code #>>}) when given, else by its SQL/JSON path. */
+  private static String text(JsonPathTranslator.Path p, List<String> keys) {
+    if (keys != null) {
+      return "r.resource #>> " + sqlString("{" + String.join(",", keys) + "}");
+    }
+    return "jsonb_path_query_first(r.resource, " + jsonPathLiteral(p.jsonPath()) + ") #>> '{}'";
   }
 
   /**
@@ -241,8 +248,13 @@ public final class PostgresViewTranslator {
    * and with a type only when the segment before it is that type. Text, like the logical ids it names.
    */
   private static String referenceKey(JsonPathTranslator.Path p, ExpressionNode function, String what) {
-    String ref = "regexp_replace(jsonb_path_query_first(r.resource, " + jsonPathLiteral(p.jsonPath() + ".\"reference\"")
-        + ") #>> '{}', '/_history/.*$', '')";
+    List<String> keys = null;
+    if (p.plainKeys()) {
+      keys = new ArrayList<>(p.keys());
+      keys.add("reference");
+    }
+    String ref = "regexp_replace(" + text(new JsonPathTranslator.Path(p.jsonPath() + ".\"reference\"", p.type(), p.many(), false, keys), keys)
+        + ", '/_history/.*$', '')";
     if (function.getParameters().isEmpty()) {
       return "substring(" + ref + " from '/([^/]+)$')";
     }
@@ -252,8 +264,10 @@ public final class PostgresViewTranslator {
 
   /**
    * For {@code code.coding.where(system = 'S' and code = 'C').exists()} (or several joined by
-   * {@code or}): the same test on the sink's {@code codes} column ("system|code" of every coding), which
-   * its GIN index answers; added beside the exact JSON test so PostgreSQL need not read every row.
+   * {@code or}): the same test on the sink's {@code codes} column, which its GIN index answers instead
+   * of a JSON path per row. Exact, not an approximation: the sink writes into {@code codes} the
+   * "system|code" of every coding of {@code Observation.code} whose system and code are strings (sink
+   * migration V1, ResourceExtractor), which is what the FHIRPath asks.
    */
   private static Optional<String> codingTokens(ExpressionNode where) {
     List<String> tokens = new ArrayList<>();

@@ -25,15 +25,19 @@ class PostgresViewTranslatorTest {
   void everyShippedViewTranslatesWithTypedColumns() {
     for (String id : ShippedViews.IDS) {
       PostgresViewTranslator.Translation t = TRANSLATOR.translate(new ShippedViews().find(id).orElseThrow(), Optional.of("store"));
-      assertThat(t.select()).as(id).contains("FROM \"store\".fhir_observation AS r", "jsonb_path_exists(r.resource");
+      assertThat(t.select()).as(id).contains("FROM \"store\".fhir_observation AS r", "\nWHERE ");
       assertThat(t.columns().get(0).name()).isEqualTo("id");
     }
     PostgresViewTranslator.Translation hr = TRANSLATOR.translate(new ShippedViews().find("heart-rate").orElseThrow(), Optional.empty());
     assertThat(hr.columns()).extracting(PostgresViewTranslator.SqlColumn::sqlType)
         .containsExactly("text", "text", "text", "text", "numeric", "text");
-    // The where on one LOINC coding is also asked of the sink's indexed codes column.
-    assertThat(hr.select()).contains("r.codes @> ARRAY['http://loinc.org|8867-4']::text[]", "\"valueQuantity\".\"value\"")
-        .contains("COALESCE(jsonb_path_query_first(r.resource, '$.\"effectiveDateTime\"'::jsonpath)");
+    // The where on one LOINC coding is asked of the sink's indexed codes column; single elements by their keys.
+    assertThat(hr.select()).contains("WHERE r.codes @> ARRAY['http://loinc.org|8867-4']::text[]", "(r.resource #>> '{valueQuantity,value}')::numeric")
+        .contains("COALESCE(r.resource #>> '{effectiveDateTime}', r.resource #>> '{effectivePeriod,start}')")
+        .doesNotContain("jsonb_path_exists");
+    // The sleep view's where (startsWith, nested or) stays a JSON path.
+    assertThat(TRANSLATOR.translate(new ShippedViews().find("sleep").orElseThrow(), Optional.empty()).select())
+        .contains("jsonb_path_exists(r.resource", "starts with \"SleepSessionRecord\"");
   }
 
   @Test
