@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -36,7 +37,12 @@ final class SinkTaskMetrics {
   private final Sensor batchWriteTime;
   private final Sensor retries;
   private final Map<String, Sensor> deadLettered = new ConcurrentHashMap<>();
-  private volatile int consecutiveFailedWrites;
+  /**
+   * The gauge's value, one per metric name (connector and task): shared with an earlier instance of the same
+   * task that still holds the gauge's name (see the constructor).
+   */
+  private static final Map<MetricName, AtomicInteger> FAILED_WRITES = new ConcurrentHashMap<>();
+  private final AtomicInteger consecutiveFailedWrites;
 
   private SinkTaskMetrics(PluginMetrics metrics) {
     this.metrics = metrics;
@@ -44,6 +50,7 @@ final class SinkTaskMetrics {
       rowsWritten = null;
       batchWriteTime = null;
       retries = null;
+      consecutiveFailedWrites = new AtomicInteger();
       return;
     }
     rowsWritten = metrics.addSensor(ROWS_WRITTEN);
@@ -55,9 +62,24 @@ final class SinkTaskMetrics {
     retries = metrics.addSensor(DATABASE_RETRIES);
     retries.add(name(DATABASE_RETRIES + "-total",
         "Writes that failed on a transient database error and were retried."), new CumulativeSum());
-    metrics.addMetric(name(CONSECUTIVE_FAILED_WRITES,
-        "Failed write attempts since the last successful one; above 0 while the task is retrying."),
-        (Gauge<Integer>) (config, now) -> consecutiveFailedWrites);
+    MetricName failedWrites = name(CONSECUTIVE_FAILED_WRITES,
+        "Failed write attempts since the last successful one; above 0 while the task is retrying.");
+    AtomicInteger slot = FAILED_WRITES.computeIfAbsent(failedWrites, n -> new AtomicInteger());
+    slot.set(0);
+    consecutiveFailedWrites = slot;
+    try {
+      metrics.addMetric(failedWrites, (Gauge<Integer>) (config, now) -> slot.get());
+    } catch (IllegalArgumentException alreadyRegistered) {
+      // An earlier instance of this task that Connect stopped but could not close in time (a put() blocked
+      // by a broker or database outage: "Graceful stop of task failed") still holds the name until it ends.
+      // Its gauge reads the same slot, so it shows this instance's value; failing the task here instead
+      // stopped the sink for good after a broker restart (bench/run-faults, issue 20).
+    }
+  }
+
+  /** Metrics registered through {@code metrics} (null: no-ops). */
+  static SinkTaskMetrics of(PluginMetrics metrics) {
+    return new SinkTaskMetrics(metrics);
   }
 
   /** Metrics for the task behind {@code context}; without plugin metrics (a unit test), no-ops. */
@@ -73,7 +95,7 @@ final class SinkTaskMetrics {
   }
 
   void batchWritten(int rows, long elapsedMs) {
-    consecutiveFailedWrites = 0;
+    consecutiveFailedWrites.set(0);
     if (metrics == null) {
       return;
     }
@@ -82,7 +104,7 @@ final class SinkTaskMetrics {
   }
 
   void writeFailed() {
-    consecutiveFailedWrites++;
+    consecutiveFailedWrites.incrementAndGet();
     if (metrics != null) {
       retries.record();
     }
