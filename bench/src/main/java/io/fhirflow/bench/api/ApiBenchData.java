@@ -9,7 +9,7 @@ import java.time.Instant;
 import org.flywaydb.core.Flyway;
 
 /**
- * Fills schema {@code fhirflow_apibench} with the benchmark's data, once: the sink's own Flyway
+ * Fills schema {@code fhirflow_apibench} (or {@code API_BENCH_SCHEMA}) with the benchmark's data, once: the sink's own Flyway
  * migration files, then 1,000 patients x 1,000 Observations generated inside PostgreSQL (600 heart rates
  * every 4 minutes, 200 step periods, 200 SpO2 per patient, all ending at {@link #END}), shaped like
  * the mapping's output. Generating server-side takes a minute instead of pushing 1 GB through JDBC;
@@ -19,11 +19,22 @@ public final class ApiBenchData {
 
   /** The newest effective time in the data set; the benchmark asks for the 24 h before it. */
   public static final Instant END = Instant.parse("2026-11-26T00:00:00Z");
-  public static final String SCHEMA = "fhirflow_apibench";
+  /** {@code API_BENCH_SCHEMA} picks another schema, so a run that drops its data leaves others' alone. */
+  public static final String SCHEMA = schema(System.getenv("API_BENCH_SCHEMA"));
   public static final int PATIENTS = 1_000;
   public static final int PER_PATIENT = 1_000;
 
   private ApiBenchData() {}
+
+  static String schema(String fromEnv) {
+    if (fromEnv == null || fromEnv.isBlank()) {
+      return "fhirflow_apibench";
+    }
+    if (!fromEnv.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("API_BENCH_SCHEMA must be a lower-case SQL identifier");
+    }
+    return fromEnv;
+  }
 
   public static String url(String baseUrl) {
     return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
