@@ -59,8 +59,12 @@ final class CommittedTopics {
     read(topic, r -> {
       records[0]++;
       if (r.value() == null) {
-        // A deletion marker (tombstone) since deletions reach the FHIR topic: not an Observation version.
+        // A deletion marker: the Observation named by its fhir.resourceId header is gone from then on.
         twice.merge("(deletion markers, not checked)", 1, Integer::sum);
+        Header id = r.headers().lastHeader(io.fhirflow.contracts.FhirRecordHeaders.RESOURCE_ID);
+        if (id != null) {
+          newest.remove(new String(id.value(), StandardCharsets.UTF_8));
+        }
         return;
       }
       try {
