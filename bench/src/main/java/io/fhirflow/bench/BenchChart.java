@@ -81,8 +81,10 @@ public final class BenchChart {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    // Ticks in plain milliseconds: LogAxis's own labels are exponents such as 10^2.45.
     LogAxis ms = new LogAxis("latency (ms, log scale)");
     ms.setSmallestValue(0.01);
+    ms.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
     plot.setRangeAxis(ms);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < series.size(); i++) {
