@@ -2,9 +2,7 @@ package io.fhirflow.topology;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -13,14 +11,15 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * What one platform record has become, as {@link RecordLifecycleProcessor} keeps it for as long as
- * the record may be deleted (for ever, or until the person is erased): the ids of every Observation
- * any version of it produced and what its latest version added to day aggregates, or, once the
+ * the record may be deleted (for ever, or until the person is erased): the ids of the Observations
+ * its latest version produced (the only ones still live) and what its latest version added to day aggregates, or, once the
  * phone deleted it, only that fact.
  *
  * <p>Compact on purpose (one entry per record ever accepted): ids are the 16 bytes of their UUID
  * (mapping's {@code ResourceIds} only makes UUIDs), a deleted record is one byte.
  *
- * @param observationIds every Observation id derived from any version, first seen first
+ * @param observationIds the Observation ids of the latest version (those of earlier versions that it
+ *     no longer has were retracted when it mapped)
  * @param contributions what the latest version added to day aggregates (to retract on deletion)
  */
 record DerivedResources(boolean deleted, List<String> observationIds, List<DayContribution> contributions) {
@@ -35,14 +34,13 @@ record DerivedResources(boolean deleted, List<String> observationIds, List<DayCo
     contributions = List.copyOf(contributions);
   }
 
-  /** The record after one more version mapped to {@code ids}: ids of older versions stay (a series can lose points). */
+  /**
+   * The record after one more version mapped to {@code ids}: only this version's ids, since
+   * {@link MapProcessor} retracted those of older versions that it no longer has (a series that
+   * lost points).
+   */
   static DerivedResources merge(DerivedResources prior, List<String> ids, List<DayContribution> contributions) {
-    if (prior == null || prior.observationIds.isEmpty()) {
-      return new DerivedResources(false, ids, contributions);
-    }
-    Set<String> all = new LinkedHashSet<>(prior.observationIds);
-    all.addAll(ids);
-    return new DerivedResources(false, new ArrayList<>(all), contributions);
+    return new DerivedResources(false, ids, contributions);
   }
 
   static Serde<DerivedResources> serde() {

@@ -124,7 +124,7 @@ public final class FhirFlowTopology {
         // next version usually comes soon after it and the remember step reads what lifecycle read.
         Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(RecordLifecycleProcessor.STORE)), Serdes.Bytes(), DerivedResources.serde())
             .withCachingEnabled(),
-        LIFECYCLE, REMEMBER);
+        LIFECYCLE, MAP, REMEMBER);
     t.addStateStore(
         Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(PATIENT_HASHES)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
         PATIENT_CHANGES);

@@ -7,18 +7,24 @@ import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingOutcome;
 import io.fhirflow.mapping.Rejection;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Maps an accepted sample to FHIR R4 and fans the result out: Observations to their topic,
  * Patient and Device to the emit-on-change steps, the version to the dedupe store and the metric
- * points to the metrics branch. A typed rejection goes to the dead-letter branch.
+ * points to the metrics branch. A typed rejection goes to the dead-letter branch. A newer version
+ * that no longer has an Observation of its previous one retracts it with a deletion marker.
  */
 final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, Object> {
+  private static final String OBSERVATION = "Observation";
   static final byte[] FHIR_VERSION = FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8);
 
   private final FhirMapper mapper;
@@ -38,11 +44,13 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
   }
 
   private FlowCounters.Marks marks;
+  private KeyValueStore<Bytes, DerivedResources> derived;
 
   @Override
   public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
     super.init(context);
     marks = counters.marksFor(context.taskId());
+    derived = context.getStateStore(RecordLifecycleProcessor.STORE);
   }
 
   @Override
@@ -79,6 +87,11 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
       FhirResource observation = observations.get(i);
       context().forward(new Record<>(patientId, bodies[i], record.timestamp(), headers(observation, sourceRecordId)), children.observations());
     }
+    List<String> observationIds = observations.stream().map(FhirResource::id).toList();
+    List<String> dropped = accepted.amended() ? droppedIds(accepted.identity(), observationIds) : List.of();
+    for (String id : dropped) {
+      context().forward(new Record<>(patientId, null, record.timestamp(), headers(OBSERVATION, id, sourceRecordId)), children.observations());
+    }
     context().forward(new Record<>(patientId, mapped.patient(), record.timestamp(), headers(mapped.patient(), sourceRecordId)), children.patients());
     mapped.device().ifPresent(device ->
         context().forward(new Record<>(device.id(), device, record.timestamp(), headers(device, sourceRecordId)), children.devices()));
@@ -89,17 +102,34 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
       contributions = DayAggregates.contributionsOf(parts);
       context().forward(new Record<>(patientId, new MetricsUpdate(patientId, mapped.metrics(), parts, accepted.priorContributions()), record.timestamp()), children.metrics());
     }
-    List<String> observationIds = mapped.observations().stream().map(FhirResource::id).toList();
     context().forward(new Record<>(null, new RememberVersionProcessor.Remember(accepted.identity(), accepted.version().withContributions(contributions), observationIds), record.timestamp()), children.remember());
 
     if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
       observations.forEach(o -> counters.emitted(o.resourceType()));
+      if (!dropped.isEmpty()) {
+        counters.retracted(OBSERVATION, dropped.size());
+      }
       if (accepted.amended()) {
         counters.update();
       } else {
         counters.out();
       }
     }
+  }
+
+  /**
+   * The Observations the record's previous version produced that this version no longer has (a
+   * Health Connect series edited on the phone, a point removed): each gets a deletion marker, as if
+   * that part of the record were deleted, so the topic and the store agree with the day totals
+   * (which take the previous version's share back).
+   */
+  private List<String> droppedIds(Bytes identity, List<String> current) {
+    DerivedResources prior = derived.get(identity);
+    if (prior == null || prior.deleted()) {
+      return List.of();
+    }
+    Set<String> now = new HashSet<>(current);
+    return prior.observationIds().stream().filter(id -> !now.contains(id)).toList();
   }
 
   static Headers headers(FhirResource resource, byte[] sourceRecordId) {

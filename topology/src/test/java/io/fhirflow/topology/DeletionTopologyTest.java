@@ -5,11 +5,14 @@ import static io.fhirflow.topology.FhirFlowTopologyTest.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.mapping.ResourceIds;
+import io.fhirflow.schema.HcSeries;
+import io.fhirflow.schema.HcSeriesSample;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +91,49 @@ class DeletionTopologyTest {
     List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
     assertThat(markers).hasSize(5).allSatisfy(m -> assertThat(m.value()).isNull());
     assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId"))).containsExactlyElementsOf(observationIds(points));
+  }
+
+  @Test
+  void aSeriesEditedOnThePhoneRetractsThePointItNoLongerHasAndItsDayShare() {
+    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    flow.send(v1);
+    List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
+    assertThat(points).hasSize(5);
+    String patient = points.get(0).key();
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate")).contains("\"count\":5");
+
+    // The user removes the third point (75 bpm) on the phone: Health Connect writes version 2 of the record.
+    HcSeries series = (HcSeries) v1.getBody();
+    List<HcSeriesSample> kept = new ArrayList<>(series.getSamples());
+    kept.remove(2);
+    WearableSample v2 = WearableSample.newBuilder(v1).setVersion(hcVersion(2))
+        .setBody(HcSeries.newBuilder(series).setSamples(kept).build()).build();
+    flow.send(v2);
+
+    List<TestRecord<String, String>> after = flow.observations.readRecordsToList();
+    List<TestRecord<String, String>> markers = after.stream().filter(r -> r.value() == null).toList();
+    List<TestRecord<String, String>> upserts = after.stream().filter(r -> r.value() != null).toList();
+    upserts.forEach(u -> assertValidFhir(u.value()));
+    assertThat(upserts).hasSize(4);
+    assertThat(markers).hasSize(1);
+    String removedId = header(markers.get(0).headers(), "fhir.resourceId");
+    assertThat(observationIds(points)).contains(removedId);
+    assertThat(observationIds(upserts)).doesNotContain(removedId)
+        .containsExactlyInAnyOrderElementsOf(observationIds(points).stream().filter(id -> !id.equals(removedId)).toList());
+    assertThat(markers.get(0).key()).isEqualTo(patient);
+    assertThat(header(markers.get(0).headers(), "fhirflow.sourceRecordId")).isEqualTo(v1.getRecordId());
+    assertThat(flow.counters.updateCount()).isEqualTo(1);
+    // The Observations left in the topic and the day total in Redis tell the same story: 4 points.
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate")).contains("\"count\":4");
+    assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
+
+    // A later version with the same points retracts nothing more; deleting the record retracts the 4 left.
+    flow.send(WearableSample.newBuilder(v2).setVersion(hcVersion(3)).build());
+    assertThat(flow.observations.readRecordsToList()).hasSize(4).allSatisfy(r -> assertThat(r.value()).isNotNull());
+    flow.send(WearableSamples.deletionOf(v2));
+    List<TestRecord<String, String>> deletion = flow.observations.readRecordsToList();
+    assertThat(deletion).hasSize(4).allSatisfy(m -> assertThat(m.value()).isNull());
+    assertThat(deletion.stream().map(m -> header(m.headers(), "fhir.resourceId"))).containsExactlyInAnyOrderElementsOf(observationIds(upserts));
   }
 
   @Test
