@@ -138,6 +138,10 @@ public final class FhirFlowTopology {
       t.addStateStore(
           Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.LATEST_STORE)), Serdes.String(), LatestValue.serde()).withCachingEnabled(),
           METRICS);
+      // A put when a value changes, a delete once Redis confirmed it (about a flush interval later): two small changelog records per changed value and tick.
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.UNWRITTEN_STORE)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+          METRICS);
     }
     return t;
   }

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -26,13 +28,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * state and recomputes the same absolute values; Redis only ever gets {@code HSET} of a complete
  * value plus an expiry, never an increment, so replays cannot double count. Changed values are
  * coalesced per key and field and handed to the {@link MetricsPublisher} as one batch per
- * wall-clock tick; the publisher never blocks this thread. When Redis lost values (the publisher's
- * {@link MetricsPublisher#lossGeneration}), the whole view is rewritten from the stores.
+ * wall-clock tick; the publisher never blocks this thread. A changed value's key stays in {@link
+ * #UNWRITTEN_STORE} until Redis confirmed a batch holding it, so a batch that was dropped or failed
+ * (Redis slow or down), or a process that died before writing, never loses a value: the keys are
+ * offered again once Redis answers, by this task or by its next owner. When Redis lost values it had
+ * taken (the publisher's {@link MetricsPublisher#lossGeneration}), the whole view is rewritten from
+ * the stores.
  */
 final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, Void, Void> {
 
   static final String DAYS_STORE = "metrics-day-aggregates";
   static final String LATEST_STORE = "metrics-latest-values";
+  /**
+   * Keys of {@link #DAYS_STORE} and {@link #LATEST_STORE} whose current value Redis has not
+   * confirmed yet. Written in the same transaction as the value, removed once a batch holding it was
+   * written: whoever runs the task next (after a crash, a rebalance, a failed batch) offers them again.
+   */
+  static final String UNWRITTEN_STORE = "metrics-redis-unwritten";
+  private static final byte[] UNWRITTEN = {1};
   /** Flush early when this many values are pending, to bound memory between ticks. */
   private static final int MAX_PENDING = 20_000;
 
@@ -47,6 +60,17 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   private final Map<String, Changed> pending = new LinkedHashMap<>();
   private KeyValueStore<String, DayAggregate> days;
   private KeyValueStore<String, LatestValue> latest;
+  private KeyValueStore<String, byte[]> unwritten;
+  /** Batches handed to the publisher whose outcome is not known yet: their tracked keys. */
+  private final Map<Long, List<String>> inFlight = new HashMap<>();
+  /** The last batch each tracked key went out in, while in flight. */
+  private final Map<String, Long> sentIn = new HashMap<>();
+  /** Outcomes reported by the publisher (any thread), taken in on the stream thread at each tick. */
+  private Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+  private long batchSeq;
+  /** Whether {@link #UNWRITTEN_STORE} may hold keys that are neither pending nor in flight, and where the scan for them stands. */
+  private boolean retry;
+  private String retryCursor;
   /** The publisher's loss generation this task's view was last rewritten for, and the rewrite's progress. */
   private long healedGeneration;
   private boolean replaying;
@@ -70,13 +94,23 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     pending.clear();
     days = context.getStateStore(DAYS_STORE);
     latest = context.getStateStore(LATEST_STORE);
+    unwritten = context.getStateStore(UNWRITTEN_STORE);
+    inFlight.clear();
+    sentIn.clear();
+    // A fresh queue: outcomes of batches of an earlier life of this task land in the old one.
+    outcomes = new ConcurrentLinkedQueue<>();
+    // Whatever the task's previous owner did not see written (it crashed, or Redis was down) goes again.
+    retry = true;
+    retryCursor = null;
     // A task that starts replays nothing: what Redis lost before it is healed by the loss signal.
     healedGeneration = publisher.lossGeneration();
     dayCursor = null;
     latestCursor = null;
     replaying = false;
     context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+      settle();
       heal();
+      retryUnwritten();
       flush();
     });
     ExpirySweep<String, DayAggregate> daySweep = new ExpirySweep<>(days, sweepMaxEntries);
@@ -131,14 +165,94 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
       if (current == null || p.time().toEpochMilli() >= current.timeMillis()) {
         LatestValue value = new LatestValue(p.value(), p.unit(), p.time().toEpochMilli());
         latest.put(key, value);
-        pending.put(key, new Changed(update.patientId(), p.metric(), null, value));
+        track(key, new Changed(update.patientId(), p.metric(), null, value, true));
       }
     }
   }
 
   private void store(String patientId, String metric, String key, DayAggregate agg) {
     days.put(key, agg);
-    pending.put(key, new Changed(patientId, metric, agg, null));
+    track(key, new Changed(patientId, metric, agg, null, true));
+  }
+
+  /** A changed value: pending for the next flush, and unwritten until Redis confirms it. */
+  private void track(String key, Changed changed) {
+    if (pending.put(key, changed) == null) {
+      unwritten.put(key, UNWRITTEN);
+    }
+  }
+
+  /** Pending without replacing a tracked entry's flag (a rewrite of a value that is also unwritten). */
+  private void pend(String key, Changed changed) {
+    pending.merge(key, changed, (old, now) -> old.tracked() ? now.withTracked() : now);
+  }
+
+  /**
+   * Takes in what the publisher reported: a written batch confirms its keys (unless they changed or
+   * went out again since); a batch that was not written leaves them in the unwritten store and
+   * starts a retry scan once the publisher has room again.
+   */
+  private void settle() {
+    Outcome o;
+    while ((o = outcomes.poll()) != null) {
+      List<String> keys = inFlight.remove(o.batch());
+      if (keys == null) {
+        continue;
+      }
+      for (String key : keys) {
+        if (sentIn.get(key) == o.batch()) {
+          sentIn.remove(key);
+          if (o.written() && !pending.containsKey(key)) {
+            unwritten.delete(key);
+          }
+        }
+      }
+      if (!o.written()) {
+        retry = true;
+        retryCursor = null;
+      }
+    }
+  }
+
+  /**
+   * Offers again, a slice per tick while the publisher has room, the unwritten values that are
+   * neither pending nor in flight, read from the stores as they are now.
+   */
+  private void retryUnwritten() {
+    if (!retry || !publisher.hasRoom()) {
+      return;
+    }
+    try (KeyValueIterator<String, byte[]> it = retryCursor == null ? unwritten.all() : unwritten.range(retryCursor, null)) {
+      while (it.hasNext() && pending.size() < MAX_PENDING) {
+        String key = it.next().key;
+        retryCursor = key;
+        if (pending.containsKey(key) || sentIn.containsKey(key)) {
+          continue;
+        }
+        Changed current = current(key);
+        if (current == null) {
+          unwritten.delete(key); // expired and swept meanwhile: nothing left to write
+        } else {
+          pending.put(key, current);
+        }
+      }
+      if (!it.hasNext()) {
+        retry = false;
+        retryCursor = null;
+      }
+    }
+  }
+
+  /** The current value of a day-aggregate key (patient|metric|epochDay) or latest-value key (patient|metric), tracked. */
+  private Changed current(String key) {
+    int last = key.lastIndexOf('|');
+    int first = key.indexOf('|');
+    if (first == last) {
+      LatestValue value = latest.get(key);
+      return value == null ? null : new Changed(key.substring(0, first), key.substring(first + 1), null, value, true);
+    }
+    DayAggregate agg = days.get(key);
+    return agg == null ? null : new Changed(key.substring(0, first), key.substring(first + 1, last), agg, null, true);
   }
 
   /**
@@ -169,7 +283,7 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
           if (e.value.epochDay() >= oldest) {
             int metricEnd = e.key.lastIndexOf('|');
             int patientEnd = e.key.lastIndexOf('|', metricEnd - 1);
-            pending.put(e.key, new Changed(e.key.substring(0, patientEnd), e.key.substring(patientEnd + 1, metricEnd), e.value, null));
+            pend(e.key, new Changed(e.key.substring(0, patientEnd), e.key.substring(patientEnd + 1, metricEnd), e.value, null, false));
           }
         }
         daysDone = !it.hasNext();
@@ -183,7 +297,7 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
         KeyValue<String, LatestValue> e = it.next();
         latestCursor = e.key;
         int patientEnd = e.key.lastIndexOf('|');
-        pending.put(e.key, new Changed(e.key.substring(0, patientEnd), e.key.substring(patientEnd + 1), null, e.value));
+        pend(e.key, new Changed(e.key.substring(0, patientEnd), e.key.substring(patientEnd + 1), null, e.value, false));
       }
       replaying = it.hasNext();
     }
@@ -202,23 +316,44 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
       return;
     }
     long latestExpiry = keys.latestExpiry(clock.instant(), retentionDays);
+    long seq = ++batchSeq;
     List<RedisWrite> batch = new ArrayList<>(pending.size());
-    for (Changed c : pending.values()) {
+    List<String> tracked = new ArrayList<>();
+    for (Map.Entry<String, Changed> e : pending.entrySet()) {
+      Changed c = e.getValue();
       batch.add(c.day != null
           ? new RedisWrite(keys.day(c.patientId, LocalDate.ofEpochDay(c.day.epochDay())), c.metric, c.day.toJson(), keys.dayExpiry(c.day.epochDay(), retentionDays))
           : new RedisWrite(keys.latest(c.patientId), c.metric, c.latest.toJson(), latestExpiry));
+      if (c.tracked) {
+        tracked.add(e.getKey());
+        sentIn.put(e.getKey(), seq);
+      }
     }
     pending.clear();
-    publisher.publish(batch);
+    inFlight.put(seq, tracked);
+    Queue<Outcome> to = outcomes;
+    publisher.publish(batch, written -> to.add(new Outcome(seq, written)));
   }
 
-  /** A day aggregate or a latest value that changed since the last flush. */
-  private record Changed(String patientId, String metric, DayAggregate day, LatestValue latest) {}
+  /**
+   * A day aggregate or a latest value that changed since the last flush; {@code tracked} when its key
+   * is in {@link #UNWRITTEN_STORE} (a change or a retry, not a rewrite of a value Redis had).
+   */
+  private record Changed(String patientId, String metric, DayAggregate day, LatestValue latest, boolean tracked) {
+    Changed withTracked() {
+      return new Changed(patientId, metric, day, latest, true);
+    }
+  }
+
+  /** What the publisher said about a batch. */
+  private record Outcome(long batch, boolean written) {}
 
   @Override
   public void close() {
-    // Values still pending are not lost: they are recomputed from state by the next write of the
-    // same metric, and the batch would race the closing publisher anyway.
+    // Values still pending or in flight are not lost: their keys are in the unwritten store, which
+    // the task's next owner (this process or another) offers again from its first tick.
     pending.clear();
+    inFlight.clear();
+    sentIn.clear();
   }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,18 +30,19 @@ import org.slf4j.LoggerFactory;
  * Writes metric batches to Redis with Lettuce, pipelined, on its own thread, so the stream
  * threads never wait for Redis.
  *
- * <p>Failure model: drop and heal. {@link #publish} only offers the batch to a bounded queue; when
+ * <p>Failure model: report and retry. {@link #publish} only offers the batch to a bounded queue; when
  * Redis is slow or down the queue fills and new batches are dropped, and a batch whose commands
- * fail is not retried. Nothing is lost for good because every value is absolute: the next change
- * of a metric writes its complete current value again. Commands are rejected, not buffered, while
- * disconnected (Lettuce would otherwise queue them without bound), and every outcome is counted.
+ * fail is not retried here: either way the publisher's callback hears {@code false}, and the metrics
+ * branch, which keeps every value not yet confirmed in a changelogged store, offers it again once
+ * {@link #hasRoom} says Redis answers (values are absolute, so writing one twice changes nothing).
+ * Commands are rejected, not buffered, while disconnected (Lettuce would otherwise queue them without
+ * bound), and every outcome is counted.
  *
- * <p>Heal: a value that is not written again (a patient with no newer sample) would stay lost, so
- * the writer notices losses and asks for a rewrite ({@link #lossGeneration}): every {@code
- * healCheck} it checks its marker key ({@link io.fhirflow.contracts.RedisKeyLayout#writerMarker});
- * when a batch was dropped or failed, or the marker vanished (Redis lost its data: FLUSHALL, a
- * restart without persistence, a failover to an empty replica), and Redis answers again, the
- * generation grows and each task's metrics branch replays its state stores to Redis.
+ * <p>Heal: Redis can also lose values it had taken (FLUSHALL, a restart without persistence, a
+ * failover to an empty replica). Every {@code healCheck} the writer checks its marker key ({@link
+ * io.fhirflow.contracts.RedisKeyLayout#writerMarker}); when the marker vanished and Redis answers
+ * again, the generation ({@link #lossGeneration}) grows and each task's metrics branch replays its
+ * state stores to Redis.
  */
 public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable {
 
@@ -51,7 +53,7 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
 
   private final RedisClient client;
   private final Duration timeout;
-  private final BlockingQueue<List<RedisWrite>> queue;
+  private final BlockingQueue<Batch> queue;
   private final Thread thread;
   private final Counter batchesWritten;
   private final Counter batchesFailed;
@@ -64,6 +66,8 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
   private final AtomicBoolean lost = new AtomicBoolean();
   private volatile long lossGeneration;
   private volatile boolean running = true;
+  /** False from a failed connect or batch until Redis answers again: retries wait for it. */
+  private volatile boolean answering = true;
   private StatefulRedisConnection<String, String> connection;
   private long nextConnectAttempt;
   private long nextHealCheck;
@@ -109,12 +113,15 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     return Counter.builder(name).tag("outcome", outcome).register(registry);
   }
 
+  /** A batch and whom to tell how it went. */
+  private record Batch(List<RedisWrite> writes, Consumer<Boolean> written) {}
+
   @Override
-  public void publish(List<RedisWrite> batch) {
-    if (!running || !queue.offer(batch)) {
+  public void publish(List<RedisWrite> batch, Consumer<Boolean> written) {
+    if (!running || !queue.offer(new Batch(batch, written))) {
       batchesDropped.increment();
       valuesLost.increment(batch.size());
-      lost.set(true);
+      written.accept(false);
     }
   }
 
@@ -125,12 +132,12 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
 
   @Override
   public boolean hasRoom() {
-    return queue.remainingCapacity() > 1;
+    return answering && queue.remainingCapacity() > 1;
   }
 
   private void run() {
     while (running || !queue.isEmpty()) {
-      List<RedisWrite> batch;
+      Batch batch;
       try {
         batch = queue.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -183,6 +190,7 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
       log.warn("redis heal check failed error={}", e.getClass().getName());
       return;
     }
+    answering = true;
     if (lost.getAndSet(false)) {
       lossGeneration++;
       heals.increment();
@@ -190,10 +198,11 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     }
   }
 
-  private void write(List<RedisWrite> batch) {
+  private void write(Batch pending) {
+    List<RedisWrite> batch = pending.writes();
     RedisAsyncCommands<String, String> redis = connected();
     if (redis == null) {
-      fail(batch);
+      fail(pending);
       return;
     }
     // One HSET with all fields and one EXPIREAT per key, sent as a single pipeline.
@@ -213,18 +222,21 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
       if (LettuceFutures.awaitAll(timeout, futures.toArray(new RedisFuture<?>[0]))) {
         batchesWritten.increment();
         valuesWritten.increment(batch.size());
+        answering = true;
+        pending.written().accept(true);
         return;
       }
     } catch (RuntimeException e) {
       log.warn("redis batch failed error={}", e.getClass().getName());
     }
-    fail(batch);
+    fail(pending);
   }
 
-  private void fail(List<RedisWrite> batch) {
+  private void fail(Batch pending) {
     batchesFailed.increment();
-    valuesLost.increment(batch.size());
-    lost.set(true);
+    valuesLost.increment(pending.writes().size());
+    answering = false;
+    pending.written().accept(false);
   }
 
   /** The async API, connecting at most once per back-off period; null while Redis is unreachable. */
@@ -243,12 +255,16 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
       log.info("redis metrics writer connected");
       return connection.async();
     } catch (RuntimeException e) {
-      log.warn("redis unreachable, metric batches are dropped until it is back error={}", e.getClass().getName());
+      answering = false;
+      log.warn("redis unreachable, metric batches are retried once it answers error={}", e.getClass().getName());
       return null;
     }
   }
 
-  /** Writes what is queued (bounded by the timeout per batch), then closes the connection. */
+  /**
+   * Writes what is queued (bounded by the timeout per batch), then closes the connection. What is not
+   * written by then stays in the tasks' unwritten-values store for whoever runs them next.
+   */
   @Override
   public void close() {
     running = false;

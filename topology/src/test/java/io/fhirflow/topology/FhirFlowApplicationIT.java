@@ -180,6 +180,61 @@ class FhirFlowApplicationIT {
     }
   }
 
+  /**
+   * Issue 20: Redis does not answer while a process runs the tasks (down, or its first connection
+   * slow at startup under load), and the process stops (or dies) before it does. The values are
+   * committed in the Streams state but were never written: the next process that runs the tasks
+   * writes them, without any new sample. Before the unwritten-values store, nothing did (a silent
+   * loss after a kill -9, a counted but unhealed one after a stop).
+   */
+  @Test
+  void valuesRedisNeverTookAreWrittenByTheNextProcessThatRunsTheTasks() throws Exception {
+    ItSetup it = new ItSetup(broker, 2);
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String redisUrl = "redis://127.0.0.1:" + port;
+    Map<String, Object> config = new HashMap<>(it.config());
+    config.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, redisUrl);
+    List<WearableSample> samples = heartRates(40, Instant.now());
+    Map<String, Long> countPerDay = new HashMap<>();
+    for (WearableSample s : samples) {
+      String patient = ((Mapped) TopologyHarness.MAPPER.map(s, false)).patient().id();
+      String day = s.getStartTime().atZone(java.time.ZoneId.of(s.getTimeZone())).toLocalDate().toString();
+      countPerDay.merge(it.redisPrefix + "patient:" + patient + ":day:" + day, 1L, Long::sum);
+    }
+
+    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), TopologyHarness.MAPPER, deserializer(it), Clock.systemUTC())) {
+      it.produce(samples);
+      await().atMost(Duration.ofSeconds(120)).until(() -> app.counters().outCount() == samples.size());
+      await().atMost(Duration.ofSeconds(30)).until(() -> lostBatches(app) > 0);
+    }
+
+    Process redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try (RedisClient client = RedisClient.create(redisUrl)) {
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+          return "PONG".equals(c.sync().ping());
+        }
+      });
+      try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), TopologyHarness.MAPPER, deserializer(it), Clock.systemUTC());
+          StatefulRedisConnection<String, String> c = client.connect()) {
+        // Generous: on a loaded machine the group forms slowly; the check is what is written, not when.
+        await().atMost(Duration.ofSeconds(180)).until(() -> countPerDay.entrySet().stream().allMatch(e -> {
+          String value = c.sync().hget(e.getKey(), "heart_rate");
+          return value != null && value.contains("\"count\":" + e.getValue() + "}");
+        }));
+        assertThat(app.counters().outCount()).isZero(); // no new sample did it
+        assertThat(app.registry().counter("fhirflow.redis.heals").count()).isZero(); // nor a rewrite of the whole view
+      }
+    } finally {
+      redis.destroy();
+      redis.waitFor();
+    }
+  }
+
   /** Heart rates of 20 users, one a second, distinct record ids. */
   static List<WearableSample> heartRates(int n, Instant start) {
     List<WearableSample> out = new ArrayList<>(n);

@@ -48,10 +48,18 @@ final class TopologyHarness implements AutoCloseable {
   final List<List<RedisWrite>> redisBatches = new ArrayList<>();
   /** What the Redis writer would report: raise it to simulate Redis losing values. */
   volatile long redisLossGeneration;
+  /** Whether Redis takes batches: false makes every batch fail, as while Redis is down. */
+  volatile boolean redisAnswers = true;
   private final MetricsPublisher publisher = new MetricsPublisher() {
     @Override
-    public void publish(List<RedisWrite> batch) {
+    public void publish(List<RedisWrite> batch, java.util.function.Consumer<Boolean> written) {
       redisBatches.add(batch);
+      written.accept(redisAnswers);
+    }
+
+    @Override
+    public boolean hasRoom() {
+      return redisAnswers;
     }
 
     @Override
