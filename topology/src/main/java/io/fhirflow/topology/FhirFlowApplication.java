@@ -185,7 +185,11 @@ public final class FhirFlowApplication implements AutoCloseable {
   @Override
   public void close() {
     Duration timeout = Duration.ofMillis(config.getLong(TopologyConfig.SHUTDOWN_TIMEOUT_MS_CONFIG));
-    boolean clean = streams.close(CloseOptions.timeout(timeout));
+    // A static member stays in the group unless told to leave (a scale-in): docs/operations.md.
+    CloseOptions.GroupMembershipOperation membership = config.getBoolean(TopologyConfig.SHUTDOWN_LEAVE_GROUP_CONFIG)
+        ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+        : CloseOptions.GroupMembershipOperation.DEFAULT;
+    boolean clean = streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(membership));
     if (!clean) {
       log.warn("kafka streams did not close within timeout ms={}", timeout.toMillis());
     }

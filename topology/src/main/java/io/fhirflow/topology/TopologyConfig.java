@@ -185,6 +185,16 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long a graceful close may take before the process exits.";
   public static final long SHUTDOWN_TIMEOUT_MS_DEFAULT = 30_000L;
 
+  public static final String SHUTDOWN_LEAVE_GROUP_CONFIG = "shutdown.leave.group";
+  public static final String SHUTDOWN_LEAVE_GROUP_DOC =
+      "Whether a graceful close (SIGTERM) leaves the consumer group, so the other instances take over this"
+          + " instance's tasks at once. Set it where a stopped instance does not come back: a scale-in, an"
+          + " instance started for a burst. Leave it false for a static member (kafka.group.instance.id) that a"
+          + " rolling restart brings back within the session timeout: it then gets its tasks back without a"
+          + " rebalance, but if it never comes back its partitions stall until kafka.session.timeout.ms"
+          + " (45 s by default) runs out.";
+  public static final boolean SHUTDOWN_LEAVE_GROUP_DEFAULT = false;
+
   public static final ConfigDef CONFIG_DEF =
       new ConfigDef()
           .define(APPLICATION_ID_CONFIG, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
@@ -215,7 +225,8 @@ public final class TopologyConfig extends AbstractConfig {
           .define(HEALTH_STALL_MS_CONFIG, Type.LONG, HEALTH_STALL_MS_DEFAULT, Range.atLeast(1_000L), Importance.MEDIUM, HEALTH_STALL_MS_DOC)
           .define(HEALTH_LIVENESS_GRACE_MS_CONFIG, Type.LONG, HEALTH_LIVENESS_GRACE_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM, HEALTH_LIVENESS_GRACE_MS_DOC)
           .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
-          .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0L), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC);
+          .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0L), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC)
+          .define(SHUTDOWN_LEAVE_GROUP_CONFIG, Type.BOOLEAN, SHUTDOWN_LEAVE_GROUP_DEFAULT, Importance.MEDIUM, SHUTDOWN_LEAVE_GROUP_DOC);
 
   /** Kafka's own config providers, so any value may reference a secret instead of holding it. */
   private static final Map<String, String> CONFIG_PROVIDERS =
