@@ -8,7 +8,7 @@
 # rates, 200 step periods, 200 SpO2) generated in its own schema (API_BENCH_SCHEMA, default
 # fhirflow_analyticsbench), dropped at the end unless ANALYTICS_BENCH_KEEP_DATA=true.
 # Usage (from the repository root): bench/analytics/run.sh [rounds, default 3]
-# (API_AUDIT_FAILURE_MODE=open keeps the API answering if the audit broker fails; say so beside figures.)
+# (FHIRFLOW_API_AUDIT_FAILURE_MODE=open keeps the API answering if the audit broker fails; say so beside figures.)
 # Needs: PostgreSQL at 127.0.0.1:5432 (db test, user postgres), psql, curl.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,7 +39,7 @@ for _ in $(seq 1 120); do
   [ -s "$WORK/audit-bootstrap" ] && break
   sleep 1
 done
-API_BULK_DIR="$WORK/bulk" java -Xmx"$HEAP" -Xlog:gc:file="$WORK/gc.log" -cp "$CP" io.fhirflow.bench.api.ApiBenchServer "$PORT" "$WORK" \
+FHIRFLOW_API_BULK_DIR="$WORK/bulk" java -Xmx"$HEAP" -Xlog:gc:file="$WORK/gc.log" -cp "$CP" io.fhirflow.bench.api.ApiBenchServer "$PORT" "$WORK" \
   jdbc:postgresql://127.0.0.1:5432/test?user=postgres true "$(cat "$WORK/audit-bootstrap")" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER $BROKER 2>/dev/null || true; wait $SERVER $BROKER 2>/dev/null || true; drop_data' EXIT

@@ -105,15 +105,15 @@ start_api() {
   # The dev signing key and its JWKS (created once); tokens are minted per patient for the summary.
   java -cp "$(image_cp fhir-api)" io.fhirflow.api.devtoken.DevTokenCommand --dir "$dir" >/dev/null
   [ -s "$dir/cursor-secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/cursor-secret"
-  API_HTTP_PORT="$FHIRFLOW_API_PORT" \
-  API_PUBLIC_BASE_URL="http://127.0.0.1:$FHIRFLOW_API_PORT" \
-  API_DB_URL="$(pipeline_jdbc_url)" \
-  API_REDIS_URL="$FHIRFLOW_REDIS_URL" \
-  API_AUTH_JWKS="$dir/jwks.json" \
-  API_AUTH_ISSUER=https://fhirflow.local/dev-issuer \
-  API_AUTH_AUDIENCE=fhirflow-api \
-  API_SEARCH_CURSOR_SECRET="$(cat "$dir/cursor-secret")" \
-  API_AUDIT_BOOTSTRAP_SERVERS="$FHIRFLOW_BOOTSTRAP_SERVERS" \
+  FHIRFLOW_API_HTTP_PORT="$FHIRFLOW_API_PORT" \
+  FHIRFLOW_API_PUBLIC_BASE_URL="http://127.0.0.1:$FHIRFLOW_API_PORT" \
+  FHIRFLOW_API_DB_URL="$(pipeline_jdbc_url)" \
+  FHIRFLOW_API_REDIS_URL="$FHIRFLOW_REDIS_URL" \
+  FHIRFLOW_API_AUTH_JWKS="$dir/jwks.json" \
+  FHIRFLOW_API_AUTH_ISSUER=https://fhirflow.local/dev-issuer \
+  FHIRFLOW_API_AUTH_AUDIENCE=fhirflow-api \
+  FHIRFLOW_API_SEARCH_CURSOR_SECRET="$(cat "$dir/cursor-secret")" \
+  FHIRFLOW_API_AUDIT_BOOTSTRAP_SERVERS="$FHIRFLOW_BOOTSTRAP_SERVERS" \
     start_jvm fhir-api "$(image_cp fhir-api)" io.fhirflow.api.Main
   wait_http fhir-api "http://127.0.0.1:$FHIRFLOW_API_PORT/health/live" 120
   # Audit is fail-closed: a slow first metadata fetch starts the audit sink as down, and the next

@@ -1,6 +1,8 @@
 package io.fhirflow.contracts;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +38,16 @@ public final class LoggedConfig {
       return HIDDEN;
     }
     return maskUrlCredentials(text);
+  }
+
+  /**
+   * The one start-up log line of a process's effective configuration: every key, sorted, each value as
+   * {@link #value} shows it (a Kafka {@code Password} prints as {@link #HIDDEN} by itself).
+   */
+  public static String describe(Map<String, ?> values) {
+    Map<String, String> shown = new TreeMap<>();
+    values.forEach((k, v) -> shown.put(k, value(k, v)));
+    return shown.toString();
   }
 
   /** Whether a key's name says its value is a secret. */

@@ -70,11 +70,11 @@ public final class ApiServer implements AutoCloseable {
     this.meters = meters;
     this.dataSource = ReadPool.create(config);
     dataSource.setMetricRegistry(meters);
-    this.redis = new RedisMetricsReader(config.string(ApiConfig.REDIS_URL_CONFIG), config.string(ApiConfig.REDIS_KEY_PREFIX_CONFIG));
+    this.redis = new RedisMetricsReader(config.getString(ApiConfig.REDIS_URL_CONFIG), config.getString(ApiConfig.REDIS_KEY_PREFIX_CONFIG));
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
 
-    PageCursor cursors = PageCursor.fromConfig(config.string(ApiConfig.CURSOR_SECRET_CONFIG));
+    PageCursor cursors = PageCursor.fromConfig(config.secret(ApiConfig.CURSOR_SECRET_CONFIG));
     int def = config.defaultCount();
     int max = config.maxCount();
     List<IResourceProvider> providers = List.of(
@@ -85,7 +85,7 @@ public final class ApiServer implements AutoCloseable {
             new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.DEVICE), cursors, def, max));
     List<Object> interceptors = List.of(new ErrorShield(), new ParameterHandling(), new AccessInterceptor(verifier, meters),
         new StoredJsonBundleWriter(new StoredResourceReader(context), config.rawBundle()), new SmartCapabilities());
-    FhirServlet fhir = new FhirServlet(context, providers, interceptors, config.string(ApiConfig.PUBLIC_BASE_URL_CONFIG));
+    FhirServlet fhir = new FhirServlet(context, providers, interceptors, config.getString(ApiConfig.PUBLIC_BASE_URL_CONFIG));
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 8);
     threads.setName("fhir-api-http");
@@ -112,19 +112,19 @@ public final class ApiServer implements AutoCloseable {
     handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "patient-metrics")), "/metrics/Patient/*", requests);
     handler.addFilter(new FilterHolder(new FormSizeLimitFilter(handler.getMaxFormContentSize())), "/fhir/*", requests);
     // After the audit and metrics filters, so bulk requests are audited and timed like every other one.
-    this.exports = ExportJobs.create(dataSource, config.string(ApiConfig.BULK_DIR_CONFIG),
-        Duration.ofSeconds(config.integer(ApiConfig.BULK_FILE_TTL_CONFIG)), config.integer(ApiConfig.BULK_WORKERS_CONFIG),
-        config.integer(ApiConfig.BULK_MAX_JOBS_CONFIG), config.integer(ApiConfig.BULK_FETCH_SIZE_CONFIG),
-        config.integer(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG), clock);
-    handler.addFilter(new FilterHolder(new BulkExportFilter(verifier, exports, config.string(ApiConfig.PUBLIC_BASE_URL_CONFIG))),
+    this.exports = ExportJobs.create(dataSource, config.getString(ApiConfig.BULK_DIR_CONFIG),
+        Duration.ofSeconds(config.getInt(ApiConfig.BULK_FILE_TTL_CONFIG)), config.getInt(ApiConfig.BULK_WORKERS_CONFIG),
+        config.getInt(ApiConfig.BULK_MAX_JOBS_CONFIG), config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
+        config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG), clock);
+    handler.addFilter(new FilterHolder(new BulkExportFilter(verifier, exports, config.getString(ApiConfig.PUBLIC_BASE_URL_CONFIG))),
         "/fhir/*", requests);
-    handler.addFilter(new FilterHolder(new ViewRunFilter(verifier, context, dataSource, config.integer(ApiConfig.BULK_FETCH_SIZE_CONFIG),
-        config.integer(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))), "/fhir/*", requests);
+    handler.addFilter(new FilterHolder(new ViewRunFilter(verifier, context, dataSource, config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
+        config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))), "/fhir/*", requests);
     // Stopping lets requests in flight finish (each publishes its audit event as it ends) before close()
     // flushes the audit sink; Jetty's own error pages become OperationOutcomes like every other answer.
     GracefulHandler graceful = new GracefulHandler(handler);
     jetty.setHandler(graceful);
-    jetty.setStopTimeout(config.integer(ApiConfig.HTTP_STOP_TIMEOUT_CONFIG));
+    jetty.setStopTimeout(config.getInt(ApiConfig.HTTP_STOP_TIMEOUT_CONFIG));
     OperationOutcomeErrorHandler errors = new OperationOutcomeErrorHandler();
     jetty.setErrorHandler(errors);
     handler.setErrorHandler(errors);

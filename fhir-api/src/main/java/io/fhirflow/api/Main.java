@@ -8,15 +8,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the FHIR API: {@code java -cp ... io.fhirflow.api.Main [config/fhir-api.properties]}. Every
- * key can be overridden by its environment variable (see {@link ApiConfig}). Stops on SIGTERM.
+ * Starts the FHIR API: {@code java -cp ... io.fhirflow.api.Main [config/fhir-api.properties]} (or the
+ * file named by {@code FHIRFLOW_API_CONFIG_FILE}; without either, the defaults), every key overridable
+ * by its environment variable (see {@link ApiConfig}). A broken config stops the process at start with
+ * exit code 2; SIGTERM stops it gracefully.
  */
 public final class Main {
 
@@ -27,17 +29,25 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     // FHIR dates without an offset (date=2026-01-05) are read as UTC days, whatever the host's zone.
     TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
-    ApiConfig config = args.length > 0 ? ApiConfig.load(Path.of(args[0]), System.getenv()) : ApiConfig.of(Map.of(), System.getenv());
+    String file = args.length > 0 ? args[0] : System.getenv(ApiConfig.CONFIG_FILE_ENV);
+    ApiConfig config;
+    try {
+      config = ApiConfig.load(file == null ? null : Path.of(file), System.getenv());
+    } catch (ConfigException e) {
+      LOG.error("cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     LOG.info("fhir-api config {}", config.describe());
     FhirContext context = FhirContext.forR4Cached();
     Clock clock = Clock.systemUTC();
-    JwtVerifier verifier = JwtVerifier.create(config.string(ApiConfig.JWKS_CONFIG), config.string(ApiConfig.ISSUER_CONFIG),
-        config.string(ApiConfig.AUDIENCE_CONFIG), config.clockSkew(), clock).userScopesForAllPatients(config.userScopesForAllPatients());
+    JwtVerifier verifier = JwtVerifier.create(config.getString(ApiConfig.JWKS_CONFIG), config.getString(ApiConfig.ISSUER_CONFIG),
+        config.getString(ApiConfig.AUDIENCE_CONFIG), config.clockSkew(), clock).userScopesForAllPatients(config.userScopesForAllPatients());
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
     KafkaAuditSink audit = new KafkaAuditSink(
-        KafkaAuditSink.producer(config.string(ApiConfig.AUDIT_BOOTSTRAP_CONFIG),
-            Duration.ofMillis(config.integer(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)), config.auditKafkaPassThrough()),
-        config.string(ApiConfig.AUDIT_TOPIC_CONFIG), new AuditEventFactory(context), meters);
+        KafkaAuditSink.producer(config.getString(ApiConfig.AUDIT_BOOTSTRAP_CONFIG),
+            Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)), config.auditKafkaPassThrough()),
+        config.getString(ApiConfig.AUDIT_TOPIC_CONFIG), new AuditEventFactory(context), meters);
     ApiServer server = new ApiServer(config, context, verifier, audit, meters, clock).start();
     LOG.info("fhir-api listening port={}", server.port());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,10 +1,9 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.ConfigSources;
 import io.fhirflow.contracts.LoggedConfig;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.PipelineTopic;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,13 +37,8 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
  */
 public final class TopologyConfig extends AbstractConfig {
 
-  public static final String ENV_PREFIX = "FHIRFLOW_TOPOLOGY_";
   public static final String KAFKA_PREFIX = "kafka.";
   public static final String KAFKA_ENV_PREFIX = "KAFKA_";
-
-  /** Names the launchers use (Main's config file, bin/lib/pipeline.sh's port): not config keys, so never refused as unknown. */
-  public static final String CONFIG_FILE_ENV = ENV_PREFIX + "CONFIG_FILE";
-  static final java.util.Set<String> LAUNCHER_VARIABLES = java.util.Set.of(CONFIG_FILE_ENV, ENV_PREFIX + "PORT");
 
   public static final String APPLICATION_ID_CONFIG = "application.id";
   public static final String APPLICATION_ID_DOC =
@@ -228,13 +222,12 @@ public final class TopologyConfig extends AbstractConfig {
           .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0L), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC)
           .define(SHUTDOWN_LEAVE_GROUP_CONFIG, Type.BOOLEAN, SHUTDOWN_LEAVE_GROUP_DEFAULT, Importance.MEDIUM, SHUTDOWN_LEAVE_GROUP_DOC);
 
-  /** Kafka's own config providers, so any value may reference a secret instead of holding it. */
-  private static final Map<String, String> CONFIG_PROVIDERS =
-      Map.of(
-          "config.providers", "env,file,dir",
-          "config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
-          "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
-          "config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+  /** The file-then-environment rule every process follows; here {@code FHIRFLOW_TOPOLOGY_A_B_C} → {@code a.b.c}. */
+  public static final ConfigSources SOURCES = new ConfigSources("topology", "", CONFIG_DEF.names(), java.util.List.of(KAFKA_PREFIX));
+
+  /** The variable naming the config file (Main), a launcher's name and never a key. */
+  public static final String CONFIG_FILE_ENV = SOURCES.configFileVariable();
+  public static final String ENV_PREFIX = SOURCES.environmentPrefix();
 
   /**
    * Kafka Streams keys fhirflow sets itself and a {@code kafka.*} key may not: each chooses how a
@@ -252,7 +245,7 @@ public final class TopologyConfig extends AbstractConfig {
       StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
 
   public TopologyConfig(Map<String, ?> originals) {
-    super(CONFIG_DEF, originals, CONFIG_PROVIDERS, false);
+    super(CONFIG_DEF, originals, ConfigSources.CONFIG_PROVIDERS, false);
     for (String key : originalsWithPrefix(KAFKA_PREFIX, true).keySet()) {
       if (PINNED_STREAMS_KEYS.contains(key)) {
         throw new ConfigException(KAFKA_PREFIX + key + " cannot be set: fhirflow pins " + key
@@ -263,58 +256,37 @@ public final class TopologyConfig extends AbstractConfig {
   }
 
   /**
-   * Reads the properties file (if it exists) and overlays the environment.
+   * Reads the properties file (if it exists) and overlays the environment ({@link #SOURCES}; the
+   * Kafka pass-through also as {@code KAFKA_X_Y} → {@code kafka.x.y}).
    *
-   * @throws ConfigException naming the key when a value is missing, mistyped or out of range
+   * @throws ConfigException naming the key when a key is unknown, or a value missing, mistyped or out of range
    */
   public static TopologyConfig load(Path file, Map<String, String> env) {
     Map<String, Object> merged = new HashMap<>();
-    if (file != null && Files.exists(file)) {
-      Properties props = new Properties();
-      try (InputStream in = Files.newInputStream(file)) {
-        props.load(in);
-      } catch (IOException e) {
-        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-      }
-      props.forEach((k, v) -> merged.put(k.toString(), v.toString().trim()));
+    try {
+      merged.putAll(SOURCES.fromFile(file != null && Files.exists(file) ? file : null));
+      merged.putAll(kafkaFromEnvironment(env));
+      merged.putAll(SOURCES.fromEnvironment(env));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
-    merged.putAll(fromEnvironment(env));
     return new TopologyConfig(merged);
   }
 
-  /**
-   * The keys an environment sets: {@code FHIRFLOW_TOPOLOGY_X_Y} → {@code x.y} for declared keys,
-   * {@code KAFKA_X_Y} → {@code kafka.x.y} for pass-through keys. Unknown FHIRFLOW_TOPOLOGY_ names
-   * are rejected, so a typo fails at start instead of being silently ignored, except the
-   * launchers' own ({@link #LAUNCHER_VARIABLES}).
-   */
-  static Map<String, String> fromEnvironment(Map<String, String> env) {
+  /** {@code KAFKA_X_Y} → {@code kafka.x.y}: the Kafka pass-through's short environment form. */
+  static Map<String, String> kafkaFromEnvironment(Map<String, String> env) {
     Map<String, String> keys = new TreeMap<>();
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      String name = e.getKey();
-      if (LAUNCHER_VARIABLES.contains(name)) {
-        continue;
+    env.forEach((name, value) -> {
+      if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
+        keys.put(KAFKA_PREFIX + name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
       }
-      if (name.startsWith(ENV_PREFIX)) {
-        String key = toKey(name.substring(ENV_PREFIX.length()));
-        if (!CONFIG_DEF.names().contains(key)) {
-          throw new ConfigException(name, "(hidden)", "no topology config key " + key);
-        }
-        keys.put(key, e.getValue());
-      } else if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
-        keys.put(KAFKA_PREFIX + toKey(name.substring(KAFKA_ENV_PREFIX.length())), e.getValue());
-      }
-    }
+    });
     return keys;
   }
 
   /** The environment variable that overrides a declared key. */
   public static String environmentVariableFor(String key) {
-    return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
-  }
-
-  private static String toKey(String envSuffix) {
-    return envSuffix.toLowerCase(Locale.ROOT).replace('_', '.');
+    return SOURCES.environmentVariableFor(key);
   }
 
   public Topics topics() {
@@ -434,9 +406,8 @@ public final class TopologyConfig extends AbstractConfig {
    * secret-named keys and URL credentials ({@link LoggedConfig}).
    */
   public String describe() {
-    Map<String, Object> shown = new TreeMap<>();
-    values().forEach((k, v) -> shown.put(k, v instanceof Password ? v : LoggedConfig.value(k, v)));
-    originalsWithPrefix(KAFKA_PREFIX, false).forEach((k, v) -> shown.put(k, LoggedConfig.value(k, v)));
-    return shown.toString();
+    Map<String, Object> shown = new HashMap<>(values());
+    shown.putAll(originalsWithPrefix(KAFKA_PREFIX, false));
+    return LoggedConfig.describe(shown);
   }
 }

@@ -16,9 +16,9 @@ public final class ReadPool {
   private ReadPool() {}
 
   public static HikariDataSource create(ApiConfig config) {
-    return create(config.string(ApiConfig.DB_URL_CONFIG), config.string(ApiConfig.DB_USER_CONFIG),
-        config.string(ApiConfig.DB_PASSWORD_CONFIG), config.integer(ApiConfig.DB_POOL_SIZE_CONFIG),
-        config.integer(ApiConfig.DB_STATEMENT_TIMEOUT_CONFIG));
+    return create(config.getString(ApiConfig.DB_URL_CONFIG), config.getString(ApiConfig.DB_USER_CONFIG),
+        config.secret(ApiConfig.DB_PASSWORD_CONFIG), config.getInt(ApiConfig.DB_POOL_SIZE_CONFIG),
+        config.getInt(ApiConfig.DB_STATEMENT_TIMEOUT_CONFIG));
   }
 
   public static HikariDataSource create(String url, String user, String password, int size, int statementTimeoutMs) {

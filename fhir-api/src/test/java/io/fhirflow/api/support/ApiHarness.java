@@ -72,7 +72,7 @@ public final class ApiHarness implements AutoCloseable {
     JwtVerifier verifier = JwtVerifier.create(jwks.toString(), ISSUER, AUDIENCE, config.clockSkew(), Clock.systemUTC())
         .userScopesForAllPatients(config.userScopesForAllPatients());
     KafkaAuditSink audit = new KafkaAuditSink(KafkaAuditSink.producer(broker.bootstrapServers(),
-        Duration.ofMillis(config.integer(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)), Map.of()), auditTopic, new AuditEventFactory(FHIR), meters);
+        Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)), Map.of()), auditTopic, new AuditEventFactory(FHIR), meters);
     this.server = new ApiServer(config, FHIR, verifier, audit, meters, Clock.systemUTC()).start();
     this.base = "http://127.0.0.1:" + server.port();
   }
