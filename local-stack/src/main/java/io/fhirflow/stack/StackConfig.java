@@ -80,20 +80,6 @@ public final class StackConfig extends AbstractConfig {
     return "FHIRFLOW_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
-  /**
-   * The settings reference as a Markdown table (environment variable, key, default, meaning),
-   * generated from {@link #CONFIG_DEF} so docs/local-stack.md never drifts from the code.
-   */
-  public static String markdownTable() {
-    StringBuilder table = new StringBuilder("| environment variable | key | default | meaning |\n|---|---|---|---|\n");
-    for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
-      table.append("| `").append(environmentVariable(key.name)).append("` | `").append(key.name).append("` | `")
-          .append(ConfigDef.convertToString(key.defaultValue, key.type)).append("` | ")
-          .append(key.documentation.replace("|", "\\|")).append(" |\n");
-    }
-    return table.toString();
-  }
-
   public Path workDir() {
     return Path.of(getString(WORK_DIR_CONFIG)).toAbsolutePath().normalize();
   }

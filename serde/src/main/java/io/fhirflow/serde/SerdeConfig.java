@@ -137,23 +137,6 @@ public final class SerdeConfig extends AbstractConfig {
     }
   }
 
-  /**
-   * The configuration reference as a Markdown table (key, type, default, description), generated
-   * from {@link #CONFIG_DEF} so docs/serde.md never drifts from the code; secrets show no default.
-   */
-  public static String markdownTable() {
-    StringBuilder table = new StringBuilder("| key | type | default | description |\n|---|---|---|---|\n");
-    for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
-      String defaultValue = !key.hasDefault() ? "(required)"
-          : key.type == Type.PASSWORD || key.defaultValue == null ? ""
-          : ConfigDef.convertToString(key.defaultValue, key.type);
-      table.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(java.util.Locale.ROOT))
-          .append(" | ").append(defaultValue.isEmpty() ? "" : "`" + defaultValue + "`")
-          .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
-    }
-    return table.toString();
-  }
-
   public List<String> registryUrls() {
     return getList(SCHEMA_REGISTRY_URL_CONFIG);
   }

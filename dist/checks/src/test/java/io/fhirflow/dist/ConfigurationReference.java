@@ -3,6 +3,7 @@ package io.fhirflow.dist;
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.serde.SerdeConfig;
 import io.fhirflow.sink.FhirSinkConnectorConfig;
+import io.fhirflow.stack.StackConfig;
 import io.fhirflow.topology.TopologyConfig;
 import java.util.Comparator;
 import java.util.List;
@@ -51,11 +52,13 @@ public final class ConfigurationReference {
         .append(ApiConfig.SOURCES.environmentVariableFor("api.a.b.c")).append("` for key `api.a.b.c`; any audit producer key `x.y` as `")
         .append(ApiConfig.AUDIT_KAFKA_PREFIX).append("x.y` |\n")
         .append("| serde (topology, cli, gateways) | the client's own config | as the client passes it |\n")
+        .append("| local stack (`bin/stack`, a development tool) | none | `FHIRFLOW_<KEY>` for key `<key>` (e.g. `FHIRFLOW_KAFKA_PORT`) |\n")
         .append("| fhirflow cli | command-line options | `FHIRFLOW_BOOTSTRAP_SERVERS`, `FHIRFLOW_SCHEMA_REGISTRY_URL`, `FHIRFLOW_RAW_TOPIC`, `FHIRFLOW_DLQ_TOPIC`, `FHIRFLOW_JDBC_URL` (view materialize) |\n\n");
 
     section(md, "Topology (`io.fhirflow.topology.TopologyConfig`)", TopologyConfig.CONFIG_DEF, TopologyConfig::environmentVariableFor);
     section(md, "Sink connector (`io.fhirflow.sink.FhirSinkConnectorConfig`)", FhirSinkConnectorConfig.CONFIG_DEF, key -> "");
     section(md, "Serde (`io.fhirflow.serde.SerdeConfig`)", SerdeConfig.CONFIG_DEF, key -> "");
+    section(md, "Local stack (`io.fhirflow.stack.StackConfig`)", StackConfig.CONFIG_DEF, StackConfig::environmentVariable);
 
     section(md, "FHIR API (`io.fhirflow.api.ApiConfig`)", ApiConfig.CONFIG_DEF, ApiConfig.SOURCES::environmentVariableFor);
 
