@@ -111,6 +111,39 @@ class CommandsOnKafkaIT {
     assertThat(json).contains("\"BAD_NOT_WIRE_FORMAT\":" + notWire).contains("\"BAD_UNKNOWN_SCHEMA_ID\":" + unknownId);
   }
 
+  @Test
+  void eraseWritesTheRequestKeyedByTheUserAndPrintsTheCountsOfTheAuditEventThatConfirmsIt() throws Exception {
+    String erasure = broker.uniqueTopic("erasure");
+    String audit = broker.uniqueTopic("audit");
+    broker.createTopics(3, erasure, audit);
+    // Stands in for the topology: answers the request with an AuditEvent keyed by its id.
+    java.util.concurrent.atomic.AtomicReference<ConsumerRecord<String, byte[]>> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread topology = new Thread(() -> {
+      ConsumerRecord<String, byte[]> request = readAll(erasure, 1).get(0);
+      seen.set(request);
+      var parsed = io.fhirflow.serde.ErasureRequest.parse(request.key().getBytes(StandardCharsets.UTF_8), request.value()).orElseThrow();
+      try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(broker.producerProps(),
+          new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(audit, parsed.requestId(),
+            "{\"resourceType\":\"AuditEvent\",\"entity\":[{\"detail\":[{\"type\":\"record-store-entries\",\"valueString\":\"7\"}]}]}"));
+      }
+    });
+    topology.start();
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(new Main());
+    cli.setOut(new java.io.PrintWriter(out));
+
+    int exit = cli.execute("erase", "--user", "user-42", "--requested-by", "dpo@example.org", "--bootstrap-servers", broker.bootstrapServers(),
+        "--erasure-topic", erasure, "--audit-topic", audit, "--wait", "60s");
+    topology.join();
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).contains("erasure requested id=").contains("record-store-entries 7").doesNotContain("user-42");
+    ConsumerRecord<String, byte[]> request = seen.get();
+    assertThat(request.key()).isEqualTo("user-42");
+    assertThat(new String(request.value(), StandardCharsets.UTF_8)).contains("\"requestedBy\":\"dpo@example.org\"");
+  }
+
   private static String header(ConsumerRecord<?, ?> r, String key) {
     return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
   }

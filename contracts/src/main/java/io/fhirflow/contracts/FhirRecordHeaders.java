@@ -10,6 +10,16 @@ package io.fhirflow.contracts;
  * {@link #RESOURCE_TYPE}, {@link #FHIR_VERSION}, {@link #SOURCE_RECORD_ID} and {@link #RESOURCE_ID}.
  * A consumer that stores the resource removes it; one that cannot handle it must not take a null
  * value for an error.
+ *
+ * <p><b>Erasure.</b> When a person is erased (docs/contracts.md "Erasure") the topology writes, with
+ * {@link #ERASURE_REQUEST_ID}: a null-value record on {@code fhir.r4.patient} keyed by the Patient id
+ * and one on {@code fhir.r4.device} per Device id of the person (Kafka tombstones: compaction then
+ * removes every earlier record of the key), and one <em>erasure marker</em> on
+ * {@code fhir.r4.observation}: a null value keyed by the patient id with {@link #RESOURCE_TYPE}
+ * {@code Observation} and <em>no</em> {@link #RESOURCE_ID} (which tells it from a deletion marker),
+ * saying "every Observation of this patient before this record is gone". It follows all of the
+ * patient's earlier Observations in their partition; a later Observation of the same patient is new
+ * data.
  */
 public final class FhirRecordHeaders {
 
@@ -25,6 +35,9 @@ public final class FhirRecordHeaders {
    * on a deletion it is the only place the id is, since the value is null and the key is the patient.
    */
   public static final String RESOURCE_ID = "fhir.resourceId";
+
+  /** On the records an erasure writes: the erasure request's id (the key of its AuditEvent). */
+  public static final String ERASURE_REQUEST_ID = "fhirflow.erasureRequestId";
 
   private FhirRecordHeaders() {}
 }

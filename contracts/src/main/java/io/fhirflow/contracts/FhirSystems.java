@@ -23,6 +23,10 @@ public final class FhirSystems {
     public static final String SID_DEVICE_KEY = "https://fhirflow.io/fhir/sid/device-key";
     /** Prefix of meta.source: {@code urn:fhirflow:app:<platform>:<bundle id or package>}. */
     public static final String SOURCE_PREFIX = "urn:fhirflow:app:";
+    /** Identifier system of an erasure request id (AuditEvent.entity.what.identifier of an erasure). */
+    public static final String SID_ERASURE_REQUEST = "https://fhirflow.io/fhir/sid/erasure-request";
+    /** AuditEvent.subtype of fhirflow's own events that are not REST interactions ({@code erase}). */
+    public static final String AUDIT_SUBTYPE = "https://fhirflow.io/fhir/CodeSystem/audit-subtype";
 
     private FhirSystems() {
     }

@@ -14,7 +14,13 @@ public enum PipelineTopic {
   PATIENT(Names.PATIENT, true, "resource id", "FHIR R4 Patient JSON"),
   DEVICE(Names.DEVICE, true, "resource id", "FHIR R4 Device JSON"),
   AUDIT_EVENT(Names.AUDIT_EVENT, false, "request id", "FHIR R4 AuditEvent JSON"),
-  FHIR_DEAD_LETTER(Names.FHIR_DEAD_LETTER, false, "original key bytes", "original FHIR JSON; dlq.* headers");
+  FHIR_DEAD_LETTER(Names.FHIR_DEAD_LETTER, false, "original key bytes", "original FHIR JSON; dlq.* headers"),
+  /**
+   * Requests to erase a person (docs/contracts.md "Erasure"). Keyed and partitioned exactly like
+   * {@link #RAW} (same key, same partition count): the topology reads it in the same tasks as the
+   * person's samples, next to the state stores that hold them.
+   */
+  ERASURE(Names.ERASURE, false, "user id (string)", "erasure request JSON (requestId, userId, requestedBy, requestedAt)");
 
   /** The default names as compile-time constants, for annotations (picocli option defaults). */
   public static final class Names {
@@ -25,6 +31,7 @@ public enum PipelineTopic {
     public static final String DEVICE = "fhir.r4.device";
     public static final String AUDIT_EVENT = "fhir.r4.auditevent";
     public static final String FHIR_DEAD_LETTER = "fhir.r4.dlq";
+    public static final String ERASURE = "fhirflow.erasure.requests";
 
     private Names() {}
   }
@@ -53,10 +60,11 @@ public enum PipelineTopic {
   /**
    * The broker stamps each record's timestamp ({@code message.timestamp.type=LogAppendTime}): the
    * raw topic's timestamps are the topology's ingest time (dedupe expiry, the future-time check), so
-   * no producer may choose them.
+   * no producer may choose them; the erasure topic is read in the same tasks, and Kafka Streams
+   * picks the next record of a task by timestamp, so its timestamps must be on the same clock.
    */
   public boolean brokerStampsTime() {
-    return this == RAW;
+    return this == RAW || this == ERASURE;
   }
 
   /** What the record key holds. */

@@ -12,6 +12,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * Recognises the contract's deletion marker ({@code FhirRecordHeaders}): a record with a null
  * value, the headers {@code fhir.resourceType} and {@code fhir.resourceId}, and the patient id as
  * key. Only Observations are deleted this way (a Patient or Device is shared by many records).
+ *
+ * <p>Also recognises what an erasure writes ({@code FhirRecordHeaders.ERASURE_REQUEST_ID} present):
+ * the erasure marker on the Observation topic (type Observation, no resource id, key = patient id)
+ * and the tombstones of the Patient and Device topics (type Patient or Device, resource id = key).
  */
 final class DeletionMarker {
 
@@ -35,6 +39,9 @@ final class DeletionMarker {
     }
     String type = header(record, FhirRecordHeaders.RESOURCE_TYPE);
     String id = header(record, FhirRecordHeaders.RESOURCE_ID);
+    if (header(record, FhirRecordHeaders.ERASURE_REQUEST_ID) != null) {
+      return Optional.empty();
+    }
     if (type == null || id == null) {
       return Optional.empty();
     }
@@ -49,6 +56,28 @@ final class DeletionMarker {
       throw new UnwritableRecordException(RejectReason.MISSING_SUBJECT);
     }
     return Optional.of(ResourceRow.deletion(ResourceType.OBSERVATION, id, patientId));
+  }
+
+  /**
+   * The removal an erasure record asks for, or empty when the record is not one.
+   *
+   * @throws UnwritableRecordException when it is one that can never be applied
+   */
+  Optional<Removal> removalOf(SinkRecord record) {
+    if (record.value() != null || header(record, FhirRecordHeaders.ERASURE_REQUEST_ID) == null) {
+      return Optional.empty();
+    }
+    ResourceType type = ResourceType.ofFhirName(header(record, FhirRecordHeaders.RESOURCE_TYPE))
+        .filter(tables::containsKey)
+        .orElseThrow(() -> new UnwritableRecordException(RejectReason.UNKNOWN_RESOURCE_TYPE));
+    String key = text(record.key());
+    if (key == null || !FHIR_ID.matcher(key).matches()) {
+      throw new UnwritableRecordException(RejectReason.INVALID_ID);
+    }
+    if (type != ResourceType.OBSERVATION && !key.equals(header(record, FhirRecordHeaders.RESOURCE_ID))) {
+      throw new UnwritableRecordException(RejectReason.INVALID_ID);
+    }
+    return Optional.of(new Removal(type, key));
   }
 
   private static String header(SinkRecord record, String name) {

@@ -151,6 +151,11 @@ public class FhirSinkTask extends SinkTask {
 
   private void take(SinkRecord record, long now) {
     try {
+      var removal = deletions.removalOf(record);
+      if (removal.isPresent()) {
+        buffer.remove(removal.get(), record, now);
+        return;
+      }
       ResourceRow row = deletions.deletionOf(record).orElseGet(() -> extractor.extract(record.value(), record.timestamp()));
       buffer.add(row, record, now);
     } catch (UnwritableRecordException e) {
@@ -167,7 +172,7 @@ public class FhirSinkTask extends SinkTask {
   private void writeBuffer() throws SQLException {
     long startedMs = clock.millis();
     try {
-      RecordWriter.WriteResult result = writer.write(buffer.rows());
+      RecordWriter.WriteResult result = writer.write(buffer.removals(), buffer.rows());
       metrics.batchWritten(result.rows() - result.patientMismatches().size(), clock.millis() - startedMs);
       log.debug("batch committed records={} rows={} changed={}", buffer.recordsTaken(),
           result.rows(), result.changed());
@@ -195,6 +200,8 @@ public class FhirSinkTask extends SinkTask {
 
   /** Returns how many rows were written. */
   private int writeRowByRow() throws SQLException {
+    // Removals first, as in the batch: the rows kept are the ones that came after them.
+    writer.write(buffer.removals(), java.util.List.of());
     int rows = 0;
     for (Iterator<ReducedBuffer.Pending> it = buffer.pending().iterator(); it.hasNext(); ) {
       ReducedBuffer.Pending pending = it.next();

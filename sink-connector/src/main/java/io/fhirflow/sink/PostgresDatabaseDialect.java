@@ -88,6 +88,21 @@ public final class PostgresDatabaseDialect {
         + " AS x(id, patient_id) WHERE t.id = x.id AND t.patient_id = x.patient_id";
   }
 
+  /** Erasure: removes every Observation row of the bound patient ids. */
+  String eraseObservations() {
+    return "DELETE FROM " + table(ResourceType.OBSERVATION) + " WHERE patient_id = ANY(?::text[])";
+  }
+
+  /** Erasure: removes the bound patient ids' entries of the deletion register. */
+  String eraseDeletionRegister() {
+    return "DELETE FROM " + deletionRegister() + " WHERE patient_id = ANY(?::text[])";
+  }
+
+  /** Erasure: removes the rows of the bound ids (Patient, Device). */
+  String removeRows(ResourceType type) {
+    return "DELETE FROM " + table(type) + " WHERE id = ANY(?::text[])";
+  }
+
   /** Removes rows among the bound ids that are in the register (the BATCHED_INSERT path writes first). */
   String deleteRegisteredAmong() {
     return "DELETE FROM " + table(ResourceType.OBSERVATION) + " t USING " + deletionRegister()

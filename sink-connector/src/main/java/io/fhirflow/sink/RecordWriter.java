@@ -51,12 +51,20 @@ public final class RecordWriter {
    * @throws SQLException after rolling back; the connection is reset when it may be broken
    */
   public WriteResult write(List<ResourceRow> rows) throws SQLException {
-    if (rows.isEmpty()) {
+    return write(List.of(), rows);
+  }
+
+  /**
+   * Applies an erasure's {@code removals} and then upserts {@code rows}, in one transaction; the
+   * rows are what came after the removals (the buffer dropped those before them).
+   */
+  public WriteResult write(List<Removal> removals, List<ResourceRow> rows) throws SQLException {
+    if (rows.isEmpty() && removals.isEmpty()) {
       return new WriteResult(0, 0, Set.of());
     }
     Connection c = session.connection();
     try {
-      int changed = 0;
+      int changed = removals.isEmpty() ? 0 : remove(c, removals);
       Set<String> mismatches = new HashSet<>();
       List<ResourceRow> deletions = rows.stream().filter(ResourceRow::isDeletion).toList();
       if (!deletions.isEmpty()) {
@@ -76,6 +84,33 @@ public final class RecordWriter {
       }
       throw e;
     }
+  }
+
+  /** One statement per kind of removal, whatever their number; returns the rows removed. */
+  private int remove(Connection c, List<Removal> removals) throws SQLException {
+    int removed = 0;
+    for (ResourceType type : ResourceType.values()) {
+      List<String> ids = removals.stream().filter(r -> r.type() == type).map(Removal::id).toList();
+      if (ids.isEmpty()) {
+        continue;
+      }
+      java.sql.Array bound = textArray(c, ids);
+      if (type == ResourceType.OBSERVATION) {
+        try (PreparedStatement rows = c.prepareStatement(dialect.eraseObservations());
+            PreparedStatement register = c.prepareStatement(dialect.eraseDeletionRegister())) {
+          rows.setArray(1, bound);
+          removed += rows.executeUpdate();
+          register.setArray(1, bound);
+          removed += register.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement rows = c.prepareStatement(dialect.removeRows(type))) {
+          rows.setArray(1, bound);
+          removed += rows.executeUpdate();
+        }
+      }
+    }
+    return removed;
   }
 
   /**

@@ -28,6 +28,7 @@ public final class ReducedBuffer {
   public record Pending(ResourceRow row, SinkRecord source) {}
 
   private final Map<Key, Pending> rows = new LinkedHashMap<>();
+  private final java.util.Set<Removal> removals = new java.util.LinkedHashSet<>();
   private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
   private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
   private int recordsTaken;
@@ -48,6 +49,25 @@ public final class ReducedBuffer {
     rows.merge(new Key(row.type(), row.id()), new Pending(row, source),
         (held, incoming) -> incoming.row().isNewerThan(held.row()) ? incoming : held);
     markTaken(source, nowMs);
+  }
+
+  /**
+   * Takes an erasure's removal in: the rows it covers that arrived before it are dropped (they are
+   * erased), rows after it are kept. The writer applies removals before rows, so that order holds.
+   */
+  public void remove(Removal removal, SinkRecord source, long nowMs) {
+    if (removal.type() == ResourceType.OBSERVATION) {
+      rows.values().removeIf(p -> p.row().type() == ResourceType.OBSERVATION && removal.id().equals(p.row().patientId()));
+    } else {
+      rows.remove(new Key(removal.type(), removal.id()));
+    }
+    removals.add(removal);
+    markTaken(source, nowMs);
+  }
+
+  /** The removals to apply before {@link #rows()}. */
+  public List<Removal> removals() {
+    return List.copyOf(removals);
   }
 
   /** Records a record that produced no row (dead-lettered): its offset still advances. */
@@ -95,6 +115,7 @@ public final class ReducedBuffer {
 
   public void clear() {
     rows.clear();
+    removals.clear();
     offsets.clear();
     firstOffsets.clear();
     recordsTaken = 0;

@@ -23,6 +23,24 @@ class DeletionMarkerTest {
   }
 
   @Test
+  void anErasureRecordIsARemovalOfThePatientsObservationsOrOfTheTombstonedRowNotADeletion() {
+    DeletionMarker all = new DeletionMarker(Map.of(ResourceType.OBSERVATION, "o", ResourceType.PATIENT, "p", ResourceType.DEVICE, "d"));
+    SinkRecord observations = record("pat-1", null, "Observation", null);
+    observations.headers().addString("fhirflow.erasureRequestId", "req-1");
+    SinkRecord patient = record("pat-1", null, "Patient", "pat-1");
+    patient.headers().addString("fhirflow.erasureRequestId", "req-1");
+    SinkRecord device = record("dev-1", null, "Device", "dev-2");
+    device.headers().addString("fhirflow.erasureRequestId", "req-1");
+
+    assertThat(all.removalOf(observations)).contains(new Removal(ResourceType.OBSERVATION, "pat-1"));
+    assertThat(all.deletionOf(observations)).isEmpty();
+    assertThat(all.removalOf(patient)).contains(new Removal(ResourceType.PATIENT, "pat-1"));
+    assertThatThrownBy(() -> all.removalOf(device)).as("a tombstone names its key")
+        .isInstanceOfSatisfying(UnwritableRecordException.class, e -> assertThat(e.reason().code()).isEqualTo("INVALID_ID"));
+    assertThat(all.removalOf(record("pat-1", null, "Observation", "obs-1"))).as("a deletion marker").isEmpty();
+  }
+
+  @Test
   void aRecordWithAValueOrWithoutTheHeadersIsNotAMarker() {
     assertThat(marker.deletionOf(record("pat-1", "{}".getBytes(StandardCharsets.UTF_8), "Observation", "obs-1"))).isEmpty();
     assertThat(marker.deletionOf(record("pat-1", null, null, null))).isEmpty();

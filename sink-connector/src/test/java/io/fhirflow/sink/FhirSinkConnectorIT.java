@@ -351,6 +351,45 @@ class FhirSinkConnectorIT {
     assertThat(readAll(dlq, 0)).isEmpty();
   }
 
+  @Test
+  void anErasureRemovesEveryRowOfThePersonFromEveryTableAndTheirNextRecordsAreWrittenAfresh() throws Exception {
+    startConnector(name);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (String pat : List.of("pat-1", "pat-2")) {
+        send(producer, observations, pat, FhirFixtures.heartRate("obs-a-" + pat, pat, 1, T0, 70, AT));
+        send(producer, observations, pat, FhirFixtures.steps("obs-b-" + pat, pat, 1, T0, 812, AT, AT.plusSeconds(900)));
+        send(producer, observations, pat, FhirFixtures.heartRate("obs-c-" + pat, pat, 1, T0, 71, AT));
+        send(producer, patients, pat, FhirFixtures.patient(pat, "user-" + pat, 1, T0));
+        send(producer, devices, "dev-" + pat, FhirFixtures.device("dev-" + pat, 1, T0));
+      }
+      producer.flush();
+      sendDeletion(producer, "pat-1", "obs-c-pat-1");
+      sendDeletion(producer, "pat-2", "obs-c-pat-2");
+      producer.flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 4 && count("fhir_observation_deleted") == 2
+          && count("fhir_patient") == 2 && count("fhir_device") == 2);
+
+      // What the topology writes for an erasure of pat-1, then a record of pat-1 after it (new data).
+      sendErasure(producer, observations, "pat-1", "Observation", null);
+      sendErasure(producer, patients, "pat-1", "Patient", "pat-1");
+      sendErasure(producer, devices, "dev-pat-1", "Device", "dev-pat-1");
+      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-c-pat-1", "pat-1", 1, T0, 66, AT));
+    }
+
+    awaitCommittedToEnd("connect-" + name);
+    for (String table : List.of("fhir_observation", "fhir_observation_deleted", "fhir_patient", "fhir_device")) {
+      String column = table.startsWith("fhir_observation") ? "patient_id" : "id";
+      assertThat(query("SELECT count(*) FROM " + table + " WHERE " + column + " LIKE '%pat-2'")).as(table).containsExactly(
+          table.equals("fhir_observation") ? "2" : "1");
+    }
+    assertThat(query("SELECT string_agg(id, ',' ORDER BY id) FROM fhir_observation WHERE patient_id = 'pat-1'"))
+        .as("only what came after the erasure, though its id was once deleted").containsExactly("obs-c-pat-1");
+    assertThat(query("SELECT count(*) FROM fhir_observation_deleted WHERE patient_id = 'pat-1'")).containsExactly("0");
+    assertThat(query("SELECT count(*) FROM fhir_patient WHERE id = 'pat-1' OR resource::text LIKE '%user-pat-1%'")).containsExactly("0");
+    assertThat(query("SELECT count(*) FROM fhir_device WHERE id = 'dev-pat-1'")).containsExactly("0");
+    assertThat(readAll(dlq, 0)).isEmpty();
+  }
+
   /**
    * The database drops the task's connections again and again for ~3 s while records stream in;
    * every record still lands. This kills only this test's backends (pg_terminate_backend by
@@ -416,6 +455,17 @@ class FhirSinkConnectorIT {
     marker.headers().add("fhir.resourceType", "Observation".getBytes(StandardCharsets.UTF_8));
     marker.headers().add("fhir.resourceId", observationId.getBytes(StandardCharsets.UTF_8));
     producer.send(marker);
+  }
+
+  /** What an erasure writes: a null value with the erasure request id; a resource id on the Patient and Device tombstones. */
+  private static void sendErasure(KafkaProducer<String, byte[]> producer, String topic, String key, String type, String resourceId) {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, null);
+    r.headers().add("fhir.resourceType", type.getBytes(StandardCharsets.UTF_8));
+    if (resourceId != null) {
+      r.headers().add("fhir.resourceId", resourceId.getBytes(StandardCharsets.UTF_8));
+    }
+    r.headers().add("fhirflow.erasureRequestId", "req-1".getBytes(StandardCharsets.UTF_8));
+    producer.send(r);
   }
 
   private static String header(ConsumerRecord<?, ?> record, String key) {

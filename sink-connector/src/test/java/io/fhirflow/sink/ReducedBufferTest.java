@@ -48,6 +48,35 @@ class ReducedBufferTest {
   }
 
   @Test
+  void anErasureDropsThePatientsRowsBeforeItKeepsThoseAfterItAndOtherPatientsRows() {
+    ResourceRow other = new ResourceRow(ResourceType.OBSERVATION, "x", "p2", "http://loinc.org|8867-4",
+        List.of("http://loinc.org|8867-4"), null, T0, T0, T0, 1, null, "{}");
+    buffer.add(row("a", 1, T0), record(0, 10), 0);
+    buffer.add(other, record(0, 11), 0);
+    buffer.add(ResourceRow.deletion(ResourceType.OBSERVATION, "b", "p1"), record(0, 12), 0);
+    buffer.remove(new Removal(ResourceType.OBSERVATION, "p1"), record(0, 13), 0);
+    buffer.add(row("c", 1, T0), record(0, 14), 0);
+
+    assertThat(buffer.rows()).extracting(ResourceRow::id).containsExactly("x", "c");
+    assertThat(buffer.removals()).containsExactly(new Removal(ResourceType.OBSERVATION, "p1"));
+    assertThat(buffer.offsets()).containsEntry(new TopicPartition("fhir.r4.observation", 0), new OffsetAndMetadata(15));
+  }
+
+  @Test
+  void aTombstoneDropsTheEarlierVersionOfItsRowAndALaterVersionIsKept() {
+    ResourceRow patient = new ResourceRow(ResourceType.PATIENT, "p1", null, null, null, null, null, null, T0, 1,
+        List.of("urn:x|u"), "{}");
+    buffer.add(patient, record(0, 1), 0);
+    buffer.remove(new Removal(ResourceType.PATIENT, "p1"), record(0, 2), 0);
+    assertThat(buffer.rows()).isEmpty();
+    buffer.add(patient, record(0, 3), 0);
+    assertThat(buffer.rows()).containsExactly(patient);
+    assertThat(buffer.removals()).containsExactly(new Removal(ResourceType.PATIENT, "p1"));
+    buffer.clear();
+    assertThat(buffer.removals()).isEmpty();
+  }
+
+  @Test
   void refusesARowForAnIdItHoldsForAnotherPatientAndKeepsTheFirstClaim() {
     SinkRecord first = record(0, 1);
     buffer.add(row("a", 1, T0), first, 0);

@@ -11,7 +11,9 @@ public enum DeadLetterStage {
   /** The catalogue rejects it (unknown type, unit, range, shape, ids, times): a typed rejection from the mapper. */
   MAP,
   /** An unexpected exception in a processor, caught by Kafka's processing exception handler. */
-  PROCESS;
+  PROCESS,
+  /** A record of the erasure topic that is not an erasure request (or names another user than its key). */
+  ERASE;
 
   /** The header value: lower case, stable. */
   public String code() {

@@ -109,8 +109,36 @@ public final class FhirFlowApplication implements AutoCloseable {
     this.http = new OpsHttpServer(config.getInt(TopologyConfig.HTTP_PORT_CONFIG), streams::state,
         progress::progressing, progress::alive, progress::describe, registry);
     log.debug("topology {}", topology.describe());
+    requireErasureTopicPartitionedLikeRaw();
     streams.start();
     log.info("fhirflow topology started application.id={} http.port={}", config.getString(TopologyConfig.APPLICATION_ID_CONFIG), http.port());
+  }
+
+  /**
+   * The erasure topic is read in the raw topic's tasks (one sub-topology): with another partition
+   * count a request would reach a task that does not hold the person's state, and be carried out
+   * nowhere. Fatal at start, like any broken configuration. When the topics cannot be described
+   * (the broker not reachable yet) Kafka Streams reports missing topics itself.
+   */
+  private void requireErasureTopicPartitionedLikeRaw() {
+    Topics topics = config.topics();
+    Map<String, org.apache.kafka.clients.admin.TopicDescription> described;
+    try {
+      described = admin.describeTopics(List.of(topics.raw(), topics.erasure())).allTopicNames().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.warn("could not compare the partitions of the raw and erasure topics error={}", e.getClass().getName());
+      return;
+    }
+    int raw = described.get(topics.raw()).partitions().size();
+    int erasure = described.get(topics.erasure()).partitions().size();
+    if (raw != erasure) {
+      close();
+      throw new IllegalStateException(TopologyConfig.TOPIC_ERASURE_CONFIG + " has " + erasure + " partitions, " + TopologyConfig.TOPIC_RAW_CONFIG
+          + " has " + raw + ": they must be equal (erasure requests are read in the tasks of the raw partitions)");
+    }
   }
 
   /**

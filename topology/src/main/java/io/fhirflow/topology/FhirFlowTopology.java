@@ -24,6 +24,11 @@ import org.apache.kafka.streams.state.Stores;
  *                       deletions: null-value markers┘   │         ▼               └▶ metrics ─▶ Redis (async, batched)
  *                       to fhir.r4.observation           │  wearable.samples.dlq        ▲
  *                                                        └── retractions ───────────────┘
+ *
+ * fhirflow.erasure.requests ─▶ erase ─┬▶ tombstones: fhir.r4.patient, fhir.r4.device; erasure marker: fhir.r4.observation
+ *   (partitioned like raw: the same   ├▶ patient-changes, device-changes, metrics (forget the person; Redis keys removed)
+ *    tasks, next to the person's      ├▶ fhir.r4.auditevent (the erasure's AuditEvent)
+ *    state)                           └▶ dead-letter topic (not an erasure request)
  * </pre>
  *
  * Run it with {@code processing.guarantee=exactly_once_v2} ({@link TopologyConfig#streamsProperties}):
@@ -47,7 +52,12 @@ public final class FhirFlowTopology {
   public static final String DEAD_LETTER = "dead-letter";
   public static final String DEAD_LETTERS = "dead-letters";
   public static final String PATIENT_HASHES = "patient-content-hashes";
-  public static final String DEVICE_HASHES = "device-content-hashes";
+  /** Keyed by patient id + U+001F + device id, so a person's Devices are found by prefix when they are erased. */
+  public static final String DEVICE_HASHES = "patient-device-content-hashes";
+  public static final String ERASURE_SOURCE = "erasure-requests";
+  public static final String ERASE = "erase";
+  public static final String AUDIT = "audit-events";
+  public static final String ERASE_DEAD_LETTERS = "erasure-dead-letters";
 
   private FhirFlowTopology() {}
 
@@ -97,17 +107,26 @@ public final class FhirFlowTopology {
     MapProcessor.Children children = new MapProcessor.Children(OBSERVATIONS, PATIENT_CHANGES, DEVICE_CHANGES, REMEMBER, settings.metricsEnabled() ? METRICS : null, DEAD_LETTER);
     t.addProcessor(MAP, () -> new MapProcessor(mapper, counters, children, settings.sendMaxBytes()), DEDUPE);
 
+    // Erasure requests are read in the same tasks as the raw samples (same key, same partition
+    // count), so this step reaches the person's entries in every store of the sub-topology.
+    t.addSource(ERASURE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.erasure());
+    ErasureProcessor.Children erase = new ErasureProcessor.Children(OBSERVATIONS, PATIENTS, DEVICES, PATIENT_CHANGES, DEVICE_CHANGES,
+        settings.metricsEnabled() ? METRICS : null, AUDIT, ERASE_DEAD_LETTERS);
+    t.addProcessor(ERASE, () -> new ErasureProcessor(clock, counters, erase, settings.sendMaxBytes()), ERASURE_SOURCE);
+    t.addSink(AUDIT, topics.audit(), text, text, ERASE);
+    t.addSink(ERASE_DEAD_LETTERS, topics.deadLetter(), bytes, bytes, ERASE);
+
     // Observations arrive as UTF-8 bytes: the map step encoded them once, to check their size.
-    t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP, LIFECYCLE);
+    t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP, LIFECYCLE, ERASE);
     // Every sample carries its Patient and Device; only new or changed ones reach the compacted topics.
-    t.addProcessor(PATIENT_CHANGES, () -> new EmitOnChangeProcessor(PATIENT_HASHES), MAP);
-    t.addSink(PATIENTS, topics.patient(), text, text, PATIENT_CHANGES);
-    t.addProcessor(DEVICE_CHANGES, () -> new EmitOnChangeProcessor(DEVICE_HASHES), MAP);
-    t.addSink(DEVICES, topics.device(), text, text, DEVICE_CHANGES);
+    t.addProcessor(PATIENT_CHANGES, () -> new EmitOnChangeProcessor(PATIENT_HASHES), MAP, ERASE);
+    t.addSink(PATIENTS, topics.patient(), text, text, PATIENT_CHANGES, ERASE);
+    t.addProcessor(DEVICE_CHANGES, () -> new EmitOnChangeProcessor(DEVICE_HASHES, true), MAP, ERASE);
+    t.addSink(DEVICES, topics.device(), text, text, DEVICE_CHANGES, ERASE);
     // The accepted version is stored only after mapping succeeded, with its day contributions.
     t.addProcessor(REMEMBER, RememberVersionProcessor::new, MAP);
     if (settings.metricsEnabled()) {
-      t.addProcessor(METRICS, () -> new MetricsProcessor(publisher, clock, settings), MAP, LIFECYCLE);
+      t.addProcessor(METRICS, () -> new MetricsProcessor(publisher, clock, settings), MAP, LIFECYCLE, ERASE);
     }
 
     t.addProcessor(DEAD_LETTER, () -> new DeadLetterProcessor(clock, counters, settings.sendMaxBytes()), DECODE, VALIDATE, MAP);
@@ -118,29 +137,32 @@ public final class FhirFlowTopology {
         // eviction work; every put goes straight to RocksDB and the changelog.
         Stores.timestampedKeyValueStoreBuilder(stores.apply(Stores.persistentTimestampedKeyValueStore(DedupProcessor.STORE)), Serdes.Bytes(), SeenVersion.serde())
             .withCachingDisabled(),
-        DEDUPE, REMEMBER);
+        DEDUPE, REMEMBER, ERASE);
     t.addStateStore(
         // Never expires (a record may be deleted at any age); cached, since a record's deletion or
         // next version usually comes soon after it and the remember step reads what lifecycle read.
         Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(RecordLifecycleProcessor.STORE)), Serdes.Bytes(), DerivedResources.serde())
             .withCachingEnabled(),
-        LIFECYCLE, MAP, REMEMBER);
+        LIFECYCLE, MAP, REMEMBER, ERASE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(PATIENT_HASHES)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
-        PATIENT_CHANGES);
+        PATIENT_CHANGES, ERASE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(DEVICE_HASHES)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
-        DEVICE_CHANGES);
+        DEVICE_CHANGES, ERASE);
     if (settings.metricsEnabled()) {
       t.addStateStore(
           Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.DAYS_STORE)), Serdes.String(), DayAggregate.serde()).withCachingEnabled(),
-          METRICS);
+          METRICS, ERASE);
       t.addStateStore(
           Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.LATEST_STORE)), Serdes.String(), LatestValue.serde()).withCachingEnabled(),
-          METRICS);
+          METRICS, ERASE);
       // A put when a value changes, a delete once Redis confirmed it (about a flush interval later): two small changelog records per changed value and tick.
       t.addStateStore(
           Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.UNWRITTEN_STORE)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+          METRICS);
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.ERASURES_STORE)), Serdes.String(), Serdes.Long()).withCachingDisabled(),
           METRICS);
     }
     return t;

@@ -47,6 +47,20 @@ public final class FlowCounters {
     }
   }
 
+  /**
+   * An erasure request on the erasure topic ({@code erased} or {@code rejected}). Outside the
+   * conservation equation: the request is not a sample. Counted per attempt (a request replayed
+   * after an aborted transaction counts again; erasure itself is idempotent).
+   */
+  public void erasure(String outcome) {
+    Counter.builder("fhirflow.erasures").description("Erasure requests carried out or rejected").tag("outcome", outcome).register(registry).increment();
+  }
+
+  public double erasureCount(String outcome) {
+    Counter c = registry.find("fhirflow.erasures").tag("outcome", outcome).counter();
+    return c == null ? 0 : c.count();
+  }
+
   public void deleted(DeletionOutcome outcome) {
     deleted.get(outcome).increment();
   }

@@ -94,7 +94,8 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     }
     context().forward(new Record<>(patientId, mapped.patient(), record.timestamp(), headers(mapped.patient(), sourceRecordId)), children.patients());
     mapped.device().ifPresent(device ->
-        context().forward(new Record<>(device.id(), device, record.timestamp(), headers(device, sourceRecordId)), children.devices()));
+        // Keyed by its owner here: the change step keeps a person's Devices together (for erasure) and keys its output by the Device id.
+        context().forward(new Record<>(patientId, device, record.timestamp(), headers(device, sourceRecordId)), children.devices()));
 
     List<DayContribution> contributions = List.of();
     if (children.metrics() != null) {

@@ -34,6 +34,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * offered again once Redis answers, by this task or by its next owner. When Redis lost values it had
  * taken (the publisher's {@link MetricsPublisher#lossGeneration}), the whole view is rewritten from
  * the stores.
+ *
+ * <p>Erasure: a record with a null value erases its patient (ErasureProcessor has removed their
+ * entries from the day and latest stores). What is pending or unwritten for them is dropped and their
+ * patient id goes into {@link #ERASURES_STORE}; each tick, before that tick's batch, publishes the
+ * removal of their Redis keys ({@link RedisWrite#erasure}) and forgets the entry only once the
+ * publisher reports it written, so a failure, or a restart of the task anywhere, asks again.
  */
 final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, Void, Void> {
 
@@ -46,6 +52,8 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
    */
   static final String UNWRITTEN_STORE = "metrics-redis-unwritten";
   private static final byte[] UNWRITTEN = {1};
+  /** Patients erased whose Redis keys are not yet confirmed removed: patient id → when erased. */
+  static final String ERASURES_STORE = "metrics-redis-erasures";
   /** Flush early when this many values are pending, to bound memory between ticks. */
   private static final int MAX_PENDING = 20_000;
 
@@ -61,6 +69,10 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   private KeyValueStore<String, DayAggregate> days;
   private KeyValueStore<String, LatestValue> latest;
   private KeyValueStore<String, byte[]> unwritten;
+  private KeyValueStore<String, Long> erasures;
+  /** Erasures published whose outcome is not known yet, and the outcomes reported (any thread). */
+  private final java.util.Set<String> erasing = new java.util.HashSet<>();
+  private Queue<ErasureOutcome> erased = new ConcurrentLinkedQueue<>();
   /** Batches handed to the publisher whose outcome is not known yet: their tracked keys. */
   private final Map<Long, List<String>> inFlight = new HashMap<>();
   /** The last batch each tracked key went out in, while in flight. */
@@ -95,6 +107,9 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     days = context.getStateStore(DAYS_STORE);
     latest = context.getStateStore(LATEST_STORE);
     unwritten = context.getStateStore(UNWRITTEN_STORE);
+    erasures = context.getStateStore(ERASURES_STORE);
+    erasing.clear();
+    erased = new ConcurrentLinkedQueue<>();
     inFlight.clear();
     sentIn.clear();
     // A fresh queue: outcomes of batches of an earlier life of this task land in the old one.
@@ -109,8 +124,10 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     replaying = false;
     context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       settle();
+      settleErasures();
       heal();
       retryUnwritten();
+      eraseInRedis();
       flush();
     });
     ExpirySweep<String, DayAggregate> daySweep = new ExpirySweep<>(days, sweepMaxEntries);
@@ -125,6 +142,10 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   @Override
   public void process(Record<String, MetricsUpdate> record) {
     MetricsUpdate update = record.value();
+    if (update == null) {
+      erase(record.key(), record.timestamp());
+      return;
+    }
     long oldest = oldestKeptDay();
     // Take the previous version's share out first, so an updated step count replaces, not adds.
     for (DayContribution c : update.retract()) {
@@ -159,7 +180,7 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
       newest.merge(p.metric(), p, (a, b) -> b.time().isAfter(a.time()) ? b : a);
     }
     for (MetricPoint p : newest.values()) {
-      String key = update.patientId() + '|' + p.metric();
+      String key = patientPrefix(update.patientId()) + p.metric();
       LatestValue current = latest.get(key);
       // Samples arrive out of order (sync batches newest first): only a later measurement wins.
       if (current == null || p.time().toEpochMilli() >= current.timeMillis()) {
@@ -303,12 +324,52 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     }
   }
 
+  /** Every key of a patient in {@link #DAYS_STORE}, {@link #LATEST_STORE}, {@link #UNWRITTEN_STORE} and the pending map starts with this. */
+  static String patientPrefix(String patientId) {
+    return patientId + '|';
+  }
+
+  private void erase(String patientId, long time) {
+    String prefix = patientPrefix(patientId);
+    pending.keySet().removeIf(k -> k.startsWith(prefix));
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = unwritten.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+      it.forEachRemaining(e -> keys.add(e.key));
+    }
+    keys.forEach(unwritten::delete);
+    erasures.put(patientId, time);
+  }
+
+  /** Publishes the removal of each erased patient's keys that is not already on its way. */
+  private void eraseInRedis() {
+    try (KeyValueIterator<String, Long> it = erasures.all()) {
+      while (it.hasNext()) {
+        String patientId = it.next().key;
+        if (erasing.add(patientId)) {
+          Queue<ErasureOutcome> to = erased;
+          publisher.publish(List.of(RedisWrite.erasure(keys.patientBase(patientId))), written -> to.add(new ErasureOutcome(patientId, written)));
+        }
+      }
+    }
+  }
+
+  /** A removal reported written is done; one that was not is published again on this tick. */
+  private void settleErasures() {
+    ErasureOutcome o;
+    while ((o = erased.poll()) != null) {
+      erasing.remove(o.patientId());
+      if (o.written()) {
+        erasures.delete(o.patientId());
+      }
+    }
+  }
+
   private long oldestKeptDay() {
     return LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).toEpochDay() - retentionDays;
   }
 
   private static String dayKey(String patientId, String metric, long epochDay) {
-    return patientId + '|' + metric + '|' + epochDay;
+    return patientPrefix(patientId) + metric + '|' + epochDay;
   }
 
   private void flush() {
@@ -345,6 +406,9 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     }
   }
 
+  /** What the publisher said about the removal of an erased patient's keys. */
+  private record ErasureOutcome(String patientId, boolean written) {}
+
   /** What the publisher said about a batch. */
   private record Outcome(long batch, boolean written) {}
 
@@ -355,5 +419,6 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     pending.clear();
     inFlight.clear();
     sentIn.clear();
+    erasing.clear();
   }
 }

@@ -1,6 +1,9 @@
 package io.fhirflow.topology;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -21,6 +24,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -200,6 +204,10 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
 
   private void write(Batch pending) {
     List<RedisWrite> batch = pending.writes();
+    if (batch.size() == 1 && batch.get(0).isErasure()) {
+      removeKeys(pending);
+      return;
+    }
     RedisAsyncCommands<String, String> redis = connected();
     if (redis == null) {
       fail(pending);
@@ -230,6 +238,50 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
       log.warn("redis batch failed error={}", e.getClass().getName());
     }
     fail(pending);
+  }
+
+  /** SCAN for the prefix's keys and UNLINK them, page by page; reported written once every page answered. */
+  private void removeKeys(Batch pending) {
+    String prefix = pending.writes().get(0).key();
+    RedisAsyncCommands<String, String> redis = connected();
+    if (redis != null) {
+      try {
+        ScanArgs match = ScanArgs.Builder.matches(globEscaped(prefix) + "*").limit(1000);
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+          RedisFuture<KeyScanCursor<String>> scan = redis.scan(cursor, match);
+          connection.flushCommands();
+          KeyScanCursor<String> page = scan.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          if (!page.getKeys().isEmpty()) {
+            RedisFuture<Long> unlink = redis.unlink(page.getKeys().toArray(new String[0]));
+            connection.flushCommands();
+            unlink.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          }
+          cursor = page;
+        } while (!cursor.isFinished());
+        answering = true;
+        pending.written().accept(true);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException | ExecutionException | TimeoutException e) {
+        log.warn("redis erasure failed, asked again next tick error={}", e.getClass().getName());
+      }
+    }
+    answering = false;
+    pending.written().accept(false);
+  }
+
+  /** The prefix as a SCAN MATCH glob that matches it literally. */
+  static String globEscaped(String prefix) {
+    StringBuilder b = new StringBuilder(prefix.length() + 8);
+    for (char c : prefix.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
   }
 
   private void fail(Batch pending) {

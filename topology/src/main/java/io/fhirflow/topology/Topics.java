@@ -1,7 +1,7 @@
 package io.fhirflow.topology;
 
 /** The topic names the topology reads and writes, from configuration (defaults in DESIGN.md). */
-public record Topics(String raw, String observation, String patient, String device, String deadLetter) {
+public record Topics(String raw, String observation, String patient, String device, String deadLetter, String erasure, String audit) {
 
   public static Topics defaults() {
     return new Topics(
@@ -9,6 +9,8 @@ public record Topics(String raw, String observation, String patient, String devi
         TopologyConfig.TOPIC_OBSERVATION_DEFAULT,
         TopologyConfig.TOPIC_PATIENT_DEFAULT,
         TopologyConfig.TOPIC_DEVICE_DEFAULT,
-        TopologyConfig.TOPIC_DLQ_DEFAULT);
+        TopologyConfig.TOPIC_DLQ_DEFAULT,
+        TopologyConfig.TOPIC_ERASURE_DEFAULT,
+        TopologyConfig.TOPIC_AUDIT_DEFAULT);
   }
 }

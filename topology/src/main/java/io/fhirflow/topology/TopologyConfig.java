@@ -89,6 +89,15 @@ public final class TopologyConfig extends AbstractConfig {
       "Dead-letter topic: original key and value bytes with dlq.* headers (stage, reason, source coordinates).";
   public static final String TOPIC_DLQ_DEFAULT = PipelineTopic.Names.RAW_DEAD_LETTER;
 
+  public static final String TOPIC_ERASURE_CONFIG = "topic.erasure";
+  public static final String TOPIC_ERASURE_DOC =
+      "Input topic of erasure requests (key user id, JSON value); must have as many partitions as topic.raw.";
+  public static final String TOPIC_ERASURE_DEFAULT = PipelineTopic.Names.ERASURE;
+
+  public static final String TOPIC_AUDIT_CONFIG = "topic.audit";
+  public static final String TOPIC_AUDIT_DOC = "Output topic of FHIR R4 AuditEvent JSON (key event id): one event per erasure carried out.";
+  public static final String TOPIC_AUDIT_DEFAULT = PipelineTopic.Names.AUDIT_EVENT;
+
   public static final String RECORD_MAX_BYTES_CONFIG = "record.max.bytes";
   public static final String RECORD_MAX_BYTES_DOC =
       "Largest raw value accepted; bigger records are dead-lettered with reason OVERSIZED before decoding.";
@@ -202,6 +211,8 @@ public final class TopologyConfig extends AbstractConfig {
           .define(TOPIC_PATIENT_CONFIG, Type.STRING, TOPIC_PATIENT_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_PATIENT_DOC)
           .define(TOPIC_DEVICE_CONFIG, Type.STRING, TOPIC_DEVICE_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DEVICE_DOC)
           .define(TOPIC_DLQ_CONFIG, Type.STRING, TOPIC_DLQ_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DLQ_DOC)
+          .define(TOPIC_ERASURE_CONFIG, Type.STRING, TOPIC_ERASURE_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_ERASURE_DOC)
+          .define(TOPIC_AUDIT_CONFIG, Type.STRING, TOPIC_AUDIT_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_AUDIT_DOC)
           .define(RECORD_MAX_BYTES_CONFIG, Type.INT, RECORD_MAX_BYTES_DEFAULT, Range.atLeast(1024), Importance.MEDIUM, RECORD_MAX_BYTES_DOC)
           .define(DEDUPE_RETENTION_MS_CONFIG, Type.LONG, DEDUPE_RETENTION_MS_DEFAULT, Range.atLeast(60_000L), Importance.HIGH, DEDUPE_RETENTION_MS_DOC)
           .define(VALIDATE_FUTURE_MARGIN_MS_CONFIG, Type.LONG, VALIDATE_FUTURE_MARGIN_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM, VALIDATE_FUTURE_MARGIN_MS_DOC)
@@ -295,7 +306,9 @@ public final class TopologyConfig extends AbstractConfig {
         getString(TOPIC_OBSERVATION_CONFIG),
         getString(TOPIC_PATIENT_CONFIG),
         getString(TOPIC_DEVICE_CONFIG),
-        getString(TOPIC_DLQ_CONFIG));
+        getString(TOPIC_DLQ_CONFIG),
+        getString(TOPIC_ERASURE_CONFIG),
+        getString(TOPIC_AUDIT_CONFIG));
   }
 
   public TopologySettings settings() {

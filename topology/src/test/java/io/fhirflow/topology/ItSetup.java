@@ -39,8 +39,8 @@ final class ItSetup {
 
   ItSetup(KafkaBroker broker, int partitions) {
     this.broker = broker;
-    this.topics = new Topics("raw-" + id, "observation-" + id, "patient-" + id, "device-" + id, "dlq-" + id);
-    broker.createTopics(partitions, topics.raw(), topics.observation(), topics.patient(), topics.device(), topics.deadLetter());
+    this.topics = new Topics("raw-" + id, "observation-" + id, "patient-" + id, "device-" + id, "dlq-" + id, "erasure-" + id, "audit-" + id);
+    broker.createTopics(partitions, topics.raw(), topics.observation(), topics.patient(), topics.device(), topics.deadLetter(), topics.erasure(), topics.audit());
     try {
       stateDir = Files.createTempDirectory("topology-it");
     } catch (java.io.IOException e) {
@@ -61,6 +61,8 @@ final class ItSetup {
     c.put(TopologyConfig.TOPIC_PATIENT_CONFIG, topics.patient());
     c.put(TopologyConfig.TOPIC_DEVICE_CONFIG, topics.device());
     c.put(TopologyConfig.TOPIC_DLQ_CONFIG, topics.deadLetter());
+    c.put(TopologyConfig.TOPIC_ERASURE_CONFIG, topics.erasure());
+    c.put(TopologyConfig.TOPIC_AUDIT_CONFIG, topics.audit());
     c.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, LocalServices.redisUrl());
     c.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, redisPrefix);
     c.put(TopologyConfig.METRICS_FLUSH_INTERVAL_MS_CONFIG, "200");

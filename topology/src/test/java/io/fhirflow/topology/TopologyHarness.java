@@ -46,6 +46,8 @@ final class TopologyHarness implements AutoCloseable {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final FlowCounters counters = new FlowCounters(registry);
   final List<List<RedisWrite>> redisBatches = new ArrayList<>();
+  /** Key prefixes the metrics branch asked the Redis writer to remove (erasures), in order. */
+  final List<String> redisErasures = new ArrayList<>();
   /** What the Redis writer would report: raise it to simulate Redis losing values. */
   volatile long redisLossGeneration;
   /** Whether Redis takes batches: false makes every batch fail, as while Redis is down. */
@@ -53,7 +55,11 @@ final class TopologyHarness implements AutoCloseable {
   private final MetricsPublisher publisher = new MetricsPublisher() {
     @Override
     public void publish(List<RedisWrite> batch, java.util.function.Consumer<Boolean> written) {
-      redisBatches.add(batch);
+      if (batch.size() == 1 && batch.get(0).isErasure()) {
+        redisErasures.add(batch.get(0).key());
+      } else {
+        redisBatches.add(batch);
+      }
       written.accept(redisAnswers);
     }
 
@@ -73,6 +79,8 @@ final class TopologyHarness implements AutoCloseable {
   final TestOutputTopic<String, String> patients;
   final TestOutputTopic<String, String> devices;
   final TestOutputTopic<byte[], byte[]> deadLetters;
+  final TestInputTopic<byte[], byte[]> erasures;
+  final TestOutputTopic<String, String> auditEvents;
   private final SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
   private final Path stateDir;
 
@@ -111,6 +119,15 @@ final class TopologyHarness implements AutoCloseable {
     patients = driver.createOutputTopic(topics.patient(), new StringDeserializer(), new StringDeserializer());
     devices = driver.createOutputTopic(topics.device(), new StringDeserializer(), new StringDeserializer());
     deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    erasures = driver.createInputTopic(topics.erasure(), new ByteArraySerializer(), new ByteArraySerializer());
+    auditEvents = driver.createOutputTopic(topics.audit(), new StringDeserializer(), new StringDeserializer());
+  }
+
+  /** Sends an erasure request for {@code userId} on the erasure topic, at the wall clock's time; returns it. */
+  io.fhirflow.serde.ErasureRequest erase(String userId) {
+    io.fhirflow.serde.ErasureRequest request = io.fhirflow.serde.ErasureRequest.of(userId, "dpo@example.org", wallClock);
+    erasures.pipeInput(new TestRecord<>(userId.getBytes(StandardCharsets.UTF_8), request.toJson(), null, wallClock));
+    return request;
   }
 
   byte[] serialize(WearableSample sample) {

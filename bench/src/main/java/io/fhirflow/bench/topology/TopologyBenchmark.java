@@ -91,7 +91,8 @@ public final class TopologyBenchmark {
 
     try (KafkaBroker broker = KafkaBroker.start()) {
       String raw = PipelineTopic.Names.RAW;
-      broker.createTopics(partitions, raw, PipelineTopic.Names.OBSERVATION, PipelineTopic.Names.PATIENT, PipelineTopic.Names.DEVICE, PipelineTopic.Names.RAW_DEAD_LETTER, "bench.pass-through");
+      broker.createTopics(partitions, raw, PipelineTopic.Names.OBSERVATION, PipelineTopic.Names.PATIENT, PipelineTopic.Names.DEVICE, PipelineTopic.Names.RAW_DEAD_LETTER,
+          PipelineTopic.Names.ERASURE, PipelineTopic.Names.AUDIT_EVENT, "bench.pass-through");
       String registry = "mock://bench-" + id;
       SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
       serializer.configure(Map.of("schema.registry.url", registry), false);

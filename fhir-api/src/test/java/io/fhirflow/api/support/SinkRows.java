@@ -50,6 +50,24 @@ public final class SinkRows implements AutoCloseable {
         .map(id -> ResourceRow.deletion(io.fhirflow.sink.ResourceType.OBSERVATION, id, patientId)).toList());
   }
 
+  /**
+   * Applies an erasure of the patient as the sink does for the topology's erasure records: the
+   * marker on the Observation topic and the tombstones of the Patient and of the person's Devices.
+   */
+  public void erase(String patientId, String... deviceIds) {
+    List<io.fhirflow.sink.Removal> removals = new java.util.ArrayList<>();
+    removals.add(new io.fhirflow.sink.Removal(io.fhirflow.sink.ResourceType.OBSERVATION, patientId));
+    removals.add(new io.fhirflow.sink.Removal(io.fhirflow.sink.ResourceType.PATIENT, patientId));
+    for (String device : deviceIds) {
+      removals.add(new io.fhirflow.sink.Removal(io.fhirflow.sink.ResourceType.DEVICE, device));
+    }
+    try {
+      writer.write(removals, List.of());
+    } catch (SQLException e) {
+      throw new IllegalStateException("sink erasure failed sqlstate=" + e.getSQLState(), e);
+    }
+  }
+
   private void write(java.util.Collection<ResourceRow> extracted) {
     List<ResourceRow> rows = List.copyOf(extracted);
     try {
