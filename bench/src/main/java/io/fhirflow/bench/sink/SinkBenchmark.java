@@ -1,5 +1,6 @@
 package io.fhirflow.bench.sink;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
@@ -8,6 +9,7 @@ import io.fhirflow.testkit.LocalServices;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,7 +47,7 @@ import org.postgresql.PGConnection;
  *
  * <p>Usage (from the repository root, see BENCHMARKS.md):
  * {@code SinkBenchmark [--records N] [--tasks T] [--partitions P] [--batch B] [--only ours,debezium,copy]
- *     [--restart-postgres true] [--replay true]}
+ *     [--restart-postgres true] [--replay true] [--deletions 0.01]}
  */
 public final class SinkBenchmark {
 
@@ -59,6 +61,9 @@ public final class SinkBenchmark {
   private static boolean restartPostgres;
   /** After each load, read the whole topic again into the same table (a replay from offset 0). */
   private static boolean replay;
+  /** Share of deletion markers among fhirflow-sink's records (--deletions), and how many were produced. */
+  private static double deletionShare;
+  private static int deletions;
 
   private SinkBenchmark() {}
 
@@ -71,6 +76,7 @@ public final class SinkBenchmark {
     Set<String> only = Set.of(opts.getOrDefault("only", "ours,debezium,copy").split(","));
     restartPostgres = Boolean.parseBoolean(opts.getOrDefault("restart-postgres", "false"));
     replay = Boolean.parseBoolean(opts.getOrDefault("replay", "false"));
+    deletionShare = Double.parseDouble(opts.getOrDefault("deletions", "0"));
 
     long t = System.nanoTime();
     Path corpus = WORK.resolve("observations.jsonl"); // regenerated only if shorter than needed
@@ -84,11 +90,12 @@ public final class SinkBenchmark {
       String ours = "bench.fhir.observation";
       String debezium = "bench.debezium.observation";
       broker.createTopics(partitions, ours, debezium, "bench.fhir.dlq");
+      int oursRecords = records;
       if (only.contains("ours")) {
-        produce(broker, ours, corpus, records, ObservationCorpus.Entry::json);
+        oursRecords = produce(broker, ours, corpus, records, ObservationCorpus.Entry::json, deletionShare);
       }
       if (only.contains("debezium")) {
-        produce(broker, debezium, corpus, records, e -> DebeziumEnvelope.of(ObservationColumns.of(e.json())));
+        produce(broker, debezium, corpus, records, e -> DebeziumEnvelope.of(ObservationColumns.of(e.json())), 0);
       }
       try (ConnectWorker worker = new ConnectWorker(workerProps(broker, plugins, batch))) {
         if (only.contains("ours")) {
@@ -102,7 +109,9 @@ public final class SinkBenchmark {
           c.put("errors.deadletterqueue.topic.name", "bench.fhir.dlq");
           c.put("errors.deadletterqueue.topic.replication.factor", "1");
           c.put("consumer.override.isolation.level", "read_committed");
-          results.add(runConnector(broker, worker, "fhirflow-sink", c, tasks, ours, schema, records));
+          results.add(runConnector(broker, worker, deletions > 0 ? "fhirflow-sink (" + deletions + " deletions)" : "fhirflow-sink",
+              c, tasks, ours, schema, oursRecords));
+          deletions = 0;
         }
         if (only.contains("debezium")) {
           String schema = freshSchema("bench_debezium");
@@ -181,8 +190,8 @@ public final class SinkBenchmark {
     dropSchema(schema);
     System.out.printf(Locale.ROOT, "%s: %,d rows in %.1f s = %,.0f rows/s (after first commit: %,.0f rows/s),"
         + " CPU us/row JVM / PostgreSQL %s%n", name, rows, seconds, rows / seconds, steady, cpuPerRow);
-    if (rows != records) {
-      throw new IllegalStateException(name + " wrote " + rows + " rows, expected " + records);
+    if (rows != records - 2L * deletions) {
+      throw new IllegalStateException(name + " wrote " + rows + " rows, expected " + (records - 2L * deletions));
     }
     return String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %,.0f | %s |", name, rows, seconds, rows / seconds, steady, cpuPerRow)
         + replayed;
@@ -318,7 +327,13 @@ public final class SinkBenchmark {
     byte[] of(ObservationCorpus.Entry entry) throws Exception;
   }
 
-  private static void produce(KafkaBroker broker, String topic, Path corpus, int records, ValueOf value)
+  /**
+   * Produces the corpus; with {@code deletionShare} > 0 also the topology's deletion marker (null
+   * value, {@code fhir.resourceType}/{@code fhir.resourceId} headers, key = patient) of an Observation
+   * sent {@link #DELETION_LAG} records earlier (already written: the marker deletes a stored row), one
+   * per 1/share records. Returns the number of records produced.
+   */
+  private static int produce(KafkaBroker broker, String topic, Path corpus, int records, ValueOf value, double deletionShare)
       throws Exception {
     var props = broker.producerProps();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -329,15 +344,31 @@ public final class SinkBenchmark {
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     long start = System.nanoTime();
     java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    int every = deletionShare > 0 ? (int) Math.round(1 / deletionShare) : 0;
+    String[][] recent = new String[DELETION_LAG][];
+    int[] sent = {0};
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      org.apache.kafka.clients.producer.Callback check = (meta, error) -> {
+        if (error != null) {
+          failed.incrementAndGet();
+        }
+      };
       ObservationCorpus.forEach(corpus, records, e -> {
         try {
-          producer.send(new ProducerRecord<>(topic, e.patientId(), value.of(e)), (meta, error) -> {
-            if (error != null) {
-              failed.incrementAndGet();
+          producer.send(new ProducerRecord<>(topic, e.patientId(), value.of(e)), check);
+          int i = sent[0]++;
+          if (every > 0) {
+            String[] old = recent[i % DELETION_LAG];
+            recent[i % DELETION_LAG] = new String[] {e.patientId(), observationId(e.json())};
+            if (old != null && i % every == 0) {
+              ProducerRecord<String, byte[]> marker = new ProducerRecord<>(topic, old[0], null);
+              marker.headers().add(FhirRecordHeaders.RESOURCE_TYPE, "Observation".getBytes(StandardCharsets.UTF_8));
+              marker.headers().add(FhirRecordHeaders.RESOURCE_ID, old[1].getBytes(StandardCharsets.UTF_8));
+              producer.send(marker, check);
+              deletions++;
             }
-          });
+          }
         } catch (Exception ex) {
           throw new IllegalStateException(ex);
         }
@@ -347,7 +378,17 @@ public final class SinkBenchmark {
     if (failed.get() > 0) {
       throw new IllegalStateException(failed.get() + " records were not produced to " + topic);
     }
-    System.out.printf(Locale.ROOT, "produced %,d records to %s in %.1f s%n", records, topic, seconds(start));
+    System.out.printf(Locale.ROOT, "produced %,d records (%,d deletion markers) to %s in %.1f s%n", records + deletions, deletions, topic, seconds(start));
+    return records + deletions;
+  }
+
+  /** How many records back a deletion marker reaches: far enough for its Observation to be written. */
+  private static final int DELETION_LAG = 20_000;
+
+  private static String observationId(byte[] json) {
+    String text = new String(json, 0, Math.min(json.length, 200), StandardCharsets.UTF_8);
+    int at = text.indexOf("\"id\":\"") + 6;
+    return text.substring(at, text.indexOf('"', at));
   }
 
   private static Map<String, String> workerProps(KafkaBroker broker, Path plugins, int batch) throws IOException {

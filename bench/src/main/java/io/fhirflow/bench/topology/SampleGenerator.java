@@ -34,6 +34,7 @@ final class SampleGenerator {
   private final SplittableRandom random;
   private final int users;
   private final double duplicateShare;
+  private final double deletionShare;
   private final Instant now;
   private final List<WearableSample> recent = new ArrayList<>();
   private long sequence;
@@ -41,14 +42,30 @@ final class SampleGenerator {
   private int batchLeft;
 
   SampleGenerator(long seed, int users, double duplicateShare, Instant now) {
+    this(seed, users, duplicateShare, 0, now);
+  }
+
+  SampleGenerator(long seed, int users, double duplicateShare, double deletionShare, Instant now) {
     this.random = new SplittableRandom(seed);
     this.users = users;
     this.duplicateShare = duplicateShare;
+    this.deletionShare = deletionShare;
     this.now = now;
   }
 
-  /** The next sample; with probability {@code duplicateShare} an exact copy of a recent one. */
+  /**
+   * The next sample; with probability {@code deletionShare} the phone's deletion of a recent one
+   * (which then leaves the pool of re-sends), with probability {@code duplicateShare} an exact copy
+   * of a recent one.
+   */
   WearableSample next() {
+    if (deletionShare > 0 && !recent.isEmpty() && random.nextDouble() < deletionShare) {
+      int i = random.nextInt(recent.size());
+      WearableSample deleted = recent.get(i);
+      recent.set(i, recent.get(recent.size() - 1));
+      recent.remove(recent.size() - 1);
+      return io.fhirflow.testkit.WearableSamples.deletionOf(deleted);
+    }
     if (!recent.isEmpty() && random.nextDouble() < duplicateShare) {
       return recent.get(random.nextInt(recent.size()));
     }

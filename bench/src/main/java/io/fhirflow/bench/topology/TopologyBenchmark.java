@@ -59,7 +59,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </ol>
  *
  * Run: see BENCHMARKS.md ("topology"). Options: {@code --samples=N --warmup=N --users=N --threads=N
- * --partitions=N --duplicates=0.05 --latency-rate=N|auto --latency-seconds=N --commit-interval-ms=N
+ * --partitions=N --duplicates=0.05 --deletions=0.01 --latency-rate=N|auto --latency-seconds=N --commit-interval-ms=N
  * --ceiling=true|streams-defaults|false --set=key=value,...} (the commit interval applies to both
  * applications; {@code --set} to the topology only).
  */
@@ -77,6 +77,8 @@ public final class TopologyBenchmark {
     int threads = Integer.parseInt(opt.getOrDefault("threads", "2"));
     int partitions = Integer.parseInt(opt.getOrDefault("partitions", "4"));
     double duplicates = Double.parseDouble(opt.getOrDefault("duplicates", "0.05"));
+    // --deletions=0.01: that share of the records are the phone's deletions of recent samples.
+    double deletions = Double.parseDouble(opt.getOrDefault("deletions", "0"));
     String commitInterval = opt.getOrDefault("commit-interval-ms", "100");
     String latencyRateOption = opt.getOrDefault("latency-rate", "auto");
     int latencySeconds = Integer.parseInt(opt.getOrDefault("latency-seconds", "20"));
@@ -99,7 +101,7 @@ public final class TopologyBenchmark {
       Instant now = Instant.now();
 
       long t0 = System.nanoTime();
-      produce(broker, raw, serializer, new SampleGenerator(42, users, duplicates, now), warmup + samples, 0);
+      produce(broker, raw, serializer, new SampleGenerator(42, users, duplicates, deletions, now), warmup + samples, 0);
       double produceRate = (warmup + samples) / seconds(System.nanoTime() - t0);
       System.out.printf("loaded %d warm-up + %d measured samples at %.0f/s%n", warmup, samples, produceRate);
 
@@ -130,12 +132,14 @@ public final class TopologyBenchmark {
       double out;
       double dupes;
       double dead;
+      double deleted;
       int latencyRate;
       try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), new FhirMapper(MappingCatalogue.builtIn()), deserializer, Clock.systemUTC())) {
         topology = measure("topology", () -> (long) app.counters().inCount(), warmup, samples);
         out = app.counters().outCount() + app.counters().updateCount();
         dupes = app.counters().duplicateCount();
         dead = app.counters().deadLetteredCount();
+        deleted = app.counters().deletedCount();
         // Latency is measured below saturation: at half the measured rate unless told otherwise.
         latencyRate = "auto".equals(latencyRateOption) ? Math.max(100, (int) (topology.rate() / 2)) : Integer.parseInt(latencyRateOption);
         latencies = latency(broker, raw, serializer, new SampleGenerator(7, users, 0, Instant.now()), latencyRate, latencySeconds);
@@ -147,10 +151,10 @@ public final class TopologyBenchmark {
           "| samples (after %d warm-up) | duplicates (all) | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
               + "|---|---|---|---|---|---|---|---|---|---|---|---|%n"
               + "| %d | %.0f (%.1f %%) | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %.0f / %.0f us | %d ms | %d ms | %s / %s |%n"
-              + "(mapped %.0f, dead-lettered %.0f; latency at %d samples/s for %d s, %d observations)%n",
+              + "(mapped %.0f, dead-lettered %.0f, deletions %.0f; latency at %d samples/s for %d s, %d observations)%n",
           warmup, samples, dupes, 100.0 * dupes / (warmup + samples), threads, partitions, commitInterval, ceiling.rate(), topology.rate(), topology.rate() / ceiling.rate(), ceiling.cpuMicrosPerSample(), topology.cpuMicrosPerSample(),
           percentile(latencies, 0.50), percentile(latencies, 0.99), loadBefore, loadAfter,
-          out, dead, latencyRate, latencySeconds, latencies.length)
+          out, dead, deleted, latencyRate, latencySeconds, latencies.length)
           + String.format("CPU per sample by thread group (us): ceiling%s: %s; topology: %s%n%s",
               ceilingOnStreamsDefaults ? " (Kafka Streams' default producer settings)" : "", ThreadCpu.format(ceiling.cpuByThreads()), ThreadCpu.format(topology.cpuByThreads()), extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
       System.out.println(report);
