@@ -21,6 +21,15 @@ public final class FhirSystems {
     public static final String SID_HEALTH_CONNECT_CLIENT_ID = "https://fhirflow.io/fhir/sid/health-connect-client-record-id";
     /** Identifier system of a Device key: platform, manufacturer, model and hardware, never serials or MACs. */
     public static final String SID_DEVICE_KEY = "https://fhirflow.io/fhir/sid/device-key";
+    /**
+     * fhirflow's summary Observations (docs/summaries.md): category codes {@code hourly}, {@code daily},
+     * {@code nightly}; code = the measure ({@code steps-day}); meta.tag {@code summary}.
+     */
+    public static final String SUMMARY = "https://fhirflow.io/fhir/CodeSystem/summary";
+    /** Identifier system of a summary Observation, value {@code <measure>/<period>}. */
+    public static final String SID_SUMMARY = "https://fhirflow.io/fhir/sid/summary";
+    /** R4's statistics code system: a summary's min, max, average and count components. */
+    public static final String OBSERVATION_STATISTICS = "http://terminology.hl7.org/CodeSystem/observation-statistics";
     /** Prefix of meta.source: {@code urn:fhirflow:app:<platform>:<bundle id or package>}. */
     public static final String SOURCE_PREFIX = "urn:fhirflow:app:";
     /** Identifier system of an erasure request id (AuditEvent.entity.what.identifier of an erasure). */

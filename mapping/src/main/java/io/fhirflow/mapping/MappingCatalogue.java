@@ -31,10 +31,10 @@ public final class MappingCatalogue {
     static final String CATALOGUE_FILE = "catalogue.tsv";
     static final String CODES_FILE = "codes.tsv";
     static final String UNITS_FILE = "units.tsv";
-    private static final String RESOURCE_DIR = "/io/fhirflow/mapping/catalogue/";
+    static final String RESOURCE_DIR = "/io/fhirflow/mapping/catalogue/";
     private static final Pattern LOINC_CODE = Pattern.compile("\\d{1,8}-\\d");
     private static final Pattern VERSION_LINE = Pattern.compile("#\\s*catalogue-version:\\s*(\\S+)\\s*");
-    private static final Set<String> CATEGORIES = Set.of("social-history", "vital-signs", "imaging", "laboratory",
+    static final Set<String> CATEGORIES = Set.of("social-history", "vital-signs", "imaging", "laboratory",
             "procedure", "survey", "exam", "therapy", "activity");
     /** The R4 vital-signs profiles, keyed by name, with the LOINC code each one fixes. */
     private static final Map<String, String> VITAL_SIGNS_PROFILES = Map.of("heartrate", "8867-4", "resprate", "9279-1",
@@ -249,7 +249,7 @@ public final class MappingCatalogue {
         return Collections.unmodifiableMap(codes);
     }
 
-    private static String loinc(TsvTable.Row row, String codeColumn, String displayColumn) {
+    static String loinc(TsvTable.Row row, String codeColumn, String displayColumn) {
         String code = blankToNull(row.get(codeColumn));
         if (code == null) {
             if (!row.get(displayColumn).isEmpty()) {
@@ -288,14 +288,14 @@ public final class MappingCatalogue {
         return check == code.charAt(dash + 1) - '0';
     }
 
-    private static void checkUcum(TsvTable.Row row, UcumEssenceService ucum, String code) {
+    static void checkUcum(TsvTable.Row row, UcumEssenceService ucum, String code) {
         String problem = ucum.validate(code);
         if (problem != null) {
             throw row.fail("invalid UCUM " + code + ": " + problem);
         }
     }
 
-    private static UcumEssenceService ucumService() {
+    static UcumEssenceService ucumService() {
         try (InputStream essence = UcumEssenceService.class.getResourceAsStream("/ucum-essence.xml")) {
             if (essence == null) {
                 throw new CatalogueException("ucum-essence.xml is not on the classpath");
@@ -306,7 +306,7 @@ public final class MappingCatalogue {
         }
     }
 
-    private static <T> T parse(TsvTable.Row row, String column, Function<String, T> parser) {
+    static <T> T parse(TsvTable.Row row, String column, Function<String, T> parser) {
         String text = row.required(column);
         try {
             return parser.apply(text);
@@ -331,7 +331,7 @@ public final class MappingCatalogue {
         }
     }
 
-    private static List<String> splitList(String text) {
+    static List<String> splitList(String text) {
         if (text.isEmpty()) {
             return List.of();
         }
@@ -344,11 +344,11 @@ public final class MappingCatalogue {
         return items;
     }
 
-    private static String blankToNull(String text) {
+    static String blankToNull(String text) {
         return text == null || text.isEmpty() ? null : text;
     }
 
-    private static String readAll(Reader reader, String file) {
+    static String readAll(Reader reader, String file) {
         try (Reader in = reader) {
             StringBuilder text = new StringBuilder();
             char[] buffer = new char[8192];

@@ -7,5 +7,10 @@ public enum MetricKind {
     /** Min, max and average per day: heart rate, SpO2. */
     RATE,
     /** Only the latest value matters: weight, height. */
-    LATEST
+    LATEST,
+    /**
+     * Minutes of one interval (a sleep stage, metric {@code sleep:<stage LOINC>}): for the summaries only, not in
+     * the Redis view (docs/summaries.md).
+     */
+    DURATION
 }

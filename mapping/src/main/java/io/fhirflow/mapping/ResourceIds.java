@@ -47,6 +47,17 @@ public final class ResourceIds {
                 : of("Observation", userId, platform, recordId, part);
     }
 
+    /**
+     * A summary Observation: one per patient, measure and period (docs/summaries.md).
+     *
+     * @param patientId the Patient's id ({@link #patient}), so no one else's summary can have it
+     * @param period the period's label ({@code 2026-03-14}, or an hour's start instant)
+     * @param generation 0, or how often the period was emptied by deletions and filled again
+     */
+    public static String summary(String patientId, String measure, String period, int generation) {
+        return of("Observation", "summary", patientId, measure, generation == 0 ? period : period + "#" + generation);
+    }
+
     /** The Device a user measured with; {@code deviceKey} names the model, so the user makes it that person's Device. */
     public static String device(String userId, String deviceKey) {
         return of("Device", userId, deviceKey);

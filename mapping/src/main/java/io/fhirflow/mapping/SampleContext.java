@@ -29,7 +29,7 @@ import org.hl7.fhir.r4.model.Reference;
  * identifier, status, category, code, subject, device, effective[x]) and the collected results.
  */
 final class SampleContext {
-    private static final Map<String, String> CATEGORY_DISPLAYS = Map.of("social-history", "Social History",
+    static final Map<String, String> CATEGORY_DISPLAYS = Map.of("social-history", "Social History",
             "vital-signs", "Vital Signs", "imaging", "Imaging", "laboratory", "Laboratory", "procedure", "Procedure",
             "survey", "Survey", "exam", "Exam", "therapy", "Therapy", "activity", "Activity");
 
@@ -254,12 +254,27 @@ final class SampleContext {
 
     void metric(CatalogueEntry entry, double value, Instant time) {
         if (entry.metric() != null) {
-            metrics.add(new MetricPoint(entry.metric(), entry.metricKind(), value, entry.ucum(), time, zone));
+            metrics.add(new MetricPoint(entry.metric(), entry.metricKind(), value, entry.ucum(), time, zone, lastObservationId()));
         }
     }
 
     /** A metric point under an explicit name, for a row that yields several metrics (blood pressure). */
     void metric(String name, MetricKind kind, double value, String unit, Instant time) {
-        metrics.add(new MetricPoint(name, kind, value, unit, time, zone));
+        metrics.add(new MetricPoint(name, kind, value, unit, time, zone, lastObservationId()));
+    }
+
+    /**
+     * Minutes asleep in one stage, for the sleep summaries: metric {@code sleep:<stage LOINC>} of kind
+     * {@link MetricKind#DURATION}, carried by the Observation built last. Stages without a LOINC code (in bed,
+     * awake) give none.
+     */
+    void sleepMetric(String stageLoinc, BigDecimal minutes, Instant start) {
+        if (stageLoinc != null) {
+            metric(SummaryCatalogue.SLEEP_METRIC_PREFIX + stageLoinc, MetricKind.DURATION, minutes.doubleValue(), "min", start);
+        }
+    }
+
+    private String lastObservationId() {
+        return observations.isEmpty() ? null : observations.get(observations.size() - 1).getIdElement().getIdPart();
     }
 }

@@ -50,11 +50,19 @@ final class SleepSessionShape implements ObservationShape {
                     coded.loinc(), coded.loincDisplay(), "SleepSessionRecord." + coded.code());
             context.effective(member, stage.getStartTime(), stage.getEndTime(),
                     context.sample.getStartZoneOffsetSeconds(), context.sample.getEndZoneOffsetSeconds());
-            member.setValue(minutes(entry, SampleContext.minutes(stage.getStartTime(), stage.getEndTime())));
+            BigDecimal stageMinutes = SampleContext.minutes(stage.getStartTime(), stage.getEndTime());
+            member.setValue(minutes(entry, stageMinutes));
             stages.add(member);
+            if (ASLEEP.contains(stage.getStage())) {
+                context.sleepMetric(coded.loinc(), stageMinutes, stage.getStartTime());
+            }
         }
         BigDecimal asleep = SampleContext.minutes(Instant.EPOCH, Instant.ofEpochMilli(asleepMillis));
         session.setValue(minutes(entry, asleep));
+        if (body.getStages().isEmpty()) {
+            // A session without stages counts whole as asleep, as its own value does.
+            context.sleepMetric(entry.loinc(), asleep, start);
+        }
         for (Observation member : stages) {
             session.addHasMember(new Reference("Observation/" + member.getIdElement().getIdPart()));
         }

@@ -19,8 +19,10 @@ final class SleepStageShape implements ObservationShape {
         CodedValue stage = CategoryShape.categoryValue(context, entry);
         Observation observation = context.observation(entry, null, stage.loinc(), stage.loincDisplay(), entry.platformCode());
         context.effective(observation);
-        observation.setValue(new Quantity().setValue(SampleContext.minutes(context.sample.getStartTime(),
-                context.sample.getEndTime())).setUnit(entry.unit()).setSystem(FhirSystems.UCUM).setCode(entry.ucum()));
+        java.math.BigDecimal minutes = SampleContext.minutes(context.sample.getStartTime(), context.sample.getEndTime());
+        observation.setValue(new Quantity().setValue(minutes).setUnit(entry.unit()).setSystem(FhirSystems.UCUM)
+                .setCode(entry.ucum()));
+        context.sleepMetric(stage.loinc(), minutes, context.sample.getStartTime());
         observation.addComponent()
                 .setCode(new CodeableConcept().addCoding(context.platformCoding(entry.valueSet())))
                 .setValue(new CodeableConcept().addCoding(context.platformCoding(stage.code()).setDisplay(stage.display())));

@@ -60,7 +60,7 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
    * branch. The patient and device change steps get a null value: forget what you remember.
    */
   record Children(String observations, String patients, String devices, String patientChanges,
-      String deviceChanges, String metrics, String audit, String deadLetters) {}
+      String deviceChanges, String metrics, String audit, String deadLetters, String summaries) {}
 
   private final Clock clock;
   private final FlowCounters counters;
@@ -150,6 +150,11 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
       // The metrics branch drops what it has pending for them and removes their Redis keys.
       context().forward(new Record<>(patientId, null, time), children.metrics());
       removed.put("redis-key-erasures-queued", 1L);
+    }
+
+    if (children.summaries() != null) {
+      // The summaries branch removes the person's contributions and summary state (docs/summaries.md).
+      context().forward(new Record<>(patientId, SummaryInput.erasure(request.userId(), patientId), time), children.summaries());
     }
 
     String audit = ErasureAuditEvent.json(request.requestId(), patientId, request.requestedBy(), request.requestedAt(),

@@ -58,6 +58,7 @@ public final class FhirFlowTopology {
   public static final String ERASE = "erase";
   public static final String AUDIT = "audit-events";
   public static final String ERASE_DEAD_LETTERS = "erasure-dead-letters";
+  public static final String SUMMARIES = "summaries";
 
   private FhirFlowTopology() {}
 
@@ -101,23 +102,30 @@ public final class FhirFlowTopology {
     t.addProcessor(DECODE, () -> new DecodeProcessor(deserializer, settings.recordMaxBytes(), counters, VALIDATE, DEAD_LETTER), SOURCE);
     t.addProcessor(VALIDATE, () -> new ValidateProcessor(LIFECYCLE, DEAD_LETTER, settings.futureMargin()), DECODE);
     // Deletions retract what their record produced; versions of a deleted record stop here.
-    RecordLifecycleProcessor.Children lifecycle = new RecordLifecycleProcessor.Children(DEDUPE, OBSERVATIONS, settings.metricsEnabled() ? METRICS : null);
+    String summaries = settings.summaries().enabled() ? SUMMARIES : null;
+    RecordLifecycleProcessor.Children lifecycle = new RecordLifecycleProcessor.Children(DEDUPE, OBSERVATIONS, settings.metricsEnabled() ? METRICS : null, summaries);
     t.addProcessor(LIFECYCLE, () -> new RecordLifecycleProcessor(counters, lifecycle), VALIDATE);
     t.addProcessor(DEDUPE, () -> new DedupProcessor(settings.dedupeRetention(), settings.sweepInterval(), settings.sweepMaxEntries(), counters), LIFECYCLE);
-    MapProcessor.Children children = new MapProcessor.Children(OBSERVATIONS, PATIENT_CHANGES, DEVICE_CHANGES, REMEMBER, settings.metricsEnabled() ? METRICS : null, DEAD_LETTER);
+    MapProcessor.Children children = new MapProcessor.Children(OBSERVATIONS, PATIENT_CHANGES, DEVICE_CHANGES, REMEMBER, settings.metricsEnabled() ? METRICS : null, DEAD_LETTER, summaries);
     t.addProcessor(MAP, () -> new MapProcessor(mapper, counters, children, settings.sendMaxBytes()), DEDUPE);
 
     // Erasure requests are read in the same tasks as the raw samples (same key, same partition
     // count), so this step reaches the person's entries in every store of the sub-topology.
     t.addSource(ERASURE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.erasure());
     ErasureProcessor.Children erase = new ErasureProcessor.Children(OBSERVATIONS, PATIENTS, DEVICES, PATIENT_CHANGES, DEVICE_CHANGES,
-        settings.metricsEnabled() ? METRICS : null, AUDIT, ERASE_DEAD_LETTERS);
+        settings.metricsEnabled() ? METRICS : null, AUDIT, ERASE_DEAD_LETTERS, summaries);
     t.addProcessor(ERASE, () -> new ErasureProcessor(clock, counters, erase, settings.sendMaxBytes()), ERASURE_SOURCE);
     t.addSink(AUDIT, topics.audit(), text, text, ERASE);
     t.addSink(ERASE_DEAD_LETTERS, topics.deadLetter(), bytes, bytes, ERASE);
 
     // Observations arrive as UTF-8 bytes: the map step encoded them once, to check their size.
-    t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP, LIFECYCLE, ERASE);
+    // Summaries see every mapped version and every deletion, and write to the Observation topic too.
+    if (summaries != null) {
+      t.addProcessor(SUMMARIES, () -> new SummaryProcessor(settings, counters), MAP, LIFECYCLE, ERASE);
+      t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP, LIFECYCLE, ERASE, SUMMARIES);
+    } else {
+      t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP, LIFECYCLE, ERASE);
+    }
     // Every sample carries its Patient and Device; only new or changed ones reach the compacted topics.
     t.addProcessor(PATIENT_CHANGES, () -> new EmitOnChangeProcessor(PATIENT_HASHES), MAP, ERASE);
     t.addSink(PATIENTS, topics.patient(), text, text, PATIENT_CHANGES, ERASE);
@@ -164,6 +172,17 @@ public final class FhirFlowTopology {
       t.addStateStore(
           Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.ERASURES_STORE)), Serdes.String(), Serdes.Long()).withCachingDisabled(),
           METRICS);
+    }
+    if (summaries != null) {
+      // Contributions are written once per record and read by prefix when a summary is due: no cache.
+      t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(SummaryState.CONTRIBUTIONS)), Serdes.Bytes(), SummaryState.Contribution.serde())
+          .withCachingDisabled(), SUMMARIES);
+      t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(SummaryState.RECORDS)), Serdes.Bytes(), SummaryState.RecordPeriods.serde())
+          .withCachingEnabled(), SUMMARIES);
+      t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(SummaryState.PENDING)), Serdes.Bytes(), Serdes.Long())
+          .withCachingEnabled(), SUMMARIES);
+      t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(SummaryState.EMITTED)), Serdes.Bytes(), SummaryState.Emitted.serde())
+          .withCachingEnabled(), SUMMARIES);
     }
     return t;
   }

@@ -61,6 +61,11 @@ public final class FlowCounters {
     return c == null ? 0 : c.count();
   }
 
+  /** Where the branches register their own meters (the summaries' counters). */
+  MeterRegistry registry() {
+    return registry;
+  }
+
   public void deleted(DeletionOutcome outcome) {
     deleted.get(outcome).increment();
   }

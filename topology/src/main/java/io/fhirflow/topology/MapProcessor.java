@@ -31,8 +31,8 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
   private final FlowCounters counters;
   private final Children children;
 
-  /** Names of the nodes this processor forwards to; {@code metrics} is null without the metrics branch. */
-  record Children(String observations, String patients, String devices, String remember, String metrics, String rejected) {}
+  /** Names of the nodes this processor forwards to; {@code metrics} / {@code summaries} are null without their branch. */
+  record Children(String observations, String patients, String devices, String remember, String metrics, String rejected, String summaries) {}
 
   private final int sendMaxBytes;
 
@@ -102,6 +102,11 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
       List<DayAggregates.Part> parts = DayAggregates.partsOf(mapped.metrics());
       contributions = DayAggregates.contributionsOf(parts);
       context().forward(new Record<>(patientId, new MetricsUpdate(patientId, mapped.metrics(), parts, accepted.priorContributions()), record.timestamp()), children.metrics());
+    }
+    // Summaries need the points of a sample that has some, and any update (it may take earlier ones back).
+    if (children.summaries() != null && (!mapped.metrics().isEmpty() || accepted.amended())) {
+      context().forward(new Record<>(patientId, new SummaryInput(accepted.identity(), patientId, accepted.version(), mapped.metrics(), accepted.amended()), record.timestamp()),
+          children.summaries());
     }
     context().forward(new Record<>(null, new RememberVersionProcessor.Remember(accepted.identity(), accepted.version().withContributions(contributions), observationIds), record.timestamp()), children.remember());
 

@@ -177,6 +177,9 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   private void updateLatest(MetricsUpdate update) {
     Map<String, MetricPoint> newest = new HashMap<>();
     for (MetricPoint p : update.points()) {
+      if (p.kind() == io.fhirflow.mapping.MetricKind.DURATION) {
+        continue; // sleep-stage minutes feed the summaries only, not the Redis view
+      }
       newest.merge(p.metric(), p, (a, b) -> b.time().isAfter(a.time()) ? b : a);
     }
     for (MetricPoint p : newest.values()) {

@@ -33,8 +33,8 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
   static final String STORE = "record-derived-resources";
   private static final String OBSERVATION = "Observation";
 
-  /** Names of the nodes this processor forwards to; {@code metrics} is null without the metrics branch. */
-  record Children(String samples, String observations, String metrics) {}
+  /** Names of the nodes this processor forwards to; {@code metrics} / {@code summaries} are null without their branch. */
+  record Children(String samples, String observations, String metrics, String summaries) {}
 
   private final FlowCounters counters;
   private final Children children;
@@ -86,6 +86,9 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
     if (children.metrics() != null && !known.contributions().isEmpty()) {
       context().forward(new Record<>(patientId, new MetricsUpdate(patientId, List.of(), List.of(), known.contributions()), record.timestamp()),
           children.metrics());
+    }
+    if (children.summaries() != null) {
+      context().forward(new Record<>(patientId, SummaryInput.deletion(identity, patientId), record.timestamp()), children.summaries());
     }
     records.put(identity, DerivedResources.DELETED);
     count(DeletionOutcome.REMOVED, known.observationIds().size());

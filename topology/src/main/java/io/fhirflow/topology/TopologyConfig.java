@@ -1,6 +1,8 @@
 package io.fhirflow.topology;
 
 import io.fhirflow.contracts.ConfigSources;
+import io.fhirflow.mapping.MappingCatalogue;
+import io.fhirflow.mapping.SummaryCatalogue;
 import io.fhirflow.contracts.LoggedConfig;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.PipelineTopic;
@@ -129,6 +131,37 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String MAPPING_CATALOGUE_PATH_DOC =
       "Path of a mapping catalogue file; empty = the catalogue built into fhirflow-mapping.";
 
+  public static final String SUMMARIES_ENABLED_CONFIG = "summaries.enabled";
+  public static final String SUMMARIES_ENABLED_DOC =
+      "Keep hourly, daily and nightly summary Observations per patient and write them to the Observation topic "
+          + "(docs/summaries.md). Off by default: the topic then carries Observations no sample produced, and four "
+          + "more stores per instance.";
+
+  public static final String SUMMARIES_CATALOGUE_PATH_CONFIG = "summaries.catalogue.path";
+  public static final String SUMMARIES_CATALOGUE_PATH_DOC =
+      "Path of a summaries.tsv file (docs/summaries.md); empty = the summaries built into fhirflow-mapping.";
+
+  public static final String SUMMARIES_GRACE_MS_CONFIG = "summaries.grace.ms";
+  public static final String SUMMARIES_GRACE_MS_DOC =
+      "How long after its period ends a summary's first version (status final) is written; later changes are "
+          + "written as amended versions.";
+  public static final long SUMMARIES_GRACE_MS_DEFAULT = 3_600_000L;
+
+  public static final String SUMMARIES_EMIT_INTERVAL_MS_CONFIG = "summaries.emit.interval.ms";
+  public static final String SUMMARIES_EMIT_INTERVAL_MS_DOC =
+      "Wall-clock interval at which due summaries are computed and written; changes within one interval give one version.";
+  public static final long SUMMARIES_EMIT_INTERVAL_MS_DEFAULT = 10_000L;
+
+  public static final String SUMMARIES_RETENTION_DAYS_CONFIG = "summaries.retention.days";
+  public static final String SUMMARIES_RETENTION_DAYS_DOC =
+      "Local days back that late, updated or deleted samples still correct a summary; older state is swept.";
+  public static final int SUMMARIES_RETENTION_DAYS_DEFAULT = 35;
+
+  public static final String SUMMARIES_EMIT_MAX_PER_TICK_CONFIG = "summaries.emit.max.per.tick";
+  public static final String SUMMARIES_EMIT_MAX_PER_TICK_DOC =
+      "Most summaries computed per emit interval and task (bounds the pause; the rest wait for the next).";
+  public static final int SUMMARIES_EMIT_MAX_PER_TICK_DEFAULT = 2_000;
+
   public static final String METRICS_ENABLED_CONFIG = "metrics.enabled";
   public static final String METRICS_ENABLED_DOC = "Keep the per-patient Redis metrics view.";
 
@@ -220,6 +253,12 @@ public final class TopologyConfig extends AbstractConfig {
           .define(EXPIRY_SWEEP_MAX_ENTRIES_CONFIG, Type.INT, EXPIRY_SWEEP_MAX_ENTRIES_DEFAULT, Range.atLeast(1), Importance.LOW, EXPIRY_SWEEP_MAX_ENTRIES_DOC)
           .define(MAPPING_CATALOGUE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, MAPPING_CATALOGUE_PATH_DOC)
           .define(METRICS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, METRICS_ENABLED_DOC)
+          .define(SUMMARIES_ENABLED_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, SUMMARIES_ENABLED_DOC)
+          .define(SUMMARIES_CATALOGUE_PATH_CONFIG, Type.STRING, "", Importance.LOW, SUMMARIES_CATALOGUE_PATH_DOC)
+          .define(SUMMARIES_GRACE_MS_CONFIG, Type.LONG, SUMMARIES_GRACE_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM, SUMMARIES_GRACE_MS_DOC)
+          .define(SUMMARIES_EMIT_INTERVAL_MS_CONFIG, Type.LONG, SUMMARIES_EMIT_INTERVAL_MS_DEFAULT, Range.atLeast(100L), Importance.LOW, SUMMARIES_EMIT_INTERVAL_MS_DOC)
+          .define(SUMMARIES_RETENTION_DAYS_CONFIG, Type.INT, SUMMARIES_RETENTION_DAYS_DEFAULT, Range.between(1, 3660), Importance.MEDIUM, SUMMARIES_RETENTION_DAYS_DOC)
+          .define(SUMMARIES_EMIT_MAX_PER_TICK_CONFIG, Type.INT, SUMMARIES_EMIT_MAX_PER_TICK_DEFAULT, Range.atLeast(1), Importance.LOW, SUMMARIES_EMIT_MAX_PER_TICK_DOC)
           .define(METRICS_REDIS_URL_CONFIG, Type.PASSWORD, METRICS_REDIS_URL_DEFAULT, Importance.HIGH, METRICS_REDIS_URL_DOC)
           .define(METRICS_KEY_PREFIX_CONFIG, Type.STRING, METRICS_KEY_PREFIX_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, METRICS_KEY_PREFIX_DOC)
           .define(METRICS_DAY_RETENTION_DAYS_CONFIG, Type.INT, METRICS_DAY_RETENTION_DAYS_DEFAULT, Range.between(1, 3660), Importance.MEDIUM, METRICS_DAY_RETENTION_DAYS_DOC)
@@ -322,7 +361,24 @@ public final class TopologyConfig extends AbstractConfig {
         Duration.ofMillis(getLong(METRICS_FLUSH_INTERVAL_MS_CONFIG)),
         getString(METRICS_KEY_PREFIX_CONFIG),
         Duration.ofMillis(getLong(VALIDATE_FUTURE_MARGIN_MS_CONFIG)),
-        sendMaxBytes(originalsWithPrefix(KAFKA_PREFIX)));
+        sendMaxBytes(originalsWithPrefix(KAFKA_PREFIX)),
+        summarySettings());
+  }
+
+  /** The summaries branch's settings; the summary catalogue is loaded and checked here, so a bad one fails the start. */
+  SummarySettings summarySettings() {
+    if (!getBoolean(SUMMARIES_ENABLED_CONFIG)) {
+      return SummarySettings.disabled();
+    }
+    String mappingPath = getString(MAPPING_CATALOGUE_PATH_CONFIG);
+    MappingCatalogue mapping = mappingPath.isEmpty() ? MappingCatalogue.builtIn() : MappingCatalogue.load(java.nio.file.Path.of(mappingPath));
+    String path = getString(SUMMARIES_CATALOGUE_PATH_CONFIG);
+    SummaryCatalogue catalogue = path.isEmpty() ? SummaryCatalogue.builtIn(mapping) : SummaryCatalogue.load(java.nio.file.Path.of(path), mapping);
+    return new SummarySettings(true, catalogue,
+        Duration.ofMillis(getLong(SUMMARIES_GRACE_MS_CONFIG)),
+        Duration.ofMillis(getLong(SUMMARIES_EMIT_INTERVAL_MS_CONFIG)),
+        getInt(SUMMARIES_RETENTION_DAYS_CONFIG),
+        getInt(SUMMARIES_EMIT_MAX_PER_TICK_CONFIG));
   }
 
   /** Room left in a produce request for batch and record framing: what we count is key, value and headers. */

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param futureMargin how far after its ingest a sample's times may lie (clock skew) before it is rejected
  * @param sendMaxBytes the largest record (key, value, headers) the topology sends: the producer's
  *     max.request.size less headroom; larger output is rejected, larger dead letters truncated
+ * @param summaries the summaries branch (docs/summaries.md)
  */
 public record TopologySettings(
     int recordMaxBytes,
@@ -27,14 +28,20 @@ public record TopologySettings(
     Duration metricsFlushInterval,
     String redisKeyPrefix,
     Duration futureMargin,
-    int sendMaxBytes) {
+    int sendMaxBytes,
+    SummarySettings summaries) {
 
   public static TopologySettings defaults() {
     return new TopologyConfig(java.util.Map.of()).settings();
   }
 
+  public TopologySettings withSummaries(SummarySettings s) {
+    return new TopologySettings(recordMaxBytes, dedupeRetention, sweepInterval, sweepMaxEntries,
+        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, redisKeyPrefix, futureMargin, sendMaxBytes, s);
+  }
+
   public TopologySettings withRedisKeyPrefix(String prefix) {
     return new TopologySettings(recordMaxBytes, dedupeRetention, sweepInterval, sweepMaxEntries,
-        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, prefix, futureMargin, sendMaxBytes);
+        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, prefix, futureMargin, sendMaxBytes, summaries);
   }
 }
