@@ -8,11 +8,12 @@
 # Needs: FHIRFLOW_WORK_DIR, and from .work/stack.env FHIRFLOW_BOOTSTRAP_SERVERS,
 # FHIRFLOW_SCHEMA_REGISTRY_URL, FHIRFLOW_PG_URL (JDBC), FHIRFLOW_REDIS_URL.
 # Ports: FHIRFLOW_TOPOLOGY_PORT (8091), FHIRFLOW_API_PORT (8090), FHIRFLOW_CONNECT_PORT (8083),
-# FHIRFLOW_CONNECT_METRICS_PORT (8084: the sink's Prometheus /metrics).
+# FHIRFLOW_CONNECT_METRICS_PORT (8084: the sink's Prometheus /metrics), FHIRFLOW_SINK_PORT (the
+# sink runner's /health/live and /health/ready; FHIRFLOW_CONNECT_PORT + 9, so 8092).
 # Heap of each JVM: FHIRFLOW_JVM_HEAP (512m; bench/run-faults runs eight JVMs with 256m).
 
 : "${FHIRFLOW_TOPOLOGY_PORT:=8091}" "${FHIRFLOW_API_PORT:=8090}" "${FHIRFLOW_CONNECT_PORT:=8083}"
-: "${FHIRFLOW_CONNECT_METRICS_PORT:=8084}"
+: "${FHIRFLOW_CONNECT_METRICS_PORT:=8084}" "${FHIRFLOW_SINK_PORT:=$((FHIRFLOW_CONNECT_PORT + 9))}"
 RUN_DIR="$FHIRFLOW_WORK_DIR/run-local"
 LOG_DIR="$FHIRFLOW_WORK_DIR/logs"
 PIPELINE_PIDS=()
@@ -79,8 +80,10 @@ start_sink() {
   url=$(pipeline_jdbc_url | sed 's/[&#\\]/\\&/g') # & and # are special in a sed replacement
   sed -e "s#^connection.url=.*#connection.url=$url#" "$ROOT/config/fhir-sink-connector.properties" >"$connector"
   as_pg_schema
-  start_jvm sink "$(sink_classpath)" io.fhirflow.sink.standalone.StandaloneSink "$worker" "$connector"
-  wait_http sink "http://127.0.0.1:$FHIRFLOW_CONNECT_PORT/connectors/fhirflow-sink/status" 120
+  FHIRFLOW_SINK_HEALTH_PORT="$FHIRFLOW_SINK_PORT" \
+    start_jvm sink "$(sink_classpath)" io.fhirflow.sink.standalone.StandaloneSink "$worker" "$connector"
+  # Ready: the connector and every task RUNNING.
+  wait_http sink "http://127.0.0.1:$FHIRFLOW_SINK_PORT/health/ready" 120
 }
 
 # The sink's schema must exist before Flyway migrates into it.

@@ -147,6 +147,40 @@ class FhirSinkConnectorIT {
         .until(() -> worker.taskStates(connectorName).equals(List.of("RUNNING")));
   }
 
+  /**
+   * The runner's /health/ready follows every connector's and task's state (Connect's own GET /health
+   * stays 200 whatever they are), and /health/live turns 503 once one stayed FAILED past the grace
+   * (0 here), so that Kubernetes restarts a worker whose tasks Connect will not restart.
+   */
+  @Test
+  void healthIsReadyOnlyWhileEveryConnectorAndTaskRunsAndNotLiveWhileOneStaysFailed() throws Exception {
+    int port = worker.serveHealth(0, Duration.ZERO);
+    worker.ready();
+    startConnector(name);
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/health/ready") == 200);
+    assertThat(status(port, "/health/live")).isEqualTo(200);
+
+    // A connector that refuses to start (tolerating errors without a dead-letter topic) stays, FAILED.
+    String failing = name + "-failing";
+    Map<String, String> props = connectorConfig(failing);
+    props.remove("errors.deadletterqueue.topic.name");
+    connectors.add(failing);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> worker.putConnector(props)).hasStackTraceContaining("STARTED");
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/health/ready") == 503);
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/health/live") == 503);
+
+    worker.deleteConnector(failing);
+    connectors.remove(failing);
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/health/ready") == 200);
+    assertThat(status(port, "/health/live")).isEqualTo(200);
+  }
+
+  private static int status(int port, String path) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   @Test
   void upsertsObservationsAndPatientsAndSkipsAbortedTransactions() throws Exception {
     startConnector(name);

@@ -3,6 +3,7 @@ package io.fhirflow.dist;
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.serde.SerdeConfig;
 import io.fhirflow.sink.FhirSinkConnectorConfig;
+import io.fhirflow.sink.standalone.StandaloneSink;
 import io.fhirflow.stack.StackConfig;
 import io.fhirflow.topology.TopologyConfig;
 import java.util.Comparator;
@@ -47,7 +48,8 @@ public final class ConfigurationReference {
         .append(TopologyConfig.environmentVariableFor("a.b.c"))
         .append("` for key `a.b.c`; any Kafka client/Streams key `kafka.x.y` as `FHIRFLOW_TOPOLOGY_KAFKA_X_Y` or `KAFKA_X_Y` |\n")
         .append("| sink connector | `config/fhir-sink-connector.properties` (+ worker: `config/sink-standalone.properties`) | ")
-        .append("connector configs resolve `${env:VAR}` through the worker's EnvVarConfigProvider |\n")
+        .append("connector configs resolve `${env:VAR}` through the worker's EnvVarConfigProvider; the standalone runner's own keys ")
+        .append("(health) in the worker file or as `").append(StandaloneSink.SOURCES.environmentVariableFor("a.b.c")).append("` |\n")
         .append("| fhir-api | file given as first argument (or `").append(ApiConfig.CONFIG_FILE_ENV).append("`), e.g. `config/fhir-api.properties` | `")
         .append(ApiConfig.SOURCES.environmentVariableFor("api.a.b.c")).append("` for key `api.a.b.c`; any audit producer key `x.y` as `")
         .append(ApiConfig.AUDIT_KAFKA_PREFIX).append("x.y` |\n")
@@ -57,6 +59,8 @@ public final class ConfigurationReference {
 
     section(md, "Topology (`io.fhirflow.topology.TopologyConfig`)", TopologyConfig.CONFIG_DEF, TopologyConfig::environmentVariableFor);
     section(md, "Sink connector (`io.fhirflow.sink.FhirSinkConnectorConfig`)", FhirSinkConnectorConfig.CONFIG_DEF, key -> "");
+    section(md, "Sink standalone runner (`io.fhirflow.sink.standalone.StandaloneSink`)", StandaloneSink.CONFIG_DEF,
+        StandaloneSink.SOURCES::environmentVariableFor);
     section(md, "Serde (`io.fhirflow.serde.SerdeConfig`)", SerdeConfig.CONFIG_DEF, key -> "");
     section(md, "Local stack (`io.fhirflow.stack.StackConfig`)", StackConfig.CONFIG_DEF, StackConfig::environmentVariable);
 

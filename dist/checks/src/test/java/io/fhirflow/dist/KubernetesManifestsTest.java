@@ -226,8 +226,15 @@ class KubernetesManifestsTest {
     List<String> ids = rendered("k8s/overlays/dev").stream().map(Kustomize::id).toList();
     assertThat(ids).contains("Deployment/fhirflow-sink").doesNotContain("KafkaConnect/fhirflow-sink", "KafkaConnector/fhirflow-sink");
     JsonNode sink = one("k8s/overlays/dev", "Deployment", "fhirflow-sink");
-    assertThat(sink.path("spec").path("template").path("spec").path("containers").get(0).path("command").get(0).asText())
-        .endsWith("connect-standalone.sh");
+    JsonNode container = sink.path("spec").path("template").path("spec").path("containers").get(0);
+    // fhirflow's runner (its health follows the tasks), on the plugin's jars as the image lays them out.
+    assertThat(container.path("command").get(0).asText()).endsWith("kafka-run-class.sh");
+    assertThat(container.path("args").get(0).asText()).isEqualTo(io.fhirflow.sink.standalone.StandaloneSink.class.getName());
+    String classpath = container.findValues("env").get(0).findParents("name").stream()
+        .filter(e -> e.path("name").asText().equals("CLASSPATH")).findFirst().orElseThrow().path("value").asText();
+    assertThat(Files.readString(ROOT.resolve("docker/sink-connect/Dockerfile"))).contains(" " + classpath.replace("*", "") + "\n");
+    assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
+    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
     JsonNode policy = one("k8s/overlays/dev", "NetworkPolicy", "fhirflow-sink");
     assertThat(policy.path("spec").path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText()).isEqualTo("fhirflow-sink");
     assertThat(rendered("k8s/overlays/dev")).allSatisfy(d -> assertThat(d.path("metadata").path("namespace").asText("fhirflow-dev"))

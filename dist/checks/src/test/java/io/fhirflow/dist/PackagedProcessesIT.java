@@ -36,7 +36,7 @@ class PackagedProcessesIT {
   static final Path ROOT = RepositoryRoot.find();
   static final Path WORK = ROOT.resolve("dist/checks/target/packaged-processes");
   /** The stack's and the processes' default ports, as the config files assume them. */
-  static final List<Integer> PORTS = List.of(9092, 9093, 8081, 8091, 8083, 8084, 8080);
+  static final List<Integer> PORTS = List.of(9092, 9093, 8081, 8091, 8083, 8084, 8092, 8080);
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final List<Process> STARTED = new ArrayList<>();
 
@@ -83,8 +83,10 @@ class PackagedProcessesIT {
   void theSinkWithItsFilesBecomesReady() throws Exception {
     Process sink = start("sink", lib("local-sink"), "io.fhirflow.sink.standalone.StandaloneSink",
         ROOT.resolve("config/sink-standalone.properties").toString(), ROOT.resolve("config/fhir-sink-connector.properties").toString());
-    awaitOk(sink, "sink", "http://127.0.0.1:8083/health");
-    awaitOk(sink, "sink", "http://127.0.0.1:8083/connectors/fhirflow-sink/status");
+    awaitOk(sink, "sink", "http://127.0.0.1:8092/health/live");
+    // Ready: the connector and its task RUNNING (Connect's own /health says only that the worker started).
+    awaitOk(sink, "sink", "http://127.0.0.1:8092/health/ready");
+    awaitOk(sink, "sink", "http://127.0.0.1:8084/metrics");
   }
 
   @Test
