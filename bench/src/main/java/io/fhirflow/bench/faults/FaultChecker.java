@@ -360,26 +360,49 @@ public final class FaultChecker {
 
   /**
    * Seconds from each fault until both lags are back at or below what they were before it (the 95th
-   * percentile of the 30 s before, at least two seconds of input), or null if they never were.
+   * percentile of the 30 s before, at least two seconds of input) for good: after the highest lag
+   * seen between the fault and the next one, when it rose more than a quarter above that level (a
+   * stalled consumer's lag builds up slowly, so the first seconds after a fault say nothing), or null
+   * if they never were.
    */
   static Map<Event, Double> recoveries(List<Event> events, long startMs, List<Timeline.Point> points, double rate) {
     Map<Event, Double> out = new LinkedHashMap<>();
-    for (Event e : events) {
+    for (int i = 0; i < events.size(); i++) {
+      Event e = events.get(i);
       double t = (e.timeMs() - startMs) / 1000.0;
       if (!isFault(e.label())) {
         continue;
       }
+      double next = Double.MAX_VALUE;
+      for (int j = i + 1; j < events.size(); j++) {
+        if (isFault(events.get(j).label())) {
+          next = (events.get(j).timeMs() - startMs) / 1000.0;
+          break;
+        }
+      }
       List<Long> before = new ArrayList<>();
+      double peakAt = t;
+      long peak = -1;
       for (Timeline.Point p : points) {
-        if (p.second() >= t - 30 && p.second() < t && p.topologyLag() != null && p.sinkLag() != null) {
-          before.add(Math.max(p.topologyLag(), p.sinkLag()));
+        if (p.topologyLag() == null || p.sinkLag() == null) {
+          continue;
+        }
+        long lag = Math.max(p.topologyLag(), p.sinkLag());
+        if (p.second() >= t - 30 && p.second() < t) {
+          before.add(lag);
+        } else if (p.second() > t && p.second() < next && lag > peak) {
+          peak = lag;
+          peakAt = p.second();
         }
       }
       before.sort(null);
       long baseline = Math.max((long) (2 * rate), before.isEmpty() ? 0 : before.get((int) Math.floor(0.95 * (before.size() - 1))));
+      // A peak within a quarter above the baseline is the sink's sawtooth (batches, offset commits), not a fault's backlog.
+      double from = peak > baseline * 5 / 4 ? peakAt : t;
       Double recovered = null;
       for (Timeline.Point p : points) {
-        if (p.second() > t + 1 && p.topologyLag() != null && p.sinkLag() != null && p.topologyLag() <= baseline && p.sinkLag() <= baseline) {
+        if (p.second() > t + 1 && p.second() >= from && p.topologyLag() != null && p.sinkLag() != null
+            && p.topologyLag() <= baseline && p.sinkLag() <= baseline) {
           recovered = p.second() - t;
           break;
         }

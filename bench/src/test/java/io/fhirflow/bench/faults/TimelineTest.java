@@ -85,4 +85,19 @@ class TimelineTest {
     assertEquals(1, recoveries.size());
     assertEquals(15.0, recoveries.get(kill));
   }
+
+  @Test
+  void aLagThatBuildsUpSlowlyAfterAFaultCountsUntilItIsBackDownNotFromItsFirstLowSeconds() {
+    // A stalled sink task: lag still low right after the kill, growing to its peak at 50 s, back at 57 s.
+    List<Timeline.Point> points = new java.util.ArrayList<>();
+    for (int s = 0; s < 100; s++) {
+      long lag = s < 30 ? 100 : s <= 50 ? 100 + (s - 30) * 1000L : s < 57 ? 5000 : 100;
+      points.add(new Timeline.Point(s, 100.0, 100, 100, 0L, lag));
+    }
+    FaultChecker.Event kill = new FaultChecker.Event(30_000, "kill -9 connect-2");
+    FaultChecker.Event next = new FaultChecker.Event(80_000, "restart PostgreSQL");
+    var recoveries = FaultChecker.recoveries(List.of(new FaultChecker.Event(0, "simulator starts"), kill, next), 0, points, 100);
+    assertEquals(27.0, recoveries.get(kill));
+    assertEquals(2.0, recoveries.get(next));
+  }
 }
