@@ -141,7 +141,9 @@ public final class SinkBenchmark {
       results.add(copyCeiling(corpus, records, batch));
     }
     System.out.println();
-    System.out.println("| sink | rows | seconds | rows/s end to end | rows/s after first commit | CPU µs/row: JVM (broker, Connect) / PostgreSQL |");
+    System.out.println("| sink | rows | seconds | rows/s end to end | rows/s after first commit"
+        + " | CPU µs/row: JVM (broker, Connect) / PostgreSQL (this run's backends + WAL writer, checkpointer,"
+        + " bgwriter) [its backends alone; every postgres process on the machine] |");
     System.out.println("|---|---:|---:|---:|---:|---|");
     results.forEach(System.out::println);
     plot();
@@ -168,7 +170,7 @@ public final class SinkBenchmark {
     config.put("tasks.max", String.valueOf(tasks));
     config.put("consumer.override.max.poll.records", config.getOrDefault("batch.size", "5000"));
     long start = System.nanoTime();
-    PostgresCpu postgres = PostgresCpu.start();
+    PostgresCpu postgres = PostgresCpu.start(postgresPort());
     ThreadCpu threads = ThreadCpu.start();
     worker.put(config);
     FirstCommit first = awaitCommitted(broker, worker, name, records, restartPostgres);
@@ -179,7 +181,8 @@ public final class SinkBenchmark {
     String cpuPerRow = cpuPerRow(jvm, postgres, records);
     System.out.println(name + ": JVM CPU µs per row by thread group: " + ThreadCpu.format(jvm));
     long rows = count(schema);
-    FIGURES.put(name, new double[] {rows / seconds, ThreadCpu.total(jvm), postgres.microsPerRow(records)});
+    FIGURES.put(name, new double[] {rows / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
+    postgres.close();
     worker.delete(name);
     String replayed = "";
     if (replay) {
@@ -258,7 +261,7 @@ public final class SinkBenchmark {
     String schema = freshSchema("bench_copy");
     createTables(schema);
     long[] copyNanos = {0};
-    PostgresCpu postgres = PostgresCpu.start();
+    PostgresCpu postgres = PostgresCpu.start(postgresPort());
     ThreadCpu threads = ThreadCpu.start();
     try (Connection c = DriverManager.getConnection(url(schema))) {
       c.setAutoCommit(false);
@@ -280,7 +283,8 @@ public final class SinkBenchmark {
     Map<String, Double> jvm = threads.microsPerSample(records);
     String cpuPerRow = cpuPerRow(jvm, postgres, records);
     long count = count(schema);
-    FIGURES.put("raw COPY ceiling", new double[] {count / seconds, ThreadCpu.total(jvm), postgres.microsPerRow(records)});
+    FIGURES.put("raw COPY ceiling", new double[] {count / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
+    postgres.close();
     dropSchema(schema);
     System.out.printf(Locale.ROOT, "raw COPY: %,d rows in %.1f s = %,.0f rows/s%n", count, seconds, count / seconds);
     return String.format(Locale.ROOT, "| raw COPY ceiling (no Kafka, no upsert) | %,d | %.1f | %,.0f | | %s |",
@@ -465,9 +469,16 @@ public final class SinkBenchmark {
     return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
-  /** "JVM / PostgreSQL" CPU microseconds per row. */
+  /** "JVM / PostgreSQL (own) [backends; every postgres process]" CPU microseconds per row. */
   private static String cpuPerRow(Map<String, Double> jvmByThreads, PostgresCpu postgres, long rows) {
-    return String.format(Locale.ROOT, "%.1f / %.1f", ThreadCpu.total(jvmByThreads), postgres.microsPerRow(rows));
+    return String.format(Locale.ROOT, "%.1f / %.1f [%.1f; %.1f]", ThreadCpu.total(jvmByThreads),
+        postgres.ownMicrosPerRow(rows), postgres.backendMicrosPerRow(rows), postgres.microsPerRow(rows));
+  }
+
+  /** The port of the PostgreSQL server under test, from its JDBC URL (5432 when it names none). */
+  private static int postgresPort() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(LocalServices.postgresUrl());
+    return m.find() ? Integer.parseInt(m.group(1)) : 5432;
   }
 
   /** The sink's own migration files, applied by Flyway as the sink applies them: the tables users get. */
