@@ -101,34 +101,16 @@ final class PostgresCpu implements AutoCloseable {
         ourPorts.add((int) local[0]);
       }
     }
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path p : (Iterable<Path>) procs::iterator) {
-        String name = p.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        try {
-          String stat = Files.readString(p.resolve("stat"));
-          int close = stat.lastIndexOf(')');
-          if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
-            continue;
-          }
-          String[] f = stat.substring(close + 2).split(" ");
-          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-          long pid = Long.parseLong(name);
-          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ').trim();
-          if (BACKGROUND.stream().anyMatch(cmd::endsWith) && servesPort(Long.parseLong(f[1]))) {
-            record(background, pid, ticks);
-          } else if (isOurs(name, peers, ourPorts)) {
-            record(backends, pid, ticks);
-          }
-        } catch (IOException | RuntimeException gone) {
-          // exited while we looked: counted up to its last sample
-        }
+    forEachPostgres((p, f) -> {
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      String name = p.getFileName().toString();
+      String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ').trim();
+      if (BACKGROUND.stream().anyMatch(cmd::endsWith) && servesPort(Long.parseLong(f[1]))) {
+        record(background, Long.parseLong(name), ticks);
+      } else if (isOurs(name, peers, ourPorts)) {
+        record(backends, Long.parseLong(name), ticks);
       }
-    } catch (IOException e) {
-      // no /proc: the figures read as 0
-    }
+    });
   }
 
   private void record(Map<Long, long[]> seen, long pid, long ticks) {
@@ -210,7 +192,26 @@ final class PostgresCpu implements AutoCloseable {
   }
 
   private static double cpuSeconds() {
-    long ticks = 0;
+    long[] ticks = {0};
+    boolean read = forEachPostgres((p, f) -> {
+      ticks[0] += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+      if (isPostmaster(f[1])) {
+        ticks[0] += Long.parseLong(f[13]) + Long.parseLong(f[14]); // cutime, cstime: exited backends
+      }
+    });
+    return read ? ticks[0] / TICKS_PER_SECOND : Double.NaN;
+  }
+
+  private interface PostgresProcess {
+    void accept(Path proc, String[] statFields) throws IOException;
+  }
+
+  /**
+   * Calls {@code each} with every {@code postgres} process's /proc directory and its stat fields
+   * after the closing parenthesis (0-based from state: ppid is 1, utime 11). A process that exits
+   * while we look is skipped. False when there is no /proc.
+   */
+  private static boolean forEachPostgres(PostgresProcess each) {
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : (Iterable<Path>) procs::iterator) {
         if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
@@ -218,24 +219,18 @@ final class PostgresCpu implements AutoCloseable {
         }
         try {
           String stat = Files.readString(p.resolve("stat"));
-          // pid (comm) state ppid ...: fields after the closing parenthesis, 0-based from state.
           int close = stat.lastIndexOf(')');
-          if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
-            continue;
-          }
-          String[] f = stat.substring(close + 2).split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-          if (isPostmaster(f[1])) {
-            ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]); // cutime, cstime: exited backends
+          if (stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
+            each.accept(p, stat.substring(close + 2).split(" "));
           }
         } catch (IOException | RuntimeException gone) {
-          // the process exited while we looked: its time is in the postmaster's cutime
+          // exited while we looked: counted up to its last sample (or in its postmaster's cutime)
         }
       }
+      return true;
     } catch (IOException e) {
-      return Double.NaN;
+      return false;
     }
-    return ticks / TICKS_PER_SECOND;
   }
 
   /** The postmaster is the postgres process whose parent is not a postgres process. */
