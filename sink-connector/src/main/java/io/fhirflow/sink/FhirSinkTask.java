@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Ordering invariants:
  * <ul>
  *   <li>A batch is written when it reaches {@code batch.size} records, when its oldest record has
- *       waited {@code batch.max.wait.ms}, or in {@link #preCommit} (before every offset commit and
- *       before partitions are revoked).
+ *       waited {@code batch.max.wait.ms}, when a put() brings less than a full poll (the consumer
+ *       has caught up: {@code batch.write.when.caught.up}), or in {@link #preCommit} (before every
+ *       offset commit and before partitions are revoked).
  *   <li>{@link #preCommit} returns only offsets of committed batches. Offsets of dead-lettered
  *       records are included: Connect awaits the dead-letter writes before committing them.
  *   <li>Database unavailable: {@link #put} throws {@link RetriableException} after setting a
@@ -47,6 +48,9 @@ public class FhirSinkTask extends SinkTask {
   private final ReducedBuffer buffer = new ReducedBuffer();
   private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
   private int failedAttempts;
+  private int maxPollRecords;
+  /** Longest time a record of the current batch took from its Kafka timestamp to put(). */
+  private long batchArrivalAgeMaxMs;
   /** Coordinates of the batch whose put() threw RetriableException; Connect redelivers it as is. */
   private String redeliveryMark;
 
@@ -67,6 +71,7 @@ public class FhirSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     config = new FhirSinkConnectorConfig(props);
+    maxPollRecords = config.maxPollRecords();
     PostgresDatabaseDialect dialect = new PostgresDatabaseDialect(config.tableMapping());
     session = new DatabaseSession(config, dialect);
     writer = new RecordWriter(session, dialect, config.writeMethod());
@@ -83,6 +88,9 @@ public class FhirSinkTask extends SinkTask {
       long now = clock.millis();
       for (SinkRecord record : records) {
         take(record, now);
+        if (record.timestamp() != null) {
+          batchArrivalAgeMaxMs = Math.max(batchArrivalAgeMaxMs, now - record.timestamp());
+        }
       }
     }
     redeliveryMark = null;
@@ -91,9 +99,10 @@ public class FhirSinkTask extends SinkTask {
     }
     boolean full = buffer.recordsTaken() >= config.batchSize();
     boolean waited = clock.millis() - buffer.oldestTakenAtMs() >= config.batchMaxWaitMs();
-    if (full || waited) {
+    boolean caughtUp = config.batchWriteWhenCaughtUp() && records.size() < maxPollRecords;
+    if (full || waited || caughtUp) {
       try {
-        writeBuffer();
+        writeBuffer(full ? "full" : waited ? "due" : "caught-up");
       } catch (SQLException e) {
         redeliveryMark = mark;
         throw retryLater(e);
@@ -120,7 +129,7 @@ public class FhirSinkTask extends SinkTask {
       Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
     if (!buffer.isEmpty()) {
       try {
-        writeBuffer();
+        writeBuffer("commit");
       } catch (SQLException e) {
         // Commit what is already written; the buffer stays and put() retries it with back-off.
         log.warn("database unavailable at offset commit, committing written batches only sqlState={}",
@@ -169,13 +178,22 @@ public class FhirSinkTask extends SinkTask {
    * resolved row by row: refused rows are dead-lettered, the others written. Transient errors are
    * thrown for the caller to retry; anything else fails the task.
    */
-  private void writeBuffer() throws SQLException {
+  private void writeBuffer(String reason) throws SQLException {
     long startedMs = clock.millis();
     try {
       RecordWriter.WriteResult result = writer.write(buffer.removals(), buffer.rows());
-      metrics.batchWritten(result.rows() - result.patientMismatches().size(), clock.millis() - startedMs);
-      log.debug("batch committed records={} rows={} changed={}", buffer.recordsTaken(),
-          result.rows(), result.changed());
+      long committedMs = clock.millis();
+      metrics.batchWritten(result.rows() - result.patientMismatches().size(), committedMs - startedMs);
+      long oldest = buffer.oldestTimestampMs();
+      if (oldest >= 0) {
+        metrics.recordDelay(committedMs - oldest);
+      }
+      // Where a batch's time went: reaching put() (topology, transaction commit, fetch, the task busy
+      // with the previous batch), waiting in the buffer, the transaction. bench/run-freshness reads it.
+      log.debug("batch committed reason={} records={} rows={} changed={} arrivalAgeMaxMs={} bufferedMs={}"
+              + " writeMs={} oldestAgeMs={}", reason, buffer.recordsTaken(), result.rows(), result.changed(),
+          batchArrivalAgeMaxMs, startedMs - buffer.oldestTakenAtMs(), committedMs - startedMs,
+          oldest >= 0 ? committedMs - oldest : -1);
       deadLetterPatientMismatches(buffer.pending(), result);
     } catch (SQLException | RuntimeException e) {
       switch (SqlFailure.classify(e)) {
@@ -195,6 +213,7 @@ public class FhirSinkTask extends SinkTask {
     }
     written.putAll(buffer.offsets());
     buffer.clear();
+    batchArrivalAgeMaxMs = 0;
     failedAttempts = 0;
   }
 

@@ -33,6 +33,7 @@ public final class ReducedBuffer {
   private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
   private int recordsTaken;
   private long oldestTakenAtMs = -1;
+  private long oldestTimestampMs = Long.MAX_VALUE;
 
   /**
    * Takes a row in; keeps it only if it is newer than the row already held for its id.
@@ -82,6 +83,9 @@ public final class ReducedBuffer {
     if (recordsTaken++ == 0) {
       oldestTakenAtMs = nowMs;
     }
+    if (source.timestamp() != null) {
+      oldestTimestampMs = Math.min(oldestTimestampMs, source.timestamp());
+    }
   }
 
   /** Records taken in since the last clear, including superseded and dead-lettered ones. */
@@ -96,6 +100,15 @@ public final class ReducedBuffer {
   /** When the first record of the current batch was taken in, or -1 when empty. */
   public long oldestTakenAtMs() {
     return oldestTakenAtMs;
+  }
+
+  /**
+   * The smallest Kafka timestamp among the records taken in since the last clear, or -1 when none
+   * had one. The topology's records keep the raw sample's timestamp (the gateway's send time), so
+   * the time since this is how long the batch's oldest sample has been on its way.
+   */
+  public long oldestTimestampMs() {
+    return oldestTimestampMs == Long.MAX_VALUE ? -1 : oldestTimestampMs;
   }
 
   /** The distinct rows to write, newest version per id, in first-seen order. */
@@ -120,6 +133,7 @@ public final class ReducedBuffer {
     firstOffsets.clear();
     recordsTaken = 0;
     oldestTakenAtMs = -1;
+    oldestTimestampMs = Long.MAX_VALUE;
   }
 
   /**

@@ -31,11 +31,13 @@ final class SinkTaskMetrics {
   static final String DATABASE_RETRIES = "database-retries";
   static final String CONSECUTIVE_FAILED_WRITES = "consecutive-failed-writes";
   static final String DEAD_LETTERED = "dead-lettered";
+  static final String RECORD_DELAY = "record-delay-ms";
 
   private final PluginMetrics metrics;
   private final Sensor rowsWritten;
   private final Sensor batchWriteTime;
   private final Sensor retries;
+  private final Sensor recordDelay;
   private final Map<String, Sensor> deadLettered = new ConcurrentHashMap<>();
   /**
    * The gauge's value, one per metric name (connector and task): shared with an earlier instance of the same
@@ -50,6 +52,7 @@ final class SinkTaskMetrics {
       rowsWritten = null;
       batchWriteTime = null;
       retries = null;
+      recordDelay = null;
       consecutiveFailedWrites = new AtomicInteger();
       return;
     }
@@ -59,6 +62,12 @@ final class SinkTaskMetrics {
     batchWriteTime = metrics.addSensor(BATCH_WRITE_TIME);
     batchWriteTime.add(name(BATCH_WRITE_TIME + "-avg", "Mean time of one batch transaction."), new Avg());
     batchWriteTime.add(name(BATCH_WRITE_TIME + "-max", "Longest batch transaction in the window."), new Max());
+    recordDelay = metrics.addSensor(RECORD_DELAY);
+    recordDelay.add(name(RECORD_DELAY + "-avg", "Mean, over batches, of the time from the Kafka timestamp of a"
+        + " batch's oldest record to the batch's commit (the topology keeps the raw sample's timestamp: the"
+        + " freshness of the store)."), new Avg());
+    recordDelay.add(name(RECORD_DELAY + "-max", "Longest time from a record's Kafka timestamp to the commit"
+        + " of its batch in the window."), new Max());
     retries = metrics.addSensor(DATABASE_RETRIES);
     retries.add(name(DATABASE_RETRIES + "-total",
         "Writes that failed on a transient database error and were retried."), new CumulativeSum());
@@ -101,6 +110,13 @@ final class SinkTaskMetrics {
     }
     rowsWritten.record(rows);
     batchWriteTime.record(elapsedMs);
+  }
+
+  /** The time from the Kafka timestamp of a committed batch's oldest record to the commit. */
+  void recordDelay(long ms) {
+    if (metrics != null) {
+      recordDelay.record(ms);
+    }
   }
 
   void writeFailed() {

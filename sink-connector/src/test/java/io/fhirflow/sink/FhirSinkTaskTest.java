@@ -1,0 +1,176 @@
+package io.fhirflow.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fhirflow.testkit.LocalServices;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the task writes its buffer (issue 20, freshness): the task against the local PostgreSQL,
+ * records handed to put() as Connect hands them, time from a fixed clock.
+ */
+class FhirSinkTaskTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-05T17:00:00Z");
+  private static final String TOPIC = "fhir.r4.observation";
+
+  private final List<FhirSinkTask> tasks = new ArrayList<>();
+  private String url;
+  private long offset;
+
+  @AfterEach
+  void stopTasks() {
+    tasks.forEach(FhirSinkTask::stop);
+  }
+
+  @Test
+  void writesAPollThatCameLessThanFullAtOnceWithoutWaitingForTheBatch() throws Exception {
+    FhirSinkTask task = started(Map.of("batch.size", "5000", "batch.max.wait.ms", "600000",
+        "consumer.override.max.poll.records", "5000"));
+
+    task.put(heartRates(3));
+
+    assertThat(rows()).isEqualTo(3);
+  }
+
+  @Test
+  void keepsFillingTheBatchWhileEveryPollComesFull() throws Exception {
+    FhirSinkTask task = started(Map.of("batch.size", "10", "batch.max.wait.ms", "600000",
+        "consumer.override.max.poll.records", "4"));
+
+    task.put(heartRates(4));
+    task.put(heartRates(4));
+    assertThat(rows()).isZero();
+
+    task.put(heartRates(4));
+    assertThat(rows()).isEqualTo(12);
+  }
+
+  @Test
+  void withoutTheRuleAPartialPollWaitsForTheBatchToBeDue() throws Exception {
+    FhirSinkTask task = started(Map.of("batch.size", "5000", "batch.max.wait.ms", "600000",
+        "consumer.override.max.poll.records", "5000", "batch.write.when.caught.up", "false"));
+
+    task.put(heartRates(3));
+
+    assertThat(rows()).isZero();
+  }
+
+  @Test
+  void assumesKafkasDefaultPollSizeWhenTheConnectorDoesNotOverrideIt() throws Exception {
+    FhirSinkTask task = started(Map.of("batch.size", "5000", "batch.max.wait.ms", "600000"));
+
+    task.put(heartRates(500));
+    assertThat(rows()).isZero();
+
+    task.put(heartRates(499));
+    assertThat(rows()).isEqualTo(999);
+  }
+
+  private FhirSinkTask started(Map<String, String> overrides) {
+    url = LocalServices.freshPostgresSchema("sink_task");
+    Map<String, String> props = new HashMap<>(overrides);
+    props.put("connection.url", url);
+    FhirSinkTask task = new FhirSinkTask(Clock.fixed(NOW, ZoneOffset.UTC));
+    task.initialize(new Context());
+    task.start(props);
+    tasks.add(task);
+    return task;
+  }
+
+  private List<SinkRecord> heartRates(int count) {
+    List<SinkRecord> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long o = offset++;
+      String id = "hr-" + o;
+      byte[] value = FhirFixtures.heartRate(id, "p-1", 1, NOW, 60 + o % 40, NOW.minusSeconds(o))
+          .getBytes(StandardCharsets.UTF_8);
+      records.add(new SinkRecord(TOPIC, 0, null, "p-1".getBytes(StandardCharsets.UTF_8), null, value, o,
+          NOW.toEpochMilli(), TimestampType.CREATE_TIME));
+    }
+    return records;
+  }
+
+  /** Rows stored; 0 before the first write, which creates the tables (schema.migrate). */
+  private long rows() throws Exception {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      try (ResultSet exists = s.executeQuery("SELECT to_regclass('fhir_observation') IS NOT NULL")) {
+        exists.next();
+        if (!exists.getBoolean(1)) {
+          return 0;
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The context Connect gives a task, as far as these tests use it: no DLQ, no plugin metrics. */
+  private static final class Context implements SinkTaskContext {
+    @Override
+    public Map<String, String> configs() {
+      return Map.of();
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {
+      // No consumer behind these tests: nothing to rewind.
+    }
+
+    @Override
+    public void offset(TopicPartition tp, long offset) {
+      // As above.
+    }
+
+    @Override
+    public void timeout(long timeoutMs) {
+      // No poll loop behind these tests: put() is called by the test.
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+      return Set.of(new TopicPartition(TOPIC, 0));
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {
+      // As timeout().
+    }
+
+    @Override
+    public void resume(TopicPartition... partitions) {
+      // As timeout().
+    }
+
+    @Override
+    public void requestCommit() {
+      // As timeout().
+    }
+
+    @Override
+    public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+      return null; // the task's metrics are no-ops without them (SinkTaskMetrics.of)
+    }
+  }
+}
