@@ -11,6 +11,8 @@
 # FHIRFLOW_CONNECT_METRICS_PORT (8084: the sink's Prometheus /metrics), FHIRFLOW_SINK_PORT (the
 # sink runner's /health/live and /health/ready; FHIRFLOW_CONNECT_PORT + 9, so 8092).
 # Heap of each JVM: FHIRFLOW_JVM_HEAP (512m; bench/run-faults runs eight JVMs with 256m).
+# More JVM options for every process: FHIRFLOW_JVM_OPTS, where {name} stands for the process's name
+# (bench/run-freshness: -Xlog:gc:file=<logs>/{name}-gc.log and the sink task's DEBUG batch lines).
 
 : "${FHIRFLOW_TOPOLOGY_PORT:=8091}" "${FHIRFLOW_API_PORT:=8090}" "${FHIRFLOW_CONNECT_PORT:=8083}"
 : "${FHIRFLOW_CONNECT_METRICS_PORT:=8084}" "${FHIRFLOW_SINK_PORT:=$((FHIRFLOW_CONNECT_PORT + 9))}"
@@ -24,7 +26,9 @@ start_jvm() { # name classpath main args...
   local name=$1 cp=$2 main=$3
   shift 3
   mkdir -p "$LOG_DIR"
-  setsid java -Xmx"${FHIRFLOW_JVM_HEAP:-512m}" -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$main" "$@" \
+  local opts=${FHIRFLOW_JVM_OPTS:-}
+  # shellcheck disable=SC2086 # FHIRFLOW_JVM_OPTS is a list of options
+  setsid java -Xmx"${FHIRFLOW_JVM_HEAP:-512m}" -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${opts//\{name\}/$name} -cp "$cp" "$main" "$@" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   PIPELINE_PIDS+=("$!")
   PIPELINE_NAMES+=("$name")
@@ -68,6 +72,8 @@ start_topology() {
 }
 
 # Connect standalone with config/ files, re-pointed at the stack's broker and database.
+# FHIRFLOW_SINK_PROPERTIES: space-separated key=value lines appended to the connector's file (later
+# keys win); arguments: more connector files for the same worker (bench/run-freshness --compare).
 start_sink() {
   mkdir -p "$RUN_DIR"
   local worker="$RUN_DIR/sink-standalone.properties" connector="$RUN_DIR/fhir-sink-connector.properties"
@@ -79,9 +85,11 @@ start_sink() {
   local url
   url=$(pipeline_jdbc_url | sed 's/[&#\\]/\\&/g') # & and # are special in a sed replacement
   sed -e "s#^connection.url=.*#connection.url=$url#" "$ROOT/config/fhir-sink-connector.properties" >"$connector"
+  # shellcheck disable=SC2086 # a list of key=value words
+  [ -z "${FHIRFLOW_SINK_PROPERTIES:-}" ] || printf '%s\n' $FHIRFLOW_SINK_PROPERTIES >>"$connector"
   as_pg_schema
   FHIRFLOW_SINK_HEALTH_PORT="$FHIRFLOW_SINK_PORT" \
-    start_jvm sink "$(sink_classpath)" io.fhirflow.sink.standalone.StandaloneSink "$worker" "$connector"
+    start_jvm sink "$(sink_classpath)" io.fhirflow.sink.standalone.StandaloneSink "$worker" "$connector" "$@"
   # Ready: the connector and every task RUNNING.
   wait_http sink "http://127.0.0.1:$FHIRFLOW_SINK_PORT/health/ready" 120
 }

@@ -100,7 +100,8 @@ public final class CapacityInputs {
     Files.writeString(Path.of("target", "capacity-inputs.md"), report);
   }
 
-  private static Path datasets() {
+  /** The real exports: FHIRFLOW_DATASETS, else the first shared/datasets above the working directory. */
+  public static Path datasets() {
     String configured = System.getenv("FHIRFLOW_DATASETS");
     if (configured != null) {
       return Path.of(configured);
@@ -114,7 +115,7 @@ public final class CapacityInputs {
   }
 
   /** Every sample the real importer produces from one export, for one user. */
-  private static List<WearableSample> read(Path export, String user) throws Exception {
+  public static List<WearableSample> read(Path export, String user) throws Exception {
     List<WearableSample> samples = new ArrayList<>();
     SampleSink collect = new SampleSink() {
       @Override

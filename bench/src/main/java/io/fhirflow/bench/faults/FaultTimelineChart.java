@@ -24,10 +24,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * per second above, the topology's and the sink's consumer lag below, one vertical marker per step of the
  * schedule, numbered as in the report's schedule table.
  */
-final class FaultTimelineChart {
+public final class FaultTimelineChart {
 
   /** A step of the schedule, seconds after the simulator started. */
-  record Marker(double second, String label) {}
+  public record Marker(double second, String label) {}
 
   private static final Color IN = new Color(0x7f8c8d);
   private static final Color TOPOLOGY = new Color(0x2e86c1);
@@ -40,7 +40,7 @@ final class FaultTimelineChart {
 
   private FaultTimelineChart() {}
 
-  static void write(Path png, String title, List<Timeline.Point> points, List<Marker> markers) throws IOException {
+  public static void write(Path png, String title, List<Timeline.Point> points, List<Marker> markers) throws IOException {
     XYSeries in = new XYSeries("records in (raw topic)");
     XYSeries processed = new XYSeries("samples processed (topology, all instances)");
     XYSeries rows = new XYSeries("rows written (sink, all workers)");

@@ -12,7 +12,7 @@ import java.util.List;
  * counter starting again from zero), the topology's and the sink's lag, and each topology
  * incarnation's last conservation counters.
  */
-final class Timeline {
+public final class Timeline {
 
   /** One line; null where the sampler could not read a value. */
   record Row(long timeMs, Long rawEnd, Long topologyCommitted, Long fhirEnd, Long sinkCommitted, Long[][] topology, Long[] connectRows) {
@@ -26,7 +26,7 @@ final class Timeline {
   }
 
   /** Per second since the start: records in, samples processed by the topology, rows written by the sink, both lags. */
-  record Point(double second, Double in, double processed, double rows, Long topologyLag, Long sinkLag) {}
+  public record Point(double second, Double in, double processed, double rows, Long topologyLag, Long sinkLag) {}
 
   /**
    * The counters of one run of one instance (a kill -9 and restart on the same port makes two): in, out,

@@ -54,8 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ul>
  *   <li>send → its Observations committed on {@code fhir.r4.observation} (a read_committed
  *       consumer; the {@code fhirflow.sourceRecordId} header names the sample), every sample;
- *   <li>send → its row visible in PostgreSQL (primary-key polls every 100 ms, so ±50 ms), for one
- *       sample in {@code --pg-every}: polling every id would load the database it measures;
+ *   <li>send → its row committed in PostgreSQL (the commit timestamp of the row's transaction), for
+ *       one sample in {@code --pg-every}, and for the same samples FHIR topic → row (the sink's part);
  *   <li>send → {@code GET Observation/{id}} answers 200 through the API, one sample a second.
  * </ul>
  *
@@ -64,19 +64,33 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class FreshnessProbe {
 
   private static final long POLL_MS = 100;
+  private static final long PG_LOOKUP_MS = 1000;
+  private static final int PG_LOOKUP_IDS = 2000;
 
   private final Map<String, String> args;
   private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-  private final Map<String, Long> pgPending = new ConcurrentHashMap<>();
+  /** The sink's tables, and with --compare-jdbc a second connector's, fed the same records. */
+  private final List<Store> stores = new ArrayList<>();
   private final Map<String, Long> apiPending = new ConcurrentHashMap<>();
+  /** Sample record id → the Observation id polled in PostgreSQL, for the samples polled there. */
+  private final Map<String, String> pgObservationOf = new ConcurrentHashMap<>();
+  /** Observation id polled in PostgreSQL → when its sample was seen committed on the FHIR topic. */
+  private final Map<String, Long> topicSeenAt = new ConcurrentHashMap<>();
+  /** 1-minute load average every 5 s: [ms since start, load × 100]. */
+  private final ConcurrentLinkedQueue<long[]> load = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<long[]> topic = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<long[]> store = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<long[]> api = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean sending = new AtomicBoolean(true);
   private final long start = System.nanoTime();
+  /** The wall clock at {@link #start}: PostgreSQL's commit timestamps are wall-clock times. */
+  private final long startWallMs = System.currentTimeMillis();
 
   private FreshnessProbe(Map<String, String> args) {
     this.args = args;
+    stores.add(new Store(args.getOrDefault("label", "sink"), args.get("jdbc")));
+    if (args.containsKey("compare-jdbc")) {
+      stores.add(new Store(args.getOrDefault("compare-label", "compared sink"), args.get("compare-jdbc")));
+    }
   }
 
   public static void main(String[] argv) throws Exception {
@@ -85,6 +99,10 @@ public final class FreshnessProbe {
     for (String a : argv) {
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
       args.put(kv[0], kv.length > 1 ? kv[1] : "true");
+    }
+    if (args.containsKey("batches-only")) {
+      System.out.print(sinkBatches(Path.of(args.get("batches-only"))));
+      return;
     }
     new FreshnessProbe(args).run();
   }
@@ -95,17 +113,21 @@ public final class FreshnessProbe {
 
   private void run() throws Exception {
     Thread consumer = daemon("topic", this::consumeTopic);
-    Thread pg = daemon("postgres", this::pollPostgres);
+    List<Thread> pg = stores.stream().map(st -> daemon("postgres-" + st.label, st::poll)).toList();
     Thread http = args.containsKey("api") ? daemon("api", this::pollApi) : null;
+    daemon("load", this::sampleLoad);
     Thread.sleep(3000); // the consumer has its partitions and end offsets before the first send
     long sent = send();
     long deadline = nowMs() + Long.parseLong(args.get("drain-seconds")) * 1000;
-    while ((sentAt.size() > 0 || !pgPending.isEmpty() || !apiPending.isEmpty()) && nowMs() < deadline) {
+    while ((sentAt.size() > 0 || stores.stream().anyMatch(st -> !st.pending.isEmpty()) || !apiPending.isEmpty())
+        && nowMs() < deadline) {
       Thread.sleep(200);
     }
     sending.set(false);
     consumer.join(5000);
-    pg.join(5000);
+    for (Thread t : pg) {
+      t.join(5000);
+    }
     if (http != null) {
       http.join(5000);
     }
@@ -149,7 +171,10 @@ public final class FreshnessProbe {
             if (mapper.map(sample, false) instanceof Mapped mapped && !mapped.observations().isEmpty()) {
               FhirResource first = mapped.observations().get(0);
               if (sent % pgEvery == 0) {
-                pgPending.put(first.id(), at);
+                pgObservationOf.put(sample.getRecordId(), first.id());
+                for (Store store : stores) {
+                  store.expect(sent, first.id(), at);
+                }
               }
               if (at / 1000 != lastApi && args.containsKey("api")) {
                 apiPending.put(first.id(), at);
@@ -181,41 +206,98 @@ public final class FreshnessProbe {
       while (sending.get()) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
           Header h = r.headers().lastHeader(FhirRecordHeaders.SOURCE_RECORD_ID);
-          Long at = h == null ? null : sentAt.remove(new String(h.value(), StandardCharsets.UTF_8));
+          String recordId = h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+          Long at = recordId == null ? null : sentAt.remove(recordId);
           if (at != null) {
-            topic.add(new long[] {at, nowMs() - at});
+            long now = nowMs();
+            topic.add(new long[] {at, now - at});
+            String observation = pgObservationOf.remove(recordId);
+            if (observation != null) {
+              topicSeenAt.put(observation, now);
+            }
           }
         }
       }
     }
   }
 
-  private void pollPostgres() {
-    while (sending.get()) {
-      try (Connection c = DriverManager.getConnection(args.get("jdbc"));
-          PreparedStatement ps = c.prepareStatement("SELECT id FROM fhir_observation WHERE id = ANY (?)")) {
-        while (sending.get()) {
-          if (!pgPending.isEmpty()) {
-            Array ids = c.createArrayOf("text", pgPending.keySet().toArray());
-            ps.setArray(1, ids);
-            try (ResultSet rs = ps.executeQuery()) {
-              long now = nowMs();
-              while (rs.next()) {
-                Long at = pgPending.remove(rs.getString(1));
-                if (at != null) {
-                  store.add(new long[] {at, now - at});
+  /** One sink's table, where the sampled Observations are looked up. */
+  private final class Store {
+    final String label;
+    final String jdbc;
+    final Map<String, Long> pending = new ConcurrentHashMap<>();
+    /** The same ids in the order they were sent, for the lookups: oldest first. */
+    final java.util.concurrent.ConcurrentSkipListMap<Long, String> order = new java.util.concurrent.ConcurrentSkipListMap<>();
+    final ConcurrentLinkedQueue<long[]> rows = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<long[]> sinkPart = new ConcurrentLinkedQueue<>();
+
+    Store(String label, String jdbc) {
+      this.label = label;
+      this.jdbc = jdbc;
+    }
+
+    void expect(long sequence, String id, long sentAtMs) {
+      pending.put(id, sentAtMs);
+      order.put(sequence, id);
+    }
+
+    /**
+     * Finds the sampled Observations in PostgreSQL with their commit time ({@code track_commit_timestamp},
+     * which bench/run-freshness turns on in its private instance): the time a row became readable is
+     * exact whenever it is looked up, so one bounded query a second (the oldest pending ids first) is
+     * enough and the probe does not load the database it measures. The first version polled every
+     * pending id every 100 ms; with a backlog that query alone took up to 11 s in PostgreSQL.
+     */
+    void poll() {
+      while (sending.get()) {
+        try (Connection c = DriverManager.getConnection(jdbc);
+            PreparedStatement ps = c.prepareStatement("SELECT id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint"
+                + " FROM fhir_observation WHERE id = ANY (?)")) {
+          while (sending.get()) {
+            List<String> oldest = order.values().stream().limit(PG_LOOKUP_IDS).toList();
+            if (!oldest.isEmpty()) {
+              ps.setArray(1, c.createArrayOf("text", oldest.toArray()));
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  found(rs.getString(1), rs.getLong(2) - startWallMs);
                 }
               }
             }
+            Thread.sleep(PG_LOOKUP_MS);
           }
-          Thread.sleep(POLL_MS);
+        } catch (java.sql.SQLException e) {
+          // The sink creates the table with its first batch; a restarting database answers later.
+          sleepQuietly(PG_LOOKUP_MS);
+        } catch (InterruptedException e) {
+          return;
         }
-      } catch (java.sql.SQLException e) {
-        // The sink creates the table with its first batch; a restarting database answers later.
-        sleepQuietly(POLL_MS * 5);
-      } catch (InterruptedException e) {
+      }
+    }
+
+    /** A sampled Observation committed in PostgreSQL at {@code committedMs} (probe time). */
+    private void found(String id, long committedMs) {
+      Long at = pending.remove(id);
+      if (at == null) {
         return;
       }
+      order.values().remove(id);
+      rows.add(new long[] {at, committedMs - at});
+      Long onTopic = topicSeenAt.get(id);
+      if (onTopic != null) {
+        sinkPart.add(new long[] {at, committedMs - onTopic});
+      }
+    }
+  }
+
+  private void sampleLoad() {
+    while (sending.get()) {
+      try {
+        String avg = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        load.add(new long[] {nowMs(), Math.round(Double.parseDouble(avg) * 100)});
+      } catch (java.io.IOException | RuntimeException e) {
+        return; // not Linux: the report says the load is unknown
+      }
+      sleepQuietly(5000);
     }
   }
 
@@ -255,13 +337,19 @@ public final class FreshnessProbe {
     Files.createDirectories(out);
     Map<String, List<long[]>> stages = new LinkedHashMap<>();
     stages.put("send → Observation committed on the FHIR topic", List.copyOf(topic));
-    stages.put("send → row in PostgreSQL (1 sample in " + args.get("pg-every") + ")", List.copyOf(store));
+    for (Store st : stores) {
+      String of = stores.size() > 1 ? " [" + st.label + "]" : "";
+      stages.put("send → row in PostgreSQL (1 sample in " + args.get("pg-every") + ")" + of, List.copyOf(st.rows));
+      stages.put("  of which FHIR topic → row in PostgreSQL (the sink)" + of, List.copyOf(st.sinkPart));
+    }
     if (args.containsKey("api")) {
       stages.put("send → GET Observation/{id} 200 (1 sample a second)", List.copyOf(api));
     }
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
         "%,d samples sent at %s/s for %s s by %s users; not seen on the topic after the drain: %,d; not in PostgreSQL: %,d%n%n",
-        sent, args.get("rate"), args.get("seconds"), args.get("users"), sentAt.size(), pgPending.size()));
+        sent, args.get("rate"), args.get("seconds"), args.get("users"), sentAt.size(),
+        stores.stream().mapToInt(st -> st.pending.size()).sum()));
+    md.append(loadLine()).append("\n\n");
     md.append("| stage | samples | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
     Map<String, double[][]> plot = new LinkedHashMap<>();
     for (Map.Entry<String, List<long[]>> e : stages.entrySet()) {
@@ -271,7 +359,7 @@ public final class FreshnessProbe {
         plot.put(e.getKey(), BenchChart.percentilePoints(ms));
       }
     }
-    md.append("\nPer minute of sending (by send time):\n\n| minute | stage | samples | p50 | p99 | max |\n|---|---|---:|---:|---:|---:|\n");
+    md.append("\nPer minute of sending (by send time):\n\n| minute | stage | samples | p50 | p90 | p99 | max |\n|---|---|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, List<long[]>> e : stages.entrySet()) {
       Map<Long, List<Long>> byMinute = new java.util.TreeMap<>();
       for (long[] v : e.getValue()) {
@@ -280,9 +368,67 @@ public final class FreshnessProbe {
       byMinute.forEach((minute, values) -> md.append("| ").append(minute + 1).append(' ')
           .append(row(e.getKey(), values.stream().mapToLong(Long::longValue).toArray())));
     }
+    if (args.containsKey("sink-log")) {
+      md.append(sinkBatches(Path.of(args.get("sink-log"))));
+    }
     Files.writeString(out.resolve("freshness.md"), md);
     BenchChart.percentiles(out.resolve("freshness.png"), "End-to-end freshness at " + args.get("rate") + " samples/s", plot);
     System.out.print(md);
+  }
+
+  private static final java.util.regex.Pattern BATCH_LINE = java.util.regex.Pattern.compile(
+      "batch committed reason=([\\w-]+) records=(\\d+) rows=(\\d+) changed=\\d+ arrivalAgeMaxMs=(-?\\d+)"
+          + " bufferedMs=(-?\\d+) writeMs=(-?\\d+) oldestAgeMs=(-?\\d+)");
+
+  /**
+   * Where the sink's time went, from the task's DEBUG line per batch (FhirSinkTask): how old the
+   * batch's records were when put() got them, how long the batch waited in the buffer, how long its
+   * transaction took, and how old its oldest record was at the commit.
+   */
+  static String sinkBatches(Path sinkLog) throws java.io.IOException {
+    java.util.regex.Pattern thread = java.util.regex.Pattern.compile("\\[task-thread-(.+?)-\\d+\\]");
+    Map<String, Map<String, Integer>> reasons = new java.util.TreeMap<>();
+    Map<String, List<long[]>> batches = new java.util.TreeMap<>();
+    try (var lines = Files.lines(sinkLog)) {
+      lines.forEach(line -> {
+        java.util.regex.Matcher m = BATCH_LINE.matcher(line);
+        if (m.find()) {
+          java.util.regex.Matcher t = thread.matcher(line);
+          String connector = t.find() ? t.group(1) : "?";
+          reasons.computeIfAbsent(connector, c -> new java.util.TreeMap<>()).merge(m.group(1), 1, Integer::sum);
+          batches.computeIfAbsent(connector, c -> new ArrayList<>()).add(new long[] {Long.parseLong(m.group(2)),
+              Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
+              Long.parseLong(m.group(6)), Long.parseLong(m.group(7))});
+        }
+      });
+    }
+    StringBuilder md = new StringBuilder();
+    String[] names = {"records taken", "rows written", "oldest record's age when put() got it (ms)",
+        "waited in the buffer (ms)", "transaction (ms)", "oldest record's age at commit (ms)"};
+    batches.forEach((connector, list) -> {
+      md.append(String.format(Locale.ROOT, "%nSink batches of connector %s (the task's DEBUG line per batch): %,d batches,"
+          + " written because %s%n%n| per batch | p50 | p90 | p99 | max |%n|---|---:|---:|---:|---:|%n",
+          connector, list.size(), reasons.get(connector)));
+      for (int i = 0; i < names.length; i++) {
+        int column = i;
+        long[] sorted = list.stream().mapToLong(v -> v[column]).sorted().toArray();
+        md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d |%n", names[i], pct(sorted, 50),
+            pct(sorted, 90), pct(sorted, 99), sorted[sorted.length - 1]));
+      }
+    });
+    return md.length() == 0 ? "\nNo batch lines in " + sinkLog.getFileName() + "\n" : md.toString();
+  }
+
+  private String loadLine() {
+    List<long[]> samples = List.copyOf(load);
+    if (samples.isEmpty()) {
+      return "Load average: unknown.";
+    }
+    long min = samples.stream().mapToLong(v -> v[1]).min().orElseThrow();
+    long max = samples.stream().mapToLong(v -> v[1]).max().orElseThrow();
+    double mean = samples.stream().mapToLong(v -> v[1]).average().orElseThrow();
+    return String.format(Locale.ROOT, "1-minute load average during the run (every 5 s, %d readings, 2 cores): min %.1f, mean %.1f, max %.1f.",
+        samples.size(), min / 100.0, mean / 100.0, max / 100.0);
   }
 
   private static String row(String stage, long[] ms) {
