@@ -1,6 +1,5 @@
 package io.fhirflow.sink;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,6 +37,8 @@ public final class RecordWriter {
   private final DatabaseSession session;
   private final PostgresDatabaseDialect dialect;
   private final WriteMethod method;
+  /** The COPY rows of a batch, in a UTF-8 buffer kept for the next batch. */
+  private final CopyTextEncoder encoder = new CopyTextEncoder();
 
   public RecordWriter(DatabaseSession session, PostgresDatabaseDialect dialect, WriteMethod method) {
     this.session = session;
@@ -142,17 +143,15 @@ public final class RecordWriter {
 
   private int copyThenUpsert(Connection c, ResourceType type, List<ResourceRow> rows,
       Set<String> mismatches) throws SQLException {
-    StringBuilder text = new StringBuilder(rows.size() * 1024);
-    CopyTextEncoder encoder = new CopyTextEncoder(text);
+    encoder.reset();
     for (ResourceRow row : rows) {
       encode(encoder, row);
     }
     // Bytes in one piece: pgjdbc's Reader variant re-encodes the text in small chunks.
-    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
     CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(dialect.copyIntoStage(type));
     long copied;
     try {
-      copy.writeToCopy(bytes, 0, bytes.length);
+      copy.writeToCopy(encoder.buffer(), 0, encoder.length());
       copied = copy.endCopy();
     } finally {
       if (copy.isActive()) {

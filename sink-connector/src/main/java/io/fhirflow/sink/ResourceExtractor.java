@@ -1,11 +1,9 @@
 package io.fhirflow.sink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -22,9 +20,11 @@ import java.util.regex.Pattern;
 /**
  * Reads the search columns out of a FHIR R4 JSON resource, or says why it never can.
  *
- * <p>Jackson's tree model: one parse per record, no HAPI model (a HAPI parse costs ~25 µs per
- * Observation; the tree reads only the handful of fields the table needs). The JSON text is kept
- * verbatim for the {@code resource} column.
+ * <p>One streaming pass of Jackson's parser per record, no tree and no HAPI model (a HAPI parse
+ * costs ~25 µs per Observation): the pass validates the whole document (syntax, duplicate names,
+ * nothing after it) and keeps only the handful of values the table needs ({@link Seen}), read as
+ * Jackson's tree model would read them (an object where an array is expected is read as its
+ * values, anything else is skipped). The JSON text is kept verbatim for the {@code resource} column.
  */
 public final class ResourceExtractor {
 
@@ -34,11 +34,13 @@ public final class ResourceExtractor {
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1," + MAX_ID_LENGTH + "}");
   private static final Pattern VERSION_ID = Pattern.compile("[0-9]{1,18}");
 
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  /** A scalar that is absent, JSON null, or not a string (a number, boolean, object or array). */
+  private static final String MISSING = new String("missing");
+  private static final String NULL = new String("null");
+  private static final String NOT_TEXT = new String("not text");
 
   private final Map<ResourceType, String> tables;
 
@@ -73,28 +75,25 @@ public final class ResourceExtractor {
     } else {
       throw new UnwritableRecordException(RejectReason.UNSUPPORTED_VALUE_TYPE);
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new UnwritableRecordException(RejectReason.NOT_JSON);
+    Seen root;
+    try (JsonParser p = JSON.createParser(json)) {
+      root = Seen.of(p);
     } catch (IOException e) {
       throw new UnwritableRecordException(RejectReason.NOT_JSON);
     }
-    if (root == null || !root.isObject() || !root.path("resourceType").isTextual()) {
+    if (!root.object || !isText(root.resourceType)) {
       throw new UnwritableRecordException(RejectReason.NOT_FHIR);
     }
     ResourceType type =
-        ResourceType.ofFhirName(root.get("resourceType").asText())
+        ResourceType.ofFhirName(root.resourceType)
             .filter(tables::containsKey)
             .orElseThrow(() -> new UnwritableRecordException(RejectReason.UNKNOWN_RESOURCE_TYPE));
     // PostgreSQL's jsonb refuses \u0000 and would fail the whole batch: catch it per record here.
     if (hasNulEscape(json)) {
       throw new UnwritableRecordException(RejectReason.NUL_CHARACTER);
     }
-    String id = id(root);
-    JsonNode meta = root.path("meta");
-    Instant lastUpdated = instant(meta.path("lastUpdated"));
+    String id = id(root.id);
+    Instant lastUpdated = instant(root.lastUpdated);
     if (lastUpdated == null && type != ResourceType.OBSERVATION
         && recordTimestampMs != null && recordTimestampMs >= 0) {
       lastUpdated = Instant.ofEpochMilli(recordTimestampMs);
@@ -102,45 +101,192 @@ public final class ResourceExtractor {
     if (lastUpdated == null) {
       throw new UnwritableRecordException(RejectReason.MISSING_LAST_UPDATED);
     }
-    long versionId = versionId(meta.path("versionId"));
+    long versionId = versionId(root.versionId);
     return switch (type) {
       case OBSERVATION -> observation(root, id, lastUpdated, versionId, json);
       case PATIENT, DEVICE -> new ResourceRow(type, id, null, null, null, null, null, null,
-          lastUpdated, versionId, identifiers(root.path("identifier")), json);
+          lastUpdated, versionId, root.identifiers.isEmpty() ? null : List.copyOf(root.identifiers), json);
     };
   }
 
   private static ResourceRow observation(
-      JsonNode root, String id, Instant lastUpdated, long versionId, String json) {
-    String patientId = patientId(root.path("subject").path("reference"));
-    List<String> codes = codings(root.path("code"));
-    if (codes.isEmpty()) {
+      Seen root, String id, Instant lastUpdated, long versionId, String json) {
+    String patientId = patientId(root.reference);
+    if (root.codes.isEmpty()) {
       throw new UnwritableRecordException(RejectReason.MISSING_CODE);
-    }
-    List<String> category = new ArrayList<>();
-    for (JsonNode concept : root.path("category")) {
-      category.addAll(codings(concept));
     }
     Instant start;
     Instant end;
-    if (root.has("effectiveDateTime")) {
-      start = instant(root.get("effectiveDateTime"));
+    if (root.hasEffectiveDateTime) {
+      start = instant(root.effectiveDateTime);
       end = start;
     } else {
-      JsonNode period = root.path("effectivePeriod");
-      start = instant(period.path("start"));
-      end = instant(period.path("end"));
+      start = instant(root.periodStart);
+      end = instant(root.periodEnd);
     }
-    return new ResourceRow(ResourceType.OBSERVATION, id, patientId, codes.get(0), codes,
-        category.isEmpty() ? null : category, start, end, lastUpdated, versionId, null, json);
+    return new ResourceRow(ResourceType.OBSERVATION, id, patientId, root.codes.get(0), root.codes,
+        root.category.isEmpty() ? null : root.category, start, end, lastUpdated, versionId, null, json);
   }
 
-  private static String id(JsonNode root) {
-    JsonNode node = root.path("id");
-    if (!node.isTextual() || node.asText().isEmpty()) {
+  /**
+   * The values of one resource the table needs, from one streaming pass over the whole document.
+   * Scalars are their text, or {@link #MISSING}, {@link #NULL} or {@link #NOT_TEXT}.
+   */
+  private static final class Seen {
+    boolean object;
+    String resourceType = MISSING;
+    String id = MISSING;
+    String lastUpdated = MISSING;
+    String versionId = MISSING;
+    String reference = MISSING;
+    boolean hasEffectiveDateTime;
+    String effectiveDateTime = MISSING;
+    String periodStart = MISSING;
+    String periodEnd = MISSING;
+    final List<String> codes = new ArrayList<>(2);
+    final List<String> category = new ArrayList<>(1);
+    final List<String> identifiers = new ArrayList<>(1);
+
+    /** Reads the whole document; throws on bad syntax, a duplicate name or anything after it. */
+    static Seen of(JsonParser p) throws IOException {
+      Seen seen = new Seen();
+      JsonToken first = p.nextToken();
+      if (first == JsonToken.START_OBJECT) {
+        seen.object = true;
+        seen.root(p);
+      } else if (first != null) {
+        p.skipChildren();
+      }
+      if (first != null && p.nextToken() != null) {
+        throw new IOException("trailing tokens");
+      }
+      return seen;
+    }
+
+    private void root(JsonParser p) throws IOException {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        switch (name) {
+          case "resourceType" -> resourceType = scalar(p);
+          case "id" -> id = scalar(p);
+          case "meta" -> fields(p, (field, q) -> {
+            switch (field) {
+              case "lastUpdated" -> lastUpdated = scalar(q);
+              case "versionId" -> versionId = scalar(q);
+              default -> q.skipChildren();
+            }
+          });
+          case "subject" -> fields(p, (field, q) -> {
+            if (field.equals("reference")) {
+              reference = scalar(q);
+            } else {
+              q.skipChildren();
+            }
+          });
+          case "code" -> codings(p, codes);
+          case "category" -> elements(p, q -> codings(q, category));
+          case "effectiveDateTime" -> {
+            hasEffectiveDateTime = true;
+            effectiveDateTime = scalar(p);
+          }
+          case "effectivePeriod" -> fields(p, (field, q) -> {
+            switch (field) {
+              case "start" -> periodStart = scalar(q);
+              case "end" -> periodEnd = scalar(q);
+              default -> q.skipChildren();
+            }
+          });
+          case "identifier" -> elements(p, q -> pairs(q, "system", "value", identifiers));
+          default -> p.skipChildren();
+        }
+      }
+    }
+
+    /** Every coding of the CodeableConcept at the current token with system and code, as "system|code". */
+    private static void codings(JsonParser p, List<String> out) throws IOException {
+      fields(p, (field, q) -> {
+        if (field.equals("coding")) {
+          elements(q, c -> pairs(c, "system", "code", out));
+        } else {
+          q.skipChildren();
+        }
+      });
+    }
+
+    /** Adds "a|b" when the object at the current token has string members {@code a} and {@code b}. */
+    private static void pairs(JsonParser p, String a, String b, List<String> out) throws IOException {
+      String[] values = {MISSING, MISSING};
+      fields(p, (field, q) -> {
+        if (field.equals(a)) {
+          values[0] = scalar(q);
+        } else if (field.equals(b)) {
+          values[1] = scalar(q);
+        } else {
+          q.skipChildren();
+        }
+      });
+      if (isText(values[0]) && isText(values[1])) {
+        out.add(values[0] + "|" + values[1]);
+      }
+    }
+  }
+
+  private interface Member {
+    void read(String name, JsonParser p) throws IOException;
+  }
+
+  private interface Element {
+    void read(JsonParser p) throws IOException;
+  }
+
+  /** The members of the object at the current token (each value's first token current); anything else is skipped. */
+  private static void fields(JsonParser p, Member member) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      member.read(name, p);
+    }
+  }
+
+  /** The elements of the array at the current token, or the values of an object (as a tree iterates them). */
+  private static void elements(JsonParser p, Element element) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT) {
+      fields(p, (name, q) -> element.read(q));
+    } else if (t == JsonToken.START_ARRAY) {
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        element.read(p);
+      }
+    }
+  }
+
+  /** The scalar at the current token: its text if a string, else MISSING/NULL/NOT_TEXT (skipping a container). */
+  private static String scalar(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return NULL;
+    }
+    p.skipChildren();
+    return NOT_TEXT;
+  }
+
+  @SuppressWarnings("StringEquality") // the markers are compared by identity on purpose
+  private static boolean isText(String value) {
+    return value != MISSING && value != NULL && value != NOT_TEXT;
+  }
+
+  private static String id(String id) {
+    if (!isText(id) || id.isEmpty()) {
       throw new UnwritableRecordException(RejectReason.MISSING_ID);
     }
-    String id = node.asText();
     if (id.length() > MAX_ID_LENGTH) {
       throw new UnwritableRecordException(RejectReason.ID_TOO_LONG);
     }
@@ -151,11 +297,10 @@ public final class ResourceExtractor {
   }
 
   /** "Patient/abc", "https://host/fhir/Patient/abc" or "Patient/abc/_history/2" → "abc". */
-  private static String patientId(JsonNode reference) {
-    if (!reference.isTextual()) {
+  private static String patientId(String ref) {
+    if (!isText(ref)) {
       throw new UnwritableRecordException(RejectReason.MISSING_SUBJECT);
     }
-    String ref = reference.asText();
     int at;
     if (ref.startsWith("Patient/")) {
       at = 0;
@@ -175,54 +320,27 @@ public final class ResourceExtractor {
     return id;
   }
 
-  /** Every coding of a CodeableConcept with both system and code, as "system|code", in order. */
-  private static List<String> codings(JsonNode concept) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode coding : concept.path("coding")) {
-      JsonNode system = coding.path("system");
-      JsonNode code = coding.path("code");
-      if (system.isTextual() && code.isTextual()) {
-        out.add(system.asText() + "|" + code.asText());
-      }
-    }
-    return out;
-  }
-
-  /** Every identifier with system and value, as "system|value". */
-  private static List<String> identifiers(JsonNode identifiers) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode identifier : identifiers) {
-      JsonNode system = identifier.path("system");
-      JsonNode value = identifier.path("value");
-      if (system.isTextual() && value.isTextual()) {
-        out.add(system.asText() + "|" + value.asText());
-      }
-    }
-    return out.isEmpty() ? null : out;
-  }
-
-  private static long versionId(JsonNode node) {
-    if (node.isMissingNode() || node.isNull()) {
+  private static long versionId(String value) {
+    if (value == MISSING || value == NULL) {
       return 0L; // a producer that does not version its resources: first write wins, replays no-op
     }
-    if (!node.isTextual() || !VERSION_ID.matcher(node.asText()).matches()) {
+    if (!isText(value) || !VERSION_ID.matcher(value).matches()) {
       throw new UnwritableRecordException(RejectReason.INVALID_VERSION_ID);
     }
-    return Long.parseLong(node.asText());
+    return Long.parseLong(value);
   }
 
   /**
    * A FHIR instant or dateTime → Instant (microseconds). A date-only value (yyyy-mm-dd) is the
    * start of that day in UTC; a time without offset is not valid FHIR and is rejected.
    */
-  static Instant instant(JsonNode node) {
-    if (node == null || node.isMissingNode() || node.isNull()) {
+  static Instant instant(String text) {
+    if (text == null || text == MISSING || text == NULL) {
       return null;
     }
-    if (!node.isTextual()) {
+    if (!isText(text)) {
       throw new UnwritableRecordException(RejectReason.INVALID_DATE);
     }
-    String text = node.asText();
     try {
       if (text.length() == 10) {
         return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();

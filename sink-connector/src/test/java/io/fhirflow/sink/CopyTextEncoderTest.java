@@ -9,11 +9,10 @@ import org.junit.jupiter.api.Test;
 class CopyTextEncoderTest {
 
   private static String row(java.util.function.Consumer<CopyTextEncoder> fill) {
-    StringBuilder out = new StringBuilder();
-    CopyTextEncoder e = new CopyTextEncoder(out);
+    CopyTextEncoder e = new CopyTextEncoder();
     fill.accept(e);
     e.endRow();
-    return out.toString();
+    return e.toString();
   }
 
   @Test
@@ -26,6 +25,16 @@ class CopyTextEncoderTest {
   void everyCharacterCopyTreatsSpeciallyIsEscapedWhereverItStands() {
     assertEquals("\\\\start mid\\tdle\\nline\\rend\\\\\n", row(e -> e.text("\\start mid\tdle\nline\rend\\")));
     assertEquals("Zürich ❤\n", row(e -> e.text("Zürich ❤")));
+  }
+
+  @Test
+  void aResetBufferIsReusedAndGrowsPastItsFirstCapacity() {
+    CopyTextEncoder e = new CopyTextEncoder();
+    e.text("dropped").endRow();
+    String big = "é".repeat(100_000);
+    e.reset().text(big).number(-3).endRow();
+    assertEquals(big + "\t-3\n", e.toString());
+    assertEquals(200_004, e.length());
   }
 
   @Test
