@@ -29,14 +29,16 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * PNG plots of the benchmarks' figures, written next to their tables (JFreeChart, headless): each
- * measured figure against its ceiling from the same run, and latency distributions. Plots show
- * what the tables say; they never add a number the run did not measure.
+ * measured figure against its ceiling from the same run, and latency distributions. Plots show what
+ * the tables say; they never add a number the run did not measure.
  */
 public final class BenchChart {
 
   private static final int WIDTH = 900;
   private static final int HEIGHT = 420;
-  private static final Color[] COLORS = {new Color(0x7f8c8d), new Color(0x2e86c1), new Color(0xc0392b), new Color(0x27ae60)};
+  private static final Color[] COLORS = {
+    new Color(0x7f8c8d), new Color(0x2e86c1), new Color(0xc0392b), new Color(0x27ae60)
+  };
 
   static {
     System.setProperty("java.awt.headless", "true");
@@ -44,11 +46,16 @@ public final class BenchChart {
 
   private BenchChart() {}
 
-  /** One bar per label (for example the ceiling and what is measured against it), values printed. */
-  public static void bars(Path png, String title, String valueLabel, Map<String, Double> values) throws IOException {
+  /**
+   * One bar per label (for example the ceiling and what is measured against it), values printed.
+   */
+  public static void bars(Path png, String title, String valueLabel, Map<String, Double> values)
+      throws IOException {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     values.forEach((label, value) -> data.addValue(value, valueLabel, label));
-    JFreeChart chart = ChartFactory.createBarChart(title, null, valueLabel, data, PlotOrientation.HORIZONTAL, false, false, false);
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            title, null, valueLabel, data, PlotOrientation.HORIZONTAL, false, false, false);
     CategoryPlot plot = chart.getCategoryPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
@@ -56,7 +63,8 @@ public final class BenchChart {
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);
     renderer.setSeriesPaint(0, COLORS[1]);
-    renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new java.text.DecimalFormat("#,##0.#")));
+    renderer.setDefaultItemLabelGenerator(
+        new StandardCategoryItemLabelGenerator("{2}", new java.text.DecimalFormat("#,##0.#")));
     renderer.setDefaultItemLabelsVisible(true);
     // Room right of the longest bar for its printed value.
     plot.getRangeAxis().setUpperMargin(0.18);
@@ -67,16 +75,27 @@ public final class BenchChart {
    * Latency against percentile (50 to 99.9), one line per series, on a log time axis: the shape of
    * the tail, which a p50/p99 pair hides.
    */
-  public static void percentiles(Path png, String title, Map<String, double[][]> series) throws IOException {
+  public static void percentiles(Path png, String title, Map<String, double[][]> series)
+      throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
-    series.forEach((name, points) -> {
-      XYSeries s = new XYSeries(name);
-      for (double[] p : points) {
-        s.add(p[0], Math.max(p[1], 0.01));
-      }
-      data.addSeries(s);
-    });
-    JFreeChart chart = ChartFactory.createXYLineChart(title, "percentile", "latency (ms)", data, PlotOrientation.VERTICAL, true, false, false);
+    series.forEach(
+        (name, points) -> {
+          XYSeries s = new XYSeries(name);
+          for (double[] p : points) {
+            s.add(p[0], Math.max(p[1], 0.01));
+          }
+          data.addSeries(s);
+        });
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title,
+            "percentile",
+            "latency (ms)",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
@@ -102,7 +121,11 @@ public final class BenchChart {
     double[] ps = {50, 75, 90, 95, 99, 99.9};
     double[][] out = new double[ps.length][];
     for (int i = 0; i < ps.length; i++) {
-      int index = sorted.length == 0 ? 0 : (int) Math.min(sorted.length - 1, Math.ceil(ps[i] / 100 * sorted.length - 1e-9) - 1);
+      int index =
+          sorted.length == 0
+              ? 0
+              : (int)
+                  Math.min(sorted.length - 1, Math.ceil(ps[i] / 100 * sorted.length - 1e-9) - 1);
       out[i] = new double[] {ps[i], sorted.length == 0 ? 0 : sorted[Math.max(0, index)]};
     }
     return out;
@@ -123,11 +146,18 @@ public final class BenchChart {
     Map<String, double[][]> series = new LinkedHashMap<>();
     series.put("API (wrk)", wrkPercentiles(wrk));
     series.put("bare SQL ceiling", sqlPercentiles(sql));
-    percentiles(dir.resolve("api-latency.png"), "FHIR API: one patient's last 24 h of heart rate, 100 per page", series);
+    percentiles(
+        dir.resolve("api-latency.png"),
+        "FHIR API: one patient's last 24 h of heart rate, 100 per page",
+        series);
     Map<String, Double> rates = new LinkedHashMap<>();
     rates.put("bare SQL ceiling", number(sql, "rps=([0-9.]+)"));
     rates.put("API", number(wrk, "Requests/sec:\\s+([0-9.]+)"));
-    bars(dir.resolve("api-throughput.png"), "FHIR API against its bare-SQL ceiling (same run)", "requests/s", rates);
+    bars(
+        dir.resolve("api-throughput.png"),
+        "FHIR API against its bare-SQL ceiling (same run)",
+        "requests/s",
+        rates);
   }
 
   /** wrk --latency's "Latency Distribution" block: 50%, 75%, 90%, 99% with us/ms/s units. */
@@ -136,22 +166,26 @@ public final class BenchChart {
     Matcher m = Pattern.compile("(?m)^\\s+(50|75|90|99)%\\s+([0-9.]+)(us|ms|s)\\s*$").matcher(wrk);
     while (m.find()) {
       double value = Double.parseDouble(m.group(2));
-      double ms = switch (m.group(3)) {
-        case "us" -> value / 1000;
-        case "s" -> value * 1000;
-        default -> value;
-      };
+      double ms =
+          switch (m.group(3)) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+          };
       points.add(new double[] {Double.parseDouble(m.group(1)), ms});
     }
     if (points.isEmpty()) {
-      throw new IllegalArgumentException("no latency distribution in the wrk output (run wrk with --latency)");
+      throw new IllegalArgumentException(
+          "no latency distribution in the wrk output (run wrk with --latency)");
     }
     return points.toArray(double[][]::new);
   }
 
   /** SqlCeiling's p50 and p99. */
   static double[][] sqlPercentiles(String sql) {
-    return new double[][] {{50, number(sql, "p50=([0-9.]+)ms")}, {99, number(sql, "p99=([0-9.]+)ms")}};
+    return new double[][] {
+      {50, number(sql, "p50=([0-9.]+)ms")}, {99, number(sql, "p99=([0-9.]+)ms")}
+    };
   }
 
   private static double number(String text, String regex) {

@@ -3,7 +3,9 @@ package io.fhirflow.bench;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Command-line options of the benchmarks' main classes: {@code --key=value} or {@code --key value}. */
+/**
+ * Command-line options of the benchmarks' main classes: {@code --key=value} or {@code --key value}.
+ */
 public final class BenchOptions {
 
   private BenchOptions() {}

@@ -8,12 +8,12 @@ import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.serde.SpecificAvroSerializer;
 import io.fhirflow.testkit.WearableSamples;
 import java.nio.ByteBuffer;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,7 +48,8 @@ public class SerdeBenchmark {
   private List<WearableSample> samples;
   private ByteBuffer[] encoded;
   private int next;
-  private final SpecificDatumReader<WearableSample> plainReader = new SpecificDatumReader<>(WearableSample.class);
+  private final SpecificDatumReader<WearableSample> plainReader =
+      new SpecificDatumReader<>(WearableSample.class);
   private BinaryDecoder decoder;
 
   @Setup
@@ -59,7 +60,10 @@ public class SerdeBenchmark {
     deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
     deserializer.configure(config, false);
     samples = WearableSamples.oneOfEachKind();
-    encoded = samples.stream().map(s -> ByteBuffer.wrap(serializer.serialize(TOPIC, s))).toArray(ByteBuffer[]::new);
+    encoded =
+        samples.stream()
+            .map(s -> ByteBuffer.wrap(serializer.serialize(TOPIC, s)))
+            .toArray(ByteBuffer[]::new);
   }
 
   @TearDown
@@ -82,7 +86,9 @@ public class SerdeBenchmark {
   public WearableSample plainAvroDecode() throws java.io.IOException {
     next = next + 1 == encoded.length ? 0 : next + 1;
     ByteBuffer body = encoded[next];
-    decoder = DecoderFactory.get().binaryDecoder(body.array(), body.arrayOffset() + 5, body.remaining() - 5, decoder);
+    decoder =
+        DecoderFactory.get()
+            .binaryDecoder(body.array(), body.arrayOffset() + 5, body.remaining() - 5, decoder);
     return plainReader.read(null, decoder);
   }
 

@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 
 /**
  * CPU time of this JVM's threads between two points, grouped by what the thread does (stream
- * threads, Connect tasks, producer I/O, broker, ...), so a benchmark says where a sample's microseconds go.
- * JIT, GC and other VM threads are not Java threads: they are the process total minus the groups.
+ * threads, Connect tasks, producer I/O, broker, ...), so a benchmark says where a sample's
+ * microseconds go. JIT, GC and other VM threads are not Java threads: they are the process total
+ * minus the groups.
  */
 public final class ThreadCpu {
 
@@ -45,10 +46,18 @@ public final class ThreadCpu {
       nanos.merge(group(info.getThreadName()), used, Long::sum);
       threadsTotal += used;
     }
-    nanos.merge("JIT, GC, VM and exited threads", Math.max(0, processCpuNanos() - processStart - threadsTotal), Long::sum);
+    nanos.merge(
+        "JIT, GC, VM and exited threads",
+        Math.max(0, processCpuNanos() - processStart - threadsTotal),
+        Long::sum);
     return nanos.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() / 1e3 / samples, (a, b) -> a, LinkedHashMap::new));
+        .collect(
+            Collectors.toMap(
+                Map.Entry::getKey,
+                e -> e.getValue() / 1e3 / samples,
+                (a, b) -> a,
+                LinkedHashMap::new));
   }
 
   /** The whole process: the groups add up to it, the VM's own threads being the remainder. */
@@ -72,10 +81,19 @@ public final class ThreadCpu {
     if (thread.startsWith("task-thread-") || thread.startsWith("pool-")) {
       return "Connect task threads";
     }
-    if (thread.startsWith("data-plane") || thread.startsWith("kafka-") || thread.contains("Txn") || thread.startsWith("broker-")
-        || thread.contains("Partitions") || thread.startsWith("quorum") || thread.startsWith("raft") || thread.contains("log-")
-        || thread.startsWith("ReplicaFetcher") || thread.startsWith("group-coordinator") || thread.startsWith("executor-")
-        || thread.contains("ExpirationReaper") || thread.startsWith("transaction")) {
+    if (thread.startsWith("data-plane")
+        || thread.startsWith("kafka-")
+        || thread.contains("Txn")
+        || thread.startsWith("broker-")
+        || thread.contains("Partitions")
+        || thread.startsWith("quorum")
+        || thread.startsWith("raft")
+        || thread.contains("log-")
+        || thread.startsWith("ReplicaFetcher")
+        || thread.startsWith("group-coordinator")
+        || thread.startsWith("executor-")
+        || thread.contains("ExpirationReaper")
+        || thread.startsWith("transaction")) {
       return "broker";
     }
     if (thread.startsWith("lettuce") || thread.startsWith("fhirflow-redis")) {
@@ -88,6 +106,7 @@ public final class ThreadCpu {
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }

@@ -13,25 +13,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code fhirflow import apple-health export.zip --user u1}. */
-@Command(name = "apple-health", mixinStandardHelpOptions = true,
+@Command(
+    name = "apple-health",
+    mixinStandardHelpOptions = true,
     description = {
       "Streams an iPhone Health export (export.xml, or the export.zip as shared from the Health app) into the "
           + "raw-sample topic as HealthKit samples: Records, Correlations (blood pressure once, as the pair), "
           + "Workouts and sleep analysis. Constant memory whatever the file size.",
-      "A broken element is reported with its line and sent to the dead-letter topic; the import goes on."})
+      "A broken element is reported with its line and sent to the dead-letter topic; the import goes on."
+    })
 final class AppleHealthImportCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "EXPORT", description = "export.xml or export.zip")
   Path export;
 
-  @Option(names = "--user", required = true, description = "The user id the samples belong to (the topic key).")
+  @Option(
+      names = "--user",
+      required = true,
+      description = "The user id the samples belong to (the topic key).")
   String user;
 
   @Option(names = "--dry-run", description = "Parse and count only; send nothing.")
   boolean dryRun;
 
-  @Mixin
-  KafkaOptions kafka;
+  @Mixin KafkaOptions kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -40,8 +45,10 @@ final class AppleHealthImportCommand implements Callable<Integer> {
       return 2;
     }
     ProgressLine progress = new ProgressLine(System.err, 500);
-    try (SampleSink sink = dryRun ? new CountingSink() : KafkaSampleSink.create(kafka, Clock.systemUTC())) {
-      ImportReport report = new AppleHealthImporter(user, Clock.systemUTC(), sink, progress).run(export);
+    try (SampleSink sink =
+        dryRun ? new CountingSink() : KafkaSampleSink.create(kafka, Clock.systemUTC())) {
+      ImportReport report =
+          new AppleHealthImporter(user, Clock.systemUTC(), sink, progress).run(export);
       report.print(System.out);
       return 0;
     } catch (NotAnExportException e) {

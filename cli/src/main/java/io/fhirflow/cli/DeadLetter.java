@@ -12,5 +12,11 @@ package io.fhirflow.cli;
  * @param sourceName where the bytes came from (file name, never a full path)
  * @param sourceLine line in that file, or -1
  */
-public record DeadLetter(String key, byte[] value, String stage, String reason, String errorClass,
-    String sourceName, long sourceLine) {}
+public record DeadLetter(
+    String key,
+    byte[] value,
+    String stage,
+    String reason,
+    String errorClass,
+    String sourceName,
+    long sourceLine) {}

@@ -27,45 +27,67 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fhirflow erase --user ID --requested-by WHO}: writes an erasure request to the erasure topic
- * (docs/contracts.md "Erasure") and, unless {@code --wait 0}, waits for the topology's AuditEvent of
- * it and prints what was removed (counts). The CLI touches no store itself: the topology, which
- * owns the state stores, the compacted topics and Redis, carries the request out exactly once and
- * the sink removes the PostgreSQL rows when the erasure marker reaches it.
+ * {@code fhirflow erase --user ID --requested-by WHO}: writes an erasure request to the erasure
+ * topic (docs/contracts.md "Erasure") and, unless {@code --wait 0}, waits for the topology's
+ * AuditEvent of it and prints what was removed (counts). The CLI touches no store itself: the
+ * topology, which owns the state stores, the compacted topics and Redis, carries the request out
+ * exactly once and the sink removes the PostgreSQL rows when the erasure marker reaches it.
  */
-@Command(name = "erase", mixinStandardHelpOptions = true,
-    description = "Erase a person from everything fhirflow keeps (state stores, FHIR topics, PostgreSQL, Redis); audited.")
+@Command(
+    name = "erase",
+    mixinStandardHelpOptions = true,
+    description =
+        "Erase a person from everything fhirflow keeps (state stores, FHIR topics, PostgreSQL, Redis); audited.")
 public final class EraseCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--user", required = true, description = "The gateway's user id of the person (the raw topic's key).")
+  @Option(
+      names = "--user",
+      required = true,
+      description = "The gateway's user id of the person (the raw topic's key).")
   String userId;
 
-  @Option(names = "--requested-by", required = true, defaultValue = "${env:FHIRFLOW_ERASURE_REQUESTED_BY}",
-      description = "Who asked for the erasure, for the AuditEvent (env FHIRFLOW_ERASURE_REQUESTED_BY).")
+  @Option(
+      names = "--requested-by",
+      required = true,
+      defaultValue = "${env:FHIRFLOW_ERASURE_REQUESTED_BY}",
+      description =
+          "Who asked for the erasure, for the AuditEvent (env FHIRFLOW_ERASURE_REQUESTED_BY).")
   String requestedBy;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:FHIRFLOW_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (env FHIRFLOW_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "${env:FHIRFLOW_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      description =
+          "Kafka bootstrap servers (env FHIRFLOW_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
-  @Option(names = "--erasure-topic", defaultValue = "${env:FHIRFLOW_ERASURE_TOPIC:-" + PipelineTopic.Names.ERASURE + "}",
+  @Option(
+      names = "--erasure-topic",
+      defaultValue = "${env:FHIRFLOW_ERASURE_TOPIC:-" + PipelineTopic.Names.ERASURE + "}",
       description = "Erasure request topic (default ${DEFAULT-VALUE}).")
   String erasureTopic;
 
-  @Option(names = "--audit-topic", defaultValue = "${env:FHIRFLOW_AUDIT_TOPIC:-" + PipelineTopic.Names.AUDIT_EVENT + "}",
+  @Option(
+      names = "--audit-topic",
+      defaultValue = "${env:FHIRFLOW_AUDIT_TOPIC:-" + PipelineTopic.Names.AUDIT_EVENT + "}",
       description = "AuditEvent topic the topology confirms on (default ${DEFAULT-VALUE}).")
   String auditTopic;
 
-  @Option(names = "--wait", defaultValue = "120s", converter = SimulateCommand.DurationConverter.class,
-      description = "How long to wait for the topology's AuditEvent (0 = do not wait; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--wait",
+      defaultValue = "120s",
+      converter = SimulateCommand.DurationConverter.class,
+      description =
+          "How long to wait for the topology's AuditEvent (0 = do not wait; default ${DEFAULT-VALUE}).")
   Duration wait;
 
-  @Option(names = {"-X", "--property"}, paramLabel = "KEY=VALUE",
+  @Option(
+      names = {"-X", "--property"},
+      paramLabel = "KEY=VALUE",
       description = "Extra producer/consumer property, e.g. -X security.protocol=SSL (repeatable).")
   Map<String, String> properties = new LinkedHashMap<>();
 
@@ -84,8 +106,10 @@ public final class EraseCommand implements Callable<Integer> {
     try (KafkaConsumer<String, String> audit = wait.isZero() ? null : auditConsumer()) {
       if (audit != null) {
         // Positioned before the request is sent, so its AuditEvent cannot be missed.
-        List<TopicPartition> partitions = audit.partitionsFor(auditTopic).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions =
+            audit.partitionsFor(auditTopic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         audit.assign(partitions);
         audit.seekToEnd(partitions);
         partitions.forEach(audit::position);
@@ -98,17 +122,27 @@ public final class EraseCommand implements Callable<Integer> {
       }
       JsonNode event = awaitAuditEvent(audit, request.requestId());
       if (event == null) {
-        spec.commandLine().getErr().println("erase: no AuditEvent for request " + request.requestId() + " within " + wait
-            + " (is the topology running?); the request stays on " + erasureTopic + " and is carried out when it runs");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "erase: no AuditEvent for request "
+                    + request.requestId()
+                    + " within "
+                    + wait
+                    + " (is the topology running?); the request stays on "
+                    + erasureTopic
+                    + " and is carried out when it runs");
         return 1;
       }
       out.println("erased by the topology; removed (counts):");
       for (JsonNode entity : event.path("entity")) {
         for (JsonNode detail : entity.path("detail")) {
-          out.println("  " + detail.path("type").asText() + " " + detail.path("valueString").asText());
+          out.println(
+              "  " + detail.path("type").asText() + " " + detail.path("valueString").asText());
         }
       }
-      out.println("the sink removes the PostgreSQL rows when the erasure marker reaches it (docs/operations.md \"Erasure\")");
+      out.println(
+          "the sink removes the PostgreSQL rows when the erasure marker reaches it (docs/operations.md \"Erasure\")");
       return 0;
     }
   }
@@ -119,7 +153,8 @@ public final class EraseCommand implements Callable<Integer> {
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
     p.putAll(properties);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(erasureTopic, request.userId(), request.toJson())).get();
     }
   }
@@ -133,7 +168,8 @@ public final class EraseCommand implements Callable<Integer> {
     return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
   }
 
-  private JsonNode awaitAuditEvent(KafkaConsumer<String, String> audit, String requestId) throws Exception {
+  private JsonNode awaitAuditEvent(KafkaConsumer<String, String> audit, String requestId)
+      throws Exception {
     Instant deadline = clock.instant().plus(wait);
     while (clock.instant().isBefore(deadline)) {
       for (ConsumerRecord<String, String> r : audit.poll(Duration.ofMillis(500))) {

@@ -12,31 +12,50 @@ import picocli.CommandLine.Option;
  */
 public final class KafkaOptions {
 
-  /** The serde engineer's Confluent-compatible serializer; any Serializer&lt;WearableSample&gt; fits. */
+  /**
+   * The serde engineer's Confluent-compatible serializer; any Serializer&lt;WearableSample&gt;
+   * fits.
+   */
   public static final String DEFAULT_VALUE_SERIALIZER = "io.fhirflow.serde.SpecificAvroSerializer";
 
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:FHIRFLOW_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (env FHIRFLOW_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "${env:FHIRFLOW_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      description =
+          "Kafka bootstrap servers (env FHIRFLOW_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
-  @Option(names = "--schema-registry-url", defaultValue = "${env:FHIRFLOW_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
-      description = "Confluent-compatible schema registry (env FHIRFLOW_SCHEMA_REGISTRY_URL; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--schema-registry-url",
+      defaultValue = "${env:FHIRFLOW_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
+      description =
+          "Confluent-compatible schema registry (env FHIRFLOW_SCHEMA_REGISTRY_URL; default ${DEFAULT-VALUE}).")
   String schemaRegistryUrl;
 
-  @Option(names = "--topic", defaultValue = "${env:FHIRFLOW_RAW_TOPIC:-" + PipelineTopic.Names.RAW + "}",
+  @Option(
+      names = "--topic",
+      defaultValue = "${env:FHIRFLOW_RAW_TOPIC:-" + PipelineTopic.Names.RAW + "}",
       description = "Raw-sample topic (default ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--dlq-topic", defaultValue = "${env:FHIRFLOW_DLQ_TOPIC:-" + PipelineTopic.Names.RAW_DEAD_LETTER + "}",
-      description = "Dead-letter topic for what cannot be sent as a sample (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dlq-topic",
+      defaultValue = "${env:FHIRFLOW_DLQ_TOPIC:-" + PipelineTopic.Names.RAW_DEAD_LETTER + "}",
+      description =
+          "Dead-letter topic for what cannot be sent as a sample (default ${DEFAULT-VALUE}).")
   String dlqTopic;
 
-  @Option(names = "--value-serializer", defaultValue = DEFAULT_VALUE_SERIALIZER,
+  @Option(
+      names = "--value-serializer",
+      defaultValue = DEFAULT_VALUE_SERIALIZER,
       description = "Serializer class for WearableSample (default ${DEFAULT-VALUE}).")
   String valueSerializer;
 
-  @Option(names = {"-X", "--property"}, paramLabel = "KEY=VALUE",
-      description = "Extra producer or serializer property, e.g. -X security.protocol=SSL -X basic.auth.user.info=... (repeatable).")
+  @Option(
+      names = {"-X", "--property"},
+      paramLabel = "KEY=VALUE",
+      description =
+          "Extra producer or serializer property, e.g. -X security.protocol=SSL -X basic.auth.user.info=... (repeatable).")
   Map<String, String> properties = new LinkedHashMap<>();
 
   public String topic() {

@@ -23,9 +23,9 @@ import org.apache.kafka.common.utils.Utils;
  * Sends samples to the raw topic in the Confluent wire format and dead letters to the DLQ topic.
  *
  * <p>One byte-array producer serves both: samples are serialized here with the configured
- * serializer, so the simulator can also send deliberately broken bytes. The producer is
- * idempotent with {@code acks=all}; sends are asynchronous and a full buffer blocks, which keeps
- * memory constant however large the input. A failed send is remembered and fails {@link #flush}.
+ * serializer, so the simulator can also send deliberately broken bytes. The producer is idempotent
+ * with {@code acks=all}; sends are asynchronous and a full buffer blocks, which keeps memory
+ * constant however large the input. A failed send is remembered and fails {@link #flush}.
  */
 public final class KafkaSampleSink implements SampleSink {
 
@@ -36,15 +36,20 @@ public final class KafkaSampleSink implements SampleSink {
   private final Clock clock;
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
-  private final Callback callback = (metadata, exception) -> {
-    if (exception != null) {
-      failed.incrementAndGet();
-      firstFailure.compareAndSet(null, exception);
-    }
-  };
+  private final Callback callback =
+      (metadata, exception) -> {
+        if (exception != null) {
+          failed.incrementAndGet();
+          firstFailure.compareAndSet(null, exception);
+        }
+      };
 
-  KafkaSampleSink(Producer<String, byte[]> producer, Serializer<WearableSample> serializer, String topic,
-      String dlqTopic, Clock clock) {
+  KafkaSampleSink(
+      Producer<String, byte[]> producer,
+      Serializer<WearableSample> serializer,
+      String topic,
+      String dlqTopic,
+      Clock clock) {
     this.producer = producer;
     this.serializer = serializer;
     this.topic = topic;
@@ -66,10 +71,12 @@ public final class KafkaSampleSink implements SampleSink {
     try {
       serializer = Utils.newInstance(options.valueSerializer(), Serializer.class);
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("value serializer class not found: " + options.valueSerializer(), e);
+      throw new IllegalArgumentException(
+          "value serializer class not found: " + options.valueSerializer(), e);
     }
     serializer.configure(config, false);
-    Producer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    Producer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     return new KafkaSampleSink(producer, serializer, options.topic(), options.dlqTopic(), clock);
   }
 
@@ -95,7 +102,9 @@ public final class KafkaSampleSink implements SampleSink {
     header(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(letter.sourceLine()));
     header(headers, DeadLetterHeaders.SOURCE_LINE, Long.toString(letter.sourceLine()));
     header(headers, DeadLetterHeaders.TIME, clock.instant().toString());
-    producer.send(new ProducerRecord<>(dlqTopic, null, null, letter.key(), letter.value(), headers), callback);
+    producer.send(
+        new ProducerRecord<>(dlqTopic, null, null, letter.key(), letter.value(), headers),
+        callback);
   }
 
   private static void header(RecordHeaders headers, String key, String value) {
@@ -112,8 +121,13 @@ public final class KafkaSampleSink implements SampleSink {
     producer.flush();
     if (failed.get() > 0) {
       Exception first = firstFailure.get();
-      throw new IllegalStateException(failed.get() + " records could not be sent; first error: "
-          + first.getClass().getSimpleName() + ": " + first.getMessage(), first);
+      throw new IllegalStateException(
+          failed.get()
+              + " records could not be sent; first error: "
+              + first.getClass().getSimpleName()
+              + ": "
+              + first.getMessage(),
+          first);
     }
   }
 

@@ -5,9 +5,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code fhirflow} command. */
-@Command(name = "fhirflow", mixinStandardHelpOptions = true, version = "fhirflow 0.1.0",
-    description = "Feed fhirflow: import health exports or simulate HealthKit and Health Connect traffic; materialise SQL on FHIR views; erase a person.",
-    subcommands = {ImportCommand.class, SimulateCommand.class, ViewCommand.class, EraseCommand.class})
+@Command(
+    name = "fhirflow",
+    mixinStandardHelpOptions = true,
+    version = "fhirflow 0.1.0",
+    description =
+        "Feed fhirflow: import health exports or simulate HealthKit and Health Connect traffic; materialise SQL on FHIR views; erase a person.",
+    subcommands = {
+      ImportCommand.class,
+      SimulateCommand.class,
+      ViewCommand.class,
+      EraseCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * A live one-line status on a terminal: redrawn in place with a carriage return at most every
- * {@code intervalMillis}, so a tight loop can call {@link #maybeShow} per record for free.
- * Lines carry counts and rates only, never sample content.
+ * {@code intervalMillis}, so a tight loop can call {@link #maybeShow} per record for free. Lines
+ * carry counts and rates only, never sample content.
  */
 public final class ProgressLine {
 
@@ -32,7 +32,8 @@ public final class ProgressLine {
 
   /** Redraws the line now. */
   public synchronized void show(String text) {
-    String padded = text.length() < lastLength ? text + " ".repeat(lastLength - text.length()) : text;
+    String padded =
+        text.length() < lastLength ? text + " ".repeat(lastLength - text.length()) : text;
     lastLength = text.length();
     out.print('\r');
     out.print(padded);

@@ -17,37 +17,61 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fhirflow simulate --users 50 --rate 500 --duration 2m}. */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
     description = {
       "Produces realistic HealthKit and Health Connect traffic for N users at a chosen rate: heart-rate series, "
           + "sleep sessions with stages, blood pressure, steps, SpO2 and weight, with ~5 % duplicates, some updated "
           + "records, some late ones, ~0.5 % deletions (a quarter of them sent before their original) and ~1 % bad "
           + "records (not wire format, unknown schema id, NaN, end before start, unknown type) that must all end in the "
           + "dead-letter topic.",
-      "Stops after the duration or on Ctrl-C, then prints what it sent per kind and outcome."})
+      "Stops after the duration or on Ctrl-C, then prints what it sent per kind and outcome."
+    })
 final class SimulateCommand implements Callable<Integer> {
 
-  @Option(names = "--users", defaultValue = "20", description = "Number of simulated users (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--users",
+      defaultValue = "20",
+      description = "Number of simulated users (default ${DEFAULT-VALUE}).")
   int users;
 
-  @Option(names = "--rate", defaultValue = "200", description = "Records per second (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "200",
+      description = "Records per second (default ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(
+      names = "--duration",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
       description = "How long to run: 90s, 5m, 1h or ISO-8601 (default ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--seed", description = "Random seed; the same seed gives the same traffic (and the same record ids, "
-      + "which a second run then sends as duplicates). Default: a new seed per run, printed.")
+  @Option(
+      names = "--seed",
+      description =
+          "Random seed; the same seed gives the same traffic (and the same record ids, "
+              + "which a second run then sends as duplicates). Default: a new seed per run, printed.")
   Long seed;
 
-  @Option(names = "--bad-share", defaultValue = "0.01", description = "Share of bad records (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bad-share",
+      defaultValue = "0.01",
+      description = "Share of bad records (default ${DEFAULT-VALUE}).")
   double badShare;
 
-  @Option(names = "--duplicate-share", defaultValue = "0.05", description = "Share of exact duplicates (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duplicate-share",
+      defaultValue = "0.05",
+      description = "Share of exact duplicates (default ${DEFAULT-VALUE}).")
   double duplicateShare;
 
-  @Option(names = "--deletion-share", defaultValue = "0.005", description = "Share of deletions from the phone (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--deletion-share",
+      defaultValue = "0.005",
+      description = "Share of deletions from the phone (default ${DEFAULT-VALUE}).")
   double deletionShare;
 
   @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
@@ -56,8 +80,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Generate and count only; send nothing.")
   boolean dryRun;
 
-  @Mixin
-  KafkaOptions kafka;
+  @Mixin KafkaOptions kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -69,23 +92,34 @@ final class SimulateCommand implements Callable<Integer> {
     double speedup = Math.max(1, rate / TrafficGenerator.naturalRate(users));
     Duration backfill = Duration.ofMillis((long) (duration.toMillis() * speedup));
     long effectiveSeed = seed != null ? seed : System.nanoTime();
-    TrafficGenerator generator = new TrafficGenerator(users, effectiveSeed, Clock.systemUTC(), backfill,
-        new TrafficGenerator.Mix(duplicateShare, 0.02, 0.03, badShare, deletionShare));
+    TrafficGenerator generator =
+        new TrafficGenerator(
+            users,
+            effectiveSeed,
+            Clock.systemUTC(),
+            backfill,
+            new TrafficGenerator.Mix(duplicateShare, 0.02, 0.03, badShare, deletionShare));
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      try {
-        done.await(); // let the summary print before the JVM exits
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              try {
+                done.await(); // let the summary print before the JVM exits
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Runtime.getRuntime().addShutdownHook(hook);
-    try (SampleSink sink = dryRun ? new CountingSink() : KafkaSampleSink.create(kafka, Clock.systemUTC())) {
-      System.out.printf("simulating %d users (HealthKit and Health Connect) at %.0f records/s for %s, %s of data ending now (seed %d)%n",
+    try (SampleSink sink =
+        dryRun ? new CountingSink() : KafkaSampleSink.create(kafka, Clock.systemUTC())) {
+      System.out.printf(
+          "simulating %d users (HealthKit and Health Connect) at %.0f records/s for %s, %s of data ending now (seed %d)%n",
           users, rate, human(duration), human(backfill), effectiveSeed);
-      SimulationSummary summary = new Simulator(generator, sink, new ProgressLine(System.err, 500)).run(rate, duration, stop::get);
+      SimulationSummary summary =
+          new Simulator(generator, sink, new ProgressLine(System.err, 500))
+              .run(rate, duration, stop::get);
       summary.print(System.out);
       if (summaryJson != null) {
         Files.writeString(summaryJson, summary.toJson());
@@ -101,7 +135,9 @@ final class SimulateCommand implements Callable<Integer> {
 
   private static String human(Duration d) {
     long s = d.toSeconds();
-    return s >= 3600 ? String.format("%.1f h", s / 3600.0) : s >= 60 ? String.format("%.1f min", s / 60.0) : s + " s";
+    return s >= 3600
+        ? String.format("%.1f h", s / 3600.0)
+        : s >= 60 ? String.format("%.1f min", s / 60.0) : s + " s";
   }
 
   /** Accepts 90s, 5m, 2h, 1d or an ISO-8601 duration. */

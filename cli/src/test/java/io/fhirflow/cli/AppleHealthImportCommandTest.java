@@ -13,7 +13,10 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a user sees when they hand the importer the wrong file: one line that says what to pass instead. */
+/**
+ * What a user sees when they hand the importer the wrong file: one line that says what to pass
+ * instead.
+ */
 class AppleHealthImportCommandTest {
 
   private record Run(int exit, String out, String err) {}
@@ -26,7 +29,8 @@ class AppleHealthImportCommandTest {
     try {
       System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = Main.run("import", "apple-health", file.toString(), "--user", "user-1", "--dry-run");
+      int exit =
+          Main.run("import", "apple-health", file.toString(), "--user", "user-1", "--dry-run");
       return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
@@ -37,8 +41,14 @@ class AppleHealthImportCommandTest {
   private static void assertOneClearLine(Run run, String... mentions) {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err().strip().lines()).singleElement().satisfies(line -> assertThat(line)
-        .contains(mentions).contains("is not an Apple Health export").doesNotContain("Exception"));
+    assertThat(run.err().strip().lines())
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .contains(mentions)
+                    .contains("is not an Apple Health export")
+                    .doesNotContain("Exception"));
   }
 
   @Test
@@ -48,7 +58,8 @@ class AppleHealthImportCommandTest {
   }
 
   @Test
-  void aZipWithoutTheExportAndAFileWithNoXmlAreAnsweredTheSameWay(@TempDir Path dir) throws IOException {
+  void aZipWithoutTheExportAndAFileWithNoXmlAreAnsweredTheSameWay(@TempDir Path dir)
+      throws IOException {
     Path zip = dir.resolve("cda-only.zip");
     try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
       z.putNextEntry(new ZipEntry("apple_health_export/export_cda.xml"));

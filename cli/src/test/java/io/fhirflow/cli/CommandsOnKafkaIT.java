@@ -49,38 +49,73 @@ class CommandsOnKafkaIT {
     broker.createTopics(3, raw, dlq);
     String registry = "mock://cli-import-it";
 
-    int exit = Main.run("import", "apple-health", Datasets.root().resolve("apple-health-legacy-2015/Exportieren.xml").toString(),
-        "--user", "user-de", "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry-url", registry,
-        "--topic", raw, "--dlq-topic", dlq);
+    int exit =
+        Main.run(
+            "import",
+            "apple-health",
+            Datasets.root().resolve("apple-health-legacy-2015/Exportieren.xml").toString(),
+            "--user",
+            "user-de",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--schema-registry-url",
+            registry,
+            "--topic",
+            raw,
+            "--dlq-topic",
+            dlq);
 
     assertThat(exit).isZero();
     List<ConsumerRecord<String, byte[]>> samples = readAll(raw, 333);
     assertThat(samples).hasSize(333).allSatisfy(r -> assertThat(r.key()).isEqualTo("user-de"));
-    try (SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class)) {
+    try (SpecificAvroDeserializer<WearableSample> deserializer =
+        new SpecificAvroDeserializer<>(WearableSample.class)) {
       deserializer.configure(Map.of("schema.registry.url", registry), false);
       WearableSample first = deserializer.deserialize(raw, samples.get(0).value());
       assertThat(first.getUserId()).isEqualTo("user-de");
     }
     List<ConsumerRecord<String, byte[]>> dead = readAll(dlq, 70);
     assertThat(dead).hasSize(70);
-    ConsumerRecord<String, byte[]> letter = dead.stream().filter(r -> header(r, "dlq.source.offset").equals("5")).findFirst().orElseThrow();
+    ConsumerRecord<String, byte[]> letter =
+        dead.stream()
+            .filter(r -> header(r, "dlq.source.offset").equals("5"))
+            .findFirst()
+            .orElseThrow();
     assertThat(header(letter, "dlq.stage")).isEqualTo("import");
     assertThat(header(letter, "dlq.reason")).isEqualTo("MALFORMED_XML");
     assertThat(header(letter, "dlq.source.topic")).isEqualTo("Exportieren.xml");
     assertThat(header(letter, "dlq.time")).isNotBlank();
-    assertThat(new String(letter.value(), StandardCharsets.UTF_8)).startsWith("<Record type=\"HKQuantityTypeIdentifierBodyMassIndex\"");
+    assertThat(new String(letter.value(), StandardCharsets.UTF_8))
+        .startsWith("<Record type=\"HKQuantityTypeIdentifierBodyMassIndex\"");
   }
 
   @Test
-  void simulatesTrafficWhoseBadRecordsFailDeserializationWithTheirReason(@TempDir Path dir) throws Exception {
+  void simulatesTrafficWhoseBadRecordsFailDeserializationWithTheirReason(@TempDir Path dir)
+      throws Exception {
     String raw = broker.uniqueTopic("sim");
     broker.createTopics(3, raw);
     String registry = "mock://cli-simulate-it";
     Path summary = dir.resolve("summary.json");
 
-    int exit = Main.run("simulate", "--users", "6", "--rate", "400", "--duration", "3s", "--bad-share", "0.05",
-        "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry-url", registry, "--topic", raw,
-        "--summary-json", summary.toString());
+    int exit =
+        Main.run(
+            "simulate",
+            "--users",
+            "6",
+            "--rate",
+            "400",
+            "--duration",
+            "3s",
+            "--bad-share",
+            "0.05",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--schema-registry-url",
+            registry,
+            "--topic",
+            raw,
+            "--summary-json",
+            summary.toString());
 
     assertThat(exit).isZero();
     String json = Files.readString(summary);
@@ -91,7 +126,8 @@ class CommandsOnKafkaIT {
     int notWire = 0;
     int unknownId = 0;
     int ok = 0;
-    try (SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class)) {
+    try (SpecificAvroDeserializer<WearableSample> deserializer =
+        new SpecificAvroDeserializer<>(WearableSample.class)) {
       deserializer.configure(Map.of("schema.registry.url", registry), false);
       for (ConsumerRecord<String, byte[]> r : records) {
         try {
@@ -108,40 +144,72 @@ class CommandsOnKafkaIT {
     assertThat(notWire).isPositive();
     assertThat(unknownId).isPositive();
     assertThat(ok + notWire + unknownId).isEqualTo(total);
-    assertThat(json).contains("\"BAD_NOT_WIRE_FORMAT\":" + notWire).contains("\"BAD_UNKNOWN_SCHEMA_ID\":" + unknownId);
+    assertThat(json)
+        .contains("\"BAD_NOT_WIRE_FORMAT\":" + notWire)
+        .contains("\"BAD_UNKNOWN_SCHEMA_ID\":" + unknownId);
   }
 
   @Test
-  void eraseWritesTheRequestKeyedByTheUserAndPrintsTheCountsOfTheAuditEventThatConfirmsIt() throws Exception {
+  void eraseWritesTheRequestKeyedByTheUserAndPrintsTheCountsOfTheAuditEventThatConfirmsIt()
+      throws Exception {
     String erasure = broker.uniqueTopic("erasure");
     String audit = broker.uniqueTopic("audit");
     broker.createTopics(3, erasure, audit);
     // Stands in for the topology: answers the request with an AuditEvent keyed by its id.
-    java.util.concurrent.atomic.AtomicReference<ConsumerRecord<String, byte[]>> seen = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread topology = new Thread(() -> {
-      ConsumerRecord<String, byte[]> request = readAll(erasure, 1).get(0);
-      seen.set(request);
-      var parsed = io.fhirflow.serde.ErasureRequest.parse(request.key().getBytes(StandardCharsets.UTF_8), request.value()).orElseThrow();
-      try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(broker.producerProps(),
-          new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
-        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(audit, parsed.requestId(),
-            "{\"resourceType\":\"AuditEvent\",\"entity\":[{\"detail\":[{\"type\":\"record-store-entries\",\"valueString\":\"7\"}]}]}"));
-      }
-    });
+    java.util.concurrent.atomic.AtomicReference<ConsumerRecord<String, byte[]>> seen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread topology =
+        new Thread(
+            () -> {
+              ConsumerRecord<String, byte[]> request = readAll(erasure, 1).get(0);
+              seen.set(request);
+              var parsed =
+                  io.fhirflow.serde.ErasureRequest.parse(
+                          request.key().getBytes(StandardCharsets.UTF_8), request.value())
+                      .orElseThrow();
+              try (var producer =
+                  new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+                      broker.producerProps(),
+                      new org.apache.kafka.common.serialization.StringSerializer(),
+                      new org.apache.kafka.common.serialization.StringSerializer())) {
+                producer.send(
+                    new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        audit,
+                        parsed.requestId(),
+                        "{\"resourceType\":\"AuditEvent\",\"entity\":[{\"detail\":[{\"type\":\"record-store-entries\",\"valueString\":\"7\"}]}]}"));
+              }
+            });
     topology.start();
     java.io.StringWriter out = new java.io.StringWriter();
     picocli.CommandLine cli = new picocli.CommandLine(new Main());
     cli.setOut(new java.io.PrintWriter(out));
 
-    int exit = cli.execute("erase", "--user", "user-42", "--requested-by", "dpo@example.org", "--bootstrap-servers", broker.bootstrapServers(),
-        "--erasure-topic", erasure, "--audit-topic", audit, "--wait", "60s");
+    int exit =
+        cli.execute(
+            "erase",
+            "--user",
+            "user-42",
+            "--requested-by",
+            "dpo@example.org",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--erasure-topic",
+            erasure,
+            "--audit-topic",
+            audit,
+            "--wait",
+            "60s");
     topology.join();
 
     assertThat(exit).isZero();
-    assertThat(out.toString()).contains("erasure requested id=").contains("record-store-entries 7").doesNotContain("user-42");
+    assertThat(out.toString())
+        .contains("erasure requested id=")
+        .contains("record-store-entries 7")
+        .doesNotContain("user-42");
     ConsumerRecord<String, byte[]> request = seen.get();
     assertThat(request.key()).isEqualTo("user-42");
-    assertThat(new String(request.value(), StandardCharsets.UTF_8)).contains("\"requestedBy\":\"dpo@example.org\"");
+    assertThat(new String(request.value(), StandardCharsets.UTF_8))
+        .contains("\"requestedBy\":\"dpo@example.org\"");
   }
 
   private static String header(ConsumerRecord<?, ?> r, String key) {
@@ -151,7 +219,8 @@ class CommandsOnKafkaIT {
   private static List<ConsumerRecord<String, byte[]>> readAll(String topic, long expected) {
     Properties props = broker.consumerProps("reader-" + topic);
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (out.size() < expected && System.nanoTime() < deadline) {

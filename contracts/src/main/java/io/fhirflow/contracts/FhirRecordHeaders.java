@@ -5,16 +5,16 @@ package io.fhirflow.contracts;
  *
  * <p><b>Deletion marker.</b> A record of {@code fhir.r4.observation} whose value is null (a Kafka
  * tombstone) says that the Observation named by {@link #RESOURCE_ID} no longer exists: the phone
- * deleted the sample it was derived from. Its key is the patient id, like every record of the topic,
- * so it follows the Observation's earlier versions in the same partition; it carries
- * {@link #RESOURCE_TYPE}, {@link #FHIR_VERSION}, {@link #SOURCE_RECORD_ID} and {@link #RESOURCE_ID}.
- * A consumer that stores the resource removes it; one that cannot handle it must not take a null
+ * deleted the sample it was derived from. Its key is the patient id, like every record of the
+ * topic, so it follows the Observation's earlier versions in the same partition; it carries {@link
+ * #RESOURCE_TYPE}, {@link #FHIR_VERSION}, {@link #SOURCE_RECORD_ID} and {@link #RESOURCE_ID}. A
+ * consumer that stores the resource removes it; one that cannot handle it must not take a null
  * value for an error.
  *
- * <p><b>Erasure.</b> When a person is erased (docs/contracts.md "Erasure") the topology writes, with
- * {@link #ERASURE_REQUEST_ID}: a null-value record on {@code fhir.r4.patient} keyed by the Patient id
- * and one on {@code fhir.r4.device} per Device id of the person (Kafka tombstones: compaction then
- * removes every earlier record of the key), and one <em>erasure marker</em> on
+ * <p><b>Erasure.</b> When a person is erased (docs/contracts.md "Erasure") the topology writes,
+ * with {@link #ERASURE_REQUEST_ID}: a null-value record on {@code fhir.r4.patient} keyed by the
+ * Patient id and one on {@code fhir.r4.device} per Device id of the person (Kafka tombstones:
+ * compaction then removes every earlier record of the key), and one <em>erasure marker</em> on
  * {@code fhir.r4.observation}: a null value keyed by the patient id with {@link #RESOURCE_TYPE}
  * {@code Observation} and <em>no</em> {@link #RESOURCE_ID} (which tells it from a deletion marker),
  * saying "every Observation of this patient before this record is gone". It follows all of the
@@ -25,14 +25,17 @@ public final class FhirRecordHeaders {
 
   public static final String RESOURCE_TYPE = "fhir.resourceType";
   public static final String FHIR_VERSION = "fhir.version";
+
   /** The FHIR release every resource on the topics conforms to. */
   public static final String FHIR_VERSION_VALUE = "4.0.1";
+
   /** The platform record id of the sample an Observation was mapped from. */
   public static final String SOURCE_RECORD_ID = "fhirflow.sourceRecordId";
 
   /**
    * The logical id of the resource the record is about (without the type prefix), on every record:
-   * on a deletion it is the only place the id is, since the value is null and the key is the patient.
+   * on a deletion it is the only place the id is, since the value is null and the key is the
+   * patient.
    */
   public static final String RESOURCE_ID = "fhir.resourceId";
 

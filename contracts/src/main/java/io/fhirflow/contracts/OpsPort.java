@@ -11,11 +11,12 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The operations port of a fhirflow process, what Kubernetes probes and Prometheus scrape:
- * {@value #LIVE} (503: restart me), {@value #READY} (503: send me no work, or I am not doing it) and,
- * where the process has them, {@value #METRICS} (Prometheus text). Each health answer is 200 or 503
- * with a short plain-text reason, never a patient id. The JDK's built-in server is enough for a few
- * read-only endpoints and adds no dependency. The FHIR API serves the same paths from its own Jetty.
+ * The operations port of a fhirflow process, what Kubernetes probes and Prometheus scrape: {@value
+ * #LIVE} (503: restart me), {@value #READY} (503: send me no work, or I am not doing it) and, where
+ * the process has them, {@value #METRICS} (Prometheus text). Each health answer is 200 or 503 with
+ * a short plain-text reason, never a patient id. The JDK's built-in server is enough for a few
+ * read-only endpoints and adds no dependency. The FHIR API serves the same paths from its own
+ * Jetty.
  */
 public final class OpsPort implements AutoCloseable {
 
@@ -39,18 +40,25 @@ public final class OpsPort implements AutoCloseable {
    * @param metrics Prometheus text, or null when this process's metrics are served elsewhere
    * @throws UncheckedIOException when the port cannot be bound
    */
-  public static OpsPort start(int port, String name, Supplier<Health> live, Supplier<Health> ready, Supplier<String> metrics) {
+  public static OpsPort start(
+      int port,
+      String name,
+      Supplier<Health> live,
+      Supplier<Health> ready,
+      Supplier<String> metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on port " + port, e);
     }
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, name + "-ops-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, name + "-ops-http");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext(LIVE, ex -> health(ex, live.get()));
     server.createContext(READY, ex -> health(ex, ready.get()));
     if (metrics != null) {
@@ -68,7 +76,8 @@ public final class OpsPort implements AutoCloseable {
     respond(ex, health.ok() ? 200 : 503, "text/plain; charset=utf-8", health.text());
   }
 
-  private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange ex, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", contentType);
     ex.sendResponseHeaders(status, bytes.length);

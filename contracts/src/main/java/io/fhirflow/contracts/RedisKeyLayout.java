@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * The Redis key layout the topology writes and the API reads (docs/redis-metrics.md):
- * {@code <prefix>patient:<patientId>:latest} and {@code <prefix>patient:<patientId>:day:<yyyy-MM-dd>},
+ * The Redis key layout the topology writes and the API reads (docs/redis-metrics.md): {@code
+ * <prefix>patient:<patientId>:latest} and {@code <prefix>patient:<patientId>:day:<yyyy-MM-dd>},
  * both hashes with one field per metric.
  */
 public final class RedisKeyLayout {
@@ -28,7 +28,9 @@ public final class RedisKeyLayout {
     return patientBase(patientId) + "day:" + day;
   }
 
-  /** The part every key of one patient starts with (a SCAN MATCH pattern is this plus {@code *}). */
+  /**
+   * The part every key of one patient starts with (a SCAN MATCH pattern is this plus {@code *}).
+   */
   public String patientBase(String patientId) {
     return prefix + "patient:" + patientId + ":";
   }
@@ -42,7 +44,10 @@ public final class RedisKeyLayout {
     return prefix + "writer:" + writerId;
   }
 
-  /** A day's hash lives until {@code retentionDays} after the day ended (UTC), wherever it was written from. */
+  /**
+   * A day's hash lives until {@code retentionDays} after the day ended (UTC), wherever it was
+   * written from.
+   */
   public long dayExpiry(long epochDay, int retentionDays) {
     return (epochDay + 1 + retentionDays) * 86_400L;
   }

@@ -8,7 +8,6 @@ import io.fhirflow.api.audit.AuditFilter;
 import io.fhirflow.api.audit.AuditSink;
 import io.fhirflow.api.bulk.BulkExportFilter;
 import io.fhirflow.api.bulk.ExportJobs;
-import io.fhirflow.api.view.ViewRunFilter;
 import io.fhirflow.api.fhir.AccessInterceptor;
 import io.fhirflow.api.fhir.ErrorShield;
 import io.fhirflow.api.fhir.FhirServlet;
@@ -30,6 +29,7 @@ import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.store.IdentifiedResourceStore;
 import io.fhirflow.api.store.ObservationStore;
 import io.fhirflow.api.store.ReadPool;
+import io.fhirflow.api.view.ViewRunFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -51,9 +51,10 @@ import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
- * Wires the API on one embedded Jetty 12 (ee10) port: {@code /fhir/*} (HAPI), {@code /metrics/Patient/*}
- * (Redis view), {@code /app/} (the trends page), {@code /health/live|ready}, {@code /metrics} (Prometheus). The audit filter wraps the
- * two data paths. Owns and closes the pool, Redis client and audit sink it is given.
+ * Wires the API on one embedded Jetty 12 (ee10) port: {@code /fhir/*} (HAPI), {@code
+ * /metrics/Patient/*} (Redis view), {@code /app/} (the trends page), {@code /health/live|ready},
+ * {@code /metrics} (Prometheus). The audit filter wraps the two data paths. Owns and closes the
+ * pool, Redis client and audit sink it is given.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -64,28 +65,54 @@ public final class ApiServer implements AutoCloseable {
   private final PrometheusMeterRegistry meters;
   private final ExportJobs exports;
 
-  public ApiServer(ApiConfig config, FhirContext context, JwtVerifier verifier, AuditSink audit,
-      PrometheusMeterRegistry meters, Clock clock) {
+  public ApiServer(
+      ApiConfig config,
+      FhirContext context,
+      JwtVerifier verifier,
+      AuditSink audit,
+      PrometheusMeterRegistry meters,
+      Clock clock) {
     this.audit = audit;
     this.meters = meters;
     this.dataSource = ReadPool.create(config);
     dataSource.setMetricRegistry(meters);
-    this.redis = new RedisMetricsReader(config.getString(ApiConfig.REDIS_URL_CONFIG), config.getString(ApiConfig.REDIS_KEY_PREFIX_CONFIG));
+    this.redis =
+        new RedisMetricsReader(
+            config.getString(ApiConfig.REDIS_URL_CONFIG),
+            config.getString(ApiConfig.REDIS_KEY_PREFIX_CONFIG));
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
 
     PageCursor cursors = PageCursor.fromConfig(config.secret(ApiConfig.CURSOR_SECRET_CONFIG));
     int def = config.defaultCount();
     int max = config.maxCount();
-    List<IResourceProvider> providers = List.of(
-        new ObservationProvider(context, new ObservationStore(dataSource), cursors, def, max),
-        new IdentifiedResourceProvider(context, Patient.class,
-            new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.PATIENT), cursors, def, max),
-        new IdentifiedResourceProvider(context, Device.class,
-            new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.DEVICE), cursors, def, max));
-    List<Object> interceptors = List.of(new ErrorShield(), new ParameterHandling(), new AccessInterceptor(verifier, meters),
-        new StoredJsonBundleWriter(new StoredResourceReader(context), config.rawBundle()), new SmartCapabilities());
-    FhirServlet fhir = new FhirServlet(context, providers, interceptors, config.getString(ApiConfig.PUBLIC_BASE_URL_CONFIG));
+    List<IResourceProvider> providers =
+        List.of(
+            new ObservationProvider(context, new ObservationStore(dataSource), cursors, def, max),
+            new IdentifiedResourceProvider(
+                context,
+                Patient.class,
+                new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.PATIENT),
+                cursors,
+                def,
+                max),
+            new IdentifiedResourceProvider(
+                context,
+                Device.class,
+                new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.DEVICE),
+                cursors,
+                def,
+                max));
+    List<Object> interceptors =
+        List.of(
+            new ErrorShield(),
+            new ParameterHandling(),
+            new AccessInterceptor(verifier, meters),
+            new StoredJsonBundleWriter(new StoredResourceReader(context), config.rawBundle()),
+            new SmartCapabilities());
+    FhirServlet fhir =
+        new FhirServlet(
+            context, providers, interceptors, config.getString(ApiConfig.PUBLIC_BASE_URL_CONFIG));
 
     QueuedThreadPool threads = new QueuedThreadPool(64, 8);
     threads.setName("fhir-api-http");
@@ -97,31 +124,67 @@ public final class ApiServer implements AutoCloseable {
     ServletContextHandler handler = new ServletContextHandler();
     handler.setContextPath("/");
     handler.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
-    handler.addServlet(new ServletHolder("patient-metrics", new PatientMetricsServlet(verifier, redis, meters, clock)), "/metrics/Patient/*");
+    handler.addServlet(
+        new ServletHolder(
+            "patient-metrics", new PatientMetricsServlet(verifier, redis, meters, clock)),
+        "/metrics/Patient/*");
     handler.addServlet(new ServletHolder("prometheus", new PrometheusServlet(meters)), "/metrics");
     handler.addServlet(new ServletHolder("trends-app", new TrendsAppServlet()), "/app/*");
-    handler.addServlet(new ServletHolder("health", new HealthServlet(List.of(
-        new HealthServlet.Check("database", true, this::databaseUp),
-        new HealthServlet.Check("audit", true, audit::healthy),
-        new HealthServlet.Check("redis", false, redis::ping)))), "/health/*");
+    handler.addServlet(
+        new ServletHolder(
+            "health",
+            new HealthServlet(
+                List.of(
+                    new HealthServlet.Check("database", true, this::databaseUp),
+                    new HealthServlet.Check("audit", true, audit::healthy),
+                    new HealthServlet.Check("redis", false, redis::ping)))),
+        "/health/*");
     EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
     AuditFilter auditFilter = new AuditFilter(audit, config.auditFailClosed(), clock);
     handler.addFilter(new FilterHolder(auditFilter), "/fhir/*", requests);
     handler.addFilter(new FilterHolder(auditFilter), "/metrics/Patient/*", requests);
-    handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "fhir")), "/fhir/*", requests);
-    handler.addFilter(new FilterHolder(new RequestMetricsFilter(meters, "patient-metrics")), "/metrics/Patient/*", requests);
-    handler.addFilter(new FilterHolder(new FormSizeLimitFilter(handler.getMaxFormContentSize())), "/fhir/*", requests);
-    // After the audit and metrics filters, so bulk requests are audited and timed like every other one.
-    this.exports = ExportJobs.create(dataSource, config.getString(ApiConfig.BULK_DIR_CONFIG),
-        Duration.ofSeconds(config.getInt(ApiConfig.BULK_FILE_TTL_CONFIG)), config.getInt(ApiConfig.BULK_WORKERS_CONFIG),
-        config.getInt(ApiConfig.BULK_MAX_JOBS_CONFIG), config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
-        config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG), clock);
-    handler.addFilter(new FilterHolder(new BulkExportFilter(verifier, exports, config.getString(ApiConfig.PUBLIC_BASE_URL_CONFIG))),
-        "/fhir/*", requests);
-    handler.addFilter(new FilterHolder(new ViewRunFilter(verifier, context, dataSource, config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
-        config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))), "/fhir/*", requests);
-    // Stopping lets requests in flight finish (each publishes its audit event as it ends) before close()
-    // flushes the audit sink; Jetty's own error pages become OperationOutcomes like every other answer.
+    handler.addFilter(
+        new FilterHolder(new RequestMetricsFilter(meters, "fhir")), "/fhir/*", requests);
+    handler.addFilter(
+        new FilterHolder(new RequestMetricsFilter(meters, "patient-metrics")),
+        "/metrics/Patient/*",
+        requests);
+    handler.addFilter(
+        new FilterHolder(new FormSizeLimitFilter(handler.getMaxFormContentSize())),
+        "/fhir/*",
+        requests);
+    // After the audit and metrics filters, so bulk requests are audited and timed like every other
+    // one.
+    this.exports =
+        ExportJobs.create(
+            dataSource,
+            config.getString(ApiConfig.BULK_DIR_CONFIG),
+            Duration.ofSeconds(config.getInt(ApiConfig.BULK_FILE_TTL_CONFIG)),
+            config.getInt(ApiConfig.BULK_WORKERS_CONFIG),
+            config.getInt(ApiConfig.BULK_MAX_JOBS_CONFIG),
+            config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
+            config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG),
+            clock);
+    handler.addFilter(
+        new FilterHolder(
+            new BulkExportFilter(
+                verifier, exports, config.getString(ApiConfig.PUBLIC_BASE_URL_CONFIG))),
+        "/fhir/*",
+        requests);
+    handler.addFilter(
+        new FilterHolder(
+            new ViewRunFilter(
+                verifier,
+                context,
+                dataSource,
+                config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
+                config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))),
+        "/fhir/*",
+        requests);
+    // Stopping lets requests in flight finish (each publishes its audit event as it ends) before
+    // close()
+    // flushes the audit sink; Jetty's own error pages become OperationOutcomes like every other
+    // answer.
     GracefulHandler graceful = new GracefulHandler(handler);
     jetty.setHandler(graceful);
     jetty.setStopTimeout(config.getInt(ApiConfig.HTTP_STOP_TIMEOUT_CONFIG));
@@ -152,7 +215,10 @@ public final class ApiServer implements AutoCloseable {
     return meters;
   }
 
-  /** Stops taking requests, lets those in flight finish, then flushes the audit events and closes what it owns. */
+  /**
+   * Stops taking requests, lets those in flight finish, then flushes the audit events and closes
+   * what it owns.
+   */
   @Override
   public void close() throws Exception {
     try {

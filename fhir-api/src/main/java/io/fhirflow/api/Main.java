@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the FHIR API: {@code java -cp ... io.fhirflow.api.Main [config/fhir-api.properties]} (or the
- * file named by {@code FHIRFLOW_API_CONFIG_FILE}; without either, the defaults), every key overridable
- * by its environment variable (see {@link ApiConfig}). A broken config stops the process at start with
- * exit code 2; SIGTERM stops it gracefully.
+ * Starts the FHIR API: {@code java -cp ... io.fhirflow.api.Main [config/fhir-api.properties]} (or
+ * the file named by {@code FHIRFLOW_API_CONFIG_FILE}; without either, the defaults), every key
+ * overridable by its environment variable (see {@link ApiConfig}). A broken config stops the
+ * process at start with exit code 2; SIGTERM stops it gracefully.
  */
 public final class Main {
 
@@ -27,7 +27,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    // FHIR dates without an offset (date=2026-01-05) are read as UTC days, whatever the host's zone.
+    // FHIR dates without an offset (date=2026-01-05) are read as UTC days, whatever the host's
+    // zone.
     TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
     String file = args.length > 0 ? args[0] : System.getenv(ApiConfig.CONFIG_FILE_ENV);
     ApiConfig config;
@@ -41,25 +42,40 @@ public final class Main {
     LOG.info("fhir-api config {}", config.describe());
     FhirContext context = FhirContext.forR4Cached();
     Clock clock = Clock.systemUTC();
-    JwtVerifier verifier = JwtVerifier.create(config.getString(ApiConfig.JWKS_CONFIG), config.getString(ApiConfig.ISSUER_CONFIG),
-        config.getString(ApiConfig.AUDIENCE_CONFIG), config.clockSkew(), clock).userScopesForAllPatients(config.userScopesForAllPatients());
+    JwtVerifier verifier =
+        JwtVerifier.create(
+                config.getString(ApiConfig.JWKS_CONFIG),
+                config.getString(ApiConfig.ISSUER_CONFIG),
+                config.getString(ApiConfig.AUDIENCE_CONFIG),
+                config.clockSkew(),
+                clock)
+            .userScopesForAllPatients(config.userScopesForAllPatients());
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    KafkaAuditSink audit = new KafkaAuditSink(
-        KafkaAuditSink.producer(config.getString(ApiConfig.AUDIT_BOOTSTRAP_CONFIG),
-            Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)), config.auditKafkaPassThrough()),
-        config.getString(ApiConfig.AUDIT_TOPIC_CONFIG), new AuditEventFactory(context), meters);
+    KafkaAuditSink audit =
+        new KafkaAuditSink(
+            KafkaAuditSink.producer(
+                config.getString(ApiConfig.AUDIT_BOOTSTRAP_CONFIG),
+                Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)),
+                config.auditKafkaPassThrough()),
+            config.getString(ApiConfig.AUDIT_TOPIC_CONFIG),
+            new AuditEventFactory(context),
+            meters);
     ApiServer server = new ApiServer(config, context, verifier, audit, meters, clock).start();
     LOG.info("fhir-api listening port={}", server.port());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        LOG.warn("shutdown error={}", e.getClass().getSimpleName());
-      } finally {
-        stopped.countDown();
-      }
-    }, "fhir-api-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    LOG.warn("shutdown error={}", e.getClass().getSimpleName());
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "fhir-api-shutdown"));
     stopped.await();
   }
 }

@@ -48,12 +48,32 @@ class AccessControlIT {
   @BeforeAll
   static void start() throws Exception {
     broker = KafkaBroker.start();
-    api = ApiHarness.start(broker, Map.of(ApiConfig.MAX_COUNT_CONFIG, "20", ApiConfig.DEFAULT_COUNT_CONFIG, "10"));
-    List<String> rows = new ArrayList<>(List.of(Fixtures.patient(A, "acl-user-a"), Fixtures.patient(B, "acl-user-b"),
-        Fixtures.device(Fixtures.id("acl-dev-b"), B, "acl-watch-b")));
+    api =
+        ApiHarness.start(
+            broker, Map.of(ApiConfig.MAX_COUNT_CONFIG, "20", ApiConfig.DEFAULT_COUNT_CONFIG, "10"));
+    List<String> rows =
+        new ArrayList<>(
+            List.of(
+                Fixtures.patient(A, "acl-user-a"),
+                Fixtures.patient(B, "acl-user-b"),
+                Fixtures.device(Fixtures.id("acl-dev-b"), B, "acl-watch-b")));
     for (int i = 0; i < 30; i++) {
-      rows.add(Fixtures.heartRate(Fixtures.id("acl-hr-a-" + i), A, Fixtures.id("acl-dev-a"), T0.plus(i, ChronoUnit.MINUTES), 70, 1));
-      rows.add(Fixtures.heartRate(Fixtures.id("acl-hr-b-" + i), B, Fixtures.id("acl-dev-b"), T0.plus(i, ChronoUnit.MINUTES), 80, 1));
+      rows.add(
+          Fixtures.heartRate(
+              Fixtures.id("acl-hr-a-" + i),
+              A,
+              Fixtures.id("acl-dev-a"),
+              T0.plus(i, ChronoUnit.MINUTES),
+              70,
+              1));
+      rows.add(
+          Fixtures.heartRate(
+              Fixtures.id("acl-hr-b-" + i),
+              B,
+              Fixtures.id("acl-dev-b"),
+              T0.plus(i, ChronoUnit.MINUTES),
+              80,
+              1));
     }
     api.sink.write(rows);
   }
@@ -74,18 +94,25 @@ class AccessControlIT {
 
   @Test
   void requestWithoutTokenIs401WithOperationOutcomeAndChallenge() throws Exception {
-    for (String path : List.of("/fhir/Observation?patient=" + A, "/fhir/Observation/" + OBS_A, "/fhir/Observation/$lastn?patient=" + A,
-        "/fhir/Patient/" + A, "/metrics/Patient/" + A)) {
+    for (String path :
+        List.of(
+            "/fhir/Observation?patient=" + A,
+            "/fhir/Observation/" + OBS_A,
+            "/fhir/Observation/$lastn?patient=" + A,
+            "/fhir/Patient/" + A,
+            "/metrics/Patient/" + A)) {
       HttpResponse<String> r = get(path, null);
       assertThat(r.statusCode()).as(path).isEqualTo(401);
       assertThat(r.body()).contains("OperationOutcome");
-      assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertThat(r.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     }
   }
 
   @Test
   void genericClientWithoutTokenGetsAuthenticationException() {
-    assertThatThrownBy(() -> api.client(null).read().resource(Observation.class).withId(OBS_A).execute())
+    assertThatThrownBy(
+            () -> api.client(null).read().resource(Observation.class).withId(OBS_A).execute())
         .isInstanceOf(AuthenticationException.class);
   }
 
@@ -97,40 +124,90 @@ class AccessControlIT {
   @Test
   void expiredTokenIs401() throws Exception {
     Instant past = Instant.now().minus(2, ChronoUnit.HOURS);
-    String token = api.minter.sign(api.minter.claims(ApiHarness.ISSUER, ApiHarness.AUDIENCE, "u", "patient/*.rs", past, Duration.ofHours(1))
-        .claim("patient", A).build());
+    String token =
+        api.minter.sign(
+            api.minter
+                .claims(
+                    ApiHarness.ISSUER,
+                    ApiHarness.AUDIENCE,
+                    "u",
+                    "patient/*.rs",
+                    past,
+                    Duration.ofHours(1))
+                .claim("patient", A)
+                .build());
     assertThat(get("/fhir/Observation?patient=" + A, token).statusCode()).isEqualTo(401);
   }
 
   @Test
   void tokenNotYetValidIs401() throws Exception {
-    String token = api.minter.sign(api.claims("patient/*.rs").claim("patient", A)
-        .notBeforeTime(Date.from(Instant.now().plus(1, ChronoUnit.HOURS))).build());
+    String token =
+        api.minter.sign(
+            api.claims("patient/*.rs")
+                .claim("patient", A)
+                .notBeforeTime(Date.from(Instant.now().plus(1, ChronoUnit.HOURS)))
+                .build());
     assertThat(get("/fhir/Observation?patient=" + A, token).statusCode()).isEqualTo(401);
   }
 
   @Test
   void tokenSignedByAnotherKeyIs401() throws Exception {
     TokenMinter stranger = TokenMinter.generate();
-    String token = stranger.sign(stranger.claims(ApiHarness.ISSUER, ApiHarness.AUDIENCE, "u", "patient/*.rs", Instant.now(), Duration.ofHours(1))
-        .claim("patient", A).build());
+    String token =
+        stranger.sign(
+            stranger
+                .claims(
+                    ApiHarness.ISSUER,
+                    ApiHarness.AUDIENCE,
+                    "u",
+                    "patient/*.rs",
+                    Instant.now(),
+                    Duration.ofHours(1))
+                .claim("patient", A)
+                .build());
     assertThat(get("/fhir/Observation?patient=" + A, token).statusCode()).isEqualTo(401);
   }
 
   @Test
   void tokenWithTamperedPayloadIs401() throws Exception {
     String[] parts = tokenA().split("\\.");
-    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-        api.claims("system/*.rs").build().toString().getBytes(StandardCharsets.UTF_8));
-    assertThat(get("/fhir/Observation?patient=" + B, parts[0] + "." + forged + "." + parts[2]).statusCode()).isEqualTo(401);
+    String forged =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                api.claims("system/*.rs").build().toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            get("/fhir/Observation?patient=" + B, parts[0] + "." + forged + "." + parts[2])
+                .statusCode())
+        .isEqualTo(401);
   }
 
   @Test
   void wrongIssuerOrAudienceIs401() throws Exception {
-    String wrongIssuer = api.minter.sign(api.minter.claims("https://evil.example", ApiHarness.AUDIENCE, "u", "patient/*.rs", Instant.now(),
-        Duration.ofHours(1)).claim("patient", A).build());
-    String wrongAudience = api.minter.sign(api.minter.claims(ApiHarness.ISSUER, "another-api", "u", "patient/*.rs", Instant.now(),
-        Duration.ofHours(1)).claim("patient", A).build());
+    String wrongIssuer =
+        api.minter.sign(
+            api.minter
+                .claims(
+                    "https://evil.example",
+                    ApiHarness.AUDIENCE,
+                    "u",
+                    "patient/*.rs",
+                    Instant.now(),
+                    Duration.ofHours(1))
+                .claim("patient", A)
+                .build());
+    String wrongAudience =
+        api.minter.sign(
+            api.minter
+                .claims(
+                    ApiHarness.ISSUER,
+                    "another-api",
+                    "u",
+                    "patient/*.rs",
+                    Instant.now(),
+                    Duration.ofHours(1))
+                .claim("patient", A)
+                .build());
     assertThat(get("/fhir/Observation?patient=" + A, wrongIssuer).statusCode()).isEqualTo(401);
     assertThat(get("/fhir/Observation?patient=" + A, wrongAudience).statusCode()).isEqualTo(401);
   }
@@ -144,7 +221,12 @@ class AccessControlIT {
   @Test
   void hmacSignedWithThePublicKeyIs401() throws Exception {
     JWTClaimsSet claims = api.claims("system/*.rs").build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(api.minter.privateKey().getKeyID()).build(), claims);
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256)
+                .keyID(api.minter.privateKey().getKeyID())
+                .build(),
+            claims);
     jwt.sign(new MACSigner(api.minter.publicJwks().toString().getBytes(StandardCharsets.UTF_8)));
     assertThat(get("/fhir/Observation?patient=" + B, jwt.serialize()).statusCode()).isEqualTo(401);
   }
@@ -152,11 +234,15 @@ class AccessControlIT {
   @Test
   void readOfAnotherPatientsDataIs404LikeAMissingResource() throws Exception {
     var client = api.client(tokenA());
-    assertThatThrownBy(() -> client.read().resource(Observation.class).withId(OBS_B).execute()).isInstanceOf(ResourceNotFoundException.class);
-    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(B).execute()).isInstanceOf(ResourceNotFoundException.class);
-    assertThat(get("/fhir/Device/" + Fixtures.id("acl-dev-b"), tokenA()).statusCode()).isEqualTo(404);
+    assertThatThrownBy(() -> client.read().resource(Observation.class).withId(OBS_B).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(B).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThat(get("/fhir/Device/" + Fixtures.id("acl-dev-b"), tokenA()).statusCode())
+        .isEqualTo(404);
     assertThat(get("/metrics/Patient/" + B, tokenA()).statusCode()).isEqualTo(404);
-    HttpResponse<String> missing = get("/fhir/Observation/" + Fixtures.id("does-not-exist"), tokenA());
+    HttpResponse<String> missing =
+        get("/fhir/Observation/" + Fixtures.id("does-not-exist"), tokenA());
     HttpResponse<String> foreign = get("/fhir/Observation/" + OBS_B, tokenA());
     assertThat(foreign.statusCode()).isEqualTo(missing.statusCode()).isEqualTo(404);
   }
@@ -164,12 +250,28 @@ class AccessControlIT {
   @Test
   void searchForAnotherPatientFindsNothing() throws Exception {
     var client = api.client(tokenA());
-    Bundle b = client.search().forResource(Observation.class).where(Observation.PATIENT.hasId(B)).returnBundle(Bundle.class).execute();
+    Bundle b =
+        client
+            .search()
+            .forResource(Observation.class)
+            .where(Observation.PATIENT.hasId(B))
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(b.getEntry()).isEmpty();
-    Bundle byIdentifier = client.search().forResource(Patient.class)
-        .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(Fixtures.USER_ID_SYSTEM, "acl-user-b")).returnBundle(Bundle.class).execute();
+    Bundle byIdentifier =
+        client
+            .search()
+            .forResource(Patient.class)
+            .where(
+                Patient.IDENTIFIER
+                    .exactly()
+                    .systemAndIdentifier(Fixtures.USER_ID_SYSTEM, "acl-user-b"))
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(byIdentifier.getEntry()).isEmpty();
-    assertThat(get("/fhir/Observation/$lastn?patient=" + B, tokenA()).body()).doesNotContain(OBS_B).doesNotContain("\"entry\"");
+    assertThat(get("/fhir/Observation/$lastn?patient=" + B, tokenA()).body())
+        .doesNotContain(OBS_B)
+        .doesNotContain("\"entry\"");
   }
 
   @Test
@@ -192,7 +294,9 @@ class AccessControlIT {
     // The patient parameter dropped: the cursor no longer matches the query.
     assertThat(get(next.replace("patient=" + A + "&", ""), tokenA()).statusCode()).isEqualTo(400);
     // A cursor with altered bytes.
-    assertThat(get(next.replaceAll("_cursor=[A-Za-z0-9_-]{3}", "_cursor=AAA"), tokenA()).statusCode()).isEqualTo(400);
+    assertThat(
+            get(next.replaceAll("_cursor=[A-Za-z0-9_-]{3}", "_cursor=AAA"), tokenA()).statusCode())
+        .isEqualTo(400);
   }
 
   @Test
@@ -207,25 +311,51 @@ class AccessControlIT {
 
   @Test
   void scopeWithoutObservationSearchIs403() throws Exception {
-    assertThat(get("/fhir/Observation?patient=" + A, api.patientToken(A, "patient/Patient.rs")).statusCode()).isEqualTo(403);
-    assertThat(get("/fhir/Observation?patient=" + A, api.patientToken(A, "patient/Observation.r")).statusCode()).isEqualTo(403);
-    assertThat(get("/fhir/Observation/" + OBS_A, api.patientToken(A, "patient/Observation.r")).statusCode()).isEqualTo(200);
-    assertThat(get("/fhir/Observation?patient=" + A, api.patientToken(A, "openid launch/patient")).statusCode()).isEqualTo(403);
-    assertThat(get("/metrics/Patient/" + A, api.patientToken(A, "patient/Patient.rs")).statusCode()).isEqualTo(403);
-    assertThatThrownBy(() -> api.client(api.patientToken(A, "patient/Device.rs")).search().forResource(Observation.class)
-        .where(Observation.PATIENT.hasId(A)).returnBundle(Bundle.class).execute()).isInstanceOf(ForbiddenOperationException.class);
+    assertThat(
+            get("/fhir/Observation?patient=" + A, api.patientToken(A, "patient/Patient.rs"))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(
+            get("/fhir/Observation?patient=" + A, api.patientToken(A, "patient/Observation.r"))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(
+            get("/fhir/Observation/" + OBS_A, api.patientToken(A, "patient/Observation.r"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            get("/fhir/Observation?patient=" + A, api.patientToken(A, "openid launch/patient"))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(get("/metrics/Patient/" + A, api.patientToken(A, "patient/Patient.rs")).statusCode())
+        .isEqualTo(403);
+    assertThatThrownBy(
+            () ->
+                api.client(api.patientToken(A, "patient/Device.rs"))
+                    .search()
+                    .forResource(Observation.class)
+                    .where(Observation.PATIENT.hasId(A))
+                    .returnBundle(Bundle.class)
+                    .execute())
+        .isInstanceOf(ForbiddenOperationException.class);
   }
 
   @Test
   void patientScopeWithoutPatientClaimGrantsNothing() throws Exception {
-    assertThat(get("/fhir/Observation?patient=" + A, api.systemToken("patient/*.rs")).statusCode()).isEqualTo(403);
+    assertThat(get("/fhir/Observation?patient=" + A, api.systemToken("patient/*.rs")).statusCode())
+        .isEqualTo(403);
   }
 
   @Test
   void userScopeWithoutPatientClaimIsRefusedByDefault() throws Exception {
     String user = api.systemToken("user/*.rs");
-    for (String path : List.of("/fhir/Observation?patient=" + B, "/fhir/Observation/" + OBS_B, "/fhir/Patient/" + B,
-        "/metrics/Patient/" + B, "/fhir/Observation/$lastn?patient=" + B)) {
+    for (String path :
+        List.of(
+            "/fhir/Observation?patient=" + B,
+            "/fhir/Observation/" + OBS_B,
+            "/fhir/Patient/" + B,
+            "/metrics/Patient/" + B,
+            "/fhir/Observation/$lastn?patient=" + B)) {
       HttpResponse<String> r = get(path, user);
       assertThat(r.statusCode()).as(path).isEqualTo(403);
       assertThat(r.body()).as(path).contains("OperationOutcome").doesNotContain(OBS_B);
@@ -238,9 +368,14 @@ class AccessControlIT {
 
   @Test
   void userScopeWithoutPatientClaimReachesEveryPatientWhenConfigured() throws Exception {
-    try (ApiHarness trusting = ApiHarness.start(broker, Map.of(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "all-patients"))) {
-      trusting.sink.write(List.of(Fixtures.heartRate(OBS_B, B, Fixtures.id("acl-dev-b"), T0, 80, 1)));
-      HttpResponse<String> r = trusting.get("/fhir/Observation?patient=" + B, trusting.systemToken("user/Observation.rs"));
+    try (ApiHarness trusting =
+        ApiHarness.start(
+            broker, Map.of(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "all-patients"))) {
+      trusting.sink.write(
+          List.of(Fixtures.heartRate(OBS_B, B, Fixtures.id("acl-dev-b"), T0, 80, 1)));
+      HttpResponse<String> r =
+          trusting.get(
+              "/fhir/Observation?patient=" + B, trusting.systemToken("user/Observation.rs"));
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains(OBS_B);
     }
@@ -257,7 +392,10 @@ class AccessControlIT {
   @Test
   void observationSearchAcrossAllPatientsIsRefused() throws Exception {
     String system = api.systemToken("system/Observation.rs");
-    for (String query : new String[] {"code=" + enc("http://loinc.org|8867-4"), "date=ge2026-01-01", "category=vital-signs"}) {
+    for (String query :
+        new String[] {
+          "code=" + enc("http://loinc.org|8867-4"), "date=ge2026-01-01", "category=vital-signs"
+        }) {
       HttpResponse<String> r = get("/fhir/Observation?" + query, system);
       assertThat(r.statusCode()).as(query).isEqualTo(400);
       assertThat(r.body()).as(query).contains("OperationOutcome").contains("patient");

@@ -22,13 +22,31 @@ class ApiMetricsIT {
   @Test
   void aServingApiExportsEverySeriesTheDashboardsUse() throws Exception {
     String patient = Fixtures.id("metrics-patient");
-    try (KafkaBroker broker = KafkaBroker.start(); ApiHarness api = ApiHarness.start(broker)) {
-      api.sink.write(List.of(Fixtures.patient(patient, "metrics-user"),
-          Fixtures.heartRate(Fixtures.id("metrics-hr"), patient, Fixtures.id("metrics-dev"),
-              Instant.parse("2026-11-20T00:00:00Z"), 70, 1)));
-      assertThat(api.get("/fhir/Observation?patient=" + patient, api.patientToken(patient, "patient/*.rs")).statusCode()).isEqualTo(200);
+    try (KafkaBroker broker = KafkaBroker.start();
+        ApiHarness api = ApiHarness.start(broker)) {
+      api.sink.write(
+          List.of(
+              Fixtures.patient(patient, "metrics-user"),
+              Fixtures.heartRate(
+                  Fixtures.id("metrics-hr"),
+                  patient,
+                  Fixtures.id("metrics-dev"),
+                  Instant.parse("2026-11-20T00:00:00Z"),
+                  70,
+                  1)));
+      assertThat(
+              api.get(
+                      "/fhir/Observation?patient=" + patient,
+                      api.patientToken(patient, "patient/*.rs"))
+                  .statusCode())
+          .isEqualTo(200);
       assertThat(api.get("/fhir/Observation?patient=" + patient, null).statusCode()).isEqualTo(401);
-      assertThat(api.get("/fhir/Observation?patient=" + patient, api.patientToken(patient, "patient/Patient.rs")).statusCode()).isEqualTo(403);
+      assertThat(
+              api.get(
+                      "/fhir/Observation?patient=" + patient,
+                      api.patientToken(patient, "patient/Patient.rs"))
+                  .statusCode())
+          .isEqualTo(403);
 
       String scrape = api.get("/metrics", null).body();
       Files.writeString(Path.of("target/fhir-api-metrics.prom"), scrape);

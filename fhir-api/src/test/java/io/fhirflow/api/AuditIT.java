@@ -17,8 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every request leaves one AuditEvent on a real broker, without health values; losing the broker shows and, fail-closed, stops data. */
+/**
+ * Every request leaves one AuditEvent on a real broker, without health values; losing the broker
+ * shows and, fail-closed, stops data.
+ */
 class AuditIT {
 
   static final String A = Fixtures.id("audit-patient-a");
@@ -43,8 +46,11 @@ class AuditIT {
   static void start() throws Exception {
     broker = KafkaBroker.start();
     api = ApiHarness.start(broker);
-    api.sink.write(List.of(Fixtures.patient(A, "audit-user"),
-        Fixtures.heartRate(OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+    api.sink.write(
+        List.of(
+            Fixtures.patient(A, "audit-user"),
+            Fixtures.heartRate(
+                OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
   }
 
   @AfterAll
@@ -59,17 +65,22 @@ class AuditIT {
   /** The AuditEvent JSON published for the request that answered with {@code requestId}. */
   static synchronized String eventFor(String requestId) {
     if (consumer == null) {
-      consumer = new KafkaConsumer<>(broker.consumerProps("audit-it"), new StringDeserializer(), new StringDeserializer());
+      consumer =
+          new KafkaConsumer<>(
+              broker.consumerProps("audit-it"), new StringDeserializer(), new StringDeserializer());
       TopicPartition p = new TopicPartition(api.auditTopic, 0);
       consumer.assign(List.of(p));
       consumer.seekToBeginning(List.of(p));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-        EVENTS.put(r.key(), r.value());
-      }
-      return EVENTS.containsKey(requestId);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                EVENTS.put(r.key(), r.value());
+              }
+              return EVENTS.containsKey(requestId);
+            });
     return EVENTS.get(requestId);
   }
 
@@ -79,8 +90,12 @@ class AuditIT {
 
   @Test
   void searchIsAuditedWithWhoWhichPatientAndParameterNamesButNoValues() throws Exception {
-    HttpResponse<String> r = api.get("/fhir/Observation?patient=" + A + "&code=http://loinc.org%7C8867-4&date=ge2026-11-20&_count=5",
-        api.patientToken(A, "patient/*.rs"));
+    HttpResponse<String> r =
+        api.get(
+            "/fhir/Observation?patient="
+                + A
+                + "&code=http://loinc.org%7C8867-4&date=ge2026-11-20&_count=5",
+            api.patientToken(A, "patient/*.rs"));
     assertThat(r.statusCode()).isEqualTo(200);
     String json = eventFor(requestId(r));
     SharedValidator.assertValid(json);
@@ -89,72 +104,109 @@ class AuditIT {
     assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.E);
     assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
     assertThat(e.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo("clinician-7");
-    assertThat(e.getAgentFirstRep().getWho().getIdentifier().getSystem()).isEqualTo(ApiHarness.ISSUER);
-    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
+    assertThat(e.getAgentFirstRep().getWho().getIdentifier().getSystem())
+        .isEqualTo(ApiHarness.ISSUER);
+    assertThat(e.getEntity())
+        .anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
     assertThat(json).contains("_count,code,date,patient");
-    assertThat(json).doesNotContain("8867-4").doesNotContain("2026-11-20").doesNotContain("93.5").doesNotContain("Heart");
+    assertThat(json)
+        .doesNotContain("8867-4")
+        .doesNotContain("2026-11-20")
+        .doesNotContain("93.5")
+        .doesNotContain("Heart");
   }
 
   @Test
   void readIsAuditedWithTheResourceItTouched() throws Exception {
-    HttpResponse<String> r = api.get("/fhir/Observation/" + OBS, api.patientToken(A, "patient/*.rs"));
-    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(r)));
+    HttpResponse<String> r =
+        api.get("/fhir/Observation/" + OBS, api.patientToken(A, "patient/*.rs"));
+    AuditEvent e =
+        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(r)));
     assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("read");
     assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
-    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Observation/" + OBS));
-    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
+    assertThat(e.getEntity())
+        .anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Observation/" + OBS));
+    assertThat(e.getEntity())
+        .anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
   }
 
   @Test
   void refusedRequestsAreAuditedAsFailures() throws Exception {
     HttpResponse<String> anonymous = api.get("/fhir/Observation?patient=" + A, null);
-    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(anonymous)));
+    AuditEvent e =
+        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(anonymous)));
     assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
     assertThat(e.getOutcomeDesc()).isEqualTo("HTTP 401");
     assertThat(e.getAgentFirstRep().getWho().getDisplay()).isEqualTo("anonymous");
-    HttpResponse<String> foreign = api.get("/fhir/Observation/" + OBS, api.patientToken(Fixtures.id("someone-else"), "patient/*.rs"));
-    AuditEvent notFound = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(foreign)));
+    HttpResponse<String> foreign =
+        api.get(
+            "/fhir/Observation/" + OBS,
+            api.patientToken(Fixtures.id("someone-else"), "patient/*.rs"));
+    AuditEvent notFound =
+        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(foreign)));
     assertThat(notFound.getOutcomeDesc()).isEqualTo("HTTP 404");
-    assertThat(notFound.getEntity()).noneSatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
+    assertThat(notFound.getEntity())
+        .noneSatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
   }
 
   @Test
   void patientMetricsRequestsAreAuditedToo() throws Exception {
     HttpResponse<String> r = api.get("/metrics/Patient/" + A, api.patientToken(A, "patient/*.rs"));
-    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(r)));
+    AuditEvent e =
+        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(r)));
     assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("metrics");
-    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
+    assertThat(e.getEntity())
+        .anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
   }
 
   @Test
   void aSearchNotConfinedToOnePatientNamesEveryPatientItReturned() throws Exception {
     String p1 = Fixtures.id("audit-multi-1");
     String p2 = Fixtures.id("audit-multi-2");
-    api.sink.write(List.of(Fixtures.patient(p1, "audit-multi-user-1"), Fixtures.patient(p2, "audit-multi-user-2"),
-        Fixtures.device(Fixtures.id("audit-multi-dev-1"), p1, "audit-multi-watch"),
-        Fixtures.device(Fixtures.id("audit-multi-dev-2"), p2, "audit-multi-watch")));
+    api.sink.write(
+        List.of(
+            Fixtures.patient(p1, "audit-multi-user-1"),
+            Fixtures.patient(p2, "audit-multi-user-2"),
+            Fixtures.device(Fixtures.id("audit-multi-dev-1"), p1, "audit-multi-watch"),
+            Fixtures.device(Fixtures.id("audit-multi-dev-2"), p2, "audit-multi-watch")));
     String system = api.systemToken("system/*.rs");
-    HttpResponse<String> patients = api.get("/fhir/Patient?identifier=" + Fixtures.USER_ID_SYSTEM + "%7Caudit-multi-user-1,"
-        + Fixtures.USER_ID_SYSTEM + "%7Caudit-multi-user-2", system);
+    HttpResponse<String> patients =
+        api.get(
+            "/fhir/Patient?identifier="
+                + Fixtures.USER_ID_SYSTEM
+                + "%7Caudit-multi-user-1,"
+                + Fixtures.USER_ID_SYSTEM
+                + "%7Caudit-multi-user-2",
+            system);
     assertThat(patients.body()).contains(p1).contains(p2);
-    HttpResponse<String> devices = api.get("/fhir/Device?identifier=" + Fixtures.DEVICE_ID_SYSTEM + "%7Caudit-multi-watch", system);
+    HttpResponse<String> devices =
+        api.get(
+            "/fhir/Device?identifier=" + Fixtures.DEVICE_ID_SYSTEM + "%7Caudit-multi-watch",
+            system);
     assertThat(devices.body()).contains("Patient/" + p1).contains("Patient/" + p2);
     for (HttpResponse<String> r : List.of(patients, devices)) {
       String json = eventFor(requestId(r));
       SharedValidator.assertValid(json);
       AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(json);
-      assertThat(e.getEntity()).filteredOn(en -> en.getRole().getCode().equals("1")).extracting(en -> en.getWhat().getReference())
+      assertThat(e.getEntity())
+          .filteredOn(en -> en.getRole().getCode().equals("1"))
+          .extracting(en -> en.getWhat().getReference())
           .containsExactlyInAnyOrder("Patient/" + p1, "Patient/" + p2);
     }
     HttpResponse<String> read = api.get("/fhir/Device/" + Fixtures.id("audit-multi-dev-2"), system);
-    AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(read)));
-    assertThat(e.getEntity()).anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + p2));
+    AuditEvent e =
+        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(read)));
+    assertThat(e.getEntity())
+        .anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + p2));
   }
 
   @Test
   void aRequestInFlightAtShutdownIsAnsweredAndItsAuditEventDelivered() throws Exception {
     ApiHarness local = ApiHarness.start(broker);
-    local.sink.write(List.of(Fixtures.heartRate(OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+    local.sink.write(
+        List.of(
+            Fixtures.heartRate(
+                OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
     String token = local.patientToken(A, "patient/*.rs");
     assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
     CompletableFuture<HttpResponse<String>> inFlight;
@@ -163,21 +215,25 @@ class AuditIT {
       // The read waits on this lock, so it is still running when the server is told to stop.
       lock.setAutoCommit(false);
       lock.createStatement().execute("LOCK TABLE fhir_observation IN ACCESS EXCLUSIVE MODE");
-      inFlight = CompletableFuture.supplyAsync(() -> {
-        try {
-          return local.get("/fhir/Observation/" + OBS, token);
-        } catch (Exception ex) {
-          throw new IllegalStateException(ex);
-        }
-      });
+      inFlight =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return local.get("/fhir/Observation/" + OBS, token);
+                } catch (Exception ex) {
+                  throw new IllegalStateException(ex);
+                }
+              });
       await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnLock(lock) > 0);
-      closed = CompletableFuture.runAsync(() -> {
-        try {
-          local.close();
-        } catch (Exception ex) {
-          throw new IllegalStateException(ex);
-        }
-      });
+      closed =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  local.close();
+                } catch (Exception ex) {
+                  throw new IllegalStateException(ex);
+                }
+              });
       Thread.sleep(500);
       lock.rollback();
     }
@@ -190,8 +246,10 @@ class AuditIT {
   }
 
   private static int waitingOnLock(Connection c) throws Exception {
-    try (ResultSet rs = c.createStatement().executeQuery(
-        "SELECT count(*) FROM pg_locks WHERE relation = 'fhir_observation'::regclass AND NOT granted")) {
+    try (ResultSet rs =
+        c.createStatement()
+            .executeQuery(
+                "SELECT count(*) FROM pg_locks WHERE relation = 'fhir_observation'::regclass AND NOT granted")) {
       rs.next();
       return rs.getInt(1);
     }
@@ -201,25 +259,43 @@ class AuditIT {
   void losingTheBrokerFailsClosedAndShowsInReadinessAndMetrics() throws Exception {
     KafkaBroker doomed = KafkaBroker.start();
     try (ApiHarness local = ApiHarness.start(doomed)) {
-      local.sink.write(List.of(Fixtures.heartRate(OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+      local.sink.write(
+          List.of(
+              Fixtures.heartRate(
+                  OBS,
+                  A,
+                  Fixtures.id("audit-dev"),
+                  Instant.parse("2026-11-20T10:00:00Z"),
+                  93.5,
+                  1)));
       String token = local.patientToken(A, "patient/*.rs");
       assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
       assertThat(local.get("/health/ready", null).statusCode()).isEqualTo(200);
       doomed.close();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        local.get("/fhir/Observation/" + OBS, token);
-        return local.get("/health/ready", null).statusCode() == 503;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                local.get("/fhir/Observation/" + OBS, token);
+                return local.get("/health/ready", null).statusCode() == 503;
+              });
       HttpResponse<String> refused = local.get("/fhir/Observation/" + OBS, token);
       assertThat(refused.statusCode()).isEqualTo(503);
-      // Exactly the CapabilityStatement stays available; other paths ending in /metadata are data requests.
+      // Exactly the CapabilityStatement stays available; other paths ending in /metadata are data
+      // requests.
       assertThat(local.get("/fhir/metadata", null).statusCode()).isEqualTo(200);
-      for (String path : List.of("/fhir/Patient/metadata", "/fhir/Observation/metadata", "/metrics/Patient/metadata")) {
+      for (String path :
+          List.of(
+              "/fhir/Patient/metadata",
+              "/fhir/Observation/metadata",
+              "/metrics/Patient/metadata")) {
         assertThat(local.get(path, token).statusCode()).as(path).isEqualTo(503);
       }
       assertThat(refused.body()).contains("OperationOutcome").doesNotContain("93.5");
       assertThat(local.get("/health/ready", null).body()).contains("\"audit\":\"DOWN\"");
-      assertThat(local.get("/metrics", null).body()).contains("fhirflow_api_audit_sink_up 0.0")
+      assertThat(local.get("/metrics", null).body())
+          .contains("fhirflow_api_audit_sink_up 0.0")
           .containsPattern("fhirflow_api_audit_events_total\\{outcome=\"failed\"\\} [1-9]");
       assertThat(local.get("/health/live", null).statusCode()).isEqualTo(200);
     }
@@ -228,14 +304,27 @@ class AuditIT {
   @Test
   void failOpenKeepsServingButStillReportsTheLoss() throws Exception {
     KafkaBroker doomed = KafkaBroker.start();
-    try (ApiHarness local = ApiHarness.start(doomed, Map.of(ApiConfig.AUDIT_FAILURE_MODE_CONFIG, "open"))) {
-      local.sink.write(List.of(Fixtures.heartRate(OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+    try (ApiHarness local =
+        ApiHarness.start(doomed, Map.of(ApiConfig.AUDIT_FAILURE_MODE_CONFIG, "open"))) {
+      local.sink.write(
+          List.of(
+              Fixtures.heartRate(
+                  OBS,
+                  A,
+                  Fixtures.id("audit-dev"),
+                  Instant.parse("2026-11-20T10:00:00Z"),
+                  93.5,
+                  1)));
       String token = local.patientToken(A, "patient/*.rs");
       doomed.close();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        local.get("/fhir/Observation/" + OBS, token);
-        return local.get("/health/ready", null).statusCode() == 503;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                local.get("/fhir/Observation/" + OBS, token);
+                return local.get("/health/ready", null).statusCode() == 503;
+              });
       assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
     }
   }

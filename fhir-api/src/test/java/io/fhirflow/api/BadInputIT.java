@@ -21,18 +21,40 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Malformed, unknown and hostile parameters: a 400 OperationOutcome, never a 500, a stack trace, SQL or stored data. */
+/**
+ * Malformed, unknown and hostile parameters: a 400 OperationOutcome, never a 500, a stack trace,
+ * SQL or stored data.
+ */
 class BadInputIT {
 
   static final String A = Fixtures.id("bad-patient-a");
   static final String OBS = Fixtures.id("bad-hr-0");
   static final String STORED_MARKER = "HKQuantityTypeIdentifierHeartRate";
 
-  static final List<String> HOSTILE = List.of(
-      "' OR '1'='1", "'; DROP TABLE fhir_observation; --", "1) OR (1=1", "%' --", "\\'", "$$; SELECT pg_sleep(5); $$",
-      "Patient/x' UNION SELECT resource::text FROM fhir_observation --", "\"}]}", "a|b|c'", "ge2026-01-01' OR 1=1--");
-  static final List<String> PARAMETERS = List.of(
-      "patient", "subject", "code", "category", "date", "_sort", "_count", "_cursor", "_summary", "_elements");
+  static final List<String> HOSTILE =
+      List.of(
+          "' OR '1'='1",
+          "'; DROP TABLE fhir_observation; --",
+          "1) OR (1=1",
+          "%' --",
+          "\\'",
+          "$$; SELECT pg_sleep(5); $$",
+          "Patient/x' UNION SELECT resource::text FROM fhir_observation --",
+          "\"}]}",
+          "a|b|c'",
+          "ge2026-01-01' OR 1=1--");
+  static final List<String> PARAMETERS =
+      List.of(
+          "patient",
+          "subject",
+          "code",
+          "category",
+          "date",
+          "_sort",
+          "_count",
+          "_cursor",
+          "_summary",
+          "_elements");
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -43,8 +65,11 @@ class BadInputIT {
   static void start() throws Exception {
     broker = KafkaBroker.start();
     api = ApiHarness.start(broker);
-    api.sink.write(List.of(Fixtures.patient(A, "bad-user"),
-        Fixtures.heartRate(OBS, A, Fixtures.id("bad-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71, 1)));
+    api.sink.write(
+        List.of(
+            Fixtures.patient(A, "bad-user"),
+            Fixtures.heartRate(
+                OBS, A, Fixtures.id("bad-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71, 1)));
   }
 
   @AfterAll
@@ -70,21 +95,35 @@ class BadInputIT {
 
   @Test
   void preferLenientIgnoresUnknownParameters() throws Exception {
-    HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&colour=blue", "Prefer", "handling=lenient");
+    HttpResponse<String> r =
+        get("/fhir/Observation?patient=" + A + "&colour=blue", "Prefer", "handling=lenient");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains(OBS);
   }
 
   @Test
   void preferStrictIsTheDefault() throws Exception {
-    assertThat(get("/fhir/Observation?patient=" + A + "&colour=blue", "Prefer", "handling=strict").statusCode()).isEqualTo(400);
+    assertThat(
+            get("/fhir/Observation?patient=" + A + "&colour=blue", "Prefer", "handling=strict")
+                .statusCode())
+        .isEqualTo(400);
   }
 
   @Test
   void malformedValuesAre400() throws Exception {
-    for (String query : List.of("date=yesterday", "date=ne2026-01-01", "_count=ten", "_sort=value", "code:text=heart",
-        "patient=Device/x", "patient.name=x", "date:missing=true", "code=%7C",
-        "_count=0", "_count=-5")) {
+    for (String query :
+        List.of(
+            "date=yesterday",
+            "date=ne2026-01-01",
+            "_count=ten",
+            "_sort=value",
+            "code:text=heart",
+            "patient=Device/x",
+            "patient.name=x",
+            "date:missing=true",
+            "code=%7C",
+            "_count=0",
+            "_count=-5")) {
       HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&" + query);
       assertThat(r.statusCode()).as(query).isEqualTo(400);
       assertThat(r.body()).as(query).contains("OperationOutcome");
@@ -96,27 +135,42 @@ class BadInputIT {
     try (CapturedLogs logs = new CapturedLogs()) {
       for (String parameter : PARAMETERS) {
         for (String value : HOSTILE) {
-          HttpResponse<String> r = get("/fhir/Observation?patient=" + A + "&" + parameter + "=" + enc(value));
+          HttpResponse<String> r =
+              get("/fhir/Observation?patient=" + A + "&" + parameter + "=" + enc(value));
           assertThat(r.statusCode()).as(parameter + "=" + value).isIn(200, 400);
           assertNoLeak(r.body());
           if (r.statusCode() == 400) {
             assertThat(r.body()).doesNotContain(STORED_MARKER);
           } else if (!parameter.equals("_elements")) {
-            // Only element filtering can still match; any other hostile value must not select a row.
-            assertThat(r.body()).as(parameter + "=" + value).doesNotContain("\"entry\"").containsIgnoringCase("Bundle");
+            // Only element filtering can still match; any other hostile value must not select a
+            // row.
+            assertThat(r.body())
+                .as(parameter + "=" + value)
+                .doesNotContain("\"entry\"")
+                .containsIgnoringCase("Bundle");
           }
         }
       }
       for (String value : HOSTILE) {
         assertThat(get("/fhir/Observation/" + enc(value)).statusCode()).isIn(400, 404);
         assertThat(get("/fhir/Patient?identifier=" + enc(value)).statusCode()).isIn(200, 400);
-        assertThat(get("/fhir/Observation/$lastn?patient=" + A + "&code=" + enc(value) + "&max=1").body()).doesNotContain(OBS);
+        assertThat(
+                get("/fhir/Observation/$lastn?patient=" + A + "&code=" + enc(value) + "&max=1")
+                    .body())
+            .doesNotContain(OBS);
         assertThat(get("/metrics/Patient/" + enc(value)).statusCode()).isIn(400, 404);
       }
-      assertThat(logs.lines()).noneMatch(l -> l.contains(A) || l.contains(OBS) || l.matches("(?s).*\\bSELECT\\b.*") || l.contains(STORED_MARKER)
-          || l.contains("DROP TABLE"));
+      assertThat(logs.lines())
+          .noneMatch(
+              l ->
+                  l.contains(A)
+                      || l.contains(OBS)
+                      || l.matches("(?s).*\\bSELECT\\b.*")
+                      || l.contains(STORED_MARKER)
+                      || l.contains("DROP TABLE"));
     }
-    try (Connection c = DriverManager.getConnection(api.jdbcUrl); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM fhir_observation")) {
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl);
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM fhir_observation")) {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(1);
     }
@@ -124,7 +178,8 @@ class BadInputIT {
 
   @Test
   void databaseOutageIs503WithoutDetails() throws Exception {
-    // A statement against a table that is gone produces a driver error; only a request id may come back.
+    // A statement against a table that is gone produces a driver error; only a request id may come
+    // back.
     try (Connection c = DriverManager.getConnection(api.jdbcUrl)) {
       c.createStatement().execute("ALTER TABLE fhir_device RENAME TO fhir_device_away");
     }
@@ -133,7 +188,8 @@ class BadInputIT {
       assertThat(r.statusCode()).isEqualTo(503);
       assertNoLeak(r.body());
       assertThat(r.body()).contains("OperationOutcome");
-      assertThat(logs.lines()).noneMatch(l -> l.contains("fhir_device") || l.matches("(?s).*\\bSELECT\\b.*"));
+      assertThat(logs.lines())
+          .noneMatch(l -> l.contains("fhir_device") || l.matches("(?s).*\\bSELECT\\b.*"));
     } finally {
       try (Connection c = DriverManager.getConnection(api.jdbcUrl)) {
         c.createStatement().execute("ALTER TABLE fhir_device_away RENAME TO fhir_device");
@@ -148,7 +204,8 @@ class BadInputIT {
       manyKeys.append("&k").append(i).append("=1");
     }
     try (CapturedLogs logs = new CapturedLogs()) {
-      // Over the size limit: refused before the body is read (the client waits for 100 Continue, so it never uploads it).
+      // Over the size limit: refused before the body is read (the client waits for 100 Continue, so
+      // it never uploads it).
       HttpResponse<String> tooLarge = postForm("patient=" + A + "&code=" + "x".repeat(300_000));
       assertThat(tooLarge.statusCode()).isEqualTo(413);
       assertOperationOutcome(tooLarge);
@@ -156,44 +213,67 @@ class BadInputIT {
       HttpResponse<String> tooManyKeys = postForm(manyKeys.toString());
       assertThat(tooManyKeys.statusCode()).isIn(400, 413);
       assertOperationOutcome(tooManyKeys);
-      assertThat(logs.lines()).noneMatch(l -> l.contains(" | ") || l.contains("Internal error") || l.contains("request failed"));
+      assertThat(logs.lines())
+          .noneMatch(
+              l ->
+                  l.contains(" | ")
+                      || l.contains("Internal error")
+                      || l.contains("request failed"));
     }
   }
 
   private static HttpResponse<String> postForm(String form) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(api.base + "/fhir/Observation/_search")).expectContinue(true)
-        .header("Authorization", "Bearer " + api.patientToken(A, "patient/*.rs"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(api.base + "/fhir/Observation/_search"))
+            .expectContinue(true)
+            .header("Authorization", "Bearer " + api.patientToken(A, "patient/*.rs"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void errorsJettyAnswersItselfAreOperationOutcomes() throws Exception {
     String token = api.patientToken(A, "patient/*.rs");
-    HttpResponse<String> uriTooLong = api.get("/fhir/Observation?patient=" + A + "&code=" + "y".repeat(20_000), token);
+    HttpResponse<String> uriTooLong =
+        api.get("/fhir/Observation?patient=" + A + "&code=" + "y".repeat(20_000), token);
     assertThat(uriTooLong.statusCode()).isEqualTo(414);
     assertOperationOutcome(uriTooLong);
-    HttpResponse<String> headerTooLarge = api.get("/fhir/Observation?patient=" + A, token, "X-Big", "z".repeat(20_000));
+    HttpResponse<String> headerTooLarge =
+        api.get("/fhir/Observation?patient=" + A, token, "X-Big", "z".repeat(20_000));
     assertThat(headerTooLarge.statusCode()).isEqualTo(431);
     assertOperationOutcome(headerTooLarge);
     HttpResponse<String> nothingHere = api.get("/nowhere", token);
     assertThat(nothingHere.statusCode()).isEqualTo(404);
     assertOperationOutcome(nothingHere);
-    HttpResponse<String> deleteOfNothing = HTTP.send(HttpRequest.newBuilder(URI.create(api.base + "/nowhere")).DELETE().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> deleteOfNothing =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(api.base + "/nowhere")).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(deleteOfNothing.statusCode()).isIn(404, 405);
     assertOperationOutcome(deleteOfNothing);
   }
 
   private static void assertOperationOutcome(HttpResponse<String> r) {
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/fhir+json"));
-    assertThat(r.body()).startsWith("{\"resourceType\":\"OperationOutcome\"").doesNotContain("<html");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/fhir+json"));
+    assertThat(r.body())
+        .startsWith("{\"resourceType\":\"OperationOutcome\"")
+        .doesNotContain("<html");
     assertNoLeak(r.body());
   }
 
   private static void assertNoLeak(String body) {
-    // The self link repeats the client's own query text, so the check is for what only the server could add.
-    assertThat(body).doesNotContain("PSQLException").doesNotContain("org.postgresql").doesNotContain("ERROR: ")
-        .doesNotContain("syntax error").doesNotContain("\tat ").doesNotContain("at io.fhirflow").doesNotContain("at ca.uhn");
+    // The self link repeats the client's own query text, so the check is for what only the server
+    // could add.
+    assertThat(body)
+        .doesNotContain("PSQLException")
+        .doesNotContain("org.postgresql")
+        .doesNotContain("ERROR: ")
+        .doesNotContain("syntax error")
+        .doesNotContain("\tat ")
+        .doesNotContain("at io.fhirflow")
+        .doesNotContain("at ca.uhn");
   }
 }

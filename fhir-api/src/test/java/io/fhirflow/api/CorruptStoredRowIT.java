@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stored row that is not a resource of its table's type (damage, or a writer other than the sink) is
- * a server fault: 500 with an OperationOutcome naming only the request id, one log line without the
- * row's id or content, never a 200 carrying the damage or a 400 blaming the client.
+ * A stored row that is not a resource of its table's type (damage, or a writer other than the sink)
+ * is a server fault: 500 with an OperationOutcome naming only the request id, one log line without
+ * the row's id or content, never a 200 carrying the damage or a 400 blaming the client.
  */
 class CorruptStoredRowIT {
 
@@ -44,10 +44,14 @@ class CorruptStoredRowIT {
 
   /** Rewrites the stored Observation's resource column, under the sink's back. */
   private static void corrupt(String json) throws Exception {
-    api.sink.write(List.of(Fixtures.patient(P, "corrupt-user"),
-        Fixtures.heartRate(OBS, P, Fixtures.id("corrupt-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71, 1)));
+    api.sink.write(
+        List.of(
+            Fixtures.patient(P, "corrupt-user"),
+            Fixtures.heartRate(
+                OBS, P, Fixtures.id("corrupt-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71, 1)));
     try (Connection c = DriverManager.getConnection(api.jdbcUrl);
-        PreparedStatement ps = c.prepareStatement("UPDATE fhir_observation SET resource = ?::jsonb WHERE id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE fhir_observation SET resource = ?::jsonb WHERE id = ?")) {
       ps.setString(1, json);
       ps.setString(2, OBS);
       assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -56,12 +60,20 @@ class CorruptStoredRowIT {
 
   @Test
   void aRowThatIsNotAnObjectOrNotAnObservationIs500OnEveryPath() throws Exception {
-    for (String damage : List.of("\"" + MARKER + "\"", "[\"" + MARKER + "\"]",
-        "{\"resourceType\":\"Patient\",\"id\":\"" + MARKER + "\"}", "{\"note\":\"" + MARKER + "\"}")) {
+    for (String damage :
+        List.of(
+            "\"" + MARKER + "\"",
+            "[\"" + MARKER + "\"]",
+            "{\"resourceType\":\"Patient\",\"id\":\"" + MARKER + "\"}",
+            "{\"note\":\"" + MARKER + "\"}")) {
       corrupt(damage);
-      for (String path : List.of("/fhir/Observation/" + OBS, "/fhir/Observation?patient=" + P,
-          "/fhir/Observation?patient=" + P + "&_elements=status", "/fhir/Observation?patient=" + P + "&_format=xml",
-          "/fhir/Observation/$lastn?patient=" + P)) {
+      for (String path :
+          List.of(
+              "/fhir/Observation/" + OBS,
+              "/fhir/Observation?patient=" + P,
+              "/fhir/Observation?patient=" + P + "&_elements=status",
+              "/fhir/Observation?patient=" + P + "&_format=xml",
+              "/fhir/Observation/$lastn?patient=" + P)) {
         assertLogged500(damage + " " + path, path);
       }
     }
@@ -70,7 +82,9 @@ class CorruptStoredRowIT {
   @Test
   void anObservationWithWronglyTypedElementsIs500WhereverItIsParsed() throws Exception {
     corrupt("{\"resourceType\":\"Observation\",\"status\":{\"text\":\"" + MARKER + "\"}}");
-    for (String path : List.of("/fhir/Observation/" + OBS, "/fhir/Observation?patient=" + P + "&_elements=status")) {
+    for (String path :
+        List.of(
+            "/fhir/Observation/" + OBS, "/fhir/Observation?patient=" + P + "&_elements=status")) {
       assertLogged500(path, path);
     }
   }
@@ -79,10 +93,20 @@ class CorruptStoredRowIT {
     try (CapturedLogs logs = new CapturedLogs()) {
       HttpResponse<String> r = api.get(path, api.patientToken(P, "patient/*.rs"));
       assertThat(r.statusCode()).as(what).isEqualTo(500);
-      assertThat(r.body()).as(what).contains("OperationOutcome").contains("Internal error (request ")
-          .doesNotContain(MARKER).doesNotContain(OBS).doesNotContain("\tat ");
-      assertThat(logs.lines()).as(what).anyMatch(l -> l.contains("stored resource unreadable") && l.contains("type=Observation"));
-      assertThat(logs.lines()).as(what).noneMatch(l -> l.contains(MARKER) || l.contains(OBS) || l.contains(P));
+      assertThat(r.body())
+          .as(what)
+          .contains("OperationOutcome")
+          .contains("Internal error (request ")
+          .doesNotContain(MARKER)
+          .doesNotContain(OBS)
+          .doesNotContain("\tat ");
+      assertThat(logs.lines())
+          .as(what)
+          .anyMatch(
+              l -> l.contains("stored resource unreadable") && l.contains("type=Observation"));
+      assertThat(logs.lines())
+          .as(what)
+          .noneMatch(l -> l.contains(MARKER) || l.contains(OBS) || l.contains(P));
     }
   }
 }

@@ -42,10 +42,14 @@ class DeletedObservationIT {
   static void start() throws Exception {
     broker = KafkaBroker.start();
     api = ApiHarness.start(broker);
-    api.sink.write(List.of(Fixtures.patient(A, "user-a"), Fixtures.patient(B, "user-b"), Fixtures.device(DEVICE, A, "watch"),
-        Fixtures.heartRate(KEPT, A, DEVICE, T0, 61, 1),
-        Fixtures.heartRate(NEWEST, A, DEVICE, T0.plus(1, ChronoUnit.HOURS), 88, 1),
-        Fixtures.steps(STEPS, A, T0, T0.plus(1, ChronoUnit.HOURS), 900)));
+    api.sink.write(
+        List.of(
+            Fixtures.patient(A, "user-a"),
+            Fixtures.patient(B, "user-b"),
+            Fixtures.device(DEVICE, A, "watch"),
+            Fixtures.heartRate(KEPT, A, DEVICE, T0, 61, 1),
+            Fixtures.heartRate(NEWEST, A, DEVICE, T0.plus(1, ChronoUnit.HOURS), 88, 1),
+            Fixtures.steps(STEPS, A, T0, T0.plus(1, ChronoUnit.HOURS), 900)));
     api.sink.deleteObservations(A, NEWEST, STEPS);
     client = api.client(api.patientToken(A, "patient/*.rs"));
   }
@@ -58,7 +62,8 @@ class DeletedObservationIT {
 
   @Test
   void readingADeletedObservationAnswers410GoneWithAnOperationOutcome() throws Exception {
-    HttpResponse<String> r = api.get("/fhir/Observation/" + NEWEST, api.patientToken(A, "patient/Observation.rs"));
+    HttpResponse<String> r =
+        api.get("/fhir/Observation/" + NEWEST, api.patientToken(A, "patient/Observation.rs"));
 
     assertThat(r.statusCode()).isEqualTo(410);
     assertThat(r.body()).contains("\"resourceType\":\"OperationOutcome\"").doesNotContain("88");
@@ -67,23 +72,48 @@ class DeletedObservationIT {
 
   @Test
   void anIdThatNeverExistedOrAnotherPatientsDeletedIdIsStill404() throws Exception {
-    assertThat(api.get("/fhir/Observation/" + Fixtures.id("never"), api.patientToken(A, "patient/Observation.rs")).statusCode()).isEqualTo(404);
+    assertThat(
+            api.get(
+                    "/fhir/Observation/" + Fixtures.id("never"),
+                    api.patientToken(A, "patient/Observation.rs"))
+                .statusCode())
+        .isEqualTo(404);
     // Confined to patient B, A's deleted id must not even be confirmed to have existed.
-    assertThat(api.get("/fhir/Observation/" + NEWEST, api.patientToken(B, "patient/Observation.rs")).statusCode()).isEqualTo(404);
+    assertThat(
+            api.get("/fhir/Observation/" + NEWEST, api.patientToken(B, "patient/Observation.rs"))
+                .statusCode())
+        .isEqualTo(404);
   }
 
   @Test
   void aSystemReaderAlsoGets410() throws Exception {
-    assertThat(api.get("/fhir/Observation/" + STEPS, api.systemToken("system/Observation.rs")).statusCode()).isEqualTo(410);
+    assertThat(
+            api.get("/fhir/Observation/" + STEPS, api.systemToken("system/Observation.rs"))
+                .statusCode())
+        .isEqualTo(410);
   }
 
   @Test
   void searchesAndCountsNoLongerSeeIt() {
-    Bundle all = client.search().forResource(Observation.class).where(Observation.PATIENT.hasId(A)).returnBundle(Bundle.class).execute();
-    Bundle count = client.search().forResource(Observation.class).where(Observation.PATIENT.hasId(A))
-        .summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class).execute();
+    Bundle all =
+        client
+            .search()
+            .forResource(Observation.class)
+            .where(Observation.PATIENT.hasId(A))
+            .returnBundle(Bundle.class)
+            .execute();
+    Bundle count =
+        client
+            .search()
+            .forResource(Observation.class)
+            .where(Observation.PATIENT.hasId(A))
+            .summaryMode(SummaryEnum.COUNT)
+            .returnBundle(Bundle.class)
+            .execute();
 
-    assertThat(all.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(KEPT);
+    assertThat(all.getEntry())
+        .extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactly(KEPT);
     validate(all);
     assertThat(count.getTotal()).isEqualTo(1);
   }
@@ -92,17 +122,27 @@ class DeletedObservationIT {
   void lastnGivesTheNewestObservationThatStillExists() {
     Parameters in = new Parameters();
     in.addParameter().setName("patient").setValue(new StringType("Patient/" + A));
-    Bundle b = client.operation().onType(Observation.class).named("$lastn").withParameters(in)
-        .returnResourceType(Bundle.class).useHttpGet().execute();
+    Bundle b =
+        client
+            .operation()
+            .onType(Observation.class)
+            .named("$lastn")
+            .withParameters(in)
+            .returnResourceType(Bundle.class)
+            .useHttpGet()
+            .execute();
 
-    assertThat(b.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(KEPT);
+    assertThat(b.getEntry())
+        .extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactly(KEPT);
     validate(b);
   }
 
   private static void validate(Bundle bundle) {
     SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(bundle));
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-      SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(e.getResource()));
+      SharedValidator.assertValid(
+          ApiHarness.FHIR.newJsonParser().encodeResourceToString(e.getResource()));
     }
   }
 }

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * After a person's erasure (the sink applied the topology's erasure marker and tombstones) the read
- * API knows nothing of them: 404 for their Patient, Device and every Observation, including one that
- * was deleted before (410 before the erasure: the register forgets them too), and empty searches.
- * Another person is untouched.
+ * API knows nothing of them: 404 for their Patient, Device and every Observation, including one
+ * that was deleted before (410 before the erasure: the register forgets them too), and empty
+ * searches. Another person is untouched.
  */
 class ErasedPatientIT {
 
@@ -42,10 +42,15 @@ class ErasedPatientIT {
   static void start() throws Exception {
     broker = KafkaBroker.start();
     api = ApiHarness.start(broker);
-    api.sink.write(List.of(Fixtures.patient(A, "user-a"), Fixtures.patient(B, "user-b"), Fixtures.device(DEVICE_A, A, "watch"),
-        Fixtures.heartRate(HR_A, A, DEVICE_A, T0, 61, 1),
-        Fixtures.heartRate(DELETED_A, A, DEVICE_A, T0.plus(1, ChronoUnit.HOURS), 88, 1),
-        Fixtures.device(DEVICE_B, B, "ring"), Fixtures.heartRate(HR_B, B, DEVICE_B, T0, 70, 1)));
+    api.sink.write(
+        List.of(
+            Fixtures.patient(A, "user-a"),
+            Fixtures.patient(B, "user-b"),
+            Fixtures.device(DEVICE_A, A, "watch"),
+            Fixtures.heartRate(HR_A, A, DEVICE_A, T0, 61, 1),
+            Fixtures.heartRate(DELETED_A, A, DEVICE_A, T0.plus(1, ChronoUnit.HOURS), 88, 1),
+            Fixtures.device(DEVICE_B, B, "ring"),
+            Fixtures.heartRate(HR_B, B, DEVICE_B, T0, 70, 1)));
     api.sink.deleteObservations(A, DELETED_A);
   }
 
@@ -58,20 +63,41 @@ class ErasedPatientIT {
   @Test
   void theApiAnswers404ForEverythingOfTheErasedPersonAndStillServesTheOther() throws Exception {
     String system = api.systemToken("system/*.rs");
-    // Fail-closed auditing answers 503 until the audit topic took a first event (slow on a loaded machine).
-    await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/fhir/Observation/" + DELETED_A, system).statusCode() != 503);
-    assertThat(api.get("/fhir/Observation/" + DELETED_A, system).statusCode()).as("deleted before the erasure").isEqualTo(410);
+    // Fail-closed auditing answers 503 until the audit topic took a first event (slow on a loaded
+    // machine).
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> api.get("/fhir/Observation/" + DELETED_A, system).statusCode() != 503);
+    assertThat(api.get("/fhir/Observation/" + DELETED_A, system).statusCode())
+        .as("deleted before the erasure")
+        .isEqualTo(410);
 
     api.sink.erase(A, DEVICE_A);
 
-    for (String path : List.of("/fhir/Patient/" + A, "/fhir/Device/" + DEVICE_A, "/fhir/Observation/" + HR_A, "/fhir/Observation/" + DELETED_A)) {
+    for (String path :
+        List.of(
+            "/fhir/Patient/" + A,
+            "/fhir/Device/" + DEVICE_A,
+            "/fhir/Observation/" + HR_A,
+            "/fhir/Observation/" + DELETED_A)) {
       assertThat(api.get(path, system).statusCode()).as(path).isEqualTo(404);
-      assertThat(api.get(path, api.patientToken(A, "patient/*.rs")).statusCode()).as(path).isEqualTo(404);
+      assertThat(api.get(path, api.patientToken(A, "patient/*.rs")).statusCode())
+          .as(path)
+          .isEqualTo(404);
     }
     IGenericClient client = api.client(system);
-    Bundle search = client.search().forResource(Observation.class).where(Observation.PATIENT.hasId(A)).returnBundle(Bundle.class).execute();
+    Bundle search =
+        client
+            .search()
+            .forResource(Observation.class)
+            .where(Observation.PATIENT.hasId(A))
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(search.getEntry()).isEmpty();
-    SharedValidator.assertValid(ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(search));
+    SharedValidator.assertValid(
+        ca.uhn.fhir.context.FhirContext.forR4Cached()
+            .newJsonParser()
+            .encodeResourceToString(search));
     assertThat(api.get("/fhir/Patient/" + B, system).statusCode()).isEqualTo(200);
     assertThat(api.get("/fhir/Observation/" + HR_B, system).statusCode()).isEqualTo(200);
     assertThat(api.get("/fhir/Device/" + DEVICE_B, system).statusCode()).isEqualTo(200);

@@ -31,7 +31,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every search parameter and their combinations, on rows written by the sink, through HAPI's generic client. */
+/**
+ * Every search parameter and their combinations, on rows written by the sink, through HAPI's
+ * generic client.
+ */
 class ObservationSearchIT {
 
   static final Instant T0 = Instant.parse("2026-11-20T00:00:00Z");
@@ -54,17 +57,28 @@ class ObservationSearchIT {
     rows.add(Fixtures.device(DEVICE_A, A, "watch-a"));
     rows.add(Fixtures.device(DEVICE_B, B, "watch-b"));
     for (int h = 0; h < 72; h++) {
-      rows.add(Fixtures.heartRate(Fixtures.id("hr-a-" + h), A, DEVICE_A, T0.plus(h, ChronoUnit.HOURS), 60 + h % 30, 1));
+      rows.add(
+          Fixtures.heartRate(
+              Fixtures.id("hr-a-" + h), A, DEVICE_A, T0.plus(h, ChronoUnit.HOURS), 60 + h % 30, 1));
     }
     for (int i = 0; i < 5; i++) {
-      rows.add(Fixtures.oxygenSaturation(Fixtures.id("spo2-a-" + i), A, T0.plus(24 + i, ChronoUnit.HOURS).plus(30, ChronoUnit.MINUTES), 95 + i * 0.5));
+      rows.add(
+          Fixtures.oxygenSaturation(
+              Fixtures.id("spo2-a-" + i),
+              A,
+              T0.plus(24 + i, ChronoUnit.HOURS).plus(30, ChronoUnit.MINUTES),
+              95 + i * 0.5));
     }
     for (int d = 0; d < 3; d++) {
       Instant start = T0.plus(d, ChronoUnit.DAYS).plus(23, ChronoUnit.HOURS);
-      rows.add(Fixtures.steps(Fixtures.id("steps-a-" + d), A, start, start.plus(2, ChronoUnit.HOURS), 1000 + d));
+      rows.add(
+          Fixtures.steps(
+              Fixtures.id("steps-a-" + d), A, start, start.plus(2, ChronoUnit.HOURS), 1000 + d));
     }
     for (int h = 0; h < 10; h++) {
-      rows.add(Fixtures.heartRate(Fixtures.id("hr-b-" + h), B, DEVICE_B, T0.plus(h, ChronoUnit.HOURS), 70, 1));
+      rows.add(
+          Fixtures.heartRate(
+              Fixtures.id("hr-b-" + h), B, DEVICE_B, T0.plus(h, ChronoUnit.HOURS), 70, 1));
     }
     api.sink.write(rows);
     client = api.client(api.patientToken(A, "patient/*.rs"));
@@ -96,7 +110,8 @@ class ObservationSearchIT {
   static void validate(Bundle bundle) {
     SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(bundle));
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-      SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(e.getResource()));
+      SharedValidator.assertValid(
+          ApiHarness.FHIR.newJsonParser().encodeResourceToString(e.getResource()));
     }
   }
 
@@ -108,104 +123,187 @@ class ObservationSearchIT {
 
   @Test
   void searchByPatientReturnsEveryObservationOfThatPatientOnly() {
-    List<Observation> found = all(observations().where(Observation.PATIENT.hasId(A)).count(1000).execute());
+    List<Observation> found =
+        all(observations().where(Observation.PATIENT.hasId(A)).count(1000).execute());
     assertThat(found).hasSize(80);
-    assertThat(found).allSatisfy(o -> assertThat(o.getSubject().getReference()).isEqualTo("Patient/" + A));
+    assertThat(found)
+        .allSatisfy(o -> assertThat(o.getSubject().getReference()).isEqualTo("Patient/" + A));
   }
 
   @Test
   void subjectIsTheSameAsPatient() {
-    assertThat(all(observations().where(Observation.SUBJECT.hasId("Patient/" + A)).count(1000).execute())).hasSize(80);
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.SUBJECT.hasId("Patient/" + A))
+                    .count(1000)
+                    .execute()))
+        .hasSize(80);
   }
 
   @Test
   void codeMatchesSystemAndCode() {
-    assertThat(all(observations().where(Observation.CODE.exactly().systemAndCode(LOINC, "8867-4")).count(500).execute())).hasSize(72);
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.CODE.exactly().systemAndCode(LOINC, "8867-4"))
+                    .count(500)
+                    .execute()))
+        .hasSize(72);
   }
 
   @Test
   void codeWithoutSystemMatchesAnyCoding() {
-    assertThat(all(observations().where(Observation.CODE.exactly().code("8867-4")).execute())).hasSize(72);
-    assertThat(all(observations().where(Observation.CODE.exactly().code("HKQuantityTypeIdentifierStepCount")).execute())).hasSize(3);
+    assertThat(all(observations().where(Observation.CODE.exactly().code("8867-4")).execute()))
+        .hasSize(72);
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.CODE.exactly().code("HKQuantityTypeIdentifierStepCount"))
+                    .execute()))
+        .hasSize(3);
   }
 
   @Test
   void codeMatchesASecondaryLoincCoding() {
-    assertThat(all(observations().where(Observation.CODE.exactly().systemAndCode(LOINC, "59408-5")).execute())).hasSize(5);
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.CODE.exactly().systemAndCode(LOINC, "59408-5"))
+                    .execute()))
+        .hasSize(5);
   }
 
   @Test
   void systemOnlyMatchesEveryCodeOfThatSystem() {
-    HttpResponseBundle r = HttpResponseBundle.get("/fhir/Observation?code=" + HEALTHKIT + "%7C&_count=1000");
+    HttpResponseBundle r =
+        HttpResponseBundle.get("/fhir/Observation?code=" + HEALTHKIT + "%7C&_count=1000");
     assertThat(r.bundle.getEntry()).hasSize(75);
   }
 
   @Test
   void commaSeparatedCodesAreAlternatives() {
-    List<Observation> found = all(observations().where(Observation.CODE.exactly().codes("8867-4", "55423-8")).count(1000).execute());
+    List<Observation> found =
+        all(
+            observations()
+                .where(Observation.CODE.exactly().codes("8867-4", "55423-8"))
+                .count(1000)
+                .execute());
     assertThat(found).hasSize(75);
   }
 
   @Test
   void categorySelectsVitalSignsOrActivity() {
-    assertThat(all(observations().where(Observation.CATEGORY.exactly().systemAndCode(CATEGORY, "vital-signs")).count(1000).execute())).hasSize(77);
-    assertThat(all(observations().where(Observation.CATEGORY.exactly().code("activity")).execute())).hasSize(3);
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.CATEGORY.exactly().systemAndCode(CATEGORY, "vital-signs"))
+                    .count(1000)
+                    .execute()))
+        .hasSize(77);
+    assertThat(all(observations().where(Observation.CATEGORY.exactly().code("activity")).execute()))
+        .hasSize(3);
   }
 
   @Test
   void dateRangeWithGeAndLtSelectsOneDay() {
-    List<Observation> found = all(observations()
-        .where(Observation.CODE.exactly().systemAndCode(LOINC, "8867-4"))
-        .where(Observation.DATE.afterOrEquals().second("2026-11-21T00:00:00Z"))
-        .where(Observation.DATE.before().second("2026-11-22T00:00:00Z"))
-        .execute());
+    List<Observation> found =
+        all(
+            observations()
+                .where(Observation.CODE.exactly().systemAndCode(LOINC, "8867-4"))
+                .where(Observation.DATE.afterOrEquals().second("2026-11-21T00:00:00Z"))
+                .where(Observation.DATE.before().second("2026-11-22T00:00:00Z"))
+                .execute());
     assertThat(found).hasSize(24);
   }
 
   @Test
   void dateWithoutPrefixIsTheWholeDay() {
-    assertThat(all(observations().where(Observation.CODE.exactly().code("8867-4"))
-        .where(Observation.DATE.exactly().day("2026-11-21")).execute())).hasSize(24);
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.CODE.exactly().code("8867-4"))
+                    .where(Observation.DATE.exactly().day("2026-11-21"))
+                    .execute()))
+        .hasSize(24);
   }
 
   @Test
   void datePrefixesCompareAgainstTheEffectivePeriod() {
-    // Steps periods run 23:00-01:00 across midnight: ge the next day still reaches them, le the day before too.
-    assertThat(all(observations().where(Observation.CODE.exactly().code("55423-8"))
-        .where(Observation.DATE.afterOrEquals().second("2026-11-21T00:30:00Z"))
-        .where(Observation.DATE.beforeOrEquals().second("2026-11-21T00:30:00Z")).execute())).hasSize(1);
-    assertThat(all(observations().where(Observation.CODE.exactly().code("55423-8"))
-        .where(Observation.DATE.after().second("2026-11-22T00:59:59Z")).execute())).hasSize(2);
-    assertThat(all(observations().where(Observation.CODE.exactly().code("55423-8"))
-        .where(Observation.DATE.before().second("2026-11-20T23:00:00Z")).execute())).isEmpty();
+    // Steps periods run 23:00-01:00 across midnight: ge the next day still reaches them, le the day
+    // before too.
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.CODE.exactly().code("55423-8"))
+                    .where(Observation.DATE.afterOrEquals().second("2026-11-21T00:30:00Z"))
+                    .where(Observation.DATE.beforeOrEquals().second("2026-11-21T00:30:00Z"))
+                    .execute()))
+        .hasSize(1);
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.CODE.exactly().code("55423-8"))
+                    .where(Observation.DATE.after().second("2026-11-22T00:59:59Z"))
+                    .execute()))
+        .hasSize(2);
+    assertThat(
+            all(
+                observations()
+                    .where(Observation.CODE.exactly().code("55423-8"))
+                    .where(Observation.DATE.before().second("2026-11-20T23:00:00Z"))
+                    .execute()))
+        .isEmpty();
   }
 
   @Test
   void everyParameterCombines() {
-    List<Observation> found = all(observations()
-        .where(Observation.PATIENT.hasId(A))
-        .where(Observation.CODE.exactly().systemAndCode(LOINC, "8867-4"))
-        .where(Observation.CATEGORY.exactly().code("vital-signs"))
-        .where(Observation.DATE.afterOrEquals().second("2026-11-22T12:00:00Z"))
-        .sort().ascending(Observation.DATE)
-        .count(5)
-        .execute());
+    List<Observation> found =
+        all(
+            observations()
+                .where(Observation.PATIENT.hasId(A))
+                .where(Observation.CODE.exactly().systemAndCode(LOINC, "8867-4"))
+                .where(Observation.CATEGORY.exactly().code("vital-signs"))
+                .where(Observation.DATE.afterOrEquals().second("2026-11-22T12:00:00Z"))
+                .sort()
+                .ascending(Observation.DATE)
+                .count(5)
+                .execute());
     assertThat(found).hasSize(12);
-    assertThat(found.get(0).getEffectiveDateTimeType().getValue().toInstant()).isEqualTo(Instant.parse("2026-11-22T12:00:00Z"));
+    assertThat(found.get(0).getEffectiveDateTimeType().getValue().toInstant())
+        .isEqualTo(Instant.parse("2026-11-22T12:00:00Z"));
   }
 
   @Test
   void sortOrdersByEffectiveTimeBothWaysAndDefaultsToNewestFirst() {
-    List<Observation> asc = all(observations().where(Observation.CODE.exactly().code("8867-4")).sort().ascending(Observation.DATE).count(100).execute());
-    List<Observation> desc = all(observations().where(Observation.CODE.exactly().code("8867-4")).sort().descending(Observation.DATE).count(100).execute());
-    List<Observation> byDefault = all(observations().where(Observation.CODE.exactly().code("8867-4")).count(100).execute());
-    List<Instant> ascTimes = asc.stream().map(o -> o.getEffectiveDateTimeType().getValue().toInstant()).toList();
+    List<Observation> asc =
+        all(
+            observations()
+                .where(Observation.CODE.exactly().code("8867-4"))
+                .sort()
+                .ascending(Observation.DATE)
+                .count(100)
+                .execute());
+    List<Observation> desc =
+        all(
+            observations()
+                .where(Observation.CODE.exactly().code("8867-4"))
+                .sort()
+                .descending(Observation.DATE)
+                .count(100)
+                .execute());
+    List<Observation> byDefault =
+        all(observations().where(Observation.CODE.exactly().code("8867-4")).count(100).execute());
+    List<Instant> ascTimes =
+        asc.stream().map(o -> o.getEffectiveDateTimeType().getValue().toInstant()).toList();
     assertThat(ascTimes).isSorted().hasSize(72);
     List<String> descIds = desc.stream().map(o -> o.getIdElement().getIdPart()).toList();
-    List<String> reversed = new ArrayList<>(asc.stream().map(o -> o.getIdElement().getIdPart()).toList());
+    List<String> reversed =
+        new ArrayList<>(asc.stream().map(o -> o.getIdElement().getIdPart()).toList());
     java.util.Collections.reverse(reversed);
     assertThat(descIds).isEqualTo(reversed);
-    assertThat(byDefault.stream().map(o -> o.getIdElement().getIdPart()).toList()).isEqualTo(descIds);
+    assertThat(byDefault.stream().map(o -> o.getIdElement().getIdPart()).toList())
+        .isEqualTo(descIds);
   }
 
   @Test
@@ -219,7 +317,11 @@ class ObservationSearchIT {
 
   @Test
   void summaryCountGivesOnlyTheTotal() {
-    Bundle b = observations().where(Observation.CODE.exactly().code("8867-4")).summaryMode(SummaryEnum.COUNT).execute();
+    Bundle b =
+        observations()
+            .where(Observation.CODE.exactly().code("8867-4"))
+            .summaryMode(SummaryEnum.COUNT)
+            .execute();
     assertThat(b.getTotal()).isEqualTo(72);
     assertThat(b.getEntry()).isEmpty();
   }
@@ -227,21 +329,34 @@ class ObservationSearchIT {
   @Test
   void lastnGivesTheNewestObservationOfEachCode() {
     Parameters in = new Parameters();
-    in.addParameter().setName("patient").setValue(new org.hl7.fhir.r4.model.StringType("Patient/" + A));
-    Bundle b = client.operation().onType(Observation.class).named("$lastn").withParameters(in)
-        .returnResourceType(Bundle.class).useHttpGet().execute();
+    in.addParameter()
+        .setName("patient")
+        .setValue(new org.hl7.fhir.r4.model.StringType("Patient/" + A));
+    Bundle b =
+        client
+            .operation()
+            .onType(Observation.class)
+            .named("$lastn")
+            .withParameters(in)
+            .returnResourceType(Bundle.class)
+            .useHttpGet()
+            .execute();
     validate(b);
     assertThat(b.getEntry()).hasSize(3);
-    Set<String> newest = Set.of(Fixtures.id("hr-a-71"), Fixtures.id("spo2-a-4"), Fixtures.id("steps-a-2"));
+    Set<String> newest =
+        Set.of(Fixtures.id("hr-a-71"), Fixtures.id("spo2-a-4"), Fixtures.id("steps-a-2"));
     assertThat(ids(b.getEntry().stream().map(e -> e.getResource()).toList())).isEqualTo(newest);
   }
 
   @Test
   void lastnWithMaxAndCodeGivesThatManyOfThatCode() throws Exception {
-    HttpResponseBundle r = HttpResponseBundle.get("/fhir/Observation/$lastn?patient=" + A + "&code=" + LOINC + "%7C8867-4&max=3");
+    HttpResponseBundle r =
+        HttpResponseBundle.get(
+            "/fhir/Observation/$lastn?patient=" + A + "&code=" + LOINC + "%7C8867-4&max=3");
     assertThat(r.status).isEqualTo(200);
     assertThat(ids(r.bundle.getEntry().stream().map(e -> e.getResource()).toList()))
-        .containsExactlyInAnyOrder(Fixtures.id("hr-a-71"), Fixtures.id("hr-a-70"), Fixtures.id("hr-a-69"));
+        .containsExactlyInAnyOrder(
+            Fixtures.id("hr-a-71"), Fixtures.id("hr-a-70"), Fixtures.id("hr-a-69"));
   }
 
   @Test
@@ -251,7 +366,8 @@ class ObservationSearchIT {
     assertThat(o.getIdElement().getVersionIdPart()).isEqualTo("1");
     assertThat(o.getValueQuantity().getValue().doubleValue()).isEqualTo(65.0);
     SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(o));
-    HttpResponse<String> raw = api.get("/fhir/Observation/" + id, api.patientToken(A, "patient/Observation.rs"));
+    HttpResponse<String> raw =
+        api.get("/fhir/Observation/" + id, api.patientToken(A, "patient/Observation.rs"));
     assertThat(raw.headers().firstValue("ETag")).contains("W/\"1\"");
     assertThat(raw.headers().firstValue("Last-Modified")).isPresent();
   }
@@ -260,14 +376,25 @@ class ObservationSearchIT {
   void patientAndDeviceReadAndSearchByIdentifier() {
     Patient p = client.read().resource(Patient.class).withId(A).execute();
     SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(p));
-    Bundle byIdentifier = client.search().forResource(Patient.class)
-        .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(Fixtures.USER_ID_SYSTEM, "user-a")).returnBundle(Bundle.class).execute();
+    Bundle byIdentifier =
+        client
+            .search()
+            .forResource(Patient.class)
+            .where(
+                Patient.IDENTIFIER.exactly().systemAndIdentifier(Fixtures.USER_ID_SYSTEM, "user-a"))
+            .returnBundle(Bundle.class)
+            .execute();
     validate(byIdentifier);
     assertThat(byIdentifier.getEntry()).hasSize(1);
     Device d = client.read().resource(Device.class).withId(DEVICE_A).execute();
     SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(d));
-    Bundle devices = client.search().forResource(Device.class)
-        .where(Device.IDENTIFIER.exactly().code("watch-a")).returnBundle(Bundle.class).execute();
+    Bundle devices =
+        client
+            .search()
+            .forResource(Device.class)
+            .where(Device.IDENTIFIER.exactly().code("watch-a"))
+            .returnBundle(Bundle.class)
+            .execute();
     validate(devices);
     assertThat(devices.getEntry()).hasSize(1);
   }
@@ -275,22 +402,31 @@ class ObservationSearchIT {
   @Test
   void streamedJsonAndHapiEncodedXmlCarryTheSameResources() {
     Bundle json = observations().where(Observation.CODE.exactly().code("59408-5")).execute();
-    Bundle xml = observations().where(Observation.CODE.exactly().code("59408-5")).encodedXml().execute();
+    Bundle xml =
+        observations().where(Observation.CODE.exactly().code("59408-5")).encodedXml().execute();
     validate(xml);
     assertThat(ids(xml.getEntry().stream().map(e -> e.getResource()).toList()))
-        .isEqualTo(ids(json.getEntry().stream().map(e -> e.getResource()).toList())).hasSize(5);
+        .isEqualTo(ids(json.getEntry().stream().map(e -> e.getResource()).toList()))
+        .hasSize(5);
   }
 
   @Test
   void metadataDescribesTheSearchParametersLastnAndSmartSecurity() {
-    CapabilityStatement cs = api.client(null).capabilities().ofType(CapabilityStatement.class).execute();
+    CapabilityStatement cs =
+        api.client(null).capabilities().ofType(CapabilityStatement.class).execute();
     SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(cs));
-    CapabilityStatement.CapabilityStatementRestResourceComponent obs = cs.getRestFirstRep().getResource().stream()
-        .filter(r -> r.getType().equals("Observation")).findFirst().orElseThrow();
+    CapabilityStatement.CapabilityStatementRestResourceComponent obs =
+        cs.getRestFirstRep().getResource().stream()
+            .filter(r -> r.getType().equals("Observation"))
+            .findFirst()
+            .orElseThrow();
     assertThat(obs.getSearchParam().stream().map(p -> p.getName()).toList())
         .contains("patient", "subject", "code", "category", "date");
-    assertThat(obs.getOperation().stream().map(o -> o.getName()).toList()).anyMatch(n -> n.contains("lastn"));
-    assertThat(cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode()).isEqualTo("SMART-on-FHIR");
+    assertThat(obs.getOperation().stream().map(o -> o.getName()).toList())
+        .anyMatch(n -> n.contains("lastn"));
+    assertThat(
+            cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode())
+        .isEqualTo("SMART-on-FHIR");
   }
 
   /** A raw GET with the patient-A token, parsed as a Bundle. */
@@ -298,7 +434,10 @@ class ObservationSearchIT {
     static HttpResponseBundle get(String path) {
       try {
         HttpResponse<String> r = api.get(path, api.patientToken(A, "patient/*.rs"));
-        Bundle b = r.statusCode() == 200 ? (Bundle) ApiHarness.FHIR.newJsonParser().parseResource(r.body()) : null;
+        Bundle b =
+            r.statusCode() == 200
+                ? (Bundle) ApiHarness.FHIR.newJsonParser().parseResource(r.body())
+                : null;
         if (b != null) {
           validate(b);
         }

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The API started as deployed (its Main, in its own JVM) with credentials in every URL: none reaches the output. */
+/**
+ * The API started as deployed (its Main, in its own JVM) with credentials in every URL: none
+ * reaches the output.
+ */
 class StartupLogSecretsIT {
 
   static final String DB_SECRET = "pg-S3cr3t-4b1";
@@ -37,28 +40,48 @@ class StartupLogSecretsIT {
         port = s.getLocalPort();
       }
       Path config = Files.createTempFile("fhir-api", ".properties");
-      Files.writeString(config, String.join("\n",
-          ApiConfig.HTTP_PORT_CONFIG + "=" + port,
-          // trust authentication: PostgreSQL accepts the connection whatever the password says
-          ApiConfig.DB_URL_CONFIG + "=" + LocalServices.freshPostgresSchema("api_log") + "&password=" + DB_SECRET,
-          ApiConfig.DB_PASSWORD_CONFIG + "=" + DB_SECRET,
-          ApiConfig.REDIS_URL_CONFIG + "=redis://fhirflow:" + REDIS_SECRET + "@127.0.0.1:1",
-          ApiConfig.JWKS_CONFIG + "=" + jwks,
-          ApiConfig.ISSUER_CONFIG + "=https://issuer.test",
-          ApiConfig.AUDIENCE_CONFIG + "=fhirflow-api-test",
-          ApiConfig.AUDIT_BOOTSTRAP_CONFIG + "=" + broker.bootstrapServers(),
-          ApiConfig.AUDIT_TOPIC_CONFIG + "=" + topic,
-          ApiConfig.CURSOR_SECRET_CONFIG + "=cursor-" + DB_SECRET,
-          "api.audit.kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"a\" password=\""
-              + KAFKA_SECRET + "\";") + "\n");
-      try (ChildJvm api = ChildJvm.start(Main.class.getName(), ChildJvm.everythingAtInfo(), Map.of(), config.toString())) {
-        assertThat(api.awaitOutput(o -> o.contains("fhir-api listening"), Duration.ofSeconds(240))).as(api.output()).isTrue();
-        HttpResponse<String> ready = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+      Files.writeString(
+          config,
+          String.join(
+                  "\n",
+                  ApiConfig.HTTP_PORT_CONFIG + "=" + port,
+                  // trust authentication: PostgreSQL accepts the connection whatever the password
+                  // says
+                  ApiConfig.DB_URL_CONFIG
+                      + "="
+                      + LocalServices.freshPostgresSchema("api_log")
+                      + "&password="
+                      + DB_SECRET,
+                  ApiConfig.DB_PASSWORD_CONFIG + "=" + DB_SECRET,
+                  ApiConfig.REDIS_URL_CONFIG + "=redis://fhirflow:" + REDIS_SECRET + "@127.0.0.1:1",
+                  ApiConfig.JWKS_CONFIG + "=" + jwks,
+                  ApiConfig.ISSUER_CONFIG + "=https://issuer.test",
+                  ApiConfig.AUDIENCE_CONFIG + "=fhirflow-api-test",
+                  ApiConfig.AUDIT_BOOTSTRAP_CONFIG + "=" + broker.bootstrapServers(),
+                  ApiConfig.AUDIT_TOPIC_CONFIG + "=" + topic,
+                  ApiConfig.CURSOR_SECRET_CONFIG + "=cursor-" + DB_SECRET,
+                  "api.audit.kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"a\" password=\""
+                      + KAFKA_SECRET
+                      + "\";")
+              + "\n");
+      try (ChildJvm api =
+          ChildJvm.start(
+              Main.class.getName(), ChildJvm.everythingAtInfo(), Map.of(), config.toString())) {
+        assertThat(api.awaitOutput(o -> o.contains("fhir-api listening"), Duration.ofSeconds(240)))
+            .as(api.output())
+            .isTrue();
+        HttpResponse<String> ready =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
         assertThat(ready.body()).contains("\"redis\":\"DOWN\"");
         api.close();
         String output = api.output();
-        assertThat(output).contains("fhir-api config").contains("api.db.url=jdbc:postgresql://")
+        assertThat(output)
+            .contains("fhir-api config")
+            .contains("api.db.url=jdbc:postgresql://")
             .contains("api.redis.url=redis://[hidden]@127.0.0.1:1");
         for (String secret : List.of(DB_SECRET, REDIS_SECRET, KAFKA_SECRET)) {
           assertThat(output).as(secret).doesNotContain(secret);

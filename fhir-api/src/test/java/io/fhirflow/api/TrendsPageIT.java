@@ -10,7 +10,6 @@ import io.fhirflow.api.support.SharedValidator;
 import io.fhirflow.cli.simulate.SimulatedRecord;
 import io.fhirflow.cli.simulate.TrafficGenerator;
 import io.fhirflow.mapping.FhirMapper;
-import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.testkit.KafkaBroker;
@@ -66,6 +65,7 @@ class TrendsPageIT {
   static KafkaBroker broker;
   static ApiHarness api;
   static WebDriver browser;
+
   /** Per patient, the stored Observations (parsed). */
   static final Map<String, List<JsonNode>> observations = new LinkedHashMap<>();
 
@@ -73,7 +73,8 @@ class TrendsPageIT {
   static void start() throws Exception {
     boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
     if (!ci) {
-      Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromedriver")),
+      Assumptions.assumeTrue(
+          Files.isExecutable(Path.of("/usr/bin/chromedriver")),
           "Debian's chromium-driver is not installed (bin/test installs it)");
     }
     broker = KafkaBroker.start();
@@ -103,7 +104,8 @@ class TrendsPageIT {
 
     Map<String, String> hr = dataset("heart-rate");
     Instant from = Instant.parse(hr.get("from"));
-    List<Instant> heartRates = starts(patient, HEART_RATE).stream().filter(t -> !t.isBefore(from)).toList();
+    List<Instant> heartRates =
+        starts(patient, HEART_RATE).stream().filter(t -> !t.isBefore(from)).toList();
     assertThat(heartRates).hasSizeGreaterThan(200); // a reading every 5 minutes
     assertThat(hr.get("observations")).isEqualTo(String.valueOf(heartRates.size()));
     long bins = heartRates.stream().map(t -> t.getEpochSecond() / 900).distinct().count();
@@ -115,25 +117,36 @@ class TrendsPageIT {
 
     Map<String, String> sleep = dataset("sleep");
     assertThat(Integer.parseInt(sleep.get("segments"))).isPositive();
-    assertThat(sleep.get("points")).isEqualTo(String.valueOf(Integer.parseInt(sleep.get("segments")) + 1));
+    assertThat(sleep.get("points"))
+        .isEqualTo(String.valueOf(Integer.parseInt(sleep.get("segments")) + 1));
     assertThat(browser.findElement(By.id("sleep-summary")).getText()).startsWith("Asleep ");
 
     assertThat(dataset("vitals").get("count")).isEqualTo("3");
-    assertThat(browser.findElement(By.id("vitals")).getText()).contains("SpO₂", "Blood pressure", "Weight", "mmHg");
+    assertThat(browser.findElement(By.id("vitals")).getText())
+        .contains("SpO₂", "Blood pressure", "Weight", "mmHg");
     assertThat(browser.findElements(By.cssSelector(".chart canvas"))).hasSize(3);
     assertThat(bodyData("cspViolations")).isNull();
     screenshot("trends-desktop");
     // The first visit is also the API JVM's first request of each kind (cold JIT, empty pools);
     // a person opening the page on a running server sees the second figure. Both are reported.
     long warmMs = open(api.patientToken(patient, "patient/*.rs"), "ready");
-    Files.writeString(Path.of("target/trends-first-paint.txt"), "first paint with data, one patient, a week of data: "
-        + readyMs + " ms after navigation start on the API's first requests, " + warmMs
-        + " ms on a second visit\n" + resourceTimings());
+    Files.writeString(
+        Path.of("target/trends-first-paint.txt"),
+        "first paint with data, one patient, a week of data: "
+            + readyMs
+            + " ms after navigation start on the API's first requests, "
+            + warmMs
+            + " ms on a second visit\n"
+            + resourceTimings());
 
     browser.manage().window().setSize(new Dimension(390, 844));
-    Object overflow = ((JavascriptExecutor) browser).executeScript(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-    assertThat(((Number) overflow).longValue()).as("horizontal overflow on a phone-sized screen").isLessThanOrEqualTo(0);
+    Object overflow =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+    assertThat(((Number) overflow).longValue())
+        .as("horizontal overflow on a phone-sized screen")
+        .isLessThanOrEqualTo(0);
     screenshot("trends-phone");
     browser.manage().window().setSize(new Dimension(1280, 1600));
   }
@@ -142,10 +155,14 @@ class TrendsPageIT {
   void aTokenForAnotherPatientShowsThatPatientOnly() throws Exception {
     String other = patients().get(1);
     open(api.patientToken(other, "patient/*.rs"), "ready");
-    assertThat(dataset("steps").get("sums")).isEqualTo(stepsPerUtcDay(other)).isNotEqualTo(stepsPerUtcDay(patients().get(0)));
+    assertThat(dataset("steps").get("sums"))
+        .isEqualTo(stepsPerUtcDay(other))
+        .isNotEqualTo(stepsPerUtcDay(patients().get(0)));
     Instant from = Instant.parse(dataset("heart-rate").get("from"));
     assertThat(dataset("heart-rate").get("observations"))
-        .isEqualTo(String.valueOf(starts(other, HEART_RATE).stream().filter(t -> !t.isBefore(from)).count()));
+        .isEqualTo(
+            String.valueOf(
+                starts(other, HEART_RATE).stream().filter(t -> !t.isBefore(from)).count()));
 
     String nobody = "no-such-patient";
     open(api.patientToken(nobody, "patient/*.rs"), "ready");
@@ -159,16 +176,27 @@ class TrendsPageIT {
   @Test
   void anExpiredTokenShowsAClearMessageAndNoData() throws Exception {
     Instant past = Instant.now().minus(2, ChronoUnit.HOURS);
-    String expired = api.minter.sign(api.minter.claims(ApiHarness.ISSUER, ApiHarness.AUDIENCE, "u", "patient/*.rs",
-        past, Duration.ofHours(1)).claim("patient", patients().get(0)).build());
+    String expired =
+        api.minter.sign(
+            api.minter
+                .claims(
+                    ApiHarness.ISSUER,
+                    ApiHarness.AUDIENCE,
+                    "u",
+                    "patient/*.rs",
+                    past,
+                    Duration.ofHours(1))
+                .claim("patient", patients().get(0))
+                .build());
     open(expired, "expired");
     assertThat(browser.findElement(By.id("message")).getText()).contains("expired");
     assertThat(browser.findElement(By.id("charts")).isDisplayed()).isFalse();
     screenshot("trends-expired");
 
     // A token the API refuses (here: signed by another key) ends the same way, after a 401.
-    String foreign = io.fhirflow.api.devtoken.TokenMinter.generate().sign(api.claims("patient/*.rs")
-        .claim("patient", patients().get(0)).build());
+    String foreign =
+        io.fhirflow.api.devtoken.TokenMinter.generate()
+            .sign(api.claims("patient/*.rs").claim("patient", patients().get(0)).build());
     open(foreign, "expired");
   }
 
@@ -176,8 +204,10 @@ class TrendsPageIT {
   void thePageIsServedWithAPolicyThatKeepsHealthDataOnThisOrigin() throws Exception {
     HttpResponse<String> page = api.get("/app/", null);
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(TrendsAppServlet.CONTENT_SECURITY_POLICY);
-    assertThat(TrendsAppServlet.CONTENT_SECURITY_POLICY).contains("default-src 'none'", "connect-src 'self'", "script-src 'self'");
+    assertThat(page.headers().firstValue("Content-Security-Policy"))
+        .hasValue(TrendsAppServlet.CONTENT_SECURITY_POLICY);
+    assertThat(TrendsAppServlet.CONTENT_SECURITY_POLICY)
+        .contains("default-src 'none'", "connect-src 'self'", "script-src 'self'");
     assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
     assertThat(page.body()).doesNotContain("http://", "https://");
     assertThat(api.get("/app/vendor/uPlot.iife.min.js", null).statusCode()).isEqualTo(200);
@@ -187,11 +217,18 @@ class TrendsPageIT {
 
   // ---------------------------------------------------------------- set-up
 
-  /** Two simulated users, eight days back to now, no duplicates or bad records: what a phone syncs. */
+  /**
+   * Two simulated users, eight days back to now, no duplicates or bad records: what a phone syncs.
+   */
   private static void storeAWeekOfSimulatorTraffic() {
     Instant now = Instant.now();
-    TrafficGenerator traffic = new TrafficGenerator(2, 20261205L, Clock.systemUTC(), Duration.ofDays(8),
-        new TrafficGenerator.Mix(0, 0, 0, 0));
+    TrafficGenerator traffic =
+        new TrafficGenerator(
+            2,
+            20261205L,
+            Clock.systemUTC(),
+            Duration.ofDays(8),
+            new TrafficGenerator.Mix(0, 0, 0, 0));
     FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
     Map<String, String> resources = new LinkedHashMap<>();
     for (int i = 0; i < 200_000; i++) {
@@ -215,27 +252,35 @@ class TrendsPageIT {
     for (String json : all) {
       JsonNode node = read(json);
       if (node.path("resourceType").asText().equals("Observation")) {
-        String patient = node.path("subject").path("reference").asText().substring("Patient/".length());
+        String patient =
+            node.path("subject").path("reference").asText().substring("Patient/".length());
         observations.computeIfAbsent(patient, p -> new ArrayList<>()).add(node);
       }
     }
     // Every kind of resource the page reads is valid FHIR.
     Set<String> seen = new HashSet<>();
-    all.stream().filter(j -> seen.add(read(j).path("code").path("coding").path(0).path("code").asText()))
+    all.stream()
+        .filter(j -> seen.add(read(j).path("code").path("coding").path(0).path("code").asText()))
         .forEach(SharedValidator::assertValid);
   }
 
   private static ChromeDriver chromium() {
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-        .usingAnyFreePort()
-        // The page shows days in the browser's zone; UTC makes them comparable with the data.
-        .withEnvironment(Map.of("TZ", "UTC"))
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            // The page shows days in the browser's zone; UTC makes them comparable with the data.
+            .withEnvironment(Map.of("TZ", "UTC"))
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1280,1600", "--lang=en-GB");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1600",
+        "--lang=en-GB");
     return new ChromeDriver(service, options);
   }
 
@@ -249,34 +294,48 @@ class TrendsPageIT {
   private static long open(String token, String state) {
     browser.get("about:blank");
     browser.get(api.base + "/app/#access_token=" + token);
-    new WebDriverWait(browser, Duration.ofSeconds(60))
-        .until(d -> state.equals(bodyData("state")));
-    assertThat(browser.getCurrentUrl()).as("the token is cleared from the address bar").doesNotContain("access_token");
+    new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> state.equals(bodyData("state")));
+    assertThat(browser.getCurrentUrl())
+        .as("the token is cleared from the address bar")
+        .doesNotContain("access_token");
     String ready = bodyData("readyMs");
     return ready == null ? -1 : Long.parseLong(ready);
   }
 
-  /** Each request of the last page load with its duration (Resource Timing), for BENCHMARKS.md's breakdown. */
+  /**
+   * Each request of the last page load with its duration (Resource Timing), for BENCHMARKS.md's
+   * breakdown.
+   */
   private static String resourceTimings() {
-    return (String) ((JavascriptExecutor) browser).executeScript(
-        "return performance.getEntriesByType('resource').map(e => '  ' + Math.round(e.startTime) + ' ms +'"
-            + " + Math.round(e.duration) + ' ms ' + e.name.replace(location.origin, '').replace(/patient=[^&]*/, 'patient=…'))"
-            + ".join('\\n') + '\\n';");
+    return (String)
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "return performance.getEntriesByType('resource').map(e => '  ' + Math.round(e.startTime) + ' ms +'"
+                    + " + Math.round(e.duration) + ' ms ' + e.name.replace(location.origin, '').replace(/patient=[^&]*/, 'patient=…'))"
+                    + ".join('\\n') + '\\n';");
   }
 
   private static String bodyData(String key) {
-    return (String) ((JavascriptExecutor) browser).executeScript("return document.body.dataset[arguments[0]] || null;", key);
+    return (String)
+        ((JavascriptExecutor) browser)
+            .executeScript("return document.body.dataset[arguments[0]] || null;", key);
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, String> dataset(String id) {
-    return new HashMap<>((Map<String, String>) ((JavascriptExecutor) browser).executeScript(
-        "return Object.assign({}, document.getElementById(arguments[0]).dataset);", id));
+    return new HashMap<>(
+        (Map<String, String>)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return Object.assign({}, document.getElementById(arguments[0]).dataset);",
+                    id));
   }
 
   private static List<Instant> starts(String patient, String code) {
-    return observations.getOrDefault(patient, List.of()).stream().filter(o -> hasCode(o, code))
-        .map(TrendsPageIT::start).toList();
+    return observations.getOrDefault(patient, List.of()).stream()
+        .filter(o -> hasCode(o, code))
+        .map(TrendsPageIT::start)
+        .toList();
   }
 
   /** The 14 day totals the page should show, oldest first (the browser runs in UTC). */
@@ -286,11 +345,17 @@ class TrendsPageIT {
     for (int i = 13; i >= 0; i--) {
       sums.put(today.minusDays(i), 0.0);
     }
-    observations.getOrDefault(patient, List.of()).stream().filter(o -> hasCode(o, STEPS)).forEach(o -> {
-      LocalDate day = LocalDate.ofInstant(start(o), ZoneOffset.UTC);
-      sums.computeIfPresent(day, (d, s) -> s + o.path("valueQuantity").path("value").asDouble());
-    });
-    return sums.values().stream().map(s -> String.valueOf(Math.round(s))).collect(Collectors.joining(","));
+    observations.getOrDefault(patient, List.of()).stream()
+        .filter(o -> hasCode(o, STEPS))
+        .forEach(
+            o -> {
+              LocalDate day = LocalDate.ofInstant(start(o), ZoneOffset.UTC);
+              sums.computeIfPresent(
+                  day, (d, s) -> s + o.path("valueQuantity").path("value").asDouble());
+            });
+    return sums.values().stream()
+        .map(s -> String.valueOf(Math.round(s)))
+        .collect(Collectors.joining(","));
   }
 
   private static boolean hasCode(JsonNode o, String code) {
@@ -303,7 +368,10 @@ class TrendsPageIT {
   }
 
   private static Instant start(JsonNode o) {
-    String t = o.has("effectiveDateTime") ? o.path("effectiveDateTime").asText() : o.path("effectivePeriod").path("start").asText();
+    String t =
+        o.has("effectiveDateTime")
+            ? o.path("effectiveDateTime").asText()
+            : o.path("effectivePeriod").path("start").asText();
     return OffsetDateTime.parse(t).toInstant();
   }
 
@@ -317,6 +385,9 @@ class TrendsPageIT {
 
   private static void screenshot(String name) throws Exception {
     File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-    Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        shot.toPath(),
+        SCREENSHOTS.resolve(name + ".png"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -158,7 +158,8 @@ public final class DaemonProcess {
         throw new IllegalStateException(name + " exited during start-up; see " + logFile());
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(name + " did not answer on port " + port + " within " + timeout + "; see " + logFile());
+        throw new IllegalStateException(
+            name + " did not answer on port " + port + " within " + timeout + "; see " + logFile());
       }
       try {
         Thread.sleep(200);

@@ -65,7 +65,8 @@ public final class KafkaNode {
       return;
     }
     if (DaemonProcess.portAnswers(port)) {
-      throw new IllegalStateException("port " + port + " is taken by another process; set FHIRFLOW_KAFKA_PORT");
+      throw new IllegalStateException(
+          "port " + port + " is taken by another process; set FHIRFLOW_KAFKA_PORT");
     }
     Path properties = writeProperties();
     if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
@@ -92,33 +93,36 @@ public final class KafkaNode {
   Path writeProperties() {
     String text =
         String.join(
-            "\n",
-            "# Written by fhirflow's local stack (io.fhirflow.stack.KafkaNode); rewritten at every start.",
-            "process.roles=broker,controller",
-            "node.id=1",
-            "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-            "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "log.dirs=" + dir.resolve("data"),
-            // One node: internal topics cannot have more replicas than brokers, and a min ISR
-            // above 1 would make transactions (exactly_once_v2) and group commits hang.
-            "offsets.topic.replication.factor=1",
-            "offsets.topic.num.partitions=3",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "transaction.state.log.num.partitions=3",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
-            "min.insync.replicas=1",
-            "default.replication.factor=1",
-            "num.partitions=1",
-            // As in production: topics are created on purpose, not by a typo in a client.
-            "auto.create.topics.enable=false",
-            "group.initial.rebalance.delay.ms=0",
-            "")
+                "\n",
+                "# Written by fhirflow's local stack (io.fhirflow.stack.KafkaNode); rewritten at every start.",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:"
+                    + port
+                    + ",CONTROLLER://127.0.0.1:"
+                    + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("data"),
+                // One node: internal topics cannot have more replicas than brokers, and a min ISR
+                // above 1 would make transactions (exactly_once_v2) and group commits hang.
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=3",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=3",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "min.insync.replicas=1",
+                "default.replication.factor=1",
+                "num.partitions=1",
+                // As in production: topics are created on purpose, not by a typo in a client.
+                "auto.create.topics.enable=false",
+                "group.initial.rebalance.delay.ms=0",
+                "")
             + "\n";
     try {
       Files.createDirectories(dir);

@@ -29,8 +29,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The Java side of {@code bin/run-local}, run once the local stack is up: produces one
- * {@code WearableSample} to {@code wearable.samples.raw} with fhirflow's serializer through the
+ * The Java side of {@code bin/run-local}, run once the local stack is up: produces one {@code
+ * WearableSample} to {@code wearable.samples.raw} with fhirflow's serializer through the
  * development registry, reads it back with the deserializer and prints a summary. Exit code 0 when
  * what came back equals what went in.
  *
@@ -55,25 +55,37 @@ public final class LocalRun {
   boolean run() throws Exception {
     WearableSample sample = demoSample(Instant.now());
     RecordMetadata written = produce(sample);
-    out.printf("produced   %s-%d@%d  (user key, HealthKit heart rate, Confluent wire format)%n", written.topic(), written.partition(), written.offset());
+    out.printf(
+        "produced   %s-%d@%d  (user key, HealthKit heart rate, Confluent wire format)%n",
+        written.topic(), written.partition(), written.offset());
     ConsumerRecord<byte[], byte[]> record = readAt(written);
     int schemaId = ByteBuffer.wrap(record.value(), 1, 4).getInt();
     WearableSample back = deserialize(record.value());
     boolean same = back.equals(sample);
-    out.printf("read back  %s-%d@%d  schema id %d (subject %s-value at %s)%n", record.topic(), record.partition(), record.offset(), schemaId, RAW_TOPIC, registryUrl);
-    out.printf("result     %s%n", same ? "OK: the record read back equals the sample produced" : "MISMATCH: the record read back differs");
+    out.printf(
+        "read back  %s-%d@%d  schema id %d (subject %s-value at %s)%n",
+        record.topic(), record.partition(), record.offset(), schemaId, RAW_TOPIC, registryUrl);
+    out.printf(
+        "result     %s%n",
+        same
+            ? "OK: the record read back equals the sample produced"
+            : "MISMATCH: the record read back differs");
     return same;
   }
 
   RecordMetadata produce(WearableSample sample) throws Exception {
     Map<String, Object> props =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            "schema.registry.url", registryUrl);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            "schema.registry.url",
+            registryUrl);
     SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
     serializer.configure(props, false);
-    try (KafkaProducer<String, WearableSample> producer = new KafkaProducer<>(props, new StringSerializer(), serializer)) {
+    try (KafkaProducer<String, WearableSample> producer =
+        new KafkaProducer<>(props, new StringSerializer(), serializer)) {
       return producer.send(new ProducerRecord<>(RAW_TOPIC, sample.getUserId(), sample)).get();
     }
   }
@@ -82,9 +94,12 @@ public final class LocalRun {
     TopicPartition partition = new TopicPartition(written.topic(), written.partition());
     Map<String, Object> props =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(List.of(partition));
       consumer.seek(partition, written.offset());
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -96,11 +111,13 @@ public final class LocalRun {
         }
       }
     }
-    throw new IllegalStateException("the produced record was not readable at " + partition + "@" + written.offset());
+    throw new IllegalStateException(
+        "the produced record was not readable at " + partition + "@" + written.offset());
   }
 
   WearableSample deserialize(byte[] value) {
-    try (SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class)) {
+    try (SpecificAvroDeserializer<WearableSample> deserializer =
+        new SpecificAvroDeserializer<>(WearableSample.class)) {
       deserializer.configure(Map.of("schema.registry.url", registryUrl), false);
       return deserializer.deserialize(RAW_TOPIC, value);
     }
@@ -119,7 +136,8 @@ public final class LocalRun {
         .setStartZoneOffsetSeconds(0)
         .setEndZoneOffsetSeconds(0)
         .setReceivedTime(at)
-        .setSource(Source.newBuilder().setName("Apple Watch").setBundleId("com.apple.health").build())
+        .setSource(
+            Source.newBuilder().setName("Apple Watch").setBundleId("com.apple.health").build())
         .setVersion(RecordVersion.newBuilder().build())
         .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED)
         .setMetadata(Map.of("HKMetadataKeyHeartRateMotionContext", "1"))
@@ -127,10 +145,20 @@ public final class LocalRun {
         .build();
   }
 
-  /** Addresses from {@code FHIRFLOW_BOOTSTRAP_SERVERS} and {@code FHIRFLOW_SCHEMA_REGISTRY_URL} (bin/stack's stack.env). */
+  /**
+   * Addresses from {@code FHIRFLOW_BOOTSTRAP_SERVERS} and {@code FHIRFLOW_SCHEMA_REGISTRY_URL}
+   * (bin/stack's stack.env).
+   */
   public static void main(String[] args) throws Exception {
-    String bootstrap = System.getenv().getOrDefault("FHIRFLOW_BOOTSTRAP_SERVERS", "127.0.0.1:" + StackConfig.KAFKA_PORT_DEFAULT);
-    String registry = System.getenv().getOrDefault("FHIRFLOW_SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + StackConfig.REGISTRY_PORT_DEFAULT);
+    String bootstrap =
+        System.getenv()
+            .getOrDefault(
+                "FHIRFLOW_BOOTSTRAP_SERVERS", "127.0.0.1:" + StackConfig.KAFKA_PORT_DEFAULT);
+    String registry =
+        System.getenv()
+            .getOrDefault(
+                "FHIRFLOW_SCHEMA_REGISTRY_URL",
+                "http://127.0.0.1:" + StackConfig.REGISTRY_PORT_DEFAULT);
     boolean ok = new LocalRun(bootstrap, registry, System.out).run();
     System.exit(ok ? 0 : 1);
   }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code up}, {@code down} and {@code status} for the stack's own JVMs: the standalone KRaft
- * broker and the development schema registry. PostgreSQL and Redis are handled by
- * {@code bin/stack}, which calls this class. Every command is idempotent: {@code up} on a running
- * stack changes nothing, {@code down} on a stopped one does nothing.
+ * {@code up}, {@code down} and {@code status} for the stack's own JVMs: the standalone KRaft broker
+ * and the development schema registry. PostgreSQL and Redis are handled by {@code bin/stack}, which
+ * calls this class. Every command is idempotent: {@code up} on a running stack changes nothing,
+ * {@code down} on a stopped one does nothing.
  */
 public final class LocalStack {
 
@@ -30,14 +30,26 @@ public final class LocalStack {
   public void up(PrintStream out) {
     Duration timeout = Duration.ofMillis(config.startTimeoutMs());
     kafka.start(timeout);
-    out.println("kafka      up   " + kafka.bootstrapServers() + "  (log " + kafka.process().logFile() + ")");
+    out.println(
+        "kafka      up   "
+            + kafka.bootstrapServers()
+            + "  (log "
+            + kafka.process().logFile()
+            + ")");
     List<String> created =
-        StackTopics.createMissing(kafka.bootstrapServers(), StackTopics.DEFAULTS, config.topicPartitions(), config.startTimeoutMs());
+        StackTopics.createMissing(
+            kafka.bootstrapServers(),
+            StackTopics.DEFAULTS,
+            config.topicPartitions(),
+            config.startTimeoutMs());
     if (!created.isEmpty()) {
       out.println("topics     created " + String.join(", ", created));
     }
     if (registry.running().isEmpty() && DaemonProcess.portAnswers(config.registryPort())) {
-      throw new IllegalStateException("port " + config.registryPort() + " is taken by another process; set FHIRFLOW_REGISTRY_PORT");
+      throw new IllegalStateException(
+          "port "
+              + config.registryPort()
+              + " is taken by another process; set FHIRFLOW_REGISTRY_PORT");
     }
     registry.start(
         List.of(
@@ -58,9 +70,12 @@ public final class LocalStack {
     out.println("registry   up   " + config.registryUrl() + "  (log " + registry.logFile() + ")");
   }
 
-  /** Stops the registry, then the broker (the registry needs the broker, not the other way round). */
+  /**
+   * Stops the registry, then the broker (the registry needs the broker, not the other way round).
+   */
   public void down(PrintStream out) {
-    out.println("registry   " + (registry.stop(Duration.ofSeconds(20)) ? "stopped" : "was not running"));
+    out.println(
+        "registry   " + (registry.stop(Duration.ofSeconds(20)) ? "stopped" : "was not running"));
     out.println("kafka      " + (kafka.stop() ? "stopped" : "was not running"));
   }
 
@@ -68,8 +83,13 @@ public final class LocalStack {
   public boolean status(PrintStream out) {
     Optional<ProcessHandle> k = kafka.running();
     Optional<ProcessHandle> r = registry.running();
-    out.println("kafka      " + k.map(h -> "running pid " + h.pid() + "  " + kafka.bootstrapServers()).orElse("stopped"));
-    out.println("registry   " + r.map(h -> "running pid " + h.pid() + "  " + config.registryUrl()).orElse("stopped"));
+    out.println(
+        "kafka      "
+            + k.map(h -> "running pid " + h.pid() + "  " + kafka.bootstrapServers())
+                .orElse("stopped"));
+    out.println(
+        "registry   "
+            + r.map(h -> "running pid " + h.pid() + "  " + config.registryUrl()).orElse("stopped"));
     return k.isPresent() && r.isPresent();
   }
 
@@ -79,7 +99,9 @@ public final class LocalStack {
       System.err.println("usage: LocalStack up|down|status");
       System.exit(2);
     }
-    LocalStack stack = new LocalStack(StackConfig.fromEnvironment(System.getenv()), System.getProperty("java.class.path"));
+    LocalStack stack =
+        new LocalStack(
+            StackConfig.fromEnvironment(System.getenv()), System.getProperty("java.class.path"));
     switch (args[0]) {
       case "up" -> stack.up(System.out);
       case "down" -> stack.down(System.out);

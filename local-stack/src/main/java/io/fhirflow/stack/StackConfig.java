@@ -25,7 +25,8 @@ public final class StackConfig extends AbstractConfig {
   public static final int KAFKA_PORT_DEFAULT = 9092;
 
   public static final String KAFKA_CONTROLLER_PORT_CONFIG = "kafka.controller.port";
-  public static final String KAFKA_CONTROLLER_PORT_DOC = "Loopback port of the KRaft controller listener.";
+  public static final String KAFKA_CONTROLLER_PORT_DOC =
+      "Loopback port of the KRaft controller listener.";
   public static final int KAFKA_CONTROLLER_PORT_DEFAULT = 9093;
 
   public static final String KAFKA_HEAP_CONFIG = "kafka.heap";
@@ -33,31 +34,71 @@ public final class StackConfig extends AbstractConfig {
   public static final String KAFKA_HEAP_DEFAULT = "512m";
 
   public static final String REGISTRY_PORT_CONFIG = "registry.port";
-  public static final String REGISTRY_PORT_DOC = "Loopback port of the development schema registry.";
+  public static final String REGISTRY_PORT_DOC =
+      "Loopback port of the development schema registry.";
   public static final int REGISTRY_PORT_DEFAULT = 8081;
 
   public static final String REGISTRY_TOPIC_CONFIG = "registry.topic";
-  public static final String REGISTRY_TOPIC_DOC = "Compacted topic that keeps the registry's schemas and settings.";
+  public static final String REGISTRY_TOPIC_DOC =
+      "Compacted topic that keeps the registry's schemas and settings.";
   public static final String REGISTRY_TOPIC_DEFAULT = "_schemas";
 
   public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
-  public static final String TOPIC_PARTITIONS_DOC = "Partitions of the pipeline topics the stack creates.";
+  public static final String TOPIC_PARTITIONS_DOC =
+      "Partitions of the pipeline topics the stack creates.";
   public static final int TOPIC_PARTITIONS_DEFAULT = 3;
 
   public static final String START_TIMEOUT_MS_CONFIG = "start.timeout.ms";
-  public static final String START_TIMEOUT_MS_DOC = "How long to wait for each process to answer on its port.";
+  public static final String START_TIMEOUT_MS_DOC =
+      "How long to wait for each process to answer on its port.";
   public static final long START_TIMEOUT_MS_DEFAULT = 90_000L;
 
   public static final ConfigDef CONFIG_DEF =
       new ConfigDef()
           .define(WORK_DIR_CONFIG, Type.STRING, WORK_DIR_DEFAULT, Importance.MEDIUM, WORK_DIR_DOC)
-          .define(KAFKA_PORT_CONFIG, Type.INT, KAFKA_PORT_DEFAULT, Range.between(1, 65535), Importance.HIGH, KAFKA_PORT_DOC)
-          .define(KAFKA_CONTROLLER_PORT_CONFIG, Type.INT, KAFKA_CONTROLLER_PORT_DEFAULT, Range.between(1, 65535), Importance.MEDIUM, KAFKA_CONTROLLER_PORT_DOC)
-          .define(KAFKA_HEAP_CONFIG, Type.STRING, KAFKA_HEAP_DEFAULT, Importance.LOW, KAFKA_HEAP_DOC)
-          .define(REGISTRY_PORT_CONFIG, Type.INT, REGISTRY_PORT_DEFAULT, Range.between(1, 65535), Importance.HIGH, REGISTRY_PORT_DOC)
-          .define(REGISTRY_TOPIC_CONFIG, Type.STRING, REGISTRY_TOPIC_DEFAULT, Importance.LOW, REGISTRY_TOPIC_DOC)
-          .define(TOPIC_PARTITIONS_CONFIG, Type.INT, TOPIC_PARTITIONS_DEFAULT, Range.atLeast(1), Importance.LOW, TOPIC_PARTITIONS_DOC)
-          .define(START_TIMEOUT_MS_CONFIG, Type.LONG, START_TIMEOUT_MS_DEFAULT, Range.atLeast(1000), Importance.LOW, START_TIMEOUT_MS_DOC);
+          .define(
+              KAFKA_PORT_CONFIG,
+              Type.INT,
+              KAFKA_PORT_DEFAULT,
+              Range.between(1, 65535),
+              Importance.HIGH,
+              KAFKA_PORT_DOC)
+          .define(
+              KAFKA_CONTROLLER_PORT_CONFIG,
+              Type.INT,
+              KAFKA_CONTROLLER_PORT_DEFAULT,
+              Range.between(1, 65535),
+              Importance.MEDIUM,
+              KAFKA_CONTROLLER_PORT_DOC)
+          .define(
+              KAFKA_HEAP_CONFIG, Type.STRING, KAFKA_HEAP_DEFAULT, Importance.LOW, KAFKA_HEAP_DOC)
+          .define(
+              REGISTRY_PORT_CONFIG,
+              Type.INT,
+              REGISTRY_PORT_DEFAULT,
+              Range.between(1, 65535),
+              Importance.HIGH,
+              REGISTRY_PORT_DOC)
+          .define(
+              REGISTRY_TOPIC_CONFIG,
+              Type.STRING,
+              REGISTRY_TOPIC_DEFAULT,
+              Importance.LOW,
+              REGISTRY_TOPIC_DOC)
+          .define(
+              TOPIC_PARTITIONS_CONFIG,
+              Type.INT,
+              TOPIC_PARTITIONS_DEFAULT,
+              Range.atLeast(1),
+              Importance.LOW,
+              TOPIC_PARTITIONS_DOC)
+          .define(
+              START_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              START_TIMEOUT_MS_DEFAULT,
+              Range.atLeast(1000),
+              Importance.LOW,
+              START_TIMEOUT_MS_DOC);
 
   public StackConfig(Map<String, ?> props) {
     super(CONFIG_DEF, props, false);

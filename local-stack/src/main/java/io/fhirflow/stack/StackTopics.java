@@ -1,7 +1,7 @@
 package io.fhirflow.stack;
 
-import java.util.Arrays;
 import io.fhirflow.contracts.PipelineTopic;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,22 +11,28 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * The pipeline's topics ({@link PipelineTopic} defaults), created on the local broker when missing so that
- * gateways can produce as soon as the stack is up; the broker does not create topics on its own.
+ * The pipeline's topics ({@link PipelineTopic} defaults), created on the local broker when missing
+ * so that gateways can produce as soon as the stack is up; the broker does not create topics on its
+ * own.
  */
 public final class StackTopics {
 
-  /** Topic name, whether it is compacted (one record per key kept) and whether the broker stamps its timestamps. */
+  /**
+   * Topic name, whether it is compacted (one record per key kept) and whether the broker stamps its
+   * timestamps.
+   */
   public record Topic(String name, boolean compacted, boolean brokerStampsTime) {}
 
   public static final List<Topic> DEFAULTS =
       Arrays.stream(PipelineTopic.values())
-          .map(t -> new Topic(t.defaultName(), t.compacted(), t.brokerStampsTime())).toList();
+          .map(t -> new Topic(t.defaultName(), t.compacted(), t.brokerStampsTime()))
+          .toList();
 
   private StackTopics() {}
 
   /** Creates those of {@code topics} the broker does not have yet; returns the names it created. */
-  public static List<String> createMissing(String bootstrapServers, List<Topic> topics, int partitions, long timeoutMs) {
+  public static List<String> createMissing(
+      String bootstrapServers, List<Topic> topics, int partitions, long timeoutMs) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
       Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
       List<NewTopic> missing =
@@ -39,7 +45,8 @@ public final class StackTopics {
       }
       return missing.stream().map(NewTopic::name).toList();
     } catch (Exception e) {
-      throw new IllegalStateException("could not create the pipeline topics on " + bootstrapServers, e);
+      throw new IllegalStateException(
+          "could not create the pipeline topics on " + bootstrapServers, e);
     }
   }
 

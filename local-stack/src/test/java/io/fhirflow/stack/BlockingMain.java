@@ -1,6 +1,9 @@
 package io.fhirflow.stack;
 
-/** A process for {@link DaemonProcessTest} that runs until it is signalled, or exits at once with "exit". */
+/**
+ * A process for {@link DaemonProcessTest} that runs until it is signalled, or exits at once with
+ * "exit".
+ */
 public final class BlockingMain {
 
   private BlockingMain() {}

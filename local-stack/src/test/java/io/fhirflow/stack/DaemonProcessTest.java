@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DaemonProcessTest {
 
-  static final List<String> BLOCKING = List.of("-Xmx32m", "-cp", System.getProperty("java.class.path"), BlockingMain.class.getName());
+  static final List<String> BLOCKING =
+      List.of(
+          "-Xmx32m", "-cp", System.getProperty("java.class.path"), BlockingMain.class.getName());
 
   @TempDir Path dir;
   DaemonProcess process;
@@ -38,7 +40,8 @@ class DaemonProcessTest {
     ProcessHandle again = process.start(BLOCKING);
 
     assertThat(again.pid()).isEqualTo(started.pid());
-    assertThat(Files.readString(dir.resolve("blocker.pid")).trim()).isEqualTo(Long.toString(started.pid()));
+    assertThat(Files.readString(dir.resolve("blocker.pid")).trim())
+        .isEqualTo(Long.toString(started.pid()));
     assertThat(process.running()).map(ProcessHandle::pid).contains(started.pid());
 
     assertThat(process.stop(Duration.ofSeconds(10))).isTrue();
@@ -61,7 +64,9 @@ class DaemonProcessTest {
   @Test
   void reportsAProcessThatDiesDuringStartUpWithItsLog() {
     process = new DaemonProcess("quitter", dir);
-    process.start(List.of("-cp", System.getProperty("java.class.path"), BlockingMain.class.getName(), "exit"));
+    process.start(
+        List.of(
+            "-cp", System.getProperty("java.class.path"), BlockingMain.class.getName(), "exit"));
 
     assertThatThrownBy(() -> process.awaitPort(1, Duration.ofSeconds(60)))
         .isInstanceOf(IllegalStateException.class)

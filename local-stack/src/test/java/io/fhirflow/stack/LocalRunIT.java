@@ -15,11 +15,17 @@ class LocalRunIT {
   @Test
   void producesOneSampleAndReadsTheSameSampleBack() throws Exception {
     try (KafkaBroker broker = KafkaBroker.start();
-        SchemaRegistryServer registry = SchemaRegistryServer.start(broker.bootstrapServers(), "_schemas", 0)) {
+        SchemaRegistryServer registry =
+            SchemaRegistryServer.start(broker.bootstrapServers(), "_schemas", 0)) {
       broker.createTopics(3, LocalRun.RAW_TOPIC);
       ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-      boolean same = new LocalRun(broker.bootstrapServers(), registry.url(), new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+      boolean same =
+          new LocalRun(
+                  broker.bootstrapServers(),
+                  registry.url(),
+                  new PrintStream(printed, true, StandardCharsets.UTF_8))
+              .run();
 
       assertThat(same).isTrue();
       assertThat(printed.toString(StandardCharsets.UTF_8))

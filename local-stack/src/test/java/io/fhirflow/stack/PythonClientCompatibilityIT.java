@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
 class PythonClientCompatibilityIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String SCHEMA = Path.of("../schemas/src/main/avro/WearableSample.avsc").toAbsolutePath().toString();
+  static final String SCHEMA =
+      Path.of("../schemas/src/main/avro/WearableSample.avsc").toAbsolutePath().toString();
 
   static KafkaBroker broker;
   static SchemaRegistryServer registry;
@@ -51,7 +52,9 @@ class PythonClientCompatibilityIT {
   static void start() throws Exception {
     PythonConfluentClient.ensureInstalled();
     broker = KafkaBroker.start();
-    registry = SchemaRegistryServer.start(broker.bootstrapServers(), KafkaBroker.uniqueTopic("_schemas"), 0);
+    registry =
+        SchemaRegistryServer.start(
+            broker.bootstrapServers(), KafkaBroker.uniqueTopic("_schemas"), 0);
   }
 
   @AfterAll
@@ -68,19 +71,24 @@ class PythonClientCompatibilityIT {
   void ourDeserializerReadsWhatPythonsAvroProducerWrote() throws Exception {
     String topic = KafkaBroker.uniqueTopic("wearable.samples.raw");
     broker.createTopics(1, topic);
-    List<ObjectNode> sent = IntStream.range(0, 3).mapToObj(PythonClientCompatibilityIT::pythonSample).toList();
+    List<ObjectNode> sent =
+        IntStream.range(0, 3).mapToObj(PythonClientCompatibilityIT::pythonSample).toList();
 
-    List<String> out = PythonConfluentClient.call("produce", clientArgs(topic, "--schema", SCHEMA), lines(sent));
+    List<String> out =
+        PythonConfluentClient.call("produce", clientArgs(topic, "--schema", SCHEMA), lines(sent));
     assertThat(out).containsExactly("{\"produced\": 3}");
 
     List<ConsumerRecord<byte[], byte[]>> records = readRaw(topic, 3);
     int registeredId = registryIdOf(topic + "-value");
-    try (SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class)) {
+    try (SpecificAvroDeserializer<WearableSample> deserializer =
+        new SpecificAvroDeserializer<>(WearableSample.class)) {
       deserializer.configure(Map.of("schema.registry.url", registry.url()), false);
       for (int i = 0; i < 3; i++) {
         byte[] value = records.get(i).value();
         assertThat(value[0]).as("Confluent magic byte").isZero();
-        assertThat(ByteBuffer.wrap(value, 1, 4).getInt()).as("schema id from the dev registry").isEqualTo(registeredId);
+        assertThat(ByteBuffer.wrap(value, 1, 4).getInt())
+            .as("schema id from the dev registry")
+            .isEqualTo(registeredId);
         WearableSample sample = deserializer.deserialize(topic, value);
         assertThat(summaryOf(sample)).isEqualTo(sent.get(i));
         assertThat(sample.getMetadata()).containsEntry("HKMetadataKeyHeartRateMotionContext", "1");
@@ -94,25 +102,31 @@ class PythonClientCompatibilityIT {
     broker.createTopics(1, topic);
     List<WearableSample> samples =
         IntStream.range(0, 3)
-            .mapToObj(i -> WearableSamples.healthKitHeartRate()
-                .setRecordId("JAVA-" + i)
-                .setStartTime(WearableSamples.MORNING.plusSeconds(60L * i))
-                .setEndTime(WearableSamples.MORNING.plusSeconds(60L * i))
-                .setBody(HkQuantity.newBuilder().setValue(60.5 + i).setUnit("count/min").build())
-                .build())
+            .mapToObj(
+                i ->
+                    WearableSamples.healthKitHeartRate()
+                        .setRecordId("JAVA-" + i)
+                        .setStartTime(WearableSamples.MORNING.plusSeconds(60L * i))
+                        .setEndTime(WearableSamples.MORNING.plusSeconds(60L * i))
+                        .setBody(
+                            HkQuantity.newBuilder().setValue(60.5 + i).setUnit("count/min").build())
+                        .build())
             .toList();
 
     try (SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>()) {
       serializer.configure(Map.of("schema.registry.url", registry.url()), false);
       // No key: the legacy AvroConsumer decodes every key as Avro, and ours is a plain string.
-      try (KafkaProducer<String, WearableSample> producer = new KafkaProducer<>(broker.producerProps(), new StringSerializer(), serializer)) {
+      try (KafkaProducer<String, WearableSample> producer =
+          new KafkaProducer<>(broker.producerProps(), new StringSerializer(), serializer)) {
         for (WearableSample s : samples) {
           producer.send(new ProducerRecord<>(topic, null, s)).get();
         }
       }
     }
 
-    List<String> out = PythonConfluentClient.call("consume", clientArgs(topic, "--count", "3", "--group", "py-" + topic), "");
+    List<String> out =
+        PythonConfluentClient.call(
+            "consume", clientArgs(topic, "--count", "3", "--group", "py-" + topic), "");
 
     List<JsonNode> expected = new ArrayList<>();
     for (WearableSample s : samples) {
@@ -144,15 +158,16 @@ class PythonClientCompatibilityIT {
 
   static ObjectNode summaryOf(WearableSample s) {
     HkQuantity body = (HkQuantity) s.getBody();
-    ObjectNode node = JSON.createObjectNode()
-        .put("userId", s.getUserId())
-        .put("recordId", s.getRecordId())
-        .put("type", s.getType())
-        .put("value", body.getValue())
-        .put("unit", body.getUnit())
-        .put("startTime", s.getStartTime().toEpochMilli())
-        .put("endTime", s.getEndTime().toEpochMilli())
-        .put("receivedTime", s.getReceivedTime().toEpochMilli());
+    ObjectNode node =
+        JSON.createObjectNode()
+            .put("userId", s.getUserId())
+            .put("recordId", s.getRecordId())
+            .put("type", s.getType())
+            .put("value", body.getValue())
+            .put("unit", body.getUnit())
+            .put("startTime", s.getStartTime().toEpochMilli())
+            .put("endTime", s.getEndTime().toEpochMilli())
+            .put("receivedTime", s.getReceivedTime().toEpochMilli());
     if (s.getStartZoneOffsetSeconds() == null) {
       node.putNull("zoneOffsetSeconds");
     } else {
@@ -164,7 +179,15 @@ class PythonClientCompatibilityIT {
   // --- plumbing
 
   static List<String> clientArgs(String topic, String... more) {
-    List<String> args = new ArrayList<>(List.of("--bootstrap", broker.bootstrapServers(), "--registry", registry.url(), "--topic", topic));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--registry",
+                registry.url(),
+                "--topic",
+                topic));
     args.addAll(List.of(more));
     return args;
   }
@@ -178,7 +201,10 @@ class PythonClientCompatibilityIT {
   static List<ConsumerRecord<byte[], byte[]>> readRaw(String topic, int count) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(broker.consumerProps("java-" + topic), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(
+            broker.consumerProps("java-" + topic),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (records.size() < count && System.nanoTime() < deadline) {
@@ -192,7 +218,10 @@ class PythonClientCompatibilityIT {
   static int registryIdOf(String subject) throws Exception {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/" + subject + "/versions/latest")).build(),
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(registry.url() + "/subjects/" + subject + "/versions/latest"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(response.body()).get("id").asInt();
   }

@@ -19,13 +19,14 @@ final class PythonConfluentClient {
 
   static final String PYTHON = "/usr/bin/python3";
   static final Path SCRIPT = Path.of("src/test/python/confluent_client.py").toAbsolutePath();
-  static final List<String> PACKAGES = List.of("python3-confluent-kafka", "python3-avro", "python3-requests");
+  static final List<String> PACKAGES =
+      List.of("python3-confluent-kafka", "python3-avro", "python3-requests");
 
   private PythonConfluentClient() {}
 
   /**
-   * Makes sure the client libraries import, installing Debian's packages when we are root. Skips the
-   * calling test when they cannot be installed, except under CI, where that is a failure:
+   * Makes sure the client libraries import, installing Debian's packages when we are root. Skips
+   * the calling test when they cannot be installed, except under CI, where that is a failure:
    * {@code .ci/run} installs them, so a skip there would hide a broken set-up.
    */
   static void ensureInstalled() throws Exception {
@@ -33,7 +34,16 @@ final class PythonConfluentClient {
       return;
     }
     if ("0".equals(run(List.of("id", "-u"), "").stdout.trim())) {
-      List<String> install = new ArrayList<>(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "-qq", "install", "-y", "--no-install-recommends"));
+      List<String> install =
+          new ArrayList<>(
+              List.of(
+                  "apt-get",
+                  "-o",
+                  "DPkg::Lock::Timeout=600",
+                  "-qq",
+                  "install",
+                  "-y",
+                  "--no-install-recommends"));
       install.addAll(PACKAGES);
       if (run(install, "").exitCode != 0) {
         run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "-qq", "update"), "");
@@ -43,8 +53,13 @@ final class PythonConfluentClient {
     if (importsWork()) {
       return;
     }
-    String why = "Debian's " + String.join(", ", PACKAGES) + " are not installed and could not be installed"
-        + " (run `apt-get install -y " + String.join(" ", PACKAGES) + "` as root, or bin/test)";
+    String why =
+        "Debian's "
+            + String.join(", ", PACKAGES)
+            + " are not installed and could not be installed"
+            + " (run `apt-get install -y "
+            + String.join(" ", PACKAGES)
+            + "` as root, or bin/test)";
     if (System.getenv("CI") != null) {
       throw new AssertionError("CI must run the Python compatibility test: " + why);
     }
@@ -53,7 +68,8 @@ final class PythonConfluentClient {
 
   private static boolean importsWork() throws Exception {
     return Files.isExecutable(Path.of(PYTHON))
-        && run(List.of(PYTHON, "-c", "import confluent_kafka.avro, avro, requests"), "").exitCode == 0;
+        && run(List.of(PYTHON, "-c", "import confluent_kafka.avro, avro, requests"), "").exitCode
+            == 0;
   }
 
   /** Runs the script in {@code mode}, feeding {@code stdin}; fails the test on a non-zero exit. */
@@ -67,11 +83,16 @@ final class PythonConfluentClient {
 
   record Result(int exitCode, String stdout, String stderr) {}
 
-  private static Result run(List<String> command, String stdin) throws IOException, InterruptedException {
+  private static Result run(List<String> command, String stdin)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("python-out", ".txt");
     Path err = Files.createTempFile("python-err", ".txt");
     try {
-      Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
       try (var in = process.getOutputStream()) {
         in.write(stdin.getBytes(StandardCharsets.UTF_8));
       }

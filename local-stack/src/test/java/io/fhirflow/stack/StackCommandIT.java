@@ -72,7 +72,9 @@ class StackCommandIT {
 
     assertSucceeds(stack("up"));
     List<Long> pids = stackPids();
-    assertThat(pids).hasSize(2).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    assertThat(pids)
+        .hasSize(2)
+        .allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
     Result again = stack("up");
     assertSucceeds(again);
@@ -82,11 +84,15 @@ class StackCommandIT {
     String value = "round-trip " + System.nanoTime();
     produce("wearable.samples.raw", "user-1", value);
     assertThat(consumeOne("wearable.samples.raw")).isEqualTo(value);
-    int id = registerSchema("{\"type\":\"record\",\"name\":\"Ping\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}");
+    int id =
+        registerSchema(
+            "{\"type\":\"record\",\"name\":\"Ping\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}");
 
     assertSucceeds(stack("down"));
     for (long pid : pids) {
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d after down", pid).isFalse();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+          .as("pid %d after down", pid)
+          .isFalse();
     }
     assertThat(DaemonProcess.portAnswers(kafkaPort)).isFalse();
     assertThat(DaemonProcess.portAnswers(registryPort)).isFalse();
@@ -108,7 +114,10 @@ class StackCommandIT {
 
   Result stack(String command) throws IOException, InterruptedException {
     Path log = work.resolve("bin-stack-" + command + ".out");
-    ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/stack").toString(), command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(ROOT.resolve("bin/stack").toString(), command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();
     assertThat(process.waitFor(4, TimeUnit.MINUTES)).as("bin/stack %s finishes", command).isTrue();
@@ -117,7 +126,8 @@ class StackCommandIT {
 
   List<Long> stackPids() throws IOException {
     List<Long> pids = new ArrayList<>();
-    for (Path pidFile : List.of(work.resolve("kafka/kafka.pid"), work.resolve("registry/registry.pid"))) {
+    for (Path pidFile :
+        List.of(work.resolve("kafka/kafka.pid"), work.resolve("registry/registry.pid"))) {
       pids.add(Long.parseLong(Files.readString(pidFile).trim()));
     }
     return pids;
@@ -125,7 +135,10 @@ class StackCommandIT {
 
   void produce(String topic, String key, String value) throws Exception {
     try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort, "acks", "all"), new StringSerializer(), new StringSerializer())) {
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort, "acks", "all"),
+            new StringSerializer(),
+            new StringSerializer())) {
       producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
     }
   }
@@ -135,7 +148,8 @@ class StackCommandIT {
     props.put("bootstrap.servers", "127.0.0.1:" + kafkaPort);
     props.put("group.id", "stack-it-" + System.nanoTime());
     props.put("auto.offset.reset", "earliest");
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {
@@ -148,22 +162,32 @@ class StackCommandIT {
   }
 
   int registerSchema(String schema) throws Exception {
-    String body = "{\"schema\":" + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(schema) + "}";
+    String body =
+        "{\"schema\":"
+            + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(schema)
+            + "}";
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort + "/subjects/ping-value/versions"))
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + registryPort + "/subjects/ping-value/versions"))
                     .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("id").asInt();
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(response.body())
+        .get("id")
+        .asInt();
   }
 
   String get(String path) throws Exception {
     return HttpClient.newHttpClient()
-        .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort + path)).build(), HttpResponse.BodyHandlers.ofString())
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
         .body();
   }
 

@@ -14,12 +14,21 @@ class StackConfigTest {
   void mapsEveryKeyOntoItsFhirflowEnvironmentVariable() {
     StackConfig config =
         StackConfig.fromEnvironment(
-            Map.of("FHIRFLOW_KAFKA_PORT", "19092", "FHIRFLOW_REGISTRY_PORT", "18081", "FHIRFLOW_WORK_DIR", "/tmp/w", "UNRELATED", "x"));
+            Map.of(
+                "FHIRFLOW_KAFKA_PORT",
+                "19092",
+                "FHIRFLOW_REGISTRY_PORT",
+                "18081",
+                "FHIRFLOW_WORK_DIR",
+                "/tmp/w",
+                "UNRELATED",
+                "x"));
 
     assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:19092");
     assertThat(config.registryUrl()).isEqualTo("http://127.0.0.1:18081");
     assertThat(config.workDir()).isEqualTo(Path.of("/tmp/w"));
-    assertThat(StackConfig.environmentVariable(StackConfig.KAFKA_CONTROLLER_PORT_CONFIG)).isEqualTo("FHIRFLOW_KAFKA_CONTROLLER_PORT");
+    assertThat(StackConfig.environmentVariable(StackConfig.KAFKA_CONTROLLER_PORT_CONFIG))
+        .isEqualTo("FHIRFLOW_KAFKA_CONTROLLER_PORT");
   }
 
   @Test
@@ -34,7 +43,9 @@ class StackConfigTest {
 
   @Test
   void rejectsAPortThatIsNotOne() {
-    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_KAFKA_PORT", "70000"))).isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_REGISTRY_PORT", "http"))).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_KAFKA_PORT", "70000")))
+        .isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_REGISTRY_PORT", "http")))
+        .isInstanceOf(ConfigException.class);
   }
 }

@@ -24,16 +24,23 @@ class StackTopicsIT {
   void theRawTopicIgnoresATimestampAProducerStampedThirtyDaysAhead() throws Exception {
     String raw = KafkaBroker.uniqueTopic("raw");
     try (KafkaBroker broker = KafkaBroker.start()) {
-      StackTopics.createMissing(broker.bootstrapServers(),
-          List.of(new StackTopics.Topic(raw, false, PipelineTopic.RAW.brokerStampsTime())), 1, 30_000);
+      StackTopics.createMissing(
+          broker.bootstrapServers(),
+          List.of(new StackTopics.Topic(raw, false, PipelineTopic.RAW.brokerStampsTime())),
+          1,
+          30_000);
       Instant sent = Instant.now();
       long forged = sent.plus(Duration.ofDays(30)).toEpochMilli();
       Properties producer = broker.producerProps();
-      try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
         p.send(new ProducerRecord<>(raw, null, forged, "user-1", "sample")).get();
       }
       try (KafkaConsumer<String, String> c =
-          new KafkaConsumer<>(broker.consumerProps("stack-topics-it"), new StringDeserializer(), new StringDeserializer())) {
+          new KafkaConsumer<>(
+              broker.consumerProps("stack-topics-it"),
+              new StringDeserializer(),
+              new StringDeserializer())) {
         c.subscribe(List.of(raw));
         ConsumerRecord<String, String> record = null;
         for (int i = 0; i < 60 && record == null; i++) {

@@ -5,12 +5,14 @@ import io.fhirflow.schema.Platform;
 import java.util.Map;
 
 /**
- * One row of {@code catalogue.tsv}: how one platform type (or one field of a Health Connect record) becomes an
- * Observation. See docs/catalogue.md for the meaning of each column.
+ * One row of {@code catalogue.tsv}: how one platform type (or one field of a Health Connect record)
+ * becomes an Observation. See docs/catalogue.md for the meaning of each column.
  *
  * @param platform HealthKit or Health Connect
- * @param type the platform's type identifier, e.g. {@code HKQuantityTypeIdentifierHeartRate}, {@code NutritionRecord}
- * @param field the Health Connect measurement field this row reads (empty for HealthKit and whole-record rows)
+ * @param type the platform's type identifier, e.g. {@code HKQuantityTypeIdentifierHeartRate},
+ *     {@code NutritionRecord}
+ * @param field the Health Connect measurement field this row reads (empty for HealthKit and
+ *     whole-record rows)
  * @param kind which shape mapper builds the Observation
  * @param loinc primary LOINC code, or null when LOINC has no observable for the concept
  * @param loincDisplay the LOINC display, or null
@@ -28,28 +30,45 @@ import java.util.Map;
  * @param metric metric name for the Redis branch, or null
  * @param metricKind how the metric aggregates, or null
  */
-public record CatalogueEntry(Platform platform, String type, String field, ValueKind kind,
-                             String loinc, String loincDisplay, String alsoLoinc, String alsoLoincDisplay,
-                             String name, String ucum, String unit, Map<String, UnitConversion> sourceUnits,
-                             String category, String profile, Double min, Double max, String valueSet,
-                             String metric, MetricKind metricKind) {
+public record CatalogueEntry(
+    Platform platform,
+    String type,
+    String field,
+    ValueKind kind,
+    String loinc,
+    String loincDisplay,
+    String alsoLoinc,
+    String alsoLoincDisplay,
+    String name,
+    String ucum,
+    String unit,
+    Map<String, UnitConversion> sourceUnits,
+    String category,
+    String profile,
+    Double min,
+    Double max,
+    String valueSet,
+    String metric,
+    MetricKind metricKind) {
 
-    public CatalogueEntry {
-        sourceUnits = Map.copyOf(sourceUnits);
-    }
+  public CatalogueEntry {
+    sourceUnits = Map.copyOf(sourceUnits);
+  }
 
-    /** The code of this entry in the platform's own code system: the type, plus {@code .field} for field rows. */
-    public String platformCode() {
-        return field.isEmpty() ? type : type + "." + field;
-    }
+  /**
+   * The code of this entry in the platform's own code system: the type, plus {@code .field} for
+   * field rows.
+   */
+  public String platformCode() {
+    return field.isEmpty() ? type : type + "." + field;
+  }
 
-    /** Canonical URL of the vital-signs profile, or null. */
-    public String profileUrl() {
-        return profile == null ? null : FhirSystems.PROFILE_BASE + profile;
-    }
+  /** Canonical URL of the vital-signs profile, or null. */
+  public String profileUrl() {
+    return profile == null ? null : FhirSystems.PROFILE_BASE + profile;
+  }
 
-    boolean inRange(double value) {
-        return (min == null || value >= min) && (max == null || value <= max);
-    }
-
+  boolean inRange(double value) {
+    return (min == null || value >= min) && (max == null || value <= max);
+  }
 }

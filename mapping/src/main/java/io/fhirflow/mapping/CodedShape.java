@@ -9,26 +9,30 @@ import org.hl7.fhir.r4.model.Observation;
 
 /**
  * Health Connect integer-coded value (MenstruationFlowRecord.flow, OvulationTestRecord.result,
- * CervicalMucusRecord.appearance, ...): valueCodeableConcept with the constant from codes.tsv. A record with two
- * coded rows gives two Observations; its other coded fields become components.
+ * CervicalMucusRecord.appearance, ...): valueCodeableConcept with the constant from codes.tsv. A
+ * record with two coded rows gives two Observations; its other coded fields become components.
  */
 final class CodedShape implements ObservationShape {
-    @Override
-    public void build(SampleContext context, List<CatalogueEntry> entries) {
-        Map<String, Integer> enums = HcRecords.enums(context);
-        boolean severalRows = context.catalogue.entries(context.sample.getPlatform(), context.sample.getType()).size() > 1;
-        Set<String> ownFields = new HashSet<>();
-        entries.forEach(e -> ownFields.add(e.field()));
-        for (CatalogueEntry entry : entries) {
-            Integer value = enums.get(entry.field());
-            if (value == null) {
-                continue;
-            }
-            Observation observation = context.observation(entry, severalRows ? entry.field() : null);
-            context.effective(observation);
-            CodedValue coded = context.catalogue.codedValue(entry.type() + "." + entry.field(), value).orElse(null);
-            observation.setValue(coded == null ? new IntegerType(value) : HcEnums.codeableConcept(context, coded));
-            HcEnums.addComponents(context, observation, entry.type(), enums, ownFields);
-        }
+  @Override
+  public void build(SampleContext context, List<CatalogueEntry> entries) {
+    Map<String, Integer> enums = HcRecords.enums(context);
+    boolean severalRows =
+        context.catalogue.entries(context.sample.getPlatform(), context.sample.getType()).size()
+            > 1;
+    Set<String> ownFields = new HashSet<>();
+    entries.forEach(e -> ownFields.add(e.field()));
+    for (CatalogueEntry entry : entries) {
+      Integer value = enums.get(entry.field());
+      if (value == null) {
+        continue;
+      }
+      Observation observation = context.observation(entry, severalRows ? entry.field() : null);
+      context.effective(observation);
+      CodedValue coded =
+          context.catalogue.codedValue(entry.type() + "." + entry.field(), value).orElse(null);
+      observation.setValue(
+          coded == null ? new IntegerType(value) : HcEnums.codeableConcept(context, coded));
+      HcEnums.addComponents(context, observation, entry.type(), enums, ownFields);
     }
+  }
 }

@@ -20,14 +20,17 @@ import org.hl7.fhir.r4.model.StringType;
  * removed as counts per kind ({@code entity.detail}: type = kind, value = count). Never a value, a
  * record id or the user id: the Patient reference is fhirflow's derived id.
  *
- * <p>Built with HAPI's model and encoder: an erasure is rare, so the encoder's cost does not matter.
+ * <p>Built with HAPI's model and encoder: an erasure is rare, so the encoder's cost does not
+ * matter.
  */
 public final class ErasureAuditEvent {
 
   private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
-  private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+  private static final String ENTITY_TYPE =
+      "http://terminology.hl7.org/CodeSystem/audit-entity-type";
   private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
-  private static final String SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type";
+  private static final String SOURCE_TYPE =
+      "http://terminology.hl7.org/CodeSystem/security-source-type";
   private static final FhirContext CONTEXT = FhirContext.forR4Cached();
 
   private ErasureAuditEvent() {}
@@ -40,15 +43,22 @@ public final class ErasureAuditEvent {
    * @param observer the process that carried it out (e.g. {@code fhirflow-topology})
    * @param removed what was removed, kind → count, in the order given
    */
-  public static String json(String requestId, String patientId, String requestedBy, Instant requestedAt,
-      Instant recorded, String observer, Map<String, Long> removed) {
+  public static String json(
+      String requestId,
+      String patientId,
+      String requestedBy,
+      Instant requestedAt,
+      Instant recorded,
+      String observer,
+      Map<String, Long> removed) {
     AuditEvent e = new AuditEvent();
     e.setId(requestId);
     // DICOM "Patient Record" event, action Delete: the same type a FHIR server's $erase would use.
     e.setType(new Coding(DCM, "110110", "Patient Record"));
     e.addSubtype(new Coding(FhirSystems.AUDIT_SUBTYPE, "erase", "Erasure of a person"));
     e.setAction(AuditEventAction.D);
-    // From the request to its execution; without an end when the clocks say it was not later (per-1).
+    // From the request to its execution; without an end when the clocks say it was not later
+    // (per-1).
     Period period = new Period().setStart(Date.from(requestedAt));
     if (recorded.isAfter(requestedAt)) {
       period.setEnd(Date.from(recorded));
@@ -64,11 +74,19 @@ public final class ErasureAuditEvent {
         .setWhat(new Reference("Patient/" + patientId))
         .setType(new Coding(ENTITY_TYPE, "1", "Person"))
         .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
-    AuditEvent.AuditEventEntityComponent request = e.addEntity()
-        .setWhat(new Reference().setIdentifier(new Identifier().setSystem(FhirSystems.SID_ERASURE_REQUEST).setValue(requestId)))
-        .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
-        .setRole(new Coding(OBJECT_ROLE, "20", "Job"));
-    removed.forEach((kind, count) -> request.addDetail().setType(kind).setValue(new StringType(Long.toString(count))));
+    AuditEvent.AuditEventEntityComponent request =
+        e.addEntity()
+            .setWhat(
+                new Reference()
+                    .setIdentifier(
+                        new Identifier()
+                            .setSystem(FhirSystems.SID_ERASURE_REQUEST)
+                            .setValue(requestId)))
+            .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+            .setRole(new Coding(OBJECT_ROLE, "20", "Job"));
+    removed.forEach(
+        (kind, count) ->
+            request.addDetail().setType(kind).setValue(new StringType(Long.toString(count))));
     return CONTEXT.newJsonParser().encodeResourceToString(e);
   }
 }

@@ -5,15 +5,16 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
- * Health Connect record without a value (IntermenstrualBleedingRecord, MenstruationPeriodRecord): the
- * Observation's code and effective time are the whole statement; R4 allows an Observation without value[x].
+ * Health Connect record without a value (IntermenstrualBleedingRecord, MenstruationPeriodRecord):
+ * the Observation's code and effective time are the whole statement; R4 allows an Observation
+ * without value[x].
  */
 final class EventShape implements ObservationShape {
-    @Override
-    public void build(SampleContext context, List<CatalogueEntry> entries) {
-        CatalogueEntry entry = entries.get(0);
-        Observation observation = context.observation(entry, null);
-        context.effective(observation);
-        HcEnums.addComponents(context, observation, entry.type(), HcRecords.enums(context), Set.of());
-    }
+  @Override
+  public void build(SampleContext context, List<CatalogueEntry> entries) {
+    CatalogueEntry entry = entries.get(0);
+    Observation observation = context.observation(entry, null);
+    context.effective(observation);
+    HcEnums.addComponents(context, observation, entry.type(), HcRecords.enums(context), Set.of());
+  }
 }

@@ -12,33 +12,46 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 
 /**
- * Health Connect exercise session (and planned session): exercise activity 73985-4 valued with the exercise type
- * constant; the session length is a component. Record fields with a row of their own (rate of perceived
- * exertion) become Observations through their MEASUREMENT rows.
+ * Health Connect exercise session (and planned session): exercise activity 73985-4 valued with the
+ * exercise type constant; the session length is a component. Record fields with a row of their own
+ * (rate of perceived exertion) become Observations through their MEASUREMENT rows.
  */
 final class ExerciseSessionShape implements ObservationShape {
-    @Override
-    public void build(SampleContext context, List<CatalogueEntry> entries) {
-        CatalogueEntry entry = entries.get(0);
-        HcInterval body = Quantities.body(context, HcInterval.class, entry);
-        Map<String, Integer> enums = body.getEnums();
-        Integer exerciseType = enums.get("exerciseType");
-        if (exerciseType == null) {
-            throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " lacks exerciseType");
-        }
-        Observation observation = context.observation(entry, null);
-        context.effective(observation);
-        CodedValue coded = context.catalogue.codedValue(entry.valueSet(), exerciseType).orElse(null);
-        if (coded == null) {
-            observation.setValue(new IntegerType(exerciseType));
-        } else {
-            observation.setValue(HcEnums.codeableConcept(context, coded));
-        }
-        observation.addComponent()
-                .setCode(new CodeableConcept().addCoding(new Coding(FhirSystems.LOINC,
-                        WorkoutShape.EXERCISE_DURATION_LOINC, "Exercise duration")))
-                .setValue(new Quantity().setValue(SampleContext.minutes(context.sample.getStartTime(),
-                        context.sample.getEndTime())).setUnit("min").setSystem(FhirSystems.UCUM).setCode("min"));
-        HcEnums.addComponents(context, observation, entry.type(), enums, Set.of("exerciseType"));
+  @Override
+  public void build(SampleContext context, List<CatalogueEntry> entries) {
+    CatalogueEntry entry = entries.get(0);
+    HcInterval body = Quantities.body(context, HcInterval.class, entry);
+    Map<String, Integer> enums = body.getEnums();
+    Integer exerciseType = enums.get("exerciseType");
+    if (exerciseType == null) {
+      throw new SampleRejected(
+          RejectReason.INVALID_SHAPE, entry.platformCode() + " lacks exerciseType");
     }
+    Observation observation = context.observation(entry, null);
+    context.effective(observation);
+    CodedValue coded = context.catalogue.codedValue(entry.valueSet(), exerciseType).orElse(null);
+    if (coded == null) {
+      observation.setValue(new IntegerType(exerciseType));
+    } else {
+      observation.setValue(HcEnums.codeableConcept(context, coded));
+    }
+    observation
+        .addComponent()
+        .setCode(
+            new CodeableConcept()
+                .addCoding(
+                    new Coding(
+                        FhirSystems.LOINC,
+                        WorkoutShape.EXERCISE_DURATION_LOINC,
+                        "Exercise duration")))
+        .setValue(
+            new Quantity()
+                .setValue(
+                    SampleContext.minutes(
+                        context.sample.getStartTime(), context.sample.getEndTime()))
+                .setUnit("min")
+                .setSystem(FhirSystems.UCUM)
+                .setCode("min"));
+    HcEnums.addComponents(context, observation, entry.type(), enums, Set.of("exerciseType"));
+  }
 }

@@ -10,14 +10,14 @@ import java.util.Objects;
  * @param json the exact UTF-8 JSON to publish; the same input always gives the same string
  */
 public record FhirResource(String resourceType, String id, String json) {
-    public FhirResource {
-        Objects.requireNonNull(resourceType, "resourceType");
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(json, "json");
-    }
+  public FhirResource {
+    Objects.requireNonNull(resourceType, "resourceType");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(json, "json");
+  }
 
-    /** {@code resourceType/id}, the form used in references. */
-    public String reference() {
-        return resourceType + "/" + id;
-    }
+  /** {@code resourceType/id}, the form used in references. */
+  public String reference() {
+    return resourceType + "/" + id;
+  }
 }

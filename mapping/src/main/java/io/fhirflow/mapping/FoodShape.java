@@ -8,30 +8,45 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * HealthKit food correlation: panel 80453-4 whose hasMember point at the nutrient Observations. HealthKit also
- * exports every member as a top-level sample, and member ids are deterministic, so the references resolve to the
- * Observations those samples become; the panel does not copy their values.
+ * HealthKit food correlation: panel 80453-4 whose hasMember point at the nutrient Observations.
+ * HealthKit also exports every member as a top-level sample, and member ids are deterministic, so
+ * the references resolve to the Observations those samples become; the panel does not copy their
+ * values.
  */
 final class FoodShape implements ObservationShape {
-    @Override
-    public void build(SampleContext context, List<CatalogueEntry> entries) {
-        CatalogueEntry entry = entries.get(0);
-        HkCorrelation body = Quantities.body(context, HkCorrelation.class, entry);
-        if (body.getMembers().isEmpty()) {
-            throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " has no members");
-        }
-        Observation observation = context.observation(entry, null);
-        context.effective(observation);
-        for (HkCorrelationMember member : body.getMembers()) {
-            CatalogueEntry memberEntry = context.catalogue.entry(Platform.HEALTHKIT, member.getType()).orElseThrow(() ->
-                    new SampleRejected(RejectReason.UNKNOWN_TYPE, entry.platformCode() + " member type not in catalogue"));
-            Quantities.convert(memberEntry, member.getValue(), member.getUnit());
-            if (member.getRecordId() == null || member.getRecordId().isBlank()) {
-                throw new SampleRejected(RejectReason.MISSING_ID, entry.platformCode() + " member lacks a record id");
-            }
-            observation.addHasMember(new Reference("Observation/"
-                    + ResourceIds.observation(context.sample.getUserId(), Platform.HEALTHKIT.name(), member.getRecordId(),
-                    null)));
-        }
+  @Override
+  public void build(SampleContext context, List<CatalogueEntry> entries) {
+    CatalogueEntry entry = entries.get(0);
+    HkCorrelation body = Quantities.body(context, HkCorrelation.class, entry);
+    if (body.getMembers().isEmpty()) {
+      throw new SampleRejected(
+          RejectReason.INVALID_SHAPE, entry.platformCode() + " has no members");
     }
+    Observation observation = context.observation(entry, null);
+    context.effective(observation);
+    for (HkCorrelationMember member : body.getMembers()) {
+      CatalogueEntry memberEntry =
+          context
+              .catalogue
+              .entry(Platform.HEALTHKIT, member.getType())
+              .orElseThrow(
+                  () ->
+                      new SampleRejected(
+                          RejectReason.UNKNOWN_TYPE,
+                          entry.platformCode() + " member type not in catalogue"));
+      Quantities.convert(memberEntry, member.getValue(), member.getUnit());
+      if (member.getRecordId() == null || member.getRecordId().isBlank()) {
+        throw new SampleRejected(
+            RejectReason.MISSING_ID, entry.platformCode() + " member lacks a record id");
+      }
+      observation.addHasMember(
+          new Reference(
+              "Observation/"
+                  + ResourceIds.observation(
+                      context.sample.getUserId(),
+                      Platform.HEALTHKIT.name(),
+                      member.getRecordId(),
+                      null)));
+    }
+  }
 }

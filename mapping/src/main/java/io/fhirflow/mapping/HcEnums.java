@@ -8,47 +8,63 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
- * Health Connect integer-coded context fields: {@code measurementLocation} becomes bodySite,
- * {@code measurementMethod} method, {@code bodyPosition} the R4 core extension observation-bodyPosition, anything
- * else (specimen, meal) a component with code {@code Record.field}. Values are the constants from codes.tsv; a value
- * or field codes.tsv does not know becomes valueInteger, so nothing the phone sent is lost. (The vital-signs
- * profiles bind component values to UCUM units, so coded context cannot be a component there.)
+ * Health Connect integer-coded context fields: {@code measurementLocation} becomes bodySite, {@code
+ * measurementMethod} method, {@code bodyPosition} the R4 core extension observation-bodyPosition,
+ * anything else (specimen, meal) a component with code {@code Record.field}. Values are the
+ * constants from codes.tsv; a value or field codes.tsv does not know becomes valueInteger, so
+ * nothing the phone sent is lost. (The vital-signs profiles bind component values to UCUM units, so
+ * coded context cannot be a component there.)
  */
 final class HcEnums {
-    static final String BODY_POSITION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/observation-bodyPosition";
-    private static final String MEASUREMENT_LOCATION = "measurementLocation";
-    private static final String MEASUREMENT_METHOD = "measurementMethod";
-    private static final String BODY_POSITION = "bodyPosition";
-    private HcEnums() {
-    }
+  static final String BODY_POSITION_EXTENSION =
+      "http://hl7.org/fhir/StructureDefinition/observation-bodyPosition";
+  private static final String MEASUREMENT_LOCATION = "measurementLocation";
+  private static final String MEASUREMENT_METHOD = "measurementMethod";
+  private static final String BODY_POSITION = "bodyPosition";
 
-    static void addComponents(SampleContext context, Observation observation, String type, Map<String, Integer> enums,
-                              Set<String> skip) {
-        if (enums == null || enums.isEmpty()) {
-            return;
-        }
-        // Sorted so that the same enums give the same bytes whatever order the map arrived in.
-        for (Map.Entry<String, Integer> field : new TreeMap<>(enums).entrySet()) {
-            if (skip.contains(field.getKey()) || field.getValue() == null) {
-                continue;
-            }
-            CodedValue coded = context.catalogue.codedValue(type + "." + field.getKey(), field.getValue()).orElse(null);
-            if (coded != null && MEASUREMENT_LOCATION.equals(field.getKey())) {
-                observation.setBodySite(codeableConcept(context, coded));
-            } else if (coded != null && MEASUREMENT_METHOD.equals(field.getKey())) {
-                observation.setMethod(codeableConcept(context, coded));
-            } else if (coded != null && BODY_POSITION.equals(field.getKey())) {
-                observation.addExtension(BODY_POSITION_EXTENSION, codeableConcept(context, coded));
-            } else {
-                Observation.ObservationComponentComponent component = observation.addComponent()
-                        .setCode(new CodeableConcept().addCoding(context.platformCoding(type + "." + field.getKey())));
-                component.setValue(coded == null ? new IntegerType(field.getValue()) : codeableConcept(context, coded));
-            }
-        }
-    }
+  private HcEnums() {}
 
-    static CodeableConcept codeableConcept(SampleContext context, CodedValue coded) {
-        return new CodeableConcept().addCoding(context.platformCoding(coded.valueSet().substring(0,
-                coded.valueSet().indexOf('.') + 1) + coded.code()).setDisplay(coded.display()));
+  static void addComponents(
+      SampleContext context,
+      Observation observation,
+      String type,
+      Map<String, Integer> enums,
+      Set<String> skip) {
+    if (enums == null || enums.isEmpty()) {
+      return;
     }
+    // Sorted so that the same enums give the same bytes whatever order the map arrived in.
+    for (Map.Entry<String, Integer> field : new TreeMap<>(enums).entrySet()) {
+      if (skip.contains(field.getKey()) || field.getValue() == null) {
+        continue;
+      }
+      CodedValue coded =
+          context.catalogue.codedValue(type + "." + field.getKey(), field.getValue()).orElse(null);
+      if (coded != null && MEASUREMENT_LOCATION.equals(field.getKey())) {
+        observation.setBodySite(codeableConcept(context, coded));
+      } else if (coded != null && MEASUREMENT_METHOD.equals(field.getKey())) {
+        observation.setMethod(codeableConcept(context, coded));
+      } else if (coded != null && BODY_POSITION.equals(field.getKey())) {
+        observation.addExtension(BODY_POSITION_EXTENSION, codeableConcept(context, coded));
+      } else {
+        Observation.ObservationComponentComponent component =
+            observation
+                .addComponent()
+                .setCode(
+                    new CodeableConcept()
+                        .addCoding(context.platformCoding(type + "." + field.getKey())));
+        component.setValue(
+            coded == null ? new IntegerType(field.getValue()) : codeableConcept(context, coded));
+      }
+    }
+  }
+
+  static CodeableConcept codeableConcept(SampleContext context, CodedValue coded) {
+    return new CodeableConcept()
+        .addCoding(
+            context
+                .platformCoding(
+                    coded.valueSet().substring(0, coded.valueSet().indexOf('.') + 1) + coded.code())
+                .setDisplay(coded.display()));
+  }
 }

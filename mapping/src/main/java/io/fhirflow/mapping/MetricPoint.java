@@ -11,9 +11,15 @@ import java.time.ZoneId;
  * @param value the converted value
  * @param unit UCUM code of {@code value}
  * @param time when it was measured (start of an interval)
- * @param zone the measurement's zone (IANA zone if the sample had one, else its offset, else UTC) for local-day arithmetic
+ * @param zone the measurement's zone (IANA zone if the sample had one, else its offset, else UTC)
+ *     for local-day arithmetic
  * @param observationId the id of the Observation that carries the value (a summary's derivedFrom)
  */
-public record MetricPoint(String metric, MetricKind kind, double value, String unit, Instant time, ZoneId zone,
-                          String observationId) {
-}
+public record MetricPoint(
+    String metric,
+    MetricKind kind,
+    double value,
+    String unit,
+    Instant time,
+    ZoneId zone,
+    String observationId) {}

@@ -6,14 +6,14 @@ import org.hl7.fhir.r4.model.Observation;
 
 /** HealthKit quantity sample: one Observation with a UCUM valueQuantity. */
 final class QuantityShape implements ObservationShape {
-    @Override
-    public void build(SampleContext context, List<CatalogueEntry> entries) {
-        CatalogueEntry entry = entries.get(0);
-        HkQuantity body = Quantities.body(context, HkQuantity.class, entry);
-        double value = Quantities.convert(entry, body.getValue(), body.getUnit());
-        Observation observation = context.observation(entry, null);
-        context.effective(observation);
-        observation.setValue(SampleContext.quantity(entry, value));
-        context.metric(entry, value, context.sample.getStartTime());
-    }
+  @Override
+  public void build(SampleContext context, List<CatalogueEntry> entries) {
+    CatalogueEntry entry = entries.get(0);
+    HkQuantity body = Quantities.body(context, HkQuantity.class, entry);
+    double value = Quantities.convert(entry, body.getValue(), body.getUnit());
+    Observation observation = context.observation(entry, null);
+    context.effective(observation);
+    observation.setValue(SampleContext.quantity(entry, value));
+    context.metric(entry, value, context.sample.getStartTime());
+  }
 }

@@ -1,7 +1,7 @@
 package io.fhirflow.mapping;
 
-import io.fhirflow.contracts.FhirSystems;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
@@ -25,256 +25,355 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * Everything the shape mappers share while mapping one sample: the common Observation skeleton (id, meta,
- * identifier, status, category, code, subject, device, effective[x]) and the collected results.
+ * Everything the shape mappers share while mapping one sample: the common Observation skeleton (id,
+ * meta, identifier, status, category, code, subject, device, effective[x]) and the collected
+ * results.
  */
 final class SampleContext {
-    static final Map<String, String> CATEGORY_DISPLAYS = Map.of("social-history", "Social History",
-            "vital-signs", "Vital Signs", "imaging", "Imaging", "laboratory", "Laboratory", "procedure", "Procedure",
-            "survey", "Survey", "exam", "Exam", "therapy", "Therapy", "activity", "Activity");
+  static final Map<String, String> CATEGORY_DISPLAYS =
+      Map.of(
+          "social-history",
+          "Social History",
+          "vital-signs",
+          "Vital Signs",
+          "imaging",
+          "Imaging",
+          "laboratory",
+          "Laboratory",
+          "procedure",
+          "Procedure",
+          "survey",
+          "Survey",
+          "exam",
+          "Exam",
+          "therapy",
+          "Therapy",
+          "activity",
+          "Activity");
 
-    final WearableSample sample;
-    final MappingCatalogue catalogue;
-    private final boolean amended;
-    private final FhirResource patient;
-    private final String patientReference;
-    private final FhirResource device;
-    private final String deviceReference;
-    private final String versionId;
-    private final Instant lastUpdated;
-    private final String source;
-    private final ZoneId zone;
-    final List<Observation> observations = new ArrayList<>(2);
-    final List<MetricPoint> metrics = new ArrayList<>(1);
+  final WearableSample sample;
+  final MappingCatalogue catalogue;
+  private final boolean amended;
+  private final FhirResource patient;
+  private final String patientReference;
+  private final FhirResource device;
+  private final String deviceReference;
+  private final String versionId;
+  private final Instant lastUpdated;
+  private final String source;
+  private final ZoneId zone;
+  final List<Observation> observations = new ArrayList<>(2);
+  final List<MetricPoint> metrics = new ArrayList<>(1);
 
-    SampleContext(WearableSample sample, MappingCatalogue catalogue, boolean amended, FhirResource patient,
-                  FhirResource device) {
-        this.sample = sample;
-        this.catalogue = catalogue;
-        this.amended = amended;
-        this.patient = patient;
-        this.patientReference = patient.reference();
-        this.device = device;
-        this.deviceReference = device == null ? null : device.reference();
-        this.versionId = versionId(sample.getVersion());
-        this.lastUpdated = lastUpdated(sample);
-        this.source = metaSource(sample);
-        this.zone = zoneOf(sample);
+  SampleContext(
+      WearableSample sample,
+      MappingCatalogue catalogue,
+      boolean amended,
+      FhirResource patient,
+      FhirResource device) {
+    this.sample = sample;
+    this.catalogue = catalogue;
+    this.amended = amended;
+    this.patient = patient;
+    this.patientReference = patient.reference();
+    this.device = device;
+    this.deviceReference = device == null ? null : device.reference();
+    this.versionId = versionId(sample.getVersion());
+    this.lastUpdated = lastUpdated(sample);
+    this.source = metaSource(sample);
+    this.zone = zoneOf(sample);
+  }
+
+  /** clientRecordVersion, else syncVersion, else 0: what orders two versions of the same record. */
+  static String versionId(RecordVersion version) {
+    if (version == null) {
+      return "0";
     }
-
-    /** clientRecordVersion, else syncVersion, else 0: what orders two versions of the same record. */
-    static String versionId(RecordVersion version) {
-        if (version == null) {
-            return "0";
-        }
-        if (version.getClientRecordVersion() != null) {
-            return Long.toString(version.getClientRecordVersion());
-        }
-        if (version.getSyncVersion() != null) {
-            return Long.toString(version.getSyncVersion());
-        }
-        return "0";
+    if (version.getClientRecordVersion() != null) {
+      return Long.toString(version.getClientRecordVersion());
     }
-
-    /** lastModifiedTime, else creationTime, else receivedTime: never the wall clock, so replays give the same bytes. */
-    static Instant lastUpdated(WearableSample sample) {
-        RecordVersion version = sample.getVersion();
-        if (version != null && version.getLastModifiedTime() != null) {
-            return version.getLastModifiedTime();
-        }
-        if (sample.getCreationTime() != null) {
-            return sample.getCreationTime();
-        }
-        return sample.getReceivedTime();
+    if (version.getSyncVersion() != null) {
+      return Long.toString(version.getSyncVersion());
     }
+    return "0";
+  }
 
-    static String metaSource(WearableSample sample) {
-        String app = sample.getSource() == null ? null : sample.getSource().getBundleId();
-        String platform = sample.getPlatform() == Platform.HEALTHKIT ? "healthkit:" : "health-connect:";
-        return FhirSystems.SOURCE_PREFIX + platform + (app == null || app.isBlank() ? "unknown" : uriSafe(app));
+  /**
+   * lastModifiedTime, else creationTime, else receivedTime: never the wall clock, so replays give
+   * the same bytes.
+   */
+  static Instant lastUpdated(WearableSample sample) {
+    RecordVersion version = sample.getVersion();
+    if (version != null && version.getLastModifiedTime() != null) {
+      return version.getLastModifiedTime();
     }
+    if (sample.getCreationTime() != null) {
+      return sample.getCreationTime();
+    }
+    return sample.getReceivedTime();
+  }
 
-    /** Percent-encodes anything but unreserved URI characters; bundle ids and package names rarely need it. */
-    private static String uriSafe(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
-                    || c == '_' || c == '~') {
-                out.append(c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
-            }
-        }
-        return out.toString();
-    }
+  static String metaSource(WearableSample sample) {
+    String app = sample.getSource() == null ? null : sample.getSource().getBundleId();
+    String platform = sample.getPlatform() == Platform.HEALTHKIT ? "healthkit:" : "health-connect:";
+    return FhirSystems.SOURCE_PREFIX
+        + platform
+        + (app == null || app.isBlank() ? "unknown" : uriSafe(app));
+  }
 
-    /** The measurement's zone: the IANA zone when the phone sent one (HKTimeZone), else the start offset, else UTC. */
-    static ZoneId zoneOf(WearableSample sample) {
-        if (sample.getTimeZone() != null) {
-            try {
-                return ZoneId.of(sample.getTimeZone());
-            } catch (java.time.DateTimeException e) {
-                // An unknown zone name is not worth rejecting the sample: the offset below is still right.
-            }
-        }
-        if (sample.getStartZoneOffsetSeconds() != null) {
-            return ZoneOffset.ofTotalSeconds(sample.getStartZoneOffsetSeconds());
-        }
-        return ZoneOffset.UTC;
+  /**
+   * Percent-encodes anything but unreserved URI characters; bundle ids and package names rarely
+   * need it.
+   */
+  private static String uriSafe(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || c == '-'
+          || c == '_'
+          || c == '~') {
+        out.append(c);
+      } else {
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+      }
     }
+    return out.toString();
+  }
 
-    ZoneId zone() {
-        return zone;
+  /**
+   * The measurement's zone: the IANA zone when the phone sent one (HKTimeZone), else the start
+   * offset, else UTC.
+   */
+  static ZoneId zoneOf(WearableSample sample) {
+    if (sample.getTimeZone() != null) {
+      try {
+        return ZoneId.of(sample.getTimeZone());
+      } catch (java.time.DateTimeException e) {
+        // An unknown zone name is not worth rejecting the sample: the offset below is still right.
+      }
     }
+    if (sample.getStartZoneOffsetSeconds() != null) {
+      return ZoneOffset.ofTotalSeconds(sample.getStartZoneOffsetSeconds());
+    }
+    return ZoneOffset.UTC;
+  }
 
-    FhirResource patient() {
-        return patient;
-    }
+  ZoneId zone() {
+    return zone;
+  }
 
-    /** The user's Device that measured, or null when the sample names no device. */
-    FhirResource device() {
-        return device;
-    }
+  FhirResource patient() {
+    return patient;
+  }
 
-    /** A new Observation coded as the entry says, added to the results; see the five-argument form. */
-    Observation observation(CatalogueEntry entry, String part) {
-        return observation(entry, part, entry.loinc(), entry.loincDisplay(), entry.platformCode());
-    }
+  /** The user's Device that measured, or null when the sample names no device. */
+  FhirResource device() {
+    return device;
+  }
 
-    /**
-     * A new Observation with the parts every shape shares, added to the results.
-     *
-     * @param entry the catalogue row that codes it
-     * @param part distinguishes several Observations of one record (series sample time, field, stage); null for the first
-     * @param loinc the primary LOINC code: the entry's, or one chosen by a value (sleep stage, specimen); null for none
-     * @param loincDisplay its display
-     * @param platformCode the platform coding's code: the entry's, or a value's constant (sleep stage)
-     */
-    Observation observation(CatalogueEntry entry, String part, String loinc, String loincDisplay, String platformCode) {
-        boolean entryCode = java.util.Objects.equals(loinc, entry.loinc());
-        Observation observation = new Observation();
-        String recordId = sample.getRecordId();
-        observation.setId(ResourceIds.observation(sample.getUserId(), sample.getPlatform().name(), recordId, part));
-        observation.getMeta().setVersionId(versionId);
-        observation.getMeta().setLastUpdatedElement(instant(lastUpdated));
-        observation.getMeta().setSource(source);
-        if (entry.profileUrl() != null && entryCode) {
-            observation.getMeta().addProfile(entry.profileUrl());
-        }
-        boolean healthKit = sample.getPlatform() == Platform.HEALTHKIT;
-        observation.addIdentifier()
-                .setSystem(healthKit ? FhirSystems.SID_HEALTHKIT_UUID : FhirSystems.SID_HEALTH_CONNECT_ID)
-                .setValue(part == null ? recordId : recordId + "/" + part);
-        RecordVersion version = sample.getVersion();
-        if (!healthKit && version != null && version.getClientRecordId() != null && part == null) {
-            String app = sample.getSource() == null ? null : sample.getSource().getBundleId();
-            observation.addIdentifier().setSystem(FhirSystems.SID_HEALTH_CONNECT_CLIENT_ID)
-                    .setValue((app == null ? "" : app) + ":" + version.getClientRecordId());
-        }
-        observation.setStatus(amended ? Observation.ObservationStatus.AMENDED : Observation.ObservationStatus.FINAL);
-        if (entry.category() != null) {
-            observation.addCategory().addCoding().setSystem(FhirSystems.OBSERVATION_CATEGORY)
-                    .setCode(entry.category()).setDisplay(CATEGORY_DISPLAYS.get(entry.category()));
-        }
-        CodeableConcept code = observation.getCode();
-        if (loinc != null) {
-            code.addCoding().setSystem(FhirSystems.LOINC).setCode(loinc).setDisplay(loincDisplay);
-        }
-        if (entry.alsoLoinc() != null && entryCode) {
-            code.addCoding().setSystem(FhirSystems.LOINC).setCode(entry.alsoLoinc()).setDisplay(entry.alsoLoincDisplay());
-        }
-        code.addCoding(platformCoding(platformCode));
-        code.setText(entry.name());
-        observation.setSubject(new Reference(patientReference));
-        if (deviceReference != null) {
-            observation.setDevice(new Reference(deviceReference));
-        }
-        observations.add(observation);
-        return observation;
-    }
+  /**
+   * A new Observation coded as the entry says, added to the results; see the five-argument form.
+   */
+  Observation observation(CatalogueEntry entry, String part) {
+    return observation(entry, part, entry.loinc(), entry.loincDisplay(), entry.platformCode());
+  }
 
-    Coding platformCoding(String code) {
-        return new Coding(sample.getPlatform() == Platform.HEALTHKIT ? FhirSystems.HEALTHKIT : FhirSystems.HEALTH_CONNECT,
-                code, null);
+  /**
+   * A new Observation with the parts every shape shares, added to the results.
+   *
+   * @param entry the catalogue row that codes it
+   * @param part distinguishes several Observations of one record (series sample time, field,
+   *     stage); null for the first
+   * @param loinc the primary LOINC code: the entry's, or one chosen by a value (sleep stage,
+   *     specimen); null for none
+   * @param loincDisplay its display
+   * @param platformCode the platform coding's code: the entry's, or a value's constant (sleep
+   *     stage)
+   */
+  Observation observation(
+      CatalogueEntry entry, String part, String loinc, String loincDisplay, String platformCode) {
+    boolean entryCode = java.util.Objects.equals(loinc, entry.loinc());
+    Observation observation = new Observation();
+    String recordId = sample.getRecordId();
+    observation.setId(
+        ResourceIds.observation(sample.getUserId(), sample.getPlatform().name(), recordId, part));
+    observation.getMeta().setVersionId(versionId);
+    observation.getMeta().setLastUpdatedElement(instant(lastUpdated));
+    observation.getMeta().setSource(source);
+    if (entry.profileUrl() != null && entryCode) {
+      observation.getMeta().addProfile(entry.profileUrl());
     }
+    boolean healthKit = sample.getPlatform() == Platform.HEALTHKIT;
+    observation
+        .addIdentifier()
+        .setSystem(healthKit ? FhirSystems.SID_HEALTHKIT_UUID : FhirSystems.SID_HEALTH_CONNECT_ID)
+        .setValue(part == null ? recordId : recordId + "/" + part);
+    RecordVersion version = sample.getVersion();
+    if (!healthKit && version != null && version.getClientRecordId() != null && part == null) {
+      String app = sample.getSource() == null ? null : sample.getSource().getBundleId();
+      observation
+          .addIdentifier()
+          .setSystem(FhirSystems.SID_HEALTH_CONNECT_CLIENT_ID)
+          .setValue((app == null ? "" : app) + ":" + version.getClientRecordId());
+    }
+    observation.setStatus(
+        amended ? Observation.ObservationStatus.AMENDED : Observation.ObservationStatus.FINAL);
+    if (entry.category() != null) {
+      observation
+          .addCategory()
+          .addCoding()
+          .setSystem(FhirSystems.OBSERVATION_CATEGORY)
+          .setCode(entry.category())
+          .setDisplay(CATEGORY_DISPLAYS.get(entry.category()));
+    }
+    CodeableConcept code = observation.getCode();
+    if (loinc != null) {
+      code.addCoding().setSystem(FhirSystems.LOINC).setCode(loinc).setDisplay(loincDisplay);
+    }
+    if (entry.alsoLoinc() != null && entryCode) {
+      code.addCoding()
+          .setSystem(FhirSystems.LOINC)
+          .setCode(entry.alsoLoinc())
+          .setDisplay(entry.alsoLoincDisplay());
+    }
+    code.addCoding(platformCoding(platformCode));
+    code.setText(entry.name());
+    observation.setSubject(new Reference(patientReference));
+    if (deviceReference != null) {
+      observation.setDevice(new Reference(deviceReference));
+    }
+    observations.add(observation);
+    return observation;
+  }
 
-    void effective(Observation observation, Instant start, Instant end, Integer startOffset, Integer endOffset) {
-        if (start.equals(end)) {
-            observation.setEffective(dateTime(start, startOffset));
-        } else {
-            observation.setEffective(new Period().setStartElement(dateTime(start, startOffset))
-                    .setEndElement(dateTime(end, endOffset != null ? endOffset : startOffset)));
-            // The R4 vital-signs invariant vs-1 ("($this as dateTime).toString().length() >= 8") fails on a Period in
-            // HAPI's validator, so an interval (e.g. an iOS 8 daily heart-rate average) keeps its true period and its
-            // vital-signs category but does not claim the profile.
-            observation.getMeta().getProfile().clear();
-        }
-    }
+  Coding platformCoding(String code) {
+    return new Coding(
+        sample.getPlatform() == Platform.HEALTHKIT
+            ? FhirSystems.HEALTHKIT
+            : FhirSystems.HEALTH_CONNECT,
+        code,
+        null);
+  }
 
-    /** effective[x] from the sample's own start and end. */
-    void effective(Observation observation) {
-        effective(observation, sample.getStartTime(), sample.getEndTime(), sample.getStartZoneOffsetSeconds(),
-                sample.getEndZoneOffsetSeconds());
+  void effective(
+      Observation observation, Instant start, Instant end, Integer startOffset, Integer endOffset) {
+    if (start.equals(end)) {
+      observation.setEffective(dateTime(start, startOffset));
+    } else {
+      observation.setEffective(
+          new Period()
+              .setStartElement(dateTime(start, startOffset))
+              .setEndElement(dateTime(end, endOffset != null ? endOffset : startOffset)));
+      // The R4 vital-signs invariant vs-1 ("($this as dateTime).toString().length() >= 8") fails on
+      // a Period in
+      // HAPI's validator, so an interval (e.g. an iOS 8 daily heart-rate average) keeps its true
+      // period and its
+      // vital-signs category but does not claim the profile.
+      observation.getMeta().getProfile().clear();
     }
+  }
 
-    /** A dateTime in the sample's zone: IANA zone when known, else the offset the phone sent, else UTC. */
-    DateTimeType dateTime(Instant instant, Integer offsetSeconds) {
-        ZoneOffset offset = sample.getTimeZone() != null || offsetSeconds == null
-                ? zone.getRules().getOffset(instant)
-                : ZoneOffset.ofTotalSeconds(offsetSeconds);
-        TemporalPrecisionEnum precision = instant.toEpochMilli() % 1000 == 0 ? TemporalPrecisionEnum.SECOND
-                : TemporalPrecisionEnum.MILLI;
-        return new DateTimeType(Date.from(instant), precision, TimeZone.getTimeZone(offset));
-    }
+  /** effective[x] from the sample's own start and end. */
+  void effective(Observation observation) {
+    effective(
+        observation,
+        sample.getStartTime(),
+        sample.getEndTime(),
+        sample.getStartZoneOffsetSeconds(),
+        sample.getEndZoneOffsetSeconds());
+  }
 
-    static InstantType instant(Instant instant) {
-        return new InstantType(Date.from(instant), TemporalPrecisionEnum.MILLI, TimeZone.getTimeZone(ZoneOffset.UTC));
-    }
+  /**
+   * A dateTime in the sample's zone: IANA zone when known, else the offset the phone sent, else
+   * UTC.
+   */
+  DateTimeType dateTime(Instant instant, Integer offsetSeconds) {
+    ZoneOffset offset =
+        sample.getTimeZone() != null || offsetSeconds == null
+            ? zone.getRules().getOffset(instant)
+            : ZoneOffset.ofTotalSeconds(offsetSeconds);
+    TemporalPrecisionEnum precision =
+        instant.toEpochMilli() % 1000 == 0
+            ? TemporalPrecisionEnum.SECOND
+            : TemporalPrecisionEnum.MILLI;
+    return new DateTimeType(Date.from(instant), precision, TimeZone.getTimeZone(offset));
+  }
 
-    /** A UCUM quantity in the entry's unit. */
-    static Quantity quantity(CatalogueEntry entry, double value) {
-        return new Quantity().setValue(decimal(value)).setUnit(entry.unit()).setSystem(FhirSystems.UCUM)
-                .setCode(entry.ucum());
-    }
+  static InstantType instant(Instant instant) {
+    return new InstantType(
+        Date.from(instant), TemporalPrecisionEnum.MILLI, TimeZone.getTimeZone(ZoneOffset.UTC));
+  }
 
-    /** The shortest plain decimal for a double: 72.0 becomes 72, 36.6 stays 36.6. */
-    static BigDecimal decimal(double value) {
-        BigDecimal decimal = BigDecimal.valueOf(value).stripTrailingZeros();
-        return decimal.scale() < 0 ? decimal.setScale(0, RoundingMode.UNNECESSARY) : decimal;
-    }
+  /** A UCUM quantity in the entry's unit. */
+  static Quantity quantity(CatalogueEntry entry, double value) {
+    return new Quantity()
+        .setValue(decimal(value))
+        .setUnit(entry.unit())
+        .setSystem(FhirSystems.UCUM)
+        .setCode(entry.ucum());
+  }
 
-    /** Whole minutes with up to three decimals between two instants. */
-    static BigDecimal minutes(Instant start, Instant end) {
-        BigDecimal decimal = BigDecimal.valueOf(end.toEpochMilli() - start.toEpochMilli())
-                .divide(BigDecimal.valueOf(60_000), 3, RoundingMode.HALF_UP).stripTrailingZeros();
-        return decimal.scale() < 0 ? decimal.setScale(0, RoundingMode.UNNECESSARY) : decimal;
-    }
+  /** The shortest plain decimal for a double: 72.0 becomes 72, 36.6 stays 36.6. */
+  static BigDecimal decimal(double value) {
+    BigDecimal decimal = BigDecimal.valueOf(value).stripTrailingZeros();
+    return decimal.scale() < 0 ? decimal.setScale(0, RoundingMode.UNNECESSARY) : decimal;
+  }
 
-    void metric(CatalogueEntry entry, double value, Instant time) {
-        if (entry.metric() != null) {
-            metrics.add(new MetricPoint(entry.metric(), entry.metricKind(), value, entry.ucum(), time, zone, lastObservationId()));
-        }
-    }
+  /** Whole minutes with up to three decimals between two instants. */
+  static BigDecimal minutes(Instant start, Instant end) {
+    BigDecimal decimal =
+        BigDecimal.valueOf(end.toEpochMilli() - start.toEpochMilli())
+            .divide(BigDecimal.valueOf(60_000), 3, RoundingMode.HALF_UP)
+            .stripTrailingZeros();
+    return decimal.scale() < 0 ? decimal.setScale(0, RoundingMode.UNNECESSARY) : decimal;
+  }
 
-    /** A metric point under an explicit name, for a row that yields several metrics (blood pressure). */
-    void metric(String name, MetricKind kind, double value, String unit, Instant time) {
-        metrics.add(new MetricPoint(name, kind, value, unit, time, zone, lastObservationId()));
+  void metric(CatalogueEntry entry, double value, Instant time) {
+    if (entry.metric() != null) {
+      metrics.add(
+          new MetricPoint(
+              entry.metric(),
+              entry.metricKind(),
+              value,
+              entry.ucum(),
+              time,
+              zone,
+              lastObservationId()));
     }
+  }
 
-    /**
-     * Minutes asleep in one stage, for the sleep summaries: metric {@code sleep:<stage LOINC>} of kind
-     * {@link MetricKind#DURATION}, carried by the Observation built last. Stages without a LOINC code (in bed,
-     * awake) give none.
-     */
-    void sleepMetric(String stageLoinc, BigDecimal minutes, Instant start) {
-        if (stageLoinc != null) {
-            metric(SummaryCatalogue.SLEEP_METRIC_PREFIX + stageLoinc, MetricKind.DURATION, minutes.doubleValue(), "min", start);
-        }
-    }
+  /**
+   * A metric point under an explicit name, for a row that yields several metrics (blood pressure).
+   */
+  void metric(String name, MetricKind kind, double value, String unit, Instant time) {
+    metrics.add(new MetricPoint(name, kind, value, unit, time, zone, lastObservationId()));
+  }
 
-    private String lastObservationId() {
-        return observations.isEmpty() ? null : observations.get(observations.size() - 1).getIdElement().getIdPart();
+  /**
+   * Minutes asleep in one stage, for the sleep summaries: metric {@code sleep:<stage LOINC>} of
+   * kind {@link MetricKind#DURATION}, carried by the Observation built last. Stages without a LOINC
+   * code (in bed, awake) give none.
+   */
+  void sleepMetric(String stageLoinc, BigDecimal minutes, Instant start) {
+    if (stageLoinc != null) {
+      metric(
+          SummaryCatalogue.SLEEP_METRIC_PREFIX + stageLoinc,
+          MetricKind.DURATION,
+          minutes.doubleValue(),
+          "min",
+          start);
     }
+  }
+
+  private String lastObservationId() {
+    return observations.isEmpty()
+        ? null
+        : observations.get(observations.size() - 1).getIdElement().getIdPart();
+  }
 }

@@ -8,32 +8,39 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
- * Health Connect series record (HeartRateRecord, SpeedRecord, PowerRecord, cadence, skin temperature deltas):
- * one Observation per sample, id from the record id and the sample time, effectiveDateTime at the sample time.
- * Samples outside the record's interval are a broken record and reject it.
+ * Health Connect series record (HeartRateRecord, SpeedRecord, PowerRecord, cadence, skin
+ * temperature deltas): one Observation per sample, id from the record id and the sample time,
+ * effectiveDateTime at the sample time. Samples outside the record's interval are a broken record
+ * and reject it.
  */
 final class SeriesShape implements ObservationShape {
-    @Override
-    public void build(SampleContext context, List<CatalogueEntry> entries) {
-        CatalogueEntry entry = entries.get(0);
-        HcSeries body = Quantities.body(context, HcSeries.class, entry);
-        if (body.getSamples().isEmpty()) {
-            throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " has no samples");
-        }
-        Instant start = context.sample.getStartTime();
-        Instant end = context.sample.getEndTime();
-        for (HcSeriesSample sample : body.getSamples()) {
-            Instant time = sample.getTime();
-            if (time.isBefore(start) || time.isAfter(end)) {
-                throw new SampleRejected(RejectReason.INVALID_SHAPE, entry.platformCode() + " sample outside the record");
-            }
-            double value = Quantities.convert(entry, sample.getValue(), sample.getUnit());
-            Observation observation = context.observation(entry, Long.toString(time.toEpochMilli()));
-            context.effective(observation, time, time, context.sample.getStartZoneOffsetSeconds(),
-                    context.sample.getStartZoneOffsetSeconds());
-            observation.setValue(SampleContext.quantity(entry, value));
-            HcEnums.addComponents(context, observation, entry.type(), body.getEnums(), Set.of());
-            context.metric(entry, value, time);
-        }
+  @Override
+  public void build(SampleContext context, List<CatalogueEntry> entries) {
+    CatalogueEntry entry = entries.get(0);
+    HcSeries body = Quantities.body(context, HcSeries.class, entry);
+    if (body.getSamples().isEmpty()) {
+      throw new SampleRejected(
+          RejectReason.INVALID_SHAPE, entry.platformCode() + " has no samples");
     }
+    Instant start = context.sample.getStartTime();
+    Instant end = context.sample.getEndTime();
+    for (HcSeriesSample sample : body.getSamples()) {
+      Instant time = sample.getTime();
+      if (time.isBefore(start) || time.isAfter(end)) {
+        throw new SampleRejected(
+            RejectReason.INVALID_SHAPE, entry.platformCode() + " sample outside the record");
+      }
+      double value = Quantities.convert(entry, sample.getValue(), sample.getUnit());
+      Observation observation = context.observation(entry, Long.toString(time.toEpochMilli()));
+      context.effective(
+          observation,
+          time,
+          time,
+          context.sample.getStartZoneOffsetSeconds(),
+          context.sample.getStartZoneOffsetSeconds());
+      observation.setValue(SampleContext.quantity(entry, value));
+      HcEnums.addComponents(context, observation, entry.type(), body.getEnums(), Set.of());
+      context.metric(entry, value, time);
+    }
+  }
 }

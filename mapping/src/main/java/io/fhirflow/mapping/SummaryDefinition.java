@@ -13,23 +13,34 @@ import java.util.Set;
  * @param decimals digits kept after the point when a figure is written (half-even)
  * @param category the observation-category code, or null
  */
-public record SummaryDefinition(String measure, SummaryPeriod period, Set<String> metrics, Aggregate aggregate,
-                                List<SummaryStatistic> components, String loinc, String loincDisplay,
-                                String alsoLoinc, String alsoLoincDisplay, String name, String ucum, String unit,
-                                int decimals, String category) {
+public record SummaryDefinition(
+    String measure,
+    SummaryPeriod period,
+    Set<String> metrics,
+    Aggregate aggregate,
+    List<SummaryStatistic> components,
+    String loinc,
+    String loincDisplay,
+    String alsoLoinc,
+    String alsoLoincDisplay,
+    String name,
+    String ucum,
+    String unit,
+    int decimals,
+    String category) {
 
-    /** What a summary's value is. */
-    public enum Aggregate {
-        /** The sum of the values (steps, energy, minutes asleep). */
-        SUM,
-        /** The mean of the values (resting heart rate). */
-        MEAN,
-        /** No value: the components say it all (heart rate min/max/mean/count). */
-        STATS
-    }
+  /** What a summary's value is. */
+  public enum Aggregate {
+    /** The sum of the values (steps, energy, minutes asleep). */
+    SUM,
+    /** The mean of the values (resting heart rate). */
+    MEAN,
+    /** No value: the components say it all (heart rate min/max/mean/count). */
+    STATS
+  }
 
-    public SummaryDefinition {
-        metrics = Set.copyOf(metrics);
-        components = List.copyOf(components);
-    }
+  public SummaryDefinition {
+    metrics = Set.copyOf(metrics);
+    components = List.copyOf(components);
+  }
 }

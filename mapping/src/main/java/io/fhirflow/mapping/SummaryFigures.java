@@ -13,11 +13,18 @@ import java.util.List;
  * @param max the largest value
  * @param start where the period starts: the earliest start among the contributions' zones
  * @param end where it ends: the latest end among them
- * @param derivedFrom source Observation ids, at most {@link SummaryObservations#DERIVED_FROM_MAX}, smallest first
+ * @param derivedFrom source Observation ids, at most {@link SummaryObservations#DERIVED_FROM_MAX},
+ *     smallest first
  */
-public record SummaryFigures(BigDecimal sum, long count, double min, double max, OffsetDateTime start,
-                             OffsetDateTime end, List<String> derivedFrom) {
-    public SummaryFigures {
-        derivedFrom = List.copyOf(derivedFrom);
-    }
+public record SummaryFigures(
+    BigDecimal sum,
+    long count,
+    double min,
+    double max,
+    OffsetDateTime start,
+    OffsetDateTime end,
+    List<String> derivedFrom) {
+  public SummaryFigures {
+    derivedFrom = List.copyOf(derivedFrom);
+  }
 }

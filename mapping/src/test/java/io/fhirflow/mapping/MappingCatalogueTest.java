@@ -12,86 +12,102 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The catalogue is loaded and fully validated at start; a broken file fails naming the file and line. */
+/**
+ * The catalogue is loaded and fully validated at start; a broken file fails naming the file and
+ * line.
+ */
 class MappingCatalogueTest {
-    private static final String HEADER_AND_VERSION = "# catalogue-version: 7\n"
-            + "platform\ttype\tfield\tkind\tloinc\tloinc_display\talso_loinc\talso_loinc_display\tname\tucum\tunit\t"
-            + "source_units\tcategory\tprofile\tmin\tmax\tvalue_set\tmetric\tmetric_kind\n";
-    private static final String HEART_RATE = "HEALTHKIT\tHKQuantityTypeIdentifierHeartRate\t\tquantity\t8867-4\tHeart rate"
-            + "\t\t\tHeart rate\t/min\tbeats/minute\tcount/min\tvital-signs\theartrate\t1\t300\t\theart_rate\tRATE\n";
+  private static final String HEADER_AND_VERSION =
+      "# catalogue-version: 7\n"
+          + "platform\ttype\tfield\tkind\tloinc\tloinc_display\talso_loinc\talso_loinc_display\tname\tucum\tunit\t"
+          + "source_units\tcategory\tprofile\tmin\tmax\tvalue_set\tmetric\tmetric_kind\n";
+  private static final String HEART_RATE =
+      "HEALTHKIT\tHKQuantityTypeIdentifierHeartRate\t\tquantity\t8867-4\tHeart rate"
+          + "\t\t\tHeart rate\t/min\tbeats/minute\tcount/min\tvital-signs\theartrate\t1\t300\t\theart_rate\tRATE\n";
 
-    @TempDir
-    Path directory;
+  @TempDir Path directory;
 
-    private void write(String catalogue) throws IOException {
-        Files.writeString(directory.resolve("catalogue.tsv"), catalogue);
-        for (String name : List.of("units.tsv", "codes.tsv")) {
-            try (InputStream in = getClass().getResourceAsStream("/io/fhirflow/mapping/catalogue/" + name)) {
-                Files.write(directory.resolve(name), in.readAllBytes());
-            }
-        }
+  private void write(String catalogue) throws IOException {
+    Files.writeString(directory.resolve("catalogue.tsv"), catalogue);
+    for (String name : List.of("units.tsv", "codes.tsv")) {
+      try (InputStream in =
+          getClass().getResourceAsStream("/io/fhirflow/mapping/catalogue/" + name)) {
+        Files.write(directory.resolve(name), in.readAllBytes());
+      }
     }
+  }
 
-    @Test
-    void loadsTheBuiltInCatalogueWithItsVersion() {
-        MappingCatalogue catalogue = MappingCatalogue.builtIn();
-        assertThat(catalogue.version()).isEqualTo("1");
-        assertThat(catalogue.entry(Platform.HEALTHKIT, "HKQuantityTypeIdentifierHeartRate")).get()
-                .satisfies(e -> assertThat(e.loinc()).isEqualTo("8867-4"));
-        assertThat(catalogue.entries(Platform.HEALTH_CONNECT, "NutritionRecord")).hasSize(42);
-    }
+  @Test
+  void loadsTheBuiltInCatalogueWithItsVersion() {
+    MappingCatalogue catalogue = MappingCatalogue.builtIn();
+    assertThat(catalogue.version()).isEqualTo("1");
+    assertThat(catalogue.entry(Platform.HEALTHKIT, "HKQuantityTypeIdentifierHeartRate"))
+        .get()
+        .satisfies(e -> assertThat(e.loinc()).isEqualTo("8867-4"));
+    assertThat(catalogue.entries(Platform.HEALTH_CONNECT, "NutritionRecord")).hasSize(42);
+  }
 
-    @Test
-    void loadsACatalogueFromADirectory() throws IOException {
-        write(HEADER_AND_VERSION + HEART_RATE);
-        MappingCatalogue catalogue = MappingCatalogue.load(directory);
-        assertThat(catalogue.version()).isEqualTo("7");
-        assertThat(catalogue.entries()).hasSize(1);
-    }
+  @Test
+  void loadsACatalogueFromADirectory() throws IOException {
+    write(HEADER_AND_VERSION + HEART_RATE);
+    MappingCatalogue catalogue = MappingCatalogue.load(directory);
+    assertThat(catalogue.version()).isEqualTo("7");
+    assertThat(catalogue.entries()).hasSize(1);
+  }
 
-    @Test
-    void rejectsALoincCodeWithAWrongCheckDigitNamingFileAndLine() throws IOException {
-        write(HEADER_AND_VERSION + HEART_RATE.replace("8867-4", "8867-5"));
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).isInstanceOf(CatalogueException.class)
-                .hasMessageContaining("catalogue.tsv line 3").hasMessageContaining("check digit");
-    }
+  @Test
+  void rejectsALoincCodeWithAWrongCheckDigitNamingFileAndLine() throws IOException {
+    write(HEADER_AND_VERSION + HEART_RATE.replace("8867-4", "8867-5"));
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .isInstanceOf(CatalogueException.class)
+        .hasMessageContaining("catalogue.tsv line 3")
+        .hasMessageContaining("check digit");
+  }
 
-    @Test
-    void rejectsAnInvalidUcumCode() throws IOException {
-        write(HEADER_AND_VERSION + HEART_RATE.replace("\t/min\t", "\tbeats/min\t"));
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).hasMessageContaining("line 3")
-                .hasMessageContaining("invalid UCUM beats/min");
-    }
+  @Test
+  void rejectsAnInvalidUcumCode() throws IOException {
+    write(HEADER_AND_VERSION + HEART_RATE.replace("\t/min\t", "\tbeats/min\t"));
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("invalid UCUM beats/min");
+  }
 
-    @Test
-    void rejectsASourceUnitWithoutAConversion() throws IOException {
-        write(HEADER_AND_VERSION + HEART_RATE.replace("\tcount/min\t", "\tcount/min|furlongs\t"));
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).hasMessageContaining("line 3")
-                .hasMessageContaining("source unit furlongs has no conversion to /min");
-    }
+  @Test
+  void rejectsASourceUnitWithoutAConversion() throws IOException {
+    write(HEADER_AND_VERSION + HEART_RATE.replace("\tcount/min\t", "\tcount/min|furlongs\t"));
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("source unit furlongs has no conversion to /min");
+  }
 
-    @Test
-    void rejectsAVitalSignsProfileWithoutItsCategoryOrCode() throws IOException {
-        write(HEADER_AND_VERSION + HEART_RATE.replace("vital-signs", "activity"));
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).hasMessageContaining("needs category vital-signs");
-        write(HEADER_AND_VERSION + HEART_RATE.replace("\theartrate\t", "\tresprate\t"));
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).hasMessageContaining("needs LOINC 9279-1");
-    }
+  @Test
+  void rejectsAVitalSignsProfileWithoutItsCategoryOrCode() throws IOException {
+    write(HEADER_AND_VERSION + HEART_RATE.replace("vital-signs", "activity"));
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .hasMessageContaining("needs category vital-signs");
+    write(HEADER_AND_VERSION + HEART_RATE.replace("\theartrate\t", "\tresprate\t"));
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .hasMessageContaining("needs LOINC 9279-1");
+  }
 
-    @Test
-    void rejectsDuplicatesUnknownKindsAndBadRanges() throws IOException {
-        write(HEADER_AND_VERSION + HEART_RATE + HEART_RATE);
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).hasMessageContaining("line 4")
-                .hasMessageContaining("duplicate entry");
-        write(HEADER_AND_VERSION + HEART_RATE.replace("\tquantity\t", "\tsparkline\t"));
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).hasMessageContaining("unknown kind sparkline");
-        write(HEADER_AND_VERSION + HEART_RATE.replace("\t1\t300\t", "\t300\t1\t"));
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).hasMessageContaining("min is above max");
-    }
+  @Test
+  void rejectsDuplicatesUnknownKindsAndBadRanges() throws IOException {
+    write(HEADER_AND_VERSION + HEART_RATE + HEART_RATE);
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .hasMessageContaining("line 4")
+        .hasMessageContaining("duplicate entry");
+    write(HEADER_AND_VERSION + HEART_RATE.replace("\tquantity\t", "\tsparkline\t"));
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .hasMessageContaining("unknown kind sparkline");
+    write(HEADER_AND_VERSION + HEART_RATE.replace("\t1\t300\t", "\t300\t1\t"));
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .hasMessageContaining("min is above max");
+  }
 
-    @Test
-    void rejectsACatalogueWithoutAVersionLine() throws IOException {
-        write(HEADER_AND_VERSION.replace("# catalogue-version: 7\n", "") + HEART_RATE);
-        assertThatThrownBy(() -> MappingCatalogue.load(directory)).hasMessageContaining("catalogue-version");
-    }
+  @Test
+  void rejectsACatalogueWithoutAVersionLine() throws IOException {
+    write(HEADER_AND_VERSION.replace("# catalogue-version: 7\n", "") + HEART_RATE);
+    assertThatThrownBy(() -> MappingCatalogue.load(directory))
+        .hasMessageContaining("catalogue-version");
+  }
 }

@@ -10,18 +10,19 @@ import org.junit.jupiter.api.Test;
 
 /** docs/fhir-support.md is generated from the catalogue and must not go stale. */
 class SupportTableTest {
-    private static final Path TABLE = Path.of("..", "docs", "fhir-support.md");
+  private static final Path TABLE = Path.of("..", "docs", "fhir-support.md");
 
-    @Test
-    void theCommittedSupportTableMatchesTheCatalogue() throws IOException {
-        String expected = SupportTable.render(MappingCatalogue.builtIn());
-        if (Boolean.getBoolean("fhirflow.writeSupportTable")) {
-            Files.writeString(TABLE, expected, StandardCharsets.UTF_8);
-        }
-        assertThat(TABLE).as("docs/fhir-support.md is stale: rerun this test with -Dfhirflow.writeSupportTable=true")
-                .exists();
-        assertThat(Files.readString(TABLE, StandardCharsets.UTF_8))
-                .as("docs/fhir-support.md is stale: rerun this test with -Dfhirflow.writeSupportTable=true")
-                .isEqualTo(expected);
+  @Test
+  void theCommittedSupportTableMatchesTheCatalogue() throws IOException {
+    String expected = SupportTable.render(MappingCatalogue.builtIn());
+    if (Boolean.getBoolean("fhirflow.writeSupportTable")) {
+      Files.writeString(TABLE, expected, StandardCharsets.UTF_8);
     }
+    assertThat(TABLE)
+        .as("docs/fhir-support.md is stale: rerun this test with -Dfhirflow.writeSupportTable=true")
+        .exists();
+    assertThat(Files.readString(TABLE, StandardCharsets.UTF_8))
+        .as("docs/fhir-support.md is stale: rerun this test with -Dfhirflow.writeSupportTable=true")
+        .isEqualTo(expected);
+  }
 }

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Deletion events of the raw contract: a {@link WearableSample} whose body is {@link Deletion#DELETED}
- * (schema version 2). The identity (user, platform, record id) says which record the phone deleted;
- * the rest of the record is filled as the schema's {@code Deletion} doc says, so a gateway in Java
- * does not have to know the conventions.
+ * Deletion events of the raw contract: a {@link WearableSample} whose body is {@link
+ * Deletion#DELETED} (schema version 2). The identity (user, platform, record id) says which record
+ * the phone deleted; the rest of the record is filled as the schema's {@code Deletion} doc says, so
+ * a gateway in Java does not have to know the conventions.
  */
 public final class SampleDeletions {
 
@@ -19,7 +19,8 @@ public final class SampleDeletions {
    * @param type the deleted sample's platform type when the gateway knows it, else null
    * @param learnedAt when the gateway learned of the deletion (start, end and received time)
    */
-  public static WearableSample of(String userId, Platform platform, String recordId, String type, Instant learnedAt) {
+  public static WearableSample of(
+      String userId, Platform platform, String recordId, String type, Instant learnedAt) {
     Objects.requireNonNull(learnedAt, "learnedAt");
     return WearableSample.newBuilder()
         .setUserId(userId)

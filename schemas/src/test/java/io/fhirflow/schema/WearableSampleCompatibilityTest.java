@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The raw-sample contract evolves BACKWARD compatibly: the current schema (the generated class's)
- * must read data written with every released version, kept as
- * {@code src/test/resources/released/WearableSample-<n>.avsc}. See schemas/README.md.
+ * must read data written with every released version, kept as {@code
+ * src/test/resources/released/WearableSample-<n>.avsc}. See schemas/README.md.
  */
 class WearableSampleCompatibilityTest {
 
@@ -54,34 +54,51 @@ class WearableSampleCompatibilityTest {
   void latestReleasedVersionIsTheSameRecordAsTheCurrentOne() throws IOException {
     List<Schema> released = releasedVersions();
 
-    assertThat(released.get(released.size() - 1).getFullName()).isEqualTo(WearableSample.getClassSchema().getFullName());
+    assertThat(released.get(released.size() - 1).getFullName())
+        .isEqualTo(WearableSample.getClassSchema().getFullName());
   }
 
   static Stream<Arguments> incompatibleChanges() {
     return Stream.of(
-        Arguments.of("a new field without a default", (UnaryOperator<ObjectNode>) schema -> {
-          fields(schema).addObject().put("name", "gatewayId").put("type", "string");
-          return schema;
-        }),
-        Arguments.of("a field changing type", (UnaryOperator<ObjectNode>) schema -> {
-          ((ObjectNode) field(schema, "recordId")).put("type", "long");
-          return schema;
-        }),
-        Arguments.of("an enum losing a symbol", (UnaryOperator<ObjectNode>) schema -> {
-          ((ArrayNode) field(schema, "platform").get("type").get("symbols")).remove(1);
-          return schema;
-        }),
-        Arguments.of("the body union losing a branch", (UnaryOperator<ObjectNode>) schema -> {
-          ((ArrayNode) field(schema, "body").get("type")).remove(6); // HcSeries, the last branch
-          return schema;
-        }));
+        Arguments.of(
+            "a new field without a default",
+            (UnaryOperator<ObjectNode>)
+                schema -> {
+                  fields(schema).addObject().put("name", "gatewayId").put("type", "string");
+                  return schema;
+                }),
+        Arguments.of(
+            "a field changing type",
+            (UnaryOperator<ObjectNode>)
+                schema -> {
+                  ((ObjectNode) field(schema, "recordId")).put("type", "long");
+                  return schema;
+                }),
+        Arguments.of(
+            "an enum losing a symbol",
+            (UnaryOperator<ObjectNode>)
+                schema -> {
+                  ((ArrayNode) field(schema, "platform").get("type").get("symbols")).remove(1);
+                  return schema;
+                }),
+        Arguments.of(
+            "the body union losing a branch",
+            (UnaryOperator<ObjectNode>)
+                schema -> {
+                  ((ArrayNode) field(schema, "body").get("type"))
+                      .remove(6); // HcSeries, the last branch
+                  return schema;
+                }));
   }
 
   @ParameterizedTest(name = "{0} is caught")
   @MethodSource("incompatibleChanges")
-  void deliberatelyIncompatibleChangeIsCaught(String change, UnaryOperator<ObjectNode> edit) throws IOException {
+  void deliberatelyIncompatibleChangeIsCaught(String change, UnaryOperator<ObjectNode> edit)
+      throws IOException {
     Schema released = releasedVersions().get(releasedVersions().size() - 1);
-    Schema edited = new Schema.Parser().parse(edit.apply((ObjectNode) JSON.readTree(released.toString())).toString());
+    Schema edited =
+        new Schema.Parser()
+            .parse(edit.apply((ObjectNode) JSON.readTree(released.toString())).toString());
 
     assertThat(backwardIncompatibilities(edited, released)).as(change).isNotEmpty();
   }
@@ -94,15 +111,17 @@ class WearableSampleCompatibilityTest {
     added.putArray("type").add("null").add("string");
     added.putNull("default");
 
-    assertThat(backwardIncompatibilities(new Schema.Parser().parse(json.toString()), released)).isEmpty();
+    assertThat(backwardIncompatibilities(new Schema.Parser().parse(json.toString()), released))
+        .isEmpty();
   }
 
   @Test
   void aVersionOneConsumerStillReadsSamplesWrittenWithTheCurrentSchema() throws IOException {
-    WearableSample sample = WearableSample.newBuilder(deletion())
-        .setType("HKQuantityTypeIdentifierHeartRate")
-        .setBody(HkQuantity.newBuilder().setValue(72).setUnit("count/min").build())
-        .build();
+    WearableSample sample =
+        WearableSample.newBuilder(deletion())
+            .setType("HKQuantityTypeIdentifierHeartRate")
+            .setBody(HkQuantity.newBuilder().setValue(72).setUnit("count/min").build())
+            .build();
 
     GenericRecord read = readAsVersion(1, sample);
 
@@ -112,36 +131,50 @@ class WearableSampleCompatibilityTest {
 
   @Test
   void aVersionOneConsumerCannotDecodeADeletionSoItNeverTakesOneForASample() {
-    // The branch is an enum: a record would resolve to v1's HcInstantaneous, whose fields all have defaults.
-    assertThatThrownBy(() -> readAsVersion(1, deletion())).isInstanceOf(org.apache.avro.AvroTypeException.class);
+    // The branch is an enum: a record would resolve to v1's HcInstantaneous, whose fields all have
+    // defaults.
+    assertThatThrownBy(() -> readAsVersion(1, deletion()))
+        .isInstanceOf(org.apache.avro.AvroTypeException.class);
   }
 
   @Test
   void aDeletionIsASampleWhoseBodyIsTheDeletionBranch() {
     assertThat(SampleDeletions.isDeletion(deletion())).isTrue();
     assertThat(deletion().getType()).isEmpty();
-    assertThat(SampleDeletions.isDeletion(WearableSample.newBuilder(deletion()).setBody(HkCategory.newBuilder().setValue(1).build()).build())).isFalse();
+    assertThat(
+            SampleDeletions.isDeletion(
+                WearableSample.newBuilder(deletion())
+                    .setBody(HkCategory.newBuilder().setValue(1).build())
+                    .build()))
+        .isFalse();
   }
 
   private static WearableSample deletion() {
-    return SampleDeletions.of("user-1", Platform.HEALTH_CONNECT, "rec-1", null, Instant.parse("2026-03-14T07:15:00Z"));
+    return SampleDeletions.of(
+        "user-1", Platform.HEALTH_CONNECT, "rec-1", null, Instant.parse("2026-03-14T07:15:00Z"));
   }
 
-  /** Writes {@code datum} with the current schema and reads it as a consumer built on released version {@code n}. */
+  /**
+   * Writes {@code datum} with the current schema and reads it as a consumer built on released
+   * version {@code n}.
+   */
   private static GenericRecord readAsVersion(int n, WearableSample datum) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
     new SpecificDatumWriter<>(WearableSample.getClassSchema()).write(datum, encoder);
     encoder.flush();
-    GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(WearableSample.getClassSchema(), releasedVersions().get(n - 1));
+    GenericDatumReader<GenericRecord> reader =
+        new GenericDatumReader<>(WearableSample.getClassSchema(), releasedVersions().get(n - 1));
     return reader.read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
   }
 
   /** What keeps {@code reader} from reading data written with {@code writer}, as readable lines. */
   static List<String> backwardIncompatibilities(Schema reader, Schema writer) {
     List<String> problems = new ArrayList<>();
-    for (Incompatibility i : SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult()
-        .getIncompatibilities()) {
+    for (Incompatibility i :
+        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+            .getResult()
+            .getIncompatibilities()) {
       problems.add(i.getType() + " at " + i.getLocation() + ": " + i.getMessage());
     }
     return problems;
@@ -151,7 +184,9 @@ class WearableSampleCompatibilityTest {
   static List<Schema> releasedVersions() throws IOException {
     List<Schema> versions = new ArrayList<>();
     for (int n = 1; ; n++) {
-      try (InputStream in = WearableSampleCompatibilityTest.class.getResourceAsStream("/released/WearableSample-" + n + ".avsc")) {
+      try (InputStream in =
+          WearableSampleCompatibilityTest.class.getResourceAsStream(
+              "/released/WearableSample-" + n + ".avsc")) {
         if (in == null) {
           return versions;
         }

@@ -7,20 +7,24 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * A record that cannot be serialized or deserialized because of its own content, not because of
- * an infrastructure failure: the caller should dead-letter it with {@link #reasonCode()} and go on.
+ * A record that cannot be serialized or deserialized because of its own content, not because of an
+ * infrastructure failure: the caller should dead-letter it with {@link #reasonCode()} and go on.
  *
  * <p>The message names the topic, and the partition and offset once a caller that knows them has
  * attached them with {@link #at(int, long)}. It never contains payload bytes or field values, so it
- * is safe to log. Registry outages are reported as {@link SchemaRegistryException} instead, which is
- * not a {@code BadRecordException}: such records must be retried, never dead-lettered.
+ * is safe to log. Registry outages are reported as {@link SchemaRegistryException} instead, which
+ * is not a {@code BadRecordException}: such records must be retried, never dead-lettered.
  *
  * <p>Where the coordinates come from: in a Kafka Streams {@code DeserializationExceptionHandler},
  * call {@code bad.at(context.partition(), context.offset())}; a plain consumer loop receives these
- * wrapped in Kafka's {@code RecordDeserializationException}, see {@link #in(RecordDeserializationException)}.
+ * wrapped in Kafka's {@code RecordDeserializationException}, see {@link
+ * #in(RecordDeserializationException)}.
  */
 public abstract sealed class BadRecordException extends SerializationException
-    permits NotWireFormatException, UnknownSchemaIdException, CorruptBodyException, IncompatibleSchemaException {
+    permits NotWireFormatException,
+        UnknownSchemaIdException,
+        CorruptBodyException,
+        IncompatibleSchemaException {
 
   private final String topic;
   private final String problem;
@@ -33,7 +37,10 @@ public abstract sealed class BadRecordException extends SerializationException
     this.problem = problem;
   }
 
-  /** A stable, machine-readable reason, e.g. {@code NOT_WIRE_FORMAT}; used as the dead-letter reason header. */
+  /**
+   * A stable, machine-readable reason, e.g. {@code NOT_WIRE_FORMAT}; used as the dead-letter reason
+   * header.
+   */
   public abstract String reasonCode();
 
   /** The topic the record came from or was going to. */
@@ -62,8 +69,8 @@ public abstract sealed class BadRecordException extends SerializationException
   /**
    * The bad record inside a consumer's {@code RecordDeserializationException}, with the partition
    * and offset attached; empty when the cause is something else (e.g. the registry is down), which
-   * the loop should treat as a failure, not skip. After dead-lettering, seek past
-   * {@code e.offset()} to go on.
+   * the loop should treat as a failure, not skip. After dead-lettering, seek past {@code
+   * e.offset()} to go on.
    */
   public static Optional<BadRecordException> in(RecordDeserializationException e) {
     return e.getCause() instanceof BadRecordException bad

@@ -8,14 +8,13 @@ import org.apache.avro.util.Utf8;
 
 /**
  * A binary decoder that rejects string/bytes lengths and array/map item counts larger than the
- * whole body before anything is allocated for them. Avro allocates what the data announces (a
- * byte array of the string's length, a collection pre-sized to the item count), so one corrupt
- * length would allocate gigabytes or throw OutOfMemoryError and kill the process, instead of
- * raising CorruptBodyException. Every item of our schemas takes at least one byte, so a count
- * above the body length cannot be genuine. (A schema with arrays of {@code null} or of empty
- * records could legitimately exceed it; this serde does not support such schemas.)
- * Everything else is delegated unchanged. One instance per thread, re-pointed at each record
- * with {@link #wrap}.
+ * whole body before anything is allocated for them. Avro allocates what the data announces (a byte
+ * array of the string's length, a collection pre-sized to the item count), so one corrupt length
+ * would allocate gigabytes or throw OutOfMemoryError and kill the process, instead of raising
+ * CorruptBodyException. Every item of our schemas takes at least one byte, so a count above the
+ * body length cannot be genuine. (A schema with arrays of {@code null} or of empty records could
+ * legitimately exceed it; this serde does not support such schemas.) Everything else is delegated
+ * unchanged. One instance per thread, re-pointed at each record with {@link #wrap}.
  */
 final class BoundedDecoder extends Decoder {
 
@@ -65,7 +64,8 @@ final class BoundedDecoder extends Decoder {
   @Override
   public ByteBuffer readBytes(ByteBuffer old) throws IOException {
     int length = checkedLength();
-    ByteBuffer result = old != null && old.capacity() >= length ? old.clear() : ByteBuffer.allocate(length);
+    ByteBuffer result =
+        old != null && old.capacity() >= length ? old.clear() : ByteBuffer.allocate(length);
     in.readFixed(result.array(), result.arrayOffset(), length);
     result.limit(length);
     return result;

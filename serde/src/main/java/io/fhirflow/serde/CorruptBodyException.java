@@ -1,9 +1,9 @@
 package io.fhirflow.serde;
 
 /**
- * The header is valid but the Avro body does not decode with its writer schema: truncated,
- * garbage, or trailing bytes. The Avro exception is deliberately not chained, because its
- * message can quote decoded lengths or values; only its class name is kept.
+ * The header is valid but the Avro body does not decode with its writer schema: truncated, garbage,
+ * or trailing bytes. The Avro exception is deliberately not chained, because its message can quote
+ * decoded lengths or values; only its class name is kept.
  */
 public final class CorruptBodyException extends BadRecordException {
 

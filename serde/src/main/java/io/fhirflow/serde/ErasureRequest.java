@@ -12,20 +12,24 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A request to erase a person: the value of a record on the erasure topic ({@code PipelineTopic.ERASURE}),
- * keyed by the same user id. UTF-8 JSON, so platform tooling in any language (or a console producer)
- * can write one:
+ * A request to erase a person: the value of a record on the erasure topic ({@code
+ * PipelineTopic.ERASURE}), keyed by the same user id. UTF-8 JSON, so platform tooling in any
+ * language (or a console producer) can write one:
  *
- * <pre>{"requestId":"8d1c…","userId":"user-42","requestedBy":"dpo@example.org","requestedAt":"2026-12-05T16:00:00Z"}</pre>
+ * <pre>
+ * {"requestId":"8d1c…","userId":"user-42","requestedBy":"dpo@example.org","requestedAt":"2026-12-05T16:00:00Z"}
+ * </pre>
  *
- * <p>{@code requestId} names the request (the key of its AuditEvent, and the header
- * {@code fhirflow.erasureRequestId} on every record the erasure writes); {@code requestedBy} is who
- * asked (a person or a system, as the platform names them); {@code requestedAt} an ISO-8601 instant.
+ * <p>{@code requestId} names the request (the key of its AuditEvent, and the header {@code
+ * fhirflow.erasureRequestId} on every record the erasure writes); {@code requestedBy} is who asked
+ * (a person or a system, as the platform names them); {@code requestedAt} an ISO-8601 instant.
  * Unknown fields are ignored, so later versions may add some.
  *
- * @param requestId 1-128 characters of {@code [A-Za-z0-9.-]}, like a FHIR id (it becomes the AuditEvent's id)
+ * @param requestId 1-128 characters of {@code [A-Za-z0-9.-]}, like a FHIR id (it becomes the
+ *     AuditEvent's id)
  */
-public record ErasureRequest(String requestId, String userId, String requestedBy, Instant requestedAt) {
+public record ErasureRequest(
+    String requestId, String userId, String requestedBy, Instant requestedAt) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ID_PATTERN = "[A-Za-z0-9\\-.]{1,64}";
@@ -52,11 +56,12 @@ public record ErasureRequest(String requestId, String userId, String requestedBy
   }
 
   public byte[] toJson() {
-    ObjectNode node = JSON.createObjectNode()
-        .put("requestId", requestId)
-        .put("userId", userId)
-        .put("requestedBy", requestedBy)
-        .put("requestedAt", requestedAt.toString());
+    ObjectNode node =
+        JSON.createObjectNode()
+            .put("requestId", requestId)
+            .put("userId", userId)
+            .put("requestedBy", requestedBy)
+            .put("requestedAt", requestedAt.toString());
     try {
       return JSON.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
@@ -78,8 +83,12 @@ public record ErasureRequest(String requestId, String userId, String requestedBy
       if (node == null || !node.isObject()) {
         return Optional.empty();
       }
-      ErasureRequest request = new ErasureRequest(text(node, "requestId"), text(node, "userId"),
-          text(node, "requestedBy"), Instant.parse(String.valueOf(text(node, "requestedAt"))));
+      ErasureRequest request =
+          new ErasureRequest(
+              text(node, "requestId"),
+              text(node, "userId"),
+              text(node, "requestedBy"),
+              Instant.parse(String.valueOf(text(node, "requestedAt"))));
       if (!request.userId().equals(new String(key, StandardCharsets.UTF_8))) {
         return Optional.empty();
       }

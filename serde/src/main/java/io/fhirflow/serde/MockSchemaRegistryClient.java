@@ -9,9 +9,10 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 
 /**
- * An in-memory schema registry for unit tests, selected with {@code schema.registry.url=mock://<scope>}.
- * Every serde configured with the same scope in one JVM shares one instance, as with Confluent's
- * {@code MockSchemaRegistry}; use a fresh scope per test, or {@link #dropScope(String)}.
+ * An in-memory schema registry for unit tests, selected with {@code
+ * schema.registry.url=mock://<scope>}. Every serde configured with the same scope in one JVM shares
+ * one instance, as with Confluent's {@code MockSchemaRegistry}; use a fresh scope per test, or
+ * {@link #dropScope(String)}.
  *
  * <p>Behaves like Confluent's registry where the serde can tell: global ids from 1 shared across
  * subjects (the same schema gets the same id everywhere), BACKWARD compatibility against the
@@ -42,9 +43,14 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
     if (known != null && versions.contains(known)) {
       return known;
     }
-    if (!versions.isEmpty() && !canRead(schema, schemasById.get(versions.get(versions.size() - 1)))) {
-      throw new SchemaRegistryException("Schema being registered is incompatible with an earlier schema for subject \""
-          + subject + "\"", 409, SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+    if (!versions.isEmpty()
+        && !canRead(schema, schemasById.get(versions.get(versions.size() - 1)))) {
+      throw new SchemaRegistryException(
+          "Schema being registered is incompatible with an earlier schema for subject \""
+              + subject
+              + "\"",
+          409,
+          SchemaRegistryException.INCOMPATIBLE_SCHEMA);
     }
     int id = known != null ? known : schemasById.size() + 1;
     idsBySchema.put(schema, id);
@@ -58,11 +64,15 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
     return lookup(subject, schema).id();
   }
 
-  /** The subject's version holding {@code schema}, as Confluent's {@code POST /subjects/{subject}} answers. */
+  /**
+   * The subject's version holding {@code schema}, as Confluent's {@code POST /subjects/{subject}}
+   * answers.
+   */
   public synchronized RegisteredSchema lookup(String subject, Schema schema) {
     List<Integer> versions = versionsBySubject.get(subject);
     if (versions == null) {
-      throw notFound("Subject '" + subject + "' not found.", SchemaRegistryException.SUBJECT_NOT_FOUND);
+      throw notFound(
+          "Subject '" + subject + "' not found.", SchemaRegistryException.SUBJECT_NOT_FOUND);
     }
     Integer id = idsBySchema.get(schema);
     if (id == null || !versions.contains(id)) {
@@ -84,7 +94,8 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
   public synchronized RegisteredSchema latestVersion(String subject) {
     List<Integer> versions = versionsBySubject.get(subject);
     if (versions == null || versions.isEmpty()) {
-      throw notFound("Subject '" + subject + "' not found.", SchemaRegistryException.SUBJECT_NOT_FOUND);
+      throw notFound(
+          "Subject '" + subject + "' not found.", SchemaRegistryException.SUBJECT_NOT_FOUND);
     }
     int id = versions.get(versions.size() - 1);
     return new RegisteredSchema(subject, id, versions.size(), schemasById.get(id));
@@ -93,7 +104,9 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
   @Override
   public synchronized boolean isCompatibleWithLatest(String subject, Schema schema) {
     List<Integer> versions = versionsBySubject.get(subject);
-    return versions == null || versions.isEmpty() || canRead(schema, schemasById.get(versions.get(versions.size() - 1)));
+    return versions == null
+        || versions.isEmpty()
+        || canRead(schema, schemasById.get(versions.get(versions.size() - 1)));
   }
 
   private static boolean canRead(Schema reader, Schema writer) {

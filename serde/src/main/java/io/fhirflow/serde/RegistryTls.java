@@ -30,16 +30,28 @@ final class RegistryTls {
       if (trustStore.isEmpty() && keyStore.isEmpty()) {
         return SSLContext.getDefault();
       }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(trustStore.isEmpty() ? null : load(SerdeConfig.SSL_TRUSTSTORE_LOCATION_CONFIG, trustStore,
-          config.getString(SerdeConfig.SSL_TRUSTSTORE_TYPE_CONFIG), config.getPassword(SerdeConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG)));
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(
+          trustStore.isEmpty()
+              ? null
+              : load(
+                  SerdeConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                  trustStore,
+                  config.getString(SerdeConfig.SSL_TRUSTSTORE_TYPE_CONFIG),
+                  config.getPassword(SerdeConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG)));
       KeyManagerFactory keys = null;
       if (!keyStore.isEmpty()) {
         Password storePassword = config.getPassword(SerdeConfig.SSL_KEYSTORE_PASSWORD_CONFIG);
         Password keyPassword = config.getPassword(SerdeConfig.SSL_KEY_PASSWORD_CONFIG);
         keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load(SerdeConfig.SSL_KEYSTORE_LOCATION_CONFIG, keyStore, config.getString(SerdeConfig.SSL_KEYSTORE_TYPE_CONFIG),
-            storePassword), chars(keyPassword.value().isEmpty() ? storePassword : keyPassword));
+        keys.init(
+            load(
+                SerdeConfig.SSL_KEYSTORE_LOCATION_CONFIG,
+                keyStore,
+                config.getString(SerdeConfig.SSL_KEYSTORE_TYPE_CONFIG),
+                storePassword),
+            chars(keyPassword.value().isEmpty() ? storePassword : keyPassword));
       }
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
@@ -47,18 +59,23 @@ final class RegistryTls {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JVM offers no TLS", e);
     } catch (GeneralSecurityException e) {
-      throw new ConfigException("the registry's TLS settings are unusable: " + e.getClass().getSimpleName());
+      throw new ConfigException(
+          "the registry's TLS settings are unusable: " + e.getClass().getSimpleName());
     }
   }
 
-  private static KeyStore load(String key, String location, String type, Password password) throws GeneralSecurityException {
+  private static KeyStore load(String key, String location, String type, Password password)
+      throws GeneralSecurityException {
     try (InputStream in = Files.newInputStream(Path.of(location))) {
       KeyStore store = KeyStore.getInstance(type);
       store.load(in, chars(password));
       return store;
     } catch (IOException e) {
       // Also a wrong password: KeyStore.load reports it as an IOException.
-      throw new ConfigException(key, location, "cannot be read as a " + type + " store (" + e.getClass().getSimpleName() + ")");
+      throw new ConfigException(
+          key,
+          location,
+          "cannot be read as a " + type + " store (" + e.getClass().getSimpleName() + ")");
     }
   }
 

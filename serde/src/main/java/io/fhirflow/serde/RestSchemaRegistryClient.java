@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Base URLs are tried in order when one cannot be reached or answers 5xx. TLS uses the JVM's
  * default SSLContext, so {@code javax.net.ssl.trustStore}/{@code keyStore} system properties apply,
- * unless {@code schema.registry.ssl.*} keys name stores ({@link RegistryTls}).
- * Answers that cannot change (schema by id, id of a schema under a subject) are cached up to a
- * bound; the latest version is cached for a configurable time. Thread-safe.
+ * unless {@code schema.registry.ssl.*} keys name stores ({@link RegistryTls}). Answers that cannot
+ * change (schema by id, id of a schema under a subject) are cached up to a bound; the latest
+ * version is cached for a configurable time. Thread-safe.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -61,27 +61,46 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    * @param cacheCapacity bound of each cache
    * @param latestTtl how long a subject's latest version is cached; null caches it forever
    */
-  public RestSchemaRegistryClient(List<String> baseUrls, String userInfo, Duration connectTimeout,
-      Duration readTimeout, int cacheCapacity, Duration latestTtl) {
+  public RestSchemaRegistryClient(
+      List<String> baseUrls,
+      String userInfo,
+      Duration connectTimeout,
+      Duration readTimeout,
+      int cacheCapacity,
+      Duration latestTtl) {
     this(baseUrls, userInfo, connectTimeout, readTimeout, cacheCapacity, latestTtl, null);
   }
 
   /** As above, with the TLS context for https URLs; null means the JVM's default. */
-  public RestSchemaRegistryClient(List<String> baseUrls, String userInfo, Duration connectTimeout,
-      Duration readTimeout, int cacheCapacity, Duration latestTtl, SSLContext tls) {
+  public RestSchemaRegistryClient(
+      List<String> baseUrls,
+      String userInfo,
+      Duration connectTimeout,
+      Duration readTimeout,
+      int cacheCapacity,
+      Duration latestTtl,
+      SSLContext tls) {
     if (baseUrls.isEmpty()) {
       throw new IllegalArgumentException("no registry URL");
     }
-    this.baseUrls = baseUrls.stream().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
-    this.authorization = Optional.ofNullable(userInfo).filter(u -> !u.isEmpty())
-        .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
+    this.baseUrls =
+        baseUrls.stream().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
+    this.authorization =
+        Optional.ofNullable(userInfo)
+            .filter(u -> !u.isEmpty())
+            .map(
+                u ->
+                    "Basic "
+                        + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
     this.readTimeout = readTimeout;
-    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1);
+    HttpClient.Builder http =
+        HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1);
     this.http = (tls == null ? http : http.sslContext(tls)).build();
     this.schemasById = Caffeine.newBuilder().maximumSize(cacheCapacity).build();
     this.idsBySubjectSchema = Caffeine.newBuilder().maximumSize(cacheCapacity).build();
     Caffeine<Object, Object> latest = Caffeine.newBuilder().maximumSize(cacheCapacity);
-    this.latestBySubject = (latestTtl == null ? latest : latest.expireAfterWrite(latestTtl)).build();
+    this.latestBySubject =
+        (latestTtl == null ? latest : latest.expireAfterWrite(latestTtl)).build();
   }
 
   /** Builds the client from Confluent's keys; credentials come from USER_INFO or from the URL. */
@@ -91,9 +110,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     for (String raw : config.registryUrls()) {
       URI uri = URI.create(raw.trim());
       if (uri.getRawUserInfo() != null) {
-        userInfo = userInfo != null ? userInfo : java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
-        urls.add(uri.getScheme() + "://" + uri.getRawAuthority().substring(uri.getRawUserInfo().length() + 1)
-            + Optional.ofNullable(uri.getRawPath()).orElse(""));
+        userInfo =
+            userInfo != null
+                ? userInfo
+                : java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+        urls.add(
+            uri.getScheme()
+                + "://"
+                + uri.getRawAuthority().substring(uri.getRawUserInfo().length() + 1)
+                + Optional.ofNullable(uri.getRawPath()).orElse(""));
       } else {
         urls.add(raw.trim());
       }
@@ -102,51 +127,73 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
       userInfo = config.basicAuthUserInfo().value();
     }
     long ttl = config.latestCacheTtlSeconds();
-    return new RestSchemaRegistryClient(urls, userInfo, Duration.ofMillis(config.connectTimeoutMs()),
-        Duration.ofMillis(config.readTimeoutMs()), config.cacheCapacity(), ttl < 0 ? null : Duration.ofSeconds(ttl),
+    return new RestSchemaRegistryClient(
+        urls,
+        userInfo,
+        Duration.ofMillis(config.connectTimeoutMs()),
+        Duration.ofMillis(config.readTimeoutMs()),
+        config.cacheCapacity(),
+        ttl < 0 ? null : Duration.ofSeconds(ttl),
         RegistryTls.fromConfig(config));
   }
 
   @Override
   public int register(String subject, Schema schema) {
-    return idsBySubjectSchema.get(new SubjectSchema(subject, schema), key -> {
-      int id = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)).path("id").asInt(-1);
-      schemasById.put(requireId(id), schema);
-      return id;
-    });
+    return idsBySubjectSchema.get(
+        new SubjectSchema(subject, schema),
+        key -> {
+          int id =
+              call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema))
+                  .path("id")
+                  .asInt(-1);
+          schemasById.put(requireId(id), schema);
+          return id;
+        });
   }
 
   @Override
   public int lookupId(String subject, Schema schema) {
-    return idsBySubjectSchema.get(new SubjectSchema(subject, schema), key -> {
-      int id = call("POST", "/subjects/" + encode(subject), schemaBody(schema)).path("id").asInt(-1);
-      schemasById.put(requireId(id), schema);
-      return id;
-    });
+    return idsBySubjectSchema.get(
+        new SubjectSchema(subject, schema),
+        key -> {
+          int id =
+              call("POST", "/subjects/" + encode(subject), schemaBody(schema)).path("id").asInt(-1);
+          schemasById.put(requireId(id), schema);
+          return id;
+        });
   }
 
   @Override
   public Schema schemaById(int id) {
-    return schemasById.get(id, key -> parseSchema(call("GET", "/schemas/ids/" + id, null), "schema id " + id));
+    return schemasById.get(
+        id, key -> parseSchema(call("GET", "/schemas/ids/" + id, null), "schema id " + id));
   }
 
   @Override
   public RegisteredSchema latestVersion(String subject) {
-    return latestBySubject.get(subject, key -> {
-      JsonNode answer = call("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
-      int id = requireId(answer.path("id").asInt(-1));
-      Schema schema = schemasById.get(id, k -> parseSchema(answer, "latest version of " + subject));
-      return new RegisteredSchema(subject, id, answer.path("version").asInt(), schema);
-    });
+    return latestBySubject.get(
+        subject,
+        key -> {
+          JsonNode answer = call("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
+          int id = requireId(answer.path("id").asInt(-1));
+          Schema schema =
+              schemasById.get(id, k -> parseSchema(answer, "latest version of " + subject));
+          return new RegisteredSchema(subject, id, answer.path("version").asInt(), schema);
+        });
   }
 
   @Override
   public boolean isCompatibleWithLatest(String subject, Schema schema) {
     try {
-      return call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema))
-          .path("is_compatible").asBoolean(false);
+      return call(
+              "POST",
+              "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+              schemaBody(schema))
+          .path("is_compatible")
+          .asBoolean(false);
     } catch (SchemaRegistryException e) {
-      // Older registries answer 404 for a subject without versions; anything may be its first version.
+      // Older registries answer 404 for a subject without versions; anything may be its first
+      // version.
       if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
           || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
         return true;
@@ -158,20 +205,31 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private JsonNode call(String method, String path, String body) {
     SchemaRegistryException failure = null;
     for (String base : baseUrls) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-          .timeout(readTimeout)
-          .header("Accept", ACCEPT)
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .timeout(readTimeout)
+              .header("Accept", ACCEPT)
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
       if (body != null) {
         request.header("Content-Type", CONTENT_TYPE);
       }
       authorization.ifPresent(a -> request.header("Authorization", a));
       HttpResponse<String> response;
       try {
-        response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
         failure = new SchemaRegistryException(method + " " + base + path + " failed: " + e, e);
-        LOG.warn("schema registry {} did not answer {} {} ({})", base, method, path, e.getClass().getSimpleName());
+        LOG.warn(
+            "schema registry {} did not answer {} {} ({})",
+            base,
+            method,
+            path,
+            e.getClass().getSimpleName());
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -200,9 +258,21 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     } catch (JsonProcessingException | RuntimeException notJson) {
       // A proxy or a non-registry server answered; the status alone says enough.
     }
-    String what = status == 401 || status == 403 ? "the registry refused the credentials" : "the registry answered an error";
-    return new SchemaRegistryException(request + ": " + what + " (HTTP " + status
-        + (code >= 0 ? ", error_code " + code : "") + (message.isEmpty() ? "" : ": " + message) + ")", status, code);
+    String what =
+        status == 401 || status == 403
+            ? "the registry refused the credentials"
+            : "the registry answered an error";
+    return new SchemaRegistryException(
+        request
+            + ": "
+            + what
+            + " (HTTP "
+            + status
+            + (code >= 0 ? ", error_code " + code : "")
+            + (message.isEmpty() ? "" : ": " + message)
+            + ")",
+        status,
+        code);
   }
 
   private static JsonNode readJson(String body, String url) {
@@ -220,7 +290,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
     JsonNode text = answer.get("schema");
     if (text == null || !text.isTextual()) {
-      throw new SchemaRegistryException("the registry's answer for " + what + " has no schema", 200, -1);
+      throw new SchemaRegistryException(
+          "the registry's answer for " + what + " has no schema", 200, -1);
     }
     try {
       return new Schema.Parser().parse(text.asText());

@@ -9,9 +9,9 @@ import org.apache.avro.Schema;
  * The part of the Confluent Schema Registry API the serde needs. Implementations cache what the
  * registry says: an id and its schema never change, so those answers are kept (in a bounded cache).
  *
- * <p>Every method throws {@link SchemaRegistryException} when the registry cannot answer or
- * answers with an error; {@link SchemaRegistryException#errorCode()} carries Confluent's code
- * (40401 subject not found, 40403 schema not found, 409 incompatible, 42201 invalid schema).
+ * <p>Every method throws {@link SchemaRegistryException} when the registry cannot answer or answers
+ * with an error; {@link SchemaRegistryException#errorCode()} carries Confluent's code (40401
+ * subject not found, 40403 schema not found, 409 incompatible, 42201 invalid schema).
  */
 public interface SchemaRegistryClient extends AutoCloseable {
 
@@ -24,7 +24,10 @@ public interface SchemaRegistryClient extends AutoCloseable {
    */
   int register(String subject, Schema schema);
 
-  /** The id of {@code schema} as registered under {@code subject} ({@code POST /subjects/{subject}}). */
+  /**
+   * The id of {@code schema} as registered under {@code subject} ({@code POST
+   * /subjects/{subject}}).
+   */
   int lookupId(String subject, Schema schema);
 
   /** The schema with global id {@code id} ({@code GET /schemas/ids/{id}}). */
@@ -35,8 +38,8 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
   /**
    * Whether {@code schema} may be registered as the subject's next version under the subject's
-   * compatibility level ({@code POST /compatibility/subjects/{subject}/versions/latest}); true for a
-   * subject that does not exist yet.
+   * compatibility level ({@code POST /compatibility/subjects/{subject}/versions/latest}); true for
+   * a subject that does not exist yet.
    */
   boolean isCompatibleWithLatest(String subject, Schema schema);
 
@@ -50,11 +53,13 @@ public interface SchemaRegistryClient extends AutoCloseable {
   static SchemaRegistryClient fromConfig(SerdeConfig config) {
     List<String> urls = config.registryUrls();
     if (urls.isEmpty()) {
-      throw new org.apache.kafka.common.config.ConfigException(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG + " is required");
+      throw new org.apache.kafka.common.config.ConfigException(
+          SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG + " is required");
     }
     URI first = URI.create(urls.get(0).trim());
     if (MOCK_SCHEME.equals(first.getScheme())) {
-      return MockSchemaRegistryClient.forScope(first.getAuthority() != null ? first.getAuthority() : first.getSchemeSpecificPart());
+      return MockSchemaRegistryClient.forScope(
+          first.getAuthority() != null ? first.getAuthority() : first.getSchemeSpecificPart());
     }
     return RestSchemaRegistryClient.fromConfig(config);
   }

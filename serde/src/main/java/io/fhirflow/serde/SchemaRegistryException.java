@@ -4,8 +4,8 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * The schema registry could not answer: unreachable, timed out, refused the credentials, or
- * returned an error. This is an infrastructure failure, not a bad record, so it is deliberately
- * not a {@link BadRecordException}: retry or fail, never dead-letter.
+ * returned an error. This is an infrastructure failure, not a bad record, so it is deliberately not
+ * a {@link BadRecordException}: retry or fail, never dead-letter.
  *
  * <p>{@link #status()} is the HTTP status (-1 when no answer arrived) and {@link #errorCode()} the
  * registry's {@code error_code} (e.g. 40403 schema not found), or -1.
@@ -14,6 +14,7 @@ public class SchemaRegistryException extends KafkaException {
 
   /** Confluent's error codes that the serde reacts to. */
   public static final int SUBJECT_NOT_FOUND = 40401;
+
   public static final int VERSION_NOT_FOUND = 40402;
   public static final int SCHEMA_NOT_FOUND = 40403;
   public static final int INCOMPATIBLE_SCHEMA = 409;
@@ -49,6 +50,8 @@ public class SchemaRegistryException extends KafkaException {
    */
   public boolean isNotFound() {
     return status == 404
-        && (errorCode == SUBJECT_NOT_FOUND || errorCode == VERSION_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND);
+        && (errorCode == SUBJECT_NOT_FOUND
+            || errorCode == VERSION_NOT_FOUND
+            || errorCode == SCHEMA_NOT_FOUND);
   }
 }

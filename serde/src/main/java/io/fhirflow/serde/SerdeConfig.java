@@ -11,8 +11,8 @@ import org.apache.kafka.common.config.types.Password;
 
 /**
  * The serde's configuration, read from the producer, consumer or Streams properties with
- * Confluent's key names so existing client configs work unchanged. Unknown keys are ignored
- * (they belong to the Kafka client).
+ * Confluent's key names so existing client configs work unchanged. Unknown keys are ignored (they
+ * belong to the Kafka client).
  */
 public final class SerdeConfig extends AbstractConfig {
 
@@ -53,18 +53,23 @@ public final class SerdeConfig extends AbstractConfig {
           + " environment or a mounted file.";
 
   public static final String HTTP_CONNECT_TIMEOUT_MS_CONFIG = "http.connect.timeout.ms";
-  private static final String HTTP_CONNECT_TIMEOUT_MS_DOC = "Timeout for connecting to the registry, in milliseconds.";
+  private static final String HTTP_CONNECT_TIMEOUT_MS_DOC =
+      "Timeout for connecting to the registry, in milliseconds.";
   public static final int HTTP_CONNECT_TIMEOUT_MS_DEFAULT = 60_000;
 
   public static final String HTTP_READ_TIMEOUT_MS_CONFIG = "http.read.timeout.ms";
-  private static final String HTTP_READ_TIMEOUT_MS_DOC = "Timeout for one registry request to answer, in milliseconds.";
+  private static final String HTTP_READ_TIMEOUT_MS_DOC =
+      "Timeout for one registry request to answer, in milliseconds.";
   public static final int HTTP_READ_TIMEOUT_MS_DEFAULT = 60_000;
 
-  public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+  public static final String SSL_TRUSTSTORE_LOCATION_CONFIG =
+      "schema.registry.ssl.truststore.location";
   private static final String SSL_TRUSTSTORE_LOCATION_DOC =
       "Trust store for an https registry (e.g. a mounted secret). Empty: the JVM's default trust (javax.net.ssl.trustStore).";
-  public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
-  private static final String SSL_TRUSTSTORE_PASSWORD_DOC = "Password of the trust store, if it has one.";
+  public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG =
+      "schema.registry.ssl.truststore.password";
+  private static final String SSL_TRUSTSTORE_PASSWORD_DOC =
+      "Password of the trust store, if it has one.";
   public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
   private static final String SSL_TRUSTSTORE_TYPE_DOC = "Trust store format: PKCS12 or JKS.";
   public static final String SSL_KEYSTORE_LOCATION_CONFIG = "schema.registry.ssl.keystore.location";
@@ -75,7 +80,8 @@ public final class SerdeConfig extends AbstractConfig {
   public static final String SSL_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
   private static final String SSL_KEYSTORE_TYPE_DOC = "Key store format: PKCS12 or JKS.";
   public static final String SSL_KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
-  private static final String SSL_KEY_PASSWORD_DOC = "Password of the private key in the key store; empty: the key store's password.";
+  private static final String SSL_KEY_PASSWORD_DOC =
+      "Password of the private key in the key store; empty: the key store's password.";
   public static final String SSL_STORE_TYPE_DEFAULT = "PKCS12";
 
   public static final String MAX_SCHEMAS_PER_SUBJECT_CONFIG = "max.schemas.per.subject";
@@ -95,41 +101,143 @@ public final class SerdeConfig extends AbstractConfig {
   public static final String VALUE_SUBJECT_NAME_STRATEGY_CONFIG = "value.subject.name.strategy";
   private static final String SUBJECT_NAME_STRATEGY_DOC =
       "Only Confluent's TopicNameStrategy (subjects TOPIC-key and TOPIC-value) is supported; any other value is rejected.";
-  public static final String TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
+  public static final String TOPIC_NAME_STRATEGY =
+      "io.confluent.kafka.serializers.subject.TopicNameStrategy";
 
   /** Credential sources this serde understands. */
-  public enum CredentialsSource { USER_INFO, URL }
+  public enum CredentialsSource {
+    USER_INFO,
+    URL
+  }
 
-  public static final ConfigDef CONFIG_DEF = new ConfigDef()
-      .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, List.of(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
-      .define(AUTO_REGISTER_SCHEMAS_CONFIG, Type.BOOLEAN, AUTO_REGISTER_SCHEMAS_DEFAULT, Importance.MEDIUM, AUTO_REGISTER_SCHEMAS_DOC)
-      .define(USE_LATEST_VERSION_CONFIG, Type.BOOLEAN, USE_LATEST_VERSION_DEFAULT, Importance.MEDIUM, USE_LATEST_VERSION_DOC)
-      .define(LATEST_CACHE_TTL_SEC_CONFIG, Type.LONG, LATEST_CACHE_TTL_SEC_DEFAULT, Importance.LOW, LATEST_CACHE_TTL_SEC_DOC)
-      .define(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, BASIC_AUTH_CREDENTIALS_SOURCE_DEFAULT,
-          ConfigDef.CaseInsensitiveValidString.in("USER_INFO", "URL"), Importance.MEDIUM, BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
-      .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, BASIC_AUTH_USER_INFO_DOC)
-      .define(HTTP_CONNECT_TIMEOUT_MS_CONFIG, Type.INT, HTTP_CONNECT_TIMEOUT_MS_DEFAULT, ConfigDef.Range.atLeast(1),
-          Importance.LOW, HTTP_CONNECT_TIMEOUT_MS_DOC)
-      .define(HTTP_READ_TIMEOUT_MS_CONFIG, Type.INT, HTTP_READ_TIMEOUT_MS_DEFAULT, ConfigDef.Range.atLeast(1),
-          Importance.LOW, HTTP_READ_TIMEOUT_MS_DOC)
-      .define(SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM, SSL_TRUSTSTORE_LOCATION_DOC)
-      .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SSL_TRUSTSTORE_PASSWORD_DOC)
-      .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, SSL_STORE_TYPE_DEFAULT, Importance.LOW, SSL_TRUSTSTORE_TYPE_DOC)
-      .define(SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM, SSL_KEYSTORE_LOCATION_DOC)
-      .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SSL_KEYSTORE_PASSWORD_DOC)
-      .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, SSL_STORE_TYPE_DEFAULT, Importance.LOW, SSL_KEYSTORE_TYPE_DOC)
-      .define(SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, SSL_KEY_PASSWORD_DOC)
-      .define(MAX_SCHEMAS_PER_SUBJECT_CONFIG, Type.INT, MAX_SCHEMAS_PER_SUBJECT_DEFAULT, ConfigDef.Range.atLeast(1),
-          Importance.LOW, MAX_SCHEMAS_PER_SUBJECT_DOC)
-      .define(SPECIFIC_AVRO_KEY_TYPE_CONFIG, Type.CLASS, null, Importance.LOW, SPECIFIC_AVRO_KEY_TYPE_DOC)
-      .define(SPECIFIC_AVRO_VALUE_TYPE_CONFIG, Type.CLASS, null, Importance.LOW, SPECIFIC_AVRO_VALUE_TYPE_DOC)
-      .define(KEY_SUBJECT_NAME_STRATEGY_CONFIG, Type.STRING, TOPIC_NAME_STRATEGY, Importance.LOW, SUBJECT_NAME_STRATEGY_DOC)
-      .define(VALUE_SUBJECT_NAME_STRATEGY_CONFIG, Type.STRING, TOPIC_NAME_STRATEGY, Importance.LOW, SUBJECT_NAME_STRATEGY_DOC);
+  public static final ConfigDef CONFIG_DEF =
+      new ConfigDef()
+          .define(
+              SCHEMA_REGISTRY_URL_CONFIG,
+              Type.LIST,
+              List.of(),
+              Importance.HIGH,
+              SCHEMA_REGISTRY_URL_DOC)
+          .define(
+              AUTO_REGISTER_SCHEMAS_CONFIG,
+              Type.BOOLEAN,
+              AUTO_REGISTER_SCHEMAS_DEFAULT,
+              Importance.MEDIUM,
+              AUTO_REGISTER_SCHEMAS_DOC)
+          .define(
+              USE_LATEST_VERSION_CONFIG,
+              Type.BOOLEAN,
+              USE_LATEST_VERSION_DEFAULT,
+              Importance.MEDIUM,
+              USE_LATEST_VERSION_DOC)
+          .define(
+              LATEST_CACHE_TTL_SEC_CONFIG,
+              Type.LONG,
+              LATEST_CACHE_TTL_SEC_DEFAULT,
+              Importance.LOW,
+              LATEST_CACHE_TTL_SEC_DOC)
+          .define(
+              BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+              Type.STRING,
+              BASIC_AUTH_CREDENTIALS_SOURCE_DEFAULT,
+              ConfigDef.CaseInsensitiveValidString.in("USER_INFO", "URL"),
+              Importance.MEDIUM,
+              BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
+          .define(
+              BASIC_AUTH_USER_INFO_CONFIG,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              BASIC_AUTH_USER_INFO_DOC)
+          .define(
+              HTTP_CONNECT_TIMEOUT_MS_CONFIG,
+              Type.INT,
+              HTTP_CONNECT_TIMEOUT_MS_DEFAULT,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              HTTP_CONNECT_TIMEOUT_MS_DOC)
+          .define(
+              HTTP_READ_TIMEOUT_MS_CONFIG,
+              Type.INT,
+              HTTP_READ_TIMEOUT_MS_DEFAULT,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              HTTP_READ_TIMEOUT_MS_DOC)
+          .define(
+              SSL_TRUSTSTORE_LOCATION_CONFIG,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              SSL_TRUSTSTORE_LOCATION_DOC)
+          .define(
+              SSL_TRUSTSTORE_PASSWORD_CONFIG,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              SSL_TRUSTSTORE_PASSWORD_DOC)
+          .define(
+              SSL_TRUSTSTORE_TYPE_CONFIG,
+              Type.STRING,
+              SSL_STORE_TYPE_DEFAULT,
+              Importance.LOW,
+              SSL_TRUSTSTORE_TYPE_DOC)
+          .define(
+              SSL_KEYSTORE_LOCATION_CONFIG,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              SSL_KEYSTORE_LOCATION_DOC)
+          .define(
+              SSL_KEYSTORE_PASSWORD_CONFIG,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              SSL_KEYSTORE_PASSWORD_DOC)
+          .define(
+              SSL_KEYSTORE_TYPE_CONFIG,
+              Type.STRING,
+              SSL_STORE_TYPE_DEFAULT,
+              Importance.LOW,
+              SSL_KEYSTORE_TYPE_DOC)
+          .define(SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, SSL_KEY_PASSWORD_DOC)
+          .define(
+              MAX_SCHEMAS_PER_SUBJECT_CONFIG,
+              Type.INT,
+              MAX_SCHEMAS_PER_SUBJECT_DEFAULT,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              MAX_SCHEMAS_PER_SUBJECT_DOC)
+          .define(
+              SPECIFIC_AVRO_KEY_TYPE_CONFIG,
+              Type.CLASS,
+              null,
+              Importance.LOW,
+              SPECIFIC_AVRO_KEY_TYPE_DOC)
+          .define(
+              SPECIFIC_AVRO_VALUE_TYPE_CONFIG,
+              Type.CLASS,
+              null,
+              Importance.LOW,
+              SPECIFIC_AVRO_VALUE_TYPE_DOC)
+          .define(
+              KEY_SUBJECT_NAME_STRATEGY_CONFIG,
+              Type.STRING,
+              TOPIC_NAME_STRATEGY,
+              Importance.LOW,
+              SUBJECT_NAME_STRATEGY_DOC)
+          .define(
+              VALUE_SUBJECT_NAME_STRATEGY_CONFIG,
+              Type.STRING,
+              TOPIC_NAME_STRATEGY,
+              Importance.LOW,
+              SUBJECT_NAME_STRATEGY_DOC);
 
   public SerdeConfig(Map<String, ?> props) {
-    // Not logged here: every serde instance would print it; the owning process logs its config once.
+    // Not logged here: every serde instance would print it; the owning process logs its config
+    // once.
     super(CONFIG_DEF, props, false);
-    for (String key : List.of(KEY_SUBJECT_NAME_STRATEGY_CONFIG, VALUE_SUBJECT_NAME_STRATEGY_CONFIG)) {
+    for (String key :
+        List.of(KEY_SUBJECT_NAME_STRATEGY_CONFIG, VALUE_SUBJECT_NAME_STRATEGY_CONFIG)) {
       String strategy = getString(key);
       if (!TOPIC_NAME_STRATEGY.equals(strategy) && !"TopicNameStrategy".equals(strategy)) {
         throw new ConfigException(key, strategy, "only TopicNameStrategy is supported");
@@ -154,7 +262,8 @@ public final class SerdeConfig extends AbstractConfig {
   }
 
   public CredentialsSource credentialsSource() {
-    return CredentialsSource.valueOf(getString(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG).toUpperCase(java.util.Locale.ROOT));
+    return CredentialsSource.valueOf(
+        getString(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG).toUpperCase(java.util.Locale.ROOT));
   }
 
   public Password basicAuthUserInfo() {

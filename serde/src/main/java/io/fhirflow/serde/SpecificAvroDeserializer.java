@@ -22,9 +22,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * from the registry by the id in the header and resolved against the class's own (reader) schema,
  * so records written with an older compatible schema read fine.
  *
- * <p>Bad input raises a {@link BadRecordException}: {@link NotWireFormatException},
- * {@link UnknownSchemaIdException}, {@link IncompatibleSchemaException} or
- * {@link CorruptBodyException}. A registry that cannot answer raises {@link SchemaRegistryException}.
+ * <p>Bad input raises a {@link BadRecordException}: {@link NotWireFormatException}, {@link
+ * UnknownSchemaIdException}, {@link IncompatibleSchemaException} or {@link CorruptBodyException}. A
+ * registry that cannot answer raises {@link SchemaRegistryException}.
  *
  * <p>Thread-safe. Per writer schema id the resolving reader is built once; decoders are reused per
  * thread, so a record costs only the objects Avro creates for its fields.
@@ -39,7 +39,10 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
   private final Map<Integer, Reading<T>> readings = new ConcurrentHashMap<>();
   private final ThreadLocal<Decoding> decodings = ThreadLocal.withInitial(Decoding::new);
 
-  /** How records of one writer schema id are read; {@code incompatibility} is set when they cannot be. */
+  /**
+   * How records of one writer schema id are read; {@code incompatibility} is set when they cannot
+   * be.
+   */
   private record Reading<T>(DatumReader<T> reader, String incompatibility) {}
 
   /** A thread's reusable decoders. */
@@ -48,7 +51,10 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     final BoundedDecoder bounded = new BoundedDecoder();
   }
 
-  /** For instantiation by class name; the type comes from {@code specific.avro.value.type} / {@code .key.type}. */
+  /**
+   * For instantiation by class name; the type comes from {@code specific.avro.value.type} / {@code
+   * .key.type}.
+   */
   public SpecificAvroDeserializer() {}
 
   public SpecificAvroDeserializer(Class<T> type) {
@@ -70,7 +76,10 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     if (type == null) {
       Class<?> configured = config.specificType(isKey);
       if (configured == null || !SpecificRecord.class.isAssignableFrom(configured)) {
-        String key = isKey ? SerdeConfig.SPECIFIC_AVRO_KEY_TYPE_CONFIG : SerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG;
+        String key =
+            isKey
+                ? SerdeConfig.SPECIFIC_AVRO_KEY_TYPE_CONFIG
+                : SerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG;
         throw new ConfigException(key, configured, "a generated SpecificRecord class is required");
       }
       useType((Class<T>) configured);
@@ -127,7 +136,9 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     }
     Decoding decoding = decodings.get();
     int bodyLength = length - WireFormat.HEADER_SIZE;
-    decoding.binary = DecoderFactory.get().binaryDecoder(bytes, offset + WireFormat.HEADER_SIZE, bodyLength, decoding.binary);
+    decoding.binary =
+        DecoderFactory.get()
+            .binaryDecoder(bytes, offset + WireFormat.HEADER_SIZE, bodyLength, decoding.binary);
     BoundedDecoder decoder = decoding.bounded.wrap(decoding.binary, bodyLength);
     try {
       T value = reading.reader().read(null, decoder);
@@ -141,7 +152,8 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
       if (e instanceof CorruptBodyException corrupt) {
         throw corrupt;
       }
-      throw new CorruptBodyException(topic, schemaId, "invalid Avro data (" + e.getClass().getSimpleName() + ")");
+      throw new CorruptBodyException(
+          topic, schemaId, "invalid Avro data (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -162,16 +174,27 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     }
     SchemaCompatibility.SchemaPairCompatibility compatibility =
         SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
-    Reading<T> reading = compatibility.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
-        ? new Reading<>(new SpecificDatumReader<>(writer, readerSchema, model), null)
-        : new Reading<>(null, "writer schema id " + schemaId + " cannot be read as " + readerSchema.getFullName()
-            + ": " + compatibility.getResult().getIncompatibilities().stream()
-                .map(i -> i.getType() + " at " + i.getLocation()).toList());
+    Reading<T> reading =
+        compatibility.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
+            ? new Reading<>(new SpecificDatumReader<>(writer, readerSchema, model), null)
+            : new Reading<>(
+                null,
+                "writer schema id "
+                    + schemaId
+                    + " cannot be read as "
+                    + readerSchema.getFullName()
+                    + ": "
+                    + compatibility.getResult().getIncompatibilities().stream()
+                        .map(i -> i.getType() + " at " + i.getLocation())
+                        .toList());
     Reading<T> raced = readings.putIfAbsent(schemaId, reading);
     return raced != null ? raced : reading;
   }
 
-  /** Lets {@link SpecificAvroSerde} share one client (one cache) between its two halves; call before configure. */
+  /**
+   * Lets {@link SpecificAvroSerde} share one client (one cache) between its two halves; call before
+   * configure.
+   */
   void shareRegistry(SchemaRegistryClient shared) {
     this.registry = shared;
     this.ownsRegistry = false;

@@ -8,10 +8,12 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serde for a generated Avro class in Confluent's wire format, e.g. for Kafka Streams:
+ *
  * <pre>{@code
  * var serde = new SpecificAvroSerde<>(WearableSample.class);
  * serde.configure(Map.of("schema.registry.url", "http://registry:8081"), false);
  * }</pre>
+ *
  * See {@link SpecificAvroSerializer} and {@link SpecificAvroDeserializer} for behaviour and errors.
  */
 public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {

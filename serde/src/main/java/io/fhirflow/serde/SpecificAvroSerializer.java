@@ -20,14 +20,14 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes generated Avro records in Confluent's wire format under the subject
- * {@code <topic>-value} (or {@code -key}), Confluent's TopicNameStrategy.
+ * Writes generated Avro records in Confluent's wire format under the subject {@code <topic>-value}
+ * (or {@code -key}), Confluent's TopicNameStrategy.
  *
  * <p>The schema id comes from registering the record's schema ({@code auto.register.schemas=true},
  * the default), from looking it up, or, with {@code use.latest.version=true}, from the subject's
  * latest version, to which the record is converted by Avro schema resolution. A schema the subject
- * rejects raises {@link IncompatibleSchemaException}; a registry that cannot answer raises
- * {@link SchemaRegistryException}.
+ * rejects raises {@link IncompatibleSchemaException}; a registry that cannot answer raises {@link
+ * SchemaRegistryException}.
  *
  * <p>Thread-safe (a producer may be shared by threads). The id and writer per schema are resolved
  * once; buffers and encoders are reused per thread.
@@ -93,32 +93,45 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
         throw bad;
       }
       // Avro names the offending field and may quote its value: keep only the exception class.
-      throw new SerializationException("record of " + record.getSchema().getFullName() + " for topic " + topic
-          + " cannot be written with schema id " + writing.schemaId() + " (" + e.getClass().getSimpleName() + ")");
+      throw new SerializationException(
+          "record of "
+              + record.getSchema().getFullName()
+              + " for topic "
+              + topic
+              + " cannot be written with schema id "
+              + writing.schemaId()
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
     return buffer.out.toByteArray();
   }
 
   private Writing writing(String topic, T record) {
-    TopicWritings topicWritings = writingsByTopic.computeIfAbsent(topic,
-        t -> new TopicWritings(t + (isKey ? "-key" : "-value"), new ConcurrentHashMap<>()));
+    TopicWritings topicWritings =
+        writingsByTopic.computeIfAbsent(
+            topic,
+            t -> new TopicWritings(t + (isKey ? "-key" : "-value"), new ConcurrentHashMap<>()));
     String subject = topicWritings.subject();
     Map<Schema, Writing> writings = topicWritings.bySchema();
     Schema schema = record.getSchema();
     Writing known = writings.get(schema);
     if (useLatest) {
-      RegisteredSchema latest = registry.latestVersion(subject); // cached by the client for latest.cache.ttl.sec
+      RegisteredSchema latest =
+          registry.latestVersion(subject); // cached by the client for latest.cache.ttl.sec
       if (known != null && known.schemaId() == latest.id()) {
         return known;
       }
-      Writing writing = toLatest(topic, schema, latest, SpecificData.getForClass(record.getClass()));
+      Writing writing =
+          toLatest(topic, schema, latest, SpecificData.getForClass(record.getClass()));
       writings.put(schema, writing);
       return writing;
     }
     if (known != null) {
       return known;
     }
-    Writing writing = new Writing(schemaId(topic, subject, schema), specificWriter(schema, record.getClass()));
+    Writing writing =
+        new Writing(schemaId(topic, subject, schema), specificWriter(schema, record.getClass()));
     writings.put(schema, writing);
     return writing;
   }
@@ -127,30 +140,53 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     try {
       return autoRegister ? registry.register(subject, schema) : registry.lookupId(subject, schema);
     } catch (SchemaRegistryException e) {
-      if (e.errorCode() == SchemaRegistryException.INCOMPATIBLE_SCHEMA || e.status() == 409
+      if (e.errorCode() == SchemaRegistryException.INCOMPATIBLE_SCHEMA
+          || e.status() == 409
           || e.errorCode() == SchemaRegistryException.INVALID_SCHEMA) {
-        throw new IncompatibleSchemaException(topic, "the registry rejects schema " + schema.getFullName()
-            + " for subject " + subject + " (error_code " + e.errorCode() + ")");
+        throw new IncompatibleSchemaException(
+            topic,
+            "the registry rejects schema "
+                + schema.getFullName()
+                + " for subject "
+                + subject
+                + " (error_code "
+                + e.errorCode()
+                + ")");
       }
       if (!autoRegister && e.isNotFound()) {
-        throw new IncompatibleSchemaException(topic, "schema " + schema.getFullName() + " is not registered under subject "
-            + subject + " and " + SerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG + " is false");
+        throw new IncompatibleSchemaException(
+            topic,
+            "schema "
+                + schema.getFullName()
+                + " is not registered under subject "
+                + subject
+                + " and "
+                + SerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG
+                + " is false");
       }
       throw e;
     }
   }
 
-  private Writing toLatest(String topic, Schema schema, RegisteredSchema latest, SpecificData model) {
+  private Writing toLatest(
+      String topic, Schema schema, RegisteredSchema latest, SpecificData model) {
     if (latest.schema().equals(schema)) {
       return new Writing(latest.id(), specificWriter(schema, model));
     }
     SchemaCompatibility.SchemaPairCompatibility compatibility =
         SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), schema);
     if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-      throw new IncompatibleSchemaException(topic, "the latest schema of subject " + latest.subject() + " (id "
-          + latest.id() + ") cannot represent records of " + schema.getFullName());
+      throw new IncompatibleSchemaException(
+          topic,
+          "the latest schema of subject "
+              + latest.subject()
+              + " (id "
+              + latest.id()
+              + ") cannot represent records of "
+              + schema.getFullName());
     }
-    return new Writing(latest.id(), new ConvertingWriter(specificWriter(schema, model), schema, latest.schema()));
+    return new Writing(
+        latest.id(), new ConvertingWriter(specificWriter(schema, model), schema, latest.schema()));
   }
 
   @SuppressWarnings("unchecked")
@@ -164,10 +200,10 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
   }
 
   /**
-   * Writes a record in another (compatible) schema: encodes it with its own schema, then reads
-   * that back resolved to the target schema and encodes the result. Only used with
-   * use.latest.version when the latest schema differs from the class's; the extra pass is the
-   * price of Avro having no direct record-to-record conversion.
+   * Writes a record in another (compatible) schema: encodes it with its own schema, then reads that
+   * back resolved to the target schema and encodes the result. Only used with use.latest.version
+   * when the latest schema differs from the class's; the extra pass is the price of Avro having no
+   * direct record-to-record conversion.
    */
   private static final class ConvertingWriter implements DatumWriter<Object> {
     private final DatumWriter<Object> source;
@@ -191,12 +227,16 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
       BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
       source.write(datum, encoder);
       encoder.flush();
-      Object converted = resolver.read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+      Object converted =
+          resolver.read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
       target.write(converted, out);
     }
   }
 
-  /** Lets {@link SpecificAvroSerde} share one client (one cache) between its two halves; call before configure. */
+  /**
+   * Lets {@link SpecificAvroSerde} share one client (one cache) between its two halves; call before
+   * configure.
+   */
   void shareRegistry(SchemaRegistryClient shared) {
     this.registry = shared;
     this.ownsRegistry = false;

@@ -12,8 +12,10 @@ public final class WireFormat {
   private WireFormat() {}
 
   static int schemaId(byte[] bytes, int offset) {
-    return ((bytes[offset + 1] & 0xff) << 24) | ((bytes[offset + 2] & 0xff) << 16)
-        | ((bytes[offset + 3] & 0xff) << 8) | (bytes[offset + 4] & 0xff);
+    return ((bytes[offset + 1] & 0xff) << 24)
+        | ((bytes[offset + 2] & 0xff) << 16)
+        | ((bytes[offset + 3] & 0xff) << 8)
+        | (bytes[offset + 4] & 0xff);
   }
 
   static void writeHeader(java.io.OutputStream out, int schemaId) throws java.io.IOException {

@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -20,12 +18,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.apache.avro.Schema;
 
 /**
  * A real HTTP peer for the REST client: the five Confluent Schema Registry endpoints the serde
- * calls, with Confluent's media type, JSON shapes, error bodies and basic auth, over the
- * in-memory registry's logic. Counts requests per "METHOD path" so tests can prove caching.
+ * calls, with Confluent's media type, JSON shapes, error bodies and basic auth, over the in-memory
+ * registry's logic. Counts requests per "METHOD path" so tests can prove caching.
  */
 final class ConfluentRegistryServer implements AutoCloseable {
 
@@ -41,7 +41,9 @@ final class ConfluentRegistryServer implements AutoCloseable {
   private final CountDownLatch hold = new CountDownLatch(1);
   private volatile boolean stalled;
 
-  /** @param userInfo {@code user:password} the server demands, or null for no authentication */
+  /**
+   * @param userInfo {@code user:password} the server demands, or null for no authentication
+   */
   ConfluentRegistryServer(String userInfo) throws IOException {
     this(userInfo, null, false);
   }
@@ -50,22 +52,27 @@ final class ConfluentRegistryServer implements AutoCloseable {
    * @param tls serve https with this context (null: plain http)
    * @param needClientCertificate demand a client certificate (mutual TLS)
    */
-  ConfluentRegistryServer(String userInfo, SSLContext tls, boolean needClientCertificate) throws IOException {
-    this.expectedAuthorization = userInfo == null ? null
-        : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+  ConfluentRegistryServer(String userInfo, SSLContext tls, boolean needClientCertificate)
+      throws IOException {
+    this.expectedAuthorization =
+        userInfo == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     this.scheme = tls == null ? "http" : "https";
     if (tls == null) {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } else {
       HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      https.setHttpsConfigurator(new HttpsConfigurator(tls) {
-        @Override
-        public void configure(HttpsParameters params) {
-          SSLParameters parameters = tls.getDefaultSSLParameters();
-          parameters.setNeedClientAuth(needClientCertificate);
-          params.setSSLParameters(parameters);
-        }
-      });
+      https.setHttpsConfigurator(
+          new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+              SSLParameters parameters = tls.getDefaultSSLParameters();
+              parameters.setNeedClientAuth(needClientCertificate);
+              params.setSSLParameters(parameters);
+            }
+          });
       server = https;
     }
     server.setExecutor(executor);
@@ -102,17 +109,21 @@ final class ConfluentRegistryServer implements AutoCloseable {
       for (int i = 0; i < path.length; i++) {
         path[i] = URLDecoder.decode(path[i], StandardCharsets.UTF_8);
       }
-      requests.computeIfAbsent(method + " /" + String.join("/", path), k -> new AtomicInteger()).incrementAndGet();
+      requests
+          .computeIfAbsent(method + " /" + String.join("/", path), k -> new AtomicInteger())
+          .incrementAndGet();
       if (stalled) {
         hold.await();
         return;
       }
       if (expectedAuthorization != null
-          && !expectedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+          && !expectedAuthorization.equals(
+              exchange.getRequestHeaders().getFirst("Authorization"))) {
         error(exchange, 401, 40101, "Unauthorized");
         return;
       }
-      if ("POST".equals(method) && !MEDIA_TYPE.equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+      if ("POST".equals(method)
+          && !MEDIA_TYPE.equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
         error(exchange, 415, 415, "HTTP 415 Unsupported Media Type");
         return;
       }
@@ -128,13 +139,22 @@ final class ConfluentRegistryServer implements AutoCloseable {
 
   private ObjectNode route(String method, String[] path, HttpExchange exchange) throws IOException {
     ObjectNode out = JSON.createObjectNode();
-    if (method.equals("GET") && path.length == 3 && path[0].equals("schemas") && path[1].equals("ids")) {
+    if (method.equals("GET")
+        && path.length == 3
+        && path[0].equals("schemas")
+        && path[1].equals("ids")) {
       return out.put("schema", registry.schemaById(Integer.parseInt(path[2])).toString());
     }
-    if (method.equals("GET") && path.length == 4 && path[0].equals("subjects") && path[3].equals("latest")) {
+    if (method.equals("GET")
+        && path.length == 4
+        && path[0].equals("subjects")
+        && path[3].equals("latest")) {
       return version(registry.latestVersion(path[1]));
     }
-    if (method.equals("POST") && path.length == 3 && path[0].equals("subjects") && path[2].equals("versions")) {
+    if (method.equals("POST")
+        && path.length == 3
+        && path[0].equals("subjects")
+        && path[2].equals("versions")) {
       return out.put("id", registry.register(path[1], schemaIn(exchange)));
     }
     if (method.equals("POST") && path.length == 2 && path[0].equals("subjects")) {
@@ -147,15 +167,20 @@ final class ConfluentRegistryServer implements AutoCloseable {
   }
 
   private static ObjectNode version(RegisteredSchema version) {
-    return JSON.createObjectNode().put("subject", version.subject()).put("id", version.id())
-        .put("version", version.version()).put("schema", version.schema().toString());
+    return JSON.createObjectNode()
+        .put("subject", version.subject())
+        .put("id", version.id())
+        .put("version", version.version())
+        .put("schema", version.schema().toString());
   }
 
   private static Schema schemaIn(HttpExchange exchange) throws IOException {
-    return new Schema.Parser().parse(JSON.readTree(exchange.getRequestBody()).get("schema").asText());
+    return new Schema.Parser()
+        .parse(JSON.readTree(exchange.getRequestBody()).get("schema").asText());
   }
 
-  private static void error(HttpExchange exchange, int status, int code, String message) throws IOException {
+  private static void error(HttpExchange exchange, int status, int code, String message)
+      throws IOException {
     send(exchange, status, JSON.createObjectNode().put("error_code", code).put("message", message));
   }
 

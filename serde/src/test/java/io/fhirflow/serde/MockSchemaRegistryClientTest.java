@@ -12,9 +12,12 @@ import org.junit.jupiter.api.Test;
 class MockSchemaRegistryClientTest {
 
   private static final Schema SCHEMA = WearableSample.getClassSchema();
-  private static final Schema NEWER = SpecificAvroSerdeTest.withExtraOptionalField(SCHEMA, "gatewayId");
-  private static final Schema OTHER = new Schema.Parser().parse(
-      "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
+  private static final Schema NEWER =
+      SpecificAvroSerdeTest.withExtraOptionalField(SCHEMA, "gatewayId");
+  private static final Schema OTHER =
+      new Schema.Parser()
+          .parse(
+              "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
 
   private final MockSchemaRegistryClient registry = new MockSchemaRegistryClient();
 
@@ -33,7 +36,8 @@ class MockSchemaRegistryClientTest {
     int second = registry.register("a-value", NEWER);
 
     assertThat(second).isNotEqualTo(first);
-    assertThat(registry.latestVersion("a-value")).isEqualTo(new RegisteredSchema("a-value", second, 2, NEWER));
+    assertThat(registry.latestVersion("a-value"))
+        .isEqualTo(new RegisteredSchema("a-value", second, 2, NEWER));
     assertThat(registry.lookup("a-value", SCHEMA).version()).isEqualTo(1);
   }
 
@@ -43,34 +47,44 @@ class MockSchemaRegistryClientTest {
 
     assertThat(registry.isCompatibleWithLatest("a-value", OTHER)).isFalse();
     assertThatThrownBy(() -> registry.register("a-value", OTHER))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.status()).isEqualTo(409);
-          assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
-        });
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+            });
   }
 
   @Test
   void missingThingsAnswerWithConfluentsErrorCodes() {
     registry.register("a-value", SCHEMA);
 
-    assertThatThrownBy(() -> registry.schemaById(99)).isInstanceOfSatisfying(SchemaRegistryException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
-    assertThatThrownBy(() -> registry.latestVersion("b-value")).isInstanceOfSatisfying(SchemaRegistryException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
-    assertThatThrownBy(() -> registry.lookupId("a-value", OTHER)).isInstanceOfSatisfying(SchemaRegistryException.class,
-        e -> assertThat(e.isNotFound()).isTrue());
+    assertThatThrownBy(() -> registry.schemaById(99))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+    assertThatThrownBy(() -> registry.latestVersion("b-value"))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
+    assertThatThrownBy(() -> registry.lookupId("a-value", OTHER))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
   }
 
   @Test
   void aMockUrlSelectsTheSharedRegistryOfItsScope() {
     String scope = "scope-" + UUID.randomUUID();
     try {
-      SchemaRegistryClient viaUrl = SchemaRegistryClient.fromConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + scope));
+      SchemaRegistryClient viaUrl =
+          SchemaRegistryClient.fromConfig(
+              Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + scope));
 
       assertThat(viaUrl).isSameAs(MockSchemaRegistryClient.forScope(scope));
       viaUrl.register("a-value", SCHEMA);
       MockSchemaRegistryClient.dropScope(scope);
-      assertThat(MockSchemaRegistryClient.forScope(scope).isCompatibleWithLatest("a-value", OTHER)).isTrue();
+      assertThat(MockSchemaRegistryClient.forScope(scope).isCompatibleWithLatest("a-value", OTHER))
+          .isTrue();
     } finally {
       MockSchemaRegistryClient.dropScope(scope);
     }

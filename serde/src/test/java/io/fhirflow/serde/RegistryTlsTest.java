@@ -16,8 +16,7 @@ class RegistryTlsTest {
 
   private static final String SUBJECT = "wearable.samples.raw-value";
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static TestCertificates certificates;
 
   @BeforeAll
@@ -25,8 +24,10 @@ class RegistryTlsTest {
     certificates = TestCertificates.create(dir);
   }
 
-  private static RestSchemaRegistryClient client(ConfluentRegistryServer server, boolean trustStore, boolean keyStore) {
-    Map<String, Object> config = new HashMap<>(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()));
+  private static RestSchemaRegistryClient client(
+      ConfluentRegistryServer server, boolean trustStore, boolean keyStore) {
+    Map<String, Object> config =
+        new HashMap<>(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()));
     if (trustStore) {
       config.put(SerdeConfig.SSL_TRUSTSTORE_LOCATION_CONFIG, certificates.trust().toString());
       config.put(SerdeConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
@@ -40,15 +41,19 @@ class RegistryTlsTest {
 
   @Test
   void talksToAnHttpsRegistryTrustedThroughTheConfiguredTrustStore() throws Exception {
-    try (ConfluentRegistryServer server = new ConfluentRegistryServer(null, certificates.serverContext(), false)) {
-      assertThat(client(server, true, false).register(SUBJECT, WearableSample.getClassSchema())).isPositive();
+    try (ConfluentRegistryServer server =
+        new ConfluentRegistryServer(null, certificates.serverContext(), false)) {
+      assertThat(client(server, true, false).register(SUBJECT, WearableSample.getClassSchema()))
+          .isPositive();
     }
   }
 
   @Test
   void refusesARegistryWhoseCertificateTheJvmDoesNotTrust() throws Exception {
-    try (ConfluentRegistryServer server = new ConfluentRegistryServer(null, certificates.serverContext(), false)) {
-      assertThatThrownBy(() -> client(server, false, false).register(SUBJECT, WearableSample.getClassSchema()))
+    try (ConfluentRegistryServer server =
+        new ConfluentRegistryServer(null, certificates.serverContext(), false)) {
+      assertThatThrownBy(
+              () -> client(server, false, false).register(SUBJECT, WearableSample.getClassSchema()))
           .isInstanceOf(SchemaRegistryException.class)
           .hasMessageContaining("SSLHandshakeException");
       assertThat(server.totalRequests()).isZero();
@@ -57,17 +62,25 @@ class RegistryTlsTest {
 
   @Test
   void presentsTheClientCertificateToARegistryThatRequiresMutualTls() throws Exception {
-    try (ConfluentRegistryServer server = new ConfluentRegistryServer(null, certificates.serverContext(), true)) {
-      assertThat(client(server, true, true).register(SUBJECT, WearableSample.getClassSchema())).isPositive();
-      assertThatThrownBy(() -> client(server, true, false).schemaById(1)).isInstanceOf(SchemaRegistryException.class);
+    try (ConfluentRegistryServer server =
+        new ConfluentRegistryServer(null, certificates.serverContext(), true)) {
+      assertThat(client(server, true, true).register(SUBJECT, WearableSample.getClassSchema()))
+          .isPositive();
+      assertThatThrownBy(() -> client(server, true, false).schemaById(1))
+          .isInstanceOf(SchemaRegistryException.class);
     }
   }
 
   @Test
   void aTrustStoreWithTheWrongPasswordIsAConfigError() {
-    Map<String, Object> config = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "https://127.0.0.1:1",
-        SerdeConfig.SSL_TRUSTSTORE_LOCATION_CONFIG, certificates.trust().toString(),
-        SerdeConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG, "wrong");
+    Map<String, Object> config =
+        Map.of(
+            SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+            "https://127.0.0.1:1",
+            SerdeConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
+            certificates.trust().toString(),
+            SerdeConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG,
+            "wrong");
 
     assertThatThrownBy(() -> RestSchemaRegistryClient.fromConfig(new SerdeConfig(config)))
         .isInstanceOf(ConfigException.class)

@@ -17,8 +17,10 @@ class RestSchemaRegistryClientTest {
 
   private static final String SUBJECT = "wearable.samples.raw-value";
   private static final Schema SCHEMA = WearableSample.getClassSchema();
-  private static final Schema OTHER = new Schema.Parser().parse(
-      "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
+  private static final Schema OTHER =
+      new Schema.Parser()
+          .parse(
+              "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
 
   private ConfluentRegistryServer server;
 
@@ -30,7 +32,8 @@ class RestSchemaRegistryClientTest {
   }
 
   private RestSchemaRegistryClient client(String... extra) {
-    Map<String, Object> config = new HashMap<>(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()));
+    Map<String, Object> config =
+        new HashMap<>(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()));
     for (int i = 0; i < extra.length; i += 2) {
       config.put(extra[i], extra[i + 1]);
     }
@@ -93,8 +96,12 @@ class RestSchemaRegistryClientTest {
   void sendsBasicAuthCredentialsFromUserInfo() throws Exception {
     server = new ConfluentRegistryServer("fhirflow:s3cret-pw");
 
-    RestSchemaRegistryClient client = client(SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "USER_INFO",
-        SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG, "fhirflow:s3cret-pw");
+    RestSchemaRegistryClient client =
+        client(
+            SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+            "USER_INFO",
+            SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG,
+            "fhirflow:s3cret-pw");
 
     assertThat(client.register(SUBJECT, SCHEMA)).isPositive();
   }
@@ -104,8 +111,9 @@ class RestSchemaRegistryClientTest {
     server = new ConfluentRegistryServer("fhirflow:s3cret-pw");
     String url = server.url().replace("http://", "http://fhirflow:s3cret-pw@");
 
-    RestSchemaRegistryClient client = RestSchemaRegistryClient.fromConfig(
-        new SerdeConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, url)));
+    RestSchemaRegistryClient client =
+        RestSchemaRegistryClient.fromConfig(
+            new SerdeConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, url)));
 
     assertThat(client.register(SUBJECT, SCHEMA)).isPositive();
   }
@@ -114,15 +122,23 @@ class RestSchemaRegistryClientTest {
   void refusedCredentialsAreAClearErrorThatDoesNotQuoteThem() throws Exception {
     server = new ConfluentRegistryServer("fhirflow:s3cret-pw");
 
-    RestSchemaRegistryClient client = client(SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "USER_INFO",
-        SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG, "fhirflow:wrong-pw");
+    RestSchemaRegistryClient client =
+        client(
+            SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+            "USER_INFO",
+            SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG,
+            "fhirflow:wrong-pw");
 
     assertThatThrownBy(() -> client.schemaById(1))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.status()).isEqualTo(401);
-          assertThat(e.errorCode()).isEqualTo(40101);
-          assertThat(e.getMessage()).contains("refused the credentials").doesNotContain("wrong-pw");
-        });
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.errorCode()).isEqualTo(40101);
+              assertThat(e.getMessage())
+                  .contains("refused the credentials")
+                  .doesNotContain("wrong-pw");
+            });
   }
 
   @Test
@@ -130,21 +146,29 @@ class RestSchemaRegistryClientTest {
     server = new ConfluentRegistryServer(null);
 
     assertThatThrownBy(() -> client().schemaById(42))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.isNotFound()).isTrue();
-          assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
-        });
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.isNotFound()).isTrue();
+              assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
+            });
   }
 
   @Test
   void aWrongBaseUrlIsARegistryFailureNotAnUnknownSchema() throws Exception {
     server = new ConfluentRegistryServer(null);
     int id = server.registry().register(SUBJECT, SCHEMA);
-    SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
-    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url() + "/apis/ccompat/v7"), false);
+    SpecificAvroDeserializer<WearableSample> deserializer =
+        new SpecificAvroDeserializer<>(WearableSample.class);
+    deserializer.configure(
+        Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url() + "/apis/ccompat/v7"), false);
 
-    assertThatThrownBy(() -> deserializer.deserialize("wearable.samples.raw", new byte[] {0, 0, 0, 0, (byte) id, 2}))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isFalse())
+    assertThatThrownBy(
+            () ->
+                deserializer.deserialize(
+                    "wearable.samples.raw", new byte[] {0, 0, 0, 0, (byte) id, 2}))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isFalse())
         .isNotInstanceOf(BadRecordException.class);
   }
 
@@ -163,8 +187,11 @@ class RestSchemaRegistryClientTest {
   void triesTheNextUrlWhenOneIsUnreachable() throws Exception {
     server = new ConfluentRegistryServer(null);
     // Nothing listens on port 1 of loopback.
-    RestSchemaRegistryClient client = RestSchemaRegistryClient.fromConfig(new SerdeConfig(
-        Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:1," + server.url())));
+    RestSchemaRegistryClient client =
+        RestSchemaRegistryClient.fromConfig(
+            new SerdeConfig(
+                Map.of(
+                    SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:1," + server.url())));
 
     assertThat(client.register(SUBJECT, SCHEMA)).isPositive();
   }
@@ -173,8 +200,9 @@ class RestSchemaRegistryClientTest {
   void aRegistryThatDoesNotAnswerTimesOut() throws Exception {
     server = new ConfluentRegistryServer(null);
     server.stall();
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(List.of(server.url()), null,
-        Duration.ofSeconds(2), Duration.ofMillis(300), 10, null);
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(
+            List.of(server.url()), null, Duration.ofSeconds(2), Duration.ofMillis(300), 10, null);
 
     assertThatThrownBy(() -> client.schemaById(1))
         .isInstanceOf(SchemaRegistryException.class)
@@ -184,16 +212,24 @@ class RestSchemaRegistryClientTest {
   @Test
   void serdeRoundTripsEveryBodyKindThroughTheHttpRegistry() throws Exception {
     server = new ConfluentRegistryServer("fhirflow:s3cret-pw");
-    Map<String, Object> config = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url(),
-        SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "USER_INFO",
-        SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG, "fhirflow:s3cret-pw");
+    Map<String, Object> config =
+        Map.of(
+            SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+            server.url(),
+            SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+            "USER_INFO",
+            SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG,
+            "fhirflow:s3cret-pw");
     SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
     serializer.configure(config, false);
-    SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
+    SpecificAvroDeserializer<WearableSample> deserializer =
+        new SpecificAvroDeserializer<>(WearableSample.class);
     deserializer.configure(config, false);
 
     for (WearableSample sample : WearableSamples.oneOfEachKind()) {
-      assertThat(deserializer.deserialize("wearable.samples.raw", serializer.serialize("wearable.samples.raw", sample)))
+      assertThat(
+              deserializer.deserialize(
+                  "wearable.samples.raw", serializer.serialize("wearable.samples.raw", sample)))
           .isEqualTo(sample);
     }
     assertThat(server.totalRequests()).isEqualTo(2);
@@ -206,17 +242,22 @@ class RestSchemaRegistryClientTest {
     SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
     serializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()), false);
 
-    assertThatThrownBy(() -> serializer.serialize("wearable.samples.raw", WearableSamples.healthKitHeartRate().build()))
+    assertThatThrownBy(
+            () ->
+                serializer.serialize(
+                    "wearable.samples.raw", WearableSamples.healthKitHeartRate().build()))
         .isInstanceOf(IncompatibleSchemaException.class);
   }
 
   @Test
   void deserializerReportsAnIdTheRegistryDoesNotKnowAsUnknown() throws Exception {
     server = new ConfluentRegistryServer(null);
-    SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
+    SpecificAvroDeserializer<WearableSample> deserializer =
+        new SpecificAvroDeserializer<>(WearableSample.class);
     deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()), false);
 
-    assertThatThrownBy(() -> deserializer.deserialize("wearable.samples.raw", new byte[] {0, 0, 0, 0, 7, 2}))
+    assertThatThrownBy(
+            () -> deserializer.deserialize("wearable.samples.raw", new byte[] {0, 0, 0, 0, 7, 2}))
         .isInstanceOf(UnknownSchemaIdException.class);
   }
 }

@@ -11,7 +11,8 @@ class SerdeConfigTest {
 
   @Test
   void defaultsFollowConfluent() {
-    SerdeConfig config = new SerdeConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://registry:8081"));
+    SerdeConfig config =
+        new SerdeConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://registry:8081"));
 
     assertThat(config.autoRegisterSchemas()).isTrue();
     assertThat(config.useLatestVersion()).isFalse();
@@ -21,16 +22,28 @@ class SerdeConfigTest {
 
   @Test
   void rejectsSubjectNameStrategiesOtherThanTopicName() {
-    assertThatThrownBy(() -> new SerdeConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://x",
-        SerdeConfig.VALUE_SUBJECT_NAME_STRATEGY_CONFIG, "io.confluent.kafka.serializers.subject.RecordNameStrategy")))
+    assertThatThrownBy(
+            () ->
+                new SerdeConfig(
+                    Map.of(
+                        SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                        "mock://x",
+                        SerdeConfig.VALUE_SUBJECT_NAME_STRATEGY_CONFIG,
+                        "io.confluent.kafka.serializers.subject.RecordNameStrategy")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TopicNameStrategy");
   }
 
   @Test
   void rejectsAnUnknownCredentialsSource() {
-    assertThatThrownBy(() -> new SerdeConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://x",
-        SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "SASL_INHERIT")))
+    assertThatThrownBy(
+            () ->
+                new SerdeConfig(
+                    Map.of(
+                        SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                        "mock://x",
+                        SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                        "SASL_INHERIT")))
         .isInstanceOf(ConfigException.class);
   }
 
@@ -40,5 +53,4 @@ class SerdeConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG);
   }
-
 }

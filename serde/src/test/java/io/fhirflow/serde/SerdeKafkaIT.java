@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The serde configured by class name in real Kafka clients, against a real broker and an HTTP registry. */
+/**
+ * The serde configured by class name in real Kafka clients, against a real broker and an HTTP
+ * registry.
+ */
 class SerdeKafkaIT {
 
   private static KafkaBroker broker;
@@ -52,7 +55,8 @@ class SerdeKafkaIT {
   private static KafkaConsumer<String, WearableSample> consumer(String topic) {
     Properties props = withRegistry(broker.consumerProps(KafkaBroker.uniqueTopic("group")));
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, SpecificAvroDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, SpecificAvroDeserializer.class.getName());
     props.put(SerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, WearableSample.class.getName());
     KafkaConsumer<String, WearableSample> consumer = new KafkaConsumer<>(props);
     consumer.subscribe(List.of(topic));
@@ -75,10 +79,13 @@ class SerdeKafkaIT {
 
     List<WearableSample> received = new ArrayList<>();
     try (KafkaConsumer<String, WearableSample> consumer = consumer(topic)) {
-      await().atMost(Duration.ofSeconds(90)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
-        return received.size() >= sent.size();
-      });
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
+                return received.size() >= sent.size();
+              });
     }
 
     assertThat(received).containsExactlyElementsOf(sent);
@@ -89,40 +96,61 @@ class SerdeKafkaIT {
     String topic = KafkaBroker.uniqueTopic("wearable.samples.raw");
     broker.createTopics(1, topic);
     SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
-    serializer.configure(withRegistry(new Properties()).entrySet().stream()
-        .collect(java.util.stream.Collectors.toMap(e -> (String) e.getKey(), e -> e.getValue())), false);
+    serializer.configure(
+        withRegistry(new Properties()).entrySet().stream()
+            .collect(
+                java.util.stream.Collectors.toMap(e -> (String) e.getKey(), e -> e.getValue())),
+        false);
     WearableSample first = WearableSamples.healthKitHeartRate().build();
     WearableSample last = WearableSamples.healthConnectSteps().build();
     Properties props = broker.producerProps();
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-      producer.send(new ProducerRecord<>(topic, "user-0001", serializer.serialize(topic, first))).get();
-      producer.send(new ProducerRecord<>(topic, "user-0001", "{\"bpm\":72}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
-      producer.send(new ProducerRecord<>(topic, "user-0001", serializer.serialize(topic, last))).get();
+      producer
+          .send(new ProducerRecord<>(topic, "user-0001", serializer.serialize(topic, first)))
+          .get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic,
+                  "user-0001",
+                  "{\"bpm\":72}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          .get();
+      producer
+          .send(new ProducerRecord<>(topic, "user-0001", serializer.serialize(topic, last)))
+          .get();
     }
 
     List<WearableSample> received = new ArrayList<>();
     List<BadRecordException> rejected = new ArrayList<>();
     try (KafkaConsumer<String, WearableSample> consumer = consumer(topic)) {
-      await().atMost(Duration.ofSeconds(90)).until(() -> {
-        try {
-          for (ConsumerRecord<String, WearableSample> r : consumer.poll(Duration.ofMillis(200))) {
-            received.add(r.value());
-          }
-        } catch (RecordDeserializationException e) {
-          rejected.add(BadRecordException.in(e).orElseThrow());
-          consumer.seek(e.topicPartition(), e.offset() + 1);
-        }
-        return received.size() + rejected.size() >= 3;
-      });
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> {
+                try {
+                  for (ConsumerRecord<String, WearableSample> r :
+                      consumer.poll(Duration.ofMillis(200))) {
+                    received.add(r.value());
+                  }
+                } catch (RecordDeserializationException e) {
+                  rejected.add(BadRecordException.in(e).orElseThrow());
+                  consumer.seek(e.topicPartition(), e.offset() + 1);
+                }
+                return received.size() + rejected.size() >= 3;
+              });
     }
 
     assertThat(received).containsExactly(first, last);
-    assertThat(rejected).singleElement().satisfies(bad -> {
-      assertThat(bad).isInstanceOf(NotWireFormatException.class);
-      assertThat(bad.getMessage()).contains("topic=" + topic, "partition=0", "offset=1", "reason=NOT_WIRE_FORMAT")
-          .doesNotContain("bpm");
-    });
+    assertThat(rejected)
+        .singleElement()
+        .satisfies(
+            bad -> {
+              assertThat(bad).isInstanceOf(NotWireFormatException.class);
+              assertThat(bad.getMessage())
+                  .contains("topic=" + topic, "partition=0", "offset=1", "reason=NOT_WIRE_FORMAT")
+                  .doesNotContain("bpm");
+            });
   }
 }

@@ -35,7 +35,8 @@ class SpecificAvroSerdeTest {
   private final String scope = "serde-test-" + UUID.randomUUID();
   private final MockSchemaRegistryClient registry = MockSchemaRegistryClient.forScope(scope);
   private final SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
-  private final SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
+  private final SpecificAvroDeserializer<WearableSample> deserializer =
+      new SpecificAvroDeserializer<>(WearableSample.class);
 
   SpecificAvroSerdeTest() {
     serializer.configure(config(), false);
@@ -43,7 +44,8 @@ class SpecificAvroSerdeTest {
   }
 
   private Map<String, Object> config(Object... more) {
-    Map<String, Object> config = new java.util.HashMap<>(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + scope));
+    Map<String, Object> config =
+        new java.util.HashMap<>(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + scope));
     for (int i = 0; i < more.length; i += 2) {
       config.put((String) more[i], more[i + 1]);
     }
@@ -65,15 +67,18 @@ class SpecificAvroSerdeTest {
     byte[] bytes = serializer.serialize(TOPIC, sample);
 
     assertThat(bytes[0]).isEqualTo(WireFormat.MAGIC_BYTE);
-    assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(registry.lookupId(SUBJECT, WearableSample.getClassSchema()));
+    assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt())
+        .isEqualTo(registry.lookupId(SUBJECT, WearableSample.getClassSchema()));
     assertThat(deserializer.deserialize(TOPIC, bytes)).isEqualTo(sample);
   }
 
   @Test
   void roundTripsADeletionEvent() {
-    WearableSample deletion = WearableSamples.deletionOf(WearableSamples.healthConnectHeartRateSeries().build());
+    WearableSample deletion =
+        WearableSamples.deletionOf(WearableSamples.healthConnectHeartRateSeries().build());
 
-    assertThat(deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, deletion))).isEqualTo(deletion);
+    assertThat(deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, deletion)))
+        .isEqualTo(deletion);
   }
 
   @Test
@@ -92,7 +97,8 @@ class SpecificAvroSerdeTest {
     keys.configure(config(), true);
     keys.serialize(TOPIC, WearableSamples.healthKitHeartRate().build());
 
-    assertThat(registry.latestVersion(TOPIC + "-key").schema()).isEqualTo(WearableSample.getClassSchema());
+    assertThat(registry.latestVersion(TOPIC + "-key").schema())
+        .isEqualTo(WearableSample.getClassSchema());
   }
 
   @Test
@@ -113,20 +119,24 @@ class SpecificAvroSerdeTest {
     Schema older = withoutFields(WearableSample.getClassSchema(), "timeZone");
     byte[] olderBytes = framed(registry.register(SUBJECT, older), writeAs(older, samples.get(0)));
     WearableSample olderRead = WearableSample.newBuilder(samples.get(0)).setTimeZone(null).build();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
       List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        results.add(pool.submit(() -> {
-          int checked = 0;
-          for (int i = 0; i < 500; i++) {
-            WearableSample sample = samples.get(i % samples.size());
-            assertThat(deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, sample))).isEqualTo(sample);
-            assertThat(deserializer.deserialize(TOPIC, olderBytes)).isEqualTo(olderRead);
-            checked++;
-          }
-          return checked;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  int checked = 0;
+                  for (int i = 0; i < 500; i++) {
+                    WearableSample sample = samples.get(i % samples.size());
+                    assertThat(deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, sample)))
+                        .isEqualTo(sample);
+                    assertThat(deserializer.deserialize(TOPIC, olderBytes)).isEqualTo(olderRead);
+                    checked++;
+                  }
+                  return checked;
+                }));
       }
       for (java.util.concurrent.Future<Integer> result : results) {
         assertThat(result.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(500);
@@ -151,7 +161,8 @@ class SpecificAvroSerdeTest {
     byte[] bytes = serde.serializer().serialize(TOPIC, sample);
 
     assertThat(deserializer.deserialize(TOPIC, bytes)).isEqualTo(sample);
-    assertThat(registry.latestVersion(SUBJECT).id()).isEqualTo(ByteBuffer.wrap(bytes, 1, 4).getInt());
+    assertThat(registry.latestVersion(SUBJECT).id())
+        .isEqualTo(ByteBuffer.wrap(bytes, 1, 4).getInt());
   }
 
   @Test
@@ -161,7 +172,9 @@ class SpecificAvroSerdeTest {
       serde.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()), false);
       WearableSample sample = WearableSamples.healthKitSleepCore().build();
 
-      assertThat(serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, sample))).isEqualTo(sample);
+      assertThat(
+              serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, sample)))
+          .isEqualTo(sample);
       // The register call filled the id cache, so reading needs no GET /schemas/ids/{id}.
       assertThat(server.totalRequests()).isEqualTo(1);
       serde.close();
@@ -171,7 +184,8 @@ class SpecificAvroSerdeTest {
   @Test
   void deserializerCreatedByClassNameReadsTheConfiguredValueType() {
     SpecificAvroDeserializer<WearableSample> byName = new SpecificAvroDeserializer<>();
-    byName.configure(config(SerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, WearableSample.class.getName()), false);
+    byName.configure(
+        config(SerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, WearableSample.class.getName()), false);
     WearableSample sample = WearableSamples.healthKitRun().build();
 
     assertThat(byName.deserialize(TOPIC, serializer.serialize(TOPIC, sample))).isEqualTo(sample);
@@ -186,19 +200,26 @@ class SpecificAvroSerdeTest {
 
     WearableSample read = deserializer.deserialize(TOPIC, framed(olderId, writeAs(older, current)));
 
-    WearableSample expected = WearableSample.newBuilder(current).setTimeZone(null).setCreationTime(null).build();
+    WearableSample expected =
+        WearableSample.newBuilder(current).setTimeZone(null).setCreationTime(null).build();
     assertThat(read).isEqualTo(expected);
   }
 
   @Test
   void readsRecordsWhoseWriterSchemaHasNoJavaStringHints() throws Exception {
     // What a Python or Go producer registers: the .avsc as written, without avro.java.string.
-    Schema plain = new Schema.Parser().parse(WearableSample.getClassSchema().toString().replace(",\"avro.java.string\":\"String\"", ""));
+    Schema plain =
+        new Schema.Parser()
+            .parse(
+                WearableSample.getClassSchema()
+                    .toString()
+                    .replace(",\"avro.java.string\":\"String\"", ""));
     assertThat(plain.toString()).doesNotContain("avro.java.string");
     WearableSample sample = WearableSamples.healthConnectSleepSession().build();
     int id = registry.register(SUBJECT, plain);
 
-    assertThat(deserializer.deserialize(TOPIC, framed(id, writeAs(plain, sample)))).isEqualTo(sample);
+    assertThat(deserializer.deserialize(TOPIC, framed(id, writeAs(plain, sample))))
+        .isEqualTo(sample);
   }
 
   @Test
@@ -207,11 +228,13 @@ class SpecificAvroSerdeTest {
     bytes[4] = 99;
 
     assertThatThrownBy(() -> deserializer.deserialize(TOPIC, bytes))
-        .isInstanceOfSatisfying(UnknownSchemaIdException.class, e -> {
-          assertThat(e.reasonCode()).isEqualTo("UNKNOWN_SCHEMA_ID");
-          assertThat(e.topic()).isEqualTo(TOPIC);
-          assertThat(e.schemaId()).isEqualTo(ByteBuffer.wrap(bytes, 1, 4).getInt());
-        })
+        .isInstanceOfSatisfying(
+            UnknownSchemaIdException.class,
+            e -> {
+              assertThat(e.reasonCode()).isEqualTo("UNKNOWN_SCHEMA_ID");
+              assertThat(e.topic()).isEqualTo(TOPIC);
+              assertThat(e.schemaId()).isEqualTo(ByteBuffer.wrap(bytes, 1, 4).getInt());
+            })
         .isInstanceOf(SerializationException.class);
   }
 
@@ -225,7 +248,9 @@ class SpecificAvroSerdeTest {
 
   @Test
   void jsonTextIsNotWireFormat() {
-    assertNotWireFormat("{\"userId\":\"user-0001\",\"value\":72}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertNotWireFormat(
+        "{\"userId\":\"user-0001\",\"value\":72}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
@@ -236,10 +261,12 @@ class SpecificAvroSerdeTest {
 
   private void assertNotWireFormat(byte[] bytes) {
     assertThatThrownBy(() -> deserializer.deserialize(TOPIC, bytes))
-        .isInstanceOfSatisfying(NotWireFormatException.class, e -> {
-          assertThat(e.reasonCode()).isEqualTo("NOT_WIRE_FORMAT");
-          assertThat(e.getMessage()).contains("topic=" + TOPIC).doesNotContain("user-0001");
-        });
+        .isInstanceOfSatisfying(
+            NotWireFormatException.class,
+            e -> {
+              assertThat(e.reasonCode()).isEqualTo("NOT_WIRE_FORMAT");
+              assertThat(e.getMessage()).contains("topic=" + TOPIC).doesNotContain("user-0001");
+            });
   }
 
   @Test
@@ -293,7 +320,8 @@ class SpecificAvroSerdeTest {
   void absurdStringLengthIsCorruptInsteadOfExhaustingMemory() throws Exception {
     byte[] bytes = serializer.serialize(TOPIC, WearableSamples.healthKitHeartRate().build());
     // The body starts with userId: its length as a zig-zag varint (9 → one byte), then the text.
-    assertThat(bytes[WireFormat.HEADER_SIZE]).isEqualTo((byte) (WearableSamples.USER_ID.length() * 2));
+    assertThat(bytes[WireFormat.HEADER_SIZE])
+        .isEqualTo((byte) (WearableSamples.USER_ID.length() * 2));
     ByteArrayOutputStream forged = new ByteArrayOutputStream();
     forged.write(bytes, 0, WireFormat.HEADER_SIZE);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(forged, null);
@@ -309,8 +337,10 @@ class SpecificAvroSerdeTest {
     io.fhirflow.schema.HcSeries series = (io.fhirflow.schema.HcSeries) sample.getBody();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    new org.apache.avro.specific.SpecificDatumWriter<>(io.fhirflow.schema.HcSeries.getClassSchema(),
-        org.apache.avro.specific.SpecificData.getForClass(io.fhirflow.schema.HcSeries.class)).write(series, encoder);
+    new org.apache.avro.specific.SpecificDatumWriter<>(
+            io.fhirflow.schema.HcSeries.getClassSchema(),
+            org.apache.avro.specific.SpecificData.getForClass(io.fhirflow.schema.HcSeries.class))
+        .write(series, encoder);
     encoder.flush();
     assertThat(out.toByteArray()[0]).isEqualTo((byte) (series.getSamples().size() * 2));
     return out.toByteArray();
@@ -318,22 +348,27 @@ class SpecificAvroSerdeTest {
 
   private void assertCorrupt(byte[] bytes) {
     assertThatThrownBy(() -> deserializer.deserialize(TOPIC, bytes))
-        .isInstanceOfSatisfying(CorruptBodyException.class, e -> {
-          assertThat(e.reasonCode()).isEqualTo("CORRUPT_BODY");
-          assertThat(e.getMessage()).contains("topic=" + TOPIC).doesNotContain("user-0001");
-          assertThat(e.getCause()).isNull();
-        });
+        .isInstanceOfSatisfying(
+            CorruptBodyException.class,
+            e -> {
+              assertThat(e.reasonCode()).isEqualTo("CORRUPT_BODY");
+              assertThat(e.getMessage()).contains("topic=" + TOPIC).doesNotContain("user-0001");
+              assertThat(e.getCause()).isNull();
+            });
   }
 
   @Test
   void writerSchemaThatCannotBeResolvedIsIncompatible() {
-    Schema alien = new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"WearableSample\",\"namespace\":\"io.fhirflow.schema\","
-            + "\"fields\":[{\"name\":\"userId\",\"type\":\"long\"}]}");
+    Schema alien =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"WearableSample\",\"namespace\":\"io.fhirflow.schema\","
+                    + "\"fields\":[{\"name\":\"userId\",\"type\":\"long\"}]}");
     int id = registry.register("other-value", alien);
 
     assertThatThrownBy(() -> deserializer.deserialize(TOPIC, framed(id, new byte[] {2})))
-        .isInstanceOfSatisfying(IncompatibleSchemaException.class,
+        .isInstanceOfSatisfying(
+            IncompatibleSchemaException.class,
             e -> assertThat(e.reasonCode()).isEqualTo("INCOMPATIBLE_SCHEMA"));
   }
 
@@ -341,19 +376,24 @@ class SpecificAvroSerdeTest {
   void coordinatesAttachedByTheCallerAppearInTheMessage() {
     NotWireFormatException e = new NotWireFormatException(TOPIC, "test");
 
-    assertThat(e.at(3, 4711L).getMessage()).contains("topic=" + TOPIC, "partition=3", "offset=4711", "reason=NOT_WIRE_FORMAT");
+    assertThat(e.at(3, 4711L).getMessage())
+        .contains("topic=" + TOPIC, "partition=3", "offset=4711", "reason=NOT_WIRE_FORMAT");
     assertThat(e.partition()).hasValue(3);
     assertThat(e.offset()).hasValue(4711L);
   }
 
   @Test
   void schemaTheSubjectRejectsIsIncompatibleOnWrite() {
-    Schema alien = new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
+    Schema alien =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
     registry.register(SUBJECT, alien);
 
-    assertThatThrownBy(() -> serializer.serialize(TOPIC, WearableSamples.healthKitHeartRate().build()))
-        .isInstanceOfSatisfying(IncompatibleSchemaException.class, e -> assertThat(e.topic()).isEqualTo(TOPIC));
+    assertThatThrownBy(
+            () -> serializer.serialize(TOPIC, WearableSamples.healthKitHeartRate().build()))
+        .isInstanceOfSatisfying(
+            IncompatibleSchemaException.class, e -> assertThat(e.topic()).isEqualTo(TOPIC));
   }
 
   @Test
@@ -361,13 +401,15 @@ class SpecificAvroSerdeTest {
     SpecificAvroSerializer<WearableSample> noRegister = new SpecificAvroSerializer<>();
     noRegister.configure(config(SerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false), false);
 
-    assertThatThrownBy(() -> noRegister.serialize(TOPIC, WearableSamples.healthKitHeartRate().build()))
+    assertThatThrownBy(
+            () -> noRegister.serialize(TOPIC, WearableSamples.healthKitHeartRate().build()))
         .isInstanceOf(IncompatibleSchemaException.class);
   }
 
   @Test
   void withoutAutoRegistrationTheRegisteredIdIsLookedUp() {
-    registry.register("unrelated-value", withoutFields(WearableSample.getClassSchema(), "timeZone"));
+    registry.register(
+        "unrelated-value", withoutFields(WearableSample.getClassSchema(), "timeZone"));
     int id = registry.register(SUBJECT, WearableSample.getClassSchema());
     SpecificAvroSerializer<WearableSample> noRegister = new SpecificAvroSerializer<>();
     noRegister.configure(config("auto.register.schemas", "false"), false);
@@ -395,8 +437,11 @@ class SpecificAvroSerdeTest {
 
   @Test
   void useLatestVersionRejectsALatestSchemaThatCannotHoldTheRecord() {
-    registry.register(SUBJECT, new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}"));
+    registry.register(
+        SUBJECT,
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}"));
     SpecificAvroSerializer<WearableSample> latest = new SpecificAvroSerializer<>();
     latest.configure(config("auto.register.schemas", false, "use.latest.version", true), false);
 
@@ -417,9 +462,16 @@ class SpecificAvroSerdeTest {
   @Test
   void registryOutageIsNotABadRecord() {
     // Nothing listens on port 1 of loopback: the connection is refused at once.
-    SpecificAvroDeserializer<WearableSample> offline = new SpecificAvroDeserializer<>(WearableSample.class,
-        new RestSchemaRegistryClient(List.of("http://127.0.0.1:1"), null, java.time.Duration.ofSeconds(2),
-            java.time.Duration.ofSeconds(2), 10, null));
+    SpecificAvroDeserializer<WearableSample> offline =
+        new SpecificAvroDeserializer<>(
+            WearableSample.class,
+            new RestSchemaRegistryClient(
+                List.of("http://127.0.0.1:1"),
+                null,
+                java.time.Duration.ofSeconds(2),
+                java.time.Duration.ofSeconds(2),
+                10,
+                null));
     byte[] bytes = serializer.serialize(TOPIC, WearableSamples.healthKitHeartRate().build());
 
     assertThatThrownBy(() -> offline.deserialize(TOPIC, bytes))
@@ -428,18 +480,28 @@ class SpecificAvroSerdeTest {
   }
 
   static byte[] framed(int schemaId, byte[] body) {
-    return ByteBuffer.allocate(WireFormat.HEADER_SIZE + body.length).put((byte) 0).putInt(schemaId).put(body).array();
+    return ByteBuffer.allocate(WireFormat.HEADER_SIZE + body.length)
+        .put((byte) 0)
+        .putInt(schemaId)
+        .put(body)
+        .array();
   }
 
-  /** Encodes {@code sample} as a producer holding {@code schema} would (Avro resolution current → schema). */
+  /**
+   * Encodes {@code sample} as a producer holding {@code schema} would (Avro resolution current →
+   * schema).
+   */
   static byte[] writeAs(Schema schema, WearableSample sample) throws Exception {
     ByteArrayOutputStream current = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(current, null);
-    new org.apache.avro.specific.SpecificDatumWriter<WearableSample>(WearableSample.getClassSchema(),
-        org.apache.avro.specific.SpecificData.getForClass(WearableSample.class)).write(sample, encoder);
+    new org.apache.avro.specific.SpecificDatumWriter<WearableSample>(
+            WearableSample.getClassSchema(),
+            org.apache.avro.specific.SpecificData.getForClass(WearableSample.class))
+        .write(sample, encoder);
     encoder.flush();
-    Object asOlder = new GenericDatumReader<>(WearableSample.getClassSchema(), schema)
-        .read(null, DecoderFactory.get().binaryDecoder(current.toByteArray(), null));
+    Object asOlder =
+        new GenericDatumReader<>(WearableSample.getClassSchema(), schema)
+            .read(null, DecoderFactory.get().binaryDecoder(current.toByteArray(), null));
     ByteArrayOutputStream older = new ByteArrayOutputStream();
     encoder = EncoderFactory.get().directBinaryEncoder(older, null);
     new GenericDatumWriter<>(schema).write(asOlder, encoder);
@@ -461,7 +523,13 @@ class SpecificAvroSerdeTest {
   static Schema withExtraOptionalField(Schema schema, String name) {
     ObjectNode json = parse(schema);
     ArrayNode fields = json.withArray("fields");
-    fields.addObject().put("name", name).putNull("default").putArray("type").add("null").add("string");
+    fields
+        .addObject()
+        .put("name", name)
+        .putNull("default")
+        .putArray("type")
+        .add("null")
+        .add("string");
     return new Schema.Parser().parse(json.toString());
   }
 

@@ -23,21 +23,63 @@ record TestCertificates(Path identity, Path trust) {
     Path identity = dir.resolve("identity.p12");
     Path certificate = dir.resolve("identity.cer");
     Path trust = dir.resolve("trust.p12");
-    keytool("-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-        "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-        "-keystore", identity.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-    keytool("-exportcert", "-alias", "registry", "-keystore", identity.toString(), "-storepass", PASSWORD,
-        "-file", certificate.toString());
-    keytool("-importcert", "-noprompt", "-alias", "registry", "-file", certificate.toString(), "-storetype", "PKCS12",
-        "-keystore", trust.toString(), "-storepass", PASSWORD);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "registry",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=ip:127.0.0.1,dns:localhost",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        identity.toString(),
+        "-storepass",
+        PASSWORD,
+        "-keypass",
+        PASSWORD);
+    keytool(
+        "-exportcert",
+        "-alias",
+        "registry",
+        "-keystore",
+        identity.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        certificate.toString());
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "registry",
+        "-file",
+        certificate.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        trust.toString(),
+        "-storepass",
+        PASSWORD);
     return new TestCertificates(identity, trust);
   }
 
-  /** The server's TLS context: presents the identity, trusts the certificate for client authentication. */
+  /**
+   * The server's TLS context: presents the identity, trusts the certificate for client
+   * authentication.
+   */
   SSLContext serverContext() throws Exception {
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(load(identity), PASSWORD.toCharArray());
-    TrustManagerFactory trusted = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trusted =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trusted.init(load(trust));
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), trusted.getTrustManagers(), null);
@@ -53,7 +95,9 @@ record TestCertificates(Path identity, Path trust) {
   }
 
   private static void keytool(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());

@@ -126,12 +126,15 @@ final class CopyTextEncoder {
   }
 
   /**
-   * Compact JSON and ids rarely hold a character COPY must escape (a raw tab or newline cannot occur
-   * in JSON; a backslash only in an escaped string), so the common case is four vectorised indexOf
-   * scans and one array copy, not one append per character (the sink's top hotspot before).
+   * Compact JSON and ids rarely hold a character COPY must escape (a raw tab or newline cannot
+   * occur in JSON; a backslash only in an escaped string), so the common case is four vectorised
+   * indexOf scans and one array copy, not one append per character (the sink's top hotspot before).
    */
   private void escapeInto(String value) {
-    if (value.indexOf('\\') < 0 && value.indexOf('\t') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+    if (value.indexOf('\\') < 0
+        && value.indexOf('\t') < 0
+        && value.indexOf('\n') < 0
+        && value.indexOf('\r') < 0) {
       utf8(value);
       return;
     }

@@ -107,9 +107,10 @@ public final class DatabaseSession implements AutoCloseable {
   private void prepareSchema() throws SQLException {
     if (migrate) {
       try {
-        var flyway = Flyway.configure(getClass().getClassLoader())
-            .dataSource(dataSource)
-            .locations("classpath:db/migration");
+        var flyway =
+            Flyway.configure(getClass().getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration");
         String currentSchema = dataSource.getCurrentSchema();
         if (currentSchema != null && !currentSchema.isBlank()) {
           // Flyway then creates the schema if needed and keeps its history table in it.
@@ -137,8 +138,12 @@ public final class DatabaseSession implements AutoCloseable {
         try (ResultSet rs = check.executeQuery()) {
           rs.next();
           if (!rs.getBoolean(1)) {
-            throw new IllegalStateException("table " + dialect.table(type)
-                + " does not exist and " + FhirSinkConnectorConfig.SCHEMA_MIGRATE_CONFIG + "=false");
+            throw new IllegalStateException(
+                "table "
+                    + dialect.table(type)
+                    + " does not exist and "
+                    + FhirSinkConnectorConfig.SCHEMA_MIGRATE_CONFIG
+                    + "=false");
           }
         }
       }

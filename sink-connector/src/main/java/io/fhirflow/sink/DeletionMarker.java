@@ -19,7 +19,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class DeletionMarker {
 
-  private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1," + ResourceExtractor.MAX_ID_LENGTH + "}");
+  private static final Pattern FHIR_ID =
+      Pattern.compile("[A-Za-z0-9\\-.]{1," + ResourceExtractor.MAX_ID_LENGTH + "}");
 
   private final Map<ResourceType, String> tables;
 
@@ -28,8 +29,8 @@ final class DeletionMarker {
   }
 
   /**
-   * The deletion row of a marker, or empty when the record is not one (its value is not null, or
-   * it lacks the marker's headers: then it is an ordinary record and the extractor judges it).
+   * The deletion row of a marker, or empty when the record is not one (its value is not null, or it
+   * lacks the marker's headers: then it is an ordinary record and the extractor judges it).
    *
    * @throws UnwritableRecordException when it is a marker that can never be applied
    */
@@ -45,7 +46,8 @@ final class DeletionMarker {
     if (type == null || id == null) {
       return Optional.empty();
     }
-    if (!ResourceType.OBSERVATION.fhirName().equals(type) || !tables.containsKey(ResourceType.OBSERVATION)) {
+    if (!ResourceType.OBSERVATION.fhirName().equals(type)
+        || !tables.containsKey(ResourceType.OBSERVATION)) {
       throw new UnwritableRecordException(RejectReason.UNKNOWN_RESOURCE_TYPE);
     }
     if (!FHIR_ID.matcher(id).matches()) {
@@ -67,14 +69,16 @@ final class DeletionMarker {
     if (record.value() != null || header(record, FhirRecordHeaders.ERASURE_REQUEST_ID) == null) {
       return Optional.empty();
     }
-    ResourceType type = ResourceType.ofFhirName(header(record, FhirRecordHeaders.RESOURCE_TYPE))
-        .filter(tables::containsKey)
-        .orElseThrow(() -> new UnwritableRecordException(RejectReason.UNKNOWN_RESOURCE_TYPE));
+    ResourceType type =
+        ResourceType.ofFhirName(header(record, FhirRecordHeaders.RESOURCE_TYPE))
+            .filter(tables::containsKey)
+            .orElseThrow(() -> new UnwritableRecordException(RejectReason.UNKNOWN_RESOURCE_TYPE));
     String key = text(record.key());
     if (key == null || !FHIR_ID.matcher(key).matches()) {
       throw new UnwritableRecordException(RejectReason.INVALID_ID);
     }
-    if (type != ResourceType.OBSERVATION && !key.equals(header(record, FhirRecordHeaders.RESOURCE_ID))) {
+    if (type != ResourceType.OBSERVATION
+        && !key.equals(header(record, FhirRecordHeaders.RESOURCE_ID))) {
       throw new UnwritableRecordException(RejectReason.INVALID_ID);
     }
     return Optional.of(new Removal(type, key));
@@ -85,7 +89,10 @@ final class DeletionMarker {
     return h == null ? null : text(h.value());
   }
 
-  /** Headers and keys arrive as bytes (ByteArrayConverter) or already as text (SimpleHeaderConverter). */
+  /**
+   * Headers and keys arrive as bytes (ByteArrayConverter) or already as text
+   * (SimpleHeaderConverter).
+   */
   private static String text(Object value) {
     if (value instanceof byte[] bytes) {
       return new String(bytes, StandardCharsets.UTF_8);

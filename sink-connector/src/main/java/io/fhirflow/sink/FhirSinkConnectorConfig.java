@@ -19,15 +19,15 @@ import org.apache.kafka.common.config.types.Password;
  * Every key of the fhirflow sink connector, with its type, default, validator and documentation.
  *
  * <p>Besides these keys, a deployment sets Connect's own framework keys on the same connector
- * config (they are documented in {@link #FRAMEWORK_KEYS_DOC}): dead-lettering through
- * {@code errors.tolerance=all} + {@code errors.deadletterqueue.topic.name=fhir.r4.dlq}, and
- * {@code consumer.override.isolation.level=read_committed}.
+ * config (they are documented in {@link #FRAMEWORK_KEYS_DOC}): dead-lettering through {@code
+ * errors.tolerance=all} + {@code errors.deadletterqueue.topic.name=fhir.r4.dlq}, and {@code
+ * consumer.override.isolation.level=read_committed}.
  *
  * <p>Secrets: {@code connection.password} is a {@link Password} and is never logged. Give it
- * through a Connect config provider instead of plain text, e.g.
- * {@code connection.password=${env:FHIRFLOW_PG_PASSWORD}} with
- * {@code config.providers=env} / {@code config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider}
- * on the worker, or {@code ${file:/run/secrets/pg.properties:password}} with the FileConfigProvider.
+ * through a Connect config provider instead of plain text, e.g. {@code
+ * connection.password=${env:FHIRFLOW_PG_PASSWORD}} with {@code config.providers=env} / {@code
+ * config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider} on the
+ * worker, or {@code ${file:/run/secrets/pg.properties:password}} with the FileConfigProvider.
  */
 public final class FhirSinkConnectorConfig extends AbstractConfig {
 
@@ -71,8 +71,11 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
           + " transaction; BENCHMARKS.md, freshness).";
   static final boolean BATCH_WRITE_WHEN_CAUGHT_UP_DEFAULT = true;
 
-  /** The consumer's poll size as the connector overrides it; the task compares put() sizes with it. */
+  /**
+   * The consumer's poll size as the connector overrides it; the task compares put() sizes with it.
+   */
   static final String MAX_POLL_RECORDS_OVERRIDE = "consumer.override.max.poll.records";
+
   /** Kafka's default max.poll.records, assumed when the connector does not override it. */
   static final int KAFKA_DEFAULT_MAX_POLL_RECORDS = 500;
 
@@ -113,7 +116,9 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
           + " into multi-row statements. Both are newer-wins and idempotent.";
   static final String WRITE_METHOD_DEFAULT = WriteMethod.COPY.name();
 
-  /** Connect framework keys that belong on this connector's config; not declared here on purpose. */
+  /**
+   * Connect framework keys that belong on this connector's config; not declared here on purpose.
+   */
   public static final String FRAMEWORK_KEYS_DOC =
       "errors.tolerance=all with errors.deadletterqueue.topic.name=fhir.r4.dlq and"
           + " errors.deadletterqueue.context.headers.enable=true: unwritable records go to the dead-letter"
@@ -130,37 +135,95 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
 
   public static final ConfigDef CONFIG_DEF =
       new ConfigDef()
-          .define(CONNECTION_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-              new PostgresUrlValidator(), Importance.HIGH, CONNECTION_URL_DOC)
-          .define(CONNECTION_USER_CONFIG, Type.STRING, CONNECTION_USER_DEFAULT, Importance.HIGH,
+          .define(
+              CONNECTION_URL_CONFIG,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new PostgresUrlValidator(),
+              Importance.HIGH,
+              CONNECTION_URL_DOC)
+          .define(
+              CONNECTION_USER_CONFIG,
+              Type.STRING,
+              CONNECTION_USER_DEFAULT,
+              Importance.HIGH,
               CONNECTION_USER_DOC)
-          .define(CONNECTION_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+          .define(
+              CONNECTION_PASSWORD_CONFIG,
+              Type.PASSWORD,
+              null,
+              Importance.HIGH,
               CONNECTION_PASSWORD_DOC)
-          .define(BATCH_SIZE_CONFIG, Type.INT, BATCH_SIZE_DEFAULT, ConfigDef.Range.between(1, 100_000),
-              Importance.MEDIUM, BATCH_SIZE_DOC)
-          .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, BATCH_MAX_WAIT_MS_DEFAULT,
-              ConfigDef.Range.atLeast(0), Importance.LOW, BATCH_MAX_WAIT_MS_DOC)
-          .define(BATCH_WRITE_WHEN_CAUGHT_UP_CONFIG, Type.BOOLEAN, BATCH_WRITE_WHEN_CAUGHT_UP_DEFAULT,
-              Importance.MEDIUM, BATCH_WRITE_WHEN_CAUGHT_UP_DOC)
-          .define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(0),
-              Importance.MEDIUM, MAX_RETRIES_DOC)
-          .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MS_DEFAULT,
-              ConfigDef.Range.atLeast(1), Importance.MEDIUM, RETRY_BACKOFF_MS_DOC)
-          .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MAX_MS_DEFAULT,
-              ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MAX_MS_DOC)
-          .define(TABLE_MAPPING_CONFIG, Type.LIST, TABLE_MAPPING_DEFAULT, new TableMappingValidator(),
-              Importance.MEDIUM, TABLE_MAPPING_DOC)
-          .define(SCHEMA_MIGRATE_CONFIG, Type.BOOLEAN, SCHEMA_MIGRATE_DEFAULT, Importance.LOW,
+          .define(
+              BATCH_SIZE_CONFIG,
+              Type.INT,
+              BATCH_SIZE_DEFAULT,
+              ConfigDef.Range.between(1, 100_000),
+              Importance.MEDIUM,
+              BATCH_SIZE_DOC)
+          .define(
+              BATCH_MAX_WAIT_MS_CONFIG,
+              Type.LONG,
+              BATCH_MAX_WAIT_MS_DEFAULT,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
+              BATCH_MAX_WAIT_MS_DOC)
+          .define(
+              BATCH_WRITE_WHEN_CAUGHT_UP_CONFIG,
+              Type.BOOLEAN,
+              BATCH_WRITE_WHEN_CAUGHT_UP_DEFAULT,
+              Importance.MEDIUM,
+              BATCH_WRITE_WHEN_CAUGHT_UP_DOC)
+          .define(
+              MAX_RETRIES_CONFIG,
+              Type.INT,
+              MAX_RETRIES_DEFAULT,
+              ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM,
+              MAX_RETRIES_DOC)
+          .define(
+              RETRY_BACKOFF_MS_CONFIG,
+              Type.LONG,
+              RETRY_BACKOFF_MS_DEFAULT,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              RETRY_BACKOFF_MS_DOC)
+          .define(
+              RETRY_BACKOFF_MAX_MS_CONFIG,
+              Type.LONG,
+              RETRY_BACKOFF_MAX_MS_DEFAULT,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              RETRY_BACKOFF_MAX_MS_DOC)
+          .define(
+              TABLE_MAPPING_CONFIG,
+              Type.LIST,
+              TABLE_MAPPING_DEFAULT,
+              new TableMappingValidator(),
+              Importance.MEDIUM,
+              TABLE_MAPPING_DOC)
+          .define(
+              SCHEMA_MIGRATE_CONFIG,
+              Type.BOOLEAN,
+              SCHEMA_MIGRATE_DEFAULT,
+              Importance.LOW,
               SCHEMA_MIGRATE_DOC)
-          .define(WRITE_METHOD_CONFIG, Type.STRING, WRITE_METHOD_DEFAULT,
-              new EnumValidator(WriteMethod.class), Importance.LOW, WRITE_METHOD_DOC);
+          .define(
+              WRITE_METHOD_CONFIG,
+              Type.STRING,
+              WRITE_METHOD_DEFAULT,
+              new EnumValidator(WriteMethod.class),
+              Importance.LOW,
+              WRITE_METHOD_DOC);
 
   /** Validates every key; throws {@link ConfigException} naming the key on the first bad value. */
   public FhirSinkConnectorConfig(Map<String, String> props) {
     // doLog=false: AbstractConfig would log the URL verbatim; see effectiveConfigForLog().
     super(CONFIG_DEF, props, false);
     if (retryBackoffMaxMs() < retryBackoffMs()) {
-      throw new ConfigException(RETRY_BACKOFF_MAX_MS_CONFIG, retryBackoffMaxMs(),
+      throw new ConfigException(
+          RETRY_BACKOFF_MAX_MS_CONFIG,
+          retryBackoffMaxMs(),
           "must be at least " + RETRY_BACKOFF_MS_CONFIG);
     }
   }
@@ -193,13 +256,16 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
   /**
    * The most records one put() can bring: {@code consumer.override.max.poll.records} of this
    * connector, else Kafka's default. A worker-wide {@code consumer.max.poll.records} is invisible
-   * here; if it is smaller, every put() looks caught up and batches are written at once (the latency
-   * the rule is for), if larger, a full poll of 500 or more waits as it did before the rule.
+   * here; if it is smaller, every put() looks caught up and batches are written at once (the
+   * latency the rule is for), if larger, a full poll of 500 or more waits as it did before the
+   * rule.
    */
   public int maxPollRecords() {
     Object value = originals().get(MAX_POLL_RECORDS_OVERRIDE);
     try {
-      return value == null ? KAFKA_DEFAULT_MAX_POLL_RECORDS : Integer.parseInt(value.toString().trim());
+      return value == null
+          ? KAFKA_DEFAULT_MAX_POLL_RECORDS
+          : Integer.parseInt(value.toString().trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(MAX_POLL_RECORDS_OVERRIDE, value, "must be an integer");
     }
@@ -263,7 +329,9 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
     @Override
     public void ensureValid(String name, Object value) {
       if (value == null || !value.toString().startsWith("jdbc:postgresql:")) {
-        throw new ConfigException(name, value == null ? null : maskUrlSecrets(value.toString()),
+        throw new ConfigException(
+            name,
+            value == null ? null : maskUrlSecrets(value.toString()),
             "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
       }
     }
@@ -274,7 +342,9 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
     }
   }
 
-  /** Rejects unknown resource types, malformed pairs and table names that are not plain identifiers. */
+  /**
+   * Rejects unknown resource types, malformed pairs and table names that are not plain identifiers.
+   */
   static final class TableMappingValidator implements ConfigDef.Validator {
     @Override
     public void ensureValid(String name, Object value) {
@@ -289,11 +359,15 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
           throw new ConfigException(name, entry, "expected ResourceType:table");
         }
         if (ResourceType.ofConfigName(parts[0]).isEmpty()) {
-          throw new ConfigException(name, entry,
+          throw new ConfigException(
+              name,
+              entry,
               "unknown resource type; known: " + Arrays.toString(ResourceType.values()));
         }
         if (!TABLE_NAME.matcher(parts[1].trim()).matches()) {
-          throw new ConfigException(name, entry,
+          throw new ConfigException(
+              name,
+              entry,
               "table must be a lower-case SQL identifier, optionally schema-qualified");
         }
       }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * and lets Connect commit only offsets whose records are in the database or dead-lettered.
  *
  * <p>Ordering invariants:
+ *
  * <ul>
  *   <li>A batch is written when it reaches {@code batch.size} records, when its oldest record has
  *       waited {@code batch.max.wait.ms}, when a put() brings less than a full poll (the consumer
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *       records are included: Connect awaits the dead-letter writes before committing them.
  *   <li>Database unavailable: {@link #put} throws {@link RetriableException} after setting a
  *       doubling back-off; Connect pauses consumption and hands the same records to {@code put}
- *       again, which this task recognises and does not take in twice. After {@code max.retries}
- *       the task fails; its uncommitted records are read again after a restart.
+ *       again, which this task recognises and does not take in twice. After {@code max.retries} the
+ *       task fails; its uncommitted records are read again after a restart.
  * </ul>
  */
 public class FhirSinkTask extends SinkTask {
@@ -49,8 +50,10 @@ public class FhirSinkTask extends SinkTask {
   private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
   private int failedAttempts;
   private int maxPollRecords;
+
   /** Longest time a record of the current batch took from its Kafka timestamp to put(). */
   private long batchArrivalAgeMaxMs;
+
   /** Coordinates of the batch whose put() threw RetriableException; Connect redelivers it as is. */
   private String redeliveryMark;
 
@@ -132,7 +135,8 @@ public class FhirSinkTask extends SinkTask {
         writeBuffer("commit");
       } catch (SQLException e) {
         // Commit what is already written; the buffer stays and put() retries it with back-off.
-        log.warn("database unavailable at offset commit, committing written batches only sqlState={}",
+        log.warn(
+            "database unavailable at offset commit, committing written batches only sqlState={}",
             SqlFailure.sqlState(e));
       }
     }
@@ -165,7 +169,10 @@ public class FhirSinkTask extends SinkTask {
         buffer.remove(removal.get(), record, now);
         return;
       }
-      ResourceRow row = deletions.deletionOf(record).orElseGet(() -> extractor.extract(record.value(), record.timestamp()));
+      ResourceRow row =
+          deletions
+              .deletionOf(record)
+              .orElseGet(() -> extractor.extract(record.value(), record.timestamp()));
       buffer.add(row, record, now);
     } catch (UnwritableRecordException e) {
       deadLetters.report(record, e);
@@ -174,25 +181,35 @@ public class FhirSinkTask extends SinkTask {
   }
 
   /**
-   * Writes the buffer as one transaction. A data error (the database refuses some row) is
-   * resolved row by row: refused rows are dead-lettered, the others written. Transient errors are
-   * thrown for the caller to retry; anything else fails the task.
+   * Writes the buffer as one transaction. A data error (the database refuses some row) is resolved
+   * row by row: refused rows are dead-lettered, the others written. Transient errors are thrown for
+   * the caller to retry; anything else fails the task.
    */
   private void writeBuffer(String reason) throws SQLException {
     long startedMs = clock.millis();
     try {
       RecordWriter.WriteResult result = writer.write(buffer.removals(), buffer.rows());
       long committedMs = clock.millis();
-      metrics.batchWritten(result.rows() - result.patientMismatches().size(), committedMs - startedMs);
+      metrics.batchWritten(
+          result.rows() - result.patientMismatches().size(), committedMs - startedMs);
       long oldest = buffer.oldestTimestampMs();
       if (oldest >= 0) {
         metrics.recordDelay(committedMs - oldest);
       }
-      // Where a batch's time went: reaching put() (topology, transaction commit, fetch, the task busy
-      // with the previous batch), waiting in the buffer, the transaction. bench/run-freshness reads it.
-      log.debug("batch committed reason={} records={} rows={} changed={} arrivalAgeMaxMs={} bufferedMs={}"
-              + " writeMs={} oldestAgeMs={}", reason, buffer.recordsTaken(), result.rows(), result.changed(),
-          batchArrivalAgeMaxMs, startedMs - buffer.oldestTakenAtMs(), committedMs - startedMs,
+      // Where a batch's time went: reaching put() (topology, transaction commit, fetch, the task
+      // busy
+      // with the previous batch), waiting in the buffer, the transaction. bench/run-freshness reads
+      // it.
+      log.debug(
+          "batch committed reason={} records={} rows={} changed={} arrivalAgeMaxMs={} bufferedMs={}"
+              + " writeMs={} oldestAgeMs={}",
+          reason,
+          buffer.recordsTaken(),
+          result.rows(),
+          result.changed(),
+          batchArrivalAgeMaxMs,
+          startedMs - buffer.oldestTakenAtMs(),
+          committedMs - startedMs,
           oldest >= 0 ? committedMs - oldest : -1);
       deadLetterPatientMismatches(buffer.pending(), result);
     } catch (SQLException | RuntimeException e) {
@@ -206,8 +223,11 @@ public class FhirSinkTask extends SinkTask {
         case DATA -> metrics.batchWritten(writeRowByRow(), clock.millis() - startedMs);
         case FATAL -> {
           buffer.clear();
-          throw new ConnectException("database write failed, not retriable sqlState="
-              + SqlFailure.sqlState(e) + " error=" + e.getClass().getName());
+          throw new ConnectException(
+              "database write failed, not retriable sqlState="
+                  + SqlFailure.sqlState(e)
+                  + " error="
+                  + e.getClass().getName());
         }
       }
     }
@@ -232,23 +252,24 @@ public class FhirSinkTask extends SinkTask {
         if (SqlFailure.classify(e) != SqlFailure.DATA) {
           throw e;
         }
-        deadLetters.report(pending.source(),
-            new UnwritableRecordException(RejectReason.DATABASE_REJECTED));
+        deadLetters.report(
+            pending.source(), new UnwritableRecordException(RejectReason.DATABASE_REJECTED));
       }
     }
     return rows;
   }
 
   /** The rows the writer held back because their id is stored under another patient. */
-  private void deadLetterPatientMismatches(Collection<ReducedBuffer.Pending> written,
-      RecordWriter.WriteResult result) {
+  private void deadLetterPatientMismatches(
+      Collection<ReducedBuffer.Pending> written, RecordWriter.WriteResult result) {
     if (result.patientMismatches().isEmpty()) {
       return;
     }
     for (ReducedBuffer.Pending pending : written) {
       if (pending.row().type() == ResourceType.OBSERVATION
           && result.patientMismatches().contains(pending.row().id())) {
-        deadLetters.report(pending.source(), new UnwritableRecordException(RejectReason.PATIENT_MISMATCH));
+        deadLetters.report(
+            pending.source(), new UnwritableRecordException(RejectReason.PATIENT_MISMATCH));
       }
     }
   }
@@ -257,13 +278,22 @@ public class FhirSinkTask extends SinkTask {
     failedAttempts++;
     metrics.writeFailed();
     if (failedAttempts > config.maxRetries()) {
-      return new ConnectException("database unavailable after " + config.maxRetries()
-          + " retries sqlState=" + SqlFailure.sqlState(e));
+      return new ConnectException(
+          "database unavailable after "
+              + config.maxRetries()
+              + " retries sqlState="
+              + SqlFailure.sqlState(e));
     }
-    long backoff = Math.min(config.retryBackoffMaxMs(),
-        config.retryBackoffMs() << Math.min(failedAttempts - 1, 20));
-    log.warn("database unavailable, retry {} of {} in {} ms sqlState={}", failedAttempts,
-        config.maxRetries(), backoff, SqlFailure.sqlState(e));
+    long backoff =
+        Math.min(
+            config.retryBackoffMaxMs(),
+            config.retryBackoffMs() << Math.min(failedAttempts - 1, 20));
+    log.warn(
+        "database unavailable, retry {} of {} in {} ms sqlState={}",
+        failedAttempts,
+        config.maxRetries(),
+        backoff,
+        SqlFailure.sqlState(e));
     context.timeout(backoff);
     return new RetriableException("database unavailable sqlState=" + SqlFailure.sqlState(e));
   }
@@ -273,7 +303,12 @@ public class FhirSinkTask extends SinkTask {
       return "empty";
     }
     SinkRecord first = records.iterator().next();
-    return first.originalTopic() + "/" + first.originalKafkaPartition() + "/"
-        + first.originalKafkaOffset() + "/" + records.size();
+    return first.originalTopic()
+        + "/"
+        + first.originalKafkaPartition()
+        + "/"
+        + first.originalKafkaOffset()
+        + "/"
+        + records.size();
   }
 }

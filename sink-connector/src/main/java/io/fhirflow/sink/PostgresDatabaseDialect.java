@@ -14,14 +14,23 @@ import java.util.stream.Collectors;
  * nothing, so no new row version is written (xmin and written_at stay): replays are no-ops.
  *
  * <p>An Observation never changes patient: its update also requires {@code t.patient_id =
- * excluded.patient_id} (PatientOwnership), and {@link #patientMismatchesInStage} /
- * {@link #storedPatients} find the rows that condition held back, to be dead-lettered.
+ * excluded.patient_id} (PatientOwnership), and {@link #patientMismatchesInStage} / {@link
+ * #storedPatients} find the rows that condition held back, to be dead-lettered.
  */
 public final class PostgresDatabaseDialect {
 
   static final List<String> OBSERVATION_COLUMNS =
-      List.of("id", "patient_id", "code", "codes", "category", "effective_start", "effective_end",
-          "last_updated", "version_id", "resource");
+      List.of(
+          "id",
+          "patient_id",
+          "code",
+          "codes",
+          "category",
+          "effective_start",
+          "effective_end",
+          "last_updated",
+          "version_id",
+          "resource");
   static final List<String> IDENTIFIED_COLUMNS =
       List.of("id", "identifiers", "last_updated", "version_id", "resource");
 
@@ -46,8 +55,13 @@ public final class PostgresDatabaseDialect {
 
   /** The staging table has the target's column types but no constraints, defaults or indexes. */
   String createStage(ResourceType type) {
-    return "CREATE TEMP TABLE IF NOT EXISTS " + stageTable(type) + " ON COMMIT DELETE ROWS AS SELECT "
-        + String.join(", ", columns(type)) + " FROM " + table(type) + " WITH NO DATA";
+    return "CREATE TEMP TABLE IF NOT EXISTS "
+        + stageTable(type)
+        + " ON COMMIT DELETE ROWS AS SELECT "
+        + String.join(", ", columns(type))
+        + " FROM "
+        + table(type)
+        + " WITH NO DATA";
   }
 
   String copyIntoStage(ResourceType type) {
@@ -57,13 +71,26 @@ public final class PostgresDatabaseDialect {
   String upsertFromStage(ResourceType type) {
     String cols = String.join(", ", columns(type));
     // A deleted Observation stays deleted: an older version arriving later is not written.
-    String notDeleted = type == ResourceType.OBSERVATION
-        ? " s WHERE NOT EXISTS (SELECT 1 FROM " + deletionRegister() + " d WHERE d.id = s.id)" : "";
-    return "INSERT INTO " + table(type) + " AS t (" + cols + ") SELECT " + cols + " FROM "
-        + stageTable(type) + notDeleted + onConflict(type);
+    String notDeleted =
+        type == ResourceType.OBSERVATION
+            ? " s WHERE NOT EXISTS (SELECT 1 FROM " + deletionRegister() + " d WHERE d.id = s.id)"
+            : "";
+    return "INSERT INTO "
+        + table(type)
+        + " AS t ("
+        + cols
+        + ") SELECT "
+        + cols
+        + " FROM "
+        + stageTable(type)
+        + notDeleted
+        + onConflict(type);
   }
 
-  /** The register of deleted Observation ids (migration V5): the Observation table's name + {@code _deleted}. */
+  /**
+   * The register of deleted Observation ids (migration V5): the Observation table's name + {@code
+   * _deleted}.
+   */
   String deletionRegister() {
     return table(ResourceType.OBSERVATION) + "_deleted";
   }
@@ -71,20 +98,29 @@ public final class PostgresDatabaseDialect {
   /** Ids among the bound (ids, patient ids) arrays that are stored under another patient. */
   String deletionPatientMismatches() {
     return "SELECT x.id FROM unnest(?::text[], ?::text[]) AS x(id, patient_id) JOIN "
-        + table(ResourceType.OBSERVATION) + " t ON t.id = x.id WHERE t.patient_id <> x.patient_id";
+        + table(ResourceType.OBSERVATION)
+        + " t ON t.id = x.id WHERE t.patient_id <> x.patient_id";
   }
 
-  /** Registers the bound (ids, patient ids) as deleted, except ids stored under another patient; idempotent. */
+  /**
+   * Registers the bound (ids, patient ids) as deleted, except ids stored under another patient;
+   * idempotent.
+   */
   String registerDeletions() {
-    return "INSERT INTO " + deletionRegister() + " (id, patient_id) SELECT x.id, x.patient_id"
+    return "INSERT INTO "
+        + deletionRegister()
+        + " (id, patient_id) SELECT x.id, x.patient_id"
         + " FROM unnest(?::text[], ?::text[]) AS x(id, patient_id) WHERE NOT EXISTS (SELECT 1 FROM "
-        + table(ResourceType.OBSERVATION) + " t WHERE t.id = x.id AND t.patient_id <> x.patient_id)"
+        + table(ResourceType.OBSERVATION)
+        + " t WHERE t.id = x.id AND t.patient_id <> x.patient_id)"
         + " ON CONFLICT (id) DO NOTHING";
   }
 
   /** Removes the rows of the bound (ids, patient ids); a row of another patient is left alone. */
   String deleteObservations() {
-    return "DELETE FROM " + table(ResourceType.OBSERVATION) + " t USING unnest(?::text[], ?::text[])"
+    return "DELETE FROM "
+        + table(ResourceType.OBSERVATION)
+        + " t USING unnest(?::text[], ?::text[])"
         + " AS x(id, patient_id) WHERE t.id = x.id AND t.patient_id = x.patient_id";
   }
 
@@ -103,29 +139,50 @@ public final class PostgresDatabaseDialect {
     return "DELETE FROM " + table(type) + " WHERE id = ANY(?::text[])";
   }
 
-  /** Removes rows among the bound ids that are in the register (the BATCHED_INSERT path writes first). */
+  /**
+   * Removes rows among the bound ids that are in the register (the BATCHED_INSERT path writes
+   * first).
+   */
   String deleteRegisteredAmong() {
-    return "DELETE FROM " + table(ResourceType.OBSERVATION) + " t USING " + deletionRegister()
+    return "DELETE FROM "
+        + table(ResourceType.OBSERVATION)
+        + " t USING "
+        + deletionRegister()
         + " d WHERE d.id = t.id AND t.id = ANY(?::text[])";
   }
 
-  /** One row with bound values; pgjdbc's reWriteBatchedInserts turns a batch into multi-row VALUES. */
+  /**
+   * One row with bound values; pgjdbc's reWriteBatchedInserts turns a batch into multi-row VALUES.
+   */
   String upsertValues(ResourceType type) {
-    String values = columns(type).stream().map(PostgresDatabaseDialect::placeholder)
-        .collect(Collectors.joining(", "));
-    return "INSERT INTO " + table(type) + " AS t (" + String.join(", ", columns(type))
-        + ") VALUES (" + values + ")" + onConflict(type);
+    String values =
+        columns(type).stream()
+            .map(PostgresDatabaseDialect::placeholder)
+            .collect(Collectors.joining(", "));
+    return "INSERT INTO "
+        + table(type)
+        + " AS t ("
+        + String.join(", ", columns(type))
+        + ") VALUES ("
+        + values
+        + ")"
+        + onConflict(type);
   }
 
   /** Ids of staged Observations whose stored row belongs to another patient. */
   String patientMismatchesInStage() {
-    return "SELECT s.id FROM " + stageTable(ResourceType.OBSERVATION) + " s JOIN "
-        + table(ResourceType.OBSERVATION) + " t ON t.id = s.id WHERE t.patient_id <> s.patient_id";
+    return "SELECT s.id FROM "
+        + stageTable(ResourceType.OBSERVATION)
+        + " s JOIN "
+        + table(ResourceType.OBSERVATION)
+        + " t ON t.id = s.id WHERE t.patient_id <> s.patient_id";
   }
 
   /** (id, patient_id) of the stored Observations among the bound array of ids. */
   String storedPatients() {
-    return "SELECT id, patient_id FROM " + table(ResourceType.OBSERVATION) + " WHERE id = ANY(?::text[])";
+    return "SELECT id, patient_id FROM "
+        + table(ResourceType.OBSERVATION)
+        + " WHERE id = ANY(?::text[])";
   }
 
   /** Does the table exist in the connection's search path? (when migrations are off) */
@@ -142,10 +199,17 @@ public final class PostgresDatabaseDialect {
   }
 
   private static String onConflict(ResourceType type) {
-    String set = columns(type).stream().filter(c -> !c.equals("id"))
-        .map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
-    String samePatient = type == ResourceType.OBSERVATION ? " AND t.patient_id = excluded.patient_id" : "";
-    return " ON CONFLICT (id) DO UPDATE SET " + set + ", written_at = now()"
-        + " WHERE (excluded.version_id, excluded.last_updated) > (t.version_id, t.last_updated)" + samePatient;
+    String set =
+        columns(type).stream()
+            .filter(c -> !c.equals("id"))
+            .map(c -> c + " = excluded." + c)
+            .collect(Collectors.joining(", "));
+    String samePatient =
+        type == ResourceType.OBSERVATION ? " AND t.patient_id = excluded.patient_id" : "";
+    return " ON CONFLICT (id) DO UPDATE SET "
+        + set
+        + ", written_at = now()"
+        + " WHERE (excluded.version_id, excluded.last_updated) > (t.version_id, t.last_updated)"
+        + samePatient;
   }
 }

@@ -37,10 +37,12 @@ public final class RecordWriter {
   private final DatabaseSession session;
   private final PostgresDatabaseDialect dialect;
   private final WriteMethod method;
+
   /** The COPY rows of a batch, in a UTF-8 buffer kept for the next batch. */
   private final CopyTextEncoder encoder = new CopyTextEncoder();
 
-  public RecordWriter(DatabaseSession session, PostgresDatabaseDialect dialect, WriteMethod method) {
+  public RecordWriter(
+      DatabaseSession session, PostgresDatabaseDialect dialect, WriteMethod method) {
     this.session = session;
     this.dialect = dialect;
     this.method = method;
@@ -72,9 +74,10 @@ public final class RecordWriter {
         changed += delete(c, deletions, mismatches);
       }
       for (Map.Entry<ResourceType, List<ResourceRow>> group : byType(rows).entrySet()) {
-        changed += method == WriteMethod.COPY
-            ? copyThenUpsert(c, group.getKey(), group.getValue(), mismatches)
-            : batchedUpsert(c, group.getKey(), group.getValue(), mismatches);
+        changed +=
+            method == WriteMethod.COPY
+                ? copyThenUpsert(c, group.getKey(), group.getValue(), mismatches)
+                : batchedUpsert(c, group.getKey(), group.getValue(), mismatches);
       }
       c.commit();
       return new WriteResult(rows.size(), changed, Set.copyOf(mismatches));
@@ -119,7 +122,8 @@ public final class RecordWriter {
    * find ids stored under another patient (left alone, dead-lettered PATIENT_MISMATCH), register
    * the rest as deleted, remove their rows. Replaying a deletion changes nothing.
    */
-  private int delete(Connection c, List<ResourceRow> deletions, Set<String> mismatches) throws SQLException {
+  private int delete(Connection c, List<ResourceRow> deletions, Set<String> mismatches)
+      throws SQLException {
     java.sql.Array ids = textArray(c, deletions.stream().map(ResourceRow::id).toList());
     java.sql.Array patients = textArray(c, deletions.stream().map(ResourceRow::patientId).toList());
     try (PreparedStatement find = c.prepareStatement(dialect.deletionPatientMismatches());
@@ -141,8 +145,9 @@ public final class RecordWriter {
     }
   }
 
-  private int copyThenUpsert(Connection c, ResourceType type, List<ResourceRow> rows,
-      Set<String> mismatches) throws SQLException {
+  private int copyThenUpsert(
+      Connection c, ResourceType type, List<ResourceRow> rows, Set<String> mismatches)
+      throws SQLException {
     encoder.reset();
     for (ResourceRow row : rows) {
       encode(encoder, row);
@@ -175,8 +180,9 @@ public final class RecordWriter {
     }
   }
 
-  private int batchedUpsert(Connection c, ResourceType type, List<ResourceRow> rows,
-      Set<String> mismatches) throws SQLException {
+  private int batchedUpsert(
+      Connection c, ResourceType type, List<ResourceRow> rows, Set<String> mismatches)
+      throws SQLException {
     if (type == ResourceType.OBSERVATION) {
       // pgjdbc's rewritten batch reports no per-row counts, so ask before writing.
       mismatches.addAll(storedUnderAnotherPatient(c, rows));
@@ -225,8 +231,12 @@ public final class RecordWriter {
   private static void encode(CopyTextEncoder e, ResourceRow row) {
     e.text(row.id());
     if (row.type() == ResourceType.OBSERVATION) {
-      e.text(row.patientId()).text(row.code()).textArray(row.codes()).textArray(row.category())
-          .instant(row.effectiveStart()).instant(row.effectiveEnd());
+      e.text(row.patientId())
+          .text(row.code())
+          .textArray(row.codes())
+          .textArray(row.category())
+          .instant(row.effectiveStart())
+          .instant(row.effectiveEnd());
     } else {
       e.textArray(row.identifiers());
     }

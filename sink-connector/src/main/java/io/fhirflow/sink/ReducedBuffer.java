@@ -24,7 +24,9 @@ public final class ReducedBuffer {
 
   private record Key(ResourceType type, String id) {}
 
-  /** A row and the record it came from (kept for dead-lettering if the database refuses the row). */
+  /**
+   * A row and the record it came from (kept for dead-lettering if the database refuses the row).
+   */
   public record Pending(ResourceRow row, SinkRecord source) {}
 
   private final Map<Key, Pending> rows = new LinkedHashMap<>();
@@ -47,7 +49,9 @@ public final class ReducedBuffer {
     if (claim != null && !Objects.equals(claim.row().patientId(), row.patientId())) {
       throw new UnwritableRecordException(RejectReason.PATIENT_MISMATCH);
     }
-    rows.merge(new Key(row.type(), row.id()), new Pending(row, source),
+    rows.merge(
+        new Key(row.type(), row.id()),
+        new Pending(row, source),
         (held, incoming) -> incoming.row().isNewerThan(held.row()) ? incoming : held);
     markTaken(source, nowMs);
   }
@@ -58,7 +62,11 @@ public final class ReducedBuffer {
    */
   public void remove(Removal removal, SinkRecord source, long nowMs) {
     if (removal.type() == ResourceType.OBSERVATION) {
-      rows.values().removeIf(p -> p.row().type() == ResourceType.OBSERVATION && removal.id().equals(p.row().patientId()));
+      rows.values()
+          .removeIf(
+              p ->
+                  p.row().type() == ResourceType.OBSERVATION
+                      && removal.id().equals(p.row().patientId()));
     } else {
       rows.remove(new Key(removal.type(), removal.id()));
     }
@@ -77,8 +85,8 @@ public final class ReducedBuffer {
     TopicPartition partition =
         new TopicPartition(source.originalTopic(), source.originalKafkaPartition());
     long offset = source.originalKafkaOffset();
-    offsets.merge(partition, new OffsetAndMetadata(offset + 1),
-        (a, b) -> a.offset() >= b.offset() ? a : b);
+    offsets.merge(
+        partition, new OffsetAndMetadata(offset + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
     firstOffsets.merge(partition, offset, Math::min);
     if (recordsTaken++ == 0) {
       oldestTakenAtMs = nowMs;

@@ -8,7 +8,8 @@ import io.fhirflow.contracts.PatientOwnership;
  */
 public enum RejectReason {
   NULL_VALUE("value is null (tombstones/deletes are not supported)"),
-  UNSUPPORTED_VALUE_TYPE("value is neither bytes nor a string; use ByteArrayConverter or StringConverter"),
+  UNSUPPORTED_VALUE_TYPE(
+      "value is neither bytes nor a string; use ByteArrayConverter or StringConverter"),
   NOT_JSON("value is not a single JSON document"),
   NOT_FHIR("value is not a FHIR resource (no JSON object with resourceType)"),
   UNKNOWN_RESOURCE_TYPE("resourceType has no table mapping"),
@@ -22,7 +23,8 @@ public enum RejectReason {
   MISSING_CODE("Observation has no code.coding with system and code"),
   NUL_CHARACTER("value contains a \\u0000 escape, which PostgreSQL jsonb cannot store"),
   DATABASE_REJECTED("PostgreSQL rejected the row with a data error"),
-  PATIENT_MISMATCH(PatientOwnership.MISMATCH_REASON,
+  PATIENT_MISMATCH(
+      PatientOwnership.MISMATCH_REASON,
       "an Observation with this id is stored (or held in this batch) for another patient");
 
   private final String code;

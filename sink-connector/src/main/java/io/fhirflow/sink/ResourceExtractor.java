@@ -23,15 +23,16 @@ import java.util.regex.Pattern;
  * <p>One streaming pass of Jackson's parser per record, no tree and no HAPI model (a HAPI parse
  * costs ~25 µs per Observation): the pass validates the whole document (syntax, duplicate names,
  * nothing after it) and keeps only the handful of values the table needs ({@link Seen}), read as
- * Jackson's tree model would read them (an object where an array is expected is read as its
- * values, anything else is skipped). The JSON text is kept verbatim for the {@code resource} column.
+ * Jackson's tree model would read them (an object where an array is expected is read as its values,
+ * anything else is skipped). The JSON text is kept verbatim for the {@code resource} column.
  */
 public final class ResourceExtractor {
 
   /** FHIR R4 id: 1-64 characters of [A-Za-z0-9-.]. */
   static final int MAX_ID_LENGTH = 64;
 
-  private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1," + MAX_ID_LENGTH + "}");
+  private static final Pattern FHIR_ID =
+      Pattern.compile("[A-Za-z0-9\\-.]{1," + MAX_ID_LENGTH + "}");
   private static final Pattern VERSION_ID = Pattern.compile("[0-9]{1,18}");
 
   private static final JsonFactory JSON =
@@ -39,12 +40,15 @@ public final class ResourceExtractor {
 
   /** A scalar that is absent, JSON null, or not a string (a number, boolean, object or array). */
   private static final String MISSING = new String("missing");
+
   private static final String NULL = new String("null");
   private static final String NOT_TEXT = new String("not text");
 
   private final Map<ResourceType, String> tables;
 
-  /** @param tables the configured table mapping; types not in it are UNKNOWN_RESOURCE_TYPE */
+  /**
+   * @param tables the configured table mapping; types not in it are UNKNOWN_RESOURCE_TYPE
+   */
   public ResourceExtractor(Map<ResourceType, String> tables) {
     this.tables = tables;
   }
@@ -94,8 +98,10 @@ public final class ResourceExtractor {
     }
     String id = id(root.id);
     Instant lastUpdated = instant(root.lastUpdated);
-    if (lastUpdated == null && type != ResourceType.OBSERVATION
-        && recordTimestampMs != null && recordTimestampMs >= 0) {
+    if (lastUpdated == null
+        && type != ResourceType.OBSERVATION
+        && recordTimestampMs != null
+        && recordTimestampMs >= 0) {
       lastUpdated = Instant.ofEpochMilli(recordTimestampMs);
     }
     if (lastUpdated == null) {
@@ -104,8 +110,20 @@ public final class ResourceExtractor {
     long versionId = versionId(root.versionId);
     return switch (type) {
       case OBSERVATION -> observation(root, id, lastUpdated, versionId, json);
-      case PATIENT, DEVICE -> new ResourceRow(type, id, null, null, null, null, null, null,
-          lastUpdated, versionId, root.identifiers.isEmpty() ? null : List.copyOf(root.identifiers), json);
+      case PATIENT, DEVICE ->
+          new ResourceRow(
+              type,
+              id,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              lastUpdated,
+              versionId,
+              root.identifiers.isEmpty() ? null : List.copyOf(root.identifiers),
+              json);
     };
   }
 
@@ -124,8 +142,19 @@ public final class ResourceExtractor {
       start = instant(root.periodStart);
       end = instant(root.periodEnd);
     }
-    return new ResourceRow(ResourceType.OBSERVATION, id, patientId, root.codes.get(0), root.codes,
-        root.category.isEmpty() ? null : root.category, start, end, lastUpdated, versionId, null, json);
+    return new ResourceRow(
+        ResourceType.OBSERVATION,
+        id,
+        patientId,
+        root.codes.get(0),
+        root.codes,
+        root.category.isEmpty() ? null : root.category,
+        start,
+        end,
+        lastUpdated,
+        versionId,
+        null,
+        json);
   }
 
   /**
@@ -170,62 +199,81 @@ public final class ResourceExtractor {
         switch (name) {
           case "resourceType" -> resourceType = scalar(p);
           case "id" -> id = scalar(p);
-          case "meta" -> fields(p, (field, q) -> {
-            switch (field) {
-              case "lastUpdated" -> lastUpdated = scalar(q);
-              case "versionId" -> versionId = scalar(q);
-              default -> q.skipChildren();
-            }
-          });
-          case "subject" -> fields(p, (field, q) -> {
-            if (field.equals("reference")) {
-              reference = scalar(q);
-            } else {
-              q.skipChildren();
-            }
-          });
+          case "meta" ->
+              fields(
+                  p,
+                  (field, q) -> {
+                    switch (field) {
+                      case "lastUpdated" -> lastUpdated = scalar(q);
+                      case "versionId" -> versionId = scalar(q);
+                      default -> q.skipChildren();
+                    }
+                  });
+          case "subject" ->
+              fields(
+                  p,
+                  (field, q) -> {
+                    if (field.equals("reference")) {
+                      reference = scalar(q);
+                    } else {
+                      q.skipChildren();
+                    }
+                  });
           case "code" -> codings(p, codes);
           case "category" -> elements(p, q -> codings(q, category));
           case "effectiveDateTime" -> {
             hasEffectiveDateTime = true;
             effectiveDateTime = scalar(p);
           }
-          case "effectivePeriod" -> fields(p, (field, q) -> {
-            switch (field) {
-              case "start" -> periodStart = scalar(q);
-              case "end" -> periodEnd = scalar(q);
-              default -> q.skipChildren();
-            }
-          });
+          case "effectivePeriod" ->
+              fields(
+                  p,
+                  (field, q) -> {
+                    switch (field) {
+                      case "start" -> periodStart = scalar(q);
+                      case "end" -> periodEnd = scalar(q);
+                      default -> q.skipChildren();
+                    }
+                  });
           case "identifier" -> elements(p, q -> pairs(q, "system", "value", identifiers));
           default -> p.skipChildren();
         }
       }
     }
 
-    /** Every coding of the CodeableConcept at the current token with system and code, as "system|code". */
+    /**
+     * Every coding of the CodeableConcept at the current token with system and code, as
+     * "system|code".
+     */
     private static void codings(JsonParser p, List<String> out) throws IOException {
-      fields(p, (field, q) -> {
-        if (field.equals("coding")) {
-          elements(q, c -> pairs(c, "system", "code", out));
-        } else {
-          q.skipChildren();
-        }
-      });
+      fields(
+          p,
+          (field, q) -> {
+            if (field.equals("coding")) {
+              elements(q, c -> pairs(c, "system", "code", out));
+            } else {
+              q.skipChildren();
+            }
+          });
     }
 
-    /** Adds "a|b" when the object at the current token has string members {@code a} and {@code b}. */
-    private static void pairs(JsonParser p, String a, String b, List<String> out) throws IOException {
+    /**
+     * Adds "a|b" when the object at the current token has string members {@code a} and {@code b}.
+     */
+    private static void pairs(JsonParser p, String a, String b, List<String> out)
+        throws IOException {
       String[] values = {MISSING, MISSING};
-      fields(p, (field, q) -> {
-        if (field.equals(a)) {
-          values[0] = scalar(q);
-        } else if (field.equals(b)) {
-          values[1] = scalar(q);
-        } else {
-          q.skipChildren();
-        }
-      });
+      fields(
+          p,
+          (field, q) -> {
+            if (field.equals(a)) {
+              values[0] = scalar(q);
+            } else if (field.equals(b)) {
+              values[1] = scalar(q);
+            } else {
+              q.skipChildren();
+            }
+          });
       if (isText(values[0]) && isText(values[1])) {
         out.add(values[0] + "|" + values[1]);
       }
@@ -240,7 +288,10 @@ public final class ResourceExtractor {
     void read(JsonParser p) throws IOException;
   }
 
-  /** The members of the object at the current token (each value's first token current); anything else is skipped. */
+  /**
+   * The members of the object at the current token (each value's first token current); anything
+   * else is skipped.
+   */
   private static void fields(JsonParser p, Member member) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
@@ -253,7 +304,10 @@ public final class ResourceExtractor {
     }
   }
 
-  /** The elements of the array at the current token, or the values of an object (as a tree iterates them). */
+  /**
+   * The elements of the array at the current token, or the values of an object (as a tree iterates
+   * them).
+   */
   private static void elements(JsonParser p, Element element) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.START_OBJECT) {
@@ -265,7 +319,10 @@ public final class ResourceExtractor {
     }
   }
 
-  /** The scalar at the current token: its text if a string, else MISSING/NULL/NOT_TEXT (skipping a container). */
+  /**
+   * The scalar at the current token: its text if a string, else MISSING/NULL/NOT_TEXT (skipping a
+   * container).
+   */
   private static String scalar(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_STRING) {

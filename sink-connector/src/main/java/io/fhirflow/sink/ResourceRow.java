@@ -7,12 +7,12 @@ import java.util.List;
  * One FHIR resource ready to be written: its search columns and its JSON text.
  *
  * <p>Observation-only columns ({@code patientId}, {@code code}, {@code codes}, {@code category},
- * {@code effectiveStart}, {@code effectiveEnd}) are null for Patient and Device;
- * {@code identifiers} is null for Observation. Instants are truncated to microseconds, the
- * precision of PostgreSQL's timestamptz, so "newer" means the same in Java and in SQL.
+ * {@code effectiveStart}, {@code effectiveEnd}) are null for Patient and Device; {@code
+ * identifiers} is null for Observation. Instants are truncated to microseconds, the precision of
+ * PostgreSQL's timestamptz, so "newer" means the same in Java and in SQL.
  *
- * <p>A <b>deletion</b> ({@link #deletion}) has only type, id and patient id, and a null
- * {@code json}: the resource is gone. It is final: it wins over any version, before or after it.
+ * <p>A <b>deletion</b> ({@link #deletion}) has only type, id and patient id, and a null {@code
+ * json}: the resource is gone. It is final: it wins over any version, before or after it.
  */
 public record ResourceRow(
     ResourceType type,
@@ -37,7 +37,10 @@ public record ResourceRow(
     return json == null;
   }
 
-  /** True when this row must replace {@code other}: a deletion, else a higher (versionId, lastUpdated) unless other is one. */
+  /**
+   * True when this row must replace {@code other}: a deletion, else a higher (versionId,
+   * lastUpdated) unless other is one.
+   */
   public boolean isNewerThan(ResourceRow other) {
     if (isDeletion() || other.isDeletion()) {
       return isDeletion() && !other.isDeletion();

@@ -16,8 +16,8 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
  * The task's own figures, registered through Connect's plugin metrics (KIP-877) so that they reach
- * whatever metrics reporter the worker runs (JMX, or Strimzi's Prometheus reporter: group
- * {@code plugins} with the worker's {@code connector} and {@code task} tags). Connect already counts
+ * whatever metrics reporter the worker runs (JMX, or Strimzi's Prometheus reporter: group {@code
+ * plugins} with the worker's {@code connector} and {@code task} tags). Connect already counts
  * records read and put batches; these say what only the task knows: rows that reached PostgreSQL,
  * how long a batch transaction took, database retries and dead letters by reason.
  *
@@ -39,11 +39,13 @@ final class SinkTaskMetrics {
   private final Sensor retries;
   private final Sensor recordDelay;
   private final Map<String, Sensor> deadLettered = new ConcurrentHashMap<>();
+
   /**
-   * The gauge's value, one per metric name (connector and task): shared with an earlier instance of the same
-   * task that still holds the gauge's name (see the constructor).
+   * The gauge's value, one per metric name (connector and task): shared with an earlier instance of
+   * the same task that still holds the gauge's name (see the constructor).
    */
   private static final Map<MetricName, AtomicInteger> FAILED_WRITES = new ConcurrentHashMap<>();
+
   private final AtomicInteger consecutiveFailedWrites;
 
   private SinkTaskMetrics(PluginMetrics metrics) {
@@ -57,31 +59,51 @@ final class SinkTaskMetrics {
       return;
     }
     rowsWritten = metrics.addSensor(ROWS_WRITTEN);
-    rowsWritten.add(name(ROWS_WRITTEN + "-total", "Rows committed to PostgreSQL."), new CumulativeSum());
-    rowsWritten.add(name(ROWS_WRITTEN + "-rate", "Rows committed to PostgreSQL per second."), new Rate());
+    rowsWritten.add(
+        name(ROWS_WRITTEN + "-total", "Rows committed to PostgreSQL."), new CumulativeSum());
+    rowsWritten.add(
+        name(ROWS_WRITTEN + "-rate", "Rows committed to PostgreSQL per second."), new Rate());
     batchWriteTime = metrics.addSensor(BATCH_WRITE_TIME);
-    batchWriteTime.add(name(BATCH_WRITE_TIME + "-avg", "Mean time of one batch transaction."), new Avg());
-    batchWriteTime.add(name(BATCH_WRITE_TIME + "-max", "Longest batch transaction in the window."), new Max());
+    batchWriteTime.add(
+        name(BATCH_WRITE_TIME + "-avg", "Mean time of one batch transaction."), new Avg());
+    batchWriteTime.add(
+        name(BATCH_WRITE_TIME + "-max", "Longest batch transaction in the window."), new Max());
     recordDelay = metrics.addSensor(RECORD_DELAY);
-    recordDelay.add(name(RECORD_DELAY + "-avg", "Mean, over batches, of the time from the Kafka timestamp of a"
-        + " batch's oldest record to the batch's commit (the topology keeps the raw sample's timestamp: the"
-        + " freshness of the store)."), new Avg());
-    recordDelay.add(name(RECORD_DELAY + "-max", "Longest time from a record's Kafka timestamp to the commit"
-        + " of its batch in the window."), new Max());
+    recordDelay.add(
+        name(
+            RECORD_DELAY + "-avg",
+            "Mean, over batches, of the time from the Kafka timestamp of a"
+                + " batch's oldest record to the batch's commit (the topology keeps the raw sample's timestamp: the"
+                + " freshness of the store)."),
+        new Avg());
+    recordDelay.add(
+        name(
+            RECORD_DELAY + "-max",
+            "Longest time from a record's Kafka timestamp to the commit"
+                + " of its batch in the window."),
+        new Max());
     retries = metrics.addSensor(DATABASE_RETRIES);
-    retries.add(name(DATABASE_RETRIES + "-total",
-        "Writes that failed on a transient database error and were retried."), new CumulativeSum());
-    MetricName failedWrites = name(CONSECUTIVE_FAILED_WRITES,
-        "Failed write attempts since the last successful one; above 0 while the task is retrying.");
+    retries.add(
+        name(
+            DATABASE_RETRIES + "-total",
+            "Writes that failed on a transient database error and were retried."),
+        new CumulativeSum());
+    MetricName failedWrites =
+        name(
+            CONSECUTIVE_FAILED_WRITES,
+            "Failed write attempts since the last successful one; above 0 while the task is retrying.");
     AtomicInteger slot = FAILED_WRITES.computeIfAbsent(failedWrites, n -> new AtomicInteger());
     slot.set(0);
     consecutiveFailedWrites = slot;
     try {
       metrics.addMetric(failedWrites, (Gauge<Integer>) (config, now) -> slot.get());
     } catch (IllegalArgumentException alreadyRegistered) {
-      // An earlier instance of this task that Connect stopped but could not close in time (a put() blocked
-      // by a broker or database outage: "Graceful stop of task failed") still holds the name until it ends.
-      // Its gauge reads the same slot, so it shows this instance's value; failing the task here instead
+      // An earlier instance of this task that Connect stopped but could not close in time (a put()
+      // blocked
+      // by a broker or database outage: "Graceful stop of task failed") still holds the name until
+      // it ends.
+      // Its gauge reads the same slot, so it shows this instance's value; failing the task here
+      // instead
       // stopped the sink for good after a broker restart (bench/run-faults, issue 20).
     }
   }
@@ -130,14 +152,22 @@ final class SinkTaskMetrics {
     if (metrics == null) {
       return;
     }
-    deadLettered.computeIfAbsent(reason, r -> {
-      Sensor sensor = metrics.addSensor(DEAD_LETTERED + "." + r);
-      LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-      tags.put("reason", r);
-      sensor.add(metrics.metricName(DEAD_LETTERED + "-total",
-          "Records handed to the dead-letter topic, by reason.", tags), new CumulativeSum());
-      return sensor;
-    }).record();
+    deadLettered
+        .computeIfAbsent(
+            reason,
+            r -> {
+              Sensor sensor = metrics.addSensor(DEAD_LETTERED + "." + r);
+              LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+              tags.put("reason", r);
+              sensor.add(
+                  metrics.metricName(
+                      DEAD_LETTERED + "-total",
+                      "Records handed to the dead-letter topic, by reason.",
+                      tags),
+                  new CumulativeSum());
+              return sensor;
+            })
+        .record();
   }
 
   private MetricName name(String name, String description) {

@@ -6,8 +6,8 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
 /**
- * What a database failure means for the batch, from its SQLSTATE (never from its message, which
- * may quote values).
+ * What a database failure means for the batch, from its SQLSTATE (never from its message, which may
+ * quote values).
  */
 public enum SqlFailure {
   /** The database is unavailable or busy: retry the same batch later; skip nothing. */

@@ -3,9 +3,9 @@ package io.fhirflow.sink;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
- * A record that can never be written, whatever the retries: it is dead-lettered with its
- * {@link RejectReason}. The message is the reason code and description only, never record content,
- * because Connect copies it into the {@code __connect.errors.exception.message} header and its log.
+ * A record that can never be written, whatever the retries: it is dead-lettered with its {@link
+ * RejectReason}. The message is the reason code and description only, never record content, because
+ * Connect copies it into the {@code __connect.errors.exception.message} header and its log.
  */
 public final class UnwritableRecordException extends DataException {
 

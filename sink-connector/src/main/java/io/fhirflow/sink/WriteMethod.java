@@ -4,6 +4,9 @@ package io.fhirflow.sink;
 public enum WriteMethod {
   /** COPY (text format) into a temporary staging table, then INSERT ... SELECT ... ON CONFLICT. */
   COPY,
-  /** A JDBC batch of single-row INSERT ... ON CONFLICT, rewritten by pgjdbc into multi-row statements. */
+  /**
+   * A JDBC batch of single-row INSERT ... ON CONFLICT, rewritten by pgjdbc into multi-row
+   * statements.
+   */
   BATCHED_INSERT
 }

@@ -17,13 +17,21 @@ class CopyTextEncoderTest {
 
   @Test
   void plainValuesAreCopiedWholeAndTabSeparated() {
-    assertEquals("{\"a\":1}\t7\t2026-01-01T00:00:00Z\t\\N\n",
-        row(e -> e.text("{\"a\":1}").number(7).instant(Instant.parse("2026-01-01T00:00:00Z")).text(null)));
+    assertEquals(
+        "{\"a\":1}\t7\t2026-01-01T00:00:00Z\t\\N\n",
+        row(
+            e ->
+                e.text("{\"a\":1}")
+                    .number(7)
+                    .instant(Instant.parse("2026-01-01T00:00:00Z"))
+                    .text(null)));
   }
 
   @Test
   void everyCharacterCopyTreatsSpeciallyIsEscapedWhereverItStands() {
-    assertEquals("\\\\start mid\\tdle\\nline\\rend\\\\\n", row(e -> e.text("\\start mid\tdle\nline\rend\\")));
+    assertEquals(
+        "\\\\start mid\\tdle\\nline\\rend\\\\\n",
+        row(e -> e.text("\\start mid\tdle\nline\rend\\")));
     assertEquals("Zürich ❤\n", row(e -> e.text("Zürich ❤")));
   }
 
@@ -39,7 +47,8 @@ class CopyTextEncoderTest {
 
   @Test
   void arraysAreQuotedLiteralsEscapedOnceMoreForCopy() {
-    assertEquals("{\"http://loinc.org|8867-4\",\"x|a\\\\\\\\b\\\\\"c\"}\t\\N\n",
+    assertEquals(
+        "{\"http://loinc.org|8867-4\",\"x|a\\\\\\\\b\\\\\"c\"}\t\\N\n",
         row(e -> e.textArray(List.of("http://loinc.org|8867-4", "x|a\\b\"c")).textArray(null)));
   }
 }

@@ -11,11 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class DeletionMarkerTest {
 
-  private final DeletionMarker marker = new DeletionMarker(Map.of(ResourceType.OBSERVATION, "fhir_observation"));
+  private final DeletionMarker marker =
+      new DeletionMarker(Map.of(ResourceType.OBSERVATION, "fhir_observation"));
 
   @Test
   void aNullValueWithTheContractHeadersIsTheDeletionOfThatObservationOfTheKeysPatient() {
-    ResourceRow row = marker.deletionOf(record("pat-1".getBytes(StandardCharsets.UTF_8), null, "Observation", "obs-1")).orElseThrow();
+    ResourceRow row =
+        marker
+            .deletionOf(
+                record("pat-1".getBytes(StandardCharsets.UTF_8), null, "Observation", "obs-1"))
+            .orElseThrow();
 
     assertThat(row.isDeletion()).isTrue();
     assertThat(row.id()).isEqualTo("obs-1");
@@ -24,7 +29,15 @@ class DeletionMarkerTest {
 
   @Test
   void anErasureRecordIsARemovalOfThePatientsObservationsOrOfTheTombstonedRowNotADeletion() {
-    DeletionMarker all = new DeletionMarker(Map.of(ResourceType.OBSERVATION, "o", ResourceType.PATIENT, "p", ResourceType.DEVICE, "d"));
+    DeletionMarker all =
+        new DeletionMarker(
+            Map.of(
+                ResourceType.OBSERVATION,
+                "o",
+                ResourceType.PATIENT,
+                "p",
+                ResourceType.DEVICE,
+                "d"));
     SinkRecord observations = record("pat-1", null, "Observation", null);
     observations.headers().addString("fhirflow.erasureRequestId", "req-1");
     SinkRecord patient = record("pat-1", null, "Patient", "pat-1");
@@ -32,17 +45,26 @@ class DeletionMarkerTest {
     SinkRecord device = record("dev-1", null, "Device", "dev-2");
     device.headers().addString("fhirflow.erasureRequestId", "req-1");
 
-    assertThat(all.removalOf(observations)).contains(new Removal(ResourceType.OBSERVATION, "pat-1"));
+    assertThat(all.removalOf(observations))
+        .contains(new Removal(ResourceType.OBSERVATION, "pat-1"));
     assertThat(all.deletionOf(observations)).isEmpty();
     assertThat(all.removalOf(patient)).contains(new Removal(ResourceType.PATIENT, "pat-1"));
-    assertThatThrownBy(() -> all.removalOf(device)).as("a tombstone names its key")
-        .isInstanceOfSatisfying(UnwritableRecordException.class, e -> assertThat(e.reason().code()).isEqualTo("INVALID_ID"));
-    assertThat(all.removalOf(record("pat-1", null, "Observation", "obs-1"))).as("a deletion marker").isEmpty();
+    assertThatThrownBy(() -> all.removalOf(device))
+        .as("a tombstone names its key")
+        .isInstanceOfSatisfying(
+            UnwritableRecordException.class,
+            e -> assertThat(e.reason().code()).isEqualTo("INVALID_ID"));
+    assertThat(all.removalOf(record("pat-1", null, "Observation", "obs-1")))
+        .as("a deletion marker")
+        .isEmpty();
   }
 
   @Test
   void aRecordWithAValueOrWithoutTheHeadersIsNotAMarker() {
-    assertThat(marker.deletionOf(record("pat-1", "{}".getBytes(StandardCharsets.UTF_8), "Observation", "obs-1"))).isEmpty();
+    assertThat(
+            marker.deletionOf(
+                record("pat-1", "{}".getBytes(StandardCharsets.UTF_8), "Observation", "obs-1")))
+        .isEmpty();
     assertThat(marker.deletionOf(record("pat-1", null, null, null))).isEmpty();
   }
 

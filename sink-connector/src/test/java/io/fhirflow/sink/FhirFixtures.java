@@ -5,8 +5,8 @@ import java.time.Instant;
 /**
  * Realistic FHIR R4 resources as the mapping stage publishes them (vital-signs heart rate with
  * effectiveDateTime, step count with effectivePeriod, Patient, Device), with the fields the sink
- * orders on: meta.versionId and meta.lastUpdated. Checked by HAPI's validator in
- * {@link FhirFixturesTest}.
+ * orders on: meta.versionId and meta.lastUpdated. Checked by HAPI's validator in {@link
+ * FhirFixturesTest}.
  */
 final class FhirFixtures {
 
@@ -14,10 +14,11 @@ final class FhirFixtures {
 
   static final String LOINC = "http://loinc.org";
   static final String HK = "http://developer.apple.com/documentation/healthkit";
-  static final String VITAL_SIGNS = "http://terminology.hl7.org/CodeSystem/observation-category|vital-signs";
+  static final String VITAL_SIGNS =
+      "http://terminology.hl7.org/CodeSystem/observation-category|vital-signs";
 
-  static String heartRate(String id, String patientId, long version, Instant lastUpdated,
-      double bpm, Instant time) {
+  static String heartRate(
+      String id, String patientId, long version, Instant lastUpdated, double bpm, Instant time) {
     return """
         {"resourceType":"Observation","id":"%s","meta":{"versionId":"%d","lastUpdated":"%s",\
         "source":"#com.apple.health","profile":["http://hl7.org/fhir/StructureDefinition/heartrate"]},\
@@ -33,8 +34,14 @@ final class FhirFixtures {
         .formatted(id, version, lastUpdated, id, patientId, time, fmt(bpm));
   }
 
-  static String steps(String id, String patientId, long version, Instant lastUpdated, int count,
-      Instant start, Instant end) {
+  static String steps(
+      String id,
+      String patientId,
+      long version,
+      Instant lastUpdated,
+      int count,
+      Instant start,
+      Instant end) {
     return """
         {"resourceType":"Observation","id":"%s","meta":{"versionId":"%d","lastUpdated":"%s",\
         "source":"#com.google.android.apps.fitness"},"status":"final",\

@@ -23,10 +23,12 @@ class FhirSinkConnectorConfigTest {
     assertThat(config.writeMethod()).isEqualTo(WriteMethod.COPY);
     assertThat(config.schemaMigrate()).isTrue();
     assertThat(config.connectionPassword()).isNull();
-    assertThat(config.tableMapping()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        ResourceType.OBSERVATION, "fhir_observation",
-        ResourceType.PATIENT, "fhir_patient",
-        ResourceType.DEVICE, "fhir_device"));
+    assertThat(config.tableMapping())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                ResourceType.OBSERVATION, "fhir_observation",
+                ResourceType.PATIENT, "fhir_patient",
+                ResourceType.DEVICE, "fhir_device"));
   }
 
   @Test
@@ -34,14 +36,16 @@ class FhirSinkConnectorConfigTest {
     Map<String, String> props = minimal();
     props.put("write.method", "merge");
     assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("write.method");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("write.method");
   }
 
   @Test
   void acceptsAWriteMethodInAnyCase() {
     Map<String, String> props = minimal();
     props.put("write.method", "batched_insert");
-    assertThat(new FhirSinkConnectorConfig(props).writeMethod()).isEqualTo(WriteMethod.BATCHED_INSERT);
+    assertThat(new FhirSinkConnectorConfig(props).writeMethod())
+        .isEqualTo(WriteMethod.BATCHED_INSERT);
   }
 
   @Test
@@ -49,14 +53,16 @@ class FhirSinkConnectorConfigTest {
     Map<String, String> props = minimal();
     props.put("table.mapping", "Observation:obs,Encounter:enc");
     assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown resource type");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown resource type");
   }
 
   @Test
   void rejectsATableNameThatIsNotAPlainIdentifier() {
     Map<String, String> props = minimal();
     props.put("table.mapping", "Observation:obs; drop table x");
-    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props)).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
+        .isInstanceOf(ConfigException.class);
   }
 
   @Test
@@ -70,9 +76,12 @@ class FhirSinkConnectorConfigTest {
   @Test
   void requiresAPostgresUrl() {
     assertThatThrownBy(() -> new FhirSinkConnectorConfig(Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("connection.url");
-    assertThatThrownBy(() -> new FhirSinkConnectorConfig(Map.of("connection.url", "jdbc:mysql://x/y")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("jdbc:postgresql:");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("connection.url");
+    assertThatThrownBy(
+            () -> new FhirSinkConnectorConfig(Map.of("connection.url", "jdbc:mysql://x/y")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("jdbc:postgresql:");
   }
 
   @Test
@@ -81,7 +90,8 @@ class FhirSinkConnectorConfigTest {
     props.put("retry.backoff.ms", "5000");
     props.put("retry.backoff.max.ms", "1000");
     assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("retry.backoff.max.ms");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("retry.backoff.max.ms");
   }
 
   @Test
@@ -90,17 +100,23 @@ class FhirSinkConnectorConfigTest {
     props.put("connection.url", "jdbc:postgresql://db/fhir?user=sink&password=hunter2&ssl=true");
     props.put("connection.password", "s3cret");
     String line = new FhirSinkConnectorConfig(props).effectiveConfigForLog();
-    assertThat(line).doesNotContain("hunter2").doesNotContain("s3cret")
-        .contains("connection.password=[hidden]").contains("password=[hidden]&ssl=true")
+    assertThat(line)
+        .doesNotContain("hunter2")
+        .doesNotContain("s3cret")
+        .contains("connection.password=[hidden]")
+        .contains("password=[hidden]&ssl=true")
         .contains("batch.size=5000");
     props.put("connection.url", "jdbc:postgresql://sink:hunter2@db/fhir");
-    assertThat(new FhirSinkConnectorConfig(props).effectiveConfigForLog()).doesNotContain("hunter2")
+    assertThat(new FhirSinkConnectorConfig(props).effectiveConfigForLog())
+        .doesNotContain("hunter2")
         .contains("connection.url=jdbc:postgresql://[hidden]@db/fhir");
   }
 
   @Test
   void documentsEveryKey() {
-    FhirSinkConnectorConfig.CONFIG_DEF.configKeys().values()
+    FhirSinkConnectorConfig.CONFIG_DEF
+        .configKeys()
+        .values()
         .forEach(key -> assertThat(key.documentation).as(key.name).isNotBlank());
   }
 }

@@ -8,9 +8,9 @@ import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.sink.standalone.StandaloneSink;
-import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.testkit.WearableSamples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
@@ -74,9 +74,10 @@ class FhirSinkConnectorIT {
   @BeforeAll
   static void startWorker() throws Exception {
     // Connect calls Exit.exit on start-up failures; fail the test instead of killing the JVM.
-    Exit.setExitProcedure((status, message) -> {
-      throw new IllegalStateException("Connect wanted to exit " + status + ": " + message);
-    });
+    Exit.setExitProcedure(
+        (status, message) -> {
+          throw new IllegalStateException("Connect wanted to exit " + status + ": " + message);
+        });
     broker = KafkaBroker.start();
     offsetsFile = Files.createTempFile("sink-it", ".offsets");
     Map<String, String> props = new HashMap<>();
@@ -143,29 +144,33 @@ class FhirSinkConnectorIT {
   private void startConnector(String connectorName) {
     worker.putConnector(connectorConfig(connectorName));
     connectors.add(connectorName);
-    await().atMost(Duration.ofSeconds(60))
+    await()
+        .atMost(Duration.ofSeconds(60))
         .until(() -> worker.taskStates(connectorName).equals(List.of("RUNNING")));
   }
 
   /**
-   * The runner's /health/ready follows every connector's and task's state (Connect's own GET /health
-   * stays 200 whatever they are), and /health/live turns 503 once one stayed FAILED past the grace
-   * (0 here), so that Kubernetes restarts a worker whose tasks Connect will not restart.
+   * The runner's /health/ready follows every connector's and task's state (Connect's own GET
+   * /health stays 200 whatever they are), and /health/live turns 503 once one stayed FAILED past
+   * the grace (0 here), so that Kubernetes restarts a worker whose tasks Connect will not restart.
    */
   @Test
-  void healthIsReadyOnlyWhileEveryConnectorAndTaskRunsAndNotLiveWhileOneStaysFailed() throws Exception {
+  void healthIsReadyOnlyWhileEveryConnectorAndTaskRunsAndNotLiveWhileOneStaysFailed()
+      throws Exception {
     int port = worker.serveHealth(0, Duration.ZERO);
     worker.ready();
     startConnector(name);
     await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/health/ready") == 200);
     assertThat(status(port, "/health/live")).isEqualTo(200);
 
-    // A connector that refuses to start (tolerating errors without a dead-letter topic) stays, FAILED.
+    // A connector that refuses to start (tolerating errors without a dead-letter topic) stays,
+    // FAILED.
     String failing = name + "-failing";
     Map<String, String> props = connectorConfig(failing);
     props.remove("errors.deadletterqueue.topic.name");
     connectors.add(failing);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> worker.putConnector(props)).hasStackTraceContaining("STARTED");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> worker.putConnector(props))
+        .hasStackTraceContaining("STARTED");
     await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/health/ready") == 503);
     await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/health/live") == 503);
 
@@ -176,9 +181,13 @@ class FhirSinkConnectorIT {
   }
 
   private static int status(int port, String path) throws Exception {
-    return java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
-        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + path))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Test
@@ -186,30 +195,47 @@ class FhirSinkConnectorIT {
     startConnector(name);
     try (KafkaProducer<String, byte[]> producer = producer()) {
       for (int i = 0; i < 300; i++) {
-        send(producer, observations, "pat-" + i % 3,
-            FhirFixtures.heartRate("obs-" + i, "pat-" + i % 3, 1, T0, 60 + i % 50, AT.plusSeconds(i)));
+        send(
+            producer,
+            observations,
+            "pat-" + i % 3,
+            FhirFixtures.heartRate(
+                "obs-" + i, "pat-" + i % 3, 1, T0, 60 + i % 50, AT.plusSeconds(i)));
       }
-      send(producer, observations, "pat-0",
+      send(
+          producer,
+          observations,
+          "pat-0",
           FhirFixtures.steps("steps-1", "pat-0", 1, T0, 812, AT, AT.plusSeconds(900)));
       send(producer, patients, "pat-0", FhirFixtures.patient("pat-0", "user-0", 1, T0));
     }
     try (KafkaProducer<String, byte[]> tx = transactionalProducer()) {
       tx.initTransactions();
       tx.beginTransaction();
-      send(tx, observations, "pat-9", FhirFixtures.heartRate("obs-aborted", "pat-9", 1, T0, 99, AT));
+      send(
+          tx, observations, "pat-9", FhirFixtures.heartRate("obs-aborted", "pat-9", 1, T0, 99, AT));
       tx.abortTransaction();
       tx.beginTransaction();
-      send(tx, observations, "pat-9", FhirFixtures.heartRate("obs-committed", "pat-9", 1, T0, 61, AT));
+      send(
+          tx,
+          observations,
+          "pat-9",
+          FhirFixtures.heartRate("obs-committed", "pat-9", 1, T0, 61, AT));
       tx.commitTransaction();
     }
 
-    await().atMost(Duration.ofSeconds(60))
+    await()
+        .atMost(Duration.ofSeconds(60))
         .until(() -> count("fhir_observation") == 302 && count("fhir_patient") == 1);
-    assertThat(query("SELECT patient_id, code, effective_start = timestamptz '2026-11-26T07:00:00Z',"
-        + " effective_end = timestamptz '2026-11-26T07:15:00Z' FROM fhir_observation WHERE id = 'steps-1'"))
+    assertThat(
+            query(
+                "SELECT patient_id, code, effective_start = timestamptz '2026-11-26T07:00:00Z',"
+                    + " effective_end = timestamptz '2026-11-26T07:15:00Z' FROM fhir_observation WHERE id = 'steps-1'"))
         .containsExactly("pat-0", "http://loinc.org|55423-8", "t", "t");
-    assertThat(query("SELECT count(*) FROM fhir_observation WHERE id = 'obs-aborted'")).containsExactly("0");
-    assertThat(query("SELECT identifiers[1] FROM fhir_patient")).containsExactly("urn:fhirflow:user-id|user-0");
+    assertThat(query("SELECT count(*) FROM fhir_observation WHERE id = 'obs-aborted'"))
+        .containsExactly("0");
+    assertThat(query("SELECT identifiers[1] FROM fhir_patient"))
+        .containsExactly("urn:fhirflow:user-id|user-0");
     // (no committed-to-end check here: transaction markers sit after the last record's offset)
   }
 
@@ -217,9 +243,12 @@ class FhirSinkConnectorIT {
   void writesEveryResourceTheRealMapperPublishes() throws Exception {
     startConnector(name);
     FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
-    List<Mapped> mapped = WearableSamples.oneOfEachKind().stream()
-        .map(sample -> mapper.map(sample, false))
-        .filter(Mapped.class::isInstance).map(Mapped.class::cast).toList();
+    List<Mapped> mapped =
+        WearableSamples.oneOfEachKind().stream()
+            .map(sample -> mapper.map(sample, false))
+            .filter(Mapped.class::isInstance)
+            .map(Mapped.class::cast)
+            .toList();
     assertThat(mapped).isNotEmpty();
     Map<String, String> patientOfObservation = new HashMap<>();
     Set<String> patientIds = new HashSet<>();
@@ -232,15 +261,22 @@ class FhirSinkConnectorIT {
         }
         send(producer, patients, m.patient().id(), m.patient().json());
         patientIds.add(m.patient().id());
-        m.device().ifPresent(d -> {
-          send(producer, devices, d.id(), d.json());
-          deviceIds.add(d.id());
-        });
+        m.device()
+            .ifPresent(
+                d -> {
+                  send(producer, devices, d.id(), d.json());
+                  deviceIds.add(d.id());
+                });
       }
     }
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == patientOfObservation.size()
-        && count("fhir_patient") == patientIds.size() && count("fhir_device") == deviceIds.size());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                count("fhir_observation") == patientOfObservation.size()
+                    && count("fhir_patient") == patientIds.size()
+                    && count("fhir_device") == deviceIds.size());
     Map<String, String> stored = new HashMap<>();
     List<String> rows = query("SELECT id, patient_id FROM fhir_observation");
     for (int i = 0; i < rows.size(); i += 2) {
@@ -255,25 +291,48 @@ class FhirSinkConnectorIT {
     startConnector(name);
     try (KafkaProducer<String, byte[]> producer = producer()) {
       // within one batch: v1, v3, v2
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 1, T0, 61, AT));
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 3, T0, 63, AT));
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 2, T0, 62, AT));
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("marker-1", "pat-1", 1, T0, 1, AT));
+      send(
+          producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 1, T0, 61, AT));
+      send(
+          producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 3, T0, 63, AT));
+      send(
+          producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 2, T0, 62, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("marker-1", "pat-1", 1, T0, 1, AT));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
     assertThat(bpm("obs-1")).isEqualTo("63");
 
     try (KafkaProducer<String, byte[]> producer = producer()) {
       // in a later batch: an older version, then the same version with an older lastUpdated
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 2, T0.plusSeconds(99), 50, AT));
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 3, T0.minusSeconds(1), 51, AT));
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("marker-2", "pat-1", 1, T0, 1, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-1", "pat-1", 2, T0.plusSeconds(99), 50, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-1", "pat-1", 3, T0.minusSeconds(1), 51, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("marker-2", "pat-1", 1, T0, 1, AT));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 3);
     assertThat(bpm("obs-1")).isEqualTo("63");
 
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 3, T0.plusSeconds(1), 64, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-1", "pat-1", 3, T0.plusSeconds(1), 64, AT));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> "64".equals(bpm("obs-1")));
   }
@@ -283,36 +342,53 @@ class FhirSinkConnectorIT {
     startConnector(name);
     try (KafkaProducer<String, byte[]> producer = producer()) {
       for (int i = 0; i < 1000; i++) {
-        send(producer, observations, "pat-" + i % 7,
-            FhirFixtures.heartRate("obs-" + i % 800, "pat-" + i % 7, i / 800 + 1, T0, 60 + i % 40, AT));
+        send(
+            producer,
+            observations,
+            "pat-" + i % 7,
+            FhirFixtures.heartRate(
+                "obs-" + i % 800, "pat-" + i % 7, i / 800 + 1, T0, 60 + i % 40, AT));
       }
       send(producer, patients, "pat-1", FhirFixtures.patient("pat-1", "user-1", 1, T0));
     }
-    await().atMost(Duration.ofSeconds(60))
+    await()
+        .atMost(Duration.ofSeconds(60))
         .until(() -> count("fhir_observation") == 800 && count("fhir_patient") == 1);
     awaitCommittedToEnd("connect-" + name);
-    String fingerprint = "SELECT md5(string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id)) FROM ";
-    List<String> before = List.of(query(fingerprint + "fhir_observation").get(0), query(fingerprint + "fhir_patient").get(0));
+    String fingerprint =
+        "SELECT md5(string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id)) FROM ";
+    List<String> before =
+        List.of(
+            query(fingerprint + "fhir_observation").get(0),
+            query(fingerprint + "fhir_patient").get(0));
 
     // A second connector has a new consumer group, so it reads both topics from offset 0.
     String replay = name + "-replay";
     startConnector(replay);
     awaitCommittedToEnd("connect-" + replay);
 
-    assertThat(List.of(query(fingerprint + "fhir_observation").get(0), query(fingerprint + "fhir_patient").get(0)))
+    assertThat(
+            List.of(
+                query(fingerprint + "fhir_observation").get(0),
+                query(fingerprint + "fhir_patient").get(0)))
         .isEqualTo(before);
   }
 
   @Test
-  void deadLettersUnwritableRecordsWithTheirReasonWhileTheRestOfTheBatchIsWritten() throws Exception {
+  void deadLettersUnwritableRecordsWithTheirReasonWhileTheRestOfTheBatchIsWritten()
+      throws Exception {
     startConnector(name);
     String good = FhirFixtures.heartRate("obs-good-1", "pat-1", 1, T0, 70, AT);
     Map<String, RejectReason> bad = new HashMap<>();
     bad.put("this is not json", RejectReason.NOT_JSON);
     bad.put("{\"hello\":\"world\"}", RejectReason.NOT_FHIR);
-    bad.put(good.replace("\"Observation\"", "\"Encounter\"").replace("obs-good-1", "enc-1"), RejectReason.UNKNOWN_RESOURCE_TYPE);
+    bad.put(
+        good.replace("\"Observation\"", "\"Encounter\"").replace("obs-good-1", "enc-1"),
+        RejectReason.UNKNOWN_RESOURCE_TYPE);
     bad.put(good.replace("obs-good-1", "x".repeat(65)), RejectReason.ID_TOO_LONG);
-    bad.put(good.replace("obs-good-1", "obs-nosubject").replace("\"subject\":{\"reference\":\"Patient/pat-1\"},", ""),
+    bad.put(
+        good.replace("obs-good-1", "obs-nosubject")
+            .replace("\"subject\":{\"reference\":\"Patient/pat-1\"},", ""),
         RejectReason.MISSING_SUBJECT);
     try (KafkaProducer<String, byte[]> producer = producer()) {
       send(producer, observations, "pat-1", good);
@@ -326,11 +402,14 @@ class FhirSinkConnectorIT {
     List<ConsumerRecord<byte[], byte[]>> letters = readAll(dlq, bad.size());
     Map<String, String> reasonByValue = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> letter : letters) {
-      reasonByValue.put(new String(letter.value(), StandardCharsets.UTF_8), header(letter, "dlq.reason"));
+      reasonByValue.put(
+          new String(letter.value(), StandardCharsets.UTF_8), header(letter, "dlq.reason"));
       assertThat(header(letter, "dlq.stage")).isEqualTo("sink");
       assertThat(header(letter, "dlq.source.topic")).isEqualTo(observations);
-      assertThat(header(letter, "dlq.error.class")).isEqualTo(UnwritableRecordException.class.getName());
-      assertThat(header(letter, "__connect.errors.exception.class.name")).isEqualTo(UnwritableRecordException.class.getName());
+      assertThat(header(letter, "dlq.error.class"))
+          .isEqualTo(UnwritableRecordException.class.getName());
+      assertThat(header(letter, "__connect.errors.exception.class.name"))
+          .isEqualTo(UnwritableRecordException.class.getName());
       assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo("pat-1");
     }
     Map<String, String> expected = new HashMap<>();
@@ -349,7 +428,11 @@ class FhirSinkConnectorIT {
       producer.flush();
       await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 1);
       send(producer, observations, "pat-2", takeover);
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-after", "pat-1", 1, T0, 71, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-after", "pat-1", 1, T0, 71, AT));
     }
 
     await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
@@ -365,34 +448,70 @@ class FhirSinkConnectorIT {
   void aDeletionMarkerRemovesTheRowAndNoLaterCopyBringsItBack() throws Exception {
     startConnector(name);
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-del", "pat-1", 1, T0, 70, AT));
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-kept", "pat-1", 1, T0, 71, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-del", "pat-1", 1, T0, 70, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-kept", "pat-1", 1, T0, 71, AT));
       producer.flush();
       await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
       sendDeletion(producer, "pat-1", "obs-del");
       sendDeletion(producer, "pat-1", "obs-del");
       // A replayed or late copy of the deleted Observation, and one deleted before it ever arrived.
       sendDeletion(producer, "pat-1", "obs-early");
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-del", "pat-1", 2, T0.plusSeconds(60), 90, AT));
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-early", "pat-1", 1, T0, 50, AT));
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-after", "pat-1", 1, T0, 72, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-del", "pat-1", 2, T0.plusSeconds(60), 90, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-early", "pat-1", 1, T0, 50, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-after", "pat-1", 1, T0, 72, AT));
     }
 
     awaitCommittedToEnd("connect-" + name);
-    assertThat(query("SELECT string_agg(id, ',' ORDER BY id) FROM fhir_observation")).containsExactly("obs-after,obs-kept");
-    assertThat(query("SELECT string_agg(id || ':' || patient_id, ',' ORDER BY id) FROM fhir_observation_deleted"))
+    assertThat(query("SELECT string_agg(id, ',' ORDER BY id) FROM fhir_observation"))
+        .containsExactly("obs-after,obs-kept");
+    assertThat(
+            query(
+                "SELECT string_agg(id || ':' || patient_id, ',' ORDER BY id) FROM fhir_observation_deleted"))
         .containsExactly("obs-del:pat-1,obs-early:pat-1");
     assertThat(readAll(dlq, 0)).isEmpty();
   }
 
   @Test
-  void anErasureRemovesEveryRowOfThePersonFromEveryTableAndTheirNextRecordsAreWrittenAfresh() throws Exception {
+  void anErasureRemovesEveryRowOfThePersonFromEveryTableAndTheirNextRecordsAreWrittenAfresh()
+      throws Exception {
     startConnector(name);
     try (KafkaProducer<String, byte[]> producer = producer()) {
       for (String pat : List.of("pat-1", "pat-2")) {
-        send(producer, observations, pat, FhirFixtures.heartRate("obs-a-" + pat, pat, 1, T0, 70, AT));
-        send(producer, observations, pat, FhirFixtures.steps("obs-b-" + pat, pat, 1, T0, 812, AT, AT.plusSeconds(900)));
-        send(producer, observations, pat, FhirFixtures.heartRate("obs-c-" + pat, pat, 1, T0, 71, AT));
+        send(
+            producer,
+            observations,
+            pat,
+            FhirFixtures.heartRate("obs-a-" + pat, pat, 1, T0, 70, AT));
+        send(
+            producer,
+            observations,
+            pat,
+            FhirFixtures.steps("obs-b-" + pat, pat, 1, T0, 812, AT, AT.plusSeconds(900)));
+        send(
+            producer,
+            observations,
+            pat,
+            FhirFixtures.heartRate("obs-c-" + pat, pat, 1, T0, 71, AT));
         send(producer, patients, pat, FhirFixtures.patient(pat, "user-" + pat, 1, T0));
         send(producer, devices, "dev-" + pat, FhirFixtures.device("dev-" + pat, 1, T0));
       }
@@ -400,54 +519,82 @@ class FhirSinkConnectorIT {
       sendDeletion(producer, "pat-1", "obs-c-pat-1");
       sendDeletion(producer, "pat-2", "obs-c-pat-2");
       producer.flush();
-      await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 4 && count("fhir_observation_deleted") == 2
-          && count("fhir_patient") == 2 && count("fhir_device") == 2);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  count("fhir_observation") == 4
+                      && count("fhir_observation_deleted") == 2
+                      && count("fhir_patient") == 2
+                      && count("fhir_device") == 2);
 
-      // What the topology writes for an erasure of pat-1, then a record of pat-1 after it (new data).
+      // What the topology writes for an erasure of pat-1, then a record of pat-1 after it (new
+      // data).
       sendErasure(producer, observations, "pat-1", "Observation", null);
       sendErasure(producer, patients, "pat-1", "Patient", "pat-1");
       sendErasure(producer, devices, "dev-pat-1", "Device", "dev-pat-1");
-      send(producer, observations, "pat-1", FhirFixtures.heartRate("obs-c-pat-1", "pat-1", 1, T0, 66, AT));
+      send(
+          producer,
+          observations,
+          "pat-1",
+          FhirFixtures.heartRate("obs-c-pat-1", "pat-1", 1, T0, 66, AT));
     }
 
     awaitCommittedToEnd("connect-" + name);
-    for (String table : List.of("fhir_observation", "fhir_observation_deleted", "fhir_patient", "fhir_device")) {
+    for (String table :
+        List.of("fhir_observation", "fhir_observation_deleted", "fhir_patient", "fhir_device")) {
       String column = table.startsWith("fhir_observation") ? "patient_id" : "id";
-      assertThat(query("SELECT count(*) FROM " + table + " WHERE " + column + " LIKE '%pat-2'")).as(table).containsExactly(
-          table.equals("fhir_observation") ? "2" : "1");
+      assertThat(query("SELECT count(*) FROM " + table + " WHERE " + column + " LIKE '%pat-2'"))
+          .as(table)
+          .containsExactly(table.equals("fhir_observation") ? "2" : "1");
     }
-    assertThat(query("SELECT string_agg(id, ',' ORDER BY id) FROM fhir_observation WHERE patient_id = 'pat-1'"))
-        .as("only what came after the erasure, though its id was once deleted").containsExactly("obs-c-pat-1");
-    assertThat(query("SELECT count(*) FROM fhir_observation_deleted WHERE patient_id = 'pat-1'")).containsExactly("0");
-    assertThat(query("SELECT count(*) FROM fhir_patient WHERE id = 'pat-1' OR resource::text LIKE '%user-pat-1%'")).containsExactly("0");
-    assertThat(query("SELECT count(*) FROM fhir_device WHERE id = 'dev-pat-1'")).containsExactly("0");
+    assertThat(
+            query(
+                "SELECT string_agg(id, ',' ORDER BY id) FROM fhir_observation WHERE patient_id = 'pat-1'"))
+        .as("only what came after the erasure, though its id was once deleted")
+        .containsExactly("obs-c-pat-1");
+    assertThat(query("SELECT count(*) FROM fhir_observation_deleted WHERE patient_id = 'pat-1'"))
+        .containsExactly("0");
+    assertThat(
+            query(
+                "SELECT count(*) FROM fhir_patient WHERE id = 'pat-1' OR resource::text LIKE '%user-pat-1%'"))
+        .containsExactly("0");
+    assertThat(query("SELECT count(*) FROM fhir_device WHERE id = 'dev-pat-1'"))
+        .containsExactly("0");
     assertThat(readAll(dlq, 0)).isEmpty();
   }
 
   /**
    * The database drops the task's connections again and again for ~3 s while records stream in;
    * every record still lands. This kills only this test's backends (pg_terminate_backend by
-   * application_name), because other engineers' tests share the server; the full server restart
-   * is exercised in the benchmark's manual check (docs/sink-connector.md).
+   * application_name), because other engineers' tests share the server; the full server restart is
+   * exercised in the benchmark's manual check (docs/sink-connector.md).
    */
   @Test
   void losesNoRecordWhenTheDatabaseDropsItsConnectionsMidStream() throws Exception {
     startConnector(name);
     int total = 20_000;
     AtomicBoolean producing = new AtomicBoolean(true);
-    Thread producerThread = new Thread(() -> {
-      try (KafkaProducer<String, byte[]> producer = producer()) {
-        for (int i = 0; i < total; i++) {
-          send(producer, observations, "pat-" + i % 50,
-              FhirFixtures.heartRate("obs-" + i, "pat-" + i % 50, 1, T0, 60 + i % 40, AT.plusSeconds(i)));
-          if (i % 2000 == 0) {
-            producer.flush();
-          }
-        }
-      } finally {
-        producing.set(false);
-      }
-    }, "it-producer");
+    Thread producerThread =
+        new Thread(
+            () -> {
+              try (KafkaProducer<String, byte[]> producer = producer()) {
+                for (int i = 0; i < total; i++) {
+                  send(
+                      producer,
+                      observations,
+                      "pat-" + i % 50,
+                      FhirFixtures.heartRate(
+                          "obs-" + i, "pat-" + i % 50, 1, T0, 60 + i % 40, AT.plusSeconds(i)));
+                  if (i % 2000 == 0) {
+                    producer.flush();
+                  }
+                }
+              } finally {
+                producing.set(false);
+              }
+            },
+            "it-producer");
     producerThread.start();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") > 0);
@@ -479,20 +626,33 @@ class FhirSinkConnectorIT {
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
-  private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, String json) {
+  private static void send(
+      KafkaProducer<String, byte[]> producer, String topic, String key, String json) {
     producer.send(new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** The topology's deletion marker: a null value, the resource's type and id in headers, the patient as key. */
-  private void sendDeletion(KafkaProducer<String, byte[]> producer, String patientId, String observationId) {
+  /**
+   * The topology's deletion marker: a null value, the resource's type and id in headers, the
+   * patient as key.
+   */
+  private void sendDeletion(
+      KafkaProducer<String, byte[]> producer, String patientId, String observationId) {
     ProducerRecord<String, byte[]> marker = new ProducerRecord<>(observations, patientId, null);
     marker.headers().add("fhir.resourceType", "Observation".getBytes(StandardCharsets.UTF_8));
     marker.headers().add("fhir.resourceId", observationId.getBytes(StandardCharsets.UTF_8));
     producer.send(marker);
   }
 
-  /** What an erasure writes: a null value with the erasure request id; a resource id on the Patient and Device tombstones. */
-  private static void sendErasure(KafkaProducer<String, byte[]> producer, String topic, String key, String type, String resourceId) {
+  /**
+   * What an erasure writes: a null value with the erasure request id; a resource id on the Patient
+   * and Device tombstones.
+   */
+  private static void sendErasure(
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      String key,
+      String type,
+      String resourceId) {
     ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, null);
     r.headers().add("fhir.resourceType", type.getBytes(StandardCharsets.UTF_8));
     if (resourceId != null) {
@@ -525,29 +685,48 @@ class FhirSinkConnectorIT {
 
   /** Waits until the sink's consumer group has committed every partition up to its end offset. */
   private void awaitCommittedToEnd(String group) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      try (Admin admin = broker.admin()) {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (String topic : List.of(observations, patients, devices)) {
-          int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-          for (int i = 0; i < partitions; i++) {
-            latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
-          }
-        }
-        var ends = admin.listOffsets(latest).all().get();
-        return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-            || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() == e.getValue().offset()));
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              try (Admin admin = broker.admin()) {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (String topic : List.of(observations, patients, devices)) {
+                  int partitions =
+                      admin
+                          .describeTopics(List.of(topic))
+                          .allTopicNames()
+                          .get()
+                          .get(topic)
+                          .partitions()
+                          .size();
+                  for (int i = 0; i < partitions; i++) {
+                    latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+                  }
+                }
+                var ends = admin.listOffsets(latest).all().get();
+                return ends.entrySet().stream()
+                    .allMatch(
+                        e ->
+                            e.getValue().offset() == 0
+                                || (committed.get(e.getKey()) != null
+                                    && committed.get(e.getKey()).offset()
+                                        == e.getValue().offset()));
+              }
+            });
   }
 
   private int terminateOurBackends() throws SQLException {
     try (Connection c = DriverManager.getConnection(LocalServices.postgresUrl());
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
-            + " FROM pg_stat_activity WHERE application_name = '" + name + "'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
+                    + " FROM pg_stat_activity WHERE application_name = '"
+                    + name
+                    + "'")) {
       rs.next();
       return rs.getInt(1);
     }
@@ -558,7 +737,11 @@ class FhirSinkConnectorIT {
   }
 
   private String bpm(String id) throws SQLException {
-    List<String> v = query("SELECT resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = '" + id + "'");
+    List<String> v =
+        query(
+            "SELECT resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = '"
+                + id
+                + "'");
     return v.isEmpty() ? null : v.get(0);
   }
 

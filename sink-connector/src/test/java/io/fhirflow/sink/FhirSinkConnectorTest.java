@@ -24,7 +24,9 @@ class FhirSinkConnectorTest {
   void givesEveryTaskTheSameConfig() {
     FhirSinkConnector connector = new FhirSinkConnector();
     connector.start(props());
-    assertThat(connector.taskConfigs(3)).hasSize(3).allSatisfy(c -> assertThat(c).isEqualTo(props()));
+    assertThat(connector.taskConfigs(3))
+        .hasSize(3)
+        .allSatisfy(c -> assertThat(c).isEqualTo(props()));
     assertThat(connector.taskClass()).isEqualTo(FhirSinkTask.class);
     assertThat(connector.config()).isSameAs(FhirSinkConnectorConfig.CONFIG_DEF);
   }
@@ -34,7 +36,8 @@ class FhirSinkConnectorTest {
     Map<String, String> props = props();
     props.put("errors.tolerance", "all");
     assertThatThrownBy(() -> new FhirSinkConnector().start(props))
-        .isInstanceOf(ConnectException.class).hasMessageContaining("errors.deadletterqueue.topic.name");
+        .isInstanceOf(ConnectException.class)
+        .hasMessageContaining("errors.deadletterqueue.topic.name");
     props.put("errors.deadletterqueue.topic.name", "fhir.r4.dlq");
     new FhirSinkConnector().start(props);
   }
@@ -48,7 +51,8 @@ class FhirSinkConnectorTest {
         .hasMessageContaining("consumer.override.isolation.level=read_committed");
     props.put("consumer.override.isolation.level", "read_uncommitted");
     assertThatThrownBy(() -> new FhirSinkConnector().start(props))
-        .isInstanceOf(ConnectException.class).hasMessageContaining("found read_uncommitted");
+        .isInstanceOf(ConnectException.class)
+        .hasMessageContaining("found read_uncommitted");
     props.put("consumer.override.isolation.level", "READ_COMMITTED");
     new FhirSinkConnector().start(props);
   }
@@ -57,6 +61,7 @@ class FhirSinkConnectorTest {
   void failsAtStartOnAnInvalidKey() {
     Map<String, String> props = props();
     props.put("write.method", "upsert-maybe");
-    assertThatThrownBy(() -> new FhirSinkConnector().start(props)).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> new FhirSinkConnector().start(props))
+        .isInstanceOf(ConfigException.class);
   }
 }

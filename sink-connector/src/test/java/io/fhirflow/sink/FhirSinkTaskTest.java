@@ -43,8 +43,15 @@ class FhirSinkTaskTest {
 
   @Test
   void writesAPollThatCameLessThanFullAtOnceWithoutWaitingForTheBatch() throws Exception {
-    FhirSinkTask task = started(Map.of("batch.size", "5000", "batch.max.wait.ms", "600000",
-        "consumer.override.max.poll.records", "5000"));
+    FhirSinkTask task =
+        started(
+            Map.of(
+                "batch.size",
+                "5000",
+                "batch.max.wait.ms",
+                "600000",
+                "consumer.override.max.poll.records",
+                "5000"));
 
     task.put(heartRates(3));
 
@@ -53,8 +60,15 @@ class FhirSinkTaskTest {
 
   @Test
   void keepsFillingTheBatchWhileEveryPollComesFull() throws Exception {
-    FhirSinkTask task = started(Map.of("batch.size", "10", "batch.max.wait.ms", "600000",
-        "consumer.override.max.poll.records", "4"));
+    FhirSinkTask task =
+        started(
+            Map.of(
+                "batch.size",
+                "10",
+                "batch.max.wait.ms",
+                "600000",
+                "consumer.override.max.poll.records",
+                "4"));
 
     task.put(heartRates(4));
     task.put(heartRates(4));
@@ -66,8 +80,17 @@ class FhirSinkTaskTest {
 
   @Test
   void withoutTheRuleAPartialPollWaitsForTheBatchToBeDue() throws Exception {
-    FhirSinkTask task = started(Map.of("batch.size", "5000", "batch.max.wait.ms", "600000",
-        "consumer.override.max.poll.records", "5000", "batch.write.when.caught.up", "false"));
+    FhirSinkTask task =
+        started(
+            Map.of(
+                "batch.size",
+                "5000",
+                "batch.max.wait.ms",
+                "600000",
+                "consumer.override.max.poll.records",
+                "5000",
+                "batch.write.when.caught.up",
+                "false"));
 
     task.put(heartRates(3));
 
@@ -101,10 +124,20 @@ class FhirSinkTaskTest {
     for (int i = 0; i < count; i++) {
       long o = offset++;
       String id = "hr-" + o;
-      byte[] value = FhirFixtures.heartRate(id, "p-1", 1, NOW, 60 + o % 40, NOW.minusSeconds(o))
-          .getBytes(StandardCharsets.UTF_8);
-      records.add(new SinkRecord(TOPIC, 0, null, "p-1".getBytes(StandardCharsets.UTF_8), null, value, o,
-          NOW.toEpochMilli(), TimestampType.CREATE_TIME));
+      byte[] value =
+          FhirFixtures.heartRate(id, "p-1", 1, NOW, 60 + o % 40, NOW.minusSeconds(o))
+              .getBytes(StandardCharsets.UTF_8);
+      records.add(
+          new SinkRecord(
+              TOPIC,
+              0,
+              null,
+              "p-1".getBytes(StandardCharsets.UTF_8),
+              null,
+              value,
+              o,
+              NOW.toEpochMilli(),
+              TimestampType.CREATE_TIME));
     }
     return records;
   }
@@ -113,7 +146,8 @@ class FhirSinkTaskTest {
   private long rows() throws Exception {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
-      try (ResultSet exists = s.executeQuery("SELECT to_regclass('fhir_observation') IS NOT NULL")) {
+      try (ResultSet exists =
+          s.executeQuery("SELECT to_regclass('fhir_observation') IS NOT NULL")) {
         exists.next();
         if (!exists.getBoolean(1)) {
           return 0;

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The migrations' indexes serve the read side's main query, "a patient's recent values of a code",
- * without a sort, and a search by any coding (for one patient: patient and codes in one GIN index). 40k rows: 200 patients x 4 codes x 50 samples.
+ * without a sort, and a search by any coding (for one patient: patient and codes in one GIN index).
+ * 40k rows: 200 patients x 4 codes x 50 samples.
  */
 class ObservationIndexPlanTest {
 
@@ -30,7 +31,8 @@ class ObservationIndexPlanTest {
     session.connection(); // applies the migrations
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
-      s.execute("""
+      s.execute(
+          """
           INSERT INTO fhir_observation (id, patient_id, code, codes, category, effective_start,
             effective_end, last_updated, version_id, resource)
           SELECT 'obs-' || p || '-' || k || '-' || n, 'pat-' || p, 'http://loinc.org|' || code,
@@ -43,8 +45,9 @@ class ObservationIndexPlanTest {
                generate_series(1, 50) n,
                LATERAL (SELECT timestamptz '2026-11-01' + (n * interval '7 minutes') + (p * interval '1 second')) AS ts(t)
           """);
-      s.execute("UPDATE fhir_observation SET codes = array_append(codes, 'urn:device-vendor|ecg-af')"
-          + " WHERE id IN ('obs-1-1-1', 'obs-2-1-1', 'obs-3-1-1')");
+      s.execute(
+          "UPDATE fhir_observation SET codes = array_append(codes, 'urn:device-vendor|ecg-af')"
+              + " WHERE id IN ('obs-1-1-1', 'obs-2-1-1', 'obs-3-1-1')");
       // As autovacuum would: also moves the GIN indexes' pending entries into the index proper.
       s.execute("VACUUM ANALYZE fhir_observation");
     }
@@ -57,31 +60,46 @@ class ObservationIndexPlanTest {
 
   @Test
   void readsAPatientsRecentValuesOfACodeFromTheIndexInTimeOrderWithoutSorting() throws Exception {
-    String plan = explain("SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
-        + " ORDER BY effective_start DESC LIMIT 10", "pat-17", "http://loinc.org|8867-4");
-    assertThat(plan).contains("fhir_observation_patient_code_time_idx").doesNotContain("\"Sort\"")
+    String plan =
+        explain(
+            "SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
+                + " ORDER BY effective_start DESC LIMIT 10",
+            "pat-17",
+            "http://loinc.org|8867-4");
+    assertThat(plan)
+        .contains("fhir_observation_patient_code_time_idx")
+        .doesNotContain("\"Sort\"")
         .doesNotContain("Seq Scan");
   }
 
   @Test
   void readsAPatientsValuesOfACodeInATimeRangeFromTheIndex() throws Exception {
-    String plan = explain("SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
-        + " AND effective_start >= timestamptz '2026-11-01 02:00Z' ORDER BY effective_start DESC",
-        "pat-17", "http://loinc.org|59408-5");
+    String plan =
+        explain(
+            "SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
+                + " AND effective_start >= timestamptz '2026-11-01 02:00Z' ORDER BY effective_start DESC",
+            "pat-17",
+            "http://loinc.org|59408-5");
     assertThat(plan).contains("fhir_observation_patient_code_time_idx").doesNotContain("Seq Scan");
   }
 
   @Test
   void findsObservationsByAnyOfTheirCodingsThroughTheGinIndex() throws Exception {
-    String plan = explain("SELECT id FROM fhir_observation WHERE codes @> ARRAY[?]::text[]",
-        "urn:device-vendor|ecg-af");
+    String plan =
+        explain(
+            "SELECT id FROM fhir_observation WHERE codes @> ARRAY[?]::text[]",
+            "urn:device-vendor|ecg-af");
     assertThat(plan).contains("fhir_observation_patient_tokens_idx").doesNotContain("Seq Scan");
   }
 
   @Test
   void findsAPatientsObservationsByAnyOfSeveralCodingsInOneIndexScan() throws Exception {
-    String plan = explain("SELECT id FROM fhir_observation WHERE patient_id = ? AND codes && ARRAY[?, ?]::text[]",
-        "pat-2", "urn:device-vendor|ecg-af", "urn:device-vendor|never");
+    String plan =
+        explain(
+            "SELECT id FROM fhir_observation WHERE patient_id = ? AND codes && ARRAY[?, ?]::text[]",
+            "pat-2",
+            "urn:device-vendor|ecg-af",
+            "urn:device-vendor|never");
     assertThat(plan).contains("fhir_observation_patient_tokens_idx").doesNotContain("Seq Scan");
   }
 

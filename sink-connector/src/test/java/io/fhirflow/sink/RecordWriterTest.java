@@ -50,19 +50,29 @@ class RecordWriterTest {
   @EnumSource(WriteMethod.class)
   void insertsEveryResourceTypeWithItsSearchColumns(WriteMethod method) throws Exception {
     open(method);
-    RecordWriter.WriteResult result = writer.write(List.of(
-        hr("obs-1", 1, T0, 72),
-        extractor.extract(FhirFixtures.steps("obs-2", "pat-1", 1, T0, 812, AT, AT.plusSeconds(900))),
-        extractor.extract(FhirFixtures.patient("pat-1", "user-42", 1, T0)),
-        extractor.extract(FhirFixtures.device("dev-1", 1, T0))));
+    RecordWriter.WriteResult result =
+        writer.write(
+            List.of(
+                hr("obs-1", 1, T0, 72),
+                extractor.extract(
+                    FhirFixtures.steps("obs-2", "pat-1", 1, T0, 812, AT, AT.plusSeconds(900))),
+                extractor.extract(FhirFixtures.patient("pat-1", "user-42", 1, T0)),
+                extractor.extract(FhirFixtures.device("dev-1", 1, T0))));
 
     assertThat(result.rows()).isEqualTo(4);
-    assertThat(query("SELECT patient_id, code, codes[2], category[1], effective_start, effective_end,"
-        + " version_id, resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = 'obs-2'"))
-        .containsExactly("pat-1", "http://loinc.org|55423-8",
+    assertThat(
+            query(
+                "SELECT patient_id, code, codes[2], category[1], effective_start, effective_end,"
+                    + " version_id, resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = 'obs-2'"))
+        .containsExactly(
+            "pat-1",
+            "http://loinc.org|55423-8",
             "https://developer.android.com/reference/androidx/health/connect/client/records|StepsRecord",
             "http://terminology.hl7.org/CodeSystem/observation-category|activity",
-            "2026-11-26 07:00:00+00", "2026-11-26 07:15:00+00", "1", "812");
+            "2026-11-26 07:00:00+00",
+            "2026-11-26 07:15:00+00",
+            "1",
+            "812");
     assertThat(query("SELECT identifiers[1], last_updated FROM fhir_patient WHERE id = 'pat-1'"))
         .containsExactly("urn:fhirflow:user-id|user-42", "2026-11-26 08:00:00+00");
     assertThat(query("SELECT count(*) FROM fhir_device")).containsExactly("1");
@@ -93,12 +103,16 @@ class RecordWriterTest {
       batch.add(hr("obs-" + i, 1, T0, 60 + i % 40));
     }
     writer.write(batch);
-    List<String> before = query("SELECT string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id) FROM fhir_observation");
+    List<String> before =
+        query(
+            "SELECT string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id) FROM fhir_observation");
 
     RecordWriter.WriteResult replay = writer.write(batch);
 
     assertThat(replay.changed()).isZero();
-    assertThat(query("SELECT string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id) FROM fhir_observation"))
+    assertThat(
+            query(
+                "SELECT string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id) FROM fhir_observation"))
         .isEqualTo(before);
   }
 
@@ -106,8 +120,11 @@ class RecordWriterTest {
   @EnumSource(WriteMethod.class)
   void storesJsonWithTabsBackslashesQuotesAndUnicodeIntact(WriteMethod method) throws Exception {
     open(method);
-    String json = FhirFixtures.heartRate("obs-x", "pat-1", 1, T0, 72, AT)
-        .replace("\"text\":\"Heart rate\"", "\"text\":\"Herz\\tfrequenz \\\\ \\\"Puls\\\" \\n ❤ Zürich\"");
+    String json =
+        FhirFixtures.heartRate("obs-x", "pat-1", 1, T0, 72, AT)
+            .replace(
+                "\"text\":\"Heart rate\"",
+                "\"text\":\"Herz\\tfrequenz \\\\ \\\"Puls\\\" \\n ❤ Zürich\"");
     writer.write(List.of(extractor.extract(json)));
     assertThat(query("SELECT resource->'code'->>'text' FROM fhir_observation"))
         .containsExactly("Herz\tfrequenz \\ \"Puls\" \n ❤ Zürich");
@@ -118,11 +135,23 @@ class RecordWriterTest {
   void rollsBackTheWholeBatchWhenTheDatabaseRefusesARow(WriteMethod method) throws Exception {
     open(method);
     // a lastUpdated PostgreSQL cannot represent (year 300000) is a data error (22008) for the batch
-    ResourceRow bad = new ResourceRow(ResourceType.PATIENT, "pat-bad", null, null, null, null, null,
-        null, Instant.parse("+300000-01-01T00:00:00Z"), 1, null, "{\"resourceType\":\"Patient\"}");
+    ResourceRow bad =
+        new ResourceRow(
+            ResourceType.PATIENT,
+            "pat-bad",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            Instant.parse("+300000-01-01T00:00:00Z"),
+            1,
+            null,
+            "{\"resourceType\":\"Patient\"}");
     assertThatThrownBy(() -> writer.write(List.of(hr("obs-1", 1, T0, 72), bad)))
-        .isInstanceOfSatisfying(SQLException.class,
-            e -> assertThat(SqlFailure.classify(e)).isEqualTo(SqlFailure.DATA));
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(SqlFailure.classify(e)).isEqualTo(SqlFailure.DATA));
     // The server's message quotes the value even with logServerErrorDetail=false: the task logs
     // only the SQLSTATE of such exceptions, never their message.
     assertThat(query("SELECT count(*) FROM fhir_observation")).containsExactly("0");
@@ -137,9 +166,12 @@ class RecordWriterTest {
     open(method);
     writer.write(List.of(hr("obs-1", 1, T0, 72)));
 
-    RecordWriter.WriteResult takeover = writer.write(List.of(
-        extractor.extract(FhirFixtures.heartRate("obs-1", "pat-2", 9, T0.plusSeconds(60), 150, AT)),
-        hr("obs-2", 1, T0, 60)));
+    RecordWriter.WriteResult takeover =
+        writer.write(
+            List.of(
+                extractor.extract(
+                    FhirFixtures.heartRate("obs-1", "pat-2", 9, T0.plusSeconds(60), 150, AT)),
+                hr("obs-2", 1, T0, 60)));
 
     assertThat(takeover.patientMismatches()).containsExactly("obs-1");
     assertThat(query("SELECT patient_id, version_id FROM fhir_observation WHERE id = 'obs-1'"))
@@ -157,35 +189,47 @@ class RecordWriterTest {
     open(method);
     writer.write(List.of(hr("obs-1", 1, T0, 72), hr("obs-2", 1, T0, 60)));
 
-    RecordWriter.WriteResult deleted = writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1")));
-    RecordWriter.WriteResult again = writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1")));
+    RecordWriter.WriteResult deleted =
+        writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1")));
+    RecordWriter.WriteResult again =
+        writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1")));
 
     assertThat(deleted.changed()).isEqualTo(1);
     assertThat(again.changed()).isZero();
     assertThat(query("SELECT string_agg(id, ',') FROM fhir_observation")).containsExactly("obs-2");
-    assertThat(query("SELECT id, patient_id FROM fhir_observation_deleted")).containsExactly("obs-1", "pat-1");
+    assertThat(query("SELECT id, patient_id FROM fhir_observation_deleted"))
+        .containsExactly("obs-1", "pat-1");
   }
 
   @ParameterizedTest
   @EnumSource(WriteMethod.class)
-  void noVersionBringsADeletedObservationBackNorOneDeletedBeforeItArrived(WriteMethod method) throws Exception {
+  void noVersionBringsADeletedObservationBackNorOneDeletedBeforeItArrived(WriteMethod method)
+      throws Exception {
     open(method);
     writer.write(List.of(hr("obs-1", 1, T0, 72)));
-    writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1"),
-        ResourceRow.deletion(ResourceType.OBSERVATION, "obs-early", "pat-1")));
+    writer.write(
+        List.of(
+            ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-1"),
+            ResourceRow.deletion(ResourceType.OBSERVATION, "obs-early", "pat-1")));
 
-    writer.write(List.of(hr("obs-1", 9, T0.plusSeconds(3600), 80), hr("obs-early", 1, T0, 50), hr("obs-3", 1, T0, 61)));
+    writer.write(
+        List.of(
+            hr("obs-1", 9, T0.plusSeconds(3600), 80),
+            hr("obs-early", 1, T0, 50),
+            hr("obs-3", 1, T0, 61)));
 
     assertThat(query("SELECT string_agg(id, ',') FROM fhir_observation")).containsExactly("obs-3");
   }
 
   @ParameterizedTest
   @EnumSource(WriteMethod.class)
-  void aDeletionNeverRemovesAnotherPatientsObservationAndNamesIt(WriteMethod method) throws Exception {
+  void aDeletionNeverRemovesAnotherPatientsObservationAndNamesIt(WriteMethod method)
+      throws Exception {
     open(method);
     writer.write(List.of(hr("obs-1", 1, T0, 72)));
 
-    RecordWriter.WriteResult result = writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-2")));
+    RecordWriter.WriteResult result =
+        writer.write(List.of(ResourceRow.deletion(ResourceType.OBSERVATION, "obs-1", "pat-2")));
 
     assertThat(result.patientMismatches()).containsExactly("obs-1");
     assertThat(bpm("obs-1")).isEqualTo("72");
@@ -193,7 +237,11 @@ class RecordWriterTest {
   }
 
   private String bpm(String id) throws SQLException {
-    return query("SELECT resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = '" + id + "'").get(0);
+    return query(
+            "SELECT resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = '"
+                + id
+                + "'")
+        .get(0);
   }
 
   private List<String> query(String sql) throws SQLException {

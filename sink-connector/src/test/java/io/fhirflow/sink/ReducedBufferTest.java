@@ -17,8 +17,18 @@ class ReducedBufferTest {
   private final ReducedBuffer buffer = new ReducedBuffer();
 
   private static ResourceRow row(String id, long version, Instant lastUpdated) {
-    return new ResourceRow(ResourceType.OBSERVATION, id, "p1", "http://loinc.org|8867-4",
-        List.of("http://loinc.org|8867-4"), null, T0, T0, lastUpdated, version, null,
+    return new ResourceRow(
+        ResourceType.OBSERVATION,
+        id,
+        "p1",
+        "http://loinc.org|8867-4",
+        List.of("http://loinc.org|8867-4"),
+        null,
+        T0,
+        T0,
+        lastUpdated,
+        version,
+        null,
         "{\"v\":" + version + "}");
   }
 
@@ -33,8 +43,11 @@ class ReducedBufferTest {
     buffer.add(row("b", 1, T0), record(0, 12), 0);
     buffer.add(row("a", 3, T0), record(0, 13), 0);
 
-    assertThat(buffer.rows()).extracting(ResourceRow::id, ResourceRow::versionId)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 3L), org.assertj.core.groups.Tuple.tuple("b", 1L));
+    assertThat(buffer.rows())
+        .extracting(ResourceRow::id, ResourceRow::versionId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a", 3L),
+            org.assertj.core.groups.Tuple.tuple("b", 1L));
     assertThat(buffer.recordsTaken()).isEqualTo(4);
   }
 
@@ -49,8 +62,20 @@ class ReducedBufferTest {
 
   @Test
   void anErasureDropsThePatientsRowsBeforeItKeepsThoseAfterItAndOtherPatientsRows() {
-    ResourceRow other = new ResourceRow(ResourceType.OBSERVATION, "x", "p2", "http://loinc.org|8867-4",
-        List.of("http://loinc.org|8867-4"), null, T0, T0, T0, 1, null, "{}");
+    ResourceRow other =
+        new ResourceRow(
+            ResourceType.OBSERVATION,
+            "x",
+            "p2",
+            "http://loinc.org|8867-4",
+            List.of("http://loinc.org|8867-4"),
+            null,
+            T0,
+            T0,
+            T0,
+            1,
+            null,
+            "{}");
     buffer.add(row("a", 1, T0), record(0, 10), 0);
     buffer.add(other, record(0, 11), 0);
     buffer.add(ResourceRow.deletion(ResourceType.OBSERVATION, "b", "p1"), record(0, 12), 0);
@@ -59,13 +84,26 @@ class ReducedBufferTest {
 
     assertThat(buffer.rows()).extracting(ResourceRow::id).containsExactly("x", "c");
     assertThat(buffer.removals()).containsExactly(new Removal(ResourceType.OBSERVATION, "p1"));
-    assertThat(buffer.offsets()).containsEntry(new TopicPartition("fhir.r4.observation", 0), new OffsetAndMetadata(15));
+    assertThat(buffer.offsets())
+        .containsEntry(new TopicPartition("fhir.r4.observation", 0), new OffsetAndMetadata(15));
   }
 
   @Test
   void aTombstoneDropsTheEarlierVersionOfItsRowAndALaterVersionIsKept() {
-    ResourceRow patient = new ResourceRow(ResourceType.PATIENT, "p1", null, null, null, null, null, null, T0, 1,
-        List.of("urn:x|u"), "{}");
+    ResourceRow patient =
+        new ResourceRow(
+            ResourceType.PATIENT,
+            "p1",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            T0,
+            1,
+            List.of("urn:x|u"),
+            "{}");
     buffer.add(patient, record(0, 1), 0);
     buffer.remove(new Removal(ResourceType.PATIENT, "p1"), record(0, 2), 0);
     assertThat(buffer.rows()).isEmpty();
@@ -80,20 +118,39 @@ class ReducedBufferTest {
   void refusesARowForAnIdItHoldsForAnotherPatientAndKeepsTheFirstClaim() {
     SinkRecord first = record(0, 1);
     buffer.add(row("a", 1, T0), first, 0);
-    ResourceRow takeover = new ResourceRow(ResourceType.OBSERVATION, "a", "p2", "http://loinc.org|8867-4",
-        List.of("http://loinc.org|8867-4"), null, T0, T0, T0, 9, null, "{}");
+    ResourceRow takeover =
+        new ResourceRow(
+            ResourceType.OBSERVATION,
+            "a",
+            "p2",
+            "http://loinc.org|8867-4",
+            List.of("http://loinc.org|8867-4"),
+            null,
+            T0,
+            T0,
+            T0,
+            9,
+            null,
+            "{}");
 
     assertThatThrownBy(() -> buffer.add(takeover, record(0, 2), 0))
-        .isInstanceOfSatisfying(UnwritableRecordException.class,
+        .isInstanceOfSatisfying(
+            UnwritableRecordException.class,
             e -> assertThat(e.reason().code()).isEqualTo("PATIENT_MISMATCH"));
-    assertThat(buffer.pending()).singleElement().extracting(ReducedBuffer.Pending::source).isSameAs(first);
+    assertThat(buffer.pending())
+        .singleElement()
+        .extracting(ReducedBuffer.Pending::source)
+        .isSameAs(first);
   }
 
   @Test
   void breaksAVersionTieByLastUpdated() {
     buffer.add(row("a", 5, T0.plusSeconds(1)), record(0, 1), 0);
     buffer.add(row("a", 5, T0), record(0, 2), 0);
-    assertThat(buffer.rows()).singleElement().extracting(ResourceRow::lastUpdated).isEqualTo(T0.plusSeconds(1));
+    assertThat(buffer.rows())
+        .singleElement()
+        .extracting(ResourceRow::lastUpdated)
+        .isEqualTo(T0.plusSeconds(1));
   }
 
   @Test
@@ -101,7 +158,10 @@ class ReducedBufferTest {
     SinkRecord first = record(0, 1);
     buffer.add(row("a", 5, T0), first, 0);
     buffer.add(row("a", 5, T0), record(0, 2), 0);
-    assertThat(buffer.pending()).singleElement().extracting(ReducedBuffer.Pending::source).isSameAs(first);
+    assertThat(buffer.pending())
+        .singleElement()
+        .extracting(ReducedBuffer.Pending::source)
+        .isSameAs(first);
   }
 
   @Test
@@ -109,9 +169,11 @@ class ReducedBufferTest {
     buffer.add(row("a", 1, T0), record(0, 7), 0);
     buffer.markTaken(record(0, 9), 0);
     buffer.add(row("b", 1, T0), record(1, 3), 0);
-    assertThat(buffer.offsets()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        new TopicPartition("fhir.r4.observation", 0), new OffsetAndMetadata(10),
-        new TopicPartition("fhir.r4.observation", 1), new OffsetAndMetadata(4)));
+    assertThat(buffer.offsets())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                new TopicPartition("fhir.r4.observation", 0), new OffsetAndMetadata(10),
+                new TopicPartition("fhir.r4.observation", 1), new OffsetAndMetadata(4)));
   }
 
   @Test
@@ -134,7 +196,8 @@ class ReducedBufferTest {
     Map<TopicPartition, Long> rewind =
         buffer.discardFor(List.of(new TopicPartition("fhir.r4.observation", 1)));
 
-    assertThat(rewind).containsExactlyEntriesOf(Map.of(new TopicPartition("fhir.r4.observation", 0), 7L));
+    assertThat(rewind)
+        .containsExactlyEntriesOf(Map.of(new TopicPartition("fhir.r4.observation", 0), 7L));
     assertThat(buffer.isEmpty()).isTrue();
   }
 

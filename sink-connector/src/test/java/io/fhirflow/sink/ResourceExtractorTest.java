@@ -15,8 +15,10 @@ class ResourceExtractorTest {
 
   private static final Instant UPDATED = Instant.parse("2026-11-26T08:00:01.123Z");
   private static final Instant AT = Instant.parse("2026-11-26T07:59:00Z");
-  private final ResourceExtractor extractor = new ResourceExtractor(new FhirSinkConnectorConfig(
-      Map.of("connection.url", "jdbc:postgresql://x/y")).tableMapping());
+  private final ResourceExtractor extractor =
+      new ResourceExtractor(
+          new FhirSinkConnectorConfig(Map.of("connection.url", "jdbc:postgresql://x/y"))
+              .tableMapping());
 
   @Test
   void readsTheSearchColumnsOfAnInstantObservation() {
@@ -28,8 +30,9 @@ class ResourceExtractorTest {
     assertThat(row.id()).isEqualTo("obs-1");
     assertThat(row.patientId()).isEqualTo("pat-1");
     assertThat(row.code()).isEqualTo("http://loinc.org|8867-4");
-    assertThat(row.codes()).containsExactly("http://loinc.org|8867-4",
-        FhirFixtures.HK + "|HKQuantityTypeIdentifierHeartRate");
+    assertThat(row.codes())
+        .containsExactly(
+            "http://loinc.org|8867-4", FhirFixtures.HK + "|HKQuantityTypeIdentifierHeartRate");
     assertThat(row.category()).containsExactly(FhirFixtures.VITAL_SIGNS);
     assertThat(row.effectiveStart()).isEqualTo(AT);
     assertThat(row.effectiveEnd()).isEqualTo(AT);
@@ -40,8 +43,9 @@ class ResourceExtractorTest {
 
   @Test
   void readsAnIntervalObservationFromItsEffectivePeriod() {
-    ResourceRow row = extractor.extract(
-        FhirFixtures.steps("obs-2", "pat-1", 1, UPDATED, 812, AT, AT.plusSeconds(900)));
+    ResourceRow row =
+        extractor.extract(
+            FhirFixtures.steps("obs-2", "pat-1", 1, UPDATED, 812, AT, AT.plusSeconds(900)));
     assertThat(row.effectiveStart()).isEqualTo(AT);
     assertThat(row.effectiveEnd()).isEqualTo(AT.plusSeconds(900));
     assertThat(row.code()).isEqualTo("http://loinc.org|55423-8");
@@ -59,39 +63,48 @@ class ResourceExtractorTest {
 
   @ParameterizedTest
   @CsvSource({
-      "Patient/abc, abc",
-      "https://fhir.example.org/r4/Patient/abc, abc",
-      "Patient/abc/_history/4, abc"})
+    "Patient/abc, abc",
+    "https://fhir.example.org/r4/Patient/abc, abc",
+    "Patient/abc/_history/4, abc"
+  })
   void takesThePatientIdOutOfAnyReferenceForm(String reference, String expected) {
-    String json = FhirFixtures.heartRate("o", "x", 1, UPDATED, 60, AT)
-        .replace("\"Patient/x\"", "\"" + reference + "\"");
+    String json =
+        FhirFixtures.heartRate("o", "x", 1, UPDATED, 60, AT)
+            .replace("\"Patient/x\"", "\"" + reference + "\"");
     assertThat(extractor.extract(json).patientId()).isEqualTo(expected);
   }
 
   @Test
   void keepsMicrosecondsOnlyBecauseThatIsWhatPostgresStores() {
-    String json = FhirFixtures.patient("p", "u", 1, UPDATED)
-        .replace(UPDATED.toString(), "2026-11-26T10:00:00.1234567+02:00");
-    assertThat(extractor.extract(json).lastUpdated()).isEqualTo(Instant.parse("2026-11-26T08:00:00.123456Z"));
+    String json =
+        FhirFixtures.patient("p", "u", 1, UPDATED)
+            .replace(UPDATED.toString(), "2026-11-26T10:00:00.1234567+02:00");
+    assertThat(extractor.extract(json).lastUpdated())
+        .isEqualTo(Instant.parse("2026-11-26T08:00:00.123456Z"));
   }
 
   @Test
   void datesAPatientOrDeviceWithoutMetaByItsRecordTimestamp() {
-    String json = "{\"resourceType\":\"Patient\",\"id\":\"p1\","
-        + "\"identifier\":[{\"system\":\"urn:fhirflow:user-id\",\"value\":\"u1\"}]}";
+    String json =
+        "{\"resourceType\":\"Patient\",\"id\":\"p1\","
+            + "\"identifier\":[{\"system\":\"urn:fhirflow:user-id\",\"value\":\"u1\"}]}";
     ResourceRow row = extractor.extract(json, UPDATED.toEpochMilli());
     assertThat(row.lastUpdated()).isEqualTo(Instant.ofEpochMilli(UPDATED.toEpochMilli()));
     assertThat(row.versionId()).isZero();
     assertThatThrownBy(() -> extractor.extract(json, null))
-        .isInstanceOfSatisfying(UnwritableRecordException.class,
+        .isInstanceOfSatisfying(
+            UnwritableRecordException.class,
             e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_LAST_UPDATED));
   }
 
   @Test
   void requiresLastUpdatedOnAnObservationEvenWithARecordTimestamp() {
-    String json = FhirFixtures.heartRate("o", "p", 1, UPDATED, 60, AT).replace("\"lastUpdated\"", "\"updated\"");
+    String json =
+        FhirFixtures.heartRate("o", "p", 1, UPDATED, 60, AT)
+            .replace("\"lastUpdated\"", "\"updated\"");
     assertThatThrownBy(() -> extractor.extract(json, UPDATED.toEpochMilli()))
-        .isInstanceOfSatisfying(UnwritableRecordException.class,
+        .isInstanceOfSatisfying(
+            UnwritableRecordException.class,
             e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_LAST_UPDATED));
   }
 
@@ -110,27 +123,36 @@ class ResourceExtractorTest {
     assertReason("{\"a\":1} {\"b\":2}", RejectReason.NOT_JSON);
     assertReason("[1,2]", RejectReason.NOT_FHIR);
     assertReason("{\"id\":\"x\"}", RejectReason.NOT_FHIR);
-    assertReason(hr.replace("\"Observation\"", "\"Encounter\""), RejectReason.UNKNOWN_RESOURCE_TYPE);
+    assertReason(
+        hr.replace("\"Observation\"", "\"Encounter\""), RejectReason.UNKNOWN_RESOURCE_TYPE);
     assertReason(hr.replace("\"id\":\"obs-1\",", ""), RejectReason.MISSING_ID);
     assertReason(hr.replace("obs-1", "o".repeat(65)), RejectReason.ID_TOO_LONG);
     assertReason(hr.replace("obs-1", "obs/1"), RejectReason.INVALID_ID);
-    assertReason(hr.replace("\"subject\":{\"reference\":\"Patient/pat-1\"},", ""), RejectReason.MISSING_SUBJECT);
+    assertReason(
+        hr.replace("\"subject\":{\"reference\":\"Patient/pat-1\"},", ""),
+        RejectReason.MISSING_SUBJECT);
     assertReason(hr.replace("Patient/pat-1", "Group/g1"), RejectReason.MISSING_SUBJECT);
     assertReason(hr.replace("\"lastUpdated\"", "\"updated\""), RejectReason.MISSING_LAST_UPDATED);
-    assertReason(hr.replace("\"versionId\":\"1\"", "\"versionId\":\"v1\""), RejectReason.INVALID_VERSION_ID);
+    assertReason(
+        hr.replace("\"versionId\":\"1\"", "\"versionId\":\"v1\""), RejectReason.INVALID_VERSION_ID);
     assertReason(hr.replace(AT.toString(), "yesterday"), RejectReason.INVALID_DATE);
-    assertReason(hr.replace("\"system\":\"http://loinc.org\",", "")
-        .replace("\"system\":\"http://developer.apple.com/documentation/healthkit\",", ""), RejectReason.MISSING_CODE);
-    assertReason(hr.replace("\"Heart rate\"}", "\"Heart\\u0000rate\"}"), RejectReason.NUL_CHARACTER);
+    assertReason(
+        hr.replace("\"system\":\"http://loinc.org\",", "")
+            .replace("\"system\":\"http://developer.apple.com/documentation/healthkit\",", ""),
+        RejectReason.MISSING_CODE);
+    assertReason(
+        hr.replace("\"Heart rate\"}", "\"Heart\\u0000rate\"}"), RejectReason.NUL_CHARACTER);
   }
 
   @Test
   void tellsTheNulEscapeFromABackslashFollowedByTheTextU0000() {
     String hr = FhirFixtures.heartRate("obs-1", "pat-1", 1, UPDATED, 72, AT);
     // JSON text Heart\\u0000rate: a backslash, then the six characters u0000 - jsonb stores it.
-    assertThat(extractor.extract(hr.replace("\"Heart rate\"}", "\"Heart\\\\u0000rate\"}")).id()).isEqualTo("obs-1");
+    assertThat(extractor.extract(hr.replace("\"Heart rate\"}", "\"Heart\\\\u0000rate\"}")).id())
+        .isEqualTo("obs-1");
     // JSON text Heart\\\u0000rate: a backslash, then U+0000.
-    assertReason(hr.replace("\"Heart rate\"}", "\"Heart\\\\\\u0000rate\"}"), RejectReason.NUL_CHARACTER);
+    assertReason(
+        hr.replace("\"Heart rate\"}", "\"Heart\\\\\\u0000rate\"}"), RejectReason.NUL_CHARACTER);
   }
 
   @Test
@@ -138,29 +160,34 @@ class ResourceExtractorTest {
     ResourceExtractor observationsOnly =
         new ResourceExtractor(Map.of(ResourceType.OBSERVATION, "fhir_observation"));
     assertThatThrownBy(() -> observationsOnly.extract(FhirFixtures.patient("p", "u", 1, UPDATED)))
-        .isInstanceOfSatisfying(UnwritableRecordException.class,
+        .isInstanceOfSatisfying(
+            UnwritableRecordException.class,
             e -> assertThat(e.reason()).isEqualTo(RejectReason.UNKNOWN_RESOURCE_TYPE));
   }
 
   @Test
   void neverPutsRecordContentIntoTheRejectionMessage() {
-    String secret = FhirFixtures.heartRate("obs-secret", "pat-secret", 1, UPDATED, 72, AT)
-        .replace("Patient/pat-secret", "Group/pat-secret");
+    String secret =
+        FhirFixtures.heartRate("obs-secret", "pat-secret", 1, UPDATED, 72, AT)
+            .replace("Patient/pat-secret", "Group/pat-secret");
     assertThatThrownBy(() -> extractor.extract(secret))
-        .hasMessageNotContaining("secret").hasMessageStartingWith("MISSING_SUBJECT");
+        .hasMessageNotContaining("secret")
+        .hasMessageStartingWith("MISSING_SUBJECT");
   }
 
   private void assertReason(Object value, RejectReason reason) {
     assertThatThrownBy(() -> extractor.extract(value))
         .as(reason.code())
-        .isInstanceOfSatisfying(UnwritableRecordException.class,
-            e -> assertThat(e.reason()).isEqualTo(reason));
+        .isInstanceOfSatisfying(
+            UnwritableRecordException.class, e -> assertThat(e.reason()).isEqualTo(reason));
   }
 
   @Test
   void listsCodesInTheOrderOfTheCodings() {
     assertThat(extractor.extract(FhirFixtures.steps("s", "p", 1, UPDATED, 1, AT, AT)).codes())
-        .isEqualTo(List.of("http://loinc.org|55423-8",
-            "https://developer.android.com/reference/androidx/health/connect/client/records|StepsRecord"));
+        .isEqualTo(
+            List.of(
+                "http://loinc.org|55423-8",
+                "https://developer.android.com/reference/androidx/health/connect/client/records|StepsRecord"));
   }
 }

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The sink's operator-facing figures on a real standalone worker running Strimzi's Prometheus
  * reporter, configured as config/sink-standalone.properties does: the task's own metrics (rows
- * written, batch time, retries, dead letters) and Connect's and the consumer's reach {@code /metrics},
- * and the worker answers Connect's {@code /health}. The scrape must hold every series
+ * written, batch time, retries, dead letters) and Connect's and the consumer's reach {@code
+ * /metrics}, and the worker answers Connect's {@code /health}. The scrape must hold every series
  * k8s/monitoring/metrics/sink.txt promises to the dashboards and alert rules.
  */
 class SinkMetricsIT {
@@ -45,9 +45,10 @@ class SinkMetricsIT {
 
   @Test
   void aRunningWorkerExportsEverySeriesTheDashboardsUse() throws Exception {
-    Exit.setExitProcedure((status, message) -> {
-      throw new IllegalStateException("Connect wanted to exit " + status + ": " + message);
-    });
+    Exit.setExitProcedure(
+        (status, message) -> {
+          throw new IllegalStateException("Connect wanted to exit " + status + ": " + message);
+        });
     int metricsPort = freePort();
     int restPort = freePort();
     Path offsets = Files.createTempFile("sink-metrics-it", ".offsets");
@@ -68,25 +69,41 @@ class SinkMetricsIT {
         worker.putConnector(connector(url));
         worker.ready();
         assertThat(get(http, restPort, "/health")).contains("healthy");
-        await().atMost(Duration.ofSeconds(60)).until(() -> worker.taskStates("fhir-sink").equals(List.of("RUNNING")));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.producerProps(),
-            new StringSerializer(), new ByteArraySerializer())) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> worker.taskStates("fhir-sink").equals(List.of("RUNNING")));
+        try (KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                broker.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
           for (int i = 0; i < 20; i++) {
-            producer.send(new ProducerRecord<>("fhir.r4.observation", "pat-1",
-                FhirFixtures.heartRate("obs-" + i, "pat-1", 1, T0, 60 + i, T0.minusSeconds(i)).getBytes(StandardCharsets.UTF_8)));
+            producer.send(
+                new ProducerRecord<>(
+                    "fhir.r4.observation",
+                    "pat-1",
+                    FhirFixtures.heartRate("obs-" + i, "pat-1", 1, T0, 60 + i, T0.minusSeconds(i))
+                        .getBytes(StandardCharsets.UTF_8)));
           }
-          producer.send(new ProducerRecord<>("fhir.r4.observation", "pat-1", "not json".getBytes(StandardCharsets.UTF_8)));
+          producer.send(
+              new ProducerRecord<>(
+                  "fhir.r4.observation", "pat-1", "not json".getBytes(StandardCharsets.UTF_8)));
         }
-        // Well within offset.flush.interval.ms (60 s here): the task does not wait for a commit to write.
+        // Well within offset.flush.interval.ms (60 s here): the task does not wait for a commit to
+        // write.
         await().atMost(Duration.ofSeconds(30)).until(() -> rows(url) == 20);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-          String scrape = get(http, metricsPort, "/metrics");
-          Files.writeString(Path.of("target/sink-metrics.prom"), scrape);
-          ExportedMetrics.assertScrapeHoldsPromised("sink", scrape);
-          assertThat(scrape).containsPattern("kafka_connect_plugins_rows_written\\{[^}]*\\} 20\\.0");
-          assertThat(scrape).containsPattern("kafka_connect_plugins_dead_lettered\\{[^}]*reason=\"NOT_JSON\"[^}]*\\} 1\\.0");
-        });
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  String scrape = get(http, metricsPort, "/metrics");
+                  Files.writeString(Path.of("target/sink-metrics.prom"), scrape);
+                  ExportedMetrics.assertScrapeHoldsPromised("sink", scrape);
+                  assertThat(scrape)
+                      .containsPattern("kafka_connect_plugins_rows_written\\{[^}]*\\} 20\\.0");
+                  assertThat(scrape)
+                      .containsPattern(
+                          "kafka_connect_plugins_dead_lettered\\{[^}]*reason=\"NOT_JSON\"[^}]*\\} 1\\.0");
+                });
         worker.deleteConnector("fhir-sink");
       }
     } finally {
@@ -95,16 +112,21 @@ class SinkMetricsIT {
     }
   }
 
-  /** The reporter settings of the shipped config/sink-standalone.properties, on the test's own port. */
+  /**
+   * The reporter settings of the shipped config/sink-standalone.properties, on the test's own port.
+   */
   private static Map<String, String> reporterProps(int port) throws Exception {
     Properties shipped = new Properties();
-    try (var in = Files.newBufferedReader(ExportedMetrics.repositoryRoot().resolve("config/sink-standalone.properties"))) {
+    try (var in =
+        Files.newBufferedReader(
+            ExportedMetrics.repositoryRoot().resolve("config/sink-standalone.properties"))) {
       shipped.load(in);
     }
     Map<String, String> p = new HashMap<>();
     for (String key : shipped.stringPropertyNames()) {
       if (key.contains("metric")) {
-        p.put(key, shipped.getProperty(key).replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:" + port));
+        p.put(
+            key, shipped.getProperty(key).replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:" + port));
       }
     }
     assertThat(p).containsKeys("metric.reporters", "consumer.metric.reporters");
@@ -127,7 +149,8 @@ class SinkMetricsIT {
   }
 
   private static long rows(String url) throws Exception {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
       rs.next();
       return rs.getLong(1);
@@ -137,8 +160,10 @@ class SinkMetricsIT {
   }
 
   private static String get(HttpClient http, int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static int freePort() throws Exception {

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 class SinkTaskMetricsTest {
 
   /**
-   * Connect restarts a task on the same worker while the previous instance, stuck in put() during a broker
-   * outage, has not been closed ("Graceful stop of task failed"): its plugin metrics still hold the names.
-   * The new instance must start (it failed with "A metric named ... already exists" and the sink stopped for
-   * good in bench/run-faults), and the gauge must show the new instance's value.
+   * Connect restarts a task on the same worker while the previous instance, stuck in put() during a
+   * broker outage, has not been closed ("Graceful stop of task failed"): its plugin metrics still
+   * hold the names. The new instance must start (it failed with "A metric named ... already exists"
+   * and the sink stopped for good in bench/run-faults), and the gauge must show the new instance's
+   * value.
    */
   @Test
   void aTaskStartsWhileAnEarlierInstanceOfItStillHoldsItsMetricNames() throws Exception {
@@ -27,7 +28,8 @@ class SinkTaskMetricsTest {
       old.writeFailed();
 
       SinkTaskMetrics restarted = SinkTaskMetrics.of(new PluginMetricsImpl(registry, tags));
-      MetricName gauge = stuck.metricName(SinkTaskMetrics.CONSECUTIVE_FAILED_WRITES, "", new LinkedHashMap<>());
+      MetricName gauge =
+          stuck.metricName(SinkTaskMetrics.CONSECUTIVE_FAILED_WRITES, "", new LinkedHashMap<>());
       assertEquals(0, ((Number) registry.metric(gauge).metricValue()).intValue());
       restarted.writeFailed();
       assertEquals(1, ((Number) registry.metric(gauge).metricValue()).intValue());

@@ -29,9 +29,16 @@ public final class ChildJvm implements AutoCloseable {
     pump.start();
   }
 
-  /** Starts {@code mainClass} with {@code args}; {@code jvmOptions} such as -D flags, {@code env} added to the inherited one. */
-  public static ChildJvm start(String mainClass, List<String> jvmOptions, Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
+  /**
+   * Starts {@code mainClass} with {@code args}; {@code jvmOptions} such as -D flags, {@code env}
+   * added to the inherited one.
+   */
+  public static ChildJvm start(
+      String mainClass, List<String> jvmOptions, Map<String, String> env, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
@@ -63,7 +70,9 @@ public final class ChildJvm implements AutoCloseable {
   public static List<String> everythingAtInfo() {
     try {
       Path config = java.nio.file.Files.createTempFile("logback-info", ".xml");
-      java.nio.file.Files.writeString(config, """
+      java.nio.file.Files.writeString(
+          config,
+          """
           <configuration>
             <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
               <encoder><pattern>%-5level %logger %msg%n</pattern></encoder>
@@ -71,9 +80,13 @@ public final class ChildJvm implements AutoCloseable {
             <root level="INFO"><appender-ref ref="OUT"/></root>
           </configuration>
           """);
-      return List.of("-Dlogback.configurationFile=" + config, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info", "-Dorg.slf4j.simpleLogger.log.kafka=info",
-          "-Dorg.slf4j.simpleLogger.log.org.flywaydb=info", "-Dorg.slf4j.simpleLogger.log.io.fhirflow=info");
+      return List.of(
+          "-Dlogback.configurationFile=" + config,
+          "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
+          "-Dorg.slf4j.simpleLogger.log.kafka=info",
+          "-Dorg.slf4j.simpleLogger.log.org.flywaydb=info",
+          "-Dorg.slf4j.simpleLogger.log.io.fhirflow=info");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -84,8 +97,12 @@ public final class ChildJvm implements AutoCloseable {
     return output.toString();
   }
 
-  /** Waits until the output satisfies {@code condition} (true) or the process exits or time runs out (false). */
-  public boolean awaitOutput(Predicate<String> condition, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until the output satisfies {@code condition} (true) or the process exits or time runs out
+   * (false).
+   */
+  public boolean awaitOutput(Predicate<String> condition, Duration timeout)
+      throws InterruptedException {
     Instant end = Instant.now().plus(timeout);
     while (Instant.now().isBefore(end)) {
       if (condition.test(output())) {
@@ -103,13 +120,16 @@ public final class ChildJvm implements AutoCloseable {
   /** Waits for the process to exit by itself; its exit code. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("child JVM still running after " + timeout + "; output:\n" + output());
+      throw new IllegalStateException(
+          "child JVM still running after " + timeout + "; output:\n" + output());
     }
     pump.join(2000);
     return process.exitValue();
   }
 
-  /** SIGTERM (shutdown hooks run), then SIGKILL if it lingers; the output is complete afterwards. */
+  /**
+   * SIGTERM (shutdown hooks run), then SIGKILL if it lingers; the output is complete afterwards.
+   */
   @Override
   public void close() throws InterruptedException {
     process.destroy();

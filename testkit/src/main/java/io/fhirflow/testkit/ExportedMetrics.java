@@ -9,8 +9,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The Prometheus series a process promises to operators, listed in
- * {@code k8s/monitoring/metrics/<process>.txt}: the dashboards and alert rules may name only these
+ * The Prometheus series a process promises to operators, listed in {@code
+ * k8s/monitoring/metrics/<process>.txt}: the dashboards and alert rules may name only these
  * (dist/checks holds them to it), and each process's IT holds the process to the list by scraping
  * it for real.
  */
@@ -22,7 +22,8 @@ public final class ExportedMetrics {
   public static Set<String> promised(String process) {
     Path file = catalogue().resolve(process + ".txt");
     try {
-      return Files.readAllLines(file).stream().map(String::strip)
+      return Files.readAllLines(file).stream()
+          .map(String::strip)
           .filter(line -> !line.isEmpty() && !line.startsWith("#"))
           .collect(Collectors.toCollection(TreeSet::new));
     } catch (IOException e) {
@@ -51,8 +52,13 @@ public final class ExportedMetrics {
     Set<String> missing = new TreeSet<>(promised(process));
     missing.removeAll(seriesIn(exposition));
     if (!missing.isEmpty()) {
-      throw new AssertionError("k8s/monitoring/metrics/" + process + ".txt promises series the "
-          + process + " does not export: " + missing);
+      throw new AssertionError(
+          "k8s/monitoring/metrics/"
+              + process
+              + ".txt promises series the "
+              + process
+              + " does not export: "
+              + missing);
     }
   }
 
@@ -68,6 +74,7 @@ public final class ExportedMetrics {
         return p;
       }
     }
-    throw new IllegalStateException("k8s/monitoring/metrics not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "k8s/monitoring/metrics not found above " + Path.of("").toAbsolutePath());
   }
 }

@@ -16,8 +16,8 @@ import org.apache.kafka.common.test.TestKitNodes;
 /**
  * A real single-node KRaft broker (combined broker + controller) running inside the test JVM.
  *
- * <p>One broker means the internal topics must have replication factor 1 and a transaction
- * log min ISR of 1, or group coordination and transactions (exactly_once_v2) hang.
+ * <p>One broker means the internal topics must have replication factor 1 and a transaction log min
+ * ISR of 1, or group coordination and transactions (exactly_once_v2) hang.
  */
 public final class KafkaBroker implements AutoCloseable {
 

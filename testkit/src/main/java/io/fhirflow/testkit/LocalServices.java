@@ -27,7 +27,9 @@ public final class LocalServices {
    * search_path points at it.
    */
   public static String freshPostgresSchema(String prefix) {
-    String schema = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(java.util.Locale.ROOT);
+    String schema =
+        (prefix + "_" + UUID.randomUUID().toString().substring(0, 8))
+            .toLowerCase(java.util.Locale.ROOT);
     try (Connection c = DriverManager.getConnection(postgresUrl());
         Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);

@@ -30,7 +30,8 @@ class KafkaBrokerTest {
         producer.commitTransaction();
       }
       try (var consumer =
-          new KafkaConsumer<>(broker.consumerProps("g"), new StringDeserializer(), new StringDeserializer())) {
+          new KafkaConsumer<>(
+              broker.consumerProps("g"), new StringDeserializer(), new StringDeserializer())) {
         consumer.subscribe(List.of(topic));
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -11,4 +11,9 @@ import org.apache.kafka.common.utils.Bytes;
  * @param amended true for a newer version of a known sample (FHIR status amended)
  * @param priorContributions what the previous version added to day aggregates, to take back out
  */
-record Accepted(Inbound inbound, Bytes identity, SeenVersion version, boolean amended, List<DayContribution> priorContributions) {}
+record Accepted(
+    Inbound inbound,
+    Bytes identity,
+    SeenVersion version,
+    boolean amended,
+    List<DayContribution> priorContributions) {}

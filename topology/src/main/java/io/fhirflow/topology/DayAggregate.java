@@ -13,23 +13,34 @@ import org.apache.kafka.common.serialization.Serializer;
  * min and max cannot be taken back when a sample is updated; they stay the extremes of every
  * version seen, while sum, count and so avg are exact.
  */
-record DayAggregate(MetricKind kind, String unit, long epochDay, double sum, long count, double min, double max) {
+record DayAggregate(
+    MetricKind kind, String unit, long epochDay, double sum, long count, double min, double max) {
 
   static DayAggregate empty(MetricKind kind, String unit, long epochDay) {
-    return new DayAggregate(kind, unit, epochDay, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
+    return new DayAggregate(
+        kind, unit, epochDay, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
   }
 
   DayAggregate plus(double partSum, long partCount, double partMin, double partMax) {
-    return new DayAggregate(kind, unit, epochDay, sum + partSum, count + partCount, Math.min(min, partMin), Math.max(max, partMax));
+    return new DayAggregate(
+        kind,
+        unit,
+        epochDay,
+        sum + partSum,
+        count + partCount,
+        Math.min(min, partMin),
+        Math.max(max, partMax));
   }
 
   DayAggregate minus(DayContribution c) {
-    return new DayAggregate(kind, unit, epochDay, sum - c.sum(), Math.max(0, count - c.count()), min, max);
+    return new DayAggregate(
+        kind, unit, epochDay, sum - c.sum(), Math.max(0, count - c.count()), min, max);
   }
 
   /** The absolute value written to Redis (layout in docs/redis-metrics.md). */
   String toJson() {
-    StringBuilder b = new StringBuilder(96).append("{\"kind\":\"").append(kind.name()).append("\",\"unit\":");
+    StringBuilder b =
+        new StringBuilder(96).append("{\"kind\":\"").append(kind.name()).append("\",\"unit\":");
     Json.string(b, unit);
     if (kind == MetricKind.RATE) {
       b.append(",\"min\":");
@@ -46,26 +57,41 @@ record DayAggregate(MetricKind kind, String unit, long epochDay, double sum, lon
   }
 
   static Serde<DayAggregate> serde() {
-    Serializer<DayAggregate> ser = (topic, a) -> {
-      if (a == null) {
-        return null;
-      }
-      byte[] unit = a.unit.getBytes(StandardCharsets.UTF_8);
-      return ByteBuffer.allocate(1 + 4 + unit.length + 8 * 5)
-          .put((byte) a.kind.ordinal()).putInt(unit.length).put(unit)
-          .putLong(a.epochDay).putDouble(a.sum).putLong(a.count).putDouble(a.min).putDouble(a.max)
-          .array();
-    };
-    Deserializer<DayAggregate> de = (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      MetricKind kind = MetricKind.values()[b.get()];
-      byte[] unit = new byte[b.getInt()];
-      b.get(unit);
-      return new DayAggregate(kind, new String(unit, StandardCharsets.UTF_8), b.getLong(), b.getDouble(), b.getLong(), b.getDouble(), b.getDouble());
-    };
+    Serializer<DayAggregate> ser =
+        (topic, a) -> {
+          if (a == null) {
+            return null;
+          }
+          byte[] unit = a.unit.getBytes(StandardCharsets.UTF_8);
+          return ByteBuffer.allocate(1 + 4 + unit.length + 8 * 5)
+              .put((byte) a.kind.ordinal())
+              .putInt(unit.length)
+              .put(unit)
+              .putLong(a.epochDay)
+              .putDouble(a.sum)
+              .putLong(a.count)
+              .putDouble(a.min)
+              .putDouble(a.max)
+              .array();
+        };
+    Deserializer<DayAggregate> de =
+        (topic, bytes) -> {
+          if (bytes == null) {
+            return null;
+          }
+          ByteBuffer b = ByteBuffer.wrap(bytes);
+          MetricKind kind = MetricKind.values()[b.get()];
+          byte[] unit = new byte[b.getInt()];
+          b.get(unit);
+          return new DayAggregate(
+              kind,
+              new String(unit, StandardCharsets.UTF_8),
+              b.getLong(),
+              b.getDouble(),
+              b.getLong(),
+              b.getDouble(),
+              b.getDouble());
+        };
     return Serdes.serdeFrom(ser, de);
   }
 }

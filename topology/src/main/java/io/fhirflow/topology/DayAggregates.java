@@ -8,15 +8,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Groups the metric points of one sample by (metric, local day) before touching state, so a
- * Health Connect series of hundreds of heart-rate points costs one store read and write per day,
- * not one per point. The local day comes from the point's zone (the sample's IANA time zone,
- * else its offset), never from the server's.
+ * Groups the metric points of one sample by (metric, local day) before touching state, so a Health
+ * Connect series of hundreds of heart-rate points costs one store read and write per day, not one
+ * per point. The local day comes from the point's zone (the sample's IANA time zone, else its
+ * offset), never from the server's.
  */
 final class DayAggregates {
 
   /** Sum, count, min and max of a sample's points for one metric and local day. */
-  record Part(String metric, MetricKind kind, String unit, long epochDay, double sum, long count, double min, double max) {}
+  record Part(
+      String metric,
+      MetricKind kind,
+      String unit,
+      long epochDay,
+      double sum,
+      long count,
+      double min,
+      double max) {}
 
   private DayAggregates() {}
 
@@ -41,7 +49,16 @@ final class DayAggregates {
       parts.merge(
           p.metric() + '|' + day,
           new Part(p.metric(), p.kind(), p.unit(), day, p.value(), 1, p.value(), p.value()),
-          (a, b) -> new Part(a.metric, a.kind, a.unit, a.epochDay, a.sum + b.sum, a.count + b.count, Math.min(a.min, b.min), Math.max(a.max, b.max)));
+          (a, b) ->
+              new Part(
+                  a.metric,
+                  a.kind,
+                  a.unit,
+                  a.epochDay,
+                  a.sum + b.sum,
+                  a.count + b.count,
+                  Math.min(a.min, b.min),
+                  Math.max(a.max, b.max)));
     }
     return new ArrayList<>(parts.values());
   }

@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one sample version added to one local-day aggregate of one metric: kept with the version
- * in the dedupe store so an update can take the old contribution back out of the day's total
- * instead of counting the record twice, and with the record's derived resources so a deletion can.
+ * What one sample version added to one local-day aggregate of one metric: kept with the version in
+ * the dedupe store so an update can take the old contribution back out of the day's total instead
+ * of counting the record twice, and with the record's derived resources so a deletion can.
  */
 public record DayContribution(String metric, long epochDay, double sum, long count) {
 
-  /** The stores' binary form of a list: count, then per entry name length, name, day, sum, count. */
+  /**
+   * The stores' binary form of a list: count, then per entry name length, name, day, sum, count.
+   */
   static final class Codec {
     private final List<DayContribution> contributions;
     private final List<byte[]> names;
@@ -38,7 +40,11 @@ public record DayContribution(String metric, long epochDay, double sum, long cou
       b.putInt(contributions.size());
       for (int i = 0; i < contributions.size(); i++) {
         DayContribution c = contributions.get(i);
-        b.putInt(names.get(i).length).put(names.get(i)).putLong(c.epochDay()).putDouble(c.sum()).putLong(c.count());
+        b.putInt(names.get(i).length)
+            .put(names.get(i))
+            .putLong(c.epochDay())
+            .putDouble(c.sum())
+            .putLong(c.count());
       }
     }
 
@@ -48,7 +54,9 @@ public record DayContribution(String metric, long epochDay, double sum, long cou
       for (int i = 0; i < n; i++) {
         byte[] name = new byte[b.getInt()];
         b.get(name);
-        cs.add(new DayContribution(new String(name, StandardCharsets.UTF_8), b.getLong(), b.getDouble(), b.getLong()));
+        cs.add(
+            new DayContribution(
+                new String(name, StandardCharsets.UTF_8), b.getLong(), b.getDouble(), b.getLong()));
       }
       return List.copyOf(cs);
     }

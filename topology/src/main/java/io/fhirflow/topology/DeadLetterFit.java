@@ -29,7 +29,8 @@ final class DeadLetterFit {
   private DeadLetterFit() {}
 
   /**
-   * @param headers the original's headers plus the {@code dlq.*} ones (changed in place when it fits, replaced when headers are dropped)
+   * @param headers the original's headers plus the {@code dlq.*} ones (changed in place when it
+   *     fits, replaced when headers are dropped)
    * @param limit bytes the record may take (producer max.request.size less headroom)
    */
   static Fitted fit(byte[] key, byte[] value, Headers headers, int limit) {
@@ -58,7 +59,9 @@ final class DeadLetterFit {
       cut.add(0, "value");
     }
     headers.add(TRUNCATED, String.join(",", cut).getBytes(StandardCharsets.UTF_8));
-    headers.add(ORIGINAL_VALUE_BYTES, Integer.toString(RecordSize.of(value)).getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        ORIGINAL_VALUE_BYTES,
+        Integer.toString(RecordSize.of(value)).getBytes(StandardCharsets.UTF_8));
     return new Fitted(k, v, headers);
   }
 

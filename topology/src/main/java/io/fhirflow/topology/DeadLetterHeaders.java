@@ -1,23 +1,35 @@
 package io.fhirflow.topology;
 
-import static io.fhirflow.contracts.DeadLetterHeaders.TIME;
-import static io.fhirflow.contracts.DeadLetterHeaders.STAGE;
-import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_TOPIC;
-import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_PARTITION;
-import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_OFFSET;
-import static io.fhirflow.contracts.DeadLetterHeaders.REASON;
 import static io.fhirflow.contracts.DeadLetterHeaders.ERROR_CLASS;
+import static io.fhirflow.contracts.DeadLetterHeaders.REASON;
+import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_OFFSET;
+import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_PARTITION;
+import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_TOPIC;
+import static io.fhirflow.contracts.DeadLetterHeaders.STAGE;
+import static io.fhirflow.contracts.DeadLetterHeaders.TIME;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 
-/** Writes the topology's dead letters' headers; the names are the contract's ({@link io.fhirflow.contracts.DeadLetterHeaders}). */
+/**
+ * Writes the topology's dead letters' headers; the names are the contract's ({@link
+ * io.fhirflow.contracts.DeadLetterHeaders}).
+ */
 final class DeadLetterHeaders {
 
   private DeadLetterHeaders() {}
 
   /** Adds the headers, replacing any an upstream dead-lettering left (a re-driven record). */
-  static Headers add(Headers h, DeadLetterStage stage, String reason, String errorClass, String topic, int partition, long offset, Instant time) {
+  static Headers add(
+      Headers h,
+      DeadLetterStage stage,
+      String reason,
+      String errorClass,
+      String topic,
+      int partition,
+      long offset,
+      Instant time) {
     put(h, STAGE, stage.code());
     put(h, REASON, reason);
     put(h, ERROR_CLASS, errorClass);

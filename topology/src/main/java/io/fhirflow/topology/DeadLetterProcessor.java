@@ -30,7 +30,8 @@ final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, by
   private FlowCounters.Marks marks;
 
   @Override
-  public void init(org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context) {
+  public void init(
+      org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context) {
     super.init(context);
     marks = counters.marksFor(context.taskId());
   }
@@ -41,13 +42,30 @@ final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, by
     // Every rejected record comes from the source topic, so its coordinates are always there.
     RecordMetadata source = context().recordMetadata().orElseThrow();
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-    DeadLetterHeaders.add(headers, r.stage(), r.reason(), r.errorClass(), source.topic(), source.partition(), source.offset(), clock.instant());
+    DeadLetterHeaders.add(
+        headers,
+        r.stage(),
+        r.reason(),
+        r.errorClass(),
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        clock.instant());
     if (counters.firstOutcome(marks, source.offset())) {
       counters.deadLettered(r.stage(), r.reason());
     }
-    log.debug("sample rejected topic={} partition={} offset={} stage={} reason={}", source.topic(), source.partition(), source.offset(), r.stage().code(), r.reason());
-    // Too large to publish whole (the raw topic may hold more than we may send): truncated, never stuck.
-    DeadLetterFit.Fitted fitted = DeadLetterFit.fit(r.rawKey(), r.rawValue(), headers, sendMaxBytes);
-    context().forward(new Record<>(fitted.key(), fitted.value(), record.timestamp(), fitted.headers()));
+    log.debug(
+        "sample rejected topic={} partition={} offset={} stage={} reason={}",
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        r.stage().code(),
+        r.reason());
+    // Too large to publish whole (the raw topic may hold more than we may send): truncated, never
+    // stuck.
+    DeadLetterFit.Fitted fitted =
+        DeadLetterFit.fit(r.rawKey(), r.rawValue(), headers, sendMaxBytes);
+    context()
+        .forward(new Record<>(fitted.key(), fitted.value(), record.timestamp(), fitted.headers()));
   }
 }

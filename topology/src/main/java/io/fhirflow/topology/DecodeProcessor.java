@@ -20,7 +20,12 @@ final class DecodeProcessor extends ContextualProcessor<byte[], byte[], Object, 
   private final String accepted;
   private final String rejected;
 
-  DecodeProcessor(Deserializer<WearableSample> deserializer, int maxBytes, FlowCounters counters, String accepted, String rejected) {
+  DecodeProcessor(
+      Deserializer<WearableSample> deserializer,
+      int maxBytes,
+      FlowCounters counters,
+      String accepted,
+      String rejected) {
     this.deserializer = deserializer;
     this.maxBytes = maxBytes;
     this.counters = counters;
@@ -31,7 +36,8 @@ final class DecodeProcessor extends ContextualProcessor<byte[], byte[], Object, 
   private FlowCounters.Marks marks;
 
   @Override
-  public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
+  public void init(
+      org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
     super.init(context);
     marks = counters.marksFor(context.taskId());
   }
@@ -66,18 +72,25 @@ final class DecodeProcessor extends ContextualProcessor<byte[], byte[], Object, 
       throw e;
     } catch (RuntimeException e) {
       if (Faults.isFault(e)) {
-        // An interrupt while the registry was asked (Kafka's InterruptException), a store, Kafka: retry, never dead-letter.
+        // An interrupt while the registry was asked (Kafka's InterruptException), a store, Kafka:
+        // retry, never dead-letter.
         throw e;
       }
       // Avro can surface a truncated or garbled body as a plain runtime exception.
       reject(record, DeadLetterReasons.CORRUPT_BODY, e.getClass().getSimpleName());
       return;
     }
-    context().forward(record.withValue(new Inbound(record.key(), record.value(), sample)), accepted);
+    context()
+        .forward(record.withValue(new Inbound(record.key(), record.value(), sample)), accepted);
   }
 
   private void reject(Record<byte[], byte[]> record, String reason, String errorClass) {
-    context().forward(record.withValue(new Rejected(record.key(), record.value(), DeadLetterStage.DESERIALIZE, reason, errorClass)), rejected);
+    context()
+        .forward(
+            record.withValue(
+                new Rejected(
+                    record.key(), record.value(), DeadLetterStage.DESERIALIZE, reason, errorClass)),
+            rejected);
   }
 
   @Override

@@ -12,17 +12,18 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * What one platform record has become, as {@link RecordLifecycleProcessor} keeps it for as long as
  * the record may be deleted (for ever, or until the person is erased): the ids of the Observations
- * its latest version produced (the only ones still live) and what its latest version added to day aggregates, or, once the
- * phone deleted it, only that fact.
+ * its latest version produced (the only ones still live) and what its latest version added to day
+ * aggregates, or, once the phone deleted it, only that fact.
  *
  * <p>Compact on purpose (one entry per record ever accepted): ids are the 16 bytes of their UUID
  * (mapping's {@code ResourceIds} only makes UUIDs), a deleted record is one byte.
  *
- * @param observationIds the Observation ids of the latest version (those of earlier versions that it
- *     no longer has were retracted when it mapped)
+ * @param observationIds the Observation ids of the latest version (those of earlier versions that
+ *     it no longer has were retracted when it mapped)
  * @param contributions what the latest version added to day aggregates (to retract on deletion)
  */
-record DerivedResources(boolean deleted, List<String> observationIds, List<DayContribution> contributions) {
+record DerivedResources(
+    boolean deleted, List<String> observationIds, List<DayContribution> contributions) {
 
   static final DerivedResources DELETED = new DerivedResources(true, List.of(), List.of());
 
@@ -35,11 +36,12 @@ record DerivedResources(boolean deleted, List<String> observationIds, List<DayCo
   }
 
   /**
-   * The record after one more version mapped to {@code ids}: only this version's ids, since
-   * {@link MapProcessor} retracted those of older versions that it no longer has (a series that
-   * lost points).
+   * The record after one more version mapped to {@code ids}: only this version's ids, since {@link
+   * MapProcessor} retracted those of older versions that it no longer has (a series that lost
+   * points).
    */
-  static DerivedResources merge(DerivedResources prior, List<String> ids, List<DayContribution> contributions) {
+  static DerivedResources merge(
+      DerivedResources prior, List<String> ids, List<DayContribution> contributions) {
     return new DerivedResources(false, ids, contributions);
   }
 
@@ -53,7 +55,8 @@ record DerivedResources(boolean deleted, List<String> observationIds, List<DayCo
             return new byte[] {GONE};
           }
           DayContribution.Codec contributions = new DayContribution.Codec(v.contributions);
-          ByteBuffer b = ByteBuffer.allocate(1 + 4 + 16 * v.observationIds.size() + contributions.size());
+          ByteBuffer b =
+              ByteBuffer.allocate(1 + 4 + 16 * v.observationIds.size() + contributions.size());
           b.put(LIVE).putInt(v.observationIds.size());
           for (String id : v.observationIds) {
             UUID uuid = UUID.fromString(id);

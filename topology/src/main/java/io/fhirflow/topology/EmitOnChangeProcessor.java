@@ -15,27 +15,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Passes a Patient or Device resource on only the first time its id is seen and whenever its JSON
  * changes, remembering a SHA-256 of the JSON per id (32 bytes instead of the resource). Every
- * sample carries its Patient, so without this the compacted topics would get one record per
- * sample. The store is small (one row per person or device) and is the truth across restarts; in
- * front of it a small in-memory map of the JSON last passed per id skips the hash and the store
- * lookup for the common case, a user's next sample with an unchanged Patient.
+ * sample carries its Patient, so without this the compacted topics would get one record per sample.
+ * The store is small (one row per person or device) and is the truth across restarts; in front of
+ * it a small in-memory map of the JSON last passed per id skips the hash and the store lookup for
+ * the common case, a user's next sample with an unchanged Patient.
  *
  * <p>With {@code ownerScoped} the store key is the record key (the patient id) then U+001F then the
  * resource id, so that every Device of one person is found by a prefix scan when they are erased
  * ({@link #ownerPrefix}); the record passed on is keyed by the resource id either way.
  */
-final class EmitOnChangeProcessor extends ContextualProcessor<String, FhirResource, String, String> {
+final class EmitOnChangeProcessor
+    extends ContextualProcessor<String, FhirResource, String, String> {
 
   private static final int RECENT_IDS = 10_000;
 
   private final String storeName;
   private final boolean ownerScoped;
-  private final Map<String, String> recent = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-      return size() > RECENT_IDS;
-    }
-  };
+  private final Map<String, String> recent =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > RECENT_IDS;
+        }
+      };
   private KeyValueStore<String, byte[]> hashes;
   private MessageDigest sha256;
 
@@ -85,7 +87,9 @@ final class EmitOnChangeProcessor extends ContextualProcessor<String, FhirResour
     if (!Arrays.equals(hash, hashes.get(key))) {
       // Remembered only once passed on: a record that fails here (or in the sink) must leave no
       // trace, or the next sample of the same user would find the resource "already emitted".
-      context().forward(new Record<>(resource.id(), resource.json(), record.timestamp(), record.headers()));
+      context()
+          .forward(
+              new Record<>(resource.id(), resource.json(), record.timestamp(), record.headers()));
       hashes.put(key, hash);
     }
     recent.put(key, resource.json());

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *       their Devices on the Device topic (compaction then drops every earlier record of those
  *       keys), and the erasure marker on the Observation topic ({@link FhirRecordHeaders}), after
  *       which the sink removes the patient's rows;
- *   <li>Redis: the metrics branch drops what it had pending for them and removes their keys
- *       ({@link MetricsProcessor}, retried until Redis confirms);
- *   <li>an AuditEvent of the erasure on the audit topic: who asked, when, counts of what was removed.
+ *   <li>Redis: the metrics branch drops what it had pending for them and removes their keys ({@link
+ *       MetricsProcessor}, retried until Redis confirms);
+ *   <li>an AuditEvent of the erasure on the audit topic: who asked, when, counts of what was
+ *       removed.
  * </ul>
  *
  * A record that is not an erasure request goes to the dead-letter topic (stage {@code erase}).
@@ -59,8 +60,16 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
    * Names of the nodes this processor forwards to; {@code metrics} is null without the metrics
    * branch. The patient and device change steps get a null value: forget what you remember.
    */
-  record Children(String observations, String patients, String devices, String patientChanges,
-      String deviceChanges, String metrics, String audit, String deadLetters, String summaries) {}
+  record Children(
+      String observations,
+      String patients,
+      String devices,
+      String patientChanges,
+      String deviceChanges,
+      String metrics,
+      String audit,
+      String deadLetters,
+      String summaries) {}
 
   private final Clock clock;
   private final FlowCounters counters;
@@ -126,19 +135,29 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
 
     // Observations: one marker after all of the patient's earlier records in their partition; no
     // resource id, which tells it from a deletion marker: it names every Observation of the key.
-    context().forward(new Record<>(patientId, null, time, headers(OBSERVATION, null, requestId)), children.observations());
+    context()
+        .forward(
+            new Record<>(patientId, null, time, headers(OBSERVATION, null, requestId)),
+            children.observations());
 
     long patients = patientHashes.delete(patientId) != null ? 1 : 0;
     // A tombstone whether or not the store knew the Patient: it may predate the store (a reset).
-    context().forward(new Record<>(patientId, null, time, headers(PATIENT, patientId, requestId)), children.patients());
+    context()
+        .forward(
+            new Record<>(patientId, null, time, headers(PATIENT, patientId, requestId)),
+            children.patients());
     context().forward(new Record<>(patientId, null, time), children.patientChanges());
     removed.put("patient-tombstones", 1L);
     removed.put("patient-store-entries", patients);
 
-    List<KeyValue<String, byte[]>> devices = removeByPrefix(deviceHashes, EmitOnChangeProcessor.ownerPrefix(patientId));
+    List<KeyValue<String, byte[]>> devices =
+        removeByPrefix(deviceHashes, EmitOnChangeProcessor.ownerPrefix(patientId));
     for (KeyValue<String, byte[]> d : devices) {
       String deviceId = d.key.substring(EmitOnChangeProcessor.ownerPrefix(patientId).length());
-      context().forward(new Record<>(deviceId, null, time, headers(DEVICE, deviceId, requestId)), children.devices());
+      context()
+          .forward(
+              new Record<>(deviceId, null, time, headers(DEVICE, deviceId, requestId)),
+              children.devices());
     }
     context().forward(new Record<>(patientId, null, time), children.deviceChanges());
     removed.put("device-tombstones", (long) devices.size());
@@ -153,12 +172,23 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
     }
 
     if (children.summaries() != null) {
-      // The summaries branch removes the person's contributions and summary state (docs/summaries.md).
-      context().forward(new Record<>(patientId, SummaryInput.erasure(request.userId(), patientId), time), children.summaries());
+      // The summaries branch removes the person's contributions and summary state
+      // (docs/summaries.md).
+      context()
+          .forward(
+              new Record<>(patientId, SummaryInput.erasure(request.userId(), patientId), time),
+              children.summaries());
     }
 
-    String audit = ErasureAuditEvent.json(request.requestId(), patientId, request.requestedBy(), request.requestedAt(),
-        clock.instant(), OBSERVER, removed);
+    String audit =
+        ErasureAuditEvent.json(
+            request.requestId(),
+            patientId,
+            request.requestedBy(),
+            request.requestedAt(),
+            clock.instant(),
+            OBSERVER,
+            removed);
     Headers h = new RecordHeaders();
     h.add(FhirRecordHeaders.RESOURCE_TYPE, AUDIT_EVENT);
     h.add(FhirRecordHeaders.FHIR_VERSION, MapProcessor.FHIR_VERSION);
@@ -167,8 +197,13 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
     counters.erasure("erased");
     RecordMetadata source = context().recordMetadata().orElseThrow();
     // The request id only: it names no person (the AuditEvent links it to the Patient).
-    log.info("erasure carried out partition={} offset={} request={} records={} devices={}", source.partition(), source.offset(),
-        request.requestId(), recordEntries, devices.size());
+    log.info(
+        "erasure carried out partition={} offset={} request={} records={} devices={}",
+        source.partition(),
+        source.offset(),
+        request.requestId(),
+        recordEntries,
+        devices.size());
   }
 
   private static Headers headers(String resourceType, String id, byte[] requestId) {
@@ -182,8 +217,12 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
     return h;
   }
 
-  /** Deletes every entry whose key starts with {@code prefix}; returns them (keys collected first, then deleted). */
-  private static <V> List<KeyValue<Bytes, V>> removeByPrefix(KeyValueStore<Bytes, V> store, Bytes prefix) {
+  /**
+   * Deletes every entry whose key starts with {@code prefix}; returns them (keys collected first,
+   * then deleted).
+   */
+  private static <V> List<KeyValue<Bytes, V>> removeByPrefix(
+      KeyValueStore<Bytes, V> store, Bytes prefix) {
     List<KeyValue<Bytes, V>> found = new ArrayList<>();
     try (KeyValueIterator<Bytes, V> it = store.prefixScan(prefix, Serdes.Bytes().serializer())) {
       it.forEachRemaining(found::add);
@@ -192,7 +231,8 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
     return found;
   }
 
-  private static <V> List<KeyValue<String, V>> removeByPrefix(KeyValueStore<String, V> store, String prefix) {
+  private static <V> List<KeyValue<String, V>> removeByPrefix(
+      KeyValueStore<String, V> store, String prefix) {
     List<KeyValue<String, V>> found = new ArrayList<>();
     try (KeyValueIterator<String, V> it = store.prefixScan(prefix, Serdes.String().serializer())) {
       it.forEachRemaining(found::add);
@@ -204,12 +244,26 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
   private void reject(Record<byte[], byte[]> record) {
     RecordMetadata source = context().recordMetadata().orElseThrow();
     Headers h = new RecordHeaders(record.headers().toArray());
-    DeadLetterHeaders.add(h, DeadLetterStage.ERASE, NOT_AN_ERASURE_REQUEST, ErasureRequest.class.getSimpleName(),
-        source.topic(), source.partition(), source.offset(), clock.instant());
+    DeadLetterHeaders.add(
+        h,
+        DeadLetterStage.ERASE,
+        NOT_AN_ERASURE_REQUEST,
+        ErasureRequest.class.getSimpleName(),
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        clock.instant());
     counters.erasure("rejected");
-    log.warn("erasure request rejected topic={} partition={} offset={} reason={}", source.topic(), source.partition(), source.offset(),
+    log.warn(
+        "erasure request rejected topic={} partition={} offset={} reason={}",
+        source.topic(),
+        source.partition(),
+        source.offset(),
         NOT_AN_ERASURE_REQUEST);
     DeadLetterFit.Fitted fitted = DeadLetterFit.fit(record.key(), record.value(), h, sendMaxBytes);
-    context().forward(new Record<>(fitted.key(), fitted.value(), record.timestamp(), fitted.headers()), children.deadLetters());
+    context()
+        .forward(
+            new Record<>(fitted.key(), fitted.value(), record.timestamp(), fitted.headers()),
+            children.deadLetters());
   }
 }

@@ -23,7 +23,10 @@ final class Faults {
 
   private Faults() {}
 
-  /** True when {@code e}, or anything that caused it, is a fault rather than bad data; also while this thread is interrupted. */
+  /**
+   * True when {@code e}, or anything that caused it, is a fault rather than bad data; also while
+   * this thread is interrupted.
+   */
   static boolean isFault(Throwable e) {
     if (Thread.currentThread().isInterrupted()) {
       return true;

@@ -21,9 +21,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ThreadFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -71,47 +71,83 @@ public final class FhirFlowApplication implements AutoCloseable {
    *
    * @param deserializer configured Avro deserializer for the raw topic
    */
-  public FhirFlowApplication(TopologyConfig config, FhirMapper mapper, Deserializer<WearableSample> deserializer, Clock clock) {
+  public FhirFlowApplication(
+      TopologyConfig config,
+      FhirMapper mapper,
+      Deserializer<WearableSample> deserializer,
+      Clock clock) {
     this.config = config;
     this.deserializer = deserializer;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.counters = new FlowCounters(registry);
     TopologySettings settings = config.settings();
-    this.redis = settings.metricsEnabled()
-        ? new RedisMetricsWriter(config.redisUrl().value(), config.getInt(TopologyConfig.METRICS_QUEUE_BATCHES_CONFIG),
-            Duration.ofMillis(config.getLong(TopologyConfig.METRICS_REDIS_TIMEOUT_MS_CONFIG)), registry,
-            // One marker per process: each writer notices the loss of its own view.
-            new RedisKeyLayout(settings.redisKeyPrefix()).writerMarker(config.getString(TopologyConfig.APPLICATION_ID_CONFIG) + ":" + UUID.randomUUID()),
-            Duration.ofMillis(config.getLong(TopologyConfig.METRICS_REDIS_HEAL_CHECK_MS_CONFIG)))
-        : null;
-    Topology topology = FhirFlowTopology.build(config.topics(), mapper, deserializer, clock, settings, counters, redis);
+    this.redis =
+        settings.metricsEnabled()
+            ? new RedisMetricsWriter(
+                config.redisUrl().value(),
+                config.getInt(TopologyConfig.METRICS_QUEUE_BATCHES_CONFIG),
+                Duration.ofMillis(config.getLong(TopologyConfig.METRICS_REDIS_TIMEOUT_MS_CONFIG)),
+                registry,
+                // One marker per process: each writer notices the loss of its own view.
+                new RedisKeyLayout(settings.redisKeyPrefix())
+                    .writerMarker(
+                        config.getString(TopologyConfig.APPLICATION_ID_CONFIG)
+                            + ":"
+                            + UUID.randomUUID()),
+                Duration.ofMillis(
+                    config.getLong(TopologyConfig.METRICS_REDIS_HEAL_CHECK_MS_CONFIG)))
+            : null;
+    Topology topology =
+        FhirFlowTopology.build(
+            config.topics(), mapper, deserializer, clock, settings, counters, redis);
     Properties props = config.streamsProperties(counters);
     this.streams = new KafkaStreams(topology, props);
-    this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(),
-        Executors.newSingleThreadScheduledExecutor(daemon("kafka-metrics-refresh")), METRICS_REFRESH);
+    this.streamsMetrics =
+        new KafkaStreamsMetrics(
+            streams,
+            List.of(),
+            Executors.newSingleThreadScheduledExecutor(daemon("kafka-metrics-refresh")),
+            METRICS_REFRESH);
     streamsMetrics.bindTo(registry);
     bindProcessMetrics();
     Duration stall = Duration.ofMillis(config.getLong(TopologyConfig.HEALTH_STALL_MS_CONFIG));
-    this.progress = new ProgressWatch(stall, Duration.ofMillis(config.getLong(TopologyConfig.HEALTH_LIVENESS_GRACE_MS_CONFIG)), System::currentTimeMillis);
+    this.progress =
+        new ProgressWatch(
+            stall,
+            Duration.ofMillis(config.getLong(TopologyConfig.HEALTH_LIVENESS_GRACE_MS_CONFIG)),
+            System::currentTimeMillis);
     // A thread that dies on an unexpected error is replaced; its tasks resume from the last commit.
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("stream thread died, replacing it error={}", e.getClass().getName());
-      progress.threadDied();
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("stream thread died, replacing it error={}", e.getClass().getName());
+          progress.threadDied();
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     this.admin = Admin.create(new StreamsConfig(props).getAdminConfigs("fhirflow-health"));
-    this.progressChecks = Executors.newSingleThreadScheduledExecutor(daemon("fhirflow-progress-watch"));
+    this.progressChecks =
+        Executors.newSingleThreadScheduledExecutor(daemon("fhirflow-progress-watch"));
     long checkMillis = Math.max(100, Math.min(5_000, stall.toMillis() / 4));
-    progressChecks.scheduleWithFixedDelay(this::checkProgress, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+    progressChecks.scheduleWithFixedDelay(
+        this::checkProgress, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
     Gauge.builder("fhirflow.streams.progressing", progress, p -> p.progressing() ? 1 : 0)
-        .description("1 while every task makes progress, 0 while one is stalled or stream threads keep dying (/health/ready 503)")
+        .description(
+            "1 while every task makes progress, 0 while one is stalled or stream threads keep dying (/health/ready 503)")
         .register(registry);
-    this.http = new OpsHttpServer(config.getInt(TopologyConfig.HTTP_PORT_CONFIG), streams::state,
-        progress::progressing, progress::alive, progress::describe, registry);
+    this.http =
+        new OpsHttpServer(
+            config.getInt(TopologyConfig.HTTP_PORT_CONFIG),
+            streams::state,
+            progress::progressing,
+            progress::alive,
+            progress::describe,
+            registry);
     log.debug("topology {}", topology.describe());
     requireErasureTopicPartitionedLikeRaw();
     streams.start();
-    log.info("fhirflow topology started application.id={} http.port={}", config.getString(TopologyConfig.APPLICATION_ID_CONFIG), http.port());
+    log.info(
+        "fhirflow topology started application.id={} http.port={}",
+        config.getString(TopologyConfig.APPLICATION_ID_CONFIG),
+        http.port());
   }
 
   /**
@@ -124,20 +160,33 @@ public final class FhirFlowApplication implements AutoCloseable {
     Topics topics = config.topics();
     Map<String, org.apache.kafka.clients.admin.TopicDescription> described;
     try {
-      described = admin.describeTopics(List.of(topics.raw(), topics.erasure())).allTopicNames().get(30, TimeUnit.SECONDS);
+      described =
+          admin
+              .describeTopics(List.of(topics.raw(), topics.erasure()))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      log.warn("could not compare the partitions of the raw and erasure topics error={}", e.getClass().getName());
+      log.warn(
+          "could not compare the partitions of the raw and erasure topics error={}",
+          e.getClass().getName());
       return;
     }
     int raw = described.get(topics.raw()).partitions().size();
     int erasure = described.get(topics.erasure()).partitions().size();
     if (raw != erasure) {
       close();
-      throw new IllegalStateException(TopologyConfig.TOPIC_ERASURE_CONFIG + " has " + erasure + " partitions, " + TopologyConfig.TOPIC_RAW_CONFIG
-          + " has " + raw + ": they must be equal (erasure requests are read in the tasks of the raw partitions)");
+      throw new IllegalStateException(
+          TopologyConfig.TOPIC_ERASURE_CONFIG
+              + " has "
+              + erasure
+              + " partitions, "
+              + TopologyConfig.TOPIC_RAW_CONFIG
+              + " has "
+              + raw
+              + ": they must be equal (erasure requests are read in the tasks of the raw partitions)");
     }
   }
 
@@ -149,15 +198,23 @@ public final class FhirFlowApplication implements AutoCloseable {
   private void checkProgress() {
     try {
       String raw = config.topics().raw();
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.getString(TopologyConfig.APPLICATION_ID_CONFIG))
-          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(config.getString(TopologyConfig.APPLICATION_ID_CONFIG))
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
       List<ProgressWatch.TaskProgress> tasks = new ArrayList<>();
       for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
         for (TaskMetadata task : thread.activeTasks()) {
           for (TopicPartition tp : task.topicPartitions()) {
             if (tp.topic().equals(raw)) {
               OffsetAndMetadata c = committed.get(tp);
-              tasks.add(new ProgressWatch.TaskProgress(task.taskId(), tp, c == null ? 0 : c.offset(), counters.highestSeen(task.taskId())));
+              tasks.add(
+                  new ProgressWatch.TaskProgress(
+                      task.taskId(),
+                      tp,
+                      c == null ? 0 : c.offset(),
+                      counters.highestSeen(task.taskId())));
             }
           }
         }
@@ -186,7 +243,10 @@ public final class FhirFlowApplication implements AutoCloseable {
     return http.port();
   }
 
-  /** Graceful: commits and closes stores (static members stay in the group for a rolling restart), then stops the writer and the port. */
+  /**
+   * Graceful: commits and closes stores (static members stay in the group for a rolling restart),
+   * then stops the writer and the port.
+   */
   private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
@@ -205,8 +265,12 @@ public final class FhirFlowApplication implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Gauge.builder("fhirflow.streams.running", streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
-        .description("1 while Kafka Streams is RUNNING, 0 in any other state (REBALANCING, ERROR, ...)")
+    Gauge.builder(
+            "fhirflow.streams.running",
+            streams,
+            s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+        .description(
+            "1 while Kafka Streams is RUNNING, 0 in any other state (REBALANCING, ERROR, ...)")
         .register(registry);
   }
 
@@ -214,10 +278,12 @@ public final class FhirFlowApplication implements AutoCloseable {
   public void close() {
     Duration timeout = Duration.ofMillis(config.getLong(TopologyConfig.SHUTDOWN_TIMEOUT_MS_CONFIG));
     // A static member stays in the group unless told to leave (a scale-in): docs/operations.md.
-    CloseOptions.GroupMembershipOperation membership = config.getBoolean(TopologyConfig.SHUTDOWN_LEAVE_GROUP_CONFIG)
-        ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
-        : CloseOptions.GroupMembershipOperation.DEFAULT;
-    boolean clean = streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(membership));
+    CloseOptions.GroupMembershipOperation membership =
+        config.getBoolean(TopologyConfig.SHUTDOWN_LEAVE_GROUP_CONFIG)
+            ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+            : CloseOptions.GroupMembershipOperation.DEFAULT;
+    boolean clean =
+        streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(membership));
     if (!clean) {
       log.warn("kafka streams did not close within timeout ms={}", timeout.toMillis());
     }

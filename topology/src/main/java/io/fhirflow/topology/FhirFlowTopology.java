@@ -31,8 +31,9 @@ import org.apache.kafka.streams.state.Stores;
  *    state)                           └▶ dead-letter topic (not an erasure request)
  * </pre>
  *
- * Run it with {@code processing.guarantee=exactly_once_v2} ({@link TopologyConfig#streamsProperties}):
- * outputs, dead letters, store changelogs and offsets commit in one transaction.
+ * Run it with {@code processing.guarantee=exactly_once_v2} ({@link
+ * TopologyConfig#streamsProperties}): outputs, dead letters, store changelogs and offsets commit in
+ * one transaction.
  */
 public final class FhirFlowTopology {
 
@@ -52,8 +53,13 @@ public final class FhirFlowTopology {
   public static final String DEAD_LETTER = "dead-letter";
   public static final String DEAD_LETTERS = "dead-letters";
   public static final String PATIENT_HASHES = "patient-content-hashes";
-  /** Keyed by patient id + U+001F + device id, so a person's Devices are found by prefix when they are erased. */
+
+  /**
+   * Keyed by patient id + U+001F + device id, so a person's Devices are found by prefix when they
+   * are erased.
+   */
   public static final String DEVICE_HASHES = "patient-device-content-hashes";
+
   public static final String ERASURE_SOURCE = "erasure-requests";
   public static final String ERASE = "erase";
   public static final String AUDIT = "audit-events";
@@ -77,7 +83,15 @@ public final class FhirFlowTopology {
       TopologySettings settings,
       FlowCounters counters,
       MetricsPublisher publisher) {
-    return build(topics, mapper, deserializer, clock, settings, counters, publisher, UnaryOperator.identity());
+    return build(
+        topics,
+        mapper,
+        deserializer,
+        clock,
+        settings,
+        counters,
+        publisher,
+        UnaryOperator.identity());
   }
 
   /**
@@ -99,90 +113,201 @@ public final class FhirFlowTopology {
 
     // Consume bytes and decode in a processor, so an undecodable record is routed, not thrown.
     t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.raw());
-    t.addProcessor(DECODE, () -> new DecodeProcessor(deserializer, settings.recordMaxBytes(), counters, VALIDATE, DEAD_LETTER), SOURCE);
-    t.addProcessor(VALIDATE, () -> new ValidateProcessor(LIFECYCLE, DEAD_LETTER, settings.futureMargin()), DECODE);
+    t.addProcessor(
+        DECODE,
+        () ->
+            new DecodeProcessor(
+                deserializer, settings.recordMaxBytes(), counters, VALIDATE, DEAD_LETTER),
+        SOURCE);
+    t.addProcessor(
+        VALIDATE,
+        () -> new ValidateProcessor(LIFECYCLE, DEAD_LETTER, settings.futureMargin()),
+        DECODE);
     // Deletions retract what their record produced; versions of a deleted record stop here.
     String summaries = settings.summaries().enabled() ? SUMMARIES : null;
-    RecordLifecycleProcessor.Children lifecycle = new RecordLifecycleProcessor.Children(DEDUPE, OBSERVATIONS, settings.metricsEnabled() ? METRICS : null, summaries);
+    RecordLifecycleProcessor.Children lifecycle =
+        new RecordLifecycleProcessor.Children(
+            DEDUPE, OBSERVATIONS, settings.metricsEnabled() ? METRICS : null, summaries);
     t.addProcessor(LIFECYCLE, () -> new RecordLifecycleProcessor(counters, lifecycle), VALIDATE);
-    t.addProcessor(DEDUPE, () -> new DedupProcessor(settings.dedupeRetention(), settings.sweepInterval(), settings.sweepMaxEntries(), counters), LIFECYCLE);
-    MapProcessor.Children children = new MapProcessor.Children(OBSERVATIONS, PATIENT_CHANGES, DEVICE_CHANGES, REMEMBER, settings.metricsEnabled() ? METRICS : null, DEAD_LETTER, summaries);
-    t.addProcessor(MAP, () -> new MapProcessor(mapper, counters, children, settings.sendMaxBytes()), DEDUPE);
+    t.addProcessor(
+        DEDUPE,
+        () ->
+            new DedupProcessor(
+                settings.dedupeRetention(),
+                settings.sweepInterval(),
+                settings.sweepMaxEntries(),
+                counters),
+        LIFECYCLE);
+    MapProcessor.Children children =
+        new MapProcessor.Children(
+            OBSERVATIONS,
+            PATIENT_CHANGES,
+            DEVICE_CHANGES,
+            REMEMBER,
+            settings.metricsEnabled() ? METRICS : null,
+            DEAD_LETTER,
+            summaries);
+    t.addProcessor(
+        MAP, () -> new MapProcessor(mapper, counters, children, settings.sendMaxBytes()), DEDUPE);
 
     // Erasure requests are read in the same tasks as the raw samples (same key, same partition
     // count), so this step reaches the person's entries in every store of the sub-topology.
-    t.addSource(ERASURE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.erasure());
-    ErasureProcessor.Children erase = new ErasureProcessor.Children(OBSERVATIONS, PATIENTS, DEVICES, PATIENT_CHANGES, DEVICE_CHANGES,
-        settings.metricsEnabled() ? METRICS : null, AUDIT, ERASE_DEAD_LETTERS, summaries);
-    t.addProcessor(ERASE, () -> new ErasureProcessor(clock, counters, erase, settings.sendMaxBytes()), ERASURE_SOURCE);
+    t.addSource(
+        ERASURE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.erasure());
+    ErasureProcessor.Children erase =
+        new ErasureProcessor.Children(
+            OBSERVATIONS,
+            PATIENTS,
+            DEVICES,
+            PATIENT_CHANGES,
+            DEVICE_CHANGES,
+            settings.metricsEnabled() ? METRICS : null,
+            AUDIT,
+            ERASE_DEAD_LETTERS,
+            summaries);
+    t.addProcessor(
+        ERASE,
+        () -> new ErasureProcessor(clock, counters, erase, settings.sendMaxBytes()),
+        ERASURE_SOURCE);
     t.addSink(AUDIT, topics.audit(), text, text, ERASE);
     t.addSink(ERASE_DEAD_LETTERS, topics.deadLetter(), bytes, bytes, ERASE);
 
     // Observations arrive as UTF-8 bytes: the map step encoded them once, to check their size.
-    // Summaries see every mapped version and every deletion, and write to the Observation topic too.
+    // Summaries see every mapped version and every deletion, and write to the Observation topic
+    // too.
     if (summaries != null) {
-      t.addProcessor(SUMMARIES, () -> new SummaryProcessor(settings, counters), MAP, LIFECYCLE, ERASE);
+      t.addProcessor(
+          SUMMARIES, () -> new SummaryProcessor(settings, counters), MAP, LIFECYCLE, ERASE);
       t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP, LIFECYCLE, ERASE, SUMMARIES);
     } else {
       t.addSink(OBSERVATIONS, topics.observation(), text, bytes, MAP, LIFECYCLE, ERASE);
     }
-    // Every sample carries its Patient and Device; only new or changed ones reach the compacted topics.
+    // Every sample carries its Patient and Device; only new or changed ones reach the compacted
+    // topics.
     t.addProcessor(PATIENT_CHANGES, () -> new EmitOnChangeProcessor(PATIENT_HASHES), MAP, ERASE);
     t.addSink(PATIENTS, topics.patient(), text, text, PATIENT_CHANGES, ERASE);
-    t.addProcessor(DEVICE_CHANGES, () -> new EmitOnChangeProcessor(DEVICE_HASHES, true), MAP, ERASE);
+    t.addProcessor(
+        DEVICE_CHANGES, () -> new EmitOnChangeProcessor(DEVICE_HASHES, true), MAP, ERASE);
     t.addSink(DEVICES, topics.device(), text, text, DEVICE_CHANGES, ERASE);
     // The accepted version is stored only after mapping succeeded, with its day contributions.
     t.addProcessor(REMEMBER, RememberVersionProcessor::new, MAP);
     if (settings.metricsEnabled()) {
-      t.addProcessor(METRICS, () -> new MetricsProcessor(publisher, clock, settings), MAP, LIFECYCLE, ERASE);
+      t.addProcessor(
+          METRICS, () -> new MetricsProcessor(publisher, clock, settings), MAP, LIFECYCLE, ERASE);
     }
 
-    t.addProcessor(DEAD_LETTER, () -> new DeadLetterProcessor(clock, counters, settings.sendMaxBytes()), DECODE, VALIDATE, MAP);
+    t.addProcessor(
+        DEAD_LETTER,
+        () -> new DeadLetterProcessor(clock, counters, settings.sendMaxBytes()),
+        DECODE,
+        VALIDATE,
+        MAP);
     t.addSink(DEAD_LETTERS, topics.deadLetter(), bytes, bytes, DEAD_LETTER);
 
     t.addStateStore(
         // No record cache: ids are written once and rarely read again, so caching would only add
         // eviction work; every put goes straight to RocksDB and the changelog.
-        Stores.timestampedKeyValueStoreBuilder(stores.apply(Stores.persistentTimestampedKeyValueStore(DedupProcessor.STORE)), Serdes.Bytes(), SeenVersion.serde())
+        Stores.timestampedKeyValueStoreBuilder(
+                stores.apply(Stores.persistentTimestampedKeyValueStore(DedupProcessor.STORE)),
+                Serdes.Bytes(),
+                SeenVersion.serde())
             .withCachingDisabled(),
-        DEDUPE, REMEMBER, ERASE);
+        DEDUPE,
+        REMEMBER,
+        ERASE);
     t.addStateStore(
         // Never expires (a record may be deleted at any age); cached, since a record's deletion or
         // next version usually comes soon after it and the remember step reads what lifecycle read.
-        Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(RecordLifecycleProcessor.STORE)), Serdes.Bytes(), DerivedResources.serde())
+        Stores.keyValueStoreBuilder(
+                stores.apply(Stores.persistentKeyValueStore(RecordLifecycleProcessor.STORE)),
+                Serdes.Bytes(),
+                DerivedResources.serde())
             .withCachingEnabled(),
-        LIFECYCLE, MAP, REMEMBER, ERASE);
+        LIFECYCLE,
+        MAP,
+        REMEMBER,
+        ERASE);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(PATIENT_HASHES)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
-        PATIENT_CHANGES, ERASE);
+        Stores.keyValueStoreBuilder(
+                stores.apply(Stores.persistentKeyValueStore(PATIENT_HASHES)),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingEnabled(),
+        PATIENT_CHANGES,
+        ERASE);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(DEVICE_HASHES)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
-        DEVICE_CHANGES, ERASE);
+        Stores.keyValueStoreBuilder(
+                stores.apply(Stores.persistentKeyValueStore(DEVICE_HASHES)),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingEnabled(),
+        DEVICE_CHANGES,
+        ERASE);
     if (settings.metricsEnabled()) {
       t.addStateStore(
-          Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.DAYS_STORE)), Serdes.String(), DayAggregate.serde()).withCachingEnabled(),
-          METRICS, ERASE);
+          Stores.keyValueStoreBuilder(
+                  stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.DAYS_STORE)),
+                  Serdes.String(),
+                  DayAggregate.serde())
+              .withCachingEnabled(),
+          METRICS,
+          ERASE);
       t.addStateStore(
-          Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.LATEST_STORE)), Serdes.String(), LatestValue.serde()).withCachingEnabled(),
-          METRICS, ERASE);
-      // A put when a value changes, a delete once Redis confirmed it (about a flush interval later): two small changelog records per changed value and tick.
+          Stores.keyValueStoreBuilder(
+                  stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.LATEST_STORE)),
+                  Serdes.String(),
+                  LatestValue.serde())
+              .withCachingEnabled(),
+          METRICS,
+          ERASE);
+      // A put when a value changes, a delete once Redis confirmed it (about a flush interval
+      // later): two small changelog records per changed value and tick.
       t.addStateStore(
-          Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.UNWRITTEN_STORE)), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+          Stores.keyValueStoreBuilder(
+                  stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.UNWRITTEN_STORE)),
+                  Serdes.String(),
+                  Serdes.ByteArray())
+              .withCachingEnabled(),
           METRICS);
       t.addStateStore(
-          Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.ERASURES_STORE)), Serdes.String(), Serdes.Long()).withCachingDisabled(),
+          Stores.keyValueStoreBuilder(
+                  stores.apply(Stores.persistentKeyValueStore(MetricsProcessor.ERASURES_STORE)),
+                  Serdes.String(),
+                  Serdes.Long())
+              .withCachingDisabled(),
           METRICS);
     }
     if (summaries != null) {
-      // Contributions are written once per record and read by prefix when a summary is due: no cache.
-      t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(SummaryState.CONTRIBUTIONS)), Serdes.Bytes(), SummaryState.Contribution.serde())
-          .withCachingDisabled(), SUMMARIES);
-      t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(SummaryState.RECORDS)), Serdes.Bytes(), SummaryState.RecordPeriods.serde())
-          .withCachingEnabled(), SUMMARIES);
-      t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(SummaryState.PENDING)), Serdes.Bytes(), Serdes.Long())
-          .withCachingEnabled(), SUMMARIES);
-      t.addStateStore(Stores.keyValueStoreBuilder(stores.apply(Stores.persistentKeyValueStore(SummaryState.EMITTED)), Serdes.Bytes(), SummaryState.Emitted.serde())
-          .withCachingEnabled(), SUMMARIES);
+      // Contributions are written once per record and read by prefix when a summary is due: no
+      // cache.
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  stores.apply(Stores.persistentKeyValueStore(SummaryState.CONTRIBUTIONS)),
+                  Serdes.Bytes(),
+                  SummaryState.Contribution.serde())
+              .withCachingDisabled(),
+          SUMMARIES);
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  stores.apply(Stores.persistentKeyValueStore(SummaryState.RECORDS)),
+                  Serdes.Bytes(),
+                  SummaryState.RecordPeriods.serde())
+              .withCachingEnabled(),
+          SUMMARIES);
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  stores.apply(Stores.persistentKeyValueStore(SummaryState.PENDING)),
+                  Serdes.Bytes(),
+                  Serdes.Long())
+              .withCachingEnabled(),
+          SUMMARIES);
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  stores.apply(Stores.persistentKeyValueStore(SummaryState.EMITTED)),
+                  Serdes.Bytes(),
+                  SummaryState.Emitted.serde())
+              .withCachingEnabled(),
+          SUMMARIES);
     }
     return t;
   }

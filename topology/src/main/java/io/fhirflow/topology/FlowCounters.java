@@ -10,9 +10,9 @@ import org.apache.kafka.streams.processor.TaskId;
  * The conservation counters: every consumed record is counted once in {@code in} and once in
  * exactly one of {@code out} (first version mapped), {@code updates} (newer version mapped as
  * amended), {@code duplicates} (equal or older version inside retention), {@code deleted} (a
- * deletion, or a version of a record already deleted; by {@link DeletionOutcome}) or
- * {@code dead_lettered}. So {@code in = out + updates + duplicates + deleted + dead_lettered}
- * whenever the topology is idle.
+ * deletion, or a version of a record already deleted; by {@link DeletionOutcome}) or {@code
+ * dead_lettered}. So {@code in = out + updates + duplicates + deleted + dead_lettered} whenever the
+ * topology is idle.
  *
  * <p>Records, not attempts: after an aborted transaction (a fault, a replaced thread) the task
  * processes the same offsets again, so each task keeps the highest offset it counted on each side
@@ -29,21 +29,36 @@ public final class FlowCounters {
   private final Counter updates;
   private final Counter duplicates;
   private final ConcurrentMap<String, Counter> deadLettered = new ConcurrentHashMap<>();
-  private final java.util.Map<DeletionOutcome, Counter> deleted = new java.util.EnumMap<>(DeletionOutcome.class);
+  private final java.util.Map<DeletionOutcome, Counter> deleted =
+      new java.util.EnumMap<>(DeletionOutcome.class);
   private final ConcurrentMap<String, Counter> emitted = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> retracted = new ConcurrentHashMap<>();
 
   public FlowCounters(MeterRegistry registry) {
     this.registry = registry;
-    this.in = Counter.builder("fhirflow.samples.in").description("Raw records consumed").register(registry);
-    this.out = Counter.builder("fhirflow.samples.out").description("Samples mapped to FHIR for the first time").register(registry);
-    this.updates = Counter.builder("fhirflow.samples.updates").description("Newer versions of known samples, mapped as amended").register(registry);
-    this.duplicates = Counter.builder("fhirflow.samples.duplicates").description("Equal or older versions dropped inside retention").register(registry);
+    this.in =
+        Counter.builder("fhirflow.samples.in")
+            .description("Raw records consumed")
+            .register(registry);
+    this.out =
+        Counter.builder("fhirflow.samples.out")
+            .description("Samples mapped to FHIR for the first time")
+            .register(registry);
+    this.updates =
+        Counter.builder("fhirflow.samples.updates")
+            .description("Newer versions of known samples, mapped as amended")
+            .register(registry);
+    this.duplicates =
+        Counter.builder("fhirflow.samples.duplicates")
+            .description("Equal or older versions dropped inside retention")
+            .register(registry);
     for (DeletionOutcome outcome : DeletionOutcome.values()) {
-      deleted.put(outcome, Counter.builder("fhirflow.samples.deleted")
-          .description("Deletions, and versions of records already deleted")
-          .tag("outcome", outcome.code())
-          .register(registry));
+      deleted.put(
+          outcome,
+          Counter.builder("fhirflow.samples.deleted")
+              .description("Deletions, and versions of records already deleted")
+              .tag("outcome", outcome.code())
+              .register(registry));
     }
   }
 
@@ -53,7 +68,11 @@ public final class FlowCounters {
    * after an aborted transaction counts again; erasure itself is idempotent).
    */
   public void erasure(String outcome) {
-    Counter.builder("fhirflow.erasures").description("Erasure requests carried out or rejected").tag("outcome", outcome).register(registry).increment();
+    Counter.builder("fhirflow.erasures")
+        .description("Erasure requests carried out or rejected")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
   }
 
   public double erasureCount(String outcome) {

@@ -1,8 +1,8 @@
 package io.fhirflow.topology;
 
 /**
- * The two JSON primitives the Redis values need, hand-written because the values are three or
- * four fields of numbers and a unit string and this runs for every changed metric.
+ * The two JSON primitives the Redis values need, hand-written because the values are three or four
+ * fields of numbers and a unit string and this runs for every changed metric.
  */
 final class Json {
 

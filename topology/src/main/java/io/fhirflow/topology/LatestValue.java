@@ -21,24 +21,31 @@ record LatestValue(double value, String unit, long timeMillis) {
   }
 
   static Serde<LatestValue> serde() {
-    Serializer<LatestValue> ser = (topic, v) -> {
-      if (v == null) {
-        return null;
-      }
-      byte[] unit = v.unit.getBytes(StandardCharsets.UTF_8);
-      return ByteBuffer.allocate(8 + 8 + 4 + unit.length).putDouble(v.value).putLong(v.timeMillis).putInt(unit.length).put(unit).array();
-    };
-    Deserializer<LatestValue> de = (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      double value = b.getDouble();
-      long time = b.getLong();
-      byte[] unit = new byte[b.getInt()];
-      b.get(unit);
-      return new LatestValue(value, new String(unit, StandardCharsets.UTF_8), time);
-    };
+    Serializer<LatestValue> ser =
+        (topic, v) -> {
+          if (v == null) {
+            return null;
+          }
+          byte[] unit = v.unit.getBytes(StandardCharsets.UTF_8);
+          return ByteBuffer.allocate(8 + 8 + 4 + unit.length)
+              .putDouble(v.value)
+              .putLong(v.timeMillis)
+              .putInt(unit.length)
+              .put(unit)
+              .array();
+        };
+    Deserializer<LatestValue> de =
+        (topic, bytes) -> {
+          if (bytes == null) {
+            return null;
+          }
+          ByteBuffer b = ByteBuffer.wrap(bytes);
+          double value = b.getDouble();
+          long time = b.getLong();
+          byte[] unit = new byte[b.getInt()];
+          b.get(unit);
+          return new LatestValue(value, new String(unit, StandardCharsets.UTF_8), time);
+        };
     return Serdes.serdeFrom(ser, de);
   }
 }

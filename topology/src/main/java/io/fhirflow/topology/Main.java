@@ -23,14 +23,27 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Path file = Path.of(args.length > 0 ? args[0] : System.getenv().getOrDefault(TopologyConfig.CONFIG_FILE_ENV, "config/topology.properties"));
+    Path file =
+        Path.of(
+            args.length > 0
+                ? args[0]
+                : System.getenv()
+                    .getOrDefault(TopologyConfig.CONFIG_FILE_ENV, "config/topology.properties"));
     FhirFlowApplication app;
     try {
       TopologyConfig config = TopologyConfig.load(file, System.getenv());
       log.info("fhirflow topology config {}", config.describe());
       String cataloguePath = config.getString(TopologyConfig.MAPPING_CATALOGUE_PATH_CONFIG);
-      MappingCatalogue catalogue = cataloguePath.isEmpty() ? MappingCatalogue.builtIn() : MappingCatalogue.load(Path.of(cataloguePath));
-      app = new FhirFlowApplication(config, new FhirMapper(catalogue), SampleDeserializers.create(config), Clock.systemUTC());
+      MappingCatalogue catalogue =
+          cataloguePath.isEmpty()
+              ? MappingCatalogue.builtIn()
+              : MappingCatalogue.load(Path.of(cataloguePath));
+      app =
+          new FhirFlowApplication(
+              config,
+              new FhirMapper(catalogue),
+              SampleDeserializers.create(config),
+              Clock.systemUTC());
     } catch (ConfigException | CatalogueException | IllegalArgumentException e) {
       log.error("cannot start: {}", e.getMessage());
       System.exit(2);
@@ -38,11 +51,15 @@ public final class Main {
     }
     CountDownLatch closed = new CountDownLatch(1);
     FhirFlowApplication running = app;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
-      running.close();
-      closed.countDown();
-    }, "fhirflow-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("shutting down");
+                  running.close();
+                  closed.countDown();
+                },
+                "fhirflow-shutdown"));
     closed.await();
   }
 }

@@ -10,29 +10,40 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Maps an accepted sample to FHIR R4 and fans the result out: Observations to their topic,
- * Patient and Device to the emit-on-change steps, the version to the dedupe store and the metric
- * points to the metrics branch. A typed rejection goes to the dead-letter branch. A newer version
- * that no longer has an Observation of its previous one retracts it with a deletion marker.
+ * Maps an accepted sample to FHIR R4 and fans the result out: Observations to their topic, Patient
+ * and Device to the emit-on-change steps, the version to the dedupe store and the metric points to
+ * the metrics branch. A typed rejection goes to the dead-letter branch. A newer version that no
+ * longer has an Observation of its previous one retracts it with a deletion marker.
  */
 final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, Object> {
   private static final String OBSERVATION = "Observation";
-  static final byte[] FHIR_VERSION = FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8);
+  static final byte[] FHIR_VERSION =
+      FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8);
 
   private final FhirMapper mapper;
   private final FlowCounters counters;
   private final Children children;
 
-  /** Names of the nodes this processor forwards to; {@code metrics} / {@code summaries} are null without their branch. */
-  record Children(String observations, String patients, String devices, String remember, String metrics, String rejected, String summaries) {}
+  /**
+   * Names of the nodes this processor forwards to; {@code metrics} / {@code summaries} are null
+   * without their branch.
+   */
+  record Children(
+      String observations,
+      String patients,
+      String devices,
+      String remember,
+      String metrics,
+      String rejected,
+      String summaries) {}
 
   private final int sendMaxBytes;
 
@@ -47,7 +58,8 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
   private KeyValueStore<Bytes, DerivedResources> derived;
 
   @Override
-  public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
+  public void init(
+      org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
     super.init(context);
     marks = counters.marksFor(context.taskId());
     derived = context.getStateStore(RecordLifecycleProcessor.STORE);
@@ -65,7 +77,8 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
   }
 
   private void emit(Record<byte[], Accepted> record, Accepted accepted, Mapped mapped) {
-    byte[] sourceRecordId = accepted.inbound().sample().getRecordId().getBytes(StandardCharsets.UTF_8);
+    byte[] sourceRecordId =
+        accepted.inbound().sample().getRecordId().getBytes(StandardCharsets.UTF_8);
     String patientId = mapped.patient().id();
     // Encoded here rather than by the sink's serializer (the same work once), so the size is known
     // before anything is sent: a sample whose output the producer would refuse is rejected whole.
@@ -79,36 +92,88 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
         return;
       }
     }
-    if (!fits(mapped.patient(), sourceRecordId) || (mapped.device().isPresent() && !fits(mapped.device().get(), sourceRecordId))) {
+    if (!fits(mapped.patient(), sourceRecordId)
+        || (mapped.device().isPresent() && !fits(mapped.device().get(), sourceRecordId))) {
       tooLarge(record);
       return;
     }
     for (int i = 0; i < bodies.length; i++) {
       FhirResource observation = observations.get(i);
-      context().forward(new Record<>(patientId, bodies[i], record.timestamp(), headers(observation, sourceRecordId)), children.observations());
+      context()
+          .forward(
+              new Record<>(
+                  patientId, bodies[i], record.timestamp(), headers(observation, sourceRecordId)),
+              children.observations());
     }
     List<String> observationIds = observations.stream().map(FhirResource::id).toList();
-    List<String> dropped = accepted.amended() ? droppedIds(accepted.identity(), observationIds) : List.of();
+    List<String> dropped =
+        accepted.amended() ? droppedIds(accepted.identity(), observationIds) : List.of();
     for (String id : dropped) {
-      context().forward(new Record<>(patientId, null, record.timestamp(), headers(OBSERVATION, id, sourceRecordId)), children.observations());
+      context()
+          .forward(
+              new Record<>(
+                  patientId, null, record.timestamp(), headers(OBSERVATION, id, sourceRecordId)),
+              children.observations());
     }
-    context().forward(new Record<>(patientId, mapped.patient(), record.timestamp(), headers(mapped.patient(), sourceRecordId)), children.patients());
-    mapped.device().ifPresent(device ->
-        // Keyed by its owner here: the change step keeps a person's Devices together (for erasure) and keys its output by the Device id.
-        context().forward(new Record<>(patientId, device, record.timestamp(), headers(device, sourceRecordId)), children.devices()));
+    context()
+        .forward(
+            new Record<>(
+                patientId,
+                mapped.patient(),
+                record.timestamp(),
+                headers(mapped.patient(), sourceRecordId)),
+            children.patients());
+    mapped
+        .device()
+        .ifPresent(
+            device ->
+                // Keyed by its owner here: the change step keeps a person's Devices together (for
+                // erasure) and keys its output by the Device id.
+                context()
+                    .forward(
+                        new Record<>(
+                            patientId, device, record.timestamp(), headers(device, sourceRecordId)),
+                        children.devices()));
 
     List<DayContribution> contributions = List.of();
     if (children.metrics() != null) {
       List<DayAggregates.Part> parts = DayAggregates.partsOf(mapped.metrics());
       contributions = DayAggregates.contributionsOf(parts);
-      context().forward(new Record<>(patientId, new MetricsUpdate(patientId, mapped.metrics(), parts, accepted.priorContributions()), record.timestamp()), children.metrics());
+      context()
+          .forward(
+              new Record<>(
+                  patientId,
+                  new MetricsUpdate(
+                      patientId, mapped.metrics(), parts, accepted.priorContributions()),
+                  record.timestamp()),
+              children.metrics());
     }
-    // Summaries need the points of a sample that has some, and any update (it may take earlier ones back).
+    // Summaries need the points of a sample that has some, and any update (it may take earlier ones
+    // back).
     if (children.summaries() != null && (!mapped.metrics().isEmpty() || accepted.amended())) {
-      context().forward(new Record<>(patientId, new SummaryInput(accepted.identity(), patientId, accepted.version(), mapped.metrics(), accepted.amended()), record.timestamp()),
-          children.summaries());
+      context()
+          .forward(
+              new Record<>(
+                  patientId,
+                  new SummaryInput(
+                      accepted.identity(),
+                      patientId,
+                      accepted.version(),
+                      mapped.metrics(),
+                      accepted.amended()),
+                  record.timestamp()),
+              children.summaries());
     }
-    context().forward(new Record<>(null, new RememberVersionProcessor.Remember(accepted.identity(), accepted.version().withContributions(contributions), observationIds), record.timestamp()), children.remember());
+    context()
+        .forward(
+            new Record<>(
+                null,
+                new RememberVersionProcessor.Remember(
+                    accepted.identity(),
+                    accepted.version().withContributions(contributions),
+                    observationIds),
+                record.timestamp()),
+            children.remember());
 
     if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
       observations.forEach(o -> counters.emitted(o.resourceType()));
@@ -152,21 +217,45 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     return h;
   }
 
-  /** The headers other than the source record id, generously: names, resource type, FHIR version, resource id (a UUID). */
+  /**
+   * The headers other than the source record id, generously: names, resource type, FHIR version,
+   * resource id (a UUID).
+   */
   private static final int FIXED_HEADER_BYTES = 256;
 
-  /** A Patient or Device (key = its id) fits; they are small, so the exact size is rarely computed. */
+  /**
+   * A Patient or Device (key = its id) fits; they are small, so the exact size is rarely computed.
+   */
   private boolean fits(FhirResource resource, byte[] sourceRecordId) {
-    long budget = (long) sendMaxBytes - FIXED_HEADER_BYTES - sourceRecordId.length - 3L * resource.id().length();
+    long budget =
+        (long) sendMaxBytes
+            - FIXED_HEADER_BYTES
+            - sourceRecordId.length
+            - 3L * resource.id().length();
     return RecordSize.fits(resource.json(), budget);
   }
 
   private void tooLarge(Record<byte[], Accepted> record) {
-    context().forward(record.withValue(record.value().inbound().reject(DeadLetterStage.MAP, DeadLetterReasons.OUTPUT_TOO_LARGE, "OutputTooLarge")), children.rejected());
+    context()
+        .forward(
+            record.withValue(
+                record
+                    .value()
+                    .inbound()
+                    .reject(
+                        DeadLetterStage.MAP, DeadLetterReasons.OUTPUT_TOO_LARGE, "OutputTooLarge")),
+            children.rejected());
   }
 
   private void reject(Record<byte[], Accepted> record, Rejection rejection) {
     String reason = rejection.reason().code();
-    context().forward(record.withValue(record.value().inbound().reject(DeadLetterStage.MAP, reason, Rejection.class.getSimpleName())), children.rejected());
+    context()
+        .forward(
+            record.withValue(
+                record
+                    .value()
+                    .inbound()
+                    .reject(DeadLetterStage.MAP, reason, Rejection.class.getSimpleName())),
+            children.rejected());
   }
 }

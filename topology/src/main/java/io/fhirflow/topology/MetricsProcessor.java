@@ -31,29 +31,35 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * wall-clock tick; the publisher never blocks this thread. A changed value's key stays in {@link
  * #UNWRITTEN_STORE} until Redis confirmed a batch holding it, so a batch that was dropped or failed
  * (Redis slow or down), or a process that died before writing, never loses a value: the keys are
- * offered again once Redis answers, by this task or by its next owner. When Redis lost values it had
- * taken (the publisher's {@link MetricsPublisher#lossGeneration}), the whole view is rewritten from
- * the stores.
+ * offered again once Redis answers, by this task or by its next owner. When Redis lost values it
+ * had taken (the publisher's {@link MetricsPublisher#lossGeneration}), the whole view is rewritten
+ * from the stores.
  *
  * <p>Erasure: a record with a null value erases its patient (ErasureProcessor has removed their
- * entries from the day and latest stores). What is pending or unwritten for them is dropped and their
- * patient id goes into {@link #ERASURES_STORE}; each tick, before that tick's batch, publishes the
- * removal of their Redis keys ({@link RedisWrite#erasure}) and forgets the entry only once the
- * publisher reports it written, so a failure, or a restart of the task anywhere, asks again.
+ * entries from the day and latest stores). What is pending or unwritten for them is dropped and
+ * their patient id goes into {@link #ERASURES_STORE}; each tick, before that tick's batch,
+ * publishes the removal of their Redis keys ({@link RedisWrite#erasure}) and forgets the entry only
+ * once the publisher reports it written, so a failure, or a restart of the task anywhere, asks
+ * again.
  */
 final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, Void, Void> {
 
   static final String DAYS_STORE = "metrics-day-aggregates";
   static final String LATEST_STORE = "metrics-latest-values";
+
   /**
    * Keys of {@link #DAYS_STORE} and {@link #LATEST_STORE} whose current value Redis has not
-   * confirmed yet. Written in the same transaction as the value, removed once a batch holding it was
-   * written: whoever runs the task next (after a crash, a rebalance, a failed batch) offers them again.
+   * confirmed yet. Written in the same transaction as the value, removed once a batch holding it
+   * was written: whoever runs the task next (after a crash, a rebalance, a failed batch) offers
+   * them again.
    */
   static final String UNWRITTEN_STORE = "metrics-redis-unwritten";
+
   private static final byte[] UNWRITTEN = {1};
+
   /** Patients erased whose Redis keys are not yet confirmed removed: patient id → when erased. */
   static final String ERASURES_STORE = "metrics-redis-erasures";
+
   /** Flush early when this many values are pending, to bound memory between ticks. */
   private static final int MAX_PENDING = 20_000;
 
@@ -64,27 +70,50 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   private final Duration sweepInterval;
   private final int sweepMaxEntries;
   private final RedisKeyLayout keys;
-  /** Changed values by store key; formatted as Redis writes only at flush, so a value changed many times in a tick is formatted once. */
+
+  /**
+   * Changed values by store key; formatted as Redis writes only at flush, so a value changed many
+   * times in a tick is formatted once.
+   */
   private final Map<String, Changed> pending = new LinkedHashMap<>();
+
   private KeyValueStore<String, DayAggregate> days;
   private KeyValueStore<String, LatestValue> latest;
   private KeyValueStore<String, byte[]> unwritten;
   private KeyValueStore<String, Long> erasures;
+
   /** Erasures published whose outcome is not known yet, and the outcomes reported (any thread). */
   private final java.util.Set<String> erasing = new java.util.HashSet<>();
+
   private Queue<ErasureOutcome> erased = new ConcurrentLinkedQueue<>();
+
   /** Batches handed to the publisher whose outcome is not known yet: their tracked keys. */
   private final Map<Long, List<String>> inFlight = new HashMap<>();
+
   /** The last batch each tracked key went out in, while in flight. */
   private final Map<String, Long> sentIn = new HashMap<>();
-  /** Outcomes reported by the publisher (any thread), taken in on the stream thread at each tick. */
+
+  /**
+   * Outcomes reported by the publisher (any thread), taken in on the stream thread at each tick.
+   */
   private Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+
   private long batchSeq;
-  /** Whether {@link #UNWRITTEN_STORE} may hold keys that are neither pending nor in flight, and where the scan for them stands. */
+
+  /**
+   * Whether {@link #UNWRITTEN_STORE} may hold keys that are neither pending nor in flight, and
+   * where the scan for them stands.
+   */
   private boolean retry;
+
   private String retryCursor;
-  /** The publisher's loss generation this task's view was last rewritten for, and the rewrite's progress. */
+
+  /**
+   * The publisher's loss generation this task's view was last rewritten for, and the rewrite's
+   * progress.
+   */
   private long healedGeneration;
+
   private boolean replaying;
   private boolean daysDone;
   private String dayCursor;
@@ -114,7 +143,8 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     sentIn.clear();
     // A fresh queue: outcomes of batches of an earlier life of this task land in the old one.
     outcomes = new ConcurrentLinkedQueue<>();
-    // Whatever the task's previous owner did not see written (it crashed, or Redis was down) goes again.
+    // Whatever the task's previous owner did not see written (it crashed, or Redis was down) goes
+    // again.
     retry = true;
     retryCursor = null;
     // A task that starts replays nothing: what Redis lost before it is healed by the loss signal.
@@ -122,21 +152,27 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     dayCursor = null;
     latestCursor = null;
     replaying = false;
-    context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
-      settle();
-      settleErasures();
-      heal();
-      retryUnwritten();
-      eraseInRedis();
-      flush();
-    });
+    context.schedule(
+        flushInterval,
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          settle();
+          settleErasures();
+          heal();
+          retryUnwritten();
+          eraseInRedis();
+          flush();
+        });
     ExpirySweep<String, DayAggregate> daySweep = new ExpirySweep<>(days, sweepMaxEntries);
     ExpirySweep<String, LatestValue> latestSweep = new ExpirySweep<>(latest, sweepMaxEntries);
-    context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
-      long oldest = oldestKeptDay();
-      daySweep.run(a -> a.epochDay() < oldest);
-      latestSweep.run(v -> Math.floorDiv(v.timeMillis(), 86_400_000L) < oldest);
-    });
+    context.schedule(
+        sweepInterval,
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          long oldest = oldestKeptDay();
+          daySweep.run(a -> a.epochDay() < oldest);
+          latestSweep.run(v -> Math.floorDiv(v.timeMillis(), 86_400_000L) < oldest);
+        });
   }
 
   @Override
@@ -166,7 +202,11 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
       if (agg == null) {
         agg = DayAggregate.empty(part.kind(), part.unit(), part.epochDay());
       }
-      store(update.patientId(), part.metric(), key, agg.plus(part.sum(), part.count(), part.min(), part.max()));
+      store(
+          update.patientId(),
+          part.metric(),
+          key,
+          agg.plus(part.sum(), part.count(), part.min(), part.max()));
     }
     updateLatest(update);
     if (pending.size() >= MAX_PENDING) {
@@ -206,7 +246,9 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     }
   }
 
-  /** Pending without replacing a tracked entry's flag (a rewrite of a value that is also unwritten). */
+  /**
+   * Pending without replacing a tracked entry's flag (a rewrite of a value that is also unwritten).
+   */
   private void pend(String key, Changed changed) {
     pending.merge(key, changed, (old, now) -> old.tracked() ? now.withTracked() : now);
   }
@@ -246,7 +288,8 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     if (!retry || !publisher.hasRoom()) {
       return;
     }
-    try (KeyValueIterator<String, byte[]> it = retryCursor == null ? unwritten.all() : unwritten.range(retryCursor, null)) {
+    try (KeyValueIterator<String, byte[]> it =
+        retryCursor == null ? unwritten.all() : unwritten.range(retryCursor, null)) {
       while (it.hasNext() && pending.size() < MAX_PENDING) {
         String key = it.next().key;
         retryCursor = key;
@@ -267,16 +310,23 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     }
   }
 
-  /** The current value of a day-aggregate key (patient|metric|epochDay) or latest-value key (patient|metric), tracked. */
+  /**
+   * The current value of a day-aggregate key (patient|metric|epochDay) or latest-value key
+   * (patient|metric), tracked.
+   */
   private Changed current(String key) {
     int last = key.lastIndexOf('|');
     int first = key.indexOf('|');
     if (first == last) {
       LatestValue value = latest.get(key);
-      return value == null ? null : new Changed(key.substring(0, first), key.substring(first + 1), null, value, true);
+      return value == null
+          ? null
+          : new Changed(key.substring(0, first), key.substring(first + 1), null, value, true);
     }
     DayAggregate agg = days.get(key);
-    return agg == null ? null : new Changed(key.substring(0, first), key.substring(first + 1, last), agg, null, true);
+    return agg == null
+        ? null
+        : new Changed(key.substring(0, first), key.substring(first + 1, last), agg, null, true);
   }
 
   /**
@@ -300,14 +350,22 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     }
     long oldest = oldestKeptDay();
     if (!daysDone) {
-      try (KeyValueIterator<String, DayAggregate> it = dayCursor == null ? days.all() : days.range(dayCursor, null)) {
+      try (KeyValueIterator<String, DayAggregate> it =
+          dayCursor == null ? days.all() : days.range(dayCursor, null)) {
         while (it.hasNext() && pending.size() < MAX_PENDING) {
           KeyValue<String, DayAggregate> e = it.next();
           dayCursor = e.key;
           if (e.value.epochDay() >= oldest) {
             int metricEnd = e.key.lastIndexOf('|');
             int patientEnd = e.key.lastIndexOf('|', metricEnd - 1);
-            pend(e.key, new Changed(e.key.substring(0, patientEnd), e.key.substring(patientEnd + 1, metricEnd), e.value, null, false));
+            pend(
+                e.key,
+                new Changed(
+                    e.key.substring(0, patientEnd),
+                    e.key.substring(patientEnd + 1, metricEnd),
+                    e.value,
+                    null,
+                    false));
           }
         }
         daysDone = !it.hasNext();
@@ -316,18 +374,29 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
         return;
       }
     }
-    try (KeyValueIterator<String, LatestValue> it = latestCursor == null ? latest.all() : latest.range(latestCursor, null)) {
+    try (KeyValueIterator<String, LatestValue> it =
+        latestCursor == null ? latest.all() : latest.range(latestCursor, null)) {
       while (it.hasNext() && pending.size() < MAX_PENDING) {
         KeyValue<String, LatestValue> e = it.next();
         latestCursor = e.key;
         int patientEnd = e.key.lastIndexOf('|');
-        pend(e.key, new Changed(e.key.substring(0, patientEnd), e.key.substring(patientEnd + 1), null, e.value, false));
+        pend(
+            e.key,
+            new Changed(
+                e.key.substring(0, patientEnd),
+                e.key.substring(patientEnd + 1),
+                null,
+                e.value,
+                false));
       }
       replaying = it.hasNext();
     }
   }
 
-  /** Every key of a patient in {@link #DAYS_STORE}, {@link #LATEST_STORE}, {@link #UNWRITTEN_STORE} and the pending map starts with this. */
+  /**
+   * Every key of a patient in {@link #DAYS_STORE}, {@link #LATEST_STORE}, {@link #UNWRITTEN_STORE}
+   * and the pending map starts with this.
+   */
   static String patientPrefix(String patientId) {
     return patientId + '|';
   }
@@ -336,7 +405,9 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     String prefix = patientPrefix(patientId);
     pending.keySet().removeIf(k -> k.startsWith(prefix));
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = unwritten.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+    try (KeyValueIterator<String, byte[]> it =
+        unwritten.prefixScan(
+            prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
       it.forEachRemaining(e -> keys.add(e.key));
     }
     keys.forEach(unwritten::delete);
@@ -350,7 +421,9 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
         String patientId = it.next().key;
         if (erasing.add(patientId)) {
           Queue<ErasureOutcome> to = erased;
-          publisher.publish(List.of(RedisWrite.erasure(keys.patientBase(patientId))), written -> to.add(new ErasureOutcome(patientId, written)));
+          publisher.publish(
+              List.of(RedisWrite.erasure(keys.patientBase(patientId))),
+              written -> to.add(new ErasureOutcome(patientId, written)));
         }
       }
     }
@@ -368,7 +441,8 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   }
 
   private long oldestKeptDay() {
-    return LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).toEpochDay() - retentionDays;
+    return LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).toEpochDay()
+        - retentionDays;
   }
 
   private static String dayKey(String patientId, String metric, long epochDay) {
@@ -385,9 +459,15 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
     List<String> tracked = new ArrayList<>();
     for (Map.Entry<String, Changed> e : pending.entrySet()) {
       Changed c = e.getValue();
-      batch.add(c.day != null
-          ? new RedisWrite(keys.day(c.patientId, LocalDate.ofEpochDay(c.day.epochDay())), c.metric, c.day.toJson(), keys.dayExpiry(c.day.epochDay(), retentionDays))
-          : new RedisWrite(keys.latest(c.patientId), c.metric, c.latest.toJson(), latestExpiry));
+      batch.add(
+          c.day != null
+              ? new RedisWrite(
+                  keys.day(c.patientId, LocalDate.ofEpochDay(c.day.epochDay())),
+                  c.metric,
+                  c.day.toJson(),
+                  keys.dayExpiry(c.day.epochDay(), retentionDays))
+              : new RedisWrite(
+                  keys.latest(c.patientId), c.metric, c.latest.toJson(), latestExpiry));
       if (c.tracked) {
         tracked.add(e.getKey());
         sentIn.put(e.getKey(), seq);
@@ -400,10 +480,11 @@ final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, 
   }
 
   /**
-   * A day aggregate or a latest value that changed since the last flush; {@code tracked} when its key
-   * is in {@link #UNWRITTEN_STORE} (a change or a retry, not a rewrite of a value Redis had).
+   * A day aggregate or a latest value that changed since the last flush; {@code tracked} when its
+   * key is in {@link #UNWRITTEN_STORE} (a change or a retry, not a rewrite of a value Redis had).
    */
-  private record Changed(String patientId, String metric, DayAggregate day, LatestValue latest, boolean tracked) {
+  private record Changed(
+      String patientId, String metric, DayAggregate day, LatestValue latest, boolean tracked) {
     Changed withTracked() {
       return new Changed(patientId, metric, day, latest, true);
     }

@@ -9,10 +9,10 @@ public interface MetricsPublisher {
 
   /**
    * Accepts a batch for writing. Must never block the stream thread nor throw. {@code written} is
-   * called exactly once, on any thread: {@code true} once every value of the batch is in the target,
-   * {@code false} when the batch was dropped (the target slow or down, the queue full) or failed.
-   * The metrics branch keeps every value it has not seen written in a changelogged store and offers
-   * it again, so a fault never loses a value, whatever process ends up owning the task.
+   * called exactly once, on any thread: {@code true} once every value of the batch is in the
+   * target, {@code false} when the batch was dropped (the target slow or down, the queue full) or
+   * failed. The metrics branch keeps every value it has not seen written in a changelogged store
+   * and offers it again, so a fault never loses a value, whatever process ends up owning the task.
    */
   void publish(List<RedisWrite> batch, Consumer<Boolean> written);
 

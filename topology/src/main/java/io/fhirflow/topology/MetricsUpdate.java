@@ -7,4 +7,8 @@ import java.util.List;
  * The metric points of one mapped sample, grouped by metric and local day ({@code parts}), and what
  * its previous version contributed (to retract).
  */
-record MetricsUpdate(String patientId, List<MetricPoint> points, List<DayAggregates.Part> parts, List<DayContribution> retract) {}
+record MetricsUpdate(
+    String patientId,
+    List<MetricPoint> points,
+    List<DayAggregates.Part> parts,
+    List<DayContribution> retract) {}

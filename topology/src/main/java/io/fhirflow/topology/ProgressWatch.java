@@ -28,6 +28,7 @@ final class ProgressWatch {
 
   /** Thread deaths within {@code stall} that make the instance unhealthy by themselves. */
   static final int MAX_DEATHS = 3;
+
   /**
    * How long a task missing from the readings keeps its state, at least: replacing a thread and
    * rebalancing can take longer than a short stall, and the task must not look healthy meanwhile.
@@ -45,7 +46,10 @@ final class ProgressWatch {
   private volatile Set<TaskId> stalled = Set.of();
   private volatile long unhealthySince = -1;
 
-  /** What the checks know of a task: its committed offset, whether it had work, since when no progress, when last listed. */
+  /**
+   * What the checks know of a task: its committed offset, whether it had work, since when no
+   * progress, when last listed.
+   */
   private static final class TaskState {
     long committed;
     boolean pending;
@@ -67,8 +71,9 @@ final class ProgressWatch {
 
   /**
    * One check's reading of the active tasks. A task missing from a reading (its thread just died
-   * and a new one is joining) keeps its state for {@code stall} (at least 30 s): when it comes back with the
-   * same committed offset it has still not moved, and in between it still counts as stalled.
+   * and a new one is joining) keeps its state for {@code stall} (at least 30 s): when it comes back
+   * with the same committed offset it has still not moved, and in between it still counts as
+   * stalled.
    */
   synchronized void observe(Iterable<TaskProgress> reading) {
     long now = clock.getAsLong();
@@ -92,11 +97,14 @@ final class ProgressWatch {
     Set<TaskId> nowStalled = new HashSet<>();
     long keepUnlisted = Math.max(stallMillis, UNLISTED_MIN_MILLIS);
     tasks.entrySet().removeIf(e -> now - e.getValue().lastListed > 2 * keepUnlisted);
-    tasks.forEach((id, state) -> {
-      if (state.pending && now - state.lastListed <= keepUnlisted && now - state.lastProgress > stallMillis) {
-        nowStalled.add(id);
-      }
-    });
+    tasks.forEach(
+        (id, state) -> {
+          if (state.pending
+              && now - state.lastListed <= keepUnlisted
+              && now - state.lastProgress > stallMillis) {
+            nowStalled.add(id);
+          }
+        });
     stalled = Set.copyOf(nowStalled);
     update();
   }
@@ -129,6 +137,8 @@ final class ProgressWatch {
   /** For the health endpoints' body: which tasks are stalled, how many recent deaths. */
   synchronized String describe() {
     update();
-    return stalled.isEmpty() && deaths.size() < MAX_DEATHS ? "progressing" : "stalled tasks=" + stalled + " thread deaths=" + deaths.size();
+    return stalled.isEmpty() && deaths.size() < MAX_DEATHS
+        ? "progressing"
+        : "stalled tasks=" + stalled + " thread deaths=" + deaths.size();
   }
 }

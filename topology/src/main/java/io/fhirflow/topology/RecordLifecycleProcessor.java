@@ -14,26 +14,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Carries out the phone's deletions and keeps deleted records deleted.
  *
- * <p>State ({@link #STORE}): record identity (user, platform, record id) → {@link DerivedResources},
- * written by {@link RememberVersionProcessor} once a version mapped, so a deletion finds every
- * Observation any version produced (each point of a series, each member of a correlation) however
- * old the record is: unlike the dedupe store, entries do not expire. A deletion retracts each of
- * them with a null-value record on the Observation topic (the contract's deletion marker,
- * {@code FhirRecordHeaders}) and takes the record's share out of the metrics' day aggregates, then
- * leaves a one-byte "deleted" entry. A version of the record arriving after that (a late original,
- * or a version written before the deletion and delivered after it) is dropped: a deletion is final,
- * as on the phone, where a deleted record id is never used again. A deletion of a record never seen
- * leaves the same entry, so the original cannot appear later either; it is counted, not
- * dead-lettered.
+ * <p>State ({@link #STORE}): record identity (user, platform, record id) → {@link
+ * DerivedResources}, written by {@link RememberVersionProcessor} once a version mapped, so a
+ * deletion finds every Observation any version produced (each point of a series, each member of a
+ * correlation) however old the record is: unlike the dedupe store, entries do not expire. A
+ * deletion retracts each of them with a null-value record on the Observation topic (the contract's
+ * deletion marker, {@code FhirRecordHeaders}) and takes the record's share out of the metrics' day
+ * aggregates, then leaves a one-byte "deleted" entry. A version of the record arriving after that
+ * (a late original, or a version written before the deletion and delivered after it) is dropped: a
+ * deletion is final, as on the phone, where a deleted record id is never used again. A deletion of
+ * a record never seen leaves the same entry, so the original cannot appear later either; it is
+ * counted, not dead-lettered.
  *
- * <p>Runs before dedupe, so a late version never touches the dedupe store; one point get per record.
+ * <p>Runs before dedupe, so a late version never touches the dedupe store; one point get per
+ * record.
  */
 final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound, Object, Object> {
 
   static final String STORE = "record-derived-resources";
   private static final String OBSERVATION = "Observation";
 
-  /** Names of the nodes this processor forwards to; {@code metrics} / {@code summaries} are null without their branch. */
+  /**
+   * Names of the nodes this processor forwards to; {@code metrics} / {@code summaries} are null
+   * without their branch.
+   */
   record Children(String samples, String observations, String metrics, String summaries) {}
 
   private final FlowCounters counters;
@@ -67,7 +71,11 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
     }
   }
 
-  private void delete(Record<byte[], Inbound> record, WearableSample deletion, Bytes identity, DerivedResources known) {
+  private void delete(
+      Record<byte[], Inbound> record,
+      WearableSample deletion,
+      Bytes identity,
+      DerivedResources known) {
     if (known == null) {
       records.put(identity, DerivedResources.DELETED);
       count(DeletionOutcome.UNKNOWN, 0);
@@ -80,21 +88,39 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
     String patientId = ResourceIds.patient(deletion.getUserId());
     byte[] recordId = deletion.getRecordId().getBytes(StandardCharsets.UTF_8);
     for (String observationId : known.observationIds()) {
-      context().forward(new Record<>(patientId, null, record.timestamp(),
-          MapProcessor.headers(OBSERVATION, observationId, recordId)), children.observations());
+      context()
+          .forward(
+              new Record<>(
+                  patientId,
+                  null,
+                  record.timestamp(),
+                  MapProcessor.headers(OBSERVATION, observationId, recordId)),
+              children.observations());
     }
     if (children.metrics() != null && !known.contributions().isEmpty()) {
-      context().forward(new Record<>(patientId, new MetricsUpdate(patientId, List.of(), List.of(), known.contributions()), record.timestamp()),
-          children.metrics());
+      context()
+          .forward(
+              new Record<>(
+                  patientId,
+                  new MetricsUpdate(patientId, List.of(), List.of(), known.contributions()),
+                  record.timestamp()),
+              children.metrics());
     }
     if (children.summaries() != null) {
-      context().forward(new Record<>(patientId, SummaryInput.deletion(identity, patientId), record.timestamp()), children.summaries());
+      context()
+          .forward(
+              new Record<>(
+                  patientId, SummaryInput.deletion(identity, patientId), record.timestamp()),
+              children.summaries());
     }
     records.put(identity, DerivedResources.DELETED);
     count(DeletionOutcome.REMOVED, known.observationIds().size());
   }
 
-  /** Counts the record once, however often an aborted transaction makes the task process it ({@link FlowCounters.Marks}). */
+  /**
+   * Counts the record once, however often an aborted transaction makes the task process it ({@link
+   * FlowCounters.Marks}).
+   */
   private void count(DeletionOutcome outcome, int markers) {
     if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
       counters.deleted(outcome);

@@ -5,8 +5,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * What a record costs against the producer's {@code max.request.size}, counted before it is sent:
- * a record the producer refuses fails the whole transaction, so the thread would retry it forever
+ * What a record costs against the producer's {@code max.request.size}, counted before it is sent: a
+ * record the producer refuses fails the whole transaction, so the thread would retry it forever
  * (issue 12, "no poison pill"). Counts key, value and header bytes plus a per-header allowance; the
  * batch and record framing is covered by the headroom {@link TopologyConfig#SEND_HEADROOM_BYTES}.
  */
@@ -26,7 +26,9 @@ final class RecordSize {
    * bytes (a surrogate pair, 2 chars, is 4), so {@code 3 * length} bounds it.
    */
   static boolean fits(String text, long budget) {
-    return text == null || 3L * text.length() <= budget || text.getBytes(StandardCharsets.UTF_8).length <= budget;
+    return text == null
+        || 3L * text.length() <= budget
+        || text.getBytes(StandardCharsets.UTF_8).length <= budget;
   }
 
   static int headers(Headers headers) {

@@ -2,12 +2,12 @@ package io.fhirflow.topology;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -31,16 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes metric batches to Redis with Lettuce, pipelined, on its own thread, so the stream
- * threads never wait for Redis.
+ * Writes metric batches to Redis with Lettuce, pipelined, on its own thread, so the stream threads
+ * never wait for Redis.
  *
- * <p>Failure model: report and retry. {@link #publish} only offers the batch to a bounded queue; when
- * Redis is slow or down the queue fills and new batches are dropped, and a batch whose commands
- * fail is not retried here: either way the publisher's callback hears {@code false}, and the metrics
- * branch, which keeps every value not yet confirmed in a changelogged store, offers it again once
- * {@link #hasRoom} says Redis answers (values are absolute, so writing one twice changes nothing).
- * Commands are rejected, not buffered, while disconnected (Lettuce would otherwise queue them without
- * bound), and every outcome is counted.
+ * <p>Failure model: report and retry. {@link #publish} only offers the batch to a bounded queue;
+ * when Redis is slow or down the queue fills and new batches are dropped, and a batch whose
+ * commands fail is not retried here: either way the publisher's callback hears {@code false}, and
+ * the metrics branch, which keeps every value not yet confirmed in a changelogged store, offers it
+ * again once {@link #hasRoom} says Redis answers (values are absolute, so writing one twice changes
+ * nothing). Commands are rejected, not buffered, while disconnected (Lettuce would otherwise queue
+ * them without bound), and every outcome is counted.
  *
  * <p>Heal: Redis can also lose values it had taken (FLUSHALL, a restart without persistence, a
  * failover to an empty replica). Every {@code healCheck} the writer checks its marker key ({@link
@@ -52,6 +52,7 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
 
   private static final Logger log = LoggerFactory.getLogger(RedisMetricsWriter.class);
   private static final Duration RECONNECT_BACKOFF = Duration.ofSeconds(1);
+
   /** The marker outlives a stopped writer by a day, then Redis drops it. */
   private static final Duration MARKER_TTL = Duration.ofDays(1);
 
@@ -70,15 +71,18 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
   private final AtomicBoolean lost = new AtomicBoolean();
   private volatile long lossGeneration;
   private volatile boolean running = true;
+
   /** False from a failed connect or batch until Redis answers again: retries wait for it. */
   private volatile boolean answering = true;
+
   private StatefulRedisConnection<String, String> connection;
   private long nextConnectAttempt;
   private long nextHealCheck;
   private boolean markerSet;
 
   /** A writer that heals only what it knows it dropped (no marker: tests of the write path). */
-  public RedisMetricsWriter(String redisUri, int queueBatches, Duration timeout, MeterRegistry registry) {
+  public RedisMetricsWriter(
+      String redisUri, int queueBatches, Duration timeout, MeterRegistry registry) {
     this(redisUri, queueBatches, timeout, registry, null, Duration.ofSeconds(5));
   }
 
@@ -86,7 +90,13 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
    * @param markerKey this writer's own marker (unique per process), or null for no data-loss check
    * @param healCheck how often the marker is checked and a pending loss turned into a rewrite
    */
-  public RedisMetricsWriter(String redisUri, int queueBatches, Duration timeout, MeterRegistry registry, String markerKey, Duration healCheck) {
+  public RedisMetricsWriter(
+      String redisUri,
+      int queueBatches,
+      Duration timeout,
+      MeterRegistry registry,
+      String markerKey,
+      Duration healCheck) {
     RedisURI uri = RedisURI.create(redisUri);
     uri.setTimeout(timeout);
     this.client = RedisClient.create(uri);
@@ -104,10 +114,15 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     this.batchesDropped = counter(registry, "fhirflow.redis.batches", "dropped");
     this.valuesWritten = counter(registry, "fhirflow.redis.values", "written");
     this.valuesLost = counter(registry, "fhirflow.redis.values", "lost");
-    this.heals = Counter.builder("fhirflow.redis.heals").description("Rewrites of the Redis view from state after Redis lost values").register(registry);
+    this.heals =
+        Counter.builder("fhirflow.redis.heals")
+            .description("Rewrites of the Redis view from state after Redis lost values")
+            .register(registry);
     this.markerKey = markerKey;
     this.healCheckNanos = healCheck.toNanos();
-    Gauge.builder("fhirflow.redis.queue.batches", queue, BlockingQueue::size).description("Batches waiting for Redis").register(registry);
+    Gauge.builder("fhirflow.redis.queue.batches", queue, BlockingQueue::size)
+        .description("Batches waiting for Redis")
+        .register(registry);
     this.thread = new Thread(this::run, "fhirflow-redis-writer");
     thread.setDaemon(true);
     thread.start();
@@ -171,7 +186,8 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     try {
       if (markerKey != null) {
         RedisFuture<Long> exists = redis.exists(markerKey);
-        RedisFuture<String> set = redis.set(markerKey, "1", SetArgs.Builder.ex(MARKER_TTL.toSeconds()));
+        RedisFuture<String> set =
+            redis.set(markerKey, "1", SetArgs.Builder.ex(MARKER_TTL.toSeconds()));
         connection.flushCommands();
         if (!LettuceFutures.awaitAll(timeout, exists, set)) {
           return;
@@ -198,7 +214,8 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     if (lost.getAndSet(false)) {
       lossGeneration++;
       heals.increment();
-      log.info("redis lost metric values, rewriting the view from state generation={}", lossGeneration);
+      log.info(
+          "redis lost metric values, rewriting the view from state generation={}", lossGeneration);
     }
   }
 
@@ -240,7 +257,10 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     fail(pending);
   }
 
-  /** SCAN for the prefix's keys and UNLINK them, page by page; reported written once every page answered. */
+  /**
+   * SCAN for the prefix's keys and UNLINK them, page by page; reported written once every page
+   * answered.
+   */
   private void removeKeys(Batch pending) {
     String prefix = pending.writes().get(0).key();
     RedisAsyncCommands<String, String> redis = connected();
@@ -291,7 +311,9 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
     pending.written().accept(false);
   }
 
-  /** The async API, connecting at most once per back-off period; null while Redis is unreachable. */
+  /**
+   * The async API, connecting at most once per back-off period; null while Redis is unreachable.
+   */
   private RedisAsyncCommands<String, String> connected() {
     if (connection != null) {
       return connection.async();
@@ -308,14 +330,16 @@ public final class RedisMetricsWriter implements MetricsPublisher, AutoCloseable
       return connection.async();
     } catch (RuntimeException e) {
       answering = false;
-      log.warn("redis unreachable, metric batches are retried once it answers error={}", e.getClass().getName());
+      log.warn(
+          "redis unreachable, metric batches are retried once it answers error={}",
+          e.getClass().getName());
       return null;
     }
   }
 
   /**
-   * Writes what is queued (bounded by the timeout per batch), then closes the connection. What is not
-   * written by then stays in the tasks' unwritten-values store for whoever runs them next.
+   * Writes what is queued (bounded by the timeout per batch), then closes the connection. What is
+   * not written by then stays in the tasks' unwritten-values store for whoever runs them next.
    */
   @Override
   public void close() {

@@ -8,4 +8,5 @@ package io.fhirflow.topology;
  * @param reason a stable reason code (serde, catalogue or topology code), never values or ids
  * @param errorClass the exception or rejection type that decided it
  */
-public record Rejected(byte[] rawKey, byte[] rawValue, DeadLetterStage stage, String reason, String errorClass) {}
+public record Rejected(
+    byte[] rawKey, byte[] rawValue, DeadLetterStage stage, String reason, String errorClass) {}

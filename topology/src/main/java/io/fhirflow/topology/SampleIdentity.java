@@ -13,10 +13,17 @@ public final class SampleIdentity {
 
   private SampleIdentity() {}
 
-  /** The start of every identity of {@code userId}'s records on {@code platform} (a prefix-scan key). */
+  /**
+   * The start of every identity of {@code userId}'s records on {@code platform} (a prefix-scan
+   * key).
+   */
   public static byte[] userPrefix(String userId, Platform platform) {
     byte[] user = userId.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(1 + 4 + user.length).put((byte) platform.ordinal()).putInt(user.length).put(user).array();
+    return ByteBuffer.allocate(1 + 4 + user.length)
+        .put((byte) platform.ordinal())
+        .putInt(user.length)
+        .put(user)
+        .array();
   }
 
   public static byte[] of(WearableSample sample) {

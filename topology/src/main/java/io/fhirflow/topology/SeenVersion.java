@@ -10,13 +10,14 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The version of a sample that was last accepted, ordered as DESIGN.md says: the platform's
- * version number (Health Connect clientRecordVersion, else HealthKit syncVersion, else 0), then
+ * The version of a sample that was last accepted, ordered as DESIGN.md says: the platform's version
+ * number (Health Connect clientRecordVersion, else HealthKit syncVersion, else 0), then
  * lastModifiedTime. Equal or older is a duplicate, newer is an update.
  *
  * @param contributions what this version added to day aggregates (empty without metrics)
  */
-public record SeenVersion(long recordVersion, long lastModifiedMillis, List<DayContribution> contributions) {
+public record SeenVersion(
+    long recordVersion, long lastModifiedMillis, List<DayContribution> contributions) {
 
   private static final long NO_TIME = Long.MIN_VALUE;
 
@@ -57,7 +58,10 @@ public record SeenVersion(long recordVersion, long lastModifiedMillis, List<DayC
             return null;
           }
           DayContribution.Codec contributions = new DayContribution.Codec(v.contributions);
-          ByteBuffer b = ByteBuffer.allocate(8 + 8 + contributions.size()).putLong(v.recordVersion).putLong(v.lastModifiedMillis);
+          ByteBuffer b =
+              ByteBuffer.allocate(8 + 8 + contributions.size())
+                  .putLong(v.recordVersion)
+                  .putLong(v.lastModifiedMillis);
           contributions.write(b);
           return b.array();
         };

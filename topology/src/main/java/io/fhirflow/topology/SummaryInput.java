@@ -10,12 +10,25 @@ import org.apache.kafka.common.utils.Bytes;
  *
  * @param identity the record's identity ({@link SampleIdentity})
  * @param version the mapped version; null for a deletion
- * @param amended whether dedupe saw an earlier version (then earlier contributions may need retracting)
- * @param erasedUser the user whose erasure this is (every summary state of theirs goes); null otherwise
+ * @param amended whether dedupe saw an earlier version (then earlier contributions may need
+ *     retracting)
+ * @param erasedUser the user whose erasure this is (every summary state of theirs goes); null
+ *     otherwise
  */
-record SummaryInput(Bytes identity, String patientId, SeenVersion version, List<MetricPoint> points, boolean amended, String erasedUser) {
+record SummaryInput(
+    Bytes identity,
+    String patientId,
+    SeenVersion version,
+    List<MetricPoint> points,
+    boolean amended,
+    String erasedUser) {
 
-  SummaryInput(Bytes identity, String patientId, SeenVersion version, List<MetricPoint> points, boolean amended) {
+  SummaryInput(
+      Bytes identity,
+      String patientId,
+      SeenVersion version,
+      List<MetricPoint> points,
+      boolean amended) {
     this(identity, patientId, version, points, amended, null);
   }
 

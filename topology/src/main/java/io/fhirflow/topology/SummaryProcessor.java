@@ -40,13 +40,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>State is kept per source record: each record's contribution to each (measure, period) is its
  * own entry in {@link SummaryState#CONTRIBUTIONS}, so writing a record again replaces its share (a
- * duplicate cannot count twice, inside or beyond the dedupe retention), an update replaces it and
- * a deletion removes it, and a summary is always recomputed from the contributions that are
- * current: sums, counts, min and max are exact after any correction, in any order of arrival.
+ * duplicate cannot count twice, inside or beyond the dedupe retention), an update replaces it and a
+ * deletion removes it, and a summary is always recomputed from the contributions that are current:
+ * sums, counts, min and max are exact after any correction, in any order of arrival.
  *
  * <p>A changed summary is marked pending; a wall-clock punctuator writes the pending ones whose
- * period ended at least the grace ago ({@code final} the first time, {@code amended} after), or
- * the contract's deletion marker when a period lost every contribution. Periods older than the
+ * period ended at least the grace ago ({@code final} the first time, {@code amended} after), or the
+ * contract's deletion marker when a period lost every contribution. Periods older than the
  * correction horizon ({@link SummarySettings#retentionDays}) are neither changed nor written, and
  * their state is swept.
  */
@@ -65,16 +65,31 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
   private KeyValueStore<Bytes, SummaryState.RecordPeriods> records;
   private KeyValueStore<Bytes, Long> pending;
   private KeyValueStore<Bytes, SummaryState.Emitted> emitted;
-  /** The pending store in memory (it is small: changed summaries not yet written), so marking costs no read. */
+
+  /**
+   * The pending store in memory (it is small: changed summaries not yet written), so marking costs
+   * no read.
+   */
   private final Map<Bytes, Long> due = new HashMap<>();
 
   SummaryProcessor(TopologySettings topology, FlowCounters counters) {
     this.topology = topology;
     this.settings = topology.summaries();
     this.catalogue = settings.catalogue();
-    this.emittedFinal = Counter.builder("fhirflow.summaries.emitted").description("Summary Observations written").tag("status", "final").register(counters.registry());
-    this.emittedAmended = Counter.builder("fhirflow.summaries.emitted").description("Summary Observations written").tag("status", "amended").register(counters.registry());
-    this.retracted = Counter.builder("fhirflow.summaries.retracted").description("Deletion markers of summaries whose period lost every contribution").register(counters.registry());
+    this.emittedFinal =
+        Counter.builder("fhirflow.summaries.emitted")
+            .description("Summary Observations written")
+            .tag("status", "final")
+            .register(counters.registry());
+    this.emittedAmended =
+        Counter.builder("fhirflow.summaries.emitted")
+            .description("Summary Observations written")
+            .tag("status", "amended")
+            .register(counters.registry());
+    this.retracted =
+        Counter.builder("fhirflow.summaries.retracted")
+            .description("Deletion markers of summaries whose period lost every contribution")
+            .register(counters.registry());
   }
 
   @Override
@@ -89,15 +104,21 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
       it.forEachRemaining(e -> due.put(e.key, e.value));
     }
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
-    ExpirySweep<Bytes, SummaryState.Contribution> contributionSweep = new ExpirySweep<>(contributions, topology.sweepMaxEntries());
-    ExpirySweep<Bytes, SummaryState.RecordPeriods> recordSweep = new ExpirySweep<>(records, topology.sweepMaxEntries());
-    ExpirySweep<Bytes, SummaryState.Emitted> emittedSweep = new ExpirySweep<>(emitted, topology.sweepMaxEntries());
-    context.schedule(topology.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-      long oldest = oldestKeptDay(now);
-      contributionSweep.run(c -> c.lastDay() < oldest);
-      recordSweep.run(r -> r.lastDay() < oldest);
-      emittedSweep.run(e -> e.lastDay() < oldest);
-    });
+    ExpirySweep<Bytes, SummaryState.Contribution> contributionSweep =
+        new ExpirySweep<>(contributions, topology.sweepMaxEntries());
+    ExpirySweep<Bytes, SummaryState.RecordPeriods> recordSweep =
+        new ExpirySweep<>(records, topology.sweepMaxEntries());
+    ExpirySweep<Bytes, SummaryState.Emitted> emittedSweep =
+        new ExpirySweep<>(emitted, topology.sweepMaxEntries());
+    context.schedule(
+        topology.sweepInterval(),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          long oldest = oldestKeptDay(now);
+          contributionSweep.run(c -> c.lastDay() < oldest);
+          recordSweep.run(r -> r.lastDay() < oldest);
+          emittedSweep.run(e -> e.lastDay() < oldest);
+        });
   }
 
   @Override
@@ -118,8 +139,12 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
    * the Observation topic, which names every Observation of the patient before it.
    */
   private void erase(SummaryInput in) {
-    Bytes patient = Bytes.wrap(java.nio.ByteBuffer.allocate(16).putLong(UUID.fromString(in.patientId()).getMostSignificantBits())
-        .putLong(UUID.fromString(in.patientId()).getLeastSignificantBits()).array());
+    Bytes patient =
+        Bytes.wrap(
+            java.nio.ByteBuffer.allocate(16)
+                .putLong(UUID.fromString(in.patientId()).getMostSignificantBits())
+                .putLong(UUID.fromString(in.patientId()).getLeastSignificantBits())
+                .array());
     removeByPrefix(contributions, patient);
     removeByPrefix(emitted, patient);
     for (Bytes k : removeByPrefix(pending, patient)) {
@@ -182,8 +207,13 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
       markPending(e.getKey(), s.endEpoch * 1000L + settings.grace().toMillis());
       lastDay = Math.max(lastDay, s.lastDay);
     }
-    records.put(in.identity(), new SummaryState.RecordPeriods(in.version().recordVersion(), in.version().lastModifiedMillis(),
-        List.copyOf(next.keySet()), prior == null ? lastDay : Math.max(lastDay, prior.lastDay())));
+    records.put(
+        in.identity(),
+        new SummaryState.RecordPeriods(
+            in.version().recordVersion(),
+            in.version().lastModifiedMillis(),
+            List.copyOf(next.keySet()),
+            prior == null ? lastDay : Math.max(lastDay, prior.lastDay())));
   }
 
   /** The record's values grouped by summary and period, periods before the horizon left out. */
@@ -205,7 +235,13 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
         if (share == null) {
           ZonedDateTime start = d.period().start(p.time(), p.zone());
           ZonedDateTime end = d.period().end(p.time(), p.zone());
-          share = new Share(start.toEpochSecond(), start.getOffset().getTotalSeconds(), end.toEpochSecond(), end.getOffset().getTotalSeconds(), lastDay);
+          share =
+              new Share(
+                  start.toEpochSecond(),
+                  start.getOffset().getTotalSeconds(),
+                  end.toEpochSecond(),
+                  end.getOffset().getTotalSeconds(),
+                  lastDay);
           out.put(key, share);
         }
         share.add(p);
@@ -214,7 +250,9 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
     return out;
   }
 
-  /** Removes a record's contribution to a period; the period is due when it would have been with it. */
+  /**
+   * Removes a record's contribution to a period; the period is due when it would have been with it.
+   */
   private void takeBack(SummaryState.Key key, Bytes record) {
     SummaryState.Contribution c = contributions.delete(key.contribution(record));
     if (c != null) {
@@ -254,7 +292,8 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
     SummaryState.Key key = SummaryState.Key.parse(k);
     SummaryDefinition d = catalogue.measure(key.measure()).orElse(null);
     if (d == null || d.period().lastLocalDate(key.period()).toEpochDay() < oldest) {
-      // A measure no longer configured, or a period past the horizon whose state may be partly swept.
+      // A measure no longer configured, or a period past the horizon whose state may be partly
+      // swept.
       return;
     }
     SummaryFigures figures = figures(k);
@@ -266,8 +305,16 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
     long timestamp = now;
     if (figures == null) {
       if (last != null && last.version() > 0) {
-        String id = io.fhirflow.mapping.ResourceIds.summary(patientId, d.measure(), label, last.generation());
-        context().forward(new Record<>(patientId, (byte[]) null, timestamp, MapProcessor.headers(OBSERVATION, id, source)));
+        String id =
+            io.fhirflow.mapping.ResourceIds.summary(
+                patientId, d.measure(), label, last.generation());
+        context()
+            .forward(
+                new Record<>(
+                    patientId,
+                    (byte[]) null,
+                    timestamp,
+                    MapProcessor.headers(OBSERVATION, id, source)));
         emitted.put(k, new SummaryState.Emitted(0, last.generation() + 1, 0, lastDay));
         retracted.increment();
       }
@@ -279,9 +326,16 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
     }
     int generation = last == null ? 0 : last.generation();
     int version = last == null ? 1 : last.version() + 1;
-    FhirResource summary = SummaryObservations.build(d, patientId, key.period(), generation, figures, version, Instant.ofEpochMilli(now));
-    context().forward(new Record<>(patientId, summary.json().getBytes(StandardCharsets.UTF_8), timestamp,
-        MapProcessor.headers(OBSERVATION, summary.id(), source)));
+    FhirResource summary =
+        SummaryObservations.build(
+            d, patientId, key.period(), generation, figures, version, Instant.ofEpochMilli(now));
+    context()
+        .forward(
+            new Record<>(
+                patientId,
+                summary.json().getBytes(StandardCharsets.UTF_8),
+                timestamp,
+                MapProcessor.headers(OBSERVATION, summary.id(), source)));
     emitted.put(k, new SummaryState.Emitted(version, generation, hash, lastDay));
     (version == 1 ? emittedFinal : emittedAmended).increment();
   }
@@ -297,7 +351,8 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
     long endEpoch = Long.MIN_VALUE;
     int endOffset = 0;
     TreeSet<UUID> sources = new TreeSet<>(SummaryProcessor::compareIds);
-    try (KeyValueIterator<Bytes, SummaryState.Contribution> it = contributions.prefixScan(k, BYTES)) {
+    try (KeyValueIterator<Bytes, SummaryState.Contribution> it =
+        contributions.prefixScan(k, BYTES)) {
       while (it.hasNext()) {
         KeyValue<Bytes, SummaryState.Contribution> e = it.next();
         SummaryState.Contribution c = e.value;
@@ -305,8 +360,10 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
         count += c.count();
         min = Math.min(min, c.min());
         max = Math.max(max, c.max());
-        // Ties between zones go to the larger offset, so the result does not depend on arrival order.
-        if (c.startEpoch() < startEpoch || (c.startEpoch() == startEpoch && c.startOffset() > startOffset)) {
+        // Ties between zones go to the larger offset, so the result does not depend on arrival
+        // order.
+        if (c.startEpoch() < startEpoch
+            || (c.startEpoch() == startEpoch && c.startOffset() > startOffset)) {
           startEpoch = c.startEpoch();
           startOffset = c.startOffset();
         }
@@ -325,7 +382,13 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
     if (count == 0) {
       return null;
     }
-    return new SummaryFigures(sum, count, min, max, at(startEpoch, startOffset), at(endEpoch, endOffset),
+    return new SummaryFigures(
+        sum,
+        count,
+        min,
+        max,
+        at(startEpoch, startOffset),
+        at(endEpoch, endOffset),
         sources.stream().map(UUID::toString).toList());
   }
 
@@ -335,24 +398,41 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
   }
 
   private static OffsetDateTime at(long epochSecond, int offsetSeconds) {
-    return OffsetDateTime.ofInstant(Instant.ofEpochSecond(epochSecond), ZoneOffset.ofTotalSeconds(offsetSeconds));
+    return OffsetDateTime.ofInstant(
+        Instant.ofEpochSecond(epochSecond), ZoneOffset.ofTotalSeconds(offsetSeconds));
   }
 
   private static long hash(SummaryFigures f) {
-    StringBuilder b = new StringBuilder(256).append(f.sum().toPlainString()).append('|').append(f.count()).append('|')
-        .append(f.min()).append('|').append(f.max()).append('|').append(f.start()).append('|').append(f.end());
+    StringBuilder b =
+        new StringBuilder(256)
+            .append(f.sum().toPlainString())
+            .append('|')
+            .append(f.count())
+            .append('|')
+            .append(f.min())
+            .append('|')
+            .append(f.max())
+            .append('|')
+            .append(f.start())
+            .append('|')
+            .append(f.end());
     f.derivedFrom().forEach(s -> b.append('|').append(s));
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(b.toString().getBytes(StandardCharsets.UTF_8));
       return ByteBuffer.wrap(digest).getLong();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
   }
 
-  /** The first local date still corrected, from the wall clock (Streams' own, so tests can move it). */
+  /**
+   * The first local date still corrected, from the wall clock (Streams' own, so tests can move it).
+   */
   private long oldestKeptDay(long nowMillis) {
-    return LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC).toEpochDay() - settings.retentionDays();
+    return LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC).toEpochDay()
+        - settings.retentionDays();
   }
 
   /** One record's values in one period, accumulated exactly. */
@@ -377,7 +457,8 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
     }
 
     void add(MetricPoint p) {
-      // BigDecimal.valueOf: the double's shortest decimal text, so 0.1 + 0.2 is 0.3 and order does not matter.
+      // BigDecimal.valueOf: the double's shortest decimal text, so 0.1 + 0.2 is 0.3 and order does
+      // not matter.
       sum = sum.add(BigDecimal.valueOf(p.value()));
       count++;
       min = Math.min(min, p.value());
@@ -391,7 +472,17 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
     }
 
     SummaryState.Contribution contribution() {
-      return new SummaryState.Contribution(sum, count, min, max, startEpoch, startOffset, endEpoch, endOffset, lastDay, List.copyOf(sources));
+      return new SummaryState.Contribution(
+          sum,
+          count,
+          min,
+          max,
+          startEpoch,
+          startOffset,
+          endEpoch,
+          endOffset,
+          lastDay,
+          List.copyOf(sources));
     }
   }
 }

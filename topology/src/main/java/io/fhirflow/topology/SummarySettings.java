@@ -13,8 +13,13 @@ import java.time.Duration;
  * @param retentionDays local days back that corrections reach (state kept)
  * @param maxPerTick at most this many summaries are computed per emit tick
  */
-public record SummarySettings(boolean enabled, SummaryCatalogue catalogue, Duration grace, Duration emitInterval,
-                              int retentionDays, int maxPerTick) {
+public record SummarySettings(
+    boolean enabled,
+    SummaryCatalogue catalogue,
+    Duration grace,
+    Duration emitInterval,
+    int retentionDays,
+    int maxPerTick) {
 
   public static SummarySettings disabled() {
     return new SummarySettings(false, null, Duration.ofHours(1), Duration.ofSeconds(10), 35, 2000);

@@ -21,10 +21,15 @@ final class SummaryState {
 
   /** (patient, measure, period, record) → the record's {@link Contribution} to that period. */
   static final String CONTRIBUTIONS = "summary-contributions";
+
   /** record identity → {@link RecordPeriods}: its version and the periods it contributes to. */
   static final String RECORDS = "summary-record-periods";
-  /** (patient, measure, period) → epoch millis after which it is due: changed since last emitted. */
+
+  /**
+   * (patient, measure, period) → epoch millis after which it is due: changed since last emitted.
+   */
   static final String PENDING = "summary-pending";
+
   /** (patient, measure, period) → {@link Emitted}: the last version written. */
   static final String EMITTED = "summary-emitted";
 
@@ -35,9 +40,14 @@ final class SummaryState {
 
     Bytes bytes() {
       byte[] m = measure.getBytes(StandardCharsets.UTF_8);
-      return Bytes.wrap(ByteBuffer.allocate(16 + 1 + m.length + 8)
-          .putLong(patient.getMostSignificantBits()).putLong(patient.getLeastSignificantBits())
-          .put((byte) m.length).put(m).putLong(period).array());
+      return Bytes.wrap(
+          ByteBuffer.allocate(16 + 1 + m.length + 8)
+              .putLong(patient.getMostSignificantBits())
+              .putLong(patient.getLeastSignificantBits())
+              .put((byte) m.length)
+              .put(m)
+              .putLong(period)
+              .array());
     }
 
     /** The key of {@code record}'s contribution: this key followed by the record identity. */
@@ -74,44 +84,90 @@ final class SummaryState {
    * What one record adds to one period.
    *
    * @param sum exact decimal sum of its values there
-   * @param startEpoch where the period starts in the record's zone (epoch second), with {@code startOffset}
+   * @param startEpoch where the period starts in the record's zone (epoch second), with {@code
+   *     startOffset}
    * @param endEpoch where it ends, with {@code endOffset}
    * @param lastDay the last local date (epoch day) the period touches, for expiry
-   * @param sources the Observations carrying the values (the smallest ids, at most derivedFrom's bound)
+   * @param sources the Observations carrying the values (the smallest ids, at most derivedFrom's
+   *     bound)
    */
-  record Contribution(BigDecimal sum, long count, double min, double max, long startEpoch, int startOffset,
-                      long endEpoch, int endOffset, long lastDay, List<UUID> sources) {
+  record Contribution(
+      BigDecimal sum,
+      long count,
+      double min,
+      double max,
+      long startEpoch,
+      int startOffset,
+      long endEpoch,
+      int endOffset,
+      long lastDay,
+      List<UUID> sources) {
 
     static Serde<Contribution> serde() {
-      return SummaryState.serde(c -> {
-        byte[] unscaled = c.sum.unscaledValue().toByteArray();
-        ByteBuffer b = ByteBuffer.allocate(4 + 1 + unscaled.length + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 1 + 16 * c.sources.size());
-        b.putInt(c.sum.scale()).put((byte) unscaled.length).put(unscaled)
-            .putLong(c.count).putDouble(c.min).putDouble(c.max)
-            .putLong(c.startEpoch).putInt(c.startOffset).putLong(c.endEpoch).putInt(c.endOffset).putLong(c.lastDay)
-            .put((byte) c.sources.size());
-        c.sources.forEach(u -> b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()));
-        return b.array();
-      }, b -> {
-        int scale = b.getInt();
-        byte[] unscaled = new byte[b.get() & 0xff];
-        b.get(unscaled);
-        BigDecimal sum = new BigDecimal(new BigInteger(unscaled), scale);
-        long count = b.getLong();
-        double min = b.getDouble();
-        double max = b.getDouble();
-        long startEpoch = b.getLong();
-        int startOffset = b.getInt();
-        long endEpoch = b.getLong();
-        int endOffset = b.getInt();
-        long lastDay = b.getLong();
-        int n = b.get() & 0xff;
-        List<UUID> sources = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          sources.add(new UUID(b.getLong(), b.getLong()));
-        }
-        return new Contribution(sum, count, min, max, startEpoch, startOffset, endEpoch, endOffset, lastDay, sources);
-      });
+      return SummaryState.serde(
+          c -> {
+            byte[] unscaled = c.sum.unscaledValue().toByteArray();
+            ByteBuffer b =
+                ByteBuffer.allocate(
+                    4
+                        + 1
+                        + unscaled.length
+                        + 8
+                        + 8
+                        + 8
+                        + 8
+                        + 4
+                        + 8
+                        + 4
+                        + 8
+                        + 1
+                        + 16 * c.sources.size());
+            b.putInt(c.sum.scale())
+                .put((byte) unscaled.length)
+                .put(unscaled)
+                .putLong(c.count)
+                .putDouble(c.min)
+                .putDouble(c.max)
+                .putLong(c.startEpoch)
+                .putInt(c.startOffset)
+                .putLong(c.endEpoch)
+                .putInt(c.endOffset)
+                .putLong(c.lastDay)
+                .put((byte) c.sources.size());
+            c.sources.forEach(
+                u -> b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()));
+            return b.array();
+          },
+          b -> {
+            int scale = b.getInt();
+            byte[] unscaled = new byte[b.get() & 0xff];
+            b.get(unscaled);
+            BigDecimal sum = new BigDecimal(new BigInteger(unscaled), scale);
+            long count = b.getLong();
+            double min = b.getDouble();
+            double max = b.getDouble();
+            long startEpoch = b.getLong();
+            int startOffset = b.getInt();
+            long endEpoch = b.getLong();
+            int endOffset = b.getInt();
+            long lastDay = b.getLong();
+            int n = b.get() & 0xff;
+            List<UUID> sources = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+              sources.add(new UUID(b.getLong(), b.getLong()));
+            }
+            return new Contribution(
+                sum,
+                count,
+                min,
+                max,
+                startEpoch,
+                startOffset,
+                endEpoch,
+                endOffset,
+                lastDay,
+                sources);
+          });
     }
   }
 
@@ -120,33 +176,40 @@ final class SummaryState {
    *
    * @param lastDay the latest local date among its periods (epoch day), for expiry
    */
-  record RecordPeriods(long recordVersion, long lastModifiedMillis, List<Key> periods, long lastDay) {
+  record RecordPeriods(
+      long recordVersion, long lastModifiedMillis, List<Key> periods, long lastDay) {
 
     SeenVersion version() {
       return new SeenVersion(recordVersion, lastModifiedMillis, List.of());
     }
 
     static Serde<RecordPeriods> serde() {
-      return SummaryState.serde(r -> {
-        int size = 8 + 8 + 8 + 4;
-        for (Key k : r.periods) {
-          size += k.size();
-        }
-        ByteBuffer b = ByteBuffer.allocate(size).putLong(r.recordVersion).putLong(r.lastModifiedMillis).putLong(r.lastDay)
-            .putInt(r.periods.size());
-        r.periods.forEach(k -> k.write(b));
-        return b.array();
-      }, b -> {
-        long version = b.getLong();
-        long modified = b.getLong();
-        long lastDay = b.getLong();
-        int n = b.getInt();
-        List<Key> periods = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          periods.add(Key.read(b));
-        }
-        return new RecordPeriods(version, modified, periods, lastDay);
-      });
+      return SummaryState.serde(
+          r -> {
+            int size = 8 + 8 + 8 + 4;
+            for (Key k : r.periods) {
+              size += k.size();
+            }
+            ByteBuffer b =
+                ByteBuffer.allocate(size)
+                    .putLong(r.recordVersion)
+                    .putLong(r.lastModifiedMillis)
+                    .putLong(r.lastDay)
+                    .putInt(r.periods.size());
+            r.periods.forEach(k -> k.write(b));
+            return b.array();
+          },
+          b -> {
+            long version = b.getLong();
+            long modified = b.getLong();
+            long lastDay = b.getLong();
+            int n = b.getInt();
+            List<Key> periods = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+              periods.add(Key.read(b));
+            }
+            return new RecordPeriods(version, modified, periods, lastDay);
+          });
     }
   }
 
@@ -159,7 +222,14 @@ final class SummaryState {
   record Emitted(int version, int generation, long hash, long lastDay) {
 
     static Serde<Emitted> serde() {
-      return SummaryState.serde(e -> ByteBuffer.allocate(4 + 4 + 8 + 8).putInt(e.version).putInt(e.generation).putLong(e.hash).putLong(e.lastDay).array(),
+      return SummaryState.serde(
+          e ->
+              ByteBuffer.allocate(4 + 4 + 8 + 8)
+                  .putInt(e.version)
+                  .putInt(e.generation)
+                  .putLong(e.hash)
+                  .putLong(e.lastDay)
+                  .array(),
           b -> new Emitted(b.getInt(), b.getInt(), b.getLong(), b.getLong()));
     }
   }

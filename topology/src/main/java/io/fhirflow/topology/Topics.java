@@ -1,7 +1,14 @@
 package io.fhirflow.topology;
 
 /** The topic names the topology reads and writes, from configuration (defaults in DESIGN.md). */
-public record Topics(String raw, String observation, String patient, String device, String deadLetter, String erasure, String audit) {
+public record Topics(
+    String raw,
+    String observation,
+    String patient,
+    String device,
+    String deadLetter,
+    String erasure,
+    String audit) {
 
   public static Topics defaults() {
     return new Topics(

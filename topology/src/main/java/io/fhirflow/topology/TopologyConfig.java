@@ -1,11 +1,11 @@
 package io.fhirflow.topology;
 
 import io.fhirflow.contracts.ConfigSources;
+import io.fhirflow.contracts.LoggedConfig;
+import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.mapping.SummaryCatalogue;
-import io.fhirflow.contracts.LoggedConfig;
-import io.fhirflow.contracts.RedisKeyLayout;
-import io.fhirflow.contracts.PipelineTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -21,7 +22,6 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
@@ -66,24 +66,29 @@ public final class TopologyConfig extends AbstractConfig {
       "Confluent-compatible Schema Registry URL; mock://<scope> selects the in-memory registry (tests).";
   public static final String SCHEMA_REGISTRY_URL_DEFAULT = "http://127.0.0.1:8081";
 
-  public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+  public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG =
+      "schema.registry.basic.auth.user.info";
   public static final String SCHEMA_REGISTRY_USER_INFO_DOC =
       "user:password for the registry's basic auth (a secret: give it as ${env:VAR} or ${file:...}); empty = no auth.";
 
   public static final String TOPIC_RAW_CONFIG = "topic.raw";
-  public static final String TOPIC_RAW_DOC = "Input topic of raw wearable samples (key user id, Avro value).";
+  public static final String TOPIC_RAW_DOC =
+      "Input topic of raw wearable samples (key user id, Avro value).";
   public static final String TOPIC_RAW_DEFAULT = PipelineTopic.Names.RAW;
 
   public static final String TOPIC_OBSERVATION_CONFIG = "topic.observation";
-  public static final String TOPIC_OBSERVATION_DOC = "Output topic of FHIR R4 Observation JSON (key patient id).";
+  public static final String TOPIC_OBSERVATION_DOC =
+      "Output topic of FHIR R4 Observation JSON (key patient id).";
   public static final String TOPIC_OBSERVATION_DEFAULT = PipelineTopic.Names.OBSERVATION;
 
   public static final String TOPIC_PATIENT_CONFIG = "topic.patient";
-  public static final String TOPIC_PATIENT_DOC = "Output topic of FHIR R4 Patient JSON (key resource id, compacted).";
+  public static final String TOPIC_PATIENT_DOC =
+      "Output topic of FHIR R4 Patient JSON (key resource id, compacted).";
   public static final String TOPIC_PATIENT_DEFAULT = PipelineTopic.Names.PATIENT;
 
   public static final String TOPIC_DEVICE_CONFIG = "topic.device";
-  public static final String TOPIC_DEVICE_DOC = "Output topic of FHIR R4 Device JSON (key resource id, compacted).";
+  public static final String TOPIC_DEVICE_DOC =
+      "Output topic of FHIR R4 Device JSON (key resource id, compacted).";
   public static final String TOPIC_DEVICE_DEFAULT = PipelineTopic.Names.DEVICE;
 
   public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
@@ -97,7 +102,8 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String TOPIC_ERASURE_DEFAULT = PipelineTopic.Names.ERASURE;
 
   public static final String TOPIC_AUDIT_CONFIG = "topic.audit";
-  public static final String TOPIC_AUDIT_DOC = "Output topic of FHIR R4 AuditEvent JSON (key event id): one event per erasure carried out.";
+  public static final String TOPIC_AUDIT_DOC =
+      "Output topic of FHIR R4 AuditEvent JSON (key event id): one event per erasure carried out.";
   public static final String TOPIC_AUDIT_DEFAULT = PipelineTopic.Names.AUDIT_EVENT;
 
   public static final String RECORD_MAX_BYTES_CONFIG = "record.max.bytes";
@@ -171,7 +177,8 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String METRICS_REDIS_URL_DEFAULT = "redis://127.0.0.1:6379";
 
   public static final String METRICS_KEY_PREFIX_CONFIG = "metrics.redis.key.prefix";
-  public static final String METRICS_KEY_PREFIX_DOC = "Prefix of every Redis key written (see docs/redis-metrics.md).";
+  public static final String METRICS_KEY_PREFIX_DOC =
+      "Prefix of every Redis key written (see docs/redis-metrics.md).";
   public static final String METRICS_KEY_PREFIX_DEFAULT = RedisKeyLayout.DEFAULT_PREFIX;
 
   public static final String METRICS_DAY_RETENTION_DAYS_CONFIG = "metrics.day.retention.days";
@@ -218,7 +225,8 @@ public final class TopologyConfig extends AbstractConfig {
   public static final int HTTP_PORT_DEFAULT = 8091;
 
   public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
-  public static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long a graceful close may take before the process exits.";
+  public static final String SHUTDOWN_TIMEOUT_MS_DOC =
+      "How long a graceful close may take before the process exits.";
   public static final long SHUTDOWN_TIMEOUT_MS_DEFAULT = 30_000L;
 
   public static final String SHUTDOWN_LEAVE_GROUP_CONFIG = "shutdown.leave.group";
@@ -233,50 +241,266 @@ public final class TopologyConfig extends AbstractConfig {
 
   public static final ConfigDef CONFIG_DEF =
       new ConfigDef()
-          .define(APPLICATION_ID_CONFIG, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
-          .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
-          .define(NUM_STREAM_THREADS_CONFIG, Type.INT, NUM_STREAM_THREADS_DEFAULT, Range.atLeast(1), Importance.MEDIUM, NUM_STREAM_THREADS_DOC)
+          .define(
+              APPLICATION_ID_CONFIG,
+              Type.STRING,
+              APPLICATION_ID_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              APPLICATION_ID_DOC)
+          .define(
+              BOOTSTRAP_SERVERS_CONFIG,
+              Type.STRING,
+              BOOTSTRAP_SERVERS_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              BOOTSTRAP_SERVERS_DOC)
+          .define(
+              NUM_STREAM_THREADS_CONFIG,
+              Type.INT,
+              NUM_STREAM_THREADS_DEFAULT,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              NUM_STREAM_THREADS_DOC)
           .define(STATE_DIR_CONFIG, Type.STRING, STATE_DIR_DEFAULT, Importance.HIGH, STATE_DIR_DOC)
-          .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SCHEMA_REGISTRY_URL_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
-          .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SCHEMA_REGISTRY_USER_INFO_DOC)
-          .define(TOPIC_RAW_CONFIG, Type.STRING, TOPIC_RAW_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_RAW_DOC)
-          .define(TOPIC_OBSERVATION_CONFIG, Type.STRING, TOPIC_OBSERVATION_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_OBSERVATION_DOC)
-          .define(TOPIC_PATIENT_CONFIG, Type.STRING, TOPIC_PATIENT_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_PATIENT_DOC)
-          .define(TOPIC_DEVICE_CONFIG, Type.STRING, TOPIC_DEVICE_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DEVICE_DOC)
-          .define(TOPIC_DLQ_CONFIG, Type.STRING, TOPIC_DLQ_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_DLQ_DOC)
-          .define(TOPIC_ERASURE_CONFIG, Type.STRING, TOPIC_ERASURE_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_ERASURE_DOC)
-          .define(TOPIC_AUDIT_CONFIG, Type.STRING, TOPIC_AUDIT_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_AUDIT_DOC)
-          .define(RECORD_MAX_BYTES_CONFIG, Type.INT, RECORD_MAX_BYTES_DEFAULT, Range.atLeast(1024), Importance.MEDIUM, RECORD_MAX_BYTES_DOC)
-          .define(DEDUPE_RETENTION_MS_CONFIG, Type.LONG, DEDUPE_RETENTION_MS_DEFAULT, Range.atLeast(60_000L), Importance.HIGH, DEDUPE_RETENTION_MS_DOC)
-          .define(VALIDATE_FUTURE_MARGIN_MS_CONFIG, Type.LONG, VALIDATE_FUTURE_MARGIN_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM, VALIDATE_FUTURE_MARGIN_MS_DOC)
-          .define(EXPIRY_SWEEP_INTERVAL_MS_CONFIG, Type.LONG, EXPIRY_SWEEP_INTERVAL_MS_DEFAULT, Range.atLeast(100L), Importance.LOW, EXPIRY_SWEEP_INTERVAL_MS_DOC)
-          .define(EXPIRY_SWEEP_MAX_ENTRIES_CONFIG, Type.INT, EXPIRY_SWEEP_MAX_ENTRIES_DEFAULT, Range.atLeast(1), Importance.LOW, EXPIRY_SWEEP_MAX_ENTRIES_DOC)
-          .define(MAPPING_CATALOGUE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, MAPPING_CATALOGUE_PATH_DOC)
-          .define(METRICS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, METRICS_ENABLED_DOC)
-          .define(SUMMARIES_ENABLED_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, SUMMARIES_ENABLED_DOC)
-          .define(SUMMARIES_CATALOGUE_PATH_CONFIG, Type.STRING, "", Importance.LOW, SUMMARIES_CATALOGUE_PATH_DOC)
-          .define(SUMMARIES_GRACE_MS_CONFIG, Type.LONG, SUMMARIES_GRACE_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM, SUMMARIES_GRACE_MS_DOC)
-          .define(SUMMARIES_EMIT_INTERVAL_MS_CONFIG, Type.LONG, SUMMARIES_EMIT_INTERVAL_MS_DEFAULT, Range.atLeast(100L), Importance.LOW, SUMMARIES_EMIT_INTERVAL_MS_DOC)
-          .define(SUMMARIES_RETENTION_DAYS_CONFIG, Type.INT, SUMMARIES_RETENTION_DAYS_DEFAULT, Range.between(1, 3660), Importance.MEDIUM, SUMMARIES_RETENTION_DAYS_DOC)
-          .define(SUMMARIES_EMIT_MAX_PER_TICK_CONFIG, Type.INT, SUMMARIES_EMIT_MAX_PER_TICK_DEFAULT, Range.atLeast(1), Importance.LOW, SUMMARIES_EMIT_MAX_PER_TICK_DOC)
-          .define(METRICS_REDIS_URL_CONFIG, Type.PASSWORD, METRICS_REDIS_URL_DEFAULT, Importance.HIGH, METRICS_REDIS_URL_DOC)
-          .define(METRICS_KEY_PREFIX_CONFIG, Type.STRING, METRICS_KEY_PREFIX_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, METRICS_KEY_PREFIX_DOC)
-          .define(METRICS_DAY_RETENTION_DAYS_CONFIG, Type.INT, METRICS_DAY_RETENTION_DAYS_DEFAULT, Range.between(1, 3660), Importance.MEDIUM, METRICS_DAY_RETENTION_DAYS_DOC)
-          .define(METRICS_FLUSH_INTERVAL_MS_CONFIG, Type.LONG, METRICS_FLUSH_INTERVAL_MS_DEFAULT, Range.atLeast(10L), Importance.LOW, METRICS_FLUSH_INTERVAL_MS_DOC)
-          .define(METRICS_QUEUE_BATCHES_CONFIG, Type.INT, METRICS_QUEUE_BATCHES_DEFAULT, Range.atLeast(1), Importance.LOW, METRICS_QUEUE_BATCHES_DOC)
-          .define(METRICS_REDIS_HEAL_CHECK_MS_CONFIG, Type.LONG, METRICS_REDIS_HEAL_CHECK_MS_DEFAULT, Range.atLeast(100L), Importance.LOW, METRICS_REDIS_HEAL_CHECK_MS_DOC)
-          .define(METRICS_REDIS_TIMEOUT_MS_CONFIG, Type.LONG, METRICS_REDIS_TIMEOUT_MS_DEFAULT, Range.atLeast(10L), Importance.LOW, METRICS_REDIS_TIMEOUT_MS_DOC)
-          .define(HEALTH_STALL_MS_CONFIG, Type.LONG, HEALTH_STALL_MS_DEFAULT, Range.atLeast(1_000L), Importance.MEDIUM, HEALTH_STALL_MS_DOC)
-          .define(HEALTH_LIVENESS_GRACE_MS_CONFIG, Type.LONG, HEALTH_LIVENESS_GRACE_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM, HEALTH_LIVENESS_GRACE_MS_DOC)
-          .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
-          .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0L), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC)
-          .define(SHUTDOWN_LEAVE_GROUP_CONFIG, Type.BOOLEAN, SHUTDOWN_LEAVE_GROUP_DEFAULT, Importance.MEDIUM, SHUTDOWN_LEAVE_GROUP_DOC);
+          .define(
+              SCHEMA_REGISTRY_URL_CONFIG,
+              Type.STRING,
+              SCHEMA_REGISTRY_URL_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              SCHEMA_REGISTRY_URL_DOC)
+          .define(
+              SCHEMA_REGISTRY_USER_INFO_CONFIG,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              SCHEMA_REGISTRY_USER_INFO_DOC)
+          .define(
+              TOPIC_RAW_CONFIG,
+              Type.STRING,
+              TOPIC_RAW_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_RAW_DOC)
+          .define(
+              TOPIC_OBSERVATION_CONFIG,
+              Type.STRING,
+              TOPIC_OBSERVATION_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_OBSERVATION_DOC)
+          .define(
+              TOPIC_PATIENT_CONFIG,
+              Type.STRING,
+              TOPIC_PATIENT_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_PATIENT_DOC)
+          .define(
+              TOPIC_DEVICE_CONFIG,
+              Type.STRING,
+              TOPIC_DEVICE_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_DEVICE_DOC)
+          .define(
+              TOPIC_DLQ_CONFIG,
+              Type.STRING,
+              TOPIC_DLQ_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_DLQ_DOC)
+          .define(
+              TOPIC_ERASURE_CONFIG,
+              Type.STRING,
+              TOPIC_ERASURE_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              TOPIC_ERASURE_DOC)
+          .define(
+              TOPIC_AUDIT_CONFIG,
+              Type.STRING,
+              TOPIC_AUDIT_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              TOPIC_AUDIT_DOC)
+          .define(
+              RECORD_MAX_BYTES_CONFIG,
+              Type.INT,
+              RECORD_MAX_BYTES_DEFAULT,
+              Range.atLeast(1024),
+              Importance.MEDIUM,
+              RECORD_MAX_BYTES_DOC)
+          .define(
+              DEDUPE_RETENTION_MS_CONFIG,
+              Type.LONG,
+              DEDUPE_RETENTION_MS_DEFAULT,
+              Range.atLeast(60_000L),
+              Importance.HIGH,
+              DEDUPE_RETENTION_MS_DOC)
+          .define(
+              VALIDATE_FUTURE_MARGIN_MS_CONFIG,
+              Type.LONG,
+              VALIDATE_FUTURE_MARGIN_MS_DEFAULT,
+              Range.atLeast(0L),
+              Importance.MEDIUM,
+              VALIDATE_FUTURE_MARGIN_MS_DOC)
+          .define(
+              EXPIRY_SWEEP_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              EXPIRY_SWEEP_INTERVAL_MS_DEFAULT,
+              Range.atLeast(100L),
+              Importance.LOW,
+              EXPIRY_SWEEP_INTERVAL_MS_DOC)
+          .define(
+              EXPIRY_SWEEP_MAX_ENTRIES_CONFIG,
+              Type.INT,
+              EXPIRY_SWEEP_MAX_ENTRIES_DEFAULT,
+              Range.atLeast(1),
+              Importance.LOW,
+              EXPIRY_SWEEP_MAX_ENTRIES_DOC)
+          .define(
+              MAPPING_CATALOGUE_PATH_CONFIG,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              MAPPING_CATALOGUE_PATH_DOC)
+          .define(
+              METRICS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, METRICS_ENABLED_DOC)
+          .define(
+              SUMMARIES_ENABLED_CONFIG,
+              Type.BOOLEAN,
+              false,
+              Importance.MEDIUM,
+              SUMMARIES_ENABLED_DOC)
+          .define(
+              SUMMARIES_CATALOGUE_PATH_CONFIG,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              SUMMARIES_CATALOGUE_PATH_DOC)
+          .define(
+              SUMMARIES_GRACE_MS_CONFIG,
+              Type.LONG,
+              SUMMARIES_GRACE_MS_DEFAULT,
+              Range.atLeast(0L),
+              Importance.MEDIUM,
+              SUMMARIES_GRACE_MS_DOC)
+          .define(
+              SUMMARIES_EMIT_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              SUMMARIES_EMIT_INTERVAL_MS_DEFAULT,
+              Range.atLeast(100L),
+              Importance.LOW,
+              SUMMARIES_EMIT_INTERVAL_MS_DOC)
+          .define(
+              SUMMARIES_RETENTION_DAYS_CONFIG,
+              Type.INT,
+              SUMMARIES_RETENTION_DAYS_DEFAULT,
+              Range.between(1, 3660),
+              Importance.MEDIUM,
+              SUMMARIES_RETENTION_DAYS_DOC)
+          .define(
+              SUMMARIES_EMIT_MAX_PER_TICK_CONFIG,
+              Type.INT,
+              SUMMARIES_EMIT_MAX_PER_TICK_DEFAULT,
+              Range.atLeast(1),
+              Importance.LOW,
+              SUMMARIES_EMIT_MAX_PER_TICK_DOC)
+          .define(
+              METRICS_REDIS_URL_CONFIG,
+              Type.PASSWORD,
+              METRICS_REDIS_URL_DEFAULT,
+              Importance.HIGH,
+              METRICS_REDIS_URL_DOC)
+          .define(
+              METRICS_KEY_PREFIX_CONFIG,
+              Type.STRING,
+              METRICS_KEY_PREFIX_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              METRICS_KEY_PREFIX_DOC)
+          .define(
+              METRICS_DAY_RETENTION_DAYS_CONFIG,
+              Type.INT,
+              METRICS_DAY_RETENTION_DAYS_DEFAULT,
+              Range.between(1, 3660),
+              Importance.MEDIUM,
+              METRICS_DAY_RETENTION_DAYS_DOC)
+          .define(
+              METRICS_FLUSH_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              METRICS_FLUSH_INTERVAL_MS_DEFAULT,
+              Range.atLeast(10L),
+              Importance.LOW,
+              METRICS_FLUSH_INTERVAL_MS_DOC)
+          .define(
+              METRICS_QUEUE_BATCHES_CONFIG,
+              Type.INT,
+              METRICS_QUEUE_BATCHES_DEFAULT,
+              Range.atLeast(1),
+              Importance.LOW,
+              METRICS_QUEUE_BATCHES_DOC)
+          .define(
+              METRICS_REDIS_HEAL_CHECK_MS_CONFIG,
+              Type.LONG,
+              METRICS_REDIS_HEAL_CHECK_MS_DEFAULT,
+              Range.atLeast(100L),
+              Importance.LOW,
+              METRICS_REDIS_HEAL_CHECK_MS_DOC)
+          .define(
+              METRICS_REDIS_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              METRICS_REDIS_TIMEOUT_MS_DEFAULT,
+              Range.atLeast(10L),
+              Importance.LOW,
+              METRICS_REDIS_TIMEOUT_MS_DOC)
+          .define(
+              HEALTH_STALL_MS_CONFIG,
+              Type.LONG,
+              HEALTH_STALL_MS_DEFAULT,
+              Range.atLeast(1_000L),
+              Importance.MEDIUM,
+              HEALTH_STALL_MS_DOC)
+          .define(
+              HEALTH_LIVENESS_GRACE_MS_CONFIG,
+              Type.LONG,
+              HEALTH_LIVENESS_GRACE_MS_DEFAULT,
+              Range.atLeast(0L),
+              Importance.MEDIUM,
+              HEALTH_LIVENESS_GRACE_MS_DOC)
+          .define(
+              HTTP_PORT_CONFIG,
+              Type.INT,
+              HTTP_PORT_DEFAULT,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              HTTP_PORT_DOC)
+          .define(
+              SHUTDOWN_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              SHUTDOWN_TIMEOUT_MS_DEFAULT,
+              Range.atLeast(0L),
+              Importance.LOW,
+              SHUTDOWN_TIMEOUT_MS_DOC)
+          .define(
+              SHUTDOWN_LEAVE_GROUP_CONFIG,
+              Type.BOOLEAN,
+              SHUTDOWN_LEAVE_GROUP_DEFAULT,
+              Importance.MEDIUM,
+              SHUTDOWN_LEAVE_GROUP_DOC);
 
-  /** The file-then-environment rule every process follows; here {@code FHIRFLOW_TOPOLOGY_A_B_C} → {@code a.b.c}. */
-  public static final ConfigSources SOURCES = new ConfigSources("topology", "", CONFIG_DEF.names(), java.util.List.of(KAFKA_PREFIX));
+  /**
+   * The file-then-environment rule every process follows; here {@code FHIRFLOW_TOPOLOGY_A_B_C} →
+   * {@code a.b.c}.
+   */
+  public static final ConfigSources SOURCES =
+      new ConfigSources("topology", "", CONFIG_DEF.names(), java.util.List.of(KAFKA_PREFIX));
 
   /** The variable naming the config file (Main), a launcher's name and never a key. */
   public static final String CONFIG_FILE_ENV = SOURCES.configFileVariable();
+
   public static final String ENV_PREFIX = SOURCES.environmentPrefix();
 
   /**
@@ -285,22 +509,28 @@ public final class TopologyConfig extends AbstractConfig {
    * could drop or double records. They are refused at start rather than silently overridden, so an
    * operator who set one learns it has no effect.
    */
-  static final java.util.Set<String> PINNED_STREAMS_KEYS = java.util.Set.of(
-      StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-      StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-      StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-      StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-      StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-      StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-      StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+  static final java.util.Set<String> PINNED_STREAMS_KEYS =
+      java.util.Set.of(
+          StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+          StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+          StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
 
   public TopologyConfig(Map<String, ?> originals) {
     super(CONFIG_DEF, originals, ConfigSources.CONFIG_PROVIDERS, false);
     for (String key : originalsWithPrefix(KAFKA_PREFIX, true).keySet()) {
       if (PINNED_STREAMS_KEYS.contains(key)) {
-        throw new ConfigException(KAFKA_PREFIX + key + " cannot be set: fhirflow pins " + key
-            + " (exactly_once_v2, faults fail the stream thread, bad data goes to " + TOPIC_DLQ_CONFIG
-            + "), so no setting can drop or double a record; remove it");
+        throw new ConfigException(
+            KAFKA_PREFIX
+                + key
+                + " cannot be set: fhirflow pins "
+                + key
+                + " (exactly_once_v2, faults fail the stream thread, bad data goes to "
+                + TOPIC_DLQ_CONFIG
+                + "), so no setting can drop or double a record; remove it");
       }
     }
   }
@@ -309,7 +539,8 @@ public final class TopologyConfig extends AbstractConfig {
    * Reads the properties file (if it exists) and overlays the environment ({@link #SOURCES}; the
    * Kafka pass-through also as {@code KAFKA_X_Y} → {@code kafka.x.y}).
    *
-   * @throws ConfigException naming the key when a key is unknown, or a value missing, mistyped or out of range
+   * @throws ConfigException naming the key when a key is unknown, or a value missing, mistyped or
+   *     out of range
    */
   public static TopologyConfig load(Path file, Map<String, String> env) {
     Map<String, Object> merged = new HashMap<>();
@@ -326,11 +557,17 @@ public final class TopologyConfig extends AbstractConfig {
   /** {@code KAFKA_X_Y} → {@code kafka.x.y}: the Kafka pass-through's short environment form. */
   static Map<String, String> kafkaFromEnvironment(Map<String, String> env) {
     Map<String, String> keys = new TreeMap<>();
-    env.forEach((name, value) -> {
-      if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
-        keys.put(KAFKA_PREFIX + name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-      }
-    });
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
+            keys.put(
+                KAFKA_PREFIX
+                    + name.substring(KAFKA_ENV_PREFIX.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.'),
+                value);
+          }
+        });
     return keys;
   }
 
@@ -365,23 +602,37 @@ public final class TopologyConfig extends AbstractConfig {
         summarySettings());
   }
 
-  /** The summaries branch's settings; the summary catalogue is loaded and checked here, so a bad one fails the start. */
+  /**
+   * The summaries branch's settings; the summary catalogue is loaded and checked here, so a bad one
+   * fails the start.
+   */
   SummarySettings summarySettings() {
     if (!getBoolean(SUMMARIES_ENABLED_CONFIG)) {
       return SummarySettings.disabled();
     }
     String mappingPath = getString(MAPPING_CATALOGUE_PATH_CONFIG);
-    MappingCatalogue mapping = mappingPath.isEmpty() ? MappingCatalogue.builtIn() : MappingCatalogue.load(java.nio.file.Path.of(mappingPath));
+    MappingCatalogue mapping =
+        mappingPath.isEmpty()
+            ? MappingCatalogue.builtIn()
+            : MappingCatalogue.load(java.nio.file.Path.of(mappingPath));
     String path = getString(SUMMARIES_CATALOGUE_PATH_CONFIG);
-    SummaryCatalogue catalogue = path.isEmpty() ? SummaryCatalogue.builtIn(mapping) : SummaryCatalogue.load(java.nio.file.Path.of(path), mapping);
-    return new SummarySettings(true, catalogue,
+    SummaryCatalogue catalogue =
+        path.isEmpty()
+            ? SummaryCatalogue.builtIn(mapping)
+            : SummaryCatalogue.load(java.nio.file.Path.of(path), mapping);
+    return new SummarySettings(
+        true,
+        catalogue,
         Duration.ofMillis(getLong(SUMMARIES_GRACE_MS_CONFIG)),
         Duration.ofMillis(getLong(SUMMARIES_EMIT_INTERVAL_MS_CONFIG)),
         getInt(SUMMARIES_RETENTION_DAYS_CONFIG),
         getInt(SUMMARIES_EMIT_MAX_PER_TICK_CONFIG));
   }
 
-  /** Room left in a produce request for batch and record framing: what we count is key, value and headers. */
+  /**
+   * Room left in a produce request for batch and record framing: what we count is key, value and
+   * headers.
+   */
   static final int SEND_HEADROOM_BYTES = 1024;
 
   /**
@@ -390,7 +641,8 @@ public final class TopologyConfig extends AbstractConfig {
    * else the producer's default, less {@link #SEND_HEADROOM_BYTES}.
    */
   static int sendMaxBytes(Map<String, ?> streamsProperties) {
-    Object v = streamsProperties.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    Object v =
+        streamsProperties.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
     if (v == null) {
       v = streamsProperties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     }
@@ -414,8 +666,12 @@ public final class TopologyConfig extends AbstractConfig {
     return serde;
   }
 
-  /** Kafka Streams' commit interval under exactly_once_v2 when {@code kafka.commit.interval.ms} is not set. */
+  /**
+   * Kafka Streams' commit interval under exactly_once_v2 when {@code kafka.commit.interval.ms} is
+   * not set.
+   */
   static final long EOS_COMMIT_INTERVAL_MS = 100;
+
   /** Producer batch size: one commit interval of a partition's output fits in a few batches. */
   static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
@@ -430,22 +686,32 @@ public final class TopologyConfig extends AbstractConfig {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS_CONFIG));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
     p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
-    // A record with a broken timestamp still flows (and is dead-lettered if it is bad), never stops a thread.
-    p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class);
+    // A record with a broken timestamp still flows (and is dead-lettered if it is bad), never stops
+    // a thread.
+    p.put(
+        StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+        UsePartitionTimeOnInvalidTimestamp.class);
     p.putAll(originalsWithPrefix(KAFKA_PREFIX));
-    // After the pass-through, and only where it is silent: Kafka Streams lets a producer.-prefixed key
+    // After the pass-through, and only where it is silent: Kafka Streams lets a producer.-prefixed
+    // key
     // win over the plain one, so a prefixed default set first would shadow a user's kafka.<key>.
-    producerDefaults(p.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, EOS_COMMIT_INTERVAL_MS)).forEach((key, value) -> {
-      if (!p.containsKey(key) && !p.containsKey(StreamsConfig.producerPrefix(key))) {
-        p.put(StreamsConfig.producerPrefix(key), value);
-      }
-    });
+    producerDefaults(
+            p.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, EOS_COMMIT_INTERVAL_MS))
+        .forEach(
+            (key, value) -> {
+              if (!p.containsKey(key) && !p.containsKey(StreamsConfig.producerPrefix(key))) {
+                p.put(StreamsConfig.producerPrefix(key), value);
+              }
+            });
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnProcessingError.class);
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnProcessingError.class);
     // A record that cannot be written fails the thread (and is retried); it is never skipped. The
     // source reads bytes, so deserialization cannot fail; should it, the thread fails too.
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FailOnProductionError.class);
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailExceptionHandler.class);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ_CONFIG));
     if (counters != null) {
       p.put(DeadLetterOnProcessingError.COUNTERS_CONFIG, counters);
@@ -455,10 +721,11 @@ public final class TopologyConfig extends AbstractConfig {
 
   /**
    * The topology's producer settings where a {@code kafka.*} key does not set them (public so the
-   * benchmark's pass-through ceiling runs on the same ones). Under exactly_once_v2 output is invisible
-   * to read_committed consumers until the commit, and the commit flushes the producer: lingering up to
-   * the commit interval costs no latency, while a short linger cuts each commit's output into many
-   * tiny batches (one lz4 frame, one broker validation and one request each; BENCHMARKS.md "Topology").
+   * benchmark's pass-through ceiling runs on the same ones). Under exactly_once_v2 output is
+   * invisible to read_committed consumers until the commit, and the commit flushes the producer:
+   * lingering up to the commit interval costs no latency, while a short linger cuts each commit's
+   * output into many tiny batches (one lz4 frame, one broker validation and one request each;
+   * BENCHMARKS.md "Topology").
    *
    * @param commitIntervalMs as Kafka accepts it: a number or its text
    */

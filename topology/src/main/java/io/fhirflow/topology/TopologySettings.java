@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param metricsDayRetentionDays local days kept in metric state and Redis
  * @param metricsFlushInterval wall-clock interval of Redis batches
  * @param redisKeyPrefix prefix of every Redis key
- * @param futureMargin how far after its ingest a sample's times may lie (clock skew) before it is rejected
+ * @param futureMargin how far after its ingest a sample's times may lie (clock skew) before it is
+ *     rejected
  * @param sendMaxBytes the largest record (key, value, headers) the topology sends: the producer's
  *     max.request.size less headroom; larger output is rejected, larger dead letters truncated
  * @param summaries the summaries branch (docs/summaries.md)
@@ -36,12 +37,32 @@ public record TopologySettings(
   }
 
   public TopologySettings withSummaries(SummarySettings s) {
-    return new TopologySettings(recordMaxBytes, dedupeRetention, sweepInterval, sweepMaxEntries,
-        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, redisKeyPrefix, futureMargin, sendMaxBytes, s);
+    return new TopologySettings(
+        recordMaxBytes,
+        dedupeRetention,
+        sweepInterval,
+        sweepMaxEntries,
+        metricsEnabled,
+        metricsDayRetentionDays,
+        metricsFlushInterval,
+        redisKeyPrefix,
+        futureMargin,
+        sendMaxBytes,
+        s);
   }
 
   public TopologySettings withRedisKeyPrefix(String prefix) {
-    return new TopologySettings(recordMaxBytes, dedupeRetention, sweepInterval, sweepMaxEntries,
-        metricsEnabled, metricsDayRetentionDays, metricsFlushInterval, prefix, futureMargin, sendMaxBytes, summaries);
+    return new TopologySettings(
+        recordMaxBytes,
+        dedupeRetention,
+        sweepInterval,
+        sweepMaxEntries,
+        metricsEnabled,
+        metricsDayRetentionDays,
+        metricsFlushInterval,
+        prefix,
+        futureMargin,
+        sendMaxBytes,
+        summaries);
   }
 }

@@ -19,14 +19,14 @@ import org.apache.kafka.streams.processor.api.Record;
  * rejected (FUTURE_TIME, FUTURE_LAST_MODIFIED). A future measurement would otherwise pin the
  * patient's "latest" value in Redis until its time came (metrics are timed by the start, or by the
  * series point), and a future lastModifiedTime would make every real update of the record look
- * older, so it would be dropped as a duplicate. The end is not checked: an interval may be
- * reported while it runs (a step bucket), and no metric is timed by it.
+ * older, so it would be dropped as a duplicate. The end is not checked: an interval may be reported
+ * while it runs (a step bucket), and no metric is timed by it.
  *
  * <p>The catalogue's own checks (unknown type, missing id, non-finite or out-of-range value, end
  * before start, unconvertible unit, shape) are not repeated here: {@code FhirMapper.map} performs
- * them and returns the same typed {@code Rejection}, and {@code FhirMapper.validate} would build the
- * sample a second time (the profile of the benchmark showed it costing as much as the mapping). They
- * are dead-lettered by the map step with stage {@code map}.
+ * them and returns the same typed {@code Rejection}, and {@code FhirMapper.validate} would build
+ * the sample a second time (the profile of the benchmark showed it costing as much as the mapping).
+ * They are dead-lettered by the map step with stage {@code map}.
  */
 final class ValidateProcessor extends ContextualProcessor<byte[], Inbound, Object, Object> {
 
@@ -44,12 +44,20 @@ final class ValidateProcessor extends ContextualProcessor<byte[], Inbound, Objec
   public void process(Record<byte[], Inbound> record) {
     Inbound in = record.value();
     if (!keyIsUserId(record.key(), in)) {
-      context().forward(record.withValue(in.reject(DeadLetterStage.VALIDATE, DeadLetterReasons.KEY_MISMATCH, "KeyMismatch")), rejected);
+      context()
+          .forward(
+              record.withValue(
+                  in.reject(
+                      DeadLetterStage.VALIDATE, DeadLetterReasons.KEY_MISMATCH, "KeyMismatch")),
+              rejected);
       return;
     }
     String future = futureReason(in.sample(), IngestTime.of(record, context()) + futureMarginMs);
     if (future != null) {
-      context().forward(record.withValue(in.reject(DeadLetterStage.VALIDATE, future, "FutureTime")), rejected);
+      context()
+          .forward(
+              record.withValue(in.reject(DeadLetterStage.VALIDATE, future, "FutureTime")),
+              rejected);
       return;
     }
     context().forward(record, accepted);

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The application killed with SIGKILL in the middle of a stream (its open transaction never
- * commits nor aborts by itself), then a new process started on a fresh state directory, which
- * must restore the dedupe state from the changelog. Read with read_committed, every sample must
- * give its Observation exactly once: nothing lost, nothing doubled, and copies of samples the
- * first process handled are still recognised as duplicates.
+ * The application killed with SIGKILL in the middle of a stream (its open transaction never commits
+ * nor aborts by itself), then a new process started on a fresh state directory, which must restore
+ * the dedupe state from the changelog. Read with read_committed, every sample must give its
+ * Observation exactly once: nothing lost, nothing doubled, and copies of samples the first process
+ * handled are still recognised as duplicates.
  */
 class CrashRecoveryIT {
 
@@ -52,9 +52,16 @@ class CrashRecoveryIT {
     List<WearableSample> before = FhirFlowApplicationIT.heartRates(3000, start);
     List<WearableSample> after = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      // Measured before they are sent: a sample starting beyond the clock-skew margin is rejected as FUTURE_TIME.
+      // Measured before they are sent: a sample starting beyond the clock-skew margin is rejected
+      // as FUTURE_TIME.
       Instant t = start.minusSeconds(1000 - i);
-      after.add(io.fhirflow.testkit.WearableSamples.healthKitHeartRate().setUserId("user-" + (i % 20)).setRecordId("after-" + i).setStartTime(t).setEndTime(t).build());
+      after.add(
+          io.fhirflow.testkit.WearableSamples.healthKitHeartRate()
+              .setUserId("user-" + (i % 20))
+              .setRecordId("after-" + i)
+              .setStartTime(t)
+              .setEndTime(t)
+              .build());
     }
     List<WearableSample> copies = before.subList(0, 500);
     it.produce(before);
@@ -72,10 +79,13 @@ class CrashRecoveryIT {
     Process second = launch(it, Files.createTempDirectory("topology-it-fresh"), "second");
     try {
       int expected = before.size() + after.size();
-      List<ConsumerRecord<String, String>> out = it.readCommitted(it.topics.observation(), expected, Duration.ofSeconds(240));
+      List<ConsumerRecord<String, String>> out =
+          it.readCommitted(it.topics.observation(), expected, Duration.ofSeconds(240));
       Set<String> distinct = out.stream().map(ConsumerRecord::value).collect(Collectors.toSet());
       assertThat(distinct.size()).as("distinct observations (none lost)").isEqualTo(expected);
-      assertThat(out.size()).as("observations read, doubles included (none doubled)").isEqualTo(expected);
+      assertThat(out.size())
+          .as("observations read, doubles included (none doubled)")
+          .isEqualTo(expected);
     } finally {
       second.destroy();
       second.waitFor();
@@ -90,13 +100,25 @@ class CrashRecoveryIT {
     try (OutputStream out = Files.newOutputStream(file)) {
       props.store(out, null);
     }
-    Path log = Path.of("target", "crash-it-" + name + "-" + UUID.randomUUID().toString().substring(0, 6) + ".log");
+    Path log =
+        Path.of(
+            "target",
+            "crash-it-" + name + "-" + UUID.randomUUID().toString().substring(0, 6) + ".log");
     Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), TopologyProcessMain.class.getName(), file.toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            TopologyProcessMain.class.getName(),
+            file.toString());
     Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith(TopologyConfig.ENV_PREFIX) || k.startsWith(TopologyConfig.KAFKA_ENV_PREFIX));
+    env.keySet()
+        .removeIf(
+            k ->
+                k.startsWith(TopologyConfig.ENV_PREFIX)
+                    || k.startsWith(TopologyConfig.KAFKA_ENV_PREFIX));
     env.put("FHIRFLOW_TEST_REGISTRY_SCOPE", it.registryScope);
     env.put("FHIRFLOW_TEST_RAW_SUBJECT", it.topics.raw() + ItSetup.RAW_SUBJECT_SUFFIX);
     return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -104,11 +126,17 @@ class CrashRecoveryIT {
 
   private static void awaitCommittedAtLeast(ItSetup it, int n, Duration timeout) {
     int seen = 0;
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(broker.consumerProps("watch-" + UUID.randomUUID()), new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            broker.consumerProps("watch-" + UUID.randomUUID()),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(List.of(it.topics.observation()));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (seen < n) {
-        assertThat(System.nanoTime()).as("the first process committed %d observations in time", n).isLessThan(deadline);
+        assertThat(System.nanoTime())
+            .as("the first process committed %d observations in time", n)
+            .isLessThan(deadline);
         seen += consumer.poll(Duration.ofMillis(100)).count();
       }
     }

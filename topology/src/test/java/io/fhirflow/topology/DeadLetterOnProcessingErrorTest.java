@@ -26,12 +26,19 @@ class DeadLetterOnProcessingErrorTest {
 
   @BeforeEach
   void configure() {
-    handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dlq", DeadLetterOnProcessingError.COUNTERS_CONFIG, counters));
+    handler.configure(
+        Map.of(
+            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+            "dlq",
+            DeadLetterOnProcessingError.COUNTERS_CONFIG,
+            counters));
   }
 
   @Test
   void deadLettersTheSourceBytesOfAnUnexpectedErrorWithTheContractHeadersAndResumes() {
-    ProcessingExceptionHandler.Response response = handler.handleError(context(), new Record<>("k", "v", 0L), new IllegalStateException("a bug"));
+    ProcessingExceptionHandler.Response response =
+        handler.handleError(
+            context(), new Record<>("k", "v", 0L), new IllegalStateException("a bug"));
 
     assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
     ProducerRecord<byte[], byte[]> dead = response.deadLetterQueueRecords().get(0);
@@ -40,7 +47,8 @@ class DeadLetterOnProcessingErrorTest {
     assertThat(dead.value()).isEqualTo(rawValue);
     assertThat(header(dead.headers(), "dlq.stage")).isEqualTo("process");
     assertThat(header(dead.headers(), "dlq.reason")).isEqualTo("UNEXPECTED_ERROR");
-    assertThat(header(dead.headers(), "dlq.error.class")).isEqualTo("java.lang.IllegalStateException");
+    assertThat(header(dead.headers(), "dlq.error.class"))
+        .isEqualTo("java.lang.IllegalStateException");
     assertThat(header(dead.headers(), "dlq.source.topic")).isEqualTo("wearable.samples.raw");
     assertThat(header(dead.headers(), "dlq.source.partition")).isEqualTo("3");
     assertThat(header(dead.headers(), "dlq.source.offset")).isEqualTo("77");
@@ -51,7 +59,8 @@ class DeadLetterOnProcessingErrorTest {
   void failsInsteadOfDeadLetteringWhenTheSchemaRegistryIsDownSoTheRecordIsRetried() {
     SchemaRegistryException outage = new SchemaRegistryException("registry unreachable", 0, 0);
 
-    assertThat(handler.handleError(context(), new Record<>("k", "v", 0L), outage).result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+    assertThat(handler.handleError(context(), new Record<>("k", "v", 0L), outage).result())
+        .isEqualTo(ProcessingExceptionHandler.Result.FAIL);
     assertThat(counters.deadLetteredCount()).isZero();
   }
 
@@ -61,15 +70,50 @@ class DeadLetterOnProcessingErrorTest {
 
   private ErrorHandlerContext context() {
     return new ErrorHandlerContext() {
-      @Override public String topic() { return "wearable.samples.raw"; }
-      @Override public int partition() { return 3; }
-      @Override public long offset() { return 77; }
-      @Override public Headers headers() { return new RecordHeaders(); }
-      @Override public String processorNodeId() { return FhirFlowTopology.MAP; }
-      @Override public TaskId taskId() { return new TaskId(0, 3); }
-      @Override public long timestamp() { return 1_000L; }
-      @Override public byte[] sourceRawKey() { return rawKey; }
-      @Override public byte[] sourceRawValue() { return rawValue; }
+      @Override
+      public String topic() {
+        return "wearable.samples.raw";
+      }
+
+      @Override
+      public int partition() {
+        return 3;
+      }
+
+      @Override
+      public long offset() {
+        return 77;
+      }
+
+      @Override
+      public Headers headers() {
+        return new RecordHeaders();
+      }
+
+      @Override
+      public String processorNodeId() {
+        return FhirFlowTopology.MAP;
+      }
+
+      @Override
+      public TaskId taskId() {
+        return new TaskId(0, 3);
+      }
+
+      @Override
+      public long timestamp() {
+        return 1_000L;
+      }
+
+      @Override
+      public byte[] sourceRawKey() {
+        return rawKey;
+      }
+
+      @Override
+      public byte[] sourceRawValue() {
+        return rawValue;
+      }
     };
   }
 }

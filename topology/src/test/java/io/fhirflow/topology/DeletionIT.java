@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Deletions through the running application on a real broker and Redis: read_committed consumers of
- * the Observation topic get one null-value marker per derived Observation, and the Redis day view is
- * exact again.
+ * the Observation topic get one null-value marker per derived Observation, and the Redis day view
+ * is exact again.
  */
 class DeletionIT {
 
@@ -41,33 +41,65 @@ class DeletionIT {
   }
 
   @Test
-  void aDeletionReachesTheObservationTopicAsNullValueMarkersAndRetractsItsShareInRedis() throws Exception {
+  void aDeletionReachesTheObservationTopicAsNullValueMarkersAndRetractsItsShareInRedis()
+      throws Exception {
     ItSetup it = new ItSetup(broker, 2);
     Instant now = Instant.now();
     WearableSample deleted = steps("steps-deleted", now, 420);
     WearableSample kept = steps("steps-kept", now.minusSeconds(1800), 100);
     WearableSample series = WearableSamples.healthConnectHeartRateSeries().build();
 
-    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(it.config()), TopologyHarness.MAPPER,
-        FhirFlowApplicationIT.deserializer(it), Clock.systemUTC())) {
+    try (FhirFlowApplication app =
+        new FhirFlowApplication(
+            new TopologyConfig(it.config()),
+            TopologyHarness.MAPPER,
+            FhirFlowApplicationIT.deserializer(it),
+            Clock.systemUTC())) {
       it.produce(List.of(deleted, kept, series));
-      List<ConsumerRecord<String, String>> upserts = it.readCommitted(it.topics.observation(), 7, Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> upserts =
+          it.readCommitted(it.topics.observation(), 7, Duration.ofSeconds(60));
       assertThat(upserts).hasSize(7);
       String patient = upserts.get(0).key();
-      String today = it.redisPrefix + "patient:" + patient + ":day:" + now.atZone(ZoneId.of("Europe/Paris")).toLocalDate();
+      String today =
+          it.redisPrefix
+              + "patient:"
+              + patient
+              + ":day:"
+              + now.atZone(ZoneId.of("Europe/Paris")).toLocalDate();
 
-      try (RedisClient redis = RedisClient.create(LocalServices.redisUrl()); StatefulRedisConnection<String, String> c = redis.connect()) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(c.sync().hget(today, "steps")).contains("\"sum\":520"));
+      try (RedisClient redis = RedisClient.create(LocalServices.redisUrl());
+          StatefulRedisConnection<String, String> c = redis.connect()) {
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> String.valueOf(c.sync().hget(today, "steps")).contains("\"sum\":520"));
 
-        it.produce(List.of(WearableSamples.deletionOf(deleted), WearableSamples.deletionOf(series), WearableSamples.deletionOf(steps("never-sent", now, 1))));
+        it.produce(
+            List.of(
+                WearableSamples.deletionOf(deleted),
+                WearableSamples.deletionOf(series),
+                WearableSamples.deletionOf(steps("never-sent", now, 1))));
 
-        List<ConsumerRecord<String, String>> all = it.readCommitted(it.topics.observation(), 7 + 6, Duration.ofSeconds(60));
-        List<ConsumerRecord<String, String>> markers = all.stream().filter(r -> r.value() == null).toList();
-        assertThat(markers).hasSize(6).allSatisfy(m -> {
-          assertThat(m.key()).isEqualTo(patient);
-          assertThat(new String(m.headers().lastHeader("fhir.resourceId").value(), StandardCharsets.UTF_8)).isNotBlank();
-        });
-        await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(c.sync().hget(today, "steps")).contains("\"sum\":100,\"count\":1"));
+        List<ConsumerRecord<String, String>> all =
+            it.readCommitted(it.topics.observation(), 7 + 6, Duration.ofSeconds(60));
+        List<ConsumerRecord<String, String>> markers =
+            all.stream().filter(r -> r.value() == null).toList();
+        assertThat(markers)
+            .hasSize(6)
+            .allSatisfy(
+                m -> {
+                  assertThat(m.key()).isEqualTo(patient);
+                  assertThat(
+                          new String(
+                              m.headers().lastHeader("fhir.resourceId").value(),
+                              StandardCharsets.UTF_8))
+                      .isNotBlank();
+                });
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    String.valueOf(c.sync().hget(today, "steps"))
+                        .contains("\"sum\":100,\"count\":1"));
         c.sync().del(today, it.redisPrefix + "patient:" + patient + ":latest");
       }
 
@@ -75,15 +107,24 @@ class DeletionIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> counters.inCount() == 6);
       assertThat(counters.deletedCount(DeletionOutcome.REMOVED)).isEqualTo(2);
       assertThat(counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
-      assertThat(counters.outCount() + counters.updateCount() + counters.duplicateCount() + counters.deletedCount() + counters.deadLetteredCount())
+      assertThat(
+              counters.outCount()
+                  + counters.updateCount()
+                  + counters.duplicateCount()
+                  + counters.deletedCount()
+                  + counters.deadLetteredCount())
           .isEqualTo(counters.inCount());
       assertThat(it.readCommittedBytes(it.topics.deadLetter(), 0, Duration.ofSeconds(2))).isEmpty();
     }
   }
 
   private static WearableSample steps(String recordId, Instant end, double count) {
-    return WearableSamples.healthKitHeartRate().setRecordId(recordId).setType("HKQuantityTypeIdentifierStepCount")
-        .setStartTime(end.minusSeconds(900)).setEndTime(end)
-        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build()).build();
+    return WearableSamples.healthKitHeartRate()
+        .setRecordId(recordId)
+        .setType("HKQuantityTypeIdentifierStepCount")
+        .setStartTime(end.minusSeconds(900))
+        .setEndTime(end)
+        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build())
+        .build();
   }
 }

@@ -40,7 +40,9 @@ class DeletionTopologyTest {
     TestRecord<String, String> marker = onlyObservation();
     assertThat(marker.value()).isNull();
     assertThat(marker.key()).isEqualTo(upsert.key()).isEqualTo(ResourceIds.patient(hr.getUserId()));
-    assertThat(header(marker.headers(), "fhir.resourceId")).isEqualTo(header(upsert.headers(), "fhir.resourceId")).isEqualTo(idOf(upsert.value()));
+    assertThat(header(marker.headers(), "fhir.resourceId"))
+        .isEqualTo(header(upsert.headers(), "fhir.resourceId"))
+        .isEqualTo(idOf(upsert.value()));
     assertThat(header(marker.headers(), "fhir.resourceType")).isEqualTo("Observation");
     assertThat(header(marker.headers(), "fhir.version")).isEqualTo("4.0.1");
     assertThat(header(marker.headers(), "fhirflow.sourceRecordId")).isEqualTo(hr.getRecordId());
@@ -63,8 +65,10 @@ class DeletionTopologyTest {
 
   @Test
   void aVersionDeliveredAfterTheDeletionDoesNotResurrectTheRecord() {
-    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
-    WearableSample v2 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build();
+    WearableSample v1 =
+        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    WearableSample v2 =
+        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build();
     flow.send(v1);
     List<String> ids = observationIds(flow.observations.readRecordsToList());
     flow.send(WearableSamples.deletionOf(v1));
@@ -72,14 +76,16 @@ class DeletionTopologyTest {
 
     List<TestRecord<String, String>> after = flow.observations.readRecordsToList();
     assertThat(after).allSatisfy(r -> assertThat(r.value()).isNull());
-    assertThat(after.stream().map(r -> header(r.headers(), "fhir.resourceId"))).containsExactlyElementsOf(ids);
+    assertThat(after.stream().map(r -> header(r.headers(), "fhir.resourceId")))
+        .containsExactlyElementsOf(ids);
     assertThat(flow.counters.deletedCount(DeletionOutcome.LATE_VERSION)).isEqualTo(1);
     assertThat(flow.counters.updateCount()).isZero();
   }
 
   @Test
   void deletingASeriesRetractsEveryPointOfEveryVersionWhateverTheRecordsAge() {
-    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    WearableSample v1 =
+        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
     flow.send(v1);
     List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
     assertThat(points).hasSize(5);
@@ -90,50 +96,67 @@ class DeletionTopologyTest {
 
     List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
     assertThat(markers).hasSize(5).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId"))).containsExactlyElementsOf(observationIds(points));
+    assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId")))
+        .containsExactlyElementsOf(observationIds(points));
   }
 
   @Test
   void aSeriesEditedOnThePhoneRetractsThePointItNoLongerHasAndItsDayShare() {
-    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    WearableSample v1 =
+        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
     flow.send(v1);
     List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
     assertThat(points).hasSize(5);
     String patient = points.get(0).key();
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate")).contains("\"count\":5");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate"))
+        .contains("\"count\":5");
 
-    // The user removes the third point (75 bpm) on the phone: Health Connect writes version 2 of the record.
+    // The user removes the third point (75 bpm) on the phone: Health Connect writes version 2 of
+    // the record.
     HcSeries series = (HcSeries) v1.getBody();
     List<HcSeriesSample> kept = new ArrayList<>(series.getSamples());
     kept.remove(2);
-    WearableSample v2 = WearableSample.newBuilder(v1).setVersion(hcVersion(2))
-        .setBody(HcSeries.newBuilder(series).setSamples(kept).build()).build();
+    WearableSample v2 =
+        WearableSample.newBuilder(v1)
+            .setVersion(hcVersion(2))
+            .setBody(HcSeries.newBuilder(series).setSamples(kept).build())
+            .build();
     flow.send(v2);
 
     List<TestRecord<String, String>> after = flow.observations.readRecordsToList();
-    List<TestRecord<String, String>> markers = after.stream().filter(r -> r.value() == null).toList();
-    List<TestRecord<String, String>> upserts = after.stream().filter(r -> r.value() != null).toList();
+    List<TestRecord<String, String>> markers =
+        after.stream().filter(r -> r.value() == null).toList();
+    List<TestRecord<String, String>> upserts =
+        after.stream().filter(r -> r.value() != null).toList();
     upserts.forEach(u -> assertValidFhir(u.value()));
     assertThat(upserts).hasSize(4);
     assertThat(markers).hasSize(1);
     String removedId = header(markers.get(0).headers(), "fhir.resourceId");
     assertThat(observationIds(points)).contains(removedId);
-    assertThat(observationIds(upserts)).doesNotContain(removedId)
-        .containsExactlyInAnyOrderElementsOf(observationIds(points).stream().filter(id -> !id.equals(removedId)).toList());
+    assertThat(observationIds(upserts))
+        .doesNotContain(removedId)
+        .containsExactlyInAnyOrderElementsOf(
+            observationIds(points).stream().filter(id -> !id.equals(removedId)).toList());
     assertThat(markers.get(0).key()).isEqualTo(patient);
-    assertThat(header(markers.get(0).headers(), "fhirflow.sourceRecordId")).isEqualTo(v1.getRecordId());
+    assertThat(header(markers.get(0).headers(), "fhirflow.sourceRecordId"))
+        .isEqualTo(v1.getRecordId());
     assertThat(flow.counters.updateCount()).isEqualTo(1);
     // The Observations left in the topic and the day total in Redis tell the same story: 4 points.
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate")).contains("\"count\":4");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate"))
+        .contains("\"count\":4");
     assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
 
-    // A later version with the same points retracts nothing more; deleting the record retracts the 4 left.
+    // A later version with the same points retracts nothing more; deleting the record retracts the
+    // 4 left.
     flow.send(WearableSample.newBuilder(v2).setVersion(hcVersion(3)).build());
-    assertThat(flow.observations.readRecordsToList()).hasSize(4).allSatisfy(r -> assertThat(r.value()).isNotNull());
+    assertThat(flow.observations.readRecordsToList())
+        .hasSize(4)
+        .allSatisfy(r -> assertThat(r.value()).isNotNull());
     flow.send(WearableSamples.deletionOf(v2));
     List<TestRecord<String, String>> deletion = flow.observations.readRecordsToList();
     assertThat(deletion).hasSize(4).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(deletion.stream().map(m -> header(m.headers(), "fhir.resourceId"))).containsExactlyInAnyOrderElementsOf(observationIds(upserts));
+    assertThat(deletion.stream().map(m -> header(m.headers(), "fhir.resourceId")))
+        .containsExactlyInAnyOrderElementsOf(observationIds(upserts));
   }
 
   @Test
@@ -148,7 +171,8 @@ class DeletionTopologyTest {
 
     List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
     assertThat(markers).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId"))).containsExactlyInAnyOrderElementsOf(observationIds(produced));
+    assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId")))
+        .containsExactlyInAnyOrderElementsOf(observationIds(produced));
   }
 
   @Test
@@ -156,8 +180,12 @@ class DeletionTopologyTest {
     flow.send(WearableSamples.healthKitHeartRate().build());
     flow.observations.readRecordsToList();
 
-    flow.send(WearableSamples.deletionOf(WearableSamples.healthKitHeartRate().setRecordId("never-sent").build()));
-    flow.send(WearableSamples.deletionOf(WearableSamples.healthKitHeartRate().setRecordId("never-sent").build()));
+    flow.send(
+        WearableSamples.deletionOf(
+            WearableSamples.healthKitHeartRate().setRecordId("never-sent").build()));
+    flow.send(
+        WearableSamples.deletionOf(
+            WearableSamples.healthKitHeartRate().setRecordId("never-sent").build()));
 
     assertThat(flow.observations.readRecordsToList()).isEmpty();
     assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
@@ -172,7 +200,9 @@ class DeletionTopologyTest {
     flow.send(hr);
     flow.observations.readRecordsToList();
 
-    flow.send(WearableSamples.deletionOf(WearableSample.newBuilder(hr).setUserId("someone-else").build()));
+    flow.send(
+        WearableSamples.deletionOf(
+            WearableSample.newBuilder(hr).setUserId("someone-else").build()));
 
     assertThat(flow.observations.readRecordsToList()).isEmpty();
     assertThat(flow.counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
@@ -183,13 +213,16 @@ class DeletionTopologyTest {
     flow.send(hkSteps("steps-1", 1342));
     flow.send(hkSteps("steps-2", 658));
     String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":2000,\"count\":2");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
+        .contains("\"sum\":2000,\"count\":2");
 
     flow.send(WearableSamples.deletionOf(hkSteps("steps-1", 1342)));
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":658,\"count\":1");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
+        .contains("\"sum\":658,\"count\":1");
 
     flow.send(WearableSamples.deletionOf(hkSteps("steps-2", 658)));
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":0,\"count\":0");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
+        .contains("\"sum\":0,\"count\":0");
   }
 
   @Test
@@ -199,11 +232,13 @@ class DeletionTopologyTest {
     flow.send(hkSteps("s", 1500, 2));
     flow.send(hkSteps("other", 100, 1));
     String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":1600,\"count\":2");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
+        .contains("\"sum\":1600,\"count\":2");
 
     flow.send(WearableSamples.deletionOf(v1));
 
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps")).contains("\"sum\":100,\"count\":1");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
+        .contains("\"sum\":100,\"count\":1");
   }
 
   @Test
@@ -212,11 +247,13 @@ class DeletionTopologyTest {
     flow.send(WearableSamples.healthKitHeartRate().build());
     flow.send(series);
     String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate")).contains("\"count\":6");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate"))
+        .contains("\"count\":6");
 
     flow.send(WearableSamples.deletionOf(series));
 
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate")).contains("\"avg\":72,\"count\":1");
+    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate"))
+        .contains("\"avg\":72,\"count\":1");
   }
 
   @Test
@@ -241,7 +278,13 @@ class DeletionTopologyTest {
 
   private void assertBalanced() {
     FlowCounters c = flow.counters;
-    assertThat(c.outCount() + c.updateCount() + c.duplicateCount() + c.deletedCount() + c.deadLetteredCount()).isEqualTo(c.inCount());
+    assertThat(
+            c.outCount()
+                + c.updateCount()
+                + c.duplicateCount()
+                + c.deletedCount()
+                + c.deadLetteredCount())
+        .isEqualTo(c.inCount());
   }
 
   private TestRecord<String, String> onlyObservation() {
@@ -264,8 +307,10 @@ class DeletionTopologyTest {
   }
 
   private static RecordVersion hcVersion(long clientRecordVersion) {
-    return RecordVersion.newBuilder().setClientRecordVersion(clientRecordVersion)
-        .setLastModifiedTime(WearableSamples.MORNING.plusSeconds(clientRecordVersion)).build();
+    return RecordVersion.newBuilder()
+        .setClientRecordVersion(clientRecordVersion)
+        .setLastModifiedTime(WearableSamples.MORNING.plusSeconds(clientRecordVersion))
+        .build();
   }
 
   private static WearableSample hkSteps(String recordId, double count) {
@@ -273,9 +318,13 @@ class DeletionTopologyTest {
   }
 
   private static WearableSample hkSteps(String recordId, double count, long syncVersion) {
-    return WearableSamples.healthKitHeartRate().setRecordId(recordId).setType("HKQuantityTypeIdentifierStepCount")
-        .setStartTime(WearableSamples.MORNING.minusSeconds(900)).setEndTime(WearableSamples.MORNING)
+    return WearableSamples.healthKitHeartRate()
+        .setRecordId(recordId)
+        .setType("HKQuantityTypeIdentifierStepCount")
+        .setStartTime(WearableSamples.MORNING.minusSeconds(900))
+        .setEndTime(WearableSamples.MORNING)
         .setVersion(RecordVersion.newBuilder().setSyncVersion(syncVersion).build())
-        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build()).build();
+        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build())
+        .build();
   }
 }

@@ -12,7 +12,9 @@ class DerivedResourcesTest {
 
   @Test
   void roundTripsIdsAsSixteenBytesEachWithTheLatestDayShares() {
-    DerivedResources live = new DerivedResources(false, List.of(A, B), List.of(new DayContribution("steps", 20_526, 1342, 1)));
+    DerivedResources live =
+        new DerivedResources(
+            false, List.of(A, B), List.of(new DayContribution("steps", 20_526, 1342, 1)));
     var serde = DerivedResources.serde();
 
     byte[] bytes = serde.serializer().serialize("t", live);
@@ -33,12 +35,15 @@ class DerivedResourcesTest {
 
   @Test
   void aNewVersionKeepsItsOwnIdsAndDaySharesOnly() {
-    DerivedResources v1 = DerivedResources.merge(null, List.of(A), List.of(new DayContribution("steps", 1, 10, 1)));
-    DerivedResources v2 = DerivedResources.merge(v1, List.of(B, A), List.of(new DayContribution("steps", 1, 12, 1)));
+    DerivedResources v1 =
+        DerivedResources.merge(null, List.of(A), List.of(new DayContribution("steps", 1, 10, 1)));
+    DerivedResources v2 =
+        DerivedResources.merge(v1, List.of(B, A), List.of(new DayContribution("steps", 1, 12, 1)));
 
     assertThat(v2.observationIds()).containsExactly(B, A);
     // A is retracted by the map step when a version drops it; the store then forgets it.
-    assertThat(DerivedResources.merge(v2, List.of(B), v2.contributions()).observationIds()).containsExactly(B);
+    assertThat(DerivedResources.merge(v2, List.of(B), v2.contributions()).observationIds())
+        .containsExactly(B);
     assertThat(v2.contributions()).containsExactly(new DayContribution("steps", 1, 12, 1));
     assertThat(DerivedResources.merge(v2, List.of(B, A), v2.contributions())).isEqualTo(v2);
   }

@@ -20,8 +20,11 @@ class EmitOnChangeProcessorTest {
 
   @BeforeEach
   void init() {
-    KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("hashes"), Serdes.String(), Serdes.ByteArray())
-        .withLoggingDisabled().build();
+    KeyValueStore<String, byte[]> store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("hashes"), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
     processor.init(context);
@@ -31,7 +34,8 @@ class EmitOnChangeProcessorTest {
   void passesAResourceOnTheFirstTimeItsIdIsSeen() {
     processor.process(record("d1", "{\"a\":1}"));
 
-    assertThat(context.forwarded().stream().map(f -> (String) f.record().key()).toList()).containsExactly("d1");
+    assertThat(context.forwarded().stream().map(f -> (String) f.record().key()).toList())
+        .containsExactly("d1");
   }
 
   @Test
@@ -56,14 +60,18 @@ class EmitOnChangeProcessorTest {
   void aResourceWhoseOutputFailedIsPassedWithTheNextSampleOfTheSameUser() {
     FailingOnce failing = new FailingOnce();
     EmitOnChangeProcessor p = new EmitOnChangeProcessor("hashes");
-    KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("hashes"), Serdes.String(), Serdes.ByteArray())
-        .withLoggingDisabled().build();
+    KeyValueStore<String, byte[]> store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("hashes"), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
     store.init(failing.getStateStoreContext(), store);
     failing.addStateStore(store);
     p.init(failing);
 
     failing.failNextForward = true;
-    assertThatThrownBy(() -> p.process(record("p1", "{\"a\":1}"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> p.process(record("p1", "{\"a\":1}")))
+        .isInstanceOf(IllegalStateException.class);
     p.process(record("p1", "{\"a\":1}"));
 
     assertThat(failing.forwarded()).hasSize(1);
@@ -73,17 +81,24 @@ class EmitOnChangeProcessorTest {
   void aResourceWhoseHashCouldNotBeStoredIsPassedAgainRatherThanForgotten() {
     FailingOnce failing = new FailingOnce();
     EmitOnChangeProcessor p = new EmitOnChangeProcessor("hashes");
-    KeyValueStore<String, byte[]> store = new ThrowingPutStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("hashes"), Serdes.String(), Serdes.ByteArray())
-        .withLoggingDisabled().build());
+    KeyValueStore<String, byte[]> store =
+        new ThrowingPutStore(
+            Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore("hashes"), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled()
+                .build());
     store.init(failing.getStateStoreContext(), store);
     failing.addStateStore(store);
     p.init(failing);
 
-    assertThatThrownBy(() -> p.process(record("p1", "{\"a\":1}"))).isInstanceOf(ProcessorStateException.class);
+    assertThatThrownBy(() -> p.process(record("p1", "{\"a\":1}")))
+        .isInstanceOf(ProcessorStateException.class);
     ((ThrowingPutStore) store).fail = false;
     p.process(record("p1", "{\"a\":1}"));
 
-    assertThat(failing.forwarded()).as("passed on the failed attempt and again on the next").hasSize(2);
+    assertThat(failing.forwarded())
+        .as("passed on the failed attempt and again on the next")
+        .hasSize(2);
   }
 
   /** A context whose forward fails once, as a send does when the producer already failed. */
@@ -101,7 +116,9 @@ class EmitOnChangeProcessorTest {
   }
 
   /** An in-memory store whose puts fail (a full disk) while {@code fail} is set. */
-  private static final class ThrowingPutStore extends org.apache.kafka.streams.state.internals.WrappedStateStore<KeyValueStore<String, byte[]>, String, byte[]>
+  private static final class ThrowingPutStore
+      extends org.apache.kafka.streams.state.internals.WrappedStateStore<
+          KeyValueStore<String, byte[]>, String, byte[]>
       implements KeyValueStore<String, byte[]> {
     boolean fail = true;
 
@@ -109,19 +126,49 @@ class EmitOnChangeProcessorTest {
       super(inner);
     }
 
-    @Override public void put(String key, byte[] value) {
+    @Override
+    public void put(String key, byte[] value) {
       if (fail) {
         throw new ProcessorStateException("No space left on device");
       }
       wrapped().put(key, value);
     }
-    @Override public byte[] putIfAbsent(String key, byte[] value) { return wrapped().putIfAbsent(key, value); }
-    @Override public void putAll(java.util.List<org.apache.kafka.streams.KeyValue<String, byte[]>> entries) { wrapped().putAll(entries); }
-    @Override public byte[] delete(String key) { return wrapped().delete(key); }
-    @Override public byte[] get(String key) { return wrapped().get(key); }
-    @Override public org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> range(String from, String to) { return wrapped().range(from, to); }
-    @Override public org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> all() { return wrapped().all(); }
-    @Override public long approximateNumEntries() { return wrapped().approximateNumEntries(); }
+
+    @Override
+    public byte[] putIfAbsent(String key, byte[] value) {
+      return wrapped().putIfAbsent(key, value);
+    }
+
+    @Override
+    public void putAll(java.util.List<org.apache.kafka.streams.KeyValue<String, byte[]>> entries) {
+      wrapped().putAll(entries);
+    }
+
+    @Override
+    public byte[] delete(String key) {
+      return wrapped().delete(key);
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return wrapped().get(key);
+    }
+
+    @Override
+    public org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> range(
+        String from, String to) {
+      return wrapped().range(from, to);
+    }
+
+    @Override
+    public org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> all() {
+      return wrapped().all();
+    }
+
+    @Override
+    public long approximateNumEntries() {
+      return wrapped().approximateNumEntries();
+    }
   }
 
   private static Record<String, FhirResource> record(String id, String json) {

@@ -54,7 +54,8 @@ class ErasureIT {
   }
 
   @Test
-  void erasureLeavesNoTraceInRedisTombstonesTheCompactedTopicsAndLetsTheNextSampleStartFresh() throws Exception {
+  void erasureLeavesNoTraceInRedisTombstonesTheCompactedTopicsAndLetsTheNextSampleStartFresh()
+      throws Exception {
     ItSetup it = new ItSetup(broker, 2);
     Instant now = Instant.now();
     List<WearableSample> erased = samplesOf(ERASED, now);
@@ -62,68 +63,123 @@ class ErasureIT {
     String erasedPatient = ResourceIds.patient(ERASED);
     String keptPatient = ResourceIds.patient(KEPT);
 
-    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(it.config()), TopologyHarness.MAPPER,
-        FhirFlowApplicationIT.deserializer(it), Clock.systemUTC());
-        RedisClient redis = RedisClient.create(LocalServices.redisUrl()); StatefulRedisConnection<String, String> c = redis.connect()) {
+    try (FhirFlowApplication app =
+            new FhirFlowApplication(
+                new TopologyConfig(it.config()),
+                TopologyHarness.MAPPER,
+                FhirFlowApplicationIT.deserializer(it),
+                Clock.systemUTC());
+        RedisClient redis = RedisClient.create(LocalServices.redisUrl());
+        StatefulRedisConnection<String, String> c = redis.connect()) {
       it.produce(erased);
       it.produce(kept);
       FlowCounters counters = app.counters();
-      await().atMost(Duration.ofSeconds(60)).until(() -> counters.outCount() == erased.size() + kept.size());
-      await().atMost(Duration.ofSeconds(20)).until(() -> !keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty()
-          && !keys(c, it.redisPrefix + "patient:" + keptPatient + ":").isEmpty());
-      List<ConsumerRecord<String, String>> devicesBefore = it.readCommitted(it.topics.device(), 2, Duration.ofSeconds(10));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> counters.outCount() == erased.size() + kept.size());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  !keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty()
+                      && !keys(c, it.redisPrefix + "patient:" + keptPatient + ":").isEmpty());
+      List<ConsumerRecord<String, String>> devicesBefore =
+          it.readCommitted(it.topics.device(), 2, Duration.ofSeconds(10));
 
       ErasureRequest request = ErasureRequest.of(ERASED, "dpo@example.org", Instant.now());
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(
+              broker.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
         producer.send(new ProducerRecord<>(it.topics.erasure(), ERASED, request.toJson())).get();
       }
 
-      List<ConsumerRecord<String, String>> audits = it.readCommitted(it.topics.audit(), 1, Duration.ofSeconds(60));
-      assertThat(audits).singleElement().satisfies(a -> {
-        assertThat(a.key()).isEqualTo(request.requestId());
-        assertValidFhir(a.value());
-        assertThat(a.value()).contains("Patient/" + erasedPatient).doesNotContain(ERASED);
-      });
-      await().atMost(Duration.ofSeconds(20)).until(() -> keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty());
-      assertThat(keys(c, it.redisPrefix + "*" + erasedPatient + "*")).as("no key names the patient").isEmpty();
+      List<ConsumerRecord<String, String>> audits =
+          it.readCommitted(it.topics.audit(), 1, Duration.ofSeconds(60));
+      assertThat(audits)
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.key()).isEqualTo(request.requestId());
+                assertValidFhir(a.value());
+                assertThat(a.value()).contains("Patient/" + erasedPatient).doesNotContain(ERASED);
+              });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty());
+      assertThat(keys(c, it.redisPrefix + "*" + erasedPatient + "*"))
+          .as("no key names the patient")
+          .isEmpty();
       assertThat(keys(c, it.redisPrefix + "patient:" + keptPatient + ":")).isNotEmpty();
 
-      Map<String, ConsumerRecord<String, String>> lastPatient = lastByKey(it.readCommitted(it.topics.patient(), 3, Duration.ofSeconds(10)));
+      Map<String, ConsumerRecord<String, String>> lastPatient =
+          lastByKey(it.readCommitted(it.topics.patient(), 3, Duration.ofSeconds(10)));
       assertThat(lastPatient.get(erasedPatient).value()).as("tombstone").isNull();
       assertThat(lastPatient.get(keptPatient).value()).isNotNull();
-      List<String> erasedDevices = devicesBefore.stream().map(ConsumerRecord::key)
-          .filter(id -> erased.stream().anyMatch(s -> id.equals(deviceId(s)))).toList();
+      List<String> erasedDevices =
+          devicesBefore.stream()
+              .map(ConsumerRecord::key)
+              .filter(id -> erased.stream().anyMatch(s -> id.equals(deviceId(s))))
+              .toList();
       assertThat(erasedDevices).isNotEmpty();
-      Map<String, ConsumerRecord<String, String>> lastDevice = lastByKey(it.readCommitted(it.topics.device(), 3, Duration.ofSeconds(10)));
-      erasedDevices.forEach(id -> assertThat(lastDevice.get(id).value()).as("tombstone of " + id).isNull());
-      assertThat(lastDevice.values().stream().filter(r -> r.value() != null)).as("the other person's Device").isNotEmpty();
-      List<ConsumerRecord<String, String>> marker = it.readCommitted(it.topics.observation(), 100, Duration.ofSeconds(5)).stream()
-          .filter(r -> r.value() == null && r.headers().lastHeader("fhirflow.erasureRequestId") != null).toList();
-      assertThat(marker).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo(erasedPatient));
+      Map<String, ConsumerRecord<String, String>> lastDevice =
+          lastByKey(it.readCommitted(it.topics.device(), 3, Duration.ofSeconds(10)));
+      erasedDevices.forEach(
+          id -> assertThat(lastDevice.get(id).value()).as("tombstone of " + id).isNull());
+      assertThat(lastDevice.values().stream().filter(r -> r.value() != null))
+          .as("the other person's Device")
+          .isNotEmpty();
+      List<ConsumerRecord<String, String>> marker =
+          it.readCommitted(it.topics.observation(), 100, Duration.ofSeconds(5)).stream()
+              .filter(
+                  r ->
+                      r.value() == null
+                          && r.headers().lastHeader("fhirflow.erasureRequestId") != null)
+              .toList();
+      assertThat(marker)
+          .singleElement()
+          .satisfies(r -> assertThat(r.key()).isEqualTo(erasedPatient));
 
-      // The same records again: new for fhirflow now, not duplicates; Patient and Device emitted again.
+      // The same records again: new for fhirflow now, not duplicates; Patient and Device emitted
+      // again.
       double out = counters.outCount();
       it.produce(erased);
-      await().atMost(Duration.ofSeconds(60)).until(() -> counters.outCount() == out + erased.size());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> counters.outCount() == out + erased.size());
       assertThat(counters.duplicateCount()).isZero();
-      await().atMost(Duration.ofSeconds(20)).until(() -> lastByKey(it.readCommitted(it.topics.patient(), 4, Duration.ofSeconds(5)))
-          .get(erasedPatient).value() != null);
-      await().atMost(Duration.ofSeconds(20)).until(() -> !keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  lastByKey(it.readCommitted(it.topics.patient(), 4, Duration.ofSeconds(5)))
+                          .get(erasedPatient)
+                          .value()
+                      != null);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty());
     }
   }
 
   private static List<WearableSample> samplesOf(String user, Instant now) {
     return List.of(
-        WearableSamples.healthKitHeartRate().setUserId(user).setStartTime(now.minusSeconds(60)).setEndTime(now.minusSeconds(60)).build(),
+        WearableSamples.healthKitHeartRate()
+            .setUserId(user)
+            .setStartTime(now.minusSeconds(60))
+            .setEndTime(now.minusSeconds(60))
+            .build(),
         WearableSamples.healthConnectSteps().setUserId(user).build());
   }
 
   private static String deviceId(WearableSample sample) {
-    return TopologyHarness.MAPPER.map(sample, false) instanceof io.fhirflow.mapping.Mapped m && m.device().isPresent()
-        ? m.device().get().id() : null;
+    return TopologyHarness.MAPPER.map(sample, false) instanceof io.fhirflow.mapping.Mapped m
+            && m.device().isPresent()
+        ? m.device().get().id()
+        : null;
   }
 
-  private static Map<String, ConsumerRecord<String, String>> lastByKey(List<ConsumerRecord<String, String>> records) {
+  private static Map<String, ConsumerRecord<String, String>> lastByKey(
+      List<ConsumerRecord<String, String>> records) {
     Map<String, ConsumerRecord<String, String>> last = new LinkedHashMap<>();
     records.forEach(r -> last.put(r.key(), r));
     return last;
@@ -135,7 +191,8 @@ class ErasureIT {
     List<String> found = new ArrayList<>();
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
-      KeyScanCursor<String> page = c.sync().scan(cursor, ScanArgs.Builder.matches(glob).limit(1000));
+      KeyScanCursor<String> page =
+          c.sync().scan(cursor, ScanArgs.Builder.matches(glob).limit(1000));
       found.addAll(page.getKeys());
       cursor = page;
     } while (!cursor.isFinished());

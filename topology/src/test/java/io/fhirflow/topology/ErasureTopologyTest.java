@@ -35,9 +35,13 @@ class ErasureTopologyTest {
     flow.close();
   }
 
-  /** A little of everything for one user: a series, a correlation, a cumulative metric, a deletion, Devices. */
+  /**
+   * A little of everything for one user: a series, a correlation, a cumulative metric, a deletion,
+   * Devices.
+   */
   private List<WearableSample> historyOf(String user) {
-    WearableSample deleted = WearableSamples.healthKitHeartRateVariability().setUserId(user).build();
+    WearableSample deleted =
+        WearableSamples.healthKitHeartRateVariability().setUserId(user).build();
     return List.of(
         WearableSamples.healthKitHeartRate().setUserId(user).build(),
         WearableSamples.healthConnectHeartRateSeries().setUserId(user).build(),
@@ -73,13 +77,16 @@ class ErasureTopologyTest {
       assertThat(keys).as(store).anyMatch(k -> k.contains(kept) || k.contains(KEPT));
     }
     assertThat(keysOf(MetricsProcessor.UNWRITTEN_STORE)).noneMatch(k -> k.contains(erased));
-    assertThat(keysOf(MetricsProcessor.ERASURES_STORE)).as("confirmed by the Redis writer, then forgotten").isEmpty();
+    assertThat(keysOf(MetricsProcessor.ERASURES_STORE))
+        .as("confirmed by the Redis writer, then forgotten")
+        .isEmpty();
   }
 
   @Test
   void erasureWritesTombstonesOnTheCompactedTopicsAndOneMarkerOnTheObservationTopic() {
     historyOf(ERASED).forEach(flow::send);
-    Set<String> erasedDevices = flow.devices.readRecordsToList().stream().map(TestRecord::key).collect(Collectors.toSet());
+    Set<String> erasedDevices =
+        flow.devices.readRecordsToList().stream().map(TestRecord::key).collect(Collectors.toSet());
     historyOf(KEPT).forEach(flow::send);
     drainOutputs();
     String patientId = ResourceIds.patient(ERASED);
@@ -87,27 +94,42 @@ class ErasureTopologyTest {
     ErasureRequest request = flow.erase(ERASED);
 
     List<TestRecord<String, String>> patients = flow.patients.readRecordsToList();
-    assertThat(patients).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo(patientId);
-      assertThat(r.value()).isNull();
-      assertThat(header(r.headers(), "fhir.resourceType")).isEqualTo("Patient");
-      assertThat(header(r.headers(), "fhir.resourceId")).isEqualTo(patientId);
-      assertThat(header(r.headers(), "fhirflow.erasureRequestId")).isEqualTo(request.requestId());
-    });
+    assertThat(patients)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo(patientId);
+              assertThat(r.value()).isNull();
+              assertThat(header(r.headers(), "fhir.resourceType")).isEqualTo("Patient");
+              assertThat(header(r.headers(), "fhir.resourceId")).isEqualTo(patientId);
+              assertThat(header(r.headers(), "fhirflow.erasureRequestId"))
+                  .isEqualTo(request.requestId());
+            });
     List<TestRecord<String, String>> deviceTombstones = flow.devices.readRecordsToList();
-    assertThat(deviceTombstones).isNotEmpty().allSatisfy(r -> {
-      assertThat(r.value()).isNull();
-      assertThat(header(r.headers(), "fhir.resourceId")).isEqualTo(r.key());
-      assertThat(header(r.headers(), "fhirflow.erasureRequestId")).isEqualTo(request.requestId());
-    });
-    assertThat(deviceTombstones.stream().map(TestRecord::key).collect(Collectors.toSet())).isEqualTo(erasedDevices);
-    assertThat(flow.observations.readRecordsToList()).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo(patientId);
-      assertThat(r.value()).isNull();
-      assertThat(header(r.headers(), "fhir.resourceType")).isEqualTo("Observation");
-      assertThat(header(r.headers(), "fhir.resourceId")).as("no id: every Observation of the key").isNull();
-      assertThat(header(r.headers(), "fhirflow.erasureRequestId")).isEqualTo(request.requestId());
-    });
+    assertThat(deviceTombstones)
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.value()).isNull();
+              assertThat(header(r.headers(), "fhir.resourceId")).isEqualTo(r.key());
+              assertThat(header(r.headers(), "fhirflow.erasureRequestId"))
+                  .isEqualTo(request.requestId());
+            });
+    assertThat(deviceTombstones.stream().map(TestRecord::key).collect(Collectors.toSet()))
+        .isEqualTo(erasedDevices);
+    assertThat(flow.observations.readRecordsToList())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo(patientId);
+              assertThat(r.value()).isNull();
+              assertThat(header(r.headers(), "fhir.resourceType")).isEqualTo("Observation");
+              assertThat(header(r.headers(), "fhir.resourceId"))
+                  .as("no id: every Observation of the key")
+                  .isNull();
+              assertThat(header(r.headers(), "fhirflow.erasureRequestId"))
+                  .isEqualTo(request.requestId());
+            });
   }
 
   @Test
@@ -146,11 +168,19 @@ class ErasureTopologyTest {
     flow.send(again, TopologyHarness.NOW.plus(Duration.ofMinutes(1)));
     flow.send(onceDeleted, TopologyHarness.NOW.plus(Duration.ofMinutes(1)));
 
-    assertThat(flow.counters.outCount()).as("new, not duplicates or late versions").isEqualTo(outBefore + 2);
-    assertThat(flow.observations.readRecordsToList()).hasSize(2).allSatisfy(r -> assertValidFhir(r.value()));
-    assertThat(flow.patients.readRecordsToList()).as("the Patient is emitted again").singleElement()
+    assertThat(flow.counters.outCount())
+        .as("new, not duplicates or late versions")
+        .isEqualTo(outBefore + 2);
+    assertThat(flow.observations.readRecordsToList())
+        .hasSize(2)
+        .allSatisfy(r -> assertValidFhir(r.value()));
+    assertThat(flow.patients.readRecordsToList())
+        .as("the Patient is emitted again")
+        .singleElement()
         .satisfies(r -> assertValidFhir(r.value()));
-    assertThat(flow.devices.readRecordsToList()).as("and its Device").isNotEmpty()
+    assertThat(flow.devices.readRecordsToList())
+        .as("and its Device")
+        .isNotEmpty()
         .allSatisfy(r -> assertValidFhir(r.value()));
   }
 
@@ -164,10 +194,14 @@ class ErasureTopologyTest {
     flow.erase(ERASED);
     flow.flushedRedisValues();
 
-    String base = new RedisKeyLayout(RedisKeyLayout.DEFAULT_PREFIX).patientBase(ResourceIds.patient(ERASED));
+    String base =
+        new RedisKeyLayout(RedisKeyLayout.DEFAULT_PREFIX).patientBase(ResourceIds.patient(ERASED));
     assertThat(flow.redisErasures).containsExactly(base);
-    assertThat(keysOf(MetricsProcessor.UNWRITTEN_STORE)).as("nothing of theirs left to retry").noneMatch(k -> k.contains(ResourceIds.patient(ERASED)));
-    assertThat(flow.redisBatches).allSatisfy(b -> assertThat(b).noneMatch(w -> w.key().startsWith(base)));
+    assertThat(keysOf(MetricsProcessor.UNWRITTEN_STORE))
+        .as("nothing of theirs left to retry")
+        .noneMatch(k -> k.contains(ResourceIds.patient(ERASED)));
+    assertThat(flow.redisBatches)
+        .allSatisfy(b -> assertThat(b).noneMatch(w -> w.key().startsWith(base)));
   }
 
   @Test
@@ -179,10 +213,13 @@ class ErasureTopologyTest {
     byte[] otherUser = ErasureRequest.of(KEPT, "dpo@example.org", TopologyHarness.NOW).toJson();
     flow.erasures.pipeInput(key, otherUser);
 
-    assertThat(flow.deadLetters.readRecordsToList()).hasSize(2).allSatisfy(r -> {
-      assertThat(header(r.headers(), "dlq.stage")).isEqualTo("erase");
-      assertThat(header(r.headers(), "dlq.reason")).isEqualTo("NOT_AN_ERASURE_REQUEST");
-    });
+    assertThat(flow.deadLetters.readRecordsToList())
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(header(r.headers(), "dlq.stage")).isEqualTo("erase");
+              assertThat(header(r.headers(), "dlq.reason")).isEqualTo("NOT_AN_ERASURE_REQUEST");
+            });
     assertThat(flow.patients.readRecordsToList()).isEmpty();
     assertThat(flow.auditEvents.readRecordsToList()).isEmpty();
     assertThat(flow.counters.erasureCount("rejected")).isEqualTo(2);
@@ -198,7 +235,8 @@ class ErasureTopologyTest {
 
     List<TestRecord<String, String>> audits = flow.auditEvents.readRecordsToList();
     assertThat(audits).hasSize(3);
-    assertThat(audits.get(2).value()).contains("{\"type\":\"record-store-entries\",\"valueString\":\"0\"}");
+    assertThat(audits.get(2).value())
+        .contains("{\"type\":\"record-store-entries\",\"valueString\":\"0\"}");
     audits.forEach(a -> assertValidFhir(a.value()));
   }
 
@@ -210,18 +248,28 @@ class ErasureTopologyTest {
   }
 
   private static List<String> stores() {
-    return List.of(DedupProcessor.STORE, RecordLifecycleProcessor.STORE, FhirFlowTopology.PATIENT_HASHES,
-        FhirFlowTopology.DEVICE_HASHES, MetricsProcessor.DAYS_STORE, MetricsProcessor.LATEST_STORE);
+    return List.of(
+        DedupProcessor.STORE,
+        RecordLifecycleProcessor.STORE,
+        FhirFlowTopology.PATIENT_HASHES,
+        FhirFlowTopology.DEVICE_HASHES,
+        MetricsProcessor.DAYS_STORE,
+        MetricsProcessor.LATEST_STORE);
   }
 
-  /** Every key of a store as text (byte keys decoded as UTF-8, so the user id inside them shows). */
+  /**
+   * Every key of a store as text (byte keys decoded as UTF-8, so the user id inside them shows).
+   */
   private List<String> keysOf(String store) {
     KeyValueStore<Object, Object> s = flow.driver.getKeyValueStore(store);
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<Object, Object> it = s.all()) {
       while (it.hasNext()) {
         KeyValue<Object, Object> e = it.next();
-        keys.add(e.key instanceof Bytes b ? new String(b.get(), StandardCharsets.UTF_8) : e.key.toString());
+        keys.add(
+            e.key instanceof Bytes b
+                ? new String(b.get(), StandardCharsets.UTF_8)
+                : e.key.toString());
       }
     }
     return keys;

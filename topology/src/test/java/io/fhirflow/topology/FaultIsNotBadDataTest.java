@@ -32,12 +32,16 @@ class FaultIsNotBadDataTest {
   }
 
   @Test
-  void aStoreThatCannotWriteFailsTheRecordInsteadOfDeadLetteringItAndTheRecordFlowsOnceTheDiskIsBack() {
+  void
+      aStoreThatCannotWriteFailsTheRecordInsteadOfDeadLetteringItAndTheRecordFlowsOnceTheDiskIsBack() {
     FailingStores stores = new FailingStores();
     flow = new TopologyHarness(Map.of(), stores, d -> d);
     WearableSample hr = WearableSamples.healthKitHeartRate().build();
 
-    for (String store : new String[] {DedupProcessor.STORE, FhirFlowTopology.PATIENT_HASHES, MetricsProcessor.LATEST_STORE}) {
+    for (String store :
+        new String[] {
+          DedupProcessor.STORE, FhirFlowTopology.PATIENT_HASHES, MetricsProcessor.LATEST_STORE
+        }) {
       stores.failing = store;
       assertThatThrownBy(() -> flow.send(hr)).as(store).isInstanceOf(RuntimeException.class);
       assertThat(flow.deadLetters.isEmpty()).as("dead letters after a fault of " + store).isTrue();
@@ -45,11 +49,14 @@ class FaultIsNotBadDataTest {
     }
 
     stores.failing = null;
-    flow.observations.readRecordsToList(); // what a failed attempt sent is aborted with its transaction in production
+    flow.observations
+        .readRecordsToList(); // what a failed attempt sent is aborted with its transaction in
+    // production
     flow.patients.readRecordsToList();
     flow.send(hr);
     assertThat(flow.observations.readRecordsToList()).hasSize(1);
-    assertThat(flow.flushedRedisValues()).containsKey("fhirflow:patient:" + patientOf(hr) + ":latest heart_rate");
+    assertThat(flow.flushedRedisValues())
+        .containsKey("fhirflow:patient:" + patientOf(hr) + ":latest heart_rate");
     assertThat(flow.deadLetters.isEmpty()).isTrue();
   }
 
@@ -70,12 +77,14 @@ class FaultIsNotBadDataTest {
 
   @Test
   void anInterruptWhileTheRegistryIsAskedIsNotACorruptBody() {
-    Outage outage = new Outage(new Deserializer<>() {
-      @Override
-      public WearableSample deserialize(String topic, byte[] data) {
-        throw new InterruptException(new InterruptedException("shutting down"));
-      }
-    });
+    Outage outage =
+        new Outage(
+            new Deserializer<>() {
+              @Override
+              public WearableSample deserialize(String topic, byte[] data) {
+                throw new InterruptException(new InterruptedException("shutting down"));
+              }
+            });
     flow = new TopologyHarness(Map.of(), d -> d, outage.around());
     WearableSample hr = WearableSamples.healthKitHeartRate().build();
 
@@ -93,8 +102,10 @@ class FaultIsNotBadDataTest {
   }
 
   private static Deserializer<WearableSample> unreachableRegistry() {
-    SpecificAvroDeserializer<WearableSample> d = new SpecificAvroDeserializer<>(WearableSample.class);
-    d.configure(Map.of("schema.registry.url", "http://127.0.0.1:1"), false); // nothing listens there
+    SpecificAvroDeserializer<WearableSample> d =
+        new SpecificAvroDeserializer<>(WearableSample.class);
+    d.configure(
+        Map.of("schema.registry.url", "http://127.0.0.1:1"), false); // nothing listens there
     return d;
   }
 
@@ -107,19 +118,20 @@ class FaultIsNotBadDataTest {
     }
 
     java.util.function.UnaryOperator<Deserializer<WearableSample>> around() {
-      return real -> new Deserializer<>() {
-        @Override
-        public WearableSample deserialize(String topic, byte[] data) {
-          Deserializer<WearableSample> d = down;
-          return (d != null ? d : real).deserialize(topic, data);
-        }
+      return real ->
+          new Deserializer<>() {
+            @Override
+            public WearableSample deserialize(String topic, byte[] data) {
+              Deserializer<WearableSample> d = down;
+              return (d != null ? d : real).deserialize(topic, data);
+            }
 
-        @Override
-        public WearableSample deserialize(String topic, Headers headers, byte[] data) {
-          Deserializer<WearableSample> d = down;
-          return (d != null ? d : real).deserialize(topic, headers, data);
-        }
-      };
+            @Override
+            public WearableSample deserialize(String topic, Headers headers, byte[] data) {
+              Deserializer<WearableSample> d = down;
+              return (d != null ? d : real).deserialize(topic, headers, data);
+            }
+          };
     }
   }
 }

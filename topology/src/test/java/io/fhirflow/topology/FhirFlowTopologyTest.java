@@ -37,8 +37,13 @@ class FhirFlowTopologyTest {
   @Test
   void mapsEverySampleTheCatalogueKnowsToValidFhirWithContractHeadersAndDeadLettersTheRest() {
     List<WearableSample> samples = WearableSamples.oneOfEachKind();
-    List<WearableSample> mappable = samples.stream().filter(s -> TopologyHarness.MAPPER.map(s, false) instanceof Mapped).toList();
-    assertThat(mappable).as("the catalogue maps at least heart rate, blood pressure and HC series").hasSizeGreaterThanOrEqualTo(3);
+    List<WearableSample> mappable =
+        samples.stream()
+            .filter(s -> TopologyHarness.MAPPER.map(s, false) instanceof Mapped)
+            .toList();
+    assertThat(mappable)
+        .as("the catalogue maps at least heart rate, blood pressure and HC series")
+        .hasSizeGreaterThanOrEqualTo(3);
     samples.forEach(flow::send);
 
     List<TestRecord<String, String>> observations = flow.observations.readRecordsToList();
@@ -52,7 +57,8 @@ class FhirFlowTopologyTest {
     }
     flow.patients.readValuesToList().forEach(FhirFlowTopologyTest::assertValidFhir);
     flow.devices.readValuesToList().forEach(FhirFlowTopologyTest::assertValidFhir);
-    assertThat(flow.deadLetters.readRecordsToList()).hasSize(samples.size() - mappable.size())
+    assertThat(flow.deadLetters.readRecordsToList())
+        .hasSize(samples.size() - mappable.size())
         .allSatisfy(d -> assertThat(header(d.headers(), "dlq.reason")).isEqualTo("UNKNOWN_TYPE"));
     assertThat(flow.counters.outCount()).isEqualTo(mappable.size());
   }
@@ -69,15 +75,18 @@ class FhirFlowTopologyTest {
 
   @Test
   void mapsANewerVersionAsAnAmendedUpdateOfTheSameObservations() {
-    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
-    WearableSample v2 = WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build();
+    WearableSample v1 =
+        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    WearableSample v2 =
+        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build();
     flow.send(v1);
     List<String> first = flow.observations.readValuesToList();
     flow.send(v2);
     List<String> second = flow.observations.readValuesToList();
 
     assertThat(second).hasSameSizeAs(first).isNotEmpty();
-    assertThat(second.stream().map(FhirFlowTopologyTest::idOf)).containsExactlyElementsOf(first.stream().map(FhirFlowTopologyTest::idOf).toList());
+    assertThat(second.stream().map(FhirFlowTopologyTest::idOf))
+        .containsExactlyElementsOf(first.stream().map(FhirFlowTopologyTest::idOf).toList());
     assertThat(first).allSatisfy(o -> assertThat(o).contains("\"status\":\"final\""));
     assertThat(second).allSatisfy(o -> assertThat(o).contains("\"status\":\"amended\""));
     second.forEach(FhirFlowTopologyTest::assertValidFhir);
@@ -96,9 +105,18 @@ class FhirFlowTopologyTest {
 
   @Test
   void aHealthKitSyncVersionOrdersVersionsToo() {
-    flow.send(hkSteps("s", 100).setVersion(RecordVersion.newBuilder().setSyncVersion(4L).build()).build());
-    flow.send(hkSteps("s", 100).setVersion(RecordVersion.newBuilder().setSyncVersion(3L).build()).build());
-    flow.send(hkSteps("s", 120).setVersion(RecordVersion.newBuilder().setSyncVersion(5L).build()).build());
+    flow.send(
+        hkSteps("s", 100)
+            .setVersion(RecordVersion.newBuilder().setSyncVersion(4L).build())
+            .build());
+    flow.send(
+        hkSteps("s", 100)
+            .setVersion(RecordVersion.newBuilder().setSyncVersion(3L).build())
+            .build());
+    flow.send(
+        hkSteps("s", 120)
+            .setVersion(RecordVersion.newBuilder().setSyncVersion(5L).build())
+            .build());
 
     assertThat(flow.observations.readRecordsToList()).hasSize(2);
     assertThat(flow.counters.duplicateCount()).isEqualTo(1);
@@ -108,7 +126,12 @@ class FhirFlowTopologyTest {
   @Test
   void acceptsABackFilledSampleMeasuredThirtyDaysAgoOnceAndDropsItsCopies() {
     Instant monthAgo = TopologyHarness.NOW.minus(Duration.ofDays(30));
-    WearableSample late = WearableSamples.healthKitHeartRate().setRecordId("late-hr").setStartTime(monthAgo).setEndTime(monthAgo).build();
+    WearableSample late =
+        WearableSamples.healthKitHeartRate()
+            .setRecordId("late-hr")
+            .setStartTime(monthAgo)
+            .setEndTime(monthAgo)
+            .build();
     flow.send(late);
     flow.send(late, TopologyHarness.NOW.plus(Duration.ofHours(6)));
 
@@ -124,7 +147,11 @@ class FhirFlowTopologyTest {
     flow.send(other, TopologyHarness.NOW.plus(Duration.ofHours(49)));
     flow.driver.advanceWallClockTime(Duration.ofSeconds(15));
 
-    assertThat(flow.driver.getTimestampedKeyValueStore(DedupProcessor.STORE).get(Bytes.wrap(SampleIdentity.of(hr)))).isNull();
+    assertThat(
+            flow.driver
+                .getTimestampedKeyValueStore(DedupProcessor.STORE)
+                .get(Bytes.wrap(SampleIdentity.of(hr))))
+        .isNull();
     flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(49)));
     assertThat(flow.observations.readRecordsToList()).hasSize(3);
   }
@@ -145,9 +172,11 @@ class FhirFlowTopologyTest {
     WearableSample hr = WearableSamples.healthKitHeartRate().build();
     flow.send(hr);
     // A producer on a CreateTime topic stamps a valid sample 30 days ahead; then the sweep runs.
-    flow.sendStamped(WearableSamples.healthKitHeartRate().setRecordId("stamped-ahead").build(),
+    flow.sendStamped(
+        WearableSamples.healthKitHeartRate().setRecordId("stamped-ahead").build(),
         TopologyHarness.NOW.plus(Duration.ofDays(30)));
-    flow.advanceWallClock(Duration.ofMillis(TopologyConfig.EXPIRY_SWEEP_INTERVAL_MS_DEFAULT + 1000));
+    flow.advanceWallClock(
+        Duration.ofMillis(TopologyConfig.EXPIRY_SWEEP_INTERVAL_MS_DEFAULT + 1000));
     flow.send(hr, TopologyHarness.NOW.plus(Duration.ofMinutes(1)));
 
     assertThat(flow.observations.readRecordsToList()).hasSize(2);
@@ -157,27 +186,43 @@ class FhirFlowTopologyTest {
   @Test
   void aSampleFromTheFutureIsRejectedAndNeverBecomesThePatientsLatestValue() {
     Instant ahead = TopologyHarness.NOW.plus(Duration.ofDays(30));
-    flow.send(WearableSamples.healthKitHeartRate().setRecordId("ahead").setStartTime(ahead).setEndTime(ahead)
-        .setBody(HkQuantity.newBuilder().setValue(150).setUnit("count/min").build()).build());
+    flow.send(
+        WearableSamples.healthKitHeartRate()
+            .setRecordId("ahead")
+            .setStartTime(ahead)
+            .setEndTime(ahead)
+            .setBody(HkQuantity.newBuilder().setValue(150).setUnit("count/min").build())
+            .build());
     flow.send(WearableSamples.healthKitHeartRate().setRecordId("now").build());
 
     List<TestRecord<byte[], byte[]>> letters = flow.deadLetters.readRecordsToList();
-    assertThat(letters).singleElement().satisfies(d -> {
-      assertThat(header(d.headers(), "dlq.stage")).isEqualTo("validate");
-      assertThat(header(d.headers(), "dlq.reason")).isEqualTo("FUTURE_TIME");
-    });
+    assertThat(letters)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(header(d.headers(), "dlq.stage")).isEqualTo("validate");
+              assertThat(header(d.headers(), "dlq.reason")).isEqualTo("FUTURE_TIME");
+            });
     String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":latest heart_rate")).contains("\"value\":72");
+    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":latest heart_rate"))
+        .contains("\"value\":72");
   }
 
   @Test
   void aFutureLastModifiedTimeIsRejectedSoItCannotOutrankRealUpdates() {
     WearableSample steps = WearableSamples.healthConnectSteps().build();
-    flow.send(WearableSample.newBuilder(steps).setVersion(RecordVersion.newBuilder(steps.getVersion())
-        .setLastModifiedTime(TopologyHarness.NOW.plus(Duration.ofDays(30))).build()).build());
+    flow.send(
+        WearableSample.newBuilder(steps)
+            .setVersion(
+                RecordVersion.newBuilder(steps.getVersion())
+                    .setLastModifiedTime(TopologyHarness.NOW.plus(Duration.ofDays(30)))
+                    .build())
+            .build());
 
-    assertThat(flow.deadLetters.readRecordsToList()).singleElement()
-        .satisfies(d -> assertThat(header(d.headers(), "dlq.reason")).isEqualTo("FUTURE_LAST_MODIFIED"));
+    assertThat(flow.deadLetters.readRecordsToList())
+        .singleElement()
+        .satisfies(
+            d -> assertThat(header(d.headers(), "dlq.reason")).isEqualTo("FUTURE_LAST_MODIFIED"));
     assertThat(flow.observations.readRecordsToList()).isEmpty();
   }
 
@@ -199,10 +244,12 @@ class FhirFlowTopologyTest {
 
     List<TestRecord<String, String>> patients = flow.patients.readRecordsToList();
     assertThat(patients).hasSize(2);
-    assertThat(patients).allSatisfy(p -> assertThat(header(p.headers(), "fhir.resourceType")).isEqualTo("Patient"));
+    assertThat(patients)
+        .allSatisfy(p -> assertThat(header(p.headers(), "fhir.resourceType")).isEqualTo("Patient"));
     List<TestRecord<String, String>> devices = flow.devices.readRecordsToList();
     assertThat(devices.stream().map(TestRecord::key).distinct()).hasSameSizeAs(devices);
-    // Apple Watch of user 1, Apple Watch of user 2 (same model, each user's own Device), Withings cuff, Pixel Watch
+    // Apple Watch of user 1, Apple Watch of user 2 (same model, each user's own Device), Withings
+    // cuff, Pixel Watch
     assertThat(devices).hasSize(4);
     devices.forEach(d -> assertValidFhir(d.value()));
     patients.forEach(p -> assertValidFhir(p.value()));
@@ -211,7 +258,11 @@ class FhirFlowTopologyTest {
   @Test
   void anotherUserSendingTheSameRecordIdGetsItsOwnObservationNeverTheOwners() {
     WearableSample mine = WearableSamples.healthKitHeartRate().setRecordId("replayed-uuid").build();
-    WearableSample theirs = WearableSamples.healthKitHeartRate().setRecordId("replayed-uuid").setUserId("user-0002").build();
+    WearableSample theirs =
+        WearableSamples.healthKitHeartRate()
+            .setRecordId("replayed-uuid")
+            .setUserId("user-0002")
+            .build();
     flow.send(mine);
     flow.send(theirs);
 
@@ -219,13 +270,18 @@ class FhirFlowTopologyTest {
     assertThat(observations).hasSize(2);
     assertThat(observations.stream().map(o -> resourceId(o.value())).distinct()).hasSize(2);
     assertThat(observations.stream().map(TestRecord::key).distinct()).hasSize(2);
-    observations.forEach(o -> assertThat(o.value()).contains("\"subject\":{\"reference\":\"Patient/" + o.key() + "\"}"));
+    observations.forEach(
+        o ->
+            assertThat(o.value())
+                .contains("\"subject\":{\"reference\":\"Patient/" + o.key() + "\"}"));
     assertThat(flow.counters.duplicateCount()).isZero();
   }
 
   /** The id of a resource as the mapper writes it: right after resourceType. */
   private static String resourceId(String json) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\{\"resourceType\":\"\\w+\",\"id\":\"([^\"]+)\"").matcher(json);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^\\{\"resourceType\":\"\\w+\",\"id\":\"([^\"]+)\"")
+            .matcher(json);
     assertThat(m.find()).as(json).isTrue();
     return m.group(1);
   }
@@ -233,18 +289,41 @@ class FhirFlowTopologyTest {
   static Stream<Arguments> catalogueRejections() {
     Instant t = WearableSamples.MORNING;
     return Stream.of(
-        Arguments.of("UNKNOWN_TYPE", WearableSamples.healthKitHeartRate().setType("HKQuantityTypeIdentifierNoSuchThing").build()),
-        Arguments.of("NOT_FINITE", WearableSamples.healthKitHeartRate().setBody(HkQuantity.newBuilder().setValue(Double.NaN).setUnit("count/min").build()).build()),
-        Arguments.of("END_BEFORE_START", WearableSamples.healthKitHeartRate().setEndTime(t.minusSeconds(60)).build()),
-        Arguments.of("OUT_OF_RANGE", WearableSamples.healthKitHeartRate().setBody(HkQuantity.newBuilder().setValue(1000).setUnit("count/min").build()).build()),
+        Arguments.of(
+            "UNKNOWN_TYPE",
+            WearableSamples.healthKitHeartRate()
+                .setType("HKQuantityTypeIdentifierNoSuchThing")
+                .build()),
+        Arguments.of(
+            "NOT_FINITE",
+            WearableSamples.healthKitHeartRate()
+                .setBody(HkQuantity.newBuilder().setValue(Double.NaN).setUnit("count/min").build())
+                .build()),
+        Arguments.of(
+            "END_BEFORE_START",
+            WearableSamples.healthKitHeartRate().setEndTime(t.minusSeconds(60)).build()),
+        Arguments.of(
+            "OUT_OF_RANGE",
+            WearableSamples.healthKitHeartRate()
+                .setBody(HkQuantity.newBuilder().setValue(1000).setUnit("count/min").build())
+                .build()),
         Arguments.of("MISSING_ID", WearableSamples.healthKitHeartRate().setRecordId(" ").build()),
-        Arguments.of("UNCONVERTIBLE_UNIT", WearableSamples.healthKitHeartRate().setBody(HkQuantity.newBuilder().setValue(72).setUnit("kg").build()).build()),
-        Arguments.of("INVALID_SHAPE", WearableSamples.healthKitHeartRate().setBody(HkCategory.newBuilder().setValue(1).build()).build()));
+        Arguments.of(
+            "UNCONVERTIBLE_UNIT",
+            WearableSamples.healthKitHeartRate()
+                .setBody(HkQuantity.newBuilder().setValue(72).setUnit("kg").build())
+                .build()),
+        Arguments.of(
+            "INVALID_SHAPE",
+            WearableSamples.healthKitHeartRate()
+                .setBody(HkCategory.newBuilder().setValue(1).build())
+                .build()));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("catalogueRejections")
-  void deadLettersWhatTheCatalogueRejectsWithItsReasonAndTheOriginalBytes(String reason, WearableSample sample) {
+  void deadLettersWhatTheCatalogueRejectsWithItsReasonAndTheOriginalBytes(
+      String reason, WearableSample sample) {
     byte[] value = flow.serialize(sample);
     flow.sendRaw(sample.getUserId().getBytes(StandardCharsets.UTF_8), value, TopologyHarness.NOW);
 
@@ -276,7 +355,8 @@ class FhirFlowTopologyTest {
   void deadLettersARecordWhoseSchemaIdTheRegistryDoesNotKnow() {
     byte[] value = flow.serialize(WearableSamples.healthKitHeartRate().build());
     value[1] = 0x7f; // schema id 0x7f000000+: never registered
-    flow.sendRaw(WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), value, TopologyHarness.NOW);
+    flow.sendRaw(
+        WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), value, TopologyHarness.NOW);
 
     assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("UNKNOWN_SCHEMA_ID");
   }
@@ -285,7 +365,8 @@ class FhirFlowTopologyTest {
   void deadLettersACorruptAvroBody() {
     byte[] value = flow.serialize(WearableSamples.healthKitHeartRate().build());
     byte[] truncated = java.util.Arrays.copyOf(value, 12);
-    flow.sendRaw(WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), truncated, TopologyHarness.NOW);
+    flow.sendRaw(
+        WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), truncated, TopologyHarness.NOW);
 
     assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("CORRUPT_BODY");
   }
@@ -303,7 +384,8 @@ class FhirFlowTopologyTest {
 
   @Test
   void deadLettersARecordLargerThanTheConfiguredLimitBeforeDecodingIt() {
-    try (TopologyHarness small = new TopologyHarness(Map.of(TopologyConfig.RECORD_MAX_BYTES_CONFIG, "2048"))) {
+    try (TopologyHarness small =
+        new TopologyHarness(Map.of(TopologyConfig.RECORD_MAX_BYTES_CONFIG, "2048"))) {
       byte[] big = new byte[4096];
       small.sendRaw("user-1".getBytes(StandardCharsets.UTF_8), big, TopologyHarness.NOW);
       TestRecord<byte[], byte[]> dead = small.deadLetters.readRecord();
@@ -315,7 +397,8 @@ class FhirFlowTopologyTest {
   @Test
   void deadLettersASampleWhoseKeyIsNotItsUserIdBecauseDedupeReliesOnIt() {
     WearableSample hr = WearableSamples.healthKitHeartRate().build();
-    flow.sendRaw("someone-else".getBytes(StandardCharsets.UTF_8), flow.serialize(hr), TopologyHarness.NOW);
+    flow.sendRaw(
+        "someone-else".getBytes(StandardCharsets.UTF_8), flow.serialize(hr), TopologyHarness.NOW);
 
     assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("KEY_MISMATCH");
   }
@@ -329,21 +412,35 @@ class FhirFlowTopologyTest {
 
     Map<String, String> redis = flow.flushedRedisValues();
     String day = "fhirflow:patient:" + patient + ":day:2026-03-14";
-    assertThat(redis.get(day + " steps")).isEqualTo("{\"kind\":\"CUMULATIVE\",\"unit\":\"{steps}\",\"sum\":2000,\"count\":2}");
-    assertThat(redis.get(day + " heart_rate")).isEqualTo("{\"kind\":\"RATE\",\"unit\":\"/min\",\"min\":68,\"max\":75,\"avg\":71.6,\"count\":5}");
-    assertThat(redis.get("fhirflow:patient:" + patient + ":latest heart_rate")).isEqualTo("{\"value\":70,\"unit\":\"/min\",\"time\":\"2026-03-14T07:14:00Z\"}");
+    assertThat(redis.get(day + " steps"))
+        .isEqualTo("{\"kind\":\"CUMULATIVE\",\"unit\":\"{steps}\",\"sum\":2000,\"count\":2}");
+    assertThat(redis.get(day + " heart_rate"))
+        .isEqualTo(
+            "{\"kind\":\"RATE\",\"unit\":\"/min\",\"min\":68,\"max\":75,\"avg\":71.6,\"count\":5}");
+    assertThat(redis.get("fhirflow:patient:" + patient + ":latest heart_rate"))
+        .isEqualTo("{\"value\":70,\"unit\":\"/min\",\"time\":\"2026-03-14T07:14:00Z\"}");
   }
 
   @Test
   void anUpdatedSampleReplacesItsContributionToTheDayTotal() {
-    flow.send(hkSteps("s", 1342).setVersion(RecordVersion.newBuilder().setSyncVersion(1L).build()).build());
-    flow.send(hkSteps("s", 1500).setVersion(RecordVersion.newBuilder().setSyncVersion(2L).build()).build());
+    flow.send(
+        hkSteps("s", 1342)
+            .setVersion(RecordVersion.newBuilder().setSyncVersion(1L).build())
+            .build());
+    flow.send(
+        hkSteps("s", 1500)
+            .setVersion(RecordVersion.newBuilder().setSyncVersion(2L).build())
+            .build());
     String patient = flow.observations.readRecordsToList().get(0).key();
 
-    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":day:2026-03-14 steps")).contains("\"sum\":1500,\"count\":1");
+    assertThat(
+            flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":day:2026-03-14 steps"))
+        .contains("\"sum\":1500,\"count\":1");
   }
 
-  /** Issue 12, item 8: after Redis lost values, the view comes back from state without a new sample. */
+  /**
+   * Issue 12, item 8: after Redis lost values, the view comes back from state without a new sample.
+   */
   @Test
   void rewritesEveryLatestValueAndDayAggregateFromStateWhenRedisLostValues() {
     WearableSample hr = WearableSamples.healthKitHeartRate().build();
@@ -362,21 +459,36 @@ class FhirFlowTopologyTest {
   @Test
   void anOlderMeasurementArrivingLaterDoesNotReplaceTheLatestValue() {
     Instant later = WearableSamples.MORNING.plusSeconds(600);
-    flow.send(WearableSamples.healthKitHeartRate().setRecordId("new").setStartTime(later).setEndTime(later).build());
-    flow.send(WearableSamples.healthKitHeartRate().setRecordId("old").setBody(HkQuantity.newBuilder().setValue(99).setUnit("count/min").build()).build());
+    flow.send(
+        WearableSamples.healthKitHeartRate()
+            .setRecordId("new")
+            .setStartTime(later)
+            .setEndTime(later)
+            .build());
+    flow.send(
+        WearableSamples.healthKitHeartRate()
+            .setRecordId("old")
+            .setBody(HkQuantity.newBuilder().setValue(99).setUnit("count/min").build())
+            .build());
     String patient = flow.observations.readRecordsToList().get(0).key();
 
-    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":latest heart_rate")).contains("\"value\":72", later.toString());
+    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":latest heart_rate"))
+        .contains("\"value\":72", later.toString());
   }
 
   @Test
   void usesTheSamplesTimeZoneForTheLocalDay() {
     // 23:30 UTC on the 13th is already the 14th in Paris.
     Instant lateEvening = Instant.parse("2026-03-13T23:30:00Z");
-    flow.send(WearableSamples.healthKitHeartRate().setStartTime(lateEvening).setEndTime(lateEvening).build());
+    flow.send(
+        WearableSamples.healthKitHeartRate()
+            .setStartTime(lateEvening)
+            .setEndTime(lateEvening)
+            .build());
     String patient = flow.observations.readRecordsToList().get(0).key();
 
-    assertThat(flow.flushedRedisValues()).containsKey("fhirflow:patient:" + patient + ":day:2026-03-14 heart_rate");
+    assertThat(flow.flushedRedisValues())
+        .containsKey("fhirflow:patient:" + patient + ":day:2026-03-14 heart_rate");
   }
 
   @Test
@@ -387,7 +499,8 @@ class FhirFlowTopologyTest {
     flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build());
     flow.send(WearableSamples.healthKitHeartRate().build());
     flow.sendRaw(null, new byte[] {1, 2, 3}, TopologyHarness.NOW);
-    flow.send(WearableSamples.healthKitHeartRate().setRecordId("unknown-type").setType("Nope").build());
+    flow.send(
+        WearableSamples.healthKitHeartRate().setRecordId("unknown-type").setType("Nope").build());
 
     FlowCounters c = flow.counters;
     assertThat(c.inCount()).isEqualTo(7);
@@ -395,7 +508,13 @@ class FhirFlowTopologyTest {
     assertThat(c.updateCount()).isEqualTo(1);
     assertThat(c.duplicateCount()).isEqualTo(1);
     assertThat(c.deadLetteredCount()).isEqualTo(2);
-    assertThat(c.outCount() + c.updateCount() + c.duplicateCount() + c.deletedCount() + c.deadLetteredCount()).isEqualTo(c.inCount());
+    assertThat(
+            c.outCount()
+                + c.updateCount()
+                + c.duplicateCount()
+                + c.deletedCount()
+                + c.deadLetteredCount())
+        .isEqualTo(c.inCount());
   }
 
   private TestRecord<byte[], byte[]> onlyDeadLetter() {
@@ -406,14 +525,19 @@ class FhirFlowTopologyTest {
   }
 
   private static RecordVersion hcVersion(long clientRecordVersion) {
-    return RecordVersion.newBuilder().setClientRecordVersion(clientRecordVersion)
-        .setLastModifiedTime(WearableSamples.MORNING.plusSeconds(clientRecordVersion)).build();
+    return RecordVersion.newBuilder()
+        .setClientRecordVersion(clientRecordVersion)
+        .setLastModifiedTime(WearableSamples.MORNING.plusSeconds(clientRecordVersion))
+        .build();
   }
 
   /** HealthKit steps over the 15 minutes before the testkit's morning, in Paris. */
   private static WearableSample.Builder hkSteps(String recordId, double count) {
-    return WearableSamples.healthKitHeartRate().setRecordId(recordId).setType("HKQuantityTypeIdentifierStepCount")
-        .setStartTime(WearableSamples.MORNING.minusSeconds(900)).setEndTime(WearableSamples.MORNING)
+    return WearableSamples.healthKitHeartRate()
+        .setRecordId(recordId)
+        .setType("HKQuantityTypeIdentifierStepCount")
+        .setStartTime(WearableSamples.MORNING.minusSeconds(900))
+        .setEndTime(WearableSamples.MORNING)
         .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build());
   }
 
@@ -428,6 +552,8 @@ class FhirFlowTopologyTest {
   }
 
   static void assertValidFhir(String json) {
-    assertThat(FhirResourceValidator.errors(json)).as(() -> FhirResourceValidator.describe(FhirResourceValidator.errors(json))).isEmpty();
+    assertThat(FhirResourceValidator.errors(json))
+        .as(() -> FhirResourceValidator.describe(FhirResourceValidator.errors(json)))
+        .isEmpty();
   }
 }

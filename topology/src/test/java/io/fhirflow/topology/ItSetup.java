@@ -39,8 +39,24 @@ final class ItSetup {
 
   ItSetup(KafkaBroker broker, int partitions) {
     this.broker = broker;
-    this.topics = new Topics("raw-" + id, "observation-" + id, "patient-" + id, "device-" + id, "dlq-" + id, "erasure-" + id, "audit-" + id);
-    broker.createTopics(partitions, topics.raw(), topics.observation(), topics.patient(), topics.device(), topics.deadLetter(), topics.erasure(), topics.audit());
+    this.topics =
+        new Topics(
+            "raw-" + id,
+            "observation-" + id,
+            "patient-" + id,
+            "device-" + id,
+            "dlq-" + id,
+            "erasure-" + id,
+            "audit-" + id);
+    broker.createTopics(
+        partitions,
+        topics.raw(),
+        topics.observation(),
+        topics.patient(),
+        topics.device(),
+        topics.deadLetter(),
+        topics.erasure(),
+        topics.audit());
     try {
       stateDir = Files.createTempDirectory("topology-it");
     } catch (java.io.IOException e) {
@@ -79,23 +95,36 @@ final class ItSetup {
   }
 
   void produce(List<WearableSample> samples) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            broker.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (WearableSample s : samples) {
-        producer.send(new ProducerRecord<>(topics.raw(), s.getUserId().getBytes(StandardCharsets.UTF_8), serialize(s)));
+        producer.send(
+            new ProducerRecord<>(
+                topics.raw(), s.getUserId().getBytes(StandardCharsets.UTF_8), serialize(s)));
       }
     }
   }
 
   void produceRaw(byte[] key, byte[] value) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            broker.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topics.raw(), key, value));
     }
   }
 
-  /** Reads what is committed on a topic (read_committed) until {@code expected} records arrived or the timeout. */
+  /**
+   * Reads what is committed on a topic (read_committed) until {@code expected} records arrived or
+   * the timeout.
+   */
   List<ConsumerRecord<String, String>> readCommitted(String topic, int expected, Duration timeout) {
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(broker.consumerProps("reader-" + UUID.randomUUID()), new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            broker.consumerProps("reader-" + UUID.randomUUID()),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (out.size() < expected && System.nanoTime() < deadline) {
@@ -107,9 +136,14 @@ final class ItSetup {
     return out;
   }
 
-  List<ConsumerRecord<byte[], byte[]>> readCommittedBytes(String topic, int expected, Duration timeout) {
+  List<ConsumerRecord<byte[], byte[]>> readCommittedBytes(
+      String topic, int expected, Duration timeout) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(broker.consumerProps("reader-" + UUID.randomUUID()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            broker.consumerProps("reader-" + UUID.randomUUID()),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (out.size() < expected && System.nanoTime() < deadline) {

@@ -57,28 +57,46 @@ class NoPoisonPillIT {
   }
 
   @Test
-  void aOnePointTwoMegabyteSampleDoesNotHoldUpTheOrdinaryOnesBehindItOnTheSameKey() throws Exception {
+  void aOnePointTwoMegabyteSampleDoesNotHoldUpTheOrdinaryOnesBehindItOnTheSameKey()
+      throws Exception {
     ItSetup it = new ItSetup(broker, 1);
     acceptLargeRecords(it.topics.raw());
     Instant now = Instant.now();
-    WearableSample huge = WearableSamples.healthKitHeartRate().setRecordId("huge").setStartTime(now).setEndTime(now)
-        .setMetadata(Map.of("HKTimeZone", "Europe/Paris", "note", "x".repeat(1_200_000))).build();
+    WearableSample huge =
+        WearableSamples.healthKitHeartRate()
+            .setRecordId("huge")
+            .setStartTime(now)
+            .setEndTime(now)
+            .setMetadata(Map.of("HKTimeZone", "Europe/Paris", "note", "x".repeat(1_200_000)))
+            .build();
     List<WearableSample> ordinary = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       Instant t = now.minusSeconds(20 - i);
-      ordinary.add(WearableSamples.healthKitHeartRate().setRecordId("hr-" + i).setStartTime(t).setEndTime(t).build());
+      ordinary.add(
+          WearableSamples.healthKitHeartRate()
+              .setRecordId("hr-" + i)
+              .setStartTime(t)
+              .setEndTime(t)
+              .build());
     }
 
-    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(it.config()), TopologyHarness.MAPPER, FhirFlowApplicationIT.deserializer(it), Clock.systemUTC())) {
+    try (FhirFlowApplication app =
+        new FhirFlowApplication(
+            new TopologyConfig(it.config()),
+            TopologyHarness.MAPPER,
+            FhirFlowApplicationIT.deserializer(it),
+            Clock.systemUTC())) {
       List<WearableSample> all = new ArrayList<>();
       all.add(huge);
       all.addAll(ordinary);
       produceLarge(it, all);
 
-      List<ConsumerRecord<String, String>> out = it.readCommitted(it.topics.observation(), ordinary.size(), Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> out =
+          it.readCommitted(it.topics.observation(), ordinary.size(), Duration.ofSeconds(60));
       assertThat(out).hasSize(ordinary.size());
 
-      List<ConsumerRecord<byte[], byte[]>> dead = it.readCommittedBytes(it.topics.deadLetter(), 1, Duration.ofSeconds(10));
+      List<ConsumerRecord<byte[], byte[]>> dead =
+          it.readCommittedBytes(it.topics.deadLetter(), 1, Duration.ofSeconds(10));
       assertThat(dead).hasSize(1);
       Headers h = dead.get(0).headers();
       assertThat(header(h, "dlq.reason")).isEqualTo("OVERSIZED");
@@ -95,7 +113,8 @@ class NoPoisonPillIT {
   }
 
   @Test
-  void anInstanceThatRetriesARecordForeverIsNotReadyThenNotLiveAndRecoversWhenTheFaultClears() throws Exception {
+  void anInstanceThatRetriesARecordForeverIsNotReadyThenNotLiveAndRecoversWhenTheFaultClears()
+      throws Exception {
     ItSetup it = new ItSetup(broker, 1);
     Map<String, Object> config = new HashMap<>(it.config());
     config.put(TopologyConfig.HEALTH_STALL_MS_CONFIG, "3000");
@@ -103,14 +122,20 @@ class NoPoisonPillIT {
     RegistryOutage outage = new RegistryOutage(FhirFlowApplicationIT.deserializer(it));
     List<WearableSample> samples = FhirFlowApplicationIT.heartRates(5, Instant.now());
 
-    try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), TopologyHarness.MAPPER, outage, Clock.systemUTC())) {
+    try (FhirFlowApplication app =
+        new FhirFlowApplication(
+            new TopologyConfig(config), TopologyHarness.MAPPER, outage, Clock.systemUTC())) {
       await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/health/ready") == 200);
       outage.down = true;
       it.produce(samples);
       long waitingSince = System.nanoTime();
 
-      // Every thread that takes the task dies on the first record: no progress, so not ready, then not live.
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> status(app, "/health/ready") == 503 && status(app, "/health/live") == 503);
+      // Every thread that takes the task dies on the first record: no progress, so not ready, then
+      // not live.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> status(app, "/health/ready") == 503 && status(app, "/health/live") == 503);
       // From the stall on, readiness never says 200 while the samples wait.
       Collection<Integer> readyWhileWaiting = new ConcurrentLinkedQueue<>();
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
@@ -120,37 +145,57 @@ class NoPoisonPillIT {
       }
       assertThat(readyWhileWaiting).isNotEmpty().doesNotContain(200);
       assertThat(it.readCommitted(it.topics.observation(), 1, Duration.ofSeconds(1))).isEmpty();
-      assertThat(it.readCommittedBytes(it.topics.deadLetter(), 1, Duration.ofSeconds(1))).as("a fault is not dead-lettered").isEmpty();
-      assertThat(Duration.ofNanos(System.nanoTime() - waitingSince)).isGreaterThan(Duration.ofSeconds(3));
+      assertThat(it.readCommittedBytes(it.topics.deadLetter(), 1, Duration.ofSeconds(1)))
+          .as("a fault is not dead-lettered")
+          .isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - waitingSince))
+          .isGreaterThan(Duration.ofSeconds(3));
 
       outage.down = false;
-      assertThat(it.readCommitted(it.topics.observation(), samples.size(), Duration.ofSeconds(90))).hasSize(samples.size());
-      await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/health/ready") == 200 && status(app, "/health/live") == 200);
+      assertThat(it.readCommitted(it.topics.observation(), samples.size(), Duration.ofSeconds(90)))
+          .hasSize(samples.size());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> status(app, "/health/ready") == 200 && status(app, "/health/live") == 200);
     }
   }
 
   private static void acceptLargeRecords(String topic) throws Exception {
     try (Admin admin = broker.admin()) {
-      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic),
-          List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", Integer.toString(4 * 1024 * 1024)), AlterConfigOp.OpType.SET))))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("max.message.bytes", Integer.toString(4 * 1024 * 1024)),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
   private static void produceLarge(ItSetup it, List<WearableSample> samples) {
     Properties props = broker.producerProps();
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (WearableSample s : samples) {
-        producer.send(new ProducerRecord<>(it.topics.raw(), s.getUserId().getBytes(StandardCharsets.UTF_8), it.serialize(s)));
+        producer.send(
+            new ProducerRecord<>(
+                it.topics.raw(), s.getUserId().getBytes(StandardCharsets.UTF_8), it.serialize(s)));
       }
     }
   }
 
   private static int status(FhirFlowApplication app, String path) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (Exception e) {
       return -1;
     }
@@ -172,7 +217,8 @@ class NoPoisonPillIT {
     @Override
     public WearableSample deserialize(String topic, byte[] data) {
       if (down) {
-        throw new SchemaRegistryException("GET http://registry/schemas/ids/1 failed: java.net.ConnectException", null);
+        throw new SchemaRegistryException(
+            "GET http://registry/schemas/ids/1 failed: java.net.ConnectException", null);
       }
       return delegate.deserialize(topic, data);
     }

@@ -32,8 +32,16 @@ class NoPoisonPillTest {
   void aSampleWhoseFhirOutputWouldExceedWhatTheProducerCanSendIsRejectedAsOutputTooLarge() {
     // 300 KB raw, but every U+0001 is six characters in JSON: the Device would be 1.8 MB.
     String name = "\u0001".repeat(300_000);
-    WearableSample inflated = WearableSamples.healthKitHeartRate().setRecordId("inflated")
-        .setDevice(Device.newBuilder().setName("Watch").setManufacturer("Apple Inc.").setModel(name).build()).build();
+    WearableSample inflated =
+        WearableSamples.healthKitHeartRate()
+            .setRecordId("inflated")
+            .setDevice(
+                Device.newBuilder()
+                    .setName("Watch")
+                    .setManufacturer("Apple Inc.")
+                    .setModel(name)
+                    .build())
+            .build();
     WearableSample ordinary = WearableSamples.healthKitHeartRate().setRecordId("ordinary").build();
 
     flow.send(inflated);
@@ -41,19 +49,22 @@ class NoPoisonPillTest {
 
     List<TestRecord<byte[], byte[]>> dead = flow.deadLetters.readRecordsToList();
     assertThat(dead).hasSize(1);
-    assertThat(FhirFlowTopologyTest.header(dead.get(0).headers(), "dlq.reason")).isEqualTo("OUTPUT_TOO_LARGE");
+    assertThat(FhirFlowTopologyTest.header(dead.get(0).headers(), "dlq.reason"))
+        .isEqualTo("OUTPUT_TOO_LARGE");
     assertThat(FhirFlowTopologyTest.header(dead.get(0).headers(), "dlq.stage")).isEqualTo("map");
     assertThat(dead.get(0).value()).isEqualTo(flow.serialize(inflated));
     var observations = flow.observations.readRecordsToList();
     assertThat(observations).hasSize(1);
     assertThat(observations.get(0).value()).doesNotContain("\\u0001");
     flow.devices.readRecordsToList().forEach(d -> assertThat(d.value().length()).isLessThan(limit));
-    assertThat(flow.counters.inCount()).isEqualTo(flow.counters.outCount() + flow.counters.deadLetteredCount());
+    assertThat(flow.counters.inCount())
+        .isEqualTo(flow.counters.outCount() + flow.counters.deadLetteredCount());
   }
 
   @Test
   void aDeadLetterTooLargeToPublishIsTruncatedSayingSoWithTheOriginalsCoordinates() {
-    byte[] huge = new byte[1_200_000]; // a 1.2 MB "sample": OVERSIZED, and larger than a producer request
+    byte[] huge =
+        new byte[1_200_000]; // a 1.2 MB "sample": OVERSIZED, and larger than a producer request
     Arrays.fill(huge, (byte) 7);
     WearableSample ordinary = WearableSamples.healthKitHeartRate().build();
 
@@ -65,8 +76,10 @@ class NoPoisonPillTest {
     TestRecord<byte[], byte[]> d = dead.get(0);
     assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.reason")).isEqualTo("OVERSIZED");
     assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.truncated")).isEqualTo("value");
-    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.original.value.bytes")).isEqualTo("1200000");
-    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.source.topic")).isEqualTo(flow.topics.raw());
+    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.original.value.bytes"))
+        .isEqualTo("1200000");
+    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.source.topic"))
+        .isEqualTo(flow.topics.raw());
     assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.source.offset")).isEqualTo("0");
     int size = d.key().length + d.value().length;
     for (var h : d.headers()) {

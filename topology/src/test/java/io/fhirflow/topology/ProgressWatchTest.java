@@ -12,11 +12,15 @@ import org.junit.jupiter.api.Test;
 class ProgressWatchTest {
 
   private long now = 1_000_000;
-  private final ProgressWatch watch = new ProgressWatch(Duration.ofSeconds(60), Duration.ofSeconds(240), () -> now);
+  private final ProgressWatch watch =
+      new ProgressWatch(Duration.ofSeconds(60), Duration.ofSeconds(240), () -> now);
   private final TaskId task = new TaskId(0, 1);
 
   private void read(long committed, long highestSeen) {
-    watch.observe(List.of(new ProgressWatch.TaskProgress(task, new TopicPartition("raw", 1), committed, highestSeen)));
+    watch.observe(
+        List.of(
+            new ProgressWatch.TaskProgress(
+                task, new TopicPartition("raw", 1), committed, highestSeen)));
   }
 
   private void after(Duration d) {

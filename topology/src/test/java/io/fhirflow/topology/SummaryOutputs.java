@@ -24,15 +24,20 @@ final class SummaryOutputs {
 
   /** Every summary record read, in order: JSON, or null for a deletion marker. */
   final List<TestRecord<String, String>> records = new java.util.ArrayList<>();
+
   /** Summary id → its last JSON (absent once a deletion marker came). */
   final Map<String, String> byId = new LinkedHashMap<>();
+
   private final boolean validateEach;
 
   SummaryOutputs() {
     this(true);
   }
 
-  /** @param validateEach whether every record read is validated (else the caller validates what it keeps) */
+  /**
+   * @param validateEach whether every record read is validated (else the caller validates what it
+   *     keeps)
+   */
   SummaryOutputs(boolean validateEach) {
     this.validateEach = validateEach;
   }
@@ -62,10 +67,12 @@ final class SummaryOutputs {
   /** The current summaries by identifier value ({@code measure/period}). */
   Map<String, Observation> current() {
     Map<String, Observation> out = new LinkedHashMap<>();
-    byId.values().forEach(json -> {
-      Observation o = parse(json);
-      out.put(o.getIdentifierFirstRep().getValue(), o);
-    });
+    byId.values()
+        .forEach(
+            json -> {
+              Observation o = parse(json);
+              out.put(o.getIdentifierFirstRep().getValue(), o);
+            });
     return out;
   }
 
@@ -85,7 +92,9 @@ final class SummaryOutputs {
   static BigDecimal component(Observation o, String statistic) {
     for (Observation.ObservationComponentComponent c : o.getComponent()) {
       if (c.getCode().getCodingFirstRep().getCode().equals(statistic)) {
-        return c.getValue() instanceof IntegerType i ? BigDecimal.valueOf(i.getValue()) : ((Quantity) c.getValue()).getValue();
+        return c.getValue() instanceof IntegerType i
+            ? BigDecimal.valueOf(i.getValue())
+            : ((Quantity) c.getValue()).getValue();
       }
     }
     throw new AssertionError("no component " + statistic);

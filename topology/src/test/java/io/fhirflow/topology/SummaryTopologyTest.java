@@ -23,16 +23,24 @@ import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Summary Observations through the real topology (docs/summaries.md); every summary read is validated by HAPI. */
+/**
+ * Summary Observations through the real topology (docs/summaries.md); every summary read is
+ * validated by HAPI.
+ */
 class SummaryTopologyTest {
 
   private static final String PARIS = "Europe/Paris";
   private static final String STEPS = "HKQuantityTypeIdentifierStepCount";
   private static final String HEART_RATE = "HKQuantityTypeIdentifierHeartRate";
-  /** After this the 2026-03-14 day summaries (Paris) are due: the day ends 23:00Z, grace 1 h, then a tick. */
+
+  /**
+   * After this the 2026-03-14 day summaries (Paris) are due: the day ends 23:00Z, grace 1 h, then a
+   * tick.
+   */
   private static final Instant DAY_CLOSED = Instant.parse("2026-03-15T00:00:11Z");
 
-  private final TopologyHarness flow = new TopologyHarness(Map.of(TopologyConfig.SUMMARIES_ENABLED_CONFIG, "true"));
+  private final TopologyHarness flow =
+      new TopologyHarness(Map.of(TopologyConfig.SUMMARIES_ENABLED_CONFIG, "true"));
   private final SummaryOutputs out = new SummaryOutputs();
 
   @AfterEach
@@ -44,17 +52,63 @@ class SummaryTopologyTest {
   void everyDailyAndHourlyMeasureOfADayIsWrittenOnceItsPeriodClosed() {
     flow.send(WearableSamples.healthConnectSteps().build()); // 1342 steps, 07:00-07:15Z
     flow.send(hk(STEPS, "steps-2", 658, "count", at("10:00"), PARIS));
-    flow.send(hk("HKQuantityTypeIdentifierActiveEnergyBurned", "energy-1", 12.3, "kcal", at("07:30"), PARIS));
-    flow.send(hk("HKQuantityTypeIdentifierActiveEnergyBurned", "energy-2", 7.8, "kcal", at("09:00"), PARIS));
-    flow.send(hk("HKQuantityTypeIdentifierDistanceWalkingRunning", "distance-1", 1.2, "km", at("07:30"), PARIS));
-    flow.send(hk("HKQuantityTypeIdentifierDistanceWalkingRunning", "distance-2", 0.85, "km", at("09:00"), PARIS));
+    flow.send(
+        hk(
+            "HKQuantityTypeIdentifierActiveEnergyBurned",
+            "energy-1",
+            12.3,
+            "kcal",
+            at("07:30"),
+            PARIS));
+    flow.send(
+        hk(
+            "HKQuantityTypeIdentifierActiveEnergyBurned",
+            "energy-2",
+            7.8,
+            "kcal",
+            at("09:00"),
+            PARIS));
+    flow.send(
+        hk(
+            "HKQuantityTypeIdentifierDistanceWalkingRunning",
+            "distance-1",
+            1.2,
+            "km",
+            at("07:30"),
+            PARIS));
+    flow.send(
+        hk(
+            "HKQuantityTypeIdentifierDistanceWalkingRunning",
+            "distance-2",
+            0.85,
+            "km",
+            at("09:00"),
+            PARIS));
     flow.send(WearableSamples.healthKitHeartRate().build()); // 72 at 07:15Z
-    flow.send(WearableSamples.healthConnectHeartRateSeries().build()); // 68, 71, 75, 74, 70 at 07:10-07:14Z
+    flow.send(
+        WearableSamples.healthConnectHeartRateSeries()
+            .build()); // 68, 71, 75, 74, 70 at 07:10-07:14Z
     flow.send(hk(HEART_RATE, "hr-late-morning", 90, "count/min", at("10:30"), PARIS));
-    flow.send(hk("HKQuantityTypeIdentifierRestingHeartRate", "rest-1", 58, "count/min", at("06:00"), PARIS));
-    flow.send(hk("HKQuantityTypeIdentifierRestingHeartRate", "rest-2", 60, "count/min", at("11:00"), PARIS));
-    flow.send(hk("HKQuantityTypeIdentifierOxygenSaturation", "spo2-1", 0.97, "%", at("03:00"), PARIS));
-    flow.send(hk("HKQuantityTypeIdentifierOxygenSaturation", "spo2-2", 0.95, "%", at("08:00"), PARIS));
+    flow.send(
+        hk(
+            "HKQuantityTypeIdentifierRestingHeartRate",
+            "rest-1",
+            58,
+            "count/min",
+            at("06:00"),
+            PARIS));
+    flow.send(
+        hk(
+            "HKQuantityTypeIdentifierRestingHeartRate",
+            "rest-2",
+            60,
+            "count/min",
+            at("11:00"),
+            PARIS));
+    flow.send(
+        hk("HKQuantityTypeIdentifierOxygenSaturation", "spo2-1", 0.97, "%", at("03:00"), PARIS));
+    flow.send(
+        hk("HKQuantityTypeIdentifierOxygenSaturation", "spo2-2", 0.95, "%", at("08:00"), PARIS));
     assertThat(out.read(flow)).as("nothing before the first tick").isEmpty();
 
     // Hours that ended more than the grace ago are due at the first tick; the day is still open.
@@ -65,10 +119,13 @@ class SummaryTopologyTest {
     assertThat(component(morning, "maximum")).isEqualByComparingTo("75");
     assertThat(component(morning, "average")).isEqualByComparingTo("71.7"); // 430 / 6
     assertThat(component(morning, "count")).isEqualByComparingTo("6");
-    assertThat(morning.getEffectivePeriod().getStartElement().getValueAsString()).isEqualTo("2026-03-14T08:00:00+01:00");
-    assertThat(morning.getEffectivePeriod().getEndElement().getValueAsString()).isEqualTo("2026-03-14T09:00:00+01:00");
+    assertThat(morning.getEffectivePeriod().getStartElement().getValueAsString())
+        .isEqualTo("2026-03-14T08:00:00+01:00");
+    assertThat(morning.getEffectivePeriod().getEndElement().getValueAsString())
+        .isEqualTo("2026-03-14T09:00:00+01:00");
     assertThat(morning.getDerivedFrom()).hasSize(6);
-    assertThat(out.current("heart-rate-hour/2026-03-14T10:00:00Z").map(o -> component(o, "count"))).contains(BigDecimal.ONE);
+    assertThat(out.current("heart-rate-hour/2026-03-14T10:00:00Z").map(o -> component(o, "count")))
+        .contains(BigDecimal.ONE);
     assertThat(out.current().keySet()).noneMatch(k -> k.endsWith("/2026-03-14"));
 
     flow.advanceWallClock(Duration.between(TopologyHarness.NOW.plusSeconds(11), DAY_CLOSED));
@@ -80,15 +137,27 @@ class SummaryTopologyTest {
     assertThat(steps.getValueQuantity().getCode()).isEqualTo("/d");
     assertThat(steps.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
     assertThat(steps.getMeta().getVersionId()).isEqualTo("1");
-    assertThat(steps.getCategory()).anySatisfy(c -> assertThat(c.getCodingFirstRep().getCode()).isEqualTo("daily"));
-    assertThat(steps.getEffectivePeriod().getStartElement().getValueAsString()).isEqualTo("2026-03-14T00:00:00+01:00");
-    assertThat(steps.getEffectivePeriod().getEndElement().getValueAsString()).isEqualTo("2026-03-15T00:00:00+01:00");
-    assertThat(steps.getIdPart()).isEqualTo(ResourceIds.summary(ResourceIds.patient(WearableSamples.USER_ID), "steps-day", "2026-03-14", 0));
+    assertThat(steps.getCategory())
+        .anySatisfy(c -> assertThat(c.getCodingFirstRep().getCode()).isEqualTo("daily"));
+    assertThat(steps.getEffectivePeriod().getStartElement().getValueAsString())
+        .isEqualTo("2026-03-14T00:00:00+01:00");
+    assertThat(steps.getEffectivePeriod().getEndElement().getValueAsString())
+        .isEqualTo("2026-03-15T00:00:00+01:00");
+    assertThat(steps.getIdPart())
+        .isEqualTo(
+            ResourceIds.summary(
+                ResourceIds.patient(WearableSamples.USER_ID), "steps-day", "2026-03-14", 0));
     assertThat(value(day.get("active-energy-day/2026-03-14"))).isEqualByComparingTo("20.1");
     assertThat(value(day.get("distance-day/2026-03-14"))).isEqualByComparingTo("2050");
     Observation hr = day.get("heart-rate-day/2026-03-14");
-    assertThat(List.of(component(hr, "minimum"), component(hr, "maximum"), component(hr, "average"), component(hr, "count")))
-        .usingElementComparator(BigDecimal::compareTo).containsExactly(bd("68"), bd("90"), bd("74.3"), bd("7")); // 520 / 7
+    assertThat(
+            List.of(
+                component(hr, "minimum"),
+                component(hr, "maximum"),
+                component(hr, "average"),
+                component(hr, "count")))
+        .usingElementComparator(BigDecimal::compareTo)
+        .containsExactly(bd("68"), bd("90"), bd("74.3"), bd("7")); // 520 / 7
     Observation resting = day.get("resting-heart-rate-day/2026-03-14");
     assertThat(value(resting)).isEqualByComparingTo("59");
     assertThat(component(resting, "count")).isEqualByComparingTo("2");
@@ -103,21 +172,35 @@ class SummaryTopologyTest {
 
   @Test
   void sleepIsSummedPerNightAndStageFromEighteenHundredToEighteenHundred() {
-    flow.send(WearableSamples.healthConnectSleepSession().build()); // 23:10-06:50 Paris: light 255, deep 75, REM 120, awake 10
+    flow.send(
+        WearableSamples.healthConnectSleepSession()
+            .build()); // 23:10-06:50 Paris: light 255, deep 75, REM 120, awake 10
     flow.send(WearableSamples.healthKitSleepCore().build()); // core (light) 90 min from 02:15 Paris
-    flow.send(hkSleep("in-bed", 0, Instant.parse("2026-03-13T21:00:00Z"), 600)); // in bed: not sleep
-    flow.send(hkSleep("next-night", 1, Instant.parse("2026-03-14T21:30:00Z"), 60)); // 22:30 Paris: the night of the 15th
-    flow.advanceWallClock(Duration.ofHours(6).plusSeconds(11)); // night of the 14th ends 17:00Z, due 18:00Z
+    flow.send(
+        hkSleep("in-bed", 0, Instant.parse("2026-03-13T21:00:00Z"), 600)); // in bed: not sleep
+    flow.send(
+        hkSleep(
+            "next-night",
+            1,
+            Instant.parse("2026-03-14T21:30:00Z"),
+            60)); // 22:30 Paris: the night of the 15th
+    flow.advanceWallClock(
+        Duration.ofHours(6).plusSeconds(11)); // night of the 14th ends 17:00Z, due 18:00Z
 
     out.read(flow);
     Observation night = out.current("sleep-night/2026-03-14").orElseThrow();
     assertThat(value(night)).isEqualByComparingTo("540");
-    assertThat(night.getEffectivePeriod().getStartElement().getValueAsString()).isEqualTo("2026-03-13T18:00:00+01:00");
-    assertThat(night.getEffectivePeriod().getEndElement().getValueAsString()).isEqualTo("2026-03-14T18:00:00+01:00");
+    assertThat(night.getEffectivePeriod().getStartElement().getValueAsString())
+        .isEqualTo("2026-03-13T18:00:00+01:00");
+    assertThat(night.getEffectivePeriod().getEndElement().getValueAsString())
+        .isEqualTo("2026-03-14T18:00:00+01:00");
     assertThat(night.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("nightly");
-    assertThat(value(out.current("sleep-light-night/2026-03-14").orElseThrow())).isEqualByComparingTo("345");
-    assertThat(value(out.current("sleep-deep-night/2026-03-14").orElseThrow())).isEqualByComparingTo("75");
-    assertThat(value(out.current("sleep-rem-night/2026-03-14").orElseThrow())).isEqualByComparingTo("120");
+    assertThat(value(out.current("sleep-light-night/2026-03-14").orElseThrow()))
+        .isEqualByComparingTo("345");
+    assertThat(value(out.current("sleep-deep-night/2026-03-14").orElseThrow()))
+        .isEqualByComparingTo("75");
+    assertThat(value(out.current("sleep-rem-night/2026-03-14").orElseThrow()))
+        .isEqualByComparingTo("120");
     assertThat(out.current("sleep-night/2026-03-15")).as("still open").isEmpty();
   }
 
@@ -129,7 +212,9 @@ class SummaryTopologyTest {
     assertThat(value(first)).isEqualByComparingTo("1342");
 
     // A phone that was offline sends the afternoon a week later.
-    flow.send(hk(STEPS, "afternoon", 658, "count", at("15:00"), PARIS), DAY_CLOSED.plus(Duration.ofDays(7)));
+    flow.send(
+        hk(STEPS, "afternoon", 658, "count", at("15:00"), PARIS),
+        DAY_CLOSED.plus(Duration.ofDays(7)));
     flow.advanceWallClock(Duration.ofSeconds(10));
     Observation amended = only(out.read(flow));
     assertThat(amended.getIdPart()).isEqualTo(first.getIdPart());
@@ -146,11 +231,13 @@ class SummaryTopologyTest {
     flow.advanceWallClock(Duration.between(TopologyHarness.NOW, DAY_CLOSED));
     assertThat(value(only(out.read(flow)))).isEqualByComparingTo("1000");
 
-    // Three days later the dedupe store has forgotten the id: the copy passes dedupe, and replaces itself.
+    // Three days later the dedupe store has forgotten the id: the copy passes dedupe, and replaces
+    // itself.
     flow.send(steps, DAY_CLOSED.plus(Duration.ofDays(3)));
     flow.advanceWallClock(Duration.ofSeconds(10));
     assertThat(out.read(flow)).as("same figures: no new version").isEmpty();
-    assertThat(value(out.current("steps-day/2026-03-14").orElseThrow())).isEqualByComparingTo("1000");
+    assertThat(value(out.current("steps-day/2026-03-14").orElseThrow()))
+        .isEqualByComparingTo("1000");
   }
 
   @Test
@@ -171,21 +258,32 @@ class SummaryTopologyTest {
     flow.send(v2, DAY_CLOSED.plus(Duration.ofDays(4)));
     flow.advanceWallClock(Duration.ofSeconds(10));
     assertThat(out.read(flow)).isEmpty();
-    assertThat(value(out.current("steps-day/2026-03-14").orElseThrow())).isEqualByComparingTo("1500");
+    assertThat(value(out.current("steps-day/2026-03-14").orElseThrow()))
+        .isEqualByComparingTo("1500");
   }
 
   @Test
   void anUpdateThatMovesARecordToAnotherDayTakesItOutOfTheFirst() {
-    WearableSample v1 = WearableSample.newBuilder(hk(STEPS, "moved", 800, "count", at("08:00"), PARIS)).setVersion(sync(1)).build();
+    WearableSample v1 =
+        WearableSample.newBuilder(hk(STEPS, "moved", 800, "count", at("08:00"), PARIS))
+            .setVersion(sync(1))
+            .build();
     flow.send(hk(STEPS, "stays", 200, "count", at("09:00"), PARIS));
     flow.send(v1);
     Instant yesterday = Instant.parse("2026-03-13T10:00:00Z");
-    WearableSample v2 = WearableSample.newBuilder(v1).setVersion(sync(2)).setStartTime(yesterday).setEndTime(yesterday).build();
+    WearableSample v2 =
+        WearableSample.newBuilder(v1)
+            .setVersion(sync(2))
+            .setStartTime(yesterday)
+            .setEndTime(yesterday)
+            .build();
     flow.send(v2);
     flow.advanceWallClock(Duration.between(TopologyHarness.NOW, DAY_CLOSED));
     out.read(flow);
-    assertThat(value(out.current("steps-day/2026-03-14").orElseThrow())).isEqualByComparingTo("200");
-    assertThat(value(out.current("steps-day/2026-03-13").orElseThrow())).isEqualByComparingTo("800");
+    assertThat(value(out.current("steps-day/2026-03-14").orElseThrow()))
+        .isEqualByComparingTo("200");
+    assertThat(value(out.current("steps-day/2026-03-13").orElseThrow()))
+        .isEqualByComparingTo("800");
   }
 
   @Test
@@ -207,7 +305,9 @@ class SummaryTopologyTest {
     assertThat(component(day, "maximum")).isEqualByComparingTo("75");
     assertThat(component(day, "count")).isEqualByComparingTo("2");
     assertThat(component(day, "average")).isEqualByComparingTo("68");
-    assertThat(out.current("heart-rate-hour/2026-03-14T10:00:00Z")).as("the hour of the deleted sample").isEmpty();
+    assertThat(out.current("heart-rate-hour/2026-03-14T10:00:00Z"))
+        .as("the hour of the deleted sample")
+        .isEmpty();
 
     String id = day.getIdPart();
     flow.send(WearableSamples.deletionOf(low), later.plusSeconds(20));
@@ -215,8 +315,11 @@ class SummaryTopologyTest {
     flow.advanceWallClock(Duration.ofSeconds(10));
     List<TestRecord<String, String>> markers = out.read(flow);
     assertThat(markers).isNotEmpty().allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(markers).anySatisfy(m -> assertThat(header(m.headers(), "fhir.resourceId")).isEqualTo(id));
-    assertThat(markers).allSatisfy(m -> assertThat(m.key()).isEqualTo(ResourceIds.patient(WearableSamples.USER_ID)));
+    assertThat(markers)
+        .anySatisfy(m -> assertThat(header(m.headers(), "fhir.resourceId")).isEqualTo(id));
+    assertThat(markers)
+        .allSatisfy(
+            m -> assertThat(m.key()).isEqualTo(ResourceIds.patient(WearableSamples.USER_ID)));
     assertThat(out.current()).isEmpty();
 
     // The sink never lets a deleted id back: a refilled day is a new generation of the id.
@@ -224,8 +327,11 @@ class SummaryTopologyTest {
     flow.advanceWallClock(Duration.ofSeconds(10));
     out.read(flow);
     Observation refilled = out.current("heart-rate-day/2026-03-14").orElseThrow();
-    assertThat(refilled.getIdPart()).isNotEqualTo(id)
-        .isEqualTo(ResourceIds.summary(ResourceIds.patient(WearableSamples.USER_ID), "heart-rate-day", "2026-03-14", 1));
+    assertThat(refilled.getIdPart())
+        .isNotEqualTo(id)
+        .isEqualTo(
+            ResourceIds.summary(
+                ResourceIds.patient(WearableSamples.USER_ID), "heart-rate-day", "2026-03-14", 1));
     assertThat(refilled.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
     assertThat(component(refilled, "count")).isEqualByComparingTo("1");
   }
@@ -234,33 +340,48 @@ class SummaryTopologyTest {
   void theSpringDstDayHas23HoursAndTheAutumnDayTwoHoursThatReadTheSame() {
     Instant beforeSpring = Instant.parse("2026-03-29T00:30:00Z"); // 01:30 +01:00
     Instant afterSpring = Instant.parse("2026-03-29T01:30:00Z"); // 03:30 +02:00
-    flow.send(hk(HEART_RATE, "s1", 60, "count/min", beforeSpring, PARIS), beforeSpring.plusSeconds(60));
-    flow.send(hk(HEART_RATE, "s2", 64, "count/min", afterSpring, PARIS), afterSpring.plusSeconds(60));
+    flow.send(
+        hk(HEART_RATE, "s1", 60, "count/min", beforeSpring, PARIS), beforeSpring.plusSeconds(60));
+    flow.send(
+        hk(HEART_RATE, "s2", 64, "count/min", afterSpring, PARIS), afterSpring.plusSeconds(60));
     // Read before the autumn: by then March is past the 35-day correction horizon.
     flow.advanceWallClock(Duration.ofDays(2));
     out.read(flow);
     Instant firstAutumn = Instant.parse("2026-10-25T00:30:00Z"); // 02:30 +02:00
     Instant secondAutumn = Instant.parse("2026-10-25T01:30:00Z"); // 02:30 +01:00 again
-    flow.send(hk(HEART_RATE, "a1", 70, "count/min", firstAutumn, PARIS), firstAutumn.plusSeconds(60));
-    flow.send(hk(HEART_RATE, "a2", 80, "count/min", secondAutumn, PARIS), secondAutumn.plusSeconds(60));
+    flow.send(
+        hk(HEART_RATE, "a1", 70, "count/min", firstAutumn, PARIS), firstAutumn.plusSeconds(60));
+    flow.send(
+        hk(HEART_RATE, "a2", 80, "count/min", secondAutumn, PARIS), secondAutumn.plusSeconds(60));
     flow.advanceWallClock(Duration.ofDays(2));
 
     out.read(flow);
     Observation spring = out.current("heart-rate-day/2026-03-29").orElseThrow();
     assertThat(component(spring, "count")).isEqualByComparingTo("2");
-    assertThat(spring.getEffectivePeriod().getStartElement().getValueAsString()).isEqualTo("2026-03-29T00:00:00+01:00");
-    assertThat(spring.getEffectivePeriod().getEndElement().getValueAsString()).isEqualTo("2026-03-30T00:00:00+02:00");
-    assertThat(out.current("heart-rate-hour/2026-03-29T01:00:00Z").orElseThrow().getEffectivePeriod().getStartElement().getValueAsString())
+    assertThat(spring.getEffectivePeriod().getStartElement().getValueAsString())
+        .isEqualTo("2026-03-29T00:00:00+01:00");
+    assertThat(spring.getEffectivePeriod().getEndElement().getValueAsString())
+        .isEqualTo("2026-03-30T00:00:00+02:00");
+    assertThat(
+            out.current("heart-rate-hour/2026-03-29T01:00:00Z")
+                .orElseThrow()
+                .getEffectivePeriod()
+                .getStartElement()
+                .getValueAsString())
         .isEqualTo("2026-03-29T03:00:00+02:00");
 
     Observation autumn = out.current("heart-rate-day/2026-10-25").orElseThrow();
-    assertThat(autumn.getEffectivePeriod().getStartElement().getValueAsString()).isEqualTo("2026-10-25T00:00:00+02:00");
-    assertThat(autumn.getEffectivePeriod().getEndElement().getValueAsString()).isEqualTo("2026-10-26T00:00:00+01:00");
+    assertThat(autumn.getEffectivePeriod().getStartElement().getValueAsString())
+        .isEqualTo("2026-10-25T00:00:00+02:00");
+    assertThat(autumn.getEffectivePeriod().getEndElement().getValueAsString())
+        .isEqualTo("2026-10-26T00:00:00+01:00");
     Observation firstHalf = out.current("heart-rate-hour/2026-10-25T00:00:00Z").orElseThrow();
     Observation secondHalf = out.current("heart-rate-hour/2026-10-25T01:00:00Z").orElseThrow();
     assertThat(firstHalf.getIdPart()).isNotEqualTo(secondHalf.getIdPart());
-    assertThat(firstHalf.getEffectivePeriod().getStartElement().getValueAsString()).isEqualTo("2026-10-25T02:00:00+02:00");
-    assertThat(secondHalf.getEffectivePeriod().getStartElement().getValueAsString()).isEqualTo("2026-10-25T02:00:00+01:00");
+    assertThat(firstHalf.getEffectivePeriod().getStartElement().getValueAsString())
+        .isEqualTo("2026-10-25T02:00:00+02:00");
+    assertThat(secondHalf.getEffectivePeriod().getStartElement().getValueAsString())
+        .isEqualTo("2026-10-25T02:00:00+01:00");
     assertThat(component(firstHalf, "maximum")).isEqualByComparingTo("70");
     assertThat(component(secondHalf, "maximum")).isEqualByComparingTo("80");
   }
@@ -268,16 +389,21 @@ class SummaryTopologyTest {
   @Test
   void aFlightFromNewYorkToLosAngelesMakesOneLocalDayOf27Hours() {
     Instant inNewYork = Instant.parse("2026-03-14T12:00:00Z"); // 08:00 -04:00
-    Instant inLosAngeles = Instant.parse("2026-03-15T03:00:00Z"); // 20:00 -07:00, still the 14th there
+    Instant inLosAngeles =
+        Instant.parse("2026-03-15T03:00:00Z"); // 20:00 -07:00, still the 14th there
     flow.send(hk(HEART_RATE, "ny", 70, "count/min", inNewYork, "America/New_York"));
-    flow.send(hk(HEART_RATE, "la", 90, "count/min", inLosAngeles, "America/Los_Angeles"), inLosAngeles.plusSeconds(60));
+    flow.send(
+        hk(HEART_RATE, "la", 90, "count/min", inLosAngeles, "America/Los_Angeles"),
+        inLosAngeles.plusSeconds(60));
     flow.advanceWallClock(Duration.ofDays(1));
 
     out.read(flow);
     Observation day = out.current("heart-rate-day/2026-03-14").orElseThrow();
     assertThat(component(day, "count")).isEqualByComparingTo("2");
-    assertThat(day.getEffectivePeriod().getStartElement().getValueAsString()).isEqualTo("2026-03-14T00:00:00-04:00");
-    assertThat(day.getEffectivePeriod().getEndElement().getValueAsString()).isEqualTo("2026-03-15T00:00:00-07:00");
+    assertThat(day.getEffectivePeriod().getStartElement().getValueAsString())
+        .isEqualTo("2026-03-14T00:00:00-04:00");
+    assertThat(day.getEffectivePeriod().getEndElement().getValueAsString())
+        .isEqualTo("2026-03-15T00:00:00-07:00");
     assertThat(out.current().keySet()).noneMatch(k -> k.startsWith("heart-rate-day/2026-03-15"));
   }
 
@@ -291,10 +417,15 @@ class SummaryTopologyTest {
 
     out.read(flow);
     Observation day = out.current("heart-rate-day/2026-03-14").orElseThrow();
-    assertThat(component(day, "count")).as("only what came after the erasure").isEqualByComparingTo("1");
+    assertThat(component(day, "count"))
+        .as("only what came after the erasure")
+        .isEqualByComparingTo("1");
     assertThat(component(day, "maximum")).isEqualByComparingTo("70");
-    assertThat(out.current()).doesNotContainKeys("heart-rate-hour/2026-03-14T07:00:00Z", "heart-rate-hour/2026-03-14T08:00:00Z");
-    // Only the post-erasure sample is left: its hour and day contributions, its record, the two summaries written.
+    assertThat(out.current())
+        .doesNotContainKeys(
+            "heart-rate-hour/2026-03-14T07:00:00Z", "heart-rate-hour/2026-03-14T08:00:00Z");
+    // Only the post-erasure sample is left: its hour and day contributions, its record, the two
+    // summaries written.
     assertThat(entries(SummaryState.CONTRIBUTIONS)).isEqualTo(2);
     assertThat(entries(SummaryState.RECORDS)).isEqualTo(1);
     assertThat(entries(SummaryState.EMITTED)).isEqualTo(2);
@@ -338,24 +469,50 @@ class SummaryTopologyTest {
   }
 
   /** A HealthKit quantity sample of any type, measured at {@code at} in {@code zone}. */
-  static WearableSample hk(String type, String id, double value, String unit, Instant at, String zone) {
+  static WearableSample hk(
+      String type, String id, double value, String unit, Instant at, String zone) {
     int offset = ZoneId.of(zone).getRules().getOffset(at).getTotalSeconds();
-    return WearableSamples.healthKitHeartRate().setRecordId(id).setType(type).setStartTime(at).setEndTime(at)
-        .setStartZoneOffsetSeconds(offset).setEndZoneOffsetSeconds(offset).setTimeZone(zone)
-        .setMetadata(Map.of("HKTimeZone", zone)).setCreationTime(at.plusSeconds(2)).setReceivedTime(at.plusSeconds(30))
-        .setBody(HkQuantity.newBuilder().setValue(value).setUnit(unit).build()).build();
+    return WearableSamples.healthKitHeartRate()
+        .setRecordId(id)
+        .setType(type)
+        .setStartTime(at)
+        .setEndTime(at)
+        .setStartZoneOffsetSeconds(offset)
+        .setEndZoneOffsetSeconds(offset)
+        .setTimeZone(zone)
+        .setMetadata(Map.of("HKTimeZone", zone))
+        .setCreationTime(at.plusSeconds(2))
+        .setReceivedTime(at.plusSeconds(30))
+        .setBody(HkQuantity.newBuilder().setValue(value).setUnit(unit).build())
+        .build();
   }
 
   private static WearableSample hkSleep(String id, int stage, Instant start, int minutes) {
-    return WearableSamples.healthKitSleepCore().setRecordId(id).setStartTime(start).setEndTime(start.plus(Duration.ofMinutes(minutes)))
-        .setBody(io.fhirflow.schema.HkCategory.newBuilder().setValue(stage).build()).build();
+    return WearableSamples.healthKitSleepCore()
+        .setRecordId(id)
+        .setStartTime(start)
+        .setEndTime(start.plus(Duration.ofMinutes(minutes)))
+        .setBody(io.fhirflow.schema.HkCategory.newBuilder().setValue(stage).build())
+        .build();
   }
 
   private static WearableSample hcStepsVersion(WearableSample sample, long version, double count) {
     return WearableSample.newBuilder(sample)
-        .setVersion(RecordVersion.newBuilder(sample.getVersion()).setClientRecordVersion(version)
-            .setLastModifiedTime(sample.getVersion().getLastModifiedTime().plusSeconds(60)).build())
-        .setBody(HcInterval.newBuilder().setMeasurements(List.of(HcMeasurement.newBuilder().setField("count").setValue(count).setUnit("count").build())).build())
+        .setVersion(
+            RecordVersion.newBuilder(sample.getVersion())
+                .setClientRecordVersion(version)
+                .setLastModifiedTime(sample.getVersion().getLastModifiedTime().plusSeconds(60))
+                .build())
+        .setBody(
+            HcInterval.newBuilder()
+                .setMeasurements(
+                    List.of(
+                        HcMeasurement.newBuilder()
+                            .setField("count")
+                            .setValue(count)
+                            .setUnit("count")
+                            .build()))
+                .build())
         .build();
   }
 }

@@ -20,7 +20,8 @@ class TopologyConfigTest {
 
   @Test
   void theShippedPropertiesFileLoadsWithTheDocumentedDefaults() {
-    TopologyConfig config = TopologyConfig.load(Path.of("..", "config", "topology.properties"), Map.of());
+    TopologyConfig config =
+        TopologyConfig.load(Path.of("..", "config", "topology.properties"), Map.of());
 
     assertThat(config.topics()).isEqualTo(Topics.defaults());
     assertThat(config.settings().dedupeRetention()).hasHours(48);
@@ -31,77 +32,111 @@ class TopologyConfigTest {
   void anEnvironmentVariableOverridesTheFileOneToOne() throws Exception {
     Path file = write("dedupe.retention.ms=1000000\ntopic.raw=from-file\n");
 
-    TopologyConfig config = TopologyConfig.load(file, Map.of("FHIRFLOW_TOPOLOGY_TOPIC_RAW", "from-env"));
+    TopologyConfig config =
+        TopologyConfig.load(file, Map.of("FHIRFLOW_TOPOLOGY_TOPIC_RAW", "from-env"));
 
     assertThat(config.topics().raw()).isEqualTo("from-env");
     assertThat(config.getLong(TopologyConfig.DEDUPE_RETENTION_MS_CONFIG)).isEqualTo(1_000_000L);
-    assertThat(TopologyConfig.environmentVariableFor("metrics.redis.key.prefix")).isEqualTo("FHIRFLOW_TOPOLOGY_METRICS_REDIS_KEY_PREFIX");
+    assertThat(TopologyConfig.environmentVariableFor("metrics.redis.key.prefix"))
+        .isEqualTo("FHIRFLOW_TOPOLOGY_METRICS_REDIS_KEY_PREFIX");
   }
 
   @Test
-  void kafkaKeysPassThroughFromFileAndEnvironmentButTheGuaranteeAndErrorHandlersArePinned() throws Exception {
+  void kafkaKeysPassThroughFromFileAndEnvironmentButTheGuaranteeAndErrorHandlersArePinned()
+      throws Exception {
     Path file = write("kafka.commit.interval.ms=250\n");
 
-    Properties streams = TopologyConfig.load(file, Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")).streamsProperties(null);
+    Properties streams =
+        TopologyConfig.load(file, Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"))
+            .streamsProperties(null);
 
     assertThat(streams.get("commit.interval.ms")).isEqualTo("250");
     assertThat(streams.get("security.protocol")).isEqualTo("SASL_SSL");
-    assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-    assertThat(streams.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(FailOnProductionError.class);
-    assertThat(streams.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(DeadLetterOnProcessingError.class);
+    assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(streams.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(FailOnProductionError.class);
+    assertThat(streams.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(DeadLetterOnProcessingError.class);
   }
 
-  /** Issue 12, item 5: no kafka.* key can choose a handler that drops records (or at-least-once). */
+  /**
+   * Issue 12, item 5: no kafka.* key can choose a handler that drops records (or at-least-once).
+   */
   @ParameterizedTest
-  @ValueSource(strings = {
-      "production.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProductionExceptionHandler",
-      "default.production.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProductionExceptionHandler",
-      "processing.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler",
-      "deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
-      "default.deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
-      "errors.dead.letter.queue.topic.name=elsewhere",
-      "processing.guarantee=at_least_once"})
-  void aKafkaKeyThatWouldChooseHowFailedRecordsAreHandledIsRefusedAtStart(String setting) throws Exception {
+  @ValueSource(
+      strings = {
+        "production.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProductionExceptionHandler",
+        "default.production.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProductionExceptionHandler",
+        "processing.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler",
+        "deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
+        "default.deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
+        "errors.dead.letter.queue.topic.name=elsewhere",
+        "processing.guarantee=at_least_once"
+      })
+  void aKafkaKeyThatWouldChooseHowFailedRecordsAreHandledIsRefusedAtStart(String setting)
+      throws Exception {
     Path file = write("kafka." + setting + "\n");
     String key = setting.substring(0, setting.indexOf('='));
 
     assertThatThrownBy(() -> TopologyConfig.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka." + key).hasMessageContaining("cannot be set");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka." + key)
+        .hasMessageContaining("cannot be set");
     String env = "KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
-    assertThatThrownBy(() -> TopologyConfig.load(null, Map.of(env, "x"))).isInstanceOf(ConfigException.class).hasMessageContaining("kafka." + key);
+    assertThatThrownBy(() -> TopologyConfig.load(null, Map.of(env, "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka." + key);
   }
 
   @Test
   void theProducerLingersUpToTheCommitIntervalUnlessAKafkaKeySaysOtherwise() throws Exception {
     Properties byDefault = TopologyConfig.load(write(""), Map.of()).streamsProperties(null);
-    Properties slowCommit = TopologyConfig.load(write("kafka.commit.interval.ms=1000\n"), Map.of()).streamsProperties(null);
-    Properties told = TopologyConfig.load(write("kafka.linger.ms=7\nkafka.producer.batch.size=1024\n"), Map.of()).streamsProperties(null);
+    Properties slowCommit =
+        TopologyConfig.load(write("kafka.commit.interval.ms=1000\n"), Map.of())
+            .streamsProperties(null);
+    Properties told =
+        TopologyConfig.load(write("kafka.linger.ms=7\nkafka.producer.batch.size=1024\n"), Map.of())
+            .streamsProperties(null);
 
     assertThat(byDefault.get("producer.linger.ms")).isEqualTo(100L);
     assertThat(byDefault.get("producer.batch.size")).isEqualTo(256 * 1024);
     assertThat(slowCommit.get("producer.linger.ms")).isEqualTo("1000");
-    assertThat(told).containsEntry("linger.ms", "7").doesNotContainKey("producer.linger.ms").containsEntry("producer.batch.size", "1024");
+    assertThat(told)
+        .containsEntry("linger.ms", "7")
+        .doesNotContainKey("producer.linger.ms")
+        .containsEntry("producer.batch.size", "1024");
   }
 
   @Test
   void aPlainKafkaKeyOverridesTheTopologysProducerDefaults() throws Exception {
     Properties byDefault = TopologyConfig.load(write(""), Map.of()).streamsProperties(null);
-    Properties told = TopologyConfig.load(write("kafka.compression.type=none\n"), Map.of()).streamsProperties(null);
+    Properties told =
+        TopologyConfig.load(write("kafka.compression.type=none\n"), Map.of())
+            .streamsProperties(null);
 
     assertThat(byDefault.get("producer.compression.type")).isEqualTo("lz4");
-    // Kafka Streams lets producer.compression.type win over compression.type: it must not be set here.
-    assertThat(told).containsEntry("compression.type", "none").doesNotContainKey("producer.compression.type");
-    assertThat(new StreamsConfig(told).getProducerConfigs("client").get("compression.type")).isEqualTo("none");
+    // Kafka Streams lets producer.compression.type win over compression.type: it must not be set
+    // here.
+    assertThat(told)
+        .containsEntry("compression.type", "none")
+        .doesNotContainKey("producer.compression.type");
+    assertThat(new StreamsConfig(told).getProducerConfigs("client").get("compression.type"))
+        .isEqualTo("none");
   }
 
   @Test
   void credentialsInTheRegistryUrlAndKafkaSecretsAreNeverPrinted() throws Exception {
-    Path file = write("schema.registry.url=https://svc:s3cret@registry:8081\n"
-        + "kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";\n");
+    Path file =
+        write(
+            "schema.registry.url=https://svc:s3cret@registry:8081\n"
+                + "kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";\n");
 
     TopologyConfig config = TopologyConfig.load(file, Map.of());
 
-    assertThat(config.describe()).doesNotContain("s3cret").contains("schema.registry.url=https://[hidden]@registry:8081");
+    assertThat(config.describe())
+        .doesNotContain("s3cret")
+        .contains("schema.registry.url=https://[hidden]@registry:8081");
   }
 
   @Test
@@ -111,22 +146,36 @@ class TopologyConfigTest {
 
     TopologyConfig config = TopologyConfig.load(file, Map.of());
 
-    assertThat(config.serdeConfig()).containsEntry("basic.auth.user.info", "svc:s3cret").containsEntry("basic.auth.credentials.source", "USER_INFO");
+    assertThat(config.serdeConfig())
+        .containsEntry("basic.auth.user.info", "svc:s3cret")
+        .containsEntry("basic.auth.credentials.source", "USER_INFO");
     assertThat(config.describe()).doesNotContain("s3cret");
   }
 
   @Test
   void aMistypedEnvironmentVariableFailsAtStart() {
-    assertThatThrownBy(() -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION", "1")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("dedupe.retention");
+    assertThatThrownBy(
+            () -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dedupe.retention");
   }
 
-  /** Issue 12, item 8: the docs name FHIRFLOW_TOPOLOGY_CONFIG_FILE; it must not stop the process as an unknown key. */
+  /**
+   * Issue 12, item 8: the docs name FHIRFLOW_TOPOLOGY_CONFIG_FILE; it must not stop the process as
+   * an unknown key.
+   */
   @Test
   void theLaunchersOwnVariablesAreNotMistakenForUnknownKeys() throws Exception {
     Path file = write("topic.raw=from-file\n");
 
-    TopologyConfig config = TopologyConfig.load(file, Map.of("FHIRFLOW_TOPOLOGY_CONFIG_FILE", file.toString(), "FHIRFLOW_TOPOLOGY_PORT", "8091"));
+    TopologyConfig config =
+        TopologyConfig.load(
+            file,
+            Map.of(
+                "FHIRFLOW_TOPOLOGY_CONFIG_FILE",
+                file.toString(),
+                "FHIRFLOW_TOPOLOGY_PORT",
+                "8091"));
 
     assertThat(config.topics().raw()).isEqualTo("from-file");
     assertThat(config.describe()).doesNotContain("config.file");
@@ -134,8 +183,10 @@ class TopologyConfigTest {
 
   @Test
   void anOutOfRangeValueFailsAtStartNamingTheKey() {
-    assertThatThrownBy(() -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION_MS", "5")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("dedupe.retention.ms");
+    assertThatThrownBy(
+            () -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION_MS", "5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dedupe.retention.ms");
   }
 
   private Path write(String text) throws Exception {

@@ -39,6 +39,7 @@ final class TopologyHarness implements AutoCloseable {
 
   /** The wall clock of the tests: the day of the testkit's samples. */
   static final Instant NOW = Instant.parse("2026-03-14T12:00:00Z");
+
   static final FhirMapper MAPPER = new FhirMapper(MappingCatalogue.builtIn());
 
   final Topics topics = Topics.defaults();
@@ -46,33 +47,38 @@ final class TopologyHarness implements AutoCloseable {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final FlowCounters counters = new FlowCounters(registry);
   final List<List<RedisWrite>> redisBatches = new ArrayList<>();
+
   /** Key prefixes the metrics branch asked the Redis writer to remove (erasures), in order. */
   final List<String> redisErasures = new ArrayList<>();
+
   /** What the Redis writer would report: raise it to simulate Redis losing values. */
   volatile long redisLossGeneration;
+
   /** Whether Redis takes batches: false makes every batch fail, as while Redis is down. */
   volatile boolean redisAnswers = true;
-  private final MetricsPublisher publisher = new MetricsPublisher() {
-    @Override
-    public void publish(List<RedisWrite> batch, java.util.function.Consumer<Boolean> written) {
-      if (batch.size() == 1 && batch.get(0).isErasure()) {
-        redisErasures.add(batch.get(0).key());
-      } else {
-        redisBatches.add(batch);
-      }
-      written.accept(redisAnswers);
-    }
 
-    @Override
-    public boolean hasRoom() {
-      return redisAnswers;
-    }
+  private final MetricsPublisher publisher =
+      new MetricsPublisher() {
+        @Override
+        public void publish(List<RedisWrite> batch, java.util.function.Consumer<Boolean> written) {
+          if (batch.size() == 1 && batch.get(0).isErasure()) {
+            redisErasures.add(batch.get(0).key());
+          } else {
+            redisBatches.add(batch);
+          }
+          written.accept(redisAnswers);
+        }
 
-    @Override
-    public long lossGeneration() {
-      return redisLossGeneration;
-    }
-  };
+        @Override
+        public boolean hasRoom() {
+          return redisAnswers;
+        }
+
+        @Override
+        public long lossGeneration() {
+          return redisLossGeneration;
+        }
+      };
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> raw;
   final TestOutputTopic<String, String> observations;
@@ -96,7 +102,10 @@ final class TopologyHarness implements AutoCloseable {
    * @param stores wraps each state store's supplier (a store that fails like a full disk)
    * @param decode wraps the Avro deserializer (a registry that cannot be reached)
    */
-  TopologyHarness(Map<String, String> overrides, UnaryOperator<KeyValueBytesStoreSupplier> stores, UnaryOperator<Deserializer<WearableSample>> decode) {
+  TopologyHarness(
+      Map<String, String> overrides,
+      UnaryOperator<KeyValueBytesStoreSupplier> stores,
+      UnaryOperator<Deserializer<WearableSample>> decode) {
     try {
       stateDir = Files.createTempDirectory("topology-test");
     } catch (java.io.IOException e) {
@@ -108,25 +117,54 @@ final class TopologyHarness implements AutoCloseable {
     config.putAll(overrides);
     TopologyConfig topologyConfig = new TopologyConfig(config);
     serializer.configure(topologyConfig.serdeConfig(), false);
-    SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
+    SpecificAvroDeserializer<WearableSample> deserializer =
+        new SpecificAvroDeserializer<>(WearableSample.class);
     deserializer.configure(topologyConfig.serdeConfig(), false);
-    driver = new TopologyTestDriver(
-        FhirFlowTopology.build(topics, MAPPER, decode.apply(deserializer), Clock.fixed(NOW, ZoneOffset.UTC), topologyConfig.settings(), counters, publisher, stores),
-        topologyConfig.streamsProperties(counters),
-        NOW);
-    raw = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
-    observations = driver.createOutputTopic(topics.observation(), new StringDeserializer(), new StringDeserializer());
-    patients = driver.createOutputTopic(topics.patient(), new StringDeserializer(), new StringDeserializer());
-    devices = driver.createOutputTopic(topics.device(), new StringDeserializer(), new StringDeserializer());
-    deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    erasures = driver.createInputTopic(topics.erasure(), new ByteArraySerializer(), new ByteArraySerializer());
-    auditEvents = driver.createOutputTopic(topics.audit(), new StringDeserializer(), new StringDeserializer());
+    driver =
+        new TopologyTestDriver(
+            FhirFlowTopology.build(
+                topics,
+                MAPPER,
+                decode.apply(deserializer),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                topologyConfig.settings(),
+                counters,
+                publisher,
+                stores),
+            topologyConfig.streamsProperties(counters),
+            NOW);
+    raw =
+        driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
+    observations =
+        driver.createOutputTopic(
+            topics.observation(), new StringDeserializer(), new StringDeserializer());
+    patients =
+        driver.createOutputTopic(
+            topics.patient(), new StringDeserializer(), new StringDeserializer());
+    devices =
+        driver.createOutputTopic(
+            topics.device(), new StringDeserializer(), new StringDeserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    erasures =
+        driver.createInputTopic(
+            topics.erasure(), new ByteArraySerializer(), new ByteArraySerializer());
+    auditEvents =
+        driver.createOutputTopic(
+            topics.audit(), new StringDeserializer(), new StringDeserializer());
   }
 
-  /** Sends an erasure request for {@code userId} on the erasure topic, at the wall clock's time; returns it. */
+  /**
+   * Sends an erasure request for {@code userId} on the erasure topic, at the wall clock's time;
+   * returns it.
+   */
   io.fhirflow.serde.ErasureRequest erase(String userId) {
-    io.fhirflow.serde.ErasureRequest request = io.fhirflow.serde.ErasureRequest.of(userId, "dpo@example.org", wallClock);
-    erasures.pipeInput(new TestRecord<>(userId.getBytes(StandardCharsets.UTF_8), request.toJson(), null, wallClock));
+    io.fhirflow.serde.ErasureRequest request =
+        io.fhirflow.serde.ErasureRequest.of(userId, "dpo@example.org", wallClock);
+    erasures.pipeInput(
+        new TestRecord<>(
+            userId.getBytes(StandardCharsets.UTF_8), request.toJson(), null, wallClock));
     return request;
   }
 
@@ -148,9 +186,13 @@ final class TopologyHarness implements AutoCloseable {
     sendRaw(sample.getUserId().getBytes(StandardCharsets.UTF_8), serialize(sample), ingestTime);
   }
 
-  /** Sends the sample with a record timestamp a producer chose (CreateTime), leaving the wall clock where it is. */
+  /**
+   * Sends the sample with a record timestamp a producer chose (CreateTime), leaving the wall clock
+   * where it is.
+   */
   void sendStamped(WearableSample sample, Instant recordTimestamp) {
-    sendRaw(sample.getUserId().getBytes(StandardCharsets.UTF_8), serialize(sample), recordTimestamp);
+    sendRaw(
+        sample.getUserId().getBytes(StandardCharsets.UTF_8), serialize(sample), recordTimestamp);
   }
 
   private Instant wallClock = NOW;

@@ -4,9 +4,9 @@ import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.MockSchemaRegistryClient;
 
 /**
- * {@link Main} in a child JVM for {@link CrashRecoveryIT}, which kills it with SIGKILL. The
- * {@code mock://} registry lives in one JVM, so the child registers the raw schema first: ids are
- * given in registration order, hence equal to the ones the test's producer got.
+ * {@link Main} in a child JVM for {@link CrashRecoveryIT}, which kills it with SIGKILL. The {@code
+ * mock://} registry lives in one JVM, so the child registers the raw schema first: ids are given in
+ * registration order, hence equal to the ones the test's producer got.
  */
 public final class TopologyProcessMain {
 

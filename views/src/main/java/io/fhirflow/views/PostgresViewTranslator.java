@@ -17,27 +17,31 @@ import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
 import org.hl7.fhir.r4.hapi.ctx.HapiWorkerContext;
 
 /**
- * Translates a SQL on FHIR ViewDefinition into one PostgreSQL {@code SELECT} over the sink's table of
- * its resource type, and into the statements that create it as a view. A view, not a table: it reads
- * the store's rows whenever it is queried, so it is as current as the store with nothing to refresh.
+ * Translates a SQL on FHIR ViewDefinition into one PostgreSQL {@code SELECT} over the sink's table
+ * of its resource type, and into the statements that create it as a view. A view, not a table: it
+ * reads the store's rows whenever it is queried, so it is as current as the store with nothing to
+ * refresh.
  *
  * <p>The subset the shipped views use is translated (what fhirflow can promise gives the rows
  * {@code $run} gives): {@code select} with {@code column}s and nested {@code select}s without
- * iteration, {@code where}, paths through {@link JsonPathTranslator}, {@code first()}, a union of paths
- * followed by {@code first()}, {@code getResourceKey()}, {@code getReferenceKey([type])} and
+ * iteration, {@code where}, paths through {@link JsonPathTranslator}, {@code first()}, a union of
+ * paths followed by {@code first()}, {@code getResourceKey()}, {@code getReferenceKey([type])} and
  * {@code collection: true} columns (as a jsonb array). {@code forEach}, {@code forEachOrNull},
- * {@code repeat}, {@code unionAll} and {@code constant} are refused with a message; such views still run
- * through {@code $run}.
+ * {@code repeat}, {@code unionAll} and {@code constant} are refused with a message; such views
+ * still run through {@code $run}.
  */
 public final class PostgresViewTranslator {
 
   /** The sink's table of each stored resource type. */
-  public static final Map<String, String> TABLES = Map.of("Observation", "fhir_observation", "Patient", "fhir_patient",
-      "Device", "fhir_device");
+  public static final Map<String, String> TABLES =
+      Map.of("Observation", "fhir_observation", "Patient", "fhir_patient", "Device", "fhir_device");
+
   private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
   private static final String COLUMN_NAME = "[A-Za-z][A-Za-z0-9_]*";
 
-  /** One output column: name, PostgreSQL type, and the ViewDefinition's description (may be null). */
+  /**
+   * One output column: name, PostgreSQL type, and the ViewDefinition's description (may be null).
+   */
   public record SqlColumn(String name, String sqlType, String description) {}
 
   /** The translated view: its SELECT and its columns in order. */
@@ -50,20 +54,29 @@ public final class PostgresViewTranslator {
 
   public PostgresViewTranslator(FhirContext context) {
     this.context = context;
-    this.engine = new FHIRPathEngine(new HapiWorkerContext(context, context.getValidationSupport()));
+    this.engine =
+        new FHIRPathEngine(new HapiWorkerContext(context, context.getValidationSupport()));
     engine.setHostServices(new ViewHostServices());
   }
 
-  /** The SELECT giving the view's rows; {@code sourceSchema} holds the sink's tables (empty: the search path). */
+  /**
+   * The SELECT giving the view's rows; {@code sourceSchema} holds the sink's tables (empty: the
+   * search path).
+   */
   public Translation translate(JsonNode view, Optional<String> sourceSchema) {
     String resourceType = view.path("resource").asText("");
     String table = TABLES.get(resourceType);
     if (table == null) {
-      throw new UnsupportedViewException("ViewDefinition.resource must be one of the stored types " + TABLES.keySet()
-          + ", not '" + resourceType.replaceAll("[^A-Za-z]", "") + "'");
+      throw new UnsupportedViewException(
+          "ViewDefinition.resource must be one of the stored types "
+              + TABLES.keySet()
+              + ", not '"
+              + resourceType.replaceAll("[^A-Za-z]", "")
+              + "'");
     }
     if (view.path("constant").size() > 0) {
-      throw new UnsupportedViewException("constant is not translated to SQL; write the value into the paths, or use $run");
+      throw new UnsupportedViewException(
+          "constant is not translated to SQL; write the value into the paths, or use $run");
     }
     RuntimeResourceDefinition root = context.getResourceDefinition(resourceType);
     List<SqlColumn> columns = new ArrayList<>();
@@ -84,15 +97,26 @@ public final class PostgresViewTranslator {
     for (JsonNode w : view.path("where")) {
       String path = w.path("path").asText(null);
       ExpressionNode e = parse(path, "where");
-      String exact = "jsonb_path_exists(r.resource, " + jsonPathLiteral("$ ? (" + JsonPathTranslator.condition(e, "@", root, "where " + path) + ")") + ")";
-      Optional<String> tokens = resourceType.equals("Observation") ? codingTokens(e) : Optional.empty();
+      String exact =
+          "jsonb_path_exists(r.resource, "
+              + jsonPathLiteral(
+                  "$ ? (" + JsonPathTranslator.condition(e, "@", root, "where " + path) + ")")
+              + ")";
+      Optional<String> tokens =
+          resourceType.equals("Observation") ? codingTokens(e) : Optional.empty();
       conditions.add(tokens.orElse(exact));
     }
     StringBuilder sql = new StringBuilder("SELECT ");
     for (int i = 0; i < columns.size(); i++) {
-      sql.append(i == 0 ? "" : ",\n       ").append(expressions.get(i)).append(" AS ").append(quote(columns.get(i).name()));
+      sql.append(i == 0 ? "" : ",\n       ")
+          .append(expressions.get(i))
+          .append(" AS ")
+          .append(quote(columns.get(i).name()));
     }
-    sql.append("\nFROM ").append(sourceSchema.map(s -> quote(identifier(s, "source schema")) + ".").orElse("")).append(table).append(" AS r");
+    sql.append("\nFROM ")
+        .append(sourceSchema.map(s -> quote(identifier(s, "source schema")) + ".").orElse(""))
+        .append(table)
+        .append(" AS r");
     if (!conditions.isEmpty()) {
       sql.append("\nWHERE ").append(String.join("\n  AND ", conditions));
     }
@@ -100,32 +124,60 @@ public final class PostgresViewTranslator {
   }
 
   /**
-   * The statements that (re)create the view {@code schema.name}: the view, then comments saying what
-   * it was made from (the view's url or name) and each column's description.
+   * The statements that (re)create the view {@code schema.name}: the view, then comments saying
+   * what it was made from (the view's url or name) and each column's description.
    */
-  public List<String> createView(JsonNode view, Optional<String> schema, String name, Optional<String> sourceSchema, boolean replace) {
+  public List<String> createView(
+      JsonNode view,
+      Optional<String> schema,
+      String name,
+      Optional<String> sourceSchema,
+      boolean replace) {
     Translation t = translate(view, sourceSchema);
-    String target = schema.map(s -> quote(identifier(s, "schema")) + ".").orElse("") + quote(identifier(name, "view name"));
+    String target =
+        schema.map(s -> quote(identifier(s, "schema")) + ".").orElse("")
+            + quote(identifier(name, "view name"));
     List<String> statements = new ArrayList<>();
     if (replace) {
       statements.add("DROP VIEW IF EXISTS " + target);
     }
     statements.add("CREATE VIEW " + target + " AS\n" + t.select());
-    String source = view.path("url").asText(view.path("name").asText(view.path("id").asText("inline")));
-    statements.add("COMMENT ON VIEW " + target + " IS " + sqlString("SQL on FHIR ViewDefinition " + source
-        + " over " + TABLES.get(t.resourceType()) + ", made by fhirflow view materialize: the rows its $run gives, read from the store when queried"));
+    String source =
+        view.path("url").asText(view.path("name").asText(view.path("id").asText("inline")));
+    statements.add(
+        "COMMENT ON VIEW "
+            + target
+            + " IS "
+            + sqlString(
+                "SQL on FHIR ViewDefinition "
+                    + source
+                    + " over "
+                    + TABLES.get(t.resourceType())
+                    + ", made by fhirflow view materialize: the rows its $run gives, read from the store when queried"));
     for (SqlColumn c : t.columns()) {
       if (c.description() != null && !c.description().isBlank()) {
-        statements.add("COMMENT ON COLUMN " + target + "." + quote(c.name()) + " IS " + sqlString(c.description()));
+        statements.add(
+            "COMMENT ON COLUMN "
+                + target
+                + "."
+                + quote(c.name())
+                + " IS "
+                + sqlString(c.description()));
       }
     }
     return statements;
   }
 
-  private void select(JsonNode select, RuntimeResourceDefinition root, List<SqlColumn> columns, List<String> expressions) {
+  private void select(
+      JsonNode select,
+      RuntimeResourceDefinition root,
+      List<SqlColumn> columns,
+      List<String> expressions) {
     for (String key : List.of("forEach", "forEachOrNull", "repeat", "unionAll")) {
       if (select.has(key)) {
-        throw new UnsupportedViewException(key + " is not translated to SQL (only select, column and where are); run this view with $run");
+        throw new UnsupportedViewException(
+            key
+                + " is not translated to SQL (only select, column and where are); run this view with $run");
       }
     }
     for (JsonNode c : select.path("column")) {
@@ -145,9 +197,11 @@ public final class PostgresViewTranslator {
     }
   }
 
-  private SqlValue value(ExpressionNode e, RuntimeResourceDefinition root, boolean collection, String what) {
+  private SqlValue value(
+      ExpressionNode e, RuntimeResourceDefinition root, boolean collection, String what) {
     if (e.getOperation() != null) {
-      throw new UnsupportedViewException(what + ": the operator " + e.getOperation().toCode() + " is not translated to SQL");
+      throw new UnsupportedViewException(
+          what + ": the operator " + e.getOperation().toCode() + " is not translated to SQL");
     }
     if (e.getKind() == Kind.Group) {
       return firstOfUnion(e, root, collection, what);
@@ -157,20 +211,28 @@ public final class PostgresViewTranslator {
     ExpressionNode t = w.terminal();
     if (collection) {
       if (t != null) {
-        throw new UnsupportedViewException(what + ": a collection column is translated only as a path (no " + t.getName() + "())");
+        throw new UnsupportedViewException(
+            what + ": a collection column is translated only as a path (no " + t.getName() + "())");
       }
-      return new SqlValue("jsonb_path_query_array(r.resource, " + jsonPathLiteral(p.jsonPath()) + ")", "jsonb");
+      return new SqlValue(
+          "jsonb_path_query_array(r.resource, " + jsonPathLiteral(p.jsonPath()) + ")", "jsonb");
     }
     if (t == null) {
       if (p.many()) {
-        throw new UnsupportedViewException(what + ": the path may give several values; end it with first() or make the column collection: true");
+        throw new UnsupportedViewException(
+            what
+                + ": the path may give several values; end it with first() or make the column collection: true");
       }
       return scalar(p, what);
     }
-    boolean thenFirst = t.getInner() != null && t.getInner().getKind() == Kind.Function && t.getInner().getFunction() == Function.First
-        && t.getInner().getInner() == null;
+    boolean thenFirst =
+        t.getInner() != null
+            && t.getInner().getKind() == Kind.Function
+            && t.getInner().getFunction() == Function.First
+            && t.getInner().getInner() == null;
     if (t.getInner() != null && !thenFirst) {
-      throw new UnsupportedViewException(what + ": nothing but first() may follow " + t.getName() + "()");
+      throw new UnsupportedViewException(
+          what + ": nothing but first() may follow " + t.getName() + "()");
     }
     switch (t.getName()) {
       case "first" -> {
@@ -178,28 +240,42 @@ public final class PostgresViewTranslator {
       }
       case "getResourceKey" -> {
         if (!p.atRoot()) {
-          throw new UnsupportedViewException(what + ": getResourceKey() is translated only on the resource itself");
+          throw new UnsupportedViewException(
+              what + ": getResourceKey() is translated only on the resource itself");
         }
         return new SqlValue("r.id", "text");
       }
       case "getReferenceKey" -> {
         if (!"Reference".equals(p.type().getName())) {
-          throw new UnsupportedViewException(what + ": getReferenceKey() needs a Reference, not " + p.type().getName());
+          throw new UnsupportedViewException(
+              what + ": getReferenceKey() needs a Reference, not " + p.type().getName());
         }
         if (p.many() && !thenFirst) {
-          throw new UnsupportedViewException(what + ": the path may give several references; end it with first()");
+          throw new UnsupportedViewException(
+              what + ": the path may give several references; end it with first()");
         }
         return new SqlValue(referenceKey(p, t, what), "text");
       }
-      default -> throw new UnsupportedViewException(what + ": " + t.getName() + "() is not translated to SQL");
+      default ->
+          throw new UnsupportedViewException(
+              what + ": " + t.getName() + "() is not translated to SQL");
     }
   }
 
-  /** {@code (a | b).first()}: the first value of a, else of b (a union keeps its left side's order first). */
-  private SqlValue firstOfUnion(ExpressionNode group, RuntimeResourceDefinition root, boolean collection, String what) {
+  /**
+   * {@code (a | b).first()}: the first value of a, else of b (a union keeps its left side's order
+   * first).
+   */
+  private SqlValue firstOfUnion(
+      ExpressionNode group, RuntimeResourceDefinition root, boolean collection, String what) {
     ExpressionNode after = group.getInner();
-    if (collection || after == null || after.getKind() != Kind.Function || after.getFunction() != Function.First || after.getInner() != null) {
-      throw new UnsupportedViewException(what + ": a parenthesised expression is translated only as (a | b).first()");
+    if (collection
+        || after == null
+        || after.getKind() != Kind.Function
+        || after.getFunction() != Function.First
+        || after.getInner() != null) {
+      throw new UnsupportedViewException(
+          what + ": a parenthesised expression is translated only as (a | b).first()");
     }
     List<String> parts = new ArrayList<>();
     String type = null;
@@ -213,7 +289,8 @@ public final class PostgresViewTranslator {
       }
       SqlValue v = scalar(w.path(), what);
       if (type != null && !type.equals(v.sqlType())) {
-        throw new UnsupportedViewException(what + ": the sides of | have different types (" + type + ", " + v.sqlType() + ")");
+        throw new UnsupportedViewException(
+            what + ": the sides of | have different types (" + type + ", " + v.sqlType() + ")");
       }
       type = v.sqlType();
       parts.add(v.sql());
@@ -227,15 +304,37 @@ public final class PostgresViewTranslator {
     String fhirType = p.type().getName();
     return switch (fhirType) {
       case "decimal" -> new SqlValue("(" + text + ")::numeric", "numeric");
-      case "integer", "positiveInt", "unsignedInt" -> new SqlValue("(" + text + ")::integer", "integer");
+      case "integer", "positiveInt", "unsignedInt" ->
+          new SqlValue("(" + text + ")::integer", "integer");
       case "boolean" -> new SqlValue("(" + text + ")::boolean", "boolean");
-      case "string", "code", "id", "uri", "url", "canonical", "oid", "uuid", "markdown", "base64Binary", "dateTime", "date", "instant",
-          "time" -> new SqlValue(text, "text");
-      default -> throw new UnsupportedViewException(what + ": the path ends at a " + fhirType + ", not a primitive; name an element of it");
+      case "string",
+          "code",
+          "id",
+          "uri",
+          "url",
+          "canonical",
+          "oid",
+          "uuid",
+          "markdown",
+          "base64Binary",
+          "dateTime",
+          "date",
+          "instant",
+          "time" ->
+          new SqlValue(text, "text");
+      default ->
+          throw new UnsupportedViewException(
+              what
+                  + ": the path ends at a "
+                  + fhirType
+                  + ", not a primitive; name an element of it");
     };
   }
 
-  /** The first value at {@code p} as text: by its keys ({@code #>>}) when given, else by its SQL/JSON path. */
+  /**
+   * The first value at {@code p} as text: by its keys ({@code #>>}) when given, else by its
+   * SQL/JSON path.
+   */
   private static String text(JsonPathTranslator.Path p, List<String> keys) {
     if (keys != null) {
       return "r.resource #>> " + sqlString("{" + String.join(",", keys) + "}");
@@ -244,17 +343,24 @@ public final class PostgresViewTranslator {
   }
 
   /**
-   * What getReferenceKey gives for the reference text: its last segment (without {@code /_history/...}),
-   * and with a type only when the segment before it is that type. Text, like the logical ids it names.
+   * What getReferenceKey gives for the reference text: its last segment (without {@code
+   * /_history/...}), and with a type only when the segment before it is that type. Text, like the
+   * logical ids it names.
    */
-  private static String referenceKey(JsonPathTranslator.Path p, ExpressionNode function, String what) {
+  private static String referenceKey(
+      JsonPathTranslator.Path p, ExpressionNode function, String what) {
     List<String> keys = null;
     if (p.plainKeys()) {
       keys = new ArrayList<>(p.keys());
       keys.add("reference");
     }
-    String ref = "regexp_replace(" + text(new JsonPathTranslator.Path(p.jsonPath() + ".\"reference\"", p.type(), p.many(), false, keys), keys)
-        + ", '/_history/.*$', '')";
+    String ref =
+        "regexp_replace("
+            + text(
+                new JsonPathTranslator.Path(
+                    p.jsonPath() + ".\"reference\"", p.type(), p.many(), false, keys),
+                keys)
+            + ", '/_history/.*$', '')";
     if (function.getParameters().isEmpty()) {
       return "substring(" + ref + " from '/([^/]+)$')";
     }
@@ -264,10 +370,10 @@ public final class PostgresViewTranslator {
 
   /**
    * For {@code code.coding.where(system = 'S' and code = 'C').exists()} (or several joined by
-   * {@code or}): the same test on the sink's {@code codes} column, which its GIN index answers instead
-   * of a JSON path per row. Exact, not an approximation: the sink writes into {@code codes} the
-   * "system|code" of every coding of {@code Observation.code} whose system and code are strings (sink
-   * migration V1, ResourceExtractor), which is what the FHIRPath asks.
+   * {@code or}): the same test on the sink's {@code codes} column, which its GIN index answers
+   * instead of a JSON path per row. Exact, not an approximation: the sink writes into {@code codes}
+   * the "system|code" of every coding of {@code Observation.code} whose system and code are strings
+   * (sink migration V1, ResourceExtractor), which is what the FHIRPath asks.
    */
   private static Optional<String> codingTokens(ExpressionNode where) {
     List<String> tokens = new ArrayList<>();
@@ -281,29 +387,43 @@ public final class PostgresViewTranslator {
       }
       tokens.add(sqlString(token.get()));
     }
-    return Optional.of(tokens.size() == 1 ? "r.codes @> ARRAY[" + tokens.get(0) + "]::text[]"
-        : "r.codes && ARRAY[" + String.join(", ", tokens) + "]::text[]");
+    return Optional.of(
+        tokens.size() == 1
+            ? "r.codes @> ARRAY[" + tokens.get(0) + "]::text[]"
+            : "r.codes && ARRAY[" + String.join(", ", tokens) + "]::text[]");
   }
 
   private static Optional<String> codingToken(ExpressionNode n) {
     ExpressionNode coding = n.getInner();
     ExpressionNode where = coding == null ? null : coding.getInner();
     ExpressionNode exists = where == null ? null : where.getInner();
-    if (n.getKind() != Kind.Name || !"code".equals(n.getName()) || coding.getKind() != Kind.Name || !"coding".equals(coding.getName())
-        || where == null || where.getFunction() != Function.Where || exists == null || exists.getFunction() != Function.Exists
-        || !exists.getParameters().isEmpty() || exists.getInner() != null) {
+    if (n.getKind() != Kind.Name
+        || !"code".equals(n.getName())
+        || coding.getKind() != Kind.Name
+        || !"coding".equals(coding.getName())
+        || where == null
+        || where.getFunction() != Function.Where
+        || exists == null
+        || exists.getFunction() != Function.Exists
+        || !exists.getParameters().isEmpty()
+        || exists.getInner() != null) {
       return Optional.empty();
     }
     ExpressionNode and = where.getParameters().get(0);
-    if (and.getOperation() != Operation.And || and.getOpNext() == null || and.getOpNext().getOpNext() != null) {
+    if (and.getOperation() != Operation.And
+        || and.getOpNext() == null
+        || and.getOpNext().getOpNext() != null) {
       return Optional.empty();
     }
     String system = null;
     String code = null;
     for (ExpressionNode side = and; side != null; side = side.getOpNext()) {
       ExpressionNode eq = side.getKind() == Kind.Group ? side.getGroup() : side;
-      if (eq.getOperation() != Operation.Equals || eq.getKind() != Kind.Name || eq.getInner() != null
-          || eq.getOpNext().getKind() != Kind.Constant || eq.getOpNext().getConstant() == null) {
+      if (eq.getOperation() != Operation.Equals
+          || eq.getKind() != Kind.Name
+          || eq.getInner() != null
+          || eq.getOpNext().getKind() != Kind.Constant
+          || eq.getOpNext().getConstant() == null) {
         return Optional.empty();
       }
       String value = eq.getOpNext().getConstant().primitiveValue();

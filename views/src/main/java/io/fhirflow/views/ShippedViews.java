@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ViewDefinitions that ship in the jar (resources io/fhirflow/views/shipped/*.json), answering the
- * common questions over wearable Observations: heart rate, steps, sleep, blood pressure. They are what
- * {@code ViewDefinition/[id]/$run} and a {@code viewReference} resolve to, and what
- * {@code fhirflow view materialize --view [id]} turns into a PostgreSQL view.
+ * The ViewDefinitions that ship in the jar (resources io/fhirflow/views/shipped/*.json), answering
+ * the common questions over wearable Observations: heart rate, steps, sleep, blood pressure. They
+ * are what {@code ViewDefinition/[id]/$run} and a {@code viewReference} resolve to, and what {@code
+ * fhirflow view materialize --view [id]} turns into a PostgreSQL view.
  */
 public final class ShippedViews {
 
@@ -33,7 +33,10 @@ public final class ShippedViews {
     }
   }
 
-  /** The view with this id, or whose reference ({@code ViewDefinition/[id]} or canonical URL) ends with it. */
+  /**
+   * The view with this id, or whose reference ({@code ViewDefinition/[id]} or canonical URL) ends
+   * with it.
+   */
   public Optional<JsonNode> find(String reference) {
     String id = reference.substring(reference.lastIndexOf('/') + 1);
     return Optional.ofNullable(views.get(id));

@@ -1,6 +1,5 @@
 package io.fhirflow.bench.api;
 
-import io.fhirflow.contracts.PipelineTopic;
 import ca.uhn.fhir.context.FhirContext;
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.api.ApiServer;
@@ -8,6 +7,7 @@ import io.fhirflow.api.audit.AuditEventFactory;
 import io.fhirflow.api.audit.KafkaAuditSink;
 import io.fhirflow.api.devtoken.TokenMinter;
 import io.fhirflow.api.security.JwtVerifier;
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.testkit.KafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -23,9 +23,9 @@ import java.util.TimeZone;
 /**
  * The API as the benchmark measures it: production wiring (HikariCP, JWT verification, audit events
  * to Kafka) over the bench schema, with an in-JVM broker standing in for the cluster. Writes the
- * token and the patient ids the load generator uses into {@code dir}, prints READY, runs until killed.
- * Args: port dir [jdbcBaseUrl] [rawBundle true|false] [auditBootstrap]; without auditBootstrap an in-JVM
- * broker is started (its CPU then counts as the API's).
+ * token and the patient ids the load generator uses into {@code dir}, prints READY, runs until
+ * killed. Args: port dir [jdbcBaseUrl] [rawBundle true|false] [auditBootstrap]; without
+ * auditBootstrap an in-JVM broker is started (its CPU then counts as the API's).
  */
 public final class ApiBenchServer {
 
@@ -45,8 +45,18 @@ public final class ApiBenchServer {
     Files.writeString(jwks, minter.publicJwks().toString());
     String issuer = "https://fhirflow.local/bench-issuer";
     String audience = "fhirflow-api";
-    Files.writeString(dir.resolve("token"), minter.sign(minter.claims(issuer, audience, "bench", "system/Observation.rs",
-        Instant.now(), Duration.ofHours(4)).build()));
+    Files.writeString(
+        dir.resolve("token"),
+        minter.sign(
+            minter
+                .claims(
+                    issuer,
+                    audience,
+                    "bench",
+                    "system/Observation.rs",
+                    Instant.now(),
+                    Duration.ofHours(4))
+                .build()));
     List<String> patients = new ArrayList<>();
     for (int p = 0; p < ApiBenchData.PATIENTS; p++) {
       patients.add(ApiBenchData.patientId(p));
@@ -58,30 +68,43 @@ public final class ApiBenchServer {
       broker.createTopics(1, AUDIT_TOPIC);
     }
     String bootstrap = broker == null ? args[4] : broker.bootstrapServers();
-    ApiConfig config = ApiConfig.of(Map.of(
-        ApiConfig.HTTP_PORT_CONFIG, Integer.toString(port),
-        ApiConfig.DB_URL_CONFIG, ApiBenchData.url(base),
-        ApiConfig.JWKS_CONFIG, jwks.toString(),
-        ApiConfig.ISSUER_CONFIG, issuer,
-        ApiConfig.AUDIENCE_CONFIG, audience,
-        ApiConfig.AUDIT_BOOTSTRAP_CONFIG, bootstrap,
-        ApiConfig.RAW_BUNDLE_CONFIG, raw), System.getenv());
+    ApiConfig config =
+        ApiConfig.of(
+            Map.of(
+                ApiConfig.HTTP_PORT_CONFIG, Integer.toString(port),
+                ApiConfig.DB_URL_CONFIG, ApiBenchData.url(base),
+                ApiConfig.JWKS_CONFIG, jwks.toString(),
+                ApiConfig.ISSUER_CONFIG, issuer,
+                ApiConfig.AUDIENCE_CONFIG, audience,
+                ApiConfig.AUDIT_BOOTSTRAP_CONFIG, bootstrap,
+                ApiConfig.RAW_BUNDLE_CONFIG, raw),
+            System.getenv());
     FhirContext context = FhirContext.forR4Cached();
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    KafkaAuditSink audit = new KafkaAuditSink(KafkaAuditSink.producer(bootstrap, Duration.ofSeconds(10), Map.of()),
-        AUDIT_TOPIC, new AuditEventFactory(context), meters);
-    JwtVerifier verifier = JwtVerifier.create(jwks.toString(), issuer, audience, config.clockSkew(), Clock.systemUTC());
-    ApiServer server = new ApiServer(config, context, verifier, audit, meters, Clock.systemUTC()).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        // Exiting anyway.
-      }
-      if (broker != null) {
-        broker.close();
-      }
-    }));
+    KafkaAuditSink audit =
+        new KafkaAuditSink(
+            KafkaAuditSink.producer(bootstrap, Duration.ofSeconds(10), Map.of()),
+            AUDIT_TOPIC,
+            new AuditEventFactory(context),
+            meters);
+    JwtVerifier verifier =
+        JwtVerifier.create(
+            jwks.toString(), issuer, audience, config.clockSkew(), Clock.systemUTC());
+    ApiServer server =
+        new ApiServer(config, context, verifier, audit, meters, Clock.systemUTC()).start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    // Exiting anyway.
+                  }
+                  if (broker != null) {
+                    broker.close();
+                  }
+                }));
     System.out.println("READY port=" + server.port());
     Thread.currentThread().join();
   }

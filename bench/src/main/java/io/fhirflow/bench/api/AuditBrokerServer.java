@@ -2,10 +2,10 @@ package io.fhirflow.bench.api;
 
 import io.fhirflow.testkit.KafkaBroker;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.nio.file.Path;
 
 /**
  * The audit topic's broker for the API benchmark, in its own JVM so that the API process's CPU per
@@ -20,9 +20,12 @@ public final class AuditBrokerServer {
     KafkaBroker broker = KafkaBroker.start();
     broker.createTopics(1, ApiBenchServer.AUDIT_TOPIC);
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
-    // One acknowledged record first: the API's audit sink starts "down" if the topic's leader is not
+    // One acknowledged record first: the API's audit sink starts "down" if the topic's leader is
+    // not
     // ready within its 1 s metadata wait, and a loaded machine can take longer than that.
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producerProps(), new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> p =
+        new KafkaProducer<>(
+            broker.producerProps(), new StringSerializer(), new StringSerializer())) {
       p.send(new ProducerRecord<>(ApiBenchServer.AUDIT_TOPIC, "warm-up", "{}")).get();
     }
     Path file = Path.of(args[0]);

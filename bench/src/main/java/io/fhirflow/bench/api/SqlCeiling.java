@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The ceiling: the very SQL the API runs for the benchmark query (ObservationStore.search over
  * pgjdbc with the API's own pool settings, ReadPool), from {@code threads} closed-loop threads for
- * {@code seconds}, random patient per call. No HTTP, JSON, auth or audit.
- * Args: threads seconds [jdbcBaseUrl] [poolSize].
+ * {@code seconds}, random patient per call. No HTTP, JSON, auth or audit. Args: threads seconds
+ * [jdbcBaseUrl] [poolSize].
  */
 public final class SqlCeiling {
 
@@ -32,9 +32,14 @@ public final class SqlCeiling {
     int pool = args.length > 3 ? Integer.parseInt(args[3]) : 8;
     try (HikariDataSource ds = ReadPool.create(ApiBenchData.url(base), "", "", pool, 5000)) {
       ObservationStore store = new ObservationStore(ds);
-      List<DateCriterion> last24h = List.of(new DateCriterion(DateCriterion.Comparator.GE,
-          ApiBenchData.END.minus(Duration.ofHours(24)), ApiBenchData.END.minus(Duration.ofHours(24)).plusSeconds(1)));
-      List<List<TokenCriterion>> heartRate = List.of(List.of(new TokenCriterion("http://loinc.org", "8867-4")));
+      List<DateCriterion> last24h =
+          List.of(
+              new DateCriterion(
+                  DateCriterion.Comparator.GE,
+                  ApiBenchData.END.minus(Duration.ofHours(24)),
+                  ApiBenchData.END.minus(Duration.ofHours(24)).plusSeconds(1)));
+      List<List<TokenCriterion>> heartRate =
+          List.of(List.of(new TokenCriterion("http://loinc.org", "8867-4")));
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
       long warmupEnd = System.nanoTime() + Duration.ofSeconds(Math.min(5, seconds / 4)).toNanos();
       AtomicLong rows = new AtomicLong();
@@ -46,28 +51,43 @@ public final class SqlCeiling {
         long[] latencies = new long[2_000_000];
         perThread.add(latencies);
         int index = t;
-        Thread w = new Thread(() -> {
-          int n = 0;
-          while (System.nanoTime() < deadline) {
-            String patient = ApiBenchData.patientId(ThreadLocalRandom.current().nextInt(ApiBenchData.PATIENTS));
-            long t0 = System.nanoTime();
-            int got;
-            try {
-              got = store.search(new ObservationQuery(Optional.of(patient), heartRate, List.of(), List.of(last24h), true, 100, Optional.empty()))
-                  .rows().size();
-            } catch (StoreUnavailableException e) {
-              // Pool wait or database timeout under load: counted, like a non-200 in wrk.
-              errors.incrementAndGet();
-              continue;
-            }
-            long t1 = System.nanoTime();
-            if (t0 > warmupEnd && n < latencies.length) {
-              latencies[n++] = t1 - t0;
-              rows.addAndGet(got);
-            }
-          }
-          counts[index] = n;
-        });
+        Thread w =
+            new Thread(
+                () -> {
+                  int n = 0;
+                  while (System.nanoTime() < deadline) {
+                    String patient =
+                        ApiBenchData.patientId(
+                            ThreadLocalRandom.current().nextInt(ApiBenchData.PATIENTS));
+                    long t0 = System.nanoTime();
+                    int got;
+                    try {
+                      got =
+                          store
+                              .search(
+                                  new ObservationQuery(
+                                      Optional.of(patient),
+                                      heartRate,
+                                      List.of(),
+                                      List.of(last24h),
+                                      true,
+                                      100,
+                                      Optional.empty()))
+                              .rows()
+                              .size();
+                    } catch (StoreUnavailableException e) {
+                      // Pool wait or database timeout under load: counted, like a non-200 in wrk.
+                      errors.incrementAndGet();
+                      continue;
+                    }
+                    long t1 = System.nanoTime();
+                    if (t0 > warmupEnd && n < latencies.length) {
+                      latencies[n++] = t1 - t0;
+                      rows.addAndGet(got);
+                    }
+                  }
+                  counts[index] = n;
+                });
         workers.add(w);
         w.start();
       }
@@ -84,11 +104,19 @@ public final class SqlCeiling {
       Arrays.sort(all);
       double measured = (deadline - warmupEnd) / 1e9;
       if (total == 0) {
-        System.out.printf("sql-ceiling threads=%d requests=0 rps=0 errors=%d%n", threads, errors.get());
+        System.out.printf(
+            "sql-ceiling threads=%d requests=0 rps=0 errors=%d%n", threads, errors.get());
         return;
       }
-      System.out.printf("sql-ceiling threads=%d requests=%d rps=%.0f p50=%.2fms p99=%.2fms rows/req=%.1f errors=%d%n", threads, total,
-          total / measured, all[total / 2] / 1e6, all[(int) (total * 0.99)] / 1e6, rows.get() / (double) total, errors.get());
+      System.out.printf(
+          "sql-ceiling threads=%d requests=%d rps=%.0f p50=%.2fms p99=%.2fms rows/req=%.1f errors=%d%n",
+          threads,
+          total,
+          total / measured,
+          all[total / 2] / 1e6,
+          all[(int) (total * 0.99)] / 1e6,
+          rows.get() / (double) total,
+          errors.get());
     }
   }
 }

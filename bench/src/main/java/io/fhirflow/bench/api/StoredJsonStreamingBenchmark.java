@@ -29,10 +29,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One response page of the API benchmark (100 heart-rate Observations, exactly as PostgreSQL returns
- * the stored JSONB text) turned into the response body two ways: streamed (the API's default) and
- * parsed + encoded by HAPI (what a plain HAPI server does, and what the API does for XML/_elements).
- * Needs the bench schema (ApiBenchData). Run: see BENCHMARKS.md, "FHIR API".
+ * One response page of the API benchmark (100 heart-rate Observations, exactly as PostgreSQL
+ * returns the stored JSONB text) turned into the response body two ways: streamed (the API's
+ * default) and parsed + encoded by HAPI (what a plain HAPI server does, and what the API does for
+ * XML/_elements). Needs the bench schema (ApiBenchData). Run: see BENCHMARKS.md, "FHIR API".
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,21 +43,33 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StoredJsonStreamingBenchmark {
 
   private final FhirContext context = FhirContext.forR4Cached();
-  private final StoredJsonBundleWriter hapiPath = new StoredJsonBundleWriter(new StoredResourceReader(context), true);
+  private final StoredJsonBundleWriter hapiPath =
+      new StoredJsonBundleWriter(new StoredResourceReader(context), true);
   private final IParser encoder = context.newJsonParser();
   private List<StoredResource> page;
 
   @Setup
   public void loadOnePage() throws Exception {
     page = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(ApiBenchData.url("jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
+    try (Connection c =
+            DriverManager.getConnection(
+                ApiBenchData.url("jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, version_id, last_updated, effective_start, resource::text FROM fhir_observation"
-            + " WHERE patient_id = '" + ApiBenchData.patientId(1) + "' AND code = 'http://loinc.org|8867-4'"
-            + " ORDER BY effective_start DESC LIMIT 100")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT id, version_id, last_updated, effective_start, resource::text FROM fhir_observation"
+                    + " WHERE patient_id = '"
+                    + ApiBenchData.patientId(1)
+                    + "' AND code = 'http://loinc.org|8867-4'"
+                    + " ORDER BY effective_start DESC LIMIT 100")) {
       while (rs.next()) {
-        page.add(new StoredResource(rs.getString(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-            rs.getObject(4, OffsetDateTime.class), rs.getBytes(5)));
+        page.add(
+            new StoredResource(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getObject(3, OffsetDateTime.class).toInstant(),
+                rs.getObject(4, OffsetDateTime.class),
+                rs.getBytes(5)));
       }
     }
     if (page.size() != 100) {
@@ -86,7 +98,8 @@ public class StoredJsonStreamingBenchmark {
     Bundle b = placeholders();
     hapiPath.inflate(b);
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 * 1024);
-    encoder.encodeResourceToWriter(b, new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8));
+    encoder.encodeResourceToWriter(
+        b, new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8));
     return out.size();
   }
 }

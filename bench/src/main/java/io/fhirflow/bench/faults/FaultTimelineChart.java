@@ -20,9 +20,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The fault run's timeline as a PNG (JFreeChart, in the style of {@code BenchChart}): records in and out
- * per second above, the topology's and the sink's consumer lag below, one vertical marker per step of the
- * schedule, numbered as in the report's schedule table.
+ * The fault run's timeline as a PNG (JFreeChart, in the style of {@code BenchChart}): records in
+ * and out per second above, the topology's and the sink's consumer lag below, one vertical marker
+ * per step of the schedule, numbered as in the report's schedule table.
  */
 public final class FaultTimelineChart {
 
@@ -40,7 +40,9 @@ public final class FaultTimelineChart {
 
   private FaultTimelineChart() {}
 
-  public static void write(Path png, String title, List<Timeline.Point> points, List<Marker> markers) throws IOException {
+  public static void write(
+      Path png, String title, List<Timeline.Point> points, List<Marker> markers)
+      throws IOException {
     XYSeries in = new XYSeries("records in (raw topic)");
     XYSeries processed = new XYSeries("samples processed (topology, all instances)");
     XYSeries rows = new XYSeries("rows written (sink, all workers)");
@@ -59,16 +61,35 @@ public final class FaultTimelineChart {
         sinkLag.add(p.second(), p.sinkLag());
       }
     }
-    XYPlot rates = plot(new NumberAxis("per second"), List.of(in, processed, rows), new Color[] {IN, TOPOLOGY, SINK});
-    XYPlot lags = plot(new NumberAxis("lag (records)"), List.of(topologyLag, sinkLag), new Color[] {TOPOLOGY, SINK});
-    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis("seconds after the simulator started"));
+    XYPlot rates =
+        plot(
+            new NumberAxis("per second"),
+            List.of(in, processed, rows),
+            new Color[] {IN, TOPOLOGY, SINK});
+    XYPlot lags =
+        plot(
+            new NumberAxis("lag (records)"),
+            List.of(topologyLag, sinkLag),
+            new Color[] {TOPOLOGY, SINK});
+    CombinedDomainXYPlot combined =
+        new CombinedDomainXYPlot(new NumberAxis("seconds after the simulator started"));
     combined.setGap(8);
     combined.add(rates, 3);
     combined.add(lags, 2);
     for (int i = 0; i < markers.size(); i++) {
       Marker m = markers.get(i);
       for (XYPlot plot : List.of(rates, lags)) {
-        ValueMarker marker = new ValueMarker(m.second(), FAULT, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
+        ValueMarker marker =
+            new ValueMarker(
+                m.second(),
+                FAULT,
+                new BasicStroke(
+                    1.2f,
+                    BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER,
+                    1f,
+                    new float[] {4f, 3f},
+                    0f));
         if (plot == rates) {
           marker.setLabel(Integer.toString(i + 1));
           marker.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));

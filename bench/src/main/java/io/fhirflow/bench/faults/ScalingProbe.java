@@ -10,11 +10,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * One phase of the fault run's scaling measurement ({@code bench/run-faults --scaling}): a consumer
- * group (a fresh {@code application.id}) drains the raw topic's backlog from its start; every second
- * the probe reads the group's committed offsets, and once it has committed the whole backlog (or the
- * deadline passed) prints one tab-separated line: group, records, seconds from 10 % to 90 % of the
- * backlog committed, and the records per second over that window (startup, group formation and the
- * last partitions' tail left out, so the figure is the rate the instances sustain together).
+ * group (a fresh {@code application.id}) drains the raw topic's backlog from its start; every
+ * second the probe reads the group's committed offsets, and once it has committed the whole backlog
+ * (or the deadline passed) prints one tab-separated line: group, records, seconds from 10 % to 90 %
+ * of the backlog committed, and the records per second over that window (startup, group formation
+ * and the last partitions' tail left out, so the figure is the rate the instances sustain
+ * together).
  *
  * <p>{@code ScalingProbe --bootstrap-servers B --group G [--timeout-s 900]}
  */
@@ -25,7 +26,9 @@ public final class ScalingProbe {
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args);
     String group = options.get("group");
-    long deadline = System.currentTimeMillis() + 1000L * Long.parseLong(options.getOrDefault("timeout-s", "900"));
+    long deadline =
+        System.currentTimeMillis()
+            + 1000L * Long.parseLong(options.getOrDefault("timeout-s", "900"));
     Map<String, Object> config = new HashMap<>();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.get("bootstrap-servers"));
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 900);
@@ -60,7 +63,8 @@ public final class ScalingProbe {
     double t90 = when(samples, backlog * 0.9);
     double seconds = (t90 - t10) / 1000.0;
     double rate = Double.isNaN(seconds) || seconds <= 0 ? Double.NaN : backlog * 0.8 / seconds;
-    return String.format(java.util.Locale.ROOT, "%s\t%d\t%.1f\t%.1f", group, backlog, seconds, rate);
+    return String.format(
+        java.util.Locale.ROOT, "%s\t%d\t%.1f\t%.1f", group, backlog, seconds, rate);
   }
 
   private static double when(List<long[]> samples, double target) {

@@ -9,15 +9,19 @@ import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One Prometheus text scrape of a local process ({@code /metrics}), read by series name: the value of
- * a series summed over its labels. A process that does not answer (killed, restarting) is an empty
- * scrape, which the timeline records as a gap.
+ * One Prometheus text scrape of a local process ({@code /metrics}), read by series name: the value
+ * of a series summed over its labels. A process that does not answer (killed, restarting) is an
+ * empty scrape, which the timeline records as a gap.
  */
 final class Scrape {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
-  /** The answer of a port nothing listens on: the process is not running (killed, stopped, not started yet). */
+  /**
+   * The answer of a port nothing listens on: the process is not running (killed, stopped, not
+   * started yet).
+   */
   static final Scrape DOWN = new Scrape("");
 
   private final String text;
@@ -27,12 +31,15 @@ final class Scrape {
   }
 
   /**
-   * Scrapes http://127.0.0.1:port/metrics asynchronously; completes with {@link #DOWN} when the connection is
-   * refused, and with null when the process does not answer within {@code timeout} (a Connect worker's
-   * scrape is large and slow on a busy machine).
+   * Scrapes http://127.0.0.1:port/metrics asynchronously; completes with {@link #DOWN} when the
+   * connection is refused, and with null when the process does not answer within {@code timeout} (a
+   * Connect worker's scrape is large and slow on a busy machine).
    */
   static CompletableFuture<Scrape> of(int port, Duration timeout) {
-    return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(timeout).build(),
+    return HTTP.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(timeout)
+                .build(),
             HttpResponse.BodyHandlers.ofString())
         .thenApply(r -> r.statusCode() == 200 ? new Scrape(r.body()) : null)
         .exceptionally(e -> refused(e) ? DOWN : null);
@@ -47,12 +54,18 @@ final class Scrape {
     return false;
   }
 
-  /** The sum over all label sets of the series named exactly {@code name}; empty when the series is absent. */
+  /**
+   * The sum over all label sets of the series named exactly {@code name}; empty when the series is
+   * absent.
+   */
   OptionalDouble sum(String name) {
     return sum(name, "");
   }
 
-  /** As {@link #sum(String)}, over the label sets that contain {@code label} (e.g. {@code outcome="lost"}). */
+  /**
+   * As {@link #sum(String)}, over the label sets that contain {@code label} (e.g. {@code
+   * outcome="lost"}).
+   */
   OptionalDouble sum(String name, String label) {
     double sum = 0;
     boolean found = false;

@@ -15,9 +15,18 @@ import java.util.List;
 public final class Timeline {
 
   /** One line; null where the sampler could not read a value. */
-  record Row(long timeMs, Long rawEnd, Long topologyCommitted, Long fhirEnd, Long sinkCommitted, Long[][] topology, Long[] connectRows) {
+  record Row(
+      long timeMs,
+      Long rawEnd,
+      Long topologyCommitted,
+      Long fhirEnd,
+      Long sinkCommitted,
+      Long[][] topology,
+      Long[] connectRows) {
     Long topologyLag() {
-      return rawEnd == null || topologyCommitted == null ? null : Math.max(0, rawEnd - topologyCommitted);
+      return rawEnd == null || topologyCommitted == null
+          ? null
+          : Math.max(0, rawEnd - topologyCommitted);
     }
 
     Long sinkLag() {
@@ -25,12 +34,16 @@ public final class Timeline {
     }
   }
 
-  /** Per second since the start: records in, samples processed by the topology, rows written by the sink, both lags. */
-  public record Point(double second, Double in, double processed, double rows, Long topologyLag, Long sinkLag) {}
+  /**
+   * Per second since the start: records in, samples processed by the topology, rows written by the
+   * sink, both lags.
+   */
+  public record Point(
+      double second, Double in, double processed, double rows, Long topologyLag, Long sinkLag) {}
 
   /**
-   * The counters of one run of one instance (a kill -9 and restart on the same port makes two): in, out,
-   * duplicates, updates, dead-lettered, then the Redis values it counted as lost.
+   * The counters of one run of one instance (a kill -9 and restart on the same port makes two): in,
+   * out, duplicates, updates, dead-lettered, then the Redis values it counted as lost.
    */
   record Incarnation(int instance, int number, long firstMs, long lastMs, long[] counters) {
     long balance() {
@@ -48,7 +61,8 @@ public final class Timeline {
   }
 
   static String header(int topologyInstances, int connectWorkers) {
-    StringBuilder h = new StringBuilder("time_ms,raw_end,topology_committed,fhir_end,sink_committed");
+    StringBuilder h =
+        new StringBuilder("time_ms,raw_end,topology_committed,fhir_end,sink_committed");
     for (int i = 1; i <= topologyInstances; i++) {
       for (String c : FaultSampler.COUNTERS) {
         h.append(",topology").append(i).append('_').append(c);
@@ -64,8 +78,13 @@ public final class Timeline {
   static Timeline read(Path csv) throws IOException {
     List<String> lines = Files.readAllLines(csv);
     String[] header = lines.get(0).split(",", -1);
-    int topologyInstances = (int) java.util.Arrays.stream(header).filter(h -> h.endsWith("_in") && h.startsWith("topology")).count();
-    int connect = (int) java.util.Arrays.stream(header).filter(h -> h.startsWith("connect")).count();
+    int topologyInstances =
+        (int)
+            java.util.Arrays.stream(header)
+                .filter(h -> h.endsWith("_in") && h.startsWith("topology"))
+                .count();
+    int connect =
+        (int) java.util.Arrays.stream(header).filter(h -> h.startsWith("connect")).count();
     List<Row> rows = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {
       String[] c = line.split(",", -1);
@@ -83,7 +102,15 @@ public final class Timeline {
       for (int i = 0; i < connect; i++) {
         connectRows[i] = number(c[k++]);
       }
-      rows.add(new Row(Long.parseLong(c[0]), number(c[1]), number(c[2]), number(c[3]), number(c[4]), topology, connectRows));
+      rows.add(
+          new Row(
+              Long.parseLong(c[0]),
+              number(c[1]),
+              number(c[2]),
+              number(c[3]),
+              number(c[4]),
+              topology,
+              connectRows));
     }
     return new Timeline(rows);
   }
@@ -119,7 +146,10 @@ public final class Timeline {
         if (down(v)) {
           lastProcessed[i] = 0; // the next process counts from zero
         } else if (v != null) {
-          processed += v >= lastProcessed[i] ? v - lastProcessed[i] : v; // below the last value: a new incarnation
+          processed +=
+              v >= lastProcessed[i]
+                  ? v - lastProcessed[i]
+                  : v; // below the last value: a new incarnation
           lastProcessed[i] = v;
         }
       }
@@ -134,7 +164,14 @@ public final class Timeline {
       double dt = lastMs == 0 ? 1 : Math.max(0.001, (r.timeMs() - lastMs) / 1000.0);
       Double in = lastRaw == null || r.rawEnd() == null ? null : (r.rawEnd() - lastRaw) / dt;
       if (lastMs != 0 && r.timeMs() >= startMs) {
-        points.add(new Point((r.timeMs() - startMs) / 1000.0, in, processed / dt, written / dt, r.topologyLag(), r.sinkLag()));
+        points.add(
+            new Point(
+                (r.timeMs() - startMs) / 1000.0,
+                in,
+                processed / dt,
+                written / dt,
+                r.topologyLag(),
+                r.sinkLag()));
       }
       if (r.rawEnd() != null) {
         lastRaw = r.rawEnd();
@@ -144,7 +181,10 @@ public final class Timeline {
     return points;
   }
 
-  /** Each instance's incarnations with their last scraped counters (in, out, duplicates, updates, dead-lettered, Redis lost). */
+  /**
+   * Each instance's incarnations with their last scraped counters (in, out, duplicates, updates,
+   * dead-lettered, Redis lost).
+   */
   List<Incarnation> incarnations() {
     List<Incarnation> out = new ArrayList<>();
     int instances = rows.isEmpty() ? 0 : rows.get(0).topology().length;

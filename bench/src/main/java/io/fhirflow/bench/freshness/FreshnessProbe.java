@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -48,14 +47,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * End-to-end freshness of a running pipeline (bench/run-freshness starts it): simulator samples
- * sent at a steady rate, and for each the moment it became visible at each stage, all timed by
- * this one process's monotonic clock:
+ * sent at a steady rate, and for each the moment it became visible at each stage, all timed by this
+ * one process's monotonic clock:
  *
  * <ul>
  *   <li>send → its Observations committed on {@code fhir.r4.observation} (a read_committed
  *       consumer; the {@code fhirflow.sourceRecordId} header names the sample), every sample;
  *   <li>send → its row committed in PostgreSQL (the commit timestamp of the row's transaction), for
- *       one sample in {@code --pg-every}, and for the same samples FHIR topic → row (the sink's part);
+ *       one sample in {@code --pg-every}, and for the same samples FHIR topic → row (the sink's
+ *       part);
  *   <li>send → {@code GET Observation/{id}} answers 200 through the API, one sample a second.
  * </ul>
  *
@@ -69,19 +69,26 @@ public final class FreshnessProbe {
 
   private final Map<String, String> args;
   private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+
   /** The sink's tables, and with --compare-jdbc a second connector's, fed the same records. */
   private final List<Store> stores = new ArrayList<>();
+
   private final Map<String, Long> apiPending = new ConcurrentHashMap<>();
+
   /** Sample record id → the Observation id polled in PostgreSQL, for the samples polled there. */
   private final Map<String, String> pgObservationOf = new ConcurrentHashMap<>();
+
   /** Observation id polled in PostgreSQL → when its sample was seen committed on the FHIR topic. */
   private final Map<String, Long> topicSeenAt = new ConcurrentHashMap<>();
+
   /** 1-minute load average every 5 s: [ms since start, load × 100]. */
   private final ConcurrentLinkedQueue<long[]> load = new ConcurrentLinkedQueue<>();
+
   private final ConcurrentLinkedQueue<long[]> topic = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<long[]> api = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean sending = new AtomicBoolean(true);
   private final long start = System.nanoTime();
+
   /** The wall clock at {@link #start}: PostgreSQL's commit timestamps are wall-clock times. */
   private final long startWallMs = System.currentTimeMillis();
 
@@ -89,13 +96,27 @@ public final class FreshnessProbe {
     this.args = args;
     stores.add(new Store(args.getOrDefault("label", "sink"), args.get("jdbc")));
     if (args.containsKey("compare-jdbc")) {
-      stores.add(new Store(args.getOrDefault("compare-label", "compared sink"), args.get("compare-jdbc")));
+      stores.add(
+          new Store(args.getOrDefault("compare-label", "compared sink"), args.get("compare-jdbc")));
     }
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>(Map.of("rate", "1000", "seconds", "60", "users", "1000", "pg-every", "10",
-        "drain-seconds", "120", "out", "target/freshness"));
+    Map<String, String> args =
+        new HashMap<>(
+            Map.of(
+                "rate",
+                "1000",
+                "seconds",
+                "60",
+                "users",
+                "1000",
+                "pg-every",
+                "10",
+                "drain-seconds",
+                "120",
+                "out",
+                "target/freshness"));
     for (String a : argv) {
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
       args.put(kv[0], kv.length > 1 ? kv[1] : "true");
@@ -119,7 +140,9 @@ public final class FreshnessProbe {
     Thread.sleep(3000); // the consumer has its partitions and end offsets before the first send
     long sent = send();
     long deadline = nowMs() + Long.parseLong(args.get("drain-seconds")) * 1000;
-    while ((sentAt.size() > 0 || stores.stream().anyMatch(st -> !st.pending.isEmpty()) || !apiPending.isEmpty())
+    while ((sentAt.size() > 0
+            || stores.stream().anyMatch(st -> !st.pending.isEmpty())
+            || !apiPending.isEmpty())
         && nowMs() < deadline) {
       Thread.sleep(200);
     }
@@ -150,12 +173,18 @@ public final class FreshnessProbe {
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
     serializer.configure(config, false);
-    TrafficGenerator traffic = new TrafficGenerator(Integer.parseInt(args.get("users")), 20261205L, Clock.systemUTC(),
-        Duration.ZERO, new TrafficGenerator.Mix(0, 0, 0, 0));
+    TrafficGenerator traffic =
+        new TrafficGenerator(
+            Integer.parseInt(args.get("users")),
+            20261205L,
+            Clock.systemUTC(),
+            Duration.ZERO,
+            new TrafficGenerator.Mix(0, 0, 0, 0));
     FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
     long sent = 0;
     long lastApi = -1;
-    try (KafkaProducer<String, WearableSample> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+    try (KafkaProducer<String, WearableSample> producer =
+        new KafkaProducer<>(config, new StringSerializer(), serializer)) {
       long begin = nowMs();
       long end = begin + seconds * 1000;
       while (nowMs() < end) {
@@ -168,7 +197,8 @@ public final class FreshnessProbe {
           long at = nowMs();
           sentAt.put(sample.getRecordId(), at);
           if (sent % pgEvery == 0 || at / 1000 != lastApi) {
-            if (mapper.map(sample, false) instanceof Mapped mapped && !mapped.observations().isEmpty()) {
+            if (mapper.map(sample, false) instanceof Mapped mapped
+                && !mapped.observations().isEmpty()) {
               FhirResource first = mapped.observations().get(0);
               if (sent % pgEvery == 0) {
                 pgObservationOf.put(sample.getRecordId(), first.id());
@@ -197,9 +227,12 @@ public final class FreshnessProbe {
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("bootstrap"));
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(PipelineTopic.Names.OBSERVATION).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(PipelineTopic.Names.OBSERVATION).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
@@ -226,8 +259,11 @@ public final class FreshnessProbe {
     final String label;
     final String jdbc;
     final Map<String, Long> pending = new ConcurrentHashMap<>();
+
     /** The same ids in the order they were sent, for the lookups: oldest first. */
-    final java.util.concurrent.ConcurrentSkipListMap<Long, String> order = new java.util.concurrent.ConcurrentSkipListMap<>();
+    final java.util.concurrent.ConcurrentSkipListMap<Long, String> order =
+        new java.util.concurrent.ConcurrentSkipListMap<>();
+
     final ConcurrentLinkedQueue<long[]> rows = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<long[]> sinkPart = new ConcurrentLinkedQueue<>();
 
@@ -242,17 +278,20 @@ public final class FreshnessProbe {
     }
 
     /**
-     * Finds the sampled Observations in PostgreSQL with their commit time ({@code track_commit_timestamp},
-     * which bench/run-freshness turns on in its private instance): the time a row became readable is
-     * exact whenever it is looked up, so one bounded query a second (the oldest pending ids first) is
-     * enough and the probe does not load the database it measures. The first version polled every
-     * pending id every 100 ms; with a backlog that query alone took up to 11 s in PostgreSQL.
+     * Finds the sampled Observations in PostgreSQL with their commit time ({@code
+     * track_commit_timestamp}, which bench/run-freshness turns on in its private instance): the
+     * time a row became readable is exact whenever it is looked up, so one bounded query a second
+     * (the oldest pending ids first) is enough and the probe does not load the database it
+     * measures. The first version polled every pending id every 100 ms; with a backlog that query
+     * alone took up to 11 s in PostgreSQL.
      */
     void poll() {
       while (sending.get()) {
         try (Connection c = DriverManager.getConnection(jdbc);
-            PreparedStatement ps = c.prepareStatement("SELECT id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint"
-                + " FROM fhir_observation WHERE id = ANY (?)")) {
+            PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint"
+                        + " FROM fhir_observation WHERE id = ANY (?)")) {
           while (sending.get()) {
             List<String> oldest = order.values().stream().limit(PG_LOOKUP_IDS).toList();
             if (!oldest.isEmpty()) {
@@ -314,8 +353,14 @@ public final class FreshnessProbe {
     while (sending.get()) {
       for (Map.Entry<String, Long> e : List.copyOf(apiPending.entrySet())) {
         try {
-          HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(args.get("api") + "/fhir/Observation/" + e.getKey()))
-              .header("Authorization", "Bearer " + args.get("token")).GET().build(), HttpResponse.BodyHandlers.discarding());
+          HttpResponse<Void> response =
+              client.send(
+                  HttpRequest.newBuilder(
+                          URI.create(args.get("api") + "/fhir/Observation/" + e.getKey()))
+                      .header("Authorization", "Bearer " + args.get("token"))
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
           if (response.statusCode() == 200) {
             apiPending.remove(e.getKey());
             api.add(new long[] {e.getValue(), nowMs() - e.getValue()});
@@ -339,16 +384,26 @@ public final class FreshnessProbe {
     stages.put("send → Observation committed on the FHIR topic", List.copyOf(topic));
     for (Store st : stores) {
       String of = stores.size() > 1 ? " [" + st.label + "]" : "";
-      stages.put("send → row in PostgreSQL (1 sample in " + args.get("pg-every") + ")" + of, List.copyOf(st.rows));
-      stages.put("  of which FHIR topic → row in PostgreSQL (the sink)" + of, List.copyOf(st.sinkPart));
+      stages.put(
+          "send → row in PostgreSQL (1 sample in " + args.get("pg-every") + ")" + of,
+          List.copyOf(st.rows));
+      stages.put(
+          "  of which FHIR topic → row in PostgreSQL (the sink)" + of, List.copyOf(st.sinkPart));
     }
     if (args.containsKey("api")) {
       stages.put("send → GET Observation/{id} 200 (1 sample a second)", List.copyOf(api));
     }
-    StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
-        "%,d samples sent at %s/s for %s s by %s users; not seen on the topic after the drain: %,d; not in PostgreSQL: %,d%n%n",
-        sent, args.get("rate"), args.get("seconds"), args.get("users"), sentAt.size(),
-        stores.stream().mapToInt(st -> st.pending.size()).sum()));
+    StringBuilder md =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%,d samples sent at %s/s for %s s by %s users; not seen on the topic after the drain: %,d; not in PostgreSQL: %,d%n%n",
+                sent,
+                args.get("rate"),
+                args.get("seconds"),
+                args.get("users"),
+                sentAt.size(),
+                stores.stream().mapToInt(st -> st.pending.size()).sum()));
     md.append(loadLine()).append("\n\n");
     md.append("| stage | samples | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
     Map<String, double[][]> plot = new LinkedHashMap<>();
@@ -359,26 +414,35 @@ public final class FreshnessProbe {
         plot.put(e.getKey(), BenchChart.percentilePoints(ms));
       }
     }
-    md.append("\nPer minute of sending (by send time):\n\n| minute | stage | samples | p50 | p90 | p99 | max |\n|---|---|---:|---:|---:|---:|---:|\n");
+    md.append(
+        "\nPer minute of sending (by send time):\n\n| minute | stage | samples | p50 | p90 | p99 | max |\n|---|---|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, List<long[]>> e : stages.entrySet()) {
       Map<Long, List<Long>> byMinute = new java.util.TreeMap<>();
       for (long[] v : e.getValue()) {
         byMinute.computeIfAbsent((v[0] - 3000) / 60_000, k -> new ArrayList<>()).add(v[1]);
       }
-      byMinute.forEach((minute, values) -> md.append("| ").append(minute + 1).append(' ')
-          .append(row(e.getKey(), values.stream().mapToLong(Long::longValue).toArray())));
+      byMinute.forEach(
+          (minute, values) ->
+              md.append("| ")
+                  .append(minute + 1)
+                  .append(' ')
+                  .append(row(e.getKey(), values.stream().mapToLong(Long::longValue).toArray())));
     }
     if (args.containsKey("sink-log")) {
       md.append(sinkBatches(Path.of(args.get("sink-log"))));
     }
     Files.writeString(out.resolve("freshness.md"), md);
-    BenchChart.percentiles(out.resolve("freshness.png"), "End-to-end freshness at " + args.get("rate") + " samples/s", plot);
+    BenchChart.percentiles(
+        out.resolve("freshness.png"),
+        "End-to-end freshness at " + args.get("rate") + " samples/s",
+        plot);
     System.out.print(md);
   }
 
-  private static final java.util.regex.Pattern BATCH_LINE = java.util.regex.Pattern.compile(
-      "batch committed reason=([\\w-]+) records=(\\d+) rows=(\\d+) changed=\\d+ arrivalAgeMaxMs=(-?\\d+)"
-          + " bufferedMs=(-?\\d+) writeMs=(-?\\d+) oldestAgeMs=(-?\\d+)");
+  private static final java.util.regex.Pattern BATCH_LINE =
+      java.util.regex.Pattern.compile(
+          "batch committed reason=([\\w-]+) records=(\\d+) rows=(\\d+) changed=\\d+ arrivalAgeMaxMs=(-?\\d+)"
+              + " bufferedMs=(-?\\d+) writeMs=(-?\\d+) oldestAgeMs=(-?\\d+)");
 
   /**
    * Where the sink's time went, from the task's DEBUG line per batch (FhirSinkTask): how old the
@@ -386,36 +450,67 @@ public final class FreshnessProbe {
    * transaction took, and how old its oldest record was at the commit.
    */
   static String sinkBatches(Path sinkLog) throws java.io.IOException {
-    java.util.regex.Pattern thread = java.util.regex.Pattern.compile("\\[task-thread-(.+?)-\\d+\\]");
+    java.util.regex.Pattern thread =
+        java.util.regex.Pattern.compile("\\[task-thread-(.+?)-\\d+\\]");
     Map<String, Map<String, Integer>> reasons = new java.util.TreeMap<>();
     Map<String, List<long[]>> batches = new java.util.TreeMap<>();
     try (var lines = Files.lines(sinkLog)) {
-      lines.forEach(line -> {
-        java.util.regex.Matcher m = BATCH_LINE.matcher(line);
-        if (m.find()) {
-          java.util.regex.Matcher t = thread.matcher(line);
-          String connector = t.find() ? t.group(1) : "?";
-          reasons.computeIfAbsent(connector, c -> new java.util.TreeMap<>()).merge(m.group(1), 1, Integer::sum);
-          batches.computeIfAbsent(connector, c -> new ArrayList<>()).add(new long[] {Long.parseLong(m.group(2)),
-              Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
-              Long.parseLong(m.group(6)), Long.parseLong(m.group(7))});
-        }
-      });
+      lines.forEach(
+          line -> {
+            java.util.regex.Matcher m = BATCH_LINE.matcher(line);
+            if (m.find()) {
+              java.util.regex.Matcher t = thread.matcher(line);
+              String connector = t.find() ? t.group(1) : "?";
+              reasons
+                  .computeIfAbsent(connector, c -> new java.util.TreeMap<>())
+                  .merge(m.group(1), 1, Integer::sum);
+              batches
+                  .computeIfAbsent(connector, c -> new ArrayList<>())
+                  .add(
+                      new long[] {
+                        Long.parseLong(m.group(2)),
+                        Long.parseLong(m.group(3)),
+                        Long.parseLong(m.group(4)),
+                        Long.parseLong(m.group(5)),
+                        Long.parseLong(m.group(6)),
+                        Long.parseLong(m.group(7))
+                      });
+            }
+          });
     }
     StringBuilder md = new StringBuilder();
-    String[] names = {"records taken", "rows written", "oldest record's age when put() got it (ms)",
-        "waited in the buffer (ms)", "transaction (ms)", "oldest record's age at commit (ms)"};
-    batches.forEach((connector, list) -> {
-      md.append(String.format(Locale.ROOT, "%nSink batches of connector %s (the task's DEBUG line per batch): %,d batches,"
-          + " written because %s%n%n| per batch | p50 | p90 | p99 | max |%n|---|---:|---:|---:|---:|%n",
-          connector, list.size(), reasons.get(connector)));
-      for (int i = 0; i < names.length; i++) {
-        int column = i;
-        long[] sorted = list.stream().mapToLong(v -> v[column]).sorted().toArray();
-        md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d |%n", names[i], pct(sorted, 50),
-            pct(sorted, 90), pct(sorted, 99), sorted[sorted.length - 1]));
-      }
-    });
+    String[] names = {
+      "records taken",
+      "rows written",
+      "oldest record's age when put() got it (ms)",
+      "waited in the buffer (ms)",
+      "transaction (ms)",
+      "oldest record's age at commit (ms)"
+    };
+    batches.forEach(
+        (connector, list) -> {
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "%nSink batches of connector %s (the task's DEBUG line per batch): %,d batches,"
+                      + " written because %s%n%n| per batch | p50 | p90 | p99 | max |%n|---|---:|---:|---:|---:|%n",
+                  connector,
+                  list.size(),
+                  reasons.get(connector)));
+          for (int i = 0; i < names.length; i++) {
+            int column = i;
+            long[] sorted = list.stream().mapToLong(v -> v[column]).sorted().toArray();
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %,d | %,d | %,d |%n",
+                    names[i],
+                    pct(sorted, 50),
+                    pct(sorted, 90),
+                    pct(sorted, 99),
+                    sorted[sorted.length - 1]));
+          }
+        });
     return md.length() == 0 ? "\nNo batch lines in " + sinkLog.getFileName() + "\n" : md.toString();
   }
 
@@ -427,8 +522,13 @@ public final class FreshnessProbe {
     long min = samples.stream().mapToLong(v -> v[1]).min().orElseThrow();
     long max = samples.stream().mapToLong(v -> v[1]).max().orElseThrow();
     double mean = samples.stream().mapToLong(v -> v[1]).average().orElseThrow();
-    return String.format(Locale.ROOT, "1-minute load average during the run (every 5 s, %d readings, 2 cores): min %.1f, mean %.1f, max %.1f.",
-        samples.size(), min / 100.0, mean / 100.0, max / 100.0);
+    return String.format(
+        Locale.ROOT,
+        "1-minute load average during the run (every 5 s, %d readings, 2 cores): min %.1f, mean %.1f, max %.1f.",
+        samples.size(),
+        min / 100.0,
+        mean / 100.0,
+        max / 100.0);
   }
 
   private static String row(String stage, long[] ms) {
@@ -437,12 +537,20 @@ public final class FreshnessProbe {
     }
     long[] sorted = ms.clone();
     java.util.Arrays.sort(sorted);
-    return String.format(Locale.ROOT, "| %s | %,d | %,d ms | %,d ms | %,d ms | %,d ms |%n", stage, ms.length,
-        pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted[sorted.length - 1]);
+    return String.format(
+        Locale.ROOT,
+        "| %s | %,d | %,d ms | %,d ms | %,d ms | %,d ms |%n",
+        stage,
+        ms.length,
+        pct(sorted, 50),
+        pct(sorted, 90),
+        pct(sorted, 99),
+        sorted[sorted.length - 1]);
   }
 
   private static long pct(long[] sorted, double p) {
-    return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))];
+    return sorted[
+        (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))];
   }
 
   private static Thread daemon(String name, Runnable body) {

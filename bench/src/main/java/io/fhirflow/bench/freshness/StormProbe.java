@@ -41,16 +41,17 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The sync storm (issue 20, item 2) against a running pipeline (bench/run-storm starts it): {@code --users}
- * users each upload {@code --per-user} samples at once (one sync), the users' syncs spread evenly over
- * {@code --window-seconds}. Each user's samples are the real export's complete days (CapacityInputs' export
- * and importer) in time order, renamed to the user, so the mix of types, sources and sizes is a real
- * watch-wearer's. The producer is configured as docs/serde.md tells a gateway.
+ * The sync storm (issue 20, item 2) against a running pipeline (bench/run-storm starts it): {@code
+ * --users} users each upload {@code --per-user} samples at once (one sync), the users' syncs spread
+ * evenly over {@code --window-seconds}. Each user's samples are the real export's complete days
+ * (CapacityInputs' export and importer) in time order, renamed to the user, so the mix of types,
+ * sources and sizes is a real watch-wearer's. The producer is configured as docs/serde.md tells a
+ * gateway.
  *
- * <p>Measured: per second, records in, samples the topology committed and rows the sink inserted, and both
- * consumer lags (the plot); when the topology and the sink drained; send → row committed in PostgreSQL
- * (commit timestamps, one sample in {@code --sample-every}) per minute of sending; the topology's heap from its
- * GC log. Writes storm.md and storm.png into {@code --out}.
+ * <p>Measured: per second, records in, samples the topology committed and rows the sink inserted,
+ * and both consumer lags (the plot); when the topology and the sink drained; send → row committed
+ * in PostgreSQL (commit timestamps, one sample in {@code --sample-every}) per minute of sending;
+ * the topology's heap from its GC log. Writes storm.md and storm.png into {@code --out}.
  */
 public final class StormProbe {
 
@@ -61,13 +62,16 @@ public final class StormProbe {
   private final Map<String, String> args;
   private final long start = System.nanoTime();
   private final long startWallMs = System.currentTimeMillis();
+
   /** Observation id of a sampled sample → when it was sent (probe ms). */
   private final Map<String, Long> sampled = new ConcurrentHashMap<>();
+
   private final List<Timeline.Point> points = new CopyOnWriteArrayList<>();
   private final AtomicBoolean sampling = new AtomicBoolean(true);
   private volatile long lastSendMs = -1;
   private volatile long topologyDrainedMs = -1;
   private volatile long firstSendMs = -1;
+
   /** When the rows counter last moved (probe ms). */
   private volatile long rowsMovedMs = -1;
 
@@ -76,9 +80,25 @@ public final class StormProbe {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>(Map.of("users", "1000", "per-user", "1500", "window-seconds", "60",
-        "sample-every", "20", "drain-seconds", "1800", "steady-rate", "1000", "out", "target/storm",
-        "export", "apple-health-v11-garmin-iphone/export.xml"));
+    Map<String, String> args =
+        new HashMap<>(
+            Map.of(
+                "users",
+                "1000",
+                "per-user",
+                "1500",
+                "window-seconds",
+                "60",
+                "sample-every",
+                "20",
+                "drain-seconds",
+                "1800",
+                "steady-rate",
+                "1000",
+                "out",
+                "target/storm",
+                "export",
+                "apple-health-v11-garmin-iphone/export.xml"));
     for (String a : argv) {
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
       args.put(kv[0], kv.length > 1 ? kv[1] : "true");
@@ -111,21 +131,33 @@ public final class StormProbe {
   }
 
   /**
-   * The samples of the export's complete days (CapacityInputs' rule: 200 or more a day) in time order,
-   * cycled to {@code perUser}; a real day of the watch-wearer is ~711 samples, so 1,500 is about two days.
+   * The samples of the export's complete days (CapacityInputs' rule: 200 or more a day) in time
+   * order, cycled to {@code perUser}; a real day of the watch-wearer is ~711 samples, so 1,500 is
+   * about two days.
    */
   private List<WearableSample> backlog(int perUser) throws Exception {
-    List<WearableSample> all = CapacityInputs.read(CapacityInputs.datasets().resolve(args.get("export")), "storm-template");
+    List<WearableSample> all =
+        CapacityInputs.read(
+            CapacityInputs.datasets().resolve(args.get("export")), "storm-template");
     Map<LocalDate, List<WearableSample>> byDay = new TreeMap<>();
     for (WearableSample s : all) {
       Integer offset = s.getStartZoneOffsetSeconds();
-      byDay.computeIfAbsent(LocalDate.ofInstant(s.getStartTime(), ZoneOffset.ofTotalSeconds(offset == null ? 0 : offset)),
-          d -> new ArrayList<>()).add(s);
+      byDay
+          .computeIfAbsent(
+              LocalDate.ofInstant(
+                  s.getStartTime(), ZoneOffset.ofTotalSeconds(offset == null ? 0 : offset)),
+              d -> new ArrayList<>())
+          .add(s);
     }
-    List<WearableSample> complete = byDay.values().stream().filter(d -> d.size() >= 200).flatMap(List::stream)
-        .sorted(Comparator.comparing(WearableSample::getStartTime)).toList();
+    List<WearableSample> complete =
+        byDay.values().stream()
+            .filter(d -> d.size() >= 200)
+            .flatMap(List::stream)
+            .sorted(Comparator.comparing(WearableSample::getStartTime))
+            .toList();
     if (complete.size() < perUser) {
-      throw new IllegalStateException("the export's complete days hold " + complete.size() + " samples, fewer than " + perUser);
+      throw new IllegalStateException(
+          "the export's complete days hold " + complete.size() + " samples, fewer than " + perUser);
     }
     return complete.subList(0, perUser);
   }
@@ -148,7 +180,8 @@ public final class StormProbe {
     int every = Integer.parseInt(args.get("sample-every"));
     long windowMs = Long.parseLong(args.get("window-seconds")) * 1000;
     long sent = 0;
-    try (KafkaProducer<String, WearableSample> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+    try (KafkaProducer<String, WearableSample> producer =
+        new KafkaProducer<>(config, new StringSerializer(), serializer)) {
       long begin = nowMs();
       firstSendMs = begin;
       for (int u = 0; u < users; u++) {
@@ -158,9 +191,14 @@ public final class StormProbe {
         }
         String user = String.format(Locale.ROOT, "storm-%05d", u);
         for (WearableSample template : day) {
-          WearableSample sample = WearableSample.newBuilder(template).setUserId(user)
-              .setReceivedTime(java.time.Instant.now()).build();
-          if (sent % every == 0 && mapper.map(sample, false) instanceof Mapped mapped && !mapped.observations().isEmpty()) {
+          WearableSample sample =
+              WearableSample.newBuilder(template)
+                  .setUserId(user)
+                  .setReceivedTime(java.time.Instant.now())
+                  .build();
+          if (sent % every == 0
+              && mapper.map(sample, false) instanceof Mapped mapped
+              && !mapped.observations().isEmpty()) {
             sampled.put(mapped.observations().get(0).id(), nowMs());
           }
           producer.send(new ProducerRecord<>(PipelineTopic.Names.RAW, user, sample));
@@ -186,8 +224,14 @@ public final class StormProbe {
         long now = nowMs();
         if (previous != null) {
           double seconds = (now - previous[0]) / 1000.0;
-          points.add(new Timeline.Point((now - Math.max(0, firstSendMs)) / 1000.0, (in - previous[1]) / seconds, (processed - previous[2]) / seconds,
-              (rows - previous[3]) / seconds, in - processed, fhirEnd - sinkCommitted));
+          points.add(
+              new Timeline.Point(
+                  (now - Math.max(0, firstSendMs)) / 1000.0,
+                  (in - previous[1]) / seconds,
+                  (processed - previous[2]) / seconds,
+                  (rows - previous[3]) / seconds,
+                  in - processed,
+                  fhirEnd - sinkCommitted));
         }
         if (lastSendMs >= 0 && topologyDrainedMs < 0 && processed >= in) {
           topologyDrainedMs = now;
@@ -207,10 +251,16 @@ public final class StormProbe {
 
   private static long endOffsets(Admin admin, String topic) throws Exception {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+    admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get()
+        .get(topic)
+        .partitions()
         .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     long sum = 0;
-    for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(request).all().get().values()) {
+    for (ListOffsetsResult.ListOffsetsResultInfo info :
+        admin.listOffsets(request).all().get().values()) {
       sum += info.offset();
     }
     return sum;
@@ -218,8 +268,8 @@ public final class StormProbe {
 
   private static long committed(Admin admin, String group, String topic) throws Exception {
     long sum = 0;
-    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : admin.listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata().get().entrySet()) {
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> e :
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
       if (e.getKey().topic().equals(topic) && e.getValue() != null) {
         sum += e.getValue().offset();
       }
@@ -227,12 +277,17 @@ public final class StormProbe {
     return sum;
   }
 
-  /** Rows inserted into fhir_observation so far (statistics counter: no scan of the table it measures). */
+  /**
+   * Rows inserted into fhir_observation so far (statistics counter: no scan of the table it
+   * measures).
+   */
   private long rowsInserted() {
     try (Connection c = DriverManager.getConnection(args.get("jdbc"));
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = 'fhir_observation'"
-            + " AND schemaname = current_schema()")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = 'fhir_observation'"
+                    + " AND schemaname = current_schema()")) {
       rs.next();
       return rs.getLong(1);
     } catch (java.sql.SQLException e) {
@@ -248,10 +303,13 @@ public final class StormProbe {
     long rows;
     try (Connection c = DriverManager.getConnection(args.get("jdbc"))) {
       List<String> ids = new ArrayList<>(sampled.keySet());
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint"
-          + " FROM fhir_observation WHERE id = ANY (?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint"
+                  + " FROM fhir_observation WHERE id = ANY (?)")) {
         for (int i = 0; i < ids.size(); i += 5000) {
-          ps.setArray(1, c.createArrayOf("text", ids.subList(i, Math.min(ids.size(), i + 5000)).toArray()));
+          ps.setArray(
+              1, c.createArrayOf("text", ids.subList(i, Math.min(ids.size(), i + 5000)).toArray()));
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               long at = sampled.get(rs.getString(1));
@@ -261,8 +319,10 @@ public final class StormProbe {
         }
       }
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*), (extract(epoch FROM max(pg_xact_commit_timestamp(xmin))) * 1000)::bigint"
-              + " FROM fhir_observation")) {
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*), (extract(epoch FROM max(pg_xact_commit_timestamp(xmin))) * 1000)::bigint"
+                      + " FROM fhir_observation")) {
         rs.next();
         rows = rs.getLong(1);
         lastCommitMs = rs.getLong(2) - startWallMs - firstSendMs;
@@ -273,42 +333,90 @@ public final class StormProbe {
     double steady = Double.parseDouble(args.get("steady-rate"));
     double topologyRate = topologyDrainedMs > 0 ? sent * 1000.0 / topologyDrained : Double.NaN;
     double sinkRate = rows * 1000.0 / lastCommitMs;
-    StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
-        "%,d users × %,d samples (the export's complete days in time order) = %,d samples, each user's at once, the users"
-            + " spread over %s s; last sample acknowledged at %.1f s.%n%n",
-        users, perUser, sent, args.get("window-seconds"), lastSend / 1000.0));
+    StringBuilder md =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%,d users × %,d samples (the export's complete days in time order) = %,d samples, each user's at once, the users"
+                    + " spread over %s s; last sample acknowledged at %.1f s.%n%n",
+                users,
+                perUser,
+                sent,
+                args.get("window-seconds"),
+                lastSend / 1000.0));
     md.append("| | value |\n|---|---:|\n");
-    md.append(String.format(Locale.ROOT, "| topology drained (raw lag 0) | %.1f s after the first send |%n", topologyDrained / 1000.0));
-    md.append(String.format(Locale.ROOT, "| sink drained (last row committed) | %.1f s after the first send |%n", lastCommitMs / 1000.0));
-    md.append(String.format(Locale.ROOT, "| Observation rows | %,d (samples with no Observation of their own: %,d) |%n", rows, sent - rows));
-    md.append(String.format(Locale.ROOT, "| topology drain rate | %,.0f samples/s = %.2f × the steady %,.0f samples/s |%n",
-        topologyRate, topologyRate / steady, steady));
-    md.append(String.format(Locale.ROOT, "| sink drain rate (first send → last row) | %,.0f rows/s |%n", sinkRate));
-    md.append(String.format(Locale.ROOT, "| topology heap (GC log, -Xmx of the run) | %s |%n", heap()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| topology drained (raw lag 0) | %.1f s after the first send |%n",
+            topologyDrained / 1000.0));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| sink drained (last row committed) | %.1f s after the first send |%n",
+            lastCommitMs / 1000.0));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| Observation rows | %,d (samples with no Observation of their own: %,d) |%n",
+            rows,
+            sent - rows));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| topology drain rate | %,.0f samples/s = %.2f × the steady %,.0f samples/s |%n",
+            topologyRate,
+            topologyRate / steady,
+            steady));
+    md.append(
+        String.format(
+            Locale.ROOT, "| sink drain rate (first send → last row) | %,.0f rows/s |%n", sinkRate));
+    md.append(
+        String.format(Locale.ROOT, "| topology heap (GC log, -Xmx of the run) | %s |%n", heap()));
     md.append(String.format(Locale.ROOT, "%n%s%n", sinkErrors()));
-    md.append("\nSend → row committed in PostgreSQL (1 sample in ").append(args.get("sample-every"))
-        .append("), by minute of sending:\n\n| minute | samples | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n");
+    md.append("\nSend → row committed in PostgreSQL (1 sample in ")
+        .append(args.get("sample-every"))
+        .append(
+            "), by minute of sending:\n\n| minute | samples | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n");
     Map<Long, List<Long>> byMinute = new TreeMap<>();
     for (long[] l : latencies) {
       byMinute.computeIfAbsent(l[0] / 60_000, k -> new ArrayList<>()).add(l[1]);
     }
-    byMinute.forEach((minute, values) -> {
-      long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
-      md.append(String.format(Locale.ROOT, "| %d | %,d | %,d ms | %,d ms | %,d ms |%n", minute + 1, sorted.length,
-          sorted[(int) Math.ceil(sorted.length * 0.5) - 1], sorted[(int) Math.ceil(sorted.length * 0.99) - 1], sorted[sorted.length - 1]));
-    });
+    byMinute.forEach(
+        (minute, values) -> {
+          long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %d | %,d | %,d ms | %,d ms | %,d ms |%n",
+                  minute + 1,
+                  sorted.length,
+                  sorted[(int) Math.ceil(sorted.length * 0.5) - 1],
+                  sorted[(int) Math.ceil(sorted.length * 0.99) - 1],
+                  sorted[sorted.length - 1]));
+        });
     Files.writeString(out.resolve("storm.md"), md);
-    FaultTimelineChart.write(out.resolve("storm.png"), String.format(Locale.ROOT, "Sync storm: %,d users × %,d samples in %s s",
-        users, perUser, args.get("window-seconds")), points, List.of(new FaultTimelineChart.Marker(lastSend / 1000.0, "last upload"),
-        new FaultTimelineChart.Marker(topologyDrained / 1000.0, "topology drained"),
-        new FaultTimelineChart.Marker(lastCommitMs / 1000.0, "sink drained")));
+    FaultTimelineChart.write(
+        out.resolve("storm.png"),
+        String.format(
+            Locale.ROOT,
+            "Sync storm: %,d users × %,d samples in %s s",
+            users,
+            perUser,
+            args.get("window-seconds")),
+        points,
+        List.of(
+            new FaultTimelineChart.Marker(lastSend / 1000.0, "last upload"),
+            new FaultTimelineChart.Marker(topologyDrained / 1000.0, "topology drained"),
+            new FaultTimelineChart.Marker(lastCommitMs / 1000.0, "sink drained")));
     System.out.print(md);
     System.out.println("plot: " + out.resolve("storm.png"));
   }
 
   /** Largest heap before and after a collection in the topology's GC log, and the heap's size. */
   private String heap() throws java.io.IOException {
-    if (!args.containsKey("topology-gc-log") || !Files.exists(Path.of(args.get("topology-gc-log")))) {
+    if (!args.containsKey("topology-gc-log")
+        || !Files.exists(Path.of(args.get("topology-gc-log")))) {
       return "no GC log";
     }
     long before = 0;
@@ -324,21 +432,37 @@ public final class StormProbe {
         size = Math.max(size, Long.parseLong(m.group(3)));
       }
     }
-    return String.format(Locale.ROOT, "%d collections; at most %d MB in use before one, %d MB live after one; heap %d MB",
-        pauses, before, after, size);
+    return String.format(
+        Locale.ROOT,
+        "%d collections; at most %d MB in use before one, %d MB live after one; heap %d MB",
+        pauses,
+        before,
+        after,
+        size);
   }
 
-  /** What the processes logged at WARN or above about failures (the logs passed in --error-logs). */
+  /**
+   * What the processes logged at WARN or above about failures (the logs passed in --error-logs).
+   */
   private String sinkErrors() throws java.io.IOException {
     if (!args.containsKey("error-logs")) {
       return "";
     }
-    StringBuilder md = new StringBuilder("Errors logged (ERROR lines, and OutOfMemoryError anywhere):");
+    StringBuilder md =
+        new StringBuilder("Errors logged (ERROR lines, and OutOfMemoryError anywhere):");
     for (String log : args.get("error-logs").split(",")) {
       Path p = Path.of(log);
-      long errors = Files.exists(p) ? Files.readAllLines(p).stream()
-          .filter(l -> l.contains(" ERROR ") || l.contains("OutOfMemoryError")).count() : -1;
-      md.append(' ').append(p.getFileName()).append(": ").append(errors < 0 ? "no log" : Long.toString(errors)).append(';');
+      long errors =
+          Files.exists(p)
+              ? Files.readAllLines(p).stream()
+                  .filter(l -> l.contains(" ERROR ") || l.contains("OutOfMemoryError"))
+                  .count()
+              : -1;
+      md.append(' ')
+          .append(p.getFileName())
+          .append(": ")
+          .append(errors < 0 ? "no log" : Long.toString(errors))
+          .append(';');
     }
     return md.toString();
   }

@@ -32,7 +32,8 @@ final class ConnectWorker implements AutoCloseable {
   String status(String name) {
     return connect.herder().connectorStatus(name).tasks().stream()
         .map(t -> t.state() + (t.trace() == null ? "" : " " + t.trace().lines().limit(3).toList()))
-        .toList().toString();
+        .toList()
+        .toString();
   }
 
   @Override

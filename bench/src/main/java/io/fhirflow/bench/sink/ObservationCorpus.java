@@ -16,15 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Consumer;
-import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The benchmark's records: FHIR Observations made by the real mapper ({@link FhirMapper}) from
- * varied raw samples (HealthKit heart rate and step count, Health Connect blood pressure; 2,000 users; values and times spread), cached as JSON lines so later runs skip the
- * mapping. Fixed seed: every run loads the same records.
+ * varied raw samples (HealthKit heart rate and step count, Health Connect blood pressure; 2,000
+ * users; values and times spread), cached as JSON lines so later runs skip the mapping. Fixed seed:
+ * every run loads the same records.
  */
 final class ObservationCorpus {
 
@@ -40,16 +40,18 @@ final class ObservationCorpus {
     }
     Files.createDirectories(cache.getParent());
     try (BufferedWriter out = Files.newBufferedWriter(cache, StandardCharsets.UTF_8)) {
-      generate(size, e -> {
-        try {
-          out.write(e.patientId());
-          out.write('\t');
-          out.write(new String(e.json(), StandardCharsets.UTF_8));
-          out.write('\n');
-        } catch (IOException ex) {
-          throw new java.io.UncheckedIOException(ex);
-        }
-      });
+      generate(
+          size,
+          e -> {
+            try {
+              out.write(e.patientId());
+              out.write('\t');
+              out.write(new String(e.json(), StandardCharsets.UTF_8));
+              out.write('\n');
+            } catch (IOException ex) {
+              throw new java.io.UncheckedIOException(ex);
+            }
+          });
     }
   }
 
@@ -59,7 +61,9 @@ final class ObservationCorpus {
       String line;
       for (int n = 0; n < size && (line = in.readLine()) != null; n++) {
         int tab = line.indexOf('\t');
-        action.accept(new Entry(line.substring(0, tab), line.substring(tab + 1).getBytes(StandardCharsets.UTF_8)));
+        action.accept(
+            new Entry(
+                line.substring(0, tab), line.substring(tab + 1).getBytes(StandardCharsets.UTF_8)));
       }
     }
   }
@@ -83,22 +87,54 @@ final class ObservationCorpus {
       String user = "user-" + (i % 2000);
       Instant at = base.plus(Duration.ofSeconds(i * 7));
       String recordId = new UUID(0x5EED_0000_0000_0000L + i, i * 31 + 7).toString();
-      WearableSample sample = switch ((int) (i % 4)) {
-        case 0, 1 -> WearableSamples.healthKitHeartRate().setUserId(user).setRecordId(recordId.toUpperCase(java.util.Locale.ROOT))
-            .setStartTime(at).setEndTime(at).setCreationTime(at.plusSeconds(2)).setReceivedTime(at.plusSeconds(30))
-            .setBody(HkQuantity.newBuilder().setValue(48 + random.nextInt(120)).setUnit("count/min").build()).build();
-        case 2 -> WearableSamples.healthKitHeartRate().setUserId(user).setRecordId(recordId.toUpperCase(java.util.Locale.ROOT))
-            .setType("HKQuantityTypeIdentifierStepCount").setStartTime(at.minusSeconds(900)).setEndTime(at)
-            .setCreationTime(at.plusSeconds(2)).setReceivedTime(at.plusSeconds(30)).setMetadata(java.util.Map.of())
-            .setBody(HkQuantity.newBuilder().setValue(random.nextInt(2500)).setUnit("count").build()).build();
-        default -> WearableSamples.healthConnectBloodPressure().setUserId(user).setRecordId(recordId)
-            .setStartTime(at).setEndTime(at).setReceivedTime(at.plusSeconds(30)).build();
-      };
+      WearableSample sample =
+          switch ((int) (i % 4)) {
+            case 0, 1 ->
+                WearableSamples.healthKitHeartRate()
+                    .setUserId(user)
+                    .setRecordId(recordId.toUpperCase(java.util.Locale.ROOT))
+                    .setStartTime(at)
+                    .setEndTime(at)
+                    .setCreationTime(at.plusSeconds(2))
+                    .setReceivedTime(at.plusSeconds(30))
+                    .setBody(
+                        HkQuantity.newBuilder()
+                            .setValue(48 + random.nextInt(120))
+                            .setUnit("count/min")
+                            .build())
+                    .build();
+            case 2 ->
+                WearableSamples.healthKitHeartRate()
+                    .setUserId(user)
+                    .setRecordId(recordId.toUpperCase(java.util.Locale.ROOT))
+                    .setType("HKQuantityTypeIdentifierStepCount")
+                    .setStartTime(at.minusSeconds(900))
+                    .setEndTime(at)
+                    .setCreationTime(at.plusSeconds(2))
+                    .setReceivedTime(at.plusSeconds(30))
+                    .setMetadata(java.util.Map.of())
+                    .setBody(
+                        HkQuantity.newBuilder()
+                            .setValue(random.nextInt(2500))
+                            .setUnit("count")
+                            .build())
+                    .build();
+            default ->
+                WearableSamples.healthConnectBloodPressure()
+                    .setUserId(user)
+                    .setRecordId(recordId)
+                    .setStartTime(at)
+                    .setEndTime(at)
+                    .setReceivedTime(at.plusSeconds(30))
+                    .build();
+          };
       MappingOutcome outcome = mapper.map(sample, false);
       if (outcome instanceof Mapped mapped) {
         for (FhirResource observation : mapped.observations()) {
           if (produced < size) {
-            sink.accept(new Entry(mapped.patient().id(), observation.json().getBytes(StandardCharsets.UTF_8)));
+            sink.accept(
+                new Entry(
+                    mapped.patient().id(), observation.json().getBytes(StandardCharsets.UTF_8)));
             produced++;
           }
         }

@@ -10,18 +10,19 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * CPU time of PostgreSQL between two points, read from /proc (Linux only; elsewhere NaN), three ways:
+ * CPU time of PostgreSQL between two points, read from /proc (Linux only; elsewhere NaN), three
+ * ways:
  *
  * <ul>
- *   <li>{@link #ownMicrosPerRow}: the backends serving this JVM's connections (a backend is ours when
- *       its TCP peer is a socket of this process) plus the server's WAL writer, checkpointer and
- *       background writer. The figure to compare: other clients of a shared server do not count in
- *       it (their share of the three background processes still does).
+ *   <li>{@link #ownMicrosPerRow}: the backends serving this JVM's connections (a backend is ours
+ *       when its TCP peer is a socket of this process) plus the server's WAL writer, checkpointer
+ *       and background writer. The figure to compare: other clients of a shared server do not count
+ *       in it (their share of the three background processes still does).
  *   <li>{@link #backendMicrosPerRow}: this JVM's backends alone.
  *   <li>{@link #microsPerRow}: every {@code postgres} process on the machine plus the postmasters'
  *       reaped children, the figure of the runs before 2026-12-05: on a machine where other builds
- *       and tests use PostgreSQL (or run their own servers) it counts their work too, and more of it
- *       the longer a run lasts.
+ *       and tests use PostgreSQL (or run their own servers) it counts their work too, and more of
+ *       it the longer a run lasts.
  * </ul>
  *
  * A sampler thread reads the backends every 250 ms, so a backend that exits is counted up to its
@@ -31,12 +32,16 @@ final class PostgresCpu implements AutoCloseable {
 
   /** USER_HZ: the unit of /proc/[pid]/stat times on every Linux architecture Java runs on. */
   private static final double TICKS_PER_SECOND = 100.0;
-  private static final Set<String> BACKGROUND = Set.of("checkpointer", "background writer", "walwriter");
+
+  private static final Set<String> BACKGROUND =
+      Set.of("checkpointer", "background writer", "walwriter");
 
   private final int port;
   private final double startSeconds = cpuSeconds();
+
   /** pid → {ticks when first seen (0 for a backend born after the start), ticks when last seen}. */
   private final Map<Long, long[]> backends = new HashMap<>();
+
   private final Map<Long, long[]> background = new HashMap<>();
   private final Thread sampler;
   private volatile boolean stopped;
@@ -46,21 +51,26 @@ final class PostgresCpu implements AutoCloseable {
     this.port = port;
     sample();
     first = false;
-    sampler = new Thread(() -> {
-      while (!stopped) {
-        try {
-          Thread.sleep(250);
-        } catch (InterruptedException e) {
-          return;
-        }
-        sample();
-      }
-    }, "postgres-cpu-sampler");
+    sampler =
+        new Thread(
+            () -> {
+              while (!stopped) {
+                try {
+                  Thread.sleep(250);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                sample();
+              }
+            },
+            "postgres-cpu-sampler");
     sampler.setDaemon(true);
     sampler.start();
   }
 
-  /** @param port the TCP port of the server under test (its backends' local port) */
+  /**
+   * @param port the TCP port of the server under test (its backends' local port)
+   */
   static PostgresCpu start(int port) {
     return new PostgresCpu(port);
   }
@@ -101,16 +111,17 @@ final class PostgresCpu implements AutoCloseable {
         ourPorts.add((int) local[0]);
       }
     }
-    forEachPostgres((p, f) -> {
-      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      String name = p.getFileName().toString();
-      String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ').trim();
-      if (BACKGROUND.stream().anyMatch(cmd::endsWith) && servesPort(Long.parseLong(f[1]))) {
-        record(background, Long.parseLong(name), ticks);
-      } else if (isOurs(name, peers, ourPorts)) {
-        record(backends, Long.parseLong(name), ticks);
-      }
-    });
+    forEachPostgres(
+        (p, f) -> {
+          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          String name = p.getFileName().toString();
+          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ').trim();
+          if (BACKGROUND.stream().anyMatch(cmd::endsWith) && servesPort(Long.parseLong(f[1]))) {
+            record(background, Long.parseLong(name), ticks);
+          } else if (isOurs(name, peers, ourPorts)) {
+            record(backends, Long.parseLong(name), ticks);
+          }
+        });
   }
 
   private void record(Map<Long, long[]> seen, long pid, long ticks) {
@@ -129,26 +140,33 @@ final class PostgresCpu implements AutoCloseable {
     return false;
   }
 
-  /** Whether the postmaster {@code ppid} listens on the port under test (its postmaster.pid says so). */
+  /**
+   * Whether the postmaster {@code ppid} listens on the port under test (its postmaster.pid says
+   * so).
+   */
   private final Map<Long, Boolean> postmasters = new HashMap<>();
 
   private boolean servesPort(long ppid) {
-    return postmasters.computeIfAbsent(ppid, pp -> {
-      try {
-        String cmd = Files.readString(Path.of("/proc", String.valueOf(pp), "cmdline"));
-        String[] args = cmd.split("\0");
-        for (int i = 0; i < args.length - 1; i++) {
-          if (args[i].equals("-D")) {
-            String[] pidFile = Files.readString(Path.of(args[i + 1], "postmaster.pid")).split("\n");
-            return pidFile.length > 3 && pidFile[3].trim().equals(String.valueOf(port));
+    return postmasters.computeIfAbsent(
+        ppid,
+        pp -> {
+          try {
+            String cmd = Files.readString(Path.of("/proc", String.valueOf(pp), "cmdline"));
+            String[] args = cmd.split("\0");
+            for (int i = 0; i < args.length - 1; i++) {
+              if (args[i].equals("-D")) {
+                String[] pidFile =
+                    Files.readString(Path.of(args[i + 1], "postmaster.pid")).split("\n");
+                return pidFile.length > 3 && pidFile[3].trim().equals(String.valueOf(port));
+              }
+            }
+            // a cluster started by pg_ctlcluster: -D names the data directory too; without it, the
+            // default port
+            return port == 5432;
+          } catch (IOException | RuntimeException e) {
+            return false;
           }
-        }
-        // a cluster started by pg_ctlcluster: -D names the data directory too; without it, the default port
-        return port == 5432;
-      } catch (IOException | RuntimeException e) {
-        return false;
-      }
-    });
+        });
   }
 
   private static Set<Long> socketInodes(String pid) {
@@ -193,12 +211,16 @@ final class PostgresCpu implements AutoCloseable {
 
   private static double cpuSeconds() {
     long[] ticks = {0};
-    boolean read = forEachPostgres((p, f) -> {
-      ticks[0] += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-      if (isPostmaster(f[1])) {
-        ticks[0] += Long.parseLong(f[13]) + Long.parseLong(f[14]); // cutime, cstime: exited backends
-      }
-    });
+    boolean read =
+        forEachPostgres(
+            (p, f) -> {
+              ticks[0] += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+              if (isPostmaster(f[1])) {
+                ticks[0] +=
+                    Long.parseLong(f[13])
+                        + Long.parseLong(f[14]); // cutime, cstime: exited backends
+              }
+            });
     return read ? ticks[0] / TICKS_PER_SECOND : Double.NaN;
   }
 

@@ -1,15 +1,15 @@
 package io.fhirflow.bench.sink;
 
-import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,35 +34,47 @@ import org.postgresql.PGConnection;
 
 /**
  * End-to-end sink throughput: the same realistic Observations, already in a topic of a real KRaft
- * broker, into PostgreSQL tables of the contract's shape (every Flyway migration of the sink), through one Connect
- * standalone worker that loads both sinks from plugin.path:
+ * broker, into PostgreSQL tables of the contract's shape (every Flyway migration of the sink),
+ * through one Connect standalone worker that loads both sinks from plugin.path:
+ *
  * <ol>
- *   <li>fhirflow's {@code FhirSinkConnector} (newer-wins upsert, COPY staging, extraction in the task),
+ *   <li>fhirflow's {@code FhirSinkConnector} (newer-wins upsert, COPY staging, extraction in the
+ *       task),
  *   <li>Debezium's {@code JdbcSinkConnector} 3.2.0.Final (insert.mode=upsert, columns pre-extracted
  *       into schema'd JSON records, same batch size and tasks),
  *   <li>a raw COPY ceiling: pre-extracted rows COPYed straight into the table, no Kafka, no upsert.
  * </ol>
- * A run is timed from connector creation until its consumer group has committed every partition
- * to the end (both sinks commit only after their database writes), then the row count is checked.
  *
- * <p>Usage (from the repository root, see BENCHMARKS.md):
- * {@code SinkBenchmark [--records N] [--tasks T] [--partitions P] [--batch B] [--only ours,debezium,copy]
- *     [--restart-postgres true] [--replay true] [--deletions 0.01]}
+ * A run is timed from connector creation until its consumer group has committed every partition to
+ * the end (both sinks commit only after their database writes), then the row count is checked.
+ *
+ * <p>Usage (from the repository root, see BENCHMARKS.md): {@code SinkBenchmark [--records N]
+ * [--tasks T] [--partitions P] [--batch B] [--only ours,debezium,copy] [--restart-postgres true]
+ * [--replay true] [--deletions 0.01]}
  */
 public final class SinkBenchmark {
 
   private static final Path WORK = Path.of(".work", "bench-sink");
   private static final String MIGRATIONS = "sink-connector/src/main/resources/db/migration";
-  private static final String DEBEZIUM_TARBALL = System.getProperty("user.home")
-      + "/.m2/repository/io/debezium/debezium-connector-jdbc/3.2.0.Final/"
-      + "debezium-connector-jdbc-3.2.0.Final-plugin.tar.gz";
+  private static final String DEBEZIUM_TARBALL =
+      System.getProperty("user.home")
+          + "/.m2/repository/io/debezium/debezium-connector-jdbc/3.2.0.Final/"
+          + "debezium-connector-jdbc-3.2.0.Final-plugin.tar.gz";
 
-  /** Restart the local PostgreSQL once, a third into each connector run (a manual zero-loss check). */
+  /**
+   * Restart the local PostgreSQL once, a third into each connector run (a manual zero-loss check).
+   */
   private static boolean restartPostgres;
+
   /** After each load, read the whole topic again into the same table (a replay from offset 0). */
   private static boolean replay;
-  /** Share of deletion markers among fhirflow-sink's records (--deletions), and how many were produced. */
+
+  /**
+   * Share of deletion markers among fhirflow-sink's records (--deletions), and how many were
+   * produced.
+   */
   private static double deletionShare;
+
   private static int deletions;
 
   private SinkBenchmark() {}
@@ -81,8 +93,12 @@ public final class SinkBenchmark {
     long t = System.nanoTime();
     Path corpus = WORK.resolve("observations.jsonl"); // regenerated only if shorter than needed
     ObservationCorpus.ensure(corpus, records);
-    System.out.printf(Locale.ROOT, "corpus: %,d mapper-made Observations in %s (%.1f s)%n",
-        records, corpus, seconds(t));
+    System.out.printf(
+        Locale.ROOT,
+        "corpus: %,d mapper-made Observations in %s (%.1f s)%n",
+        records,
+        corpus,
+        seconds(t));
 
     Path plugins = preparePlugins(only);
     List<String> results = new ArrayList<>();
@@ -92,10 +108,17 @@ public final class SinkBenchmark {
       broker.createTopics(partitions, ours, debezium, "bench.fhir.dlq");
       int oursRecords = records;
       if (only.contains("ours")) {
-        oursRecords = produce(broker, ours, corpus, records, ObservationCorpus.Entry::json, deletionShare);
+        oursRecords =
+            produce(broker, ours, corpus, records, ObservationCorpus.Entry::json, deletionShare);
       }
       if (only.contains("debezium")) {
-        produce(broker, debezium, corpus, records, e -> DebeziumEnvelope.of(ObservationColumns.of(e.json())), 0);
+        produce(
+            broker,
+            debezium,
+            corpus,
+            records,
+            e -> DebeziumEnvelope.of(ObservationColumns.of(e.json())),
+            0);
       }
       try (ConnectWorker worker = new ConnectWorker(workerProps(broker, plugins, batch))) {
         if (only.contains("ours")) {
@@ -109,8 +132,16 @@ public final class SinkBenchmark {
           c.put("errors.deadletterqueue.topic.name", "bench.fhir.dlq");
           c.put("errors.deadletterqueue.topic.replication.factor", "1");
           c.put("consumer.override.isolation.level", "read_committed");
-          results.add(runConnector(broker, worker, deletions > 0 ? "fhirflow-sink (" + deletions + " deletions)" : "fhirflow-sink",
-              c, tasks, ours, schema, oursRecords));
+          results.add(
+              runConnector(
+                  broker,
+                  worker,
+                  deletions > 0 ? "fhirflow-sink (" + deletions + " deletions)" : "fhirflow-sink",
+                  c,
+                  tasks,
+                  ours,
+                  schema,
+                  oursRecords));
           deletions = 0;
         }
         if (only.contains("debezium")) {
@@ -133,7 +164,8 @@ public final class SinkBenchmark {
           c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
           c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
           c.put("value.converter.schemas.enable", "true");
-          results.add(runConnector(broker, worker, "debezium-jdbc", c, tasks, debezium, schema, records));
+          results.add(
+              runConnector(broker, worker, "debezium-jdbc", c, tasks, debezium, schema, records));
         }
       }
     }
@@ -141,9 +173,10 @@ public final class SinkBenchmark {
       results.add(copyCeiling(corpus, records, batch));
     }
     System.out.println();
-    System.out.println("| sink | rows | seconds | rows/s end to end | rows/s after first commit"
-        + " | CPU µs/row: JVM (broker, Connect) / PostgreSQL (this run's backends + WAL writer, checkpointer,"
-        + " bgwriter) [its backends alone; every postgres process on the machine] |");
+    System.out.println(
+        "| sink | rows | seconds | rows/s end to end | rows/s after first commit"
+            + " | CPU µs/row: JVM (broker, Connect) / PostgreSQL (this run's backends + WAL writer, checkpointer,"
+            + " bgwriter) [its backends alone; every postgres process on the machine] |");
     System.out.println("|---|---:|---:|---:|---:|---|");
     results.forEach(System.out::println);
     plot();
@@ -155,17 +188,34 @@ public final class SinkBenchmark {
   private static void plot() throws IOException {
     Map<String, Double> rates = new LinkedHashMap<>();
     Map<String, Double> cpu = new LinkedHashMap<>();
-    FIGURES.forEach((name, f) -> {
-      rates.put(name, f[0]);
-      cpu.put(name + ": JVM", f[1]);
-      cpu.put(name + ": PostgreSQL", f[2]);
-    });
-    BenchChart.bars(Path.of("target", "sink-throughput.png"), "Sinks and the raw COPY ceiling (same run)", "rows/s end to end", rates);
-    BenchChart.bars(Path.of("target", "sink-cpu.png"), "CPU per row: the sink's JVM and PostgreSQL (same run)", "µs CPU per row", cpu);
+    FIGURES.forEach(
+        (name, f) -> {
+          rates.put(name, f[0]);
+          cpu.put(name + ": JVM", f[1]);
+          cpu.put(name + ": PostgreSQL", f[2]);
+        });
+    BenchChart.bars(
+        Path.of("target", "sink-throughput.png"),
+        "Sinks and the raw COPY ceiling (same run)",
+        "rows/s end to end",
+        rates);
+    BenchChart.bars(
+        Path.of("target", "sink-cpu.png"),
+        "CPU per row: the sink's JVM and PostgreSQL (same run)",
+        "µs CPU per row",
+        cpu);
   }
 
-  private static String runConnector(KafkaBroker broker, ConnectWorker worker, String name,
-      Map<String, String> config, int tasks, String topic, String schema, int records) throws Exception {
+  private static String runConnector(
+      KafkaBroker broker,
+      ConnectWorker worker,
+      String name,
+      Map<String, String> config,
+      int tasks,
+      String topic,
+      String schema,
+      int records)
+      throws Exception {
     config.put("name", name);
     config.put("tasks.max", String.valueOf(tasks));
     config.put("consumer.override.max.poll.records", config.getOrDefault("batch.size", "5000"));
@@ -174,35 +224,64 @@ public final class SinkBenchmark {
     ThreadCpu threads = ThreadCpu.start();
     worker.put(config);
     FirstCommit first = awaitCommitted(broker, worker, name, records, restartPostgres);
-    double steady = first == null ? Double.NaN
-        : (records - first.committed()) / ((System.nanoTime() - first.atNanos()) / 1e9);
+    double steady =
+        first == null
+            ? Double.NaN
+            : (records - first.committed()) / ((System.nanoTime() - first.atNanos()) / 1e9);
     double seconds = seconds(start);
     Map<String, Double> jvm = threads.microsPerSample(records);
     String cpuPerRow = cpuPerRow(jvm, postgres, records);
     System.out.println(name + ": JVM CPU µs per row by thread group: " + ThreadCpu.format(jvm));
     long rows = count(schema);
-    FIGURES.put(name, new double[] {rows / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
+    FIGURES.put(
+        name,
+        new double[] {rows / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
     postgres.close();
     worker.delete(name);
     String replayed = "";
     if (replay) {
       String fingerprint = fingerprint(schema);
       replayed = "\n" + runReplay(broker, worker, name + "-replay", config, records);
-      System.out.println(name + " replay rewrote rows: " + !fingerprint.equals(fingerprint(schema)));
+      System.out.println(
+          name + " replay rewrote rows: " + !fingerprint.equals(fingerprint(schema)));
     }
     dropSchema(schema);
-    System.out.printf(Locale.ROOT, "%s: %,d rows in %.1f s = %,.0f rows/s (after first commit: %,.0f rows/s),"
-        + " CPU us/row JVM / PostgreSQL %s%n", name, rows, seconds, rows / seconds, steady, cpuPerRow);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %,d rows in %.1f s = %,.0f rows/s (after first commit: %,.0f rows/s),"
+            + " CPU us/row JVM / PostgreSQL %s%n",
+        name,
+        rows,
+        seconds,
+        rows / seconds,
+        steady,
+        cpuPerRow);
     if (rows != records - 2L * deletions) {
-      throw new IllegalStateException(name + " wrote " + rows + " rows, expected " + (records - 2L * deletions));
+      throw new IllegalStateException(
+          name + " wrote " + rows + " rows, expected " + (records - 2L * deletions));
     }
-    return String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %,.0f | %s |", name, rows, seconds, rows / seconds, steady, cpuPerRow)
+    return String.format(
+            Locale.ROOT,
+            "| %s | %,d | %.1f | %,.0f | %,.0f | %s |",
+            name,
+            rows,
+            seconds,
+            rows / seconds,
+            steady,
+            cpuPerRow)
         + replayed;
   }
 
-  /** The same connector under another name (a new consumer group: offset 0), into the loaded table. */
-  private static String runReplay(KafkaBroker broker, ConnectWorker worker, String name, Map<String, String> config,
-      int records) throws Exception {
+  /**
+   * The same connector under another name (a new consumer group: offset 0), into the loaded table.
+   */
+  private static String runReplay(
+      KafkaBroker broker,
+      ConnectWorker worker,
+      String name,
+      Map<String, String> config,
+      int records)
+      throws Exception {
     Map<String, String> again = new HashMap<>(config);
     again.put("name", name);
     long start = System.nanoTime();
@@ -210,21 +289,37 @@ public final class SinkBenchmark {
     awaitCommitted(broker, worker, name, records, false);
     double seconds = seconds(start);
     worker.delete(name);
-    System.out.printf(Locale.ROOT, "%s: %,d records in %.1f s = %,.0f records/s%n", name, records, seconds, records / seconds);
-    return String.format(Locale.ROOT, "| %s (same records again, table full) | %,d | %.1f | %,.0f | | |",
-        name, records, seconds, records / seconds);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %,d records in %.1f s = %,.0f records/s%n",
+        name,
+        records,
+        seconds,
+        records / seconds);
+    return String.format(
+        Locale.ROOT,
+        "| %s (same records again, table full) | %,d | %.1f | %,.0f | | |",
+        name,
+        records,
+        seconds,
+        records / seconds);
   }
 
   /** When the connector's consumer group first committed, and how much. */
   private record FirstCommit(long atNanos, long committed) {}
 
   /**
-   * Polls the connector's consumer group until it has committed {@code records}; with
-   * {@code restartPostgresMidway}, restarts PostgreSQL once a third of the way. Returns the first
-   * commit (null if the first poll already saw everything).
+   * Polls the connector's consumer group until it has committed {@code records}; with {@code
+   * restartPostgresMidway}, restarts PostgreSQL once a third of the way. Returns the first commit
+   * (null if the first poll already saw everything).
    */
-  private static FirstCommit awaitCommitted(KafkaBroker broker, ConnectWorker worker, String name, int records,
-      boolean restartPostgresMidway) throws Exception {
+  private static FirstCommit awaitCommitted(
+      KafkaBroker broker,
+      ConnectWorker worker,
+      String name,
+      int records,
+      boolean restartPostgresMidway)
+      throws Exception {
     long deadline = System.nanoTime() + 1_800_000_000_000L;
     FirstCommit first = null;
     boolean restarted = !restartPostgresMidway;
@@ -246,17 +341,25 @@ public final class SinkBenchmark {
     return first;
   }
 
-  /** Every row's id, xmin and written_at hashed: equal before and after means no row was rewritten. */
+  /**
+   * Every row's id, xmin and written_at hashed: equal before and after means no row was rewritten.
+   */
   private static String fingerprint(String schema) throws Exception {
-    try (Connection c = DriverManager.getConnection(url(schema)); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT md5(string_agg(id || ':' || xmin || ':' || written_at, ','"
-            + " ORDER BY id)) FROM fhir_observation")) {
+    try (Connection c = DriverManager.getConnection(url(schema));
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT md5(string_agg(id || ':' || xmin || ':' || written_at, ','"
+                    + " ORDER BY id)) FROM fhir_observation")) {
       rs.next();
       return rs.getString(1);
     }
   }
 
-  /** Rows COPYed straight into the contract table in batch-size transactions (columns pre-extracted). */
+  /**
+   * Rows COPYed straight into the contract table in batch-size transactions (columns
+   * pre-extracted).
+   */
   private static String copyCeiling(Path corpus, int records, int batch) throws Exception {
     String schema = freshSchema("bench_copy");
     createTables(schema);
@@ -267,48 +370,80 @@ public final class SinkBenchmark {
       c.setAutoCommit(false);
       var copy = c.unwrap(PGConnection.class).getCopyAPI();
       List<ObservationColumns> pending = new ArrayList<>(batch);
-      ObservationCorpus.forEach(corpus, records, e -> {
-        try {
-          pending.add(ObservationColumns.of(e.json()));
-          if (pending.size() == batch) {
-            copyNanos[0] += copyBatch(c, copy, pending);
-          }
-        } catch (Exception ex) {
-          throw new IllegalStateException(ex);
-        }
-      });
+      ObservationCorpus.forEach(
+          corpus,
+          records,
+          e -> {
+            try {
+              pending.add(ObservationColumns.of(e.json()));
+              if (pending.size() == batch) {
+                copyNanos[0] += copyBatch(c, copy, pending);
+              }
+            } catch (Exception ex) {
+              throw new IllegalStateException(ex);
+            }
+          });
       copyNanos[0] += copyBatch(c, copy, pending);
     }
     double seconds = copyNanos[0] / 1e9;
     Map<String, Double> jvm = threads.microsPerSample(records);
     String cpuPerRow = cpuPerRow(jvm, postgres, records);
     long count = count(schema);
-    FIGURES.put("raw COPY ceiling", new double[] {count / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
+    FIGURES.put(
+        "raw COPY ceiling",
+        new double[] {count / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
     postgres.close();
     dropSchema(schema);
-    System.out.printf(Locale.ROOT, "raw COPY: %,d rows in %.1f s = %,.0f rows/s%n", count, seconds, count / seconds);
-    return String.format(Locale.ROOT, "| raw COPY ceiling (no Kafka, no upsert) | %,d | %.1f | %,.0f | | %s |",
-        count, seconds, count / seconds, cpuPerRow);
+    System.out.printf(
+        Locale.ROOT,
+        "raw COPY: %,d rows in %.1f s = %,.0f rows/s%n",
+        count,
+        seconds,
+        count / seconds);
+    return String.format(
+        Locale.ROOT,
+        "| raw COPY ceiling (no Kafka, no upsert) | %,d | %.1f | %,.0f | | %s |",
+        count,
+        seconds,
+        count / seconds,
+        cpuPerRow);
   }
 
   /** COPYs and commits one batch; returns the nanoseconds spent in the database. */
-  private static long copyBatch(Connection c, org.postgresql.copy.CopyManager copy,
-      List<ObservationColumns> rows) throws Exception {
+  private static long copyBatch(
+      Connection c, org.postgresql.copy.CopyManager copy, List<ObservationColumns> rows)
+      throws Exception {
     if (rows.isEmpty()) {
       return 0;
     }
     StringBuilder csv = new StringBuilder(rows.size() * 1400);
     for (ObservationColumns r : rows) {
-      csv.append(csv(r.id())).append(',').append(csv(r.patientId())).append(',')
-          .append(csv(r.code())).append(',').append(csv(array(r.codes()))).append(',')
-          .append(csv(array(r.category()))).append(',').append(csv(r.effectiveStart())).append(',')
-          .append(csv(r.effectiveEnd())).append(',').append(csv(r.lastUpdated())).append(',')
-          .append(r.versionId()).append(',').append(csv(r.resource())).append('\n');
+      csv.append(csv(r.id()))
+          .append(',')
+          .append(csv(r.patientId()))
+          .append(',')
+          .append(csv(r.code()))
+          .append(',')
+          .append(csv(array(r.codes())))
+          .append(',')
+          .append(csv(array(r.category())))
+          .append(',')
+          .append(csv(r.effectiveStart()))
+          .append(',')
+          .append(csv(r.effectiveEnd()))
+          .append(',')
+          .append(csv(r.lastUpdated()))
+          .append(',')
+          .append(r.versionId())
+          .append(',')
+          .append(csv(r.resource()))
+          .append('\n');
     }
     rows.clear();
     long start = System.nanoTime();
-    copy.copyIn("COPY fhir_observation (id, patient_id, code, codes, category, effective_start,"
-        + " effective_end, last_updated, version_id, resource) FROM STDIN (FORMAT csv)",
+    copy.copyIn(
+        "COPY fhir_observation (id, patient_id, code, codes, category, effective_start,"
+            + " effective_end, last_updated, version_id, resource) FROM STDIN (FORMAT csv)",
         new StringReader(csv.toString()));
     c.commit();
     return System.nanoTime() - start;
@@ -322,8 +457,13 @@ public final class SinkBenchmark {
     if (values == null) {
       return null;
     }
-    return "{" + String.join(",", values.stream()
-        .map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList()) + "}";
+    return "{"
+        + String.join(
+            ",",
+            values.stream()
+                .map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .toList())
+        + "}";
   }
 
   /** A record value made from a corpus entry. */
@@ -333,11 +473,17 @@ public final class SinkBenchmark {
 
   /**
    * Produces the corpus; with {@code deletionShare} > 0 also the topology's deletion marker (null
-   * value, {@code fhir.resourceType}/{@code fhir.resourceId} headers, key = patient) of an Observation
-   * sent {@link #DELETION_LAG} records earlier (already written: the marker deletes a stored row), one
-   * per 1/share records. Returns the number of records produced.
+   * value, {@code fhir.resourceType}/{@code fhir.resourceId} headers, key = patient) of an
+   * Observation sent {@link #DELETION_LAG} records earlier (already written: the marker deletes a
+   * stored row), one per 1/share records. Returns the number of records produced.
    */
-  private static int produce(KafkaBroker broker, String topic, Path corpus, int records, ValueOf value, double deletionShare)
+  private static int produce(
+      KafkaBroker broker,
+      String topic,
+      Path corpus,
+      int records,
+      ValueOf value,
+      double deletionShare)
       throws Exception {
     var props = broker.producerProps();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -353,40 +499,58 @@ public final class SinkBenchmark {
     int[] sent = {0};
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      org.apache.kafka.clients.producer.Callback check = (meta, error) -> {
-        if (error != null) {
-          failed.incrementAndGet();
-        }
-      };
-      ObservationCorpus.forEach(corpus, records, e -> {
-        try {
-          producer.send(new ProducerRecord<>(topic, e.patientId(), value.of(e)), check);
-          int i = sent[0]++;
-          if (every > 0) {
-            String[] old = recent[i % DELETION_LAG];
-            recent[i % DELETION_LAG] = new String[] {e.patientId(), observationId(e.json())};
-            if (old != null && i % every == 0) {
-              ProducerRecord<String, byte[]> marker = new ProducerRecord<>(topic, old[0], null);
-              marker.headers().add(FhirRecordHeaders.RESOURCE_TYPE, "Observation".getBytes(StandardCharsets.UTF_8));
-              marker.headers().add(FhirRecordHeaders.RESOURCE_ID, old[1].getBytes(StandardCharsets.UTF_8));
-              producer.send(marker, check);
-              deletions++;
+      org.apache.kafka.clients.producer.Callback check =
+          (meta, error) -> {
+            if (error != null) {
+              failed.incrementAndGet();
             }
-          }
-        } catch (Exception ex) {
-          throw new IllegalStateException(ex);
-        }
-      });
+          };
+      ObservationCorpus.forEach(
+          corpus,
+          records,
+          e -> {
+            try {
+              producer.send(new ProducerRecord<>(topic, e.patientId(), value.of(e)), check);
+              int i = sent[0]++;
+              if (every > 0) {
+                String[] old = recent[i % DELETION_LAG];
+                recent[i % DELETION_LAG] = new String[] {e.patientId(), observationId(e.json())};
+                if (old != null && i % every == 0) {
+                  ProducerRecord<String, byte[]> marker = new ProducerRecord<>(topic, old[0], null);
+                  marker
+                      .headers()
+                      .add(
+                          FhirRecordHeaders.RESOURCE_TYPE,
+                          "Observation".getBytes(StandardCharsets.UTF_8));
+                  marker
+                      .headers()
+                      .add(FhirRecordHeaders.RESOURCE_ID, old[1].getBytes(StandardCharsets.UTF_8));
+                  producer.send(marker, check);
+                  deletions++;
+                }
+              }
+            } catch (Exception ex) {
+              throw new IllegalStateException(ex);
+            }
+          });
       producer.flush();
     }
     if (failed.get() > 0) {
       throw new IllegalStateException(failed.get() + " records were not produced to " + topic);
     }
-    System.out.printf(Locale.ROOT, "produced %,d records (%,d deletion markers) to %s in %.1f s%n", records + deletions, deletions, topic, seconds(start));
+    System.out.printf(
+        Locale.ROOT,
+        "produced %,d records (%,d deletion markers) to %s in %.1f s%n",
+        records + deletions,
+        deletions,
+        topic,
+        seconds(start));
     return records + deletions;
   }
 
-  /** How many records back a deletion marker reaches: far enough for its Observation to be written. */
+  /**
+   * How many records back a deletion marker reaches: far enough for its Observation to be written.
+   */
   private static final int DELETION_LAG = 20_000;
 
   private static String observationId(byte[] json) {
@@ -395,12 +559,14 @@ public final class SinkBenchmark {
     return text.substring(at, text.indexOf('"', at));
   }
 
-  private static Map<String, String> workerProps(KafkaBroker broker, Path plugins, int batch) throws IOException {
+  private static Map<String, String> workerProps(KafkaBroker broker, Path plugins, int batch)
+      throws IOException {
     Map<String, String> p = new HashMap<>();
     p.put("bootstrap.servers", broker.bootstrapServers());
     p.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    p.put("offset.storage.file.filename", Files.createTempFile("bench-sink", ".offsets").toString());
+    p.put(
+        "offset.storage.file.filename", Files.createTempFile("bench-sink", ".offsets").toString());
     p.put("offset.flush.interval.ms", "1000");
     p.put("listeners", "http://127.0.0.1:0");
     p.put("plugin.path", plugins.toAbsolutePath().toString());
@@ -423,16 +589,22 @@ public final class SinkBenchmark {
     if (only.contains("ours")) {
       Path zip;
       try (Stream<Path> found = Files.list(Path.of("sink-connector/target"))) {
-        zip = found.filter(p -> p.getFileName().toString().endsWith("-plugin.zip")).findFirst()
-            .orElseThrow(() -> new IllegalStateException(
-                "build the plugin first: mvn -q -pl sink-connector -am package -DskipTests"));
+        zip =
+            found
+                .filter(p -> p.getFileName().toString().endsWith("-plugin.zip"))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "build the plugin first: mvn -q -pl sink-connector -am package -DskipTests"));
       }
       exec("unzip", "-q", zip.toString(), "-d", plugins.toString());
     }
     if (only.contains("debezium")) {
       if (!Files.exists(Path.of(DEBEZIUM_TARBALL))) {
-        throw new IllegalStateException("fetch Debezium first: mvn -q dependency:get"
-            + " -Dartifact=io.debezium:debezium-connector-jdbc:3.2.0.Final:tar.gz:plugin -Dtransitive=false");
+        throw new IllegalStateException(
+            "fetch Debezium first: mvn -q dependency:get"
+                + " -Dartifact=io.debezium:debezium-connector-jdbc:3.2.0.Final:tar.gz:plugin -Dtransitive=false");
       }
       exec("tar", "xzf", DEBEZIUM_TARBALL, "-C", plugins.toString());
       // Connect 4.4 brings its own Jackson; Debezium's 2.16.2 copies (if any) must not shadow it.
@@ -451,11 +623,19 @@ public final class SinkBenchmark {
     }
   }
 
-  /** Records committed by the group (sum over partitions; the topics hold no transaction markers). */
+  /**
+   * Records committed by the group (sum over partitions; the topics hold no transaction markers).
+   */
   private static long committed(KafkaBroker broker, String group) throws Exception {
     try (Admin admin = broker.admin()) {
-      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-          .mapToLong(o -> o == null ? 0 : o.offset()).sum();
+      return admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .values()
+          .stream()
+          .mapToLong(o -> o == null ? 0 : o.offset())
+          .sum();
     }
   }
 
@@ -470,25 +650,39 @@ public final class SinkBenchmark {
   }
 
   /** "JVM / PostgreSQL (own) [backends; every postgres process]" CPU microseconds per row. */
-  private static String cpuPerRow(Map<String, Double> jvmByThreads, PostgresCpu postgres, long rows) {
-    return String.format(Locale.ROOT, "%.1f / %.1f [%.1f; %.1f]", ThreadCpu.total(jvmByThreads),
-        postgres.ownMicrosPerRow(rows), postgres.backendMicrosPerRow(rows), postgres.microsPerRow(rows));
+  private static String cpuPerRow(
+      Map<String, Double> jvmByThreads, PostgresCpu postgres, long rows) {
+    return String.format(
+        Locale.ROOT,
+        "%.1f / %.1f [%.1f; %.1f]",
+        ThreadCpu.total(jvmByThreads),
+        postgres.ownMicrosPerRow(rows),
+        postgres.backendMicrosPerRow(rows),
+        postgres.microsPerRow(rows));
   }
 
   /** The port of the PostgreSQL server under test, from its JDBC URL (5432 when it names none). */
   private static int postgresPort() {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(LocalServices.postgresUrl());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(LocalServices.postgresUrl());
     return m.find() ? Integer.parseInt(m.group(1)) : 5432;
   }
 
-  /** The sink's own migration files, applied by Flyway as the sink applies them: the tables users get. */
+  /**
+   * The sink's own migration files, applied by Flyway as the sink applies them: the tables users
+   * get.
+   */
   private static void createTables(String schema) {
-    Flyway.configure().dataSource(url(schema), null, null).locations("filesystem:" + MIGRATIONS)
-        .load().migrate();
+    Flyway.configure()
+        .dataSource(url(schema), null, null)
+        .locations("filesystem:" + MIGRATIONS)
+        .load()
+        .migrate();
   }
 
   private static long count(String schema) throws Exception {
-    try (Connection c = DriverManager.getConnection(url(schema)); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(url(schema));
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
       rs.next();
       return rs.getLong(1);
@@ -496,7 +690,8 @@ public final class SinkBenchmark {
   }
 
   private static void dropSchema(String schema) throws Exception {
-    try (Connection c = DriverManager.getConnection(LocalServices.postgresUrl()); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(LocalServices.postgresUrl());
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA " + schema + " CASCADE");
     }
   }

@@ -12,8 +12,8 @@ import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The ceiling: a Kafka Streams exactly_once_v2 application that copies the raw topic's bytes to
- * another topic and does nothing else, with the same threads, commit interval and producer
- * settings as the topology. Whatever it reaches, the topology cannot exceed on this broker.
+ * another topic and does nothing else, with the same threads, commit interval and producer settings
+ * as the topology. Whatever it reaches, the topology cannot exceed on this broker.
  */
 final class PassThroughApp implements AutoCloseable {
 
@@ -21,10 +21,18 @@ final class PassThroughApp implements AutoCloseable {
   private final KafkaStreams streams;
 
   /**
-   * @param streamsDefaults true: Kafka Streams' own producer defaults (no compression, 16 KiB batches)
-   *     instead of the topology's producer settings, to show how far the ceiling moves with them
+   * @param streamsDefaults true: Kafka Streams' own producer defaults (no compression, 16 KiB
+   *     batches) instead of the topology's producer settings, to show how far the ceiling moves
+   *     with them
    */
-  PassThroughApp(String bootstrap, String from, String to, int threads, int commitIntervalMs, String stateDir, boolean streamsDefaults) {
+  PassThroughApp(
+      String bootstrap,
+      String from,
+      String to,
+      int threads,
+      int commitIntervalMs,
+      String stateDir,
+      boolean streamsDefaults) {
     StreamsBuilder b = new StreamsBuilder();
     b.stream(from, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .peek((k, v) -> processed.incrementAndGet())
@@ -38,7 +46,8 @@ final class PassThroughApp implements AutoCloseable {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
     if (!streamsDefaults) {
       // The topology's producer settings, so the ceiling is fair.
-      TopologyConfig.producerDefaults(commitIntervalMs).forEach((key, value) -> p.put(StreamsConfig.producerPrefix(key), value));
+      TopologyConfig.producerDefaults(commitIntervalMs)
+          .forEach((key, value) -> p.put(StreamsConfig.producerPrefix(key), value));
     }
     streams = new KafkaStreams(b.build(), p);
     streams.start();

@@ -89,31 +89,54 @@ final class SampleGenerator {
     double kind = random.nextDouble();
     if (kind < 0.45) {
       return healthKit(user, "HKQuantityTypeIdentifierHeartRate", t, t)
-          .setBody(HkQuantity.newBuilder().setValue(50 + random.nextInt(100)).setUnit("count/min").build()).build();
+          .setBody(
+              HkQuantity.newBuilder()
+                  .setValue(50 + random.nextInt(100))
+                  .setUnit("count/min")
+                  .build())
+          .build();
     } else if (kind < 0.70) {
       Instant start = t.minus(Duration.ofMinutes(15));
       return healthKit(user, "HKQuantityTypeIdentifierStepCount", start, t.minusSeconds(1))
-          .setBody(HkQuantity.newBuilder().setValue(random.nextInt(2000)).setUnit("count").build()).build();
+          .setBody(HkQuantity.newBuilder().setValue(random.nextInt(2000)).setUnit("count").build())
+          .build();
     } else if (kind < 0.85) {
       List<HcSeriesSample> points = new ArrayList<>(6);
       for (int i = 0; i < 6; i++) {
-        points.add(HcSeriesSample.newBuilder().setTime(t.plusSeconds(10L * i)).setValue(55 + random.nextInt(90)).setUnit("beatsPerMinute").build());
+        points.add(
+            HcSeriesSample.newBuilder()
+                .setTime(t.plusSeconds(10L * i))
+                .setValue(55 + random.nextInt(90))
+                .setUnit("beatsPerMinute")
+                .build());
       }
       return healthConnect(user, "HeartRateRecord", t, t.plusSeconds(50))
-          .setBody(HcSeries.newBuilder().setSamples(points).build()).build();
+          .setBody(HcSeries.newBuilder().setSamples(points).build())
+          .build();
     } else if (kind < 0.925) {
       double sys = 100 + random.nextInt(50);
       double dia = 60 + random.nextInt(30);
       return healthKit(user, "HKCorrelationTypeIdentifierBloodPressure", t, t)
-          .setBody(HkCorrelation.newBuilder().setMembers(List.of(
-              member("HKQuantityTypeIdentifierBloodPressureSystolic", t, sys),
-              member("HKQuantityTypeIdentifierBloodPressureDiastolic", t, dia))).build()).build();
+          .setBody(
+              HkCorrelation.newBuilder()
+                  .setMembers(
+                      List.of(
+                          member("HKQuantityTypeIdentifierBloodPressureSystolic", t, sys),
+                          member("HKQuantityTypeIdentifierBloodPressureDiastolic", t, dia)))
+                  .build())
+          .build();
     } else {
       return healthConnect(user, "BloodPressureRecord", t, t)
           .setRecordingMethod(RecordingMethod.MANUAL_ENTRY)
-          .setBody(HcInstantaneous.newBuilder().setMeasurements(List.of(
-              measurement("systolic", 100 + random.nextInt(50), "millimetersOfMercury"),
-              measurement("diastolic", 60 + random.nextInt(30), "millimetersOfMercury"))).build()).build();
+          .setBody(
+              HcInstantaneous.newBuilder()
+                  .setMeasurements(
+                      List.of(
+                          measurement("systolic", 100 + random.nextInt(50), "millimetersOfMercury"),
+                          measurement(
+                              "diastolic", 60 + random.nextInt(30), "millimetersOfMercury")))
+                  .build())
+          .build();
     }
   }
 
@@ -121,21 +144,45 @@ final class SampleGenerator {
     return common(user, Platform.HEALTHKIT, type, start, end)
         .setTimeZone("Europe/Paris")
         .setCreationTime(end.plusSeconds(random.nextLong(3 * 86_400L)))
-        .setSource(Source.newBuilder().setName("Apple Watch").setBundleId("com.apple.health.81D5B4A1").setVersion("10.3").setProductType("Watch6,1").build())
-        .setDevice(Device.newBuilder().setName("Apple Watch").setManufacturer("Apple Inc.").setModel("Watch").setHardwareVersion("Watch6,1").setSoftwareVersion("10.3").build())
+        .setSource(
+            Source.newBuilder()
+                .setName("Apple Watch")
+                .setBundleId("com.apple.health.81D5B4A1")
+                .setVersion("10.3")
+                .setProductType("Watch6,1")
+                .build())
+        .setDevice(
+            Device.newBuilder()
+                .setName("Apple Watch")
+                .setManufacturer("Apple Inc.")
+                .setModel("Watch")
+                .setHardwareVersion("Watch6,1")
+                .setSoftwareVersion("10.3")
+                .build())
         .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED)
         .setMetadata(Map.of("HKTimeZone", "Europe/Paris"));
   }
 
-  private WearableSample.Builder healthConnect(String user, String type, Instant start, Instant end) {
+  private WearableSample.Builder healthConnect(
+      String user, String type, Instant start, Instant end) {
     return common(user, Platform.HEALTH_CONNECT, type, start, end)
         .setSource(Source.newBuilder().setBundleId("com.google.android.apps.fitness").build())
-        .setDevice(Device.newBuilder().setManufacturer("Google").setModel("Pixel Watch 2").setDeviceType(1).build())
-        .setVersion(RecordVersion.newBuilder().setClientRecordVersion(1L).setLastModifiedTime(end.plusSeconds(30)).build())
+        .setDevice(
+            Device.newBuilder()
+                .setManufacturer("Google")
+                .setModel("Pixel Watch 2")
+                .setDeviceType(1)
+                .build())
+        .setVersion(
+            RecordVersion.newBuilder()
+                .setClientRecordVersion(1L)
+                .setLastModifiedTime(end.plusSeconds(30))
+                .build())
         .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED);
   }
 
-  private WearableSample.Builder common(String user, Platform platform, String type, Instant start, Instant end) {
+  private WearableSample.Builder common(
+      String user, Platform platform, String type, Instant start, Instant end) {
     return WearableSample.newBuilder()
         .setUserId(user)
         .setPlatform(platform)
@@ -150,8 +197,14 @@ final class SampleGenerator {
   }
 
   private HkCorrelationMember member(String type, Instant at, double mmHg) {
-    return HkCorrelationMember.newBuilder().setRecordId(new UUID(0xb9L, sequence * 2 + (type.endsWith("Systolic") ? 0 : 1)).toString())
-        .setType(type).setStartTime(at).setEndTime(at).setValue(mmHg).setUnit("mmHg").build();
+    return HkCorrelationMember.newBuilder()
+        .setRecordId(new UUID(0xb9L, sequence * 2 + (type.endsWith("Systolic") ? 0 : 1)).toString())
+        .setType(type)
+        .setStartTime(at)
+        .setEndTime(at)
+        .setValue(mmHg)
+        .setUnit("mmHg")
+        .build();
   }
 
   private static HcMeasurement measurement(String field, double value, String unit) {

@@ -1,9 +1,9 @@
 package io.fhirflow.bench.topology;
 
 import io.fhirflow.bench.BenchChart;
-import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
@@ -17,18 +17,18 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -59,9 +59,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </ol>
  *
  * Run: see BENCHMARKS.md ("topology"). Options: {@code --samples=N --warmup=N --users=N --threads=N
- * --partitions=N --duplicates=0.05 --deletions=0.01 --latency-rate=N|auto --latency-seconds=N --commit-interval-ms=N
- * --ceiling=true|streams-defaults|false --set=key=value,...} (the commit interval applies to both
- * applications; {@code --set} to the topology only).
+ * --partitions=N --duplicates=0.05 --deletions=0.01 --latency-rate=N|auto --latency-seconds=N
+ * --commit-interval-ms=N --ceiling=true|streams-defaults|false --set=key=value,...} (the commit
+ * interval applies to both applications; {@code --set} to the topology only).
  */
 public final class TopologyBenchmark {
 
@@ -82,32 +82,57 @@ public final class TopologyBenchmark {
     String commitInterval = opt.getOrDefault("commit-interval-ms", "100");
     String latencyRateOption = opt.getOrDefault("latency-rate", "auto");
     int latencySeconds = Integer.parseInt(opt.getOrDefault("latency-seconds", "20"));
-    // --ceiling=true (the topology's producer settings), streams-defaults (Kafka Streams' own) or false
+    // --ceiling=true (the topology's producer settings), streams-defaults (Kafka Streams' own) or
+    // false
     String ceilingMode = opt.getOrDefault("ceiling", "true");
     boolean runCeiling = !"false".equals(ceilingMode);
     boolean ceilingOnStreamsDefaults = "streams-defaults".equals(ceilingMode);
-    // Extra topology settings for experiments, e.g. --set=metrics.enabled=false,kafka.compression.type=none
+    // Extra topology settings for experiments, e.g.
+    // --set=metrics.enabled=false,kafka.compression.type=none
     Map<String, String> extra = BenchOptions.pairs(opt.getOrDefault("set", ""));
     String id = UUID.randomUUID().toString().substring(0, 8);
     String loadBefore = loadAverage();
 
     try (KafkaBroker broker = KafkaBroker.start()) {
       String raw = PipelineTopic.Names.RAW;
-      broker.createTopics(partitions, raw, PipelineTopic.Names.OBSERVATION, PipelineTopic.Names.PATIENT, PipelineTopic.Names.DEVICE, PipelineTopic.Names.RAW_DEAD_LETTER,
-          PipelineTopic.Names.ERASURE, PipelineTopic.Names.AUDIT_EVENT, "bench.pass-through");
+      broker.createTopics(
+          partitions,
+          raw,
+          PipelineTopic.Names.OBSERVATION,
+          PipelineTopic.Names.PATIENT,
+          PipelineTopic.Names.DEVICE,
+          PipelineTopic.Names.RAW_DEAD_LETTER,
+          PipelineTopic.Names.ERASURE,
+          PipelineTopic.Names.AUDIT_EVENT,
+          "bench.pass-through");
       String registry = "mock://bench-" + id;
       SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
       serializer.configure(Map.of("schema.registry.url", registry), false);
       Instant now = Instant.now();
 
       long t0 = System.nanoTime();
-      produce(broker, raw, serializer, new SampleGenerator(42, users, duplicates, deletions, now), warmup + samples, 0);
+      produce(
+          broker,
+          raw,
+          serializer,
+          new SampleGenerator(42, users, duplicates, deletions, now),
+          warmup + samples,
+          0);
       double produceRate = (warmup + samples) / seconds(System.nanoTime() - t0);
-      System.out.printf("loaded %d warm-up + %d measured samples at %.0f/s%n", warmup, samples, produceRate);
+      System.out.printf(
+          "loaded %d warm-up + %d measured samples at %.0f/s%n", warmup, samples, produceRate);
 
       Phase ceiling = new Phase(Double.NaN, Map.of());
       if (runCeiling) {
-        try (PassThroughApp pass = new PassThroughApp(broker.bootstrapServers(), raw, "bench.pass-through", threads, Integer.parseInt(commitInterval), tempDir("pass"), ceilingOnStreamsDefaults)) {
+        try (PassThroughApp pass =
+            new PassThroughApp(
+                broker.bootstrapServers(),
+                raw,
+                "bench.pass-through",
+                threads,
+                Integer.parseInt(commitInterval),
+                tempDir("pass"),
+                ceilingOnStreamsDefaults)) {
           ceiling = measure("pass-through", pass::processed, warmup, samples);
         }
       }
@@ -124,7 +149,8 @@ public final class TopologyBenchmark {
       config.put(TopologyConfig.HTTP_PORT_CONFIG, "0");
       config.put("kafka.commit.interval.ms", commitInterval);
       config.putAll(extra);
-      SpecificAvroDeserializer<WearableSample> deserializer = new SpecificAvroDeserializer<>(WearableSample.class);
+      SpecificAvroDeserializer<WearableSample> deserializer =
+          new SpecificAvroDeserializer<>(WearableSample.class);
       deserializer.configure(Map.of("schema.registry.url", registry), false);
 
       Phase topology;
@@ -134,29 +160,68 @@ public final class TopologyBenchmark {
       double dead;
       double deleted;
       int latencyRate;
-      try (FhirFlowApplication app = new FhirFlowApplication(new TopologyConfig(config), new FhirMapper(MappingCatalogue.builtIn()), deserializer, Clock.systemUTC())) {
+      try (FhirFlowApplication app =
+          new FhirFlowApplication(
+              new TopologyConfig(config),
+              new FhirMapper(MappingCatalogue.builtIn()),
+              deserializer,
+              Clock.systemUTC())) {
         topology = measure("topology", () -> (long) app.counters().inCount(), warmup, samples);
         out = app.counters().outCount() + app.counters().updateCount();
         dupes = app.counters().duplicateCount();
         dead = app.counters().deadLetteredCount();
         deleted = app.counters().deletedCount();
         // Latency is measured below saturation: at half the measured rate unless told otherwise.
-        latencyRate = "auto".equals(latencyRateOption) ? Math.max(100, (int) (topology.rate() / 2)) : Integer.parseInt(latencyRateOption);
-        latencies = latency(broker, raw, serializer, new SampleGenerator(7, users, 0, Instant.now()), latencyRate, latencySeconds);
+        latencyRate =
+            "auto".equals(latencyRateOption)
+                ? Math.max(100, (int) (topology.rate() / 2))
+                : Integer.parseInt(latencyRateOption);
+        latencies =
+            latency(
+                broker,
+                raw,
+                serializer,
+                new SampleGenerator(7, users, 0, Instant.now()),
+                latencyRate,
+                latencySeconds);
       }
       cleanRedis(prefix);
 
       String loadAfter = loadAverage();
-      String report = String.format(
-          "| samples (after %d warm-up) | duplicates (all) | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
-              + "|---|---|---|---|---|---|---|---|---|---|---|---|%n"
-              + "| %d | %.0f (%.1f %%) | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %.0f / %.0f us | %d ms | %d ms | %s / %s |%n"
-              + "(mapped %.0f, dead-lettered %.0f, deletions %.0f; latency at %d samples/s for %d s, %d observations)%n",
-          warmup, samples, dupes, 100.0 * dupes / (warmup + samples), threads, partitions, commitInterval, ceiling.rate(), topology.rate(), topology.rate() / ceiling.rate(), ceiling.cpuMicrosPerSample(), topology.cpuMicrosPerSample(),
-          percentile(latencies, 0.50), percentile(latencies, 0.99), loadBefore, loadAfter,
-          out, dead, deleted, latencyRate, latencySeconds, latencies.length)
-          + String.format("CPU per sample by thread group (us): ceiling%s: %s; topology: %s%n%s",
-              ceilingOnStreamsDefaults ? " (Kafka Streams' default producer settings)" : "", ThreadCpu.format(ceiling.cpuByThreads()), ThreadCpu.format(topology.cpuByThreads()), extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
+      String report =
+          String.format(
+                  "| samples (after %d warm-up) | duplicates (all) | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
+                      + "|---|---|---|---|---|---|---|---|---|---|---|---|%n"
+                      + "| %d | %.0f (%.1f %%) | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %.0f / %.0f us | %d ms | %d ms | %s / %s |%n"
+                      + "(mapped %.0f, dead-lettered %.0f, deletions %.0f; latency at %d samples/s for %d s, %d observations)%n",
+                  warmup,
+                  samples,
+                  dupes,
+                  100.0 * dupes / (warmup + samples),
+                  threads,
+                  partitions,
+                  commitInterval,
+                  ceiling.rate(),
+                  topology.rate(),
+                  topology.rate() / ceiling.rate(),
+                  ceiling.cpuMicrosPerSample(),
+                  topology.cpuMicrosPerSample(),
+                  percentile(latencies, 0.50),
+                  percentile(latencies, 0.99),
+                  loadBefore,
+                  loadAfter,
+                  out,
+                  dead,
+                  deleted,
+                  latencyRate,
+                  latencySeconds,
+                  latencies.length)
+              + String.format(
+                  "CPU per sample by thread group (us): ceiling%s: %s; topology: %s%n%s",
+                  ceilingOnStreamsDefaults ? " (Kafka Streams' default producer settings)" : "",
+                  ThreadCpu.format(ceiling.cpuByThreads()),
+                  ThreadCpu.format(topology.cpuByThreads()),
+                  extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
       System.out.println(report);
       Path file = Path.of("target", "topology-benchmark.md");
       Files.createDirectories(file.getParent());
@@ -167,21 +232,40 @@ public final class TopologyBenchmark {
   }
 
   /** target/topology-*.png: the figures of the table above, as plots. */
-  private static void plot(Phase ceiling, Phase topology, long[] latencies, int latencyRate) throws IOException {
+  private static void plot(Phase ceiling, Phase topology, long[] latencies, int latencyRate)
+      throws IOException {
     Map<String, Double> rates = new LinkedHashMap<>();
     rates.put("ceiling: pass-through, same batching", ceiling.rate());
     rates.put("topology", topology.rate());
-    BenchChart.bars(Path.of("target", "topology-throughput.png"), "Topology against its ceiling (same run)", "samples/s", rates);
+    BenchChart.bars(
+        Path.of("target", "topology-throughput.png"),
+        "Topology against its ceiling (same run)",
+        "samples/s",
+        rates);
     Map<String, Double> cpu = new LinkedHashMap<>();
     cpu.put("ceiling: pass-through, same batching", ceiling.cpuMicrosPerSample());
     cpu.put("topology", topology.cpuMicrosPerSample());
-    BenchChart.bars(Path.of("target", "topology-cpu.png"), "CPU per sample, whole JVM (broker included)", "µs CPU per sample", cpu);
-    BenchChart.percentiles(Path.of("target", "topology-latency.png"), "Raw record sent to Observation committed",
+    BenchChart.bars(
+        Path.of("target", "topology-cpu.png"),
+        "CPU per sample, whole JVM (broker included)",
+        "µs CPU per sample",
+        cpu);
+    BenchChart.percentiles(
+        Path.of("target", "topology-latency.png"),
+        "Raw record sent to Observation committed",
         Map.of("at " + latencyRate + " samples/s", BenchChart.percentilePoints(latencies)));
   }
 
-  private static void produce(KafkaBroker broker, String topic, SpecificAvroSerializer<WearableSample> serializer, SampleGenerator gen, int n, int ratePerSecond) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker), new ByteArraySerializer(), new ByteArraySerializer())) {
+  private static void produce(
+      KafkaBroker broker,
+      String topic,
+      SpecificAvroSerializer<WearableSample> serializer,
+      SampleGenerator gen,
+      int n,
+      int ratePerSecond) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            producerProps(broker), new ByteArraySerializer(), new ByteArraySerializer())) {
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
         if (ratePerSecond > 0) {
@@ -191,7 +275,13 @@ public final class TopologyBenchmark {
           }
         }
         WearableSample s = gen.next();
-        producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), s.getUserId().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, s)));
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                null,
+                System.currentTimeMillis(),
+                s.getUserId().getBytes(StandardCharsets.UTF_8),
+                serializer.serialize(topic, s)));
       }
     }
   }
@@ -215,42 +305,61 @@ public final class TopologyBenchmark {
     }
   }
 
-  private static Phase measure(String name, LongSupplier processed, int warmup, int n) throws InterruptedException {
+  private static Phase measure(String name, LongSupplier processed, int warmup, int n)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     awaitProcessed(name, processed, Math.max(1, warmup), deadline);
     long first = System.nanoTime();
     ThreadCpu threads = ThreadCpu.start();
     awaitProcessed(name, processed, (long) warmup + n, deadline);
     Phase phase = new Phase(n / seconds(System.nanoTime() - first), threads.microsPerSample(n));
-    System.out.printf("%s: %d samples at %.0f/s, %.1f us CPU per sample (%s)%n", name, n, phase.rate(), phase.cpuMicrosPerSample(), ThreadCpu.format(phase.cpuByThreads()));
+    System.out.printf(
+        "%s: %d samples at %.0f/s, %.1f us CPU per sample (%s)%n",
+        name, n, phase.rate(), phase.cpuMicrosPerSample(), ThreadCpu.format(phase.cpuByThreads()));
     return phase;
   }
 
-  private static void awaitProcessed(String name, LongSupplier processed, long count, long deadline) throws InterruptedException {
+  private static void awaitProcessed(String name, LongSupplier processed, long count, long deadline)
+      throws InterruptedException {
     while (processed.getAsLong() < count) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(name + " did not finish: " + processed.getAsLong() + " of " + count);
+        throw new IllegalStateException(
+            name + " did not finish: " + processed.getAsLong() + " of " + count);
       }
       Thread.sleep(5);
     }
   }
 
-  private static long[] latency(KafkaBroker broker, String raw, SpecificAvroSerializer<WearableSample> serializer, SampleGenerator gen, int rate, int seconds) {
+  private static long[] latency(
+      KafkaBroker broker,
+      String raw,
+      SpecificAvroSerializer<WearableSample> serializer,
+      SampleGenerator gen,
+      int rate,
+      int seconds) {
     Properties cp = broker.consumerProps("bench-latency-" + UUID.randomUUID());
     cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     List<Long> lat = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(PipelineTopic.Names.OBSERVATION).stream().map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor(PipelineTopic.Names.OBSERVATION).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .collect(Collectors.toList());
       consumer.assign(parts);
       consumer.seekToEnd(parts);
       parts.forEach(consumer::position);
       long phaseStart = System.currentTimeMillis();
-      Thread producer = new Thread(() -> produce(broker, raw, serializer, gen, rate * seconds, rate), "bench-latency-producer");
+      Thread producer =
+          new Thread(
+              () -> produce(broker, raw, serializer, gen, rate * seconds, rate),
+              "bench-latency-producer");
       producer.start();
       long hardEnd = System.nanoTime() + Duration.ofSeconds(seconds + 60L).toNanos();
       long quietSince = System.nanoTime();
       // Until the producer is done and nothing more arrived for 2 s (all committed output read).
-      while (System.nanoTime() < hardEnd && (producer.isAlive() || System.nanoTime() - quietSince < 2_000_000_000L)) {
+      while (System.nanoTime() < hardEnd
+          && (producer.isAlive() || System.nanoTime() - quietSince < 2_000_000_000L)) {
         var records = consumer.poll(Duration.ofMillis(50));
         long received = System.currentTimeMillis();
         if (!records.isEmpty()) {
@@ -269,12 +378,16 @@ public final class TopologyBenchmark {
   }
 
   private static long percentile(long[] sorted, double p) {
-    return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    return sorted.length == 0
+        ? -1
+        : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 
   private static void cleanRedis(String prefix) {
-    try (RedisClient client = RedisClient.create(LocalServices.redisUrl()); StatefulRedisConnection<String, String> c = client.connect()) {
-      ScanIterator<String> keys = ScanIterator.scan(c.sync(), ScanArgs.Builder.matches(prefix + "*").limit(1000));
+    try (RedisClient client = RedisClient.create(LocalServices.redisUrl());
+        StatefulRedisConnection<String, String> c = client.connect()) {
+      ScanIterator<String> keys =
+          ScanIterator.scan(c.sync(), ScanArgs.Builder.matches(prefix + "*").limit(1000));
       List<String> batch = new ArrayList<>();
       while (keys.hasNext()) {
         batch.add(keys.next());

@@ -10,7 +10,12 @@ class ScalingProbeTest {
   @Test
   void theRateIsTheBacklogsMiddleEightyPercentOverTheTimeItTook() {
     // 1,000 records: nothing for 20 s (startup), then 100/s from t=20 s to t=30 s.
-    List<long[]> samples = List.of(new long[] {0, 0}, new long[] {20_000, 0}, new long[] {25_000, 500}, new long[] {30_000, 1000});
+    List<long[]> samples =
+        List.of(
+            new long[] {0, 0},
+            new long[] {20_000, 0},
+            new long[] {25_000, 500},
+            new long[] {30_000, 1000});
 
     String line = ScalingProbe.result("g", 1000, samples);
 
@@ -20,6 +25,7 @@ class ScalingProbeTest {
 
   @Test
   void aPhaseThatNeverReachedNinetyPercentHasNoRate() {
-    assertThat(ScalingProbe.result("g", 1000, List.of(new long[] {0, 0}, new long[] {1000, 500}))).endsWith("\tNaN\tNaN");
+    assertThat(ScalingProbe.result("g", 1000, List.of(new long[] {0, 0}, new long[] {1000, 500})))
+        .endsWith("\tNaN\tNaN");
   }
 }

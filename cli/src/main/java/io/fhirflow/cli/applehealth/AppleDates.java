@@ -7,9 +7,9 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 
 /**
- * The date formats of Health exports: {@code 2019-05-14 19:05:29 -0400} (iOS 9 and later) and
- * the compact {@code 20150616044344+0100} (iOS 8 and CDA). Both carry the exporting phone's
- * offset, not the measurement's, so callers keep the instant and prefer HKTimeZone for local time.
+ * The date formats of Health exports: {@code 2019-05-14 19:05:29 -0400} (iOS 9 and later) and the
+ * compact {@code 20150616044344+0100} (iOS 8 and CDA). Both carry the exporting phone's offset, not
+ * the measurement's, so callers keep the instant and prefer HKTimeZone for local time.
  */
 final class AppleDates {
 

@@ -20,13 +20,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Streams an Apple Health export into a {@link SampleSink}: one sample per Record, Correlation
- * and Workout, each broken element to the dead-letter topic with its line, and on to the next.
+ * Streams an Apple Health export into a {@link SampleSink}: one sample per Record, Correlation and
+ * Workout, each broken element to the dead-letter topic with its line, and on to the next.
  *
- * <p>Two passes over the file, both streaming. The DTD says every record inside a Correlation
- * also appears as a top-level record, and those come first in the file; the first pass collects
- * the ids of correlation members (a few bytes each) so the second can send blood pressure once,
- * as the correlation, instead of three times.
+ * <p>Two passes over the file, both streaming. The DTD says every record inside a Correlation also
+ * appears as a top-level record, and those come first in the file; the first pass collects the ids
+ * of correlation members (a few bytes each) so the second can send blood pressure once, as the
+ * correlation, instead of three times.
  */
 public final class AppleHealthImporter {
 
@@ -65,25 +65,49 @@ public final class AppleHealthImporter {
         progress.maybeShow(() -> line("importing", input, n, report));
       }
       sink.flush();
-      report.finished(input.bytesRead(), input.illegalCharactersDropped(),
-          Duration.ofNanos(System.nanoTime() - t0), input.entryName());
+      report.finished(
+          input.bytesRead(),
+          input.illegalCharactersDropped(),
+          Duration.ofNanos(System.nanoTime() - t0),
+          input.entryName());
       progress.finish(line("imported", input, elements, report));
     }
     return report;
   }
 
-  private void handle(ElementChunk chunk, ExportElementConverter converter, Set<String> correlationMembers,
-      ImportReport report, String sourceName) {
+  private void handle(
+      ElementChunk chunk,
+      ExportElementConverter converter,
+      Set<String> correlationMembers,
+      ImportReport report,
+      String sourceName) {
     if (chunk.lexicalError() != null) {
-      reject(report, chunk, ImportReason.UNTERMINATED_ELEMENT, chunk.lexicalError(), chunk.line(), "Splitter", sourceName);
+      reject(
+          report,
+          chunk,
+          ImportReason.UNTERMINATED_ELEMENT,
+          chunk.lexicalError(),
+          chunk.line(),
+          "Splitter",
+          sourceName);
       return;
     }
     XmlElement element;
     try {
       element = parser.parse(chunk);
     } catch (MalformedElementException e) {
-      String detail = e.line() == chunk.line() ? e.getMessage() : e.getMessage() + " (parser stopped at line " + e.line() + ")";
-      reject(report, chunk, ImportReason.MALFORMED_XML, detail, chunk.line(), "XMLStreamException", sourceName);
+      String detail =
+          e.line() == chunk.line()
+              ? e.getMessage()
+              : e.getMessage() + " (parser stopped at line " + e.line() + ")";
+      reject(
+          report,
+          chunk,
+          ImportReason.MALFORMED_XML,
+          detail,
+          chunk.line(),
+          "XMLStreamException",
+          sourceName);
       return;
     }
     List<ConvertedElement> converted = converter.convert(element, chunk.line());
@@ -104,15 +128,29 @@ public final class AppleHealthImporter {
     }
   }
 
-  private void reject(ImportReport report, ElementChunk chunk, ImportReason reason, String detail, long line,
-      String errorClass, String sourceName) {
+  private void reject(
+      ImportReport report,
+      ElementChunk chunk,
+      ImportReason reason,
+      String detail,
+      long line,
+      String errorClass,
+      String sourceName) {
     report.rejected(reason, chunk.name(), line, detail);
-    sink.deadLetter(new DeadLetter(userId, chunk.xml().getBytes(StandardCharsets.UTF_8), STAGE, reason.code(),
-        errorClass, sourceName, line));
+    sink.deadLetter(
+        new DeadLetter(
+            userId,
+            chunk.xml().getBytes(StandardCharsets.UTF_8),
+            STAGE,
+            reason.code(),
+            errorClass,
+            sourceName,
+            line));
   }
 
   /** First pass: only Correlation elements are kept and parsed; the rest is lexed and dropped. */
-  private long collectCorrelationMembers(Path path, ExportElementConverter converter, Set<String> members) throws IOException {
+  private long collectCorrelationMembers(
+      Path path, ExportElementConverter converter, Set<String> members) throws IOException {
     long correlations = 0;
     try (ExportInput input = ExportInput.open(path)) {
       TopLevelElementSplitter splitter = input.splitter().onlyCapture(Set.of("Correlation"));
@@ -121,7 +159,8 @@ public final class AppleHealthImporter {
         if (chunk.name().equals("Correlation") && chunk.lexicalError() == null) {
           try {
             for (ConvertedElement c : converter.convert(parser.parse(chunk), chunk.line())) {
-              if (c instanceof Sample s && s.sample().getBody() instanceof HkCorrelation correlation) {
+              if (c instanceof Sample s
+                  && s.sample().getBody() instanceof HkCorrelation correlation) {
                 correlations++;
                 for (HkCorrelationMember m : correlation.getMembers()) {
                   members.add(m.getRecordId());
@@ -133,16 +172,24 @@ public final class AppleHealthImporter {
           }
         }
         long c = correlations;
-        progress.maybeShow(() -> String.format("scanning for correlations: %.0f%% (%,d found)",
-            100.0 * input.bytesRead() / Math.max(1, input.size()), c));
+        progress.maybeShow(
+            () ->
+                String.format(
+                    "scanning for correlations: %.0f%% (%,d found)",
+                    100.0 * input.bytesRead() / Math.max(1, input.size()), c));
       }
     }
     return correlations;
   }
 
   private static String line(String verb, ExportInput input, long elements, ImportReport report) {
-    return String.format("%s: %.0f%% of %.1f MB, %,d elements, %,d samples sent, %,d rejected",
-        verb, 100.0 * input.bytesRead() / Math.max(1, input.size()), input.size() / 1e6, elements,
-        report.sent(), report.rejected());
+    return String.format(
+        "%s: %.0f%% of %.1f MB, %,d elements, %,d samples sent, %,d rejected",
+        verb,
+        100.0 * input.bytesRead() / Math.max(1, input.size()),
+        input.size() / 1e6,
+        elements,
+        report.sent(),
+        report.rejected());
   }
 }

@@ -9,8 +9,11 @@ sealed interface ConvertedElement {
   record Sample(WearableSample sample) implements ConvertedElement {}
 
   /** An element that cannot become a sample; the detail names attributes, never values. */
-  record Rejected(String elementName, ImportReason reason, String detail, long line) implements ConvertedElement {}
+  record Rejected(String elementName, ImportReason reason, String detail, long line)
+      implements ConvertedElement {}
 
-  /** An element that is not a sample ({@code Me}, {@code ExportDate}, {@code ActivitySummary}, ...). */
+  /**
+   * An element that is not a sample ({@code Me}, {@code ExportDate}, {@code ActivitySummary}, ...).
+   */
   record Skipped(String elementName) implements ConvertedElement {}
 }

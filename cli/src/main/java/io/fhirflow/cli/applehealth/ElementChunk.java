@@ -1,8 +1,8 @@
 package io.fhirflow.cli.applehealth;
 
 /**
- * The text of one top-level element of an export ({@code Record}, {@code Correlation},
- * {@code Workout}, ...), cut out of the file without parsing it.
+ * The text of one top-level element of an export ({@code Record}, {@code Correlation}, {@code
+ * Workout}, ...), cut out of the file without parsing it.
  *
  * @param name element name as written
  * @param xml the element's characters, from its {@code <} to its closing {@code >}

@@ -18,7 +18,8 @@ final class ElementParser {
   private final XMLInputFactory factory;
 
   ElementParser() {
-    // Woodstox by name, not the JDK's default: one reader per element, and the JDK's costs more to create.
+    // Woodstox by name, not the JDK's default: one reader per element, and the JDK's costs more to
+    // create.
     factory = new com.ctc.wstx.stax.WstxInputFactory();
     // A chunk never has a DOCTYPE, but refuse DTDs and external entities anyway (XXE).
     factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -57,7 +58,8 @@ final class ElementParser {
           open.push(new Builder(reader.getLocalName(), attributes));
         } else if (event == XMLStreamConstants.END_ELEMENT) {
           Builder done = open.pop();
-          XmlElement element = new XmlElement(done.name, done.attributes, List.copyOf(done.children));
+          XmlElement element =
+              new XmlElement(done.name, done.attributes, List.copyOf(done.children));
           if (open.isEmpty()) {
             root = element;
           } else {

@@ -8,15 +8,15 @@ import io.fhirflow.schema.HkCategory;
 import io.fhirflow.schema.HkCorrelation;
 import io.fhirflow.schema.HkCorrelationMember;
 import io.fhirflow.schema.HkQuantity;
-import io.fhirflow.schema.HkWorkout;
-import io.fhirflow.schema.HkWorkoutEvent;
 import io.fhirflow.schema.HkSeriesPoint;
+import io.fhirflow.schema.HkWorkout;
 import io.fhirflow.schema.HkWorkoutActivity;
+import io.fhirflow.schema.HkWorkoutEvent;
 import io.fhirflow.schema.HkWorkoutStatistic;
-import io.fhirflow.schema.RoutePoint;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.RecordingMethod;
+import io.fhirflow.schema.RoutePoint;
 import io.fhirflow.schema.Source;
 import io.fhirflow.schema.WearableSample;
 import java.time.Duration;
@@ -33,10 +33,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns parsed export elements into HealthKit {@link WearableSample}s: {@code Record} (quantity
- * and category samples, sleep analysis included), {@code Correlation} with its member records,
- * and {@code Workout} with its statistics and events. Everything the phone wrote that has no field
- * of its own goes to {@code metadata} verbatim (MetadataEntry keys, legacy extra attributes such as
+ * Turns parsed export elements into HealthKit {@link WearableSample}s: {@code Record} (quantity and
+ * category samples, sleep analysis included), {@code Correlation} with its member records, and
+ * {@code Workout} with its statistics and events. Everything the phone wrote that has no field of
+ * its own goes to {@code metadata} verbatim (MetadataEntry keys, legacy extra attributes such as
  * {@code min}/{@code max}/{@code average}), so nothing is lost.
  */
 final class ExportElementConverter {
@@ -47,12 +47,39 @@ final class ExportElementConverter {
   static final String HK_SYNC_VERSION = "HKMetadataKeySyncVersion";
 
   /** Attributes that have a field of their own; any other attribute is carried in metadata. */
-  private static final Set<String> RECORD_ATTRIBUTES = Set.of(
-      "type", "sourceName", "source", "sourceVersion", "device", "unit", "creationDate", "startDate", "endDate", "value",
-      "min", "max", "average", "recordCount");
-  private static final Set<String> WORKOUT_ATTRIBUTES = Set.of(
-      "workoutActivityType", "duration", "durationUnit", "totalDistance", "totalDistanceUnit", "totalEnergyBurned",
-      "totalEnergyBurnedUnit", "sourceName", "source", "sourceVersion", "device", "creationDate", "startDate", "endDate");
+  private static final Set<String> RECORD_ATTRIBUTES =
+      Set.of(
+          "type",
+          "sourceName",
+          "source",
+          "sourceVersion",
+          "device",
+          "unit",
+          "creationDate",
+          "startDate",
+          "endDate",
+          "value",
+          "min",
+          "max",
+          "average",
+          "recordCount");
+
+  private static final Set<String> WORKOUT_ATTRIBUTES =
+      Set.of(
+          "workoutActivityType",
+          "duration",
+          "durationUnit",
+          "totalDistance",
+          "totalDistanceUnit",
+          "totalEnergyBurned",
+          "totalEnergyBurnedUnit",
+          "sourceName",
+          "source",
+          "sourceVersion",
+          "device",
+          "creationDate",
+          "startDate",
+          "endDate");
 
   private final String userId;
   private final Instant receivedTime;
@@ -62,7 +89,9 @@ final class ExportElementConverter {
     this.receivedTime = receivedTime;
   }
 
-  /** Converts one top-level element; a Record may yield more samples when records are nested in it. */
+  /**
+   * Converts one top-level element; a Record may yield more samples when records are nested in it.
+   */
   List<ConvertedElement> convert(XmlElement element, long line) {
     List<ConvertedElement> out = new ArrayList<>(1);
     try {
@@ -97,7 +126,8 @@ final class ExportElementConverter {
         valueText = e.attr("average");
       }
       if (valueText == null || valueText.isBlank()) {
-        throw new InvalidElementException(ImportReason.MISSING_VALUE, "quantity record without value or average");
+        throw new InvalidElementException(
+            ImportReason.MISSING_VALUE, "quantity record without value or average");
       }
       List<HkSeriesPoint> beats = List.of();
       XmlElement hrv = e.children("HeartRateVariabilityMetadataList").findFirst().orElse(null);
@@ -105,18 +135,20 @@ final class ExportElementConverter {
         beats = HrvBeats.parse(hrv, date(e.attr("startDate"), "startDate"));
         if (beats == null) {
           beats = List.of();
-          metadata.put("HeartRateVariabilityMetadataList.InstantaneousBeatsPerMinute", rawBeats(hrv));
+          metadata.put(
+              "HeartRateVariabilityMetadataList.InstantaneousBeatsPerMinute", rawBeats(hrv));
         }
       }
-      body = HkQuantity.newBuilder()
-          .setValue(number(valueText, "value"))
-          .setUnit(orEmpty(e.attr("unit")))
-          .setCount(optionalInt(e.attr("recordCount"), "recordCount"))
-          .setMinimum(optionalNumber(e.attr("min"), "min"))
-          .setMaximum(optionalNumber(e.attr("max"), "max"))
-          .setMostRecent(null)
-          .setSeries(beats)
-          .build();
+      body =
+          HkQuantity.newBuilder()
+              .setValue(number(valueText, "value"))
+              .setUnit(orEmpty(e.attr("unit")))
+              .setCount(optionalInt(e.attr("recordCount"), "recordCount"))
+              .setMinimum(optionalNumber(e.attr("min"), "min"))
+              .setMaximum(optionalNumber(e.attr("max"), "max"))
+              .setMostRecent(null)
+              .setSeries(beats)
+              .build();
     }
     sample.setBody(body);
     sample.setRecordId(recordId(e, type, sample, valueText, e.attr("unit")));
@@ -133,15 +165,16 @@ final class ExportElementConverter {
       if (quantity == null) {
         continue; // food correlations may hold category samples; a member has a numeric value only
       }
-      members.add(HkCorrelationMember.newBuilder()
-          .setRecordId(member.getRecordId())
-          .setType(member.getType())
-          .setStartTime(member.getStartTime())
-          .setEndTime(member.getEndTime())
-          .setValue(quantity.getValue())
-          .setUnit(quantity.getUnit())
-          .setMetadata(member.getMetadata())
-          .build());
+      members.add(
+          HkCorrelationMember.newBuilder()
+              .setRecordId(member.getRecordId())
+              .setType(member.getType())
+              .setStartTime(member.getStartTime())
+              .setEndTime(member.getEndTime())
+              .setValue(quantity.getValue())
+              .setUnit(quantity.getUnit())
+              .setMetadata(member.getMetadata())
+              .build());
     }
     members.sort(Comparator.comparing(HkCorrelationMember::getType));
     sample.setBody(HkCorrelation.newBuilder().setMembers(members).build());
@@ -153,22 +186,35 @@ final class ExportElementConverter {
 
   private WearableSample workout(XmlElement e) throws InvalidElementException {
     String activityType = required(e, "workoutActivityType");
-    WearableSample.Builder sample = common(e, "HKWorkoutTypeIdentifier", metadata(e, WORKOUT_ATTRIBUTES));
+    WearableSample.Builder sample =
+        common(e, "HKWorkoutTypeIdentifier", metadata(e, WORKOUT_ATTRIBUTES));
     Map<String, HkWorkoutStatistic> totals = new LinkedHashMap<>();
     for (XmlElement stat : e.children("WorkoutStatistics").toList()) {
       HkWorkoutStatistic statistic = statistic(stat);
       totals.put(statistic.getType(), statistic);
     }
-    // Before iOS 16 the totals are attributes of the workout; WorkoutStatistics wins when both exist.
-    addTotal(totals, distanceType(activityType), e.attr("totalDistance"), e.attr("totalDistanceUnit"));
-    addTotal(totals, "HKQuantityTypeIdentifierActiveEnergyBurned", e.attr("totalEnergyBurned"), e.attr("totalEnergyBurnedUnit"));
+    // Before iOS 16 the totals are attributes of the workout; WorkoutStatistics wins when both
+    // exist.
+    addTotal(
+        totals, distanceType(activityType), e.attr("totalDistance"), e.attr("totalDistanceUnit"));
+    addTotal(
+        totals,
+        "HKQuantityTypeIdentifierActiveEnergyBurned",
+        e.attr("totalEnergyBurned"),
+        e.attr("totalEnergyBurnedUnit"));
     List<HkWorkoutEvent> events = new ArrayList<>();
     for (XmlElement event : e.children("WorkoutEvent").toList()) {
       Instant start = date(required(event, "date"), "date").toInstant();
       Double duration = optionalNumber(event.attr("duration"), "duration");
-      Instant end = duration == null ? start : start.plus(seconds(duration, event.attr("durationUnit")));
-      events.add(HkWorkoutEvent.newBuilder().setType(required(event, "type")).setStartTime(start).setEndTime(end)
-          .setMetadata(metadata(event, Set.of("type", "date", "duration", "durationUnit"))).build());
+      Instant end =
+          duration == null ? start : start.plus(seconds(duration, event.attr("durationUnit")));
+      events.add(
+          HkWorkoutEvent.newBuilder()
+              .setType(required(event, "type"))
+              .setStartTime(start)
+              .setEndTime(end)
+              .setMetadata(metadata(event, Set.of("type", "date", "duration", "durationUnit")))
+              .build());
     }
     List<HkWorkoutActivity> activities = new ArrayList<>();
     for (XmlElement part : e.children("WorkoutActivity").toList()) {
@@ -178,26 +224,34 @@ final class ExportElementConverter {
     List<RoutePoint> route = new ArrayList<>();
     for (XmlElement r : e.children("WorkoutRoute").toList()) {
       // Newer exports point at a GPX file in the zip instead of listing the locations inline.
-      r.children("FileReference").findFirst().ifPresent(ref -> metadata.put("WorkoutRoute.FileReference", orEmpty(ref.attr("path"))));
+      r.children("FileReference")
+          .findFirst()
+          .ifPresent(ref -> metadata.put("WorkoutRoute.FileReference", orEmpty(ref.attr("path"))));
       for (XmlElement location : r.children("Location").toList()) {
         route.add(routePoint(location));
       }
     }
     Double duration = optionalNumber(e.attr("duration"), "duration");
-    sample.setBody(HkWorkout.newBuilder()
-        .setActivityType(activityType)
-        .setDurationSeconds(duration == null ? null : seconds(duration, e.attr("durationUnit")).toMillis() / 1000.0)
-        .setTotals(new ArrayList<>(totals.values()))
-        .setEvents(events)
-        .setActivities(activities)
-        .setRoute(route)
-        .build());
-    sample.setRecordId(recordId(e, activityType, sample, e.attr("duration"), e.attr("durationUnit")));
+    sample.setBody(
+        HkWorkout.newBuilder()
+            .setActivityType(activityType)
+            .setDurationSeconds(
+                duration == null
+                    ? null
+                    : seconds(duration, e.attr("durationUnit")).toMillis() / 1000.0)
+            .setTotals(new ArrayList<>(totals.values()))
+            .setEvents(events)
+            .setActivities(activities)
+            .setRoute(route)
+            .build());
+    sample.setRecordId(
+        recordId(e, activityType, sample, e.attr("duration"), e.attr("durationUnit")));
     return sample.build();
   }
 
   /** A part of a multi-sport or interval workout (iOS 16+). */
-  private static HkWorkoutActivity activity(XmlElement a, String workoutType) throws InvalidElementException {
+  private static HkWorkoutActivity activity(XmlElement a, String workoutType)
+      throws InvalidElementException {
     OffsetDateTime start = date(required(a, "startDate"), "startDate");
     OffsetDateTime end = a.attr("endDate") == null ? start : date(a.attr("endDate"), "endDate");
     Double duration = optionalNumber(a.attr("duration"), "duration");
@@ -206,12 +260,23 @@ final class ExportElementConverter {
       totals.add(statistic(stat));
     }
     return HkWorkoutActivity.newBuilder()
-        .setActivityType(a.attr("workoutActivityType") != null ? a.attr("workoutActivityType") : workoutType)
+        .setActivityType(
+            a.attr("workoutActivityType") != null ? a.attr("workoutActivityType") : workoutType)
         .setStartTime(start.toInstant())
         .setEndTime(end.toInstant())
-        .setDurationSeconds(duration == null ? null : seconds(duration, a.attr("durationUnit")).toMillis() / 1000.0)
+        .setDurationSeconds(
+            duration == null ? null : seconds(duration, a.attr("durationUnit")).toMillis() / 1000.0)
         .setTotals(totals)
-        .setMetadata(metadata(a, Set.of("workoutActivityType", "uuid", "startDate", "endDate", "duration", "durationUnit")))
+        .setMetadata(
+            metadata(
+                a,
+                Set.of(
+                    "workoutActivityType",
+                    "uuid",
+                    "startDate",
+                    "endDate",
+                    "duration",
+                    "durationUnit")))
         .build();
   }
 
@@ -232,7 +297,8 @@ final class ExportElementConverter {
         .setLatitude(number(required(l, "latitude"), "latitude"))
         .setLongitude(number(required(l, "longitude"), "longitude"))
         .setAltitudeMeters(optionalNumber(l.attr("altitude"), "altitude"))
-        .setHorizontalAccuracyMeters(optionalNumber(l.attr("horizontalAccuracy"), "horizontalAccuracy"))
+        .setHorizontalAccuracyMeters(
+            optionalNumber(l.attr("horizontalAccuracy"), "horizontalAccuracy"))
         .setVerticalAccuracyMeters(optionalNumber(l.attr("verticalAccuracy"), "verticalAccuracy"))
         .setSpeedMetersPerSecond(negativeIsUnknown(optionalNumber(l.attr("speed"), "speed")))
         .setCourseDegrees(negativeIsUnknown(optionalNumber(l.attr("course"), "course")))
@@ -244,7 +310,8 @@ final class ExportElementConverter {
     return value == null || value < 0 ? null : value;
   }
 
-  private WearableSample.Builder common(XmlElement e, String type, Map<String, String> metadata) throws InvalidElementException {
+  private WearableSample.Builder common(XmlElement e, String type, Map<String, String> metadata)
+      throws InvalidElementException {
     OffsetDateTime start = date(required(e, "startDate"), "startDate");
     OffsetDateTime end = e.attr("endDate") == null ? start : date(e.attr("endDate"), "endDate");
     String created = e.attr("creationDate");
@@ -260,30 +327,60 @@ final class ExportElementConverter {
         .setEndZoneOffsetSeconds(end.getOffset().getTotalSeconds())
         .setTimeZone(timeZone(metadata.get(HK_TIME_ZONE)))
         .setReceivedTime(receivedTime)
-        .setCreationTime(created == null || created.isBlank() ? null : date(created, "creationDate").toInstant())
-        .setSource(Source.newBuilder().setName(sourceName).setBundleId(null).setVersion(e.attr("sourceVersion"))
-            .setProductType(null).setOperatingSystemVersion(null).build())
+        .setCreationTime(
+            created == null || created.isBlank() ? null : date(created, "creationDate").toInstant())
+        .setSource(
+            Source.newBuilder()
+                .setName(sourceName)
+                .setBundleId(null)
+                .setVersion(e.attr("sourceVersion"))
+                .setProductType(null)
+                .setOperatingSystemVersion(null)
+                .build())
         .setDevice(HkDeviceString.parse(e.attr("device")))
-        .setVersion(RecordVersion.newBuilder().setClientRecordId(null).setClientRecordVersion(null).setLastModifiedTime(null)
-            .setSyncIdentifier(metadata.get(HK_SYNC_IDENTIFIER)).setSyncVersion(syncVersion(metadata.get(HK_SYNC_VERSION))).build())
-        .setRecordingMethod(isTrue(metadata.get(HK_WAS_USER_ENTERED)) ? RecordingMethod.MANUAL_ENTRY : RecordingMethod.UNKNOWN)
+        .setVersion(
+            RecordVersion.newBuilder()
+                .setClientRecordId(null)
+                .setClientRecordVersion(null)
+                .setLastModifiedTime(null)
+                .setSyncIdentifier(metadata.get(HK_SYNC_IDENTIFIER))
+                .setSyncVersion(syncVersion(metadata.get(HK_SYNC_VERSION)))
+                .build())
+        .setRecordingMethod(
+            isTrue(metadata.get(HK_WAS_USER_ENTERED))
+                ? RecordingMethod.MANUAL_ENTRY
+                : RecordingMethod.UNKNOWN)
         .setMetadata(metadata);
   }
 
-  private static String recordId(XmlElement e, String type, WearableSample.Builder sample, String value, String unit) {
+  private static String recordId(
+      XmlElement e, String type, WearableSample.Builder sample, String value, String unit) {
     String source = sample.getSource().getName();
     String sync = sample.getVersion().getSyncIdentifier();
     if (sync != null && !sync.isBlank()) {
       return RecordIds.forSyncIdentifier(sample.getUserId(), type, source, sync);
     }
-    return RecordIds.forSample(sample.getUserId(), type, source, sample.getStartTime(), sample.getEndTime(), value == null ? null : value.trim(), unit);
+    return RecordIds.forSample(
+        sample.getUserId(),
+        type,
+        source,
+        sample.getStartTime(),
+        sample.getEndTime(),
+        value == null ? null : value.trim(),
+        unit);
   }
 
   /** The beat list as exported, for the rare case where its times cannot be read. */
   private static String rawBeats(XmlElement hrv) {
     StringBuilder beats = new StringBuilder();
-    hrv.children("InstantaneousBeatsPerMinute").forEach(b ->
-        beats.append(beats.length() == 0 ? "" : ";").append(orEmpty(b.attr("bpm"))).append('@').append(orEmpty(b.attr("time"))));
+    hrv.children("InstantaneousBeatsPerMinute")
+        .forEach(
+            b ->
+                beats
+                    .append(beats.length() == 0 ? "" : ";")
+                    .append(orEmpty(b.attr("bpm")))
+                    .append('@')
+                    .append(orEmpty(b.attr("time"))));
     return beats.toString();
   }
 
@@ -295,20 +392,32 @@ final class ExportElementConverter {
         metadata.put(child.attr("key"), orEmpty(child.attr("value")));
       }
     }
-    e.attributes().forEach((key, value) -> {
-      if (!known.contains(key)) {
-        metadata.putIfAbsent(key, value);
-      }
-    });
+    e.attributes()
+        .forEach(
+            (key, value) -> {
+              if (!known.contains(key)) {
+                metadata.putIfAbsent(key, value);
+              }
+            });
     return metadata;
   }
 
-  private static void addTotal(Map<String, HkWorkoutStatistic> totals, String type, String sum, String unit) throws InvalidElementException {
+  private static void addTotal(
+      Map<String, HkWorkoutStatistic> totals, String type, String sum, String unit)
+      throws InvalidElementException {
     if (sum == null || sum.isBlank() || totals.containsKey(type)) {
       return;
     }
-    totals.put(type, HkWorkoutStatistic.newBuilder().setType(type).setSum(number(sum, "total")).setMinimum(null)
-        .setMaximum(null).setAverage(null).setUnit(orEmpty(unit)).build());
+    totals.put(
+        type,
+        HkWorkoutStatistic.newBuilder()
+            .setType(type)
+            .setSum(number(sum, "total"))
+            .setMinimum(null)
+            .setMaximum(null)
+            .setAverage(null)
+            .setUnit(orEmpty(unit))
+            .build());
   }
 
   /** The quantity type a workout's {@code totalDistance} attribute measures. */
@@ -330,13 +439,14 @@ final class ExportElementConverter {
   }
 
   private static Duration seconds(double amount, String unit) {
-    double factor = switch (unit == null ? "min" : unit) {
-      case "s", "sec" -> 1;
-      case "ms" -> 0.001;
-      case "hr", "h" -> 3600;
-      case "d" -> 86400;
-      default -> 60; // exports write "min"
-    };
+    double factor =
+        switch (unit == null ? "min" : unit) {
+          case "s", "sec" -> 1;
+          case "ms" -> 0.001;
+          case "hr", "h" -> 3600;
+          case "d" -> 86400;
+          default -> 60; // exports write "min"
+        };
     return Duration.ofMillis(Math.round(amount * factor * 1000));
   }
 
@@ -369,7 +479,8 @@ final class ExportElementConverter {
   private static String required(XmlElement e, String attribute) throws InvalidElementException {
     String value = e.attr(attribute);
     if (value == null || value.isBlank()) {
-      throw new InvalidElementException(ImportReason.MISSING_ATTRIBUTE, "missing attribute " + attribute);
+      throw new InvalidElementException(
+          ImportReason.MISSING_ATTRIBUTE, "missing attribute " + attribute);
     }
     return value;
   }
@@ -378,7 +489,8 @@ final class ExportElementConverter {
     try {
       return AppleDates.parse(text);
     } catch (DateTimeParseException e) {
-      throw new InvalidElementException(ImportReason.INVALID_DATE, "attribute " + attribute + " is not an export date");
+      throw new InvalidElementException(
+          ImportReason.INVALID_DATE, "attribute " + attribute + " is not an export date");
     }
   }
 
@@ -386,7 +498,8 @@ final class ExportElementConverter {
     try {
       return Double.parseDouble(text.trim());
     } catch (NumberFormatException e) {
-      throw new InvalidElementException(ImportReason.INVALID_NUMBER, "attribute " + attribute + " is not a number");
+      throw new InvalidElementException(
+          ImportReason.INVALID_NUMBER, "attribute " + attribute + " is not a number");
     }
   }
 
@@ -398,7 +511,8 @@ final class ExportElementConverter {
     return n == Math.rint(n) && Math.abs(n) <= Integer.MAX_VALUE ? (int) n : null;
   }
 
-  private static Double optionalNumber(String text, String attribute) throws InvalidElementException {
+  private static Double optionalNumber(String text, String attribute)
+      throws InvalidElementException {
     return text == null || text.isBlank() ? null : number(text, attribute);
   }
 

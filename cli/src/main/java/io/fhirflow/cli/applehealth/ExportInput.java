@@ -14,9 +14,9 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Opens an export for streaming: a plain {@code export.xml}, or the {@code export.zip} the Health
- * app shares, read entry by entry without unpacking. The main file is the entry whose root
- * element is {@code HealthData}, whatever it is called ({@code Exportieren.xml}, {@code 导出.xml});
- * {@code export_cda.xml} and workout routes are passed over.
+ * app shares, read entry by entry without unpacking. The main file is the entry whose root element
+ * is {@code HealthData}, whatever it is called ({@code Exportieren.xml}, {@code 导出.xml}); {@code
+ * export_cda.xml} and workout routes are passed over.
  */
 final class ExportInput implements Closeable {
 
@@ -28,8 +28,12 @@ final class ExportInput implements Closeable {
   private final IllegalXmlCharFilter filter;
   private final String entryName;
 
-  private ExportInput(CountingInputStream file, long size, TopLevelElementSplitter splitter,
-      IllegalXmlCharFilter filter, String entryName) {
+  private ExportInput(
+      CountingInputStream file,
+      long size,
+      TopLevelElementSplitter splitter,
+      IllegalXmlCharFilter filter,
+      String entryName) {
     this.file = file;
     this.size = size;
     this.splitter = splitter;
@@ -40,13 +44,15 @@ final class ExportInput implements Closeable {
   /** Opens the file and reads up to the root element of the main export XML. */
   static ExportInput open(Path path) throws IOException {
     long size = Files.size(path);
-    CountingInputStream file = new CountingInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
+    CountingInputStream file =
+        new CountingInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
     try {
       if (isZip(file)) {
         ZipInputStream zip = new ZipInputStream(file, StandardCharsets.UTF_8);
         ZipEntry entry;
         while ((entry = zip.getNextEntry()) != null) {
-          if (entry.isDirectory() || !entry.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".xml")) {
+          if (entry.isDirectory()
+              || !entry.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".xml")) {
             continue;
           }
           IllegalXmlCharFilter filter = filter(new NonClosing(zip));
@@ -55,16 +61,24 @@ final class ExportInput implements Closeable {
             return new ExportInput(file, size, splitter, filter, entry.getName());
           }
         }
-        throw new NotAnExportException(path.getFileName() + " is not an Apple Health export: no XML entry with root"
-            + " element <" + ROOT + ">; pass the export.zip the Health app shares, or the export.xml inside it");
+        throw new NotAnExportException(
+            path.getFileName()
+                + " is not an Apple Health export: no XML entry with root"
+                + " element <"
+                + ROOT
+                + ">; pass the export.zip the Health app shares, or the export.xml inside it");
       }
       IllegalXmlCharFilter filter = filter(file);
       TopLevelElementSplitter splitter = new TopLevelElementSplitter(filter);
       String root = splitter.readRoot();
       if (!ROOT.equals(root)) {
-        throw new NotAnExportException(path.getFileName() + " is not an Apple Health export: "
-            + (root == null ? "no XML element found" : "root element is <" + root + ">") + ", expected <" + ROOT
-            + ">; pass export.xml (not export_cda.xml) or the export.zip");
+        throw new NotAnExportException(
+            path.getFileName()
+                + " is not an Apple Health export: "
+                + (root == null ? "no XML element found" : "root element is <" + root + ">")
+                + ", expected <"
+                + ROOT
+                + ">; pass export.xml (not export_cda.xml) or the export.zip");
       }
       return new ExportInput(file, size, splitter, filter, path.getFileName().toString());
     } catch (IOException | RuntimeException e) {
@@ -82,7 +96,11 @@ final class ExportInput implements Closeable {
     in.mark(4);
     byte[] magic = in.readNBytes(4);
     in.reset();
-    return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+    return magic.length == 4
+        && magic[0] == 'P'
+        && magic[1] == 'K'
+        && magic[2] == 3
+        && magic[3] == 4;
   }
 
   TopLevelElementSplitter splitter() {

@@ -7,14 +7,15 @@ import java.util.regex.Pattern;
  * Reads the printed {@code HKDevice} object that exports put in the {@code device} attribute:
  * {@code <<HKDevice: 0x282e3a260>, name:iPhone, manufacturer:Apple Inc., model:iPhone,
  * hardware:iPhone10,4, software:12.3>}. The {@code 0x} pointer changes on every record and is
- * dropped; values may contain commas ({@code iPhone10,4}), so fields are split only before a
- * {@code key:}. {@code localIdentifier} (a Bluetooth MAC or UUID) is kept in its PII-marked
- * field and never logged.
+ * dropped; values may contain commas ({@code iPhone10,4}), so fields are split only before a {@code
+ * key:}. {@code localIdentifier} (a Bluetooth MAC or UUID) is kept in its PII-marked field and
+ * never logged.
  */
 final class HkDeviceString {
 
   private static final Pattern FIELD_SEPARATOR = Pattern.compile(",\\s*(?=[A-Za-z]+:)");
-  private static final Pattern POINTER_PREFIX = Pattern.compile("^<+\\s*HKDevice:\\s*[^>]*>\\s*,?\\s*");
+  private static final Pattern POINTER_PREFIX =
+      Pattern.compile("^<+\\s*HKDevice:\\s*[^>]*>\\s*,?\\s*");
 
   private HkDeviceString() {}
 

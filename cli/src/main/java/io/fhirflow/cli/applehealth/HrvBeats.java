@@ -18,13 +18,18 @@ import java.util.Locale;
 final class HrvBeats {
 
   private static final DateTimeFormatter[] FORMATS = {
-    new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("h:mm:ss[.SSS][.SS][.S] a").toFormatter(Locale.US),
+    new DateTimeFormatterBuilder()
+        .parseCaseInsensitive()
+        .appendPattern("h:mm:ss[.SSS][.SS][.S] a")
+        .toFormatter(Locale.US),
     new DateTimeFormatterBuilder().appendPattern("H:mm:ss[.SSS][.SS][.S]").toFormatter(Locale.ROOT)
   };
 
   private HrvBeats() {}
 
-  /** The beats as series points, or null when a time cannot be read (the caller keeps the raw text). */
+  /**
+   * The beats as series points, or null when a time cannot be read (the caller keeps the raw text).
+   */
   static List<HkSeriesPoint> parse(XmlElement list, OffsetDateTime start) {
     List<HkSeriesPoint> points = new ArrayList<>();
     OffsetDateTime previous = start.minusMinutes(1);
@@ -40,7 +45,12 @@ final class HrvBeats {
       }
       previous = at;
       try {
-        points.add(HkSeriesPoint.newBuilder().setTime(at.toInstant()).setValue(Double.parseDouble(bpm.trim())).setUnit("count/min").build());
+        points.add(
+            HkSeriesPoint.newBuilder()
+                .setTime(at.toInstant())
+                .setValue(Double.parseDouble(bpm.trim()))
+                .setUnit("count/min")
+                .build());
       } catch (NumberFormatException e) {
         return null;
       }

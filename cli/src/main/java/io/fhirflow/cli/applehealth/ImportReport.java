@@ -38,7 +38,8 @@ public final class ImportReport {
   void rejected(ImportReason reason, String elementName, long line, String detail) {
     rejectedByReason.merge(reason.code(), 1L, Long::sum);
     if (rejectionLines.size() < MAX_LISTED_REJECTIONS) {
-      rejectionLines.add("line " + line + ": <" + elementName + "> " + reason.code() + " (" + detail + ")");
+      rejectionLines.add(
+          "line " + line + ": <" + elementName + "> " + reason.code() + " (" + detail + ")");
     }
   }
 
@@ -96,11 +97,14 @@ public final class ImportReport {
   /** Prints the summary a person reads after an import. */
   public void print(PrintStream out) {
     double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
-    out.printf("imported %s: %,d samples sent, %,d rejected, %.1f MB in %.1f s (%,.0f samples/s)%n",
+    out.printf(
+        "imported %s: %,d samples sent, %,d rejected, %.1f MB in %.1f s (%,.0f samples/s)%n",
         entryName, sent(), rejected(), bytes / 1e6, seconds, sent() / seconds);
     sentByType.forEach((type, n) -> out.printf("  %-55s %,9d%n", type, n));
     if (correlationMembersSkipped > 0) {
-      out.printf("  correlation members not sent again (inside %,d correlations): %,d%n", correlations, correlationMembersSkipped);
+      out.printf(
+          "  correlation members not sent again (inside %,d correlations): %,d%n",
+          correlations, correlationMembersSkipped);
     }
     if (!skippedByElement.isEmpty()) {
       out.println("  skipped (not samples): " + skippedByElement);

@@ -7,8 +7,8 @@ import java.util.UUID;
 /**
  * Record ids for exported samples. {@code export.xml} has no HealthKit UUIDs, so the id is a
  * name-based UUID of what identifies a sample: type, source, start, end, value and unit. The same
- * file (or a later export of the same data, whatever offset the phone wrote) gives the same ids,
- * so re-importing dedupes downstream. The source version is left out on purpose: apps change it
+ * file (or a later export of the same data, whatever offset the phone wrote) gives the same ids, so
+ * re-importing dedupes downstream. The source version is left out on purpose: apps change it
  * mid-stream. A sample with {@code HKMetadataKeySyncIdentifier} takes its id from that instead, so
  * every version of it shares one id and the newer version wins.
  *
@@ -22,13 +22,27 @@ final class RecordIds {
 
   private RecordIds() {}
 
-  static String forSample(String userId, String type, String source, Instant start, Instant end, String value,
+  static String forSample(
+      String userId,
+      String type,
+      String source,
+      Instant start,
+      Instant end,
+      String value,
       String unit) {
-    return uuid("apple-health-export", userId, type, source, Long.toString(start.toEpochMilli()),
-        Long.toString(end.toEpochMilli()), value, unit);
+    return uuid(
+        "apple-health-export",
+        userId,
+        type,
+        source,
+        Long.toString(start.toEpochMilli()),
+        Long.toString(end.toEpochMilli()),
+        value,
+        unit);
   }
 
-  static String forSyncIdentifier(String userId, String type, String source, String syncIdentifier) {
+  static String forSyncIdentifier(
+      String userId, String type, String source, String syncIdentifier) {
     return uuid("healthkit-sync-identifier", userId, type, source, syncIdentifier);
   }
 

@@ -9,13 +9,13 @@ import java.util.function.Predicate;
 /**
  * Cuts a Health export into its top-level elements without parsing the file as one document.
  *
- * <p>Hand-written rather than a StAX loop over the whole file because a StAX parser stops for
- * good at the first well-formedness error, and real exports have them: iOS 16 wrote a broken
- * internal DTD, iOS 8 wrote metadata keys with spaces as attribute names. Cutting first lets the
- * importer parse each element on its own (with StAX), report the line of a broken one and go on
- * with the next. The lexer knows just enough XML for that: comments, processing instructions,
- * CDATA, quoted attribute values and the DOCTYPE, which it skips without reading (no fetch, no
- * validation, a broken one is fine). Memory is bounded by the largest single element.
+ * <p>Hand-written rather than a StAX loop over the whole file because a StAX parser stops for good
+ * at the first well-formedness error, and real exports have them: iOS 16 wrote a broken internal
+ * DTD, iOS 8 wrote metadata keys with spaces as attribute names. Cutting first lets the importer
+ * parse each element on its own (with StAX), report the line of a broken one and go on with the
+ * next. The lexer knows just enough XML for that: comments, processing instructions, CDATA, quoted
+ * attribute values and the DOCTYPE, which it skips without reading (no fetch, no validation, a
+ * broken one is fine). Memory is bounded by the largest single element.
  */
 final class TopLevelElementSplitter implements Closeable {
 
@@ -153,7 +153,8 @@ final class TopLevelElementSplitter implements Closeable {
     while (depth > 0) {
       if (text != null && text.length() > maxElementChars) {
         skipToDepthZero(depth);
-        return chunk(elementName, null, startLine, "element larger than " + maxElementChars + " characters");
+        return chunk(
+            elementName, null, startLine, "element larger than " + maxElementChars + " characters");
       }
       int c = read();
       if (c == -1) {
@@ -192,7 +193,11 @@ final class TopLevelElementSplitter implements Closeable {
     return new ElementChunk(name, text == null ? "" : text.toString(), startLine, error);
   }
 
-  private enum TagEnd { OPEN, SELF_CLOSED, BROKEN }
+  private enum TagEnd {
+    OPEN,
+    SELF_CLOSED,
+    BROKEN
+  }
 
   /** Reads a name; returns the character that ended it (already consumed, appended to text). */
   private int readName(StringBuilder name, StringBuilder text) throws IOException {
@@ -222,9 +227,9 @@ final class TopLevelElementSplitter implements Closeable {
   }
 
   /**
-   * Reads the rest of a start tag up to its {@code >}, honouring quoted attribute values. A
-   * {@code <} inside a tag cannot be well-formed XML: it is pushed back and the tag reported
-   * broken, so the next element is not swallowed.
+   * Reads the rest of a start tag up to its {@code >}, honouring quoted attribute values. A {@code
+   * <} inside a tag cannot be well-formed XML: it is pushed back and the tag reported broken, so
+   * the next element is not swallowed.
    */
   private TagEnd readTagRest(StringBuilder text) throws IOException {
     int quote = 0;
@@ -254,7 +259,9 @@ final class TopLevelElementSplitter implements Closeable {
     }
   }
 
-  /** After {@code <!}: a comment, CDATA or DOCTYPE; the DOCTYPE's internal subset is skipped unread. */
+  /**
+   * After {@code <!}: a comment, CDATA or DOCTYPE; the DOCTYPE's internal subset is skipped unread.
+   */
   private void skipDeclaration() throws IOException {
     copyDeclaration(null);
   }

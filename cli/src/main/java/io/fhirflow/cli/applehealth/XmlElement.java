@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One parsed element of an export: name, attributes in document order, child elements. Text
- * content is ignored: Health exports carry everything in attributes.
+ * One parsed element of an export: name, attributes in document order, child elements. Text content
+ * is ignored: Health exports carry everything in attributes.
  */
 record XmlElement(String name, Map<String, String> attributes, List<XmlElement> children) {
 

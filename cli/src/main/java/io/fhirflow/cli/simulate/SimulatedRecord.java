@@ -12,9 +12,13 @@ public sealed interface SimulatedRecord {
 
   Outcome outcome();
 
-  /** A sample, serialized by the sink (NEW, LATE, DUPLICATE, UPDATE and the semantically bad ones). */
-  record Sample(SampleKind kind, Outcome outcome, WearableSample sample) implements SimulatedRecord {}
+  /**
+   * A sample, serialized by the sink (NEW, LATE, DUPLICATE, UPDATE and the semantically bad ones).
+   */
+  record Sample(SampleKind kind, Outcome outcome, WearableSample sample)
+      implements SimulatedRecord {}
 
   /** Bytes sent as they are (not wire format, unknown schema id). */
-  record Raw(SampleKind kind, Outcome outcome, String key, byte[] value) implements SimulatedRecord {}
+  record Raw(SampleKind kind, Outcome outcome, String key, byte[] value)
+      implements SimulatedRecord {}
 }

@@ -8,8 +8,15 @@ import java.util.Random;
  * A simulated person with a phone: platform, home time zone and the physiological baselines the
  * values vary around, drawn once from the seed so a run is reproducible.
  */
-record SimulatedUser(String id, Platform platform, ZoneId zone, double restingHeartRate, double systolic,
-    double diastolic, double weightKg, double stepsPerHour) {
+record SimulatedUser(
+    String id,
+    Platform platform,
+    ZoneId zone,
+    double restingHeartRate,
+    double systolic,
+    double diastolic,
+    double weightKg,
+    double stepsPerHour) {
 
   private static final ZoneId[] ZONES = {
     ZoneId.of("Europe/Berlin"), ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"),

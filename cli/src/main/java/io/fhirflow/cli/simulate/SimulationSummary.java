@@ -26,7 +26,10 @@ public final class SimulationSummary {
   }
 
   public synchronized long total() {
-    return counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+    return counts.values().stream()
+        .flatMap(m -> m.values().stream())
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   public synchronized long count(Outcome outcome) {
@@ -59,21 +62,50 @@ public final class SimulationSummary {
 
   /** One line for the live progress display. */
   public synchronized String progressLine(double elapsedSeconds, double remainingSeconds) {
-    return String.format("simulating: %,d sent (%,.0f/s) | new %,d late %,d dup %,d upd %,d del %,d bad %,d | %.0fs left",
-        total(), total() / Math.max(elapsedSeconds, 0.001), count(Outcome.NEW), count(Outcome.LATE),
-        count(Outcome.DUPLICATE), count(Outcome.UPDATE), deletions(), bad(), Math.max(0, remainingSeconds));
+    return String.format(
+        "simulating: %,d sent (%,.0f/s) | new %,d late %,d dup %,d upd %,d del %,d bad %,d | %.0fs left",
+        total(),
+        total() / Math.max(elapsedSeconds, 0.001),
+        count(Outcome.NEW),
+        count(Outcome.LATE),
+        count(Outcome.DUPLICATE),
+        count(Outcome.UPDATE),
+        deletions(),
+        bad(),
+        Math.max(0, remainingSeconds));
   }
 
   public synchronized void print(PrintStream out) {
-    out.printf("simulator sent %,d records in %.1f s (%,.0f/s)%s%n", total(), seconds, total() / Math.max(seconds, 0.001),
+    out.printf(
+        "simulator sent %,d records in %.1f s (%,.0f/s)%s%n",
+        total(),
+        seconds,
+        total() / Math.max(seconds, 0.001),
         failedSends > 0 ? String.format(", %,d sends FAILED", failedSends) : "");
-    out.printf("  %-15s %9s %9s %9s %9s %9s %9s%n", "kind", "new", "late", "duplicate", "update", "deleted", "bad");
+    out.printf(
+        "  %-15s %9s %9s %9s %9s %9s %9s%n",
+        "kind", "new", "late", "duplicate", "update", "deleted", "bad");
     for (SampleKind kind : SampleKind.values()) {
       Map<Outcome, Long> m = counts.getOrDefault(kind, Map.of());
-      long bad = m.entrySet().stream().filter(e -> e.getKey().isBad()).mapToLong(Map.Entry::getValue).sum();
-      long deleted = m.entrySet().stream().filter(e -> e.getKey().isDeletion()).mapToLong(Map.Entry::getValue).sum();
-      out.printf("  %-15s %,9d %,9d %,9d %,9d %,9d %,9d%n", kind.label(), m.getOrDefault(Outcome.NEW, 0L),
-          m.getOrDefault(Outcome.LATE, 0L), m.getOrDefault(Outcome.DUPLICATE, 0L), m.getOrDefault(Outcome.UPDATE, 0L), deleted, bad);
+      long bad =
+          m.entrySet().stream()
+              .filter(e -> e.getKey().isBad())
+              .mapToLong(Map.Entry::getValue)
+              .sum();
+      long deleted =
+          m.entrySet().stream()
+              .filter(e -> e.getKey().isDeletion())
+              .mapToLong(Map.Entry::getValue)
+              .sum();
+      out.printf(
+          "  %-15s %,9d %,9d %,9d %,9d %,9d %,9d%n",
+          kind.label(),
+          m.getOrDefault(Outcome.NEW, 0L),
+          m.getOrDefault(Outcome.LATE, 0L),
+          m.getOrDefault(Outcome.DUPLICATE, 0L),
+          m.getOrDefault(Outcome.UPDATE, 0L),
+          deleted,
+          bad);
     }
     StringJoiner badKinds = new StringJoiner(", ");
     for (Outcome o : Outcome.values()) {
@@ -82,23 +114,51 @@ public final class SimulationSummary {
       }
     }
     out.println("  bad records (all must reach the dead-letter topic): " + badKinds);
-    out.printf("  deletions: %,d of records sent before, %,d sent before their original (and %,d originals after them, which must stay deleted)%n",
+    out.printf(
+        "  deletions: %,d of records sent before, %,d sent before their original (and %,d originals after them, which must stay deleted)%n",
         count(Outcome.DELETION), count(Outcome.DELETION_EARLY), count(Outcome.AFTER_DELETION));
-    out.printf("  expected at the topology: in %,d = output %,d + duplicates %,d + updates %,d + deleted %,d + dead-lettered %,d%n",
-        total(), count(Outcome.NEW) + count(Outcome.LATE), count(Outcome.DUPLICATE), count(Outcome.UPDATE), deletions(), bad());
+    out.printf(
+        "  expected at the topology: in %,d = output %,d + duplicates %,d + updates %,d + deleted %,d + dead-lettered %,d%n",
+        total(),
+        count(Outcome.NEW) + count(Outcome.LATE),
+        count(Outcome.DUPLICATE),
+        count(Outcome.UPDATE),
+        deletions(),
+        bad());
   }
 
-  /** The counts as a small JSON object, for scripts (bin/run-local compares them with the topology's). */
+  /**
+   * The counts as a small JSON object, for scripts (bin/run-local compares them with the
+   * topology's).
+   */
   public synchronized String toJson() {
     StringJoiner kinds = new StringJoiner(",", "{", "}");
-    counts.forEach((kind, m) -> {
-      StringJoiner outcomes = new StringJoiner(",", "{", "}");
-      m.forEach((o, n) -> outcomes.add("\"" + o.name() + "\":" + n));
-      kinds.add("\"" + kind.label() + "\":" + outcomes);
-    });
-    return "{\"total\":" + total() + ",\"new\":" + count(Outcome.NEW) + ",\"late\":" + count(Outcome.LATE)
-        + ",\"duplicates\":" + count(Outcome.DUPLICATE) + ",\"updates\":" + count(Outcome.UPDATE)
-        + ",\"deletions\":" + deletions()
-        + ",\"bad\":" + bad() + ",\"failedSends\":" + failedSends + ",\"seconds\":" + seconds + ",\"byKind\":" + kinds + "}";
+    counts.forEach(
+        (kind, m) -> {
+          StringJoiner outcomes = new StringJoiner(",", "{", "}");
+          m.forEach((o, n) -> outcomes.add("\"" + o.name() + "\":" + n));
+          kinds.add("\"" + kind.label() + "\":" + outcomes);
+        });
+    return "{\"total\":"
+        + total()
+        + ",\"new\":"
+        + count(Outcome.NEW)
+        + ",\"late\":"
+        + count(Outcome.LATE)
+        + ",\"duplicates\":"
+        + count(Outcome.DUPLICATE)
+        + ",\"updates\":"
+        + count(Outcome.UPDATE)
+        + ",\"deletions\":"
+        + deletions()
+        + ",\"bad\":"
+        + bad()
+        + ",\"failedSends\":"
+        + failedSends
+        + ",\"seconds\":"
+        + seconds
+        + ",\"byKind\":"
+        + kinds
+        + "}";
   }
 }

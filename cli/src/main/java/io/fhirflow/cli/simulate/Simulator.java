@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Sends the generator's records to a sink at a steady rate for a duration, or until stopped,
- * with a live progress line; returns what it sent.
+ * Sends the generator's records to a sink at a steady rate for a duration, or until stopped, with a
+ * live progress line; returns what it sent.
  */
 public final class Simulator {
 
@@ -41,7 +41,8 @@ public final class Simulator {
       }
       long target = start + (long) (sent * nanosPerRecord);
       if (target > now) {
-        // Pacing: wait for this record's slot (bounded, so Ctrl-C and the deadline are seen quickly).
+        // Pacing: wait for this record's slot (bounded, so Ctrl-C and the deadline are seen
+        // quickly).
         LockSupport.parkNanos(Math.min(target - now, 50_000_000L));
         continue;
       }

@@ -24,11 +24,11 @@ import java.util.Random;
 /**
  * An endless, reproducible stream of HealthKit and Health Connect traffic for N users.
  *
- * <p>Each user has a timeline per kind advancing at that kind's cadence; the generator always
- * takes the earliest due event, so cadences stay realistic whatever rate the records are sent
- * at. The timelines start {@code backfill} before now, like phones syncing the last hours of data.
- * Mixed in, by the given shares: exact duplicates of recent records (gateway retries), updates of
- * recent Health Connect records with a higher clientRecordVersion, late records days in the past
+ * <p>Each user has a timeline per kind advancing at that kind's cadence; the generator always takes
+ * the earliest due event, so cadences stay realistic whatever rate the records are sent at. The
+ * timelines start {@code backfill} before now, like phones syncing the last hours of data. Mixed
+ * in, by the given shares: exact duplicates of recent records (gateway retries), updates of recent
+ * Health Connect records with a higher clientRecordVersion, late records days in the past
  * (back-filled wearables), bad records of five kinds that must all end in the dead-letter topic,
  * and deletions from the phone: of records sent before, and (a quarter of them) of records whose
  * original is sent a few records after its deletion, as a gateway's sync batches can order them.
@@ -47,8 +47,11 @@ public final class TrafficGenerator {
 
   private static final int HISTORY = 4096;
   private static final Outcome[] BAD = {
-    Outcome.BAD_NOT_WIRE_FORMAT, Outcome.BAD_UNKNOWN_SCHEMA_ID, Outcome.BAD_NAN_VALUE,
-    Outcome.BAD_END_BEFORE_START, Outcome.BAD_UNKNOWN_TYPE
+    Outcome.BAD_NOT_WIRE_FORMAT,
+    Outcome.BAD_UNKNOWN_SCHEMA_ID,
+    Outcome.BAD_NAN_VALUE,
+    Outcome.BAD_END_BEFORE_START,
+    Outcome.BAD_UNKNOWN_TYPE
   };
 
   private final Random random;
@@ -58,8 +61,10 @@ public final class TrafficGenerator {
   private final List<SimulatedUser> users = new ArrayList<>();
   private final PriorityQueue<Due> due = new PriorityQueue<>(Comparator.comparing(Due::time));
   private final Deque<SimulatedRecord> pending = new ArrayDeque<>();
+
   /** Originals whose deletion was already sent; each goes out a few records later. */
   private final Deque<SimulatedRecord> afterDeletion = new ArrayDeque<>();
+
   private final Sent[] history = new Sent[HISTORY];
   private final Sent[] hcHistory = new Sent[HISTORY];
   private long historyCount;
@@ -88,8 +93,8 @@ public final class TrafficGenerator {
   }
 
   /**
-   * Events per second the users produce on their own (without duplicates and the rest); a run
-   * at a higher rate replays a backfill window that many times faster.
+   * Events per second the users produce on their own (without duplicates and the rest); a run at a
+   * higher rate replays a backfill window that many times faster.
    */
   public static double naturalRate(int users) {
     double perUser = 0;
@@ -114,7 +119,8 @@ public final class TrafficGenerator {
     r -= mix.bad();
     if (r < mix.duplicates() && historyCount > 0) {
       Sent s = pick(history, historyCount);
-      // A deleted record is never sent again as a duplicate: the topology would count it as deleted.
+      // A deleted record is never sent again as a duplicate: the topology would count it as
+      // deleted.
       return s == null ? fresh() : new SimulatedRecord.Sample(s.kind, Outcome.DUPLICATE, s.sample);
     }
     r -= mix.duplicates();
@@ -152,7 +158,8 @@ public final class TrafficGenerator {
     SimulatedUser user = users.get(random.nextInt(users.size()));
     SampleKind kind = random.nextBoolean() ? SampleKind.HEART_RATE : SampleKind.STEPS;
     Instant now = clock.instant();
-    Instant when = align(now.minus(Duration.ofMinutes(120 + random.nextInt(5 * 24 * 60 - 120))), kind, user);
+    Instant when =
+        align(now.minus(Duration.ofMinutes(120 + random.nextInt(5 * 24 * 60 - 120))), kind, user);
     WearableSample sample = factory.create(user, kind, when, now).get(0);
     remember(kind, sample);
     return new SimulatedRecord.Sample(kind, Outcome.LATE, sample);
@@ -168,16 +175,23 @@ public final class TrafficGenerator {
     WearableSample old = s.sample;
     RecordVersion v = old.getVersion();
     Instant modified = clock.instant();
-    WearableSample updated = WearableSample.newBuilder(old)
-        .setReceivedTime(modified)
-        .setVersion(RecordVersion.newBuilder(v).setClientRecordVersion(v.getClientRecordVersion() + 1).setLastModifiedTime(modified).build())
-        .setBody(edited(old.getBody()))
-        .build();
+    WearableSample updated =
+        WearableSample.newBuilder(old)
+            .setReceivedTime(modified)
+            .setVersion(
+                RecordVersion.newBuilder(v)
+                    .setClientRecordVersion(v.getClientRecordVersion() + 1)
+                    .setLastModifiedTime(modified)
+                    .build())
+            .setBody(edited(old.getBody()))
+            .build();
     hcHistory[index] = new Sent(s.kind, updated);
     return new SimulatedRecord.Sample(s.kind, Outcome.UPDATE, updated);
   }
 
-  /** The phone deletes a record sent before; it leaves the history, so nothing of it is sent again. */
+  /**
+   * The phone deletes a record sent before; it leaves the history, so nothing of it is sent again.
+   */
   private SimulatedRecord deletion() {
     Sent s = pick(history, historyCount);
     if (s == null) {
@@ -187,26 +201,35 @@ public final class TrafficGenerator {
     return new SimulatedRecord.Sample(s.kind, Outcome.DELETION, deletionOf(s.sample));
   }
 
-  /** A deletion that overtakes its original (the original follows a few records later and must stay deleted). */
+  /**
+   * A deletion that overtakes its original (the original follows a few records later and must stay
+   * deleted).
+   */
   private SimulatedRecord deletionBeforeOriginal() {
     SimulatedUser user = users.get(random.nextInt(users.size()));
     SampleKind kind = random.nextBoolean() ? SampleKind.HEART_RATE : SampleKind.STEPS;
     Instant now = clock.instant();
-    WearableSample original = factory.create(user, kind, align(now.minus(Duration.ofMinutes(30)), kind, user), now).get(0);
+    WearableSample original =
+        factory
+            .create(user, kind, align(now.minus(Duration.ofMinutes(30)), kind, user), now)
+            .get(0);
     afterDeletion.add(new SimulatedRecord.Sample(kind, Outcome.AFTER_DELETION, original));
     return new SimulatedRecord.Sample(kind, Outcome.DELETION_EARLY, deletionOf(original));
   }
 
   private WearableSample deletionOf(WearableSample sample) {
-    // A HealthKit anchored query runs per type, so its gateway knows the type; a Health Connect deletion change does not.
+    // A HealthKit anchored query runs per type, so its gateway knows the type; a Health Connect
+    // deletion change does not.
     String type = sample.getPlatform() == Platform.HEALTHKIT ? sample.getType() : null;
-    return SampleDeletions.of(sample.getUserId(), sample.getPlatform(), sample.getRecordId(), type, clock.instant());
+    return SampleDeletions.of(
+        sample.getUserId(), sample.getPlatform(), sample.getRecordId(), type, clock.instant());
   }
 
   private void forget(WearableSample sample) {
     for (Sent[] ring : List.of(history, hcHistory)) {
       for (int i = 0; i < ring.length; i++) {
-        if (ring[i] != null && ring[i].sample.getRecordId().equals(sample.getRecordId())
+        if (ring[i] != null
+            && ring[i].sample.getRecordId().equals(sample.getRecordId())
             && ring[i].sample.getUserId().equals(sample.getUserId())) {
           ring[i] = null;
         }
@@ -239,23 +262,43 @@ public final class TrafficGenerator {
     SimulatedUser user = users.get(random.nextInt(users.size()));
     Instant now = clock.instant();
     return switch (outcome) {
-      case BAD_NOT_WIRE_FORMAT -> new SimulatedRecord.Raw(SampleKind.HEART_RATE, outcome, user.id(),
-          "{\"type\":\"HeartRate\",\"bpm\":72}".getBytes(StandardCharsets.UTF_8));
-      case BAD_UNKNOWN_SCHEMA_ID -> new SimulatedRecord.Raw(SampleKind.HEART_RATE, outcome, user.id(),
-          ByteBuffer.allocate(13).put((byte) 0).putInt(Integer.MAX_VALUE - random.nextInt(1000)).putLong(random.nextLong()).array());
+      case BAD_NOT_WIRE_FORMAT ->
+          new SimulatedRecord.Raw(
+              SampleKind.HEART_RATE,
+              outcome,
+              user.id(),
+              "{\"type\":\"HeartRate\",\"bpm\":72}".getBytes(StandardCharsets.UTF_8));
+      case BAD_UNKNOWN_SCHEMA_ID ->
+          new SimulatedRecord.Raw(
+              SampleKind.HEART_RATE,
+              outcome,
+              user.id(),
+              ByteBuffer.allocate(13)
+                  .put((byte) 0)
+                  .putInt(Integer.MAX_VALUE - random.nextInt(1000))
+                  .putLong(random.nextLong())
+                  .array());
       case BAD_NAN_VALUE -> {
         WearableSample s = factory.create(user, SampleKind.WEIGHT, now, now).get(0);
         yield new SimulatedRecord.Sample(SampleKind.WEIGHT, outcome, withNaN(s));
       }
       case BAD_END_BEFORE_START -> {
-        WearableSample s = factory.create(user, SampleKind.STEPS, now.minusSeconds(900), now).get(0);
-        yield new SimulatedRecord.Sample(SampleKind.STEPS, outcome,
+        WearableSample s =
+            factory.create(user, SampleKind.STEPS, now.minusSeconds(900), now).get(0);
+        yield new SimulatedRecord.Sample(
+            SampleKind.STEPS,
+            outcome,
             WearableSample.newBuilder(s).setEndTime(s.getStartTime().minusSeconds(600)).build());
       }
       default -> {
         WearableSample s = factory.create(user, SampleKind.HEART_RATE, now, now).get(0);
-        String type = user.platform() == Platform.HEALTHKIT ? "HKQuantityTypeIdentifierTelepathyLevel" : "TelepathyRecord";
-        yield new SimulatedRecord.Sample(SampleKind.HEART_RATE, Outcome.BAD_UNKNOWN_TYPE,
+        String type =
+            user.platform() == Platform.HEALTHKIT
+                ? "HKQuantityTypeIdentifierTelepathyLevel"
+                : "TelepathyRecord";
+        yield new SimulatedRecord.Sample(
+            SampleKind.HEART_RATE,
+            Outcome.BAD_UNKNOWN_TYPE,
             WearableSample.newBuilder(s).setType(type).build());
       }
     };
@@ -267,7 +310,8 @@ public final class TrafficGenerator {
       body = HkQuantity.newBuilder(q).setValue(Double.NaN).build();
     } else if (body instanceof HcInstantaneous inst) {
       List<HcMeasurement> nan = new ArrayList<>();
-      inst.getMeasurements().forEach(m -> nan.add(HcMeasurement.newBuilder(m).setValue(Double.NaN).build()));
+      inst.getMeasurements()
+          .forEach(m -> nan.add(HcMeasurement.newBuilder(m).setValue(Double.NaN).build()));
       body = HcInstantaneous.newBuilder(inst).setMeasurements(nan).build();
     }
     return WearableSample.newBuilder(s).setBody(body).build();
@@ -290,7 +334,8 @@ public final class TrafficGenerator {
     long s = t.getEpochSecond();
     return switch (kind) {
       case SLEEP -> {
-        java.time.ZonedDateTime wake = t.atZone(user.zone()).toLocalDate().atTime(7, 0).atZone(user.zone());
+        java.time.ZonedDateTime wake =
+            t.atZone(user.zone()).toLocalDate().atTime(7, 0).atZone(user.zone());
         yield wake.toInstant().isAfter(t) ? wake.minusDays(1).toInstant() : wake.toInstant();
       }
       case STEPS -> Instant.ofEpochSecond(s - Math.floorMod(s, 900));

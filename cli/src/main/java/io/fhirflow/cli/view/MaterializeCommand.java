@@ -23,41 +23,61 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fhirflow view materialize}: creates a PostgreSQL view that gives a ViewDefinition's rows from
- * the sink's tables. A view rather than a table, so it is as current as the store on every query with
- * nothing to refresh (docs/analytics.md says why). Exit 0 created, 1 database fault, 2 a view or
- * option that cannot be translated.
+ * {@code fhirflow view materialize}: creates a PostgreSQL view that gives a ViewDefinition's rows
+ * from the sink's tables. A view rather than a table, so it is as current as the store on every
+ * query with nothing to refresh (docs/analytics.md says why). Exit 0 created, 1 database fault, 2 a
+ * view or option that cannot be translated.
  */
-@Command(name = "materialize", mixinStandardHelpOptions = true,
-    description = {"Create a PostgreSQL view giving a SQL on FHIR ViewDefinition's rows from the store's tables;",
-        "it reads the store whenever it is queried, so it stays current. Shipped views: heart-rate, steps, sleep, blood-pressure."})
+@Command(
+    name = "materialize",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Create a PostgreSQL view giving a SQL on FHIR ViewDefinition's rows from the store's tables;",
+      "it reads the store whenever it is queried, so it stays current. Shipped views: heart-rate, steps, sleep, blood-pressure."
+    })
 public final class MaterializeCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--view", required = true,
-      description = "A shipped view id (heart-rate, steps, sleep, blood-pressure) or a ViewDefinition JSON file.")
+  @Option(
+      names = "--view",
+      required = true,
+      description =
+          "A shipped view id (heart-rate, steps, sleep, blood-pressure) or a ViewDefinition JSON file.")
   String view;
 
-  @Option(names = "--jdbc", defaultValue = "${env:FHIRFLOW_JDBC_URL}",
-      description = "PostgreSQL JDBC URL of the store (env FHIRFLOW_JDBC_URL, so a password need not be on the command line).")
+  @Option(
+      names = "--jdbc",
+      defaultValue = "${env:FHIRFLOW_JDBC_URL}",
+      description =
+          "PostgreSQL JDBC URL of the store (env FHIRFLOW_JDBC_URL, so a password need not be on the command line).")
   String jdbcUrl;
 
-  @Option(names = "--schema", description = "Schema to create the view in (default: the connection's current schema).")
+  @Option(
+      names = "--schema",
+      description = "Schema to create the view in (default: the connection's current schema).")
   String schema;
 
-  @Option(names = "--source-schema",
-      description = "Schema of the sink's tables fhir_observation, fhir_patient, fhir_device (default: the connection's search path).")
+  @Option(
+      names = "--source-schema",
+      description =
+          "Schema of the sink's tables fhir_observation, fhir_patient, fhir_device (default: the connection's search path).")
   String sourceSchema;
 
-  @Option(names = "--name", description = "Name of the PostgreSQL view (default: the ViewDefinition's name, e.g. heart_rate).")
+  @Option(
+      names = "--name",
+      description =
+          "Name of the PostgreSQL view (default: the ViewDefinition's name, e.g. heart_rate).")
   String name;
 
-  @Option(names = "--replace", description = "Drop a view of that name first (its columns may have changed).")
+  @Option(
+      names = "--replace",
+      description = "Drop a view of that name first (its columns may have changed).")
   boolean replace;
 
-  @Option(names = "--print-sql", description = "Print the statements instead of running them (no database needed).")
+  @Option(
+      names = "--print-sql",
+      description = "Print the statements instead of running them (no database needed).")
   boolean printSql;
 
   @Override
@@ -68,9 +88,20 @@ public final class MaterializeCommand implements Callable<Integer> {
     String viewName;
     try {
       JsonNode definition = definition();
-      viewName = name != null ? name : definition.path("name").asText(definition.path("id").asText("view").replace('-', '_'));
+      viewName =
+          name != null
+              ? name
+              : definition
+                  .path("name")
+                  .asText(definition.path("id").asText("view").replace('-', '_'));
       PostgresViewTranslator translator = new PostgresViewTranslator(FhirContext.forR4Cached());
-      statements = translator.createView(definition, Optional.ofNullable(schema), viewName, Optional.ofNullable(sourceSchema), replace);
+      statements =
+          translator.createView(
+              definition,
+              Optional.ofNullable(schema),
+              viewName,
+              Optional.ofNullable(sourceSchema),
+              replace);
     } catch (UnsupportedViewException | IOException e) {
       err.println("cannot materialize " + view + ": " + e.getMessage());
       return 2;
@@ -93,10 +124,22 @@ public final class MaterializeCommand implements Callable<Integer> {
       c.commit();
     } catch (SQLException e) {
       // PostgreSQL's message names the object (a missing table, an existing view), never row data.
-      err.println("database refused the view " + viewName + ": " + e.getMessage() + " (sqlstate " + e.getSQLState() + ")");
+      err.println(
+          "database refused the view "
+              + viewName
+              + ": "
+              + e.getMessage()
+              + " (sqlstate "
+              + e.getSQLState()
+              + ")");
       return 1;
     }
-    out.println("created view " + (schema == null ? "" : schema + ".") + viewName + " from ViewDefinition " + view);
+    out.println(
+        "created view "
+            + (schema == null ? "" : schema + ".")
+            + viewName
+            + " from ViewDefinition "
+            + view);
     return 0;
   }
 
@@ -107,7 +150,8 @@ public final class MaterializeCommand implements Callable<Integer> {
     }
     Path file = Path.of(view);
     if (!Files.isRegularFile(file)) {
-      throw new UnsupportedViewException("not a shipped view (" + String.join(", ", ShippedViews.IDS) + ") nor a file");
+      throw new UnsupportedViewException(
+          "not a shipped view (" + String.join(", ", ShippedViews.IDS) + ") nor a file");
     }
     JsonNode json = new ObjectMapper().readTree(file.toFile());
     if (!"ViewDefinition".equals(json.path("resourceType").asText())) {

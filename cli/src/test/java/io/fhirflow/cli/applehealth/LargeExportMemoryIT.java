@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The importer streams: a 200 MB export goes through a JVM whose whole heap is 64 MB, so neither
- * the file nor its samples can be held in memory. Runs the real {@code fhirflow} command line in
- * a forked JVM ({@code --dry-run}: parsing and conversion only, no broker).
+ * the file nor its samples can be held in memory. Runs the real {@code fhirflow} command line in a
+ * forked JVM ({@code --dry-run}: parsing and conversion only, no broker).
  */
 class LargeExportMemoryIT {
 
@@ -28,10 +28,24 @@ class LargeExportMemoryIT {
     SyntheticExport.Written written = SyntheticExport.write(file, SIZE);
     assertThat(written.bytes()).isGreaterThan(SIZE);
 
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-XX:+UseSerialGC",
-        "-cp", testClassPath(), "io.fhirflow.cli.Main", "import", "apple-health", file.toString(), "--user", "u1", "--dry-run"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBinary(),
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                testClassPath(),
+                "io.fhirflow.cli.Main",
+                "import",
+                "apple-health",
+                file.toString(),
+                "--user",
+                "u1",
+                "--dry-run"));
     Path log = dir.resolve("out.txt");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean exited = process.waitFor(5, TimeUnit.MINUTES);
     if (!exited) {
       process.destroyForcibly();
@@ -41,11 +55,19 @@ class LargeExportMemoryIT {
     assertThat(exited).as("import finished").isTrue();
     assertThat(output).doesNotContain("OutOfMemoryError");
     assertThat(process.exitValue()).as(output).isZero();
-    long samples = written.records() - 2 * written.correlations() + written.correlations() + written.workouts();
+    long samples =
+        written.records()
+            - 2 * written.correlations()
+            + written.correlations()
+            + written.workouts();
     assertThat(output).contains(String.format("%,d samples sent, 0 rejected", samples));
-    assertThat(output).contains(String.format("correlation members not sent again (inside %,d correlations): %,d",
-        written.correlations(), 2 * written.correlations()));
-    System.out.println(output.substring(output.lastIndexOf("imported ")).lines().findFirst().orElse(""));
+    assertThat(output)
+        .contains(
+            String.format(
+                "correlation members not sent again (inside %,d correlations): %,d",
+                written.correlations(), 2 * written.correlations()));
+    System.out.println(
+        output.substring(output.lastIndexOf("imported ")).lines().findFirst().orElse(""));
   }
 
   private static String javaBinary() {
@@ -54,7 +76,8 @@ class LargeExportMemoryIT {
 
   /** Surefire/failsafe hide the real class path behind a manifest jar; they publish it here. */
   private static String testClassPath() throws IOException {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     assertThat(cp.split(File.pathSeparator)).anyMatch(e -> e.contains("picocli"));
     return cp;
   }

@@ -25,8 +25,13 @@ class TrafficGeneratorTest {
 
   private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
 
-  private final TrafficGenerator generator = new TrafficGenerator(40, 7, Clock.fixed(NOW, ZoneOffset.UTC),
-      Duration.ofDays(3), TrafficGenerator.Mix.DEFAULT);
+  private final TrafficGenerator generator =
+      new TrafficGenerator(
+          40,
+          7,
+          Clock.fixed(NOW, ZoneOffset.UTC),
+          Duration.ofDays(3),
+          TrafficGenerator.Mix.DEFAULT);
   private final List<SimulatedRecord> records = new ArrayList<>();
 
   private void generate(int n) {
@@ -36,8 +41,10 @@ class TrafficGeneratorTest {
   }
 
   private List<WearableSample> samples(Outcome outcome) {
-    return records.stream().filter(r -> r.outcome() == outcome && r instanceof SimulatedRecord.Sample)
-        .map(r -> ((SimulatedRecord.Sample) r).sample()).toList();
+    return records.stream()
+        .filter(r -> r.outcome() == outcome && r instanceof SimulatedRecord.Sample)
+        .map(r -> ((SimulatedRecord.Sample) r).sample())
+        .toList();
   }
 
   @Test
@@ -47,7 +54,11 @@ class TrafficGeneratorTest {
     records.forEach(r -> counts.merge(r.outcome(), 1L, Long::sum));
 
     assertThat(counts.get(Outcome.DUPLICATE) / 40_000.0).isCloseTo(0.05, within(0.01));
-    long bad = counts.entrySet().stream().filter(e -> e.getKey().isBad()).mapToLong(Map.Entry::getValue).sum();
+    long bad =
+        counts.entrySet().stream()
+            .filter(e -> e.getKey().isBad())
+            .mapToLong(Map.Entry::getValue)
+            .sum();
     assertThat(bad / 40_000.0).isCloseTo(0.01, within(0.003));
     for (Outcome o : Outcome.values()) {
       assertThat(counts).as(o.name()).containsKey(o);
@@ -57,7 +68,10 @@ class TrafficGeneratorTest {
   @Test
   void deletesAboutHalfAPercentOfRecordsSomeBeforeTheirOriginalAndNeverSendsADeletedRecordAgain() {
     generate(40_000);
-    long deletions = records.stream().filter(r -> r.outcome().isDeletion() && r.outcome() != Outcome.AFTER_DELETION).count();
+    long deletions =
+        records.stream()
+            .filter(r -> r.outcome().isDeletion() && r.outcome() != Outcome.AFTER_DELETION)
+            .count();
     assertThat(deletions / 40_000.0).isCloseTo(0.005, within(0.002));
 
     Map<String, Integer> deletedAt = new java.util.HashMap<>();
@@ -76,7 +90,9 @@ class TrafficGeneratorTest {
       } else if (s.outcome() == Outcome.AFTER_DELETION) {
         assertThat(deletedAt).as("its deletion went first").containsKey(id);
       } else {
-        assertThat(deletedAt).as("nothing of a deleted record is sent again but its late original").doesNotContainKey(id);
+        assertThat(deletedAt)
+            .as("nothing of a deleted record is sent again but its late original")
+            .doesNotContainKey(id);
         sentAt.putIfAbsent(id, i);
       }
     }
@@ -102,7 +118,8 @@ class TrafficGeneratorTest {
     generate(10_000);
     Map<String, Long> versions = new HashMap<>();
     for (SimulatedRecord r : records) {
-      if (r instanceof SimulatedRecord.Sample s && s.sample().getPlatform() == Platform.HEALTH_CONNECT) {
+      if (r instanceof SimulatedRecord.Sample s
+          && s.sample().getPlatform() == Platform.HEALTH_CONNECT) {
         WearableSample sample = s.sample();
         Long v = sample.getVersion().getClientRecordVersion();
         if (r.outcome() == Outcome.UPDATE) {
@@ -110,89 +127,136 @@ class TrafficGeneratorTest {
           assertThat(v).isGreaterThan(versions.get(sample.getRecordId()));
           assertThat(sample.getVersion().getLastModifiedTime()).isNotNull();
         }
-        if (r.outcome() != Outcome.DUPLICATE && !io.fhirflow.schema.SampleDeletions.isDeletion(sample)) {
+        if (r.outcome() != Outcome.DUPLICATE
+            && !io.fhirflow.schema.SampleDeletions.isDeletion(sample)) {
           versions.merge(sample.getRecordId(), v, Math::max);
         }
       }
     }
-    assertThat(samples(Outcome.UPDATE)).isNotEmpty().allSatisfy(s -> {
-      if (s.getBody() instanceof HcInstantaneous inst) {
-        inst.getMeasurements().stream().filter(m -> m.getUnit().equals("percent"))
-            .forEach(m -> assertThat(m.getValue()).isBetween(80.0, 100.0));
-      }
-    });
+    assertThat(samples(Outcome.UPDATE))
+        .isNotEmpty()
+        .allSatisfy(
+            s -> {
+              if (s.getBody() instanceof HcInstantaneous inst) {
+                inst.getMeasurements().stream()
+                    .filter(m -> m.getUnit().equals("percent"))
+                    .forEach(m -> assertThat(m.getValue()).isBetween(80.0, 100.0));
+              }
+            });
   }
 
   @Test
   void lateRecordsAreHoursToDaysOld() {
     generate(10_000);
-    assertThat(samples(Outcome.LATE)).isNotEmpty().allSatisfy(s ->
-        assertThat(Duration.between(s.getStartTime(), NOW)).isBetween(Duration.ofMinutes(100), Duration.ofDays(5)));
+    assertThat(samples(Outcome.LATE))
+        .isNotEmpty()
+        .allSatisfy(
+            s ->
+                assertThat(Duration.between(s.getStartTime(), NOW))
+                    .isBetween(Duration.ofMinutes(100), Duration.ofDays(5)));
   }
 
   @Test
   void heartRateFollowsTheWatchCadenceAndStaysInAHumanRange() {
     generate(20_000);
-    List<WearableSample> hkHeartRate = samples(Outcome.NEW).stream()
-        .filter(s -> s.getType().equals("HKQuantityTypeIdentifierHeartRate") && s.getUserId().equals("sim-user-0002"))
-        .toList();
+    List<WearableSample> hkHeartRate =
+        samples(Outcome.NEW).stream()
+            .filter(
+                s ->
+                    s.getType().equals("HKQuantityTypeIdentifierHeartRate")
+                        && s.getUserId().equals("sim-user-0002"))
+            .toList();
     assertThat(hkHeartRate).hasSizeGreaterThan(20);
     for (int i = 1; i < hkHeartRate.size(); i++) {
-      assertThat(Duration.between(hkHeartRate.get(i - 1).getStartTime(), hkHeartRate.get(i).getStartTime()))
+      assertThat(
+              Duration.between(
+                  hkHeartRate.get(i - 1).getStartTime(), hkHeartRate.get(i).getStartTime()))
           .isEqualTo(Duration.ofMinutes(5));
     }
-    assertThat(hkHeartRate).allSatisfy(s -> assertThat(((HkQuantity) s.getBody()).getValue()).isBetween(38.0, 120.0));
-    List<WearableSample> hcSeries = samples(Outcome.NEW).stream().filter(s -> s.getType().equals("HeartRateRecord")).toList();
-    assertThat(hcSeries).isNotEmpty().allSatisfy(s -> assertThat(((HcSeries) s.getBody()).getSamples()).hasSize(20));
+    assertThat(hkHeartRate)
+        .allSatisfy(s -> assertThat(((HkQuantity) s.getBody()).getValue()).isBetween(38.0, 120.0));
+    List<WearableSample> hcSeries =
+        samples(Outcome.NEW).stream().filter(s -> s.getType().equals("HeartRateRecord")).toList();
+    assertThat(hcSeries)
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(((HcSeries) s.getBody()).getSamples()).hasSize(20));
   }
 
   @Test
   void sleepSessionsHaveContiguousStagesInsideTheNight() {
     generate(20_000);
-    List<WearableSample> sessions = samples(Outcome.NEW).stream().filter(s -> s.getType().equals("SleepSessionRecord")).toList();
+    List<WearableSample> sessions =
+        samples(Outcome.NEW).stream()
+            .filter(s -> s.getType().equals("SleepSessionRecord"))
+            .toList();
     assertThat(sessions).isNotEmpty();
     for (WearableSample s : sessions) {
       HcInterval body = (HcInterval) s.getBody();
-      assertThat(Duration.between(s.getStartTime(), s.getEndTime())).isBetween(Duration.ofHours(6), Duration.ofHours(9));
+      assertThat(Duration.between(s.getStartTime(), s.getEndTime()))
+          .isBetween(Duration.ofHours(6), Duration.ofHours(9));
       assertThat(body.getStages()).hasSizeGreaterThan(4);
       for (int i = 1; i < body.getStages().size(); i++) {
-        assertThat(body.getStages().get(i).getStartTime()).isEqualTo(body.getStages().get(i - 1).getEndTime());
+        assertThat(body.getStages().get(i).getStartTime())
+            .isEqualTo(body.getStages().get(i - 1).getEndTime());
       }
-      assertThat(body.getStages().get(body.getStages().size() - 1).getEndTime()).isEqualTo(s.getEndTime());
+      assertThat(body.getStages().get(body.getStages().size() - 1).getEndTime())
+          .isEqualTo(s.getEndTime());
       assertThat(body.getStages()).extracting(st -> st.getStage()).contains(4, 5, 6);
     }
-    assertThat(samples(Outcome.NEW).stream().filter(s -> s.getType().equals("HKCategoryTypeIdentifierSleepAnalysis"))).isNotEmpty();
+    assertThat(
+            samples(Outcome.NEW).stream()
+                .filter(s -> s.getType().equals("HKCategoryTypeIdentifierSleepAnalysis")))
+        .isNotEmpty();
   }
 
   @Test
   void bloodPressureIsACorrelationOnHealthKitAndOneRecordOnHealthConnect() {
     generate(40_000);
-    List<WearableSample> hk = samples(Outcome.NEW).stream().filter(s -> s.getType().equals("HKCorrelationTypeIdentifierBloodPressure")).toList();
-    List<WearableSample> hc = samples(Outcome.NEW).stream().filter(s -> s.getType().equals("BloodPressureRecord")).toList();
-    assertThat(hk).isNotEmpty().allSatisfy(s -> assertThat(((HkCorrelation) s.getBody()).getMembers()).hasSize(2));
-    assertThat(hc).isNotEmpty().allSatisfy(s -> {
-      var m = ((HcInstantaneous) s.getBody()).getMeasurements();
-      assertThat(m).extracting(x -> x.getField()).containsExactly("systolic", "diastolic");
-      assertThat(m.get(0).getValue()).isGreaterThan(m.get(1).getValue());
-    });
+    List<WearableSample> hk =
+        samples(Outcome.NEW).stream()
+            .filter(s -> s.getType().equals("HKCorrelationTypeIdentifierBloodPressure"))
+            .toList();
+    List<WearableSample> hc =
+        samples(Outcome.NEW).stream()
+            .filter(s -> s.getType().equals("BloodPressureRecord"))
+            .toList();
+    assertThat(hk)
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(((HkCorrelation) s.getBody()).getMembers()).hasSize(2));
+    assertThat(hc)
+        .isNotEmpty()
+        .allSatisfy(
+            s -> {
+              var m = ((HcInstantaneous) s.getBody()).getMeasurements();
+              assertThat(m).extracting(x -> x.getField()).containsExactly("systolic", "diastolic");
+              assertThat(m.get(0).getValue()).isGreaterThan(m.get(1).getValue());
+            });
   }
 
   @Test
   void noFreshSampleLiesInTheFuture() {
     generate(20_000);
-    assertThat(samples(Outcome.NEW)).allSatisfy(s -> assertThat(s.getEndTime()).isBeforeOrEqualTo(NOW.plusSeconds(1)));
+    assertThat(samples(Outcome.NEW))
+        .allSatisfy(s -> assertThat(s.getEndTime()).isBeforeOrEqualTo(NOW.plusSeconds(1)));
   }
 
   @Test
   void theSameSeedGivesTheSameTraffic() {
-    TrafficGenerator again = new TrafficGenerator(40, 7, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(3), TrafficGenerator.Mix.DEFAULT);
+    TrafficGenerator again =
+        new TrafficGenerator(
+            40,
+            7,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofDays(3),
+            TrafficGenerator.Mix.DEFAULT);
     generate(2_000);
     for (SimulatedRecord r : records) {
       SimulatedRecord other = again.next();
       assertThat(other.outcome()).isEqualTo(r.outcome());
       if (r instanceof SimulatedRecord.Sample s) {
         // Compared as text: NaN (a bad record on purpose) is not equal to itself.
-        assertThat(((SimulatedRecord.Sample) other).sample().toString()).isEqualTo(s.sample().toString());
+        assertThat(((SimulatedRecord.Sample) other).sample().toString())
+            .isEqualTo(s.sample().toString());
       }
     }
   }

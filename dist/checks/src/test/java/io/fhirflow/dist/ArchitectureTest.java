@@ -29,8 +29,10 @@ class ArchitectureTest {
   void mappingIsPureAndKnowsNothingOfKafkaOrStores() {
     // The catalogue and mapper are reused by the importer, the bench and tests without a broker.
     noClasses()
-        .that().resideInAPackage("io.fhirflow.mapping..")
-        .should().dependOnClassesThat()
+        .that()
+        .resideInAPackage("io.fhirflow.mapping..")
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage("org.apache.kafka..", "io.lettuce..", "org.postgresql..", "java.sql..")
         .check(production);
   }
@@ -38,23 +40,43 @@ class ArchitectureTest {
   @Test
   void theSinkAndTheApiMeetOnlyInTheStoreTheyShare() {
     // They are separate processes that agree on tables, not on each other's classes.
-    noClasses().that().resideInAPackage("io.fhirflow.sink..")
-        .should().dependOnClassesThat().resideInAPackage("io.fhirflow.api..").check(production);
-    noClasses().that().resideInAPackage("io.fhirflow.api..")
-        .should().dependOnClassesThat().resideInAPackage("io.fhirflow.sink..").check(production);
+    noClasses()
+        .that()
+        .resideInAPackage("io.fhirflow.sink..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.fhirflow.api..")
+        .check(production);
+    noClasses()
+        .that()
+        .resideInAPackage("io.fhirflow.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.fhirflow.sink..")
+        .check(production);
   }
 
   @Test
   void theWriteSideNeverReachesIntoTheReadSide() {
-    noClasses().that().resideInAnyPackage("io.fhirflow.topology..", "io.fhirflow.mapping..", "io.fhirflow.serde..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.fhirflow.api..", "io.fhirflow.sink..", "io.fhirflow.cli..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.fhirflow.topology..", "io.fhirflow.mapping..", "io.fhirflow.serde..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.fhirflow.api..", "io.fhirflow.sink..", "io.fhirflow.cli..")
         .check(production);
   }
 
   @Test
   void productionCodeNeverUsesTheTestKit() {
-    noClasses().that().resideOutsideOfPackages("io.fhirflow.testkit..", "io.fhirflow.bench..")
-        .should().dependOnClassesThat().resideInAPackage("io.fhirflow.testkit..").check(production);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.fhirflow.testkit..", "io.fhirflow.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.fhirflow.testkit..")
+        .check(production);
   }
 
   @Test

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/configuration.md is generated from the code, and a stale committed copy fails the build: a
- * reference rewritten silently during the test run (as it once was) left the committed file wrong on
- * every fresh clone with nothing to say so. {@code -Dfhirflow.docs.write=true} regenerates it (then
- * commit the change).
+ * reference rewritten silently during the test run (as it once was) left the committed file wrong
+ * on every fresh clone with nothing to say so. {@code -Dfhirflow.docs.write=true} regenerates it
+ * (then commit the change).
  */
 class ConfigurationReferenceTest {
 
@@ -29,9 +29,18 @@ class ConfigurationReferenceTest {
       Files.writeString(DOC, generated);
     }
     assertThat(Files.exists(DOC) ? Files.readString(DOC) : "")
-        .as("docs/configuration.md is stale: regenerate it with " + ConfigurationReference.REGENERATE + ", and commit it")
+        .as(
+            "docs/configuration.md is stale: regenerate it with "
+                + ConfigurationReference.REGENERATE
+                + ", and commit it")
         .isEqualTo(generated);
-    assertThat(generated).contains("`dedupe.retention.ms`", "`connection.url`", "`api.http.port`", "`schema.registry.url`", "`--users`");
+    assertThat(generated)
+        .contains(
+            "`dedupe.retention.ms`",
+            "`connection.url`",
+            "`api.http.port`",
+            "`schema.registry.url`",
+            "`--users`");
   }
 
   @Test
@@ -41,10 +50,14 @@ class ConfigurationReferenceTest {
         for (var env : doc.findValues("env")) {
           for (var e : env) {
             String name = e.path("name").asText();
-            assertThat(name).as(dir + ": the API's old environment rule is refused at start").doesNotStartWith("API_");
+            assertThat(name)
+                .as(dir + ": the API's old environment rule is refused at start")
+                .doesNotStartWith("API_");
             for (ConfigSources process : List.of(TopologyConfig.SOURCES, ApiConfig.SOURCES)) {
               if (name.startsWith(process.environmentPrefix())) {
-                assertThatCode(() -> process.fromEnvironment(Map.of(name, "x"))).as(dir + " " + name).doesNotThrowAnyException();
+                assertThatCode(() -> process.fromEnvironment(Map.of(name, "x")))
+                    .as(dir + " " + name)
+                    .doesNotThrowAnyException();
               }
             }
           }

@@ -54,8 +54,11 @@ class ContractOwnershipTest {
 
   private static boolean isProductionSource(Path p) {
     String s = p.toString().replace('\\', '/');
-    return s.endsWith(".java") && s.contains("/src/main/java/") && !s.contains("/contracts/src/")
-        && !s.contains("/.work/") && !s.contains("/target/");
+    return s.endsWith(".java")
+        && s.contains("/src/main/java/")
+        && !s.contains("/contracts/src/")
+        && !s.contains("/.work/")
+        && !s.contains("/target/");
   }
 
   private static List<String> constants(Class<?> type) {

@@ -23,12 +23,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DockerfilesIT {
 
   static final Path ROOT = RepositoryRoot.find();
-  private static final Pattern COPY = Pattern.compile("^COPY\\s+(?!--from)(.+)$", Pattern.MULTILINE);
+  private static final Pattern COPY =
+      Pattern.compile("^COPY\\s+(?!--from)(.+)$", Pattern.MULTILINE);
   private static final Pattern MAIN = Pattern.compile("\"(io\\.fhirflow\\.[A-Za-z.]+\\.Main)\"");
 
   static Stream<Path> dockerfiles() throws IOException {
     try (Stream<Path> s = Files.walk(ROOT.resolve("docker"))) {
-      List<Path> files = s.filter(p -> p.getFileName().toString().equals("Dockerfile")).sorted().toList();
+      List<Path> files =
+          s.filter(p -> p.getFileName().toString().equals("Dockerfile")).sorted().toList();
       assertThat(files).hasSize(4);
       return files.stream();
     }
@@ -63,9 +65,12 @@ class DockerfilesIT {
   @MethodSource("dockerfiles")
   void theImageRunsAsANonRootUserOnAJava17OrLaterRuntime(Path dockerfile) throws IOException {
     List<String> lines = Files.readAllLines(dockerfile);
-    String from = lines.stream().filter(l -> l.startsWith("FROM ")).reduce((a, b) -> b).orElseThrow();
-    assertThat(from).matches("FROM (eclipse-temurin:(1[7-9]|2\\d)-jre.*|quay\\.io/strimzi/kafka:.*)");
-    String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
+    String from =
+        lines.stream().filter(l -> l.startsWith("FROM ")).reduce((a, b) -> b).orElseThrow();
+    assertThat(from)
+        .matches("FROM (eclipse-temurin:(1[7-9]|2\\d)-jre.*|quay\\.io/strimzi/kafka:.*)");
+    String user =
+        lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
     assertThat(user).doesNotContain("root").doesNotMatch("USER 0(:.*)?");
   }
 
@@ -76,8 +81,11 @@ class DockerfilesIT {
     Matcher main = MAIN.matcher(text);
     if (!main.find()) {
       // The Connect image's entry point is Strimzi's; its plugin class is what must be there.
-      assertThat(classIn(ROOT.resolve("dist/image-sink-connect/target/plugins/fhirflow-sink-connector"),
-          "io/fhirflow/sink/FhirSinkConnector.class")).isTrue();
+      assertThat(
+              classIn(
+                  ROOT.resolve("dist/image-sink-connect/target/plugins/fhirflow-sink-connector"),
+                  "io/fhirflow/sink/FhirSinkConnector.class"))
+          .isTrue();
       return;
     }
     Matcher copy = COPY.matcher(text);
@@ -95,13 +103,15 @@ class DockerfilesIT {
 
   private static boolean classIn(Path dir, String classFile) {
     try (Stream<Path> jars = Files.list(dir)) {
-      return jars.filter(j -> j.toString().endsWith(".jar")).anyMatch(j -> {
-        try (ZipFile zip = new ZipFile(j.toFile())) {
-          return zip.getEntry(classFile) != null;
-        } catch (IOException e) {
-          return false;
-        }
-      });
+      return jars.filter(j -> j.toString().endsWith(".jar"))
+          .anyMatch(
+              j -> {
+                try (ZipFile zip = new ZipFile(j.toFile())) {
+                  return zip.getEntry(classFile) != null;
+                } catch (IOException e) {
+                  return false;
+                }
+              });
     } catch (IOException e) {
       return false;
     }

@@ -40,11 +40,14 @@ class KubernetesManifestsTest {
     // Debian has no kubectl package; a developer machine without it skips this check, CI must not.
     boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
     if (!ci) {
-      Assumptions.assumeTrue(Kustomize.kubectlOnPath(), "kubectl is not on the PATH: manifests not rendered");
+      Assumptions.assumeTrue(
+          Kustomize.kubectlOnPath(), "kubectl is not on the PATH: manifests not rendered");
     }
-    schemas = ManifestSchemas.load(Map.of(
-        "kafka.strimzi.io/v1", ROOT.resolve("k8s/schemas/strimzi-1.2.0"),
-        "keda.sh/v1alpha1", ROOT.resolve("k8s/schemas/keda-2.20.2")));
+    schemas =
+        ManifestSchemas.load(
+            Map.of(
+                "kafka.strimzi.io/v1", ROOT.resolve("k8s/schemas/strimzi-1.2.0"),
+                "keda.sh/v1alpha1", ROOT.resolve("k8s/schemas/keda-2.20.2")));
   }
 
   static synchronized List<JsonNode> rendered(String dir) throws Exception {
@@ -56,7 +59,8 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"})
-  void everyRenderedObjectValidatesAgainstItsKubernetesOrStrimziSchema(String dir) throws Exception {
+  void everyRenderedObjectValidatesAgainstItsKubernetesOrStrimziSchema(String dir)
+      throws Exception {
     List<JsonNode> docs = rendered(dir);
     assertThat(docs).hasSizeGreaterThan(20);
     Map<String, List<String>> errors = new HashMap<>();
@@ -72,7 +76,9 @@ class KubernetesManifestsTest {
   @Test
   void theValidatorRejectsAnUnknownFieldAWrongTypeAndAnUnknownKind() throws Exception {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    JsonNode typo = yaml.readTree("""
+    JsonNode typo =
+        yaml.readTree(
+            """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: x}
@@ -84,13 +90,17 @@ class KubernetesManifestsTest {
             spec:
               containers: [{name: c, image: i, ports: [{containerPort: http}]}]
         """);
-    JsonNode topic = yaml.readTree("""
+    JsonNode topic =
+        yaml.readTree(
+            """
         apiVersion: kafka.strimzi.io/v1
         kind: KafkaTopic
         metadata: {name: t}
         spec: {partitions: many, replica: 3}
         """);
-    JsonNode user = yaml.readTree("""
+    JsonNode user =
+        yaml.readTree(
+            """
         apiVersion: kafka.strimzi.io/v1
         kind: KafkaUser
         metadata: {name: u}
@@ -99,13 +109,20 @@ class KubernetesManifestsTest {
             type: simple
             acls: [{resource: {type: topic, name: t}, operation: Read}]
         """);
-    assertThat(schemas.validate(typo)).anyMatch(m -> m.contains("replica")).anyMatch(m -> m.contains("containerPort"));
-    assertThat(schemas.validate(topic)).anyMatch(m -> m.contains("partitions")).anyMatch(m -> m.contains("replica"));
+    assertThat(schemas.validate(typo))
+        .anyMatch(m -> m.contains("replica"))
+        .anyMatch(m -> m.contains("containerPort"));
+    assertThat(schemas.validate(topic))
+        .anyMatch(m -> m.contains("partitions"))
+        .anyMatch(m -> m.contains("replica"));
     // The v1beta2 'operation' field is gone in v1: 'operations' is required.
     assertThat(schemas.validate(user)).anyMatch(m -> m.contains("operations"));
-    assertThat(schemas.validate(yaml.readTree("{apiVersion: example.org/v1, kind: Widget}"))).isNotEmpty();
+    assertThat(schemas.validate(yaml.readTree("{apiVersion: example.org/v1, kind: Widget}")))
+        .isNotEmpty();
     // KEDA's kinds are checked as strictly (maxReplicas is HPA's name; KEDA's is maxReplicaCount).
-    JsonNode scaled = yaml.readTree("""
+    JsonNode scaled =
+        yaml.readTree(
+            """
         apiVersion: keda.sh/v1alpha1
         kind: ScaledObject
         metadata: {name: x}
@@ -119,14 +136,21 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"k8s/overlays/dev", "k8s/overlays/prod"})
-  void everyContainerRunsAsNonRootOnAReadOnlyRootFilesystemWithProbesAndResources(String dir) throws Exception {
-    List<JsonNode> workloads = rendered(dir).stream()
-        .filter(d -> Set.of("Deployment", "StatefulSet").contains(d.path("kind").asText())).toList();
+  void everyContainerRunsAsNonRootOnAReadOnlyRootFilesystemWithProbesAndResources(String dir)
+      throws Exception {
+    List<JsonNode> workloads =
+        rendered(dir).stream()
+            .filter(d -> Set.of("Deployment", "StatefulSet").contains(d.path("kind").asText()))
+            .toList();
     assertThat(workloads).isNotEmpty();
     for (JsonNode w : workloads) {
       JsonNode pod = w.path("spec").path("template").path("spec");
-      assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(Kustomize.id(w)).isTrue();
-      assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as(Kustomize.id(w)).isFalse();
+      assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean())
+          .as(Kustomize.id(w))
+          .isTrue();
+      assertThat(pod.path("automountServiceAccountToken").asBoolean(true))
+          .as(Kustomize.id(w))
+          .isFalse();
       for (JsonNode c : pod.path("containers")) {
         String id = Kustomize.id(w) + "/" + c.path("name").asText();
         JsonNode sc = c.path("securityContext");
@@ -140,11 +164,22 @@ class KubernetesManifestsTest {
       }
     }
     // Strimzi's Connect pods get the same hardening through the KafkaConnect template.
-    rendered(dir).stream().filter(d -> d.path("kind").asText().equals("KafkaConnect")).forEach(kc -> {
-      JsonNode sc = kc.path("spec").path("template").path("connectContainer").path("securityContext");
-      assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).isTrue();
-      assertThat(kc.path("spec").path("template").path("pod").path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
-    });
+    rendered(dir).stream()
+        .filter(d -> d.path("kind").asText().equals("KafkaConnect"))
+        .forEach(
+            kc -> {
+              JsonNode sc =
+                  kc.path("spec").path("template").path("connectContainer").path("securityContext");
+              assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+              assertThat(
+                      kc.path("spec")
+                          .path("template")
+                          .path("pod")
+                          .path("securityContext")
+                          .path("runAsNonRoot")
+                          .asBoolean())
+                  .isTrue();
+            });
   }
 
   @ParameterizedTest
@@ -157,7 +192,9 @@ class KubernetesManifestsTest {
       for (JsonNode env : d.findValues("env")) {
         for (JsonNode e : env) {
           String name = e.path("name").asText();
-          if (name.matches(".*(PASSWORD|SECRET|TOKEN|_URL).*") && e.has("value") && !name.endsWith("JWKS")
+          if (name.matches(".*(PASSWORD|SECRET|TOKEN|_URL).*")
+              && e.has("value")
+              && !name.endsWith("JWKS")
               && !name.equals("FHIRFLOW_TOPOLOGY_SCHEMA_REGISTRY_URL")) {
             literalSecrets.add(Kustomize.id(d) + " " + name);
           }
@@ -171,20 +208,39 @@ class KubernetesManifestsTest {
   void prodRunsTheTopologyWithStaticMembershipAStandbyReplicaAndStateOnAVolume() throws Exception {
     JsonNode sts = one("k8s/overlays/prod", "StatefulSet", "fhirflow-topology");
     assertThat(sts.path("spec").path("replicas").asInt()).isEqualTo(3);
-    assertThat(sts.path("spec").path("volumeClaimTemplates").get(0).path("metadata").path("name").asText()).isEqualTo("state");
+    assertThat(
+            sts.path("spec")
+                .path("volumeClaimTemplates")
+                .get(0)
+                .path("metadata")
+                .path("name")
+                .asText())
+        .isEqualTo("state");
     JsonNode container = sts.path("spec").path("template").path("spec").path("containers").get(0);
     Map<String, JsonNode> env = env(container);
     assertThat(env.get("KAFKA_GROUP_INSTANCE_ID").path("value").asText()).isEqualTo("$(POD_NAME)");
-    assertThat(env.get("POD_NAME").path("valueFrom").path("fieldRef").path("fieldPath").asText()).isEqualTo("metadata.name");
+    assertThat(env.get("POD_NAME").path("valueFrom").path("fieldRef").path("fieldPath").asText())
+        .isEqualTo("metadata.name");
     assertThat(env.get("KAFKA_NUM_STANDBY_REPLICAS").path("value").asText()).isEqualTo("1");
-    assertThat(env.get("FHIRFLOW_TOPOLOGY_STATE_DIR").path("value").asText()).isEqualTo("/var/lib/fhirflow/state");
-    assertThat(container.path("volumeMounts").findValuesAsText("mountPath")).contains("/var/lib/fhirflow/state");
-    assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
-    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
-    assertThat(sts.path("spec").path("template").path("spec").path("affinity").path("podAntiAffinity")
-        .has("requiredDuringSchedulingIgnoredDuringExecution")).isTrue();
+    assertThat(env.get("FHIRFLOW_TOPOLOGY_STATE_DIR").path("value").asText())
+        .isEqualTo("/var/lib/fhirflow/state");
+    assertThat(container.path("volumeMounts").findValuesAsText("mountPath"))
+        .contains("/var/lib/fhirflow/state");
+    assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+        .isEqualTo("/health/ready");
+    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+        .isEqualTo("/health/live");
+    assertThat(
+            sts.path("spec")
+                .path("template")
+                .path("spec")
+                .path("affinity")
+                .path("podAntiAffinity")
+                .has("requiredDuringSchedulingIgnoredDuringExecution"))
+        .isTrue();
     assertThat(one("k8s/overlays/prod", "PodDisruptionBudget", "fhirflow-topology")).isNotNull();
-    assertThat(rendered("k8s/overlays/prod").stream().map(Kustomize::id)).contains("KafkaConnect/fhirflow-sink", "KafkaConnector/fhirflow-sink");
+    assertThat(rendered("k8s/overlays/prod").stream().map(Kustomize::id))
+        .contains("KafkaConnect/fhirflow-sink", "KafkaConnector/fhirflow-sink");
   }
 
   @Test
@@ -197,56 +253,98 @@ class KubernetesManifestsTest {
     JsonNode trigger = sink.path("spec").path("triggers").get(0);
     assertThat(trigger.path("type").asText()).isEqualTo("kafka");
     // The lag KEDA reads is the connector's own consumer group, on the broker the workers use.
-    assertThat(trigger.path("metadata").path("consumerGroup").asText()).isEqualTo("connect-" + connector.path("metadata").path("name").asText());
-    assertThat(trigger.path("metadata").path("bootstrapServers").asText()).isEqualTo(connect.path("spec").path("bootstrapServers").asText());
+    assertThat(trigger.path("metadata").path("consumerGroup").asText())
+        .isEqualTo("connect-" + connector.path("metadata").path("name").asText());
+    assertThat(trigger.path("metadata").path("bootstrapServers").asText())
+        .isEqualTo(connect.path("spec").path("bootstrapServers").asText());
     int max = sink.path("spec").path("maxReplicaCount").asInt();
     // A worker beyond the connector's tasks (or the topic's partitions) would idle.
-    assertThat(max).isLessThanOrEqualTo(connector.path("spec").path("tasksMax").asInt())
-        .isLessThanOrEqualTo(one(prod, "KafkaTopic", "fhir-r4-observation").path("spec").path("partitions").asInt());
+    assertThat(max)
+        .isLessThanOrEqualTo(connector.path("spec").path("tasksMax").asInt())
+        .isLessThanOrEqualTo(
+            one(prod, "KafkaTopic", "fhir-r4-observation").path("spec").path("partitions").asInt());
     assertThat(sink.path("spec").path("minReplicaCount").asInt()).isGreaterThanOrEqualTo(2);
     // The scaler's KafkaUser and secrets exist, and it may only describe.
     String auth = trigger.path("authenticationRef").path("name").asText();
     JsonNode authentication = one(prod, "TriggerAuthentication", auth);
     JsonNode user = one(prod, "KafkaUser", "fhirflow-keda");
-    assertThat(authentication.path("spec").path("secretTargetRef").findValuesAsText("name")).contains("fhirflow-keda");
-    assertThat(user.path("spec").path("authorization").path("acls").findValues("operations")).hasSize(2);
+    assertThat(authentication.path("spec").path("secretTargetRef").findValuesAsText("name"))
+        .contains("fhirflow-keda");
+    assertThat(user.path("spec").path("authorization").path("acls").findValues("operations"))
+        .hasSize(2);
     assertThat(user.path("spec").path("authorization").path("acls").findValues("operations"))
         .allSatisfy(ops -> assertThat(ops.toString()).isEqualTo("[\"Describe\"]"));
 
     JsonNode api = one(prod, "ScaledObject", "fhirflow-fhir-api");
-    assertThat(one(prod, "Deployment", api.path("spec").path("scaleTargetRef").path("name").asText())).isNotNull();
+    assertThat(
+            one(prod, "Deployment", api.path("spec").path("scaleTargetRef").path("name").asText()))
+        .isNotNull();
     assertThat(api.path("spec").path("triggers").get(0).path("type").asText()).isEqualTo("cpu");
     // The topology is sized by plan, never scaled by an autoscaler (state restores on every move).
-    assertThat(rendered(prod).stream().filter(d -> d.path("kind").asText().equals("ScaledObject"))
-        .map(d -> d.path("spec").path("scaleTargetRef").path("name").asText())).doesNotContain("fhirflow-topology");
+    assertThat(
+            rendered(prod).stream()
+                .filter(d -> d.path("kind").asText().equals("ScaledObject"))
+                .map(d -> d.path("spec").path("scaleTargetRef").path("name").asText()))
+        .doesNotContain("fhirflow-topology");
   }
 
   @Test
   void devRunsTheSinkAsAConnectStandaloneDeploymentInsteadOfStrimziConnect() throws Exception {
     List<String> ids = rendered("k8s/overlays/dev").stream().map(Kustomize::id).toList();
-    assertThat(ids).contains("Deployment/fhirflow-sink").doesNotContain("KafkaConnect/fhirflow-sink", "KafkaConnector/fhirflow-sink");
+    assertThat(ids)
+        .contains("Deployment/fhirflow-sink")
+        .doesNotContain("KafkaConnect/fhirflow-sink", "KafkaConnector/fhirflow-sink");
     JsonNode sink = one("k8s/overlays/dev", "Deployment", "fhirflow-sink");
     JsonNode container = sink.path("spec").path("template").path("spec").path("containers").get(0);
-    // fhirflow's runner (its health follows the tasks), on the plugin's jars as the image lays them out.
+    // fhirflow's runner (its health follows the tasks), on the plugin's jars as the image lays them
+    // out.
     assertThat(container.path("command").get(0).asText()).endsWith("kafka-run-class.sh");
-    assertThat(container.path("args").get(0).asText()).isEqualTo(io.fhirflow.sink.standalone.StandaloneSink.class.getName());
-    String classpath = container.findValues("env").get(0).findParents("name").stream()
-        .filter(e -> e.path("name").asText().equals("CLASSPATH")).findFirst().orElseThrow().path("value").asText();
-    assertThat(Files.readString(ROOT.resolve("docker/sink-connect/Dockerfile"))).contains(" " + classpath.replace("*", "") + "\n");
-    assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
-    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+    assertThat(container.path("args").get(0).asText())
+        .isEqualTo(io.fhirflow.sink.standalone.StandaloneSink.class.getName());
+    String classpath =
+        container.findValues("env").get(0).findParents("name").stream()
+            .filter(e -> e.path("name").asText().equals("CLASSPATH"))
+            .findFirst()
+            .orElseThrow()
+            .path("value")
+            .asText();
+    assertThat(Files.readString(ROOT.resolve("docker/sink-connect/Dockerfile")))
+        .contains(" " + classpath.replace("*", "") + "\n");
+    assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+        .isEqualTo("/health/ready");
+    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+        .isEqualTo("/health/live");
     JsonNode policy = one("k8s/overlays/dev", "NetworkPolicy", "fhirflow-sink");
-    assertThat(policy.path("spec").path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText()).isEqualTo("fhirflow-sink");
-    assertThat(rendered("k8s/overlays/dev")).allSatisfy(d -> assertThat(d.path("metadata").path("namespace").asText("fhirflow-dev"))
-        .isEqualTo("fhirflow-dev"));
+    assertThat(
+            policy
+                .path("spec")
+                .path("podSelector")
+                .path("matchLabels")
+                .path("app.kubernetes.io/name")
+                .asText())
+        .isEqualTo("fhirflow-sink");
+    assertThat(rendered("k8s/overlays/dev"))
+        .allSatisfy(
+            d ->
+                assertThat(d.path("metadata").path("namespace").asText("fhirflow-dev"))
+                    .isEqualTo("fhirflow-dev"));
   }
 
   @Test
   void theTopologyConfigMapIsConfigTopologyPropertiesVerbatim() throws Exception {
-    JsonNode cm = rendered("k8s/overlays/prod").stream()
-        .filter(d -> d.path("kind").asText().equals("ConfigMap") && d.path("metadata").path("name").asText().startsWith("fhirflow-topology-config"))
-        .findFirst().orElseThrow();
-    assertThat(cm.path("data").path("topology.properties").asText()).isEqualTo(Files.readString(ROOT.resolve("config/topology.properties")));
+    JsonNode cm =
+        rendered("k8s/overlays/prod").stream()
+            .filter(
+                d ->
+                    d.path("kind").asText().equals("ConfigMap")
+                        && d.path("metadata")
+                            .path("name")
+                            .asText()
+                            .startsWith("fhirflow-topology-config"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(cm.path("data").path("topology.properties").asText())
+        .isEqualTo(Files.readString(ROOT.resolve("config/topology.properties")));
     // The StatefulSet mounts the generated (hash-suffixed) name, so a config change rolls the pods.
     JsonNode sts = one("k8s/overlays/prod", "StatefulSet", "fhirflow-topology");
     assertThat(sts.findValuesAsText("name")).contains(cm.path("metadata").path("name").asText());
@@ -255,7 +353,8 @@ class KubernetesManifestsTest {
   @Test
   void theSinkConnectorResourcesCarryTheKeysOfTheLocalConnectorConfig() throws Exception {
     Set<String> local = keys(ROOT.resolve("config/fhir-sink-connector.properties"));
-    Set<String> standalone = keys(ROOT.resolve("k8s/components/sink-standalone/connector.properties"));
+    Set<String> standalone =
+        keys(ROOT.resolve("k8s/components/sink-standalone/connector.properties"));
     JsonNode connector = one("k8s/overlays/prod", "KafkaConnector", "fhirflow-sink");
     Set<String> strimzi = new TreeSet<>();
     connector.path("spec").path("config").fieldNames().forEachRemaining(strimzi::add);
@@ -268,17 +367,29 @@ class KubernetesManifestsTest {
 
   @Test
   void everyTopicTheServicesUseIsAKafkaTopicResource() throws Exception {
-    Set<String> topics = rendered("k8s/overlays/prod").stream().filter(d -> d.path("kind").asText().equals("KafkaTopic"))
-        .map(d -> d.path("spec").path("topicName").asText()).collect(Collectors.toSet());
+    Set<String> topics =
+        rendered("k8s/overlays/prod").stream()
+            .filter(d -> d.path("kind").asText().equals("KafkaTopic"))
+            .map(d -> d.path("spec").path("topicName").asText())
+            .collect(Collectors.toSet());
     Properties topology = new Properties();
     try (Reader r = Files.newBufferedReader(ROOT.resolve("config/topology.properties"))) {
       topology.load(r);
     }
     Set<String> used = new TreeSet<>();
-    topology.stringPropertyNames().stream().filter(k -> k.startsWith("topic.")).forEach(k -> used.add(topology.getProperty(k)));
-    used.addAll(List.of("fhir.r4.dlq", "fhir.r4.auditevent", "wearable.samples.raw", "wearable.samples.dlq"));
+    topology.stringPropertyNames().stream()
+        .filter(k -> k.startsWith("topic."))
+        .forEach(k -> used.add(topology.getProperty(k)));
+    used.addAll(
+        List.of(
+            "fhir.r4.dlq", "fhir.r4.auditevent", "wearable.samples.raw", "wearable.samples.dlq"));
     assertThat(topics).containsAll(used);
-    assertThat(one("k8s/overlays/prod", "KafkaTopic", "fhir-r4-patient").path("spec").path("config").path("cleanup.policy").asText())
+    assertThat(
+            one("k8s/overlays/prod", "KafkaTopic", "fhir-r4-patient")
+                .path("spec")
+                .path("config")
+                .path("cleanup.policy")
+                .asText())
         .isEqualTo("compact");
   }
 
@@ -297,7 +408,11 @@ class KubernetesManifestsTest {
 
   private static JsonNode one(String dir, String kind, String name) throws Exception {
     return rendered(dir).stream()
-        .filter(d -> d.path("kind").asText().equals(kind) && d.path("metadata").path("name").asText().equals(name))
-        .findFirst().orElseThrow(() -> new AssertionError(kind + "/" + name + " not rendered in " + dir));
+        .filter(
+            d ->
+                d.path("kind").asText().equals(kind)
+                    && d.path("metadata").path("name").asText().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(kind + "/" + name + " not rendered in " + dir));
   }
 }

@@ -28,12 +28,16 @@ final class Kustomize {
   }
 
   static List<JsonNode> render(Path dir) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone", dir.toString())
-        .redirectErrorStream(false).start();
+    Process p =
+        new ProcessBuilder(
+                "kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone", dir.toString())
+            .redirectErrorStream(false)
+            .start();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("kubectl kustomize " + dir + " failed: " + new String(err, StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "kubectl kustomize " + dir + " failed: " + new String(err, StandardCharsets.UTF_8));
     }
     List<JsonNode> docs = new ArrayList<>();
     ObjectReader reader = YAML.readerFor(JsonNode.class);

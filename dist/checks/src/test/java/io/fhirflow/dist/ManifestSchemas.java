@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * error, as {@code kubeconform -strict} does):
  *
  * <ul>
- *   <li>Kubernetes kinds: the schemas fabric8 ships in its model jars
- *       ({@code schema/validation-schema.json}, Maven Central), generated from the Kubernetes API;
+ *   <li>Kubernetes kinds: the schemas fabric8 ships in its model jars ({@code
+ *       schema/validation-schema.json}, Maven Central), generated from the Kubernetes API;
  *   <li>Strimzi kinds (API v1): the openAPIV3Schema of the CRDs Strimzi's own crd-generator
  *       produces from {@code io.strimzi:api}, vendored in {@code k8s/schemas/} (regenerate with
  *       {@code k8s/schemas/regenerate-strimzi.sh});
@@ -43,24 +43,28 @@ import java.util.stream.Collectors;
 final class ManifestSchemas {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+  private static final JsonSchemaFactory FACTORY =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
 
   /** apiVersion/kind → fabric8 definition name. */
-  private static final Map<String, String> KUBERNETES = Map.ofEntries(
-      Map.entry("v1/ConfigMap", "kubernetes_core_ConfigMap"),
-      Map.entry("v1/Service", "kubernetes_core_Service"),
-      Map.entry("v1/ServiceAccount", "kubernetes_core_ServiceAccount"),
-      Map.entry("apps/v1/Deployment", "kubernetes_apps_Deployment"),
-      Map.entry("apps/v1/StatefulSet", "kubernetes_apps_StatefulSet"),
-      Map.entry("policy/v1/PodDisruptionBudget", "kubernetes_policy_v1_PodDisruptionBudget"),
-      Map.entry("networking.k8s.io/v1/NetworkPolicy", "kubernetes_networking_v1_NetworkPolicy"),
-      Map.entry("monitoring.coreos.com/v1/ServiceMonitor", "os_monitoring_v1_ServiceMonitor"),
-      Map.entry("monitoring.coreos.com/v1/PodMonitor", "os_monitoring_v1_PodMonitor"),
-      Map.entry("monitoring.coreos.com/v1/PrometheusRule", "os_monitoring_v1_PrometheusRule"));
+  private static final Map<String, String> KUBERNETES =
+      Map.ofEntries(
+          Map.entry("v1/ConfigMap", "kubernetes_core_ConfigMap"),
+          Map.entry("v1/Service", "kubernetes_core_Service"),
+          Map.entry("v1/ServiceAccount", "kubernetes_core_ServiceAccount"),
+          Map.entry("apps/v1/Deployment", "kubernetes_apps_Deployment"),
+          Map.entry("apps/v1/StatefulSet", "kubernetes_apps_StatefulSet"),
+          Map.entry("policy/v1/PodDisruptionBudget", "kubernetes_policy_v1_PodDisruptionBudget"),
+          Map.entry("networking.k8s.io/v1/NetworkPolicy", "kubernetes_networking_v1_NetworkPolicy"),
+          Map.entry("monitoring.coreos.com/v1/ServiceMonitor", "os_monitoring_v1_ServiceMonitor"),
+          Map.entry("monitoring.coreos.com/v1/PodMonitor", "os_monitoring_v1_PodMonitor"),
+          Map.entry("monitoring.coreos.com/v1/PrometheusRule", "os_monitoring_v1_PrometheusRule"));
 
   private final ObjectNode definitions;
+
   /** apiVersion/kind → vendored CRD schema (Strimzi, KEDA). */
   private final Map<String, JsonNode> customResources = new HashMap<>();
+
   private final Map<String, JsonSchema> compiled = new HashMap<>();
 
   private ManifestSchemas(ObjectNode definitions) {
@@ -73,28 +77,40 @@ final class ManifestSchemas {
    */
   static ManifestSchemas load(Map<String, Path> crdSchemas) throws IOException {
     ObjectNode definitions = JsonNodeFactory.instance.objectNode();
-    Enumeration<URL> files = ManifestSchemas.class.getClassLoader().getResources("schema/validation-schema.json");
+    Enumeration<URL> files =
+        ManifestSchemas.class.getClassLoader().getResources("schema/validation-schema.json");
     int jars = 0;
     while (files.hasMoreElements()) {
       try (InputStream in = files.nextElement().openStream()) {
         JsonNode schema = JSON.readTree(in);
-        schema.path("definitions").fields().forEachRemaining(e -> definitions.putIfAbsent(e.getKey(), e.getValue()));
+        schema
+            .path("definitions")
+            .fields()
+            .forEachRemaining(e -> definitions.putIfAbsent(e.getKey(), e.getValue()));
         jars++;
       }
     }
     if (jars == 0) {
-      throw new IllegalStateException("no fabric8 schema/validation-schema.json on the test class path");
+      throw new IllegalStateException(
+          "no fabric8 schema/validation-schema.json on the test class path");
     }
     // Quantities ("500m", "2Gi") and int-or-string ports are modelled as Java objects in fabric8.
     // Each model jar names them its own way (k8s_io_..._Quantity, kubernetes_resource_Quantity).
-    definitions.fields().forEachRemaining(e -> e.setValue(
-        e.getKey().endsWith("_Quantity") || e.getKey().endsWith("_IntOrString") ? scalar() : tighten(e.getValue(), true)));
+    definitions
+        .fields()
+        .forEachRemaining(
+            e ->
+                e.setValue(
+                    e.getKey().endsWith("_Quantity") || e.getKey().endsWith("_IntOrString")
+                        ? scalar()
+                        : tighten(e.getValue(), true)));
     ManifestSchemas schemas = new ManifestSchemas(definitions);
     for (Map.Entry<String, Path> crds : crdSchemas.entrySet()) {
       try (var list = Files.list(crds.getValue())) {
         for (Path f : list.filter(p -> p.toString().endsWith(".json")).toList()) {
           String kind = f.getFileName().toString().replace(".json", "");
-          schemas.customResources.put(crds.getKey() + "/" + kind, tighten(JSON.readTree(f.toFile()), true));
+          schemas.customResources.put(
+              crds.getKey() + "/" + kind, tighten(JSON.readTree(f.toFile()), true));
         }
       }
     }
@@ -108,7 +124,10 @@ final class ManifestSchemas {
     if (schema == null) {
       return List.of(key + ": no schema for this apiVersion/kind");
     }
-    return schema.validate(doc).stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.toList());
+    return schema.validate(doc).stream()
+        .map(ValidationMessage::getMessage)
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   private JsonSchema compile(String key) {
@@ -133,11 +152,11 @@ final class ManifestSchemas {
   }
 
   /**
-   * Walks a schema: {@code "required": true} on a property becomes the parent's required list;
-   * an object schema that lists its properties and does not preserve unknown fields gets
-   * {@code additionalProperties: false} (not inside oneOf/anyOf/allOf, whose branches only
-   * constrain); Java-model, x-kubernetes and example keywords are dropped. apiVersion and kind
-   * are not required where fabric8 marks them: embedded templates omit them.
+   * Walks a schema: {@code "required": true} on a property becomes the parent's required list; an
+   * object schema that lists its properties and does not preserve unknown fields gets {@code
+   * additionalProperties: false} (not inside oneOf/anyOf/allOf, whose branches only constrain);
+   * Java-model, x-kubernetes and example keywords are dropped. apiVersion and kind are not required
+   * where fabric8 marks them: embedded templates omit them.
    */
   static JsonNode tighten(JsonNode node, boolean closeObjects) {
     if (!(node instanceof ObjectNode schema)) {
@@ -145,12 +164,17 @@ final class ManifestSchemas {
     }
     boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
     List<String> drop = new ArrayList<>();
-    schema.fieldNames().forEachRemaining(name -> {
-      if (name.startsWith("java") || name.equals("existingJavaType") || name.startsWith("x-kubernetes")
-          || Set.of("nullable", "serializer", "deserializer", "example").contains(name)) {
-        drop.add(name);
-      }
-    });
+    schema
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (name.startsWith("java")
+                  || name.equals("existingJavaType")
+                  || name.startsWith("x-kubernetes")
+                  || Set.of("nullable", "serializer", "deserializer", "example").contains(name)) {
+                drop.add(name);
+              }
+            });
     schema.remove(drop);
     if (schema.get("properties") instanceof ObjectNode properties) {
       List<String> required = new ArrayList<>();
@@ -158,7 +182,8 @@ final class ManifestSchemas {
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> p = it.next();
         if (p.getValue() instanceof ObjectNode prop && prop.path("required").isBoolean()) {
-          if (prop.get("required").asBoolean() && !Set.of("apiVersion", "kind").contains(p.getKey())) {
+          if (prop.get("required").asBoolean()
+              && !Set.of("apiVersion", "kind").contains(p.getKey())) {
             required.add(p.getKey());
           }
           prop.remove("required");
@@ -166,10 +191,16 @@ final class ManifestSchemas {
         p.setValue(tighten(p.getValue(), true));
       }
       if (!required.isEmpty()) {
-        ArrayNode list = schema.has("required") && schema.get("required").isArray() ? (ArrayNode) schema.get("required") : schema.putArray("required");
+        ArrayNode list =
+            schema.has("required") && schema.get("required").isArray()
+                ? (ArrayNode) schema.get("required")
+                : schema.putArray("required");
         required.forEach(list::add);
       }
-      if (closeObjects && !preserveUnknown && (!schema.has("additionalProperties") || schema.get("additionalProperties").isBoolean())) {
+      if (closeObjects
+          && !preserveUnknown
+          && (!schema.has("additionalProperties")
+              || schema.get("additionalProperties").isBoolean())) {
         schema.put("additionalProperties", false);
       }
     }

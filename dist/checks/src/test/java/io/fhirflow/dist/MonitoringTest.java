@@ -33,6 +33,7 @@ class MonitoringTest {
   private static final Path MONITORING = ROOT.resolve("k8s/monitoring");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Series Prometheus makes itself, which no process exports. */
   private static final Set<String> PROMETHEUS_OWN = Set.of("up");
 
@@ -40,12 +41,15 @@ class MonitoringTest {
   void theAlertRulesPassPromtoolAndTheirUnitTests(@TempDir Path dir) throws Exception {
     boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
     if (!ci) {
-      Assumptions.assumeTrue(ExternalCommand.answers("promtool", "--version"), "promtool is not on the PATH (bin/test installs Debian's prometheus)");
+      Assumptions.assumeTrue(
+          ExternalCommand.answers("promtool", "--version"),
+          "promtool is not on the PATH (bin/test installs Debian's prometheus)");
     }
     // promtool reads plain rule files; a PrometheusRule's spec is one.
     YAML.writeValue(dir.resolve("alerts.rules.yaml").toFile(), prometheusRule().path("spec"));
     Files.copy(MONITORING.resolve("tests/alerts-test.yaml"), dir.resolve("alerts-test.yaml"));
-    assertThat(promtool(dir, "check", "rules", "alerts.rules.yaml")).contains("SUCCESS: " + alertNames().size() + " rules found");
+    assertThat(promtool(dir, "check", "rules", "alerts.rules.yaml"))
+        .contains("SUCCESS: " + alertNames().size() + " rules found");
     assertThat(promtool(dir, "test", "rules", "alerts-test.yaml")).contains("SUCCESS");
   }
 
@@ -53,11 +57,17 @@ class MonitoringTest {
   void everyAlertHasAUnitTestThatExpectsItToFire() throws Exception {
     JsonNode tests = YAML.readTree(MONITORING.resolve("tests/alerts-test.yaml").toFile());
     Set<String> fired = new TreeSet<>();
-    tests.path("tests").forEach(t -> t.path("alert_rule_test").forEach(a -> {
-      if (!a.path("exp_alerts").isEmpty()) {
-        fired.add(a.path("alertname").asText());
-      }
-    }));
+    tests
+        .path("tests")
+        .forEach(
+            t ->
+                t.path("alert_rule_test")
+                    .forEach(
+                        a -> {
+                          if (!a.path("exp_alerts").isEmpty()) {
+                            fired.add(a.path("alertname").asText());
+                          }
+                        }));
     assertThat(fired).containsExactlyInAnyOrderElementsOf(alertNames());
   }
 
@@ -68,14 +78,24 @@ class MonitoringTest {
       promised.addAll(promised(process));
     }
     Map<String, Set<String>> unknown = new TreeMap<>();
-    prometheusRule().path("spec").path("groups").forEach(g -> g.path("rules").forEach(r -> {
-      Set<String> names = new TreeSet<>(PromQlSeries.of(r.path("expr").asText()));
-      names.removeAll(promised);
-      if (!names.isEmpty()) {
-        unknown.put(r.path("alert").asText(), names);
-      }
-    }));
-    assertThat(unknown).as("series named by alert rules that no process is checked to export").isEmpty();
+    prometheusRule()
+        .path("spec")
+        .path("groups")
+        .forEach(
+            g ->
+                g.path("rules")
+                    .forEach(
+                        r -> {
+                          Set<String> names =
+                              new TreeSet<>(PromQlSeries.of(r.path("expr").asText()));
+                          names.removeAll(promised);
+                          if (!names.isEmpty()) {
+                            unknown.put(r.path("alert").asText(), names);
+                          }
+                        }));
+    assertThat(unknown)
+        .as("series named by alert rules that no process is checked to export")
+        .isEmpty();
   }
 
   @Test
@@ -85,7 +105,8 @@ class MonitoringTest {
     try (Stream<Path> files = Files.list(MONITORING.resolve("dashboards"))) {
       dashboards = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
     }
-    assertThat(dashboards).extracting(p -> p.getFileName().toString())
+    assertThat(dashboards)
+        .extracting(p -> p.getFileName().toString())
         .containsExactlyInAnyOrder("topology.json", "sink.json", "fhir-api.json");
     for (Path file : dashboards) {
       String process = file.getFileName().toString().replace(".json", "");
@@ -93,36 +114,56 @@ class MonitoringTest {
       promised.addAll(PROMETHEUS_OWN);
       JsonNode dashboard = JSON.readTree(file.toFile());
       List<String> exprs = new ArrayList<>();
-      dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
-      dashboard.path("templating").path("list").forEach(v -> {
-        if (v.path("type").asText().equals("query")) {
-          // Grafana's label_values(series, label) is not PromQL: its first argument is the query.
-          exprs.add(v.path("query").asText().replaceAll("^label_values\\((.*),\\s*\\w+\\)$", "$1"));
-        }
-      });
+      dashboard
+          .path("panels")
+          .forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+      dashboard
+          .path("templating")
+          .path("list")
+          .forEach(
+              v -> {
+                if (v.path("type").asText().equals("query")) {
+                  // Grafana's label_values(series, label) is not PromQL: its first argument is the
+                  // query.
+                  exprs.add(
+                      v.path("query")
+                          .asText()
+                          .replaceAll("^label_values\\((.*),\\s*\\w+\\)$", "$1"));
+                }
+              });
       assertThat(exprs).as(file + " has queries").isNotEmpty().doesNotContain("");
       for (String expr : exprs) {
         Set<String> names = new TreeSet<>(PromQlSeries.of(expr));
         names.removeAll(promised);
         if (!names.isEmpty()) {
-          unknown.computeIfAbsent(file.getFileName().toString(), k -> new TreeSet<>()).addAll(names);
+          unknown
+              .computeIfAbsent(file.getFileName().toString(), k -> new TreeSet<>())
+              .addAll(names);
         }
       }
     }
-    assertThat(unknown).as("series named by dashboards that their process is not checked to export").isEmpty();
+    assertThat(unknown)
+        .as("series named by dashboards that their process is not checked to export")
+        .isEmpty();
   }
 
   @Test
   void theSeriesReaderFindsSeriesAndSkipsFunctionsLabelsAndVariables() {
-    assertThat(PromQlSeries.of("histogram_quantile(0.99, sum by (area, le) (rate(fhirflow_api_requests_seconds_bucket{namespace=\"$namespace\",area=~\"fhir|metrics\"}[$__rate_interval])))"))
+    assertThat(
+            PromQlSeries.of(
+                "histogram_quantile(0.99, sum by (area, le) (rate(fhirflow_api_requests_seconds_bucket{namespace=\"$namespace\",area=~\"fhir|metrics\"}[$__rate_interval])))"))
         .containsExactly("fhirflow_api_requests_seconds_bucket");
-    assertThat(PromQlSeries.of("sum(rate(a_total[10m])) / clamp_min(sum without (pod) (b_total offset 1h), 1e-9) > 0.05 and on (namespace) c == bool 0"))
+    assertThat(
+            PromQlSeries.of(
+                "sum(rate(a_total[10m])) / clamp_min(sum without (pod) (b_total offset 1h), 1e-9) > 0.05 and on (namespace) c == bool 0"))
         .containsExactly("a_total", "b_total", "c");
   }
 
   private static Set<String> promised(String process) throws IOException {
-    return Files.readAllLines(MONITORING.resolve("metrics/" + process + ".txt")).stream().map(String::strip)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toCollection(TreeSet::new));
+    return Files.readAllLines(MONITORING.resolve("metrics/" + process + ".txt")).stream()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static JsonNode prometheusRule() throws IOException {
@@ -133,14 +174,18 @@ class MonitoringTest {
 
   private static Set<String> alertNames() throws IOException {
     Set<String> names = new TreeSet<>();
-    prometheusRule().path("spec").path("groups").forEach(g -> g.path("rules").forEach(r -> names.add(r.path("alert").asText())));
+    prometheusRule()
+        .path("spec")
+        .path("groups")
+        .forEach(g -> g.path("rules").forEach(r -> names.add(r.path("alert").asText())));
     return names;
   }
 
   private static String promtool(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("promtool"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("promtool %s:%n%s", String.join(" ", args), out).isZero();

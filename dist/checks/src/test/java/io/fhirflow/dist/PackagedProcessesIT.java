@@ -25,19 +25,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each process as it ships: the jars its image copies ({@code dist/image-*}/target/lib; the sink's
- * Connect-standalone runner from {@code dist/local-sink}) and nothing but its file in {@code config/},
- * against the local stack that {@code bin/stack up} starts on its default addresses. Each must
- * become ready. Tests run on Maven's test class path, which holds more than an image does: this is
- * what notices a jar missing at run time (the API once failed at start without UCUM) or a config
- * file that drifted from the stack.
+ * Connect-standalone runner from {@code dist/local-sink}) and nothing but its file in {@code
+ * config/}, against the local stack that {@code bin/stack up} starts on its default addresses. Each
+ * must become ready. Tests run on Maven's test class path, which holds more than an image does:
+ * this is what notices a jar missing at run time (the API once failed at start without UCUM) or a
+ * config file that drifted from the stack.
  */
 class PackagedProcessesIT {
 
   static final Path ROOT = RepositoryRoot.find();
   static final Path WORK = ROOT.resolve("dist/checks/target/packaged-processes");
+
   /** The stack's and the processes' default ports, as the config files assume them. */
   static final List<Integer> PORTS = List.of(9092, 9093, 8081, 8091, 8083, 8084, 8092, 8080);
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final List<Process> STARTED = new ArrayList<>();
 
   @BeforeAll
@@ -52,7 +55,8 @@ class PackagedProcessesIT {
     Files.createDirectories(WORK);
     run(Duration.ofMinutes(4), ROOT.resolve("bin/stack").toString(), "up");
     // The sink migrates into schema fhirflow, which must exist (bin/run-local creates it too).
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS fhirflow");
     }
@@ -74,44 +78,79 @@ class PackagedProcessesIT {
 
   @Test
   void theTopologyWithItsFileBecomesReady() throws Exception {
-    Process topology = start("topology", lib("image-topology"), "io.fhirflow.topology.Main",
-        ROOT.resolve("config/topology.properties").toString());
+    Process topology =
+        start(
+            "topology",
+            lib("image-topology"),
+            "io.fhirflow.topology.Main",
+            ROOT.resolve("config/topology.properties").toString());
     awaitOk(topology, "topology", "http://127.0.0.1:8091/health/ready");
   }
 
   @Test
   void theSinkWithItsFilesBecomesReady() throws Exception {
-    Process sink = start("sink", lib("local-sink"), "io.fhirflow.sink.standalone.StandaloneSink",
-        ROOT.resolve("config/sink-standalone.properties").toString(), ROOT.resolve("config/fhir-sink-connector.properties").toString());
+    Process sink =
+        start(
+            "sink",
+            lib("local-sink"),
+            "io.fhirflow.sink.standalone.StandaloneSink",
+            ROOT.resolve("config/sink-standalone.properties").toString(),
+            ROOT.resolve("config/fhir-sink-connector.properties").toString());
     awaitOk(sink, "sink", "http://127.0.0.1:8092/health/live");
-    // Ready: the connector and its task RUNNING (Connect's own /health says only that the worker started).
+    // Ready: the connector and its task RUNNING (Connect's own /health says only that the worker
+    // started).
     awaitOk(sink, "sink", "http://127.0.0.1:8092/health/ready");
     awaitOk(sink, "sink", "http://127.0.0.1:8084/metrics");
   }
 
   @Test
   void theApiWithItsFileBecomesReady() throws Exception {
-    // The file names the development signing key's JWKS under .work/fhir-api (bin/run-local makes it so).
-    Process key = new ProcessBuilder(java(), "-cp", lib("image-fhir-api"), "io.fhirflow.api.devtoken.DevTokenCommand",
-        "--dir", WORK.resolve(".work/fhir-api").toString()).directory(WORK.toFile()).redirectErrorStream(true)
-        .redirectOutput(WORK.resolve("dev-token.log").toFile()).start();
-    assertThat(key.waitFor(2, TimeUnit.MINUTES) && key.exitValue() == 0).as("dev-token, see " + WORK.resolve("dev-token.log")).isTrue();
-    Process api = start("fhir-api", lib("image-fhir-api"), "io.fhirflow.api.Main", ROOT.resolve("config/fhir-api.properties").toString());
+    // The file names the development signing key's JWKS under .work/fhir-api (bin/run-local makes
+    // it so).
+    Process key =
+        new ProcessBuilder(
+                java(),
+                "-cp",
+                lib("image-fhir-api"),
+                "io.fhirflow.api.devtoken.DevTokenCommand",
+                "--dir",
+                WORK.resolve(".work/fhir-api").toString())
+            .directory(WORK.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(WORK.resolve("dev-token.log").toFile())
+            .start();
+    assertThat(key.waitFor(2, TimeUnit.MINUTES) && key.exitValue() == 0)
+        .as("dev-token, see " + WORK.resolve("dev-token.log"))
+        .isTrue();
+    Process api =
+        start(
+            "fhir-api",
+            lib("image-fhir-api"),
+            "io.fhirflow.api.Main",
+            ROOT.resolve("config/fhir-api.properties").toString());
     awaitOk(api, "fhir-api", "http://127.0.0.1:8080/health/live");
-    // Audit is fail-closed: the first delivered audit event (a /metadata call is audited) brings it up.
+    // Audit is fail-closed: the first delivered audit event (a /metadata call is audited) brings it
+    // up.
     awaitOk(api, "fhir-api", "http://127.0.0.1:8080/fhir/metadata");
     awaitOk(api, "fhir-api", "http://127.0.0.1:8080/health/ready");
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private static Process start(String name, String classpath, String main, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath, main));
+  private static Process start(String name, String classpath, String main, String... args)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath, main));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(WORK.toFile()).redirectErrorStream(true)
-        .redirectOutput(WORK.resolve(name + ".log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(WORK.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(WORK.resolve(name + ".log").toFile());
     // Nothing from the environment of the build that could stand in for the file.
-    pb.environment().keySet().removeIf(k -> k.startsWith("FHIRFLOW_") || k.startsWith("API_") || k.startsWith("KAFKA_"));
+    pb.environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("FHIRFLOW_") || k.startsWith("API_") || k.startsWith("KAFKA_"));
     Process p = pb.start();
     STARTED.add(p);
     return p;
@@ -122,11 +161,24 @@ class PackagedProcessesIT {
     int last = -1;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new AssertionError(name + " exited with " + process.exitValue() + " before " + url + " answered 200; log:\n" + tail(name));
+        throw new AssertionError(
+            name
+                + " exited with "
+                + process.exitValue()
+                + " before "
+                + url
+                + " answered 200; log:\n"
+                + tail(name));
       }
       try {
-        last = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode();
+        last =
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         if (last == 200) {
           return;
         }
@@ -135,7 +187,14 @@ class PackagedProcessesIT {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError(name + ": " + url + " did not answer 200 in 4 minutes (last " + last + "); log:\n" + tail(name));
+    throw new AssertionError(
+        name
+            + ": "
+            + url
+            + " did not answer 200 in 4 minutes (last "
+            + last
+            + "); log:\n"
+            + tail(name));
   }
 
   private static String tail(String name) throws IOException {
@@ -162,11 +221,15 @@ class PackagedProcessesIT {
   }
 
   private static void run(Duration timeout, String... command) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-        .redirectOutput(WORK.resolve("stack.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(WORK.resolve("stack.log").toFile());
     pb.environment().putAll(Map.of("FHIRFLOW_WORK_DIR", WORK.resolve("stack").toString()));
     Process p = pb.start();
     assertThat(p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) && p.exitValue() == 0)
-        .as(String.join(" ", command) + ", see " + WORK.resolve("stack.log")).isTrue();
+        .as(String.join(" ", command) + ", see " + WORK.resolve("stack.log"))
+        .isTrue();
   }
 }

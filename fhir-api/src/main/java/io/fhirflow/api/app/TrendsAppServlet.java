@@ -21,21 +21,24 @@ import java.util.Map;
 public final class TrendsAppServlet extends HttpServlet {
 
   /** What the page may do: its own scripts, styles and API, nothing else. */
-  public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; "
-      + "style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
-      + "form-action 'none'; frame-ancestors 'none'";
+  public static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; "
+          + "style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+          + "form-action 'none'; frame-ancestors 'none'";
 
   private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
   private static final String PAGE = "io/fhirflow/api/app/";
 
   private record Asset(byte[] bytes, String contentType) {}
 
-  private final Map<String, Asset> assets = Map.of(
-      "/", load(PAGE + "index.html", "text/html; charset=utf-8"),
-      "/trends.js", load(PAGE + "trends.js", "text/javascript; charset=utf-8"),
-      "/trends.css", load(PAGE + "trends.css", "text/css; charset=utf-8"),
-      "/vendor/uPlot.iife.min.js", load(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
-      "/vendor/uPlot.min.css", load(UPLOT + "uPlot.min.css", "text/css; charset=utf-8"));
+  private final Map<String, Asset> assets =
+      Map.of(
+          "/", load(PAGE + "index.html", "text/html; charset=utf-8"),
+          "/trends.js", load(PAGE + "trends.js", "text/javascript; charset=utf-8"),
+          "/trends.css", load(PAGE + "trends.css", "text/css; charset=utf-8"),
+          "/vendor/uPlot.iife.min.js",
+              load(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
+          "/vendor/uPlot.min.css", load(UPLOT + "uPlot.min.css", "text/css; charset=utf-8"));
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {

@@ -23,13 +23,15 @@ import org.hl7.fhir.r4.model.Reference;
 /**
  * Turns an {@link AuditRecord} into FHIR R4 AuditEvent JSON (the "RESTful Operation" event type).
  * Who: token sub (issuer as identifier system) and client; which patient; interaction; names of the
- * query parameters; outcome from the HTTP status. One Patient entity per patient touched: the one the
- * request was about, and for a search not confined to one patient each patient whose data it returned. Nothing from any stored resource is ever read here.
+ * query parameters; outcome from the HTTP status. One Patient entity per patient touched: the one
+ * the request was about, and for a search not confined to one patient each patient whose data it
+ * returned. Nothing from any stored resource is ever read here.
  */
 public final class AuditEventFactory {
 
   static final String INTERACTION_SYSTEM = "http://hl7.org/fhir/restful-interaction";
-  static final String FHIRFLOW_INTERACTION_SYSTEM = "https://fhirflow.io/fhir/CodeSystem/api-interaction";
+  static final String FHIRFLOW_INTERACTION_SYSTEM =
+      "https://fhirflow.io/fhir/CodeSystem/api-interaction";
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -40,9 +42,9 @@ public final class AuditEventFactory {
   }
 
   /**
-   * The AuditEvent as JSON, written with Jackson's streaming generator: one per request, so building
-   * HAPI's model and running its encoder (~15 % of a search's CPU) is too dear. The output is the same
-   * text HAPI writes for {@link #toAuditEvent} (proven by AuditEventFactoryTest).
+   * The AuditEvent as JSON, written with Jackson's streaming generator: one per request, so
+   * building HAPI's model and running its encoder (~15 % of a search's CPU) is too dear. The output
+   * is the same text HAPI writes for {@link #toAuditEvent} (proven by AuditEventFactoryTest).
    */
   public String toJson(AuditRecord r) {
     SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler());
@@ -56,23 +58,33 @@ public final class AuditEventFactory {
     }
   }
 
-  /** HAPI's own encoding of the same event: the reference the streaming writer is tested against. */
+  /**
+   * HAPI's own encoding of the same event: the reference the streaming writer is tested against.
+   */
   public String toJsonWithHapi(AuditRecord r) {
     return parser.encodeResourceToString(toAuditEvent(r));
   }
 
   private static void write(JsonGenerator g, AuditRecord r) throws IOException {
-    boolean fhirInteraction = !r.interaction().equals("metrics") && !r.interaction().equals("unknown");
+    boolean fhirInteraction =
+        !r.interaction().equals("metrics") && !r.interaction().equals("unknown");
     g.writeStartObject();
     g.writeStringField("resourceType", "AuditEvent");
     field(g, "id", r.requestId());
     g.writeFieldName("type");
-    coding(g, "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation");
+    coding(
+        g, "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation");
     g.writeArrayFieldStart("subtype");
-    coding(g, fhirInteraction ? INTERACTION_SYSTEM : FHIRFLOW_INTERACTION_SYSTEM, r.interaction(), null);
+    coding(
+        g,
+        fhirInteraction ? INTERACTION_SYSTEM : FHIRFLOW_INTERACTION_SYSTEM,
+        r.interaction(),
+        null);
     g.writeEndArray();
-    g.writeStringField("action", r.interaction().equals("read") || r.interaction().equals("metrics") ? "R" : "E");
-    // HAPI's own instant formatting (millisecond precision, default time zone), so the text matches.
+    g.writeStringField(
+        "action", r.interaction().equals("read") || r.interaction().equals("metrics") ? "R" : "E");
+    // HAPI's own instant formatting (millisecond precision, default time zone), so the text
+    // matches.
     g.writeStringField("recorded", new InstantType(Date.from(r.started())).getValueAsString());
     g.writeStringField("outcome", outcome(r.status()).toCode());
     g.writeStringField("outcomeDesc", "HTTP " + r.status());
@@ -158,7 +170,8 @@ public final class AuditEventFactory {
     g.writeEndObject();
   }
 
-  private static void coding(JsonGenerator g, String system, String code, String display) throws IOException {
+  private static void coding(JsonGenerator g, String system, String code, String display)
+      throws IOException {
     g.writeStartObject();
     field(g, "system", system);
     field(g, "code", code);
@@ -166,7 +179,10 @@ public final class AuditEventFactory {
     g.writeEndObject();
   }
 
-  /** Writes a string field unless it is null or empty: HAPI leaves empty primitives out, and so must we. */
+  /**
+   * Writes a string field unless it is null or empty: HAPI leaves empty primitives out, and so must
+   * we.
+   */
   private static void field(JsonGenerator g, String name, String value) throws IOException {
     if (notEmpty(value)) {
       g.writeStringField(name, value);
@@ -180,10 +196,20 @@ public final class AuditEventFactory {
   public AuditEvent toAuditEvent(AuditRecord r) {
     AuditEvent e = new AuditEvent();
     e.setId(r.requestId());
-    e.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
-    boolean fhirInteraction = !r.interaction().equals("metrics") && !r.interaction().equals("unknown");
-    e.addSubtype(new Coding(fhirInteraction ? INTERACTION_SYSTEM : FHIRFLOW_INTERACTION_SYSTEM, r.interaction(), null));
-    e.setAction(r.interaction().equals("read") || r.interaction().equals("metrics") ? AuditEventAction.R : AuditEventAction.E);
+    e.setType(
+        new Coding(
+            "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+    boolean fhirInteraction =
+        !r.interaction().equals("metrics") && !r.interaction().equals("unknown");
+    e.addSubtype(
+        new Coding(
+            fhirInteraction ? INTERACTION_SYSTEM : FHIRFLOW_INTERACTION_SYSTEM,
+            r.interaction(),
+            null));
+    e.setAction(
+        r.interaction().equals("read") || r.interaction().equals("metrics")
+            ? AuditEventAction.R
+            : AuditEventAction.E);
     e.setRecorded(Date.from(r.started()));
     e.setOutcome(outcome(r.status()));
     e.setOutcomeDesc("HTTP " + r.status());
@@ -193,31 +219,58 @@ public final class AuditEventFactory {
     agent.getNetwork().setAddress(r.clientAddress()).setType(AuditEventAgentNetworkType._2);
 
     e.getSource().setSite("fhirflow").getObserver().setDisplay("fhirflow-fhir-api");
-    e.getSource().addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "3", "Web Server"));
+    e.getSource()
+        .addType(
+            new Coding(
+                "http://terminology.hl7.org/CodeSystem/security-source-type", "3", "Web Server"));
 
-    r.patients().forEach(p -> e.addEntity()
-        .setWhat(new Reference("Patient/" + p))
-        .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
-        .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient")));
+    r.patients()
+        .forEach(
+            p ->
+                e.addEntity()
+                    .setWhat(new Reference("Patient/" + p))
+                    .setType(
+                        new Coding(
+                            "http://terminology.hl7.org/CodeSystem/audit-entity-type",
+                            "1",
+                            "Person"))
+                    .setRole(
+                        new Coding(
+                            "http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient")));
     if (r.resourceType().isPresent()) {
-      AuditEventEntityComponent target = e.addEntity()
-          .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"));
+      AuditEventEntityComponent target =
+          e.addEntity()
+              .setType(
+                  new Coding(
+                      "http://terminology.hl7.org/CodeSystem/audit-entity-type",
+                      "2",
+                      "System Object"));
       if (r.resourceId().isPresent()) {
-        target.setWhat(new Reference(r.resourceType().get() + "/" + r.resourceId().get()))
-            .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "4", "Domain Resource"));
+        target
+            .setWhat(new Reference(r.resourceType().get() + "/" + r.resourceId().get()))
+            .setRole(
+                new Coding(
+                    "http://terminology.hl7.org/CodeSystem/object-role", "4", "Domain Resource"));
       } else {
-        target.setWhat(new Reference().setDisplay(r.resourceType().get()))
-            .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"));
+        target
+            .setWhat(new Reference().setDisplay(r.resourceType().get()))
+            .setRole(
+                new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"));
       }
       if (!r.parameterNames().isEmpty()) {
-        target.addDetail().setType("query-parameter-names").setValue(new org.hl7.fhir.r4.model.StringType(String.join(",", r.parameterNames())));
+        target
+            .addDetail()
+            .setType("query-parameter-names")
+            .setValue(new org.hl7.fhir.r4.model.StringType(String.join(",", r.parameterNames())));
       }
     }
     return e;
   }
 
   private static void who(AuditEventAgentComponent agent, AccessToken t) {
-    agent.setWho(new Reference().setIdentifier(new Identifier().setSystem(t.issuer()).setValue(t.subject())));
+    agent.setWho(
+        new Reference()
+            .setIdentifier(new Identifier().setSystem(t.issuer()).setValue(t.subject())));
     if (!t.clientId().isEmpty()) {
       agent.setAltId(t.clientId());
     }

@@ -11,15 +11,17 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Wraps every API request (FHIR and patient metrics): opens its {@link AuditRecord}, lets the request
- * run, then publishes the record with the final status, whatever happened in between. With fail-closed
- * auditing, data requests are refused with 503 while the sink is down; the refusal is itself audited.
+ * Wraps every API request (FHIR and patient metrics): opens its {@link AuditRecord}, lets the
+ * request run, then publishes the record with the final status, whatever happened in between. With
+ * fail-closed auditing, data requests are refused with 503 while the sink is down; the refusal is
+ * itself audited.
  */
 public final class AuditFilter extends HttpFilter {
 
-  private static final byte[] AUDIT_DOWN = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-      + "\"code\":\"transient\",\"diagnostics\":\"Audit log unavailable; request refused. Retry later.\"}]}")
-      .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] AUDIT_DOWN =
+      ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+              + "\"code\":\"transient\",\"diagnostics\":\"Audit log unavailable; request refused. Retry later.\"}]}")
+          .getBytes(StandardCharsets.UTF_8);
 
   private final AuditSink sink;
   private final boolean failClosed;
@@ -32,8 +34,10 @@ public final class AuditFilter extends HttpFilter {
   }
 
   @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
-    AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), clock.instant(), req.getRemoteAddr());
+  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    AuditRecord record =
+        new AuditRecord(UUID.randomUUID().toString(), clock.instant(), req.getRemoteAddr());
     req.setAttribute(AuditRecord.ATTRIBUTE, record);
     res.setHeader("X-Request-Id", record.requestId());
     boolean escaped = false;
@@ -56,15 +60,21 @@ public final class AuditFilter extends HttpFilter {
   }
 
   /**
-   * Only the CapabilityStatement ({@code GET /fhir/metadata}, exactly) is served while the audit log is
-   * down: it holds no patient data and clients need it to discover the server. A path that merely ends
-   * in {@code /metadata} ({@code /fhir/Patient/metadata} reads a Patient with that id) is data.
+   * Only the CapabilityStatement ({@code GET /fhir/metadata}, exactly) is served while the audit
+   * log is down: it holds no patient data and clients need it to discover the server. A path that
+   * merely ends in {@code /metadata} ({@code /fhir/Patient/metadata} reads a Patient with that id)
+   * is data.
    */
   static boolean isCapabilityStatement(HttpServletRequest req) {
-    return "GET".equals(req.getMethod()) && "/fhir".equals(req.getServletPath()) && "/metadata".equals(req.getPathInfo());
+    return "GET".equals(req.getMethod())
+        && "/fhir".equals(req.getServletPath())
+        && "/metadata".equals(req.getPathInfo());
   }
 
-  /** The names only; a body the container refused to parse (too large) leaves them out rather than failing the audit. */
+  /**
+   * The names only; a body the container refused to parse (too large) leaves them out rather than
+   * failing the audit.
+   */
   private static void parameterNames(HttpServletRequest req, AuditRecord record) {
     try {
       req.getParameterMap().keySet().forEach(record.parameterNames()::add);

@@ -68,12 +68,18 @@ public final class AuditRecord {
     }
   }
 
-  /** A patient whose data the response holds, for a request not confined to one patient (a search by identifier, say). */
+  /**
+   * A patient whose data the response holds, for a request not confined to one patient (a search by
+   * identifier, say).
+   */
   public void returnedPatient(String p) {
     returnedPatients.add(p);
   }
 
-  /** Every patient the request touched: the one it was about (or confined to) first, then those whose data it returned. */
+  /**
+   * Every patient the request touched: the one it was about (or confined to) first, then those
+   * whose data it returned.
+   */
   public Set<String> patients() {
     Set<String> all = new LinkedHashSet<>();
     patient().ifPresent(all::add);

@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Produces each request's AuditEvent to Kafka (key = request id) with acks=all and idempotence. Sends
- * are asynchronous; the first failed delivery marks the sink unhealthy and the next delivered one
- * marks it healthy again, so with fail-closed auditing the requests refused while it is down (which
- * are audited too) are what brings it back.
+ * Produces each request's AuditEvent to Kafka (key = request id) with acks=all and idempotence.
+ * Sends are asynchronous; the first failed delivery marks the sink unhealthy and the next delivered
+ * one marks it healthy again, so with fail-closed auditing the requests refused while it is down
+ * (which are audited too) are what brings it back.
  */
 public final class KafkaAuditSink implements AuditSink {
 
@@ -34,17 +34,26 @@ public final class KafkaAuditSink implements AuditSink {
   private final Counter sent;
   private final Counter failed;
 
-  public KafkaAuditSink(Producer<String, String> producer, String topic, AuditEventFactory factory, MeterRegistry meters) {
+  public KafkaAuditSink(
+      Producer<String, String> producer,
+      String topic,
+      AuditEventFactory factory,
+      MeterRegistry meters) {
     this.producer = producer;
     this.topic = topic;
     this.factory = factory;
-    this.sent = Counter.builder("fhirflow.api.audit.events").tag("outcome", "delivered").register(meters);
-    this.failed = Counter.builder("fhirflow.api.audit.events").tag("outcome", "failed").register(meters);
+    this.sent =
+        Counter.builder("fhirflow.api.audit.events").tag("outcome", "delivered").register(meters);
+    this.failed =
+        Counter.builder("fhirflow.api.audit.events").tag("outcome", "failed").register(meters);
     Gauge.builder("fhirflow.api.audit.sink.up", healthy, h -> h.get() ? 1 : 0).register(meters);
     warmUp();
   }
 
-  /** Fetches the topic's metadata once so the first requests do not pay for it; a failure starts the sink as down. */
+  /**
+   * Fetches the topic's metadata once so the first requests do not pay for it; a failure starts the
+   * sink as down.
+   */
   private void warmUp() {
     try {
       producer.partitionsFor(topic);
@@ -54,7 +63,8 @@ public final class KafkaAuditSink implements AuditSink {
   }
 
   /** A producer for {@code bootstrap}, with the given pass-through properties (TLS/SASL). */
-  public static Producer<String, String> producer(String bootstrap, Duration deliveryTimeout, Map<String, String> passThrough) {
+  public static Producer<String, String> producer(
+      String bootstrap, Duration deliveryTimeout, Map<String, String> passThrough) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -64,8 +74,10 @@ public final class KafkaAuditSink implements AuditSink {
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "fhirflow-fhir-api-audit");
     int timeout = (int) deliveryTimeout.toMillis();
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(timeout - 10, 30_000)));
-    // A request thread never waits long for broker metadata (fetched once at start): the failure is reported instead.
+    p.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(timeout - 10, 30_000)));
+    // A request thread never waits long for broker metadata (fetched once at start): the failure is
+    // reported instead.
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
     p.putAll(passThrough);
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
@@ -73,18 +85,24 @@ public final class KafkaAuditSink implements AuditSink {
 
   @Override
   public void publish(AuditRecord record) {
-    ProducerRecord<String, String> r = new ProducerRecord<>(topic, record.requestId(), factory.toJson(record));
+    ProducerRecord<String, String> r =
+        new ProducerRecord<>(topic, record.requestId(), factory.toJson(record));
     r.headers().add(FhirRecordHeaders.RESOURCE_TYPE, "AuditEvent".getBytes(StandardCharsets.UTF_8));
-    r.headers().add(FhirRecordHeaders.FHIR_VERSION, FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8));
+    r.headers()
+        .add(
+            FhirRecordHeaders.FHIR_VERSION,
+            FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8));
     try {
-      producer.send(r, (metadata, error) -> {
-        if (error == null) {
-          sent.increment();
-          healthy.set(true);
-        } else {
-          lost(error);
-        }
-      });
+      producer.send(
+          r,
+          (metadata, error) -> {
+            if (error == null) {
+              sent.increment();
+              healthy.set(true);
+            } else {
+              lost(error);
+            }
+          });
     } catch (RuntimeException e) {
       lost(e);
     }

@@ -1,6 +1,8 @@
 package io.fhirflow.api.bulk;
 
-/** A bulk request the server refuses, with the HTTP status and a message safe to show (no values). */
+/**
+ * A bulk request the server refuses, with the HTTP status and a message safe to show (no values).
+ */
 public final class BulkRequestException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

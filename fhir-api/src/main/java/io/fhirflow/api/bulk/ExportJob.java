@@ -9,13 +9,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One export's state, shared between the worker that writes it and the requests that poll it. Only the
- * owner (the token's issuer, subject and patient claim) may see it.
+ * One export's state, shared between the worker that writes it and the requests that poll it. Only
+ * the owner (the token's issuer, subject and patient claim) may see it.
  */
 public final class ExportJob {
 
   /** Where a job is in its life. */
-  public enum State { QUEUED, RUNNING, COMPLETE, FAILED, CANCELLED }
+  public enum State {
+    QUEUED,
+    RUNNING,
+    COMPLETE,
+    FAILED,
+    CANCELLED
+  }
 
   /** One finished NDJSON file. */
   public record OutputFile(String type, String fileName, long count, long bytes) {}
@@ -91,7 +97,11 @@ public final class ExportJob {
   public String progress() {
     return switch (state) {
       case QUEUED -> "queued";
-      case RUNNING -> "exporting " + (currentType == null ? "" : currentType + ", ") + written.get() + " resources written";
+      case RUNNING ->
+          "exporting "
+              + (currentType == null ? "" : currentType + ", ")
+              + written.get()
+              + " resources written";
       default -> state.name().toLowerCase(java.util.Locale.ROOT);
     };
   }

@@ -21,15 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The export jobs of this process: queued on a fixed pool of workers, finished files kept for a TTL,
- * then deleted with their job. Jobs live in memory: after a restart their status URLs answer 404 and
- * clients kick off again (the IG allows a server to lose a job); leftover job directories are removed at
- * start, since nothing can reach them any more.
+ * The export jobs of this process: queued on a fixed pool of workers, finished files kept for a
+ * TTL, then deleted with their job. Jobs live in memory: after a restart their status URLs answer
+ * 404 and clients kick off again (the IG allows a server to lose a job); leftover job directories
+ * are removed at start, since nothing can reach them any more.
  */
 public final class ExportJobs implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExportJobs.class);
-  private static final String UUID_NAME = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String UUID_NAME =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
   private final Map<String, ExportJob> jobs = new ConcurrentHashMap<>();
   private final Path root;
@@ -40,7 +41,8 @@ public final class ExportJobs implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService reaper;
 
-  public ExportJobs(Path root, NdjsonExporter exporter, Duration ttl, int workers, int maxJobs, Clock clock) {
+  public ExportJobs(
+      Path root, NdjsonExporter exporter, Duration ttl, int workers, int maxJobs, Clock clock) {
     this.root = root;
     this.exporter = exporter;
     this.ttl = ttl;
@@ -49,7 +51,8 @@ public final class ExportJobs implements AutoCloseable {
     try {
       Files.createDirectories(root);
       try (Stream<Path> old = Files.list(root)) {
-        old.filter(p -> p.getFileName().toString().matches(UUID_NAME)).forEach(ExportJobs::deleteTree);
+        old.filter(p -> p.getFileName().toString().matches(UUID_NAME))
+            .forEach(ExportJobs::deleteTree);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use bulk export directory", e);
@@ -60,10 +63,26 @@ public final class ExportJobs implements AutoCloseable {
     reaper.scheduleWithFixedDelay(this::reapExpired, period, period, TimeUnit.SECONDS);
   }
 
-  public static ExportJobs create(javax.sql.DataSource dataSource, String dir, Duration ttl, int workers, int maxJobs,
-      int fetchSize, long statementTimeoutMs, Clock clock) {
-    Path root = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "fhirflow-bulk") : Path.of(dir);
-    return new ExportJobs(root, new NdjsonExporter(dataSource, fetchSize, statementTimeoutMs), ttl, workers, maxJobs, clock);
+  public static ExportJobs create(
+      javax.sql.DataSource dataSource,
+      String dir,
+      Duration ttl,
+      int workers,
+      int maxJobs,
+      int fetchSize,
+      long statementTimeoutMs,
+      Clock clock) {
+    Path root =
+        dir.isBlank()
+            ? Path.of(System.getProperty("java.io.tmpdir"), "fhirflow-bulk")
+            : Path.of(dir);
+    return new ExportJobs(
+        root,
+        new NdjsonExporter(dataSource, fetchSize, statementTimeoutMs),
+        ttl,
+        workers,
+        maxJobs,
+        clock);
   }
 
   /** Queues an export for {@code owner}; 429 when too many are unfinished. */
@@ -123,7 +142,9 @@ public final class ExportJobs implements AutoCloseable {
     return Optional.of(job);
   }
 
-  /** Cancels a running or queued job, or deletes a finished one's files; either way the job is gone. */
+  /**
+   * Cancels a running or queued job, or deletes a finished one's files; either way the job is gone.
+   */
   public void cancel(ExportJob job) {
     job.state(ExportJob.State.CANCELLED);
     job.future().ifPresent(f -> f.cancel(false));

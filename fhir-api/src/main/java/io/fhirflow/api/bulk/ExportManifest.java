@@ -19,7 +19,11 @@ final class ExportManifest {
     m.put("requiresAccessToken", true);
     ArrayNode output = m.putArray("output");
     for (ExportJob.OutputFile f : job.files()) {
-      output.addObject().put("type", f.type()).put("url", fileBase + f.fileName()).put("count", f.count());
+      output
+          .addObject()
+          .put("type", f.type())
+          .put("url", fileBase + f.fileName())
+          .put("count", f.count());
     }
     m.putArray("error");
     return m.toString();

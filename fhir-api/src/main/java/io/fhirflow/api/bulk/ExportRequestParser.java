@@ -15,41 +15,62 @@ import java.util.Set;
 
 /**
  * Turns a kick-off request into an {@link ExportRequest}, or refuses it as the Bulk Data Access IG
- * asks: {@code Prefer: respond-async} required, only NDJSON (the IG's three spellings), {@code _since}/{@code _until} as FHIR
- * instants, {@code _type} limited to the types this store holds and the token may read. Parameters the
- * server does not implement are refused (400) unless {@code Prefer: handling=lenient}, so a client never
- * believes a filter was applied when it was not.
+ * asks: {@code Prefer: respond-async} required, only NDJSON (the IG's three spellings), {@code
+ * _since}/{@code _until} as FHIR instants, {@code _type} limited to the types this store holds and
+ * the token may read. Parameters the server does not implement are refused (400) unless {@code
+ * Prefer: handling=lenient}, so a client never believes a filter was applied when it was not.
  */
 public final class ExportRequestParser {
 
   /** What the store holds, in the order files are written. */
   public static final List<String> SUPPORTED_TYPES = List.of("Patient", "Device", "Observation");
-  static final Set<String> NDJSON = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
+
+  static final Set<String> NDJSON =
+      Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
   private static final Set<String> KNOWN = Set.of("_type", "_since", "_until", "_outputFormat");
 
   private ExportRequestParser() {}
 
-  public static ExportRequest parse(ExportLevel level, Optional<String> pathPatient, Map<String, String[]> params,
-      String prefer, String accept, AccessToken token, String requestUrl) {
+  public static ExportRequest parse(
+      ExportLevel level,
+      Optional<String> pathPatient,
+      Map<String, String[]> params,
+      String prefer,
+      String accept,
+      AccessToken token,
+      String requestUrl) {
     Set<String> preferences = preferences(prefer);
     if (!preferences.contains("respond-async")) {
-      throw new BulkRequestException(400, "invalid", "$export is asynchronous: send the header Prefer: respond-async");
+      throw new BulkRequestException(
+          400, "invalid", "$export is asynchronous: send the header Prefer: respond-async");
     }
-    if (accept != null && !accept.isBlank() && !accept.contains("application/fhir+json") && !accept.contains("*/*")
+    if (accept != null
+        && !accept.isBlank()
+        && !accept.contains("application/fhir+json")
+        && !accept.contains("*/*")
         && !accept.contains("application/json")) {
-      throw new BulkRequestException(400, "invalid", "$export answers with application/fhir+json (Accept)");
+      throw new BulkRequestException(
+          400, "invalid", "$export answers with application/fhir+json (Accept)");
     }
     boolean lenient = preferences.contains("handling=lenient");
     for (String name : params.keySet()) {
       if (!KNOWN.contains(name) && !lenient) {
-        throw new BulkRequestException(400, "not-supported", "Parameter '" + safeName(name)
-            + "' is not supported by $export here; supported: _type, _since, _until, _outputFormat");
+        throw new BulkRequestException(
+            400,
+            "not-supported",
+            "Parameter '"
+                + safeName(name)
+                + "' is not supported by $export here; supported: _type, _since, _until, _outputFormat");
       }
     }
-    // An unencoded '+' in a query string decodes to a space: accept "application/fhir ndjson" as what was meant.
-    String format = single(params, "_outputFormat").orElse("application/fhir+ndjson").replace(' ', '+');
+    // An unencoded '+' in a query string decodes to a space: accept "application/fhir ndjson" as
+    // what was meant.
+    String format =
+        single(params, "_outputFormat").orElse("application/fhir+ndjson").replace(' ', '+');
     if (!NDJSON.contains(format.toLowerCase(Locale.ROOT))) {
-      throw new BulkRequestException(400, "not-supported",
+      throw new BulkRequestException(
+          400,
+          "not-supported",
           "_outputFormat must be application/fhir+ndjson (or application/ndjson, ndjson): only NDJSON is written");
     }
     Optional<Instant> since = single(params, "_since").map(v -> instant("_since", v));
@@ -67,9 +88,12 @@ public final class ExportRequestParser {
     if (given == null) {
       List<String> allowed = SUPPORTED_TYPES.stream().filter(token::allowsExport).toList();
       if (allowed.isEmpty()) {
-        throw new BulkRequestException(403, "forbidden", token.confinedTo().isPresent()
-            ? "The token's scopes allow reading none of the exported resource types"
-            : "An export without a patient claim needs system/ scopes (SMART Backend Services), e.g. system/*.rs");
+        throw new BulkRequestException(
+            403,
+            "forbidden",
+            token.confinedTo().isPresent()
+                ? "The token's scopes allow reading none of the exported resource types"
+                : "An export without a patient claim needs system/ scopes (SMART Backend Services), e.g. system/*.rs");
       }
       return allowed;
     }
@@ -84,17 +108,29 @@ public final class ExportRequestParser {
     for (String t : SUPPORTED_TYPES) {
       if (asked.remove(t)) {
         if (!token.allowsExport(t)) {
-          throw new BulkRequestException(403, "forbidden", token.confinedTo().isPresent()
-              ? "The token's scopes do not allow reading " + t
-              : "Exporting " + t + " without a patient claim needs a system/ scope, e.g. system/" + t + ".rs");
+          throw new BulkRequestException(
+              403,
+              "forbidden",
+              token.confinedTo().isPresent()
+                  ? "The token's scopes do not allow reading " + t
+                  : "Exporting "
+                      + t
+                      + " without a patient claim needs a system/ scope, e.g. system/"
+                      + t
+                      + ".rs");
         }
         types.add(t);
       }
     }
     if (!asked.isEmpty()) {
       String first = asked.iterator().next();
-      throw new BulkRequestException(400, "not-supported", "_type " + safeName(first) + " is not held by this server; supported: "
-          + String.join(", ", SUPPORTED_TYPES));
+      throw new BulkRequestException(
+          400,
+          "not-supported",
+          "_type "
+              + safeName(first)
+              + " is not held by this server; supported: "
+              + String.join(", ", SUPPORTED_TYPES));
     }
     return types;
   }
@@ -104,7 +140,8 @@ public final class ExportRequestParser {
       // A FHIR instant carries a time zone; a date alone is too vague for an incremental export.
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException e) {
-      throw new BulkRequestException(400, "invalid", name + " must be a FHIR instant such as 2026-11-20T00:00:00Z");
+      throw new BulkRequestException(
+          400, "invalid", name + " must be a FHIR instant such as 2026-11-20T00:00:00Z");
     }
   }
 
@@ -129,7 +166,10 @@ public final class ExportRequestParser {
     return s;
   }
 
-  /** Parameter names and type names are echoed only if they look like names (never a value someone pasted). */
+  /**
+   * Parameter names and type names are echoed only if they look like names (never a value someone
+   * pasted).
+   */
   private static String safeName(String name) {
     return name.matches("[A-Za-z_:.\\-]{1,64}") ? name : "(unprintable)";
   }

@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Bearer-token checks and refusals for the analytics endpoints that answer outside HAPI (bulk export,
- * view runs): the same verifier and the same 401 shape as HAPI's access interceptor, with the
- * verified token recorded on the request's audit record.
+ * Bearer-token checks and refusals for the analytics endpoints that answer outside HAPI (bulk
+ * export, view runs): the same verifier and the same 401 shape as HAPI's access interceptor, with
+ * the verified token recorded on the request's audit record.
  */
 public final class FilterAuth {
 
@@ -28,13 +28,18 @@ public final class FilterAuth {
       auditOf(req).ifPresent(a -> a.token(token));
       return token;
     } catch (TokenRejectedException e) {
-      throw new BulkRequestException(401, "login", e.reason() == TokenRejectedException.Reason.MISSING
-          ? "Bearer token required" : "Bearer token rejected");
+      throw new BulkRequestException(
+          401,
+          "login",
+          e.reason() == TokenRejectedException.Reason.MISSING
+              ? "Bearer token required"
+              : "Bearer token rejected");
     }
   }
 
   /** Answers with the refusal as an OperationOutcome (and the headers its status calls for). */
-  public static void refuse(HttpServletRequest req, HttpServletResponse res, BulkRequestException e) throws IOException {
+  public static void refuse(HttpServletRequest req, HttpServletResponse res, BulkRequestException e)
+      throws IOException {
     if (res.isCommitted()) {
       throw new IOException("response already started", e);
     }

@@ -17,10 +17,10 @@ import javax.sql.DataSource;
 /**
  * Writes one export's NDJSON files from PostgreSQL. All types are read in one REPEATABLE READ
  * transaction, so the files are one consistent snapshot and the manifest's {@code transactionTime}
- * ({@code now()} of that transaction, taken before the snapshot) is a safe {@code _since} for the next
- * export. Rows come through a server-side cursor ({@code fetchSize} rows per round trip, autocommit off),
- * and each row's stored JSON text is copied to the file as bytes: the process never holds more than one
- * fetch of resources, whatever the table size.
+ * ({@code now()} of that transaction, taken before the snapshot) is a safe {@code _since} for the
+ * next export. Rows come through a server-side cursor ({@code fetchSize} rows per round trip,
+ * autocommit off), and each row's stored JSON text is copied to the file as bytes: the process
+ * never holds more than one fetch of resources, whatever the table size.
  */
 final class NdjsonExporter {
 
@@ -64,7 +64,8 @@ final class NdjsonExporter {
     }
   }
 
-  private void exportType(Connection c, ExportJob job, String type) throws SQLException, IOException {
+  private void exportType(Connection c, ExportJob job, String type)
+      throws SQLException, IOException {
     String fileName = type + ".ndjson";
     Path part = job.directory().resolve(fileName + ".part");
     long count = 0;

@@ -30,7 +30,8 @@ public final class TokenMinter {
   /** A fresh P-256 signing key with a random key id. */
   public static TokenMinter generate() {
     try {
-      return new TokenMinter(new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate());
+      return new TokenMinter(
+          new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate());
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate a P-256 key", e);
     }
@@ -46,18 +47,25 @@ public final class TokenMinter {
   }
 
   /** Claims every token from this minter starts with; callers add patient/scope/time. */
-  public JWTClaimsSet.Builder claims(String issuer, String audience, String subject, String scope, Instant now, Duration ttl) {
+  public JWTClaimsSet.Builder claims(
+      String issuer, String audience, String subject, String scope, Instant now, Duration ttl) {
     return new JWTClaimsSet.Builder()
-        .issuer(issuer).audience(audience).subject(subject)
-        .claim("scope", scope).claim("client_id", "fhirflow-dev")
+        .issuer(issuer)
+        .audience(audience)
+        .subject(subject)
+        .claim("scope", scope)
+        .claim("client_id", "fhirflow-dev")
         .jwtID(UUID.randomUUID().toString())
-        .issueTime(Date.from(now)).notBeforeTime(Date.from(now))
+        .issueTime(Date.from(now))
+        .notBeforeTime(Date.from(now))
         .expirationTime(Date.from(now.plus(ttl)));
   }
 
   public String sign(JWTClaimsSet claims) {
     try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
       jwt.sign(new ECDSASigner(key));
       return jwt.serialize();
     } catch (JOSEException e) {

@@ -65,19 +65,26 @@ public final class AccessInterceptor {
     } catch (TokenRejectedException e) {
       meters.counter("fhirflow.api.auth.rejected", "reason", e.reasonCode()).increment();
       LOG.info("token rejected reason={}", e.reasonCode());
-      AuthenticationException unauthenticated = new AuthenticationException(
-          e.reason() == TokenRejectedException.Reason.MISSING ? "Bearer token required" : "Bearer token rejected");
-      unauthenticated.addResponseHeader("WWW-Authenticate", e.reason() == TokenRejectedException.Reason.MISSING
-          ? "Bearer realm=\"fhirflow\"" : "Bearer realm=\"fhirflow\", error=\"invalid_token\"");
+      AuthenticationException unauthenticated =
+          new AuthenticationException(
+              e.reason() == TokenRejectedException.Reason.MISSING
+                  ? "Bearer token required"
+                  : "Bearer token rejected");
+      unauthenticated.addResponseHeader(
+          "WWW-Authenticate",
+          e.reason() == TokenRejectedException.Reason.MISSING
+              ? "Bearer realm=\"fhirflow\""
+              : "Bearer realm=\"fhirflow\", error=\"invalid_token\"");
       throw unauthenticated;
     }
     audit.ifPresent(a -> a.token(token));
     request.getUserData().put(TOKEN_KEY, token);
-    char permission = switch (operation) {
-      case READ, VREAD -> 'r';
-      case SEARCH_TYPE, EXTENDED_OPERATION_TYPE -> 's';
-      default -> '-';
-    };
+    char permission =
+        switch (operation) {
+          case READ, VREAD -> 'r';
+          case SEARCH_TYPE, EXTENDED_OPERATION_TYPE -> 's';
+          default -> '-';
+        };
     if (type == null || permission == '-' || !token.allows(type, permission)) {
       meters.counter("fhirflow.api.auth.forbidden").increment();
       throw new ForbiddenOperationException("The token's scopes do not allow this interaction");
@@ -86,7 +93,8 @@ public final class AccessInterceptor {
 
   static Optional<AuditRecord> auditOf(RequestDetails request) {
     if (request instanceof ServletRequestDetails s) {
-      return Optional.ofNullable((AuditRecord) s.getServletRequest().getAttribute(AuditRecord.ATTRIBUTE));
+      return Optional.ofNullable(
+          (AuditRecord) s.getServletRequest().getAttribute(AuditRecord.ATTRIBUTE));
     }
     return Optional.empty();
   }
@@ -97,7 +105,8 @@ public final class AccessInterceptor {
       case VREAD -> "vread";
       case SEARCH_TYPE -> "search-type";
       case SEARCH_SYSTEM -> "search-system";
-      case EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_SERVER -> "operation";
+      case EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_SERVER ->
+          "operation";
       case METADATA -> "capabilities";
       case HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> "history";
       default -> operation.getCode() == null ? "unknown" : operation.getCode();

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces every unexpected exception with a plain OperationOutcome naming only the request id, so no
- * stack trace, SQL text or driver message (which can quote stored values) reaches a client. The log
- * line carries the exception class and request id only.
+ * Replaces every unexpected exception with a plain OperationOutcome naming only the request id, so
+ * no stack trace, SQL text or driver message (which can quote stored values) reaches a client. The
+ * log line carries the exception class and request id only.
  */
 @Interceptor
 public final class ErrorShield {
@@ -32,14 +32,21 @@ public final class ErrorShield {
     if (error instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
       return known;
     }
-    // HAPI wraps what a provider (or the container, reading a form body) throws; a cause says what really happened.
-    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+    // HAPI wraps what a provider (or the container, reading a form body) throws; a cause says what
+    // really happened.
+    for (Throwable cause = error;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
       if (cause instanceof StoreUnavailableException store) {
         LOG.warn("store unavailable requestId={} sqlstate={}", requestId, store.sqlState());
-        return new UnclassifiedServerFailureException(503, "The data store is unavailable; retry later (request " + requestId + ")");
+        return new UnclassifiedServerFailureException(
+            503, "The data store is unavailable; retry later (request " + requestId + ")");
       }
       if (cause instanceof UnreadableStoredResourceException unreadable) {
-        LOG.error("stored resource unreadable requestId={} type={}", requestId, unreadable.resourceType());
+        LOG.error(
+            "stored resource unreadable requestId={} type={}",
+            requestId,
+            unreadable.resourceType());
         LOG.debug("unreadable stored resource requestId={} id={}", requestId, unreadable.id());
         return new InternalErrorException("Internal error (request " + requestId + ")");
       }
@@ -49,10 +56,12 @@ public final class ErrorShield {
       }
       if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
         // Jetty refusing the request itself, e.g. a form body over its size or key limit.
-        LOG.info("request refused by the container requestId={} status={}", requestId, http.getCode());
+        LOG.info(
+            "request refused by the container requestId={} status={}", requestId, http.getCode());
         return http.getCode() == 413
             ? new PayloadTooLargeException("The request body is too large")
-            : new UnclassifiedServerFailureException(http.getCode(), "The request could not be read (HTTP " + http.getCode() + ")");
+            : new UnclassifiedServerFailureException(
+                http.getCode(), "The request could not be read (HTTP " + http.getCode() + ")");
       }
     }
     Throwable root = error;

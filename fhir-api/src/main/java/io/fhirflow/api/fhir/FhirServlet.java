@@ -15,7 +15,11 @@ public final class FhirServlet extends RestfulServer {
 
   private static final long serialVersionUID = 1L;
 
-  public FhirServlet(FhirContext context, List<IResourceProvider> providers, List<Object> interceptors, String publicBaseUrl) {
+  public FhirServlet(
+      FhirContext context,
+      List<IResourceProvider> providers,
+      List<Object> interceptors,
+      String publicBaseUrl) {
     super(context);
     setResourceProviders(providers);
     interceptors.forEach(this::registerInterceptor);
@@ -26,14 +30,20 @@ public final class FhirServlet extends RestfulServer {
     }
   }
 
-  /** HAPI's request id is the audit record's, so logs, the X-Request-Id header and the AuditEvent key agree. */
+  /**
+   * HAPI's request id is the audit record's, so logs, the X-Request-Id header and the AuditEvent
+   * key agree.
+   */
   @Override
   protected String getOrCreateRequestId(HttpServletRequest request) {
     Object record = request.getAttribute(AuditRecord.ATTRIBUTE);
     return record instanceof AuditRecord r ? r.requestId() : super.getOrCreateRequestId(request);
   }
 
-  /** The audit filter has already set X-Request-Id; a second header with HAPI's spelling would only confuse. */
+  /**
+   * The audit filter has already set X-Request-Id; a second header with HAPI's spelling would only
+   * confuse.
+   */
   @Override
   protected void addRequestIdToResponse(ServletRequestDetails request, String requestId) {
     if (request.getServletRequest().getAttribute(AuditRecord.ATTRIBUTE) == null) {

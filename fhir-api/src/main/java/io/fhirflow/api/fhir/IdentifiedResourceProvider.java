@@ -27,7 +27,8 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Read and search-by-identifier for Patient and Device (one instance per type), confined like
- * Observations: a patient token sees its own Patient and the Devices linked to it, and nothing else.
+ * Observations: a patient token sees its own Patient and the Devices linked to it, and nothing
+ * else.
  */
 public final class IdentifiedResourceProvider implements IResourceProvider {
 
@@ -40,8 +41,13 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
   private final int defaultCount;
   private final int maxCount;
 
-  public IdentifiedResourceProvider(FhirContext context, Class<? extends Resource> type, IdentifiedResourceStore store,
-      PageCursor cursors, int defaultCount, int maxCount) {
+  public IdentifiedResourceProvider(
+      FhirContext context,
+      Class<? extends Resource> type,
+      IdentifiedResourceStore store,
+      PageCursor cursors,
+      int defaultCount,
+      int maxCount) {
     this.type = type;
     this.typeName = context.getResourceType(type);
     this.store = store;
@@ -59,10 +65,13 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
 
   @Read
   public Resource read(@IdParam IdType id, RequestDetails request) {
-    StoredResource r = store.read(id.getIdPart(), AccessInterceptor.confinementOf(request))
-        .orElseThrow(() -> new ResourceNotFoundException(new IdType(typeName, id.getIdPart())));
+    StoredResource r =
+        store
+            .read(id.getIdPart(), AccessInterceptor.confinementOf(request))
+            .orElseThrow(() -> new ResourceNotFoundException(new IdType(typeName, id.getIdPart())));
     Resource resource = reader.parse(typeName, r);
-    AccessInterceptor.auditOf(request).ifPresent(a -> ownerOf(resource).ifPresent(a::returnedPatient));
+    AccessInterceptor.auditOf(request)
+        .ifPresent(a -> ownerOf(resource).ifPresent(a::returnedPatient));
     return resource;
   }
 
@@ -71,22 +80,27 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
     if (resource instanceof Patient) {
       return Optional.of(resource.getIdElement().getIdPart());
     }
-    if (resource instanceof Device device && "Patient".equals(device.getPatient().getReferenceElement().getResourceType())) {
+    if (resource instanceof Device device
+        && "Patient".equals(device.getPatient().getReferenceElement().getResourceType())) {
       return Optional.ofNullable(device.getPatient().getReferenceElement().getIdPart());
     }
     return Optional.empty();
   }
 
   private Optional<String> ownerOf(StoredResource row) {
-    return typeName.equals("Patient") ? Optional.of(row.id()) : ownerOf(reader.parse(typeName, row));
+    return typeName.equals("Patient")
+        ? Optional.of(row.id())
+        : ownerOf(reader.parse(typeName, row));
   }
 
   @Search
   public Bundle search(
       @Description(shortDefinition = "An identifier, as system|value, value or system|")
-      @OptionalParam(name = "identifier") TokenAndListParam identifier,
+          @OptionalParam(name = "identifier")
+          TokenAndListParam identifier,
       @Description(shortDefinition = "Opaque position of a next page, from a next link only")
-      @OptionalParam(name = "_cursor") StringParam cursor,
+          @OptionalParam(name = "_cursor")
+          StringParam cursor,
       @Count Integer count,
       RequestDetails request) {
     Optional<String> confinedTo = AccessInterceptor.confinementOf(request);
@@ -94,19 +108,37 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
       throw new InvalidRequestException("Search needs an identifier");
     }
     int pageSize = SearchParameterTranslator.pageSize(count, defaultCount, maxCount);
-    Optional<String> after = Optional.ofNullable(cursor).map(c -> {
-      try {
-        return cursors.decode(c.getValue(), SearchBundles.fingerprint(request), confinedTo).id();
-      } catch (PageCursor.InvalidCursorException e) {
-        throw new InvalidRequestException("The page link is not valid for this search and token");
-      }
-    });
-    Page page = store.search(SearchParameterTranslator.tokens("identifier", identifier), confinedTo, pageSize, after);
+    Optional<String> after =
+        Optional.ofNullable(cursor)
+            .map(
+                c -> {
+                  try {
+                    return cursors
+                        .decode(c.getValue(), SearchBundles.fingerprint(request), confinedTo)
+                        .id();
+                  } catch (PageCursor.InvalidCursorException e) {
+                    throw new InvalidRequestException(
+                        "The page link is not valid for this search and token");
+                  }
+                });
+    Page page =
+        store.search(
+            SearchParameterTranslator.tokens("identifier", identifier),
+            confinedTo,
+            pageSize,
+            after);
     if (confinedTo.isEmpty()) {
-      // Not confined to one patient: the audit trail names every patient whose record this page discloses.
-      AccessInterceptor.auditOf(request).ifPresent(a -> page.rows().forEach(row -> ownerOf(row).ifPresent(a::returnedPatient)));
+      // Not confined to one patient: the audit trail names every patient whose record this page
+      // discloses.
+      AccessInterceptor.auditOf(request)
+          .ifPresent(a -> page.rows().forEach(row -> ownerOf(row).ifPresent(a::returnedPatient)));
     }
-    Optional<String> next = page.next().map(k -> cursors.encode(new PageKey(null, k.id()), SearchBundles.fingerprint(request), confinedTo));
+    Optional<String> next =
+        page.next()
+            .map(
+                k ->
+                    cursors.encode(
+                        new PageKey(null, k.id()), SearchBundles.fingerprint(request), confinedTo));
     return bundles.searchset(request, typeName, page.rows(), next);
   }
 }

@@ -51,7 +51,12 @@ public final class ObservationProvider implements IResourceProvider {
   private final int defaultCount;
   private final int maxCount;
 
-  public ObservationProvider(FhirContext context, ObservationStore store, PageCursor cursors, int defaultCount, int maxCount) {
+  public ObservationProvider(
+      FhirContext context,
+      ObservationStore store,
+      PageCursor cursors,
+      int defaultCount,
+      int maxCount) {
     this.store = store;
     this.bundles = new SearchBundles(context);
     this.cursors = cursors;
@@ -72,7 +77,9 @@ public final class ObservationProvider implements IResourceProvider {
     if (row.isEmpty()) {
       // Deleted on the phone (the sink's register): 410 Gone, not "never existed".
       IdType observation = new IdType("Observation", id.getIdPart());
-      throw store.wasDeleted(id.getIdPart(), confinedTo) ? new ResourceGoneException(observation) : new ResourceNotFoundException(observation);
+      throw store.wasDeleted(id.getIdPart(), confinedTo)
+          ? new ResourceGoneException(observation)
+          : new ResourceNotFoundException(observation);
     }
     StoredResource r = row.get();
     Observation observation = (Observation) reader.parse("Observation", r);
@@ -86,17 +93,24 @@ public final class ObservationProvider implements IResourceProvider {
   @Search
   public Bundle search(
       @Description(shortDefinition = "The patient the observations are about")
-      @OptionalParam(name = Observation.SP_PATIENT, targetTypes = Patient.class) ReferenceParam patient,
+          @OptionalParam(name = Observation.SP_PATIENT, targetTypes = Patient.class)
+          ReferenceParam patient,
       @Description(shortDefinition = "The subject (a Patient) the observations are about")
-      @OptionalParam(name = Observation.SP_SUBJECT, targetTypes = Patient.class) ReferenceParam subject,
-      @Description(shortDefinition = "Any coding of Observation.code, as system|code, code or system|")
-      @OptionalParam(name = Observation.SP_CODE) TokenAndListParam code,
+          @OptionalParam(name = Observation.SP_SUBJECT, targetTypes = Patient.class)
+          ReferenceParam subject,
+      @Description(
+              shortDefinition = "Any coding of Observation.code, as system|code, code or system|")
+          @OptionalParam(name = Observation.SP_CODE)
+          TokenAndListParam code,
       @Description(shortDefinition = "Observation.category, as system|code, code or system|")
-      @OptionalParam(name = Observation.SP_CATEGORY) TokenAndListParam category,
+          @OptionalParam(name = Observation.SP_CATEGORY)
+          TokenAndListParam category,
       @Description(shortDefinition = "Effective time (dateTime or period), prefixes eq ge gt le lt")
-      @OptionalParam(name = Observation.SP_DATE) DateAndListParam date,
+          @OptionalParam(name = Observation.SP_DATE)
+          DateAndListParam date,
       @Description(shortDefinition = "Opaque position of a next page, from a next link only")
-      @OptionalParam(name = "_cursor") StringParam cursor,
+          @OptionalParam(name = "_cursor")
+          StringParam cursor,
       @Sort SortSpec sort,
       @Count Integer count,
       SummaryEnum summary,
@@ -106,26 +120,33 @@ public final class ObservationProvider implements IResourceProvider {
     if (confinedTo.isEmpty() && asked.isEmpty()) {
       // Every search runs on the patient's index entries: a search across all patients, ordered by
       // time, has no bounded cost (population queries belong to bulk export).
-      throw new InvalidRequestException("Observation search needs patient or subject (or a token confined to a patient)");
+      throw new InvalidRequestException(
+          "Observation search needs patient or subject (or a token confined to a patient)");
     }
     asked.ifPresent(p -> AccessInterceptor.auditOf(request).ifPresent(a -> a.patient(p)));
     // The cursor is checked first, so an edited page link fails the same way whoever it names.
-    Optional<PageKey> after = Optional.ofNullable(cursor)
-        .map(c -> decodeCursor(c.getValue(), request, confinedTo));
+    Optional<PageKey> after =
+        Optional.ofNullable(cursor).map(c -> decodeCursor(c.getValue(), request, confinedTo));
     if (confinedTo.isPresent() && asked.isPresent() && !confinedTo.equals(asked)) {
       return bundles.searchset(request, "Observation", List.of(), Optional.empty());
     }
     Optional<String> scope = confinedTo.isPresent() ? confinedTo : asked;
     int pageSize = SearchParameterTranslator.pageSize(count, defaultCount, maxCount);
-    ObservationQuery query = new ObservationQuery(scope,
-        SearchParameterTranslator.tokens(Observation.SP_CODE, code),
-        SearchParameterTranslator.tokens(Observation.SP_CATEGORY, category),
-        SearchParameterTranslator.dates(date), newestFirst(sort), pageSize, after);
+    ObservationQuery query =
+        new ObservationQuery(
+            scope,
+            SearchParameterTranslator.tokens(Observation.SP_CODE, code),
+            SearchParameterTranslator.tokens(Observation.SP_CATEGORY, category),
+            SearchParameterTranslator.dates(date),
+            newestFirst(sort),
+            pageSize,
+            after);
     if (summary == SummaryEnum.COUNT) {
       return SearchBundles.count(store.count(query));
     }
     Page page = store.search(query);
-    Optional<String> next = page.next().map(k -> cursors.encode(k, SearchBundles.fingerprint(request), confinedTo));
+    Optional<String> next =
+        page.next().map(k -> cursors.encode(k, SearchBundles.fingerprint(request), confinedTo));
     return bundles.searchset(request, "Observation", page.rows(), next);
   }
 
@@ -154,7 +175,8 @@ public final class ObservationProvider implements IResourceProvider {
     }
     List<List<TokenCriterion>> codes = SearchParameterTranslator.tokens("code", code);
     List<List<TokenCriterion>> categories = SearchParameterTranslator.tokens("category", category);
-    List<StoredResource> rows = store.lastN(target.get(), codes, categories, Math.min(perCode, maxCount), maxCount);
+    List<StoredResource> rows =
+        store.lastN(target.get(), codes, categories, Math.min(perCode, maxCount), maxCount);
     return bundles.searchset(request, "Observation", rows, Optional.empty());
   }
 

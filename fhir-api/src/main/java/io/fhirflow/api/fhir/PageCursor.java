@@ -56,9 +56,14 @@ public final class PageCursor {
   }
 
   public String encode(PageKey key, String queryFingerprint, Optional<String> confinedTo) {
-    String position = (key.effectiveStart() == null ? "-" : Long.toString(micros(key.effectiveStart()))) + "~" + key.id();
+    String position =
+        (key.effectiveStart() == null ? "-" : Long.toString(micros(key.effectiveStart())))
+            + "~"
+            + key.id();
     byte[] mac = mac(position, queryFingerprint, confinedTo);
-    return B64.encodeToString(position.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac);
+    return B64.encodeToString(position.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + B64.encodeToString(mac);
   }
 
   /** The position in {@code cursor}, if it was issued for this very query and confinement. */
@@ -72,8 +77,12 @@ public final class PageCursor {
       }
       int sep = position.indexOf('~');
       String start = position.substring(0, sep);
-      OffsetDateTime effectiveStart = start.equals("-") ? null
-          : Instant.EPOCH.plus(Long.parseLong(start), ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+      OffsetDateTime effectiveStart =
+          start.equals("-")
+              ? null
+              : Instant.EPOCH
+                  .plus(Long.parseLong(start), ChronoUnit.MICROS)
+                  .atOffset(ZoneOffset.UTC);
       return new PageKey(effectiveStart, position.substring(sep + 1));
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new InvalidCursorException();

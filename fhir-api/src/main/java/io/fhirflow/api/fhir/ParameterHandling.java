@@ -17,18 +17,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * FHIR's {@code Prefer: handling} for searches: strict (the default) answers an unknown parameter with
- * 400, lenient drops it and searches with the rest. HAPI's SearchPreferHandlingInterceptor does the
- * same but rebuilds the whole server configuration on every search; the parameter sets here are fixed.
+ * FHIR's {@code Prefer: handling} for searches: strict (the default) answers an unknown parameter
+ * with 400, lenient drops it and searches with the rest. HAPI's SearchPreferHandlingInterceptor
+ * does the same but rebuilds the whole server configuration on every search; the parameter sets
+ * here are fixed.
  */
 @Interceptor
 public final class ParameterHandling {
 
-  private static final Set<String> COMMON = Set.of("_count", "_cursor", "_format", "_pretty", "_summary", "_elements", "_sort");
+  private static final Set<String> COMMON =
+      Set.of("_count", "_cursor", "_format", "_pretty", "_summary", "_elements", "_sort");
 
-  private static final Set<String> SUMMARY_VALUES = Set.of("true", "false", "text", "data", "count");
+  private static final Set<String> SUMMARY_VALUES =
+      Set.of("true", "false", "text", "data", "count");
 
-  /** Each resource type's search parameter names, read once from the server's own method bindings. */
+  /**
+   * Each resource type's search parameter names, read once from the server's own method bindings.
+   */
   private final Map<String, Set<String>> knownByType = new ConcurrentHashMap<>();
 
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLER_SELECTED)
@@ -37,10 +42,20 @@ public final class ParameterHandling {
     if (type == null || !request.getFhirContext().getResourceTypes().contains(type)) {
       return;
     }
-    Set<String> known = knownByType.computeIfAbsent(type, t -> Set.copyOf(((RestfulServer) request.getServer())
-        .createConfiguration().getActiveSearchParams(t, SearchParamLookupContextEnum.ALL).getSearchParamNames()));
-    boolean plainSearch = request.getId() == null && request.getOperation() == null
-        && (request.getRequestType() == RequestTypeEnum.GET || request.getRequestType() == RequestTypeEnum.POST);
+    Set<String> known =
+        knownByType.computeIfAbsent(
+            type,
+            t ->
+                Set.copyOf(
+                    ((RestfulServer) request.getServer())
+                        .createConfiguration()
+                        .getActiveSearchParams(t, SearchParamLookupContextEnum.ALL)
+                        .getSearchParamNames()));
+    boolean plainSearch =
+        request.getId() == null
+            && request.getOperation() == null
+            && (request.getRequestType() == RequestTypeEnum.GET
+                || request.getRequestType() == RequestTypeEnum.POST);
     if (!plainSearch) {
       return;
     }
@@ -49,7 +64,9 @@ public final class ParameterHandling {
       for (String v : summary) {
         // HAPI ignores a _summary it does not know and returns full resources; refuse instead.
         if (!SUMMARY_VALUES.contains(v)) {
-          throw new InvalidRequestException("_summary must be one of " + String.join(", ", new java.util.TreeSet<>(SUMMARY_VALUES)));
+          throw new InvalidRequestException(
+              "_summary must be one of "
+                  + String.join(", ", new java.util.TreeSet<>(SUMMARY_VALUES)));
         }
       }
     }
@@ -62,8 +79,13 @@ public final class ParameterHandling {
         continue;
       }
       if (!lenient) {
-        throw new InvalidRequestException("Unknown search parameter " + safe(base) + " for " + request.getResourceName()
-            + "; known: " + String.join(", ", new java.util.TreeSet<>(known)));
+        throw new InvalidRequestException(
+            "Unknown search parameter "
+                + safe(base)
+                + " for "
+                + request.getResourceName()
+                + "; known: "
+                + String.join(", ", new java.util.TreeSet<>(known)));
       }
       if (kept == null) {
         kept = new HashMap<>(request.getParameters());

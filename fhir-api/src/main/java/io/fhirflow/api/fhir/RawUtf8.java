@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Already-encoded UTF-8 JSON for {@code JsonGenerator.writeRawValue}: Jackson's UTF-8 generator copies
- * these bytes straight into its buffer (or the stream), where a String would be transcoded char by char.
- * Jackson has no byte[] raw-value method, hence this small adapter; only the unquoted paths are used.
+ * Already-encoded UTF-8 JSON for {@code JsonGenerator.writeRawValue}: Jackson's UTF-8 generator
+ * copies these bytes straight into its buffer (or the stream), where a String would be transcoded
+ * char by char. Jackson has no byte[] raw-value method, hence this small adapter; only the unquoted
+ * paths are used.
  */
 final class RawUtf8 implements SerializableString {
 

@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns HAPI's parsed search parameters into store criteria, refusing (400) what this server does not
- * implement rather than silently ignoring it: token modifiers, date prefixes ne/sa/eb/ap. Error
+ * Turns HAPI's parsed search parameters into store criteria, refusing (400) what this server does
+ * not implement rather than silently ignoring it: token modifiers, date prefixes ne/sa/eb/ap. Error
  * messages name the parameter, never echo its value.
  */
 final class SearchParameterTranslator {
@@ -28,15 +28,16 @@ final class SearchParameterTranslator {
   private SearchParameterTranslator() {}
 
   /**
-   * The page size: {@code _count} when given (capped at {@code max}; FHIR lets a server return fewer),
-   * else {@code defaultCount}. Below 1 is refused: {@code _summary=count} asks for a total.
+   * The page size: {@code _count} when given (capped at {@code max}; FHIR lets a server return
+   * fewer), else {@code defaultCount}. Below 1 is refused: {@code _summary=count} asks for a total.
    */
   static int pageSize(Integer count, int defaultCount, int max) {
     if (count == null) {
       return Math.min(defaultCount, max);
     }
     if (count < 1) {
-      throw new InvalidRequestException("_count must be at least 1 (use _summary=count for a total)");
+      throw new InvalidRequestException(
+          "_count must be at least 1 (use _summary=count for a total)");
     }
     return Math.min(count, max);
   }
@@ -50,7 +51,8 @@ final class SearchParameterTranslator {
       List<TokenCriterion> any = new ArrayList<>();
       for (TokenParam t : or.getValuesAsQueryTokens()) {
         if (t.getModifier() != null) {
-          throw new InvalidRequestException("Modifier :" + t.getModifier().getValue() + " is not supported on parameter " + name);
+          throw new InvalidRequestException(
+              "Modifier :" + t.getModifier().getValue() + " is not supported on parameter " + name);
         }
         String system = t.getSystem();
         String code = t.getValue();
@@ -100,7 +102,9 @@ final class SearchParameterTranslator {
       case GREATERTHAN -> DateCriterion.Comparator.GT;
       case LESSTHAN_OR_EQUALS -> DateCriterion.Comparator.LE;
       case LESSTHAN -> DateCriterion.Comparator.LT;
-      default -> throw new InvalidRequestException("Date prefix " + prefix.getValue() + " is not supported");
+      default ->
+          throw new InvalidRequestException(
+              "Date prefix " + prefix.getValue() + " is not supported");
     };
   }
 

@@ -23,17 +23,18 @@ import org.hl7.fhir.r4.model.Bundle.BundleLinkComponent;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Writes search Bundles whose entries are stored JSON. The common case (JSON, no _elements/_summary/
- * _pretty) is streamed: the Bundle shell is written with Jackson and each entry's stored text is
- * copied in verbatim, so a 100-entry page costs no FHIR parse or encode at all (see BENCHMARKS.md,
- * "FHIR API"). Anything else gets the entries parsed and HAPI's normal encoder, so XML and element
- * filters keep working.
+ * Writes search Bundles whose entries are stored JSON. The common case (JSON, no
+ * _elements/_summary/ _pretty) is streamed: the Bundle shell is written with Jackson and each
+ * entry's stored text is copied in verbatim, so a 100-entry page costs no FHIR parse or encode at
+ * all (see BENCHMARKS.md, "FHIR API"). Anything else gets the entries parsed and HAPI's normal
+ * encoder, so XML and element filters keep working.
  */
 @Interceptor
 public final class StoredJsonBundleWriter {
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final Set<String> NEEDS_HAPI = Set.of("_elements", "_summary", "_pretty", "_narrative");
+  private static final Set<String> NEEDS_HAPI =
+      Set.of("_elements", "_summary", "_pretty", "_narrative");
 
   private final StoredResourceReader reader;
   private final boolean streamingEnabled;
@@ -44,14 +45,18 @@ public final class StoredJsonBundleWriter {
   }
 
   @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-  public boolean write(RequestDetails request, ResponseDetails response, HttpServletResponse servletResponse) throws IOException {
-    if (!(response.getResponseResource() instanceof Bundle bundle) || bundle.getUserData(SearchBundles.HAS_STORED_JSON) == null) {
+  public boolean write(
+      RequestDetails request, ResponseDetails response, HttpServletResponse servletResponse)
+      throws IOException {
+    if (!(response.getResponseResource() instanceof Bundle bundle)
+        || bundle.getUserData(SearchBundles.HAS_STORED_JSON) == null) {
       return true;
     }
     if (streamingEnabled && canStream(request)) {
       servletResponse.setStatus(HttpServletResponse.SC_OK);
       servletResponse.setContentType("application/fhir+json;charset=utf-8");
-      // The page (~100 KB) is assembled in one array and sent with a Content-Length in one write: cheaper
+      // The page (~100 KB) is assembled in one array and sent with a Content-Length in one write:
+      // cheaper
       // for Jetty than several 8 KB chunked flushes from Jackson's buffer.
       ByteArrayOutputStream body = new ByteArrayOutputStream(sizeHint(bundle));
       writeStreamed(bundle, body);
@@ -78,8 +83,11 @@ public final class StoredJsonBundleWriter {
       byte[] json = storedJson(e);
       if (json != null) {
         Resource placeholder = e.getResource();
-        Resource parsed = reader.parse(placeholder.fhirType(), placeholder.getIdElement().getIdPart(),
-            new String(json, StandardCharsets.UTF_8));
+        Resource parsed =
+            reader.parse(
+                placeholder.fhirType(),
+                placeholder.getIdElement().getIdPart(),
+                new String(json, StandardCharsets.UTF_8));
         parsed.setId(placeholder.getIdElement());
         parsed.getMeta().setVersionId(placeholder.getIdElement().getVersionIdPart());
         e.setResource(parsed);
@@ -94,13 +102,19 @@ public final class StoredJsonBundleWriter {
         return false;
       }
     }
-    RestfulServerUtils.ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON);
+    RestfulServerUtils.ResponseEncoding encoding =
+        RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON);
     return encoding == null || encoding.getEncoding() == EncodingEnum.JSON;
   }
 
-  /** The stored resource's UTF-8 JSON on a placeholder entry (SearchBundles), or null on any other entry. */
+  /**
+   * The stored resource's UTF-8 JSON on a placeholder entry (SearchBundles), or null on any other
+   * entry.
+   */
   private static byte[] storedJson(BundleEntryComponent e) {
-    return e.getResource() == null ? null : (byte[]) e.getResource().getUserData(SearchBundles.STORED_JSON);
+    return e.getResource() == null
+        ? null
+        : (byte[]) e.getResource().getUserData(SearchBundles.STORED_JSON);
   }
 
   /** Writes a Bundle of placeholder entries as JSON, copying each entry's stored text verbatim. */
@@ -110,7 +124,8 @@ public final class StoredJsonBundleWriter {
       g.writeStringField("resourceType", "Bundle");
       g.writeStringField("id", bundle.getIdElement().getIdPart());
       g.writeObjectFieldStart("meta");
-      g.writeStringField("lastUpdated", bundle.getMeta().getLastUpdatedElement().getValueAsString());
+      g.writeStringField(
+          "lastUpdated", bundle.getMeta().getLastUpdatedElement().getValueAsString());
       g.writeEndObject();
       g.writeStringField("type", "searchset");
       if (!bundle.getLink().isEmpty()) {
@@ -129,7 +144,8 @@ public final class StoredJsonBundleWriter {
           g.writeStartObject();
           g.writeStringField("fullUrl", e.getFullUrl());
           g.writeFieldName("resource");
-          // The sink stored this text as jsonb; PostgreSQL returns it as valid, compact JSON, and its
+          // The sink stored this text as jsonb; PostgreSQL returns it as valid, compact JSON, and
+          // its
           // UTF-8 bytes go to the response as they came off the socket.
           g.writeRawValue(new RawUtf8(storedJson(e)));
           g.writeObjectFieldStart("search");

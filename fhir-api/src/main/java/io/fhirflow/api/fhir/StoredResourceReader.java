@@ -12,9 +12,9 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Turns stored rows into resources, refusing any row that is not a resource of the expected type
- * ({@link UnreadableStoredResourceException}). Parsing is strict: HAPI's default lenient parser drops
- * a wrongly typed element with a warning that quotes it, so a damaged row would be served silently
- * incomplete and its content would reach the log.
+ * ({@link UnreadableStoredResourceException}). Parsing is strict: HAPI's default lenient parser
+ * drops a wrongly typed element with a warning that quotes it, so a damaged row would be served
+ * silently incomplete and its content would reach the log.
  */
 public final class StoredResourceReader {
 
@@ -36,7 +36,8 @@ public final class StoredResourceReader {
   /** Parses stored JSON text that must be a {@code resourceType}. */
   public Resource parse(String resourceType, String id, String json) {
     try {
-      if (parser.parseResource(json) instanceof Resource resource && resource.fhirType().equals(resourceType)) {
+      if (parser.parseResource(json) instanceof Resource resource
+          && resource.fhirType().equals(resourceType)) {
         return resource;
       }
     } catch (DataFormatException | ClassCastException e) {
@@ -51,17 +52,26 @@ public final class StoredResourceReader {
    * scan, not a parse (the streamed page exists to avoid one).
    */
   public static void checkShape(String resourceType, String id, byte[] json) {
-    if (json.length < 2 || json[0] != '{' || json[json.length - 1] != '}' || !namesType(json, resourceType)) {
+    if (json.length < 2
+        || json[0] != '{'
+        || json[json.length - 1] != '}'
+        || !namesType(json, resourceType)) {
       throw new UnreadableStoredResourceException(resourceType, id);
     }
   }
 
-  private static final byte[] RESOURCE_TYPE_KEY = "\"resourceType\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] RESOURCE_TYPE_KEY =
+      "\"resourceType\"".getBytes(StandardCharsets.UTF_8);
 
-  /** Whether {@code "resourceType"}, a colon and {@code "<type>"} follow each other (any JSON whitespace between). */
+  /**
+   * Whether {@code "resourceType"}, a colon and {@code "<type>"} follow each other (any JSON
+   * whitespace between).
+   */
   private static boolean namesType(byte[] json, String resourceType) {
     byte[] value = ("\"" + resourceType + "\"").getBytes(StandardCharsets.UTF_8);
-    for (int at = indexOf(json, RESOURCE_TYPE_KEY, 0); at >= 0; at = indexOf(json, RESOURCE_TYPE_KEY, at + 1)) {
+    for (int at = indexOf(json, RESOURCE_TYPE_KEY, 0);
+        at >= 0;
+        at = indexOf(json, RESOURCE_TYPE_KEY, at + 1)) {
       int i = skipSpace(json, at + RESOURCE_TYPE_KEY.length);
       if (i < json.length && json[i] == ':') {
         i = skipSpace(json, i + 1);
@@ -73,7 +83,8 @@ public final class StoredResourceReader {
 
   private static int skipSpace(byte[] json, int from) {
     int i = from;
-    while (i < json.length && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
+    while (i < json.length
+        && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
       i++;
     }
     return i;

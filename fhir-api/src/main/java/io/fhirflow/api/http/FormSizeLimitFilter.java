@@ -10,10 +10,10 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * A form body ({@code POST …/_search}) whose declared length is over the container's form limit gets
- * 413 before anything reads it, so a client that sent {@code Expect: 100-continue} never uploads it.
- * A body without a length (chunked) still meets Jetty's limit while being parsed; ErrorShield answers
- * that one.
+ * A form body ({@code POST …/_search}) whose declared length is over the container's form limit
+ * gets 413 before anything reads it, so a client that sent {@code Expect: 100-continue} never
+ * uploads it. A body without a length (chunked) still meets Jetty's limit while being parsed;
+ * ErrorShield answers that one.
  */
 public final class FormSizeLimitFilter extends HttpFilter {
 
@@ -26,12 +26,18 @@ public final class FormSizeLimitFilter extends HttpFilter {
   }
 
   @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
+  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
     String type = req.getContentType();
-    if ("POST".equals(req.getMethod()) && type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")
+    if ("POST".equals(req.getMethod())
+        && type != null
+        && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")
         && req.getContentLengthLong() > maxFormBytes) {
       res.setHeader("Connection", "close");
-      OperationOutcomes.send(res, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "too-long",
+      OperationOutcomes.send(
+          res,
+          HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+          "too-long",
           "The form body is larger than " + maxFormBytes + " bytes");
       return;
     }

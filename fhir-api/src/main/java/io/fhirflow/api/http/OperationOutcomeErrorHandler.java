@@ -12,22 +12,32 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's own error answers (a URI or headers too long, a malformed request, a path nothing serves, a
- * servlet's sendError) as a FHIR OperationOutcome instead of Jetty's HTML page, like every answer of
- * the FHIR base. The text is the status's reason phrase only: Jetty's message can quote the request.
+ * Jetty's own error answers (a URI or headers too long, a malformed request, a path nothing serves,
+ * a servlet's sendError) as a FHIR OperationOutcome instead of Jetty's HTML page, like every answer
+ * of the FHIR base. The text is the status's reason phrase only: Jetty's message can quote the
+ * request.
  */
 public final class OperationOutcomeErrorHandler extends ErrorHandler {
 
   private static final String CONTENT_TYPE = "application/fhir+json;charset=utf-8";
 
-  /** Jetty writes no body for methods other than GET, POST and HEAD; a FHIR client gets one whatever it sent. */
+  /**
+   * Jetty writes no body for methods other than GET, POST and HEAD; a FHIR client gets one whatever
+   * it sent.
+   */
   @Override
   public boolean errorPageForMethod(String method) {
     return true;
   }
 
   @Override
-  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback) {
     byte[] body = body(code);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -42,7 +52,8 @@ public final class OperationOutcomeErrorHandler extends ErrorHandler {
   }
 
   private static byte[] body(int code) {
-    return OperationOutcomes.json("error", issueCode(code), "HTTP " + code + " " + HttpStatus.getMessage(code))
+    return OperationOutcomes.json(
+            "error", issueCode(code), "HTTP " + code + " " + HttpStatus.getMessage(code))
         .getBytes(StandardCharsets.UTF_8);
   }
 

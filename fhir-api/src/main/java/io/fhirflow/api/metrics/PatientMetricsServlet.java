@@ -22,10 +22,11 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /metrics/Patient/{id}[?from=yyyy-MM-dd&to=yyyy-MM-dd]}: the Redis view of one patient as
- * JSON (latest values, and per day totals or min/max/avg; default the last 7 UTC days, at most 35). Same rules as the FHIR
- * base: bearer token (401), a scope granting Observation read (403), and a patient-confined token
- * may only ask for its own patient (404 for any other, like a missing one).
+ * {@code GET /metrics/Patient/{id}[?from=yyyy-MM-dd&to=yyyy-MM-dd]}: the Redis view of one patient
+ * as JSON (latest values, and per day totals or min/max/avg; default the last 7 UTC days, at most
+ * 35). Same rules as the FHIR base: bearer token (401), a scope granting Observation read (403),
+ * and a patient-confined token may only ask for its own patient (404 for any other, like a missing
+ * one).
  */
 public final class PatientMetricsServlet extends HttpServlet {
 
@@ -42,7 +43,8 @@ public final class PatientMetricsServlet extends HttpServlet {
   private final transient MeterRegistry meters;
   private final transient Clock clock;
 
-  public PatientMetricsServlet(JwtVerifier verifier, RedisMetricsReader reader, MeterRegistry meters, Clock clock) {
+  public PatientMetricsServlet(
+      JwtVerifier verifier, RedisMetricsReader reader, MeterRegistry meters, Clock clock) {
     this.verifier = verifier;
     this.reader = reader;
     this.meters = meters;
@@ -72,21 +74,39 @@ public final class PatientMetricsServlet extends HttpServlet {
       error(res, 403, "forbidden", "The token's scopes do not allow reading Observations");
       return;
     }
-    if (!FHIR_ID.matcher(id).matches() || token.confinedTo().map(p -> !p.equals(id)).orElse(false)) {
+    if (!FHIR_ID.matcher(id).matches()
+        || token.confinedTo().map(p -> !p.equals(id)).orElse(false)) {
       error(res, 404, "not-found", "No metrics for this patient");
       return;
     }
     if (audit != null) {
       audit.patient(id);
     }
-    LocalDate to = req.getParameter("to") == null ? LocalDate.now(clock) : day(req.getParameter("to"));
-    LocalDate from = to == null ? null : req.getParameter("from") == null ? to.minusDays(DEFAULT_DAYS - 1) : day(req.getParameter("from"));
+    LocalDate to =
+        req.getParameter("to") == null ? LocalDate.now(clock) : day(req.getParameter("to"));
+    LocalDate from =
+        to == null
+            ? null
+            : req.getParameter("from") == null
+                ? to.minusDays(DEFAULT_DAYS - 1)
+                : day(req.getParameter("from"));
     if (to == null || from == null) {
-      error(res, 400, "invalid", "from and to must be dates (yyyy-MM-dd) between years " + FIRST_YEAR + " and " + LAST_YEAR);
+      error(
+          res,
+          400,
+          "invalid",
+          "from and to must be dates (yyyy-MM-dd) between years "
+              + FIRST_YEAR
+              + " and "
+              + LAST_YEAR);
       return;
     }
     if (from.isAfter(to) || from.plusDays(MAX_DAYS).isBefore(to)) {
-      error(res, 400, "invalid", "from must not be after to, and at most " + MAX_DAYS + " days apart");
+      error(
+          res,
+          400,
+          "invalid",
+          "from must not be after to, and at most " + MAX_DAYS + " days apart");
       return;
     }
     RedisMetricsReader.PatientView view;
@@ -152,11 +172,16 @@ public final class PatientMetricsServlet extends HttpServlet {
     }
   }
 
-  private static void error(HttpServletResponse res, int status, String code, String text) throws IOException {
+  private static void error(HttpServletResponse res, int status, String code, String text)
+      throws IOException {
     res.setStatus(status);
     res.setContentType("application/fhir+json;charset=utf-8");
-    String body = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"" + code
-        + "\",\"diagnostics\":\"" + text + "\"}]}";
+    String body =
+        "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
+            + code
+            + "\",\"diagnostics\":\""
+            + text
+            + "\"}]}";
     res.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
   }
 }

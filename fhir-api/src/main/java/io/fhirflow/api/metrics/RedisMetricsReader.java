@@ -16,8 +16,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Reads one patient's metrics view as the topology writes it ({@link RedisKeyLayout},
- * docs/redis-metrics.md): the latest-values hash and one hash per day, fetched as one pipelined batch of HGETALLs over a single shared Lettuce connection. Field
- * values are the topology's JSON texts, returned untouched.
+ * docs/redis-metrics.md): the latest-values hash and one hash per day, fetched as one pipelined
+ * batch of HGETALLs over a single shared Lettuce connection. Field values are the topology's JSON
+ * texts, returned untouched.
  */
 public final class RedisMetricsReader implements AutoCloseable {
 

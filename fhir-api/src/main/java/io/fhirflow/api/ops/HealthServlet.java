@@ -50,10 +50,16 @@ public final class HealthServlet extends HttpServlet {
       results.put(c.name(), up);
       ready &= up || !c.required();
     }
-    StringBuilder body = new StringBuilder("{\"status\":\"").append(ready ? "UP" : "DOWN").append("\",\"checks\":{");
+    StringBuilder body =
+        new StringBuilder("{\"status\":\"").append(ready ? "UP" : "DOWN").append("\",\"checks\":{");
     String sep = "";
     for (Map.Entry<String, Boolean> e : results.entrySet()) {
-      body.append(sep).append('"').append(e.getKey()).append("\":\"").append(e.getValue() ? "UP" : "DOWN").append('"');
+      body.append(sep)
+          .append('"')
+          .append(e.getKey())
+          .append("\":\"")
+          .append(e.getValue() ? "UP" : "DOWN")
+          .append('"');
       sep = ",";
     }
     write(res, ready ? 200 : 503, body.append("}}").toString());

@@ -7,8 +7,13 @@ import java.util.Optional;
  * A verified bearer token: who asks ({@code sub}, client), what they may do (scopes) and, when the
  * token carries a {@code patient} claim, the one patient every request is confined to.
  */
-public record AccessToken(String issuer, String subject, String clientId, Optional<String> patient,
-    SmartScopes scopes, Instant expiresAt) {
+public record AccessToken(
+    String issuer,
+    String subject,
+    String clientId,
+    Optional<String> patient,
+    SmartScopes scopes,
+    Instant expiresAt) {
 
   /** The patient a request must stay inside, or empty for system/user tokens without one. */
   public Optional<String> confinedTo() {
@@ -23,8 +28,8 @@ public record AccessToken(String issuer, String subject, String clientId, Option
    * Whether a Bulk Data export may hold {@code resourceType}. A token confined to a patient exports
    * that patient's compartment with the scopes that let it read them; any other export reads many
    * patients at once, which the Bulk Data IG leaves to SMART Backend Services clients: only a
-   * {@code system/} scope with {@code r} grants it (a {@code user/} scope is a person's access, not a
-   * warehouse feed).
+   * {@code system/} scope with {@code r} grants it (a {@code user/} scope is a person's access, not
+   * a warehouse feed).
    */
   public boolean allowsExport(String resourceType) {
     return patient.isPresent() ? allows(resourceType, 'r') : scopes.allowsSystem(resourceType, 'r');

@@ -33,13 +33,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Verifies bearer JWTs with Nimbus JOSE+JWT: signature against public RSA/EC keys from a JWKS file or
- * URL, then exp/nbf (with clock skew), issuer and audience.
+ * Verifies bearer JWTs with Nimbus JOSE+JWT: signature against public RSA/EC keys from a JWKS file
+ * or URL, then exp/nbf (with clock skew), issuer and audience.
  *
- * <p>Only RS256 and ES256 are accepted, and for a JWKS file only the ones its key types can verify, so
- * {@code alg: none} and HS256 signed with a public key as the secret are refused before any key is
- * used; symmetric ("oct") keys in the set are dropped. Verified tokens are cached by their exact text
- * for a minute (a verify costs ~0.1-1 ms; a hit still re-checks expiry).
+ * <p>Only RS256 and ES256 are accepted, and for a JWKS file only the ones its key types can verify,
+ * so {@code alg: none} and HS256 signed with a public key as the secret are refused before any key
+ * is used; symmetric ("oct") keys in the set are dropped. Verified tokens are cached by their exact
+ * text for a minute (a verify costs ~0.1-1 ms; a hit still re-checks expiry).
  */
 public final class JwtVerifier {
 
@@ -47,48 +47,66 @@ public final class JwtVerifier {
   private final Clock clock;
   private final Duration skew;
   private volatile boolean userScopesForAllPatients;
-  private final Cache<String, AccessToken> verified = Caffeine.newBuilder()
-      .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+  private final Cache<String, AccessToken> verified =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
-  private JwtVerifier(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, String issuer,
-      String audience, Duration skew, Clock clock) {
+  private JwtVerifier(
+      JWKSource<SecurityContext> keys,
+      Set<JWSAlgorithm> algorithms,
+      String issuer,
+      String audience,
+      Duration skew,
+      Clock clock) {
     this.clock = clock;
     this.skew = skew;
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
     processor.setJWTClaimsSetVerifier(new ClaimsVerifier(issuer, audience));
   }
 
-  /** Keys from {@code jwks}: an http(s) URL (cached and refreshed by Nimbus) or a JWKS file path. */
-  public static JwtVerifier create(String jwks, String issuer, String audience, Duration skew, Clock clock) {
+  /**
+   * Keys from {@code jwks}: an http(s) URL (cached and refreshed by Nimbus) or a JWKS file path.
+   */
+  public static JwtVerifier create(
+      String jwks, String issuer, String audience, Duration skew, Clock clock) {
     try {
       if (jwks.startsWith("https://") || jwks.startsWith("http://")) {
-        JWKSource<SecurityContext> source = JWKSourceBuilder.create(URI.create(jwks).toURL()).retrying(true).build();
-        return new JwtVerifier(source, Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), issuer, audience, skew, clock);
+        JWKSource<SecurityContext> source =
+            JWKSourceBuilder.create(URI.create(jwks).toURL()).retrying(true).build();
+        return new JwtVerifier(
+            source, Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), issuer, audience, skew, clock);
       }
       return fromKeys(JWKSet.load(Path.of(jwks).toFile()), issuer, audience, skew, clock);
     } catch (IOException | ParseException e) {
-      throw new IllegalArgumentException("cannot load JWKS from " + jwks + ": " + e.getClass().getSimpleName(), e);
+      throw new IllegalArgumentException(
+          "cannot load JWKS from " + jwks + ": " + e.getClass().getSimpleName(), e);
     }
   }
 
   /** Verifier over a fixed key set (public parts of its RSA and P-256 keys only). */
-  public static JwtVerifier fromKeys(JWKSet keys, String issuer, String audience, Duration skew, Clock clock) {
+  public static JwtVerifier fromKeys(
+      JWKSet keys, String issuer, String audience, Duration skew, Clock clock) {
     Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
-    List<JWK> usable = keys.toPublicJWKSet().getKeys().stream()
-        .filter(k -> KeyType.RSA.equals(k.getKeyType()) || (k instanceof ECKey ec && com.nimbusds.jose.jwk.Curve.P_256.equals(ec.getCurve())))
-        .toList();
+    List<JWK> usable =
+        keys.toPublicJWKSet().getKeys().stream()
+            .filter(
+                k ->
+                    KeyType.RSA.equals(k.getKeyType())
+                        || (k instanceof ECKey ec
+                            && com.nimbusds.jose.jwk.Curve.P_256.equals(ec.getCurve())))
+            .toList();
     for (JWK k : usable) {
       algorithms.add(KeyType.RSA.equals(k.getKeyType()) ? JWSAlgorithm.RS256 : JWSAlgorithm.ES256);
     }
     if (usable.isEmpty()) {
       throw new IllegalArgumentException("JWKS holds no RSA or P-256 public key");
     }
-    return new JwtVerifier(new ImmutableJWKSet<>(new JWKSet(usable)), algorithms, issuer, audience, skew, clock);
+    return new JwtVerifier(
+        new ImmutableJWKSet<>(new JWKSet(usable)), algorithms, issuer, audience, skew, clock);
   }
 
   /**
-   * Lets user/ scopes on tokens without a patient claim reach every patient (config
-   * {@code api.auth.user.scopes.without.patient=all-patients}); by default they grant nothing. Set once
+   * Lets user/ scopes on tokens without a patient claim reach every patient (config {@code
+   * api.auth.user.scopes.without.patient=all-patients}); by default they grant nothing. Set once
    * while wiring, before the first request.
    */
   public JwtVerifier userScopesForAllPatients(boolean allow) {
@@ -100,10 +118,12 @@ public final class JwtVerifier {
   /**
    * Verifies the value of an Authorization header.
    *
-   * @throws TokenRejectedException with reason MISSING when there is no bearer token, else why it failed
+   * @throws TokenRejectedException with reason MISSING when there is no bearer token, else why it
+   *     failed
    */
   public AccessToken verifyHeader(String authorization) throws TokenRejectedException {
-    if (authorization == null || authorization.length() < 8
+    if (authorization == null
+        || authorization.length() < 8
         || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new TokenRejectedException(TokenRejectedException.Reason.MISSING);
     }
@@ -142,17 +162,24 @@ public final class JwtVerifier {
       if (scope == null && c.getClaim("scp") instanceof List<?> list) {
         scope = String.join(" ", list.stream().map(String::valueOf).toList());
       }
-      String client = Optional.ofNullable(c.getStringClaim("client_id")).orElse(c.getStringClaim("azp"));
+      String client =
+          Optional.ofNullable(c.getStringClaim("client_id")).orElse(c.getStringClaim("azp"));
       String patient = c.getStringClaim("patient");
-      return new AccessToken(c.getIssuer(), c.getSubject(), client == null ? "" : client,
-          Optional.ofNullable(patient).filter(p -> !p.isBlank()), SmartScopes.parse(scope, userScopesForAllPatients),
+      return new AccessToken(
+          c.getIssuer(),
+          c.getSubject(),
+          client == null ? "" : client,
+          Optional.ofNullable(patient).filter(p -> !p.isBlank()),
+          SmartScopes.parse(scope, userScopesForAllPatients),
           c.getExpirationTime().toInstant());
     } catch (ParseException e) {
       throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED);
     }
   }
 
-  /** Claim checks with our own clock and a reason for each failure (Nimbus' messages are not API). */
+  /**
+   * Claim checks with our own clock and a reason for each failure (Nimbus' messages are not API).
+   */
   private final class ClaimsVerifier implements JWTClaimsSetVerifier<SecurityContext> {
     private final String issuer;
     private final String audience;

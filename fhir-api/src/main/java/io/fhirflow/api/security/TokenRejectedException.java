@@ -7,7 +7,17 @@ package io.fhirflow.api.security;
 public final class TokenRejectedException extends Exception {
 
   /** Why a token was refused. */
-  public enum Reason { MISSING, MALFORMED, BAD_SIGNATURE, EXPIRED, NOT_YET_VALID, WRONG_ISSUER, WRONG_AUDIENCE, MISSING_CLAIM, REJECTED }
+  public enum Reason {
+    MISSING,
+    MALFORMED,
+    BAD_SIGNATURE,
+    EXPIRED,
+    NOT_YET_VALID,
+    WRONG_ISSUER,
+    WRONG_AUDIENCE,
+    MISSING_CLAIM,
+    REJECTED
+  }
 
   private final Reason reason;
 

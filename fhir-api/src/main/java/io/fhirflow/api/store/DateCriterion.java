@@ -41,7 +41,8 @@ public record DateCriterion(Comparator comparator, Instant from, Instant to) {
    */
   Sql startBound() {
     return switch (comparator) {
-      case EQ -> new Sql().append("(effective_start >= ? AND effective_start < ?)", ts(from), ts(to));
+      case EQ ->
+          new Sql().append("(effective_start >= ? AND effective_start < ?)", ts(from), ts(to));
       case LE -> new Sql().append("effective_start < ?", ts(to));
       case LT -> new Sql().append("effective_start < ?", ts(from));
       case GE, GT -> null;

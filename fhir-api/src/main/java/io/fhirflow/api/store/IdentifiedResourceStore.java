@@ -12,8 +12,8 @@ import javax.sql.DataSource;
 
 /**
  * Reads {@code fhir_patient} and {@code fhir_device}: read by id and search by identifier, paged by
- * id, each optionally confined to one patient. A Patient belongs to itself; a Device to the patient it
- * names in {@code Device.patient} or whose Observations reference it.
+ * id, each optionally confined to one patient. A Patient belongs to itself; a Device to the patient
+ * it names in {@code Device.patient} or whose Observations reference it.
  */
 public final class IdentifiedResourceStore {
 
@@ -22,9 +22,11 @@ public final class IdentifiedResourceStore {
   /** The two tables and how each is confined to a patient. */
   public enum Table {
     PATIENT("fhir_patient", "r.id = ?"),
-    DEVICE("fhir_device", "(r.resource #>> '{patient,reference}' = 'Patient/' || ?"
-        + " OR EXISTS (SELECT 1 FROM fhir_observation o WHERE o.patient_id = ?"
-        + " AND o.resource #>> '{device,reference}' = 'Device/' || r.id))");
+    DEVICE(
+        "fhir_device",
+        "(r.resource #>> '{patient,reference}' = 'Patient/' || ?"
+            + " OR EXISTS (SELECT 1 FROM fhir_observation o WHERE o.patient_id = ?"
+            + " AND o.resource #>> '{device,reference}' = 'Device/' || r.id))");
 
     private final String name;
     private final String confinement;
@@ -49,14 +51,21 @@ public final class IdentifiedResourceStore {
   }
 
   public Optional<StoredResource> read(String id, Optional<String> patient) {
-    Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM " + table.name + " r WHERE r.id = ?", id);
+    Sql sql =
+        new Sql().append("SELECT " + COLUMNS + " FROM " + table.name + " r WHERE r.id = ?", id);
     patient.ifPresent(p -> sql.append(" AND ").append(table.confine(p)));
     List<StoredResource> rows = query(sql);
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
-  /** Rows matching every identifier group (each group ORed), ordered by id, after {@code afterId}. */
-  public Page search(List<List<TokenCriterion>> identifiers, Optional<String> patient, int count, Optional<String> afterId) {
+  /**
+   * Rows matching every identifier group (each group ORed), ordered by id, after {@code afterId}.
+   */
+  public Page search(
+      List<List<TokenCriterion>> identifiers,
+      Optional<String> patient,
+      int count,
+      Optional<String> afterId) {
     Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM " + table.name + " r WHERE TRUE");
     for (List<TokenCriterion> anyOf : identifiers) {
       sql.append(" AND ").append(TokenCriterion.matchAny("r.identifiers", anyOf));
@@ -73,10 +82,18 @@ public final class IdentifiedResourceStore {
   }
 
   private List<StoredResource> query(Sql sql) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = sql.prepare(c);
+        ResultSet rs = ps.executeQuery()) {
       List<StoredResource> rows = new ArrayList<>();
       while (rs.next()) {
-        rows.add(new StoredResource(rs.getString(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant(), null, rs.getBytes(4)));
+        rows.add(
+            new StoredResource(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getObject(3, OffsetDateTime.class).toInstant(),
+                null,
+                rs.getBytes(4)));
       }
       return rows;
     } catch (SQLException e) {

@@ -10,9 +10,14 @@ import java.util.Optional;
  * @param newestFirst order by effective time descending (the default) or ascending
  * @param after the key of the last row of the previous page, for keyset paging
  */
-public record ObservationQuery(Optional<String> patient, List<List<TokenCriterion>> codes,
-    List<List<TokenCriterion>> categories, List<List<DateCriterion>> dates, boolean newestFirst,
-    int count, Optional<PageKey> after) {
+public record ObservationQuery(
+    Optional<String> patient,
+    List<List<TokenCriterion>> codes,
+    List<List<TokenCriterion>> categories,
+    List<List<DateCriterion>> dates,
+    boolean newestFirst,
+    int count,
+    Optional<PageKey> after) {
 
   public ObservationQuery {
     codes = List.copyOf(codes);

@@ -11,14 +11,15 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Every SQL statement the API runs against the sink's {@code fhir_observation} table. Paging is keyset
- * on (effective_start, id), which the index (patient_id, effective_start DESC, id DESC) serves without
- * OFFSET scans, so page 1,000 costs what page 1 costs. Every statement runs on an index: a search is
- * always confined to one patient (token or parameter), see {@link #search}.
+ * Every SQL statement the API runs against the sink's {@code fhir_observation} table. Paging is
+ * keyset on (effective_start, id), which the index (patient_id, effective_start DESC, id DESC)
+ * serves without OFFSET scans, so page 1,000 costs what page 1 costs. Every statement runs on an
+ * index: a search is always confined to one patient (token or parameter), see {@link #search}.
  */
 public final class ObservationStore {
 
-  private static final String COLUMNS = "id, version_id, last_updated, effective_start, resource::text";
+  private static final String COLUMNS =
+      "id, version_id, last_updated, effective_start, resource::text";
 
   private final DataSource dataSource;
 
@@ -26,7 +27,10 @@ public final class ObservationStore {
     this.dataSource = dataSource;
   }
 
-  /** One Observation, or empty when it does not exist or belongs to another patient than {@code patient}. */
+  /**
+   * One Observation, or empty when it does not exist or belongs to another patient than {@code
+   * patient}.
+   */
   public Optional<StoredResource> read(String id, Optional<String> patient) {
     Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM fhir_observation WHERE id = ?", id);
     patient.ifPresent(p -> sql.append(" AND patient_id = ?", p));
@@ -37,7 +41,8 @@ public final class ObservationStore {
   /**
    * True when the Observation was deleted (the sink's register {@code fhir_observation_deleted},
    * sink migration V5) and, when {@code patient} is given, belonged to that patient: a confined
-   * reader learns nothing about another patient's ids. Asked only after {@link #read} found nothing.
+   * reader learns nothing about another patient's ids. Asked only after {@link #read} found
+   * nothing.
    */
   public boolean wasDeleted(String id, Optional<String> patient) {
     Sql sql = new Sql().append("SELECT 1 FROM fhir_observation_deleted WHERE id = ?", id);
@@ -49,15 +54,16 @@ public final class ObservationStore {
    * Up to {@code query.count()} rows in the requested order, after {@code query.after()}.
    *
    * <p>A search with code or category values for one patient runs in two bounded steps, because
-   * PostgreSQL cannot know how a patient's codes are spread (its statistics are per table): planned on
-   * estimates, a code the patient never had, or two codes that never occur together, walked all of
-   * the patient's rows (100,000 for a patient with years of data) to find nothing. First, walk at
-   * most {@link #walkLimit} of the patient's rows in page order and filter them: a frequent code
-   * fills the page there. If it does not, the values are rare for this patient, and the GIN index on
-   * (patient_id, codes, category) finds exactly the matching rows, which are then few to sort.
+   * PostgreSQL cannot know how a patient's codes are spread (its statistics are per table): planned
+   * on estimates, a code the patient never had, or two codes that never occur together, walked all
+   * of the patient's rows (100,000 for a patient with years of data) to find nothing. First, walk
+   * at most {@link #walkLimit} of the patient's rows in page order and filter them: a frequent code
+   * fills the page there. If it does not, the values are rare for this patient, and the GIN index
+   * on (patient_id, codes, category) finds exactly the matching rows, which are then few to sort.
    */
   public Page search(ObservationQuery query) {
-    boolean tokens = query.patient().isPresent() && !(query.codes().isEmpty() && query.categories().isEmpty());
+    boolean tokens =
+        query.patient().isPresent() && !(query.codes().isEmpty() && query.categories().isEmpty());
     List<StoredResource> rows = query(tokens ? walkSql(query) : plainSql(query));
     if (tokens && rows.size() <= query.count()) {
       rows = query(indexedSql(query));
@@ -67,31 +73,48 @@ public final class ObservationStore {
 
   /** The statements {@link #search} may run for {@code query}, in order (for plan tests). */
   List<Sql> searchStatements(ObservationQuery query) {
-    boolean tokens = query.patient().isPresent() && !(query.codes().isEmpty() && query.categories().isEmpty());
+    boolean tokens =
+        query.patient().isPresent() && !(query.codes().isEmpty() && query.categories().isEmpty());
     return tokens ? List.of(walkSql(query), indexedSql(query)) : List.of(plainSql(query));
   }
 
-  /** How many of the patient's rows the first step reads at most: enough for a page of a frequent code. */
+  /**
+   * How many of the patient's rows the first step reads at most: enough for a page of a frequent
+   * code.
+   */
   static int walkLimit(int count) {
     return Math.max(2_000, 4 * (count + 1));
   }
 
   /** One statement; the planner picks the index (patient/time for one patient). */
   private static Sql plainSql(ObservationQuery query) {
-    Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ").append(where(query));
+    Sql sql =
+        new Sql()
+            .append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ")
+            .append(where(query));
     startBounds(sql, query);
     query.after().ifPresent(key -> sql.append(" AND ").append(after(key, query.newestFirst())));
     return sql.append(orderBy(query.newestFirst(), "")).append(" LIMIT ?", query.count() + 1);
   }
 
-  /** Step 1: the patient's next {@link #walkLimit} rows in page order (the time index), then the filters. */
+  /**
+   * Step 1: the patient's next {@link #walkLimit} rows in page order (the time index), then the
+   * filters.
+   */
   private static Sql walkSql(ObservationQuery query) {
-    Sql walked = new Sql().append("SELECT * FROM fhir_observation WHERE patient_id = ?", query.patient().get());
+    Sql walked =
+        new Sql()
+            .append("SELECT * FROM fhir_observation WHERE patient_id = ?", query.patient().get());
     startBounds(walked, query);
     query.after().ifPresent(key -> walked.append(" AND ").append(after(key, query.newestFirst())));
     walked.append(orderBy(query.newestFirst(), "")).append(" LIMIT ?", walkLimit(query.count()));
-    return new Sql().append("SELECT " + COLUMNS + " FROM (").append(walked).append(") walked WHERE ")
-        .append(where(query)).append(orderBy(query.newestFirst(), "")).append(" LIMIT ?", query.count() + 1);
+    return new Sql()
+        .append("SELECT " + COLUMNS + " FROM (")
+        .append(walked)
+        .append(") walked WHERE ")
+        .append(where(query))
+        .append(orderBy(query.newestFirst(), ""))
+        .append(" LIMIT ?", query.count() + 1);
   }
 
   /**
@@ -99,10 +122,14 @@ public final class ObservationStore {
    * it cannot be read from the time index: that index would again walk all of the patient's rows.
    */
   private static Sql indexedSql(ObservationQuery query) {
-    Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ").append(where(query));
+    Sql sql =
+        new Sql()
+            .append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ")
+            .append(where(query));
     startBounds(sql, query);
     query.after().ifPresent(key -> sql.append(" AND ").append(after(key, query.newestFirst())));
-    return sql.append(orderBy(query.newestFirst(), " + interval '0 s'")).append(" LIMIT ?", query.count() + 1);
+    return sql.append(orderBy(query.newestFirst(), " + interval '0 s'"))
+        .append(" LIMIT ?", query.count() + 1);
   }
 
   private static String orderBy(boolean newestFirst, String startSuffix) {
@@ -133,7 +160,9 @@ public final class ObservationStore {
   /** How many rows the query matches, ignoring count and paging ({@code _summary=count}). */
   public long count(ObservationQuery query) {
     Sql sql = new Sql().append("SELECT count(*) FROM fhir_observation WHERE ").append(where(query));
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = sql.prepare(c);
+        ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -142,16 +171,30 @@ public final class ObservationStore {
   }
 
   /**
-   * The newest {@code max} Observations of each code for one patient ($lastn), grouped by code, newest
-   * first within a code; at most {@code limit} rows in all.
+   * The newest {@code max} Observations of each code for one patient ($lastn), grouped by code,
+   * newest first within a code; at most {@code limit} rows in all.
    */
-  public List<StoredResource> lastN(String patient, List<List<TokenCriterion>> codes,
-      List<List<TokenCriterion>> categories, int max, int limit) {
-    ObservationQuery filter = new ObservationQuery(Optional.of(patient), codes, categories, List.of(), true, limit, Optional.empty());
-    Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM (SELECT o.*, row_number() OVER (PARTITION BY code"
-        + " ORDER BY effective_start DESC NULLS LAST, id DESC) AS rank FROM fhir_observation o WHERE ")
-        .append(where(filter))
-        .append(") ranked WHERE rank <= ? ORDER BY code, effective_start DESC NULLS LAST, id DESC LIMIT ?", max, limit);
+  public List<StoredResource> lastN(
+      String patient,
+      List<List<TokenCriterion>> codes,
+      List<List<TokenCriterion>> categories,
+      int max,
+      int limit) {
+    ObservationQuery filter =
+        new ObservationQuery(
+            Optional.of(patient), codes, categories, List.of(), true, limit, Optional.empty());
+    Sql sql =
+        new Sql()
+            .append(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM (SELECT o.*, row_number() OVER (PARTITION BY code"
+                    + " ORDER BY effective_start DESC NULLS LAST, id DESC) AS rank FROM fhir_observation o WHERE ")
+            .append(where(filter))
+            .append(
+                ") ranked WHERE rank <= ? ORDER BY code, effective_start DESC NULLS LAST, id DESC LIMIT ?",
+                max,
+                limit);
     return query(sql);
   }
 
@@ -174,21 +217,32 @@ public final class ObservationStore {
     return sql;
   }
 
-  /** Rows strictly after {@code key} in the sort order; the redundant bound lets the index range-scan. */
+  /**
+   * Rows strictly after {@code key} in the sort order; the redundant bound lets the index
+   * range-scan.
+   */
   private static Sql after(PageKey key, boolean newestFirst) {
     OffsetDateTime s = key.effectiveStart();
     if (newestFirst) {
       return s == null
           ? new Sql().append("(effective_start IS NOT NULL OR id < ?)", key.id())
-          : new Sql().append("(effective_start <= ? AND (effective_start < ? OR id < ?))", s, s, key.id());
+          : new Sql()
+              .append("(effective_start <= ? AND (effective_start < ? OR id < ?))", s, s, key.id());
     }
     return s == null
         ? new Sql().append("(effective_start IS NULL AND id > ?)", key.id())
-        : new Sql().append("(effective_start >= ? AND (effective_start > ? OR id > ?) OR effective_start IS NULL)", s, s, key.id());
+        : new Sql()
+            .append(
+                "(effective_start >= ? AND (effective_start > ? OR id > ?) OR effective_start IS NULL)",
+                s,
+                s,
+                key.id());
   }
 
   private boolean exists(Sql sql) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = sql.prepare(c);
+        ResultSet rs = ps.executeQuery()) {
       return rs.next();
     } catch (SQLException e) {
       throw new StoreUnavailableException(e.getSQLState());
@@ -196,11 +250,18 @@ public final class ObservationStore {
   }
 
   private List<StoredResource> query(Sql sql) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = sql.prepare(c);
+        ResultSet rs = ps.executeQuery()) {
       List<StoredResource> rows = new ArrayList<>();
       while (rs.next()) {
-        rows.add(new StoredResource(rs.getString(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-            rs.getObject(4, OffsetDateTime.class), rs.getBytes(5)));
+        rows.add(
+            new StoredResource(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getObject(3, OffsetDateTime.class).toInstant(),
+                rs.getObject(4, OffsetDateTime.class),
+                rs.getBytes(5)));
       }
       return rows;
     } catch (SQLException e) {

@@ -16,12 +16,16 @@ public final class ReadPool {
   private ReadPool() {}
 
   public static HikariDataSource create(ApiConfig config) {
-    return create(config.getString(ApiConfig.DB_URL_CONFIG), config.getString(ApiConfig.DB_USER_CONFIG),
-        config.secret(ApiConfig.DB_PASSWORD_CONFIG), config.getInt(ApiConfig.DB_POOL_SIZE_CONFIG),
+    return create(
+        config.getString(ApiConfig.DB_URL_CONFIG),
+        config.getString(ApiConfig.DB_USER_CONFIG),
+        config.secret(ApiConfig.DB_PASSWORD_CONFIG),
+        config.getInt(ApiConfig.DB_POOL_SIZE_CONFIG),
         config.getInt(ApiConfig.DB_STATEMENT_TIMEOUT_CONFIG));
   }
 
-  public static HikariDataSource create(String url, String user, String password, int size, int statementTimeoutMs) {
+  public static HikariDataSource create(
+      String url, String user, String password, int size, int statementTimeoutMs) {
     HikariConfig h = new HikariConfig();
     h.setPoolName("fhir-api");
     h.setJdbcUrl(url);
@@ -36,7 +40,9 @@ public final class ReadPool {
     h.setConnectionTimeout(2_000);
     // The API must start (and report not-ready) while the database is still coming up.
     h.setInitializationFailTimeout(-1);
-    h.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeoutMs + " -c plan_cache_mode=force_custom_plan");
+    h.addDataSourceProperty(
+        "options",
+        "-c statement_timeout=" + statementTimeoutMs + " -c plan_cache_mode=force_custom_plan");
     return new HikariDataSource(h);
   }
 }

@@ -1,8 +1,8 @@
 package io.fhirflow.api.store;
 
 /**
- * The database could not answer. Carries no SQL text and no driver message (either may hold values);
- * only the SQLSTATE, which is safe to log.
+ * The database could not answer. Carries no SQL text and no driver message (either may hold
+ * values); only the SQLSTATE, which is safe to log.
  */
 public final class StoreUnavailableException extends RuntimeException {
 

@@ -14,14 +14,17 @@ import java.util.Locale;
 
 /**
  * Streams view rows in one of the $run output formats, one row at a time (a view over a million
- * resources is never held in memory): {@code json} (one array of objects), {@code ndjson} (one object a
- * line), {@code csv} (RFC 4180, optional header; a collection column is written as its JSON array).
+ * resources is never held in memory): {@code json} (one array of objects), {@code ndjson} (one
+ * object a line), {@code csv} (RFC 4180, optional header; a collection column is written as its
+ * JSON array).
  */
 public abstract class RowWriter implements AutoCloseable {
 
   /** The output formats and their media types. */
   public enum Format {
-    JSON("application/json"), NDJSON("application/x-ndjson"), CSV("text/csv");
+    JSON("application/json"),
+    NDJSON("application/x-ndjson"),
+    CSV("text/csv");
 
     private final String mediaType;
 
@@ -38,7 +41,8 @@ public abstract class RowWriter implements AutoCloseable {
       String t = text.toLowerCase(Locale.ROOT).trim();
       return switch (t) {
         case "json", "application/json" -> JSON;
-        case "ndjson", "application/x-ndjson", "application/ndjson", "application/fhir+ndjson" -> NDJSON;
+        case "ndjson", "application/x-ndjson", "application/ndjson", "application/fhir+ndjson" ->
+            NDJSON;
         case "csv", "text/csv" -> CSV;
         default -> null;
       };
@@ -53,7 +57,8 @@ public abstract class RowWriter implements AutoCloseable {
     this.columns = columns;
   }
 
-  public static RowWriter create(Format format, List<String> columns, OutputStream out, boolean csvHeader) throws IOException {
+  public static RowWriter create(
+      Format format, List<String> columns, OutputStream out, boolean csvHeader) throws IOException {
     return switch (format) {
       case JSON -> new JsonRows(columns, out, false);
       case NDJSON -> new JsonRows(columns, out, true);

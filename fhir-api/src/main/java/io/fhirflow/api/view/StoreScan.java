@@ -17,8 +17,9 @@ import javax.sql.DataSource;
 
 /**
  * Streams the stored JSON of one resource type to a consumer, with the bulk export's query (same
- * patient compartment rules, same {@code _since} on {@code written_at}) and the same cursor: a fetch
- * of rows at a time, never the table. The consumer returns false to stop early ({@code _limit}).
+ * patient compartment rules, same {@code _since} on {@code written_at}) and the same cursor: a
+ * fetch of rows at a time, never the table. The consumer returns false to stop early ({@code
+ * _limit}).
  */
 final class StoreScan {
 
@@ -37,16 +38,24 @@ final class StoreScan {
     this.statementTimeoutMs = statementTimeoutMs;
   }
 
-  void scan(String type, Optional<String> patient, Optional<Instant> since, RowConsumer consumer) throws IOException {
-    ExportRequest request = new ExportRequest(patient.isPresent() ? ExportLevel.ONE_PATIENT : ExportLevel.SYSTEM, patient,
-        List.of(type), since, Optional.empty(), "");
+  void scan(String type, Optional<String> patient, Optional<Instant> since, RowConsumer consumer)
+      throws IOException {
+    ExportRequest request =
+        new ExportRequest(
+            patient.isPresent() ? ExportLevel.ONE_PATIENT : ExportLevel.SYSTEM,
+            patient,
+            List.of(type),
+            since,
+            Optional.empty(),
+            "");
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         try (Statement s = c.createStatement()) {
           s.execute("SET LOCAL statement_timeout = " + statementTimeoutMs);
         }
-        try (PreparedStatement ps = ExportQuery.of(type, request).prepare(c, fetchSize); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = ExportQuery.of(type, request).prepare(c, fetchSize);
+            ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             if (!consumer.accept(rs.getBytes(1))) {
               // Closing the cursor's portal is enough: rows past the current fetch are never sent.

@@ -33,10 +33,10 @@ import org.hl7.fhir.r4.model.UrlType;
 import org.hl7.fhir.r4.model.UuidType;
 
 /**
- * Checks a ViewDefinition (JSON) against the rules of the SQL on FHIR v2 specification and parses its
- * FHIRPath with HAPI's engine: resource and select present, column names valid and unique, unionAll
- * branches with the same columns, forEach/forEachOrNull/repeat well-formed, constants typed. Anything
- * wrong is a {@link ViewDefinitionException} naming what (never resource data).
+ * Checks a ViewDefinition (JSON) against the rules of the SQL on FHIR v2 specification and parses
+ * its FHIRPath with HAPI's engine: resource and select present, column names valid and unique,
+ * unionAll branches with the same columns, forEach/forEachOrNull/repeat well-formed, constants
+ * typed. Anything wrong is a {@link ViewDefinitionException} naming what (never resource data).
  */
 public final class ViewCompiler {
 
@@ -66,7 +66,8 @@ public final class ViewCompiler {
     for (JsonNode w : array(view, "where")) {
       where.add(parse(text(w, "path"), "where.path"));
     }
-    CompiledView.Select root = new CompiledView.Select(List.of(), null, null, List.of(), selects(select), List.of());
+    CompiledView.Select root =
+        new CompiledView.Select(List.of(), null, null, List.of(), selects(select), List.of());
     List<String> columns = root.columnNames();
     Set<String> seen = new HashSet<>();
     for (String c : columns) {
@@ -74,7 +75,8 @@ public final class ViewCompiler {
         throw new ViewDefinitionException("Column name '" + c + "' is used twice");
       }
     }
-    return new CompiledView(view.path("name").asText(null), resource, constants, where, root, columns);
+    return new CompiledView(
+        view.path("name").asText(null), resource, constants, where, root, columns);
   }
 
   private List<CompiledView.Select> selects(JsonNode array) {
@@ -100,11 +102,17 @@ public final class ViewCompiler {
       if (collection != null && !collection.isBoolean()) {
         throw new ViewDefinitionException("column.collection must be a boolean");
       }
-      columns.add(new CompiledView.Column(name, path, parse(path, "column.path"), collection != null && collection.asBoolean(),
-          c.path("type").asText(null)));
+      columns.add(
+          new CompiledView.Column(
+              name,
+              path,
+              parse(path, "column.path"),
+              collection != null && collection.asBoolean(),
+              c.path("type").asText(null)));
     }
     ExpressionNode forEach = s.has("forEach") ? parse(text(s, "forEach"), "forEach") : null;
-    ExpressionNode forEachOrNull = s.has("forEachOrNull") ? parse(text(s, "forEachOrNull"), "forEachOrNull") : null;
+    ExpressionNode forEachOrNull =
+        s.has("forEachOrNull") ? parse(text(s, "forEachOrNull"), "forEachOrNull") : null;
     List<ExpressionNode> repeat = new ArrayList<>();
     if (s.has("repeat")) {
       JsonNode r = s.get("repeat");
@@ -115,16 +123,20 @@ public final class ViewCompiler {
         repeat.add(parse(p.isTextual() ? p.asText() : null, "repeat"));
       }
     }
-    if ((forEach != null ? 1 : 0) + (forEachOrNull != null ? 1 : 0) + (repeat.isEmpty() ? 0 : 1) > 1) {
-      throw new ViewDefinitionException("A select may have only one of forEach, forEachOrNull and repeat");
+    if ((forEach != null ? 1 : 0) + (forEachOrNull != null ? 1 : 0) + (repeat.isEmpty() ? 0 : 1)
+        > 1) {
+      throw new ViewDefinitionException(
+          "A select may have only one of forEach, forEachOrNull and repeat");
     }
     List<CompiledView.Select> unionAll = selects(array(s, "unionAll"));
     for (CompiledView.Select branch : unionAll) {
       if (!branch.columnNames().equals(unionAll.get(0).columnNames())) {
-        throw new ViewDefinitionException("Every unionAll branch must have the same columns in the same order");
+        throw new ViewDefinitionException(
+            "Every unionAll branch must have the same columns in the same order");
       }
     }
-    return new CompiledView.Select(columns, forEach, forEachOrNull, repeat, selects(array(s, "select")), unionAll);
+    return new CompiledView.Select(
+        columns, forEach, forEachOrNull, repeat, selects(array(s, "select")), unionAll);
   }
 
   private ExpressionNode parse(String path, String where) {
@@ -157,7 +169,8 @@ public final class ViewCompiler {
         if (field.startsWith("value")) {
           Function<String, Base> type = CONSTANT_TYPES.get(field.substring("value".length()));
           if (type == null || value != null) {
-            throw new ViewDefinitionException("Constant " + name + " must have exactly one supported value[x]");
+            throw new ViewDefinitionException(
+                "Constant " + name + " must have exactly one supported value[x]");
           }
           value = type.apply(c.get(field).asText());
         }

@@ -1,13 +1,13 @@
 package io.fhirflow.api.view;
 
 import ca.uhn.fhir.context.FhirContext;
+import io.fhirflow.views.ViewHostServices;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.fhirpath.ExpressionNode;
 import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
-import io.fhirflow.views.ViewHostServices;
 import org.hl7.fhir.r4.hapi.ctx.HapiWorkerContext;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -17,30 +17,37 @@ import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Runs a compiled view over one resource and returns its rows, following the SQL on FHIR v2 processing
- * model: {@code where} filters the resource; each select's focus comes from {@code forEach},
- * {@code forEachOrNull} or {@code repeat} (or is its parent's); a focus's row is its columns joined
- * (cross product) with each nested select's rows and with the concatenated rows of its
- * {@code unionAll} branches. All FHIRPath is evaluated by HAPI's engine ({@link FHIRPathEngine});
- * this class is only the glue the specification's processing model needs around it.
+ * Runs a compiled view over one resource and returns its rows, following the SQL on FHIR v2
+ * processing model: {@code where} filters the resource; each select's focus comes from {@code
+ * forEach}, {@code forEachOrNull} or {@code repeat} (or is its parent's); a focus's row is its
+ * columns joined (cross product) with each nested select's rows and with the concatenated rows of
+ * its {@code unionAll} branches. All FHIRPath is evaluated by HAPI's engine ({@link
+ * FHIRPathEngine}); this class is only the glue the specification's processing model needs around
+ * it.
  *
- * <p>Rows are {@code Object[]} in {@link CompiledView#columns()} order. Values are Boolean, Integer,
- * BigDecimal, String, or a List of those for {@code collection: true} columns, or null.
+ * <p>Rows are {@code Object[]} in {@link CompiledView#columns()} order. Values are Boolean,
+ * Integer, BigDecimal, String, or a List of those for {@code collection: true} columns, or null.
  */
 public final class ViewEvaluator {
 
   private final FHIRPathEngine engine;
   private final ViewCompiler compiler;
 
-  /** Where HAPI's default validation support finds the R4 type definitions (hapi-fhir-validation-resources-r4). */
+  /**
+   * Where HAPI's default validation support finds the R4 type definitions
+   * (hapi-fhir-validation-resources-r4).
+   */
   static final String TYPE_DEFINITIONS = "/org/hl7/fhir/r4/model/profile/profiles-types.xml";
 
   public ViewEvaluator(FhirContext context) {
     if (ViewEvaluator.class.getResource(TYPE_DEFINITIONS) == null) {
-      // Without them the engine knows no type names: every ofType(...) of every view would fail per resource.
-      throw new IllegalStateException("HAPI's R4 StructureDefinitions (hapi-fhir-validation-resources-r4) are not on the class path");
+      // Without them the engine knows no type names: every ofType(...) of every view would fail per
+      // resource.
+      throw new IllegalStateException(
+          "HAPI's R4 StructureDefinitions (hapi-fhir-validation-resources-r4) are not on the class path");
     }
-    this.engine = new FHIRPathEngine(new HapiWorkerContext(context, context.getValidationSupport()));
+    this.engine =
+        new FHIRPathEngine(new HapiWorkerContext(context, context.getValidationSupport()));
     engine.setHostServices(new ViewHostServices());
     this.compiler = new ViewCompiler(engine);
   }
@@ -49,7 +56,10 @@ public final class ViewEvaluator {
     return compiler;
   }
 
-  /** The rows {@code resource} contributes to the view (none if it is another type or fails {@code where}). */
+  /**
+   * The rows {@code resource} contributes to the view (none if it is another type or fails {@code
+   * where}).
+   */
   public List<Object[]> rows(CompiledView view, Resource resource) {
     if (!resource.fhirType().equals(view.resourceType())) {
       return List.of();
@@ -90,14 +100,20 @@ public final class ViewEvaluator {
 
   private static final Object NOT_SET = new Object();
 
-  private List<Partial> select(CompiledView view, Map<String, Integer> index, CompiledView.Select s, Resource resource,
-      Base focus, int focusIndex) {
+  private List<Partial> select(
+      CompiledView view,
+      Map<String, Integer> index,
+      CompiledView.Select s,
+      Resource resource,
+      Base focus,
+      int focusIndex) {
     List<Base> foci;
     boolean orNull = false;
     if (s.forEach() != null) {
       foci = focus == null ? List.of() : evaluate(scope(view, 0), resource, focus, s.forEach());
     } else if (s.forEachOrNull() != null) {
-      foci = focus == null ? List.of() : evaluate(scope(view, 0), resource, focus, s.forEachOrNull());
+      foci =
+          focus == null ? List.of() : evaluate(scope(view, 0), resource, focus, s.forEachOrNull());
       orNull = true;
     } else if (!s.repeat().isEmpty()) {
       foci = new ArrayList<>();
@@ -108,13 +124,16 @@ public final class ViewEvaluator {
       foci = focus == null ? List.of() : List.of(focus);
     }
     List<Partial> out = new ArrayList<>();
-    if (foci.isEmpty() && (orNull || focus == null && s.forEach() == null && s.repeat().isEmpty())) {
-      // forEachOrNull without a match (or anything under it): one row with every column of the subtree null.
+    if (foci.isEmpty()
+        && (orNull || focus == null && s.forEach() == null && s.repeat().isEmpty())) {
+      // forEachOrNull without a match (or anything under it): one row with every column of the
+      // subtree null.
       Partial nulls = empty(view);
       for (String c : s.columnNames()) {
         nulls.values[index.get(c)] = null;
       }
-      // The null row is the first (index 0) of its collection, as the specification's row_index tests expect.
+      // The null row is the first (index 0) of its collection, as the specification's row_index
+      // tests expect.
       for (CompiledView.Column c : s.columns()) {
         if (c.path().trim().equals("%rowIndex")) {
           nulls.values[index.get(c.name())] = 0;
@@ -129,7 +148,8 @@ public final class ViewEvaluator {
       int rowIndex = ownIndex ? i : focusIndex;
       Partial own = empty(view);
       for (CompiledView.Column c : s.columns()) {
-        own.values[index.get(c.name())] = column(c, evaluate(scope(view, rowIndex), resource, node, c.expression()));
+        own.values[index.get(c.name())] =
+            column(c, evaluate(scope(view, rowIndex), resource, node, c.expression()));
       }
       List<Partial> rows = List.of(own);
       for (CompiledView.Select child : s.selects()) {
@@ -147,7 +167,8 @@ public final class ViewEvaluator {
     return out;
   }
 
-  private void repeat(CompiledView view, Resource resource, Base node, List<ExpressionNode> paths, List<Base> out) {
+  private void repeat(
+      CompiledView view, Resource resource, Base node, List<ExpressionNode> paths, List<Base> out) {
     for (ExpressionNode p : paths) {
       for (Base child : evaluate(scope(view, 0), resource, node, p)) {
         out.add(child);
@@ -176,7 +197,8 @@ public final class ViewEvaluator {
     return new ViewHostServices.Scope(view.constants(), rowIndex);
   }
 
-  private List<Base> evaluate(ViewHostServices.Scope scope, Resource resource, Base focus, ExpressionNode expression) {
+  private List<Base> evaluate(
+      ViewHostServices.Scope scope, Resource resource, Base focus, ExpressionNode expression) {
     try {
       return engine.evaluate(scope, resource, resource, focus, expression);
     } catch (RuntimeException e) {
@@ -191,7 +213,10 @@ public final class ViewEvaluator {
       return list;
     }
     if (values.size() > 1) {
-      throw new ViewDefinitionException("Column " + c.name() + " gives more than one value; set collection: true or narrow the path");
+      throw new ViewDefinitionException(
+          "Column "
+              + c.name()
+              + " gives more than one value; set collection: true or narrow the path");
     }
     return values.isEmpty() ? null : value(c, values.get(0));
   }
@@ -212,6 +237,7 @@ public final class ViewEvaluator {
     if (v.isPrimitive()) {
       return v.primitiveValue();
     }
-    throw new ViewDefinitionException("Column " + c.name() + " gives a " + v.fhirType() + ", not a primitive value");
+    throw new ViewDefinitionException(
+        "Column " + c.name() + " gives a " + v.fhirType() + ", not a primitive value");
   }
 }

@@ -11,24 +11,40 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The inputs of one {@code $run} / {@code $viewdefinition-run}, from a Parameters body (POST) or the
- * query string (GET): the view (inline {@code viewResource}, a {@code viewReference}, or the instance in
- * the path), output format, CSV header, patient, {@code _limit}, {@code _since}, and inline
- * {@code resource}s to run over instead of the store. Unsupported parameters ({@code group},
+ * The inputs of one {@code $run} / {@code $viewdefinition-run}, from a Parameters body (POST) or
+ * the query string (GET): the view (inline {@code viewResource}, a {@code viewReference}, or the
+ * instance in the path), output format, CSV header, patient, {@code _limit}, {@code _since}, and
+ * inline {@code resource}s to run over instead of the store. Unsupported parameters ({@code group},
  * {@code source}) are refused rather than ignored.
  */
-record ViewRunRequest(Optional<JsonNode> viewResource, Optional<String> viewReference, Optional<RowWriter.Format> format,
-    boolean header, Optional<String> patient, Optional<Integer> limit, Optional<Instant> since, List<JsonNode> resources) {
+record ViewRunRequest(
+    Optional<JsonNode> viewResource,
+    Optional<String> viewReference,
+    Optional<RowWriter.Format> format,
+    boolean header,
+    Optional<String> patient,
+    Optional<Integer> limit,
+    Optional<Instant> since,
+    List<JsonNode> resources) {
 
   static ViewRunRequest fromQuery(Map<String, String[]> params) {
     for (String name : params.keySet()) {
       if (!List.of("_format", "header", "patient", "_limit", "_since").contains(name)) {
-        throw invalid("Parameter '" + safe(name) + "' is not supported by $run with GET (viewResource and resource need POST)");
+        throw invalid(
+            "Parameter '"
+                + safe(name)
+                + "' is not supported by $run with GET (viewResource and resource need POST)");
       }
     }
-    return new ViewRunRequest(Optional.empty(), Optional.empty(), first(params, "_format").map(ViewRunRequest::format),
-        first(params, "header").map(Boolean::parseBoolean).orElse(true), first(params, "patient").map(ViewRunRequest::patient),
-        first(params, "_limit").map(ViewRunRequest::limit), first(params, "_since").map(ViewRunRequest::instant), List.of());
+    return new ViewRunRequest(
+        Optional.empty(),
+        Optional.empty(),
+        first(params, "_format").map(ViewRunRequest::format),
+        first(params, "header").map(Boolean::parseBoolean).orElse(true),
+        first(params, "patient").map(ViewRunRequest::patient),
+        first(params, "_limit").map(ViewRunRequest::limit),
+        first(params, "_since").map(ViewRunRequest::instant),
+        List.of());
   }
 
   static ViewRunRequest fromParameters(JsonNode body) {
@@ -47,12 +63,24 @@ record ViewRunRequest(Optional<JsonNode> viewResource, Optional<String> viewRefe
       String name = p.path("name").asText();
       switch (name) {
         case "viewResource" -> view = p.get("resource");
-        case "viewReference" -> reference = p.path("valueReference").path("reference").asText(p.path("valueCanonical").asText(null));
-        case "_format" -> format = format(p.path("valueCode").asText(p.path("valueString").asText("")));
+        case "viewReference" ->
+            reference =
+                p.path("valueReference")
+                    .path("reference")
+                    .asText(p.path("valueCanonical").asText(null));
+        case "_format" ->
+            format = format(p.path("valueCode").asText(p.path("valueString").asText("")));
         case "header" -> header = p.path("valueBoolean").asBoolean(true);
-        case "patient" -> patient = patient(p.path("valueReference").path("reference").asText(p.path("valueString").asText("")));
-        case "_limit" -> limit = limit(p.path("valueInteger").asText(p.path("valuePositiveInt").asText("")));
-        case "_since" -> since = instant(p.path("valueInstant").asText(p.path("valueDateTime").asText("")));
+        case "patient" ->
+            patient =
+                patient(
+                    p.path("valueReference")
+                        .path("reference")
+                        .asText(p.path("valueString").asText("")));
+        case "_limit" ->
+            limit = limit(p.path("valueInteger").asText(p.path("valuePositiveInt").asText("")));
+        case "_since" ->
+            since = instant(p.path("valueInstant").asText(p.path("valueDateTime").asText("")));
         case "resource" -> {
           if (p.get("resource") == null) {
             throw invalid("A resource parameter must hold a resource");
@@ -65,8 +93,15 @@ record ViewRunRequest(Optional<JsonNode> viewResource, Optional<String> viewRefe
     if (view != null && reference != null) {
       throw invalid("Give viewResource or viewReference, not both");
     }
-    return new ViewRunRequest(Optional.ofNullable(view), Optional.ofNullable(reference), Optional.ofNullable(format), header,
-        Optional.ofNullable(patient), Optional.ofNullable(limit), Optional.ofNullable(since), resources);
+    return new ViewRunRequest(
+        Optional.ofNullable(view),
+        Optional.ofNullable(reference),
+        Optional.ofNullable(format),
+        header,
+        Optional.ofNullable(patient),
+        Optional.ofNullable(limit),
+        Optional.ofNullable(since),
+        resources);
   }
 
   private static Optional<String> first(Map<String, String[]> params, String name) {
@@ -83,7 +118,8 @@ record ViewRunRequest(Optional<JsonNode> viewResource, Optional<String> viewRefe
   }
 
   private static String patient(String reference) {
-    String id = reference.startsWith("Patient/") ? reference.substring("Patient/".length()) : reference;
+    String id =
+        reference.startsWith("Patient/") ? reference.substring("Patient/".length()) : reference;
     if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
       throw invalid("patient must be Patient/[id]");
     }

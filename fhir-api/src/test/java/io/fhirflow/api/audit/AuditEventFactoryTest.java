@@ -15,7 +15,13 @@ class AuditEventFactoryTest {
   private final AuditEventFactory factory = new AuditEventFactory(FhirContext.forR4Cached());
 
   private static AccessToken token() {
-    return new AccessToken("https://issuer", "user-1", "app-1", Optional.of("p1"), SmartScopes.parse("patient/*.rs"), Instant.now());
+    return new AccessToken(
+        "https://issuer",
+        "user-1",
+        "app-1",
+        Optional.of("p1"),
+        SmartScopes.parse("patient/*.rs"),
+        Instant.now());
   }
 
   @Test
@@ -26,7 +32,10 @@ class AuditEventFactoryTest {
     r.status(200);
     String json = factory.toJson(r);
     SharedValidator.assertValid(json);
-    assertThat(json).contains("Observation/obs-1").contains("Patient/p1").contains("\"action\":\"R\"");
+    assertThat(json)
+        .contains("Observation/obs-1")
+        .contains("Patient/p1")
+        .contains("\"action\":\"R\"");
   }
 
   @Test
@@ -37,7 +46,10 @@ class AuditEventFactoryTest {
     r.status(401);
     String json = factory.toJson(r);
     SharedValidator.assertValid(json);
-    assertThat(json).contains("anonymous").contains("\"outcome\":\"4\"").contains("query-parameter-names");
+    assertThat(json)
+        .contains("anonymous")
+        .contains("\"outcome\":\"4\"")
+        .contains("query-parameter-names");
   }
 
   @Test
@@ -54,11 +66,24 @@ class AuditEventFactoryTest {
 
   @Test
   void theStreamingWriterWritesExactlyWhatHapiWritesForEveryKindOfRequest() {
-    AccessToken system = new AccessToken("https://issuer", "svc", "", Optional.empty(), SmartScopes.parse("system/*.rs"), Instant.now());
+    AccessToken system =
+        new AccessToken(
+            "https://issuer",
+            "svc",
+            "",
+            Optional.empty(),
+            SmartScopes.parse("system/*.rs"),
+            Instant.now());
     java.util.List<AuditRecord> records = new java.util.ArrayList<>();
-    for (String interaction : java.util.List.of("read", "search-type", "operation", "capabilities", "metrics", "unknown")) {
+    for (String interaction :
+        java.util.List.of(
+            "read", "search-type", "operation", "capabilities", "metrics", "unknown")) {
       for (int variant = 0; variant < 4; variant++) {
-        AuditRecord r = new AuditRecord("req-" + interaction + variant, Instant.parse("2026-11-20T10:00:00.123Z"), variant == 3 ? "" : "10.0.0." + variant);
+        AuditRecord r =
+            new AuditRecord(
+                "req-" + interaction + variant,
+                Instant.parse("2026-11-20T10:00:00.123Z"),
+                variant == 3 ? "" : "10.0.0." + variant);
         if (variant == 0) {
           r.token(token());
         } else if (variant == 1) {
@@ -66,7 +91,8 @@ class AuditEventFactoryTest {
           r.patient("p-\u00e9\"9");
         }
         if (!interaction.equals("unknown") && !interaction.equals("capabilities")) {
-          r.interaction(interaction, "Observation", interaction.equals("read") ? "obs-" + variant : null);
+          r.interaction(
+              interaction, "Observation", interaction.equals("read") ? "obs-" + variant : null);
         } else if (interaction.equals("capabilities")) {
           r.interaction(interaction, null, null);
         }

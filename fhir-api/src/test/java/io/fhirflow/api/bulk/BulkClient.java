@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The Bulk Data Access IG's client flow over plain HTTP: kick off, poll, fetch the files, cancel. */
+/**
+ * The Bulk Data Access IG's client flow over plain HTTP: kick off, poll, fetch the files, cancel.
+ */
 final class BulkClient {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -27,12 +29,22 @@ final class BulkClient {
     this.fhirBase = fhirBase;
   }
 
-  HttpResponse<String> kickOff(String pathAndQuery, String token) throws IOException, InterruptedException {
-    return send("GET", fhirBase + pathAndQuery, token, "Prefer", "respond-async", "Accept", "application/fhir+json");
+  HttpResponse<String> kickOff(String pathAndQuery, String token)
+      throws IOException, InterruptedException {
+    return send(
+        "GET",
+        fhirBase + pathAndQuery,
+        token,
+        "Prefer",
+        "respond-async",
+        "Accept",
+        "application/fhir+json");
   }
 
-  HttpResponse<String> send(String method, String url, String token, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody());
+  HttpResponse<String> send(String method, String url, String token, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody());
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -51,14 +63,18 @@ final class BulkClient {
 
   JsonNode awaitManifest(String statusUrl, String token) throws Exception {
     AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      HttpResponse<String> r = send("GET", statusUrl, token);
-      last.set(r);
-      if (r.statusCode() == 202) {
-        assertThat(r.headers().firstValue("X-Progress")).isPresent();
-      }
-      return r.statusCode() != 202;
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              HttpResponse<String> r = send("GET", statusUrl, token);
+              last.set(r);
+              if (r.statusCode() == 202) {
+                assertThat(r.headers().firstValue("X-Progress")).isPresent();
+              }
+              return r.statusCode() != 202;
+            });
     assertThat(last.get().statusCode()).as(last.get().body()).isEqualTo(200);
     assertThat(last.get().headers().firstValue("Expires")).isPresent();
     return JSON.readTree(last.get().body());
@@ -70,7 +86,8 @@ final class BulkClient {
     for (JsonNode out : manifest.get("output")) {
       HttpResponse<String> r = send("GET", out.get("url").asText(), token);
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+ndjson");
+      assertThat(r.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("application/fhir+ndjson");
       List<String> lines = r.body().lines().toList();
       assertThat(lines).hasSize(out.get("count").asInt());
       byType.put(out.get("type").asText(), lines);

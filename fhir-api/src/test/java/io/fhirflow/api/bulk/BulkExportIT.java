@@ -43,8 +43,10 @@ class BulkExportIT {
   static Path bulkDir;
   static BulkClient client;
   static AuditEvents audit;
+
   /** Between the first and the second sink write: the _since/_until boundary. */
   static Instant between;
+
   static final List<String> FIRST_A_OBSERVATIONS = new ArrayList<>();
   static final List<String> SECOND_A_OBSERVATIONS = new ArrayList<>();
 
@@ -52,20 +54,33 @@ class BulkExportIT {
   static void start() throws Exception {
     broker = KafkaBroker.start();
     bulkDir = Files.createTempDirectory("bulk-it");
-    api = ApiHarness.start(broker, Map.of(ApiConfig.BULK_DIR_CONFIG, bulkDir.toString(), ApiConfig.BULK_FETCH_SIZE_CONFIG, "2"));
+    api =
+        ApiHarness.start(
+            broker,
+            Map.of(
+                ApiConfig.BULK_DIR_CONFIG,
+                bulkDir.toString(),
+                ApiConfig.BULK_FETCH_SIZE_CONFIG,
+                "2"));
     client = new BulkClient(api.fhirBase());
     audit = new AuditEvents(broker, api.auditTopic);
-    List<String> first = new ArrayList<>(List.of(
-        Fixtures.patient(A, "bulk-a"), Fixtures.patient(B, "bulk-b"),
-        Fixtures.device(DEV_A, A, "serial-a"), Fixtures.device(DEV_B, B, "serial-b"),
-        orphanDevice()));
+    List<String> first =
+        new ArrayList<>(
+            List.of(
+                Fixtures.patient(A, "bulk-a"),
+                Fixtures.patient(B, "bulk-b"),
+                Fixtures.device(DEV_A, A, "serial-a"),
+                Fixtures.device(DEV_B, B, "serial-b"),
+                orphanDevice()));
     for (int i = 0; i < 3; i++) {
       String id = Fixtures.id("bulk-a-hr-" + i);
       FIRST_A_OBSERVATIONS.add(id);
       first.add(Fixtures.heartRate(id, A, DEV_A, T0.plusSeconds(60L * i), 60 + i, 1));
     }
     for (int i = 0; i < 2; i++) {
-      first.add(Fixtures.heartRate(Fixtures.id("bulk-b-hr-" + i), B, DEV_B, T0.plusSeconds(60L * i), 70 + i, 1));
+      first.add(
+          Fixtures.heartRate(
+              Fixtures.id("bulk-b-hr-" + i), B, DEV_B, T0.plusSeconds(60L * i), 70 + i, 1));
     }
     first.add(Fixtures.steps(Fixtures.id("bulk-b-steps"), B, T0, T0.plusSeconds(600), 812));
     api.sink.write(first);
@@ -78,7 +93,8 @@ class BulkExportIT {
       SECOND_A_OBSERVATIONS.add(id);
       second.add(Fixtures.heartRate(id, A, DEV_A, T0.plusSeconds(60L * i), 60 + i, 1));
     }
-    // A newer version of an old Observation changes after the boundary, whatever its meta.lastUpdated says.
+    // A newer version of an old Observation changes after the boundary, whatever its
+    // meta.lastUpdated says.
     SECOND_A_OBSERVATIONS.add(FIRST_A_OBSERVATIONS.get(0));
     second.add(Fixtures.heartRate(FIRST_A_OBSERVATIONS.get(0), A, DEV_A, T0, 99, 2));
     api.sink.write(second);
@@ -87,7 +103,8 @@ class BulkExportIT {
   static String orphanDevice() {
     return """
         {"resourceType":"Device","id":"%s","meta":{"versionId":"1","lastUpdated":"2026-11-01T00:00:00Z"},
-         "identifier":[{"system":"%s","value":"orphan"}],"manufacturer":"Acme"}""".formatted(DEV_ORPHAN, Fixtures.DEVICE_ID_SYSTEM);
+         "identifier":[{"system":"%s","value":"orphan"}],"manufacturer":"Acme"}"""
+        .formatted(DEV_ORPHAN, Fixtures.DEVICE_ID_SYSTEM);
   }
 
   @AfterAll
@@ -118,7 +135,8 @@ class BulkExportIT {
   }
 
   static Map<String, Integer> counts(Map<String, List<String>> files) {
-    return files.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size()));
+    return files.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size()));
   }
 
   @Test
@@ -136,11 +154,17 @@ class BulkExportIT {
 
   @Test
   void typeLimitsTheFilesAndSinceUntilSplitOnWhenTheStoreChanged() throws Exception {
-    assertThat(counts(export("/$export?_type=Observation,Patient", system()))).isEqualTo(Map.of("Patient", 2, "Observation", 8));
-    Map<String, List<String>> since = export("/$export?_type=Observation&_since=" + between, system());
-    assertThat(ids(since.get("Observation"))).containsExactlyInAnyOrderElementsOf(SECOND_A_OBSERVATIONS);
-    Map<String, List<String>> until = export("/$export?_type=Observation&_until=" + between, system());
-    assertThat(until.get("Observation")).hasSize(5).allSatisfy(l -> assertThat(l).doesNotContain(FIRST_A_OBSERVATIONS.get(0)));
+    assertThat(counts(export("/$export?_type=Observation,Patient", system())))
+        .isEqualTo(Map.of("Patient", 2, "Observation", 8));
+    Map<String, List<String>> since =
+        export("/$export?_type=Observation&_since=" + between, system());
+    assertThat(ids(since.get("Observation")))
+        .containsExactlyInAnyOrderElementsOf(SECOND_A_OBSERVATIONS);
+    Map<String, List<String>> until =
+        export("/$export?_type=Observation&_until=" + between, system());
+    assertThat(until.get("Observation"))
+        .hasSize(5)
+        .allSatisfy(l -> assertThat(l).doesNotContain(FIRST_A_OBSERVATIONS.get(0)));
     // Nothing changed before the first write: no file at all, an empty output array.
     JsonNode none = client.export("/$export?_until=2000-01-01T00:00:00Z", system());
     assertThat(none.get("output")).isEmpty();
@@ -151,7 +175,8 @@ class BulkExportIT {
     Map<String, List<String>> all = export("/Patient/$export", system());
     assertThat(counts(all)).isEqualTo(Map.of("Patient", 2, "Device", 2, "Observation", 8));
     assertThat(ids(all.get("Device"))).containsExactlyInAnyOrder(DEV_A, DEV_B);
-    assertThat(counts(export("/Patient/$export?_type=Observation&_since=" + between, system()))).isEqualTo(Map.of("Observation", 3));
+    assertThat(counts(export("/Patient/$export?_type=Observation&_since=" + between, system())))
+        .isEqualTo(Map.of("Observation", 3));
   }
 
   @Test
@@ -159,12 +184,21 @@ class BulkExportIT {
     Map<String, List<String>> a = export("/Patient/" + A + "/$export", system());
     assertThat(ids(a.get("Patient"))).containsExactly(A);
     assertThat(ids(a.get("Device"))).containsExactly(DEV_A);
-    assertThat(a.get("Observation")).hasSize(5).allSatisfy(l -> assertThat(l).contains("Patient/" + A));
-    assertThat(counts(export("/Patient/" + A + "/$export?_type=Observation&_since=" + between, system())))
+    assertThat(a.get("Observation"))
+        .hasSize(5)
+        .allSatisfy(l -> assertThat(l).contains("Patient/" + A));
+    assertThat(
+            counts(
+                export("/Patient/" + A + "/$export?_type=Observation&_since=" + between, system())))
         .isEqualTo(Map.of("Observation", 3));
-    assertThat(counts(export("/Patient/" + A + "/$export?_type=Observation&_until=" + between, system())))
+    assertThat(
+            counts(
+                export("/Patient/" + A + "/$export?_type=Observation&_until=" + between, system())))
         .isEqualTo(Map.of("Observation", 2));
-    assertThat(counts(export("/Patient/" + B + "/$export?_type=Observation&_since=" + between, system()))).isEmpty();
+    assertThat(
+            counts(
+                export("/Patient/" + B + "/$export?_type=Observation&_since=" + between, system())))
+        .isEmpty();
   }
 
   @Test
@@ -173,8 +207,11 @@ class BulkExportIT {
     Map<String, List<String>> system = export("/$export", tokenA);
     assertThat(ids(system.get("Patient"))).containsExactly(A);
     assertThat(ids(system.get("Device"))).containsExactly(DEV_A);
-    assertThat(system.get("Observation")).hasSize(5).allSatisfy(l -> assertThat(l).contains("Patient/" + A));
-    assertThat(counts(export("/Patient/$export", tokenA))).isEqualTo(Map.of("Patient", 1, "Device", 1, "Observation", 5));
+    assertThat(system.get("Observation"))
+        .hasSize(5)
+        .allSatisfy(l -> assertThat(l).contains("Patient/" + A));
+    assertThat(counts(export("/Patient/$export", tokenA)))
+        .isEqualTo(Map.of("Patient", 1, "Device", 1, "Observation", 5));
     // Another patient is answered like a patient that does not exist.
     assertThat(client.kickOff("/Patient/" + B + "/$export", tokenA).statusCode()).isEqualTo(404);
   }
@@ -188,7 +225,8 @@ class BulkExportIT {
     String otherClient = api.minter.sign(api.claims("system/*.rs").subject("someone-else").build());
     assertThat(client.send("GET", status, otherClient).statusCode()).isEqualTo(404);
     assertThat(client.send("GET", file, otherClient).statusCode()).isEqualTo(404);
-    assertThat(client.send("GET", status, api.patientToken(A, "patient/*.rs")).statusCode()).isEqualTo(404);
+    assertThat(client.send("GET", status, api.patientToken(A, "patient/*.rs")).statusCode())
+        .isEqualTo(404);
     HttpResponse<String> anonymous = client.send("GET", file, null);
     assertThat(anonymous.statusCode()).isEqualTo(401);
     assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
@@ -201,35 +239,49 @@ class BulkExportIT {
     HttpResponse<String> r = client.kickOff("/$export?_type=Patient", observationsOnly);
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.body()).contains("OperationOutcome");
-    assertThat(client.kickOff("/$export", api.systemToken("system/*.c")).statusCode()).isEqualTo(403);
+    assertThat(client.kickOff("/$export", api.systemToken("system/*.c")).statusCode())
+        .isEqualTo(403);
   }
 
   @Test
   void anExportBeyondOnePatientNeedsASmartBackendServicesSystemScope() throws Exception {
     // A user/ scope is a person's access through an app, not a feed of every patient's data.
     String user = api.systemToken("user/*.rs");
-    for (String path : List.of("/$export", "/Patient/$export", "/Patient/" + A + "/$export", "/$export?_type=Observation")) {
+    for (String path :
+        List.of(
+            "/$export",
+            "/Patient/$export",
+            "/Patient/" + A + "/$export",
+            "/$export?_type=Observation")) {
       HttpResponse<String> r = client.kickOff(path, user);
       assertThat(r.statusCode()).as(path).isEqualTo(403);
       SharedValidator.assertValid(r.body());
       assertThat(r.body()).as(path).contains("system/");
     }
     // Only the types a system/ scope grants count, whatever else the token holds.
-    assertThat(counts(export("/$export", api.systemToken("user/*.rs system/Observation.rs")))).isEqualTo(Map.of("Observation", 8));
-    // A token confined to a patient needs no system scope: its patient/ scope reads its own compartment.
-    assertThat(counts(export("/$export?_type=Patient", api.patientToken(A, "patient/Patient.rs")))).isEqualTo(Map.of("Patient", 1));
+    assertThat(counts(export("/$export", api.systemToken("user/*.rs system/Observation.rs"))))
+        .isEqualTo(Map.of("Observation", 8));
+    // A token confined to a patient needs no system scope: its patient/ scope reads its own
+    // compartment.
+    assertThat(counts(export("/$export?_type=Patient", api.patientToken(A, "patient/Patient.rs"))))
+        .isEqualTo(Map.of("Patient", 1));
   }
 
   @Test
   void outputFormatAcceptsTheIgsThreeNdjsonSpellingsAndNothingElse() throws Exception {
     String token = system();
     // %2B is '+'; an unencoded '+' (a space once decoded) is taken as meant.
-    for (String format : List.of("application%2Ffhir%2Bndjson", "application/fhir+ndjson", "application/ndjson", "ndjson", "NDJSON")) {
+    for (String format :
+        List.of(
+            "application%2Ffhir%2Bndjson",
+            "application/fhir+ndjson", "application/ndjson", "ndjson", "NDJSON")) {
       JsonNode manifest = client.export("/$export?_type=Patient&_outputFormat=" + format, token);
       assertThat(manifest.get("output")).as(format).hasSize(1);
     }
-    for (String format : List.of("text/csv", "application%2Ffhir%2Bjson", "application/x-parquet", "")) {
-      HttpResponse<String> r = client.kickOff("/$export?_type=Patient&_outputFormat=" + format, token);
+    for (String format :
+        List.of("text/csv", "application%2Ffhir%2Bjson", "application/x-parquet", "")) {
+      HttpResponse<String> r =
+          client.kickOff("/$export?_type=Patient&_outputFormat=" + format, token);
       assertThat(r.statusCode()).as(format).isEqualTo(400);
       SharedValidator.assertValid(r.body());
       assertThat(r.body()).as(format).contains("_outputFormat");
@@ -239,16 +291,31 @@ class BulkExportIT {
   @Test
   void badKickOffsAreRefusedWithAnOperationOutcome() throws Exception {
     String token = system();
-    assertThat(client.send("GET", api.fhirBase() + "/$export", token).statusCode()).as("no Prefer").isEqualTo(400);
-    for (String query : List.of("_outputFormat=text/csv", "_type=Encounter", "_since=yesterday", "_typeFilter=Observation%3Fcode%3Dx",
-        "_since=2026-12-01T00:00:00Z&_until=2026-11-01T00:00:00Z")) {
+    assertThat(client.send("GET", api.fhirBase() + "/$export", token).statusCode())
+        .as("no Prefer")
+        .isEqualTo(400);
+    for (String query :
+        List.of(
+            "_outputFormat=text/csv",
+            "_type=Encounter",
+            "_since=yesterday",
+            "_typeFilter=Observation%3Fcode%3Dx",
+            "_since=2026-12-01T00:00:00Z&_until=2026-11-01T00:00:00Z")) {
       HttpResponse<String> r = client.kickOff("/$export?" + query, token);
       assertThat(r.statusCode()).as(query).isEqualTo(400);
       SharedValidator.assertValid(r.body());
     }
     // Lenient handling drops what the server does not implement.
-    assertThat(client.send("GET", api.fhirBase() + "/$export?_typeFilter=x", token, "Prefer", "respond-async, handling=lenient")
-        .statusCode()).isEqualTo(202);
+    assertThat(
+            client
+                .send(
+                    "GET",
+                    api.fhirBase() + "/$export?_typeFilter=x",
+                    token,
+                    "Prefer",
+                    "respond-async, handling=lenient")
+                .statusCode())
+        .isEqualTo(202);
     assertThat(client.kickOff("/$export", null).statusCode()).isEqualTo(401);
   }
 
@@ -265,28 +332,41 @@ class BulkExportIT {
     // A finished export can be deleted too, which removes its files at once.
     JsonNode manifest = client.export("/$export?_type=Patient", token);
     String finished = manifest.get("output").get(0).get("url").asText();
-    String finishedStatus = finished.replace("/bulk/files/", "/bulk/status/").substring(0, finished.replace("/bulk/files/", "/bulk/status/").lastIndexOf('/'));
+    String finishedStatus =
+        finished
+            .replace("/bulk/files/", "/bulk/status/")
+            .substring(0, finished.replace("/bulk/files/", "/bulk/status/").lastIndexOf('/'));
     assertThat(client.send("DELETE", finishedStatus, token).statusCode()).isEqualTo(202);
     assertThat(client.send("GET", finished, token).statusCode()).isEqualTo(404);
   }
 
   @Test
   void theKickOffIsAuditedWithTokenPatientAndParameterNamesOnly() throws Exception {
-    HttpResponse<String> r = client.kickOff("/Patient/" + A + "/$export?_type=Observation&_since=" + between, api.patientToken(A, "patient/*.rs"));
+    HttpResponse<String> r =
+        client.kickOff(
+            "/Patient/" + A + "/$export?_type=Observation&_since=" + between,
+            api.patientToken(A, "patient/*.rs"));
     assertThat(r.statusCode()).isEqualTo(202);
     String event = audit.forRequest(r.headers().firstValue("X-Request-Id").orElseThrow());
     SharedValidator.assertValid(event);
-    assertThat(event).contains("\"code\":\"operation\"", "Patient/" + A, "clinician-7", "_since,_type", "HTTP 202")
+    assertThat(event)
+        .contains(
+            "\"code\":\"operation\"", "Patient/" + A, "clinician-7", "_since,_type", "HTTP 202")
         .doesNotContain(between.toString());
-    HttpResponse<String> refused = client.kickOff("/Patient/" + B + "/$export", api.patientToken(A, "patient/*.rs"));
-    assertThat(audit.forRequest(refused.headers().firstValue("X-Request-Id").orElseThrow())).contains("HTTP 404");
+    HttpResponse<String> refused =
+        client.kickOff("/Patient/" + B + "/$export", api.patientToken(A, "patient/*.rs"));
+    assertThat(audit.forRequest(refused.headers().firstValue("X-Request-Id").orElseThrow()))
+        .contains("HTTP 404");
   }
 
   @Test
   void finishedExportsExpireAfterTheirTtlWithTheirFiles() throws Exception {
     Path dir = Files.createTempDirectory("bulk-ttl");
-    try (ApiHarness shortLived = ApiHarness.start(broker, Map.of(ApiConfig.BULK_DIR_CONFIG, dir.toString(),
-        ApiConfig.BULK_FILE_TTL_CONFIG, "2"))) {
+    try (ApiHarness shortLived =
+        ApiHarness.start(
+            broker,
+            Map.of(
+                ApiConfig.BULK_DIR_CONFIG, dir.toString(), ApiConfig.BULK_FILE_TTL_CONFIG, "2"))) {
       shortLived.sink.write(List.of(Fixtures.patient(A, "bulk-a")));
       BulkClient c = new BulkClient(shortLived.fhirBase());
       String token = shortLived.systemToken("system/*.rs");

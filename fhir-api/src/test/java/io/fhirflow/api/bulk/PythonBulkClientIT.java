@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The export as a user would run it with a client nobody here wrote the server for: Debian's
- * /usr/bin/python3 with python3-requests (src/test/python/bulk_export_client.py) follows the Bulk Data
- * IG's flow end to end against a running API; the files it downloads are checked here.
+ * /usr/bin/python3 with python3-requests (src/test/python/bulk_export_client.py) follows the Bulk
+ * Data IG's flow end to end against a running API; the files it downloads are checked here.
  */
 class PythonBulkClientIT {
 
@@ -38,8 +38,14 @@ class PythonBulkClientIT {
     api = ApiHarness.start(broker);
     List<String> resources = new ArrayList<>(List.of(Fixtures.patient(PATIENT, "python-user")));
     for (int i = 0; i < 250; i++) {
-      resources.add(Fixtures.heartRate(Fixtures.id("python-hr-" + i), PATIENT, Fixtures.id("python-dev"),
-          Instant.parse("2026-11-20T00:00:00Z").plusSeconds(60L * i), 60 + i % 40, 1));
+      resources.add(
+          Fixtures.heartRate(
+              Fixtures.id("python-hr-" + i),
+              PATIENT,
+              Fixtures.id("python-dev"),
+              Instant.parse("2026-11-20T00:00:00Z").plusSeconds(60L * i),
+              60 + i % 40,
+              1));
     }
     api.sink.write(resources);
   }
@@ -53,9 +59,16 @@ class PythonBulkClientIT {
   @Test
   void aPythonRequestsClientExportsAPatientEndToEnd() throws Exception {
     Path out = Files.createTempDirectory("python-bulk");
-    Process p = new ProcessBuilder(PYTHON, Path.of("src/test/python/bulk_export_client.py").toAbsolutePath().toString(),
-        api.fhirBase(), api.patientToken(PATIENT, "patient/*.rs"), out.toString(), "Patient/" + PATIENT + "/$export")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(
+                PYTHON,
+                Path.of("src/test/python/bulk_export_client.py").toAbsolutePath().toString(),
+                api.fhirBase(),
+                api.patientToken(PATIENT, "patient/*.rs"),
+                out.toString(),
+                "Patient/" + PATIENT + "/$export")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(stdout).isZero();
@@ -64,7 +77,8 @@ class PythonBulkClientIT {
     assertThat(summary.get("files")).hasSize(2);
     for (JsonNode f : summary.get("files")) {
       assertThat(f.get("lines").asInt()).isEqualTo(f.get("count").asInt());
-      assertThat(f.get("count").asInt()).isEqualTo(f.get("type").asText().equals("Observation") ? 250 : 1);
+      assertThat(f.get("count").asInt())
+          .isEqualTo(f.get("type").asText().equals("Observation") ? 250 : 1);
       for (String line : Files.readAllLines(Path.of(f.get("path").asText()))) {
         SharedValidator.assertValid(line);
       }

@@ -30,7 +30,12 @@ class JwtVerifierTest {
 
   @Test
   void acceptsAValidEs256TokenAndReadsItsClaims() throws Exception {
-    String token = minter.sign(minter.claims("iss", "aud", "sub-1", "patient/*.rs", NOW, Duration.ofMinutes(5)).claim("patient", "p1").build());
+    String token =
+        minter.sign(
+            minter
+                .claims("iss", "aud", "sub-1", "patient/*.rs", NOW, Duration.ofMinutes(5))
+                .claim("patient", "p1")
+                .build());
     AccessToken t = verifier(clock).verifyHeader("Bearer " + token);
     assertThat(t.subject()).isEqualTo("sub-1");
     assertThat(t.clientId()).isEqualTo("fhirflow-dev");
@@ -41,44 +46,71 @@ class JwtVerifierTest {
   @Test
   void acceptsRs256WhenTheJwksHoldsAnRsaKey() throws Exception {
     RSAKey rsa = new RSAKeyGenerator(2048).keyID("r1").generate();
-    JWTClaimsSet claims = minter.claims("iss", "aud", "s", "system/*.rs", NOW, Duration.ofMinutes(5)).build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("r1").build(), claims);
+    JWTClaimsSet claims =
+        minter.claims("iss", "aud", "s", "system/*.rs", NOW, Duration.ofMinutes(5)).build();
+    SignedJWT jwt =
+        new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("r1").build(), claims);
     jwt.sign(new RSASSASigner(rsa));
-    JwtVerifier v = JwtVerifier.fromKeys(new JWKSet(rsa.toPublicJWK()), "iss", "aud", Duration.ZERO, clock);
+    JwtVerifier v =
+        JwtVerifier.fromKeys(new JWKSet(rsa.toPublicJWK()), "iss", "aud", Duration.ZERO, clock);
     assertThat(v.verify(jwt.serialize()).subject()).isEqualTo("s");
   }
 
   @Test
   void rejectionsCarryAReason() {
     JwtVerifier v = verifier(clock);
-    String expired = minter.sign(minter.claims("iss", "aud", "s", "x", NOW.minus(Duration.ofHours(2)), Duration.ofHours(1)).build());
-    String wrongIssuer = minter.sign(minter.claims("other", "aud", "s", "x", NOW, Duration.ofHours(1)).build());
-    String wrongAudience = minter.sign(minter.claims("iss", "other", "s", "x", NOW, Duration.ofHours(1)).build());
+    String expired =
+        minter.sign(
+            minter
+                .claims("iss", "aud", "s", "x", NOW.minus(Duration.ofHours(2)), Duration.ofHours(1))
+                .build());
+    String wrongIssuer =
+        minter.sign(minter.claims("other", "aud", "s", "x", NOW, Duration.ofHours(1)).build());
+    String wrongAudience =
+        minter.sign(minter.claims("iss", "other", "s", "x", NOW, Duration.ofHours(1)).build());
     assertReason(v, expired, TokenRejectedException.Reason.EXPIRED);
     assertReason(v, wrongIssuer, TokenRejectedException.Reason.WRONG_ISSUER);
     assertReason(v, wrongAudience, TokenRejectedException.Reason.WRONG_AUDIENCE);
     assertReason(v, "not.a.jwt", TokenRejectedException.Reason.MALFORMED);
-    assertThatThrownBy(() -> v.verifyHeader(null)).hasFieldOrPropertyWithValue("reason", TokenRejectedException.Reason.MISSING);
-    assertThatThrownBy(() -> v.verifyHeader("Basic dXNlcjpwdw==")).hasFieldOrPropertyWithValue("reason", TokenRejectedException.Reason.MISSING);
+    assertThatThrownBy(() -> v.verifyHeader(null))
+        .hasFieldOrPropertyWithValue("reason", TokenRejectedException.Reason.MISSING);
+    assertThatThrownBy(() -> v.verifyHeader("Basic dXNlcjpwdw=="))
+        .hasFieldOrPropertyWithValue("reason", TokenRejectedException.Reason.MISSING);
   }
 
   @Test
   void aCachedTokenStillExpires() throws Exception {
-    String token = minter.sign(minter.claims("iss", "aud", "s", "x", NOW, Duration.ofMinutes(1)).build());
+    String token =
+        minter.sign(minter.claims("iss", "aud", "s", "x", NOW, Duration.ofMinutes(1)).build());
     Instant[] now = {NOW};
-    Clock moving = new Clock() {
-      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId z) { return this; }
-      @Override public Instant instant() { return now[0]; }
-    };
+    Clock moving =
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId z) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+        };
     JwtVerifier v = verifier(moving);
     v.verify(token);
     now[0] = NOW.plus(Duration.ofMinutes(5));
     assertReason(v, token, TokenRejectedException.Reason.EXPIRED);
   }
 
-  private static void assertReason(JwtVerifier v, String token, TokenRejectedException.Reason reason) {
-    assertThatThrownBy(() -> v.verify(token)).isInstanceOf(TokenRejectedException.class)
-        .hasFieldOrPropertyWithValue("reason", reason).hasMessageNotContaining(token);
+  private static void assertReason(
+      JwtVerifier v, String token, TokenRejectedException.Reason reason) {
+    assertThatThrownBy(() -> v.verify(token))
+        .isInstanceOf(TokenRejectedException.class)
+        .hasFieldOrPropertyWithValue("reason", reason)
+        .hasMessageNotContaining(token);
   }
 }

@@ -24,7 +24,8 @@ class SmartScopesTest {
   @Test
   void wildcardAndV1ScopesAreUnderstood() {
     assertThat(SmartScopes.parse("patient/*.rs").allows("Device", 's', true)).isTrue();
-    assertThat(SmartScopes.parse("user/Observation.read").allows("Observation", 's', true)).isTrue();
+    assertThat(SmartScopes.parse("user/Observation.read").allows("Observation", 's', true))
+        .isTrue();
     assertThat(SmartScopes.parse("system/*.*").allows("Patient", 'r', false)).isTrue();
   }
 
@@ -44,8 +45,14 @@ class SmartScopesTest {
 
   @Test
   void scopesWithQueryRestrictionsOrGarbageGrantNothing() {
-    assertThat(SmartScopes.parse("patient/Observation.rs?category=laboratory").allows("Observation", 's', true)).isFalse();
-    assertThat(SmartScopes.parse("patient/Observation.sr patient/Observation.xyz patient/.rs").scopes()).isEmpty();
+    assertThat(
+            SmartScopes.parse("patient/Observation.rs?category=laboratory")
+                .allows("Observation", 's', true))
+        .isFalse();
+    assertThat(
+            SmartScopes.parse("patient/Observation.sr patient/Observation.xyz patient/.rs")
+                .scopes())
+        .isEmpty();
     assertThat(SmartScopes.parse(null).scopes()).isEmpty();
   }
 
@@ -53,7 +60,8 @@ class SmartScopesTest {
   void onlySystemScopesCountAsBackendServicesAccess() {
     assertThat(SmartScopes.parse("system/*.rs").allowsSystem("Observation", 'r')).isTrue();
     assertThat(SmartScopes.parse("system/Device.rs").allowsSystem("Observation", 'r')).isFalse();
-    assertThat(SmartScopes.parse("user/*.rs patient/*.rs").allowsSystem("Observation", 'r')).isFalse();
+    assertThat(SmartScopes.parse("user/*.rs patient/*.rs").allowsSystem("Observation", 'r'))
+        .isFalse();
     assertThat(SmartScopes.parse("system/*.c").allowsSystem("Observation", 'r')).isFalse();
   }
 }

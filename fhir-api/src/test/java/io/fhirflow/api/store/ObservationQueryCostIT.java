@@ -25,11 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every accepted Observation search has a bounded cost on a realistically large table: one patient
- * with 100,000 Observations (years of heart rate, steps, SpO2 and a few rare codes) among 100 patients
- * with 1,000 each. The statements the store sends are re-run as EXPLAIN (ANALYZE, BUFFERS); the
- * measure is the buffers PostgreSQL touched, which, unlike time, does not depend on the machine's
- * load. A search that walks all of the patient's rows touches over 100,000; none may touch more
- * than {@link #MAX_BUFFERS}, nor scan the table sequentially.
+ * with 100,000 Observations (years of heart rate, steps, SpO2 and a few rare codes) among 100
+ * patients with 1,000 each. The statements the store sends are re-run as EXPLAIN (ANALYZE,
+ * BUFFERS); the measure is the buffers PostgreSQL touched, which, unlike time, does not depend on
+ * the machine's load. A search that walks all of the patient's rows touches over 100,000; none may
+ * touch more than {@link #MAX_BUFFERS}, nor scan the table sequentially.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ObservationQueryCostIT {
@@ -54,11 +54,14 @@ class ObservationQueryCostIT {
     sink = new SinkRows(url);
     sink.write(List.of(Fixtures.patient(HEAVY, "user-heavy"))); // applies the sink's migrations
     pool = ReadPool.create(url, "", "", 2, 60_000);
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
       c.setReadOnly(false);
       c.setAutoCommit(true);
       s.execute(insert("'" + HEAVY + "'", "generate_series(0, 99999)", "SELECT -1 AS p"));
-      s.execute(insert("'patient-' || p", "generate_series(0, 999)", "SELECT generate_series(0, 99) AS p"));
+      s.execute(
+          insert(
+              "'patient-' || p", "generate_series(0, 999)", "SELECT generate_series(0, 99) AS p"));
       // As autovacuum would: also moves the GIN indexes' pending entries into the index proper.
       s.execute("VACUUM ANALYZE fhir_observation");
     }
@@ -66,7 +69,10 @@ class ObservationQueryCostIT {
     store = new ObservationStore(plans.dataSource());
   }
 
-  /** Rows every 4 minutes back from END: 60 % heart rate, 20 % steps (periods), 18 % SpO2, 2 % one of 20 rare codes. */
+  /**
+   * Rows every 4 minutes back from END: 60 % heart rate, 20 % steps (periods), 18 % SpO2, 2 % one
+   * of 20 rare codes.
+   */
   private static String insert(String patientExpr, String series, String patients) {
     return """
         INSERT INTO fhir_observation (id, patient_id, code, codes, category, effective_start, effective_end,
@@ -92,7 +98,8 @@ class ObservationQueryCostIT {
           FROM (SELECT %6$s AS pid, i,
                   CASE WHEN i %% 100 < 60 THEN 0 WHEN i %% 100 < 80 THEN 1 WHEN i %% 100 < 98 THEN 2 ELSE 3 END AS k
                 FROM (%7$s) ps, %8$s i) g) r
-        """.formatted("'" + CATEGORY + "'", END, HR, STEPS, SPO2, patientExpr, patients, series);
+        """
+        .formatted("'" + CATEGORY + "'", END, HR, STEPS, SPO2, patientExpr, patients, series);
   }
 
   @AfterAll
@@ -111,38 +118,84 @@ class ObservationQueryCostIT {
     return Stream.of(
         Arguments.of("patient only", q(List.of(), List.of(), List.of(), true)),
         Arguments.of("frequent code", q(List.of(List.of(token(HR))), List.of(), List.of(), true)),
-        Arguments.of("frequent code, oldest first", q(List.of(List.of(token(HR))), List.of(), List.of(), false)),
-        Arguments.of("rare code", q(List.of(List.of(token(LOINC + "rare-7"))), List.of(), List.of(), true)),
-        Arguments.of("code the patient never had", q(List.of(List.of(token(LOINC + "never"))), List.of(), List.of(), true)),
-        Arguments.of("two codes never together (repeated code)",
+        Arguments.of(
+            "frequent code, oldest first",
+            q(List.of(List.of(token(HR))), List.of(), List.of(), false)),
+        Arguments.of(
+            "rare code", q(List.of(List.of(token(LOINC + "rare-7"))), List.of(), List.of(), true)),
+        Arguments.of(
+            "code the patient never had",
+            q(List.of(List.of(token(LOINC + "never"))), List.of(), List.of(), true)),
+        Arguments.of(
+            "two codes never together (repeated code)",
             q(List.of(List.of(token(HR)), List.of(token(SPO2))), List.of(), List.of(), true)),
         Arguments.of("OR list of 50 codes", q(List.of(fifty), List.of(), List.of(), true)),
-        Arguments.of("OR list of 50 codes, oldest first", q(List.of(fifty), List.of(), List.of(), false)),
-        Arguments.of("code and a category it never has",
-            q(List.of(List.of(token(HR))), List.of(List.of(token(CATEGORY + "activity"))), List.of(), true)),
-        Arguments.of("category and one day", q(List.of(), List.of(List.of(token(CATEGORY + "activity"))),
-            List.of(List.of(new DateCriterion(DateCriterion.Comparator.EQ, day, day.plusSeconds(86_400)))), true)),
-        Arguments.of("frequent code before a date", q(List.of(List.of(token(HR))), List.of(),
-            List.of(List.of(new DateCriterion(DateCriterion.Comparator.LT, day, day))), true)),
-        Arguments.of("rare code after a date", q(List.of(List.of(token(LOINC + "rare-1"))), List.of(),
-            List.of(List.of(new DateCriterion(DateCriterion.Comparator.GE, day, day))), true)));
+        Arguments.of(
+            "OR list of 50 codes, oldest first", q(List.of(fifty), List.of(), List.of(), false)),
+        Arguments.of(
+            "code and a category it never has",
+            q(
+                List.of(List.of(token(HR))),
+                List.of(List.of(token(CATEGORY + "activity"))),
+                List.of(),
+                true)),
+        Arguments.of(
+            "category and one day",
+            q(
+                List.of(),
+                List.of(List.of(token(CATEGORY + "activity"))),
+                List.of(
+                    List.of(
+                        new DateCriterion(
+                            DateCriterion.Comparator.EQ, day, day.plusSeconds(86_400)))),
+                true)),
+        Arguments.of(
+            "frequent code before a date",
+            q(
+                List.of(List.of(token(HR))),
+                List.of(),
+                List.of(List.of(new DateCriterion(DateCriterion.Comparator.LT, day, day))),
+                true)),
+        Arguments.of(
+            "rare code after a date",
+            q(
+                List.of(List.of(token(LOINC + "rare-1"))),
+                List.of(),
+                List.of(List.of(new DateCriterion(DateCriterion.Comparator.GE, day, day))),
+                true)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("searches")
-  void everySearchOfAPatientWithManyRowsTouchesABoundedNumberOfBuffers(String name, ObservationQuery query) throws Exception {
+  void everySearchOfAPatientWithManyRowsTouchesABoundedNumberOfBuffers(
+      String name, ObservationQuery query) throws Exception {
     plans.takePlans();
     Page page = store.search(query);
-    page.next().ifPresent(key -> store.search(new ObservationQuery(query.patient(), query.codes(), query.categories(),
-        query.dates(), query.newestFirst(), query.count(), Optional.of(key))));
+    page.next()
+        .ifPresent(
+            key ->
+                store.search(
+                    new ObservationQuery(
+                        query.patient(),
+                        query.codes(),
+                        query.categories(),
+                        query.dates(),
+                        query.newestFirst(),
+                        query.count(),
+                        Optional.of(key))));
     List<String> run = plans.takePlans();
     assertThat(run).isNotEmpty();
     for (String plan : run) {
       // The figures behind BENCHMARKS.md "FHIR API: bounded search cost".
-      System.out.printf("query-cost %-45s buffers=%d ms=%.2f%n", name, buffers(plan),
+      System.out.printf(
+          "query-cost %-45s buffers=%d ms=%.2f%n",
+          name,
+          buffers(plan),
           new ObjectMapper().readTree(plan).get(0).get("Execution Time").asDouble());
       assertThat(plan).as(name).doesNotContain("Seq Scan");
-      assertThat(buffers(plan)).as(name + ": buffers touched\n" + plan).isLessThanOrEqualTo(MAX_BUFFERS);
+      assertThat(buffers(plan))
+          .as(name + ": buffers touched\n" + plan)
+          .isLessThanOrEqualTo(MAX_BUFFERS);
     }
   }
 
@@ -151,9 +204,13 @@ class ObservationQueryCostIT {
     return plan.get("Shared Hit Blocks").asLong() + plan.get("Shared Read Blocks").asLong();
   }
 
-  private static ObservationQuery q(List<List<TokenCriterion>> codes, List<List<TokenCriterion>> categories,
-      List<List<DateCriterion>> dates, boolean newestFirst) {
-    return new ObservationQuery(Optional.of(HEAVY), codes, categories, dates, newestFirst, 100, Optional.empty());
+  private static ObservationQuery q(
+      List<List<TokenCriterion>> codes,
+      List<List<TokenCriterion>> categories,
+      List<List<DateCriterion>> dates,
+      boolean newestFirst) {
+    return new ObservationQuery(
+        Optional.of(HEAVY), codes, categories, dates, newestFirst, 100, Optional.empty());
   }
 
   private static TokenCriterion token(String systemAndCode) {

@@ -55,24 +55,43 @@ public final class ApiHarness implements AutoCloseable {
     sink.write(java.util.List.of());
     Path jwks = Files.createTempFile("jwks", ".json");
     Files.writeString(jwks, minter.publicJwks().toString());
-    Map<String, String> props = new HashMap<>(Map.of(
-        ApiConfig.HTTP_PORT_CONFIG, "0",
-        ApiConfig.DB_URL_CONFIG, jdbcUrl,
-        ApiConfig.REDIS_URL_CONFIG, LocalServices.redisUrl(),
-        ApiConfig.JWKS_CONFIG, jwks.toString(),
-        ApiConfig.ISSUER_CONFIG, ISSUER,
-        ApiConfig.AUDIENCE_CONFIG, AUDIENCE,
-        ApiConfig.AUDIT_BOOTSTRAP_CONFIG, broker.bootstrapServers(),
-        ApiConfig.AUDIT_TOPIC_CONFIG, auditTopic,
-        ApiConfig.CURSOR_SECRET_CONFIG, "test-cursor-secret-0123456789"));
+    Map<String, String> props =
+        new HashMap<>(
+            Map.of(
+                ApiConfig.HTTP_PORT_CONFIG,
+                "0",
+                ApiConfig.DB_URL_CONFIG,
+                jdbcUrl,
+                ApiConfig.REDIS_URL_CONFIG,
+                LocalServices.redisUrl(),
+                ApiConfig.JWKS_CONFIG,
+                jwks.toString(),
+                ApiConfig.ISSUER_CONFIG,
+                ISSUER,
+                ApiConfig.AUDIENCE_CONFIG,
+                AUDIENCE,
+                ApiConfig.AUDIT_BOOTSTRAP_CONFIG,
+                broker.bootstrapServers(),
+                ApiConfig.AUDIT_TOPIC_CONFIG,
+                auditTopic,
+                ApiConfig.CURSOR_SECRET_CONFIG,
+                "test-cursor-secret-0123456789"));
     props.put(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG, "3000");
     props.putAll(extra);
     ApiConfig config = ApiConfig.of(props, Map.of());
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    JwtVerifier verifier = JwtVerifier.create(jwks.toString(), ISSUER, AUDIENCE, config.clockSkew(), Clock.systemUTC())
-        .userScopesForAllPatients(config.userScopesForAllPatients());
-    KafkaAuditSink audit = new KafkaAuditSink(KafkaAuditSink.producer(broker.bootstrapServers(),
-        Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)), Map.of()), auditTopic, new AuditEventFactory(FHIR), meters);
+    JwtVerifier verifier =
+        JwtVerifier.create(jwks.toString(), ISSUER, AUDIENCE, config.clockSkew(), Clock.systemUTC())
+            .userScopesForAllPatients(config.userScopesForAllPatients());
+    KafkaAuditSink audit =
+        new KafkaAuditSink(
+            KafkaAuditSink.producer(
+                broker.bootstrapServers(),
+                Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)),
+                Map.of()),
+            auditTopic,
+            new AuditEventFactory(FHIR),
+            meters);
     this.server = new ApiServer(config, FHIR, verifier, audit, meters, Clock.systemUTC()).start();
     this.base = "http://127.0.0.1:" + server.port();
   }
@@ -100,7 +119,8 @@ public final class ApiHarness implements AutoCloseable {
   }
 
   public JWTClaimsSet.Builder claims(String scope) {
-    return minter.claims(ISSUER, AUDIENCE, "clinician-7", scope, Instant.now(), Duration.ofHours(1));
+    return minter.claims(
+        ISSUER, AUDIENCE, "clinician-7", scope, Instant.now(), Duration.ofHours(1));
   }
 
   public IGenericClient client(String token) {
@@ -112,10 +132,16 @@ public final class ApiHarness implements AutoCloseable {
     return client;
   }
 
-  /** GET {@code pathAndQuery} (relative to the server root) with an optional token and extra headers. */
-  public HttpResponse<String> get(String pathAndQuery, String token, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pathAndQuery.startsWith("http") ? pathAndQuery : base + pathAndQuery))
-        .header("Accept", "application/fhir+json");
+  /**
+   * GET {@code pathAndQuery} (relative to the server root) with an optional token and extra
+   * headers.
+   */
+  public HttpResponse<String> get(String pathAndQuery, String token, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create(pathAndQuery.startsWith("http") ? pathAndQuery : base + pathAndQuery))
+            .header("Accept", "application/fhir+json");
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

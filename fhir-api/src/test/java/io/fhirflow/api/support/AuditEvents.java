@@ -19,20 +19,30 @@ public final class AuditEvents implements AutoCloseable {
   private final Map<String, String> seen = new ConcurrentHashMap<>();
 
   public AuditEvents(KafkaBroker broker, String topic) {
-    consumer = new KafkaConsumer<>(broker.consumerProps("audit-events-" + topic), new StringDeserializer(), new StringDeserializer());
+    consumer =
+        new KafkaConsumer<>(
+            broker.consumerProps("audit-events-" + topic),
+            new StringDeserializer(),
+            new StringDeserializer());
     TopicPartition p = new TopicPartition(topic, 0);
     consumer.assign(List.of(p));
     consumer.seekToBeginning(List.of(p));
   }
 
-  /** The AuditEvent JSON of the request that answered with {@code requestId} (waits up to 30 s for it). */
+  /**
+   * The AuditEvent JSON of the request that answered with {@code requestId} (waits up to 30 s for
+   * it).
+   */
   public synchronized String forRequest(String requestId) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-        seen.put(r.key(), r.value());
-      }
-      return seen.containsKey(requestId);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                seen.put(r.key(), r.value());
+              }
+              return seen.containsKey(requestId);
+            });
     return seen.get(requestId);
   }
 

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Every log event of the JVM while open, as text with any stack trace, to assert what never appears in logs. */
+/**
+ * Every log event of the JVM while open, as text with any stack trace, to assert what never appears
+ * in logs.
+ */
 public final class CapturedLogs implements AutoCloseable {
 
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -26,7 +29,8 @@ public final class CapturedLogs implements AutoCloseable {
   public List<String> lines() {
     List<String> out = new ArrayList<>();
     for (ILoggingEvent e : List.copyOf(appender.list)) {
-      StringBuilder sb = new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
+      StringBuilder sb =
+          new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
       for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
         sb.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
       }

@@ -12,7 +12,8 @@ public final class Fixtures {
 
   public static final String LOINC = "http://loinc.org";
   public static final String HEALTHKIT = "http://developer.apple.com/documentation/healthkit";
-  public static final String CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+  public static final String CATEGORY =
+      "http://terminology.hl7.org/CodeSystem/observation-category";
   public static final String USER_ID_SYSTEM = "https://fhirflow.io/fhir/sid/user-id";
   public static final String DEVICE_ID_SYSTEM = "https://fhirflow.io/fhir/sid/device";
 
@@ -23,13 +24,15 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static String id(String seed) {
-    return UUID.nameUUIDFromBytes(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString();
   }
 
   public static String patient(String patientId, String userId) {
     return """
         {"resourceType":"Patient","id":"%s","meta":{"versionId":"1","lastUpdated":"2026-11-01T00:00:00Z"},
-         "identifier":[{"system":"%s","value":"%s"}],"active":true}""".formatted(patientId, USER_ID_SYSTEM, userId);
+         "identifier":[{"system":"%s","value":"%s"}],"active":true}"""
+        .formatted(patientId, USER_ID_SYSTEM, userId);
   }
 
   public static String device(String deviceId, String patientId, String serial) {
@@ -40,7 +43,8 @@ public final class Fixtures {
         .formatted(deviceId, DEVICE_ID_SYSTEM, serial, patientId);
   }
 
-  public static String heartRate(String id, String patientId, String deviceId, Instant at, double bpm, int version) {
+  public static String heartRate(
+      String id, String patientId, String deviceId, Instant at, double bpm, int version) {
     return """
         {"resourceType":"Observation","id":"%s",
          "meta":{"versionId":"%d","lastUpdated":"%s","source":"#com.apple.health",
@@ -53,7 +57,17 @@ public final class Fixtures {
          "effectiveDateTime":"%s",
          "valueQuantity":{"value":%s,"unit":"beats/minute","system":"http://unitsofmeasure.org","code":"/min"},
          "device":{"reference":"Device/%s"}}"""
-        .formatted(id, version, at, CATEGORY, LOINC, HEALTHKIT, patientId, LOCAL_TIME.format(at.atOffset(ZoneOffset.ofHours(1))), bpm, deviceId);
+        .formatted(
+            id,
+            version,
+            at,
+            CATEGORY,
+            LOINC,
+            HEALTHKIT,
+            patientId,
+            LOCAL_TIME.format(at.atOffset(ZoneOffset.ofHours(1))),
+            bpm,
+            deviceId);
   }
 
   public static String oxygenSaturation(String id, String patientId, Instant at, double percent) {

@@ -14,10 +14,10 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * A DataSource that runs every query the code under test prepares twice: once as
- * {@code EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)} with the same bind values, whose plan it keeps, then
- * for real. So a test sees what PostgreSQL did for the exact statements production code sends, without
- * the code knowing it is observed.
+ * A DataSource that runs every query the code under test prepares twice: once as {@code EXPLAIN
+ * (ANALYZE, BUFFERS, FORMAT JSON)} with the same bind values, whose plan it keeps, then for real.
+ * So a test sees what PostgreSQL did for the exact statements production code sends, without the
+ * code knowing it is observed.
  */
 public final class PlanRecorder {
 
@@ -36,36 +36,46 @@ public final class PlanRecorder {
   }
 
   public DataSource dataSource() {
-    return proxy(DataSource.class, (p, m, args) -> {
-      Object r = invoke(target, m, args);
-      return r instanceof Connection c ? connection(c) : r;
-    });
+    return proxy(
+        DataSource.class,
+        (p, m, args) -> {
+          Object r = invoke(target, m, args);
+          return r instanceof Connection c ? connection(c) : r;
+        });
   }
 
   private Connection connection(Connection c) {
-    return proxy(Connection.class, (p, m, args) -> {
-      Object r = invoke(c, m, args);
-      if (r instanceof PreparedStatement ps && m.getName().equals("prepareStatement")) {
-        return statement(c, ps, (String) args[0]);
-      }
-      return r;
-    });
+    return proxy(
+        Connection.class,
+        (p, m, args) -> {
+          Object r = invoke(c, m, args);
+          if (r instanceof PreparedStatement ps && m.getName().equals("prepareStatement")) {
+            return statement(c, ps, (String) args[0]);
+          }
+          return r;
+        });
   }
 
   private PreparedStatement statement(Connection c, PreparedStatement ps, String sql) {
     Map<Integer, Object> binds = new TreeMap<>();
-    return proxy(PreparedStatement.class, (p, m, args) -> {
-      if (m.getName().startsWith("set") && args != null && args.length == 2 && args[0] instanceof Integer i) {
-        binds.put(i, args[1]);
-      } else if (m.getName().equals("executeQuery") && (args == null || args.length == 0)) {
-        explain(c, sql, binds);
-      }
-      return invoke(ps, m, args);
-    });
+    return proxy(
+        PreparedStatement.class,
+        (p, m, args) -> {
+          if (m.getName().startsWith("set")
+              && args != null
+              && args.length == 2
+              && args[0] instanceof Integer i) {
+            binds.put(i, args[1]);
+          } else if (m.getName().equals("executeQuery") && (args == null || args.length == 0)) {
+            explain(c, sql, binds);
+          }
+          return invoke(ps, m, args);
+        });
   }
 
   private void explain(Connection c, String sql, Map<Integer, Object> binds) throws Exception {
-    try (PreparedStatement e = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)) {
+    try (PreparedStatement e =
+        c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)) {
       for (Map.Entry<Integer, Object> b : binds.entrySet()) {
         if (b.getValue() instanceof java.sql.Array a) {
           e.setArray(b.getKey(), a);
@@ -92,6 +102,7 @@ public final class PlanRecorder {
 
   @SuppressWarnings("unchecked")
   private static <T> T proxy(Class<T> type, InvocationHandler h) {
-    return (T) Proxy.newProxyInstance(PlanRecorder.class.getClassLoader(), new Class<?>[] {type}, h);
+    return (T)
+        Proxy.newProxyInstance(PlanRecorder.class.getClassLoader(), new Class<?>[] {type}, h);
   }
 }

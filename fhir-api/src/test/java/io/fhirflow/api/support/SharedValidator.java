@@ -20,7 +20,8 @@ public final class SharedValidator {
 
   private static final FhirContext CONTEXT = FhirContext.forR4Cached();
   private static volatile FhirValidator validator;
-  private static final java.util.Set<String> VALID = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<String> VALID =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private SharedValidator() {}
 
@@ -28,12 +29,14 @@ public final class SharedValidator {
     if (validator == null) {
       synchronized (SharedValidator.class) {
         if (validator == null) {
-          ValidationSupportChain chain = new ValidationSupportChain(
-              new DefaultProfileValidationSupport(CONTEXT),
-              new CommonCodeSystemsTerminologyService(CONTEXT),
-              new InMemoryTerminologyServerValidationSupport(CONTEXT),
-              new SnapshotGeneratingValidationSupport(CONTEXT));
-          validator = CONTEXT.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
+          ValidationSupportChain chain =
+              new ValidationSupportChain(
+                  new DefaultProfileValidationSupport(CONTEXT),
+                  new CommonCodeSystemsTerminologyService(CONTEXT),
+                  new InMemoryTerminologyServerValidationSupport(CONTEXT),
+                  new SnapshotGeneratingValidationSupport(CONTEXT));
+          validator =
+              CONTEXT.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
         }
       }
     }
@@ -42,15 +45,20 @@ public final class SharedValidator {
 
   /** Asserts the JSON resource has no ERROR or FATAL validation message. */
   public static void assertValid(String json) {
-    // Validation is deterministic: the same text (e.g. one row seen on several pages) is checked once.
+    // Validation is deterministic: the same text (e.g. one row seen on several pages) is checked
+    // once.
     if (!VALID.add(json)) {
       return;
     }
     ValidationResult result = get().validateWithResult(json);
-    List<String> errors = result.getMessages().stream()
-        .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
-        .map(SharedValidator::describe)
-        .toList();
+    List<String> errors =
+        result.getMessages().stream()
+            .filter(
+                m ->
+                    m.getSeverity() == ResultSeverityEnum.ERROR
+                        || m.getSeverity() == ResultSeverityEnum.FATAL)
+            .map(SharedValidator::describe)
+            .toList();
     if (!errors.isEmpty()) {
       VALID.remove(json);
     }

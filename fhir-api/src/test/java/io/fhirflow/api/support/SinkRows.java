@@ -22,9 +22,13 @@ public final class SinkRows implements AutoCloseable {
   private final ResourceExtractor extractor;
 
   public SinkRows(String jdbcUrl) {
-    FhirSinkConnectorConfig config = new FhirSinkConnectorConfig(Map.of(
-        FhirSinkConnectorConfig.CONNECTION_URL_CONFIG, jdbcUrl,
-        FhirSinkConnectorConfig.SCHEMA_MIGRATE_CONFIG, "true"));
+    FhirSinkConnectorConfig config =
+        new FhirSinkConnectorConfig(
+            Map.of(
+                FhirSinkConnectorConfig.CONNECTION_URL_CONFIG,
+                jdbcUrl,
+                FhirSinkConnectorConfig.SCHEMA_MIGRATE_CONFIG,
+                "true"));
     PostgresDatabaseDialect dialect = new PostgresDatabaseDialect(config.tableMapping());
     this.session = new DatabaseSession(config, dialect);
     this.writer = new RecordWriter(session, dialect, WriteMethod.COPY);
@@ -44,10 +48,17 @@ public final class SinkRows implements AutoCloseable {
     write(resources.stream().map(r -> extractor.extract(r, recordTime.toEpochMilli())).toList());
   }
 
-  /** Applies deletions of the patient's Observations, as the sink does for the topology's deletion markers. */
+  /**
+   * Applies deletions of the patient's Observations, as the sink does for the topology's deletion
+   * markers.
+   */
   public void deleteObservations(String patientId, String... observationIds) {
-    write(java.util.Arrays.stream(observationIds)
-        .map(id -> ResourceRow.deletion(io.fhirflow.sink.ResourceType.OBSERVATION, id, patientId)).toList());
+    write(
+        java.util.Arrays.stream(observationIds)
+            .map(
+                id ->
+                    ResourceRow.deletion(io.fhirflow.sink.ResourceType.OBSERVATION, id, patientId))
+            .toList());
   }
 
   /**
@@ -56,7 +67,8 @@ public final class SinkRows implements AutoCloseable {
    */
   public void erase(String patientId, String... deviceIds) {
     List<io.fhirflow.sink.Removal> removals = new java.util.ArrayList<>();
-    removals.add(new io.fhirflow.sink.Removal(io.fhirflow.sink.ResourceType.OBSERVATION, patientId));
+    removals.add(
+        new io.fhirflow.sink.Removal(io.fhirflow.sink.ResourceType.OBSERVATION, patientId));
     removals.add(new io.fhirflow.sink.Removal(io.fhirflow.sink.ResourceType.PATIENT, patientId));
     for (String device : deviceIds) {
       removals.add(new io.fhirflow.sink.Removal(io.fhirflow.sink.ResourceType.DEVICE, device));

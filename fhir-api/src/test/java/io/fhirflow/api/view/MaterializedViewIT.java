@@ -34,9 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code fhirflow view materialize} against the real PostgreSQL store the sink fills: every shipped view
- * becomes a PostgreSQL view whose rows are exactly what {@code $run} gives over the same store, and a
- * resource the sink writes afterwards is in the view at once (it is a view, not a copy).
+ * {@code fhirflow view materialize} against the real PostgreSQL store the sink fills: every shipped
+ * view becomes a PostgreSQL view whose rows are exactly what {@code $run} gives over the same
+ * store, and a resource the sink writes afterwards is in the view at once (it is a view, not a
+ * copy).
  */
 class MaterializedViewIT {
 
@@ -67,17 +68,23 @@ class MaterializedViewIT {
     return Main.run(args);
   }
 
-  /** The PostgreSQL view's rows, each as column -> value text (numbers without trailing zeros), sorted by id. */
+  /**
+   * The PostgreSQL view's rows, each as column -> value text (numbers without trailing zeros),
+   * sorted by id.
+   */
   static Map<String, Map<String, String>> sqlRows(String view) throws Exception {
     Map<String, Map<String, String>> rows = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(api.jdbcUrl); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl);
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT * FROM " + view)) {
       ResultSetMetaData md = rs.getMetaData();
       while (rs.next()) {
         Map<String, String> row = new TreeMap<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
           Object v = rs.getObject(i);
-          row.put(md.getColumnName(i), v instanceof BigDecimal d ? text(d) : v == null ? null : v.toString());
+          row.put(
+              md.getColumnName(i),
+              v instanceof BigDecimal d ? text(d) : v == null ? null : v.toString());
         }
         rows.put(row.get("id"), row);
       }
@@ -85,10 +92,16 @@ class MaterializedViewIT {
     return rows;
   }
 
-  /** The same from {@code $run?_format=ndjson} (a column that is null may be absent from a line). */
-  static Map<String, Map<String, String>> runRows(String viewId, List<String> columns) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(api.fhirBase() + "/ViewDefinition/" + viewId + "/$run?_format=ndjson"))
-        .header("Authorization", "Bearer " + api.systemToken("system/*.rs")).build();
+  /**
+   * The same from {@code $run?_format=ndjson} (a column that is null may be absent from a line).
+   */
+  static Map<String, Map<String, String>> runRows(String viewId, List<String> columns)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(api.fhirBase() + "/ViewDefinition/" + viewId + "/$run?_format=ndjson"))
+            .header("Authorization", "Bearer " + api.systemToken("system/*.rs"))
+            .build();
     HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     Map<String, Map<String, String>> rows = new TreeMap<>();
@@ -97,7 +110,8 @@ class MaterializedViewIT {
       Map<String, String> row = new TreeMap<>();
       for (String c : columns) {
         JsonNode v = n.get(c);
-        row.put(c, v == null || v.isNull() ? null : v.isNumber() ? text(v.decimalValue()) : v.asText());
+        row.put(
+            c, v == null || v.isNull() ? null : v.isNumber() ? text(v.decimalValue()) : v.asText());
       }
       rows.put(row.get("id"), row);
     }
@@ -110,7 +124,9 @@ class MaterializedViewIT {
 
   static List<String> columns(String viewId) {
     List<String> names = new ArrayList<>();
-    for (Iterator<JsonNode> it = new ShippedViews().find(viewId).orElseThrow().at("/select/0/column").elements(); it.hasNext(); ) {
+    for (Iterator<JsonNode> it =
+            new ShippedViews().find(viewId).orElseThrow().at("/select/0/column").elements();
+        it.hasNext(); ) {
       names.add(it.next().get("name").asText());
     }
     return names;
@@ -136,9 +152,15 @@ class MaterializedViewIT {
     String id = Fixtures.id("materialized-new-heart-rate");
     assertThat(sqlRows("heart_rate")).doesNotContainKey(id);
     String device = Fixtures.id("materialized-device");
-    api.sink.write(List.of(Fixtures.heartRate(id, patient, device, Instant.parse("2026-11-23T07:00:00Z"), 61.5, 1)));
+    api.sink.write(
+        List.of(
+            Fixtures.heartRate(
+                id, patient, device, Instant.parse("2026-11-23T07:00:00Z"), 61.5, 1)));
     Map<String, String> row = sqlRows("heart_rate").get(id);
-    assertThat(row).containsEntry("patient_id", patient).containsEntry("device_id", device).containsEntry("bpm", "61.5")
+    assertThat(row)
+        .containsEntry("patient_id", patient)
+        .containsEntry("device_id", device)
+        .containsEntry("bpm", "61.5")
         .containsEntry("unit", "/min");
     // The stored dateTime text as it is, offset and precision kept.
     assertThat(row.get("effective")).startsWith("2026-11-23T08:00:00").endsWith("+01:00");
@@ -146,27 +168,44 @@ class MaterializedViewIT {
   }
 
   @Test
-  void aSecondMaterializeNeedsReplaceAndUntranslatableViewsAreRefusedWithAReason() throws Exception {
+  void aSecondMaterializeNeedsReplaceAndUntranslatableViewsAreRefusedWithAReason()
+      throws Exception {
     PrintStream err = System.err;
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       assertThat(cli("view", "materialize", "--view", "steps", "--jdbc", api.jdbcUrl)).isEqualTo(1);
-      assertThat(cli("view", "materialize", "--view", "steps", "--jdbc", api.jdbcUrl, "--replace")).isZero();
-      assertThat(cli("view", "materialize", "--view", "steps", "--jdbc", api.jdbcUrl, "--name", "steps_copy")).isZero();
+      assertThat(cli("view", "materialize", "--view", "steps", "--jdbc", api.jdbcUrl, "--replace"))
+          .isZero();
+      assertThat(
+              cli(
+                  "view",
+                  "materialize",
+                  "--view",
+                  "steps",
+                  "--jdbc",
+                  api.jdbcUrl,
+                  "--name",
+                  "steps_copy"))
+          .isZero();
       Path forEach = Files.createTempFile("view", ".json");
-      Files.writeString(forEach, """
+      Files.writeString(
+          forEach,
+          """
           {"resourceType":"ViewDefinition","name":"components","resource":"Observation",
            "select":[{"forEach":"component","column":[{"name":"code","path":"code.coding.code.first()"}]}]}""");
-      assertThat(cli("view", "materialize", "--view", forEach.toString(), "--jdbc", api.jdbcUrl)).isEqualTo(2);
-      assertThat(cli("view", "materialize", "--view", "no-such-view", "--jdbc", api.jdbcUrl)).isEqualTo(2);
+      assertThat(cli("view", "materialize", "--view", forEach.toString(), "--jdbc", api.jdbcUrl))
+          .isEqualTo(2);
+      assertThat(cli("view", "materialize", "--view", "no-such-view", "--jdbc", api.jdbcUrl))
+          .isEqualTo(2);
     } finally {
       System.setErr(err);
     }
-    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("already exists", "forEach is not translated to SQL",
-        "not a shipped view");
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("already exists", "forEach is not translated to SQL", "not a shipped view");
     assertThat(sqlRows("steps_copy")).isEqualTo(sqlRows("steps"));
-    try (Connection c = DriverManager.getConnection(api.jdbcUrl); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl);
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT to_regclass('components') IS NULL")) {
       rs.next();
       assertThat(rs.getBoolean(1)).as("a refused view creates nothing").isTrue();

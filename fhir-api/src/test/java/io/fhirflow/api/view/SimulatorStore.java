@@ -21,8 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills a test store with what the traffic simulator generates for three users over two days, mapped by
- * the production mapper and written by the sink: the data the view tests run their views over.
+ * Fills a test store with what the traffic simulator generates for three users over two days,
+ * mapped by the production mapper and written by the sink: the data the view tests run their views
+ * over.
  */
 final class SimulatorStore {
 
@@ -34,7 +35,8 @@ final class SimulatorStore {
   static Map<String, JsonNode> fill(ApiHarness api) throws Exception {
     Map<String, JsonNode> observations = new LinkedHashMap<>();
     Clock clock = Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC);
-    TrafficGenerator traffic = new TrafficGenerator(3, 7, clock, Duration.ofDays(2), new TrafficGenerator.Mix(0, 0, 0, 0));
+    TrafficGenerator traffic =
+        new TrafficGenerator(3, 7, clock, Duration.ofDays(2), new TrafficGenerator.Mix(0, 0, 0, 0));
     FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
     Map<String, String> resources = new LinkedHashMap<>();
     for (int i = 0; i < 1500; i++) {
@@ -59,7 +61,10 @@ final class SimulatorStore {
     return observations;
   }
 
-  /** Patients and Devices carry no meta: the sink takes the Kafka record's time, which SinkRows has not got. */
+  /**
+   * Patients and Devices carry no meta: the sink takes the Kafka record's time, which SinkRows has
+   * not got.
+   */
   static String withRecordTime(String json) throws Exception {
     ObjectNode r = (ObjectNode) JSON.readTree(json);
     r.putObject("meta").put("lastUpdated", "2026-11-22T00:00:00Z");

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
@@ -30,22 +30,27 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Runs every test case of the SQL on FHIR v2 specification (src/test/resources/sql-on-fhir/tests, see
- * the README there) against the runner. Rows are compared as a multiset (the specification does not
- * order rows), numbers by value. Cases listed in {@link #SKIPPED} are skipped with their reason; the
- * totals are printed at the end.
+ * Runs every test case of the SQL on FHIR v2 specification (src/test/resources/sql-on-fhir/tests,
+ * see the README there) against the runner. Rows are compared as a multiset (the specification does
+ * not order rows), numbers by value. Cases listed in {@link #SKIPPED} are skipped with their
+ * reason; the totals are printed at the end.
  */
 class SpecificationTest {
 
   static final FhirContext FHIR = FhirContext.forR4Cached();
+
   /** Decimals digit for digit, as the API reads them (1.0 must reach HAPI as 1.0, not 1). */
-  static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
+
   static final ViewEvaluator EVALUATOR = new ViewEvaluator(FHIR);
 
   /**
-   * "file/title" of the cases skipped, and why: none. (The decimal lowBoundary/highBoundary cases once
-   * were: this test's own JSON reading turned 1.0 into 1, whose boundaries are 0.5/1.5.)
+   * "file/title" of the cases skipped, and why: none. (The decimal lowBoundary/highBoundary cases
+   * once were: this test's own JSON reading turned 1.0 into 1, whose boundaries are 0.5/1.5.)
    */
   static final Map<String, String> SKIPPED = Map.of();
 
@@ -59,7 +64,8 @@ class SpecificationTest {
       for (Path f : files.sorted().toList()) {
         JsonNode suite = JSON.readTree(f.toFile());
         for (JsonNode test : suite.get("tests")) {
-          String name = f.getFileName().toString().replace(".json", "") + "/" + test.get("title").asText();
+          String name =
+              f.getFileName().toString().replace(".json", "") + "/" + test.get("title").asText();
           out.add(Arguments.of(name, suite.get("resources"), test));
         }
       }
@@ -76,7 +82,8 @@ class SpecificationTest {
     }
     List<Resource> parsed = parse(resources);
     if (test.has("expectError")) {
-      assertThatThrownBy(() -> run(test.get("view"), parsed)).isInstanceOf(ViewDefinitionException.class);
+      assertThatThrownBy(() -> run(test.get("view"), parsed))
+          .isInstanceOf(ViewDefinitionException.class);
     } else {
       List<Object[]> rows = new ArrayList<>();
       CompiledView view = EVALUATOR.compiler().compile(test.get("view"));
@@ -84,10 +91,15 @@ class SpecificationTest {
         rows.addAll(EVALUATOR.rows(view, r));
       }
       if (test.has("expectColumns")) {
-        assertThat(view.columns()).containsExactlyElementsOf(
-            JSON.convertValue(test.get("expectColumns"), JSON.getTypeFactory().constructCollectionType(List.class, String.class)));
+        assertThat(view.columns())
+            .containsExactlyElementsOf(
+                JSON.convertValue(
+                    test.get("expectColumns"),
+                    JSON.getTypeFactory().constructCollectionType(List.class, String.class)));
       }
-      assertThat(sorted(toJson(view, rows))).as(name).isEqualTo(sorted((ArrayNode) test.get("expect")));
+      assertThat(sorted(toJson(view, rows)))
+          .as(name)
+          .isEqualTo(sorted((ArrayNode) test.get("expect")));
     }
     passed++;
   }
@@ -106,7 +118,10 @@ class SpecificationTest {
     return out;
   }
 
-  /** The rows as the JSON output format writes them, re-read so that numbers compare like the expected ones. */
+  /**
+   * The rows as the JSON output format writes them, re-read so that numbers compare like the
+   * expected ones.
+   */
   static ArrayNode toJson(CompiledView view, List<Object[]> rows) throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     try (RowWriter w = RowWriter.create(RowWriter.Format.JSON, view.columns(), out, true)) {
@@ -117,7 +132,10 @@ class SpecificationTest {
     return (ArrayNode) JSON.readTree(out.toByteArray());
   }
 
-  /** Rows in a canonical order (by their text with numbers normalised), for an order-free comparison. */
+  /**
+   * Rows in a canonical order (by their text with numbers normalised), for an order-free
+   * comparison.
+   */
   static List<String> sorted(ArrayNode rows) {
     List<String> out = new ArrayList<>();
     for (JsonNode r : rows) {
@@ -133,7 +151,9 @@ class SpecificationTest {
     }
     if (n.isObject()) {
       var o = JSON.createObjectNode();
-      new java.util.TreeMap<String, JsonNode>(JSON.convertValue(n, new com.fasterxml.jackson.core.type.TypeReference<Map<String, JsonNode>>() { }))
+      new java.util.TreeMap<String, JsonNode>(
+              JSON.convertValue(
+                  n, new com.fasterxml.jackson.core.type.TypeReference<Map<String, JsonNode>>() {}))
           .forEach((k, v) -> o.set(k, normalise(v)));
       return o;
     }
@@ -149,5 +169,4 @@ class SpecificationTest {
   static void report() {
     System.out.println("SQL on FHIR specification cases: passed=" + passed + " skipped=" + skipped);
   }
-
 }

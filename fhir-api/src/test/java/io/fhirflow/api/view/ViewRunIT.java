@@ -39,8 +39,10 @@ class ViewRunIT {
   static ApiHarness api;
   static AuditEvents audit;
   static final HttpClient HTTP = HttpClient.newHttpClient();
+
   /** Every stored Observation, by id. */
   static final Map<String, JsonNode> OBSERVATIONS = new LinkedHashMap<>();
+
   static String somePatient;
 
   @BeforeAll
@@ -49,7 +51,15 @@ class ViewRunIT {
     api = ApiHarness.start(broker);
     audit = new AuditEvents(broker, api.auditTopic);
     OBSERVATIONS.putAll(SimulatorStore.fill(api));
-    somePatient = OBSERVATIONS.values().iterator().next().path("subject").path("reference").asText().substring("Patient/".length());
+    somePatient =
+        OBSERVATIONS
+            .values()
+            .iterator()
+            .next()
+            .path("subject")
+            .path("reference")
+            .asText()
+            .substring("Patient/".length());
   }
 
   @AfterAll
@@ -72,9 +82,15 @@ class ViewRunIT {
     return OBSERVATIONS.values().stream().filter(filter).toList();
   }
 
-  static HttpResponse<String> send(String method, String path, String token, String body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api.fhirBase() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  static HttpResponse<String> send(
+      String method, String path, String token, String body, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(api.fhirBase() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -89,7 +105,8 @@ class ViewRunIT {
 
   static List<JsonNode> ndjson(HttpResponse<String> r) throws Exception {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
+    assertThat(r.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/x-ndjson");
     List<JsonNode> rows = new ArrayList<>();
     for (String line : r.body().lines().toList()) {
       rows.add(JSON.readTree(line));
@@ -111,12 +128,15 @@ class ViewRunIT {
   void heartRateGivesOneRowPerHeartRateObservationWithItsValue() throws Exception {
     List<JsonNode> expected = observations(o -> hasLoinc(o, "8867-4"));
     assertThat(expected).isNotEmpty();
-    Map<String, JsonNode> rows = byId(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson", system(), null)));
+    Map<String, JsonNode> rows =
+        byId(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson", system(), null)));
     assertThat(rows).hasSameSizeAs(expected);
     for (JsonNode o : expected) {
       JsonNode row = rows.get(o.get("id").asText());
-      assertThat(row.get("patient_id").asText()).isEqualTo(o.at("/subject/reference").asText().substring(8));
-      assertThat(row.get("bpm").decimalValue()).isEqualByComparingTo(o.at("/valueQuantity/value").decimalValue());
+      assertThat(row.get("patient_id").asText())
+          .isEqualTo(o.at("/subject/reference").asText().substring(8));
+      assertThat(row.get("bpm").decimalValue())
+          .isEqualByComparingTo(o.at("/valueQuantity/value").decimalValue());
       assertThat(row.get("unit").asText()).isEqualTo("/min");
       assertThat(row.get("effective").asText()).isNotEmpty();
     }
@@ -124,69 +144,120 @@ class ViewRunIT {
 
   @Test
   void stepsSleepAndBloodPressureFlattenTheirObservations() throws Exception {
-    Map<String, JsonNode> steps = byId(ndjson(send("GET", "/ViewDefinition/steps/$run?_format=ndjson", system(), null)));
+    Map<String, JsonNode> steps =
+        byId(ndjson(send("GET", "/ViewDefinition/steps/$run?_format=ndjson", system(), null)));
     List<JsonNode> stepObservations = observations(o -> hasLoinc(o, "55423-8"));
     assertThat(steps).isNotEmpty().hasSameSizeAs(stepObservations);
     for (JsonNode o : stepObservations) {
       JsonNode row = steps.get(o.get("id").asText());
-      assertThat(row.get("steps").decimalValue()).isEqualByComparingTo(o.at("/valueQuantity/value").decimalValue());
-      assertThat(row.get("period_start").asText()).isEqualTo(o.at("/effectivePeriod/start").asText());
+      assertThat(row.get("steps").decimalValue())
+          .isEqualByComparingTo(o.at("/valueQuantity/value").decimalValue());
+      assertThat(row.get("period_start").asText())
+          .isEqualTo(o.at("/effectivePeriod/start").asText());
       assertThat(row.get("period_end").asText()).isEqualTo(o.at("/effectivePeriod/end").asText());
     }
 
-    Map<String, JsonNode> bp = byId(ndjson(send("GET", "/ViewDefinition/blood-pressure/$run?_format=ndjson", system(), null)));
+    Map<String, JsonNode> bp =
+        byId(
+            ndjson(
+                send("GET", "/ViewDefinition/blood-pressure/$run?_format=ndjson", system(), null)));
     List<JsonNode> bpObservations = observations(o -> hasLoinc(o, "85354-9"));
     assertThat(bp).isNotEmpty().hasSameSizeAs(bpObservations);
     for (JsonNode o : bpObservations) {
       JsonNode row = bp.get(o.get("id").asText());
-      assertThat(row.get("systolic").decimalValue()).isEqualByComparingTo(o.at("/component/0/valueQuantity/value").decimalValue());
-      assertThat(row.get("diastolic").decimalValue()).isEqualByComparingTo(o.at("/component/1/valueQuantity/value").decimalValue());
+      assertThat(row.get("systolic").decimalValue())
+          .isEqualByComparingTo(o.at("/component/0/valueQuantity/value").decimalValue());
+      assertThat(row.get("diastolic").decimalValue())
+          .isEqualByComparingTo(o.at("/component/1/valueQuantity/value").decimalValue());
       assertThat(row.get("unit").asText()).isEqualTo("mm[Hg]");
     }
 
-    List<JsonNode> sleep = ndjson(send("GET", "/ViewDefinition/sleep/$run?_format=ndjson", system(), null));
-    List<JsonNode> sleepObservations = observations(o -> o.at("/code/text").asText().toLowerCase().contains("sleep"));
+    List<JsonNode> sleep =
+        ndjson(send("GET", "/ViewDefinition/sleep/$run?_format=ndjson", system(), null));
+    List<JsonNode> sleepObservations =
+        observations(o -> o.at("/code/text").asText().toLowerCase().contains("sleep"));
     assertThat(sleep).isNotEmpty().hasSameSizeAs(sleepObservations);
-    assertThat(sleep).allSatisfy(r -> {
-      assertThat(r.get("minutes").decimalValue().signum()).isPositive();
-      assertThat(r.get("period_start").isNull()).isFalse();
-    });
+    assertThat(sleep)
+        .allSatisfy(
+            r -> {
+              assertThat(r.get("minutes").decimalValue().signum()).isPositive();
+              assertThat(r.get("period_start").isNull()).isFalse();
+            });
   }
 
   @Test
   void csvAndJsonCarryTheSameRows() throws Exception {
-    HttpResponse<String> csv = send("GET", "/ViewDefinition/heart-rate/$run?_format=csv", system(), null);
+    HttpResponse<String> csv =
+        send("GET", "/ViewDefinition/heart-rate/$run?_format=csv", system(), null);
     assertThat(csv.statusCode()).isEqualTo(200);
     assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
     List<String> lines = csv.body().lines().toList();
     assertThat(lines.get(0)).isEqualTo("id,patient_id,device_id,effective,bpm,unit");
     int count = observations(o -> hasLoinc(o, "8867-4")).size();
     assertThat(lines).hasSize(count + 1);
-    HttpResponse<String> noHeader = send("GET", "/ViewDefinition/heart-rate/$run?_format=csv&header=false", system(), null);
+    HttpResponse<String> noHeader =
+        send("GET", "/ViewDefinition/heart-rate/$run?_format=csv&header=false", system(), null);
     assertThat(noHeader.body().lines().count()).isEqualTo(count);
-    HttpResponse<String> json = send("GET", "/ViewDefinition/heart-rate/$run", system(), null, "Accept", "application/json");
+    HttpResponse<String> json =
+        send(
+            "GET", "/ViewDefinition/heart-rate/$run", system(), null, "Accept", "application/json");
     assertThat(json.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
     assertThat(JSON.readTree(json.body())).hasSize(count);
-    assertThat(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson&_limit=7", system(), null))).hasSize(7);
+    assertThat(
+            ndjson(
+                send(
+                    "GET",
+                    "/ViewDefinition/heart-rate/$run?_format=ndjson&_limit=7",
+                    system(),
+                    null)))
+        .hasSize(7);
   }
 
   @Test
   void aPatientTokenSeesOnlyItsPatientsRows() throws Exception {
     String token = api.patientToken(somePatient, "patient/*.rs");
-    List<JsonNode> rows = ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson", token, null));
-    long expected = observations(o -> hasLoinc(o, "8867-4") && o.at("/subject/reference").asText().equals("Patient/" + somePatient)).size();
-    assertThat(rows).hasSize((int) expected).allSatisfy(r -> assertThat(r.get("patient_id").asText()).isEqualTo(somePatient));
-    String other = observations(o -> !o.at("/subject/reference").asText().equals("Patient/" + somePatient)).get(0)
-        .at("/subject/reference").asText().substring(8);
-    assertThat(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson&patient=Patient/" + other, token, null))).isEmpty();
+    List<JsonNode> rows =
+        ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson", token, null));
+    long expected =
+        observations(
+                o ->
+                    hasLoinc(o, "8867-4")
+                        && o.at("/subject/reference").asText().equals("Patient/" + somePatient))
+            .size();
+    assertThat(rows)
+        .hasSize((int) expected)
+        .allSatisfy(r -> assertThat(r.get("patient_id").asText()).isEqualTo(somePatient));
+    String other =
+        observations(o -> !o.at("/subject/reference").asText().equals("Patient/" + somePatient))
+            .get(0)
+            .at("/subject/reference")
+            .asText()
+            .substring(8);
+    assertThat(
+            ndjson(
+                send(
+                    "GET",
+                    "/ViewDefinition/heart-rate/$run?_format=ndjson&patient=Patient/" + other,
+                    token,
+                    null)))
+        .isEmpty();
     // A system token may narrow to one patient with the patient parameter.
-    assertThat(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson&patient=Patient/" + somePatient, system(), null)))
+    assertThat(
+            ndjson(
+                send(
+                    "GET",
+                    "/ViewDefinition/heart-rate/$run?_format=ndjson&patient=Patient/" + somePatient,
+                    system(),
+                    null)))
         .hasSize((int) expected);
   }
 
   @Test
   void anInlineViewRunsOverInlineResourcesOrTheStore() throws Exception {
-    ObjectNode view = (ObjectNode) JSON.readTree("""
+    ObjectNode view =
+        (ObjectNode)
+            JSON.readTree(
+                """
         {"resourceType":"ViewDefinition","resource":"Patient","status":"active",
          "select":[{"column":[{"name":"id","path":"getResourceKey()"}]},
                    {"forEach":"name","column":[{"name":"family","path":"family"}]}]}""");
@@ -194,17 +265,27 @@ class ViewRunIT {
     ArrayNode p = params.putArray("parameter");
     p.addObject().put("name", "viewResource").set("resource", view);
     p.addObject().put("name", "_format").put("valueCode", "ndjson");
-    p.addObject().put("name", "resource").set("resource", JSON.readTree(
-        "{\"resourceType\":\"Patient\",\"id\":\"inline-1\",\"name\":[{\"family\":\"Doe\"},{\"family\":\"Roe\"}]}"));
-    List<JsonNode> rows = ndjson(send("POST", "/ViewDefinition/$viewdefinition-run", system(), params.toString()));
+    p.addObject()
+        .put("name", "resource")
+        .set(
+            "resource",
+            JSON.readTree(
+                "{\"resourceType\":\"Patient\",\"id\":\"inline-1\",\"name\":[{\"family\":\"Doe\"},{\"family\":\"Roe\"}]}"));
+    List<JsonNode> rows =
+        ndjson(send("POST", "/ViewDefinition/$viewdefinition-run", system(), params.toString()));
     assertThat(rows).extracting(r -> r.get("family").asText()).containsExactly("Doe", "Roe");
 
-    // The same view over the store: the simulator's patients have no names, so forEach yields no rows.
+    // The same view over the store: the simulator's patients have no names, so forEach yields no
+    // rows.
     p.remove(2);
     assertThat(ndjson(send("POST", "/ViewDefinition/$run", system(), params.toString()))).isEmpty();
 
     ObjectNode byReference = JSON.createObjectNode().put("resourceType", "Parameters");
-    byReference.putArray("parameter").addObject().put("name", "viewReference").putObject("valueReference")
+    byReference
+        .putArray("parameter")
+        .addObject()
+        .put("name", "viewReference")
+        .putObject("valueReference")
         .put("reference", "ViewDefinition/blood-pressure");
     HttpResponse<String> r = send("POST", "/ViewDefinition/$run", system(), byReference.toString());
     assertThat(JSON.readTree(r.body())).hasSize(observations(o -> hasLoinc(o, "85354-9")).size());
@@ -213,7 +294,8 @@ class ViewRunIT {
   @Test
   void inlineResourcesKeepTheirDecimalsDigitForDigit() throws Exception {
     // FHIR decimals carry their precision (1.50 is not 1.5, and 20 digits are not a double's 17).
-    String body = """
+    String body =
+        """
         {"resourceType":"Parameters","parameter":[
           {"name":"viewResource","resource":{"resourceType":"ViewDefinition","resource":"Observation","status":"active",
             "select":[{"column":[{"name":"v","path":"value.ofType(Quantity).value"},
@@ -234,25 +316,50 @@ class ViewRunIT {
     assertThat(read.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(read.body()).get("resource").asText()).isEqualTo("Observation");
 
-    assertThat(send("GET", "/ViewDefinition/nope/$run", system(), null).statusCode()).isEqualTo(404);
-    assertThat(send("GET", "/ViewDefinition/heart-rate/$run", null, null).statusCode()).isEqualTo(401);
-    assertThat(send("GET", "/ViewDefinition/heart-rate/$run", api.systemToken("system/Patient.rs"), null).statusCode()).isEqualTo(403);
-    assertThat(send("GET", "/ViewDefinition/heart-rate/$run?_format=parquet", system(), null).statusCode()).isEqualTo(400);
-    String badView = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"viewResource\",\"resource\":"
-        + "{\"resourceType\":\"ViewDefinition\",\"resource\":\"Observation\",\"select\":[{\"forEach\":\"@@\"}]}}]}";
+    assertThat(send("GET", "/ViewDefinition/nope/$run", system(), null).statusCode())
+        .isEqualTo(404);
+    assertThat(send("GET", "/ViewDefinition/heart-rate/$run", null, null).statusCode())
+        .isEqualTo(401);
+    assertThat(
+            send(
+                    "GET",
+                    "/ViewDefinition/heart-rate/$run",
+                    api.systemToken("system/Patient.rs"),
+                    null)
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(
+            send("GET", "/ViewDefinition/heart-rate/$run?_format=parquet", system(), null)
+                .statusCode())
+        .isEqualTo(400);
+    String badView =
+        "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"viewResource\",\"resource\":"
+            + "{\"resourceType\":\"ViewDefinition\",\"resource\":\"Observation\",\"select\":[{\"forEach\":\"@@\"}]}}]}";
     HttpResponse<String> bad = send("POST", "/ViewDefinition/$run", system(), badView);
     assertThat(bad.statusCode()).isEqualTo(400);
     SharedValidator.assertValid(bad.body());
-    String notStored = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"viewResource\",\"resource\":"
-        + "{\"resourceType\":\"ViewDefinition\",\"resource\":\"Encounter\",\"select\":[{\"column\":[{\"name\":\"id\",\"path\":\"id\"}]}]}}]}";
-    assertThat(send("POST", "/ViewDefinition/$run", system(), notStored).statusCode()).isEqualTo(400);
+    String notStored =
+        "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"viewResource\",\"resource\":"
+            + "{\"resourceType\":\"ViewDefinition\",\"resource\":\"Encounter\",\"select\":[{\"column\":[{\"name\":\"id\",\"path\":\"id\"}]}]}}]}";
+    assertThat(send("POST", "/ViewDefinition/$run", system(), notStored).statusCode())
+        .isEqualTo(400);
   }
 
   @Test
   void aRunIsAuditedAsAnOperationOnTheView() throws Exception {
-    HttpResponse<String> r = send("GET", "/ViewDefinition/steps/$run?_format=csv&patient=Patient/" + somePatient, system(), null);
+    HttpResponse<String> r =
+        send(
+            "GET",
+            "/ViewDefinition/steps/$run?_format=csv&patient=Patient/" + somePatient,
+            system(),
+            null);
     String event = audit.forRequest(r.headers().firstValue("X-Request-Id").orElseThrow());
     SharedValidator.assertValid(event);
-    assertThat(event).contains("\"code\":\"operation\"", "ViewDefinition/steps", "Patient/" + somePatient, "_format,patient");
+    assertThat(event)
+        .contains(
+            "\"code\":\"operation\"",
+            "ViewDefinition/steps",
+            "Patient/" + somePatient,
+            "_format,patient");
   }
 }

@@ -28,7 +28,8 @@ public final class RegistryException extends RuntimeException {
   }
 
   static RegistryException versionNotFound(String subject, String version) {
-    return new RegistryException(404, 40402, "Version " + version + " not found for subject '" + subject + "'.");
+    return new RegistryException(
+        404, 40402, "Version " + version + " not found for subject '" + subject + "'.");
   }
 
   static RegistryException schemaNotFound() {
@@ -36,7 +37,10 @@ public final class RegistryException extends RuntimeException {
   }
 
   static RegistryException subjectLevelNotConfigured(String subject) {
-    return new RegistryException(404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
+    return new RegistryException(
+        404,
+        40408,
+        "Subject '" + subject + "' does not have subject-level compatibility configured");
   }
 
   static RegistryException invalidSchema(String reason) {
@@ -44,15 +48,31 @@ public final class RegistryException extends RuntimeException {
   }
 
   static RegistryException invalidVersion(String version) {
-    return new RegistryException(422, 42202, "The specified version '" + version + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+    return new RegistryException(
+        422,
+        42202,
+        "The specified version '"
+            + version
+            + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
   }
 
   static RegistryException invalidCompatibilityLevel(String level) {
-    return new RegistryException(422, 42203, "Invalid compatibility level '" + level + "'. Valid values are NONE, BACKWARD, FORWARD, FULL, BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE, and FULL_TRANSITIVE");
+    return new RegistryException(
+        422,
+        42203,
+        "Invalid compatibility level '"
+            + level
+            + "'. Valid values are NONE, BACKWARD, FORWARD, FULL, BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE, and FULL_TRANSITIVE");
   }
 
   static RegistryException incompatible(String subject, java.util.List<String> problems) {
-    return new RegistryException(409, 409, "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\", details: " + problems);
+    return new RegistryException(
+        409,
+        409,
+        "Schema being registered is incompatible with an earlier schema for subject \""
+            + subject
+            + "\", details: "
+            + problems);
   }
 
   static RegistryException badRequest(String reason) {

@@ -40,19 +40,30 @@ final class RegistryHttpHandler implements HttpHandler {
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       try {
-        Object body = route(exchange.getRequestMethod(), segments(exchange), query(exchange), exchange);
+        Object body =
+            route(exchange.getRequestMethod(), segments(exchange), query(exchange), exchange);
         if (body instanceof RawSchema raw) {
           send(exchange, 200, raw.json());
         } else {
           send(exchange, 200, JSON.writeValueAsString(body));
         }
       } catch (RegistryException e) {
-        LOG.debug("{} {} -> {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e.httpStatus(), e.errorCode());
-        ObjectNode error = JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage());
+        LOG.debug(
+            "{} {} -> {} {}",
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getPath(),
+            e.httpStatus(),
+            e.errorCode());
+        ObjectNode error =
+            JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage());
         send(exchange, e.httpStatus(), error.toString());
       } catch (RuntimeException e) {
-        LOG.warn("request failed: {} {}", exchange.getRequestMethod(), e.getClass().getSimpleName());
-        ObjectNode error = JSON.createObjectNode().put("error_code", 50001).put("message", "Error in the backend data store");
+        LOG.warn(
+            "request failed: {} {}", exchange.getRequestMethod(), e.getClass().getSimpleName());
+        ObjectNode error =
+            JSON.createObjectNode()
+                .put("error_code", 50001)
+                .put("message", "Error in the backend data store");
         send(exchange, 500, error.toString());
       }
     }
@@ -61,7 +72,9 @@ final class RegistryHttpHandler implements HttpHandler {
   /** A schema returned as its own JSON document (the {@code .../schema} endpoints). */
   private record RawSchema(String json) {}
 
-  private Object route(String method, List<String> path, Map<String, String> query, HttpExchange exchange) throws IOException {
+  private Object route(
+      String method, List<String> path, Map<String, String> query, HttpExchange exchange)
+      throws IOException {
     int n = path.size();
     String first = n > 0 ? path.get(0) : "";
     switch (first) {
@@ -87,7 +100,10 @@ final class RegistryHttpHandler implements HttpHandler {
         if (n == 4 && path.get(2).equals("versions") && method.equals("GET")) {
           return versionJson(registry.version(path.get(1), path.get(3)));
         }
-        if (n == 5 && path.get(2).equals("versions") && path.get(4).equals("schema") && method.equals("GET")) {
+        if (n == 5
+            && path.get(2).equals("versions")
+            && path.get(4).equals("schema")
+            && method.equals("GET")) {
           return new RawSchema(registry.version(path.get(1), path.get(3)).schema());
         }
         break;
@@ -106,9 +122,14 @@ final class RegistryHttpHandler implements HttpHandler {
         }
         break;
       case "compatibility":
-        if (n >= 4 && path.get(1).equals("subjects") && path.get(3).equals("versions") && method.equals("POST") && n <= 5) {
+        if (n >= 4
+            && path.get(1).equals("subjects")
+            && path.get(3).equals("versions")
+            && method.equals("POST")
+            && n <= 5) {
           String version = n == 5 ? path.get(4) : null;
-          List<String> problems = registry.incompatibilities(path.get(2), version, schemaOf(exchange));
+          List<String> problems =
+              registry.incompatibilities(path.get(2), version, schemaOf(exchange));
           ObjectNode result = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
           if ("true".equals(query.get("verbose"))) {
             problems.forEach(result.putArray("messages")::add);
@@ -129,7 +150,9 @@ final class RegistryHttpHandler implements HttpHandler {
     throw RegistryException.notFound(exchange.getRequestURI().getPath());
   }
 
-  private Object config(String method, List<String> path, Map<String, String> query, HttpExchange exchange) throws IOException {
+  private Object config(
+      String method, List<String> path, Map<String, String> query, HttpExchange exchange)
+      throws IOException {
     if (path.size() == 1) {
       if (method.equals("GET")) {
         return Map.of("compatibilityLevel", registry.globalLevel().name());
@@ -146,7 +169,11 @@ final class RegistryHttpHandler implements HttpHandler {
           CompatibilityLevel level =
               registry
                   .subjectLevel(subject)
-                  .or(() -> "true".equals(query.get("defaultToGlobal")) ? Optional.of(registry.globalLevel()) : Optional.empty())
+                  .or(
+                      () ->
+                          "true".equals(query.get("defaultToGlobal"))
+                              ? Optional.of(registry.globalLevel())
+                              : Optional.empty())
                   .orElseThrow(() -> RegistryException.subjectLevelNotConfigured(subject));
           return Map.of("compatibilityLevel", level.name());
         case "PUT":
@@ -171,15 +198,19 @@ final class RegistryHttpHandler implements HttpHandler {
         .put("schema", v.schema());
   }
 
-  /** The {@code schema} of a register/lookup/compatibility body; only self-contained Avro schemas. */
+  /**
+   * The {@code schema} of a register/lookup/compatibility body; only self-contained Avro schemas.
+   */
   private static String schemaOf(HttpExchange exchange) throws IOException {
     JsonNode body = body(exchange);
     String type = body.path("schemaType").asText("AVRO");
     if (!type.equals("AVRO")) {
-      throw RegistryException.invalidSchema("this development registry holds AVRO schemas only, not " + type);
+      throw RegistryException.invalidSchema(
+          "this development registry holds AVRO schemas only, not " + type);
     }
     if (body.path("references").size() > 0) {
-      throw RegistryException.invalidSchema("schema references are not supported by this development registry");
+      throw RegistryException.invalidSchema(
+          "schema references are not supported by this development registry");
     }
     JsonNode schema = body.get("schema");
     if (schema == null || !schema.isTextual()) {
@@ -190,7 +221,8 @@ final class RegistryHttpHandler implements HttpHandler {
 
   private static CompatibilityLevel levelOf(HttpExchange exchange) throws IOException {
     JsonNode body = body(exchange);
-    JsonNode level = body.has("compatibility") ? body.get("compatibility") : body.get("compatibilityLevel");
+    JsonNode level =
+        body.has("compatibility") ? body.get("compatibility") : body.get("compatibilityLevel");
     if (level == null || !level.isTextual()) {
       throw RegistryException.invalidCompatibilityLevel(null);
     }
@@ -238,7 +270,9 @@ final class RegistryHttpHandler implements HttpHandler {
         int eq = pair.indexOf('=');
         String key = eq < 0 ? pair : pair.substring(0, eq);
         String value = eq < 0 ? "" : pair.substring(eq + 1);
-        query.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        query.put(
+            URLDecoder.decode(key, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8));
       }
     }
     return query;

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The registry's durable state: a one-partition compacted topic whose keys and values follow
  * Confluent's {@code _schemas} layout ({@code {"keytype":"SCHEMA","subject":..,"version":..}} →
- * {@code {"subject","version","id","schema"}}; {@code CONFIG} keys for compatibility levels).
- * Each (subject, version) has its own key, so compaction keeps every version.
+ * {@code {"subject","version","id","schema"}}; {@code CONFIG} keys for compatibility levels). Each
+ * (subject, version) has its own key, so compaction keeps every version.
  */
 final class SchemaLog implements AutoCloseable {
 
@@ -49,10 +49,14 @@ final class SchemaLog implements AutoCloseable {
     this.producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "fhirflow-dev-registry"),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "fhirflow-dev-registry"),
             new StringSerializer(),
             new StringSerializer());
   }
@@ -62,7 +66,8 @@ final class SchemaLog implements AutoCloseable {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
       NewTopic newTopic =
           new NewTopic(topic, 1, (short) 1)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       LOG.info("created registry topic {}", topic);
     } catch (ExecutionException e) {
@@ -82,9 +87,12 @@ final class SchemaLog implements AutoCloseable {
     TopicPartition partition = new TopicPartition(topic, 0);
     Map<String, Object> props =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.CLIENT_ID_CONFIG, "fhirflow-dev-registry-replay");
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            "fhirflow-dev-registry-replay");
     List<LogEntry> entries = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
@@ -156,7 +164,10 @@ final class SchemaLog implements AutoCloseable {
     return value.toString();
   }
 
-  /** Entries we do not write (NOOP, DELETE_SUBJECT, soft-deleted versions, other schema types) are skipped. */
+  /**
+   * Entries we do not write (NOOP, DELETE_SUBJECT, soft-deleted versions, other schema types) are
+   * skipped.
+   */
   static Optional<LogEntry> decode(String key, String value) {
     try {
       JsonNode k = JSON.readTree(key);
@@ -167,16 +178,24 @@ final class SchemaLog implements AutoCloseable {
             return Optional.empty();
           }
           JsonNode v = JSON.readTree(value);
-          // Soft-deleted versions and non-Avro schemas (a topic shared with a real registry) are not ours to serve.
-          if (v.path("deleted").asBoolean(false) || !v.path("schemaType").asText("AVRO").equals("AVRO")) {
+          // Soft-deleted versions and non-Avro schemas (a topic shared with a real registry) are
+          // not ours to serve.
+          if (v.path("deleted").asBoolean(false)
+              || !v.path("schemaType").asText("AVRO").equals("AVRO")) {
             return Optional.empty();
           }
           return Optional.of(
               new LogEntry.SchemaEntry(
-                  v.path("subject").asText(), v.path("version").asInt(), v.path("id").asInt(), v.path("schema").asText()));
+                  v.path("subject").asText(),
+                  v.path("version").asInt(),
+                  v.path("id").asInt(),
+                  v.path("schema").asText()));
         case "CONFIG":
           CompatibilityLevel level =
-              value == null ? null : CompatibilityLevel.parse(JSON.readTree(value).path("compatibilityLevel").asText());
+              value == null
+                  ? null
+                  : CompatibilityLevel.parse(
+                      JSON.readTree(value).path("compatibilityLevel").asText());
           return Optional.of(new LogEntry.ConfigEntry(subject, level));
         default:
           return Optional.empty();

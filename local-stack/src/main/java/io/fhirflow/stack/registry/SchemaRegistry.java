@@ -19,9 +19,9 @@ import org.apache.avro.SchemaNormalization;
  * methods synchronise on this object.
  *
  * <p>Dedupe key: the schema as Avro prints it after parsing (whitespace and attribute order
- * normalised, docs and defaults kept). Avro's Parsing Canonical Form is not used as the key
- * because it drops defaults, which a FORWARD check of a later version needs; it serves only as a
- * fallback when looking a schema up.
+ * normalised, docs and defaults kept). Avro's Parsing Canonical Form is not used as the key because
+ * it drops defaults, which a FORWARD check of a later version needs; it serves only as a fallback
+ * when looking a schema up.
  */
 public final class SchemaRegistry {
 
@@ -37,7 +37,9 @@ public final class SchemaRegistry {
   private CompatibilityLevel globalLevel = CompatibilityLevel.BACKWARD;
   private int lastId;
 
-  /** Rebuilds the state from {@code history} (oldest first); later changes go to {@code journal}. */
+  /**
+   * Rebuilds the state from {@code history} (oldest first); later changes go to {@code journal}.
+   */
   public SchemaRegistry(List<? extends LogEntry> history, Consumer<LogEntry> journal) {
     this.journal = journal;
     history.forEach(this::apply);
@@ -60,7 +62,8 @@ public final class SchemaRegistry {
         return v.id();
       }
     }
-    List<String> problems = effectiveLevel(subject).incompatibilities(candidate, schemasOf(versions));
+    List<String> problems =
+        effectiveLevel(subject).incompatibilities(candidate, schemasOf(versions));
     if (!problems.isEmpty()) {
       throw RegistryException.incompatible(subject, problems);
     }
@@ -72,18 +75,23 @@ public final class SchemaRegistry {
     return id;
   }
 
-  /** The version of {@code subject} that holds {@code schemaText} (exact form first, then the newest with the same Parsing Canonical Form). */
+  /**
+   * The version of {@code subject} that holds {@code schemaText} (exact form first, then the newest
+   * with the same Parsing Canonical Form).
+   */
   public synchronized Version lookup(String subject, String schemaText) {
     List<Version> versions = existingVersions(subject);
     Schema candidate = parse(schemaText);
     String canonical = candidate.toString();
-    Optional<Version> exact = versions.stream().filter(v -> v.schema().equals(canonical)).findFirst();
+    Optional<Version> exact =
+        versions.stream().filter(v -> v.schema().equals(canonical)).findFirst();
     if (exact.isPresent()) {
       return exact.get();
     }
     long fingerprint = SchemaNormalization.parsingFingerprint64(candidate);
     return versions.stream()
-        .filter(v -> SchemaNormalization.parsingFingerprint64(parsedById.get(v.id())) == fingerprint)
+        .filter(
+            v -> SchemaNormalization.parsingFingerprint64(parsedById.get(v.id())) == fingerprint)
         .max(Comparator.comparingInt(Version::version))
         .orElseThrow(RegistryException::schemaNotFound);
   }
@@ -122,7 +130,8 @@ public final class SchemaRegistry {
    * With a {@code versionSpec}, only that version is checked (in the directions of the subject's
    * level); without one, every version the level names. A subject without versions accepts all.
    */
-  public synchronized List<String> incompatibilities(String subject, String versionSpec, String schemaText) {
+  public synchronized List<String> incompatibilities(
+      String subject, String versionSpec, String schemaText) {
     Schema candidate = parse(schemaText);
     CompatibilityLevel level = effectiveLevel(subject);
     List<Version> versions = versionsBySubject.getOrDefault(subject, List.of());
@@ -173,7 +182,8 @@ public final class SchemaRegistry {
 
   private void apply(LogEntry entry) {
     if (entry instanceof LogEntry.SchemaEntry s) {
-      List<Version> versions = versionsBySubject.computeIfAbsent(s.subject(), k -> new ArrayList<>());
+      List<Version> versions =
+          versionsBySubject.computeIfAbsent(s.subject(), k -> new ArrayList<>());
       versions.removeIf(v -> v.version() == s.version());
       versions.add(new Version(s.subject(), s.version(), s.id(), s.schema()));
       versions.sort(Comparator.comparingInt(Version::version));

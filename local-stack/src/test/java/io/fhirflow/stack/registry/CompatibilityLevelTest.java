@@ -9,12 +9,16 @@ import org.junit.jupiter.api.Test;
 class CompatibilityLevelTest {
 
   static Schema record(String fields) {
-    return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[" + fields + "]}");
+    return new Schema.Parser()
+        .parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[" + fields + "]}");
   }
 
   static final Schema A = record("{\"name\":\"a\",\"type\":\"int\"}");
-  static final Schema A_B = record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\"}");
-  static final Schema A_B_DEFAULT = record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\",\"default\":\"\"}");
+  static final Schema A_B =
+      record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\"}");
+  static final Schema A_B_DEFAULT =
+      record(
+          "{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\",\"default\":\"\"}");
   static final Schema B_DEFAULT = record("{\"name\":\"b\",\"type\":\"string\",\"default\":\"\"}");
 
   @Test
@@ -26,7 +30,10 @@ class CompatibilityLevelTest {
   @Test
   void forwardLetsOldReadersReadNewDataSoRemovingAFieldWithoutDefaultFails() {
     assertThat(CompatibilityLevel.FORWARD.incompatibilities(A_B, List.of(A))).isEmpty();
-    assertThat(CompatibilityLevel.FORWARD.incompatibilities(A, List.of(A_B))).singleElement().asString().startsWith("FORWARD");
+    assertThat(CompatibilityLevel.FORWARD.incompatibilities(A, List.of(A_B)))
+        .singleElement()
+        .asString()
+        .startsWith("FORWARD");
   }
 
   @Test
@@ -43,7 +50,8 @@ class CompatibilityLevelTest {
     Schema candidate = B_DEFAULT;
 
     assertThat(CompatibilityLevel.BACKWARD.incompatibilities(candidate, history)).isEmpty();
-    assertThat(CompatibilityLevel.BACKWARD_TRANSITIVE.incompatibilities(candidate, history)).isNotEmpty();
+    assertThat(CompatibilityLevel.BACKWARD_TRANSITIVE.incompatibilities(candidate, history))
+        .isNotEmpty();
   }
 
   @Test
@@ -54,6 +62,7 @@ class CompatibilityLevelTest {
 
   @Test
   void parsesLevelNamesCaseInsensitively() {
-    assertThat(CompatibilityLevel.parse("full_transitive")).isEqualTo(CompatibilityLevel.FULL_TRANSITIVE);
+    assertThat(CompatibilityLevel.parse("full_transitive"))
+        .isEqualTo(CompatibilityLevel.FULL_TRANSITIVE);
   }
 }

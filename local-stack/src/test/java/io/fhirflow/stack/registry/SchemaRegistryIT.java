@@ -77,33 +77,53 @@ class SchemaRegistryIT {
   void rejectsAnIncompatibleSchemaWithConfluentsConflictError() throws Exception {
     post("/subjects/reading-value/versions", schemaBody(V1));
 
-    Response check = post("/compatibility/subjects/reading-value/versions/latest?verbose=true", schemaBody(V2_WITHOUT_DEFAULT));
+    Response check =
+        post(
+            "/compatibility/subjects/reading-value/versions/latest?verbose=true",
+            schemaBody(V2_WITHOUT_DEFAULT));
     assertThat(check.json.get("is_compatible").asBoolean()).isFalse();
-    assertThat(check.json.get("messages").get(0).asText()).contains("READER_FIELD_MISSING_DEFAULT_VALUE");
+    assertThat(check.json.get("messages").get(0).asText())
+        .contains("READER_FIELD_MISSING_DEFAULT_VALUE");
 
     Response rejected = post("/subjects/reading-value/versions", schemaBody(V2_WITHOUT_DEFAULT));
     assertThat(rejected.status).isEqualTo(409);
     assertThat(rejected.json.get("error_code").asInt()).isEqualTo(409);
     assertThat(rejected.json.get("message").asText()).contains("incompatible");
 
-    assertThat(post("/compatibility/subjects/reading-value/versions/latest", schemaBody(V2_WITH_DEFAULT)).json.get("is_compatible").asBoolean()).isTrue();
-    assertThat(post("/subjects/reading-value/versions", schemaBody(V2_WITH_DEFAULT)).status).isEqualTo(200);
+    assertThat(
+            post(
+                    "/compatibility/subjects/reading-value/versions/latest",
+                    schemaBody(V2_WITH_DEFAULT))
+                .json
+                .get("is_compatible")
+                .asBoolean())
+        .isTrue();
+    assertThat(post("/subjects/reading-value/versions", schemaBody(V2_WITH_DEFAULT)).status)
+        .isEqualTo(200);
   }
 
   @Test
   void keepsIdsVersionsAndLevelsAcrossARestart() throws Exception {
     int first = post("/subjects/reading-value/versions", schemaBody(V1)).json.get("id").asInt();
-    int second = post("/subjects/reading-value/versions", schemaBody(V2_WITH_DEFAULT)).json.get("id").asInt();
+    int second =
+        post("/subjects/reading-value/versions", schemaBody(V2_WITH_DEFAULT))
+            .json
+            .get("id")
+            .asInt();
     put("/config/reading-value", "{\"compatibility\":\"FULL\"}");
 
     server.close();
     server = SchemaRegistryServer.start(broker.bootstrapServers(), topic, 0);
 
-    assertThat(JSON.readTree(get("/schemas/ids/" + first).json.get("schema").asText())).isEqualTo(JSON.readTree(V1));
+    assertThat(JSON.readTree(get("/schemas/ids/" + first).json.get("schema").asText()))
+        .isEqualTo(JSON.readTree(V1));
     assertThat(get("/subjects/reading-value/versions/2").json.get("id").asInt()).isEqualTo(second);
-    assertThat(get("/config/reading-value").json.get("compatibilityLevel").asText()).isEqualTo("FULL");
-    assertThat(post("/subjects/reading-value/versions", schemaBody(V1)).json.get("id").asInt()).isEqualTo(first);
-    int third = post("/subjects/other-value/versions", schemaBody("\"string\"")).json.get("id").asInt();
+    assertThat(get("/config/reading-value").json.get("compatibilityLevel").asText())
+        .isEqualTo("FULL");
+    assertThat(post("/subjects/reading-value/versions", schemaBody(V1)).json.get("id").asInt())
+        .isEqualTo(first);
+    int third =
+        post("/subjects/other-value/versions", schemaBody("\"string\"")).json.get("id").asInt();
     assertThat(third).isGreaterThan(second);
   }
 
@@ -111,11 +131,22 @@ class SchemaRegistryIT {
   void managesTheGlobalAndSubjectCompatibilityLevels() throws Exception {
     assertThat(get("/config").json.get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
     assertThat(get("/config/reading-value").json.get("error_code").asInt()).isEqualTo(40408);
-    assertThat(get("/config/reading-value?defaultToGlobal=true").json.get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+    assertThat(
+            get("/config/reading-value?defaultToGlobal=true")
+                .json
+                .get("compatibilityLevel")
+                .asText())
+        .isEqualTo("BACKWARD");
 
-    assertThat(put("/config/reading-value", "{\"compatibility\":\"NONE\"}").json.get("compatibility").asText()).isEqualTo("NONE");
+    assertThat(
+            put("/config/reading-value", "{\"compatibility\":\"NONE\"}")
+                .json
+                .get("compatibility")
+                .asText())
+        .isEqualTo("NONE");
     post("/subjects/reading-value/versions", schemaBody(V1));
-    assertThat(post("/subjects/reading-value/versions", schemaBody(V2_WITHOUT_DEFAULT)).status).isEqualTo(200);
+    assertThat(post("/subjects/reading-value/versions", schemaBody(V2_WITHOUT_DEFAULT)).status)
+        .isEqualTo(200);
 
     Response invalid = put("/config", "{\"compatibility\":\"SIDEWAYS\"}");
     assertThat(invalid.status).isEqualTo(422);
@@ -126,10 +157,14 @@ class SchemaRegistryIT {
   void answersMissingThingsAndBadInputWithConfluentErrorBodies() throws Exception {
     assertThat(get("/subjects/nope/versions").json.get("error_code").asInt()).isEqualTo(40401);
     assertThat(get("/schemas/ids/424242").json.get("error_code").asInt()).isEqualTo(40403);
-    Response notAvro = post("/subjects/reading-value/versions", schemaBody("{\"type\":\"record\"}"));
+    Response notAvro =
+        post("/subjects/reading-value/versions", schemaBody("{\"type\":\"record\"}"));
     assertThat(notAvro.status).isEqualTo(422);
     assertThat(notAvro.json.get("error_code").asInt()).isEqualTo(42201);
-    Response protobuf = post("/subjects/reading-value/versions", "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
+    Response protobuf =
+        post(
+            "/subjects/reading-value/versions",
+            "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
     assertThat(protobuf.json.get("error_code").asInt()).isEqualTo(42201);
     assertThat(post("/subjects/reading-value/versions", "not json").status).isEqualTo(400);
   }
@@ -138,9 +173,14 @@ class SchemaRegistryIT {
   void servesTheWearableSampleContractUnderItsSubject() throws Exception {
     String avsc = Files.readString(Path.of("../schemas/src/main/avro/WearableSample.avsc"));
 
-    int id = post("/subjects/wearable.samples.raw-value/versions", schemaBody(avsc)).json.get("id").asInt();
+    int id =
+        post("/subjects/wearable.samples.raw-value/versions", schemaBody(avsc))
+            .json
+            .get("id")
+            .asInt();
 
-    assertThat(get("/subjects/wearable.samples.raw-value/versions/latest").json.get("id").asInt()).isEqualTo(id);
+    assertThat(get("/subjects/wearable.samples.raw-value/versions/latest").json.get("id").asInt())
+        .isEqualTo(id);
   }
 
   // --- HTTP plumbing
@@ -156,15 +196,25 @@ class SchemaRegistryIT {
   }
 
   Response post(String path, String body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Content-Type", CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(server.url() + path))
+            .header("Content-Type", CONTENT_TYPE)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   Response put(String path, String body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Content-Type", CONTENT_TYPE).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(server.url() + path))
+            .header("Content-Type", CONTENT_TYPE)
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), JSON.readTree(response.body()));
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Response(
+        response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(""),
+        JSON.readTree(response.body()));
   }
 }

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class SchemaRegistryTest {
 
-  static final String V1 = "{\"type\":\"record\",\"name\":\"Reading\",\"fields\":[{\"name\":\"value\",\"type\":\"double\"}]}";
-  static final String V1_REFORMATTED = "{ \"name\" : \"Reading\", \"type\" : \"record\",\n \"fields\" : [ { \"type\" : \"double\", \"name\" : \"value\" } ] }";
+  static final String V1 =
+      "{\"type\":\"record\",\"name\":\"Reading\",\"fields\":[{\"name\":\"value\",\"type\":\"double\"}]}";
+  static final String V1_REFORMATTED =
+      "{ \"name\" : \"Reading\", \"type\" : \"record\",\n \"fields\" : [ { \"type\" : \"double\", \"name\" : \"value\" } ] }";
   static final String V2_WITH_DEFAULT =
       "{\"type\":\"record\",\"name\":\"Reading\",\"fields\":[{\"name\":\"value\",\"type\":\"double\"},{\"name\":\"unit\",\"type\":\"string\",\"default\":\"1\"}]}";
   static final String V2_WITHOUT_DEFAULT =
@@ -23,7 +25,8 @@ class SchemaRegistryTest {
   void registersTheFirstSchemaOfASubjectAsVersionOne() {
     int id = registry.register("r-value", V1);
 
-    assertThat(registry.version("r-value", "latest")).isEqualTo(new SchemaRegistry.Version("r-value", 1, id, registry.schemaById(id)));
+    assertThat(registry.version("r-value", "latest"))
+        .isEqualTo(new SchemaRegistry.Version("r-value", 1, id, registry.schemaById(id)));
     assertThat(registry.subjects()).containsExactly("r-value");
   }
 
@@ -58,10 +61,12 @@ class SchemaRegistryTest {
     registry.register("r-value", V1);
 
     assertThatThrownBy(() -> registry.register("r-value", V2_WITHOUT_DEFAULT))
-        .isInstanceOfSatisfying(RegistryException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(409);
-          assertThat(e.getMessage()).contains("READER_FIELD_MISSING_DEFAULT_VALUE");
-        });
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(409);
+              assertThat(e.getMessage()).contains("READER_FIELD_MISSING_DEFAULT_VALUE");
+            });
     assertThat(registry.versions("r-value")).containsExactly(1);
   }
 
@@ -80,7 +85,10 @@ class SchemaRegistryTest {
   void reportsIncompatibilitiesAgainstTheLatestVersionWithoutRegistering() {
     registry.register("r-value", V1);
 
-    assertThat(registry.incompatibilities("r-value", "latest", V2_WITHOUT_DEFAULT)).singleElement().asString().startsWith("BACKWARD");
+    assertThat(registry.incompatibilities("r-value", "latest", V2_WITHOUT_DEFAULT))
+        .singleElement()
+        .asString()
+        .startsWith("BACKWARD");
     assertThat(registry.incompatibilities("r-value", "latest", V2_WITH_DEFAULT)).isEmpty();
     assertThat(registry.incompatibilities("new-value", "latest", V2_WITHOUT_DEFAULT)).isEmpty();
     assertThat(registry.versions("r-value")).containsExactly(1);
@@ -104,7 +112,8 @@ class SchemaRegistryTest {
   @Test
   void findsASchemaThatDiffersOnlyInDocsByItsParsingCanonicalForm() {
     int id = registry.register("r-value", V1);
-    String withDoc = V1.replace("\"name\":\"Reading\",", "\"name\":\"Reading\",\"doc\":\"a reading\",");
+    String withDoc =
+        V1.replace("\"name\":\"Reading\",", "\"name\":\"Reading\",\"doc\":\"a reading\",");
 
     assertThat(registry.lookup("r-value", withDoc).id()).isEqualTo(id);
   }
@@ -118,8 +127,15 @@ class SchemaRegistryTest {
     assertThat(codeOf(() -> registry.version("r-value", "zero"))).isEqualTo(42202);
     assertThat(codeOf(() -> registry.schemaById(99))).isEqualTo(40403);
     assertThat(codeOf(() -> registry.lookup("r-value", V2_WITH_DEFAULT))).isEqualTo(40403);
-    assertThat(codeOf(() -> registry.register("r-value", "{\"type\":\"record\"}"))).isEqualTo(42201);
-    assertThat(codeOf(() -> registry.subjectLevel("r-value").orElseThrow(() -> RegistryException.subjectLevelNotConfigured("r-value")))).isEqualTo(40408);
+    assertThat(codeOf(() -> registry.register("r-value", "{\"type\":\"record\"}")))
+        .isEqualTo(42201);
+    assertThat(
+            codeOf(
+                () ->
+                    registry
+                        .subjectLevel("r-value")
+                        .orElseThrow(() -> RegistryException.subjectLevelNotConfigured("r-value"))))
+        .isEqualTo(40408);
     assertThat(codeOf(() -> CompatibilityLevel.parse("SIDEWAYS"))).isEqualTo(42203);
   }
 

@@ -53,16 +53,31 @@ public final class StandaloneSink implements AutoCloseable {
   public static final String HEALTH_PORT_CONFIG = "health.port";
   public static final String HEALTH_LIVENESS_GRACE_MS_CONFIG = "health.liveness.grace.ms";
 
-  /** The runner's own settings (the connector's are FhirSinkConnectorConfig's, the worker's Connect's). */
-  public static final ConfigDef CONFIG_DEF = new ConfigDef()
-      .define(HEALTH_PORT_CONFIG, Type.INT, 8092, Range.between(0, 65535), Importance.MEDIUM,
-          "Port of /health/live and /health/ready (0 picks a free port). Ready: every connector and task RUNNING.")
-      .define(HEALTH_LIVENESS_GRACE_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0L), Importance.LOW,
-          "How long a connector or task may stay FAILED before /health/live answers 503, so Kubernetes restarts the process"
-              + " (Connect never restarts a failed task itself; the restart resumes from the committed offsets).");
+  /**
+   * The runner's own settings (the connector's are FhirSinkConnectorConfig's, the worker's
+   * Connect's).
+   */
+  public static final ConfigDef CONFIG_DEF =
+      new ConfigDef()
+          .define(
+              HEALTH_PORT_CONFIG,
+              Type.INT,
+              8092,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Port of /health/live and /health/ready (0 picks a free port). Ready: every connector and task RUNNING.")
+          .define(
+              HEALTH_LIVENESS_GRACE_MS_CONFIG,
+              Type.LONG,
+              60_000L,
+              Range.atLeast(0L),
+              Importance.LOW,
+              "How long a connector or task may stay FAILED before /health/live answers 503, so Kubernetes restarts the process"
+                  + " (Connect never restarts a failed task itself; the restart resumes from the committed offsets).");
 
   /** {@code FHIRFLOW_SINK_HEALTH_PORT} → {@code health.port}. */
-  public static final ConfigSources SOURCES = new ConfigSources("sink", "", CONFIG_DEF.names(), List.of());
+  public static final ConfigSources SOURCES =
+      new ConfigSources("sink", "", CONFIG_DEF.names(), List.of());
 
   private final Connect<StandaloneHerder> connect;
   private OpsPort ops;
@@ -72,8 +87,8 @@ public final class StandaloneSink implements AutoCloseable {
   }
 
   /**
-   * Takes the runner's keys out of the worker properties (Connect would warn of them as unknown) and
-   * overlays the environment's.
+   * Takes the runner's keys out of the worker properties (Connect would warn of them as unknown)
+   * and overlays the environment's.
    *
    * @throws ConfigException naming the key or variable when one is unknown or out of range
    */
@@ -100,7 +115,9 @@ public final class StandaloneSink implements AutoCloseable {
    */
   public int serveHealth(int port, Duration livenessGrace) {
     SinkHealth health = new SinkHealth(Clock.systemUTC(), livenessGrace);
-    ops = OpsPort.start(port, "fhirflow-sink", () -> look(health).live(), () -> look(health).ready(), null);
+    ops =
+        OpsPort.start(
+            port, "fhirflow-sink", () -> look(health).live(), () -> look(health).ready(), null);
     return ops.port();
   }
 
@@ -127,8 +144,13 @@ public final class StandaloneSink implements AutoCloseable {
   /** Creates (or reconfigures) a connector and waits until the worker has accepted it. */
   public void putConnector(Map<String, String> connectorProps) {
     FutureCallback<Object> done = new FutureCallback<>();
-    connect.herder().putConnectorConfig(connectorProps.get(ConnectorConfig.NAME_CONFIG),
-        connectorProps, true, (error, created) -> done.onCompletion(error, created));
+    connect
+        .herder()
+        .putConnectorConfig(
+            connectorProps.get(ConnectorConfig.NAME_CONFIG),
+            connectorProps,
+            true,
+            (error, created) -> done.onCompletion(error, created));
     try {
       done.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -148,7 +170,9 @@ public final class StandaloneSink implements AutoCloseable {
   /** Removes a connector; its tasks stop and commit their offsets. */
   public void deleteConnector(String name) {
     FutureCallback<Object> done = new FutureCallback<>();
-    connect.herder().deleteConnectorConfig(name, (error, deleted) -> done.onCompletion(error, deleted));
+    connect
+        .herder()
+        .deleteConnectorConfig(name, (error, deleted) -> done.onCompletion(error, deleted));
     try {
       done.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -159,7 +183,8 @@ public final class StandaloneSink implements AutoCloseable {
   /** States of the connector's tasks (RUNNING, FAILED, ...); empty before tasks are assigned. */
   public List<String> taskStates(String connector) {
     return connect.herder().connectorStatus(connector).tasks().stream()
-        .map(ConnectorStateInfo.AbstractState::state).toList();
+        .map(ConnectorStateInfo.AbstractState::state)
+        .toList();
   }
 
   @Override
@@ -172,9 +197,10 @@ public final class StandaloneSink implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     String worker = args.length > 0 ? args[0] : DEFAULT_WORKER;
-    List<String> connectors = args.length > 1
-        ? List.of(args).subList(1, args.length) : List.of(DEFAULT_CONNECTOR);
-    Map<String, String> workerProps = new HashMap<>(Utils.propsToStringMap(Utils.loadProps(worker)));
+    List<String> connectors =
+        args.length > 1 ? List.of(args).subList(1, args.length) : List.of(DEFAULT_CONNECTOR);
+    Map<String, String> workerProps =
+        new HashMap<>(Utils.propsToStringMap(Utils.loadProps(worker)));
     AbstractConfig runner;
     try {
       runner = runnerConfig(workerProps, System.getenv());
@@ -185,7 +211,10 @@ public final class StandaloneSink implements AutoCloseable {
     }
     StandaloneSink sink = start(workerProps);
     Runtime.getRuntime().addShutdownHook(new Thread(sink::close, "standalone-sink-shutdown"));
-    int port = sink.serveHealth(runner.getInt(HEALTH_PORT_CONFIG), Duration.ofMillis(runner.getLong(HEALTH_LIVENESS_GRACE_MS_CONFIG)));
+    int port =
+        sink.serveHealth(
+            runner.getInt(HEALTH_PORT_CONFIG),
+            Duration.ofMillis(runner.getLong(HEALTH_LIVENESS_GRACE_MS_CONFIG)));
     LOG.info("fhirflow sink health port={}", port);
     for (String file : connectors) {
       sink.putConnector(Utils.propsToStringMap(Utils.loadProps(Path.of(file).toString())));

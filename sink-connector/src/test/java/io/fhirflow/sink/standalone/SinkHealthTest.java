@@ -22,9 +22,17 @@ class SinkHealthTest {
     SinkHealth health = new SinkHealth(Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1));
     assertThat(health.observe(false, Map.of()).ready().ok()).isFalse();
     assertThat(health.observe(true, Map.of()).ready().ok()).as("no connectors").isFalse();
-    assertThat(health.observe(true, Map.of("sink", List.of("RUNNING"))).ready().ok()).as("no tasks yet").isFalse();
-    assertThat(health.observe(true, Map.of("sink", List.of("RUNNING", "RUNNING", "UNASSIGNED"))).ready().ok()).isFalse();
-    SinkHealth.Answer running = health.observe(true, Map.of("sink", List.of("RUNNING", "RUNNING", "RUNNING")));
+    assertThat(health.observe(true, Map.of("sink", List.of("RUNNING"))).ready().ok())
+        .as("no tasks yet")
+        .isFalse();
+    assertThat(
+            health
+                .observe(true, Map.of("sink", List.of("RUNNING", "RUNNING", "UNASSIGNED")))
+                .ready()
+                .ok())
+        .isFalse();
+    SinkHealth.Answer running =
+        health.observe(true, Map.of("sink", List.of("RUNNING", "RUNNING", "RUNNING")));
     assertThat(running.ready().ok()).isTrue();
     assertThat(running.ready().text()).isEqualTo("sink RUNNING tasks=RUNNING,RUNNING");
     assertThat(running.live().ok()).isTrue();
@@ -33,11 +41,23 @@ class SinkHealthTest {
   @Test
   void aFailedTaskIsNotReadyAtOnceAndNotLiveAfterTheGraceUntilItRecovers() {
     Instant[] now = {T0};
-    Clock clock = new Clock() {
-      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-      @Override public Instant instant() { return now[0]; }
-    };
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+        };
     SinkHealth health = new SinkHealth(clock, Duration.ofMinutes(1));
     Map<String, List<String>> failed = Map.of("sink", List.of("RUNNING", "RUNNING", "FAILED"));
     SinkHealth.Answer first = health.observe(true, failed);
@@ -50,19 +70,31 @@ class SinkHealthTest {
     assertThat(late.live().ok()).isFalse();
     assertThat(late.live().text()).startsWith("FAILED for longer than 60 s");
     now[0] = T0.plusSeconds(62);
-    assertThat(health.observe(true, Map.of("sink", List.of("RUNNING", "RUNNING"))).live().ok()).as("recovered").isTrue();
+    assertThat(health.observe(true, Map.of("sink", List.of("RUNNING", "RUNNING"))).live().ok())
+        .as("recovered")
+        .isTrue();
     now[0] = T0.plusSeconds(200);
-    assertThat(health.observe(true, failed).live().ok()).as("a new failure has its own grace").isTrue();
+    assertThat(health.observe(true, failed).live().ok())
+        .as("a new failure has its own grace")
+        .isTrue();
   }
 
   @Test
   void theRunnersKeysComeOutOfTheWorkerFileAndTheEnvironmentOverridesThem() {
-    Map<String, String> worker = new HashMap<>(Map.of("bootstrap.servers", "b:9092", "health.port", "9000"));
-    var config = StandaloneSink.runnerConfig(worker, Map.of("FHIRFLOW_SINK_HEALTH_LIVENESS_GRACE_MS", "5000", "FHIRFLOW_SINK_PORT", "1"));
+    Map<String, String> worker =
+        new HashMap<>(Map.of("bootstrap.servers", "b:9092", "health.port", "9000"));
+    var config =
+        StandaloneSink.runnerConfig(
+            worker,
+            Map.of("FHIRFLOW_SINK_HEALTH_LIVENESS_GRACE_MS", "5000", "FHIRFLOW_SINK_PORT", "1"));
     assertThat(worker).containsOnlyKeys("bootstrap.servers");
     assertThat(config.getInt(StandaloneSink.HEALTH_PORT_CONFIG)).isEqualTo(9000);
     assertThat(config.getLong(StandaloneSink.HEALTH_LIVENESS_GRACE_MS_CONFIG)).isEqualTo(5000L);
-    assertThatThrownBy(() -> StandaloneSink.runnerConfig(new HashMap<>(), Map.of("FHIRFLOW_SINK_HEALTH_PROT", "1")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("FHIRFLOW_SINK_HEALTH_PROT");
+    assertThatThrownBy(
+            () ->
+                StandaloneSink.runnerConfig(
+                    new HashMap<>(), Map.of("FHIRFLOW_SINK_HEALTH_PROT", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("FHIRFLOW_SINK_HEALTH_PROT");
   }
 }
