@@ -39,6 +39,13 @@ public final class FhirRecordHeaders {
    */
   public static final String RESOURCE_ID = "fhir.resourceId";
 
+  /**
+   * The tenant the record belongs to ({@link Tenants}), on every record of the FHIR topics, on the
+   * AuditEvents of erasures and on the topology's dead letters (where it replaces any header of
+   * that name the gateway sent): the sink stores the record under it.
+   */
+  public static final String TENANT = "fhirflow.tenant";
+
   /** On the records an erasure writes: the erasure request's id (the key of its AuditEvent). */
   public static final String ERASURE_REQUEST_ID = "fhirflow.erasureRequestId";
 

@@ -64,5 +64,11 @@ public final class FhirSystems {
   /** AuditEvent.subtype of fhirflow's own events that are not REST interactions ({@code erase}). */
   public static final String AUDIT_SUBTYPE = "https://fhirflow.io/fhir/CodeSystem/audit-subtype";
 
+  /**
+   * meta.tag system of the tenant a resource belongs to ({@code Tenants}): code = the tenant's
+   * name, on every Observation, Patient, Device and erasure AuditEvent the topology writes.
+   */
+  public static final String TENANT = "https://fhirflow.io/fhir/CodeSystem/tenant";
+
   private FhirSystems() {}
 }

@@ -54,11 +54,12 @@ final class DeviceFactory {
             + (device.getDeviceType() == null ? "" : device.getDeviceType()));
   }
 
-  static FhirResource resource(WearableSample sample, String key) {
+  static FhirResource resource(String tenant, WearableSample sample, String key) {
     io.fhirflow.schema.Device source = sample.getDevice();
     Device device = new Device();
-    String id = ResourceIds.device(sample.getUserId(), key);
+    String id = ResourceIds.device(tenant, sample.getUserId(), key);
     device.setId(id);
+    device.getMeta().addTag(FhirSystems.TENANT, tenant, null);
     device.addIdentifier().setSystem(FhirSystems.SID_DEVICE_KEY).setValue(key);
     if (source.getManufacturer() != null) {
       device.setManufacturer(source.getManufacturer());

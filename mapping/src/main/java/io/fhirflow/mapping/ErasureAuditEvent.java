@@ -36,6 +36,7 @@ public final class ErasureAuditEvent {
   private ErasureAuditEvent() {}
 
   /**
+   * @param tenant the person's tenant, the event's meta.tag ({@code FhirSystems.TENANT})
    * @param requestId the erasure request's id, also the event's id
    * @param requestedBy who asked, as the request names them
    * @param requestedAt when they asked
@@ -44,6 +45,7 @@ public final class ErasureAuditEvent {
    * @param removed what was removed, kind → count, in the order given
    */
   public static String json(
+      String tenant,
       String requestId,
       String patientId,
       String requestedBy,
@@ -53,6 +55,7 @@ public final class ErasureAuditEvent {
       Map<String, Long> removed) {
     AuditEvent e = new AuditEvent();
     e.setId(requestId);
+    e.getMeta().addTag(FhirSystems.TENANT, tenant, null);
     // DICOM "Patient Record" event, action Delete: the same type a FHIR server's $erase would use.
     e.setType(new Coding(DCM, "110110", "Patient Record"));
     e.addSubtype(new Coding(FhirSystems.AUDIT_SUBTYPE, "erase", "Erasure of a person"));

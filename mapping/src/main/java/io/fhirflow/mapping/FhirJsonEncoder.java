@@ -111,6 +111,7 @@ final class FhirJsonEncoder {
         json -> {
           json.writeStringField("resourceType", "Patient");
           json.writeStringField("id", patient.getIdElement().getIdPart());
+          meta(json, patient.getMeta());
           identifiers(json, patient.getIdentifier());
         });
   }
@@ -120,6 +121,7 @@ final class FhirJsonEncoder {
         json -> {
           json.writeStringField("resourceType", "Device");
           json.writeStringField("id", device.getIdElement().getIdPart());
+          meta(json, device.getMeta());
           identifiers(json, device.getIdentifier());
           if (device.hasManufacturer()) {
             json.writeStringField("manufacturer", device.getManufacturer());
@@ -198,6 +200,13 @@ final class FhirJsonEncoder {
       }
       json.writeEndArray();
     }
+    if (meta.hasTag()) {
+      json.writeArrayFieldStart("tag");
+      for (Coding tag : meta.getTag()) {
+        coding(json, tag);
+      }
+      json.writeEndArray();
+    }
     json.writeEndObject();
   }
 
@@ -222,22 +231,26 @@ final class FhirJsonEncoder {
     if (concept.hasCoding()) {
       json.writeArrayFieldStart("coding");
       for (Coding coding : concept.getCoding()) {
-        json.writeStartObject();
-        if (coding.hasSystem()) {
-          json.writeStringField("system", coding.getSystem());
-        }
-        if (coding.hasCode()) {
-          json.writeStringField("code", coding.getCode());
-        }
-        if (coding.hasDisplay()) {
-          json.writeStringField("display", coding.getDisplay());
-        }
-        json.writeEndObject();
+        coding(json, coding);
       }
       json.writeEndArray();
     }
     if (concept.hasText()) {
       json.writeStringField("text", concept.getText());
+    }
+    json.writeEndObject();
+  }
+
+  private static void coding(JsonGenerator json, Coding coding) throws IOException {
+    json.writeStartObject();
+    if (coding.hasSystem()) {
+      json.writeStringField("system", coding.getSystem());
+    }
+    if (coding.hasCode()) {
+      json.writeStringField("code", coding.getCode());
+    }
+    if (coding.hasDisplay()) {
+      json.writeStringField("display", coding.getDisplay());
     }
     json.writeEndObject();
   }

@@ -2,6 +2,7 @@ package io.fhirflow.mapping;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.schema.WearableSample;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -33,11 +34,13 @@ public final class FhirMapper {
    * Patient and Device JSON depend only on their key, so encoding them once per key is safe and
    * saves ~1.5 µs a sample.
    */
-  private final Cache<String, FhirResource> patients;
+  private final Cache<Person, FhirResource> patients;
 
   private final Cache<DeviceOfUser, FhirResource> devices;
 
-  private record DeviceOfUser(String userId, String deviceKey) {}
+  private record DeviceOfUser(String tenant, String userId, String deviceKey) {}
+
+  private record Person(String tenant, String userId) {}
 
   public FhirMapper(MappingCatalogue catalogue) {
     this(catalogue, DEFAULT_CACHE_SIZE);
@@ -80,7 +83,7 @@ public final class FhirMapper {
    */
   public Optional<Rejection> validate(WearableSample sample) {
     try {
-      build(sample, false);
+      build(Tenants.DEFAULT, sample, false);
       return Optional.empty();
     } catch (SampleRejected rejected) {
       return Optional.of(rejected.rejection());
@@ -95,9 +98,19 @@ public final class FhirMapper {
    * @return {@link Mapped} with at least one Observation, or the {@link Rejection}
    */
   public MappingOutcome map(WearableSample sample, boolean amended) {
+    return map(Tenants.DEFAULT, sample, amended);
+  }
+
+  /**
+   * Maps a tenant's sample: ids in the tenant's namespace ({@link ResourceIds}), the tenant as
+   * meta.tag of every resource ({@code FhirSystems.TENANT}).
+   *
+   * @param tenant a valid tenant name ({@link Tenants}), taken from where the sample was read
+   */
+  public MappingOutcome map(String tenant, WearableSample sample, boolean amended) {
     SampleContext context;
     try {
-      context = build(sample, amended);
+      context = build(tenant, sample, amended);
     } catch (SampleRejected rejected) {
       return rejected.rejection();
     }
@@ -118,10 +131,10 @@ public final class FhirMapper {
    * HAPI's parser.
    */
   List<Observation> observationModels(WearableSample sample, boolean amended) {
-    return build(sample, amended).observations;
+    return build(Tenants.DEFAULT, sample, amended).observations;
   }
 
-  private SampleContext build(WearableSample sample, boolean amended) {
+  private SampleContext build(String tenant, WearableSample sample, boolean amended) {
     if (sample == null) {
       throw new SampleRejected(RejectReason.INVALID_SHAPE, "no sample");
     }
@@ -150,16 +163,19 @@ public final class FhirMapper {
           RejectReason.UNSUPPORTED_TYPE, "type not supported: " + typeForDetail(sample));
     }
     StorableSample.check(sample);
-    FhirResource patient = patients.get(sample.getUserId(), PatientFactory::resource);
+    FhirResource patient =
+        patients.get(
+            new Person(tenant, sample.getUserId()),
+            p -> PatientFactory.resource(p.tenant(), p.userId()));
     String deviceKey = DeviceFactory.key(sample).orElse(null);
     // A Device belongs to its user (ResourceIds), so the cache is keyed by both.
     FhirResource device =
         deviceKey == null
             ? null
             : devices.get(
-                new DeviceOfUser(sample.getUserId(), deviceKey),
-                d -> DeviceFactory.resource(sample, d.deviceKey()));
-    SampleContext context = new SampleContext(sample, catalogue, amended, patient, device);
+                new DeviceOfUser(tenant, sample.getUserId(), deviceKey),
+                d -> DeviceFactory.resource(tenant, sample, d.deviceKey()));
+    SampleContext context = new SampleContext(tenant, sample, catalogue, amended, patient, device);
     for (Map.Entry<ValueKind, List<CatalogueEntry>> group : byKind(entries).entrySet()) {
       shapes.get(group.getKey()).build(context, group.getValue());
     }

@@ -43,6 +43,7 @@ final class FoodShape implements ObservationShape {
           new Reference(
               "Observation/"
                   + ResourceIds.observation(
+                      context.tenant,
                       context.sample.getUserId(),
                       Platform.HEALTHKIT.name(),
                       member.getRecordId(),

@@ -4,20 +4,18 @@ import io.fhirflow.contracts.FhirSystems;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
- * The Patient of a gateway user: id from the user id alone (the same person across platforms), the
- * user id as identifier. Nothing else: the gateway knows no demographics.
+ * The Patient of a tenant's gateway user: id from the tenant and user id alone (the same person
+ * across platforms), the user id as identifier, the tenant as meta.tag. Nothing else: the gateway
+ * knows no demographics.
  */
 final class PatientFactory {
   private PatientFactory() {}
 
-  static String id(String userId) {
-    return ResourceIds.patient(userId);
-  }
-
-  static FhirResource resource(String userId) {
+  static FhirResource resource(String tenant, String userId) {
     Patient patient = new Patient();
-    String id = id(userId);
+    String id = ResourceIds.patient(tenant, userId);
     patient.setId(id);
+    patient.getMeta().addTag(FhirSystems.TENANT, tenant, null);
     patient.addIdentifier().setSystem(FhirSystems.SID_USER).setValue(userId);
     return new FhirResource("Patient", id, FhirJsonEncoder.patient(patient));
   }

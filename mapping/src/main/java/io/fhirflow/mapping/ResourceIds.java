@@ -1,9 +1,12 @@
 package io.fhirflow.mapping;
 
+import io.fhirflow.contracts.Tenants;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The one owner of fhirflow's FHIR resource ids. Name-based UUIDs (RFC 4122 version 5, SHA-1) in a
@@ -16,6 +19,12 @@ import java.util.UUID;
  * Observation. With the user in the name, no input of one person can produce another person's id.
  * Changing this scheme re-keys every stored resource: docs/operations.md says how a deployment
  * reprocesses.
+ *
+ * <p>A person is a tenant and a user id (docs/tenants.md): each tenant names its ids in its own
+ * namespace, itself the name-based UUID of the tenant in fhirflow's namespace, so the same user id
+ * in two tenants is two patients, and no string a gateway sends can make one tenant's name equal to
+ * another's. The {@linkplain Tenants#DEFAULT default tenant} uses fhirflow's namespace itself: its
+ * ids are the ids of a deployment from before tenants.
  */
 public final class ResourceIds {
   /**
@@ -35,11 +44,22 @@ public final class ResourceIds {
             }
           });
 
+  /** Each tenant's namespace, computed once. */
+  private static final ConcurrentMap<String, byte[]> TENANT_NAMESPACES = new ConcurrentHashMap<>();
+
   private ResourceIds() {}
 
-  /** The Patient of a gateway user: from the user id alone (the same person across platforms). */
+  /** The default tenant's Patient of a gateway user ({@link #patient(String, String)}). */
   public static String patient(String userId) {
-    return of("Patient", userId);
+    return patient(Tenants.DEFAULT, userId);
+  }
+
+  /**
+   * The Patient of a tenant's user: from the user id alone (the same person across platforms), in
+   * the tenant's namespace.
+   */
+  public static String patient(String tenant, String userId) {
+    return of(namespace(tenant), "Patient", userId);
   }
 
   /**
@@ -49,9 +69,19 @@ public final class ResourceIds {
    *     for the first
    */
   public static String observation(String userId, String platform, String recordId, String part) {
+    return observation(Tenants.DEFAULT, userId, platform, recordId, part);
+  }
+
+  /**
+   * An Observation of a tenant's user's record ({@link #observation(String, String, String,
+   * String)}).
+   */
+  public static String observation(
+      String tenant, String userId, String platform, String recordId, String part) {
+    byte[] namespace = namespace(tenant);
     return part == null
-        ? of("Observation", userId, platform, recordId)
-        : of("Observation", userId, platform, recordId, part);
+        ? of(namespace, "Observation", userId, platform, recordId)
+        : of(namespace, "Observation", userId, platform, recordId, part);
   }
 
   /**
@@ -63,6 +93,7 @@ public final class ResourceIds {
    */
   public static String summary(String patientId, String measure, String period, int generation) {
     return of(
+        NAMESPACE_BYTES,
         "Observation",
         "summary",
         patientId,
@@ -75,10 +106,32 @@ public final class ResourceIds {
    * person's Device.
    */
   public static String device(String userId, String deviceKey) {
-    return of("Device", userId, deviceKey);
+    return device(Tenants.DEFAULT, userId, deviceKey);
   }
 
-  private static String of(String... parts) {
+  /** The Device a tenant's user measured with ({@link #device(String, String)}). */
+  public static String device(String tenant, String userId, String deviceKey) {
+    return of(namespace(tenant), "Device", userId, deviceKey);
+  }
+
+  /**
+   * The namespace of a tenant's ids: fhirflow's own for the default tenant, else the name-based
+   * UUID of {@code "tenant" U+001F <name>} in it.
+   */
+  private static byte[] namespace(String tenant) {
+    if (Tenants.DEFAULT.equals(tenant)) {
+      return NAMESPACE_BYTES;
+    }
+    byte[] known = TENANT_NAMESPACES.get(tenant);
+    if (known != null) {
+      return known;
+    }
+    Tenants.requireValid(tenant);
+    return TENANT_NAMESPACES.computeIfAbsent(
+        tenant, t -> bytes(UUID.fromString(of(NAMESPACE_BYTES, "tenant", t))));
+  }
+
+  private static String of(byte[] namespace, String... parts) {
     StringBuilder name = new StringBuilder(64);
     for (int i = 0; i < parts.length; i++) {
       if (i > 0) {
@@ -88,7 +141,7 @@ public final class ResourceIds {
     }
     MessageDigest sha1 = SHA1.get();
     sha1.reset();
-    sha1.update(NAMESPACE_BYTES);
+    sha1.update(namespace);
     byte[] hash = sha1.digest(name.toString().getBytes(StandardCharsets.UTF_8));
     hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
     hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);

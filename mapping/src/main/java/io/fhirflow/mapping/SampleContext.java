@@ -51,6 +51,7 @@ final class SampleContext {
           "activity",
           "Activity");
 
+  final String tenant;
   final WearableSample sample;
   final MappingCatalogue catalogue;
   private final boolean amended;
@@ -66,11 +67,13 @@ final class SampleContext {
   final List<MetricPoint> metrics = new ArrayList<>(1);
 
   SampleContext(
+      String tenant,
       WearableSample sample,
       MappingCatalogue catalogue,
       boolean amended,
       FhirResource patient,
       FhirResource device) {
+    this.tenant = tenant;
     this.sample = sample;
     this.catalogue = catalogue;
     this.amended = amended;
@@ -202,10 +205,12 @@ final class SampleContext {
     Observation observation = new Observation();
     String recordId = sample.getRecordId();
     observation.setId(
-        ResourceIds.observation(sample.getUserId(), sample.getPlatform().name(), recordId, part));
+        ResourceIds.observation(
+            tenant, sample.getUserId(), sample.getPlatform().name(), recordId, part));
     observation.getMeta().setVersionId(versionId);
     observation.getMeta().setLastUpdatedElement(instant(lastUpdated));
     observation.getMeta().setSource(source);
+    observation.getMeta().addTag(FhirSystems.TENANT, tenant, null);
     if (entry.profileUrl() != null && entryCode) {
       observation.getMeta().addProfile(entry.profileUrl());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirflow.contracts.Tenants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,13 +24,15 @@ import java.util.UUID;
  * <p>{@code requestId} names the request (the key of its AuditEvent, and the header {@code
  * fhirflow.erasureRequestId} on every record the erasure writes); {@code requestedBy} is who asked
  * (a person or a system, as the platform names them); {@code requestedAt} an ISO-8601 instant.
- * Unknown fields are ignored, so later versions may add some.
+ * {@code tenant} names the person's tenant ({@code Tenants}; absent = the default tenant): the
+ * erasure topic is written by the platform's operators, never by a tenant's gateway, so the tenant
+ * may be a field here. Unknown fields are ignored, so later versions may add some.
  *
  * @param requestId 1-128 characters of {@code [A-Za-z0-9.-]}, like a FHIR id (it becomes the
  *     AuditEvent's id)
  */
 public record ErasureRequest(
-    String requestId, String userId, String requestedBy, Instant requestedAt) {
+    String requestId, String userId, String requestedBy, Instant requestedAt, String tenant) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ID_PATTERN = "[A-Za-z0-9\\-.]{1,64}";
@@ -48,11 +51,17 @@ public record ErasureRequest(
     if (requestedAt == null) {
       throw new IllegalArgumentException("requestedAt is required");
     }
+    Tenants.requireValid(tenant);
+  }
+
+  /** A new request of the default tenant with a random id, made now. */
+  public static ErasureRequest of(String userId, String requestedBy, Instant now) {
+    return of(Tenants.DEFAULT, userId, requestedBy, now);
   }
 
   /** A new request with a random id, made now. */
-  public static ErasureRequest of(String userId, String requestedBy, Instant now) {
-    return new ErasureRequest(UUID.randomUUID().toString(), userId, requestedBy, now);
+  public static ErasureRequest of(String tenant, String userId, String requestedBy, Instant now) {
+    return new ErasureRequest(UUID.randomUUID().toString(), userId, requestedBy, now, tenant);
   }
 
   public byte[] toJson() {
@@ -61,11 +70,12 @@ public record ErasureRequest(
             .put("requestId", requestId)
             .put("userId", userId)
             .put("requestedBy", requestedBy)
-            .put("requestedAt", requestedAt.toString());
+            .put("requestedAt", requestedAt.toString())
+            .put("tenant", tenant);
     try {
       return JSON.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a tree of four strings always encodes", e);
+      throw new IllegalStateException("a tree of five strings always encodes", e);
     }
   }
 
@@ -88,7 +98,8 @@ public record ErasureRequest(
               text(node, "requestId"),
               text(node, "userId"),
               text(node, "requestedBy"),
-              Instant.parse(String.valueOf(text(node, "requestedAt"))));
+              Instant.parse(String.valueOf(text(node, "requestedAt"))),
+              node.has("tenant") ? text(node, "tenant") : Tenants.DEFAULT);
       if (!request.userId().equals(new String(key, StandardCharsets.UTF_8))) {
         return Optional.empty();
       }

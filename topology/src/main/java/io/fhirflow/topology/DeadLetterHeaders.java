@@ -8,6 +8,7 @@ import static io.fhirflow.contracts.DeadLetterHeaders.SOURCE_TOPIC;
 import static io.fhirflow.contracts.DeadLetterHeaders.STAGE;
 import static io.fhirflow.contracts.DeadLetterHeaders.TIME;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
@@ -37,6 +38,15 @@ final class DeadLetterHeaders {
     put(h, SOURCE_PARTITION, Integer.toString(partition));
     put(h, SOURCE_OFFSET, Long.toString(offset));
     put(h, TIME, time.toString());
+    return h;
+  }
+
+  /**
+   * Sets {@code fhirflow.tenant} to the tenant of the record's source topic, replacing any header
+   * of that name the gateway sent; none when the source is no tenant's (the erasure topic).
+   */
+  static Headers tenant(Headers h, String tenant) {
+    put(h, FhirRecordHeaders.TENANT, tenant);
     return h;
   }
 

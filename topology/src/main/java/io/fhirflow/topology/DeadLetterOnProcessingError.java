@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.Tenants;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,15 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
   /** Config key under which {@link FlowCounters} are passed (an object, not a string). */
   public static final String COUNTERS_CONFIG = "fhirflow.flow.counters";
 
+  /** Config key of the raw topic's name, whose tenants' dead letters get their tenant header. */
+  public static final String RAW_TOPIC_CONFIG = "fhirflow.topic.raw";
+
   private static final Logger log = LoggerFactory.getLogger(DeadLetterOnProcessingError.class);
 
   private String deadLetterTopic;
   private FlowCounters counters;
   private int sendMaxBytes;
+  private String rawTopic;
   private final Clock clock = Clock.systemUTC();
 
   @Override
@@ -40,6 +45,8 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
         (String) configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     counters = (FlowCounters) configs.get(COUNTERS_CONFIG);
     sendMaxBytes = TopologyConfig.sendMaxBytes(configs);
+    Object raw = configs.get(RAW_TOPIC_CONFIG);
+    rawTopic = raw == null ? TopologyConfig.TOPIC_RAW_DEFAULT : (String) raw;
   }
 
   @Override
@@ -73,6 +80,7 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
         context.partition(),
         context.offset(),
         clock.instant());
+    DeadLetterHeaders.tenant(headers, Tenants.ofRawTopic(rawTopic, context.topic()));
     if (counters != null
         && counters.firstOutcome(counters.marksFor(context.taskId()), context.offset())) {
       counters.deadLettered(DeadLetterStage.PROCESS, DeadLetterReasons.UNEXPECTED_ERROR);

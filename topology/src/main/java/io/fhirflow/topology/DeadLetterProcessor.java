@@ -20,8 +20,10 @@ final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, by
   private final Clock clock;
   private final FlowCounters counters;
   private final int sendMaxBytes;
+  private final TenantOfTopic tenants;
 
-  DeadLetterProcessor(Clock clock, FlowCounters counters, int sendMaxBytes) {
+  DeadLetterProcessor(String rawTopic, Clock clock, FlowCounters counters, int sendMaxBytes) {
+    this.tenants = new TenantOfTopic(rawTopic);
     this.clock = clock;
     this.counters = counters;
     this.sendMaxBytes = sendMaxBytes;
@@ -51,6 +53,7 @@ final class DeadLetterProcessor extends ContextualProcessor<Object, Rejected, by
         source.partition(),
         source.offset(),
         clock.instant());
+    DeadLetterHeaders.tenant(headers, tenants.of(source.topic()));
     if (counters.firstOutcome(marks, source.offset())) {
       counters.deadLettered(r.stage(), r.reason());
     }

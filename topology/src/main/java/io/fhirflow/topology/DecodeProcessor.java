@@ -19,8 +19,10 @@ final class DecodeProcessor extends ContextualProcessor<byte[], byte[], Object, 
   private final FlowCounters counters;
   private final String accepted;
   private final String rejected;
+  private final TenantOfTopic tenants;
 
   DecodeProcessor(
+      String rawTopic,
       Deserializer<WearableSample> deserializer,
       int maxBytes,
       FlowCounters counters,
@@ -31,6 +33,7 @@ final class DecodeProcessor extends ContextualProcessor<byte[], byte[], Object, 
     this.counters = counters;
     this.accepted = accepted;
     this.rejected = rejected;
+    this.tenants = new TenantOfTopic(rawTopic);
   }
 
   private FlowCounters.Marks marks;
@@ -80,8 +83,11 @@ final class DecodeProcessor extends ContextualProcessor<byte[], byte[], Object, 
       reject(record, DeadLetterReasons.CORRUPT_BODY, e.getClass().getSimpleName());
       return;
     }
+    // The source subscribes to the raw topics' pattern only, so every topic here names a tenant.
+    String tenant = tenants.of(topic);
     context()
-        .forward(record.withValue(new Inbound(record.key(), record.value(), sample)), accepted);
+        .forward(
+            record.withValue(new Inbound(tenant, record.key(), record.value(), sample)), accepted);
   }
 
   private void reject(Record<byte[], byte[]> record, String reason, String errorClass) {

@@ -62,7 +62,8 @@ final class DedupProcessor extends ContextualProcessor<byte[], Inbound, byte[], 
 
   @Override
   public void process(Record<byte[], Inbound> record) {
-    Bytes identity = Bytes.wrap(SampleIdentity.of(record.value().sample()));
+    Bytes identity =
+        Bytes.wrap(SampleIdentity.of(record.value().tenant(), record.value().sample()));
     SeenVersion incoming = SeenVersion.of(record.value().sample());
     long ingestTime = IngestTime.of(record, context());
     ValueAndTimestamp<SeenVersion> last = seen.get(identity);

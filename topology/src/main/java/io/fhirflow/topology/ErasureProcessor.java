@@ -1,6 +1,7 @@
 package io.fhirflow.topology;
 
 import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ErasureAuditEvent;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.Platform;
@@ -113,7 +114,8 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
   }
 
   private void erase(Record<byte[], byte[]> record, ErasureRequest request) {
-    String patientId = ResourceIds.patient(request.userId());
+    String tenant = request.tenant();
+    String patientId = ResourceIds.patient(tenant, request.userId());
     byte[] requestId = request.requestId().getBytes(StandardCharsets.UTF_8);
     long time = record.timestamp();
     Map<String, Long> removed = new LinkedHashMap<>();
@@ -122,7 +124,7 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
     long recordEntries = 0;
     long dedupeEntries = 0;
     for (Platform platform : Platform.values()) {
-      Bytes prefix = Bytes.wrap(SampleIdentity.userPrefix(request.userId(), platform));
+      Bytes prefix = Bytes.wrap(SampleIdentity.userPrefix(tenant, request.userId(), platform));
       for (KeyValue<Bytes, DerivedResources> e : removeByPrefix(records, prefix)) {
         recordEntries++;
         observations += e.value.observationIds().size();
@@ -137,14 +139,14 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
     // resource id, which tells it from a deletion marker: it names every Observation of the key.
     context()
         .forward(
-            new Record<>(patientId, null, time, headers(OBSERVATION, null, requestId)),
+            new Record<>(patientId, null, time, headers(tenant, OBSERVATION, null, requestId)),
             children.observations());
 
     long patients = patientHashes.delete(patientId) != null ? 1 : 0;
     // A tombstone whether or not the store knew the Patient: it may predate the store (a reset).
     context()
         .forward(
-            new Record<>(patientId, null, time, headers(PATIENT, patientId, requestId)),
+            new Record<>(patientId, null, time, headers(tenant, PATIENT, patientId, requestId)),
             children.patients());
     context().forward(new Record<>(patientId, null, time), children.patientChanges());
     removed.put("patient-tombstones", 1L);
@@ -156,7 +158,7 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
       String deviceId = d.key.substring(EmitOnChangeProcessor.ownerPrefix(patientId).length());
       context()
           .forward(
-              new Record<>(deviceId, null, time, headers(DEVICE, deviceId, requestId)),
+              new Record<>(deviceId, null, time, headers(tenant, DEVICE, deviceId, requestId)),
               children.devices());
     }
     context().forward(new Record<>(patientId, null, time), children.deviceChanges());
@@ -171,7 +173,7 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
       removed.put("redis-key-erasures-queued", 1L);
     }
 
-    if (children.summaries() != null) {
+    if (children.summaries() != null && Tenants.DEFAULT.equals(tenant)) {
       // The summaries branch removes the person's contributions and summary state
       // (docs/summaries.md).
       context()
@@ -182,6 +184,7 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
 
     String audit =
         ErasureAuditEvent.json(
+            tenant,
             request.requestId(),
             patientId,
             request.requestedBy(),
@@ -190,6 +193,7 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
             OBSERVER,
             removed);
     Headers h = new RecordHeaders();
+    h.add(FhirRecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
     h.add(FhirRecordHeaders.RESOURCE_TYPE, AUDIT_EVENT);
     h.add(FhirRecordHeaders.FHIR_VERSION, MapProcessor.FHIR_VERSION);
     h.add(FhirRecordHeaders.ERASURE_REQUEST_ID, requestId);
@@ -206,8 +210,9 @@ final class ErasureProcessor extends ContextualProcessor<byte[], byte[], Object,
         devices.size());
   }
 
-  private static Headers headers(String resourceType, String id, byte[] requestId) {
+  private static Headers headers(String tenant, String resourceType, String id, byte[] requestId) {
     Headers h = new RecordHeaders();
+    h.add(FhirRecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
     h.add(FhirRecordHeaders.RESOURCE_TYPE, resourceType.getBytes(StandardCharsets.UTF_8));
     h.add(FhirRecordHeaders.FHIR_VERSION, MapProcessor.FHIR_VERSION);
     if (id != null) {

@@ -1,6 +1,7 @@
 package io.fhirflow.topology;
 
 import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.schema.WearableSample;
 import io.micrometer.core.instrument.Gauge;
@@ -154,7 +155,9 @@ public final class FhirFlowApplication implements AutoCloseable {
    * The erasure topic is read in the raw topic's tasks (one sub-topology): with another partition
    * count a request would reach a task that does not hold the person's state, and be carried out
    * nowhere. Fatal at start, like any broken configuration. When the topics cannot be described
-   * (the broker not reachable yet) Kafka Streams reports missing topics itself.
+   * (the broker not reachable yet) Kafka Streams reports missing topics itself. Every tenant's raw
+   * topic must have the default raw topic's partition count too: {@code fhirflow tenant add}
+   * creates them so (docs/tenants.md).
    */
   private void requireErasureTopicPartitionedLikeRaw() {
     Topics topics = config.topics();
@@ -207,7 +210,7 @@ public final class FhirFlowApplication implements AutoCloseable {
       for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
         for (TaskMetadata task : thread.activeTasks()) {
           for (TopicPartition tp : task.topicPartitions()) {
-            if (tp.topic().equals(raw)) {
+            if (Tenants.ofRawTopic(raw, tp.topic()) != null) {
               OffsetAndMetadata c = committed.get(tp);
               tasks.add(
                   new ProgressWatch.TaskProgress(

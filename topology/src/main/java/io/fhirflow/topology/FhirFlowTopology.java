@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.schema.WearableSample;
 import java.time.Clock;
@@ -17,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
  * The fhirflow data flow as one Kafka Streams {@link Topology}:
  *
  * <pre>
- * wearable.samples.raw ─▶ decode ─▶ validate ─▶ record-lifecycle ─▶ dedupe ─▶ map ─┬▶ fhir.r4.observation
+ * wearable.samples.raw[.<tenant>] ─▶ decode ─▶ validate ─▶ record-lifecycle ─▶ dedupe ─▶ map ─┬▶ fhir.r4.observation
  *                           │          │             │   │                    │    ├▶ patient-changes ─▶ fhir.r4.patient
  *                           └──────────┴─────────────┼───┼──▶ dead-letter ◀───┘    ├▶ device-changes ─▶ fhir.r4.device
  *                                                    │   │         │               ├▶ remember-version (dedupe + lifecycle stores)
@@ -112,12 +113,22 @@ public final class FhirFlowTopology {
     Topology t = new Topology();
 
     // Consume bytes and decode in a processor, so an undecodable record is routed, not thrown.
-    t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.raw());
+    // Every tenant's raw topic (docs/tenants.md): the tenant is the topic's, never the record's.
+    t.addSource(
+        SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        Tenants.rawTopics(topics.raw()));
     t.addProcessor(
         DECODE,
         () ->
             new DecodeProcessor(
-                deserializer, settings.recordMaxBytes(), counters, VALIDATE, DEAD_LETTER),
+                topics.raw(),
+                deserializer,
+                settings.recordMaxBytes(),
+                counters,
+                VALIDATE,
+                DEAD_LETTER),
         SOURCE);
     t.addProcessor(
         VALIDATE,
@@ -198,7 +209,7 @@ public final class FhirFlowTopology {
 
     t.addProcessor(
         DEAD_LETTER,
-        () -> new DeadLetterProcessor(clock, counters, settings.sendMaxBytes()),
+        () -> new DeadLetterProcessor(topics.raw(), clock, counters, settings.sendMaxBytes()),
         DECODE,
         VALIDATE,
         MAP);

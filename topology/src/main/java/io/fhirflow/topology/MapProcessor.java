@@ -1,6 +1,7 @@
 package io.fhirflow.topology;
 
 import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
@@ -68,7 +69,8 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
   @Override
   public void process(Record<byte[], Accepted> record) {
     Accepted accepted = record.value();
-    MappingOutcome outcome = mapper.map(accepted.inbound().sample(), accepted.amended());
+    MappingOutcome outcome =
+        mapper.map(accepted.inbound().tenant(), accepted.inbound().sample(), accepted.amended());
     if (outcome instanceof Rejection rejection) {
       reject(record, rejection);
     } else if (outcome instanceof Mapped mapped) {
@@ -80,6 +82,7 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     byte[] sourceRecordId =
         accepted.inbound().sample().getRecordId().getBytes(StandardCharsets.UTF_8);
     String patientId = mapped.patient().id();
+    String tenant = accepted.inbound().tenant();
     // Encoded here rather than by the sink's serializer (the same work once), so the size is known
     // before anything is sent: a sample whose output the producer would refuse is rejected whole.
     List<FhirResource> observations = mapped.observations();
@@ -102,7 +105,10 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
       context()
           .forward(
               new Record<>(
-                  patientId, bodies[i], record.timestamp(), headers(observation, sourceRecordId)),
+                  patientId,
+                  bodies[i],
+                  record.timestamp(),
+                  headers(tenant, observation, sourceRecordId)),
               children.observations());
     }
     List<String> observationIds = observations.stream().map(FhirResource::id).toList();
@@ -112,7 +118,10 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
       context()
           .forward(
               new Record<>(
-                  patientId, null, record.timestamp(), headers(OBSERVATION, id, sourceRecordId)),
+                  patientId,
+                  null,
+                  record.timestamp(),
+                  headers(tenant, OBSERVATION, id, sourceRecordId)),
               children.observations());
     }
     context()
@@ -121,7 +130,7 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
                 patientId,
                 mapped.patient(),
                 record.timestamp(),
-                headers(mapped.patient(), sourceRecordId)),
+                headers(tenant, mapped.patient(), sourceRecordId)),
             children.patients());
     mapped
         .device()
@@ -132,7 +141,10 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
                 context()
                     .forward(
                         new Record<>(
-                            patientId, device, record.timestamp(), headers(device, sourceRecordId)),
+                            patientId,
+                            device,
+                            record.timestamp(),
+                            headers(tenant, device, sourceRecordId)),
                         children.devices()));
 
     List<DayContribution> contributions = List.of();
@@ -150,7 +162,11 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     }
     // Summaries need the points of a sample that has some, and any update (it may take earlier ones
     // back).
-    if (children.summaries() != null && (!mapped.metrics().isEmpty() || accepted.amended())) {
+    // Summaries are the default tenant's only (docs/tenants.md): their state does not carry a
+    // tenant yet, and an untagged summary must not be stored as another tenant's.
+    if (children.summaries() != null
+        && Tenants.DEFAULT.equals(tenant)
+        && (!mapped.metrics().isEmpty() || accepted.amended())) {
       context()
           .forward(
               new Record<>(
@@ -203,13 +219,19 @@ final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, O
     return prior.observationIds().stream().filter(id -> !now.contains(id)).toList();
   }
 
-  static Headers headers(FhirResource resource, byte[] sourceRecordId) {
-    return headers(resource.resourceType(), resource.id(), sourceRecordId);
+  static Headers headers(String tenant, FhirResource resource, byte[] sourceRecordId) {
+    return headers(tenant, resource.resourceType(), resource.id(), sourceRecordId);
+  }
+
+  /** The default tenant's headers: summaries, which only the default tenant has yet. */
+  static Headers headers(String resourceType, String id, byte[] sourceRecordId) {
+    return headers(Tenants.DEFAULT, resourceType, id, sourceRecordId);
   }
 
   /** The contract's headers of a FHIR topic record, upsert or deletion marker alike. */
-  static Headers headers(String resourceType, String id, byte[] sourceRecordId) {
+  static Headers headers(String tenant, String resourceType, String id, byte[] sourceRecordId) {
     Headers h = new RecordHeaders();
+    h.add(FhirRecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
     h.add(FhirRecordHeaders.RESOURCE_TYPE, resourceType.getBytes(StandardCharsets.UTF_8));
     h.add(FhirRecordHeaders.FHIR_VERSION, FHIR_VERSION);
     h.add(FhirRecordHeaders.SOURCE_RECORD_ID, sourceRecordId);

@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.SampleDeletions;
 import io.fhirflow.schema.WearableSample;
@@ -60,7 +61,7 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
   @Override
   public void process(Record<byte[], Inbound> record) {
     WearableSample sample = record.value().sample();
-    Bytes identity = Bytes.wrap(SampleIdentity.of(sample));
+    Bytes identity = Bytes.wrap(SampleIdentity.of(record.value().tenant(), sample));
     DerivedResources known = records.get(identity);
     if (SampleDeletions.isDeletion(sample)) {
       delete(record, sample, identity, known);
@@ -85,7 +86,8 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
       count(DeletionOutcome.ALREADY_DELETED, 0);
       return;
     }
-    String patientId = ResourceIds.patient(deletion.getUserId());
+    String tenant = record.value().tenant();
+    String patientId = ResourceIds.patient(tenant, deletion.getUserId());
     byte[] recordId = deletion.getRecordId().getBytes(StandardCharsets.UTF_8);
     for (String observationId : known.observationIds()) {
       context()
@@ -94,7 +96,7 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
                   patientId,
                   null,
                   record.timestamp(),
-                  MapProcessor.headers(OBSERVATION, observationId, recordId)),
+                  MapProcessor.headers(tenant, OBSERVATION, observationId, recordId)),
               children.observations());
     }
     if (children.metrics() != null && !known.contributions().isEmpty()) {
@@ -106,7 +108,7 @@ final class RecordLifecycleProcessor extends ContextualProcessor<byte[], Inbound
                   record.timestamp()),
               children.metrics());
     }
-    if (children.summaries() != null) {
+    if (children.summaries() != null && Tenants.DEFAULT.equals(tenant)) {
       context()
           .forward(
               new Record<>(

@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.MetricPoint;
 import io.fhirflow.mapping.SummaryCatalogue;
@@ -151,7 +152,9 @@ final class SummaryProcessor extends ContextualProcessor<String, SummaryInput, S
       due.remove(k);
     }
     for (io.fhirflow.schema.Platform platform : io.fhirflow.schema.Platform.values()) {
-      removeByPrefix(records, Bytes.wrap(SampleIdentity.userPrefix(in.erasedUser(), platform)));
+      removeByPrefix(
+          records,
+          Bytes.wrap(SampleIdentity.userPrefix(Tenants.DEFAULT, in.erasedUser(), platform)));
     }
   }
 

@@ -713,6 +713,7 @@ public final class TopologyConfig extends AbstractConfig {
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailExceptionHandler.class);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ_CONFIG));
+    p.put(DeadLetterOnProcessingError.RAW_TOPIC_CONFIG, getString(TOPIC_RAW_CONFIG));
     if (counters != null) {
       p.put(DeadLetterOnProcessingError.COUNTERS_CONFIG, counters);
     }

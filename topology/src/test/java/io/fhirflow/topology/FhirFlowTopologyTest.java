@@ -150,7 +150,7 @@ class FhirFlowTopologyTest {
     assertThat(
             flow.driver
                 .getTimestampedKeyValueStore(DedupProcessor.STORE)
-                .get(Bytes.wrap(SampleIdentity.of(hr))))
+                .get(Bytes.wrap(SampleIdentity.of(io.fhirflow.contracts.Tenants.DEFAULT, hr))))
         .isNull();
     flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(49)));
     assertThat(flow.observations.readRecordsToList()).hasSize(3);

@@ -160,8 +160,13 @@ final class TopologyHarness implements AutoCloseable {
    * returns it.
    */
   io.fhirflow.serde.ErasureRequest erase(String userId) {
+    return erase(io.fhirflow.contracts.Tenants.DEFAULT, userId);
+  }
+
+  /** Sends an erasure request for a tenant's user. */
+  io.fhirflow.serde.ErasureRequest erase(String tenant, String userId) {
     io.fhirflow.serde.ErasureRequest request =
-        io.fhirflow.serde.ErasureRequest.of(userId, "dpo@example.org", wallClock);
+        io.fhirflow.serde.ErasureRequest.of(tenant, userId, "dpo@example.org", wallClock);
     erasures.pipeInput(
         new TestRecord<>(
             userId.getBytes(StandardCharsets.UTF_8), request.toJson(), null, wallClock));
@@ -211,6 +216,34 @@ final class TopologyHarness implements AutoCloseable {
 
   void sendRaw(byte[] key, byte[] value, Instant ingestTime) {
     raw.pipeInput(new TestRecord<>(key, value, null, ingestTime));
+  }
+
+  private final Map<String, TestInputTopic<byte[], byte[]>> tenantTopics = new HashMap<>();
+
+  /**
+   * Sends a record to a tenant's raw topic ({@code Tenants.rawTopic}), at {@link #NOW}, with the
+   * headers given (a gateway may send any).
+   */
+  void sendToTenant(
+      String tenant, byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+    tenantTopics
+        .computeIfAbsent(
+            tenant,
+            t ->
+                driver.createInputTopic(
+                    io.fhirflow.contracts.Tenants.rawTopic(topics.raw(), t),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer()))
+        .pipeInput(new TestRecord<>(key, value, headers, NOW));
+  }
+
+  /** Sends the sample keyed by its user id to a tenant's raw topic, at {@link #NOW}. */
+  void sendToTenant(String tenant, WearableSample sample) {
+    sendToTenant(
+        tenant,
+        sample.getUserId().getBytes(StandardCharsets.UTF_8),
+        serialize(sample),
+        new org.apache.kafka.common.header.internals.RecordHeaders());
   }
 
   /** All values the metrics branch has handed to Redis so far, after one flush tick. */
