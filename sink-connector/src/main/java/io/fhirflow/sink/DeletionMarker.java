@@ -84,7 +84,7 @@ final class DeletionMarker {
     return Optional.of(new Removal(type, key));
   }
 
-  private static String header(SinkRecord record, String name) {
+  static String header(SinkRecord record, String name) {
     Header h = record.headers().lastWithName(name);
     return h == null ? null : text(h.value());
   }

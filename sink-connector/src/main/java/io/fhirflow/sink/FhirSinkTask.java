@@ -169,11 +169,12 @@ public class FhirSinkTask extends SinkTask {
         buffer.remove(removal.get(), record, now);
         return;
       }
+      String tenant = RecordTenant.of(record);
       ResourceRow row =
           deletions
               .deletionOf(record)
               .orElseGet(() -> extractor.extract(record.value(), record.timestamp()));
-      buffer.add(row, record, now);
+      buffer.add(row.withTenant(tenant), record, now);
     } catch (UnwritableRecordException e) {
       deadLetters.report(record, e);
       buffer.markTaken(record, now);

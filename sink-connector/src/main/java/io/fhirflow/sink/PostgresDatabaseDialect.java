@@ -16,6 +16,10 @@ import java.util.stream.Collectors;
  * <p>An Observation never changes patient: its update also requires {@code t.patient_id =
  * excluded.patient_id} (PatientOwnership), and {@link #patientMismatchesInStage} / {@link
  * #storedPatients} find the rows that condition held back, to be dead-lettered.
+ *
+ * <p>No row changes tenant either ({@code t.tenant = excluded.tenant}, migration V6): the sink owns
+ * the tables, so row-level security does not bind it, and this condition is its own guard. Ids are
+ * derived in each tenant's namespace, so two tenants never meet on one id in practice.
  */
 public final class PostgresDatabaseDialect {
 
@@ -30,9 +34,10 @@ public final class PostgresDatabaseDialect {
           "effective_end",
           "last_updated",
           "version_id",
-          "resource");
+          "resource",
+          "tenant");
   static final List<String> IDENTIFIED_COLUMNS =
-      List.of("id", "identifiers", "last_updated", "version_id", "resource");
+      List.of("id", "identifiers", "last_updated", "version_id", "resource", "tenant");
 
   private final Map<ResourceType, String> tables;
 
@@ -109,8 +114,9 @@ public final class PostgresDatabaseDialect {
   String registerDeletions() {
     return "INSERT INTO "
         + deletionRegister()
-        + " (id, patient_id) SELECT x.id, x.patient_id"
-        + " FROM unnest(?::text[], ?::text[]) AS x(id, patient_id) WHERE NOT EXISTS (SELECT 1 FROM "
+        + " (id, patient_id, tenant) SELECT x.id, x.patient_id, x.tenant"
+        + " FROM unnest(?::text[], ?::text[], ?::text[]) AS x(id, patient_id, tenant)"
+        + " WHERE NOT EXISTS (SELECT 1 FROM "
         + table(ResourceType.OBSERVATION)
         + " t WHERE t.id = x.id AND t.patient_id <> x.patient_id)"
         + " ON CONFLICT (id) DO NOTHING";
@@ -169,18 +175,21 @@ public final class PostgresDatabaseDialect {
         + onConflict(type);
   }
 
-  /** Ids of staged Observations whose stored row belongs to another patient. */
+  /**
+   * Ids of staged Observations whose stored row belongs to another patient (of this or another
+   * tenant: a person is a tenant and a user).
+   */
   String patientMismatchesInStage() {
     return "SELECT s.id FROM "
         + stageTable(ResourceType.OBSERVATION)
         + " s JOIN "
         + table(ResourceType.OBSERVATION)
-        + " t ON t.id = s.id WHERE t.patient_id <> s.patient_id";
+        + " t ON t.id = s.id WHERE t.patient_id <> s.patient_id OR t.tenant <> s.tenant";
   }
 
-  /** (id, patient_id) of the stored Observations among the bound array of ids. */
+  /** (id, patient_id, tenant) of the stored Observations among the bound array of ids. */
   String storedPatients() {
-    return "SELECT id, patient_id FROM "
+    return "SELECT id, patient_id, tenant FROM "
         + table(ResourceType.OBSERVATION)
         + " WHERE id = ANY(?::text[])";
   }
@@ -210,6 +219,7 @@ public final class PostgresDatabaseDialect {
         + set
         + ", written_at = now()"
         + " WHERE (excluded.version_id, excluded.last_updated) > (t.version_id, t.last_updated)"
+        + " AND t.tenant = excluded.tenant"
         + samePatient;
   }
 }

@@ -138,6 +138,7 @@ public final class RecordWriter {
       }
       register.setArray(1, ids);
       register.setArray(2, patients);
+      register.setArray(3, textArray(c, deletions.stream().map(ResourceRow::tenant).toList()));
       register.executeUpdate();
       remove.setArray(1, ids);
       remove.setArray(2, patients);
@@ -210,16 +211,17 @@ public final class RecordWriter {
 
   private Set<String> storedUnderAnotherPatient(Connection c, List<ResourceRow> rows)
       throws SQLException {
-    Map<String, String> incoming = new HashMap<>();
+    Map<String, ResourceRow> incoming = new HashMap<>();
     for (ResourceRow row : rows) {
-      incoming.put(row.id(), row.patientId());
+      incoming.put(row.id(), row);
     }
     Set<String> mismatches = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(dialect.storedPatients())) {
       ps.setArray(1, textArray(c, List.copyOf(incoming.keySet())));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if (!rs.getString(2).equals(incoming.get(rs.getString(1)))) {
+          ResourceRow row = incoming.get(rs.getString(1));
+          if (!rs.getString(2).equals(row.patientId()) || !rs.getString(3).equals(row.tenant())) {
             mismatches.add(rs.getString(1));
           }
         }
@@ -240,7 +242,7 @@ public final class RecordWriter {
     } else {
       e.textArray(row.identifiers());
     }
-    e.instant(row.lastUpdated()).number(row.versionId()).text(row.json());
+    e.instant(row.lastUpdated()).number(row.versionId()).text(row.json()).text(row.tenant());
     e.endRow();
   }
 
@@ -259,7 +261,8 @@ public final class RecordWriter {
     }
     ps.setObject(i++, utc(row.lastUpdated()));
     ps.setLong(i++, row.versionId());
-    ps.setString(i, row.json());
+    ps.setString(i++, row.json());
+    ps.setString(i, row.tenant());
   }
 
   private static OffsetDateTime utc(Instant instant) {

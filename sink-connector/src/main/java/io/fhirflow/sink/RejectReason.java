@@ -23,6 +23,7 @@ public enum RejectReason {
   MISSING_CODE("Observation has no code.coding with system and code"),
   NUL_CHARACTER("value contains a \\u0000 escape, which PostgreSQL jsonb cannot store"),
   DATABASE_REJECTED("PostgreSQL rejected the row with a data error"),
+  INVALID_TENANT("the fhirflow.tenant header is not a tenant name (docs/tenants.md)"),
   PATIENT_MISMATCH(
       PatientOwnership.MISMATCH_REASON,
       "an Observation with this id is stored (or held in this batch) for another patient");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.fhirflow.contracts.Tenants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -123,7 +124,8 @@ public final class ResourceExtractor {
               lastUpdated,
               versionId,
               root.identifiers.isEmpty() ? null : List.copyOf(root.identifiers),
-              json);
+              json,
+              Tenants.DEFAULT);
     };
   }
 
@@ -154,7 +156,8 @@ public final class ResourceExtractor {
         lastUpdated,
         versionId,
         null,
-        json);
+        json,
+        Tenants.DEFAULT);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.fhirflow.sink;
 
+import io.fhirflow.contracts.Tenants;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,6 +11,9 @@ import java.util.List;
  * {@code effectiveStart}, {@code effectiveEnd}) are null for Patient and Device; {@code
  * identifiers} is null for Observation. Instants are truncated to microseconds, the precision of
  * PostgreSQL's timestamptz, so "newer" means the same in Java and in SQL.
+ *
+ * <p>{@code tenant} is the tenant the record named ({@code fhirflow.tenant} header; the default
+ * tenant when absent), stored in the row's {@code tenant} column (docs/tenants.md).
  *
  * <p>A <b>deletion</b> ({@link #deletion}) has only type, id and patient id, and a null {@code
  * json}: the resource is gone. It is final: it wins over any version, before or after it.
@@ -26,11 +30,39 @@ public record ResourceRow(
     Instant lastUpdated,
     long versionId,
     List<String> identifiers,
-    String json) {
+    String json,
+    String tenant) {
+
+  /** The default tenant's row of a deleted resource. */
+  public static ResourceRow deletion(ResourceType type, String id, String patientId) {
+    return deletion(Tenants.DEFAULT, type, id, patientId);
+  }
 
   /** The row of a deleted resource. */
-  public static ResourceRow deletion(ResourceType type, String id, String patientId) {
-    return new ResourceRow(type, id, patientId, null, null, null, null, null, null, 0, null, null);
+  public static ResourceRow deletion(
+      String tenant, ResourceType type, String id, String patientId) {
+    return new ResourceRow(
+        type, id, patientId, null, null, null, null, null, null, 0, null, null, tenant);
+  }
+
+  /** This row, of {@code tenant}. */
+  public ResourceRow withTenant(String tenant) {
+    return tenant.equals(this.tenant)
+        ? this
+        : new ResourceRow(
+            type,
+            id,
+            patientId,
+            code,
+            codes,
+            category,
+            effectiveStart,
+            effectiveEnd,
+            lastUpdated,
+            versionId,
+            identifiers,
+            json,
+            tenant);
   }
 
   public boolean isDeletion() {

@@ -3,7 +3,6 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fhirflow.testkit.LocalServices;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,7 +11,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,12 +27,11 @@ class RecordWriterTest {
   private String url;
 
   private void open(WriteMethod method) {
-    url = LocalServices.freshPostgresSchema("sink_writer");
-    FhirSinkConnectorConfig config = new FhirSinkConnectorConfig(Map.of("connection.url", url));
-    PostgresDatabaseDialect dialect = new PostgresDatabaseDialect(config.tableMapping());
-    session = new DatabaseSession(config, dialect);
-    writer = new RecordWriter(session, dialect, method);
-    extractor = new ResourceExtractor(config.tableMapping());
+    FreshWriter fresh = FreshWriter.open("sink_writer", method);
+    url = fresh.url();
+    session = fresh.session();
+    writer = fresh.writer();
+    extractor = fresh.extractor();
   }
 
   @AfterEach
@@ -148,7 +145,8 @@ class RecordWriterTest {
             Instant.parse("+300000-01-01T00:00:00Z"),
             1,
             null,
-            "{\"resourceType\":\"Patient\"}");
+            "{\"resourceType\":\"Patient\"}",
+            io.fhirflow.contracts.Tenants.DEFAULT);
     assertThatThrownBy(() -> writer.write(List.of(hr("obs-1", 1, T0, 72), bad)))
         .isInstanceOfSatisfying(
             SQLException.class, e -> assertThat(SqlFailure.classify(e)).isEqualTo(SqlFailure.DATA));

@@ -29,7 +29,8 @@ class ReducedBufferTest {
         lastUpdated,
         version,
         null,
-        "{\"v\":" + version + "}");
+        "{\"v\":" + version + "}",
+        io.fhirflow.contracts.Tenants.DEFAULT);
   }
 
   private static SinkRecord record(int partition, long offset) {
@@ -75,7 +76,8 @@ class ReducedBufferTest {
             T0,
             1,
             null,
-            "{}");
+            "{}",
+            io.fhirflow.contracts.Tenants.DEFAULT);
     buffer.add(row("a", 1, T0), record(0, 10), 0);
     buffer.add(other, record(0, 11), 0);
     buffer.add(ResourceRow.deletion(ResourceType.OBSERVATION, "b", "p1"), record(0, 12), 0);
@@ -103,7 +105,8 @@ class ReducedBufferTest {
             T0,
             1,
             List.of("urn:x|u"),
-            "{}");
+            "{}",
+            io.fhirflow.contracts.Tenants.DEFAULT);
     buffer.add(patient, record(0, 1), 0);
     buffer.remove(new Removal(ResourceType.PATIENT, "p1"), record(0, 2), 0);
     assertThat(buffer.rows()).isEmpty();
@@ -131,7 +134,8 @@ class ReducedBufferTest {
             T0,
             9,
             null,
-            "{}");
+            "{}",
+            io.fhirflow.contracts.Tenants.DEFAULT);
 
     assertThatThrownBy(() -> buffer.add(takeover, record(0, 2), 0))
         .isInstanceOfSatisfying(
