@@ -3,6 +3,7 @@ package io.fhirflow.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.serde.ErasureRequest;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -49,6 +50,12 @@ public final class EraseCommand implements Callable<Integer> {
       required = true,
       description = "The gateway's user id of the person (the raw topic's key).")
   String userId;
+
+  @Option(
+      names = "--tenant",
+      defaultValue = Tenants.DEFAULT,
+      description = "The person's tenant (docs/tenants.md; default ${DEFAULT-VALUE}).")
+  String tenant;
 
   @Option(
       names = "--requested-by",
@@ -98,7 +105,7 @@ public final class EraseCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ErasureRequest request;
     try {
-      request = ErasureRequest.of(userId, requestedBy, clock.instant());
+      request = ErasureRequest.of(tenant, userId, requestedBy, clock.instant());
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("erase: " + e.getMessage());
       return 2;

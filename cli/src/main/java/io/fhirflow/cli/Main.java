@@ -1,5 +1,6 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.cli.tenant.TenantCommand;
 import io.fhirflow.cli.view.ViewCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,12 +11,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fhirflow 0.1.0",
     description =
-        "Feed fhirflow: import health exports or simulate HealthKit and Health Connect traffic; materialise SQL on FHIR views; erase a person.",
+        "Feed fhirflow: import health exports or simulate HealthKit and Health Connect traffic; materialise SQL on FHIR views; erase a person; add a tenant.",
     subcommands = {
       ImportCommand.class,
       SimulateCommand.class,
       ViewCommand.class,
-      EraseCommand.class
+      EraseCommand.class,
+      TenantCommand.class
     })
 public final class Main {
 

@@ -1,5 +1,6 @@
 package io.fhirflow.testkit;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -22,21 +24,80 @@ import org.apache.kafka.common.test.TestKitNodes;
 public final class KafkaBroker implements AutoCloseable {
 
   private final KafkaClusterTestKit cluster;
+  private final boolean secured;
 
-  private KafkaBroker(KafkaClusterTestKit cluster) {
+  private KafkaBroker(KafkaClusterTestKit cluster, boolean secured) {
     this.cluster = cluster;
+    this.secured = secured;
   }
+
+  /** The super user of a {@link #startSecured secured} broker (SASL/PLAIN). */
+  public static final String ADMIN_USER = "plain-admin";
+
+  private static final String ADMIN_PASSWORD = "plain-admin-secret";
 
   /** Formats and starts a fresh broker; takes 2-3 s. */
   public static KafkaBroker start() {
+    return start(false);
+  }
+
+  /**
+   * A broker whose client listener takes SASL only, with the standard authorizer and no access
+   * without an ACL: {@link #ADMIN_USER} (SASL/PLAIN) is the super user, and users an admin creates
+   * with SCRAM-SHA-512 credentials log in with those ({@link #saslProps}).
+   */
+  public static KafkaBroker startSecured() {
+    return start(true);
+  }
+
+  /** Client properties for a SASL login to a {@link #startSecured secured} broker. */
+  public static Map<String, Object> saslProps(String mechanism, String user, String password) {
+    String module =
+        mechanism.equals("PLAIN")
+            ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+            : "org.apache.kafka.common.security.scram.ScramLoginModule";
+    return Map.of(
+        "security.protocol",
+        "SASL_PLAINTEXT",
+        "sasl.mechanism",
+        mechanism,
+        "sasl.jaas.config",
+        module + " required username=\"" + user + "\" password=\"" + password + "\";");
+  }
+
+  /** The super user's client properties on a {@link #startSecured secured} broker. */
+  public static Map<String, Object> adminSaslProps() {
+    return saslProps("PLAIN", ADMIN_USER, ADMIN_PASSWORD);
+  }
+
+  private static KafkaBroker start(boolean secured) {
     try {
+      TestKitNodes.Builder nodes =
+          new TestKitNodes.Builder()
+              .setCombined(true)
+              .setNumBrokerNodes(1)
+              .setNumControllerNodes(1);
+      if (secured) {
+        nodes.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+      }
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
+      if (secured) {
+        // The test kit's JAAS file knows two PLAIN users; the admin is the super user and the
+        // broker's own inter-broker login. Gateways log in with SCRAM credentials created at run
+        // time, as `fhirflow tenant add` does in a real cluster.
+        builder
+            .setConfigProp("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512")
+            .setConfigProp("sasl.mechanism.inter.broker.protocol", "PLAIN")
+            // The controller listener stays PLAINTEXT (in-JVM, loopback): its only client is the
+            // node's own broker, which arrives there as ANONYMOUS and must register. No client of
+            // the SASL-only client listener is ever ANONYMOUS.
+            .setConfigProp("super.users", "User:" + ADMIN_USER + ";User:ANONYMOUS")
+            .setConfigProp(
+                "listener.name.external.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      }
       KafkaClusterTestKit cluster =
-          new KafkaClusterTestKit.Builder(
-                  new TestKitNodes.Builder()
-                      .setCombined(true)
-                      .setNumBrokerNodes(1)
-                      .setNumControllerNodes(1)
-                      .build())
+          builder
               .setConfigProp("offsets.topic.replication.factor", "1")
               .setConfigProp("offsets.topic.num.partitions", "3")
               .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -48,7 +109,7 @@ public final class KafkaBroker implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new KafkaBroker(cluster);
+      return new KafkaBroker(cluster, secured);
     } catch (Exception e) {
       throw new IllegalStateException("in-JVM KRaft broker did not start", e);
     }
@@ -58,8 +119,14 @@ public final class KafkaBroker implements AutoCloseable {
     return cluster.bootstrapServers();
   }
 
+  /** An admin client; the super user's on a secured broker. */
   public Admin admin() {
-    return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+    Map<String, Object> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers());
+    if (secured) {
+      config.putAll(adminSaslProps());
+    }
+    return Admin.create(config);
   }
 
   /** Creates topics (and waits until they exist) with the given partition count. */

@@ -1,0 +1,110 @@
+package io.fhirflow.cli.tenant;
+
+import io.fhirflow.contracts.Tenants;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * What a tenant needs in Kafka (docs/tenants.md): its raw topic, its gateway principal and that
+ * principal's ACLs, as Admin API objects or as Strimzi resources.
+ *
+ * <p>The ACLs name the tenant's raw topic <em>literally</em>, not by prefix: tenant names may be
+ * prefixes of one another ({@code acme}, {@code acme-labs}), so a prefixed ACL on {@code
+ * wearable.samples.raw.acme} would let acme's gateways write acme-labs' topic.
+ */
+public record TenantResources(String tenant, String rawTopic, String deadLetterTopic) {
+
+  public TenantResources {
+    Tenants.requireValid(tenant);
+  }
+
+  /** The tenant's raw topic. */
+  public String topic() {
+    return Tenants.rawTopic(rawTopic, tenant);
+  }
+
+  /** The gateway's user name (SCRAM user, Strimzi KafkaUser). */
+  public String gatewayUser() {
+    return Tenants.gatewayPrincipal(tenant);
+  }
+
+  /** The raw topic's broker-side settings every tenant's copy must share. */
+  public static Map<String, String> topicConfig() {
+    // The topology's ingest time is the broker's append time, never a producer's choice.
+    return Map.of("message.timestamp.type", "LogAppendTime");
+  }
+
+  /**
+   * Write (and the Describe it implies) on the tenant's raw topic, and on the dead-letter topic the
+   * importer writes what it cannot send; nothing else.
+   */
+  public List<AclBinding> gatewayAcls() {
+    String principal = "User:" + gatewayUser();
+    return List.of(topic(), deadLetterTopic).stream()
+        .map(
+            t ->
+                new AclBinding(
+                    new ResourcePattern(ResourceType.TOPIC, t, PatternType.LITERAL),
+                    new AccessControlEntry(
+                        principal, "*", AclOperation.WRITE, AclPermissionType.ALLOW)))
+        .toList();
+  }
+
+  /**
+   * The Strimzi KafkaTopic and KafkaUser (SCRAM-SHA-512: the User Operator creates the credential
+   * in a Secret named like the user), for a cluster managed by Strimzi.
+   */
+  public String strimziYaml(String cluster, int partitions, int replicas) {
+    String objectName = topic().replace('.', '-');
+    return """
+        # Tenant %1$s (docs/tenants.md): its raw topic and its gateways' user.
+        apiVersion: kafka.strimzi.io/v1
+        kind: KafkaTopic
+        metadata:
+          name: %2$s
+          labels:
+            strimzi.io/cluster: %3$s
+            fhirflow.io/tenant: %1$s
+        spec:
+          topicName: %4$s
+          partitions: %5$d
+          replicas: %6$d
+          config:
+            message.timestamp.type: LogAppendTime
+        ---
+        apiVersion: kafka.strimzi.io/v1
+        kind: KafkaUser
+        metadata:
+          name: %7$s
+          labels:
+            strimzi.io/cluster: %3$s
+            fhirflow.io/tenant: %1$s
+        spec:
+          authentication:
+            type: scram-sha-512
+          authorization:
+            type: simple
+            acls:
+              - resource: {type: topic, name: %4$s, patternType: literal}
+                operations: [Write, Describe]
+              - resource: {type: topic, name: %8$s, patternType: literal}
+                operations: [Write, Describe]
+        """
+        .formatted(
+            tenant,
+            objectName,
+            cluster,
+            topic(),
+            partitions,
+            replicas,
+            gatewayUser(),
+            deadLetterTopic);
+  }
+}

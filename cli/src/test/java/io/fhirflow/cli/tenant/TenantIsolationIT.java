@@ -1,0 +1,138 @@
+package io.fhirflow.cli.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fhirflow.cli.Main;
+import io.fhirflow.contracts.Tenants;
+import io.fhirflow.testkit.KafkaBroker;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker enforces tenancy (docs/tenants.md): on a real KRaft broker that takes SASL only, with
+ * the standard authorizer and no access without an ACL, {@code fhirflow tenant add} (as the admin)
+ * creates each tenant's raw topic, gateway user and ACLs; tenant A's gateway credential writes A's
+ * topic and is refused by the broker on B's topic and on the default tenant's.
+ */
+class TenantIsolationIT {
+
+  private static KafkaBroker broker;
+  private static String raw;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() {
+    broker = KafkaBroker.startSecured();
+    raw = KafkaBroker.uniqueTopic("raw");
+    broker.createTopics(3, raw, raw + "-dlq");
+  }
+
+  @AfterAll
+  static void stop() {
+    broker.close();
+  }
+
+  @Test
+  void aTenantsGatewayWritesItsOwnTopicAndTheBrokerRefusesAnotherTenants() throws Exception {
+    Map<String, Object> acme = addTenant("acme");
+    Map<String, Object> acmeLabs = addTenant("acme-labs");
+
+    try (Admin admin = broker.admin()) {
+      String topic = Tenants.rawTopic(raw, "acme");
+      assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
+          .hasSize(3);
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      assertThat(
+              admin
+                  .describeConfigs(List.of(resource))
+                  .all()
+                  .get()
+                  .get(resource)
+                  .get("message.timestamp.type")
+                  .value())
+          .isEqualTo("LogAppendTime");
+    }
+
+    send(acme, Tenants.rawTopic(raw, "acme"));
+    send(acmeLabs, Tenants.rawTopic(raw, "acme-labs"));
+    // acme's name is a prefix of acme-labs': the ACLs are literal, so neither reaches the other.
+    assertRefused(acme, Tenants.rawTopic(raw, "acme-labs"));
+    assertRefused(acmeLabs, Tenants.rawTopic(raw, "acme"));
+    assertRefused(acme, raw);
+  }
+
+  /** Runs {@code fhirflow tenant add} as the admin; returns the gateway's client settings. */
+  private static Map<String, Object> addTenant(String tenant) throws Exception {
+    Path credential = dir.resolve(tenant + ".properties");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "tenant",
+                "add",
+                tenant,
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--raw-topic",
+                raw,
+                "--dlq-topic",
+                raw + "-dlq",
+                "--credential-file",
+                credential.toString()));
+    KafkaBroker.adminSaslProps().forEach((k, v) -> args.addAll(List.of("-X", k + "=" + v)));
+    assertThat(Main.run(args.toArray(String[]::new))).isZero();
+    assertThat(Files.getPosixFilePermissions(credential).toString())
+        .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    Properties settings = new Properties();
+    settings.load(new StringReader(Files.readString(credential, StandardCharsets.UTF_8)));
+    Map<String, Object> client = new HashMap<>();
+    settings.forEach((k, v) -> client.put((String) k, v));
+    client.put("security.protocol", "SASL_PLAINTEXT");
+    client.put("bootstrap.servers", broker.bootstrapServers());
+    return client;
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(Map<String, Object> client) {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put("max.block.ms", "10000");
+    config.put("delivery.timeout.ms", "10000");
+    config.put("request.timeout.ms", "5000");
+    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static void send(Map<String, Object> client, String topic) throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = producer(client)) {
+      p.send(new ProducerRecord<>(topic, "user-1".getBytes(), "x".getBytes()))
+          .get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void assertRefused(Map<String, Object> client, String topic) {
+    assertThatThrownBy(() -> send(client, topic))
+        .satisfiesAnyOf(
+            e -> assertThat(e).isInstanceOf(TopicAuthorizationException.class),
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TopicAuthorizationException.class));
+  }
+}

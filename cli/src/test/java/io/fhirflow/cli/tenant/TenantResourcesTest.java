@@ -1,0 +1,46 @@
+package io.fhirflow.cli.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.junit.jupiter.api.Test;
+
+class TenantResourcesTest {
+
+  private final TenantResources acme =
+      new TenantResources("acme", "wearable.samples.raw", "wearable.samples.dlq");
+
+  @Test
+  void theGatewayMayOnlyWriteItsTopicAndTheDeadLetterTopicByLiteralName() {
+    assertThat(acme.gatewayAcls())
+        .allSatisfy(
+            b -> {
+              assertThat(b.pattern().patternType()).isEqualTo(PatternType.LITERAL);
+              assertThat(b.entry().principal()).isEqualTo("User:gateway-acme");
+              assertThat(b.entry().operation()).isEqualTo(AclOperation.WRITE);
+            })
+        .extracting(b -> b.pattern().name())
+        .containsExactly("wearable.samples.raw.acme", "wearable.samples.dlq");
+  }
+
+  @Test
+  void strimziResourcesNameTheTopicTheUserAndTheSameAcls() {
+    String yaml = acme.strimziYaml("fhirflow", 12, 3);
+    assertThat(yaml)
+        .contains("name: wearable-samples-raw-acme")
+        .contains("topicName: wearable.samples.raw.acme")
+        .contains("partitions: 12")
+        .contains("message.timestamp.type: LogAppendTime")
+        .contains("name: gateway-acme")
+        .contains("type: scram-sha-512")
+        .contains("{type: topic, name: wearable.samples.raw.acme, patternType: literal}");
+  }
+
+  @Test
+  void refusesANameThatIsNotATenantName() {
+    assertThatThrownBy(() -> new TenantResources("Acme.Labs", "raw", "dlq"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
