@@ -7,20 +7,20 @@ import io.fhirflow.contracts.Tenants;
  * the broker's ACLs let only that tenant's gateways write. One per task: a task reads a handful of
  * topics, so the last answer is kept and a record costs one reference comparison.
  */
-final class TenantOfTopic {
+public final class TenantOfTopic {
 
   private final String raw;
   private String lastTopic;
   private String lastTenant;
 
-  TenantOfTopic(String raw) {
+  public TenantOfTopic(String raw) {
     this.raw = raw;
   }
 
   /**
    * @return the tenant, or null when {@code topic} is not a raw topic
    */
-  String of(String topic) {
+  public String of(String topic) {
     if (topic != lastTopic) {
       lastTenant = Tenants.ofRawTopic(raw, topic);
       lastTopic = topic;

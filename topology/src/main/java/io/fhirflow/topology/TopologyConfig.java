@@ -6,6 +6,10 @@ import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.mapping.SummaryCatalogue;
+import io.fhirflow.topology.deadletter.DeadLetterOnProcessingError;
+import io.fhirflow.topology.deadletter.FailOnProductionError;
+import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.summary.SummarySettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -640,7 +644,7 @@ public final class TopologyConfig extends AbstractConfig {
    * {@code kafka.*} originals): {@code producer.max.request.size}, else {@code max.request.size},
    * else the producer's default, less {@link #SEND_HEADROOM_BYTES}.
    */
-  static int sendMaxBytes(Map<String, ?> streamsProperties) {
+  public static int sendMaxBytes(Map<String, ?> streamsProperties) {
     Object v =
         streamsProperties.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
     if (v == null) {

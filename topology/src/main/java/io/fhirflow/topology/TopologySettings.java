@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.topology.summary.SummarySettings;
 import java.time.Duration;
 
 /**

@@ -8,6 +8,8 @@ import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.fhir.DeletionOutcome;
+import io.fhirflow.topology.ops.FlowCounters;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;

@@ -11,6 +11,8 @@ import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.fhir.DeletionOutcome;
+import io.fhirflow.topology.ops.FlowCounters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

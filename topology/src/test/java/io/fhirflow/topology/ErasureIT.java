@@ -10,6 +10,7 @@ import io.fhirflow.serde.ErasureRequest;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.ops.FlowCounters;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;

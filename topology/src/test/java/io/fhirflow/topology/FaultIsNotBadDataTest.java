@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.dedupe.DedupProcessor;
+import io.fhirflow.topology.metrics.MetricsProcessor;
 import java.util.Map;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Headers;

@@ -10,6 +10,7 @@ import io.fhirflow.testkit.ExportedMetrics;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.ops.FlowCounters;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;

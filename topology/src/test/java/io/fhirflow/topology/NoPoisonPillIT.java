@@ -7,6 +7,7 @@ import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SchemaRegistryException;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.ops.FlowCounters;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

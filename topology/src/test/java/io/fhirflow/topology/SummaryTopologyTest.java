@@ -12,6 +12,7 @@ import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.summary.SummaryState;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

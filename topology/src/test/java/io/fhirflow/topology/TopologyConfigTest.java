@@ -3,6 +3,8 @@ package io.fhirflow.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.topology.deadletter.DeadLetterOnProcessingError;
+import io.fhirflow.topology.deadletter.FailOnProductionError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

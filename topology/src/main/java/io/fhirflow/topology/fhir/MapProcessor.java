@@ -1,0 +1,295 @@
+package io.fhirflow.topology.fhir;
+
+import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.contracts.Tenants;
+import io.fhirflow.mapping.FhirMapper;
+import io.fhirflow.mapping.FhirResource;
+import io.fhirflow.mapping.Mapped;
+import io.fhirflow.mapping.MappingOutcome;
+import io.fhirflow.mapping.Rejection;
+import io.fhirflow.topology.deadletter.DeadLetterReasons;
+import io.fhirflow.topology.deadletter.DeadLetterStage;
+import io.fhirflow.topology.deadletter.RecordSize;
+import io.fhirflow.topology.dedupe.RememberVersionProcessor;
+import io.fhirflow.topology.ingest.Accepted;
+import io.fhirflow.topology.metrics.DayAggregates;
+import io.fhirflow.topology.metrics.DayContribution;
+import io.fhirflow.topology.metrics.MetricsUpdate;
+import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.summary.SummaryInput;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Maps an accepted sample to FHIR R4 and fans the result out: Observations to their topic, Patient
+ * and Device to the emit-on-change steps, the version to the dedupe store and the metric points to
+ * the metrics branch. A typed rejection goes to the dead-letter branch. A newer version that no
+ * longer has an Observation of its previous one retracts it with a deletion marker.
+ */
+public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, Object> {
+  private static final String OBSERVATION = "Observation";
+  public static final byte[] FHIR_VERSION =
+      FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8);
+
+  private final FhirMapper mapper;
+  private final FlowCounters counters;
+  private final Children children;
+
+  /**
+   * Names of the nodes this processor forwards to; {@code metrics} / {@code summaries} are null
+   * without their branch.
+   */
+  public record Children(
+      String observations,
+      String patients,
+      String devices,
+      String remember,
+      String metrics,
+      String rejected,
+      String summaries) {}
+
+  private final int sendMaxBytes;
+
+  public MapProcessor(
+      FhirMapper mapper, FlowCounters counters, Children children, int sendMaxBytes) {
+    this.mapper = mapper;
+    this.counters = counters;
+    this.children = children;
+    this.sendMaxBytes = sendMaxBytes;
+  }
+
+  private FlowCounters.Marks marks;
+  private KeyValueStore<Bytes, DerivedResources> derived;
+
+  @Override
+  public void init(
+      org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
+    super.init(context);
+    marks = counters.marksFor(context.taskId());
+    derived = context.getStateStore(RecordLifecycleProcessor.STORE);
+  }
+
+  @Override
+  public void process(Record<byte[], Accepted> record) {
+    Accepted accepted = record.value();
+    MappingOutcome outcome =
+        mapper.map(accepted.inbound().tenant(), accepted.inbound().sample(), accepted.amended());
+    if (outcome instanceof Rejection rejection) {
+      reject(record, rejection);
+    } else if (outcome instanceof Mapped mapped) {
+      emit(record, accepted, mapped);
+    }
+  }
+
+  private void emit(Record<byte[], Accepted> record, Accepted accepted, Mapped mapped) {
+    byte[] sourceRecordId =
+        accepted.inbound().sample().getRecordId().getBytes(StandardCharsets.UTF_8);
+    String patientId = mapped.patient().id();
+    String tenant = accepted.inbound().tenant();
+    // Encoded here rather than by the sink's serializer (the same work once), so the size is known
+    // before anything is sent: a sample whose output the producer would refuse is rejected whole.
+    List<FhirResource> observations = mapped.observations();
+    byte[][] bodies = new byte[observations.size()][];
+    int fixed = 3 * patientId.length() + FIXED_HEADER_BYTES + sourceRecordId.length;
+    for (int i = 0; i < bodies.length; i++) {
+      bodies[i] = observations.get(i).json().getBytes(StandardCharsets.UTF_8);
+      if (fixed + bodies[i].length > sendMaxBytes) {
+        tooLarge(record);
+        return;
+      }
+    }
+    if (!fits(mapped.patient(), sourceRecordId)
+        || (mapped.device().isPresent() && !fits(mapped.device().get(), sourceRecordId))) {
+      tooLarge(record);
+      return;
+    }
+    for (int i = 0; i < bodies.length; i++) {
+      FhirResource observation = observations.get(i);
+      context()
+          .forward(
+              new Record<>(
+                  patientId,
+                  bodies[i],
+                  record.timestamp(),
+                  headers(tenant, observation, sourceRecordId)),
+              children.observations());
+    }
+    List<String> observationIds = observations.stream().map(FhirResource::id).toList();
+    List<String> dropped =
+        accepted.amended() ? droppedIds(accepted.identity(), observationIds) : List.of();
+    for (String id : dropped) {
+      context()
+          .forward(
+              new Record<>(
+                  patientId,
+                  null,
+                  record.timestamp(),
+                  headers(tenant, OBSERVATION, id, sourceRecordId)),
+              children.observations());
+    }
+    context()
+        .forward(
+            new Record<>(
+                patientId,
+                mapped.patient(),
+                record.timestamp(),
+                headers(tenant, mapped.patient(), sourceRecordId)),
+            children.patients());
+    mapped
+        .device()
+        .ifPresent(
+            device ->
+                // Keyed by its owner here: the change step keeps a person's Devices together (for
+                // erasure) and keys its output by the Device id.
+                context()
+                    .forward(
+                        new Record<>(
+                            patientId,
+                            device,
+                            record.timestamp(),
+                            headers(tenant, device, sourceRecordId)),
+                        children.devices()));
+
+    List<DayContribution> contributions = List.of();
+    if (children.metrics() != null) {
+      List<DayAggregates.Part> parts = DayAggregates.partsOf(mapped.metrics());
+      contributions = DayAggregates.contributionsOf(parts);
+      context()
+          .forward(
+              new Record<>(
+                  patientId,
+                  new MetricsUpdate(
+                      patientId, mapped.metrics(), parts, accepted.priorContributions()),
+                  record.timestamp()),
+              children.metrics());
+    }
+    // Summaries need the points of a sample that has some, and any update (it may take earlier ones
+    // back).
+    // Summaries are the default tenant's only (docs/tenants.md): their state does not carry a
+    // tenant yet, and an untagged summary must not be stored as another tenant's.
+    if (children.summaries() != null
+        && Tenants.DEFAULT.equals(tenant)
+        && (!mapped.metrics().isEmpty() || accepted.amended())) {
+      context()
+          .forward(
+              new Record<>(
+                  patientId,
+                  new SummaryInput(
+                      accepted.identity(),
+                      patientId,
+                      accepted.version(),
+                      mapped.metrics(),
+                      accepted.amended()),
+                  record.timestamp()),
+              children.summaries());
+    }
+    context()
+        .forward(
+            new Record<>(
+                null,
+                new RememberVersionProcessor.Remember(
+                    accepted.identity(),
+                    accepted.version().withContributions(contributions),
+                    observationIds),
+                record.timestamp()),
+            children.remember());
+
+    if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
+      observations.forEach(o -> counters.emitted(o.resourceType()));
+      if (!dropped.isEmpty()) {
+        counters.retracted(OBSERVATION, dropped.size());
+      }
+      if (accepted.amended()) {
+        counters.update();
+      } else {
+        counters.out();
+      }
+    }
+  }
+
+  /**
+   * The Observations the record's previous version produced that this version no longer has (a
+   * Health Connect series edited on the phone, a point removed): each gets a deletion marker, as if
+   * that part of the record were deleted, so the topic and the store agree with the day totals
+   * (which take the previous version's share back).
+   */
+  private List<String> droppedIds(Bytes identity, List<String> current) {
+    DerivedResources prior = derived.get(identity);
+    if (prior == null || prior.deleted()) {
+      return List.of();
+    }
+    Set<String> now = new HashSet<>(current);
+    return prior.observationIds().stream().filter(id -> !now.contains(id)).toList();
+  }
+
+  public static Headers headers(String tenant, FhirResource resource, byte[] sourceRecordId) {
+    return headers(tenant, resource.resourceType(), resource.id(), sourceRecordId);
+  }
+
+  /** The default tenant's headers: summaries, which only the default tenant has yet. */
+  public static Headers headers(String resourceType, String id, byte[] sourceRecordId) {
+    return headers(Tenants.DEFAULT, resourceType, id, sourceRecordId);
+  }
+
+  /** The contract's headers of a FHIR topic record, upsert or deletion marker alike. */
+  public static Headers headers(
+      String tenant, String resourceType, String id, byte[] sourceRecordId) {
+    Headers h = new RecordHeaders();
+    h.add(FhirRecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+    h.add(FhirRecordHeaders.RESOURCE_TYPE, resourceType.getBytes(StandardCharsets.UTF_8));
+    h.add(FhirRecordHeaders.FHIR_VERSION, FHIR_VERSION);
+    h.add(FhirRecordHeaders.SOURCE_RECORD_ID, sourceRecordId);
+    h.add(FhirRecordHeaders.RESOURCE_ID, id.getBytes(StandardCharsets.UTF_8));
+    return h;
+  }
+
+  /**
+   * The headers other than the source record id, generously: names, resource type, FHIR version,
+   * resource id (a UUID).
+   */
+  private static final int FIXED_HEADER_BYTES = 256;
+
+  /**
+   * A Patient or Device (key = its id) fits; they are small, so the exact size is rarely computed.
+   */
+  private boolean fits(FhirResource resource, byte[] sourceRecordId) {
+    long budget =
+        (long) sendMaxBytes
+            - FIXED_HEADER_BYTES
+            - sourceRecordId.length
+            - 3L * resource.id().length();
+    return RecordSize.fits(resource.json(), budget);
+  }
+
+  private void tooLarge(Record<byte[], Accepted> record) {
+    context()
+        .forward(
+            record.withValue(
+                record
+                    .value()
+                    .inbound()
+                    .reject(
+                        DeadLetterStage.MAP, DeadLetterReasons.OUTPUT_TOO_LARGE, "OutputTooLarge")),
+            children.rejected());
+  }
+
+  private void reject(Record<byte[], Accepted> record, Rejection rejection) {
+    String reason = rejection.reason().code();
+    context()
+        .forward(
+            record.withValue(
+                record
+                    .value()
+                    .inbound()
+                    .reject(DeadLetterStage.MAP, reason, Rejection.class.getSimpleName())),
+            children.rejected());
+  }
+}
