@@ -29,6 +29,7 @@ import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.store.IdentifiedResourceStore;
 import io.fhirflow.api.store.ObservationStore;
 import io.fhirflow.api.store.ReadPool;
+import io.fhirflow.api.store.TenantScopedDataSource;
 import io.fhirflow.api.view.ViewRunFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -40,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -76,6 +78,8 @@ public final class ApiServer implements AutoCloseable {
     this.meters = meters;
     this.dataSource = ReadPool.create(config);
     dataSource.setMetricRegistry(meters);
+    // Every read runs as the request's tenant (docs/tenants.md): row-level security.
+    DataSource reads = new TenantScopedDataSource(dataSource);
     this.redis =
         new RedisMetricsReader(
             config.getString(ApiConfig.REDIS_URL_CONFIG),
@@ -88,18 +92,18 @@ public final class ApiServer implements AutoCloseable {
     int max = config.maxCount();
     List<IResourceProvider> providers =
         List.of(
-            new ObservationProvider(context, new ObservationStore(dataSource), cursors, def, max),
+            new ObservationProvider(context, new ObservationStore(reads), cursors, def, max),
             new IdentifiedResourceProvider(
                 context,
                 Patient.class,
-                new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.PATIENT),
+                new IdentifiedResourceStore(reads, IdentifiedResourceStore.Table.PATIENT),
                 cursors,
                 def,
                 max),
             new IdentifiedResourceProvider(
                 context,
                 Device.class,
-                new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.DEVICE),
+                new IdentifiedResourceStore(reads, IdentifiedResourceStore.Table.DEVICE),
                 cursors,
                 def,
                 max));
@@ -157,7 +161,7 @@ public final class ApiServer implements AutoCloseable {
     // one.
     this.exports =
         ExportJobs.create(
-            dataSource,
+            reads,
             config.getString(ApiConfig.BULK_DIR_CONFIG),
             Duration.ofSeconds(config.getInt(ApiConfig.BULK_FILE_TTL_CONFIG)),
             config.getInt(ApiConfig.BULK_WORKERS_CONFIG),
@@ -176,7 +180,7 @@ public final class ApiServer implements AutoCloseable {
             new ViewRunFilter(
                 verifier,
                 context,
-                dataSource,
+                reads,
                 config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
                 config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))),
         "/fhir/*",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import io.fhirflow.api.security.AccessToken;
+import io.fhirflow.contracts.FhirSystems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Date;
@@ -71,6 +72,14 @@ public final class AuditEventFactory {
     g.writeStartObject();
     g.writeStringField("resourceType", "AuditEvent");
     field(g, "id", r.requestId());
+    if (r.token().isPresent()) {
+      // The tenant whose data the request read (docs/tenants.md).
+      g.writeObjectFieldStart("meta");
+      g.writeArrayFieldStart("tag");
+      coding(g, FhirSystems.TENANT, r.token().get().tenant(), null);
+      g.writeEndArray();
+      g.writeEndObject();
+    }
     g.writeFieldName("type");
     coding(
         g, "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation");
@@ -196,6 +205,7 @@ public final class AuditEventFactory {
   public AuditEvent toAuditEvent(AuditRecord r) {
     AuditEvent e = new AuditEvent();
     e.setId(r.requestId());
+    r.token().ifPresent(t -> e.getMeta().addTag(FhirSystems.TENANT, t.tenant(), null));
     e.setType(
         new Coding(
             "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));

@@ -1,5 +1,6 @@
 package io.fhirflow.api.audit;
 
+import io.fhirflow.api.store.RequestTenant;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -41,6 +42,8 @@ public final class AuditFilter extends HttpFilter {
     req.setAttribute(AuditRecord.ATTRIBUTE, record);
     res.setHeader("X-Request-Id", record.requestId());
     boolean escaped = false;
+    // The tenant is set once the token is verified; a worker thread never keeps a previous one.
+    RequestTenant.clear();
     try {
       if (failClosed && !sink.healthy() && !isCapabilityStatement(req)) {
         res.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
@@ -53,6 +56,7 @@ public final class AuditFilter extends HttpFilter {
       escaped = true;
       throw e;
     } finally {
+      RequestTenant.clear();
       record.status(escaped ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : res.getStatus());
       parameterNames(req, record);
       sink.publish(record);

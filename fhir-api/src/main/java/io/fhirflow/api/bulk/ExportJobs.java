@@ -1,5 +1,6 @@
 package io.fhirflow.api.bulk;
 
+import io.fhirflow.api.store.RequestTenant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -94,7 +95,20 @@ public final class ExportJobs implements AutoCloseable {
     String id = UUID.randomUUID().toString();
     ExportJob job = new ExportJob(id, owner, request, root.resolve(id));
     jobs.put(id, job);
-    job.future(workers.submit(() -> run(job)));
+    // The worker reads as the requesting token's tenant (RequestTenant, row-level security).
+    String tenant = RequestTenant.current();
+    job.future(
+        workers.submit(
+            () -> {
+              if (!tenant.isEmpty()) {
+                RequestTenant.set(tenant);
+              }
+              try {
+                run(job);
+              } finally {
+                RequestTenant.clear();
+              }
+            }));
     return job;
   }
 

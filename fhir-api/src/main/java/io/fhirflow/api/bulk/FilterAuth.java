@@ -4,6 +4,7 @@ import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.security.TokenRejectedException;
+import io.fhirflow.api.store.RequestTenant;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -26,6 +27,7 @@ public final class FilterAuth {
     try {
       AccessToken token = verifier.verifyHeader(req.getHeader("Authorization"));
       auditOf(req).ifPresent(a -> a.token(token));
+      RequestTenant.set(token.tenant());
       return token;
     } catch (TokenRejectedException e) {
       throw new BulkRequestException(

@@ -2,6 +2,7 @@ package io.fhirflow.api.devtoken;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.fhirflow.contracts.Tenants;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,11 @@ public final class DevTokenCommand implements Callable<Integer> {
       names = "--patient",
       description = "Patient id the token is confined to (omit for a system token).")
   String patient;
+
+  @Option(
+      names = "--tenant",
+      description = "Tenant claim: the only tenant the token reads (omit for the default tenant).")
+  String tenant;
 
   @Option(
       names = "--scope",
@@ -95,6 +101,9 @@ public final class DevTokenCommand implements Callable<Integer> {
         minter.claims(issuer, audience, subject, scope, Instant.now(), ttl);
     if (patient != null && !patient.isBlank()) {
       claims.claim("patient", patient);
+    }
+    if (tenant != null) {
+      claims.claim(Tenants.TOKEN_CLAIM, tenant);
     }
     System.out.println(minter.sign(claims.build()));
     return 0;

@@ -12,6 +12,7 @@ import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.security.TokenRejectedException;
+import io.fhirflow.api.store.RequestTenant;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -79,6 +80,7 @@ public final class AccessInterceptor {
     }
     audit.ifPresent(a -> a.token(token));
     request.getUserData().put(TOKEN_KEY, token);
+    RequestTenant.set(token.tenant());
     char permission =
         switch (operation) {
           case READ, VREAD -> 'r';

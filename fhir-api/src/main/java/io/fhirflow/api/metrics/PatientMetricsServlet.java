@@ -8,6 +8,7 @@ import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.security.TokenRejectedException;
+import io.fhirflow.api.store.RequestTenant;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -70,6 +71,7 @@ public final class PatientMetricsServlet extends HttpServlet {
     if (audit != null) {
       audit.token(token);
     }
+    RequestTenant.set(token.tenant());
     if (!token.allows("Observation", 'r')) {
       error(res, 403, "forbidden", "The token's scopes do not allow reading Observations");
       return;

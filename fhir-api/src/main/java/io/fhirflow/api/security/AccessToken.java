@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A verified bearer token: who asks ({@code sub}, client), what they may do (scopes) and, when the
- * token carries a {@code patient} claim, the one patient every request is confined to.
+ * A verified bearer token: who asks ({@code sub}, client), what they may do (scopes), the tenant
+ * whose data it reads ({@code tenant} claim; the default tenant when absent, docs/tenants.md) and,
+ * when the token carries a {@code patient} claim, the one patient (of that tenant) every request is
+ * confined to.
  */
 public record AccessToken(
     String issuer,
@@ -13,7 +15,8 @@ public record AccessToken(
     String clientId,
     Optional<String> patient,
     SmartScopes scopes,
-    Instant expiresAt) {
+    Instant expiresAt,
+    String tenant) {
 
   /** The patient a request must stay inside, or empty for system/user tokens without one. */
   public Optional<String> confinedTo() {

@@ -19,6 +19,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
+import io.fhirflow.contracts.Tenants;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -165,13 +166,20 @@ public final class JwtVerifier {
       String client =
           Optional.ofNullable(c.getStringClaim("client_id")).orElse(c.getStringClaim("azp"));
       String patient = c.getStringClaim("patient");
+      String tenant = c.getStringClaim(Tenants.TOKEN_CLAIM);
+      if (tenant == null) {
+        tenant = Tenants.DEFAULT;
+      } else if (!Tenants.isValid(tenant)) {
+        throw new TokenRejectedException(TokenRejectedException.Reason.REJECTED);
+      }
       return new AccessToken(
           c.getIssuer(),
           c.getSubject(),
           client == null ? "" : client,
           Optional.ofNullable(patient).filter(p -> !p.isBlank()),
           SmartScopes.parse(scope, userScopesForAllPatients),
-          c.getExpirationTime().toInstant());
+          c.getExpirationTime().toInstant(),
+          tenant);
     } catch (ParseException e) {
       throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED);
     }

@@ -21,7 +21,8 @@ class AuditEventFactoryTest {
         "app-1",
         Optional.of("p1"),
         SmartScopes.parse("patient/*.rs"),
-        Instant.now());
+        Instant.now(),
+        io.fhirflow.contracts.Tenants.DEFAULT);
   }
 
   @Test
@@ -73,7 +74,8 @@ class AuditEventFactoryTest {
             "",
             Optional.empty(),
             SmartScopes.parse("system/*.rs"),
-            Instant.now());
+            Instant.now(),
+            io.fhirflow.contracts.Tenants.DEFAULT);
     java.util.List<AuditRecord> records = new java.util.ArrayList<>();
     for (String interaction :
         java.util.List.of(

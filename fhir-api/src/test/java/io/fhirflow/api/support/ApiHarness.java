@@ -47,6 +47,14 @@ public final class ApiHarness implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private ApiHarness(KafkaBroker broker, Map<String, String> extra) throws Exception {
+    this(broker, extra, null);
+  }
+
+  /**
+   * @param role the PostgreSQL role the API reads as (the sink writes as the test's owner), or null
+   *     for the same
+   */
+  private ApiHarness(KafkaBroker broker, Map<String, String> extra, String role) throws Exception {
     this.broker = broker;
     this.auditTopic = KafkaBroker.uniqueTopic("fhir.r4.auditevent");
     broker.createTopics(1, auditTopic);
@@ -61,7 +69,7 @@ public final class ApiHarness implements AutoCloseable {
                 ApiConfig.HTTP_PORT_CONFIG,
                 "0",
                 ApiConfig.DB_URL_CONFIG,
-                jdbcUrl,
+                role == null ? jdbcUrl : asRole(jdbcUrl, role),
                 ApiConfig.REDIS_URL_CONFIG,
                 LocalServices.redisUrl(),
                 ApiConfig.JWKS_CONFIG,
@@ -102,6 +110,26 @@ public final class ApiHarness implements AutoCloseable {
 
   public static ApiHarness start(KafkaBroker broker, Map<String, String> extra) throws Exception {
     return new ApiHarness(broker, extra);
+  }
+
+  /**
+   * An API that reads as {@code role} (created by the caller with LOGIN), as a deployment's API
+   * must (not the tables' owner, not a superuser: row-level security binds it); the caller grants
+   * it {@code SELECT} once the schema exists ({@link #schema}).
+   */
+  public static ApiHarness startAsRole(KafkaBroker broker, String role) throws Exception {
+    return new ApiHarness(broker, Map.of(), role);
+  }
+
+  /** The fresh schema's name. */
+  public String schema() {
+    return jdbcUrl.substring(jdbcUrl.indexOf("currentSchema=") + "currentSchema=".length());
+  }
+
+  private static String asRole(String url, String role) {
+    return url.matches(".*[?&]user=.*")
+        ? url.replaceFirst("([?&])user=[^&]*", "$1user=" + role)
+        : url + "&user=" + role;
   }
 
   public String fhirBase() {

@@ -40,6 +40,11 @@ public final class SinkRows implements AutoCloseable {
     write(resources.stream().map(extractor::extract).toList());
   }
 
+  /** Writes the resources as a tenant's records (their {@code fhirflow.tenant} header). */
+  public void writeAs(String tenant, List<String> resources) {
+    write(resources.stream().map(r -> extractor.extract(r).withTenant(tenant)).toList());
+  }
+
   /**
    * Writes the resources as records published at {@code recordTime}: the sink dates a Patient or
    * Device without meta.lastUpdated (the mapper's) by its Kafka record timestamp.
