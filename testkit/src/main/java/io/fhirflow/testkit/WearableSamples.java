@@ -65,6 +65,28 @@ public final class WearableSamples {
   }
 
   /**
+   * A HealthKit quantity sample of any type with the heart-rate sample's source and device,
+   * measured at the instant {@code at} in {@code zone} (offset and {@code HKTimeZone} from it).
+   */
+  public static WearableSample healthKitQuantity(
+      String type, String recordId, double value, String unit, Instant at, String zone) {
+    int offset = java.time.ZoneId.of(zone).getRules().getOffset(at).getTotalSeconds();
+    return healthKitHeartRate()
+        .setRecordId(recordId)
+        .setType(type)
+        .setStartTime(at)
+        .setEndTime(at)
+        .setStartZoneOffsetSeconds(offset)
+        .setEndZoneOffsetSeconds(offset)
+        .setTimeZone(zone)
+        .setMetadata(Map.of("HKTimeZone", zone))
+        .setCreationTime(at.plusSeconds(2))
+        .setReceivedTime(at.plusSeconds(30))
+        .setBody(HkQuantity.newBuilder().setValue(value).setUnit(unit).build())
+        .build();
+  }
+
+  /**
    * HealthKit heart-rate variability (SDNN 48.3 ms) with the instantaneous beats per minute it was
    * computed from.
    */

@@ -19,6 +19,7 @@ import io.fhirflow.topology.metrics.LatestValue;
 import io.fhirflow.topology.metrics.MetricsProcessor;
 import io.fhirflow.topology.metrics.MetricsPublisher;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.summary.SummaryAggregate;
 import io.fhirflow.topology.summary.SummaryProcessor;
 import io.fhirflow.topology.summary.SummaryState;
 import java.time.Clock;
@@ -307,34 +308,20 @@ public final class FhirFlowTopology {
           METRICS);
     }
     if (summaries != null) {
-      // Contributions are written once per record and read by prefix when a summary is due: no
-      // cache.
-      t.addStateStore(
-          Stores.keyValueStoreBuilder(
-                  stores.apply(Stores.persistentKeyValueStore(SummaryState.CONTRIBUTIONS)),
-                  Serdes.Bytes(),
-                  SummaryState.Contribution.serde())
-              .withCachingDisabled(),
-          SUMMARIES);
+      // Both change with nearly every sample that feeds a summary: cached, so the entries one
+      // user's sync batch touches are written (and changelogged) once per commit.
       t.addStateStore(
           Stores.keyValueStoreBuilder(
                   stores.apply(Stores.persistentKeyValueStore(SummaryState.RECORDS)),
                   Serdes.Bytes(),
-                  SummaryState.RecordPeriods.serde())
+                  SummaryState.RecordShares.serde())
               .withCachingEnabled(),
           SUMMARIES);
       t.addStateStore(
           Stores.keyValueStoreBuilder(
-                  stores.apply(Stores.persistentKeyValueStore(SummaryState.PENDING)),
+                  stores.apply(Stores.persistentKeyValueStore(SummaryState.AGGREGATES)),
                   Serdes.Bytes(),
-                  Serdes.Long())
-              .withCachingEnabled(),
-          SUMMARIES);
-      t.addStateStore(
-          Stores.keyValueStoreBuilder(
-                  stores.apply(Stores.persistentKeyValueStore(SummaryState.EMITTED)),
-                  Serdes.Bytes(),
-                  SummaryState.Emitted.serde())
+                  SummaryAggregate.serde())
               .withCachingEnabled(),
           SUMMARIES);
     }

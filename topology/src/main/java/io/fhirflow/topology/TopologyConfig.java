@@ -144,7 +144,7 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String SUMMARIES_ENABLED_CONFIG = "summaries.enabled";
   public static final String SUMMARIES_ENABLED_DOC =
       "Keep hourly, daily and nightly summary Observations per patient and write them to the Observation topic "
-          + "(docs/summaries.md). Off by default: the topic then carries Observations no sample produced, and four "
+          + "(docs/summaries.md). Off by default: the topic then carries Observations no sample produced, and two "
           + "more stores per instance.";
 
   public static final String SUMMARIES_CATALOGUE_PATH_CONFIG = "summaries.catalogue.path";

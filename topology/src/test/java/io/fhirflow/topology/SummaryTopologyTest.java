@@ -8,15 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.HcInterval;
 import io.fhirflow.schema.HcMeasurement;
-import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.summary.SummaryAggregate;
 import io.fhirflow.topology.summary.SummaryState;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
@@ -425,12 +424,17 @@ class SummaryTopologyTest {
     assertThat(out.current())
         .doesNotContainKeys(
             "heart-rate-hour/2026-03-14T07:00:00Z", "heart-rate-hour/2026-03-14T08:00:00Z");
-    // Only the post-erasure sample is left: its hour and day contributions, its record, the two
-    // summaries written.
-    assertThat(entries(SummaryState.CONTRIBUTIONS)).isEqualTo(2);
+    // Only the post-erasure sample is left: its record (with its hour and day shares) and the two
+    // summaries written, neither still due.
     assertThat(entries(SummaryState.RECORDS)).isEqualTo(1);
-    assertThat(entries(SummaryState.EMITTED)).isEqualTo(2);
-    assertThat(entries(SummaryState.PENDING)).isZero();
+    assertThat(entries(SummaryState.AGGREGATES)).isEqualTo(2);
+    try (var it =
+        flow.driver
+            .<org.apache.kafka.common.utils.Bytes, SummaryAggregate>getKeyValueStore(
+                SummaryState.AGGREGATES)
+            .all()) {
+      it.forEachRemaining(e -> assertThat(e.value.isDue()).isFalse());
+    }
   }
 
   private long entries(String store) {
@@ -472,20 +476,7 @@ class SummaryTopologyTest {
   /** A HealthKit quantity sample of any type, measured at {@code at} in {@code zone}. */
   static WearableSample hk(
       String type, String id, double value, String unit, Instant at, String zone) {
-    int offset = ZoneId.of(zone).getRules().getOffset(at).getTotalSeconds();
-    return WearableSamples.healthKitHeartRate()
-        .setRecordId(id)
-        .setType(type)
-        .setStartTime(at)
-        .setEndTime(at)
-        .setStartZoneOffsetSeconds(offset)
-        .setEndZoneOffsetSeconds(offset)
-        .setTimeZone(zone)
-        .setMetadata(Map.of("HKTimeZone", zone))
-        .setCreationTime(at.plusSeconds(2))
-        .setReceivedTime(at.plusSeconds(30))
-        .setBody(HkQuantity.newBuilder().setValue(value).setUnit(unit).build())
-        .build();
+    return WearableSamples.healthKitQuantity(type, id, value, unit, at, zone);
   }
 
   private static WearableSample hkSleep(String id, int stage, Instant start, int minutes) {

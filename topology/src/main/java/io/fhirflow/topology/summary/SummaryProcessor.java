@@ -1,16 +1,15 @@
 package io.fhirflow.topology.summary;
 
-import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.MetricPoint;
 import io.fhirflow.mapping.SummaryCatalogue;
 import io.fhirflow.mapping.SummaryDefinition;
 import io.fhirflow.mapping.SummaryFigures;
 import io.fhirflow.mapping.SummaryObservations;
+import io.fhirflow.mapping.SummaryStatistic;
 import io.fhirflow.topology.TopologySettings;
 import io.fhirflow.topology.dedupe.ExpirySweep;
 import io.fhirflow.topology.fhir.MapProcessor;
-import io.fhirflow.topology.ingest.SampleIdentity;
 import io.fhirflow.topology.ops.FlowCounters;
 import io.micrometer.core.instrument.Counter;
 import java.math.BigDecimal;
@@ -20,7 +19,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -28,11 +26,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,17 +42,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps hourly, daily and nightly summaries per patient and writes them as Observations
  * (docs/summaries.md).
  *
- * <p>State is kept per source record: each record's contribution to each (measure, period) is its
- * own entry in {@link SummaryState#CONTRIBUTIONS}, so writing a record again replaces its share (a
- * duplicate cannot count twice, inside or beyond the dedupe retention), an update replaces it and a
- * deletion removes it, and a summary is always recomputed from the contributions that are current:
- * sums, counts, min and max are exact after any correction, in any order of arrival.
+ * <p>State is kept per source record: its entry in {@link SummaryState#RECORDS} holds its
+ * contribution to each (measure, period), so writing a record again replaces its shares (a
+ * duplicate cannot count twice, inside or beyond the dedupe retention), an update replaces them and
+ * a deletion removes them. Each summary has a running {@link SummaryAggregate} in {@link
+ * SummaryState#AGGREGATES} that every change updates (add the new contribution, take back the one
+ * it replaces), and that also says whether and when the summary is due. A sample therefore costs a
+ * get and a put of its record's entry and of each summary it touches (cached entries, written once
+ * per commit however many samples of a sync batch touched them), and writing a summary reads one
+ * entry. A summary is recomputed from its patient's records only when a take-back left a figure it
+ * writes unknown (the record held the period's minimum, maximum, first start, last end or one of
+ * the listed source ids alone): sums, counts, min and max are exact after any correction, in any
+ * order of arrival.
  *
- * <p>A changed summary is marked pending; a wall-clock punctuator writes the pending ones whose
- * period ended at least the grace ago ({@code final} the first time, {@code amended} after), or the
- * contract's deletion marker when a period lost every contribution. Periods older than the
- * correction horizon ({@link SummarySettings#retentionDays}) are neither changed nor written, and
- * their state is swept.
+ * <p>A wall-clock punctuator writes the changed summaries whose period ended at least the grace ago
+ * ({@code final} the first time, {@code amended} after), or the contract's deletion marker when a
+ * period lost every contribution. Periods older than the correction horizon ({@link
+ * SummarySettings#retentionDays}) are neither changed nor written, and their state is swept.
  */
 public final class SummaryProcessor
     extends ContextualProcessor<String, SummaryInput, String, byte[]> {
@@ -68,14 +72,13 @@ public final class SummaryProcessor
   private final Counter emittedFinal;
   private final Counter emittedAmended;
   private final Counter retracted;
-  private KeyValueStore<Bytes, SummaryState.Contribution> contributions;
-  private KeyValueStore<Bytes, SummaryState.RecordPeriods> records;
-  private KeyValueStore<Bytes, Long> pending;
-  private KeyValueStore<Bytes, SummaryState.Emitted> emitted;
+  private final Counter rescans;
+  private KeyValueStore<Bytes, SummaryState.RecordShares> records;
+  private KeyValueStore<Bytes, SummaryAggregate> aggregates;
 
   /**
-   * The pending store in memory (it is small: changed summaries not yet written), so marking costs
-   * no read.
+   * The changed summaries and when each is due, in memory (rebuilt from {@link
+   * SummaryState#AGGREGATES} at start), so a tick finds them without reading the store.
    */
   private final Map<Bytes, Long> due = new HashMap<>();
 
@@ -97,34 +100,42 @@ public final class SummaryProcessor
         Counter.builder("fhirflow.summaries.retracted")
             .description("Deletion markers of summaries whose period lost every contribution")
             .register(counters.registry());
+    this.rescans =
+        Counter.builder("fhirflow.summaries.rescans")
+            .description(
+                "Summaries recomputed from all their contributions because a correction took back"
+                    + " the only holder of a figure (min, max, bounds, listed source)")
+            .register(counters.registry());
   }
 
   @Override
   public void init(ProcessorContext<String, byte[]> context) {
     super.init(context);
-    contributions = context.getStateStore(SummaryState.CONTRIBUTIONS);
     records = context.getStateStore(SummaryState.RECORDS);
-    pending = context.getStateStore(SummaryState.PENDING);
-    emitted = context.getStateStore(SummaryState.EMITTED);
+    aggregates = context.getStateStore(SummaryState.AGGREGATES);
     due.clear();
-    try (KeyValueIterator<Bytes, Long> it = pending.all()) {
-      it.forEachRemaining(e -> due.put(e.key, e.value));
+    // One pass over the task's summaries at start (restore reads the same entries from the
+    // changelog anyway), so marking a summary due costs no write of its own while running.
+    try (KeyValueIterator<Bytes, SummaryAggregate> it = aggregates.all()) {
+      it.forEachRemaining(
+          e -> {
+            if (e.value.isDue()) {
+              due.put(e.key, e.value.dueAt());
+            }
+          });
     }
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
-    ExpirySweep<Bytes, SummaryState.Contribution> contributionSweep =
-        new ExpirySweep<>(contributions, topology.sweepMaxEntries());
-    ExpirySweep<Bytes, SummaryState.RecordPeriods> recordSweep =
+    ExpirySweep<Bytes, SummaryState.RecordShares> recordSweep =
         new ExpirySweep<>(records, topology.sweepMaxEntries());
-    ExpirySweep<Bytes, SummaryState.Emitted> emittedSweep =
-        new ExpirySweep<>(emitted, topology.sweepMaxEntries());
+    ExpirySweep<Bytes, SummaryAggregate> aggregateSweep =
+        new ExpirySweep<>(aggregates, topology.sweepMaxEntries());
     context.schedule(
         topology.sweepInterval(),
         PunctuationType.WALL_CLOCK_TIME,
         now -> {
           long oldest = oldestKeptDay(now);
-          contributionSweep.run(c -> c.lastDay() < oldest);
           recordSweep.run(r -> r.lastDay() < oldest);
-          emittedSweep.run(e -> e.lastDay() < oldest);
+          aggregateSweep.run(a -> a.lastDay() < oldest);
         });
   }
 
@@ -141,26 +152,15 @@ public final class SummaryProcessor
   }
 
   /**
-   * The person's erasure: every entry of theirs goes from the four stores, and nothing of theirs is
-   * due any more. Their summaries already written are removed downstream by the erasure marker on
-   * the Observation topic, which names every Observation of the patient before it.
+   * The person's erasure: every entry of theirs goes from both stores, and nothing of theirs is due
+   * any more. Their summaries already written are removed downstream by the erasure marker on the
+   * Observation topic, which names every Observation of the patient before it.
    */
   private void erase(SummaryInput in) {
-    Bytes patient =
-        Bytes.wrap(
-            java.nio.ByteBuffer.allocate(16)
-                .putLong(UUID.fromString(in.patientId()).getMostSignificantBits())
-                .putLong(UUID.fromString(in.patientId()).getLeastSignificantBits())
-                .array());
-    removeByPrefix(contributions, patient);
-    removeByPrefix(emitted, patient);
-    for (Bytes k : removeByPrefix(pending, patient)) {
+    Bytes patient = SummaryState.patientPrefix(UUID.fromString(in.patientId()));
+    removeByPrefix(records, patient);
+    for (Bytes k : removeByPrefix(aggregates, patient)) {
       due.remove(k);
-    }
-    for (io.fhirflow.schema.Platform platform : io.fhirflow.schema.Platform.values()) {
-      removeByPrefix(
-          records,
-          Bytes.wrap(SampleIdentity.userPrefix(Tenants.DEFAULT, in.erasedUser(), platform)));
     }
   }
 
@@ -173,62 +173,79 @@ public final class SummaryProcessor
     return keys;
   }
 
-  /** A deletion: the record's contributions go, its summaries are recomputed. */
+  /** A deletion: the record's contributions are taken back from their summaries. */
   private void retract(SummaryInput in) {
-    SummaryState.RecordPeriods prior = records.get(in.identity());
+    UUID patient = UUID.fromString(in.patientId());
+    Bytes recordKey = SummaryState.recordKey(patient, in.identity());
+    SummaryState.RecordShares prior = records.get(recordKey);
     if (prior == null) {
       return;
     }
-    for (SummaryState.Key key : prior.periods()) {
-      takeBack(key, in.identity());
+    for (SummaryState.Share s : prior.shares()) {
+      takeBack(new SummaryState.Key(patient, s.measure(), s.period()), s.contribution(), Set.of());
     }
-    records.delete(in.identity());
+    records.delete(recordKey);
   }
 
   /** A mapped version: its contributions replace the previous version's. */
   private void replace(SummaryInput in) {
     long oldest = oldestKeptDay(context().currentSystemTimeMs());
-    Map<SummaryState.Key, Share> next = shares(in, oldest);
+    UUID patient = UUID.fromString(in.patientId());
+    Map<SummaryState.Key, Accumulating> next = shares(patient, in, oldest);
     if (next.isEmpty() && !in.amended()) {
       // Most samples feed no summary; a first version of one has nothing to take back either.
       return;
     }
-    SummaryState.RecordPeriods prior = records.get(in.identity());
+    Bytes recordKey = SummaryState.recordKey(patient, in.identity());
+    SummaryState.RecordShares prior = records.get(recordKey);
     if (prior != null && !in.version().isNewerThan(prior.version())) {
       // Equal: the contributions are already these. Older: a stale copy (e.g. past the dedupe
       // retention) must not undo a newer version.
       return;
     }
-    if (prior != null) {
-      for (SummaryState.Key key : prior.periods()) {
-        if (!next.containsKey(key)) {
-          takeBack(key, in.identity());
-        }
-      }
-    }
     if (next.isEmpty() && prior == null) {
       return;
     }
-    long lastDay = Long.MIN_VALUE;
-    for (Map.Entry<SummaryState.Key, Share> e : next.entrySet()) {
-      Share s = e.getValue();
-      contributions.put(e.getKey().contribution(in.identity()), s.contribution());
-      markPending(e.getKey(), s.endEpoch * 1000L + settings.grace().toMillis());
-      lastDay = Math.max(lastDay, s.lastDay);
+    List<SummaryState.Share> shares = new ArrayList<>(next.size());
+    long lastDay = prior == null ? Long.MIN_VALUE : prior.lastDay();
+    for (Map.Entry<SummaryState.Key, Accumulating> e : next.entrySet()) {
+      SummaryState.Key key = e.getKey();
+      Accumulating acc = e.getValue();
+      SummaryState.Contribution c = acc.contribution();
+      shares.add(new SummaryState.Share(key.measure(), key.period(), c));
+      lastDay = Math.max(lastDay, acc.lastDay);
+      Bytes summary = key.bytes();
+      SummaryAggregate a = aggregates.get(summary);
+      if (a == null) {
+        a = new SummaryAggregate(acc.lastDay);
+      } else {
+        // An update: its previous version's share of this period, if any, is taken back first.
+        SummaryState.Contribution previous = prior == null ? null : prior.of(key);
+        if (previous != null) {
+          a.remove(previous, Set.copyOf(c.sources()));
+        }
+      }
+      a.add(c);
+      markDue(summary, a, acc.endEpoch * 1000L + settings.grace().toMillis());
+      aggregates.put(summary, a);
+    }
+    if (prior != null) {
+      for (SummaryState.Share s : prior.shares()) {
+        SummaryState.Key key = new SummaryState.Key(patient, s.measure(), s.period());
+        if (!next.containsKey(key)) {
+          takeBack(key, s.contribution(), Set.of());
+        }
+      }
     }
     records.put(
-        in.identity(),
-        new SummaryState.RecordPeriods(
-            in.version().recordVersion(),
-            in.version().lastModifiedMillis(),
-            List.copyOf(next.keySet()),
-            prior == null ? lastDay : Math.max(lastDay, prior.lastDay())));
+        recordKey,
+        new SummaryState.RecordShares(
+            in.version().recordVersion(), in.version().lastModifiedMillis(), shares, lastDay));
   }
 
   /** The record's values grouped by summary and period, periods before the horizon left out. */
-  private Map<SummaryState.Key, Share> shares(SummaryInput in, long oldest) {
-    Map<SummaryState.Key, Share> out = new LinkedHashMap<>();
-    UUID patient = null;
+  private Map<SummaryState.Key, Accumulating> shares(UUID patient, SummaryInput in, long oldest) {
+    Map<SummaryState.Key, Accumulating> out = new LinkedHashMap<>();
     for (MetricPoint p : in.points()) {
       for (SummaryDefinition d : catalogue.forMetric(p.metric())) {
         long period = d.period().key(p.time(), p.zone());
@@ -236,45 +253,45 @@ public final class SummaryProcessor
         if (lastDay < oldest) {
           continue;
         }
-        if (patient == null) {
-          patient = UUID.fromString(in.patientId());
-        }
         SummaryState.Key key = new SummaryState.Key(patient, d.measure(), period);
-        Share share = out.get(key);
-        if (share == null) {
+        Accumulating acc = out.get(key);
+        if (acc == null) {
           ZonedDateTime start = d.period().start(p.time(), p.zone());
           ZonedDateTime end = d.period().end(p.time(), p.zone());
-          share =
-              new Share(
+          acc =
+              new Accumulating(
                   start.toEpochSecond(),
                   start.getOffset().getTotalSeconds(),
                   end.toEpochSecond(),
                   end.getOffset().getTotalSeconds(),
                   lastDay);
-          out.put(key, share);
+          out.put(key, acc);
         }
-        share.add(p);
+        acc.add(p);
       }
     }
     return out;
   }
 
   /**
-   * Removes a record's contribution to a period; the period is due when it would have been with it.
+   * Takes a record's contribution back from a summary; the summary is due when it would have been
+   * with it.
    */
-  private void takeBack(SummaryState.Key key, Bytes record) {
-    SummaryState.Contribution c = contributions.delete(key.contribution(record));
-    if (c != null) {
-      markPending(key, c.endEpoch() * 1000L + settings.grace().toMillis());
+  private void takeBack(SummaryState.Key key, SummaryState.Contribution c, Set<UUID> readded) {
+    Bytes summary = key.bytes();
+    SummaryAggregate a = aggregates.get(summary);
+    if (a == null) {
+      // Swept (past the horizon) or erased: nothing to correct.
+      return;
     }
+    a.remove(c, readded);
+    markDue(summary, a, c.endEpoch() * 1000L + settings.grace().toMillis());
+    aggregates.put(summary, a);
   }
 
-  private void markPending(SummaryState.Key key, long dueAt) {
-    Bytes k = key.bytes();
-    Long current = due.get(k);
-    if (current == null || current < dueAt) {
+  private void markDue(Bytes k, SummaryAggregate a, long dueAt) {
+    if (a.dueAt(dueAt)) {
       due.put(k, dueAt);
-      pending.put(k, dueAt);
     }
   }
 
@@ -291,136 +308,113 @@ public final class SummaryProcessor
     }
     long oldest = oldestKeptDay(now);
     for (Bytes k : ready) {
-      emit(k, oldest, now);
       due.remove(k);
-      pending.delete(k);
+      emit(k, oldest, now);
     }
   }
 
   private void emit(Bytes k, long oldest, long now) {
+    SummaryAggregate a = aggregates.get(k);
+    if (a == null) {
+      // Nothing left of it (erased, or swept).
+      return;
+    }
     SummaryState.Key key = SummaryState.Key.parse(k);
     SummaryDefinition d = catalogue.measure(key.measure()).orElse(null);
     if (d == null || d.period().lastLocalDate(key.period()).toEpochDay() < oldest) {
-      // A measure no longer configured, or a period past the horizon whose state may be partly
-      // swept.
+      // A measure no longer configured, or a period past the horizon (swept soon): not written.
+      a.unchanged();
+      aggregates.put(k, a);
       return;
     }
-    SummaryFigures figures = figures(k);
-    SummaryState.Emitted last = emitted.get(k);
+    boolean writesMin = d.components().contains(SummaryStatistic.MINIMUM);
+    boolean writesMax = d.components().contains(SummaryStatistic.MAXIMUM);
+    if (a.needsRescan(writesMin, writesMax)) {
+      rescan(key, a);
+    }
+    SummaryFigures figures = a.figures();
     String patientId = key.patient().toString();
     String label = d.period().label(key.period());
     byte[] source = (d.measure() + "/" + label).getBytes(StandardCharsets.UTF_8);
-    long lastDay = d.period().lastLocalDate(key.period()).toEpochDay();
-    long timestamp = now;
     if (figures == null) {
-      if (last != null && last.version() > 0) {
+      if (a.version() > 0) {
         String id =
-            io.fhirflow.mapping.ResourceIds.summary(
-                patientId, d.measure(), label, last.generation());
+            io.fhirflow.mapping.ResourceIds.summary(patientId, d.measure(), label, a.generation());
         context()
             .forward(
                 new Record<>(
-                    patientId,
-                    (byte[]) null,
-                    timestamp,
-                    MapProcessor.headers(OBSERVATION, id, source)));
-        emitted.put(k, new SummaryState.Emitted(0, last.generation() + 1, 0, lastDay));
+                    patientId, (byte[]) null, now, MapProcessor.headers(OBSERVATION, id, source)));
+        a.retracted();
+        aggregates.put(k, a);
         retracted.increment();
+      } else if (a.generation() == 0) {
+        // Never written and emptied: nothing to remember.
+        aggregates.delete(k);
+      } else {
+        a.unchanged();
+        aggregates.put(k, a);
       }
       return;
     }
-    long hash = hash(figures);
-    if (last != null && last.version() > 0 && last.hash() == hash) {
+    long hash = hash(figures, writesMin, writesMax);
+    if (a.version() > 0 && a.hash() == hash) {
+      a.unchanged();
+      aggregates.put(k, a);
       return;
     }
-    int generation = last == null ? 0 : last.generation();
-    int version = last == null ? 1 : last.version() + 1;
+    int version = a.version() + 1;
     FhirResource summary =
         SummaryObservations.build(
-            d, patientId, key.period(), generation, figures, version, Instant.ofEpochMilli(now));
+            d,
+            patientId,
+            key.period(),
+            a.generation(),
+            figures,
+            version,
+            Instant.ofEpochMilli(now));
     context()
         .forward(
             new Record<>(
                 patientId,
                 summary.json().getBytes(StandardCharsets.UTF_8),
-                timestamp,
+                now,
                 MapProcessor.headers(OBSERVATION, summary.id(), source)));
-    emitted.put(k, new SummaryState.Emitted(version, generation, hash, lastDay));
+    a.written(version, hash);
+    aggregates.put(k, a);
     (version == 1 ? emittedFinal : emittedAmended).increment();
   }
 
-  /** The summary from its current contributions; null when it has none. */
-  private SummaryFigures figures(Bytes k) {
-    BigDecimal sum = BigDecimal.ZERO;
-    long count = 0;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    long startEpoch = Long.MAX_VALUE;
-    int startOffset = 0;
-    long endEpoch = Long.MIN_VALUE;
-    int endOffset = 0;
-    TreeSet<UUID> sources = new TreeSet<>(SummaryProcessor::compareIds);
-    try (KeyValueIterator<Bytes, SummaryState.Contribution> it =
-        contributions.prefixScan(k, BYTES)) {
+  /**
+   * Recomputes a summary from the current contributions of its patient's records (a prefix scan of
+   * the patient's records in {@link SummaryState#RECORDS}): only after a take-back left a figure it
+   * writes unknown.
+   */
+  private void rescan(SummaryState.Key key, SummaryAggregate a) {
+    List<SummaryState.Contribution> all = new ArrayList<>();
+    try (KeyValueIterator<Bytes, SummaryState.RecordShares> it =
+        records.prefixScan(SummaryState.patientPrefix(key.patient()), BYTES)) {
       while (it.hasNext()) {
-        KeyValue<Bytes, SummaryState.Contribution> e = it.next();
-        SummaryState.Contribution c = e.value;
-        sum = sum.add(c.sum());
-        count += c.count();
-        min = Math.min(min, c.min());
-        max = Math.max(max, c.max());
-        // Ties between zones go to the larger offset, so the result does not depend on arrival
-        // order.
-        if (c.startEpoch() < startEpoch
-            || (c.startEpoch() == startEpoch && c.startOffset() > startOffset)) {
-          startEpoch = c.startEpoch();
-          startOffset = c.startOffset();
-        }
-        if (c.endEpoch() > endEpoch || (c.endEpoch() == endEpoch && c.endOffset() > endOffset)) {
-          endEpoch = c.endEpoch();
-          endOffset = c.endOffset();
-        }
-        for (UUID u : c.sources()) {
-          sources.add(u);
-          if (sources.size() > SummaryObservations.DERIVED_FROM_MAX) {
-            sources.pollLast();
-          }
+        SummaryState.Contribution c = it.next().value.of(key);
+        if (c != null) {
+          all.add(c);
         }
       }
     }
-    if (count == 0) {
-      return null;
-    }
-    return new SummaryFigures(
-        sum,
-        count,
-        min,
-        max,
-        at(startEpoch, startOffset),
-        at(endEpoch, endOffset),
-        sources.stream().map(UUID::toString).toList());
+    a.rescan(all);
+    rescans.increment();
   }
 
-  /** Ids ordered as their text, so "the smallest ids" is what a reader sorting the strings sees. */
-  private static int compareIds(UUID a, UUID b) {
-    return a.toString().compareTo(b.toString());
-  }
-
-  private static OffsetDateTime at(long epochSecond, int offsetSeconds) {
-    return OffsetDateTime.ofInstant(
-        Instant.ofEpochSecond(epochSecond), ZoneOffset.ofTotalSeconds(offsetSeconds));
-  }
-
-  private static long hash(SummaryFigures f) {
+  /** A digest of what the summary writes (min and max only where they are written). */
+  private static long hash(SummaryFigures f, boolean writesMin, boolean writesMax) {
     StringBuilder b =
         new StringBuilder(256)
             .append(f.sum().toPlainString())
             .append('|')
             .append(f.count())
             .append('|')
-            .append(f.min())
+            .append(writesMin ? f.min() : 0)
             .append('|')
-            .append(f.max())
+            .append(writesMax ? f.max() : 0)
             .append('|')
             .append(f.start())
             .append('|')
@@ -445,7 +439,7 @@ public final class SummaryProcessor
   }
 
   /** One record's values in one period, accumulated exactly. */
-  private static final class Share {
+  private static final class Accumulating {
     private final long startEpoch;
     private final int startOffset;
     private final long endEpoch;
@@ -455,9 +449,9 @@ public final class SummaryProcessor
     private long count;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
-    private final TreeSet<UUID> sources = new TreeSet<>(SummaryProcessor::compareIds);
+    private final TreeSet<UUID> sources = new TreeSet<>(SummaryAggregate.ID_ORDER);
 
-    Share(long startEpoch, int startOffset, long endEpoch, int endOffset, long lastDay) {
+    Accumulating(long startEpoch, int startOffset, long endEpoch, int endOffset, long lastDay) {
       this.startEpoch = startEpoch;
       this.startOffset = startOffset;
       this.endEpoch = endEpoch;

@@ -1,7 +1,6 @@
 package io.fhirflow.topology.summary;
 
 import io.fhirflow.topology.dedupe.SeenVersion;
-import io.fhirflow.topology.ingest.SampleIdentity;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -15,27 +14,44 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * The summaries branch's stores, their keys and values (docs/summaries.md "Stores", which erasure
- * relies on). Every key of {@link #CONTRIBUTIONS}, {@link #PENDING} and {@link #EMITTED} starts
- * with the patient's 16-byte UUID; {@link #RECORDS} is keyed by {@link SampleIdentity}.
+ * The summaries branch's two stores, their keys and values (docs/summaries.md "Stores", which
+ * erasure relies on). Every key of both starts with the patient's 16-byte UUID.
  */
 public final class SummaryState {
 
-  /** (patient, measure, period, record) → the record's {@link Contribution} to that period. */
-  public static final String CONTRIBUTIONS = "summary-contributions";
-
-  /** record identity → {@link RecordPeriods}: its version and the periods it contributes to. */
-  public static final String RECORDS = "summary-record-periods";
+  /**
+   * (patient, record identity) → {@link RecordShares}: the record's latest version and its
+   * contribution to each (measure, period).
+   */
+  public static final String RECORDS = "summary-records";
 
   /**
-   * (patient, measure, period) → epoch millis after which it is due: changed since last emitted.
+   * (patient, measure, period) → {@link SummaryAggregate}: the running figures, whether and when
+   * the summary is due, and the last version written.
    */
-  public static final String PENDING = "summary-pending";
-
-  /** (patient, measure, period) → {@link Emitted}: the last version written. */
-  public static final String EMITTED = "summary-emitted";
+  public static final String AGGREGATES = "summary-aggregates";
 
   private SummaryState() {}
+
+  /** The start of every key of {@code patient} in both stores. */
+  static Bytes patientPrefix(UUID patient) {
+    return Bytes.wrap(
+        ByteBuffer.allocate(16)
+            .putLong(patient.getMostSignificantBits())
+            .putLong(patient.getLeastSignificantBits())
+            .array());
+  }
+
+  /** The {@link #RECORDS} key of a record: the patient, then the record's identity. */
+  static Bytes recordKey(UUID patient, Bytes identity) {
+    byte[] id = identity.get();
+    return Bytes.wrap(
+        ByteBuffer.allocate(16 + id.length)
+            .putLong(patient.getMostSignificantBits())
+            .putLong(patient.getLeastSignificantBits())
+            .put(id)
+            .array());
+  }
 
   /** A summary's identity: patient, measure and period key. */
   record Key(UUID patient, String measure, long period) {
@@ -52,16 +68,6 @@ public final class SummaryState {
               .array());
     }
 
-    /** The key of {@code record}'s contribution: this key followed by the record identity. */
-    Bytes contribution(Bytes record) {
-      byte[] own = bytes().get();
-      byte[] id = record.get();
-      byte[] all = new byte[own.length + id.length];
-      System.arraycopy(own, 0, all, 0, own.length);
-      System.arraycopy(id, 0, all, own.length, id.length);
-      return Bytes.wrap(all);
-    }
-
     static Key parse(Bytes key) {
       return read(ByteBuffer.wrap(key.get()));
     }
@@ -71,14 +77,6 @@ public final class SummaryState {
       byte[] m = new byte[b.get() & 0xff];
       b.get(m);
       return new Key(patient, new String(m, StandardCharsets.UTF_8), b.getLong());
-    }
-
-    private void write(ByteBuffer b) {
-      b.put(bytes().get());
-    }
-
-    private int size() {
-      return 16 + 1 + measure.getBytes(StandardCharsets.UTF_8).length + 8;
     }
   }
 
@@ -93,7 +91,7 @@ public final class SummaryState {
    * @param sources the Observations carrying the values (the smallest ids, at most derivedFrom's
    *     bound)
    */
-  public record Contribution(
+  record Contribution(
       BigDecimal sum,
       long count,
       double min,
@@ -105,134 +103,127 @@ public final class SummaryState {
       long lastDay,
       List<UUID> sources) {
 
-    public static Serde<Contribution> serde() {
-      return SummaryState.serde(
-          c -> {
-            byte[] unscaled = c.sum.unscaledValue().toByteArray();
-            ByteBuffer b =
-                ByteBuffer.allocate(
-                    4
-                        + 1
-                        + unscaled.length
-                        + 8
-                        + 8
-                        + 8
-                        + 8
-                        + 4
-                        + 8
-                        + 4
-                        + 8
-                        + 1
-                        + 16 * c.sources.size());
-            b.putInt(c.sum.scale())
-                .put((byte) unscaled.length)
-                .put(unscaled)
-                .putLong(c.count)
-                .putDouble(c.min)
-                .putDouble(c.max)
-                .putLong(c.startEpoch)
-                .putInt(c.startOffset)
-                .putLong(c.endEpoch)
-                .putInt(c.endOffset)
-                .putLong(c.lastDay)
-                .put((byte) c.sources.size());
-            c.sources.forEach(
-                u -> b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()));
-            return b.array();
-          },
-          b -> {
-            int scale = b.getInt();
-            byte[] unscaled = new byte[b.get() & 0xff];
-            b.get(unscaled);
-            BigDecimal sum = new BigDecimal(new BigInteger(unscaled), scale);
-            long count = b.getLong();
-            double min = b.getDouble();
-            double max = b.getDouble();
-            long startEpoch = b.getLong();
-            int startOffset = b.getInt();
-            long endEpoch = b.getLong();
-            int endOffset = b.getInt();
-            long lastDay = b.getLong();
-            int n = b.get() & 0xff;
-            List<UUID> sources = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-              sources.add(new UUID(b.getLong(), b.getLong()));
-            }
-            return new Contribution(
-                sum,
-                count,
-                min,
-                max,
-                startEpoch,
-                startOffset,
-                endEpoch,
-                endOffset,
-                lastDay,
-                sources);
-          });
+    static byte[] write(Contribution c) {
+      byte[] unscaled = c.sum.unscaledValue().toByteArray();
+      ByteBuffer b =
+          ByteBuffer.allocate(
+              4 + 1 + unscaled.length + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 1 + 16 * c.sources.size());
+      b.putInt(c.sum.scale())
+          .put((byte) unscaled.length)
+          .put(unscaled)
+          .putLong(c.count)
+          .putDouble(c.min)
+          .putDouble(c.max)
+          .putLong(c.startEpoch)
+          .putInt(c.startOffset)
+          .putLong(c.endEpoch)
+          .putInt(c.endOffset)
+          .putLong(c.lastDay)
+          .put((byte) c.sources.size());
+      c.sources.forEach(
+          u -> b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()));
+      return b.array();
+    }
+
+    static Contribution read(ByteBuffer b) {
+      int scale = b.getInt();
+      byte[] unscaled = new byte[b.get() & 0xff];
+      b.get(unscaled);
+      BigDecimal sum = new BigDecimal(new BigInteger(unscaled), scale);
+      long count = b.getLong();
+      double min = b.getDouble();
+      double max = b.getDouble();
+      long startEpoch = b.getLong();
+      int startOffset = b.getInt();
+      long endEpoch = b.getLong();
+      int endOffset = b.getInt();
+      long lastDay = b.getLong();
+      int n = b.get() & 0xff;
+      List<UUID> sources = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        sources.add(new UUID(b.getLong(), b.getLong()));
+      }
+      return new Contribution(
+          sum, count, min, max, startEpoch, startOffset, endEpoch, endOffset, lastDay, sources);
+    }
+  }
+
+  /** One record's contribution to one summary of its patient. */
+  record Share(String measure, long period, Contribution contribution) {
+
+    /** Whether this is the record's share of summary {@code key} (of the same patient). */
+    boolean isOf(Key key) {
+      return period == key.period() && measure.equals(key.measure());
     }
   }
 
   /**
-   * A record as the summaries know it.
+   * A record as the summaries know it: its latest version and what it adds to each summary.
    *
    * @param lastDay the latest local date among its periods (epoch day), for expiry
    */
-  public record RecordPeriods(
-      long recordVersion, long lastModifiedMillis, List<Key> periods, long lastDay) {
+  public record RecordShares(
+      long recordVersion, long lastModifiedMillis, List<Share> shares, long lastDay) {
 
     SeenVersion version() {
       return new SeenVersion(recordVersion, lastModifiedMillis, List.of());
     }
 
-    public static Serde<RecordPeriods> serde() {
+    /** Its share of summary {@code key}, or null. */
+    Contribution of(Key key) {
+      for (Share s : shares) {
+        if (s.isOf(key)) {
+          return s.contribution();
+        }
+      }
+      return null;
+    }
+
+    public static Serde<RecordShares> serde() {
       return SummaryState.serde(
           r -> {
-            int size = 8 + 8 + 8 + 4;
-            for (Key k : r.periods) {
-              size += k.size();
+            List<byte[]> parts = new ArrayList<>(r.shares.size());
+            int size = 8 + 8 + 8 + 2;
+            for (Share s : r.shares) {
+              byte[] m = s.measure.getBytes(StandardCharsets.UTF_8);
+              byte[] c = Contribution.write(s.contribution);
+              parts.add(m);
+              parts.add(c);
+              size += 1 + m.length + 8 + 4 + c.length;
             }
             ByteBuffer b =
                 ByteBuffer.allocate(size)
                     .putLong(r.recordVersion)
                     .putLong(r.lastModifiedMillis)
                     .putLong(r.lastDay)
-                    .putInt(r.periods.size());
-            r.periods.forEach(k -> k.write(b));
+                    .putShort((short) r.shares.size());
+            for (int i = 0; i < r.shares.size(); i++) {
+              byte[] m = parts.get(2 * i);
+              byte[] c = parts.get(2 * i + 1);
+              b.put((byte) m.length).put(m).putLong(r.shares.get(i).period).putInt(c.length).put(c);
+            }
             return b.array();
           },
           b -> {
             long version = b.getLong();
             long modified = b.getLong();
             long lastDay = b.getLong();
-            int n = b.getInt();
-            List<Key> periods = new ArrayList<>(n);
+            int n = b.getShort();
+            List<Share> shares = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-              periods.add(Key.read(b));
+              byte[] m = new byte[b.get() & 0xff];
+              b.get(m);
+              long period = b.getLong();
+              byte[] c = new byte[b.getInt()];
+              b.get(c);
+              shares.add(
+                  new Share(
+                      new String(m, StandardCharsets.UTF_8),
+                      period,
+                      Contribution.read(ByteBuffer.wrap(c))));
             }
-            return new RecordPeriods(version, modified, periods, lastDay);
+            return new RecordShares(version, modified, shares, lastDay);
           });
-    }
-  }
-
-  /**
-   * The last version of a summary written: {@code version} 0 after the period was emptied (then
-   * {@code generation} counts the emptyings, and a refilled period gets a new id).
-   *
-   * @param hash of the figures last written, so an unchanged summary is not written again
-   */
-  public record Emitted(int version, int generation, long hash, long lastDay) {
-
-    public static Serde<Emitted> serde() {
-      return SummaryState.serde(
-          e ->
-              ByteBuffer.allocate(4 + 4 + 8 + 8)
-                  .putInt(e.version)
-                  .putInt(e.generation)
-                  .putLong(e.hash)
-                  .putLong(e.lastDay)
-                  .array(),
-          b -> new Emitted(b.getInt(), b.getInt(), b.getLong(), b.getLong()));
     }
   }
 
