@@ -39,8 +39,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LocalRun {
 
-  static final String RAW_TOPIC = PipelineTopic.RAW.defaultName();
-
   private final String bootstrapServers;
   private final String registryUrl;
   private final PrintStream out;
@@ -64,7 +62,12 @@ public final class LocalRun {
     boolean same = back.equals(sample);
     out.printf(
         "read back  %s-%d@%d  schema id %d (subject %s-value at %s)%n",
-        record.topic(), record.partition(), record.offset(), schemaId, RAW_TOPIC, registryUrl);
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        schemaId,
+        PipelineTopic.RAW.defaultName(),
+        registryUrl);
     out.printf(
         "result     %s%n",
         same
@@ -86,7 +89,9 @@ public final class LocalRun {
     serializer.configure(props, false);
     try (KafkaProducer<String, WearableSample> producer =
         new KafkaProducer<>(props, new StringSerializer(), serializer)) {
-      return producer.send(new ProducerRecord<>(RAW_TOPIC, sample.getUserId(), sample)).get();
+      return producer
+          .send(new ProducerRecord<>(PipelineTopic.RAW.defaultName(), sample.getUserId(), sample))
+          .get();
     }
   }
 
@@ -119,7 +124,7 @@ public final class LocalRun {
     try (SpecificAvroDeserializer<WearableSample> deserializer =
         new SpecificAvroDeserializer<>(WearableSample.class)) {
       deserializer.configure(Map.of("schema.registry.url", registryUrl), false);
-      return deserializer.deserialize(RAW_TOPIC, value);
+      return deserializer.deserialize(PipelineTopic.RAW.defaultName(), value);
     }
   }
 

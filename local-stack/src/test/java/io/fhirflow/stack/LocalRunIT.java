@@ -2,6 +2,7 @@ package io.fhirflow.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.stack.registry.SchemaRegistryServer;
 import io.fhirflow.testkit.KafkaBroker;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,7 @@ class LocalRunIT {
     try (KafkaBroker broker = KafkaBroker.start();
         SchemaRegistryServer registry =
             SchemaRegistryServer.start(broker.bootstrapServers(), "_schemas", 0)) {
-      broker.createTopics(3, LocalRun.RAW_TOPIC);
+      broker.createTopics(3, PipelineTopic.RAW.defaultName());
       ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
       boolean same =

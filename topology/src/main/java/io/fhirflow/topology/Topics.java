@@ -1,5 +1,7 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.PipelineTopic;
+
 /** The topic names the topology reads and writes, from configuration (defaults in DESIGN.md). */
 public record Topics(
     String raw,
@@ -12,12 +14,12 @@ public record Topics(
 
   public static Topics defaults() {
     return new Topics(
-        TopologyConfig.TOPIC_RAW_DEFAULT,
-        TopologyConfig.TOPIC_OBSERVATION_DEFAULT,
-        TopologyConfig.TOPIC_PATIENT_DEFAULT,
-        TopologyConfig.TOPIC_DEVICE_DEFAULT,
-        TopologyConfig.TOPIC_DLQ_DEFAULT,
-        TopologyConfig.TOPIC_ERASURE_DEFAULT,
-        TopologyConfig.TOPIC_AUDIT_DEFAULT);
+        PipelineTopic.RAW.defaultName(),
+        PipelineTopic.OBSERVATION.defaultName(),
+        PipelineTopic.PATIENT.defaultName(),
+        PipelineTopic.DEVICE.defaultName(),
+        PipelineTopic.RAW_DEAD_LETTER.defaultName(),
+        PipelineTopic.ERASURE.defaultName(),
+        PipelineTopic.AUDIT_EVENT.defaultName());
   }
 }

@@ -78,37 +78,30 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String TOPIC_RAW_CONFIG = "topic.raw";
   public static final String TOPIC_RAW_DOC =
       "Input topic of raw wearable samples (key user id, Avro value).";
-  public static final String TOPIC_RAW_DEFAULT = PipelineTopic.Names.RAW;
 
   public static final String TOPIC_OBSERVATION_CONFIG = "topic.observation";
   public static final String TOPIC_OBSERVATION_DOC =
       "Output topic of FHIR R4 Observation JSON (key patient id).";
-  public static final String TOPIC_OBSERVATION_DEFAULT = PipelineTopic.Names.OBSERVATION;
 
   public static final String TOPIC_PATIENT_CONFIG = "topic.patient";
   public static final String TOPIC_PATIENT_DOC =
       "Output topic of FHIR R4 Patient JSON (key resource id, compacted).";
-  public static final String TOPIC_PATIENT_DEFAULT = PipelineTopic.Names.PATIENT;
 
   public static final String TOPIC_DEVICE_CONFIG = "topic.device";
   public static final String TOPIC_DEVICE_DOC =
       "Output topic of FHIR R4 Device JSON (key resource id, compacted).";
-  public static final String TOPIC_DEVICE_DEFAULT = PipelineTopic.Names.DEVICE;
 
   public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
   public static final String TOPIC_DLQ_DOC =
       "Dead-letter topic: original key and value bytes with dlq.* headers (stage, reason, source coordinates).";
-  public static final String TOPIC_DLQ_DEFAULT = PipelineTopic.Names.RAW_DEAD_LETTER;
 
   public static final String TOPIC_ERASURE_CONFIG = "topic.erasure";
   public static final String TOPIC_ERASURE_DOC =
       "Input topic of erasure requests (key user id, JSON value); must have as many partitions as topic.raw.";
-  public static final String TOPIC_ERASURE_DEFAULT = PipelineTopic.Names.ERASURE;
 
   public static final String TOPIC_AUDIT_CONFIG = "topic.audit";
   public static final String TOPIC_AUDIT_DOC =
       "Output topic of FHIR R4 AuditEvent JSON (key event id): one event per erasure carried out.";
-  public static final String TOPIC_AUDIT_DEFAULT = PipelineTopic.Names.AUDIT_EVENT;
 
   public static final String RECORD_MAX_BYTES_CONFIG = "record.max.bytes";
   public static final String RECORD_MAX_BYTES_DOC =
@@ -283,49 +276,49 @@ public final class TopologyConfig extends AbstractConfig {
           .define(
               TOPIC_RAW_CONFIG,
               Type.STRING,
-              TOPIC_RAW_DEFAULT,
+              PipelineTopic.RAW.defaultName(),
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               TOPIC_RAW_DOC)
           .define(
               TOPIC_OBSERVATION_CONFIG,
               Type.STRING,
-              TOPIC_OBSERVATION_DEFAULT,
+              PipelineTopic.OBSERVATION.defaultName(),
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               TOPIC_OBSERVATION_DOC)
           .define(
               TOPIC_PATIENT_CONFIG,
               Type.STRING,
-              TOPIC_PATIENT_DEFAULT,
+              PipelineTopic.PATIENT.defaultName(),
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               TOPIC_PATIENT_DOC)
           .define(
               TOPIC_DEVICE_CONFIG,
               Type.STRING,
-              TOPIC_DEVICE_DEFAULT,
+              PipelineTopic.DEVICE.defaultName(),
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               TOPIC_DEVICE_DOC)
           .define(
               TOPIC_DLQ_CONFIG,
               Type.STRING,
-              TOPIC_DLQ_DEFAULT,
+              PipelineTopic.RAW_DEAD_LETTER.defaultName(),
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               TOPIC_DLQ_DOC)
           .define(
               TOPIC_ERASURE_CONFIG,
               Type.STRING,
-              TOPIC_ERASURE_DEFAULT,
+              PipelineTopic.ERASURE.defaultName(),
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               TOPIC_ERASURE_DOC)
           .define(
               TOPIC_AUDIT_CONFIG,
               Type.STRING,
-              TOPIC_AUDIT_DEFAULT,
+              PipelineTopic.AUDIT_EVENT.defaultName(),
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
               TOPIC_AUDIT_DOC)

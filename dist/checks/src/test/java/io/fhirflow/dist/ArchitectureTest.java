@@ -1,11 +1,23 @@
 package io.fhirflow.dist;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.fhirflow.contracts.PipelineTopic;
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +94,54 @@ class ArchitectureTest {
   @Test
   void modulesHaveNoCycles() {
     slices().matching("io.fhirflow.(*)..").should().beFreeOfCycles().check(production);
+  }
+
+  @Test
+  void onlyTheContractsModuleNamesTopics() {
+    // A topic name spelled as a constant elsewhere is a second owner of the contract: it compiles
+    // to its own copy of the string (Java inlines constants), so a renamed topic would leave it
+    // behind. Defaults take PipelineTopic's; string literals are ContractOwnershipTest's (source).
+    classes()
+        .that()
+        .resideOutsideOfPackage("io.fhirflow.contracts..")
+        .should(holdNoTopicNameAsAConstant())
+        .check(production);
+  }
+
+  private static ArchCondition<JavaClass> holdNoTopicNameAsAConstant() {
+    Set<String> topics =
+        Arrays.stream(PipelineTopic.values())
+            .map(PipelineTopic::defaultName)
+            .collect(Collectors.toSet());
+    return new ArchCondition<>("hold no topic name as a constant") {
+      @Override
+      public void check(JavaClass type, ConditionEvents events) {
+        for (JavaField field : type.getFields()) {
+          if (field.getModifiers().containsAll(Set.of(JavaModifier.STATIC, JavaModifier.FINAL))
+              && field.getRawType().isEquivalentTo(String.class)) {
+            Object value;
+            try {
+              value = constantValue(field);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+              events.add(
+                  SimpleConditionEvent.violated(
+                      field, field.getFullName() + " could not be read: " + e));
+              continue;
+            }
+            if (topics.contains(value)) {
+              events.add(
+                  SimpleConditionEvent.violated(
+                      field, field.getFullName() + " spells topic \"" + value + "\""));
+            }
+          }
+        }
+      }
+    };
+  }
+
+  private static Object constantValue(JavaField field) throws ReflectiveOperationException {
+    Field f = field.reflect();
+    f.setAccessible(true);
+    return f.get(null);
   }
 }

@@ -1,5 +1,6 @@
 package io.fhirflow.topology.deadletter;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.topology.TopologyConfig;
 import io.fhirflow.topology.ops.FlowCounters;
@@ -48,7 +49,7 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
     counters = (FlowCounters) configs.get(COUNTERS_CONFIG);
     sendMaxBytes = TopologyConfig.sendMaxBytes(configs);
     Object raw = configs.get(RAW_TOPIC_CONFIG);
-    rawTopic = raw == null ? TopologyConfig.TOPIC_RAW_DEFAULT : (String) raw;
+    rawTopic = raw == null ? PipelineTopic.RAW.defaultName() : (String) raw;
   }
 
   @Override
