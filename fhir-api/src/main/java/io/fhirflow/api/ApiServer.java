@@ -130,7 +130,13 @@ public final class ApiServer implements AutoCloseable {
     handler.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
     handler.addServlet(
         new ServletHolder(
-            "patient-metrics", new PatientMetricsServlet(verifier, redis, meters, clock)),
+            "patient-metrics",
+            new PatientMetricsServlet(
+                verifier,
+                redis,
+                meters,
+                clock,
+                new IdentifiedResourceStore(reads, IdentifiedResourceStore.Table.PATIENT))),
         "/metrics/Patient/*");
     handler.addServlet(new ServletHolder("prometheus", new PrometheusServlet(meters)), "/metrics");
     handler.addServlet(new ServletHolder("trends-app", new TrendsAppServlet()), "/app/*");

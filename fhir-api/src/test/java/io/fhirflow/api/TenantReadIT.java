@@ -112,6 +112,12 @@ class TenantReadIT {
   }
 
   @Test
+  void aTenantsTokenReadsMetricsOnlyOfItsOwnPatients() throws Exception {
+    assertThat(status("/metrics/Patient/" + PATIENT_ACME, tokenOf(ACME))).isEqualTo(200);
+    assertThat(status("/metrics/Patient/" + PATIENT_DEFAULT, tokenOf(ACME))).isEqualTo(404);
+  }
+
+  @Test
   void aTokenWhoseTenantIsNotATenantNameIsRefused() throws Exception {
     assertThat(status("/fhir/Observation/" + OBS_ACME, tokenOf("Acme.Corp"))).isEqualTo(401);
   }

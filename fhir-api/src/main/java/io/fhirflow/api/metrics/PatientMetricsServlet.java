@@ -8,7 +8,10 @@ import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.security.TokenRejectedException;
+import io.fhirflow.api.store.IdentifiedResourceStore;
 import io.fhirflow.api.store.RequestTenant;
+import io.fhirflow.api.store.StoreUnavailableException;
+import io.fhirflow.contracts.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,6 +22,7 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -43,9 +47,19 @@ public final class PatientMetricsServlet extends HttpServlet {
   private final transient RedisMetricsReader reader;
   private final transient MeterRegistry meters;
   private final transient Clock clock;
+  private final transient IdentifiedResourceStore patients;
 
+  /**
+   * @param patients the Patient store, read as the request's tenant: a token of a tenant other than
+   *     the default reads metrics only of a Patient stored in its tenant (docs/tenants.md)
+   */
   public PatientMetricsServlet(
-      JwtVerifier verifier, RedisMetricsReader reader, MeterRegistry meters, Clock clock) {
+      JwtVerifier verifier,
+      RedisMetricsReader reader,
+      MeterRegistry meters,
+      Clock clock,
+      IdentifiedResourceStore patients) {
+    this.patients = patients;
     this.verifier = verifier;
     this.reader = reader;
     this.meters = meters;
@@ -80,6 +94,21 @@ public final class PatientMetricsServlet extends HttpServlet {
         || token.confinedTo().map(p -> !p.equals(id)).orElse(false)) {
       error(res, 404, "not-found", "No metrics for this patient");
       return;
+    }
+    if (!Tenants.DEFAULT.equals(token.tenant())) {
+      // Redis keys are per patient id, not per tenant: ask the store, which row-level security
+      // confines to the token's tenant, whether the patient is one of the tenant's.
+      boolean ofTenant;
+      try {
+        ofTenant = patients.read(id, Optional.empty()).isPresent();
+      } catch (StoreUnavailableException e) {
+        error(res, 503, "transient", "The store is unavailable; retry later");
+        return;
+      }
+      if (!ofTenant) {
+        error(res, 404, "not-found", "No metrics for this patient");
+        return;
+      }
     }
     if (audit != null) {
       audit.patient(id);
