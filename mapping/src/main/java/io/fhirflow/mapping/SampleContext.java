@@ -15,6 +15,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -51,6 +52,9 @@ final class SampleContext {
           "activity",
           "Activity");
 
+  /** At most one entry per offset the phones send (a few dozen), so the map stays small. */
+  private static final Map<ZoneOffset, TimeZone> TIME_ZONES = new ConcurrentHashMap<>();
+
   final String tenant;
   final WearableSample sample;
   final MappingCatalogue catalogue;
@@ -60,7 +64,13 @@ final class SampleContext {
   private final FhirResource device;
   private final String deviceReference;
   private final String versionId;
-  private final Instant lastUpdated;
+
+  /**
+   * meta.lastUpdated, built once per sample and shared by its Observations (the model is only read
+   * by the encoder): a HAPI date costs a GregorianCalendar and a formatting pass.
+   */
+  private final InstantType lastUpdated;
+
   private final String source;
   private final ZoneId zone;
   final List<Observation> observations = new ArrayList<>(2);
@@ -82,7 +92,7 @@ final class SampleContext {
     this.device = device;
     this.deviceReference = device == null ? null : device.reference();
     this.versionId = versionId(sample.getVersion());
-    this.lastUpdated = lastUpdated(sample);
+    this.lastUpdated = instant(lastUpdated(sample));
     this.source = metaSource(sample);
     this.zone = zoneOf(sample);
   }
@@ -208,7 +218,7 @@ final class SampleContext {
         ResourceIds.observation(
             tenant, sample.getUserId(), sample.getPlatform().name(), recordId, part));
     observation.getMeta().setVersionId(versionId);
-    observation.getMeta().setLastUpdatedElement(instant(lastUpdated));
+    observation.getMeta().setLastUpdatedElement(lastUpdated);
     observation.getMeta().setSource(source);
     observation.getMeta().addTag(FhirSystems.TENANT, tenant, null);
     if (entry.profileUrl() != null && entryCode) {
@@ -307,12 +317,21 @@ final class SampleContext {
         instant.toEpochMilli() % 1000 == 0
             ? TemporalPrecisionEnum.SECOND
             : TemporalPrecisionEnum.MILLI;
-    return new DateTimeType(Date.from(instant), precision, TimeZone.getTimeZone(offset));
+    return new DateTimeType(Date.from(instant), precision, timeZone(offset));
   }
 
   static InstantType instant(Instant instant) {
     return new InstantType(
-        Date.from(instant), TemporalPrecisionEnum.MILLI, TimeZone.getTimeZone(ZoneOffset.UTC));
+        Date.from(instant), TemporalPrecisionEnum.MILLI, timeZone(ZoneOffset.UTC));
+  }
+
+  /**
+   * One TimeZone per offset: {@link TimeZone#getTimeZone(ZoneId)} builds an id string, looks it up
+   * and clones the zone on every call. Shared instances are safe because nothing here or in HAPI's
+   * date types changes a zone it is given (HAPI only reads it into a new GregorianCalendar).
+   */
+  private static TimeZone timeZone(ZoneOffset offset) {
+    return TIME_ZONES.computeIfAbsent(offset, TimeZone::getTimeZone);
   }
 
   /** A UCUM quantity in the entry's unit. */

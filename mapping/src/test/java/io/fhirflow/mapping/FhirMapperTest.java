@@ -154,6 +154,21 @@ class FhirMapperTest {
   }
 
   @Test
+  void samplesInDifferentZonesMappedInTurnEachKeepTheirOwnOffset() {
+    // The mapper shares one TimeZone per offset between samples: mapping in turn must not let one
+    // sample's zone leak into another's dates.
+    WearableSample paris = Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72, "count/min");
+    WearableSample losAngeles =
+        WearableSample.newBuilder(paris).setTimeZone("America/Los_Angeles").build();
+    for (int round = 0; round < 3; round++) {
+      assertThat(mapped(paris).observations().get(0).json())
+          .contains("\"effectiveDateTime\":\"2026-11-20T08:30:00+01:00\"");
+      assertThat(mapped(losAngeles).observations().get(0).json())
+          .contains("\"effectiveDateTime\":\"2026-11-19T23:30:00-08:00\"");
+    }
+  }
+
+  @Test
   void givesTheSameBytesForTheSameInput() {
     WearableSample sample =
         Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72.5, "count/min");
