@@ -39,9 +39,9 @@ public class FhirSinkTask extends SinkTask {
   private static final Logger log = LoggerFactory.getLogger(FhirSinkTask.class);
 
   private final Clock clock;
+  private final BatchWriter.Factory writers;
   private FhirSinkConnectorConfig config;
-  private DatabaseSession session;
-  private RecordWriter writer;
+  private BatchWriter writer;
   private ResourceExtractor extractor;
   private DeletionMarker deletions;
   private DeadLetters deadLetters;
@@ -61,9 +61,15 @@ public class FhirSinkTask extends SinkTask {
     this(Clock.systemUTC());
   }
 
-  /** For tests: a task with its own clock. */
+  /** For tests: a task with its own clock, writing to PostgreSQL. */
   FhirSinkTask(Clock clock) {
+    this(clock, BatchWriter::database);
+  }
+
+  /** For tests: a task with its own clock and writer (redelivery and back-off without a server). */
+  FhirSinkTask(Clock clock, BatchWriter.Factory writers) {
     this.clock = clock;
+    this.writers = writers;
   }
 
   @Override
@@ -76,8 +82,7 @@ public class FhirSinkTask extends SinkTask {
     config = new FhirSinkConnectorConfig(props);
     maxPollRecords = config.maxPollRecords();
     PostgresDatabaseDialect dialect = new PostgresDatabaseDialect(config.tableMapping());
-    session = new DatabaseSession(config, dialect);
-    writer = new RecordWriter(session, dialect, config.writeMethod());
+    writer = writers.open(config, dialect);
     extractor = new ResourceExtractor(config.tableMapping());
     deletions = new DeletionMarker(config.tableMapping());
     metrics = SinkTaskMetrics.of(context);
@@ -157,8 +162,8 @@ public class FhirSinkTask extends SinkTask {
 
   @Override
   public void stop() {
-    if (session != null) {
-      session.close();
+    if (writer != null) {
+      writer.close();
     }
   }
 

@@ -15,11 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,7 +111,7 @@ class FhirSinkTaskTest {
     Map<String, String> props = new HashMap<>(overrides);
     props.put("connection.url", url);
     FhirSinkTask task = new FhirSinkTask(Clock.fixed(NOW, ZoneOffset.UTC));
-    task.initialize(new Context());
+    task.initialize(new RecordingTaskContext(new TopicPartition(TOPIC, 0)));
     task.start(props);
     tasks.add(task);
     return task;
@@ -157,54 +155,6 @@ class FhirSinkTaskTest {
         rs.next();
         return rs.getLong(1);
       }
-    }
-  }
-
-  /** The context Connect gives a task, as far as these tests use it: no DLQ, no plugin metrics. */
-  private static final class Context implements SinkTaskContext {
-    @Override
-    public Map<String, String> configs() {
-      return Map.of();
-    }
-
-    @Override
-    public void offset(Map<TopicPartition, Long> offsets) {
-      // No consumer behind these tests: nothing to rewind.
-    }
-
-    @Override
-    public void offset(TopicPartition tp, long offset) {
-      // As above.
-    }
-
-    @Override
-    public void timeout(long timeoutMs) {
-      // No poll loop behind these tests: put() is called by the test.
-    }
-
-    @Override
-    public Set<TopicPartition> assignment() {
-      return Set.of(new TopicPartition(TOPIC, 0));
-    }
-
-    @Override
-    public void pause(TopicPartition... partitions) {
-      // As timeout().
-    }
-
-    @Override
-    public void resume(TopicPartition... partitions) {
-      // As timeout().
-    }
-
-    @Override
-    public void requestCommit() {
-      // As timeout().
-    }
-
-    @Override
-    public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-      return null; // the task's metrics are no-ops without them (SinkTaskMetrics.of)
     }
   }
 }
