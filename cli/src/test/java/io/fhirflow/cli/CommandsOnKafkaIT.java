@@ -6,7 +6,7 @@ import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.NotWireFormatException;
 import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.serde.UnknownSchemaIdException;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,23 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CommandsOnKafkaIT {
 
-  static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    broker.close();
-  }
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
 
   @Test
   void importsTheGermanIos8ExportIntoTheRawTopicAndItsBrokenRecordsIntoTheDeadLetterTopic() {
-    String raw = broker.uniqueTopic("raw");
-    String dlq = broker.uniqueTopic("dlq");
-    broker.createTopics(3, raw, dlq);
+    String raw = kafka.broker().uniqueTopic("raw");
+    String dlq = kafka.broker().uniqueTopic("dlq");
+    kafka.broker().createTopics(3, raw, dlq);
     String registry = "mock://cli-import-it";
 
     int exit =
@@ -57,7 +46,7 @@ class CommandsOnKafkaIT {
             "--user",
             "user-de",
             "--bootstrap-servers",
-            broker.bootstrapServers(),
+            kafka.broker().bootstrapServers(),
             "--schema-registry-url",
             registry,
             "--topic",
@@ -92,8 +81,8 @@ class CommandsOnKafkaIT {
   @Test
   void simulatesTrafficWhoseBadRecordsFailDeserializationWithTheirReason(@TempDir Path dir)
       throws Exception {
-    String raw = broker.uniqueTopic("sim");
-    broker.createTopics(3, raw);
+    String raw = kafka.broker().uniqueTopic("sim");
+    kafka.broker().createTopics(3, raw);
     String registry = "mock://cli-simulate-it";
     Path summary = dir.resolve("summary.json");
 
@@ -109,7 +98,7 @@ class CommandsOnKafkaIT {
             "--bad-share",
             "0.05",
             "--bootstrap-servers",
-            broker.bootstrapServers(),
+            kafka.broker().bootstrapServers(),
             "--schema-registry-url",
             registry,
             "--topic",
@@ -152,9 +141,9 @@ class CommandsOnKafkaIT {
   @Test
   void eraseWritesTheRequestKeyedByTheUserAndPrintsTheCountsOfTheAuditEventThatConfirmsIt()
       throws Exception {
-    String erasure = broker.uniqueTopic("erasure");
-    String audit = broker.uniqueTopic("audit");
-    broker.createTopics(3, erasure, audit);
+    String erasure = kafka.broker().uniqueTopic("erasure");
+    String audit = kafka.broker().uniqueTopic("audit");
+    kafka.broker().createTopics(3, erasure, audit);
     // Stands in for the topology: answers the request with an AuditEvent keyed by its id.
     java.util.concurrent.atomic.AtomicReference<ConsumerRecord<String, byte[]>> seen =
         new java.util.concurrent.atomic.AtomicReference<>();
@@ -169,7 +158,7 @@ class CommandsOnKafkaIT {
                       .orElseThrow();
               try (var producer =
                   new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
-                      broker.producerProps(),
+                      kafka.broker().producerProps(),
                       new org.apache.kafka.common.serialization.StringSerializer(),
                       new org.apache.kafka.common.serialization.StringSerializer())) {
                 producer.send(
@@ -192,7 +181,7 @@ class CommandsOnKafkaIT {
             "--requested-by",
             "dpo@example.org",
             "--bootstrap-servers",
-            broker.bootstrapServers(),
+            kafka.broker().bootstrapServers(),
             "--erasure-topic",
             erasure,
             "--audit-topic",
@@ -217,7 +206,7 @@ class CommandsOnKafkaIT {
   }
 
   private static List<ConsumerRecord<String, byte[]>> readAll(String topic, long expected) {
-    Properties props = broker.consumerProps("reader-" + topic);
+    Properties props = kafka.broker().consumerProps("reader-" + topic);
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -15,7 +15,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.fhirflow.api.devtoken.TokenMinter;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +32,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bearer tokens, SMART scopes and patient confinement, on every path a client can take. */
 class AccessControlIT {
@@ -42,15 +43,15 @@ class AccessControlIT {
   static final String OBS_A = Fixtures.id("acl-hr-a-0");
   static final String OBS_B = Fixtures.id("acl-hr-b-0");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
     api =
         ApiHarness.start(
-            broker, Map.of(ApiConfig.MAX_COUNT_CONFIG, "20", ApiConfig.DEFAULT_COUNT_CONFIG, "10"));
+            kafka.broker(),
+            Map.of(ApiConfig.MAX_COUNT_CONFIG, "20", ApiConfig.DEFAULT_COUNT_CONFIG, "10"));
     List<String> rows =
         new ArrayList<>(
             List.of(
@@ -81,7 +82,6 @@ class AccessControlIT {
   @AfterAll
   static void stop() throws Exception {
     api.close();
-    broker.close();
   }
 
   private static String tokenA() {
@@ -370,7 +370,7 @@ class AccessControlIT {
   void userScopeWithoutPatientClaimReachesEveryPatientWhenConfigured() throws Exception {
     try (ApiHarness trusting =
         ApiHarness.start(
-            broker, Map.of(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "all-patients"))) {
+            kafka.broker(), Map.of(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "all-patients"))) {
       trusting.sink.write(
           List.of(Fixtures.heartRate(OBS_B, B, Fixtures.id("acl-dev-b"), T0, 80, 1)));
       HttpResponse<String> r =

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.CapturedLogs;
 import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Malformed, unknown and hostile parameters: a 400 OperationOutcome, never a 500, a stack trace,
@@ -58,13 +59,12 @@ class BadInputIT {
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
+    api = ApiHarness.start(kafka.broker());
     api.sink.write(
         List.of(
             Fixtures.patient(A, "bad-user"),
@@ -75,7 +75,6 @@ class BadInputIT {
   @AfterAll
   static void stop() throws Exception {
     api.close();
-    broker.close();
   }
 
   private static HttpResponse<String> get(String path, String... headers) throws Exception {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.CapturedLogs;
 import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stored row that is not a resource of its table's type (damage, or a writer other than the sink)
@@ -27,19 +28,17 @@ class CorruptStoredRowIT {
   static final String OBS = Fixtures.id("corrupt-hr-0");
   static final String MARKER = "damaged-marker-7f3a";
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
+    api = ApiHarness.start(kafka.broker());
   }
 
   @AfterAll
   static void stop() throws Exception {
     api.close();
-    broker.close();
   }
 
   /** Rewrites the stored Observation's resource column, under the sink's back. */

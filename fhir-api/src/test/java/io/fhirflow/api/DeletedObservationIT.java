@@ -7,7 +7,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An Observation deleted on the phone (the sink removed its row and registered its id) is gone from
@@ -34,14 +35,13 @@ class DeletedObservationIT {
   static final String NEWEST = Fixtures.id("deleted-hr-newest");
   static final String STEPS = Fixtures.id("deleted-steps");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
   static IGenericClient client;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
+    api = ApiHarness.start(kafka.broker());
     api.sink.write(
         List.of(
             Fixtures.patient(A, "user-a"),
@@ -57,7 +57,6 @@ class DeletedObservationIT {
   @AfterAll
   static void stop() throws Exception {
     api.close();
-    broker.close();
   }
 
   @Test

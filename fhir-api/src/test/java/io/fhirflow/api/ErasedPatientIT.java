@@ -7,7 +7,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After a person's erasure (the sink applied the topology's erasure marker and tombstones) the read
@@ -35,13 +36,12 @@ class ErasedPatientIT {
   static final String HR_B = Fixtures.id("erased-hr-b");
   static final String DEVICE_B = Fixtures.id("erased-device-b");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
+    api = ApiHarness.start(kafka.broker());
     api.sink.write(
         List.of(
             Fixtures.patient(A, "user-a"),
@@ -57,7 +57,6 @@ class ErasedPatientIT {
   @AfterAll
   static void stop() throws Exception {
     api.close();
-    broker.close();
   }
 
   @Test

@@ -11,7 +11,7 @@ import ca.uhn.fhir.rest.gclient.IQuery;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every search parameter and their combinations, on rows written by the sink, through HAPI's
@@ -43,14 +44,13 @@ class ObservationSearchIT {
   static final String DEVICE_A = Fixtures.id("device-a");
   static final String DEVICE_B = Fixtures.id("device-b");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
   static IGenericClient client;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
+    api = ApiHarness.start(kafka.broker());
     List<String> rows = new ArrayList<>();
     rows.add(Fixtures.patient(A, "user-a"));
     rows.add(Fixtures.patient(B, "user-b"));
@@ -87,7 +87,6 @@ class ObservationSearchIT {
   @AfterAll
   static void stop() throws Exception {
     api.close();
-    broker.close();
   }
 
   private static IQuery<Bundle> observations() {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.LocalServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis view of a patient, in the layout of docs/redis-metrics.md, on the local Redis. */
 class PatientMetricsIT {
@@ -25,14 +26,13 @@ class PatientMetricsIT {
       "fhirflow-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
   static RedisClient redis;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker, Map.of(ApiConfig.REDIS_KEY_PREFIX_CONFIG, PREFIX));
+    api = ApiHarness.start(kafka.broker(), Map.of(ApiConfig.REDIS_KEY_PREFIX_CONFIG, PREFIX));
     redis = RedisClient.create(LocalServices.redisUrl());
     try (StatefulRedisConnection<String, String> c = redis.connect()) {
       String base = PREFIX + "patient:" + A + ":";
@@ -74,7 +74,6 @@ class PatientMetricsIT {
   static void stop() throws Exception {
     redis.shutdown();
     api.close();
-    broker.close();
   }
 
   @Test
@@ -147,7 +146,8 @@ class PatientMetricsIT {
   @Test
   void redisOutageIs503ButTheInstanceStaysReady() throws Exception {
     try (ApiHarness noRedis =
-        ApiHarness.start(broker, Map.of(ApiConfig.REDIS_URL_CONFIG, "redis://127.0.0.1:1"))) {
+        ApiHarness.start(
+            kafka.broker(), Map.of(ApiConfig.REDIS_URL_CONFIG, "redis://127.0.0.1:1"))) {
       HttpResponse<String> r =
           noRedis.get("/metrics/Patient/" + A, noRedis.patientToken(A, "patient/*.rs"));
       assertThat(r.statusCode()).isEqualTo(503);

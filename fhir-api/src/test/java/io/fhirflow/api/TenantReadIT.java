@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.contracts.Tenants;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.LocalServices;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The read side of tenancy (docs/tenants.md) with the API reading as a role of its own, as in a
@@ -32,14 +33,13 @@ class TenantReadIT {
   static final String OBS_DEFAULT = Fixtures.id("tenant-hr-default");
   static final String OBS_ACME = Fixtures.id("tenant-hr-acme");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
 
   @BeforeAll
   static void start() throws Exception {
     sql("CREATE ROLE " + ROLE + " LOGIN");
-    broker = KafkaBroker.start();
-    api = ApiHarness.startAsRole(broker, ROLE);
+    api = ApiHarness.startAsRole(kafka.broker(), ROLE);
     api.sink.write(
         List.of(
             Fixtures.patient(PATIENT_DEFAULT, "user-1"),
@@ -59,7 +59,6 @@ class TenantReadIT {
   static void stop() throws Exception {
     try {
       api.close();
-      broker.close();
     } finally {
       sql("DROP OWNED BY " + ROLE);
       sql("DROP ROLE " + ROLE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.WearableSamples;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The serde configured by class name in real Kafka clients, against a real broker and an HTTP
@@ -30,19 +32,17 @@ import org.junit.jupiter.api.Test;
  */
 class SerdeKafkaIT {
 
-  private static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   private static ConfluentRegistryServer registry;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
     registry = new ConfluentRegistryServer("fhirflow:s3cret-pw");
   }
 
   @AfterAll
   static void stop() {
     registry.close();
-    broker.close();
   }
 
   private static Properties withRegistry(Properties props) {
@@ -53,7 +53,7 @@ class SerdeKafkaIT {
   }
 
   private static KafkaConsumer<String, WearableSample> consumer(String topic) {
-    Properties props = withRegistry(broker.consumerProps(KafkaBroker.uniqueTopic("group")));
+    Properties props = withRegistry(kafka.broker().consumerProps(KafkaBroker.uniqueTopic("group")));
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, SpecificAvroDeserializer.class.getName());
@@ -66,8 +66,8 @@ class SerdeKafkaIT {
   @Test
   void producerAndConsumerConfiguredByClassNameRoundTripEverySampleKind() throws Exception {
     String topic = KafkaBroker.uniqueTopic("wearable.samples.raw");
-    broker.createTopics(1, topic);
-    Properties props = withRegistry(broker.producerProps());
+    kafka.broker().createTopics(1, topic);
+    Properties props = withRegistry(kafka.broker().producerProps());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, SpecificAvroSerializer.class.getName());
     List<WearableSample> sent = WearableSamples.oneOfEachKind();
@@ -94,7 +94,7 @@ class SerdeKafkaIT {
   @Test
   void aBadRecordNamesItsCoordinatesAndTheConsumerCanSkipIt() throws Exception {
     String topic = KafkaBroker.uniqueTopic("wearable.samples.raw");
-    broker.createTopics(1, topic);
+    kafka.broker().createTopics(1, topic);
     SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
     serializer.configure(
         withRegistry(new Properties()).entrySet().stream()
@@ -103,7 +103,7 @@ class SerdeKafkaIT {
         false);
     WearableSample first = WearableSamples.healthKitHeartRate().build();
     WearableSample last = WearableSamples.healthConnectSteps().build();
-    Properties props = broker.producerProps();
+    Properties props = kafka.broker().producerProps();
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {

@@ -9,7 +9,7 @@ import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Bulk Data Access IG flow against a real PostgreSQL store and broker: each kick-off level with
@@ -38,7 +39,7 @@ class BulkExportIT {
   static final String DEV_ORPHAN = Fixtures.id("bulk-dev-orphan");
   static final Instant T0 = Instant.parse("2026-11-20T08:00:00Z");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
   static Path bulkDir;
   static BulkClient client;
@@ -52,18 +53,17 @@ class BulkExportIT {
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
     bulkDir = Files.createTempDirectory("bulk-it");
     api =
         ApiHarness.start(
-            broker,
+            kafka.broker(),
             Map.of(
                 ApiConfig.BULK_DIR_CONFIG,
                 bulkDir.toString(),
                 ApiConfig.BULK_FETCH_SIZE_CONFIG,
                 "2"));
     client = new BulkClient(api.fhirBase());
-    audit = new AuditEvents(broker, api.auditTopic);
+    audit = new AuditEvents(kafka.broker(), api.auditTopic);
     List<String> first =
         new ArrayList<>(
             List.of(
@@ -113,7 +113,6 @@ class BulkExportIT {
       audit.close();
     }
     api.close();
-    broker.close();
   }
 
   static String system() {
@@ -364,7 +363,7 @@ class BulkExportIT {
     Path dir = Files.createTempDirectory("bulk-ttl");
     try (ApiHarness shortLived =
         ApiHarness.start(
-            broker,
+            kafka.broker(),
             Map.of(
                 ApiConfig.BULK_DIR_CONFIG, dir.toString(), ApiConfig.BULK_FILE_TTL_CONFIG, "2"))) {
       shortLived.sink.write(List.of(Fixtures.patient(A, "bulk-a")));

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The export as a user would run it with a client nobody here wrote the server for: Debian's
@@ -29,13 +30,12 @@ class PythonBulkClientIT {
   static final String PYTHON = "/usr/bin/python3";
   static final String PATIENT = Fixtures.id("python-bulk-patient");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
+    api = ApiHarness.start(kafka.broker());
     List<String> resources = new ArrayList<>(List.of(Fixtures.patient(PATIENT, "python-user")));
     for (int i = 0; i < 250; i++) {
       resources.add(
@@ -53,7 +53,6 @@ class PythonBulkClientIT {
   @AfterAll
   static void stop() throws Exception {
     api.close();
-    broker.close();
   }
 
   @Test

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.cli.Main;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.views.ShippedViews;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -32,6 +32,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code fhirflow view materialize} against the real PostgreSQL store the sink fills: every shipped
@@ -44,14 +45,13 @@ class MaterializedViewIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
   static Map<String, JsonNode> observations;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
+    api = ApiHarness.start(kafka.broker());
     observations = SimulatorStore.fill(api);
     for (String id : ShippedViews.IDS) {
       assertThat(cli("view", "materialize", "--view", id, "--jdbc", api.jdbcUrl)).as(id).isZero();
@@ -61,7 +61,6 @@ class MaterializedViewIT {
   @AfterAll
   static void stop() throws Exception {
     api.close();
-    broker.close();
   }
 
   static int cli(String... args) {

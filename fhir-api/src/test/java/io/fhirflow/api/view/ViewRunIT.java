@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +23,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The $run operation over a real store filled with what the traffic simulator generates for three
@@ -35,7 +36,7 @@ class ViewRunIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String LOINC = "http://loinc.org";
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
   static AuditEvents audit;
   static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -47,9 +48,8 @@ class ViewRunIT {
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
-    audit = new AuditEvents(broker, api.auditTopic);
+    api = ApiHarness.start(kafka.broker());
+    audit = new AuditEvents(kafka.broker(), api.auditTopic);
     OBSERVATIONS.putAll(SimulatorStore.fill(api));
     somePatient =
         OBSERVATIONS
@@ -66,7 +66,6 @@ class ViewRunIT {
   static void stop() throws Exception {
     audit.close();
     api.close();
-    broker.close();
   }
 
   static boolean hasLoinc(JsonNode o, String code) {
