@@ -80,16 +80,9 @@ class FhirSinkConnectorIT {
         });
     broker = KafkaBroker.start();
     offsetsFile = Files.createTempFile("sink-it", ".offsets");
-    Map<String, String> props = new HashMap<>();
-    props.put("bootstrap.servers", broker.bootstrapServers());
-    props.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    props.put("offset.storage.file.filename", offsetsFile.toString());
-    props.put("offset.flush.interval.ms", "500");
-    props.put("listeners", "http://127.0.0.1:0");
-    props.put("plugin.discovery", "service_load");
-    props.put("consumer.isolation.level", "read_committed");
-    worker = StandaloneSink.start(props);
+    worker =
+        StandaloneSink.start(
+            io.fhirflow.testkit.ConnectWorkers.standalone(broker.bootstrapServers(), offsetsFile));
   }
 
   @AfterAll
