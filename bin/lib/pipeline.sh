@@ -187,6 +187,48 @@ wait_drained() {
   printf '\n' >&2
 }
 
+# Waits until the topology's summaries settle (bin/run-local turns them on): no new summary written
+# for 12 s, longer than one emit tick (summaries.emit.interval.ms, 10 s), or 60 s pass. Returns at
+# once when summaries are off (the counter is absent).
+wait_summaries() {
+  curl -fsS "http://127.0.0.1:$FHIRFLOW_TOPOLOGY_PORT/metrics" 2>/dev/null | grep -q '^fhirflow_summaries_emitted_total' || return 0
+  local last=-1 now stable=0 deadline=$((SECONDS + 60))
+  while [ $stable -lt 12 ] && [ $SECONDS -lt $deadline ]; do
+    now=$(topology_counter fhirflow_summaries_emitted)
+    if [ "$now" = "$last" ]; then stable=$((stable + 1)); else stable=0; last=$now; fi
+    printf '\r[fhirflow] waiting for the summaries to settle: %s written ' "$now" >&2
+    sleep 1
+  done
+  printf '\n' >&2
+  sleep 2 # the sink's last batch
+}
+
+# One patient's day summaries through the API, one line each: what, status and version, figures.
+print_day_summaries() { # patient token base
+  local query="patient=$1&category=https://fhirflow.io/fhir/CodeSystem/summary%7Cdaily&_sort=-date&_count=20"
+  echo "== day summaries of Patient/$1 (GET $3/fhir/Observation?$query)"
+  curl -fsS -H "Authorization: Bearer $2" "$3/fhir/Observation?$query" 2>/dev/null \
+    | /usr/bin/python3 -c '
+import json, sys
+b = json.load(sys.stdin)
+rows = [e["resource"] for e in b.get("entry", [])]
+if not rows:
+    print("  none yet (summaries of a day are written an hour after it ends: docs/summaries.md)")
+for o in rows:
+    what = o["identifier"][0]["value"]
+    if "valueQuantity" in o:
+        q = o["valueQuantity"]
+        figures = "%s %s" % (q["value"], q.get("unit", ""))
+    else:
+        parts = []
+        for c in o.get("component", []):
+            v = c.get("valueQuantity", {}).get("value", c.get("valueInteger"))
+            parts.append("%s %s" % (c["code"]["coding"][0]["code"], v))
+        figures = ", ".join(parts)
+    print("  %-40s %-8s v%-3s %s" % (what, o["status"], o["meta"]["versionId"], figures))
+' 2>/dev/null || echo "  (API did not answer; see ${LOG_DIR#"$ROOT"/}/fhir-api.log)"
+}
+
 print_summary() {
   local sim="$RUN_DIR/simulator.json"
   echo
@@ -233,6 +275,9 @@ print_summary() {
   curl -fsS -H "Authorization: Bearer $token" "$base/fhir/Observation?patient=$patient&_count=1&_sort=-date" 2>/dev/null \
     | /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin); print(json.dumps(b["entry"][0]["resource"], indent=2) if b.get("entry") else b)' 2>/dev/null \
     || echo "  (API did not answer; see ${LOG_DIR#"$ROOT"/}/fhir-api.log)"
+  if [ "${FHIRFLOW_TOPOLOGY_SUMMARIES_ENABLED:-false}" = true ]; then
+    print_day_summaries "$patient" "$token" "$base"
+  fi
   echo "== Redis metrics of Patient/$patient (GET $base/metrics/Patient/$patient)"
   curl -fsS -H "Authorization: Bearer $token" "$base/metrics/Patient/$patient" 2>/dev/null \
     | /usr/bin/python3 -m json.tool 2>/dev/null | head -40 || echo "  (no metrics view; keys: redis-cli --scan --pattern 'fhirflow:patient:$patient:*')"
