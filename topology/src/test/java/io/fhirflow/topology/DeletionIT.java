@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.WearableSample;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.fhir.DeletionOutcome;
@@ -19,9 +19,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deletions through the running application on a real broker and Redis: read_committed consumers of
@@ -30,22 +29,12 @@ import org.junit.jupiter.api.Test;
  */
 class DeletionIT {
 
-  private static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
 
   @Test
   void aDeletionReachesTheObservationTopicAsNullValueMarkersAndRetractsItsShareInRedis()
       throws Exception {
-    ItSetup it = new ItSetup(broker, 2);
+    ItSetup it = new ItSetup(kafka.broker(), 2);
     Instant now = Instant.now();
     WearableSample deleted = steps("steps-deleted", now, 420);
     WearableSample kept = steps("steps-kept", now.minusSeconds(1800), 100);

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.ErasureRequest;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.ops.FlowCounters;
@@ -28,9 +28,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Erasure through the running application on a real broker and Redis: the person's Redis keys go
@@ -42,22 +41,12 @@ class ErasureIT {
 
   private static final String ERASED = "user-erased";
   private static final String KEPT = "user-kept";
-  private static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
 
   @Test
   void erasureLeavesNoTraceInRedisTombstonesTheCompactedTopicsAndLetsTheNextSampleStartFresh()
       throws Exception {
-    ItSetup it = new ItSetup(broker, 2);
+    ItSetup it = new ItSetup(kafka.broker(), 2);
     Instant now = Instant.now();
     List<WearableSample> erased = samplesOf(ERASED, now);
     List<WearableSample> kept = samplesOf(KEPT, now);
@@ -90,7 +79,7 @@ class ErasureIT {
       ErasureRequest request = ErasureRequest.of(ERASED, "dpo@example.org", Instant.now());
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(
-              broker.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+              kafka.broker().producerProps(), new StringSerializer(), new ByteArraySerializer())) {
         producer.send(new ProducerRecord<>(it.topics.erasure(), ERASED, request.toJson())).get();
       }
 

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SpecificAvroDeserializer;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.ExportedMetrics;
-import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.ops.FlowCounters;
@@ -30,27 +30,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FhirFlowApplicationIT {
 
-  private static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
 
   @Test
   void turnsRawSamplesIntoCommittedFhirDeadLettersAndRedisMetricsEndToEnd() throws Exception {
-    ItSetup it = new ItSetup(broker, 2);
+    ItSetup it = new ItSetup(kafka.broker(), 2);
     Instant now = Instant.now();
     List<WearableSample> samples = new ArrayList<>();
     samples.add(
@@ -157,7 +146,7 @@ class FhirFlowApplicationIT {
 
   @Test
   void keepsWritingFhirWhileRedisIsDownAndCountsTheLostMetricBatches() {
-    ItSetup it = new ItSetup(broker, 1);
+    ItSetup it = new ItSetup(kafka.broker(), 1);
     Map<String, Object> config = new HashMap<>(it.config());
     config.put(
         TopologyConfig.METRICS_REDIS_URL_CONFIG, "redis://127.0.0.1:1"); // nothing listens there
@@ -184,7 +173,7 @@ class FhirFlowApplicationIT {
 
   @Test
   void replacesAStreamThreadThatDiesMidTransactionAndStillWritesEveryObservationExactlyOnce() {
-    ItSetup it = new ItSetup(broker, 2);
+    ItSetup it = new ItSetup(kafka.broker(), 2);
     List<WearableSample> samples = heartRates(1500, Instant.now());
     Deserializer<WearableSample> crashing = new DiesOnceDeserializer(deserializer(it), 700);
 
@@ -220,7 +209,7 @@ class FhirFlowApplicationIT {
    */
   @Test
   void rewritesTheRedisViewFromStateAfterRedisLostItsDataWithoutWaitingForNewSamples() {
-    ItSetup it = new ItSetup(broker, 2);
+    ItSetup it = new ItSetup(kafka.broker(), 2);
     Map<String, Object> config = new HashMap<>(it.config());
     config.put(TopologyConfig.METRICS_REDIS_HEAL_CHECK_MS_CONFIG, "300");
     Instant now = Instant.now();
@@ -284,7 +273,7 @@ class FhirFlowApplicationIT {
    */
   @Test
   void valuesRedisNeverTookAreWrittenByTheNextProcessThatRunsTheTasks() throws Exception {
-    ItSetup it = new ItSetup(broker, 2);
+    ItSetup it = new ItSetup(kafka.broker(), 2);
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
