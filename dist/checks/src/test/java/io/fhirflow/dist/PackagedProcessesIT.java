@@ -43,6 +43,11 @@ class PackagedProcessesIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final List<Process> STARTED = new ArrayList<>();
 
+  /** Started by the first test that needs them, shared by the rest (each takes ~20 s to start). */
+  private static Process topology;
+
+  private static Process sink;
+
   @BeforeAll
   static void stackUp() throws Exception {
     boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
@@ -78,29 +83,80 @@ class PackagedProcessesIT {
 
   @Test
   void theTopologyWithItsFileBecomesReady() throws Exception {
-    Process topology =
-        start(
-            "topology",
-            lib("image-topology"),
-            "io.fhirflow.topology.Main",
-            ROOT.resolve("config/topology.properties").toString());
-    awaitOk(topology, "topology", "http://127.0.0.1:8091/health/ready");
+    topology();
   }
 
   @Test
   void theSinkWithItsFilesBecomesReady() throws Exception {
-    Process sink =
-        start(
-            "sink",
-            lib("local-sink"),
-            "io.fhirflow.sink.standalone.StandaloneSink",
-            ROOT.resolve("config/sink-standalone.properties").toString(),
-            ROOT.resolve("config/fhir-sink-connector.properties").toString());
+    sink();
+    awaitOk(sink, "sink", "http://127.0.0.1:8084/metrics");
+  }
+
+  /**
+   * Issue 12, "done when": a 1.2 MB sample followed by ordinary ones on the same key, through the
+   * packaged topology and sink into PostgreSQL. The ordinary ones are rows within a minute; the
+   * large one is a truncated dead letter, not a row, and the topology stays ready (it never
+   * stalled, so readiness had nothing to hide).
+   */
+  @Test
+  void aOnePointTwoMegabyteSampleDoesNotHoldUpTheOrdinaryOnesOnTheirWayToPostgres()
+      throws Exception {
+    topology();
+    sink();
+    OversizedSampleRun run = new OversizedSampleRun("127.0.0.1:9092", "http://127.0.0.1:8081");
+    run.acceptLargeRecordsOnTheRawTopic();
+    long sent = System.nanoTime();
+    run.sendOneLargeThenOrdinary(20);
+
+    List<Integer> readiness = new ArrayList<>();
+    long deadline = sent + TimeUnit.SECONDS.toNanos(60);
+    int rows = 0;
+    while (System.nanoTime() < deadline) {
+      readiness.add(status("http://127.0.0.1:8091/health/ready"));
+      rows = run.ordinaryRowsInPostgres();
+      if (rows == 20) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(rows).as("ordinary samples stored within a minute of the large one").isEqualTo(20);
+    assertThat(run.largeSampleRows()).as("the large sample is not a row").isZero();
+    assertThat(run.deadLetterOfTheLargeSample(Duration.ofSeconds(30)))
+        .as("dlq.reason and dlq.truncated of the large sample's dead letter")
+        .containsEntry("dlq.reason", "OVERSIZED")
+        .containsEntry("dlq.truncated", "value");
+    assertThat(readiness)
+        .as("topology readiness while the ordinary ones were on their way")
+        .isNotEmpty()
+        .containsOnly(200);
+  }
+
+  private static synchronized void topology() throws Exception {
+    if (topology == null) {
+      topology =
+          start(
+              "topology",
+              lib("image-topology"),
+              "io.fhirflow.topology.Main",
+              ROOT.resolve("config/topology.properties").toString());
+    }
+    awaitOk(topology, "topology", "http://127.0.0.1:8091/health/ready");
+  }
+
+  private static synchronized void sink() throws Exception {
+    if (sink == null) {
+      sink =
+          start(
+              "sink",
+              lib("local-sink"),
+              "io.fhirflow.sink.standalone.StandaloneSink",
+              ROOT.resolve("config/sink-standalone.properties").toString(),
+              ROOT.resolve("config/fhir-sink-connector.properties").toString());
+    }
     awaitOk(sink, "sink", "http://127.0.0.1:8092/health/live");
     // Ready: the connector and its task RUNNING (Connect's own /health says only that the worker
     // started).
     awaitOk(sink, "sink", "http://127.0.0.1:8092/health/ready");
-    awaitOk(sink, "sink", "http://127.0.0.1:8084/metrics");
   }
 
   @Test
@@ -195,6 +251,20 @@ class PackagedProcessesIT {
             + last
             + "); log:\n"
             + tail(name));
+  }
+
+  private static int status(String url) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   private static String tail(String name) throws IOException {
