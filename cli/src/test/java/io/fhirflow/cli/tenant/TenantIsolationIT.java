@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,8 +101,9 @@ class TenantIsolationIT {
                 credential.toString()));
     KafkaBroker.adminSaslProps().forEach((k, v) -> args.addAll(List.of("-X", k + "=" + v)));
     assertThat(Main.run(args.toArray(String[]::new))).isZero();
-    assertThat(Files.getPosixFilePermissions(credential).toString())
-        .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    // A set: its toString order is the JVM's, not the file's.
+    assertThat(Files.getPosixFilePermissions(credential))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     Properties settings = new Properties();
     settings.load(new StringReader(Files.readString(credential, StandardCharsets.UTF_8)));
     Map<String, Object> client = new HashMap<>();
