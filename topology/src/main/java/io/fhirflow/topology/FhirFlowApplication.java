@@ -218,10 +218,7 @@ public final class FhirFlowApplication implements AutoCloseable {
               OffsetAndMetadata c = committed.get(tp);
               tasks.add(
                   new ProgressWatch.TaskProgress(
-                      task.taskId(),
-                      tp,
-                      c == null ? 0 : c.offset(),
-                      counters.highestSeen(task.taskId())));
+                      task.taskId(), tp, c == null ? 0 : c.offset(), counters.highestSeen(tp)));
             }
           }
         }

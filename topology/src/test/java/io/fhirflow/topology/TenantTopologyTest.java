@@ -77,6 +77,21 @@ class TenantTopologyTest {
   }
 
   @Test
+  void aTenantsRecordsAreCountedThoughTheirOffsetsTrailTheDefaultTopicsInTheSameTask() {
+    // One task reads partition 0 of both raw topics: the default topic's offsets run ahead.
+    for (int i = 0; i < 5; i++) {
+      flow.send(
+          WearableSamples.healthKitHeartRate().setUserId(USER).setRecordId("default-" + i).build());
+    }
+    flow.sendToTenant(
+        ACME, WearableSamples.healthKitHeartRate().setUserId(USER).setRecordId("acme-0").build());
+
+    assertThat(flow.observations.readRecordsToList()).hasSize(6);
+    assertThat(flow.counters.inCount()).isEqualTo(6);
+    assertThat(flow.counters.outCount()).isEqualTo(6);
+  }
+
+  @Test
   void theDefaultTenantKeepsTheIdsOfADeploymentFromBeforeTenants() {
     // Fixed forever: the Patient id of user-0001 before tenants existed.
     assertThat(ResourceIds.patient(Tenants.DEFAULT, WearableSamples.USER_ID))

@@ -85,7 +85,8 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
         clock.instant());
     DeadLetterHeaders.tenant(headers, Tenants.ofRawTopic(rawTopic, context.topic()));
     if (counters != null
-        && counters.firstOutcome(counters.marksFor(context.taskId()), context.offset())) {
+        && counters.firstOutcome(
+            counters.marksFor(context.topic(), context.partition()), context.offset())) {
       counters.deadLettered(DeadLetterStage.PROCESS, DeadLetterReasons.UNEXPECTED_ERROR);
     }
     DeadLetterFit.Fitted fitted =

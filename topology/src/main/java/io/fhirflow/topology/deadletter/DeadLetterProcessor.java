@@ -33,15 +33,6 @@ public final class DeadLetterProcessor
     this.sendMaxBytes = sendMaxBytes;
   }
 
-  private FlowCounters.Marks marks;
-
-  @Override
-  public void init(
-      org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context) {
-    super.init(context);
-    marks = counters.marksFor(context.taskId());
-  }
-
   @Override
   public void process(Record<Object, Rejected> record) {
     Rejected r = record.value();
@@ -58,7 +49,7 @@ public final class DeadLetterProcessor
         source.offset(),
         clock.instant());
     DeadLetterHeaders.tenant(headers, tenants.of(source.topic()));
-    if (counters.firstOutcome(marks, source.offset())) {
+    if (counters.firstOutcome(source)) {
       counters.deadLettered(r.stage(), r.reason());
     }
     log.debug(

@@ -40,7 +40,6 @@ public final class DedupProcessor extends ContextualProcessor<byte[], Inbound, b
   private final int sweepMaxEntries;
   private final FlowCounters counters;
   private TimestampedKeyValueStore<Bytes, SeenVersion> seen;
-  private FlowCounters.Marks marks;
 
   public DedupProcessor(
       Duration retention, Duration sweepInterval, int sweepMaxEntries, FlowCounters counters) {
@@ -54,7 +53,6 @@ public final class DedupProcessor extends ContextualProcessor<byte[], Inbound, b
   public void init(ProcessorContext<byte[], Accepted> context) {
     super.init(context);
     seen = context.getStateStore(STORE);
-    marks = counters.marksFor(context.taskId());
     ExpirySweep<Bytes, ValueAndTimestamp<SeenVersion>> sweep =
         new ExpirySweep<>(seen, sweepMaxEntries);
     // Wall-clock cadence, stream-time judgement (a replay of old input does not expire ids early),
@@ -77,7 +75,7 @@ public final class DedupProcessor extends ContextualProcessor<byte[], Inbound, b
           .forward(
               record.withValue(new Accepted(record.value(), identity, incoming, false, List.of())));
     } else if (isDuplicate(incoming, last.value())) {
-      if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
+      if (counters.firstOutcome(context().recordMetadata().orElseThrow())) {
         counters.duplicate();
       }
       refreshSighting(identity, last, ingestTime);

@@ -66,14 +66,12 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
     this.sendMaxBytes = sendMaxBytes;
   }
 
-  private FlowCounters.Marks marks;
   private KeyValueStore<Bytes, DerivedResources> derived;
 
   @Override
   public void init(
       org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
     super.init(context);
-    marks = counters.marksFor(context.taskId());
     derived = context.getStateStore(RecordLifecycleProcessor.STORE);
   }
 
@@ -202,7 +200,7 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
                 record.timestamp()),
             children.remember());
 
-    if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
+    if (counters.firstOutcome(context().recordMetadata().orElseThrow())) {
       observations.forEach(o -> counters.emitted(o.resourceType()));
       if (!dropped.isEmpty()) {
         counters.retracted(OBSERVATION, dropped.size());

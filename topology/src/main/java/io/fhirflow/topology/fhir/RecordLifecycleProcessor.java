@@ -51,7 +51,6 @@ public final class RecordLifecycleProcessor
   private final FlowCounters counters;
   private final Children children;
   private KeyValueStore<Bytes, DerivedResources> records;
-  private FlowCounters.Marks marks;
 
   public RecordLifecycleProcessor(FlowCounters counters, Children children) {
     this.counters = counters;
@@ -62,7 +61,6 @@ public final class RecordLifecycleProcessor
   public void init(ProcessorContext<Object, Object> context) {
     super.init(context);
     records = context.getStateStore(STORE);
-    marks = counters.marksFor(context.taskId());
   }
 
   @Override
@@ -131,7 +129,7 @@ public final class RecordLifecycleProcessor
    * FlowCounters.Marks}).
    */
   private void count(DeletionOutcome outcome, int markers) {
-    if (counters.firstOutcome(marks, context().recordMetadata().orElseThrow().offset())) {
+    if (counters.firstOutcome(context().recordMetadata().orElseThrow())) {
       counters.deleted(outcome);
       if (markers > 0) {
         counters.retracted(OBSERVATION, markers);

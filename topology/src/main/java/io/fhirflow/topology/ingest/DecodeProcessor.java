@@ -42,18 +42,9 @@ public final class DecodeProcessor extends ContextualProcessor<byte[], byte[], O
     this.tenants = new TenantOfTopic(rawTopic);
   }
 
-  private FlowCounters.Marks marks;
-
-  @Override
-  public void init(
-      org.apache.kafka.streams.processor.api.ProcessorContext<Object, Object> context) {
-    super.init(context);
-    marks = counters.marksFor(context.taskId());
-  }
-
   @Override
   public void process(Record<byte[], byte[]> record) {
-    counters.in(marks, context().recordMetadata().orElseThrow().offset());
+    counters.in(context().recordMetadata().orElseThrow());
     byte[] key = record.key();
     byte[] value = record.value();
     if (key == null) {

@@ -6,7 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The conservation counters: every consumed record is counted once in {@code in} and once in
@@ -100,29 +101,43 @@ public final class FlowCounters {
   }
 
   /**
-   * The high-water marks of one task (one raw partition): the highest offset counted in {@code in}
-   * and in an outcome. Written only by the thread that owns the task at the time.
+   * The high-water marks of one raw partition: the highest offset counted in {@code in} and in an
+   * outcome. Kept per topic-partition, not per task: a task reads the same partition of every
+   * tenant's raw topic, and their offsets are unrelated. Written only by the thread that owns the
+   * partition's task at the time.
    */
   public static final class Marks {
     private volatile long in = -1;
     private volatile long outcome = -1;
   }
 
-  private final ConcurrentMap<String, Marks> marks = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TopicPartition, Marks> marks = new ConcurrentHashMap<>();
 
-  /** The marks of a task; the same object for the process's lifetime, whichever thread runs it. */
-  public Marks marksFor(TaskId task) {
-    return marks.computeIfAbsent(task.toString(), k -> new Marks());
+  /**
+   * The marks of a raw partition; the same object for the process's lifetime, whichever thread runs
+   * its task.
+   */
+  public Marks marksFor(String topic, int partition) {
+    return marks.computeIfAbsent(new TopicPartition(topic, partition), k -> new Marks());
   }
 
-  /** The highest raw offset this process has processed (started) in a task, -1 if none. */
-  public long highestSeen(TaskId task) {
-    Marks m = marks.get(task.toString());
+  /** The marks of the raw partition a record came from. */
+  public Marks marksOf(RecordMetadata source) {
+    return marksFor(source.topic(), source.partition());
+  }
+
+  /** The highest offset this process has processed (started) in a raw partition, -1 if none. */
+  public long highestSeen(TopicPartition partition) {
+    Marks m = marks.get(partition);
     return m == null ? -1 : m.in;
   }
 
   /** Counts a consumed record once, however often it is processed. */
-  public void in(Marks m, long offset) {
+  public void in(RecordMetadata source) {
+    in(marksOf(source), source.offset());
+  }
+
+  void in(Marks m, long offset) {
     if (offset > m.in) {
       m.in = offset;
       in.increment();
@@ -134,6 +149,11 @@ public final class FlowCounters {
    * offset: only then is it counted. A replay after an aborted transaction reaches the same outcome
    * for the same offset again and is not counted twice.
    */
+  public boolean firstOutcome(RecordMetadata source) {
+    return firstOutcome(marksOf(source), source.offset());
+  }
+
+  /** {@link #firstOutcome(RecordMetadata)} where only the coordinates are known. */
   public boolean firstOutcome(Marks m, long offset) {
     if (offset > m.outcome) {
       m.outcome = offset;

@@ -35,14 +35,17 @@ public final class ProgressWatch {
    */
   private static final long UNLISTED_MIN_MILLIS = 30_000;
 
-  /** One active task as a check saw it. */
+  /**
+   * One raw partition of an active task as a check saw it. A task reads the same partition of every
+   * tenant's raw topic, so progress is judged per partition (offsets of two topics are unrelated).
+   */
   public record TaskProgress(
       TaskId task, TopicPartition partition, long committed, long highestSeen) {}
 
   private final long stallMillis;
   private final long graceMillis;
   private final LongSupplier clock;
-  private final Map<TaskId, TaskState> tasks = new HashMap<>();
+  private final Map<TopicPartition, TaskState> partitions = new HashMap<>();
   private final Deque<Long> deaths = new ArrayDeque<>();
   private volatile Set<TaskId> stalled = Set.of();
   private volatile long unhealthySince = -1;
@@ -52,6 +55,7 @@ public final class ProgressWatch {
    * progress, when last listed.
    */
   private static final class TaskState {
+    TaskId task;
     long committed;
     boolean pending;
     long lastProgress;
@@ -79,31 +83,32 @@ public final class ProgressWatch {
   public synchronized void observe(Iterable<TaskProgress> reading) {
     long now = clock.getAsLong();
     for (TaskProgress t : reading) {
-      TaskState state = tasks.get(t.task());
+      TaskState state = partitions.get(t.partition());
       boolean pending = t.highestSeen() >= t.committed();
       if (state == null) {
         state = new TaskState();
         state.lastProgress = now;
-        tasks.put(t.task(), state);
+        partitions.put(t.partition(), state);
       } else if (!pending || state.committed != t.committed()) {
         state.lastProgress = now;
       }
       if (!pending) {
         state.lastProgress = now;
       }
+      state.task = t.task();
       state.committed = t.committed();
       state.pending = pending;
       state.lastListed = now;
     }
     Set<TaskId> nowStalled = new HashSet<>();
     long keepUnlisted = Math.max(stallMillis, UNLISTED_MIN_MILLIS);
-    tasks.entrySet().removeIf(e -> now - e.getValue().lastListed > 2 * keepUnlisted);
-    tasks.forEach(
-        (id, state) -> {
+    partitions.entrySet().removeIf(e -> now - e.getValue().lastListed > 2 * keepUnlisted);
+    partitions.forEach(
+        (partition, state) -> {
           if (state.pending
               && now - state.lastListed <= keepUnlisted
               && now - state.lastProgress > stallMillis) {
-            nowStalled.add(id);
+            nowStalled.add(state.task);
           }
         });
     stalled = Set.copyOf(nowStalled);

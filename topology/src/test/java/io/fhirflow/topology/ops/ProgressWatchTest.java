@@ -81,6 +81,38 @@ class ProgressWatchTest {
   }
 
   @Test
+  void aTenantPartitionStuckInATaskIsSeenThoughTheDefaultTopicsPartitionMoves() {
+    TopicPartition defaultRaw = new TopicPartition("wearable.samples.raw", 1);
+    TopicPartition tenantRaw = new TopicPartition("wearable.samples.raw.acme", 1);
+    for (int i = 0; i < 3; i++) {
+      // The default topic's partition keeps committing; the tenant's retries offset 7 forever.
+      watch.observe(
+          List.of(
+              new ProgressWatch.TaskProgress(task, defaultRaw, 5_000 + i * 100, 5_050 + i * 100),
+              new ProgressWatch.TaskProgress(task, tenantRaw, 7, 7)));
+      after(Duration.ofSeconds(31));
+    }
+
+    assertThat(watch.progressing()).isFalse();
+    assertThat(watch.describe()).contains("0_1");
+  }
+
+  @Test
+  void aTenantPartitionWithNothingToDoDoesNotLookPendingBesideABusyOne() {
+    TopicPartition defaultRaw = new TopicPartition("wearable.samples.raw", 1);
+    TopicPartition tenantRaw = new TopicPartition("wearable.samples.raw.acme", 1);
+    for (int i = 0; i < 3; i++) {
+      watch.observe(
+          List.of(
+              new ProgressWatch.TaskProgress(task, defaultRaw, 5_000 + i * 100, 5_050 + i * 100),
+              new ProgressWatch.TaskProgress(task, tenantRaw, 8, 7)));
+      after(Duration.ofSeconds(31));
+    }
+
+    assertThat(watch.progressing()).isTrue();
+  }
+
+  @Test
   void threadsThatKeepDyingMakeTheInstanceUnhealthy() {
     watch.threadDied();
     watch.threadDied();
