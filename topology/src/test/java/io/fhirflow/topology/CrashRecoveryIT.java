@@ -3,7 +3,7 @@ package io.fhirflow.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.schema.WearableSample;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -20,9 +20,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The application killed with SIGKILL in the middle of a stream (its open transaction never commits
@@ -33,21 +32,11 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryIT {
 
-  private static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
 
   @Test
   void aKilledProcessIsReplacedWithoutLosingOrDoublingAnyObservation() throws Exception {
-    ItSetup it = new ItSetup(broker, 2);
+    ItSetup it = new ItSetup(kafka.broker(), 2);
     Instant start = Instant.now();
     List<WearableSample> before = FhirFlowApplicationIT.heartRates(3000, start);
     List<WearableSample> after = new ArrayList<>();
@@ -128,7 +117,7 @@ class CrashRecoveryIT {
     int seen = 0;
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
-            broker.consumerProps("watch-" + UUID.randomUUID()),
+            kafka.broker().consumerProps("watch-" + UUID.randomUUID()),
             new StringDeserializer(),
             new StringDeserializer())) {
       consumer.subscribe(List.of(it.topics.observation()));

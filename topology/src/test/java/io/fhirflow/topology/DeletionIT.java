@@ -13,7 +13,6 @@ import io.fhirflow.topology.ops.FlowCounters;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -40,12 +39,7 @@ class DeletionIT {
     WearableSample kept = steps("steps-kept", now.minusSeconds(1800), 100);
     WearableSample series = WearableSamples.healthConnectHeartRateSeries().build();
 
-    try (FhirFlowApplication app =
-        new FhirFlowApplication(
-            new TopologyConfig(it.config()),
-            TopologyHarness.MAPPER,
-            FhirFlowApplicationIT.deserializer(it),
-            Clock.systemUTC())) {
+    try (FhirFlowApplication app = it.application()) {
       it.produce(List.of(deleted, kept, series));
       List<ConsumerRecord<String, String>> upserts =
           it.readCommitted(it.topics.observation(), 7, Duration.ofSeconds(60));

@@ -16,7 +16,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,12 +52,7 @@ class ErasureIT {
     String erasedPatient = ResourceIds.patient(ERASED);
     String keptPatient = ResourceIds.patient(KEPT);
 
-    try (FhirFlowApplication app =
-            new FhirFlowApplication(
-                new TopologyConfig(it.config()),
-                TopologyHarness.MAPPER,
-                FhirFlowApplicationIT.deserializer(it),
-                Clock.systemUTC());
+    try (FhirFlowApplication app = it.application();
         RedisClient redis = RedisClient.create(LocalServices.redisUrl());
         StatefulRedisConnection<String, String> c = redis.connect()) {
       it.produce(erased);

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.schema.WearableSample;
-import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.ExportedMetrics;
 import io.fhirflow.testkit.LocalServices;
@@ -66,12 +65,7 @@ class FhirFlowApplicationIT {
             .filter(s -> !(TopologyHarness.MAPPER.map(s, false) instanceof Mapped))
             .count();
 
-    try (FhirFlowApplication app =
-        new FhirFlowApplication(
-            new TopologyConfig(it.config()),
-            TopologyHarness.MAPPER,
-            deserializer(it),
-            Clock.systemUTC())) {
+    try (FhirFlowApplication app = it.application()) {
       it.produce(samples);
       it.produceRaw("user-x".getBytes(StandardCharsets.UTF_8), new byte[] {42, 42});
 
@@ -153,12 +147,7 @@ class FhirFlowApplicationIT {
     config.put(TopologyConfig.METRICS_REDIS_TIMEOUT_MS_CONFIG, "200");
     List<WearableSample> samples = heartRates(200, Instant.now());
 
-    try (FhirFlowApplication app =
-        new FhirFlowApplication(
-            new TopologyConfig(config),
-            TopologyHarness.MAPPER,
-            deserializer(it),
-            Clock.systemUTC())) {
+    try (FhirFlowApplication app = it.application(config)) {
       it.produce(samples);
       // Each flush waits out the Redis timeout; on a loaded 2-core machine 200 samples took over
       // 60 s (125 and 171 seen): the deadline bounds a hang, it does not time the topology.
@@ -175,7 +164,7 @@ class FhirFlowApplicationIT {
   void replacesAStreamThreadThatDiesMidTransactionAndStillWritesEveryObservationExactlyOnce() {
     ItSetup it = new ItSetup(kafka.broker(), 2);
     List<WearableSample> samples = heartRates(1500, Instant.now());
-    Deserializer<WearableSample> crashing = new DiesOnceDeserializer(deserializer(it), 700);
+    Deserializer<WearableSample> crashing = new DiesOnceDeserializer(it.deserializer(), 700);
 
     try (FhirFlowApplication app =
         new FhirFlowApplication(
@@ -228,12 +217,7 @@ class FhirFlowApplicationIT {
             + ":day:"
             + now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate();
 
-    try (FhirFlowApplication app =
-            new FhirFlowApplication(
-                new TopologyConfig(config),
-                TopologyHarness.MAPPER,
-                deserializer(it),
-                Clock.systemUTC());
+    try (FhirFlowApplication app = it.application(config);
         RedisClient redis = RedisClient.create(LocalServices.redisUrl());
         StatefulRedisConnection<String, String> c = redis.connect()) {
       it.produce(List.of(hr));
@@ -290,12 +274,7 @@ class FhirFlowApplicationIT {
       countPerDay.merge(it.redisPrefix + "patient:" + patient + ":day:" + day, 1L, Long::sum);
     }
 
-    try (FhirFlowApplication app =
-        new FhirFlowApplication(
-            new TopologyConfig(config),
-            TopologyHarness.MAPPER,
-            deserializer(it),
-            Clock.systemUTC())) {
+    try (FhirFlowApplication app = it.application(config)) {
       it.produce(samples);
       await()
           .atMost(Duration.ofSeconds(120))
@@ -327,12 +306,7 @@ class FhirFlowApplicationIT {
                   return "PONG".equals(c.sync().ping());
                 }
               });
-      try (FhirFlowApplication app =
-              new FhirFlowApplication(
-                  new TopologyConfig(config),
-                  TopologyHarness.MAPPER,
-                  deserializer(it),
-                  Clock.systemUTC());
+      try (FhirFlowApplication app = it.application(config);
           StatefulRedisConnection<String, String> c = client.connect()) {
         // Generous: on a loaded machine the group forms slowly; the check is what is written, not
         // when.
@@ -371,13 +345,6 @@ class FhirFlowApplicationIT {
               .build());
     }
     return out;
-  }
-
-  static Deserializer<WearableSample> deserializer(ItSetup it) {
-    SpecificAvroDeserializer<WearableSample> d =
-        new SpecificAvroDeserializer<>(WearableSample.class);
-    d.configure(Map.of("schema.registry.url", "mock://" + it.registryScope), false);
-    return d;
   }
 
   private static int observationsOf(List<WearableSample> samples) {

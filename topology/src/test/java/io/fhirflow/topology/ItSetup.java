@@ -1,12 +1,14 @@
 package io.fhirflow.topology;
 
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.serde.SpecificAvroSerializer;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -63,6 +66,25 @@ final class ItSetup {
       throw new java.io.UncheckedIOException(e);
     }
     serializer.configure(Map.of("schema.registry.url", "mock://" + registryScope), false);
+  }
+
+  /** The application on this world, with {@link #config()}. */
+  FhirFlowApplication application() {
+    return application(config());
+  }
+
+  /** The application on this world, with {@code config} (usually {@link #config()} changed). */
+  FhirFlowApplication application(Map<String, Object> config) {
+    return new FhirFlowApplication(
+        new TopologyConfig(config), TopologyHarness.MAPPER, deserializer(), Clock.systemUTC());
+  }
+
+  /** The raw topic's value deserializer on this world's {@code mock://} registry scope. */
+  Deserializer<WearableSample> deserializer() {
+    SpecificAvroDeserializer<WearableSample> d =
+        new SpecificAvroDeserializer<>(WearableSample.class);
+    d.configure(Map.of("schema.registry.url", "mock://" + registryScope), false);
+    return d;
   }
 
   /** The application's configuration, as a file plus environment would give it. */

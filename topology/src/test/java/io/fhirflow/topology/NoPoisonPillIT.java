@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SchemaRegistryException;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
+import io.fhirflow.testkit.LargeRecords;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.ops.FlowCounters;
 import java.net.URI;
@@ -25,19 +26,14 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12, item 1, end to end on a real broker: no record blocks its partition, and an instance
@@ -45,31 +41,17 @@ import org.junit.jupiter.api.Test;
  */
 class NoPoisonPillIT {
 
-  private static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
 
   @Test
   void aOnePointTwoMegabyteSampleDoesNotHoldUpTheOrdinaryOnesBehindItOnTheSameKey()
       throws Exception {
-    ItSetup it = new ItSetup(broker, 1);
-    acceptLargeRecords(it.topics.raw());
+    ItSetup it = new ItSetup(kafka.broker(), 1);
+    try (Admin admin = kafka.broker().admin()) {
+      LargeRecords.acceptOn(admin, it.topics.raw());
+    }
     Instant now = Instant.now();
-    WearableSample huge =
-        WearableSamples.healthKitHeartRate()
-            .setRecordId("huge")
-            .setStartTime(now)
-            .setEndTime(now)
-            .setMetadata(Map.of("HKTimeZone", "Europe/Paris", "note", "x".repeat(1_200_000)))
-            .build();
+    WearableSample huge = LargeRecords.heartRate(now).setRecordId("huge").build();
     List<WearableSample> ordinary = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       Instant t = now.minusSeconds(20 - i);
@@ -81,12 +63,7 @@ class NoPoisonPillIT {
               .build());
     }
 
-    try (FhirFlowApplication app =
-        new FhirFlowApplication(
-            new TopologyConfig(it.config()),
-            TopologyHarness.MAPPER,
-            FhirFlowApplicationIT.deserializer(it),
-            Clock.systemUTC())) {
+    try (FhirFlowApplication app = it.application()) {
       List<WearableSample> all = new ArrayList<>();
       all.add(huge);
       all.addAll(ordinary);
@@ -102,7 +79,8 @@ class NoPoisonPillIT {
       Headers h = dead.get(0).headers();
       assertThat(header(h, "dlq.reason")).isEqualTo("OVERSIZED");
       assertThat(header(h, "dlq.truncated")).isEqualTo("value");
-      assertThat(Integer.parseInt(header(h, "dlq.original.value.bytes"))).isGreaterThan(1_200_000);
+      assertThat(Integer.parseInt(header(h, "dlq.original.value.bytes")))
+          .isGreaterThan(LargeRecords.NOTE_CHARS);
       assertThat(header(h, "dlq.source.topic")).isEqualTo(it.topics.raw());
       assertThat(header(h, "dlq.source.offset")).isEqualTo("0");
 
@@ -116,11 +94,11 @@ class NoPoisonPillIT {
   @Test
   void anInstanceThatRetriesARecordForeverIsNotReadyThenNotLiveAndRecoversWhenTheFaultClears()
       throws Exception {
-    ItSetup it = new ItSetup(broker, 1);
+    ItSetup it = new ItSetup(kafka.broker(), 1);
     Map<String, Object> config = new HashMap<>(it.config());
     config.put(TopologyConfig.HEALTH_STALL_MS_CONFIG, "3000");
     config.put(TopologyConfig.HEALTH_LIVENESS_GRACE_MS_CONFIG, "3000");
-    RegistryOutage outage = new RegistryOutage(FhirFlowApplicationIT.deserializer(it));
+    RegistryOutage outage = new RegistryOutage(it.deserializer());
     List<WearableSample> samples = FhirFlowApplicationIT.heartRates(5, Instant.now());
 
     try (FhirFlowApplication app =
@@ -163,24 +141,8 @@ class NoPoisonPillIT {
     }
   }
 
-  private static void acceptLargeRecords(String topic) throws Exception {
-    try (Admin admin = broker.admin()) {
-      admin
-          .incrementalAlterConfigs(
-              Map.of(
-                  new ConfigResource(ConfigResource.Type.TOPIC, topic),
-                  List.of(
-                      new AlterConfigOp(
-                          new ConfigEntry("max.message.bytes", Integer.toString(4 * 1024 * 1024)),
-                          AlterConfigOp.OpType.SET))))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
-  }
-
   private static void produceLarge(ItSetup it, List<WearableSample> samples) {
-    Properties props = broker.producerProps();
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
+    Properties props = LargeRecords.producerAllowingThem(kafka.broker().producerProps());
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (WearableSample s : samples) {

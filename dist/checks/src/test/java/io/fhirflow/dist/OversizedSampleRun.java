@@ -6,6 +6,7 @@ import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SerdeConfig;
 import io.fhirflow.serde.SpecificAvroSerializer;
+import io.fhirflow.testkit.LargeRecords;
 import io.fhirflow.testkit.WearableSamples;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -22,18 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -48,7 +45,6 @@ final class OversizedSampleRun {
 
   private static final String PG_URL =
       "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=fhirflow";
-  private static final int FOUR_MIB = 4 * 1024 * 1024;
 
   private final String bootstrap;
   private final String registryUrl;
@@ -68,16 +64,7 @@ final class OversizedSampleRun {
   void acceptLargeRecordsOnTheRawTopic() throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin
-          .incrementalAlterConfigs(
-              Map.of(
-                  new ConfigResource(ConfigResource.Type.TOPIC, PipelineTopic.RAW.defaultName()),
-                  List.of(
-                      new AlterConfigOp(
-                          new ConfigEntry("max.message.bytes", Integer.toString(FOUR_MIB)),
-                          AlterConfigOp.OpType.SET))))
-          .all()
-          .get(30, TimeUnit.SECONDS);
+      LargeRecords.acceptOn(admin, PipelineTopic.RAW.defaultName());
     }
   }
 
@@ -85,12 +72,9 @@ final class OversizedSampleRun {
     Instant now = Instant.now();
     List<WearableSample> samples = new ArrayList<>();
     samples.add(
-        WearableSamples.healthKitHeartRate()
+        LargeRecords.heartRate(now.minusSeconds(ordinary + 1))
             .setUserId(user)
             .setRecordId(largeRecordId)
-            .setStartTime(now.minusSeconds(ordinary + 1))
-            .setEndTime(now.minusSeconds(ordinary + 1))
-            .setMetadata(Map.of("HKTimeZone", "Europe/Paris", "note", "x".repeat(1_200_000)))
             .build());
     for (int i = 0; i < ordinary; i++) {
       Instant t = now.minusSeconds(ordinary - i);
@@ -106,9 +90,8 @@ final class OversizedSampleRun {
           ResourceIds.observation(user, s.getPlatform().name(), recordId, /* part= */ null));
       samples.add(s);
     }
-    Properties props = new Properties();
+    Properties props = LargeRecords.producerAllowingThem(new Properties());
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(FOUR_MIB));
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     SpecificAvroSerializer<WearableSample> values = new SpecificAvroSerializer<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.KafkaBroker;
 import java.io.IOException;
 import java.net.URI;
@@ -12,11 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The development registry over HTTP, as Confluent clients call it, on a real broker. */
 class SchemaRegistryIT {
@@ -27,25 +27,15 @@ class SchemaRegistryIT {
   static final String V2_WITH_DEFAULT = SchemaRegistryTest.V2_WITH_DEFAULT;
   static final String V2_WITHOUT_DEFAULT = SchemaRegistryTest.V2_WITHOUT_DEFAULT;
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   final HttpClient http = HttpClient.newHttpClient();
   String topic;
   SchemaRegistryServer server;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
   @BeforeEach
   void startRegistry() {
     topic = KafkaBroker.uniqueTopic("_schemas");
-    server = SchemaRegistryServer.start(broker.bootstrapServers(), topic, 0);
+    server = SchemaRegistryServer.start(kafka.broker().bootstrapServers(), topic, 0);
   }
 
   @AfterEach
@@ -113,7 +103,7 @@ class SchemaRegistryIT {
     put("/config/reading-value", "{\"compatibility\":\"FULL\"}");
 
     server.close();
-    server = SchemaRegistryServer.start(broker.bootstrapServers(), topic, 0);
+    server = SchemaRegistryServer.start(kafka.broker().bootstrapServers(), topic, 0);
 
     assertThat(JSON.readTree(get("/schemas/ids/" + first).json.get("schema").asText()))
         .isEqualTo(JSON.readTree(V1));
