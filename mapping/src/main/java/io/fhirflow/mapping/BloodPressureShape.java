@@ -8,10 +8,6 @@ import io.fhirflow.schema.HkCorrelationMember;
 import io.fhirflow.schema.Platform;
 import java.util.List;
 import java.util.Set;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Quantity;
 
 /**
  * Blood pressure as the R4 {@code bp} profile wants it: panel 85354-9 without a value of its own,
@@ -50,7 +46,7 @@ final class BloodPressureShape implements ObservationShape {
       systolic = Quantities.convert(panel, systolicField.getValue(), systolicField.getUnit());
       diastolic = Quantities.convert(panel, diastolicField.getValue(), diastolicField.getUnit());
     }
-    Observation observation = context.observation(panel, null);
+    ObservationDraft observation = context.observation(panel, null);
     context.effective(observation);
     component(observation, "8480-6", "Systolic blood pressure", systolic);
     component(observation, "8462-4", "Diastolic blood pressure", diastolic);
@@ -79,16 +75,11 @@ final class BloodPressureShape implements ObservationShape {
   }
 
   private static void component(
-      Observation observation, String loinc, String display, double value) {
-    observation
-        .addComponent()
-        .setCode(new CodeableConcept().addCoding(new Coding(FhirSystems.LOINC, loinc, display)))
-        .setValue(
-            new Quantity()
-                .setValue(SampleContext.decimal(value))
-                .setUnit("mmHg")
-                .setSystem(FhirSystems.UCUM)
-                .setCode("mm[Hg]"));
+      ObservationDraft observation, String loinc, String display, double value) {
+    observation.addComponent(
+        ObservationDraft.Concept.of(new ObservationDraft.Coding(FhirSystems.LOINC, loinc, display)),
+        new ObservationDraft.Quantity(
+            SampleContext.decimal(value), "mmHg", FhirSystems.UCUM, "mm[Hg]"));
   }
 
   private static CatalogueEntry memberEntry(SampleContext context, String type) {

@@ -2,8 +2,6 @@ package io.fhirflow.mapping;
 
 import io.fhirflow.schema.HkCategory;
 import java.util.List;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Observation;
 
 /** HealthKit category sample: valueCodeableConcept with the HealthKit category value. */
 final class CategoryShape implements ObservationShape {
@@ -11,11 +9,10 @@ final class CategoryShape implements ObservationShape {
   public void build(SampleContext context, List<CatalogueEntry> entries) {
     CatalogueEntry entry = entries.get(0);
     CodedValue value = categoryValue(context, entry);
-    Observation observation = context.observation(entry, null);
+    ObservationDraft observation = context.observation(entry, null);
     context.effective(observation);
-    observation.setValue(
-        new CodeableConcept()
-            .addCoding(context.platformCoding(value.code()).setDisplay(value.display())));
+    observation.value =
+        ObservationDraft.Concept.of(context.platformCoding(value.code(), value.display()));
   }
 
   /**

@@ -4,8 +4,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * Health Connect integer-coded value (MenstruationFlowRecord.flow, OvulationTestRecord.result,
@@ -26,12 +24,14 @@ final class CodedShape implements ObservationShape {
       if (value == null) {
         continue;
       }
-      Observation observation = context.observation(entry, severalRows ? entry.field() : null);
+      ObservationDraft observation = context.observation(entry, severalRows ? entry.field() : null);
       context.effective(observation);
       CodedValue coded =
           context.catalogue.codedValue(entry.type() + "." + entry.field(), value).orElse(null);
-      observation.setValue(
-          coded == null ? new IntegerType(value) : HcEnums.codeableConcept(context, coded));
+      observation.value =
+          coded == null
+              ? new ObservationDraft.IntegerValue(value)
+              : HcEnums.codeableConcept(context, coded);
       HcEnums.addComponents(context, observation, entry.type(), enums, ownFields);
     }
   }

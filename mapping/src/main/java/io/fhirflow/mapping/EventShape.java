@@ -2,7 +2,6 @@ package io.fhirflow.mapping;
 
 import java.util.List;
 import java.util.Set;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * Health Connect record without a value (IntermenstrualBleedingRecord, MenstruationPeriodRecord):
@@ -13,7 +12,7 @@ final class EventShape implements ObservationShape {
   @Override
   public void build(SampleContext context, List<CatalogueEntry> entries) {
     CatalogueEntry entry = entries.get(0);
-    Observation observation = context.observation(entry, null);
+    ObservationDraft observation = context.observation(entry, null);
     context.effective(observation);
     HcEnums.addComponents(context, observation, entry.type(), HcRecords.enums(context), Set.of());
   }

@@ -5,11 +5,6 @@ import io.fhirflow.schema.HcInterval;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Quantity;
 
 /**
  * Health Connect exercise session (and planned session): exercise activity 73985-4 valued with the
@@ -27,31 +22,20 @@ final class ExerciseSessionShape implements ObservationShape {
       throw new SampleRejected(
           RejectReason.INVALID_SHAPE, entry.platformCode() + " lacks exerciseType");
     }
-    Observation observation = context.observation(entry, null);
+    ObservationDraft observation = context.observation(entry, null);
     context.effective(observation);
     CodedValue coded = context.catalogue.codedValue(entry.valueSet(), exerciseType).orElse(null);
-    if (coded == null) {
-      observation.setValue(new IntegerType(exerciseType));
-    } else {
-      observation.setValue(HcEnums.codeableConcept(context, coded));
-    }
-    observation
-        .addComponent()
-        .setCode(
-            new CodeableConcept()
-                .addCoding(
-                    new Coding(
-                        FhirSystems.LOINC,
-                        WorkoutShape.EXERCISE_DURATION_LOINC,
-                        "Exercise duration")))
-        .setValue(
-            new Quantity()
-                .setValue(
-                    SampleContext.minutes(
-                        context.sample.getStartTime(), context.sample.getEndTime()))
-                .setUnit("min")
-                .setSystem(FhirSystems.UCUM)
-                .setCode("min"));
+    observation.value =
+        coded == null
+            ? new ObservationDraft.IntegerValue(exerciseType)
+            : HcEnums.codeableConcept(context, coded);
+    observation.addComponent(
+        WorkoutShape.EXERCISE_DURATION,
+        new ObservationDraft.Quantity(
+            SampleContext.minutes(context.sample.getStartTime(), context.sample.getEndTime()),
+            "min",
+            FhirSystems.UCUM,
+            "min"));
     HcEnums.addComponents(context, observation, entry.type(), enums, Set.of("exerciseType"));
   }
 }

@@ -3,107 +3,199 @@ package io.fhirflow.mapping;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import io.fhirflow.contracts.FhirSystems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Meta;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.StringType;
-import org.hl7.fhir.r4.model.Type;
 import org.hl7.fhir.r4.model.UriType;
 
 /**
  * Writes the Observation, Patient and Device resources the mapper builds as compact FHIR JSON, byte
  * for byte what HAPI's {@code JsonParser.encodeResourceToString} writes for them (same element
  * order, same Jackson escaping, decimals as BigDecimal text). Hand-written for speed: HAPI's parser
- * walks its reflective model and costs ~25 µs per Observation, this ~1-2 µs. It covers exactly the
- * elements the mapper sets and fails loudly on anything else; FhirJsonEncoderTest proves equality
- * with HAPI across the whole catalogue.
+ * walks its reflective model and costs ~25 µs per Observation, this ~1-2 µs. Observations are
+ * written from {@link ObservationDraft}s, without HAPI model objects (issue 19 item 1); Patient and
+ * Device, encoded once per key and cached by the mapper, still from HAPI's model. It covers exactly
+ * the elements the mapper sets; CatalogueCoverageTest proves equality with HAPI across the whole
+ * catalogue and ModelFreeEncodingTest with the pre-change HAPI-model path.
  */
 final class FhirJsonEncoder {
   private static final JsonFactory JSON = new JsonFactory();
 
   private FhirJsonEncoder() {}
 
-  static String observation(Observation observation) {
+  /**
+   * One Observation of a sample, from its draft and what the sample's Observations share, in the
+   * element order HAPI writes.
+   */
+  static String observation(SampleContext sample, ObservationDraft observation) {
     return write(
         json -> {
           json.writeStringField("resourceType", "Observation");
-          json.writeStringField("id", observation.getIdElement().getIdPart());
-          meta(json, observation.getMeta());
-          if (observation.hasExtension()) {
+          json.writeStringField("id", observation.id);
+          json.writeObjectFieldStart("meta");
+          json.writeStringField("versionId", sample.versionId());
+          json.writeStringField("lastUpdated", sample.lastUpdated());
+          json.writeStringField("source", sample.source());
+          if (has(observation.profile)) {
+            json.writeArrayFieldStart("profile");
+            json.writeString(observation.profile);
+            json.writeEndArray();
+          }
+          json.writeArrayFieldStart("tag");
+          coding(json, FhirSystems.TENANT, sample.tenant, null);
+          json.writeEndArray();
+          json.writeEndObject();
+          if (!observation.extensions.isEmpty()) {
             json.writeArrayFieldStart("extension");
-            for (Extension extension : observation.getExtension()) {
+            for (ObservationDraft.Extension extension : observation.extensions) {
               json.writeStartObject();
-              json.writeStringField("url", extension.getUrl());
-              value(json, "value", extension.getValue());
+              json.writeStringField("url", extension.url());
+              value(json, "value", extension.value());
               json.writeEndObject();
             }
             json.writeEndArray();
           }
-          identifiers(json, observation.getIdentifier());
-          json.writeStringField("status", observation.getStatus().toCode());
-          if (observation.hasCategory()) {
+          json.writeArrayFieldStart("identifier");
+          for (ObservationDraft.Identifier identifier : observation.identifiers) {
+            json.writeStartObject();
+            json.writeStringField("system", identifier.system());
+            json.writeStringField("value", identifier.value());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+          json.writeStringField("status", sample.status());
+          if (observation.category != null) {
             json.writeArrayFieldStart("category");
-            for (CodeableConcept category : observation.getCategory()) {
-              codeableConcept(json, category);
-            }
+            json.writeStartObject();
+            json.writeArrayFieldStart("coding");
+            coding(
+                json,
+                FhirSystems.OBSERVATION_CATEGORY,
+                observation.category,
+                SampleContext.CATEGORY_DISPLAYS.get(observation.category));
+            json.writeEndArray();
+            json.writeEndObject();
             json.writeEndArray();
           }
           json.writeFieldName("code");
-          codeableConcept(json, observation.getCode());
-          reference(json, "subject", observation.getSubject());
-          if (observation.hasEffective()) {
-            value(json, "effective", observation.getEffective());
+          concept(json, observation.code);
+          json.writeObjectFieldStart("subject");
+          json.writeStringField("reference", sample.patientReference());
+          json.writeEndObject();
+          if (observation.effectiveDateTime != null) {
+            json.writeStringField("effectiveDateTime", observation.effectiveDateTime);
+          } else if (observation.effectiveStart != null) {
+            json.writeObjectFieldStart("effectivePeriod");
+            json.writeStringField("start", observation.effectiveStart);
+            json.writeStringField("end", observation.effectiveEnd);
+            json.writeEndObject();
           }
-          if (observation.hasValue()) {
-            value(json, "value", observation.getValue());
+          if (observation.value != null) {
+            value(json, "value", observation.value);
           }
-          if (observation.hasBodySite()) {
+          if (observation.bodySite != null) {
             json.writeFieldName("bodySite");
-            codeableConcept(json, observation.getBodySite());
+            concept(json, observation.bodySite);
           }
-          if (observation.hasMethod()) {
+          if (observation.method != null) {
             json.writeFieldName("method");
-            codeableConcept(json, observation.getMethod());
+            concept(json, observation.method);
           }
-          if (observation.hasDevice()) {
-            reference(json, "device", observation.getDevice());
+          if (sample.deviceReference() != null) {
+            json.writeObjectFieldStart("device");
+            json.writeStringField("reference", sample.deviceReference());
+            json.writeEndObject();
           }
-          if (observation.hasHasMember()) {
+          if (!observation.hasMember.isEmpty()) {
             json.writeArrayFieldStart("hasMember");
-            for (Reference member : observation.getHasMember()) {
+            for (String member : observation.hasMember) {
               json.writeStartObject();
-              json.writeStringField("reference", member.getReference());
+              json.writeStringField("reference", member);
               json.writeEndObject();
             }
             json.writeEndArray();
           }
-          if (observation.hasComponent()) {
+          if (!observation.components.isEmpty()) {
             json.writeArrayFieldStart("component");
-            for (Observation.ObservationComponentComponent component : observation.getComponent()) {
+            for (ObservationDraft.Component component : observation.components) {
               json.writeStartObject();
               json.writeFieldName("code");
-              codeableConcept(json, component.getCode());
-              if (component.hasValue()) {
-                value(json, "value", component.getValue());
-              }
+              concept(json, component.code());
+              value(json, "value", component.value());
               json.writeEndObject();
             }
             json.writeEndArray();
           }
         });
+  }
+
+  /** A CodeableConcept: codings, then text when it is not blank (HAPI's {@code hasText}). */
+  private static void concept(JsonGenerator json, ObservationDraft.Concept concept)
+      throws IOException {
+    json.writeStartObject();
+    if (!concept.codings().isEmpty()) {
+      json.writeArrayFieldStart("coding");
+      for (ObservationDraft.Coding coding : concept.codings()) {
+        coding(json, coding.system(), coding.code(), coding.display());
+      }
+      json.writeEndArray();
+    }
+    if (has(concept.text())) {
+      json.writeStringField("text", concept.text());
+    }
+    json.writeEndObject();
+  }
+
+  /** A Coding without its blank parts, as HAPI's {@code hasSystem}/{@code hasCode}/... decide. */
+  private static void coding(JsonGenerator json, String system, String code, String display)
+      throws IOException {
+    json.writeStartObject();
+    if (has(system)) {
+      json.writeStringField("system", system);
+    }
+    if (has(code)) {
+      json.writeStringField("code", code);
+    }
+    if (has(display)) {
+      json.writeStringField("display", display);
+    }
+    json.writeEndObject();
+  }
+
+  private static void value(JsonGenerator json, String prefix, ObservationDraft.Value value)
+      throws IOException {
+    if (value instanceof ObservationDraft.Quantity quantity) {
+      json.writeObjectFieldStart(prefix + "Quantity");
+      json.writeFieldName("value");
+      json.writeNumber(quantity.value());
+      if (has(quantity.unit())) {
+        json.writeStringField("unit", quantity.unit());
+      }
+      json.writeStringField("system", quantity.system());
+      json.writeStringField("code", quantity.code());
+      json.writeEndObject();
+    } else if (value instanceof ObservationDraft.Concept concept) {
+      json.writeFieldName(prefix + "CodeableConcept");
+      concept(json, concept);
+    } else if (value instanceof ObservationDraft.IntegerValue integer) {
+      json.writeFieldName(prefix + "Integer");
+      json.writeNumber(integer.value());
+    }
+  }
+
+  /**
+   * HAPI leaves out a string element that is null or blank ({@code PrimitiveType.isEmpty}), so this
+   * does too.
+   */
+  private static boolean has(String text) {
+    return text != null && !text.isBlank();
   }
 
   static String patient(Patient patient) {
@@ -253,44 +345,5 @@ final class FhirJsonEncoder {
       json.writeStringField("display", coding.getDisplay());
     }
     json.writeEndObject();
-  }
-
-  private static void reference(JsonGenerator json, String name, Reference reference)
-      throws IOException {
-    json.writeObjectFieldStart(name);
-    json.writeStringField("reference", reference.getReference());
-    json.writeEndObject();
-  }
-
-  private static void value(JsonGenerator json, String prefix, Type value) throws IOException {
-    if (value instanceof Quantity quantity) {
-      json.writeObjectFieldStart(prefix + "Quantity");
-      json.writeFieldName("value");
-      json.writeNumber(quantity.getValue());
-      if (quantity.hasUnit()) {
-        json.writeStringField("unit", quantity.getUnit());
-      }
-      json.writeStringField("system", quantity.getSystem());
-      json.writeStringField("code", quantity.getCode());
-      json.writeEndObject();
-    } else if (value instanceof CodeableConcept concept) {
-      json.writeFieldName(prefix + "CodeableConcept");
-      codeableConcept(json, concept);
-    } else if (value instanceof DateTimeType dateTime) {
-      json.writeStringField(prefix + "DateTime", dateTime.getValueAsString());
-    } else if (value instanceof Period period) {
-      json.writeObjectFieldStart(prefix + "Period");
-      json.writeStringField("start", period.getStartElement().getValueAsString());
-      json.writeStringField("end", period.getEndElement().getValueAsString());
-      json.writeEndObject();
-    } else if (value instanceof IntegerType integer) {
-      json.writeFieldName(prefix + "Integer");
-      json.writeNumber(integer.getValue());
-    } else if (value instanceof StringType string) {
-      json.writeStringField(prefix + "String", string.getValue());
-    } else {
-      throw new IllegalStateException(
-          "encoder does not cover " + prefix + "[x] of type " + value.fhirType());
-    }
   }
 }

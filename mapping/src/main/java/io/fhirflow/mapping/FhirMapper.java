@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * Maps one raw {@link WearableSample} to FHIR R4 Observations, its Patient and Device, and the
@@ -115,23 +114,13 @@ public final class FhirMapper {
       return rejected.rejection();
     }
     List<FhirResource> observations = new ArrayList<>(context.observations.size());
-    for (Observation observation : context.observations) {
+    for (ObservationDraft observation : context.observations) {
       observations.add(
           new FhirResource(
-              "Observation",
-              observation.getIdElement().getIdPart(),
-              FhirJsonEncoder.observation(observation)));
+              "Observation", observation.id, FhirJsonEncoder.observation(context, observation)));
     }
     return new Mapped(
         observations, context.patient(), Optional.ofNullable(context.device()), context.metrics);
-  }
-
-  /**
-   * The HAPI model objects behind {@link #map}, for the test that proves the encoder equal to
-   * HAPI's parser.
-   */
-  List<Observation> observationModels(WearableSample sample, boolean amended) {
-    return build(Tenants.DEFAULT, sample, amended).observations;
   }
 
   private SampleContext build(String tenant, WearableSample sample, boolean amended) {

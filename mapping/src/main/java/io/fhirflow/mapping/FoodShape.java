@@ -4,8 +4,6 @@ import io.fhirflow.schema.HkCorrelation;
 import io.fhirflow.schema.HkCorrelationMember;
 import io.fhirflow.schema.Platform;
 import java.util.List;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Reference;
 
 /**
  * HealthKit food correlation: panel 80453-4 whose hasMember point at the nutrient Observations.
@@ -22,7 +20,7 @@ final class FoodShape implements ObservationShape {
       throw new SampleRejected(
           RejectReason.INVALID_SHAPE, entry.platformCode() + " has no members");
     }
-    Observation observation = context.observation(entry, null);
+    ObservationDraft observation = context.observation(entry, null);
     context.effective(observation);
     for (HkCorrelationMember member : body.getMembers()) {
       CatalogueEntry memberEntry =
@@ -40,14 +38,13 @@ final class FoodShape implements ObservationShape {
             RejectReason.MISSING_ID, entry.platformCode() + " member lacks a record id");
       }
       observation.addHasMember(
-          new Reference(
-              "Observation/"
-                  + ResourceIds.observation(
-                      context.tenant,
-                      context.sample.getUserId(),
-                      Platform.HEALTHKIT.name(),
-                      member.getRecordId(),
-                      null)));
+          "Observation/"
+              + ResourceIds.observation(
+                  context.tenant,
+                  context.sample.getUserId(),
+                  Platform.HEALTHKIT.name(),
+                  member.getRecordId(),
+                  null));
     }
   }
 }

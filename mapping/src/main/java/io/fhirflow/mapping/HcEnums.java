@@ -3,9 +3,6 @@ package io.fhirflow.mapping;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * Health Connect integer-coded context fields: {@code measurementLocation} becomes bodySite, {@code
@@ -26,7 +23,7 @@ final class HcEnums {
 
   static void addComponents(
       SampleContext context,
-      Observation observation,
+      ObservationDraft observation,
       String type,
       Map<String, Integer> enums,
       Set<String> skip) {
@@ -41,30 +38,27 @@ final class HcEnums {
       CodedValue coded =
           context.catalogue.codedValue(type + "." + field.getKey(), field.getValue()).orElse(null);
       if (coded != null && MEASUREMENT_LOCATION.equals(field.getKey())) {
-        observation.setBodySite(codeableConcept(context, coded));
+        observation.bodySite = codeableConcept(context, coded);
       } else if (coded != null && MEASUREMENT_METHOD.equals(field.getKey())) {
-        observation.setMethod(codeableConcept(context, coded));
+        observation.method = codeableConcept(context, coded);
       } else if (coded != null && BODY_POSITION.equals(field.getKey())) {
-        observation.addExtension(BODY_POSITION_EXTENSION, codeableConcept(context, coded));
+        observation.addExtension(
+            new ObservationDraft.Extension(
+                BODY_POSITION_EXTENSION, codeableConcept(context, coded)));
       } else {
-        Observation.ObservationComponentComponent component =
-            observation
-                .addComponent()
-                .setCode(
-                    new CodeableConcept()
-                        .addCoding(context.platformCoding(type + "." + field.getKey())));
-        component.setValue(
-            coded == null ? new IntegerType(field.getValue()) : codeableConcept(context, coded));
+        observation.addComponent(
+            ObservationDraft.Concept.of(context.platformCoding(type + "." + field.getKey())),
+            coded == null
+                ? new ObservationDraft.IntegerValue(field.getValue())
+                : codeableConcept(context, coded));
       }
     }
   }
 
-  static CodeableConcept codeableConcept(SampleContext context, CodedValue coded) {
-    return new CodeableConcept()
-        .addCoding(
-            context
-                .platformCoding(
-                    coded.valueSet().substring(0, coded.valueSet().indexOf('.') + 1) + coded.code())
-                .setDisplay(coded.display()));
+  static ObservationDraft.Concept codeableConcept(SampleContext context, CodedValue coded) {
+    return ObservationDraft.Concept.of(
+        context.platformCoding(
+            coded.valueSet().substring(0, coded.valueSet().indexOf('.') + 1) + coded.code(),
+            coded.display()));
   }
 }

@@ -4,7 +4,6 @@ import io.fhirflow.schema.HcMeasurement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * Health Connect record fields with one value each (WeightRecord.weight, StepsRecord.count, the 42
@@ -27,7 +26,7 @@ final class MeasurementShape implements ObservationShape {
       }
       double value = Quantities.convert(entry, measurement.getValue(), measurement.getUnit());
       CodedValue specimen = specimen(context, entry);
-      Observation observation =
+      ObservationDraft observation =
           context.observation(
               entry,
               severalRows ? entry.field() : null,
@@ -35,7 +34,7 @@ final class MeasurementShape implements ObservationShape {
               specimen == null ? entry.loincDisplay() : specimen.loincDisplay(),
               entry.platformCode());
       context.effective(observation);
-      observation.setValue(SampleContext.quantity(entry, value));
+      observation.value = SampleContext.quantity(entry, value);
       HcEnums.addComponents(
           context, observation, entry.type(), HcRecords.enums(context), codedFields);
       context.metric(entry, value, context.sample.getStartTime());

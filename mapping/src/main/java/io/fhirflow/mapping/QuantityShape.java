@@ -2,7 +2,6 @@ package io.fhirflow.mapping;
 
 import io.fhirflow.schema.HkQuantity;
 import java.util.List;
-import org.hl7.fhir.r4.model.Observation;
 
 /** HealthKit quantity sample: one Observation with a UCUM valueQuantity. */
 final class QuantityShape implements ObservationShape {
@@ -11,9 +10,9 @@ final class QuantityShape implements ObservationShape {
     CatalogueEntry entry = entries.get(0);
     HkQuantity body = Quantities.body(context, HkQuantity.class, entry);
     double value = Quantities.convert(entry, body.getValue(), body.getUnit());
-    Observation observation = context.observation(entry, null);
+    ObservationDraft observation = context.observation(entry, null);
     context.effective(observation);
-    observation.setValue(SampleContext.quantity(entry, value));
+    observation.value = SampleContext.quantity(entry, value);
     context.metric(entry, value, context.sample.getStartTime());
   }
 }

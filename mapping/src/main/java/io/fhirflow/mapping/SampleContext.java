@@ -1,6 +1,5 @@
 package io.fhirflow.mapping;
 
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordVersion;
@@ -11,19 +10,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
-import java.util.concurrent.ConcurrentHashMap;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.InstantType;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
 
 /**
  * Everything the shape mappers share while mapping one sample: the common Observation skeleton (id,
@@ -52,9 +40,6 @@ final class SampleContext {
           "activity",
           "Activity");
 
-  /** At most one entry per offset the phones send (a few dozen), so the map stays small. */
-  private static final Map<ZoneOffset, TimeZone> TIME_ZONES = new ConcurrentHashMap<>();
-
   final String tenant;
   final WearableSample sample;
   final MappingCatalogue catalogue;
@@ -65,15 +50,12 @@ final class SampleContext {
   private final String deviceReference;
   private final String versionId;
 
-  /**
-   * meta.lastUpdated, built once per sample and shared by its Observations (the model is only read
-   * by the encoder): a HAPI date costs a GregorianCalendar and a formatting pass.
-   */
-  private final InstantType lastUpdated;
+  /** meta.lastUpdated, formatted once per sample and shared by its Observations. */
+  private final String lastUpdated;
 
   private final String source;
   private final ZoneId zone;
-  final List<Observation> observations = new ArrayList<>(2);
+  final List<ObservationDraft> observations = new ArrayList<>(2);
   final List<MetricPoint> metrics = new ArrayList<>(1);
 
   SampleContext(
@@ -92,7 +74,7 @@ final class SampleContext {
     this.device = device;
     this.deviceReference = device == null ? null : device.reference();
     this.versionId = versionId(sample.getVersion());
-    this.lastUpdated = instant(lastUpdated(sample));
+    this.lastUpdated = FhirDateTimes.instant(lastUpdated(sample));
     this.source = metaSource(sample);
     this.zone = zoneOf(sample);
   }
@@ -185,6 +167,35 @@ final class SampleContext {
     return patient;
   }
 
+  /** meta.versionId of every Observation of the sample. */
+  String versionId() {
+    return versionId;
+  }
+
+  /** meta.lastUpdated of every Observation of the sample. */
+  String lastUpdated() {
+    return lastUpdated;
+  }
+
+  /** meta.source of every Observation of the sample. */
+  String source() {
+    return source;
+  }
+
+  /** Observation.status: {@code amended} for a newer version of a record, else {@code final}. */
+  String status() {
+    return amended ? "amended" : "final";
+  }
+
+  String patientReference() {
+    return patientReference;
+  }
+
+  /** The Device's reference, or null when the sample names no device. */
+  String deviceReference() {
+    return deviceReference;
+  }
+
   /** The user's Device that measured, or null when the sample names no device. */
   FhirResource device() {
     return device;
@@ -193,7 +204,7 @@ final class SampleContext {
   /**
    * A new Observation coded as the entry says, added to the results; see the five-argument form.
    */
-  Observation observation(CatalogueEntry entry, String part) {
+  ObservationDraft observation(CatalogueEntry entry, String part) {
     return observation(entry, part, entry.loinc(), entry.loincDisplay(), entry.platformCode());
   }
 
@@ -209,93 +220,79 @@ final class SampleContext {
    * @param platformCode the platform coding's code: the entry's, or a value's constant (sleep
    *     stage)
    */
-  Observation observation(
+  ObservationDraft observation(
       CatalogueEntry entry, String part, String loinc, String loincDisplay, String platformCode) {
     boolean entryCode = java.util.Objects.equals(loinc, entry.loinc());
-    Observation observation = new Observation();
     String recordId = sample.getRecordId();
-    observation.setId(
-        ResourceIds.observation(
-            tenant, sample.getUserId(), sample.getPlatform().name(), recordId, part));
-    observation.getMeta().setVersionId(versionId);
-    observation.getMeta().setLastUpdatedElement(lastUpdated);
-    observation.getMeta().setSource(source);
-    observation.getMeta().addTag(FhirSystems.TENANT, tenant, null);
+    ObservationDraft observation =
+        new ObservationDraft(
+            ResourceIds.observation(
+                tenant, sample.getUserId(), sample.getPlatform().name(), recordId, part));
     if (entry.profileUrl() != null && entryCode) {
-      observation.getMeta().addProfile(entry.profileUrl());
+      observation.profile = entry.profileUrl();
     }
     boolean healthKit = sample.getPlatform() == Platform.HEALTHKIT;
-    observation
-        .addIdentifier()
-        .setSystem(healthKit ? FhirSystems.SID_HEALTHKIT_UUID : FhirSystems.SID_HEALTH_CONNECT_ID)
-        .setValue(part == null ? recordId : recordId + "/" + part);
+    observation.identifiers.add(
+        new ObservationDraft.Identifier(
+            healthKit ? FhirSystems.SID_HEALTHKIT_UUID : FhirSystems.SID_HEALTH_CONNECT_ID,
+            part == null ? recordId : recordId + "/" + part));
     RecordVersion version = sample.getVersion();
     if (!healthKit && version != null && version.getClientRecordId() != null && part == null) {
       String app = sample.getSource() == null ? null : sample.getSource().getBundleId();
-      observation
-          .addIdentifier()
-          .setSystem(FhirSystems.SID_HEALTH_CONNECT_CLIENT_ID)
-          .setValue((app == null ? "" : app) + ":" + version.getClientRecordId());
+      observation.identifiers.add(
+          new ObservationDraft.Identifier(
+              FhirSystems.SID_HEALTH_CONNECT_CLIENT_ID,
+              (app == null ? "" : app) + ":" + version.getClientRecordId()));
     }
-    observation.setStatus(
-        amended ? Observation.ObservationStatus.AMENDED : Observation.ObservationStatus.FINAL);
-    if (entry.category() != null) {
-      observation
-          .addCategory()
-          .addCoding()
-          .setSystem(FhirSystems.OBSERVATION_CATEGORY)
-          .setCode(entry.category())
-          .setDisplay(CATEGORY_DISPLAYS.get(entry.category()));
-    }
-    CodeableConcept code = observation.getCode();
+    observation.category = entry.category();
+    List<ObservationDraft.Coding> codings = new ArrayList<>(3);
     if (loinc != null) {
-      code.addCoding().setSystem(FhirSystems.LOINC).setCode(loinc).setDisplay(loincDisplay);
+      codings.add(new ObservationDraft.Coding(FhirSystems.LOINC, loinc, loincDisplay));
     }
     if (entry.alsoLoinc() != null && entryCode) {
-      code.addCoding()
-          .setSystem(FhirSystems.LOINC)
-          .setCode(entry.alsoLoinc())
-          .setDisplay(entry.alsoLoincDisplay());
+      codings.add(
+          new ObservationDraft.Coding(
+              FhirSystems.LOINC, entry.alsoLoinc(), entry.alsoLoincDisplay()));
     }
-    code.addCoding(platformCoding(platformCode));
-    code.setText(entry.name());
-    observation.setSubject(new Reference(patientReference));
-    if (deviceReference != null) {
-      observation.setDevice(new Reference(deviceReference));
-    }
+    codings.add(platformCoding(platformCode));
+    observation.code = new ObservationDraft.Concept(codings, entry.name());
     observations.add(observation);
     return observation;
   }
 
-  Coding platformCoding(String code) {
-    return new Coding(
+  ObservationDraft.Coding platformCoding(String code) {
+    return platformCoding(code, null);
+  }
+
+  ObservationDraft.Coding platformCoding(String code, String display) {
+    return new ObservationDraft.Coding(
         sample.getPlatform() == Platform.HEALTHKIT
             ? FhirSystems.HEALTHKIT
             : FhirSystems.HEALTH_CONNECT,
         code,
-        null);
+        display);
   }
 
   void effective(
-      Observation observation, Instant start, Instant end, Integer startOffset, Integer endOffset) {
+      ObservationDraft observation,
+      Instant start,
+      Instant end,
+      Integer startOffset,
+      Integer endOffset) {
     if (start.equals(end)) {
-      observation.setEffective(dateTime(start, startOffset));
+      observation.effectiveDateTime = dateTime(start, startOffset);
     } else {
-      observation.setEffective(
-          new Period()
-              .setStartElement(dateTime(start, startOffset))
-              .setEndElement(dateTime(end, endOffset != null ? endOffset : startOffset)));
+      observation.effectiveStart = dateTime(start, startOffset);
+      observation.effectiveEnd = dateTime(end, endOffset != null ? endOffset : startOffset);
       // The R4 vital-signs invariant vs-1 ("($this as dateTime).toString().length() >= 8") fails on
-      // a Period in
-      // HAPI's validator, so an interval (e.g. an iOS 8 daily heart-rate average) keeps its true
-      // period and its
-      // vital-signs category but does not claim the profile.
-      observation.getMeta().getProfile().clear();
+      // a Period in HAPI's validator, so an interval (e.g. an iOS 8 daily heart-rate average) keeps
+      // its true period and its vital-signs category but does not claim the profile.
+      observation.profile = null;
     }
   }
 
   /** effective[x] from the sample's own start and end. */
-  void effective(Observation observation) {
+  void effective(ObservationDraft observation) {
     effective(
         observation,
         sample.getStartTime(),
@@ -308,39 +305,21 @@ final class SampleContext {
    * A dateTime in the sample's zone: IANA zone when known, else the offset the phone sent, else
    * UTC.
    */
-  DateTimeType dateTime(Instant instant, Integer offsetSeconds) {
+  String dateTime(Instant instant, Integer offsetSeconds) {
     ZoneOffset offset =
         sample.getTimeZone() != null || offsetSeconds == null
             ? zone.getRules().getOffset(instant)
             : ZoneOffset.ofTotalSeconds(offsetSeconds);
-    TemporalPrecisionEnum precision =
-        instant.toEpochMilli() % 1000 == 0
-            ? TemporalPrecisionEnum.SECOND
-            : TemporalPrecisionEnum.MILLI;
-    return new DateTimeType(Date.from(instant), precision, timeZone(offset));
-  }
-
-  static InstantType instant(Instant instant) {
-    return new InstantType(
-        Date.from(instant), TemporalPrecisionEnum.MILLI, timeZone(ZoneOffset.UTC));
-  }
-
-  /**
-   * One TimeZone per offset: {@link TimeZone#getTimeZone(ZoneId)} builds an id string, looks it up
-   * and clones the zone on every call. Shared instances are safe because nothing here or in HAPI's
-   * date types changes a zone it is given (HAPI only reads it into a new GregorianCalendar).
-   */
-  private static TimeZone timeZone(ZoneOffset offset) {
-    return TIME_ZONES.computeIfAbsent(offset, TimeZone::getTimeZone);
+    return FhirDateTimes.dateTime(instant, offset);
   }
 
   /** A UCUM quantity in the entry's unit. */
-  static Quantity quantity(CatalogueEntry entry, double value) {
-    return new Quantity()
-        .setValue(decimal(value))
-        .setUnit(entry.unit())
-        .setSystem(FhirSystems.UCUM)
-        .setCode(entry.ucum());
+  static ObservationDraft.Quantity quantity(CatalogueEntry entry, double value) {
+    return quantity(entry, decimal(value));
+  }
+
+  static ObservationDraft.Quantity quantity(CatalogueEntry entry, BigDecimal value) {
+    return new ObservationDraft.Quantity(value, entry.unit(), FhirSystems.UCUM, entry.ucum());
   }
 
   /** The shortest plain decimal for a double: 72.0 becomes 72, 36.6 stays 36.6. */
@@ -396,8 +375,6 @@ final class SampleContext {
   }
 
   private String lastObservationId() {
-    return observations.isEmpty()
-        ? null
-        : observations.get(observations.size() - 1).getIdElement().getIdPart();
+    return observations.isEmpty() ? null : observations.get(observations.size() - 1).id;
   }
 }

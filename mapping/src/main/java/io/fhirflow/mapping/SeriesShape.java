@@ -5,7 +5,6 @@ import io.fhirflow.schema.HcSeriesSample;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * Health Connect series record (HeartRateRecord, SpeedRecord, PowerRecord, cadence, skin
@@ -31,14 +30,14 @@ final class SeriesShape implements ObservationShape {
             RejectReason.INVALID_SHAPE, entry.platformCode() + " sample outside the record");
       }
       double value = Quantities.convert(entry, sample.getValue(), sample.getUnit());
-      Observation observation = context.observation(entry, Long.toString(time.toEpochMilli()));
+      ObservationDraft observation = context.observation(entry, Long.toString(time.toEpochMilli()));
       context.effective(
           observation,
           time,
           time,
           context.sample.getStartZoneOffsetSeconds(),
           context.sample.getStartZoneOffsetSeconds());
-      observation.setValue(SampleContext.quantity(entry, value));
+      observation.value = SampleContext.quantity(entry, value);
       HcEnums.addComponents(context, observation, entry.type(), body.getEnums(), Set.of());
       context.metric(entry, value, time);
     }

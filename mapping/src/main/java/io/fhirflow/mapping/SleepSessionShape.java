@@ -1,15 +1,11 @@
 package io.fhirflow.mapping;
 
-import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.HcInterval;
 import io.fhirflow.schema.HcStage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
 
 /**
  * Health Connect sleep session: a session Observation (sleep duration 93832-4, minutes asleep)
@@ -35,10 +31,10 @@ final class SleepSessionShape implements ObservationShape {
     HcInterval body = Quantities.body(context, HcInterval.class, entry);
     Instant start = context.sample.getStartTime();
     Instant end = context.sample.getEndTime();
-    Observation session = context.observation(entry, null);
+    ObservationDraft session = context.observation(entry, null);
     context.effective(session);
     long asleepMillis = body.getStages().isEmpty() ? end.toEpochMilli() - start.toEpochMilli() : 0;
-    List<Observation> stages = new ArrayList<>();
+    List<ObservationDraft> stages = new ArrayList<>();
     for (HcStage stage : body.getStages()) {
       if (stage.getKind() != null && !SLEEP_STAGE_KIND.equals(stage.getKind())) {
         continue;
@@ -61,7 +57,7 @@ final class SleepSessionShape implements ObservationShape {
       if (ASLEEP.contains(stage.getStage())) {
         asleepMillis += stage.getEndTime().toEpochMilli() - stage.getStartTime().toEpochMilli();
       }
-      Observation member =
+      ObservationDraft member =
           context.observation(
               entry,
               "stage/" + stage.getStartTime().toEpochMilli(),
@@ -75,29 +71,21 @@ final class SleepSessionShape implements ObservationShape {
           context.sample.getStartZoneOffsetSeconds(),
           context.sample.getEndZoneOffsetSeconds());
       BigDecimal stageMinutes = SampleContext.minutes(stage.getStartTime(), stage.getEndTime());
-      member.setValue(minutes(entry, stageMinutes));
+      member.value = SampleContext.quantity(entry, stageMinutes);
       stages.add(member);
       if (ASLEEP.contains(stage.getStage())) {
         context.sleepMetric(coded.loinc(), stageMinutes, stage.getStartTime());
       }
     }
     BigDecimal asleep = SampleContext.minutes(Instant.EPOCH, Instant.ofEpochMilli(asleepMillis));
-    session.setValue(minutes(entry, asleep));
+    session.value = SampleContext.quantity(entry, asleep);
     if (body.getStages().isEmpty()) {
       // A session without stages counts whole as asleep, as its own value does.
       context.sleepMetric(entry.loinc(), asleep, start);
     }
-    for (Observation member : stages) {
-      session.addHasMember(new Reference("Observation/" + member.getIdElement().getIdPart()));
+    for (ObservationDraft member : stages) {
+      session.addHasMember("Observation/" + member.id);
     }
     context.metric(entry, asleep.doubleValue(), start);
-  }
-
-  private static Quantity minutes(CatalogueEntry entry, BigDecimal minutes) {
-    return new Quantity()
-        .setValue(minutes)
-        .setUnit(entry.unit())
-        .setSystem(FhirSystems.UCUM)
-        .setCode(entry.ucum());
   }
 }

@@ -1,10 +1,6 @@
 package io.fhirflow.mapping;
 
-import io.fhirflow.contracts.FhirSystems;
 import java.util.List;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Quantity;
 
 /**
  * HealthKit sleep analysis sample: one stage interval. Coded with the stage's LOINC duration code
@@ -18,23 +14,15 @@ final class SleepStageShape implements ObservationShape {
   public void build(SampleContext context, List<CatalogueEntry> entries) {
     CatalogueEntry entry = entries.get(0);
     CodedValue stage = CategoryShape.categoryValue(context, entry);
-    Observation observation =
+    ObservationDraft observation =
         context.observation(entry, null, stage.loinc(), stage.loincDisplay(), entry.platformCode());
     context.effective(observation);
     java.math.BigDecimal minutes =
         SampleContext.minutes(context.sample.getStartTime(), context.sample.getEndTime());
-    observation.setValue(
-        new Quantity()
-            .setValue(minutes)
-            .setUnit(entry.unit())
-            .setSystem(FhirSystems.UCUM)
-            .setCode(entry.ucum()));
+    observation.value = SampleContext.quantity(entry, minutes);
     context.sleepMetric(stage.loinc(), minutes, context.sample.getStartTime());
-    observation
-        .addComponent()
-        .setCode(new CodeableConcept().addCoding(context.platformCoding(entry.valueSet())))
-        .setValue(
-            new CodeableConcept()
-                .addCoding(context.platformCoding(stage.code()).setDisplay(stage.display())));
+    observation.addComponent(
+        ObservationDraft.Concept.of(context.platformCoding(entry.valueSet())),
+        ObservationDraft.Concept.of(context.platformCoding(stage.code(), stage.display())));
   }
 }

@@ -13,6 +13,7 @@ import java.util.Date;
 import java.util.TimeZone;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
@@ -52,7 +53,12 @@ public final class SummaryObservations {
     Observation o = new Observation();
     o.setId(id);
     o.getMeta().setVersionId(Integer.toString(version));
-    o.getMeta().setLastUpdatedElement(SampleContext.instant(computedAt));
+    o.getMeta()
+        .setLastUpdatedElement(
+            new InstantType(
+                Date.from(computedAt),
+                TemporalPrecisionEnum.MILLI,
+                TimeZone.getTimeZone(java.time.ZoneOffset.UTC)));
     o.getMeta().addTag(FhirSystems.SUMMARY, "summary", "Summary");
     o.addIdentifier().setSystem(FhirSystems.SID_SUMMARY).setValue(d.measure() + "/" + label);
     o.setStatus(

@@ -4,10 +4,8 @@ import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.HkWorkout;
 import io.fhirflow.schema.HkWorkoutStatistic;
 import io.fhirflow.schema.Platform;
+import java.util.ArrayList;
 import java.util.List;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * HealthKit workout: exercise activity 73985-4 valued with the activity type; the duration and each
@@ -17,6 +15,12 @@ import org.hl7.fhir.r4.model.Observation;
 final class WorkoutShape implements ObservationShape {
   static final String EXERCISE_DURATION_LOINC = "55411-3";
 
+  /** The code of the exercise-duration component, here and in Health Connect's sessions. */
+  static final ObservationDraft.Concept EXERCISE_DURATION =
+      ObservationDraft.Concept.of(
+          new ObservationDraft.Coding(
+              FhirSystems.LOINC, EXERCISE_DURATION_LOINC, "Exercise duration"));
+
   @Override
   public void build(SampleContext context, List<CatalogueEntry> entries) {
     CatalogueEntry entry = entries.get(0);
@@ -25,10 +29,9 @@ final class WorkoutShape implements ObservationShape {
       throw new SampleRejected(
           RejectReason.INVALID_SHAPE, entry.platformCode() + " lacks an activity type");
     }
-    Observation observation = context.observation(entry, null);
+    ObservationDraft observation = context.observation(entry, null);
     context.effective(observation);
-    observation.setValue(
-        new CodeableConcept().addCoding(context.platformCoding(body.getActivityType())));
+    observation.value = ObservationDraft.Concept.of(context.platformCoding(body.getActivityType()));
     Double seconds = body.getDurationSeconds();
     if (seconds != null) {
       if (!Double.isFinite(seconds) || seconds < 0) {
@@ -36,18 +39,13 @@ final class WorkoutShape implements ObservationShape {
             seconds < 0 ? RejectReason.OUT_OF_RANGE : RejectReason.NOT_FINITE,
             entry.platformCode() + " duration");
       }
-      observation
-          .addComponent()
-          .setCode(
-              new CodeableConcept()
-                  .addCoding(
-                      new Coding(FhirSystems.LOINC, EXERCISE_DURATION_LOINC, "Exercise duration")))
-          .setValue(
-              new org.hl7.fhir.r4.model.Quantity()
-                  .setValue(SampleContext.decimal(Math.round(seconds / 60.0 * 1000) / 1000.0))
-                  .setUnit("min")
-                  .setSystem(FhirSystems.UCUM)
-                  .setCode("min"));
+      observation.addComponent(
+          EXERCISE_DURATION,
+          new ObservationDraft.Quantity(
+              SampleContext.decimal(Math.round(seconds / 60.0 * 1000) / 1000.0),
+              "min",
+              FhirSystems.UCUM,
+              "min"));
     }
     for (HkWorkoutStatistic statistic : body.getTotals()) {
       CatalogueEntry total =
@@ -64,12 +62,14 @@ final class WorkoutShape implements ObservationShape {
         continue;
       }
       double value = Quantities.convert(total, raw, statistic.getUnit());
-      CodeableConcept code = new CodeableConcept();
+      List<ObservationDraft.Coding> codings = new ArrayList<>(2);
       if (total.loinc() != null) {
-        code.addCoding(new Coding(FhirSystems.LOINC, total.loinc(), total.loincDisplay()));
+        codings.add(
+            new ObservationDraft.Coding(FhirSystems.LOINC, total.loinc(), total.loincDisplay()));
       }
-      code.addCoding(context.platformCoding(total.type()));
-      observation.addComponent().setCode(code).setValue(SampleContext.quantity(total, value));
+      codings.add(context.platformCoding(total.type()));
+      observation.addComponent(
+          new ObservationDraft.Concept(codings, null), SampleContext.quantity(total, value));
     }
   }
 
