@@ -55,7 +55,7 @@ class CrashRecoveryIT {
     List<WearableSample> copies = before.subList(0, 500);
     it.produce(before);
 
-    Process first = launch(it, it.stateDir, "first");
+    Process first = launch(it, it.stateDir, logFile("first"));
     try {
       awaitCommittedAtLeast(it, 800, Duration.ofSeconds(120));
     } finally {
@@ -65,15 +65,31 @@ class CrashRecoveryIT {
     List<WearableSample> rest = new ArrayList<>(after);
     rest.addAll(copies);
     it.produce(rest);
-    Process second = launch(it, Files.createTempDirectory("topology-it-fresh"), "second");
+    Path secondLog = logFile("second");
+    Process second = launch(it, Files.createTempDirectory("topology-it-fresh"), secondLog);
     try {
       int expected = before.size() + after.size();
       List<ConsumerRecord<String, String>> out =
-          it.readCommitted(it.topics.observation(), expected, Duration.ofSeconds(240));
-      Set<String> distinct = out.stream().map(ConsumerRecord::value).collect(Collectors.toSet());
-      assertThat(distinct.size()).as("distinct observations (none lost)").isEqualTo(expected);
+          readUntilDistinct(it.topics.observation(), expected, Duration.ofSeconds(240));
+      Map<String, Long> copiesOf =
+          out.stream().collect(Collectors.groupingBy(ConsumerRecord::value, Collectors.counting()));
+      long doubled = copiesOf.values().stream().filter(n -> n > 1).count();
+      // Why, when it fails: lost (never read within the time) and doubled are told apart, and the
+      // second process's own log (INFO and above carries no health data) says what it was doing.
+      String why =
+          "distinct observations read "
+              + copiesOf.size()
+              + ", records read "
+              + out.size()
+              + ", observations read more than once "
+              + doubled
+              + "; second process log tail:\n"
+              + tail(secondLog, 40);
+      assertThat(copiesOf.size())
+          .as("distinct observations (none lost): " + why)
+          .isEqualTo(expected);
       assertThat(out.size())
-          .as("observations read, doubles included (none doubled)")
+          .as("observations read, doubles included (none doubled): " + why)
           .isEqualTo(expected);
     } finally {
       second.destroy();
@@ -81,19 +97,60 @@ class CrashRecoveryIT {
     }
   }
 
-  private static Process launch(ItSetup it, Path stateDir, String name) throws IOException {
-    Properties props = new Properties();
-    it.config().forEach((k, v) -> props.setProperty(k, v.toString()));
-    props.setProperty(TopologyConfig.STATE_DIR_CONFIG, stateDir.toString());
-    Path file = Files.createTempFile("topology-" + name, ".properties");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      props.store(out, null);
-    }
+  private static Path logFile(String name) throws IOException {
     Path log =
         Path.of(
             "target",
             "crash-it-" + name + "-" + UUID.randomUUID().toString().substring(0, 6) + ".log");
     Files.createDirectories(log.getParent());
+    return log;
+  }
+
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  /**
+   * Reads with read_committed until {@code expected} distinct Observations arrived (a replay gives
+   * the same bytes, so a double is an equal value; the key is the patient's) or the time is up,
+   * then one more second so that doubles behind them show up too. Counting records instead would
+   * stop early when some are doubled and report the rest as lost.
+   */
+  private static List<ConsumerRecord<String, String>> readUntilDistinct(
+      String topic, int expected, Duration timeout) {
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
+    Set<String> ids = new java.util.HashSet<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            kafka.broker().consumerProps("reader-" + UUID.randomUUID()),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (ids.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          out.add(r);
+          ids.add(r.value());
+        }
+      }
+      consumer.poll(Duration.ofSeconds(1)).forEach(out::add);
+    }
+    return out;
+  }
+
+  private static Process launch(ItSetup it, Path stateDir, Path log) throws IOException {
+    Properties props = new Properties();
+    it.config().forEach((k, v) -> props.setProperty(k, v.toString()));
+    props.setProperty(TopologyConfig.STATE_DIR_CONFIG, stateDir.toString());
+    Path file = Files.createTempFile("topology-", ".properties");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      props.store(out, null);
+    }
     ProcessBuilder pb =
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
