@@ -3,6 +3,7 @@ package io.fhirflow.mapping;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.fhirflow.contracts.FhirSystems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +31,47 @@ final class FhirJsonEncoder {
 
   private FhirJsonEncoder() {}
 
+  // Field names and constant values with their quoted form computed once (Jackson's
+  // SerializedString), so the generator copies them instead of scanning each character to escape.
+  private static final SerializedString RESOURCE_TYPE = new SerializedString("resourceType");
+  private static final SerializedString OBSERVATION = new SerializedString("Observation");
+  private static final SerializedString ID = new SerializedString("id");
+  private static final SerializedString META = new SerializedString("meta");
+  private static final SerializedString VERSION_ID = new SerializedString("versionId");
+  private static final SerializedString LAST_UPDATED = new SerializedString("lastUpdated");
+  private static final SerializedString SOURCE = new SerializedString("source");
+  private static final SerializedString PROFILE = new SerializedString("profile");
+  private static final SerializedString TAG = new SerializedString("tag");
+  private static final SerializedString EXTENSION = new SerializedString("extension");
+  private static final SerializedString URL = new SerializedString("url");
+  private static final SerializedString IDENTIFIER = new SerializedString("identifier");
+  private static final SerializedString SYSTEM = new SerializedString("system");
+  private static final SerializedString VALUE = new SerializedString("value");
+  private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString CATEGORY = new SerializedString("category");
+  private static final SerializedString CODING = new SerializedString("coding");
+  private static final SerializedString CODE = new SerializedString("code");
+  private static final SerializedString DISPLAY = new SerializedString("display");
+  private static final SerializedString TEXT = new SerializedString("text");
+  private static final SerializedString SUBJECT = new SerializedString("subject");
+  private static final SerializedString REFERENCE = new SerializedString("reference");
+  private static final SerializedString EFFECTIVE_DATE_TIME =
+      new SerializedString("effectiveDateTime");
+  private static final SerializedString EFFECTIVE_PERIOD = new SerializedString("effectivePeriod");
+  private static final SerializedString START = new SerializedString("start");
+  private static final SerializedString END = new SerializedString("end");
+  private static final SerializedString VALUE_QUANTITY = new SerializedString("valueQuantity");
+  private static final SerializedString VALUE_CODEABLE_CONCEPT =
+      new SerializedString("valueCodeableConcept");
+  private static final SerializedString VALUE_INTEGER = new SerializedString("valueInteger");
+  private static final SerializedString UNIT = new SerializedString("unit");
+  private static final SerializedString BODY_SITE = new SerializedString("bodySite");
+  private static final SerializedString METHOD = new SerializedString("method");
+  private static final SerializedString DEVICE = new SerializedString("device");
+  private static final SerializedString HAS_MEMBER = new SerializedString("hasMember");
+  private static final SerializedString COMPONENT = new SerializedString("component");
+  private static final SerializedString TENANT_SYSTEM = new SerializedString(FhirSystems.TENANT);
+
   /**
    * One Observation of a sample, from its draft and what the sample's Observations share, in the
    * element order HAPI writes.
@@ -37,98 +79,103 @@ final class FhirJsonEncoder {
   static String observation(SampleContext sample, ObservationDraft observation) {
     return write(
         json -> {
-          json.writeStringField("resourceType", "Observation");
-          json.writeStringField("id", observation.id);
-          json.writeObjectFieldStart("meta");
-          json.writeStringField("versionId", sample.versionId());
-          json.writeStringField("lastUpdated", sample.lastUpdated());
-          json.writeStringField("source", sample.source());
+          field(json, RESOURCE_TYPE, OBSERVATION);
+          field(json, ID, observation.id);
+          json.writeFieldName(META);
+          json.writeStartObject();
+          field(json, VERSION_ID, sample.versionId());
+          field(json, LAST_UPDATED, sample.lastUpdated());
+          field(json, SOURCE, sample.source());
           if (has(observation.profile)) {
-            json.writeArrayFieldStart("profile");
+            json.writeFieldName(PROFILE);
+            json.writeStartArray();
             json.writeString(observation.profile);
             json.writeEndArray();
           }
-          json.writeArrayFieldStart("tag");
-          coding(json, FhirSystems.TENANT, sample.tenant, null);
+          json.writeFieldName(TAG);
+          json.writeStartArray();
+          json.writeStartObject();
+          json.writeFieldName(SYSTEM);
+          json.writeString(TENANT_SYSTEM);
+          if (has(sample.tenant)) {
+            field(json, CODE, sample.tenant);
+          }
+          json.writeEndObject();
           json.writeEndArray();
           json.writeEndObject();
           if (!observation.extensions.isEmpty()) {
-            json.writeArrayFieldStart("extension");
+            json.writeFieldName(EXTENSION);
+            json.writeStartArray();
             for (ObservationDraft.Extension extension : observation.extensions) {
               json.writeStartObject();
-              json.writeStringField("url", extension.url());
-              value(json, "value", extension.value());
+              field(json, URL, extension.url());
+              value(json, extension.value());
               json.writeEndObject();
             }
             json.writeEndArray();
           }
-          json.writeArrayFieldStart("identifier");
+          json.writeFieldName(IDENTIFIER);
+          json.writeStartArray();
           for (ObservationDraft.Identifier identifier : observation.identifiers) {
             json.writeStartObject();
-            json.writeStringField("system", identifier.system());
-            json.writeStringField("value", identifier.value());
+            field(json, SYSTEM, identifier.system());
+            field(json, VALUE, identifier.value());
             json.writeEndObject();
           }
           json.writeEndArray();
-          json.writeStringField("status", sample.status());
-          if (observation.category != null) {
-            json.writeArrayFieldStart("category");
-            json.writeStartObject();
-            json.writeArrayFieldStart("coding");
-            coding(
-                json,
-                FhirSystems.OBSERVATION_CATEGORY,
-                observation.category,
-                SampleContext.CATEGORY_DISPLAYS.get(observation.category));
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeEndArray();
+          field(json, STATUS, sample.status());
+          if (observation.categoryJson != null) {
+            json.writeFieldName(CATEGORY);
+            json.writeRawValue(observation.categoryJson);
           }
-          json.writeFieldName("code");
-          concept(json, observation.code);
-          json.writeObjectFieldStart("subject");
-          json.writeStringField("reference", sample.patientReference());
-          json.writeEndObject();
+          json.writeFieldName(CODE);
+          if (observation.codeJson != null) {
+            json.writeRawValue(observation.codeJson);
+          } else {
+            concept(json, observation.code);
+          }
+          reference(json, SUBJECT, sample.patientReference());
           if (observation.effectiveDateTime != null) {
-            json.writeStringField("effectiveDateTime", observation.effectiveDateTime);
+            field(json, EFFECTIVE_DATE_TIME, observation.effectiveDateTime);
           } else if (observation.effectiveStart != null) {
-            json.writeObjectFieldStart("effectivePeriod");
-            json.writeStringField("start", observation.effectiveStart);
-            json.writeStringField("end", observation.effectiveEnd);
+            json.writeFieldName(EFFECTIVE_PERIOD);
+            json.writeStartObject();
+            field(json, START, observation.effectiveStart);
+            field(json, END, observation.effectiveEnd);
             json.writeEndObject();
           }
           if (observation.value != null) {
-            value(json, "value", observation.value);
+            value(json, observation.value);
           }
           if (observation.bodySite != null) {
-            json.writeFieldName("bodySite");
+            json.writeFieldName(BODY_SITE);
             concept(json, observation.bodySite);
           }
           if (observation.method != null) {
-            json.writeFieldName("method");
+            json.writeFieldName(METHOD);
             concept(json, observation.method);
           }
           if (sample.deviceReference() != null) {
-            json.writeObjectFieldStart("device");
-            json.writeStringField("reference", sample.deviceReference());
-            json.writeEndObject();
+            reference(json, DEVICE, sample.deviceReference());
           }
           if (!observation.hasMember.isEmpty()) {
-            json.writeArrayFieldStart("hasMember");
+            json.writeFieldName(HAS_MEMBER);
+            json.writeStartArray();
             for (String member : observation.hasMember) {
               json.writeStartObject();
-              json.writeStringField("reference", member);
+              field(json, REFERENCE, member);
               json.writeEndObject();
             }
             json.writeEndArray();
           }
           if (!observation.components.isEmpty()) {
-            json.writeArrayFieldStart("component");
+            json.writeFieldName(COMPONENT);
+            json.writeStartArray();
             for (ObservationDraft.Component component : observation.components) {
               json.writeStartObject();
-              json.writeFieldName("code");
+              json.writeFieldName(CODE);
               concept(json, component.code());
-              value(json, "value", component.value());
+              value(json, component.value());
               json.writeEndObject();
             }
             json.writeEndArray();
@@ -136,19 +183,40 @@ final class FhirJsonEncoder {
         });
   }
 
+  /** An Observation's category array with one observation-category coding, as JSON. */
+  static String category(String code, String display) {
+    return render(
+        json -> {
+          json.writeStartArray();
+          json.writeStartObject();
+          json.writeFieldName(CODING);
+          json.writeStartArray();
+          coding(json, FhirSystems.OBSERVATION_CATEGORY, code, display);
+          json.writeEndArray();
+          json.writeEndObject();
+          json.writeEndArray();
+        });
+  }
+
+  /** A CodeableConcept as JSON, as {@link #observation} writes it in place. */
+  static String concept(ObservationDraft.Concept concept) {
+    return render(json -> concept(json, concept));
+  }
+
   /** A CodeableConcept: codings, then text when it is not blank (HAPI's {@code hasText}). */
   private static void concept(JsonGenerator json, ObservationDraft.Concept concept)
       throws IOException {
     json.writeStartObject();
     if (!concept.codings().isEmpty()) {
-      json.writeArrayFieldStart("coding");
+      json.writeFieldName(CODING);
+      json.writeStartArray();
       for (ObservationDraft.Coding coding : concept.codings()) {
         coding(json, coding.system(), coding.code(), coding.display());
       }
       json.writeEndArray();
     }
     if (has(concept.text())) {
-      json.writeStringField("text", concept.text());
+      field(json, TEXT, concept.text());
     }
     json.writeEndObject();
   }
@@ -158,36 +226,57 @@ final class FhirJsonEncoder {
       throws IOException {
     json.writeStartObject();
     if (has(system)) {
-      json.writeStringField("system", system);
+      field(json, SYSTEM, system);
     }
     if (has(code)) {
-      json.writeStringField("code", code);
+      field(json, CODE, code);
     }
     if (has(display)) {
-      json.writeStringField("display", display);
+      field(json, DISPLAY, display);
     }
     json.writeEndObject();
   }
 
-  private static void value(JsonGenerator json, String prefix, ObservationDraft.Value value)
+  private static void reference(JsonGenerator json, SerializedString name, String reference)
       throws IOException {
+    json.writeFieldName(name);
+    json.writeStartObject();
+    field(json, REFERENCE, reference);
+    json.writeEndObject();
+  }
+
+  /** value[x] of an Observation, a component or an extension. */
+  private static void value(JsonGenerator json, ObservationDraft.Value value) throws IOException {
     if (value instanceof ObservationDraft.Quantity quantity) {
-      json.writeObjectFieldStart(prefix + "Quantity");
-      json.writeFieldName("value");
+      json.writeFieldName(VALUE_QUANTITY);
+      json.writeStartObject();
+      json.writeFieldName(VALUE);
       json.writeNumber(quantity.value());
       if (has(quantity.unit())) {
-        json.writeStringField("unit", quantity.unit());
+        field(json, UNIT, quantity.unit());
       }
-      json.writeStringField("system", quantity.system());
-      json.writeStringField("code", quantity.code());
+      field(json, SYSTEM, quantity.system());
+      field(json, CODE, quantity.code());
       json.writeEndObject();
     } else if (value instanceof ObservationDraft.Concept concept) {
-      json.writeFieldName(prefix + "CodeableConcept");
+      json.writeFieldName(VALUE_CODEABLE_CONCEPT);
       concept(json, concept);
     } else if (value instanceof ObservationDraft.IntegerValue integer) {
-      json.writeFieldName(prefix + "Integer");
+      json.writeFieldName(VALUE_INTEGER);
       json.writeNumber(integer.value());
     }
+  }
+
+  private static void field(JsonGenerator json, SerializedString name, String value)
+      throws IOException {
+    json.writeFieldName(name);
+    json.writeString(value);
+  }
+
+  private static void field(JsonGenerator json, SerializedString name, SerializedString value)
+      throws IOException {
+    json.writeFieldName(name);
+    json.writeString(value);
   }
 
   /**
@@ -253,6 +342,19 @@ final class FhirJsonEncoder {
 
   private interface Body {
     void write(JsonGenerator json) throws IOException;
+  }
+
+  /** One JSON value as text, written by body from its first token to its last. */
+  private static String render(Body body) {
+    SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler());
+    try {
+      try (JsonGenerator json = JSON.createGenerator(out)) {
+        body.write(json);
+      }
+      return out.getAndClear();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
   }
 
   private static String write(Body body) {

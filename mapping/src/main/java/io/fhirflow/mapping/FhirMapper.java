@@ -27,6 +27,7 @@ public final class FhirMapper {
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
   private final MappingCatalogue catalogue;
+  private final EntryFragments fragments;
   private final Map<ValueKind, ObservationShape> shapes = new EnumMap<>(ValueKind.class);
 
   /**
@@ -52,6 +53,7 @@ public final class FhirMapper {
    */
   public FhirMapper(MappingCatalogue catalogue, int cacheSize) {
     this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
+    this.fragments = new EntryFragments(catalogue);
     this.patients = Caffeine.newBuilder().maximumSize(cacheSize).build();
     this.devices = Caffeine.newBuilder().maximumSize(cacheSize).build();
     shapes.put(ValueKind.QUANTITY, new QuantityShape());
@@ -164,7 +166,8 @@ public final class FhirMapper {
             : devices.get(
                 new DeviceOfUser(tenant, sample.getUserId(), deviceKey),
                 d -> DeviceFactory.resource(tenant, sample, d.deviceKey()));
-    SampleContext context = new SampleContext(tenant, sample, catalogue, amended, patient, device);
+    SampleContext context =
+        new SampleContext(tenant, sample, catalogue, fragments, amended, patient, device);
     for (Map.Entry<ValueKind, List<CatalogueEntry>> group : byKind(entries).entrySet()) {
       shapes.get(group.getKey()).build(context, group.getValue());
     }

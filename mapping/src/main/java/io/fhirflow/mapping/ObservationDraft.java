@@ -46,9 +46,13 @@ final class ObservationDraft {
   /** meta.profile, or null. */
   String profile;
 
-  /** The category code (observation-category), or null. */
-  String category;
+  /** The category array as JSON ({@link EntryFragments}), or null for none. */
+  String categoryJson;
 
+  /** The code as JSON when it is the entry's default ({@link EntryFragments}), else null. */
+  String codeJson;
+
+  /** The code when a value chose it (sleep stage, specimen), else null. */
   Concept code;
 
   /** effectiveDateTime, or null when the effective time is a Period. */

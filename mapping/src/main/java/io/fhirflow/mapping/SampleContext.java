@@ -43,6 +43,7 @@ final class SampleContext {
   final String tenant;
   final WearableSample sample;
   final MappingCatalogue catalogue;
+  private final EntryFragments fragments;
   private final boolean amended;
   private final FhirResource patient;
   private final String patientReference;
@@ -62,12 +63,14 @@ final class SampleContext {
       String tenant,
       WearableSample sample,
       MappingCatalogue catalogue,
+      EntryFragments fragments,
       boolean amended,
       FhirResource patient,
       FhirResource device) {
     this.tenant = tenant;
     this.sample = sample;
     this.catalogue = catalogue;
+    this.fragments = fragments;
     this.amended = amended;
     this.patient = patient;
     this.patientReference = patient.reference();
@@ -244,18 +247,15 @@ final class SampleContext {
               FhirSystems.SID_HEALTH_CONNECT_CLIENT_ID,
               (app == null ? "" : app) + ":" + version.getClientRecordId()));
     }
-    observation.category = entry.category();
-    List<ObservationDraft.Coding> codings = new ArrayList<>(3);
-    if (loinc != null) {
-      codings.add(new ObservationDraft.Coding(FhirSystems.LOINC, loinc, loincDisplay));
+    observation.categoryJson = fragments.category(entry);
+    if (entryCode
+        && java.util.Objects.equals(loincDisplay, entry.loincDisplay())
+        && java.util.Objects.equals(platformCode, entry.platformCode())
+        && entry.platform() == sample.getPlatform()) {
+      observation.codeJson = fragments.defaultCode(entry);
+    } else {
+      observation.code = EntryFragments.codeConcept(entry, loinc, loincDisplay, platformCode);
     }
-    if (entry.alsoLoinc() != null && entryCode) {
-      codings.add(
-          new ObservationDraft.Coding(
-              FhirSystems.LOINC, entry.alsoLoinc(), entry.alsoLoincDisplay()));
-    }
-    codings.add(platformCoding(platformCode));
-    observation.code = new ObservationDraft.Concept(codings, entry.name());
     observations.add(observation);
     return observation;
   }
