@@ -78,7 +78,9 @@ public final class ApiServer implements AutoCloseable {
     this.meters = meters;
     this.dataSource = ReadPool.create(config);
     dataSource.setMetricRegistry(meters);
-    // Every read runs as the request's tenant (docs/tenants.md): row-level security.
+    // Every read runs as the request's tenant (docs/tenants.md): row-level security. The stores set
+    // it in the same round trip as each query (TenantQuery); bulk exports and view runs, one
+    // long read per job, through connections set as they are handed out.
     DataSource reads = new TenantScopedDataSource(dataSource);
     this.redis =
         new RedisMetricsReader(
@@ -90,20 +92,21 @@ public final class ApiServer implements AutoCloseable {
     PageCursor cursors = PageCursor.fromConfig(config.secret(ApiConfig.CURSOR_SECRET_CONFIG));
     int def = config.defaultCount();
     int max = config.maxCount();
+    ObservationStore observations = new ObservationStore(dataSource);
     List<IResourceProvider> providers =
         List.of(
-            new ObservationProvider(context, new ObservationStore(reads), cursors, def, max),
+            new ObservationProvider(context, observations, cursors, def, max),
             new IdentifiedResourceProvider(
                 context,
                 Patient.class,
-                new IdentifiedResourceStore(reads, IdentifiedResourceStore.Table.PATIENT),
+                new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.PATIENT),
                 cursors,
                 def,
                 max),
             new IdentifiedResourceProvider(
                 context,
                 Device.class,
-                new IdentifiedResourceStore(reads, IdentifiedResourceStore.Table.DEVICE),
+                new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.DEVICE),
                 cursors,
                 def,
                 max));
@@ -136,7 +139,7 @@ public final class ApiServer implements AutoCloseable {
                 redis,
                 meters,
                 clock,
-                new IdentifiedResourceStore(reads, IdentifiedResourceStore.Table.PATIENT))),
+                new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.PATIENT))),
         "/metrics/Patient/*");
     handler.addServlet(new ServletHolder("prometheus", new PrometheusServlet(meters)), "/metrics");
     handler.addServlet(new ServletHolder("trends-app", new TrendsAppServlet()), "/app/*");

@@ -1,7 +1,6 @@
 package io.fhirflow.api.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -83,8 +82,8 @@ public final class IdentifiedResourceStore {
 
   private List<StoredResource> query(Sql sql) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = sql.prepare(c);
-        ResultSet rs = ps.executeQuery()) {
+        TenantQuery q = TenantQuery.run(c, sql)) {
+      ResultSet rs = q.rows();
       List<StoredResource> rows = new ArrayList<>();
       while (rs.next()) {
         rows.add(

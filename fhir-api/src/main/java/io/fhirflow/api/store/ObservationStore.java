@@ -1,7 +1,6 @@
 package io.fhirflow.api.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -161,8 +160,8 @@ public final class ObservationStore {
   public long count(ObservationQuery query) {
     Sql sql = new Sql().append("SELECT count(*) FROM fhir_observation WHERE ").append(where(query));
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = sql.prepare(c);
-        ResultSet rs = ps.executeQuery()) {
+        TenantQuery q = TenantQuery.run(c, sql)) {
+      ResultSet rs = q.rows();
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -241,8 +240,8 @@ public final class ObservationStore {
 
   private boolean exists(Sql sql) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = sql.prepare(c);
-        ResultSet rs = ps.executeQuery()) {
+        TenantQuery q = TenantQuery.run(c, sql)) {
+      ResultSet rs = q.rows();
       return rs.next();
     } catch (SQLException e) {
       throw new StoreUnavailableException(e.getSQLState());
@@ -251,8 +250,8 @@ public final class ObservationStore {
 
   private List<StoredResource> query(Sql sql) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = sql.prepare(c);
-        ResultSet rs = ps.executeQuery()) {
+        TenantQuery q = TenantQuery.run(c, sql)) {
+      ResultSet rs = q.rows();
       List<StoredResource> rows = new ArrayList<>();
       while (rs.next()) {
         rows.add(

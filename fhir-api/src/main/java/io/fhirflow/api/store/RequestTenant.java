@@ -4,9 +4,9 @@ import io.fhirflow.contracts.Tenants;
 
 /**
  * The tenant the current request (or export job) reads as: set once its token is verified, cleared
- * when the request ends ({@code AuditFilter}). {@link TenantScopedDataSource} hands it to
- * PostgreSQL with every connection; without one, a connection reads as no tenant and row-level
- * security shows it nothing.
+ * when the request ends ({@code AuditFilter}). {@link TenantQuery} hands it to PostgreSQL with
+ * every query of the stores, {@link TenantScopedDataSource} with every connection of an export or
+ * view run; without one, a query reads as no tenant and row-level security shows it nothing.
  */
 public final class RequestTenant {
 

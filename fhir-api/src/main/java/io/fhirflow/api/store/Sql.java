@@ -42,14 +42,29 @@ final class Sql {
 
   PreparedStatement prepare(Connection c) throws SQLException {
     PreparedStatement ps = c.prepareStatement(text.toString());
+    bind(c, ps, 1);
+    return ps;
+  }
+
+  /**
+   * This statement prefixed with setting the request's tenant for its transaction (see {@link
+   * TenantQuery}); the tenant is the first parameter.
+   */
+  PreparedStatement prepareAsTenant(Connection c, String tenant) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(TenantQuery.SET_TENANT + text);
+    ps.setString(1, tenant);
+    bind(c, ps, 2);
+    return ps;
+  }
+
+  private void bind(Connection c, PreparedStatement ps, int first) throws SQLException {
     for (int i = 0; i < values.size(); i++) {
       Object v = values.get(i);
       if (v instanceof String[] array) {
-        ps.setArray(i + 1, c.createArrayOf("text", array));
+        ps.setArray(first + i, c.createArrayOf("text", array));
       } else {
-        ps.setObject(i + 1, v);
+        ps.setObject(first + i, v);
       }
     }
-    return ps;
   }
 }

@@ -68,9 +68,32 @@ public final class PlanRecorder {
             binds.put(i, args[1]);
           } else if (m.getName().equals("executeQuery") && (args == null || args.length == 0)) {
             explain(c, sql, binds);
+          } else if (m.getName().equals("execute") && (args == null || args.length == 0)) {
+            explainLast(c, sql, binds);
           }
           return invoke(ps, m, args);
         });
+  }
+
+  /**
+   * A statement run with execute(): the stores' {@code SELECT set_config(..., ?, true); SELECT ...}
+   * (the tenant, then the query). The plan kept is the query's, with the bind values that are its.
+   */
+  private void explainLast(Connection c, String sql, Map<Integer, Object> binds) throws Exception {
+    int split = sql.indexOf("; ");
+    if (split < 0) {
+      explain(c, sql, binds);
+      return;
+    }
+    int skipped = (int) sql.substring(0, split).chars().filter(ch -> ch == '?').count();
+    Map<Integer, Object> rest = new TreeMap<>();
+    binds.forEach(
+        (i, v) -> {
+          if (i > skipped) {
+            rest.put(i - skipped, v);
+          }
+        });
+    explain(c, sql.substring(split + 2), rest);
   }
 
   private void explain(Connection c, String sql, Map<Integer, Object> binds) throws Exception {
