@@ -56,6 +56,7 @@ public final class ApiConfig extends AbstractConfig {
   public static final String MAX_COUNT_CONFIG = "api.search.max.count";
   public static final String CURSOR_SECRET_CONFIG = "api.search.cursor.secret";
   public static final String RAW_BUNDLE_CONFIG = "api.search.raw.bundle";
+  public static final String LEAN_SEARCH_CONFIG = "api.search.lean.path";
   public static final String AUDIT_BOOTSTRAP_CONFIG = "api.audit.bootstrap.servers";
   public static final String AUDIT_TOPIC_CONFIG = "api.audit.topic";
   public static final String AUDIT_FAILURE_MODE_CONFIG = "api.audit.failure.mode";
@@ -201,6 +202,14 @@ public final class ApiConfig extends AbstractConfig {
               true,
               Importance.LOW,
               "Stream stored JSON text into search Bundles instead of parsing and re-encoding each resource (JSON responses without _elements).")
+          .define(
+              LEAN_SEARCH_CONFIG,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Answer the plain Observation search (patient, code, date, _sort, _count) in front of HAPI's server, with the same bytes; anything else goes to HAPI. Only with "
+                  + RAW_BUNDLE_CONFIG
+                  + "=true.")
           .define(
               AUDIT_BOOTSTRAP_CONFIG,
               Type.STRING,
@@ -373,6 +382,11 @@ public final class ApiConfig extends AbstractConfig {
 
   public boolean rawBundle() {
     return getBoolean(RAW_BUNDLE_CONFIG);
+  }
+
+  /** The lean Observation search path, which streams like {@link #rawBundle()} and needs it. */
+  public boolean leanSearch() {
+    return rawBundle() && getBoolean(LEAN_SEARCH_CONFIG);
   }
 
   /** True for fail-closed auditing (the validator admits only closed and open). */

@@ -13,6 +13,7 @@ import io.fhirflow.api.fhir.ErrorShield;
 import io.fhirflow.api.fhir.FhirServlet;
 import io.fhirflow.api.fhir.IdentifiedResourceProvider;
 import io.fhirflow.api.fhir.ObservationProvider;
+import io.fhirflow.api.fhir.ObservationSearchFilter;
 import io.fhirflow.api.fhir.PageCursor;
 import io.fhirflow.api.fhir.ParameterHandling;
 import io.fhirflow.api.fhir.SmartCapabilities;
@@ -194,6 +195,22 @@ public final class ApiServer implements AutoCloseable {
                 config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))),
         "/fhir/*",
         requests);
+    // Last of the filters: the hot Observation search, answered exactly as HAPI would without its
+    // dispatch; everything else goes on to HAPI. Only where HAPI would stream the page itself.
+    if (config.leanSearch()) {
+      handler.addFilter(
+          new FilterHolder(
+              new ObservationSearchFilter(
+                  context,
+                  verifier,
+                  observations,
+                  cursors,
+                  fhir.getServerAddressStrategy(),
+                  def,
+                  max)),
+          "/fhir/*",
+          requests);
+    }
     // Stopping lets requests in flight finish (each publishes its audit event as it ends) before
     // close()
     // flushes the audit sink; Jetty's own error pages become OperationOutcomes like every other

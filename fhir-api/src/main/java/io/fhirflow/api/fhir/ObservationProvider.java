@@ -198,7 +198,7 @@ public final class ObservationProvider implements IResourceProvider {
     return p.isPresent() ? p : s;
   }
 
-  private static Optional<String> idOf(ReferenceParam ref) {
+  static Optional<String> idOf(ReferenceParam ref) {
     if (ref == null) {
       return Optional.empty();
     }

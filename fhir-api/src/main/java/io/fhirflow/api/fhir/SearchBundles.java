@@ -51,7 +51,12 @@ public final class SearchBundles {
     b.getMeta().setLastUpdated(new Date());
     b.addLink().setRelation("self").setUrl(request.getCompleteUrl());
     nextCursor.ifPresent(
-        c -> b.addLink().setRelation("next").setUrl(pageUrl(request, resourceType, c)));
+        c ->
+            b.addLink()
+                .setRelation("next")
+                .setUrl(
+                    pageUrl(
+                        request.getFhirServerBase(), resourceType, request.getParameters(), c)));
     addStoredEntries(context, b, request.getFhirServerBase(), resourceType, rows);
     return b;
   }
@@ -97,8 +102,15 @@ public final class SearchBundles {
    * MAC covers them, so a link whose filters were edited is refused.
    */
   static String fingerprint(RequestDetails request) {
-    StringBuilder sb = new StringBuilder(request.getResourceName()).append('?');
-    canonical(request)
+    return fingerprint(request.getResourceName(), request.getParameters());
+  }
+
+  /**
+   * {@link #fingerprint(RequestDetails)} of a search of {@code resourceType} with {@code params}.
+   */
+  static String fingerprint(String resourceType, Map<String, String[]> params) {
+    StringBuilder sb = new StringBuilder(resourceType).append('?');
+    canonical(params)
         .forEach(
             (name, values) -> {
               for (String v : values) {
@@ -108,32 +120,31 @@ public final class SearchBundles {
     return sb.toString();
   }
 
-  private static Map<String, String[]> canonical(RequestDetails request) {
+  private static Map<String, String[]> canonical(Map<String, String[]> params) {
     Map<String, String[]> sorted = new TreeMap<>();
-    request
-        .getParameters()
-        .forEach(
-            (name, values) -> {
-              if (!PRESENTATION.contains(name)) {
-                String[] copy = values.clone();
-                Arrays.sort(copy);
-                sorted.put(name, copy);
-              }
-            });
+    params.forEach(
+        (name, values) -> {
+          if (!PRESENTATION.contains(name)) {
+            String[] copy = values.clone();
+            Arrays.sort(copy);
+            sorted.put(name, copy);
+          }
+        });
     return sorted;
   }
 
-  private static String pageUrl(RequestDetails request, String resourceType, String cursor) {
-    StringBuilder url =
-        new StringBuilder(request.getFhirServerBase()).append('/').append(resourceType).append('?');
-    canonical(request)
+  /** The next page's link: {@code base/resourceType?} the canonical parameters and the cursor. */
+  static String pageUrl(
+      String base, String resourceType, Map<String, String[]> params, String cursor) {
+    StringBuilder url = new StringBuilder(base).append('/').append(resourceType).append('?');
+    canonical(params)
         .forEach(
             (name, values) -> {
               for (String v : values) {
                 url.append(enc(name)).append('=').append(enc(v)).append('&');
               }
             });
-    String[] format = request.getParameters().get("_format");
+    String[] format = params.get("_format");
     if (format != null && format.length > 0) {
       url.append("_format=").append(enc(format[0])).append('&');
     }

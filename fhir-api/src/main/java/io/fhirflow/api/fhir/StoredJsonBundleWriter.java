@@ -7,14 +7,13 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
@@ -32,7 +31,9 @@ import org.hl7.fhir.r4.model.Resource;
 @Interceptor
 public final class StoredJsonBundleWriter {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  /** The content type of a streamed page (the lean search path sends the same). */
+  static final String CONTENT_TYPE = "application/fhir+json;charset=utf-8";
+
   private static final Set<String> NEEDS_HAPI =
       Set.of("_elements", "_summary", "_pretty", "_narrative");
 
@@ -54,27 +55,14 @@ public final class StoredJsonBundleWriter {
     }
     if (streamingEnabled && canStream(request)) {
       servletResponse.setStatus(HttpServletResponse.SC_OK);
-      servletResponse.setContentType("application/fhir+json;charset=utf-8");
-      // The page (~100 KB) is assembled in one array and sent with a Content-Length in one write:
-      // cheaper
-      // for Jetty than several 8 KB chunked flushes from Jackson's buffer.
-      ByteArrayOutputStream body = new ByteArrayOutputStream(sizeHint(bundle));
-      writeStreamed(bundle, body);
+      servletResponse.setContentType(CONTENT_TYPE);
+      ByteArrayOutputStream body = page(bundle);
       servletResponse.setContentLength(body.size());
       body.writeTo(servletResponse.getOutputStream());
       return false;
     }
     inflate(bundle);
     return true;
-  }
-
-  private static int sizeHint(Bundle bundle) {
-    int size = 1024;
-    for (BundleEntryComponent e : bundle.getEntry()) {
-      byte[] json = storedJson(e);
-      size += 256 + (json == null ? 0 : json.length);
-    }
-    return size;
   }
 
   /** Replaces each placeholder entry by the parsed stored resource, for HAPI's own encoders. */
@@ -119,43 +107,22 @@ public final class StoredJsonBundleWriter {
 
   /** Writes a Bundle of placeholder entries as JSON, copying each entry's stored text verbatim. */
   public static void writeStreamed(Bundle bundle, OutputStream out) throws IOException {
-    try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-      g.writeStartObject();
-      g.writeStringField("resourceType", "Bundle");
-      g.writeStringField("id", bundle.getIdElement().getIdPart());
-      g.writeObjectFieldStart("meta");
-      g.writeStringField(
-          "lastUpdated", bundle.getMeta().getLastUpdatedElement().getValueAsString());
-      g.writeEndObject();
-      g.writeStringField("type", "searchset");
-      if (!bundle.getLink().isEmpty()) {
-        g.writeArrayFieldStart("link");
-        for (BundleLinkComponent l : bundle.getLink()) {
-          g.writeStartObject();
-          g.writeStringField("relation", l.getRelation());
-          g.writeStringField("url", l.getUrl());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
-      if (!bundle.getEntry().isEmpty()) {
-        g.writeArrayFieldStart("entry");
-        for (BundleEntryComponent e : bundle.getEntry()) {
-          g.writeStartObject();
-          g.writeStringField("fullUrl", e.getFullUrl());
-          g.writeFieldName("resource");
-          // The sink stored this text as jsonb; PostgreSQL returns it as valid, compact JSON, and
-          // its
-          // UTF-8 bytes go to the response as they came off the socket.
-          g.writeRawValue(new RawUtf8(storedJson(e)));
-          g.writeObjectFieldStart("search");
-          g.writeStringField("mode", "match");
-          g.writeEndObject();
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
-      g.writeEndObject();
+    page(bundle).writeTo(out);
+  }
+
+  private static ByteArrayOutputStream page(Bundle bundle) throws IOException {
+    List<SearchsetJson.Link> links = new ArrayList<>(bundle.getLink().size());
+    for (BundleLinkComponent l : bundle.getLink()) {
+      links.add(new SearchsetJson.Link(l.getRelation(), l.getUrl()));
     }
+    List<SearchsetJson.Entry> entries = new ArrayList<>(bundle.getEntry().size());
+    for (BundleEntryComponent e : bundle.getEntry()) {
+      entries.add(new SearchsetJson.Entry(e.getFullUrl(), storedJson(e)));
+    }
+    return SearchsetJson.page(
+        bundle.getIdElement().getIdPart(),
+        bundle.getMeta().getLastUpdatedElement().getValueAsString(),
+        links,
+        entries);
   }
 }

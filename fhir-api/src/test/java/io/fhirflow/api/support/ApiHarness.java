@@ -41,7 +41,7 @@ public final class ApiHarness implements AutoCloseable {
   public final String auditTopic;
   public final String jdbcUrl;
   public final SinkRows sink;
-  public final TokenMinter minter = TokenMinter.generate();
+  public final TokenMinter minter;
   public final ApiServer server;
   public final String base;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -55,10 +55,20 @@ public final class ApiHarness implements AutoCloseable {
    *     for the same
    */
   private ApiHarness(KafkaBroker broker, Map<String, String> extra, String role) throws Exception {
+    this(broker, extra, role, null);
+  }
+
+  /**
+   * @param first a harness whose schema and token keys this one shares (its own server, audit topic
+   *     and sink session), or null for new ones
+   */
+  private ApiHarness(KafkaBroker broker, Map<String, String> extra, String role, ApiHarness first)
+      throws Exception {
     this.broker = broker;
     this.auditTopic = KafkaBroker.uniqueTopic("fhir.r4.auditevent");
     broker.createTopics(1, auditTopic);
-    this.jdbcUrl = LocalServices.freshPostgresSchema("api");
+    this.jdbcUrl = first == null ? LocalServices.freshPostgresSchema("api") : first.jdbcUrl;
+    this.minter = first == null ? TokenMinter.generate() : first.minter;
     this.sink = new SinkRows(jdbcUrl);
     sink.write(java.util.List.of());
     Path jwks = Files.createTempFile("jwks", ".json");
@@ -110,6 +120,14 @@ public final class ApiHarness implements AutoCloseable {
 
   public static ApiHarness start(KafkaBroker broker, Map<String, String> extra) throws Exception {
     return new ApiHarness(broker, extra);
+  }
+
+  /**
+   * A second API over {@code first}'s schema, trusting the same token keys, with its own settings
+   * ({@code extra}) and audit topic: for comparing two configurations on the same data.
+   */
+  public static ApiHarness beside(ApiHarness first, Map<String, String> extra) throws Exception {
+    return new ApiHarness(first.broker, extra, null, first);
   }
 
   /**
