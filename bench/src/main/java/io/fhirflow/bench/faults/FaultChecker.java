@@ -238,7 +238,8 @@ public final class FaultChecker {
     StringBuilder table =
         new StringBuilder(
             "| instance | run | scraped from, to (s) | in | out | duplicates | updates | dead-lettered "
-                + "| in − (out+dup+upd+dlq) | Redis values lost |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| deleted | in − (out+dup+upd+dlq+del) | Redis values lost |\n"
+                + "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     long startMs = events.get(0).timeMs();
     long lastRowMs =
         timeline.rows().isEmpty() ? 0 : timeline.rows().get(timeline.rows().size() - 1).timeMs();
@@ -259,7 +260,7 @@ public final class FaultChecker {
       table.append(
           String.format(
               Locale.ROOT,
-              "| topology-%d | %d%s | %d, %d | %,d | %,d | %,d | %,d | %,d | %d | %,d |%n",
+              "| topology-%d | %d%s | %d, %d | %,d | %,d | %,d | %,d | %,d | %,d | %d | %,d |%n",
               i.instance(),
               i.number(),
               alive ? "" : " (ended)",
@@ -270,32 +271,35 @@ public final class FaultChecker {
               i.counters()[2],
               i.counters()[3],
               i.counters()[4],
+              i.counters()[5],
               i.balance(),
-              i.counters()[5]));
+              i.counters()[Timeline.Incarnation.REDIS_LOST]));
     }
     long expectedOut = simulator.path("new").asLong() + simulator.path("late").asLong();
     table.append(
         String.format(
             Locale.ROOT,
-            "| **sum** | | | %,d | %,d | %,d | %,d | %,d | %d | %,d |%n",
+            "| **sum** | | | %,d | %,d | %,d | %,d | %,d | %,d | %d | %,d |%n",
             sum[0],
             sum[1],
             sum[2],
             sum[3],
             sum[4],
-            sum[0] - sum[1] - sum[2] - sum[3] - sum[4],
-            sum[5]));
+            sum[5],
+            sum[0] - sum[1] - sum[2] - sum[3] - sum[4] - sum[5],
+            sum[Timeline.Incarnation.REDIS_LOST]));
     table.append(
         String.format(
             Locale.ROOT,
-            "| simulator (intent) | | | %,d | %,d | %,d | %,d | %,d | | |%n",
+            "| simulator (intent) | | | %,d | %,d | %,d | %,d | %,d | %,d | | |%n",
             sent,
             expectedOut,
             simulator.path("duplicates").asLong(),
             simulator.path("updates").asLong(),
-            simulator.path("bad").asLong()));
+            simulator.path("bad").asLong(),
+            simulator.path("deletions").asLong()));
     conservationTable = table.toString();
-    redisLost = sum[5];
+    redisLost = sum[Timeline.Incarnation.REDIS_LOST];
     // Counts after a process's last scrape (about a second) are lost with it when it is killed or
     // stopped.
     long ends = incarnations.stream().filter(i -> i.lastMs() < lastRowMs - 5000).count();
@@ -306,7 +310,7 @@ public final class FaultChecker {
         new Check(
             "conservation: no outcome without an input on any running instance",
             noOutcomeWithoutInput,
-            "in ≥ out + duplicates + updates + dead-lettered on every instance running at the end (ended runs: last scrape, see the table); not equal: "
+            "in ≥ out + duplicates + updates + dead-lettered + deleted on every instance running at the end (ended runs: last scrape, see the table); not equal: "
                 + (unbalanced.isEmpty()
                     ? "none"
                     : unbalanced

@@ -40,7 +40,9 @@ public final class FaultSampler {
    * The conservation counters, then the Redis writer's lost values (values it counted as not
    * written).
    */
-  static final String[] COUNTERS = {"in", "out", "duplicates", "updates", "dead_lettered"};
+  static final String[] COUNTERS = {
+    "in", "out", "duplicates", "updates", "dead_lettered", "deleted"
+  };
 
   static final int COLUMNS_PER_INSTANCE = COUNTERS.length + 1;
 

@@ -43,11 +43,18 @@ public final class Timeline {
 
   /**
    * The counters of one run of one instance (a kill -9 and restart on the same port makes two): in,
-   * out, duplicates, updates, dead-lettered, then the Redis values it counted as lost.
+   * out, duplicates, updates, dead-lettered, deleted, then the Redis values it counted as lost.
    */
   record Incarnation(int instance, int number, long firstMs, long lastMs, long[] counters) {
+    /** Index of the Redis writer's lost values, after the conservation counters. */
+    static final int REDIS_LOST = FaultSampler.COUNTERS.length;
+
     long balance() {
-      return counters[0] - counters[1] - counters[2] - counters[3] - counters[4];
+      long b = counters[0];
+      for (int k = 1; k < REDIS_LOST; k++) {
+        b -= counters[k];
+      }
+      return b;
     }
   }
 
@@ -183,7 +190,7 @@ public final class Timeline {
 
   /**
    * Each instance's incarnations with their last scraped counters (in, out, duplicates, updates,
-   * dead-lettered, Redis lost).
+   * dead-lettered, deleted, Redis lost).
    */
   List<Incarnation> incarnations() {
     List<Incarnation> out = new ArrayList<>();

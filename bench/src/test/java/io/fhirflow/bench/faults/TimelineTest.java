@@ -25,11 +25,11 @@ class TimelineTest {
         String.join(
                 "\n",
                 Timeline.header(2, 1),
-                "1000,100,90,300,280,50,40,5,3,2,0,40,30,4,4,2,0,500",
-                "2000,250,240,700,690,120,100,10,6,4,0,100,80,10,6,4,7,800",
-                "3000,400,300,900,850,200,170,15,10,5,0,down,down,down,down,down,down,900",
-                "4000,550,520,1300,1290,260,220,20,14,6,0,130,125,2,2,1,0,1100",
-                "5000,700,700,1700,1690,300,252,25,16,7,0,190,175,6,6,3,0,")
+                "1000,100,90,300,280,50,40,5,3,2,0,0,40,30,4,4,2,0,0,500",
+                "2000,250,240,700,690,120,100,10,6,4,0,0,100,78,10,6,4,2,7,800",
+                "3000,400,300,900,850,200,170,15,10,5,0,0,down,down,down,down,down,down,down,900",
+                "4000,550,520,1300,1290,260,220,20,14,6,0,0,130,125,2,2,1,0,0,1100",
+                "5000,700,700,1700,1690,300,250,25,16,7,2,0,190,174,6,6,3,1,0,")
             + "\n");
     return Timeline.read(csv);
   }
@@ -38,11 +38,12 @@ class TimelineTest {
   void aCounterThatFallsStartsANewIncarnationAndEachKeepsItsLastScrape() throws Exception {
     List<Timeline.Incarnation> incarnations = timeline().incarnations();
     assertEquals(3, incarnations.size());
-    assertArrayEquals(new long[] {300, 252, 25, 16, 7, 0}, incarnations.get(0).counters());
+    assertArrayEquals(new long[] {300, 250, 25, 16, 7, 2, 0}, incarnations.get(0).counters());
+    assertEquals(0, incarnations.get(0).balance());
     assertEquals(2, incarnations.get(1).instance());
-    assertArrayEquals(new long[] {100, 80, 10, 6, 4, 7}, incarnations.get(1).counters());
+    assertArrayEquals(new long[] {100, 78, 10, 6, 4, 2, 7}, incarnations.get(1).counters());
     assertEquals(2000, incarnations.get(1).lastMs());
-    assertArrayEquals(new long[] {190, 175, 6, 6, 3, 0}, incarnations.get(2).counters());
+    assertArrayEquals(new long[] {190, 174, 6, 6, 3, 1, 0}, incarnations.get(2).counters());
     assertEquals(0, incarnations.get(2).balance());
   }
 
