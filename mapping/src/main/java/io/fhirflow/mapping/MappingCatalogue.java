@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,13 @@ public final class MappingCatalogue {
 
   private final String version;
   private final List<CatalogueEntry> entries;
-  private final Map<String, List<CatalogueEntry>> byType;
+
+  /**
+   * Per platform, then by type: looked up for every sample, and a platform-and-type string key cost
+   * a concatenation and a hash of the new string each time (issue 19 item 1).
+   */
+  private final Map<Platform, Map<String, List<CatalogueEntry>>> byType;
+
   private final Map<String, Map<Integer, CodedValue>> codesByValue;
   private final Map<String, Map<String, CodedValue>> codesByCode;
 
@@ -107,12 +114,17 @@ public final class MappingCatalogue {
       String version, List<CatalogueEntry> entries, Map<String, Map<Integer, CodedValue>> codes) {
     this.version = version;
     this.entries = List.copyOf(entries);
-    Map<String, List<CatalogueEntry>> types = new HashMap<>();
+    Map<Platform, Map<String, List<CatalogueEntry>>> types = new EnumMap<>(Platform.class);
     for (CatalogueEntry entry : entries) {
-      types.computeIfAbsent(key(entry.platform(), entry.type()), k -> new ArrayList<>()).add(entry);
+      types
+          .computeIfAbsent(entry.platform(), p -> new HashMap<>())
+          .computeIfAbsent(entry.type(), k -> new ArrayList<>())
+          .add(entry);
     }
-    types.replaceAll((k, v) -> List.copyOf(v));
-    this.byType = Map.copyOf(types);
+    for (Map<String, List<CatalogueEntry>> ofPlatform : types.values()) {
+      ofPlatform.replaceAll((k, v) -> List.copyOf(v));
+    }
+    this.byType = types;
     this.codesByValue = codes;
     Map<String, Map<String, CodedValue>> byCode = new HashMap<>();
     codes.forEach(
@@ -462,10 +474,6 @@ public final class MappingCatalogue {
     }
   }
 
-  private static String key(Platform platform, String type) {
-    return platform.name() + "|" + type;
-  }
-
   /** The catalogue-version line of catalogue.tsv. */
   public String version() {
     return version;
@@ -481,7 +489,9 @@ public final class MappingCatalogue {
    * empty if unknown.
    */
   public List<CatalogueEntry> entries(Platform platform, String type) {
-    return byType.getOrDefault(key(platform, type), List.of());
+    Map<String, List<CatalogueEntry>> ofPlatform = byType.get(platform);
+    List<CatalogueEntry> found = ofPlatform == null || type == null ? null : ofPlatform.get(type);
+    return found == null ? List.of() : found;
   }
 
   /** The whole-record or HealthKit entry of a type (field empty), if any. */
