@@ -72,8 +72,9 @@ start_topology() {
 }
 
 # Connect standalone with config/ files, re-pointed at the stack's broker and database.
-# FHIRFLOW_SINK_PROPERTIES: space-separated key=value lines appended to the connector's file (later
-# keys win); arguments: more connector files for the same worker (bench/run-freshness --compare).
+# FHIRFLOW_LOCAL_SINK_PROPERTIES: space-separated key=value lines appended to the connector's file (later
+# keys win; not FHIRFLOW_SINK_*: the sink reads every variable under its prefix as a key and refuses
+# unknown ones); arguments: more connector files for the same worker (bench/run-freshness --compare).
 start_sink() {
   mkdir -p "$RUN_DIR"
   local worker="$RUN_DIR/sink-standalone.properties" connector="$RUN_DIR/fhir-sink-connector.properties"
@@ -86,7 +87,7 @@ start_sink() {
   url=$(pipeline_jdbc_url | sed 's/[&#\\]/\\&/g') # & and # are special in a sed replacement
   sed -e "s#^connection.url=.*#connection.url=$url#" "$ROOT/config/fhir-sink-connector.properties" >"$connector"
   # shellcheck disable=SC2086 # a list of key=value words
-  [ -z "${FHIRFLOW_SINK_PROPERTIES:-}" ] || printf '%s\n' $FHIRFLOW_SINK_PROPERTIES >>"$connector"
+  [ -z "${FHIRFLOW_LOCAL_SINK_PROPERTIES:-}" ] || printf '%s\n' $FHIRFLOW_LOCAL_SINK_PROPERTIES >>"$connector"
   as_pg_schema
   FHIRFLOW_SINK_HEALTH_PORT="$FHIRFLOW_SINK_PORT" \
     start_jvm sink "$(sink_classpath)" io.fhirflow.sink.standalone.StandaloneSink "$worker" "$connector" "$@"
