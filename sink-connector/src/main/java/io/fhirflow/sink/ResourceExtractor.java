@@ -112,20 +112,13 @@ public final class ResourceExtractor {
     return switch (type) {
       case OBSERVATION -> observation(root, id, lastUpdated, versionId, json);
       case PATIENT, DEVICE ->
-          new ResourceRow(
+          ResourceRow.identified(
               type,
               id,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
               lastUpdated,
               versionId,
               root.identifiers.isEmpty() ? null : List.copyOf(root.identifiers),
-              json,
-              Tenants.DEFAULT);
+              json);
     };
   }
 

@@ -33,6 +33,33 @@ public record ResourceRow(
     String json,
     String tenant) {
 
+  /**
+   * The default tenant's row of a Patient or Device: no Observation columns; {@code identifiers}
+   * null when it has none.
+   */
+  public static ResourceRow identified(
+      ResourceType type,
+      String id,
+      Instant lastUpdated,
+      long versionId,
+      List<String> identifiers,
+      String json) {
+    return new ResourceRow(
+        type,
+        id,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        lastUpdated,
+        versionId,
+        identifiers,
+        json,
+        Tenants.DEFAULT);
+  }
+
   /** The default tenant's row of a deleted resource. */
   public static ResourceRow deletion(ResourceType type, String id, String patientId) {
     return deletion(Tenants.DEFAULT, type, id, patientId);

@@ -133,20 +133,13 @@ class RecordWriterTest {
     open(method);
     // a lastUpdated PostgreSQL cannot represent (year 300000) is a data error (22008) for the batch
     ResourceRow bad =
-        new ResourceRow(
+        ResourceRow.identified(
             ResourceType.PATIENT,
             "pat-bad",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
             Instant.parse("+300000-01-01T00:00:00Z"),
             1,
             null,
-            "{\"resourceType\":\"Patient\"}",
-            io.fhirflow.contracts.Tenants.DEFAULT);
+            "{\"resourceType\":\"Patient\"}");
     assertThatThrownBy(() -> writer.write(List.of(hr("obs-1", 1, T0, 72), bad)))
         .isInstanceOfSatisfying(
             SQLException.class, e -> assertThat(SqlFailure.classify(e)).isEqualTo(SqlFailure.DATA));

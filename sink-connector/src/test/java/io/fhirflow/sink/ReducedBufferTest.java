@@ -17,10 +17,16 @@ class ReducedBufferTest {
   private final ReducedBuffer buffer = new ReducedBuffer();
 
   private static ResourceRow row(String id, long version, Instant lastUpdated) {
+    return heartRate(id, "p1", version, lastUpdated, "{\"v\":" + version + "}");
+  }
+
+  /** A default-tenant heart-rate row of {@code patientId} measured at T0. */
+  private static ResourceRow heartRate(
+      String id, String patientId, long version, Instant lastUpdated, String json) {
     return new ResourceRow(
         ResourceType.OBSERVATION,
         id,
-        "p1",
+        patientId,
         "http://loinc.org|8867-4",
         List.of("http://loinc.org|8867-4"),
         null,
@@ -29,7 +35,7 @@ class ReducedBufferTest {
         lastUpdated,
         version,
         null,
-        "{\"v\":" + version + "}",
+        json,
         io.fhirflow.contracts.Tenants.DEFAULT);
   }
 
@@ -63,21 +69,7 @@ class ReducedBufferTest {
 
   @Test
   void anErasureDropsThePatientsRowsBeforeItKeepsThoseAfterItAndOtherPatientsRows() {
-    ResourceRow other =
-        new ResourceRow(
-            ResourceType.OBSERVATION,
-            "x",
-            "p2",
-            "http://loinc.org|8867-4",
-            List.of("http://loinc.org|8867-4"),
-            null,
-            T0,
-            T0,
-            T0,
-            1,
-            null,
-            "{}",
-            io.fhirflow.contracts.Tenants.DEFAULT);
+    ResourceRow other = heartRate("x", "p2", 1, T0, "{}");
     buffer.add(row("a", 1, T0), record(0, 10), 0);
     buffer.add(other, record(0, 11), 0);
     buffer.add(ResourceRow.deletion(ResourceType.OBSERVATION, "b", "p1"), record(0, 12), 0);
@@ -93,20 +85,7 @@ class ReducedBufferTest {
   @Test
   void aTombstoneDropsTheEarlierVersionOfItsRowAndALaterVersionIsKept() {
     ResourceRow patient =
-        new ResourceRow(
-            ResourceType.PATIENT,
-            "p1",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            T0,
-            1,
-            List.of("urn:x|u"),
-            "{}",
-            io.fhirflow.contracts.Tenants.DEFAULT);
+        ResourceRow.identified(ResourceType.PATIENT, "p1", T0, 1, List.of("urn:x|u"), "{}");
     buffer.add(patient, record(0, 1), 0);
     buffer.remove(new Removal(ResourceType.PATIENT, "p1"), record(0, 2), 0);
     assertThat(buffer.rows()).isEmpty();
@@ -121,21 +100,7 @@ class ReducedBufferTest {
   void refusesARowForAnIdItHoldsForAnotherPatientAndKeepsTheFirstClaim() {
     SinkRecord first = record(0, 1);
     buffer.add(row("a", 1, T0), first, 0);
-    ResourceRow takeover =
-        new ResourceRow(
-            ResourceType.OBSERVATION,
-            "a",
-            "p2",
-            "http://loinc.org|8867-4",
-            List.of("http://loinc.org|8867-4"),
-            null,
-            T0,
-            T0,
-            T0,
-            9,
-            null,
-            "{}",
-            io.fhirflow.contracts.Tenants.DEFAULT);
+    ResourceRow takeover = heartRate("a", "p2", 9, T0, "{}");
 
     assertThatThrownBy(() -> buffer.add(takeover, record(0, 2), 0))
         .isInstanceOfSatisfying(
