@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,10 +53,7 @@ public final class BulkExportFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    String path =
-        URLDecoder.decode(
-            req.getRequestURI().substring(req.getContextPath().length() + "/fhir".length()),
-            StandardCharsets.UTF_8);
+    String path = FilterAuth.fhirPath(req);
     Matcher kickOff = KICK_OFF.matcher(path);
     Matcher status = STATUS.matcher(path);
     Matcher file = FILE.matcher(path);
@@ -112,9 +108,7 @@ public final class BulkExportFilter extends HttpFilter {
     }
     String query = req.getQueryString();
     String requestUrl =
-        base(req)
-            + req.getRequestURI().substring(req.getContextPath().length() + "/fhir".length())
-            + (query == null ? "" : "?" + query);
+        base(req) + FilterAuth.rawFhirPath(req) + (query == null ? "" : "?" + query);
     ExportRequest request =
         ExportRequestParser.parse(
             level,

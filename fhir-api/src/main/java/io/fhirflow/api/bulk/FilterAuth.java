@@ -8,6 +8,8 @@ import io.fhirflow.api.store.RequestTenant;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -18,6 +20,16 @@ import java.util.Optional;
 public final class FilterAuth {
 
   private FilterAuth() {}
+
+  /** The request's path below {@code /fhir}, decoded: what the filters match their paths on. */
+  public static String fhirPath(HttpServletRequest req) {
+    return URLDecoder.decode(rawFhirPath(req), StandardCharsets.UTF_8);
+  }
+
+  /** The request's path below {@code /fhir} as sent (still encoded). */
+  public static String rawFhirPath(HttpServletRequest req) {
+    return req.getRequestURI().substring(req.getContextPath().length() + "/fhir".length());
+  }
 
   public static Optional<AuditRecord> auditOf(HttpServletRequest req) {
     return Optional.ofNullable((AuditRecord) req.getAttribute(AuditRecord.ATTRIBUTE));

@@ -24,7 +24,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,10 +88,7 @@ public final class ViewRunFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    String path =
-        URLDecoder.decode(
-            req.getRequestURI().substring(req.getContextPath().length() + "/fhir".length()),
-            StandardCharsets.UTF_8);
+    String path = FilterAuth.fhirPath(req);
     Matcher run = RUN.matcher(path);
     Matcher read = READ.matcher(path);
     if (!run.matches() && !read.matches()) {
