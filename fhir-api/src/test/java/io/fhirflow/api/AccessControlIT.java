@@ -19,7 +19,6 @@ import io.fhirflow.testkit.BrokerPerClass;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -123,19 +122,7 @@ class AccessControlIT {
 
   @Test
   void expiredTokenIs401() throws Exception {
-    Instant past = Instant.now().minus(2, ChronoUnit.HOURS);
-    String token =
-        api.minter.sign(
-            api.minter
-                .claims(
-                    ApiHarness.ISSUER,
-                    ApiHarness.AUDIENCE,
-                    "u",
-                    "patient/*.rs",
-                    past,
-                    Duration.ofHours(1))
-                .claim("patient", A)
-                .build());
+    String token = api.expiredPatientToken(A);
     assertThat(get("/fhir/Observation?patient=" + A, token).statusCode()).isEqualTo(401);
   }
 
@@ -155,15 +142,8 @@ class AccessControlIT {
     TokenMinter stranger = TokenMinter.generate();
     String token =
         stranger.sign(
-            stranger
-                .claims(
-                    ApiHarness.ISSUER,
-                    ApiHarness.AUDIENCE,
-                    "u",
-                    "patient/*.rs",
-                    Instant.now(),
-                    Duration.ofHours(1))
-                .claim("patient", A)
+            ApiHarness.patientClaims(
+                    stranger, ApiHarness.ISSUER, ApiHarness.AUDIENCE, Instant.now(), A)
                 .build());
     assertThat(get("/fhir/Observation?patient=" + A, token).statusCode()).isEqualTo(401);
   }
@@ -186,27 +166,12 @@ class AccessControlIT {
   void wrongIssuerOrAudienceIs401() throws Exception {
     String wrongIssuer =
         api.minter.sign(
-            api.minter
-                .claims(
-                    "https://evil.example",
-                    ApiHarness.AUDIENCE,
-                    "u",
-                    "patient/*.rs",
-                    Instant.now(),
-                    Duration.ofHours(1))
-                .claim("patient", A)
+            ApiHarness.patientClaims(
+                    api.minter, "https://evil.example", ApiHarness.AUDIENCE, Instant.now(), A)
                 .build());
     String wrongAudience =
         api.minter.sign(
-            api.minter
-                .claims(
-                    ApiHarness.ISSUER,
-                    "another-api",
-                    "u",
-                    "patient/*.rs",
-                    Instant.now(),
-                    Duration.ofHours(1))
-                .claim("patient", A)
+            ApiHarness.patientClaims(api.minter, ApiHarness.ISSUER, "another-api", Instant.now(), A)
                 .build());
     assertThat(get("/fhir/Observation?patient=" + A, wrongIssuer).statusCode()).isEqualTo(401);
     assertThat(get("/fhir/Observation?patient=" + A, wrongAudience).statusCode()).isEqualTo(401);

@@ -7,6 +7,7 @@ import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.KafkaBroker;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -27,6 +28,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every request leaves one AuditEvent on a real broker, without health values; losing the broker
@@ -37,20 +39,33 @@ class AuditIT {
   static final String A = Fixtures.id("audit-patient-a");
   static final String OBS = Fixtures.id("audit-hr-0");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
   static final Map<String, String> EVENTS = new ConcurrentHashMap<>();
   static KafkaConsumer<String, String> consumer;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
-    api.sink.write(
-        List.of(
-            Fixtures.patient(A, "audit-user"),
-            Fixtures.heartRate(
-                OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+    api = ApiHarness.start(kafka.broker());
+    api.sink.write(List.of(Fixtures.patient(A, "audit-user"), heartRateRow()));
+  }
+
+  /** The one Observation every API of this class serves (93.5 bpm, so its leaking is visible). */
+  static String heartRateRow() {
+    return Fixtures.heartRate(
+        OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1);
+  }
+
+  /** Reads through {@code local} until its readiness reports the lost audit broker. */
+  static void awaitReadinessDown(ApiHarness local, String token) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              local.get("/fhir/Observation/" + OBS, token);
+              return local.get("/health/ready", null).statusCode() == 503;
+            });
   }
 
   @AfterAll
@@ -59,7 +74,6 @@ class AuditIT {
       consumer.close();
     }
     api.close();
-    broker.close();
   }
 
   /** The AuditEvent JSON published for the request that answered with {@code requestId}. */
@@ -67,7 +81,9 @@ class AuditIT {
     if (consumer == null) {
       consumer =
           new KafkaConsumer<>(
-              broker.consumerProps("audit-it"), new StringDeserializer(), new StringDeserializer());
+              kafka.broker().consumerProps("audit-it"),
+              new StringDeserializer(),
+              new StringDeserializer());
       TopicPartition p = new TopicPartition(api.auditTopic, 0);
       consumer.assign(List.of(p));
       consumer.seekToBeginning(List.of(p));
@@ -202,11 +218,8 @@ class AuditIT {
 
   @Test
   void aRequestInFlightAtShutdownIsAnsweredAndItsAuditEventDelivered() throws Exception {
-    ApiHarness local = ApiHarness.start(broker);
-    local.sink.write(
-        List.of(
-            Fixtures.heartRate(
-                OBS, A, Fixtures.id("audit-dev"), Instant.parse("2026-11-20T10:00:00Z"), 93.5, 1)));
+    ApiHarness local = ApiHarness.start(kafka.broker());
+    local.sink.write(List.of(heartRateRow()));
     String token = local.patientToken(A, "patient/*.rs");
     assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
     CompletableFuture<HttpResponse<String>> inFlight;
@@ -240,7 +253,7 @@ class AuditIT {
     HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
     closed.get(30, TimeUnit.SECONDS);
     assertThat(answered.statusCode()).isEqualTo(200);
-    try (AuditEvents events = new AuditEvents(broker, local.auditTopic)) {
+    try (AuditEvents events = new AuditEvents(kafka.broker(), local.auditTopic)) {
       assertThat(events.forRequest(requestId(answered))).contains("\"outcomeDesc\":\"HTTP 200\"");
     }
   }
@@ -259,27 +272,12 @@ class AuditIT {
   void losingTheBrokerFailsClosedAndShowsInReadinessAndMetrics() throws Exception {
     KafkaBroker doomed = KafkaBroker.start();
     try (ApiHarness local = ApiHarness.start(doomed)) {
-      local.sink.write(
-          List.of(
-              Fixtures.heartRate(
-                  OBS,
-                  A,
-                  Fixtures.id("audit-dev"),
-                  Instant.parse("2026-11-20T10:00:00Z"),
-                  93.5,
-                  1)));
+      local.sink.write(List.of(heartRateRow()));
       String token = local.patientToken(A, "patient/*.rs");
       assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
       assertThat(local.get("/health/ready", null).statusCode()).isEqualTo(200);
       doomed.close();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                local.get("/fhir/Observation/" + OBS, token);
-                return local.get("/health/ready", null).statusCode() == 503;
-              });
+      awaitReadinessDown(local, token);
       HttpResponse<String> refused = local.get("/fhir/Observation/" + OBS, token);
       assertThat(refused.statusCode()).isEqualTo(503);
       // Exactly the CapabilityStatement stays available; other paths ending in /metadata are data
@@ -306,25 +304,10 @@ class AuditIT {
     KafkaBroker doomed = KafkaBroker.start();
     try (ApiHarness local =
         ApiHarness.start(doomed, Map.of(ApiConfig.AUDIT_FAILURE_MODE_CONFIG, "open"))) {
-      local.sink.write(
-          List.of(
-              Fixtures.heartRate(
-                  OBS,
-                  A,
-                  Fixtures.id("audit-dev"),
-                  Instant.parse("2026-11-20T10:00:00Z"),
-                  93.5,
-                  1)));
+      local.sink.write(List.of(heartRateRow()));
       String token = local.patientToken(A, "patient/*.rs");
       doomed.close();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                local.get("/fhir/Observation/" + OBS, token);
-                return local.get("/health/ready", null).statusCode() == 503;
-              });
+      awaitReadinessDown(local, token);
       assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
     }
   }

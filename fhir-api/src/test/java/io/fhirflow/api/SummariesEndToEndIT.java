@@ -11,10 +11,9 @@ import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SpecificAvroDeserializer;
-import io.fhirflow.sink.FhirSinkConnector;
 import io.fhirflow.sink.standalone.StandaloneSink;
+import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.ConnectWorkers;
-import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.FhirFlowApplication;
@@ -46,6 +45,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -65,7 +65,7 @@ class SummariesEndToEndIT {
   /** Two local days ago: closed and past the grace, well inside the correction horizon. */
   private static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(2);
 
-  private static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   private static ApiHarness api;
   private static StandaloneSink sink;
   private static FhirFlowApplication topology;
@@ -82,30 +82,27 @@ class SummariesEndToEndIT {
         (status, message) -> {
           throw new IllegalStateException("Connect wanted to exit " + status + ": " + message);
         });
-    broker = KafkaBroker.start();
     String id = UUID.randomUUID().toString().substring(0, 8);
     raw = "raw-" + id;
     String observations = "observation-" + id;
     String patients = "patient-" + id;
     String devices = "device-" + id;
-    broker.createTopics(
-        2, raw, observations, patients, devices, "dlq-" + id, "erasure-" + id, "audit-" + id);
-    broker.createTopics(1, "sink-dlq-" + id);
-    api = ApiHarness.start(broker);
+    kafka
+        .broker()
+        .createTopics(
+            2, raw, observations, patients, devices, "dlq-" + id, "erasure-" + id, "audit-" + id);
+    kafka.broker().createTopics(1, "sink-dlq-" + id);
+    api = ApiHarness.start(kafka.broker());
 
     offsets = Files.createTempFile("summaries-e2e", ".offsets");
-    sink = StandaloneSink.start(ConnectWorkers.standalone(broker.bootstrapServers(), offsets));
-    Map<String, String> connector = new HashMap<>();
-    connector.put("name", "summaries-e2e-" + id);
-    connector.put("connector.class", FhirSinkConnector.class.getName());
-    connector.put("tasks.max", "1");
-    connector.put("topics", observations + "," + patients + "," + devices);
-    connector.put("connection.url", api.jdbcUrl);
-    connector.put("batch.max.wait.ms", "100");
-    connector.put("errors.tolerance", "all");
-    connector.put("errors.deadletterqueue.topic.name", "sink-dlq-" + id);
-    connector.put("errors.deadletterqueue.topic.replication.factor", "1");
-    connector.put("consumer.override.isolation.level", "read_committed");
+    sink =
+        StandaloneSink.start(ConnectWorkers.standalone(kafka.broker().bootstrapServers(), offsets));
+    Map<String, String> connector =
+        ConnectWorkers.sinkConnector(
+            "summaries-e2e-" + id,
+            observations + "," + patients + "," + devices,
+            api.jdbcUrl,
+            "sink-dlq-" + id);
     sink.putConnector(connector);
     await()
         .atMost(Duration.ofSeconds(60))
@@ -115,7 +112,7 @@ class SummariesEndToEndIT {
     state = Files.createTempDirectory("summaries-e2e-state");
     Map<String, Object> config = new HashMap<>();
     config.put(TopologyConfig.APPLICATION_ID_CONFIG, "summaries-e2e-" + id);
-    config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.broker().bootstrapServers());
     config.put(TopologyConfig.STATE_DIR_CONFIG, state.toString());
     config.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
     config.put(TopologyConfig.TOPIC_RAW_CONFIG, raw);
@@ -162,9 +159,6 @@ class SummariesEndToEndIT {
     }
     if (api != null) {
       api.close();
-    }
-    if (broker != null) {
-      broker.close();
     }
     Files.deleteIfExists(offsets);
     Exit.resetExitProcedure();
@@ -315,7 +309,7 @@ class SummariesEndToEndIT {
     KafkaOptions options = new KafkaOptions();
     new CommandLine(options)
         .parseArgs(
-            "--bootstrap-servers", broker.bootstrapServers(),
+            "--bootstrap-servers", kafka.broker().bootstrapServers(),
             "--schema-registry-url", registry,
             "--topic", raw);
     try (KafkaSampleSink out = KafkaSampleSink.create(options, Clock.systemUTC())) {

@@ -12,7 +12,7 @@ import io.fhirflow.cli.simulate.TrafficGenerator;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -62,7 +62,7 @@ class TrendsPageIT {
   private static final String STEPS = "http://loinc.org|55423-8";
   private static final Path SCREENSHOTS = Path.of("target/screenshots");
 
-  static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
   static WebDriver browser;
 
@@ -77,8 +77,7 @@ class TrendsPageIT {
           Files.isExecutable(Path.of("/usr/bin/chromedriver")),
           "Debian's chromium-driver is not installed (bin/test installs it)");
     }
-    broker = KafkaBroker.start();
-    api = ApiHarness.start(broker);
+    api = ApiHarness.start(kafka.broker());
     storeAWeekOfSimulatorTraffic();
     browser = chromium();
     Files.createDirectories(SCREENSHOTS);
@@ -91,9 +90,6 @@ class TrendsPageIT {
     }
     if (api != null) {
       api.close();
-    }
-    if (broker != null) {
-      broker.close();
     }
   }
 
@@ -175,19 +171,7 @@ class TrendsPageIT {
 
   @Test
   void anExpiredTokenShowsAClearMessageAndNoData() throws Exception {
-    Instant past = Instant.now().minus(2, ChronoUnit.HOURS);
-    String expired =
-        api.minter.sign(
-            api.minter
-                .claims(
-                    ApiHarness.ISSUER,
-                    ApiHarness.AUDIENCE,
-                    "u",
-                    "patient/*.rs",
-                    past,
-                    Duration.ofHours(1))
-                .claim("patient", patients().get(0))
-                .build());
+    String expired = api.expiredPatientToken(patients().get(0));
     open(expired, "expired");
     assertThat(browser.findElement(By.id("message")).getText()).contains("expired");
     assertThat(browser.findElement(By.id("charts")).isDisplayed()).isFalse();

@@ -3,12 +3,14 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.sink.standalone.StandaloneSink;
-import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.BrokerPerClass;
+import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The connector end to end: a real in-JVM KRaft broker, the local PostgreSQL (a fresh schema per
@@ -59,7 +62,7 @@ class FhirSinkConnectorIT {
   private static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
   private static final Instant AT = Instant.parse("2026-11-26T07:00:00Z");
 
-  private static KafkaBroker broker;
+  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   private static StandaloneSink worker;
   private static Path offsetsFile;
 
@@ -78,20 +81,16 @@ class FhirSinkConnectorIT {
         (status, message) -> {
           throw new IllegalStateException("Connect wanted to exit " + status + ": " + message);
         });
-    broker = KafkaBroker.start();
     offsetsFile = Files.createTempFile("sink-it", ".offsets");
     worker =
         StandaloneSink.start(
-            io.fhirflow.testkit.ConnectWorkers.standalone(broker.bootstrapServers(), offsetsFile));
+            ConnectWorkers.standalone(kafka.broker().bootstrapServers(), offsetsFile));
   }
 
   @AfterAll
   static void stopWorker() throws Exception {
     if (worker != null) {
       worker.close();
-    }
-    if (broker != null) {
-      broker.close();
     }
     Files.deleteIfExists(offsetsFile);
     Exit.resetExitProcedure();
@@ -105,8 +104,8 @@ class FhirSinkConnectorIT {
     patients = "fhir.r4.patient-" + suffix;
     devices = "fhir.r4.device-" + suffix;
     dlq = "fhir.r4.dlq-" + suffix;
-    broker.createTopics(2, observations);
-    broker.createTopics(1, patients, devices, dlq);
+    kafka.broker().createTopics(2, observations);
+    kafka.broker().createTopics(1, patients, devices, dlq);
     url = LocalServices.freshPostgresSchema("sink_it") + "&ApplicationName=" + name;
   }
 
@@ -116,21 +115,13 @@ class FhirSinkConnectorIT {
   }
 
   private Map<String, String> connectorConfig(String connectorName) {
-    Map<String, String> props = new HashMap<>();
-    props.put("name", connectorName);
-    props.put("connector.class", FhirSinkConnector.class.getName());
-    props.put("tasks.max", "1");
-    props.put("topics", observations + "," + patients + "," + devices);
-    props.put("connection.url", url);
+    Map<String, String> props =
+        ConnectWorkers.sinkConnector(
+            connectorName, observations + "," + patients + "," + devices, url, dlq);
     props.put("batch.size", "500");
-    props.put("batch.max.wait.ms", "100");
     props.put("retry.backoff.ms", "100");
     props.put("retry.backoff.max.ms", "1000");
-    props.put("errors.tolerance", "all");
-    props.put("errors.deadletterqueue.topic.name", dlq);
-    props.put("errors.deadletterqueue.topic.replication.factor", "1");
     props.put("errors.deadletterqueue.context.headers.enable", "true");
-    props.put("consumer.override.isolation.level", "read_committed");
     return props;
   }
 
@@ -284,48 +275,25 @@ class FhirSinkConnectorIT {
     startConnector(name);
     try (KafkaProducer<String, byte[]> producer = producer()) {
       // within one batch: v1, v3, v2
-      send(
-          producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 1, T0, 61, AT));
-      send(
-          producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 3, T0, 63, AT));
-      send(
-          producer, observations, "pat-1", FhirFixtures.heartRate("obs-1", "pat-1", 2, T0, 62, AT));
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("marker-1", "pat-1", 1, T0, 1, AT));
+      sendHeartRate(producer, "obs-1", "pat-1", 1, T0, 61);
+      sendHeartRate(producer, "obs-1", "pat-1", 3, T0, 63);
+      sendHeartRate(producer, "obs-1", "pat-1", 2, T0, 62);
+      sendHeartRate(producer, "marker-1", "pat-1", 1, T0, 1);
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
     assertThat(bpm("obs-1")).isEqualTo("63");
 
     try (KafkaProducer<String, byte[]> producer = producer()) {
       // in a later batch: an older version, then the same version with an older lastUpdated
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-1", "pat-1", 2, T0.plusSeconds(99), 50, AT));
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-1", "pat-1", 3, T0.minusSeconds(1), 51, AT));
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("marker-2", "pat-1", 1, T0, 1, AT));
+      sendHeartRate(producer, "obs-1", "pat-1", 2, T0.plusSeconds(99), 50);
+      sendHeartRate(producer, "obs-1", "pat-1", 3, T0.minusSeconds(1), 51);
+      sendHeartRate(producer, "marker-2", "pat-1", 1, T0, 1);
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 3);
     assertThat(bpm("obs-1")).isEqualTo("63");
 
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-1", "pat-1", 3, T0.plusSeconds(1), 64, AT));
+      sendHeartRate(producer, "obs-1", "pat-1", 3, T0.plusSeconds(1), 64);
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> "64".equals(bpm("obs-1")));
   }
@@ -421,11 +389,7 @@ class FhirSinkConnectorIT {
       producer.flush();
       await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 1);
       send(producer, observations, "pat-2", takeover);
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-after", "pat-1", 1, T0, 71, AT));
+      sendHeartRate(producer, "obs-after", "pat-1", 1, T0, 71);
     }
 
     await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
@@ -441,37 +405,17 @@ class FhirSinkConnectorIT {
   void aDeletionMarkerRemovesTheRowAndNoLaterCopyBringsItBack() throws Exception {
     startConnector(name);
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-del", "pat-1", 1, T0, 70, AT));
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-kept", "pat-1", 1, T0, 71, AT));
+      sendHeartRate(producer, "obs-del", "pat-1", 1, T0, 70);
+      sendHeartRate(producer, "obs-kept", "pat-1", 1, T0, 71);
       producer.flush();
       await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
       sendDeletion(producer, "pat-1", "obs-del");
       sendDeletion(producer, "pat-1", "obs-del");
       // A replayed or late copy of the deleted Observation, and one deleted before it ever arrived.
       sendDeletion(producer, "pat-1", "obs-early");
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-del", "pat-1", 2, T0.plusSeconds(60), 90, AT));
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-early", "pat-1", 1, T0, 50, AT));
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-after", "pat-1", 1, T0, 72, AT));
+      sendHeartRate(producer, "obs-del", "pat-1", 2, T0.plusSeconds(60), 90);
+      sendHeartRate(producer, "obs-early", "pat-1", 1, T0, 50);
+      sendHeartRate(producer, "obs-after", "pat-1", 1, T0, 72);
     }
 
     awaitCommittedToEnd("connect-" + name);
@@ -526,11 +470,7 @@ class FhirSinkConnectorIT {
       sendErasure(producer, observations, "pat-1", "Observation", null);
       sendErasure(producer, patients, "pat-1", "Patient", "pat-1");
       sendErasure(producer, devices, "dev-pat-1", "Device", "dev-pat-1");
-      send(
-          producer,
-          observations,
-          "pat-1",
-          FhirFixtures.heartRate("obs-c-pat-1", "pat-1", 1, T0, 66, AT));
+      sendHeartRate(producer, "obs-c-pat-1", "pat-1", 1, T0, 66);
     }
 
     awaitCommittedToEnd("connect-" + name);
@@ -608,15 +548,30 @@ class FhirSinkConnectorIT {
   // ---- helpers ----
 
   private KafkaProducer<String, byte[]> producer() {
-    Properties p = broker.producerProps();
+    Properties p = kafka.broker().producerProps();
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   private KafkaProducer<String, byte[]> transactionalProducer() {
-    Properties p = broker.producerProps();
+    Properties p = kafka.broker().producerProps();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-" + name);
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** A heart-rate Observation (measured at AT) to the observation topic, keyed by its patient. */
+  private void sendHeartRate(
+      KafkaProducer<String, byte[]> producer,
+      String id,
+      String patientId,
+      long version,
+      Instant lastUpdated,
+      double bpm) {
+    send(
+        producer,
+        observations,
+        patientId,
+        FhirFixtures.heartRate(id, patientId, version, lastUpdated, bpm, AT));
   }
 
   private static void send(
@@ -631,8 +586,12 @@ class FhirSinkConnectorIT {
   private void sendDeletion(
       KafkaProducer<String, byte[]> producer, String patientId, String observationId) {
     ProducerRecord<String, byte[]> marker = new ProducerRecord<>(observations, patientId, null);
-    marker.headers().add("fhir.resourceType", "Observation".getBytes(StandardCharsets.UTF_8));
-    marker.headers().add("fhir.resourceId", observationId.getBytes(StandardCharsets.UTF_8));
+    marker
+        .headers()
+        .add(FhirRecordHeaders.RESOURCE_TYPE, "Observation".getBytes(StandardCharsets.UTF_8));
+    marker
+        .headers()
+        .add(FhirRecordHeaders.RESOURCE_ID, observationId.getBytes(StandardCharsets.UTF_8));
     producer.send(marker);
   }
 
@@ -647,11 +606,11 @@ class FhirSinkConnectorIT {
       String type,
       String resourceId) {
     ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, null);
-    r.headers().add("fhir.resourceType", type.getBytes(StandardCharsets.UTF_8));
+    r.headers().add(FhirRecordHeaders.RESOURCE_TYPE, type.getBytes(StandardCharsets.UTF_8));
     if (resourceId != null) {
-      r.headers().add("fhir.resourceId", resourceId.getBytes(StandardCharsets.UTF_8));
+      r.headers().add(FhirRecordHeaders.RESOURCE_ID, resourceId.getBytes(StandardCharsets.UTF_8));
     }
-    r.headers().add("fhirflow.erasureRequestId", "req-1".getBytes(StandardCharsets.UTF_8));
+    r.headers().add(FhirRecordHeaders.ERASURE_REQUEST_ID, "req-1".getBytes(StandardCharsets.UTF_8));
     producer.send(r);
   }
 
@@ -663,7 +622,7 @@ class FhirSinkConnectorIT {
   /** Reads a topic from the start until {@code expected} records arrived (or 3 s pass for 0). */
   private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    Properties p = broker.consumerProps("it-reader-" + UUID.randomUUID());
+    Properties p = kafka.broker().consumerProps("it-reader-" + UUID.randomUUID());
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
@@ -682,7 +641,7 @@ class FhirSinkConnectorIT {
         .atMost(Duration.ofSeconds(60))
         .until(
             () -> {
-              try (Admin admin = broker.admin()) {
+              try (Admin admin = kafka.broker().admin()) {
                 Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

@@ -41,15 +41,7 @@ class FhirSinkTaskTest {
 
   @Test
   void writesAPollThatCameLessThanFullAtOnceWithoutWaitingForTheBatch() throws Exception {
-    FhirSinkTask task =
-        started(
-            Map.of(
-                "batch.size",
-                "5000",
-                "batch.max.wait.ms",
-                "600000",
-                "consumer.override.max.poll.records",
-                "5000"));
+    FhirSinkTask task = started(batchesNeverDueByTime(5000, 5000));
 
     task.put(heartRates(3));
 
@@ -58,15 +50,7 @@ class FhirSinkTaskTest {
 
   @Test
   void keepsFillingTheBatchWhileEveryPollComesFull() throws Exception {
-    FhirSinkTask task =
-        started(
-            Map.of(
-                "batch.size",
-                "10",
-                "batch.max.wait.ms",
-                "600000",
-                "consumer.override.max.poll.records",
-                "4"));
+    FhirSinkTask task = started(batchesNeverDueByTime(10, 4));
 
     task.put(heartRates(4));
     task.put(heartRates(4));
@@ -78,17 +62,9 @@ class FhirSinkTaskTest {
 
   @Test
   void withoutTheRuleAPartialPollWaitsForTheBatchToBeDue() throws Exception {
-    FhirSinkTask task =
-        started(
-            Map.of(
-                "batch.size",
-                "5000",
-                "batch.max.wait.ms",
-                "600000",
-                "consumer.override.max.poll.records",
-                "5000",
-                "batch.write.when.caught.up",
-                "false"));
+    Map<String, String> settings = batchesNeverDueByTime(5000, 5000);
+    settings.put("batch.write.when.caught.up", "false");
+    FhirSinkTask task = started(settings);
 
     task.put(heartRates(3));
 
@@ -104,6 +80,15 @@ class FhirSinkTaskTest {
 
     task.put(heartRates(499));
     assertThat(rows()).isEqualTo(999);
+  }
+
+  /** Batches of {@code size} that never fall due by time; polls of at most {@code maxPoll}. */
+  private static Map<String, String> batchesNeverDueByTime(int size, int maxPoll) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("batch.size", Integer.toString(size));
+    settings.put("batch.max.wait.ms", "600000");
+    settings.put("consumer.override.max.poll.records", Integer.toString(maxPoll));
+    return settings;
   }
 
   private FhirSinkTask started(Map<String, String> overrides) {

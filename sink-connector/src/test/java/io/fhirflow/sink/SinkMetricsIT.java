@@ -3,7 +3,9 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.sink.standalone.StandaloneSink;
+import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.ExportedMetrics;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
@@ -134,18 +136,11 @@ class SinkMetricsIT {
   }
 
   private static Map<String, String> connector(String url) {
-    Map<String, String> props = new HashMap<>();
-    props.put("name", "fhir-sink");
-    props.put("connector.class", FhirSinkConnector.class.getName());
-    props.put("tasks.max", "1");
-    props.put("topics", "fhir.r4.observation");
-    props.put("connection.url", url);
-    props.put("batch.max.wait.ms", "100");
-    props.put("errors.tolerance", "all");
-    props.put("errors.deadletterqueue.topic.name", "fhir.r4.dlq");
-    props.put("errors.deadletterqueue.topic.replication.factor", "1");
-    props.put("consumer.override.isolation.level", "read_committed");
-    return props;
+    return ConnectWorkers.sinkConnector(
+        "fhir-sink",
+        PipelineTopic.OBSERVATION.defaultName(),
+        url,
+        PipelineTopic.FHIR_DEAD_LETTER.defaultName());
   }
 
   private static long rows(String url) throws Exception {

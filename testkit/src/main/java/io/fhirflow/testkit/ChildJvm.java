@@ -2,13 +2,17 @@ package io.fhirflow.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Predicate;
 
 /**
@@ -48,6 +52,24 @@ public final class ChildJvm implements AutoCloseable {
       return new ChildJvm(pb.start());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + mainClass, e);
+    }
+  }
+
+  /**
+   * A temporary properties file holding {@code settings} (values as their {@code toString}), to
+   * start a process with as its deployment would: its config file as the argument.
+   */
+  public static Path propertiesFile(String prefix, Map<String, ?> settings) {
+    Properties props = new Properties();
+    settings.forEach((k, v) -> props.setProperty(k, v.toString()));
+    try {
+      Path file = Files.createTempFile(prefix, ".properties");
+      try (OutputStream out = Files.newOutputStream(file)) {
+        props.store(out, null);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -62,7 +62,16 @@ public final class KafkaBroker implements AutoCloseable {
         "sasl.mechanism",
         mechanism,
         "sasl.jaas.config",
-        module + " required username=\"" + user + "\" password=\"" + password + "\";");
+        jaasConfig(module, user, password));
+  }
+
+  /** A {@code sasl.jaas.config} value for the PLAIN mechanism. */
+  public static String plainJaasConfig(String user, String password) {
+    return jaasConfig("org.apache.kafka.common.security.plain.PlainLoginModule", user, password);
+  }
+
+  private static String jaasConfig(String module, String user, String password) {
+    return module + " required username=\"" + user + "\" password=\"" + password + "\";";
   }
 
   /** The super user's client properties on a {@link #startSecured secured} broker. */

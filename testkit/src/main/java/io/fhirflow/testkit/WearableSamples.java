@@ -259,6 +259,38 @@ public final class WearableSamples {
         .setBody(HcSeries.newBuilder().setSamples(samples).build());
   }
 
+  /**
+   * The {@link #healthConnectHeartRateSeries() series} at {@code clientRecordVersion}, last
+   * modified that many seconds after {@link #MORNING}: a higher version is a newer edit.
+   */
+  public static WearableSample.Builder healthConnectHeartRateSeries(long clientRecordVersion) {
+    return healthConnectHeartRateSeries().setVersion(healthConnectVersion(clientRecordVersion));
+  }
+
+  /**
+   * A Health Connect record version {@code clientRecordVersion}, last modified that many seconds
+   * after {@link #MORNING}.
+   */
+  public static RecordVersion healthConnectVersion(long clientRecordVersion) {
+    return RecordVersion.newBuilder()
+        .setClientRecordVersion(clientRecordVersion)
+        .setLastModifiedTime(MORNING.plusSeconds(clientRecordVersion))
+        .build();
+  }
+
+  /**
+   * HealthKit steps ({@code count}) over the 15 minutes before {@link #MORNING}, in Paris, with the
+   * heart-rate sample's source and device.
+   */
+  public static WearableSample.Builder healthKitSteps(String recordId, double count) {
+    return healthKitHeartRate()
+        .setRecordId(recordId)
+        .setType("HKQuantityTypeIdentifierStepCount")
+        .setStartTime(MORNING.minusSeconds(900))
+        .setEndTime(MORNING)
+        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build());
+  }
+
   /** Health Connect blood pressure, entered by hand: 121/79 mmHg, sitting, left upper arm. */
   public static WearableSample.Builder healthConnectBloodPressure() {
     Instant at = MORNING.plus(Duration.ofMinutes(10));

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.HcSeries;
 import io.fhirflow.schema.HcSeriesSample;
-import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
@@ -67,10 +66,8 @@ class DeletionTopologyTest {
 
   @Test
   void aVersionDeliveredAfterTheDeletionDoesNotResurrectTheRecord() {
-    WearableSample v1 =
-        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
-    WearableSample v2 =
-        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build();
+    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries(1).build();
+    WearableSample v2 = WearableSamples.healthConnectHeartRateSeries(2).build();
     flow.send(v1);
     List<String> ids = observationIds(flow.observations.readRecordsToList());
     flow.send(WearableSamples.deletionOf(v1));
@@ -86,8 +83,7 @@ class DeletionTopologyTest {
 
   @Test
   void deletingASeriesRetractsEveryPointOfEveryVersionWhateverTheRecordsAge() {
-    WearableSample v1 =
-        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries(1).build();
     flow.send(v1);
     List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
     assertThat(points).hasSize(5);
@@ -104,8 +100,7 @@ class DeletionTopologyTest {
 
   @Test
   void aSeriesEditedOnThePhoneRetractsThePointItNoLongerHasAndItsDayShare() {
-    WearableSample v1 =
-        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
+    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries(1).build();
     flow.send(v1);
     List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
     assertThat(points).hasSize(5);
@@ -120,7 +115,7 @@ class DeletionTopologyTest {
     kept.remove(2);
     WearableSample v2 =
         WearableSample.newBuilder(v1)
-            .setVersion(hcVersion(2))
+            .setVersion(WearableSamples.healthConnectVersion(2))
             .setBody(HcSeries.newBuilder(series).setSamples(kept).build())
             .build();
     flow.send(v2);
@@ -150,7 +145,8 @@ class DeletionTopologyTest {
 
     // A later version with the same points retracts nothing more; deleting the record retracts the
     // 4 left.
-    flow.send(WearableSample.newBuilder(v2).setVersion(hcVersion(3)).build());
+    flow.send(
+        WearableSample.newBuilder(v2).setVersion(WearableSamples.healthConnectVersion(3)).build());
     assertThat(flow.observations.readRecordsToList())
         .hasSize(4)
         .allSatisfy(r -> assertThat(r.value()).isNotNull());
@@ -308,25 +304,13 @@ class DeletionTopologyTest {
     return "fhirflow:patient:" + patient + DAY;
   }
 
-  private static RecordVersion hcVersion(long clientRecordVersion) {
-    return RecordVersion.newBuilder()
-        .setClientRecordVersion(clientRecordVersion)
-        .setLastModifiedTime(WearableSamples.MORNING.plusSeconds(clientRecordVersion))
-        .build();
-  }
-
   private static WearableSample hkSteps(String recordId, double count) {
     return hkSteps(recordId, count, 0);
   }
 
   private static WearableSample hkSteps(String recordId, double count, long syncVersion) {
-    return WearableSamples.healthKitHeartRate()
-        .setRecordId(recordId)
-        .setType("HKQuantityTypeIdentifierStepCount")
-        .setStartTime(WearableSamples.MORNING.minusSeconds(900))
-        .setEndTime(WearableSamples.MORNING)
+    return WearableSamples.healthKitSteps(recordId, count)
         .setVersion(RecordVersion.newBuilder().setSyncVersion(syncVersion).build())
-        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build())
         .build();
   }
 }

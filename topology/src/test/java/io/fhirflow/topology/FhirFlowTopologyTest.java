@@ -78,10 +78,8 @@ class FhirFlowTopologyTest {
 
   @Test
   void mapsANewerVersionAsAnAmendedUpdateOfTheSameObservations() {
-    WearableSample v1 =
-        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build();
-    WearableSample v2 =
-        WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build();
+    WearableSample v1 = WearableSamples.healthConnectHeartRateSeries(1).build();
+    WearableSample v2 = WearableSamples.healthConnectHeartRateSeries(2).build();
     flow.send(v1);
     List<String> first = flow.observations.readValuesToList();
     flow.send(v2);
@@ -98,9 +96,9 @@ class FhirFlowTopologyTest {
 
   @Test
   void treatsAnEqualOrOlderVersionAsADuplicate() {
-    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build());
-    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build());
-    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries(2).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries(1).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries(2).build());
 
     assertThat(flow.observations.readRecordsToList()).hasSize(5);
     assertThat(flow.counters.duplicateCount()).isEqualTo(2);
@@ -109,15 +107,15 @@ class FhirFlowTopologyTest {
   @Test
   void aHealthKitSyncVersionOrdersVersionsToo() {
     flow.send(
-        hkSteps("s", 100)
+        WearableSamples.healthKitSteps("s", 100)
             .setVersion(RecordVersion.newBuilder().setSyncVersion(4L).build())
             .build());
     flow.send(
-        hkSteps("s", 100)
+        WearableSamples.healthKitSteps("s", 100)
             .setVersion(RecordVersion.newBuilder().setSyncVersion(3L).build())
             .build());
     flow.send(
-        hkSteps("s", 120)
+        WearableSamples.healthKitSteps("s", 120)
             .setVersion(RecordVersion.newBuilder().setSyncVersion(5L).build())
             .build());
 
@@ -408,8 +406,8 @@ class FhirFlowTopologyTest {
 
   @Test
   void keepsDayTotalsRatesAndLatestValuesPerPatientInLocalDays() {
-    flow.send(hkSteps("steps-1", 1342).build());
-    flow.send(hkSteps("steps-2", 658).build());
+    flow.send(WearableSamples.healthKitSteps("steps-1", 1342).build());
+    flow.send(WearableSamples.healthKitSteps("steps-2", 658).build());
     flow.send(WearableSamples.healthConnectHeartRateSeries().build());
     String patient = flow.observations.readRecordsToList().get(0).key();
 
@@ -427,11 +425,11 @@ class FhirFlowTopologyTest {
   @Test
   void anUpdatedSampleReplacesItsContributionToTheDayTotal() {
     flow.send(
-        hkSteps("s", 1342)
+        WearableSamples.healthKitSteps("s", 1342)
             .setVersion(RecordVersion.newBuilder().setSyncVersion(1L).build())
             .build());
     flow.send(
-        hkSteps("s", 1500)
+        WearableSamples.healthKitSteps("s", 1500)
             .setVersion(RecordVersion.newBuilder().setSyncVersion(2L).build())
             .build());
     String patient = flow.observations.readRecordsToList().get(0).key();
@@ -498,8 +496,8 @@ class FhirFlowTopologyTest {
   void countsEveryRecordExactlyOnceAcrossOutputUpdatesDuplicatesAndDeadLetters() {
     flow.send(WearableSamples.healthKitHeartRate().build());
     flow.send(WearableSamples.healthKitBloodPressure().build());
-    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(1)).build());
-    flow.send(WearableSamples.healthConnectHeartRateSeries().setVersion(hcVersion(2)).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries(1).build());
+    flow.send(WearableSamples.healthConnectHeartRateSeries(2).build());
     flow.send(WearableSamples.healthKitHeartRate().build());
     flow.sendRaw(null, new byte[] {1, 2, 3}, TopologyHarness.NOW);
     flow.send(
@@ -525,23 +523,6 @@ class FhirFlowTopologyTest {
     assertThat(dead).hasSize(1);
     assertThat(flow.counters.deadLetteredCount()).isEqualTo(1);
     return dead.get(0);
-  }
-
-  private static RecordVersion hcVersion(long clientRecordVersion) {
-    return RecordVersion.newBuilder()
-        .setClientRecordVersion(clientRecordVersion)
-        .setLastModifiedTime(WearableSamples.MORNING.plusSeconds(clientRecordVersion))
-        .build();
-  }
-
-  /** HealthKit steps over the 15 minutes before the testkit's morning, in Paris. */
-  private static WearableSample.Builder hkSteps(String recordId, double count) {
-    return WearableSamples.healthKitHeartRate()
-        .setRecordId(recordId)
-        .setType("HKQuantityTypeIdentifierStepCount")
-        .setStartTime(WearableSamples.MORNING.minusSeconds(900))
-        .setEndTime(WearableSamples.MORNING)
-        .setBody(HkQuantity.newBuilder().setValue(count).setUnit("count").build());
   }
 
   static String header(Headers headers, String name) {

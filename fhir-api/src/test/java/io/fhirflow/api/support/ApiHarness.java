@@ -164,6 +164,25 @@ public final class ApiHarness implements AutoCloseable {
     return minter.sign(claims(scope).build());
   }
 
+  /**
+   * Claims confined to {@code patient} (subject "u", patient/*.rs, one hour from {@code issuedAt})
+   * that {@code minter} signs for {@code issuer} and {@code audience}: what the access tests vary
+   * to forge a token the API must refuse.
+   */
+  public static JWTClaimsSet.Builder patientClaims(
+      TokenMinter minter, String issuer, String audience, Instant issuedAt, String patient) {
+    return minter
+        .claims(issuer, audience, "u", "patient/*.rs", issuedAt, Duration.ofHours(1))
+        .claim("patient", patient);
+  }
+
+  /** A token for {@code patient} from this harness's issuer that expired an hour ago. */
+  public String expiredPatientToken(String patient) {
+    return minter.sign(
+        patientClaims(minter, ISSUER, AUDIENCE, Instant.now().minus(Duration.ofHours(2)), patient)
+            .build());
+  }
+
   public JWTClaimsSet.Builder claims(String scope) {
     return minter.claims(
         ISSUER, AUDIENCE, "clinician-7", scope, Instant.now(), Duration.ofHours(1));
