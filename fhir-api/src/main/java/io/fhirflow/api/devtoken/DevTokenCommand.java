@@ -2,6 +2,7 @@ package io.fhirflow.api.devtoken;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.contracts.Tenants;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ public final class DevTokenCommand implements Callable<Integer> {
     JWTClaimsSet.Builder claims =
         minter.claims(issuer, audience, subject, scope, Instant.now(), ttl);
     if (patient != null && !patient.isBlank()) {
-      claims.claim("patient", patient);
+      claims.claim(JwtVerifier.PATIENT_CLAIM, patient);
     }
     if (tenant != null) {
       claims.claim(Tenants.TOKEN_CLAIM, tenant);

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.fhirflow.api.security.JwtVerifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -53,8 +54,8 @@ public final class TokenMinter {
         .issuer(issuer)
         .audience(audience)
         .subject(subject)
-        .claim("scope", scope)
-        .claim("client_id", "fhirflow-dev")
+        .claim(JwtVerifier.SCOPE_CLAIM, scope)
+        .claim(JwtVerifier.CLIENT_ID_CLAIM, "fhirflow-dev")
         .jwtID(UUID.randomUUID().toString())
         .issueTime(Date.from(now))
         .notBeforeTime(Date.from(now))

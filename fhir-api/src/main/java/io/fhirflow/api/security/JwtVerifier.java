@@ -44,6 +44,15 @@ import java.util.Set;
  */
 public final class JwtVerifier {
 
+  /** SMART's claim confining a token to one patient's data. */
+  public static final String PATIENT_CLAIM = "patient";
+
+  /** The space-separated SMART scopes. */
+  public static final String SCOPE_CLAIM = "scope";
+
+  /** The client the token was issued to ({@code azp} when absent). */
+  public static final String CLIENT_ID_CLAIM = "client_id";
+
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
   private final Clock clock;
   private final Duration skew;
@@ -159,13 +168,13 @@ public final class JwtVerifier {
 
   private AccessToken toAccessToken(JWTClaimsSet c) throws TokenRejectedException {
     try {
-      String scope = c.getStringClaim("scope");
+      String scope = c.getStringClaim(SCOPE_CLAIM);
       if (scope == null && c.getClaim("scp") instanceof List<?> list) {
         scope = String.join(" ", list.stream().map(String::valueOf).toList());
       }
       String client =
-          Optional.ofNullable(c.getStringClaim("client_id")).orElse(c.getStringClaim("azp"));
-      String patient = c.getStringClaim("patient");
+          Optional.ofNullable(c.getStringClaim(CLIENT_ID_CLAIM)).orElse(c.getStringClaim("azp"));
+      String patient = c.getStringClaim(PATIENT_CLAIM);
       String tenant = c.getStringClaim(Tenants.TOKEN_CLAIM);
       if (tenant == null) {
         tenant = Tenants.DEFAULT;

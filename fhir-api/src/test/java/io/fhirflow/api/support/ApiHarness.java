@@ -156,7 +156,7 @@ public final class ApiHarness implements AutoCloseable {
 
   /** A valid one-hour token confined to {@code patient} with {@code scope}. */
   public String patientToken(String patient, String scope) {
-    return minter.sign(claims(scope).claim("patient", patient).build());
+    return minter.sign(claims(scope).claim(JwtVerifier.PATIENT_CLAIM, patient).build());
   }
 
   /** A valid one-hour token without a patient claim. */
@@ -173,7 +173,7 @@ public final class ApiHarness implements AutoCloseable {
       TokenMinter minter, String issuer, String audience, Instant issuedAt, String patient) {
     return minter
         .claims(issuer, audience, "u", "patient/*.rs", issuedAt, Duration.ofHours(1))
-        .claim("patient", patient);
+        .claim(JwtVerifier.PATIENT_CLAIM, patient);
   }
 
   /** A token for {@code patient} from this harness's issuer that expired an hour ago. */
