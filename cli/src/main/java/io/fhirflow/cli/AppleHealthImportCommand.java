@@ -3,6 +3,8 @@ package io.fhirflow.cli;
 import io.fhirflow.cli.applehealth.AppleHealthImporter;
 import io.fhirflow.cli.applehealth.ImportReport;
 import io.fhirflow.cli.applehealth.NotAnExportException;
+import io.fhirflow.cli.output.ProgressLine;
+import io.fhirflow.cli.output.SampleSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,7 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.cli.output.DeadLetter;
+import io.fhirflow.cli.output.SampleSink;
 import io.fhirflow.schema.WearableSample;
 
 /** Sends nothing: {@code --dry-run}, where the report's counts are the point. */

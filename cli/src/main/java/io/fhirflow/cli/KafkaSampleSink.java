@@ -1,5 +1,7 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.cli.output.DeadLetter;
+import io.fhirflow.cli.output.SampleSink;
 import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.schema.WearableSample;
 import java.nio.charset.StandardCharsets;

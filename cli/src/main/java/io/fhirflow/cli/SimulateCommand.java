@@ -1,5 +1,7 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.cli.output.ProgressLine;
+import io.fhirflow.cli.output.SampleSink;
 import io.fhirflow.cli.simulate.SimulationSummary;
 import io.fhirflow.cli.simulate.Simulator;
 import io.fhirflow.cli.simulate.TrafficGenerator;

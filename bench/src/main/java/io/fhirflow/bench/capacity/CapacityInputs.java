@@ -1,9 +1,9 @@
 package io.fhirflow.bench.capacity;
 
-import io.fhirflow.cli.DeadLetter;
-import io.fhirflow.cli.ProgressLine;
-import io.fhirflow.cli.SampleSink;
 import io.fhirflow.cli.applehealth.AppleHealthImporter;
+import io.fhirflow.cli.output.DeadLetter;
+import io.fhirflow.cli.output.ProgressLine;
+import io.fhirflow.cli.output.SampleSink;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;

@@ -1,12 +1,12 @@
 package io.fhirflow.cli.applehealth;
 
-import io.fhirflow.cli.DeadLetter;
-import io.fhirflow.cli.ProgressLine;
-import io.fhirflow.cli.SampleSink;
 import io.fhirflow.cli.applehealth.ConvertedElement.Rejected;
 import io.fhirflow.cli.applehealth.ConvertedElement.Sample;
 import io.fhirflow.cli.applehealth.ConvertedElement.Skipped;
 import io.fhirflow.cli.applehealth.ElementParser.MalformedElementException;
+import io.fhirflow.cli.output.DeadLetter;
+import io.fhirflow.cli.output.ProgressLine;
+import io.fhirflow.cli.output.SampleSink;
 import io.fhirflow.schema.HkCorrelation;
 import io.fhirflow.schema.HkCorrelationMember;
 import java.io.IOException;

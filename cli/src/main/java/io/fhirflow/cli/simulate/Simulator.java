@@ -1,7 +1,7 @@
 package io.fhirflow.cli.simulate;
 
-import io.fhirflow.cli.ProgressLine;
-import io.fhirflow.cli.SampleSink;
+import io.fhirflow.cli.output.ProgressLine;
+import io.fhirflow.cli.output.SampleSink;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;

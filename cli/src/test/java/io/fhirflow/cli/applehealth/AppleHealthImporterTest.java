@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.fhirflow.cli.CollectingSink;
 import io.fhirflow.cli.Datasets;
-import io.fhirflow.cli.DeadLetter;
-import io.fhirflow.cli.ProgressLine;
+import io.fhirflow.cli.output.DeadLetter;
+import io.fhirflow.cli.output.ProgressLine;
 import io.fhirflow.schema.HkCategory;
 import io.fhirflow.schema.HkCorrelation;
 import io.fhirflow.schema.HkQuantity;

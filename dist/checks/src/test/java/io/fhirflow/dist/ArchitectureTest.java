@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaField;
@@ -13,6 +14,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import io.fhirflow.contracts.PipelineTopic;
 import java.lang.reflect.Field;
 import java.util.Arrays;
@@ -94,6 +97,72 @@ class ArchitectureTest {
   @Test
   void modulesHaveNoCycles() {
     slices().matching("io.fhirflow.(*)..").should().beFreeOfCycles().check(production);
+  }
+
+  @Test
+  void packagesInsideEachModuleHaveNoCycles() {
+    // Every package is a slice (a module's top package too: slices().matching cannot capture it),
+    // so a package that reaches into one that reaches back fails, within any module.
+    slices()
+        .assignedFrom(EACH_PACKAGE)
+        .should()
+        .beFreeOfCycles()
+        // Frozen, not fixed (issue 13): the topology's packages were cut by theme out of one flat
+        // package, and its processors still share value types and counters across them (fhir uses
+        // ingest's Inbound, ingest dedupe's SeenVersion, dedupe fhir's DerivedResources; every
+        // stage ops' FlowCounters, which names fhir's and deadletter's outcomes; the top package
+        // wires them all and they read its settings). Untangling that is a layering change of its
+        // own, done with the helpers working in those processors, not a mechanical one.
+        .ignoreDependency(inAnyOf(TOPOLOGY_FROZEN), inAnyOf(TOPOLOGY_FROZEN))
+        // Frozen likewise: the API's request packages (fhir, bulk, view, metrics) share audit's
+        // AuditRecord and store's RequestTenant, audit reads store's tenant, store reads the top
+        // package's ApiConfig, http borrows bulk's OperationOutcomes, and the top package wires
+        // all.
+        .ignoreDependency(inAnyOf(API_FROZEN), inAnyOf(API_FROZEN))
+        .check(production);
+  }
+
+  /** The topology's packages that form one cycle today; a new package must not join it. */
+  private static final Set<String> TOPOLOGY_FROZEN =
+      Set.of(
+          "io.fhirflow.topology",
+          "io.fhirflow.topology.deadletter",
+          "io.fhirflow.topology.dedupe",
+          "io.fhirflow.topology.erasure",
+          "io.fhirflow.topology.fhir",
+          "io.fhirflow.topology.ingest",
+          "io.fhirflow.topology.metrics",
+          "io.fhirflow.topology.ops",
+          "io.fhirflow.topology.summary");
+
+  /** The API's packages that form one cycle today; a new package must not join it. */
+  private static final Set<String> API_FROZEN =
+      Set.of(
+          "io.fhirflow.api",
+          "io.fhirflow.api.audit",
+          "io.fhirflow.api.bulk",
+          "io.fhirflow.api.fhir",
+          "io.fhirflow.api.http",
+          "io.fhirflow.api.metrics",
+          "io.fhirflow.api.store",
+          "io.fhirflow.api.view");
+
+  private static final SliceAssignment EACH_PACKAGE =
+      new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+          return SliceIdentifier.of(javaClass.getPackageName());
+        }
+
+        @Override
+        public String getDescription() {
+          return "each package of io.fhirflow";
+        }
+      };
+
+  private static DescribedPredicate<JavaClass> inAnyOf(Set<String> packages) {
+    return DescribedPredicate.describe(
+        "in one of " + packages, c -> packages.contains(c.getPackageName()));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.fhirflow.cli;
+package io.fhirflow.cli.output;
 
 import io.fhirflow.schema.WearableSample;
 

@@ -1,4 +1,4 @@
-package io.fhirflow.cli;
+package io.fhirflow.cli.output;
 
 /**
  * Something that could not be sent as a sample, sent instead to the dead-letter topic with the

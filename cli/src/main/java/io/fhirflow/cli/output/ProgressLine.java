@@ -1,4 +1,4 @@
-package io.fhirflow.cli;
+package io.fhirflow.cli.output;
 
 import java.io.PrintStream;
 import java.util.function.Supplier;
