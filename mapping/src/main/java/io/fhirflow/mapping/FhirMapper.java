@@ -26,6 +26,9 @@ public final class FhirMapper {
    */
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
+  /** The widest UTC offset java.time (and FHIR's ±hh:mm) can hold: 18 hours. */
+  private static final int MAX_OFFSET_SECONDS = 18 * 3600;
+
   private final MappingCatalogue catalogue;
   private final EntryFragments fragments;
   private final Map<ValueKind, ObservationShape> shapes = new EnumMap<>(ValueKind.class);
@@ -144,6 +147,13 @@ public final class FhirMapper {
       throw new SampleRejected(
           RejectReason.END_BEFORE_START, sample.getType() + " ends before it starts");
     }
+    // java.time's ZoneOffset (every date is written in the sample's offset) stops at ±18:00; beyond
+    // it the mapper threw a DateTimeException out of the stream thread instead of rejecting.
+    if (!isOffset(sample.getStartZoneOffsetSeconds())
+        || !isOffset(sample.getEndZoneOffsetSeconds())) {
+      throw new SampleRejected(
+          RejectReason.OUT_OF_RANGE, sample.getType() + " zone offset lies outside ±18:00");
+    }
     List<CatalogueEntry> entries = catalogue.entries(sample.getPlatform(), sample.getType());
     if (entries.isEmpty()) {
       throw new SampleRejected(
@@ -191,6 +201,10 @@ public final class FhirMapper {
 
   private static String typeForDetail(WearableSample sample) {
     return SampleRejected.printable(sample.getType());
+  }
+
+  private static boolean isOffset(Integer seconds) {
+    return seconds == null || Math.abs(seconds) <= MAX_OFFSET_SECONDS;
   }
 
   private static boolean isBlank(String text) {

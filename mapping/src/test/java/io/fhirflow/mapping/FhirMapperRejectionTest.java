@@ -32,6 +32,20 @@ class FhirMapperRejectionTest {
   }
 
   @Test
+  void rejectsAZoneOffsetBeyondEighteenHoursInsteadOfThrowing() {
+    WearableSample start = Samples.hkQuantity(HEART_RATE, 72, "count/min");
+    start.setStartZoneOffsetSeconds(18 * 3600 + 1);
+    rejected(start, RejectReason.OUT_OF_RANGE);
+    WearableSample end = Samples.hkQuantity(HEART_RATE, 72, "count/min");
+    end.setEndZoneOffsetSeconds(-100_000);
+    rejected(end, RejectReason.OUT_OF_RANGE);
+    WearableSample widest = Samples.hkQuantity(HEART_RATE, 72, "count/min");
+    widest.setStartZoneOffsetSeconds(-18 * 3600);
+    widest.setEndZoneOffsetSeconds(18 * 3600);
+    assertThat(MAPPER.map(widest, false)).isInstanceOf(Mapped.class);
+  }
+
+  @Test
   void rejectsATypeTheCatalogueLacksAsUnknownType() {
     rejected(
         Samples.hkQuantity("HKQuantityTypeIdentifierInventedByAGateway", 12, "count"),
