@@ -6,8 +6,17 @@ import java.time.LocalDate;
 
 /**
  * The Redis key layout the topology writes and the API reads (docs/redis-metrics.md): {@code
- * <prefix>patient:<patientId>:latest} and {@code <prefix>patient:<patientId>:day:<yyyy-MM-dd>},
- * both hashes with one field per metric.
+ * <base>latest} and {@code <base>day:<yyyy-MM-dd>}, both hashes with one field per metric, where
+ * the base of a patient of the {@linkplain Tenants#DEFAULT default tenant} is {@code
+ * <prefix>patient:<patientId>:} and that of a patient of any other tenant {@code
+ * <prefix>tenant:<tenant>:patient:<patientId>:}.
+ *
+ * <p>Every key names its tenant, so a reader that builds its keys from its token's tenant cannot
+ * read another tenant's view, whatever patient id it is asked for (docs/tenants.md). The default
+ * tenant keeps the keys from before tenants: a deployment that adds tenants keeps its view, its
+ * readers and its erasures without a rewrite of Redis, and its keys cannot be another tenant's,
+ * whose keys all have the literal {@code tenant:} segment where the default's have {@code
+ * patient:}.
  */
 public final class RedisKeyLayout {
 
@@ -20,19 +29,24 @@ public final class RedisKeyLayout {
     this.prefix = prefix;
   }
 
-  public String latest(String patientId) {
-    return patientBase(patientId) + "latest";
+  public String latest(String tenant, String patientId) {
+    return patientBase(tenant, patientId) + "latest";
   }
 
-  public String day(String patientId, LocalDate day) {
-    return patientBase(patientId) + "day:" + day;
+  public String day(String tenant, String patientId, LocalDate day) {
+    return patientBase(tenant, patientId) + "day:" + day;
   }
 
   /**
-   * The part every key of one patient starts with (a SCAN MATCH pattern is this plus {@code *}).
+   * The part every key of one patient of {@code tenant} starts with (a SCAN MATCH pattern is this
+   * plus {@code *}).
+   *
+   * @throws IllegalArgumentException when {@code tenant} is not a tenant name
    */
-  public String patientBase(String patientId) {
-    return prefix + "patient:" + patientId + ":";
+  public String patientBase(String tenant, String patientId) {
+    return Tenants.DEFAULT.equals(tenant)
+        ? prefix + "patient:" + patientId + ":"
+        : prefix + "tenant:" + Tenants.requireValid(tenant) + ":patient:" + patientId + ":";
   }
 
   /**

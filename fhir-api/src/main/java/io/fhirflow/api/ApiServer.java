@@ -134,13 +134,7 @@ public final class ApiServer implements AutoCloseable {
     handler.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
     handler.addServlet(
         new ServletHolder(
-            "patient-metrics",
-            new PatientMetricsServlet(
-                verifier,
-                redis,
-                meters,
-                clock,
-                new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.PATIENT))),
+            "patient-metrics", new PatientMetricsServlet(verifier, redis, meters, clock)),
         "/metrics/Patient/*");
     handler.addServlet(new ServletHolder("prometheus", new PrometheusServlet(meters)), "/metrics");
     handler.addServlet(new ServletHolder("trends-app", new TrendsAppServlet()), "/app/*");

@@ -96,12 +96,13 @@ class PatientMetricsIT {
   }
 
   @Test
-  void aPatientWithoutDataGetsAnEmptyView() throws Exception {
+  void aPatientWithoutDataIsNotFound() throws Exception {
+    // Never seen, erased or another tenant's: the same answer (docs/fhir-api.md "Metrics view").
     String other = Fixtures.id("metrics-nobody");
     HttpResponse<String> r =
         api.get("/metrics/Patient/" + other, api.patientToken(other, "patient/*.rs"));
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(r.body()).path("latest").size()).isZero();
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).contains("OperationOutcome", "not-found");
   }
 
   @Test

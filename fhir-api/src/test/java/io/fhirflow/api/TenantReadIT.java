@@ -111,12 +111,6 @@ class TenantReadIT {
   }
 
   @Test
-  void aTenantsTokenReadsMetricsOnlyOfItsOwnPatients() throws Exception {
-    assertThat(status("/metrics/Patient/" + PATIENT_ACME, tokenOf(ACME))).isEqualTo(200);
-    assertThat(status("/metrics/Patient/" + PATIENT_DEFAULT, tokenOf(ACME))).isEqualTo(404);
-  }
-
-  @Test
   void aTokenWhoseTenantIsNotATenantNameIsRefused() throws Exception {
     assertThat(status("/fhir/Observation/" + OBS_ACME, tokenOf("Acme.Corp"))).isEqualTo(401);
   }

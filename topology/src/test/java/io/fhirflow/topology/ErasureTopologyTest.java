@@ -5,6 +5,7 @@ import static io.fhirflow.topology.FhirFlowTopologyTest.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.ErasureRequest;
@@ -198,7 +199,8 @@ class ErasureTopologyTest {
     flow.flushedRedisValues();
 
     String base =
-        new RedisKeyLayout(RedisKeyLayout.DEFAULT_PREFIX).patientBase(ResourceIds.patient(ERASED));
+        new RedisKeyLayout(RedisKeyLayout.DEFAULT_PREFIX)
+            .patientBase(Tenants.DEFAULT, ResourceIds.patient(ERASED));
     assertThat(flow.redisErasures).containsExactly(base);
     assertThat(keysOf(MetricsProcessor.UNWRITTEN_STORE))
         .as("nothing of theirs left to retry")

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.FhirSystems;
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.mapping.testing.FhirResourceValidator;
+import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +149,50 @@ class TenantTopologyTest {
     assertThat(flow.observations.readRecordsToList())
         .extracting(r -> header(r.headers(), FhirRecordHeaders.TENANT))
         .containsExactly(ACME);
+  }
+
+  /**
+   * The metrics view of the same user id in two tenants: two sets of Redis keys, each under its
+   * tenant's base (docs/redis-metrics.md); values offered again after a failed batch and the view
+   * rewritten after Redis lost data go to the same keys (the tenant is read back from the state's
+   * keys); an erasure in acme removes acme's keys only.
+   */
+  @Test
+  void theSameUserIdInTwoTenantsHasTwoSetsOfRedisKeysAndAnErasureRemovesOnlyItsTenants() {
+    RedisKeyLayout layout = new RedisKeyLayout(RedisKeyLayout.DEFAULT_PREFIX);
+    String defaultBase = layout.patientBase(Tenants.DEFAULT, ResourceIds.patient(USER));
+    String acmeBase = layout.patientBase(ACME, ResourceIds.patient(ACME, USER));
+    assertThat(defaultBase).isEqualTo("fhirflow:patient:" + ResourceIds.patient(USER) + ":");
+    assertThat(acmeBase)
+        .isEqualTo("fhirflow:tenant:acme:patient:" + ResourceIds.patient(ACME, USER) + ":");
+
+    flow.redisAnswers = false; // the first batch fails: its values are offered again
+    flow.send(WearableSamples.healthKitHeartRate().setUserId(USER).build());
+    flow.sendToTenant(
+        ACME,
+        WearableSamples.healthKitHeartRate()
+            .setUserId(USER)
+            .setBody(HkQuantity.newBuilder().setValue(91).setUnit("count/min").build())
+            .build());
+    flow.flushedRedisValues();
+    flow.redisBatches.clear();
+    flow.redisAnswers = true;
+    Map<String, String> retried = flow.flushedRedisValues();
+    assertThat(retried.get(defaultBase + "latest heart_rate")).contains("\"value\":72");
+    assertThat(retried.get(acmeBase + "latest heart_rate")).contains("\"value\":91");
+    assertThat(retried.keySet())
+        .as("every key is one of the two patients'")
+        .allMatch(k -> k.startsWith(defaultBase) || k.startsWith(acmeBase))
+        .anyMatch(k -> k.startsWith(defaultBase + "day:"))
+        .anyMatch(k -> k.startsWith(acmeBase + "day:"));
+
+    flow.redisBatches.clear();
+    flow.redisLossGeneration++;
+    assertThat(flow.flushedRedisValues()).as("rewritten from state").isEqualTo(retried);
+
+    flow.erase(ACME, USER);
+    flow.flushedRedisValues();
+    assertThat(flow.redisErasures).containsExactly(acmeBase);
   }
 
   private static List<String> tenantTags(String json) {

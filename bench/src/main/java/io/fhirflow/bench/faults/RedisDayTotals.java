@@ -3,6 +3,7 @@ package io.fhirflow.bench.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.contracts.Tenants;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -77,7 +78,9 @@ final class RedisDayTotals {
         for (Map.Entry<String, Totals> e : fromPostgres(db, patient).entrySet()) {
           String[] dayMetric = e.getKey().split("\\|");
           Totals t = e.getValue();
-          String json = redis.hget(keys.day(patient, LocalDate.parse(dayMetric[0])), dayMetric[1]);
+          String json =
+              redis.hget(
+                  keys.day(Tenants.DEFAULT, patient, LocalDate.parse(dayMetric[0])), dayMetric[1]);
           Double redisSum = null;
           Long redisCount = null;
           if (json != null) {

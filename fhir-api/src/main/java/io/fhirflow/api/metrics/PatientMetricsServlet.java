@@ -8,10 +8,6 @@ import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.security.TokenRejectedException;
-import io.fhirflow.api.store.IdentifiedResourceStore;
-import io.fhirflow.api.store.RequestTenant;
-import io.fhirflow.api.store.StoreUnavailableException;
-import io.fhirflow.contracts.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +18,6 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -32,6 +27,11 @@ import java.util.regex.Pattern;
  * 35). Same rules as the FHIR base: bearer token (401), a scope granting Observation read (403),
  * and a patient-confined token may only ask for its own patient (404 for any other, like a missing
  * one).
+ *
+ * <p>Only the token's tenant's keys are read ({@link io.fhirflow.contracts.RedisKeyLayout}), so a
+ * patient of another tenant has no view here. A patient without any value in the view (no latest
+ * value and no day in the range) is a 404 too: never seen, erased, or another tenant's, the answer
+ * is the same and tells none of them apart.
  */
 public final class PatientMetricsServlet extends HttpServlet {
 
@@ -47,19 +47,9 @@ public final class PatientMetricsServlet extends HttpServlet {
   private final transient RedisMetricsReader reader;
   private final transient MeterRegistry meters;
   private final transient Clock clock;
-  private final transient IdentifiedResourceStore patients;
 
-  /**
-   * @param patients the Patient store, read as the request's tenant: a token of a tenant other than
-   *     the default reads metrics only of a Patient stored in its tenant (docs/tenants.md)
-   */
   public PatientMetricsServlet(
-      JwtVerifier verifier,
-      RedisMetricsReader reader,
-      MeterRegistry meters,
-      Clock clock,
-      IdentifiedResourceStore patients) {
-    this.patients = patients;
+      JwtVerifier verifier, RedisMetricsReader reader, MeterRegistry meters, Clock clock) {
     this.verifier = verifier;
     this.reader = reader;
     this.meters = meters;
@@ -85,7 +75,6 @@ public final class PatientMetricsServlet extends HttpServlet {
     if (audit != null) {
       audit.token(token);
     }
-    RequestTenant.set(token.tenant());
     if (!token.allows("Observation", 'r')) {
       error(res, 403, "forbidden", "The token's scopes do not allow reading Observations");
       return;
@@ -94,21 +83,6 @@ public final class PatientMetricsServlet extends HttpServlet {
         || token.confinedTo().map(p -> !p.equals(id)).orElse(false)) {
       error(res, 404, "not-found", "No metrics for this patient");
       return;
-    }
-    if (!Tenants.DEFAULT.equals(token.tenant())) {
-      // Redis keys are per patient id, not per tenant: ask the store, which row-level security
-      // confines to the token's tenant, whether the patient is one of the tenant's.
-      boolean ofTenant;
-      try {
-        ofTenant = patients.read(id, Optional.empty()).isPresent();
-      } catch (StoreUnavailableException e) {
-        error(res, 503, "transient", "The store is unavailable; retry later");
-        return;
-      }
-      if (!ofTenant) {
-        error(res, 404, "not-found", "No metrics for this patient");
-        return;
-      }
     }
     if (audit != null) {
       audit.patient(id);
@@ -142,9 +116,13 @@ public final class PatientMetricsServlet extends HttpServlet {
     }
     RedisMetricsReader.PatientView view;
     try {
-      view = reader.patient(id, from, to);
+      view = reader.patient(token.tenant(), id, from, to);
     } catch (RuntimeException e) {
       error(res, 503, "transient", "The metrics store is unavailable; retry later");
+      return;
+    }
+    if (view.latest().isEmpty() && view.days().isEmpty()) {
+      error(res, 404, "not-found", "No metrics for this patient");
       return;
     }
     res.setStatus(200);

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  * Reads one patient's metrics view as the topology writes it ({@link RedisKeyLayout},
  * docs/redis-metrics.md): the latest-values hash and one hash per day, fetched as one pipelined
  * batch of HGETALLs over a single shared Lettuce connection. Field values are the topology's JSON
- * texts, returned untouched.
+ * texts, returned untouched. Every key it reads names the tenant it is given, so a patient of
+ * another tenant has no view here.
  */
 public final class RedisMetricsReader implements AutoCloseable {
 
@@ -52,13 +53,16 @@ public final class RedisMetricsReader implements AutoCloseable {
     return c.async();
   }
 
-  /** The latest values and the days {@code from}..{@code to} (inclusive) that have data. */
-  public PatientView patient(String patientId, LocalDate from, LocalDate to) {
+  /**
+   * The latest values and the days {@code from}..{@code to} (inclusive) that have data, of a
+   * patient of {@code tenant}.
+   */
+  public PatientView patient(String tenant, String patientId, LocalDate from, LocalDate to) {
     RedisAsyncCommands<String, String> redis = commands();
-    RedisFuture<Map<String, String>> latest = redis.hgetall(keys.latest(patientId));
+    RedisFuture<Map<String, String>> latest = redis.hgetall(keys.latest(tenant, patientId));
     Map<LocalDate, RedisFuture<Map<String, String>>> dayFutures = new LinkedHashMap<>();
     for (LocalDate d = to; !d.isBefore(from); d = d.minusDays(1)) {
-      dayFutures.put(d, redis.hgetall(keys.day(patientId, d)));
+      dayFutures.put(d, redis.hgetall(keys.day(tenant, patientId, d)));
     }
     Map<LocalDate, Map<String, String>> days = new LinkedHashMap<>();
     for (Map.Entry<LocalDate, RedisFuture<Map<String, String>>> e : dayFutures.entrySet()) {

@@ -17,6 +17,7 @@ import io.fhirflow.topology.fhir.MapProcessor;
 import io.fhirflow.topology.fhir.RecordLifecycleProcessor;
 import io.fhirflow.topology.ingest.SampleIdentity;
 import io.fhirflow.topology.metrics.MetricsProcessor;
+import io.fhirflow.topology.metrics.TenantPatient;
 import io.fhirflow.topology.ops.FlowCounters;
 import io.fhirflow.topology.summary.SummaryInput;
 import java.nio.charset.StandardCharsets;
@@ -178,11 +179,13 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
     removed.put("device-tombstones", (long) devices.size());
 
     if (children.metrics() != null) {
-      String metricsPrefix = MetricsProcessor.patientPrefix(patientId);
+      TenantPatient who = TenantPatient.of(tenant, patientId);
+      String metricsPrefix = who.storePrefix();
       removed.put("metric-day-aggregates", (long) removeByPrefix(days, metricsPrefix).size());
       removed.put("metric-latest-values", (long) removeByPrefix(latest, metricsPrefix).size());
-      // The metrics branch drops what it has pending for them and removes their Redis keys.
-      context().forward(new Record<>(patientId, null, time), children.metrics());
+      // The metrics branch drops what it has pending for them and removes their Redis keys (the
+      // tenant's: the key names it).
+      context().forward(new Record<>(who.key(), null, time), children.metrics());
       removed.put("redis-key-erasures-queued", 1L);
     }
 

@@ -165,7 +165,7 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
               new Record<>(
                   patientId,
                   new MetricsUpdate(
-                      patientId, mapped.metrics(), parts, accepted.priorContributions()),
+                      tenant, patientId, mapped.metrics(), parts, accepted.priorContributions()),
                   record.timestamp()),
               children.metrics());
     }

@@ -109,7 +109,7 @@ public final class RecordLifecycleProcessor
           .forward(
               new Record<>(
                   patientId,
-                  new MetricsUpdate(patientId, List.of(), List.of(), known.contributions()),
+                  new MetricsUpdate(tenant, patientId, List.of(), List.of(), known.contributions()),
                   record.timestamp()),
               children.metrics());
     }

@@ -37,12 +37,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * had taken (the publisher's {@link MetricsPublisher#lossGeneration}), the whole view is rewritten
  * from the stores.
  *
- * <p>Erasure: a record with a null value erases its patient (ErasureProcessor has removed their
- * entries from the day and latest stores). What is pending or unwritten for them is dropped and
- * their patient id goes into {@link #ERASURES_STORE}; each tick, before that tick's batch,
- * publishes the removal of their Redis keys ({@link RedisWrite#erasure}) and forgets the entry only
- * once the publisher reports it written, so a failure, or a restart of the task anywhere, asks
- * again.
+ * <p>Entries are keyed by {@link TenantPatient}: a patient's tenant is part of their keys in state
+ * and in Redis ({@link RedisKeyLayout}), so two tenants' views never share a key.
+ *
+ * <p>Erasure: a record with a null value erases its patient (its key a {@link TenantPatient#key()};
+ * ErasureProcessor has removed their entries from the day and latest stores). What is pending or
+ * unwritten for them is dropped and their key goes into {@link #ERASURES_STORE}; each tick, before
+ * that tick's batch, publishes the removal of their Redis keys ({@link RedisWrite#erasure}) and
+ * forgets the entry only once the publisher reports it written, so a failure, or a restart of the
+ * task anywhere, asks again.
  */
 public final class MetricsProcessor extends ContextualProcessor<String, MetricsUpdate, Void, Void> {
 
@@ -59,7 +62,10 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
 
   private static final byte[] UNWRITTEN = {1};
 
-  /** Patients erased whose Redis keys are not yet confirmed removed: patient id → when erased. */
+  /**
+   * Patients erased whose Redis keys are not yet confirmed removed: {@link TenantPatient#key()} →
+   * when erased.
+   */
   public static final String ERASURES_STORE = "metrics-redis-erasures";
 
   /** Flush early when this many values are pending, to bound memory between ticks. */
@@ -184,14 +190,15 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
       erase(record.key(), record.timestamp());
       return;
     }
+    TenantPatient who = TenantPatient.of(update.tenant(), update.patientId());
     long oldest = oldestKeptDay();
     // Take the previous version's share out first, so an updated step count replaces, not adds.
     for (DayContribution c : update.retract()) {
       if (c.epochDay() >= oldest) {
-        String key = dayKey(update.patientId(), c.metric(), c.epochDay());
+        String key = dayKey(who, c.metric(), c.epochDay());
         DayAggregate agg = days.get(key);
         if (agg != null) {
-          store(update.patientId(), c.metric(), key, agg.minus(c));
+          store(who, c.metric(), key, agg.minus(c));
         }
       }
     }
@@ -199,24 +206,20 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
       if (part.epochDay() < oldest) {
         continue;
       }
-      String key = dayKey(update.patientId(), part.metric(), part.epochDay());
+      String key = dayKey(who, part.metric(), part.epochDay());
       DayAggregate agg = days.get(key);
       if (agg == null) {
         agg = DayAggregate.empty(part.kind(), part.unit(), part.epochDay());
       }
-      store(
-          update.patientId(),
-          part.metric(),
-          key,
-          agg.plus(part.sum(), part.count(), part.min(), part.max()));
+      store(who, part.metric(), key, agg.plus(part.sum(), part.count(), part.min(), part.max()));
     }
-    updateLatest(update);
+    updateLatest(who, update);
     if (pending.size() >= MAX_PENDING) {
       flush();
     }
   }
 
-  private void updateLatest(MetricsUpdate update) {
+  private void updateLatest(TenantPatient who, MetricsUpdate update) {
     Map<String, MetricPoint> newest = new HashMap<>();
     for (MetricPoint p : update.points()) {
       if (p.kind() == io.fhirflow.mapping.MetricKind.DURATION) {
@@ -225,20 +228,20 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
       newest.merge(p.metric(), p, (a, b) -> b.time().isAfter(a.time()) ? b : a);
     }
     for (MetricPoint p : newest.values()) {
-      String key = patientPrefix(update.patientId()) + p.metric();
+      String key = who.storePrefix() + p.metric();
       LatestValue current = latest.get(key);
       // Samples arrive out of order (sync batches newest first): only a later measurement wins.
       if (current == null || p.time().toEpochMilli() >= current.timeMillis()) {
         LatestValue value = new LatestValue(p.value(), p.unit(), p.time().toEpochMilli());
         latest.put(key, value);
-        track(key, new Changed(update.patientId(), p.metric(), null, value, true));
+        track(key, new Changed(who, p.metric(), null, value, true));
       }
     }
   }
 
-  private void store(String patientId, String metric, String key, DayAggregate agg) {
+  private void store(TenantPatient who, String metric, String key, DayAggregate agg) {
     days.put(key, agg);
-    track(key, new Changed(patientId, metric, agg, null, true));
+    track(key, new Changed(who, metric, agg, null, true));
   }
 
   /** A changed value: pending for the next flush, and unwritten until Redis confirms it. */
@@ -319,16 +322,13 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
   private Changed current(String key) {
     int last = key.lastIndexOf('|');
     int first = key.indexOf('|');
+    TenantPatient who = TenantPatient.ofKey(key);
     if (first == last) {
       LatestValue value = latest.get(key);
-      return value == null
-          ? null
-          : new Changed(key.substring(0, first), key.substring(first + 1), null, value, true);
+      return value == null ? null : new Changed(who, key.substring(first + 1), null, value, true);
     }
     DayAggregate agg = days.get(key);
-    return agg == null
-        ? null
-        : new Changed(key.substring(0, first), key.substring(first + 1, last), agg, null, true);
+    return agg == null ? null : new Changed(who, key.substring(first + 1, last), agg, null, true);
   }
 
   /**
@@ -363,7 +363,7 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
             pend(
                 e.key,
                 new Changed(
-                    e.key.substring(0, patientEnd),
+                    TenantPatient.ofKey(e.key),
                     e.key.substring(patientEnd + 1, metricEnd),
                     e.value,
                     null,
@@ -385,26 +385,16 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
         pend(
             e.key,
             new Changed(
-                e.key.substring(0, patientEnd),
-                e.key.substring(patientEnd + 1),
-                null,
-                e.value,
-                false));
+                TenantPatient.ofKey(e.key), e.key.substring(patientEnd + 1), null, e.value, false));
       }
       replaying = it.hasNext();
     }
   }
 
-  /**
-   * Every key of a patient in {@link #DAYS_STORE}, {@link #LATEST_STORE}, {@link #UNWRITTEN_STORE}
-   * and the pending map starts with this.
-   */
-  public static String patientPrefix(String patientId) {
-    return patientId + '|';
-  }
-
-  private void erase(String patientId, long time) {
-    String prefix = patientPrefix(patientId);
+  /** {@code patientKey}: the erased patient's {@link TenantPatient#key()}. */
+  private void erase(String patientKey, long time) {
+    // Every key of the patient in the stores and the pending map starts with this.
+    String prefix = TenantPatient.ofKey(patientKey).storePrefix();
     pending.keySet().removeIf(k -> k.startsWith(prefix));
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
@@ -413,19 +403,19 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
       it.forEachRemaining(e -> keys.add(e.key));
     }
     keys.forEach(unwritten::delete);
-    erasures.put(patientId, time);
+    erasures.put(patientKey, time);
   }
 
   /** Publishes the removal of each erased patient's keys that is not already on its way. */
   private void eraseInRedis() {
     try (KeyValueIterator<String, Long> it = erasures.all()) {
       while (it.hasNext()) {
-        String patientId = it.next().key;
-        if (erasing.add(patientId)) {
+        String patientKey = it.next().key;
+        if (erasing.add(patientKey)) {
           Queue<ErasureOutcome> to = erased;
           publisher.publish(
-              List.of(RedisWrite.erasure(keys.patientBase(patientId))),
-              written -> to.add(new ErasureOutcome(patientId, written)));
+              List.of(RedisWrite.erasure(TenantPatient.ofKey(patientKey).redisBase(keys))),
+              written -> to.add(new ErasureOutcome(patientKey, written)));
         }
       }
     }
@@ -435,9 +425,9 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
   private void settleErasures() {
     ErasureOutcome o;
     while ((o = erased.poll()) != null) {
-      erasing.remove(o.patientId());
+      erasing.remove(o.patientKey());
       if (o.written()) {
-        erasures.delete(o.patientId());
+        erasures.delete(o.patientKey());
       }
     }
   }
@@ -447,8 +437,8 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
         - retentionDays;
   }
 
-  private static String dayKey(String patientId, String metric, long epochDay) {
-    return patientPrefix(patientId) + metric + '|' + epochDay;
+  private static String dayKey(TenantPatient who, String metric, long epochDay) {
+    return who.storePrefix() + metric + '|' + epochDay;
   }
 
   private void flush() {
@@ -464,12 +454,16 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
       batch.add(
           c.day != null
               ? new RedisWrite(
-                  keys.day(c.patientId, LocalDate.ofEpochDay(c.day.epochDay())),
+                  keys.day(
+                      c.who.tenant(), c.who.patientId(), LocalDate.ofEpochDay(c.day.epochDay())),
                   c.metric,
                   c.day.toJson(),
                   keys.dayExpiry(c.day.epochDay(), retentionDays))
               : new RedisWrite(
-                  keys.latest(c.patientId), c.metric, c.latest.toJson(), latestExpiry));
+                  keys.latest(c.who.tenant(), c.who.patientId()),
+                  c.metric,
+                  c.latest.toJson(),
+                  latestExpiry));
       if (c.tracked) {
         tracked.add(e.getKey());
         sentIn.put(e.getKey(), seq);
@@ -486,14 +480,14 @@ public final class MetricsProcessor extends ContextualProcessor<String, MetricsU
    * key is in {@link #UNWRITTEN_STORE} (a change or a retry, not a rewrite of a value Redis had).
    */
   private record Changed(
-      String patientId, String metric, DayAggregate day, LatestValue latest, boolean tracked) {
+      TenantPatient who, String metric, DayAggregate day, LatestValue latest, boolean tracked) {
     Changed withTracked() {
-      return new Changed(patientId, metric, day, latest, true);
+      return new Changed(who, metric, day, latest, true);
     }
   }
 
   /** What the publisher said about the removal of an erased patient's keys. */
-  private record ErasureOutcome(String patientId, boolean written) {}
+  private record ErasureOutcome(String patientKey, boolean written) {}
 
   /** What the publisher said about a batch. */
   private record Outcome(long batch, boolean written) {}
