@@ -42,11 +42,13 @@ public final class SummaryObservations {
   /**
    * The summary Observation.
    *
+   * @param tenant the patient's tenant, the Observation's meta.tag ({@code FhirSystems.TENANT})
    * @param version 1 for the first emission (status final), then 2, 3, ... (status amended)
    * @param computedAt meta.lastUpdated: when this version was computed
    */
   public static FhirResource build(
       SummaryDefinition d,
+      String tenant,
       String patientId,
       long periodKey,
       int generation,
@@ -58,7 +60,7 @@ public final class SummaryObservations {
     SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler());
     try {
       try (JsonGenerator json = JSON.createGenerator(out)) {
-        write(json, d, patientId, id, label, f, version, computedAt);
+        write(json, d, tenant, patientId, id, label, f, version, computedAt);
       }
       return new FhirResource("Observation", id, out.getAndClear());
     } catch (IOException e) {
@@ -69,6 +71,7 @@ public final class SummaryObservations {
   private static void write(
       JsonGenerator json,
       SummaryDefinition d,
+      String tenant,
       String patientId,
       String id,
       String label,
@@ -84,6 +87,7 @@ public final class SummaryObservations {
     json.writeStringField("lastUpdated", INSTANT.format(computedAt));
     json.writeArrayFieldStart("tag");
     coding(json, FhirSystems.SUMMARY, "summary", "Summary");
+    coding(json, FhirSystems.TENANT, tenant, null);
     json.writeEndArray();
     json.writeEndObject();
     json.writeArrayFieldStart("identifier");

@@ -61,8 +61,10 @@ class SummaryObservationsTest {
         computedAt = computedAt.truncatedTo(ChronoUnit.SECONDS);
       }
       FhirResource written =
-          SummaryObservations.build(d, PATIENT, periodKey, generation, f, version, computedAt);
-      Observation model = hapiModel(d, PATIENT, periodKey, generation, f, version, computedAt);
+          SummaryObservations.build(
+              d, tenant(i), PATIENT, periodKey, generation, f, version, computedAt);
+      Observation model =
+          hapiModel(d, tenant(i), PATIENT, periodKey, generation, f, version, computedAt);
       assertThat(written.json()).isEqualTo(HAPI_JSON.encodeResourceToString(model));
       assertThat(written.id()).isEqualTo(model.getIdElement().getIdPart());
     }
@@ -76,6 +78,7 @@ class SummaryObservationsTest {
       FhirResource written =
           SummaryObservations.build(
               d,
+              tenant(i),
               PATIENT,
               periodKey(d, random),
               i,
@@ -129,9 +132,15 @@ class SummaryObservationsTest {
         sources);
   }
 
+  /** Both tenants' summaries: the default tenant and another. */
+  private static String tenant(int i) {
+    return i % 2 == 0 ? "default" : "acme";
+  }
+
   /** The summary as HAPI's model, as SummaryObservations built it before it wrote JSON itself. */
   static Observation hapiModel(
       SummaryDefinition d,
+      String tenant,
       String patientId,
       long periodKey,
       int generation,
@@ -150,6 +159,7 @@ class SummaryObservationsTest {
                 TemporalPrecisionEnum.MILLI,
                 TimeZone.getTimeZone(ZoneOffset.UTC)));
     o.getMeta().addTag(FhirSystems.SUMMARY, "summary", "Summary");
+    o.getMeta().addTag(FhirSystems.TENANT, tenant, null);
     o.addIdentifier().setSystem(FhirSystems.SID_SUMMARY).setValue(d.measure() + "/" + label);
     o.setStatus(
         version <= 1 ? Observation.ObservationStatus.FINAL : Observation.ObservationStatus.AMENDED);

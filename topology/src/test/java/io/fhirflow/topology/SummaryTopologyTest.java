@@ -5,6 +5,9 @@ import static io.fhirflow.topology.SummaryOutputs.component;
 import static io.fhirflow.topology.SummaryOutputs.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.contracts.FhirSystems;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.HcInterval;
 import io.fhirflow.schema.HcMeasurement;
@@ -202,6 +205,62 @@ class SummaryTopologyTest {
     assertThat(value(out.current("sleep-rem-night/2026-03-14").orElseThrow()))
         .isEqualByComparingTo("120");
     assertThat(out.current("sleep-night/2026-03-15")).as("still open").isEmpty();
+  }
+
+  /**
+   * The same user id and record in the default tenant and in acme: two patients, each with their
+   * own summaries (other ids, their tenant in the header and meta.tag), and a deletion in acme
+   * takes back acme's steps only.
+   */
+  @Test
+  void anotherTenantsSamplesGetSummariesOfTheirOwnTaggedWithTheirTenant() {
+    String acme = "acme";
+    flow.send(hk(STEPS, "steps-t", 1000, "count", at("08:00"), PARIS));
+    flow.sendToTenant(acme, hk(STEPS, "steps-t", 400, "count", at("08:00"), PARIS));
+    flow.sendToTenant(acme, hk(STEPS, "steps-u", 250, "count", at("09:00"), PARIS));
+    flow.advanceWallClock(Duration.between(TopologyHarness.NOW, DAY_CLOSED));
+
+    Map<String, TestRecord<String, String>> days = stepsDayByTenant(out.read(flow));
+    assertThat(days).containsOnlyKeys(Tenants.DEFAULT, acme);
+    TestRecord<String, String> mine = days.get(Tenants.DEFAULT);
+    TestRecord<String, String> theirs = days.get(acme);
+    assertThat(mine.key()).isEqualTo(ResourceIds.patient(WearableSamples.USER_ID));
+    assertThat(theirs.key()).isEqualTo(ResourceIds.patient(acme, WearableSamples.USER_ID));
+    Observation acmeDay = SummaryOutputs.parse(theirs.value());
+    assertThat(value(acmeDay)).isEqualByComparingTo("650");
+    assertThat(value(SummaryOutputs.parse(mine.value()))).isEqualByComparingTo("1000");
+    assertThat(acmeDay.getSubject().getReference()).isEqualTo("Patient/" + theirs.key());
+    assertThat(acmeDay.getMeta().getTag(FhirSystems.TENANT, acme)).isNotNull();
+    assertThat(SummaryOutputs.parse(mine.value()).getMeta().getTag(FhirSystems.TENANT, "default"))
+        .isNotNull();
+    assertThat(header(theirs.headers(), FhirRecordHeaders.RESOURCE_ID))
+        .isEqualTo(acmeDay.getIdPart())
+        .isNotEqualTo(header(mine.headers(), FhirRecordHeaders.RESOURCE_ID));
+
+    // acme's phone deletes one of its records: acme's day is amended, the default tenant's is not.
+    flow.sendToTenant(
+        acme, WearableSamples.deletionOf(hk(STEPS, "steps-u", 250, "count", at("09:00"), PARIS)));
+    flow.advanceWallClock(Duration.ofSeconds(10));
+    Map<String, TestRecord<String, String>> amended = stepsDayByTenant(out.read(flow));
+    assertThat(amended).containsOnlyKeys(acme);
+    Observation acmeAmended = SummaryOutputs.parse(amended.get(acme).value());
+    assertThat(value(acmeAmended)).isEqualByComparingTo("400");
+    assertThat(acmeAmended.getIdPart()).isEqualTo(acmeDay.getIdPart());
+    assertThat(acmeAmended.getStatus()).isEqualTo(Observation.ObservationStatus.AMENDED);
+  }
+
+  /** The steps-day summaries among {@code records} by the tenant in their header. */
+  private static Map<String, TestRecord<String, String>> stepsDayByTenant(
+      List<TestRecord<String, String>> records) {
+    Map<String, TestRecord<String, String>> byTenant = new java.util.TreeMap<>();
+    for (TestRecord<String, String> r : records) {
+      if (r.value() != null && r.value().contains("steps-day/2026-03-14")) {
+        assertThat(byTenant.put(header(r.headers(), FhirRecordHeaders.TENANT), r))
+            .as("one per tenant")
+            .isNull();
+      }
+    }
+    return byTenant;
   }
 
   @Test

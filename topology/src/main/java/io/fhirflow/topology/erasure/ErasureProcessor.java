@@ -1,7 +1,6 @@
 package io.fhirflow.topology.erasure;
 
 import io.fhirflow.contracts.FhirRecordHeaders;
-import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ErasureAuditEvent;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.Platform;
@@ -189,12 +188,13 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
       removed.put("redis-key-erasures-queued", 1L);
     }
 
-    if (children.summaries() != null && Tenants.DEFAULT.equals(tenant)) {
+    if (children.summaries() != null) {
       // The summaries branch removes the person's contributions and summary state
       // (docs/summaries.md).
       context()
           .forward(
-              new Record<>(patientId, SummaryInput.erasure(request.userId(), patientId), time),
+              new Record<>(
+                  patientId, SummaryInput.erasure(tenant, request.userId(), patientId), time),
               children.summaries());
     }
 

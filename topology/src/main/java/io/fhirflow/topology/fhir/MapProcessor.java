@@ -1,7 +1,6 @@
 package io.fhirflow.topology.fhir;
 
 import io.fhirflow.contracts.FhirRecordHeaders;
-import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
@@ -171,16 +170,13 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
     }
     // Summaries need the points of a sample that has some, and any update (it may take earlier ones
     // back).
-    // Summaries are the default tenant's only (docs/tenants.md): their state does not carry a
-    // tenant yet, and an untagged summary must not be stored as another tenant's.
-    if (children.summaries() != null
-        && Tenants.DEFAULT.equals(tenant)
-        && (!mapped.metrics().isEmpty() || accepted.amended())) {
+    if (children.summaries() != null && (!mapped.metrics().isEmpty() || accepted.amended())) {
       context()
           .forward(
               new Record<>(
                   patientId,
                   new SummaryInput(
+                      tenant,
                       accepted.identity(),
                       patientId,
                       accepted.version(),
@@ -230,11 +226,6 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
 
   public static Headers headers(String tenant, FhirResource resource, byte[] sourceRecordId) {
     return headers(tenant, resource.resourceType(), resource.id(), sourceRecordId);
-  }
-
-  /** The default tenant's headers: summaries, which only the default tenant has yet. */
-  public static Headers headers(String resourceType, String id, byte[] sourceRecordId) {
-    return headers(Tenants.DEFAULT, resourceType, id, sourceRecordId);
   }
 
   /** The contract's headers of a FHIR topic record, upsert or deletion marker alike. */

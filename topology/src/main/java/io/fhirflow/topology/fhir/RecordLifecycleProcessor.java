@@ -1,6 +1,5 @@
 package io.fhirflow.topology.fhir;
 
-import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.SampleDeletions;
 import io.fhirflow.schema.WearableSample;
@@ -113,11 +112,13 @@ public final class RecordLifecycleProcessor
                   record.timestamp()),
               children.metrics());
     }
-    if (children.summaries() != null && Tenants.DEFAULT.equals(tenant)) {
+    if (children.summaries() != null) {
       context()
           .forward(
               new Record<>(
-                  patientId, SummaryInput.deletion(identity, patientId), record.timestamp()),
+                  patientId,
+                  SummaryInput.deletion(tenant, identity, patientId),
+                  record.timestamp()),
               children.summaries());
     }
     records.put(identity, DerivedResources.DELETED);

@@ -10,6 +10,7 @@ import org.apache.kafka.common.utils.Bytes;
  * What the summaries branch learns about one source record: a mapped version's metric points, or
  * that the phone deleted the record.
  *
+ * @param tenant the patient's tenant (docs/tenants.md): their summaries carry it
  * @param identity the record's identity ({@link SampleIdentity})
  * @param version the mapped version; null for a deletion
  * @param amended whether dedupe saw an earlier version (then earlier contributions may need
@@ -18,6 +19,7 @@ import org.apache.kafka.common.utils.Bytes;
  *     otherwise
  */
 public record SummaryInput(
+    String tenant,
     Bytes identity,
     String patientId,
     SeenVersion version,
@@ -26,20 +28,21 @@ public record SummaryInput(
     String erasedUser) {
 
   public SummaryInput(
+      String tenant,
       Bytes identity,
       String patientId,
       SeenVersion version,
       List<MetricPoint> points,
       boolean amended) {
-    this(identity, patientId, version, points, amended, null);
+    this(tenant, identity, patientId, version, points, amended, null);
   }
 
-  public static SummaryInput deletion(Bytes identity, String patientId) {
-    return new SummaryInput(identity, patientId, null, List.of(), true);
+  public static SummaryInput deletion(String tenant, Bytes identity, String patientId) {
+    return new SummaryInput(tenant, identity, patientId, null, List.of(), true);
   }
 
-  public static SummaryInput erasure(String userId, String patientId) {
-    return new SummaryInput(null, patientId, null, List.of(), false, userId);
+  public static SummaryInput erasure(String tenant, String userId, String patientId) {
+    return new SummaryInput(tenant, null, patientId, null, List.of(), false, userId);
   }
 
   boolean isDeletion() {

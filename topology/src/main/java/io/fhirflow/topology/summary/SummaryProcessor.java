@@ -182,7 +182,10 @@ public final class SummaryProcessor
       return;
     }
     for (SummaryState.Share s : prior.shares()) {
-      takeBack(new SummaryState.Key(patient, s.measure(), s.period()), s.contribution(), Set.of());
+      takeBack(
+          new SummaryState.Key(in.tenant(), patient, s.measure(), s.period()),
+          s.contribution(),
+          Set.of());
     }
     records.delete(recordKey);
   }
@@ -231,7 +234,7 @@ public final class SummaryProcessor
     }
     if (prior != null) {
       for (SummaryState.Share s : prior.shares()) {
-        SummaryState.Key key = new SummaryState.Key(patient, s.measure(), s.period());
+        SummaryState.Key key = new SummaryState.Key(in.tenant(), patient, s.measure(), s.period());
         if (!next.containsKey(key)) {
           takeBack(key, s.contribution(), Set.of());
         }
@@ -253,7 +256,7 @@ public final class SummaryProcessor
         if (lastDay < oldest) {
           continue;
         }
-        SummaryState.Key key = new SummaryState.Key(patient, d.measure(), period);
+        SummaryState.Key key = new SummaryState.Key(in.tenant(), patient, d.measure(), period);
         Accumulating acc = out.get(key);
         if (acc == null) {
           ZonedDateTime start = d.period().start(p.time(), p.zone());
@@ -343,7 +346,10 @@ public final class SummaryProcessor
         context()
             .forward(
                 new Record<>(
-                    patientId, (byte[]) null, now, MapProcessor.headers(OBSERVATION, id, source)));
+                    patientId,
+                    (byte[]) null,
+                    now,
+                    MapProcessor.headers(key.tenant(), OBSERVATION, id, source)));
         a.retracted();
         aggregates.put(k, a);
         retracted.increment();
@@ -366,6 +372,7 @@ public final class SummaryProcessor
     FhirResource summary =
         SummaryObservations.build(
             d,
+            key.tenant(),
             patientId,
             key.period(),
             a.generation(),
@@ -378,7 +385,7 @@ public final class SummaryProcessor
                 patientId,
                 summary.json().getBytes(StandardCharsets.UTF_8),
                 now,
-                MapProcessor.headers(OBSERVATION, summary.id(), source)));
+                MapProcessor.headers(key.tenant(), OBSERVATION, summary.id(), source)));
     a.written(version, hash);
     aggregates.put(k, a);
     (version == 1 ? emittedFinal : emittedAmended).increment();

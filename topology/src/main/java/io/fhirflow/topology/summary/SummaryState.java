@@ -1,5 +1,6 @@
 package io.fhirflow.topology.summary;
 
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.topology.dedupe.SeenVersion;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -15,7 +16,9 @@ import org.apache.kafka.common.utils.Bytes;
 
 /**
  * The summaries branch's two stores, their keys and values (docs/summaries.md "Stores", which
- * erasure relies on). Every key of both starts with the patient's 16-byte UUID.
+ * erasure relies on). Every key of both starts with the patient's 16-byte UUID. A summary's key
+ * ends with its patient's tenant when that is not the default tenant (the default tenant's keys are
+ * those from before tenants), so the tenant a summary is written for is read from its key.
  */
 public final class SummaryState {
 
@@ -53,18 +56,25 @@ public final class SummaryState {
             .array());
   }
 
-  /** A summary's identity: patient, measure and period key. */
-  record Key(UUID patient, String measure, long period) {
+  /**
+   * A summary's identity: patient (of {@code tenant}), measure and period key. Its bytes: the
+   * patient's UUID, the measure's length and UTF-8 bytes, the period, and for a tenant other than
+   * the default the tenant's name (ASCII, to the end).
+   */
+  record Key(String tenant, UUID patient, String measure, long period) {
 
     Bytes bytes() {
       byte[] m = measure.getBytes(StandardCharsets.UTF_8);
+      byte[] t =
+          Tenants.DEFAULT.equals(tenant) ? new byte[0] : tenant.getBytes(StandardCharsets.UTF_8);
       return Bytes.wrap(
-          ByteBuffer.allocate(16 + 1 + m.length + 8)
+          ByteBuffer.allocate(16 + 1 + m.length + 8 + t.length)
               .putLong(patient.getMostSignificantBits())
               .putLong(patient.getLeastSignificantBits())
               .put((byte) m.length)
               .put(m)
               .putLong(period)
+              .put(t)
               .array());
     }
 
@@ -76,7 +86,12 @@ public final class SummaryState {
       UUID patient = new UUID(b.getLong(), b.getLong());
       byte[] m = new byte[b.get() & 0xff];
       b.get(m);
-      return new Key(patient, new String(m, StandardCharsets.UTF_8), b.getLong());
+      long period = b.getLong();
+      String tenant =
+          b.hasRemaining()
+              ? new String(b.array(), b.position(), b.remaining(), StandardCharsets.US_ASCII)
+              : Tenants.DEFAULT;
+      return new Key(tenant, patient, new String(m, StandardCharsets.UTF_8), period);
     }
   }
 
