@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -147,7 +149,7 @@ public final class FhirFlowApplication implements AutoCloseable {
             progress::describe,
             registry);
     log.debug("topology {}", topology.describe());
-    requireErasureTopicPartitionedLikeRaw();
+    requireCoPartitionedInputs();
     streams.start();
     log.info(
         "fhirflow topology started application.id={} http.port={}",
@@ -156,44 +158,47 @@ public final class FhirFlowApplication implements AutoCloseable {
   }
 
   /**
-   * The erasure topic is read in the raw topic's tasks (one sub-topology): with another partition
-   * count a request would reach a task that does not hold the person's state, and be carried out
-   * nowhere. Fatal at start, like any broken configuration. When the topics cannot be described
-   * (the broker not reachable yet) Kafka Streams reports missing topics itself. Every tenant's raw
-   * topic must have the default raw topic's partition count too: {@code fhirflow tenant add}
-   * creates them so (docs/tenants.md).
+   * The erasure topic and every tenant's raw topic present now are read in the raw topic's tasks
+   * (one sub-topology) and must have its partition count ({@link CoPartitioning}). Fatal at start,
+   * like any broken configuration. When the topics cannot be listed or described (the broker not
+   * reachable yet) Kafka Streams reports missing topics itself. A tenant topic created later is
+   * checked by {@code fhirflow tenant add} (docs/tenants.md).
    */
-  private void requireErasureTopicPartitionedLikeRaw() {
+  private void requireCoPartitionedInputs() {
     Topics topics = config.topics();
-    Map<String, org.apache.kafka.clients.admin.TopicDescription> described;
+    Map<String, Integer> partitions = new HashMap<>();
     try {
-      described =
-          admin
-              .describeTopics(List.of(topics.raw(), topics.erasure()))
-              .allTopicNames()
-              .get(30, TimeUnit.SECONDS);
+      Pattern raws = Tenants.rawTopics(topics.raw());
+      List<String> names = new ArrayList<>(List.of(topics.raw(), topics.erasure()));
+      for (String name : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+        if (!name.equals(topics.raw()) && raws.matcher(name).matches()) {
+          names.add(name);
+        }
+      }
+      admin
+          .describeTopics(names)
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((name, d) -> partitions.put(name, d.partitions().size()));
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       log.warn(
-          "could not compare the partitions of the raw and erasure topics error={}",
+          "could not compare the partitions of the raw, tenant and erasure topics error={}",
           e.getClass().getName());
       return;
     }
-    int raw = described.get(topics.raw()).partitions().size();
-    int erasure = described.get(topics.erasure()).partitions().size();
-    if (raw != erasure) {
+    List<String> mismatches =
+        CoPartitioning.mismatches(
+            topics.raw(),
+            TopologyConfig.TOPIC_RAW_CONFIG,
+            topics.erasure(),
+            TopologyConfig.TOPIC_ERASURE_CONFIG,
+            partitions);
+    if (!mismatches.isEmpty()) {
       close();
-      throw new IllegalStateException(
-          TopologyConfig.TOPIC_ERASURE_CONFIG
-              + " has "
-              + erasure
-              + " partitions, "
-              + TopologyConfig.TOPIC_RAW_CONFIG
-              + " has "
-              + raw
-              + ": they must be equal (erasure requests are read in the tasks of the raw partitions)");
+      throw new IllegalStateException(String.join("; ", mismatches));
     }
   }
 

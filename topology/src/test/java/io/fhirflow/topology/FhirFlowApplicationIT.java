@@ -1,8 +1,10 @@
 package io.fhirflow.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.BrokerPerClass;
@@ -35,6 +37,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FhirFlowApplicationIT {
 
   @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
+
+  /**
+   * A tenant's raw topic with another partition count than the raw topic would put the tenant's
+   * partitions in tasks that hold none of its state: the application refuses to start, naming it.
+   */
+  @Test
+  void refusesToStartWhenATenantsRawTopicHasAnotherPartitionCount() {
+    ItSetup it = new ItSetup(kafka.broker(), 2);
+    String acme = Tenants.rawTopic(it.topics.raw(), "acme");
+    String beta = Tenants.rawTopic(it.topics.raw(), "beta");
+    kafka.broker().createTopics(3, acme);
+    kafka.broker().createTopics(2, beta);
+
+    assertThatThrownBy(it::application)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("tenant acme's raw topic " + acme + " has 3 partitions")
+        .hasMessageNotContaining(beta);
+  }
 
   @Test
   void turnsRawSamplesIntoCommittedFhirDeadLettersAndRedisMetricsEndToEnd() throws Exception {
