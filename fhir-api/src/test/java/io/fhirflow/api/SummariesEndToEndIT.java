@@ -168,13 +168,24 @@ class SummariesEndToEndIT {
   void aDaysSummariesAreSearchableByCodeDateAndCategoryAndAmendedByADeletion() throws Exception {
     // Steps per day: LOINC 41950-7 (the Physical Activity IG's code), only summaries carry it.
     Observation steps = awaitOne("http://loinc.org|41950-7", null, o -> value(o).equals("2000"));
-    assertThat(steps.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
-    assertThat(steps.getMeta().getVersionId()).isEqualTo("1");
+    // The day is past its grace, so it is written at the first emit tick after a sample of it: when
+    // the two buckets fall into different ticks (a loaded machine), 1342 goes out first as version
+    // 1
+    // and 2000 as its amendment. Either way a later version is amended, and only version 1 is
+    // final.
+    int version = Integer.parseInt(steps.getMeta().getVersionId());
+    assertThat(steps.getStatus())
+        .isEqualTo(
+            version == 1
+                ? Observation.ObservationStatus.FINAL
+                : Observation.ObservationStatus.AMENDED);
     assertThat(steps.getValueQuantity().getCode()).isEqualTo("/d");
     assertThat(steps.getIdentifierFirstRep().getValue()).isEqualTo("steps-day/" + DAY);
 
     // Heart rate: the same code as the raw Observations; the summary category tells them apart.
-    Observation day = awaitOne("http://loinc.org|8867-4", SUMMARY + "|daily", o -> true);
+    Observation day =
+        awaitOne(
+            "http://loinc.org|8867-4", SUMMARY + "|daily", o -> "3".equals(component(o, "count")));
     assertThat(component(day, "minimum")).isEqualTo("68");
     assertThat(component(day, "maximum")).isEqualTo("90");
     assertThat(component(day, "count")).isEqualTo("3");
@@ -189,7 +200,8 @@ class SummariesEndToEndIT {
         .as("3 raw heart rates, 2 hourly summaries, 1 daily: one search, like raw Observations")
         .hasSize(6);
 
-    // The phone deletes the 658-step bucket: the summary is re-emitted as version 2, amended.
+    // The phone deletes the 658-step bucket: the summary is re-emitted as the next version,
+    // amended.
     produce(
         List.of(
             WearableSamples.deletionOf(
@@ -197,7 +209,7 @@ class SummariesEndToEndIT {
     Observation amended = awaitOne("http://loinc.org|41950-7", null, o -> value(o).equals("1342"));
     assertThat(amended.getIdElement().getIdPart()).isEqualTo(steps.getIdElement().getIdPart());
     assertThat(amended.getStatus()).isEqualTo(Observation.ObservationStatus.AMENDED);
-    assertThat(amended.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(amended.getMeta().getVersionId()).isEqualTo(Integer.toString(version + 1));
   }
 
   /**
