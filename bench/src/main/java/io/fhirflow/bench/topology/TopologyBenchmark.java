@@ -133,12 +133,13 @@ public final class TopologyBenchmark {
                 Integer.parseInt(commitInterval),
                 tempDir("pass"),
                 ceilingOnStreamsDefaults)) {
-          ceiling = measure("pass-through", pass::processed, warmup, samples);
+          ceiling = measure("pass-through", pass::processed, warmup, samples, () -> {}, () -> {});
         }
       }
 
       Map<String, Object> config = new HashMap<>();
-      config.put(TopologyConfig.APPLICATION_ID_CONFIG, "bench-topology-" + id);
+      String applicationId = "bench-topology-" + id;
+      config.put(TopologyConfig.APPLICATION_ID_CONFIG, applicationId);
       config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       config.put(TopologyConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
       config.put(TopologyConfig.STATE_DIR_CONFIG, tempDir("topology"));
@@ -160,13 +161,23 @@ public final class TopologyBenchmark {
       double dead;
       double deleted;
       int latencyRate;
+      String writes;
       try (FhirFlowApplication app =
           new FhirFlowApplication(
               new TopologyConfig(config),
               new FhirMapper(MappingCatalogue.builtIn()),
               deserializer,
               Clock.systemUTC())) {
-        topology = measure("topology", () -> (long) app.counters().inCount(), warmup, samples);
+        StreamsWriteReport.Snapshot[] edges = new StreamsWriteReport.Snapshot[2];
+        topology =
+            measure(
+                "topology",
+                () -> (long) app.counters().inCount(),
+                warmup,
+                samples,
+                () -> edges[0] = StreamsWriteReport.Snapshot.of(app.streams().metrics()),
+                () -> edges[1] = StreamsWriteReport.Snapshot.of(app.streams().metrics()));
+        writes = StreamsWriteReport.perSample(edges[0], edges[1], applicationId, samples);
         out = app.counters().outCount() + app.counters().updateCount();
         dupes = app.counters().duplicateCount();
         dead = app.counters().deadLetteredCount();
@@ -217,11 +228,13 @@ public final class TopologyBenchmark {
                   latencySeconds,
                   latencies.length)
               + String.format(
-                  "CPU per sample by thread group (us): ceiling%s: %s; topology: %s%n%s",
+                  "CPU per sample by thread group (us): ceiling%s: %s; topology: %s%n%s%n"
+                      + "What the topology wrote in the measured phase (its clients' counters):%n%s",
                   ceilingOnStreamsDefaults ? " (Kafka Streams' default producer settings)" : "",
                   ThreadCpu.format(ceiling.cpuByThreads()),
                   ThreadCpu.format(topology.cpuByThreads()),
-                  extra.isEmpty() ? "" : "topology settings: " + extra + "\n");
+                  extra.isEmpty() ? "" : "topology settings: " + extra + "\n",
+                  writes);
       System.out.println(report);
       Path file = Path.of("target", "topology-benchmark.md");
       Files.createDirectories(file.getParent());
@@ -305,13 +318,16 @@ public final class TopologyBenchmark {
     }
   }
 
-  private static Phase measure(String name, LongSupplier processed, int warmup, int n)
+  private static Phase measure(
+      String name, LongSupplier processed, int warmup, int n, Runnable atStart, Runnable atEnd)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     awaitProcessed(name, processed, Math.max(1, warmup), deadline);
     long first = System.nanoTime();
     ThreadCpu threads = ThreadCpu.start();
+    atStart.run();
     awaitProcessed(name, processed, (long) warmup + n, deadline);
+    atEnd.run();
     Phase phase = new Phase(n / seconds(System.nanoTime() - first), threads.microsPerSample(n));
     System.out.printf(
         "%s: %d samples at %.0f/s, %.1f us CPU per sample (%s)%n",

@@ -1,0 +1,91 @@
+package io.fhirflow.bench.topology;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+/**
+ * What the topology writes per sample, by topic, from the Kafka clients' own counters: records and
+ * (compressed) bytes its producers sent to each topic (output topics and the stores' changelogs),
+ * the transactions its stream threads committed and the requests its producers made. The CPU of the
+ * broker and of the producer's I/O thread follows these counts rather than the samples, so this is
+ * the breakdown that says why a feature that adds a changelogged store or an output record costs
+ * more than its own processing (issues 14, 17, 19).
+ */
+final class StreamsWriteReport {
+
+  /** A snapshot of the counters that matter, summed over every client of the application. */
+  record Snapshot(
+      Map<String, Double> recordsByTopic,
+      Map<String, Double> bytesByTopic,
+      double commits,
+      double punctuations,
+      double produceRequests) {
+
+    static Snapshot of(Map<MetricName, ? extends Metric> metrics) {
+      Map<String, Double> records = new TreeMap<>();
+      Map<String, Double> bytes = new TreeMap<>();
+      double commits = 0;
+      double punctuations = 0;
+      double requests = 0;
+      for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+        MetricName n = e.getKey();
+        if (!(e.getValue().metricValue() instanceof Double value) || value.isNaN()) {
+          continue;
+        }
+        switch (n.group() + "/" + n.name()) {
+          case "producer-topic-metrics/record-send-total" ->
+              records.merge(n.tags().get("topic"), value, Double::sum);
+          case "producer-topic-metrics/byte-total" ->
+              bytes.merge(n.tags().get("topic"), value, Double::sum);
+          case "stream-thread-metrics/commit-total" -> commits += value;
+          case "stream-thread-metrics/punctuate-total" -> punctuations += value;
+          case "producer-metrics/request-total" -> requests += value;
+          default -> {}
+        }
+      }
+      return new Snapshot(records, bytes, commits, punctuations, requests);
+    }
+  }
+
+  private StreamsWriteReport() {}
+
+  /** A Markdown table of what was written per sample between two snapshots. */
+  static String perSample(Snapshot before, Snapshot after, String applicationId, long samples) {
+    StringBuilder out = new StringBuilder();
+    out.append("| topic written by the topology | records per sample | bytes per sample |\n");
+    out.append("|---|---:|---:|\n");
+    double totalRecords = 0;
+    double totalBytes = 0;
+    for (String topic : after.recordsByTopic().keySet()) {
+      double r = delta(before.recordsByTopic(), after.recordsByTopic(), topic) / samples;
+      double b = delta(before.bytesByTopic(), after.bytesByTopic(), topic) / samples;
+      if (r == 0 && b == 0) {
+        continue;
+      }
+      totalRecords += r;
+      totalBytes += b;
+      // Changelogs are named <application.id>-<store>-changelog; the id is the run's, not news.
+      String shown =
+          topic.startsWith(applicationId + "-")
+              ? topic.substring(applicationId.length() + 1)
+              : topic;
+      out.append(String.format("| %s | %.3f | %.0f |%n", shown, r, b));
+    }
+    out.append(String.format("| **all** | **%.3f** | **%.0f** |%n", totalRecords, totalBytes));
+    double commits = after.commits() - before.commits();
+    out.append(
+        String.format(
+            "transactions committed: %.0f (%.0f samples each); punctuations: %.0f; producer requests per sample: %.3f%n",
+            commits,
+            commits == 0 ? Double.NaN : samples / commits,
+            after.punctuations() - before.punctuations(),
+            (after.produceRequests() - before.produceRequests()) / samples));
+    return out.toString();
+  }
+
+  private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
+    return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
+  }
+}
