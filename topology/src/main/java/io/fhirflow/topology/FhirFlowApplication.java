@@ -86,7 +86,7 @@ public final class FhirFlowApplication implements AutoCloseable {
     this.config = config;
     this.deserializer = deserializer;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    this.counters = new FlowCounters(registry);
+    this.counters = new FlowCounters(registry, config.topics().raw());
     TopologySettings settings = config.settings();
     this.redis =
         settings.metricsEnabled()

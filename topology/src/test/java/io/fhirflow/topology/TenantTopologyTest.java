@@ -13,6 +13,7 @@ import io.fhirflow.mapping.testing.FhirResourceValidator;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
+import io.fhirflow.topology.ops.TenantFlowCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,36 @@ class TenantTopologyTest {
     assertThat(flow.observations.readRecordsToList()).hasSize(6);
     assertThat(flow.counters.inCount()).isEqualTo(6);
     assertThat(flow.counters.outCount()).isEqualTo(6);
+  }
+
+  /** Issue 15: the conservation counters carry the tenant, and the equation holds per tenant. */
+  @Test
+  void theConservationCountersCountEachTenantsRecordsUnderItsOwnTenant() {
+    WearableSample sample = WearableSamples.healthKitHeartRate().setUserId(USER).build();
+    flow.send(sample);
+    flow.sendToTenant(ACME, sample);
+    flow.sendToTenant(ACME, sample); // a duplicate in acme only
+    flow.sendToTenant(
+        ACME,
+        USER.getBytes(StandardCharsets.UTF_8),
+        "not avro".getBytes(StandardCharsets.UTF_8),
+        new RecordHeaders());
+
+    assertThat(tenantCount("fhirflow.samples.in", ACME)).isEqualTo(3);
+    assertThat(tenantCount("fhirflow.samples.out", ACME)).isEqualTo(1);
+    assertThat(tenantCount("fhirflow.samples.duplicates", ACME)).isEqualTo(1);
+    assertThat(tenantCount("fhirflow.samples.dead.lettered", ACME)).isEqualTo(1);
+    assertThat(tenantCount("fhirflow.samples.in", Tenants.DEFAULT)).isEqualTo(1);
+    assertThat(tenantCount("fhirflow.samples.out", Tenants.DEFAULT)).isEqualTo(1);
+    assertThat(tenantCount("fhirflow.samples.duplicates", Tenants.DEFAULT)).isZero();
+    assertThat(tenantCount("fhirflow.samples.dead.lettered", Tenants.DEFAULT)).isZero();
+    assertThat(flow.counters.inCount()).isEqualTo(4);
+  }
+
+  private double tenantCount(String meter, String tenant) {
+    return flow.registry.find(meter).tag(TenantFlowCounters.TAG, tenant).counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
   }
 
   @Test

@@ -48,7 +48,7 @@ final class TopologyHarness implements AutoCloseable {
   final Topics topics = Topics.defaults();
   final String registryScope = "topology-test-" + UUID.randomUUID();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  final FlowCounters counters = new FlowCounters(registry);
+  final FlowCounters counters = new FlowCounters(registry, topics.raw());
   final List<List<RedisWrite>> redisBatches = new ArrayList<>();
 
   /** Key prefixes the metrics branch asked the Redis writer to remove (erasures), in order. */

@@ -4,6 +4,7 @@ import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.topology.TopologyConfig;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.TenantFlowCounters;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +85,13 @@ public final class DeadLetterOnProcessingError implements ProcessingExceptionHan
         context.offset(),
         clock.instant());
     DeadLetterHeaders.tenant(headers, Tenants.ofRawTopic(rawTopic, context.topic()));
-    if (counters != null
-        && counters.firstOutcome(
-            counters.marksFor(context.topic(), context.partition()), context.offset())) {
-      counters.deadLettered(DeadLetterStage.PROCESS, DeadLetterReasons.UNEXPECTED_ERROR);
+    TenantFlowCounters tenant =
+        counters == null
+            ? null
+            : counters.firstOutcome(
+                counters.marksFor(context.topic(), context.partition()), context.offset());
+    if (tenant != null) {
+      tenant.deadLettered(DeadLetterStage.PROCESS, DeadLetterReasons.UNEXPECTED_ERROR);
     }
     DeadLetterFit.Fitted fitted =
         DeadLetterFit.fit(context.sourceRawKey(), context.sourceRawValue(), headers, sendMaxBytes);

@@ -2,6 +2,7 @@ package io.fhirflow.topology.deadletter;
 
 import io.fhirflow.topology.TenantOfTopic;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.TenantFlowCounters;
 import java.time.Clock;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -49,8 +50,9 @@ public final class DeadLetterProcessor
         source.offset(),
         clock.instant());
     DeadLetterHeaders.tenant(headers, tenants.of(source.topic()));
-    if (counters.firstOutcome(source)) {
-      counters.deadLettered(r.stage(), r.reason());
+    TenantFlowCounters tenant = counters.firstOutcome(source);
+    if (tenant != null) {
+      tenant.deadLettered(r.stage(), r.reason());
     }
     log.debug(
         "sample rejected topic={} partition={} offset={} stage={} reason={}",

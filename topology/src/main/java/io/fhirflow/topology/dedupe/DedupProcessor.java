@@ -5,6 +5,7 @@ import io.fhirflow.topology.ingest.Inbound;
 import io.fhirflow.topology.ingest.IngestTime;
 import io.fhirflow.topology.ingest.SampleIdentity;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.TenantFlowCounters;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
@@ -75,8 +76,9 @@ public final class DedupProcessor extends ContextualProcessor<byte[], Inbound, b
           .forward(
               record.withValue(new Accepted(record.value(), identity, incoming, false, List.of())));
     } else if (isDuplicate(incoming, last.value())) {
-      if (counters.firstOutcome(context().recordMetadata().orElseThrow())) {
-        counters.duplicate();
+      TenantFlowCounters tenant = counters.firstOutcome(context().recordMetadata().orElseThrow());
+      if (tenant != null) {
+        tenant.duplicate();
       }
       refreshSighting(identity, last, ingestTime);
     } else {

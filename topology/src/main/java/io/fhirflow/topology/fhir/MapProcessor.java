@@ -15,6 +15,7 @@ import io.fhirflow.topology.metrics.DayAggregates;
 import io.fhirflow.topology.metrics.DayContribution;
 import io.fhirflow.topology.metrics.MetricsUpdate;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.TenantFlowCounters;
 import io.fhirflow.topology.summary.SummaryInput;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -196,15 +197,16 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
                 record.timestamp()),
             children.remember());
 
-    if (counters.firstOutcome(context().recordMetadata().orElseThrow())) {
+    TenantFlowCounters counted = counters.firstOutcome(context().recordMetadata().orElseThrow());
+    if (counted != null) {
       observations.forEach(o -> counters.emitted(o.resourceType()));
       if (!dropped.isEmpty()) {
         counters.retracted(OBSERVATION, dropped.size());
       }
       if (accepted.amended()) {
-        counters.update();
+        counted.update();
       } else {
-        counters.out();
+        counted.out();
       }
     }
   }

@@ -8,6 +8,7 @@ import io.fhirflow.topology.ingest.Inbound;
 import io.fhirflow.topology.ingest.SampleIdentity;
 import io.fhirflow.topology.metrics.MetricsUpdate;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.TenantFlowCounters;
 import io.fhirflow.topology.summary.SummaryInput;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -130,8 +131,9 @@ public final class RecordLifecycleProcessor
    * FlowCounters.Marks}).
    */
   private void count(DeletionOutcome outcome, int markers) {
-    if (counters.firstOutcome(context().recordMetadata().orElseThrow())) {
-      counters.deleted(outcome);
+    TenantFlowCounters tenant = counters.firstOutcome(context().recordMetadata().orElseThrow());
+    if (tenant != null) {
+      tenant.deleted(outcome);
       if (markers > 0) {
         counters.retracted(OBSERVATION, markers);
       }

@@ -1,6 +1,6 @@
 package io.fhirflow.topology.ops;
 
-import io.fhirflow.topology.deadletter.DeadLetterStage;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.topology.fhir.DeletionOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,46 +23,43 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * replayed offset is not counted again. A record is counted where it is processed, so a process
  * that takes over a partition from a crashed one counts what the other had not committed; the sum
  * over instances can exceed the records by that much, never a single instance's equation.
+ *
+ * <p>Every counter carries the record's tenant (tag {@code tenant}, {@link TenantFlowCounters}), so
+ * the equation holds per tenant too. The tenant is resolved once per raw partition, when its {@link
+ * Marks} are created, from the topic's name: a record costs no more than before tenants.
  */
 public final class FlowCounters {
 
+  static final String IN = "fhirflow.samples.in";
+  static final String OUT = "fhirflow.samples.out";
+  static final String UPDATES = "fhirflow.samples.updates";
+  static final String DUPLICATES = "fhirflow.samples.duplicates";
+  static final String DELETED = "fhirflow.samples.deleted";
+  static final String DEAD_LETTERED = "fhirflow.samples.dead.lettered";
+
+  /**
+   * The {@code tenant} tag of a record read from a topic that is no raw topic (an erasure request
+   * the safety net dead-lettered): not a tenant name ({@link Tenants#NAME_REGEX}), so it never
+   * mixes with a tenant's counts.
+   */
+  public static final String NO_TENANT = "-";
+
   private final MeterRegistry registry;
-  private final Counter in;
-  private final Counter out;
-  private final Counter updates;
-  private final Counter duplicates;
-  private final ConcurrentMap<String, Counter> deadLettered = new ConcurrentHashMap<>();
-  private final java.util.Map<DeletionOutcome, Counter> deleted =
-      new java.util.EnumMap<>(DeletionOutcome.class);
+  private final String rawTopic;
+  private final ConcurrentMap<String, TenantFlowCounters> tenants = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> emitted = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> retracted = new ConcurrentHashMap<>();
 
-  public FlowCounters(MeterRegistry registry) {
+  /**
+   * @param rawTopic the raw topic's name, whose tenants' topics ({@link Tenants#rawTopics}) name
+   *     the tenant of each partition's counters
+   */
+  public FlowCounters(MeterRegistry registry, String rawTopic) {
     this.registry = registry;
-    this.in =
-        Counter.builder("fhirflow.samples.in")
-            .description("Raw records consumed")
-            .register(registry);
-    this.out =
-        Counter.builder("fhirflow.samples.out")
-            .description("Samples mapped to FHIR for the first time")
-            .register(registry);
-    this.updates =
-        Counter.builder("fhirflow.samples.updates")
-            .description("Newer versions of known samples, mapped as amended")
-            .register(registry);
-    this.duplicates =
-        Counter.builder("fhirflow.samples.duplicates")
-            .description("Equal or older versions dropped inside retention")
-            .register(registry);
-    for (DeletionOutcome outcome : DeletionOutcome.values()) {
-      deleted.put(
-          outcome,
-          Counter.builder("fhirflow.samples.deleted")
-              .description("Deletions, and versions of records already deleted")
-              .tag("outcome", outcome.code())
-              .register(registry));
-    }
+    this.rawTopic = rawTopic;
+    // The default tenant's series exist from the start (0 until its first record), as before
+    // tenants: a dashboard sees the counters of an idle single-tenant deployment.
+    tenant(Tenants.DEFAULT);
   }
 
   /**
@@ -88,16 +85,14 @@ public final class FlowCounters {
     return registry;
   }
 
-  public void deleted(DeletionOutcome outcome) {
-    deleted.get(outcome).increment();
+  /** The counters of a tenant, created at its first use; {@link #NO_TENANT} for no raw topic. */
+  public TenantFlowCounters tenant(String tenant) {
+    return tenants.computeIfAbsent(tenant, t -> new TenantFlowCounters(registry, t));
   }
 
-  public double deletedCount() {
-    return deleted.values().stream().mapToDouble(Counter::count).sum();
-  }
-
-  public double deletedCount(DeletionOutcome outcome) {
-    return deleted.get(outcome).count();
+  /** The tenants counted so far (the default tenant always), in no particular order. */
+  public java.util.Set<String> tenants() {
+    return java.util.Set.copyOf(tenants.keySet());
   }
 
   /**
@@ -109,6 +104,13 @@ public final class FlowCounters {
   public static final class Marks {
     private volatile long in = -1;
     private volatile long outcome = -1;
+
+    /** The counters of the partition's tenant: resolved once, when the partition is first seen. */
+    private final TenantFlowCounters tenant;
+
+    private Marks(TenantFlowCounters tenant) {
+      this.tenant = tenant;
+    }
   }
 
   private final ConcurrentMap<TopicPartition, Marks> marks = new ConcurrentHashMap<>();
@@ -118,7 +120,13 @@ public final class FlowCounters {
    * its task.
    */
   public Marks marksFor(String topic, int partition) {
-    return marks.computeIfAbsent(new TopicPartition(topic, partition), k -> new Marks());
+    return marks.computeIfAbsent(
+        new TopicPartition(topic, partition), k -> new Marks(tenant(tenantOf(topic))));
+  }
+
+  private String tenantOf(String topic) {
+    String tenant = Tenants.ofRawTopic(rawTopic, topic);
+    return tenant == null ? NO_TENANT : tenant;
   }
 
   /** The marks of the raw partition a record came from. */
@@ -140,51 +148,27 @@ public final class FlowCounters {
   void in(Marks m, long offset) {
     if (offset > m.in) {
       m.in = offset;
-      in.increment();
+      m.tenant.in();
     }
   }
 
   /**
-   * True the first time an outcome (out, update, duplicate, dead letter) is reported for this
-   * offset: only then is it counted. A replay after an aborted transaction reaches the same outcome
-   * for the same offset again and is not counted twice.
+   * The counters of the record's tenant the first time an outcome (out, update, duplicate,
+   * deletion, dead letter) is reported for this offset, to count it there; null when it was counted
+   * before. A replay after an aborted transaction reaches the same outcome for the same offset
+   * again and is not counted twice.
    */
-  public boolean firstOutcome(RecordMetadata source) {
+  public TenantFlowCounters firstOutcome(RecordMetadata source) {
     return firstOutcome(marksOf(source), source.offset());
   }
 
   /** {@link #firstOutcome(RecordMetadata)} where only the coordinates are known. */
-  public boolean firstOutcome(Marks m, long offset) {
+  public TenantFlowCounters firstOutcome(Marks m, long offset) {
     if (offset > m.outcome) {
       m.outcome = offset;
-      return true;
+      return m.tenant;
     }
-    return false;
-  }
-
-  public void out() {
-    out.increment();
-  }
-
-  public void update() {
-    updates.increment();
-  }
-
-  public void duplicate() {
-    duplicates.increment();
-  }
-
-  public void deadLettered(DeadLetterStage stage, String reason) {
-    deadLettered
-        .computeIfAbsent(
-            stage.code() + '/' + reason,
-            k ->
-                Counter.builder("fhirflow.samples.dead.lettered")
-                    .description("Records sent to the dead-letter topic")
-                    .tag("stage", stage.code())
-                    .tag("reason", reason)
-                    .register(registry))
-        .increment();
+    return null;
   }
 
   /** FHIR resources written, by type (one sample can give several Observations). */
@@ -205,23 +189,38 @@ public final class FlowCounters {
         .increment(markers);
   }
 
+  /** Totals over every tenant (tests, the application's checks). */
   public double inCount() {
-    return in.count();
+    return total(IN);
   }
 
   public double outCount() {
-    return out.count();
+    return total(OUT);
   }
 
   public double updateCount() {
-    return updates.count();
+    return total(UPDATES);
   }
 
   public double duplicateCount() {
-    return duplicates.count();
+    return total(DUPLICATES);
+  }
+
+  public double deletedCount() {
+    return total(DELETED);
+  }
+
+  public double deletedCount(DeletionOutcome outcome) {
+    return registry.find(DELETED).tag("outcome", outcome.code()).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   public double deadLetteredCount() {
-    return deadLettered.values().stream().mapToDouble(Counter::count).sum();
+    return total(DEAD_LETTERED);
+  }
+
+  private double total(String meter) {
+    return registry.find(meter).counters().stream().mapToDouble(Counter::count).sum();
   }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class DeadLetterOnProcessingErrorTest {
 
-  private final FlowCounters counters = new FlowCounters(new SimpleMeterRegistry());
+  private final FlowCounters counters =
+      new FlowCounters(new SimpleMeterRegistry(), "wearable.samples.raw");
   private final DeadLetterOnProcessingError handler = new DeadLetterOnProcessingError();
   private final byte[] rawKey = "user-1".getBytes(StandardCharsets.UTF_8);
   private final byte[] rawValue = {0, 0, 0, 0, 1, 42};
