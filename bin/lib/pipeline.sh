@@ -134,8 +134,8 @@ start_api() {
   wait_http fhir-api "http://127.0.0.1:$FHIRFLOW_API_PORT/health/ready" 60
 }
 
-dev_token() { # patient-id
-  java -cp "$(image_cp fhir-api)" io.fhirflow.api.devtoken.DevTokenCommand --dir "$RUN_DIR/fhir-api" --patient "$1" --ttl PT1H
+dev_token() { # patient-id tenant
+  java -cp "$(image_cp fhir-api)" io.fhirflow.api.devtoken.DevTokenCommand --dir "$RUN_DIR/fhir-api" --patient "$1" --tenant "${2:-default}" --ttl PT1H
 }
 
 # The topology's counters once it has gone quiet (the stack check's sample, records left from an
@@ -149,19 +149,19 @@ snapshot_baseline() {
     now=$(topology_counter fhirflow_samples_in)
   done
   BASE_IN=$now
-  BASE_OUT=$(topology_counter fhirflow_samples_out)
-  BASE_DUP=$(topology_counter fhirflow_samples_duplicates)
-  BASE_UPD=$(topology_counter fhirflow_samples_updates)
-  BASE_DLQ=$(topology_counter fhirflow_samples_dead_lettered)
-  BASE_DEL=$(topology_counter fhirflow_samples_deleted)
+  mkdir -p "$RUN_DIR"
+  curl -fsS "http://127.0.0.1:$FHIRFLOW_TOPOLOGY_PORT/metrics" >"$RUN_DIR/metrics-before.txt" 2>/dev/null || : >"$RUN_DIR/metrics-before.txt"
 }
-BASE_IN=0 BASE_OUT=0 BASE_DUP=0 BASE_UPD=0 BASE_DLQ=0 BASE_DEL=0
+BASE_IN=0
 
-# The simulator in the foreground: its progress line is the run's live display.
+# The simulator in the foreground: its progress line is the run's live display. Its users are
+# spread over the tenants (FHIRFLOW_TENANTS, default default,acme: the raw topics bin/stack up
+# created), each tenant's records on its own raw topic.
 run_simulator() { # users rate duration
   mkdir -p "$RUN_DIR"
   rm -f "$RUN_DIR/simulator.json"
   java -Xmx256m -cp "$(image_cp cli)" io.fhirflow.cli.Main simulate --users "$1" --rate "$2" --duration "$3" \
+    --tenants "$(echo "${FHIRFLOW_TENANTS:-default,acme}" | tr -d ' ')" \
     --bootstrap-servers "$FHIRFLOW_BOOTSTRAP_SERVERS" --schema-registry-url "$FHIRFLOW_SCHEMA_REGISTRY_URL" \
     --summary-json "$RUN_DIR/simulator.json"
 }
@@ -235,43 +235,30 @@ print_summary() {
   echo
   echo "== fhirflow local run: summary"
   if [ -s "$sim" ]; then
-    local total new late dups upds dels bad
-    total=$(json_number total "$sim"); new=$(json_number new "$sim"); late=$(json_number late "$sim")
-    dups=$(json_number duplicates "$sim"); upds=$(json_number updates "$sim"); bad=$(json_number bad "$sim")
-    dels=$(json_number deletions "$sim"); dels=${dels:-0}
-    local tin tout tdup tupd tdlq tdel
-    tin=$(($(topology_counter fhirflow_samples_in) - BASE_IN)); tout=$(($(topology_counter fhirflow_samples_out) - BASE_OUT))
-    tdup=$(($(topology_counter fhirflow_samples_duplicates) - BASE_DUP)); tupd=$(($(topology_counter fhirflow_samples_updates) - BASE_UPD))
-    tdlq=$(($(topology_counter fhirflow_samples_dead_lettered) - BASE_DLQ))
-    tdel=$(($(topology_counter fhirflow_samples_deleted) - BASE_DEL))
-    printf '  %-16s %10s %10s   (topology: conservation counters from /metrics, this run only)\n' "outcome" "simulator" "topology"
-    printf '  %-16s %10s %10s\n' "in" "$total" "$tin"
-    printf '  %-16s %10s %10s\n' "output" "$((new + late))" "$tout"
-    printf '  %-16s %10s %10s\n' "duplicates" "$dups" "$tdup"
-    printf '  %-16s %10s %10s\n' "updates" "$upds" "$tupd"
-    printf '  %-16s %10s %10s\n' "deleted" "$dels" "$tdel"
-    printf '  %-16s %10s %10s\n' "dead-lettered" "$bad" "$tdlq"
-    if [ "$tin" = "$((tout + tdup + tupd + tdel + tdlq))" ]; then
-      echo "  conservation: in = output + duplicates + updates + deleted + dead-lettered holds ($tin)"
-    else
-      echo "  conservation: in $tin != $((tout + tdup + tupd + tdel + tdlq)) (still draining? see /metrics)"
-    fi
+    # The counts in total and per tenant, each side of the conservation equation
+    # (io.fhirflow.stack.RunSummary: this run's counters are the difference of two scrapes).
+    curl -fsS "http://127.0.0.1:$FHIRFLOW_TOPOLOGY_PORT/metrics" >"$RUN_DIR/metrics-after.txt" 2>/dev/null || : >"$RUN_DIR/metrics-after.txt"
+    java -Xmx64m -XX:TieredStopAtLevel=1 -cp "$ROOT/local-stack/target/classes:$(cat "$ROOT/local-stack/target/classpath.txt")" \
+      io.fhirflow.stack.RunSummary "$sim" "$RUN_DIR/metrics-before.txt" "$RUN_DIR/metrics-after.txt" || true
     echo "  (the simulator's intent and the topology's count can differ slightly: a duplicate of a record"
     echo "   whose original was dead-lettered, or an update racing its original, is counted by what happened)"
   fi
-  local sql patient
+  local sql patient tenant
   sql="psql -X -q $(psql_url)"
-  patient=$($sql -At -c "SELECT patient_id FROM fhirflow.fhir_observation GROUP BY patient_id ORDER BY count(*) DESC LIMIT 1" 2>/dev/null || true)
+  # psql connects as the tables' owner, whom row-level security does not bind: every tenant's rows.
+  read -r patient tenant < <($sql -At -F ' ' -c "SELECT patient_id, tenant FROM fhirflow.fhir_observation GROUP BY patient_id, tenant ORDER BY count(*) DESC LIMIT 1" 2>/dev/null || true)
   if [ -z "$patient" ]; then
     echo "  no Observation rows in PostgreSQL yet (see ${LOG_DIR#"$ROOT"/}/sink.log)"
     return
   fi
   echo
-  echo "== PostgreSQL: Patient/$patient (schema fhirflow)"
+  echo "== the same user id in two tenants is two patients (PostgreSQL, fhir_patient)"
+  $sql -c "SELECT tenant, id AS patient_id, i AS identifier FROM fhirflow.fhir_patient, unnest(identifiers) i WHERE i LIKE '%|sim-user-0001' ORDER BY tenant" 2>/dev/null || true
+  echo "== PostgreSQL: Patient/$patient of tenant $tenant (schema fhirflow)"
   $sql -c "SELECT code, effective_start, version_id, resource->'valueQuantity'->>'value' AS value, resource->'valueQuantity'->>'unit' AS unit FROM fhirflow.fhir_observation WHERE patient_id = '$patient' ORDER BY effective_start DESC LIMIT 8" 2>/dev/null || true
   $sql -c "SELECT count(*) AS observations, count(DISTINCT code) AS codes, min(effective_start), max(effective_start) FROM fhirflow.fhir_observation WHERE patient_id = '$patient'" 2>/dev/null || true
   local token base="http://127.0.0.1:$FHIRFLOW_API_PORT"
-  token=$(dev_token "$patient" 2>/dev/null | tail -1)
+  token=$(dev_token "$patient" "$tenant" 2>/dev/null | tail -1)
   echo "== one FHIR resource (GET $base/fhir/Observation?patient=$patient&_count=1)"
   curl -fsS -H "Authorization: Bearer $token" "$base/fhir/Observation?patient=$patient&_count=1&_sort=-date" 2>/dev/null \
     | /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin); print(json.dumps(b["entry"][0]["resource"], indent=2) if b.get("entry") else b)' 2>/dev/null \
@@ -281,9 +268,9 @@ print_summary() {
   fi
   echo "== Redis metrics of Patient/$patient (GET $base/metrics/Patient/$patient)"
   curl -fsS -H "Authorization: Bearer $token" "$base/metrics/Patient/$patient" 2>/dev/null \
-    | /usr/bin/python3 -m json.tool 2>/dev/null | head -40 || echo "  (no metrics view; keys: redis-cli --scan --pattern 'fhirflow:patient:$patient:*')"
+    | /usr/bin/python3 -m json.tool 2>/dev/null | head -40 || echo "  (no metrics view; keys: docs/redis-metrics.md, e.g. redis-cli --scan --pattern 'fhirflow:*$patient:*')"
   echo
-  echo "== try it (token valid 1 h, confined to this patient)"
+  echo "== try it (token valid 1 h, confined to this patient of tenant $tenant)"
   echo "  export TOKEN=$token"
   echo "  curl -s -H \"Authorization: Bearer \$TOKEN\" '$base/fhir/Observation?patient=$patient&code=http://loinc.org%7C8867-4&_sort=-date&_count=5'"
   echo "  curl -s -H \"Authorization: Bearer \$TOKEN\" '$base/fhir/Observation/\$lastn?patient=$patient'"

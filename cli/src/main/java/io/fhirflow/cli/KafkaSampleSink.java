@@ -27,7 +27,8 @@ import org.apache.kafka.common.utils.Utils;
  * <p>One byte-array producer serves both: samples are serialized here with the configured
  * serializer, so the simulator can also send deliberately broken bytes. The producer is idempotent
  * with {@code acks=all}; sends are asynchronous and a full buffer blocks, which keeps memory
- * constant however large the input. A failed send is remembered and fails {@link #flush}.
+ * constant however large the input. A failed send is remembered and fails {@link #flush}. {@link
+ * #onTopic} gives a sink to another raw topic (a tenant's) on the same producer.
  */
 public final class KafkaSampleSink implements SampleSink {
 
@@ -36,15 +37,12 @@ public final class KafkaSampleSink implements SampleSink {
   private final String topic;
   private final String dlqTopic;
   private final Clock clock;
-  private final AtomicLong failed = new AtomicLong();
-  private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
-  private final Callback callback =
-      (metadata, exception) -> {
-        if (exception != null) {
-          failed.incrementAndGet();
-          firstFailure.compareAndSet(null, exception);
-        }
-      };
+  private final AtomicLong failed;
+  private final AtomicReference<Exception> firstFailure;
+  private final Callback callback;
+
+  /** False for a sink {@link #onTopic} made: the producer is its owner's to close. */
+  private final boolean ownsProducer;
 
   KafkaSampleSink(
       Producer<String, byte[]> producer,
@@ -52,11 +50,51 @@ public final class KafkaSampleSink implements SampleSink {
       String topic,
       String dlqTopic,
       Clock clock) {
+    this(
+        producer,
+        serializer,
+        topic,
+        dlqTopic,
+        clock,
+        new AtomicLong(),
+        new AtomicReference<>(),
+        true);
+  }
+
+  private KafkaSampleSink(
+      Producer<String, byte[]> producer,
+      Serializer<WearableSample> serializer,
+      String topic,
+      String dlqTopic,
+      Clock clock,
+      AtomicLong failed,
+      AtomicReference<Exception> firstFailure,
+      boolean ownsProducer) {
     this.producer = producer;
     this.serializer = serializer;
     this.topic = topic;
     this.dlqTopic = dlqTopic;
     this.clock = clock;
+    this.failed = failed;
+    this.firstFailure = firstFailure;
+    this.ownsProducer = ownsProducer;
+    this.callback =
+        (metadata, exception) -> {
+          if (exception != null) {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, exception);
+          }
+        };
+  }
+
+  /**
+   * A sink to {@code rawTopic} on this sink's producer and serializer (the simulator's tenants: one
+   * producer, a raw topic per tenant). Failures count for both; closing it leaves the producer
+   * open, closing this sink closes it.
+   */
+  public KafkaSampleSink onTopic(String rawTopic) {
+    return new KafkaSampleSink(
+        producer, serializer, rawTopic, dlqTopic, clock, failed, firstFailure, false);
   }
 
   /** A sink with its own producer and serializer, both configured from the options. */
@@ -135,7 +173,9 @@ public final class KafkaSampleSink implements SampleSink {
 
   @Override
   public void close() {
-    producer.close();
-    serializer.close();
+    if (ownsProducer) {
+      producer.close();
+      serializer.close();
+    }
   }
 }

@@ -5,11 +5,16 @@ import io.fhirflow.cli.output.SampleSink;
 import io.fhirflow.cli.simulate.SimulationSummary;
 import io.fhirflow.cli.simulate.Simulator;
 import io.fhirflow.cli.simulate.TrafficGenerator;
+import io.fhirflow.contracts.Tenants;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +23,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fhirflow simulate --users 50 --rate 500 --duration 2m}. */
+/** {@code fhirflow simulate --users 50 --rate 500 --duration 2m [--tenants default,acme]}. */
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
@@ -76,6 +81,17 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Share of deletions from the phone (default ${DEFAULT-VALUE}).")
   double deletionShare;
 
+  @Option(
+      names = "--tenants",
+      split = ",",
+      paramLabel = "TENANT",
+      description =
+          "Tenants to spread the users over, in turn (e.g. default,acme): each user belongs to one "
+              + "tenant and its records go to that tenant's raw topic (--topic for the default "
+              + "tenant, <topic>.<tenant> for any other; docs/tenants.md); one user id is in two "
+              + "tenants, as two patients. Default: every user in --topic, as before tenants.")
+  List<String> tenants;
+
   @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
   Path summaryJson;
 
@@ -90,6 +106,14 @@ final class SimulateCommand implements Callable<Integer> {
       System.err.println("--users, --rate and --duration must be positive");
       return 2;
     }
+    List<String> tenantList =
+        tenants == null ? List.of() : List.copyOf(new LinkedHashSet<>(tenants));
+    for (String tenant : tenantList) {
+      if (!Tenants.isValid(tenant)) {
+        System.err.println("--tenants: not a tenant name (" + Tenants.NAME_REGEX + "): " + tenant);
+        return 2;
+      }
+    }
     // Replay as many hours of data as the rate covers, ending now: cadences stay realistic.
     double speedup = Math.max(1, rate / TrafficGenerator.naturalRate(users));
     Duration backfill = Duration.ofMillis((long) (duration.toMillis() * speedup));
@@ -97,6 +121,7 @@ final class SimulateCommand implements Callable<Integer> {
     TrafficGenerator generator =
         new TrafficGenerator(
             users,
+            tenantList.isEmpty() ? List.of(Tenants.DEFAULT) : tenantList,
             effectiveSeed,
             Clock.systemUTC(),
             backfill,
@@ -117,10 +142,16 @@ final class SimulateCommand implements Callable<Integer> {
     try (SampleSink sink =
         dryRun ? new CountingSink() : KafkaSampleSink.create(kafka, Clock.systemUTC())) {
       System.out.printf(
-          "simulating %d users (HealthKit and Health Connect) at %.0f records/s for %s, %s of data ending now (seed %d)%n",
-          users, rate, human(duration), human(backfill), effectiveSeed);
+          "simulating %d users (HealthKit and Health Connect) at %.0f records/s for %s, %s of data ending now (seed %d)%s%n",
+          users,
+          rate,
+          human(duration),
+          human(backfill),
+          effectiveSeed,
+          tenantList.isEmpty() ? "" : ", tenants " + String.join(", ", tenantList));
       SimulationSummary summary =
-          new Simulator(generator, sink, new ProgressLine(System.err, 500))
+          new Simulator(
+                  generator, tenantSinks(sink, tenantList), sink, new ProgressLine(System.err, 500))
               .run(rate, duration, stop::get);
       summary.print(System.out);
       if (summaryJson != null) {
@@ -133,6 +164,17 @@ final class SimulateCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
       }
     }
+  }
+
+  /** Each tenant's raw topic's sink, on the one producer of {@code sink}. */
+  private Map<String, SampleSink> tenantSinks(SampleSink sink, List<String> tenantList) {
+    Map<String, SampleSink> sinks = new HashMap<>();
+    if (sink instanceof KafkaSampleSink kafkaSink) {
+      for (String tenant : tenantList) {
+        sinks.put(tenant, kafkaSink.onTopic(Tenants.rawTopic(kafka.topic(), tenant)));
+      }
+    }
+    return sinks;
   }
 
   private static String human(Duration d) {

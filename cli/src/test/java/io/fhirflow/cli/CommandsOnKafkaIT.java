@@ -86,25 +86,7 @@ class CommandsOnKafkaIT {
     String registry = "mock://cli-simulate-it";
     Path summary = dir.resolve("summary.json");
 
-    int exit =
-        Main.run(
-            "simulate",
-            "--users",
-            "6",
-            "--rate",
-            "400",
-            "--duration",
-            "3s",
-            "--bad-share",
-            "0.05",
-            "--bootstrap-servers",
-            kafka.broker().bootstrapServers(),
-            "--schema-registry-url",
-            registry,
-            "--topic",
-            raw,
-            "--summary-json",
-            summary.toString());
+    int exit = simulate(raw, registry, summary, "--users", "6", "--bad-share", "0.05");
 
     assertThat(exit).isZero();
     String json = Files.readString(summary);
@@ -138,6 +120,49 @@ class CommandsOnKafkaIT {
     assertThat(json)
         .contains("\"BAD_NOT_WIRE_FORMAT\":" + notWire)
         .contains("\"BAD_UNKNOWN_SCHEMA_ID\":" + unknownId);
+  }
+
+  /**
+   * Issue 15: {@code --tenants default,acme} sends each user's records to its tenant's raw topic,
+   * the same user id to both, and the summary counts per tenant what each topic got.
+   */
+  @Test
+  void simulatesTwoTenantsEachOnItsOwnRawTopicWithOneUserIdInBoth(@TempDir Path dir)
+      throws Exception {
+    String raw = kafka.broker().uniqueTopic("sim-tenants");
+    String acme = raw + ".acme";
+    kafka.broker().createTopics(3, raw, acme);
+    Path summary = dir.resolve("summary.json");
+
+    int exit =
+        simulate(
+            raw,
+            "mock://cli-simulate-tenants-it",
+            summary,
+            "--users",
+            "4",
+            "--tenants",
+            "default,acme");
+
+    assertThat(exit).isZero();
+    String json = Files.readString(summary);
+    long onDefault =
+        Long.parseLong(json.replaceAll("^.*\"default\":\\{\"total\":(\\d+),.*$", "$1"));
+    long onAcme = Long.parseLong(json.replaceAll("^.*\"acme\":\\{\"total\":(\\d+),.*$", "$1"));
+    long total = Long.parseLong(json.replaceAll("^\\{\"total\":(\\d+),.*$", "$1"));
+    assertThat(onDefault).isPositive();
+    assertThat(onAcme).isPositive();
+    assertThat(onDefault + onAcme).isEqualTo(total);
+    List<ConsumerRecord<String, byte[]>> defaults = readAll(raw, onDefault);
+    List<ConsumerRecord<String, byte[]>> acmes = readAll(acme, onAcme);
+    assertThat(defaults).hasSize((int) onDefault);
+    assertThat(acmes).hasSize((int) onAcme);
+    java.util.Set<String> defaultUsers = new java.util.TreeSet<>();
+    defaults.forEach(r -> defaultUsers.add(r.key()));
+    java.util.Set<String> acmeUsers = new java.util.TreeSet<>();
+    acmes.forEach(r -> acmeUsers.add(r.key()));
+    assertThat(defaultUsers).containsExactly("sim-user-0001", "sim-user-0003");
+    assertThat(acmeUsers).containsExactly("sim-user-0001", "sim-user-0004");
   }
 
   @Test
@@ -205,6 +230,28 @@ class CommandsOnKafkaIT {
 
   private static String header(ConsumerRecord<?, ?> r, String key) {
     return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+  }
+
+  /** {@code fhirflow simulate} at 400 records/s for 3 s to {@code raw}, with more options. */
+  private static int simulate(String raw, String registry, Path summary, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "simulate",
+                "--topic",
+                raw,
+                "--rate",
+                "400",
+                "--duration",
+                "3s",
+                "--schema-registry-url",
+                registry,
+                "--summary-json",
+                summary.toString(),
+                "--bootstrap-servers",
+                kafka.broker().bootstrapServers()));
+    args.addAll(List.of(options));
+    return Main.run(args.toArray(String[]::new));
   }
 
   private static List<ConsumerRecord<String, byte[]>> readAll(String topic, long expected) {

@@ -39,7 +39,7 @@ public final class LocalStack {
     List<String> created =
         StackTopics.createMissing(
             kafka.bootstrapServers(),
-            StackTopics.DEFAULTS,
+            StackTopics.withTenants(config.tenants()),
             config.topicPartitions(),
             config.startTimeoutMs());
     if (!created.isEmpty()) {

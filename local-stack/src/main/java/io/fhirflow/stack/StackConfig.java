@@ -1,7 +1,9 @@
 package io.fhirflow.stack;
 
+import io.fhirflow.contracts.Tenants;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -9,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Settings of the local development stack. Every key maps one to one onto an environment variable:
@@ -47,6 +50,13 @@ public final class StackConfig extends AbstractConfig {
   public static final String TOPIC_PARTITIONS_DOC =
       "Partitions of the pipeline topics the stack creates.";
   public static final int TOPIC_PARTITIONS_DEFAULT = 3;
+
+  public static final String TENANTS_CONFIG = "tenants";
+  public static final String TENANTS_DOC =
+      "Tenants whose raw topics the stack creates (docs/tenants.md): the default tenant's is the raw "
+          + "topic itself, any other's <raw topic>.<tenant>. Two by default, so that the local run "
+          + "shows tenants side by side; bin/run-local's simulator spreads its users over them.";
+  public static final List<String> TENANTS_DEFAULT = List.of(Tenants.DEFAULT, "acme");
 
   public static final String START_TIMEOUT_MS_CONFIG = "start.timeout.ms";
   public static final String START_TIMEOUT_MS_DOC =
@@ -92,6 +102,20 @@ public final class StackConfig extends AbstractConfig {
               Range.atLeast(1),
               Importance.LOW,
               TOPIC_PARTITIONS_DOC)
+          .define(
+              TENANTS_CONFIG,
+              Type.LIST,
+              TENANTS_DEFAULT,
+              (name, value) -> {
+                for (Object tenant : (List<?>) value) {
+                  if (!Tenants.isValid((String) tenant)) {
+                    throw new ConfigException(
+                        name, tenant, "not a tenant name (" + Tenants.NAME_REGEX + ")");
+                  }
+                }
+              },
+              Importance.MEDIUM,
+              TENANTS_DOC)
           .define(
               START_TIMEOUT_MS_CONFIG,
               Type.LONG,
@@ -147,6 +171,10 @@ public final class StackConfig extends AbstractConfig {
 
   public int topicPartitions() {
     return getInt(TOPIC_PARTITIONS_CONFIG);
+  }
+
+  public List<String> tenants() {
+    return getList(TENANTS_CONFIG);
   }
 
   public long startTimeoutMs() {

@@ -1,6 +1,7 @@
 package io.fhirflow.stack;
 
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.contracts.Tenants;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,23 @@ public final class StackTopics {
           .toList();
 
   private StackTopics() {}
+
+  /**
+   * The pipeline's topics plus the raw topic of each tenant ({@link Tenants#rawTopic}; the default
+   * tenant's is the raw topic itself), with the raw topic's settings. Created with the same
+   * partition count, which the topology requires of every tenant's raw topic.
+   */
+  public static List<Topic> withTenants(List<String> tenants) {
+    List<Topic> topics = new java.util.ArrayList<>(DEFAULTS);
+    PipelineTopic raw = PipelineTopic.RAW;
+    for (String tenant : tenants) {
+      String name = Tenants.rawTopic(raw.defaultName(), tenant);
+      if (topics.stream().noneMatch(t -> t.name().equals(name))) {
+        topics.add(new Topic(name, raw.compacted(), raw.brokerStampsTime()));
+      }
+    }
+    return List.copyOf(topics);
+  }
 
   /** Creates those of {@code topics} the broker does not have yet; returns the names it created. */
   public static List<String> createMissing(

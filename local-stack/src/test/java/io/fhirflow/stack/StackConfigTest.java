@@ -42,6 +42,35 @@ class StackConfigTest {
   }
 
   @Test
+  void createsTheRawTopicsOfTwoTenantsByDefaultAndOfThoseFhirflowTenantsNames() {
+    assertThat(StackConfig.fromEnvironment(Map.of()).tenants()).containsExactly("default", "acme");
+    assertThat(StackTopics.withTenants(StackConfig.fromEnvironment(Map.of()).tenants()))
+        .extracting(StackTopics.Topic::name)
+        .contains("wearable.samples.raw", "wearable.samples.raw.acme")
+        .doesNotHaveDuplicates();
+
+    StackConfig three =
+        StackConfig.fromEnvironment(Map.of("FHIRFLOW_TENANTS", "default, acme,clinic-2"));
+    assertThat(three.tenants()).containsExactly("default", "acme", "clinic-2");
+    StackTopics.Topic clinic =
+        StackTopics.withTenants(three.tenants()).stream()
+            .filter(t -> t.name().equals("wearable.samples.raw.clinic-2"))
+            .findFirst()
+            .orElseThrow();
+    // A tenant's raw topic is configured like the raw topic: the broker stamps its time.
+    assertThat(clinic.brokerStampsTime()).isTrue();
+    assertThat(clinic.compacted()).isFalse();
+  }
+
+  @Test
+  void rejectsATenantThatIsNoTenantName() {
+    assertThatThrownBy(
+            () -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_TENANTS", "default,Acme")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Acme");
+  }
+
+  @Test
   void rejectsAPortThatIsNotOne() {
     assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_KAFKA_PORT", "70000")))
         .isInstanceOf(ConfigException.class);

@@ -12,13 +12,16 @@ public sealed interface SimulatedRecord {
 
   Outcome outcome();
 
+  /** The tenant whose raw topic the record goes to: its user's ({@link SimulatedUser#tenant}). */
+  String tenant();
+
   /**
    * A sample, serialized by the sink (NEW, LATE, DUPLICATE, UPDATE and the semantically bad ones).
    */
-  record Sample(SampleKind kind, Outcome outcome, WearableSample sample)
+  record Sample(SampleKind kind, Outcome outcome, WearableSample sample, String tenant)
       implements SimulatedRecord {}
 
   /** Bytes sent as they are (not wire format, unknown schema id). */
-  record Raw(SampleKind kind, Outcome outcome, String key, byte[] value)
+  record Raw(SampleKind kind, Outcome outcome, String key, byte[] value, String tenant)
       implements SimulatedRecord {}
 }

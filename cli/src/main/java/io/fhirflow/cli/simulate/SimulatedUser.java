@@ -2,13 +2,15 @@ package io.fhirflow.cli.simulate;
 
 import io.fhirflow.schema.Platform;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Random;
 
 /**
- * A simulated person with a phone: platform, home time zone and the physiological baselines the
- * values vary around, drawn once from the seed so a run is reproducible.
+ * A simulated person with a phone: tenant, platform, home time zone and the physiological baselines
+ * the values vary around, drawn once from the seed so a run is reproducible.
  */
 record SimulatedUser(
+    String tenant,
     String id,
     Platform platform,
     ZoneId zone,
@@ -23,9 +25,21 @@ record SimulatedUser(
     ZoneId.of("Europe/London"), ZoneId.of("America/Los_Angeles"), ZoneId.of("Asia/Kolkata")
   };
 
-  static SimulatedUser draw(int index, Random random) {
+  /**
+   * The user id of the {@code index}-th user (from 1) when the users are dealt over {@code tenants}
+   * in turn: {@code sim-user-<index>}, except that the second tenant's first user (index 2) takes
+   * the first tenant's first user's id, {@code sim-user-0001}: the same user id in two tenants,
+   * which must become two patients (docs/tenants.md). With one tenant every id is distinct, as
+   * before tenants.
+   */
+  static String idOf(int index, List<String> tenants) {
+    return String.format("sim-user-%04d", tenants.size() > 1 && index == 2 ? 1 : index);
+  }
+
+  static SimulatedUser draw(String tenant, String id, int index, Random random) {
     return new SimulatedUser(
-        String.format("sim-user-%04d", index),
+        tenant,
+        id,
         index % 2 == 0 ? Platform.HEALTHKIT : Platform.HEALTH_CONNECT,
         ZONES[index % ZONES.length],
         55 + random.nextDouble() * 20,

@@ -2,22 +2,48 @@ package io.fhirflow.cli.simulate;
 
 import java.io.PrintStream;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Counts of what the simulator sent, per kind and per intended outcome, and what the pipeline
  * should therefore count: every BAD_* dead-lettered, every DUPLICATE dropped, every UPDATE an
- * update, NEW and LATE as output, the deletion outcomes as deleted.
+ * update, NEW and LATE as output, the deletion outcomes as deleted. Per tenant too, to compare with
+ * the topology's counters of each tenant (their label {@code tenant}).
  */
 public final class SimulationSummary {
 
   private final Map<SampleKind, Map<Outcome, Long>> counts = new EnumMap<>(SampleKind.class);
+  private final Map<String, Map<Outcome, Long>> byTenant = new TreeMap<>();
   private long failedSends;
   private double seconds;
 
-  synchronized void count(SampleKind kind, Outcome outcome) {
+  synchronized void count(String tenant, SampleKind kind, Outcome outcome) {
     counts.computeIfAbsent(kind, k -> new EnumMap<>(Outcome.class)).merge(outcome, 1L, Long::sum);
+    byTenant
+        .computeIfAbsent(tenant, t -> new EnumMap<>(Outcome.class))
+        .merge(outcome, 1L, Long::sum);
+  }
+
+  /** The tenants records were sent for, by name. */
+  public synchronized List<String> tenants() {
+    return List.copyOf(byTenant.keySet());
+  }
+
+  /** Records of one tenant with this outcome. */
+  public synchronized long count(String tenant, Outcome outcome) {
+    return byTenant.getOrDefault(tenant, Map.of()).getOrDefault(outcome, 0L);
+  }
+
+  /** Records of one tenant whose outcome passes {@code which}. */
+  public synchronized long count(String tenant, Predicate<Outcome> which) {
+    return byTenant.getOrDefault(tenant, Map.of()).entrySet().stream()
+        .filter(e -> which.test(e.getKey()))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   synchronized void finished(double seconds, long failedSends) {
@@ -125,6 +151,19 @@ public final class SimulationSummary {
         count(Outcome.UPDATE),
         deletions(),
         bad());
+    if (byTenant.size() > 1) {
+      for (String tenant : byTenant.keySet()) {
+        out.printf(
+            "    tenant %-12s in %,d = output %,d + duplicates %,d + updates %,d + deleted %,d + dead-lettered %,d%n",
+            tenant,
+            count(tenant, o -> true),
+            count(tenant, o -> o == Outcome.NEW || o == Outcome.LATE),
+            count(tenant, Outcome.DUPLICATE),
+            count(tenant, Outcome.UPDATE),
+            count(tenant, Outcome::isDeletion),
+            count(tenant, Outcome::isBad));
+      }
+    }
   }
 
   /**
@@ -159,6 +198,35 @@ public final class SimulationSummary {
         + seconds
         + ",\"byKind\":"
         + kinds
+        + ",\"byTenant\":"
+        + tenantsJson()
         + "}";
+  }
+
+  /**
+   * Per tenant, the figures the topology counts per tenant: {@code {"acme":{"total":…,"output":…,
+   * "duplicates":…,"updates":…,"deletions":…,"bad":…}, …}}.
+   */
+  private String tenantsJson() {
+    StringJoiner tenants = new StringJoiner(",", "{", "}");
+    for (String tenant : byTenant.keySet()) {
+      tenants.add(
+          "\""
+              + tenant
+              + "\":{\"total\":"
+              + count(tenant, o -> true)
+              + ",\"output\":"
+              + count(tenant, o -> o == Outcome.NEW || o == Outcome.LATE)
+              + ",\"duplicates\":"
+              + count(tenant, Outcome.DUPLICATE)
+              + ",\"updates\":"
+              + count(tenant, Outcome.UPDATE)
+              + ",\"deletions\":"
+              + count(tenant, Outcome::isDeletion)
+              + ",\"bad\":"
+              + count(tenant, Outcome::isBad)
+              + "}");
+    }
+    return tenants.toString();
   }
 }

@@ -3,22 +3,44 @@ package io.fhirflow.cli.simulate;
 import io.fhirflow.cli.output.ProgressLine;
 import io.fhirflow.cli.output.SampleSink;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
- * Sends the generator's records to a sink at a steady rate for a duration, or until stopped, with a
- * live progress line; returns what it sent.
+ * Sends the generator's records to their tenant's sink at a steady rate for a duration, or until
+ * stopped, with a live progress line; returns what it sent.
  */
 public final class Simulator {
 
   private final TrafficGenerator generator;
-  private final SampleSink sink;
+  private final Function<String, SampleSink> sinkOfTenant;
+  private final Collection<SampleSink> sinks;
   private final ProgressLine progress;
 
+  /** Every record to one sink, whatever its tenant. */
   public Simulator(TrafficGenerator generator, SampleSink sink, ProgressLine progress) {
+    this(generator, Map.of(), sink, progress);
+  }
+
+  /**
+   * @param sinks per tenant, the sink of its raw topic
+   * @param otherwise the sink of a tenant not in {@code sinks}
+   */
+  public Simulator(
+      TrafficGenerator generator,
+      Map<String, SampleSink> sinks,
+      SampleSink otherwise,
+      ProgressLine progress) {
     this.generator = generator;
-    this.sink = sink;
+    this.sinkOfTenant = t -> sinks.getOrDefault(t, otherwise);
+    Set<SampleSink> all = new LinkedHashSet<>(sinks.values());
+    all.add(otherwise);
+    this.sinks = all;
     this.progress = progress;
   }
 
@@ -47,6 +69,7 @@ public final class Simulator {
         continue;
       }
       SimulatedRecord record = generator.next();
+      SampleSink sink = sinkOfTenant.apply(record.tenant());
       try {
         if (record instanceof SimulatedRecord.Sample s) {
           sink.send(s.sample());
@@ -56,12 +79,12 @@ public final class Simulator {
       } catch (RuntimeException e) {
         failed++;
       }
-      summary.count(record.kind(), record.outcome());
+      summary.count(record.tenant(), record.kind(), record.outcome());
       sent++;
       long n = System.nanoTime();
       progress.maybeShow(() -> summary.progressLine((n - start) / 1e9, (end - n) / 1e9));
     }
-    sink.flush();
+    sinks.forEach(SampleSink::flush);
     double seconds = (System.nanoTime() - start) / 1e9;
     summary.finished(seconds, failed);
     progress.finish(summary.progressLine(seconds, 0));

@@ -1,5 +1,6 @@
 package io.fhirflow.cli.simulate;
 
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.schema.HcInstantaneous;
 import io.fhirflow.schema.HcMeasurement;
 import io.fhirflow.schema.HcSeries;
@@ -32,6 +33,10 @@ import java.util.Random;
  * (back-filled wearables), bad records of five kinds that must all end in the dead-letter topic,
  * and deletions from the phone: of records sent before, and (a quarter of them) of records whose
  * original is sent a few records after its deletion, as a gateway's sync batches can order them.
+ *
+ * <p>Users are dealt over the tenants in turn (user 1 to the first tenant, user 2 to the second,
+ * ...), each record goes to its user's tenant, and one user id is in two tenants ({@link
+ * SimulatedUser#idOf}) when there are several.
  */
 public final class TrafficGenerator {
 
@@ -72,16 +77,31 @@ public final class TrafficGenerator {
 
   private record Due(Instant time, SimulatedUser user, SampleKind kind) {}
 
-  private record Sent(SampleKind kind, WearableSample sample) {}
+  private record Sent(SampleKind kind, WearableSample sample, String tenant) {}
 
+  /** Every user in the default tenant, as before tenants. */
   public TrafficGenerator(int userCount, long seed, Clock clock, Duration backfill, Mix mix) {
+    this(userCount, List.of(Tenants.DEFAULT), seed, clock, backfill, mix);
+  }
+
+  /**
+   * @param tenants the tenants the users are dealt over, in turn; at least one
+   */
+  public TrafficGenerator(
+      int userCount, List<String> tenants, long seed, Clock clock, Duration backfill, Mix mix) {
+    if (tenants.isEmpty()) {
+      throw new IllegalArgumentException("at least one tenant");
+    }
+    tenants.forEach(Tenants::requireValid);
     this.random = new Random(seed);
     this.clock = clock;
     this.mix = mix;
     this.factory = new SampleFactory(random);
     Instant start = clock.instant().minus(backfill);
     for (int i = 1; i <= userCount; i++) {
-      SimulatedUser user = SimulatedUser.draw(i, random);
+      SimulatedUser user =
+          SimulatedUser.draw(
+              tenants.get((i - 1) % tenants.size()), SimulatedUser.idOf(i, tenants), i, random);
       users.add(user);
       for (SampleKind kind : SampleKind.values()) {
         // Spread the first event of each user over one cadence, aligned as phones align them.
@@ -121,7 +141,9 @@ public final class TrafficGenerator {
       Sent s = pick(history, historyCount);
       // A deleted record is never sent again as a duplicate: the topology would count it as
       // deleted.
-      return s == null ? fresh() : new SimulatedRecord.Sample(s.kind, Outcome.DUPLICATE, s.sample);
+      return s == null
+          ? fresh()
+          : new SimulatedRecord.Sample(s.kind, Outcome.DUPLICATE, s.sample, s.tenant);
     }
     r -= mix.duplicates();
     if (r < mix.updates() && hcHistoryCount > 0) {
@@ -144,12 +166,12 @@ public final class TrafficGenerator {
       Instant now = clock.instant();
       Instant when = d.time.isAfter(now) ? now : d.time;
       for (WearableSample s : factory.create(d.user, d.kind, when, now)) {
-        pending.add(new SimulatedRecord.Sample(d.kind, Outcome.NEW, s));
+        pending.add(new SimulatedRecord.Sample(d.kind, Outcome.NEW, s, d.user.tenant()));
       }
       due.add(new Due(align(d.time.plus(d.kind.cadence()), d.kind, d.user), d.user, d.kind));
     }
     SimulatedRecord.Sample next = (SimulatedRecord.Sample) pending.poll();
-    remember(next.kind(), next.sample());
+    remember(next.kind(), next.sample(), next.tenant());
     return next;
   }
 
@@ -161,8 +183,8 @@ public final class TrafficGenerator {
     Instant when =
         align(now.minus(Duration.ofMinutes(120 + random.nextInt(5 * 24 * 60 - 120))), kind, user);
     WearableSample sample = factory.create(user, kind, when, now).get(0);
-    remember(kind, sample);
-    return new SimulatedRecord.Sample(kind, Outcome.LATE, sample);
+    remember(kind, sample, user.tenant());
+    return new SimulatedRecord.Sample(kind, Outcome.LATE, sample, user.tenant());
   }
 
   /** The same Health Connect record again, edited on the phone: version + 1, value changed. */
@@ -185,8 +207,8 @@ public final class TrafficGenerator {
                     .build())
             .setBody(edited(old.getBody()))
             .build();
-    hcHistory[index] = new Sent(s.kind, updated);
-    return new SimulatedRecord.Sample(s.kind, Outcome.UPDATE, updated);
+    hcHistory[index] = new Sent(s.kind, updated, s.tenant);
+    return new SimulatedRecord.Sample(s.kind, Outcome.UPDATE, updated, s.tenant);
   }
 
   /**
@@ -197,8 +219,8 @@ public final class TrafficGenerator {
     if (s == null) {
       return fresh();
     }
-    forget(s.sample);
-    return new SimulatedRecord.Sample(s.kind, Outcome.DELETION, deletionOf(s.sample));
+    forget(s);
+    return new SimulatedRecord.Sample(s.kind, Outcome.DELETION, deletionOf(s.sample), s.tenant);
   }
 
   /**
@@ -213,8 +235,10 @@ public final class TrafficGenerator {
         factory
             .create(user, kind, align(now.minus(Duration.ofMinutes(30)), kind, user), now)
             .get(0);
-    afterDeletion.add(new SimulatedRecord.Sample(kind, Outcome.AFTER_DELETION, original));
-    return new SimulatedRecord.Sample(kind, Outcome.DELETION_EARLY, deletionOf(original));
+    afterDeletion.add(
+        new SimulatedRecord.Sample(kind, Outcome.AFTER_DELETION, original, user.tenant()));
+    return new SimulatedRecord.Sample(
+        kind, Outcome.DELETION_EARLY, deletionOf(original), user.tenant());
   }
 
   private WearableSample deletionOf(WearableSample sample) {
@@ -225,12 +249,14 @@ public final class TrafficGenerator {
         sample.getUserId(), sample.getPlatform(), sample.getRecordId(), type, clock.instant());
   }
 
-  private void forget(WearableSample sample) {
+  private void forget(Sent deleted) {
+    WearableSample sample = deleted.sample;
     for (Sent[] ring : List.of(history, hcHistory)) {
       for (int i = 0; i < ring.length; i++) {
         if (ring[i] != null
             && ring[i].sample.getRecordId().equals(sample.getRecordId())
-            && ring[i].sample.getUserId().equals(sample.getUserId())) {
+            && ring[i].sample.getUserId().equals(sample.getUserId())
+            && ring[i].tenant.equals(deleted.tenant)) {
           ring[i] = null;
         }
       }
@@ -267,7 +293,8 @@ public final class TrafficGenerator {
               SampleKind.HEART_RATE,
               outcome,
               user.id(),
-              "{\"type\":\"HeartRate\",\"bpm\":72}".getBytes(StandardCharsets.UTF_8));
+              "{\"type\":\"HeartRate\",\"bpm\":72}".getBytes(StandardCharsets.UTF_8),
+              user.tenant());
       case BAD_UNKNOWN_SCHEMA_ID ->
           new SimulatedRecord.Raw(
               SampleKind.HEART_RATE,
@@ -277,10 +304,11 @@ public final class TrafficGenerator {
                   .put((byte) 0)
                   .putInt(Integer.MAX_VALUE - random.nextInt(1000))
                   .putLong(random.nextLong())
-                  .array());
+                  .array(),
+              user.tenant());
       case BAD_NAN_VALUE -> {
         WearableSample s = factory.create(user, SampleKind.WEIGHT, now, now).get(0);
-        yield new SimulatedRecord.Sample(SampleKind.WEIGHT, outcome, withNaN(s));
+        yield new SimulatedRecord.Sample(SampleKind.WEIGHT, outcome, withNaN(s), user.tenant());
       }
       case BAD_END_BEFORE_START -> {
         WearableSample s =
@@ -288,7 +316,8 @@ public final class TrafficGenerator {
         yield new SimulatedRecord.Sample(
             SampleKind.STEPS,
             outcome,
-            WearableSample.newBuilder(s).setEndTime(s.getStartTime().minusSeconds(600)).build());
+            WearableSample.newBuilder(s).setEndTime(s.getStartTime().minusSeconds(600)).build(),
+            user.tenant());
       }
       default -> {
         WearableSample s = factory.create(user, SampleKind.HEART_RATE, now, now).get(0);
@@ -299,7 +328,8 @@ public final class TrafficGenerator {
         yield new SimulatedRecord.Sample(
             SampleKind.HEART_RATE,
             Outcome.BAD_UNKNOWN_TYPE,
-            WearableSample.newBuilder(s).setType(type).build());
+            WearableSample.newBuilder(s).setType(type).build(),
+            user.tenant());
       }
     };
   }
@@ -317,11 +347,11 @@ public final class TrafficGenerator {
     return WearableSample.newBuilder(s).setBody(body).build();
   }
 
-  private void remember(SampleKind kind, WearableSample sample) {
-    history[(int) (historyCount++ % HISTORY)] = new Sent(kind, sample);
+  private void remember(SampleKind kind, WearableSample sample, String tenant) {
+    history[(int) (historyCount++ % HISTORY)] = new Sent(kind, sample, tenant);
     if (sample.getPlatform() == Platform.HEALTH_CONNECT
         && (sample.getBody() instanceof HcInstantaneous || sample.getBody() instanceof HcSeries)) {
-      hcHistory[(int) (hcHistoryCount++ % HISTORY)] = new Sent(kind, sample);
+      hcHistory[(int) (hcHistoryCount++ % HISTORY)] = new Sent(kind, sample, tenant);
     }
   }
 

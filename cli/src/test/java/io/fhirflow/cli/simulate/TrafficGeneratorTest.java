@@ -48,6 +48,57 @@ class TrafficGeneratorTest {
   }
 
   @Test
+  void dealsTheUsersOverTheTenantsAndPutsOneUserIdInTwoTenants() {
+    TrafficGenerator tenants =
+        new TrafficGenerator(
+            4,
+            List.of("default", "acme"),
+            7,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofDays(3),
+            TrafficGenerator.Mix.DEFAULT);
+    Map<String, java.util.Set<String>> tenantsOfUser = new HashMap<>();
+    Map<String, java.util.Set<String>> tenantsOfRecord = new HashMap<>();
+    Map<String, Long> perTenant = new HashMap<>();
+    for (int i = 0; i < 20_000; i++) {
+      SimulatedRecord r = tenants.next();
+      perTenant.merge(r.tenant(), 1L, Long::sum);
+      if (r instanceof SimulatedRecord.Sample s) {
+        tenantsOfUser
+            .computeIfAbsent(s.sample().getUserId(), u -> new java.util.HashSet<>())
+            .add(r.tenant());
+        tenantsOfRecord
+            .computeIfAbsent(
+                s.sample().getUserId() + "/" + s.sample().getRecordId(),
+                k -> new java.util.HashSet<>())
+            .add(r.tenant());
+      }
+    }
+
+    assertThat(tenants.users())
+        .extracting(SimulatedUser::tenant, SimulatedUser::id)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("default", "sim-user-0001"),
+            org.assertj.core.groups.Tuple.tuple("acme", "sim-user-0001"),
+            org.assertj.core.groups.Tuple.tuple("default", "sim-user-0003"),
+            org.assertj.core.groups.Tuple.tuple("acme", "sim-user-0004"));
+    assertThat(tenantsOfUser)
+        .containsEntry("sim-user-0001", java.util.Set.of("default", "acme"))
+        .containsEntry("sim-user-0003", java.util.Set.of("default"))
+        .containsEntry("sim-user-0004", java.util.Set.of("acme"));
+    // Two users each: about half the records per tenant.
+    assertThat(perTenant.get("acme") / 20_000.0).isCloseTo(0.5, within(0.1));
+    // A duplicate, update or deletion goes to the tenant of its original, never across.
+    assertThat(tenantsOfRecord.values()).allMatch(t -> t.size() == 1);
+  }
+
+  @Test
+  void withoutTenantsEveryUserIsTheDefaultTenantsWithItsOwnId() {
+    assertThat(generator.users()).allMatch(u -> u.tenant().equals("default"));
+    assertThat(generator.users().stream().map(SimulatedUser::id).distinct()).hasSize(40);
+  }
+
+  @Test
   void mixesAboutFivePercentDuplicatesAndOnePercentBadRecordsOfEveryBadKind() {
     generate(40_000);
     Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
