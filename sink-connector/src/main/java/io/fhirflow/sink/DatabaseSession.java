@@ -1,11 +1,11 @@
 package io.fhirflow.sink;
 
+import io.fhirflow.store.StoreMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,16 +107,12 @@ public final class DatabaseSession implements AutoCloseable {
   private void prepareSchema() throws SQLException {
     if (migrate) {
       try {
-        var flyway =
-            Flyway.configure(getClass().getClassLoader())
-                .dataSource(dataSource)
-                .locations("classpath:db/migration");
         String currentSchema = dataSource.getCurrentSchema();
-        if (currentSchema != null && !currentSchema.isBlank()) {
-          // Flyway then creates the schema if needed and keeps its history table in it.
-          flyway.schemas(currentSchema.split(",")[0].trim());
-        }
-        flyway.load().migrate();
+        StoreMigrations.apply(
+            dataSource,
+            currentSchema == null || currentSchema.isBlank()
+                ? null
+                : currentSchema.split(",")[0].trim());
       } catch (RuntimeException e) {
         // Flyway wraps the SQLException; unwrap it so an outage stays retriable.
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -1,12 +1,13 @@
 package io.fhirflow.bench.api;
 
+import io.fhirflow.store.StoreMigrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Fills schema {@code fhirflow_apibench} (or {@code API_BENCH_SCHEMA}) with the benchmark's data,
@@ -74,13 +75,10 @@ public final class ApiBenchData {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
     }
     String url = url(base);
-    // The sink's own migration files, applied as the sink applies them (run from the repository
-    // root).
-    Flyway.configure()
-        .dataSource(url, null, null)
-        .locations("filesystem:sink-connector/src/main/resources/db/migration")
-        .load()
-        .migrate();
+    // The store's migrations, applied as the sink applies them.
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL(url);
+    StoreMigrations.apply(dataSource, null);
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       // Now the sink's migration V2 (kept here for schemas migrated before it, and to drop it for

@@ -4,6 +4,7 @@ import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.store.StoreMigrations;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import java.io.IOException;
@@ -29,8 +30,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * End-to-end sink throughput: the same realistic Observations, already in a topic of a real KRaft
@@ -55,7 +56,6 @@ import org.postgresql.PGConnection;
 public final class SinkBenchmark {
 
   private static final Path WORK = Path.of(".work", "bench-sink");
-  private static final String MIGRATIONS = "sink-connector/src/main/resources/db/migration";
   private static final String DEBEZIUM_TARBALL =
       System.getProperty("user.home")
           + "/.m2/repository/io/debezium/debezium-connector-jdbc/3.2.0.Final/"
@@ -668,16 +668,11 @@ public final class SinkBenchmark {
     return m.find() ? Integer.parseInt(m.group(1)) : 5432;
   }
 
-  /**
-   * The sink's own migration files, applied by Flyway as the sink applies them: the tables users
-   * get.
-   */
+  /** The store's migrations, applied by Flyway as the sink applies them: the tables users get. */
   private static void createTables(String schema) {
-    Flyway.configure()
-        .dataSource(url(schema), null, null)
-        .locations("filesystem:" + MIGRATIONS)
-        .load()
-        .migrate();
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL(url(schema));
+    StoreMigrations.apply(dataSource, null);
   }
 
   private static long count(String schema) throws Exception {
