@@ -16,6 +16,7 @@ import io.fhirflow.schema.WearableSample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -27,30 +28,52 @@ import java.util.UUID;
  * share of exact re-sends (the duplicates a phone's retry or a gateway's redelivery produce).
  *
  * <p>Samples come in sync batches, as phones upload them (QUIRKS.md: grouped by sync batch, newest
- * first): one user at a time, 10 to 90 samples from the last few days of that user, out of order.
+ * first): one user at a time, 10 to 90 samples of that user. Where in time a batch's samples lie is
+ * the {@link Shape}.
  */
 final class SampleGenerator {
+
+  /** Where a user's samples lie in time. */
+  enum Shape {
+    /**
+     * Each sample anywhere in the last 3 days, out of order: a back-fill. A user's ~50 samples of a
+     * benchmark run are spread over 72 hours, so nearly every heart-rate sample is alone in its
+     * hour of its user (the summaries' worst case: one hourly summary per heart-rate sample).
+     */
+    BACKFILL,
+    /**
+     * Each user's samples follow one another in time, 3 minutes apart on average (a uniform gap of
+     * 0-6 min), from a start in the first of the last 3 days: with the mix's 60 % heart-rate
+     * samples, ~12 heart-rate samples per hour, as a watch records them (the real exports in
+     * ../shared/datasets: a Garmin 28.5 a covered hour, an Apple Watch excerpt 18.4, median 12).
+     */
+    DENSE
+  }
 
   private final SplittableRandom random;
   private final int users;
   private final double duplicateShare;
   private final double deletionShare;
   private final Instant now;
+  private final Shape shape;
+  private final Map<Integer, Instant> userClocks = new HashMap<>();
   private final List<WearableSample> recent = new ArrayList<>();
   private long sequence;
-  private String batchUser;
+  private int batchUser;
   private int batchLeft;
 
   SampleGenerator(long seed, int users, double duplicateShare, Instant now) {
-    this(seed, users, duplicateShare, 0, now);
+    this(seed, users, duplicateShare, 0, now, Shape.BACKFILL);
   }
 
-  SampleGenerator(long seed, int users, double duplicateShare, double deletionShare, Instant now) {
+  SampleGenerator(
+      long seed, int users, double duplicateShare, double deletionShare, Instant now, Shape shape) {
     this.random = new SplittableRandom(seed);
     this.users = users;
     this.duplicateShare = duplicateShare;
     this.deletionShare = deletionShare;
     this.now = now;
+    this.shape = shape;
   }
 
   /**
@@ -81,11 +104,11 @@ final class SampleGenerator {
   private WearableSample fresh() {
     sequence++;
     if (batchLeft-- <= 0) {
-      batchUser = "user-" + random.nextInt(users);
+      batchUser = random.nextInt(users);
       batchLeft = 10 + random.nextInt(80);
     }
-    String user = batchUser;
-    Instant t = now.minusSeconds(random.nextLong(3 * 86_400L));
+    String user = "user-" + batchUser;
+    Instant t = shape == Shape.DENSE ? nextDenseTime(batchUser) : backfillTime();
     double kind = random.nextDouble();
     if (kind < 0.45) {
       return healthKit(user, "HKQuantityTypeIdentifierHeartRate", t, t)
@@ -138,6 +161,25 @@ final class SampleGenerator {
                   .build())
           .build();
     }
+  }
+
+  private Instant backfillTime() {
+    return now.minusSeconds(random.nextLong(3 * 86_400L));
+  }
+
+  /** The user's next sample time: 0-6 minutes after their previous one. */
+  private Instant nextDenseTime(int user) {
+    Instant previous = userClocks.get(user);
+    Instant t =
+        previous == null
+            ? now.minusSeconds(2 * 86_400L + random.nextLong(86_400L))
+            : previous.plusSeconds(random.nextLong(361));
+    if (t.isAfter(now)) {
+      // A very long run: the user's clock starts over in the first day rather than go future.
+      t = now.minusSeconds(2 * 86_400L + random.nextLong(86_400L));
+    }
+    userClocks.put(user, t);
+    return t;
   }
 
   private WearableSample.Builder healthKit(String user, String type, Instant start, Instant end) {

@@ -59,9 +59,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </ol>
  *
  * Run: see BENCHMARKS.md ("topology"). Options: {@code --samples=N --warmup=N --users=N --threads=N
- * --partitions=N --duplicates=0.05 --deletions=0.01 --latency-rate=N|auto --latency-seconds=N
- * --commit-interval-ms=N --ceiling=true|streams-defaults|false --set=key=value,...} (the commit
- * interval applies to both applications; {@code --set} to the topology only).
+ * --partitions=N --duplicates=0.05 --deletions=0.01 --input=backfill|dense --latency-rate=N|auto
+ * --latency-seconds=N --commit-interval-ms=N --ceiling=true|streams-defaults|false
+ * --set=key=value,...} (the commit interval applies to both applications; {@code --set} to the
+ * topology only).
  */
 public final class TopologyBenchmark {
 
@@ -79,6 +80,11 @@ public final class TopologyBenchmark {
     double duplicates = Double.parseDouble(opt.getOrDefault("duplicates", "0.05"));
     // --deletions=0.01: that share of the records are the phone's deletions of recent samples.
     double deletions = Double.parseDouble(opt.getOrDefault("deletions", "0"));
+    // --input=dense: each user's samples close together in time, as a watch records them; the
+    // default (backfill) spreads them over 3 days (SampleGenerator.Shape).
+    SampleGenerator.Shape shape =
+        SampleGenerator.Shape.valueOf(
+            opt.getOrDefault("input", "backfill").toUpperCase(java.util.Locale.ROOT));
     String commitInterval = opt.getOrDefault("commit-interval-ms", "100");
     String latencyRateOption = opt.getOrDefault("latency-rate", "auto");
     int latencySeconds = Integer.parseInt(opt.getOrDefault("latency-seconds", "20"));
@@ -115,7 +121,7 @@ public final class TopologyBenchmark {
           broker,
           raw,
           serializer,
-          new SampleGenerator(42, users, duplicates, deletions, now),
+          new SampleGenerator(42, users, duplicates, deletions, now, shape),
           warmup + samples,
           0);
       double produceRate = (warmup + samples) / seconds(System.nanoTime() - t0);
@@ -192,7 +198,7 @@ public final class TopologyBenchmark {
                 broker,
                 raw,
                 serializer,
-                new SampleGenerator(7, users, 0, Instant.now()),
+                new SampleGenerator(7, users, 0, 0, Instant.now(), shape),
                 latencyRate,
                 latencySeconds);
       }
@@ -233,7 +239,8 @@ public final class TopologyBenchmark {
                   ceilingOnStreamsDefaults ? " (Kafka Streams' default producer settings)" : "",
                   ThreadCpu.format(ceiling.cpuByThreads()),
                   ThreadCpu.format(topology.cpuByThreads()),
-                  extra.isEmpty() ? "" : "topology settings: " + extra + "\n",
+                  (extra.isEmpty() ? "" : "topology settings: " + extra + "\n")
+                      + (shape == SampleGenerator.Shape.BACKFILL ? "" : "input: " + shape + "\n"),
                   writes);
       System.out.println(report);
       Path file = Path.of("target", "topology-benchmark.md");
