@@ -24,6 +24,11 @@ public final class ExpirySweep<K, V> {
     this.maxEntries = maxEntries;
   }
 
+  /** Whether the last run reached the store's end, so the next one starts a new pass. */
+  public boolean passComplete() {
+    return cursor == null;
+  }
+
   /** Examines the next slice; returns how many entries it deleted. */
   public int run(Predicate<V> isExpired) {
     List<K> expired = new ArrayList<>();

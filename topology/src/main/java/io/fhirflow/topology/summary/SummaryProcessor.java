@@ -8,7 +8,6 @@ import io.fhirflow.mapping.SummaryFigures;
 import io.fhirflow.mapping.SummaryObservations;
 import io.fhirflow.mapping.SummaryStatistic;
 import io.fhirflow.topology.TopologySettings;
-import io.fhirflow.topology.dedupe.ExpirySweep;
 import io.fhirflow.topology.fhir.MapProcessor;
 import io.fhirflow.topology.ops.FlowCounters;
 import io.micrometer.core.instrument.Counter;
@@ -66,6 +65,12 @@ public final class SummaryProcessor
   private static final String OBSERVATION = "Observation";
   private static final BytesSerializer BYTES = new BytesSerializer();
 
+  /**
+   * Decoded aggregates kept per task: a sync batch's summaries (a user's hours and days) many times
+   * over, ~1.5 KB each.
+   */
+  private static final int LIVE_AGGREGATES = 2048;
+
   private final SummaryCatalogue catalogue;
   private final SummarySettings settings;
   private final TopologySettings topology;
@@ -74,7 +79,7 @@ public final class SummaryProcessor
   private final Counter retracted;
   private final Counter rescans;
   private KeyValueStore<Bytes, SummaryState.RecordShares> records;
-  private KeyValueStore<Bytes, SummaryAggregate> aggregates;
+  private LiveAggregates aggregates;
 
   /**
    * The changed summaries and when each is due, in memory (rebuilt from {@link
@@ -112,11 +117,13 @@ public final class SummaryProcessor
   public void init(ProcessorContext<String, byte[]> context) {
     super.init(context);
     records = context.getStateStore(SummaryState.RECORDS);
-    aggregates = context.getStateStore(SummaryState.AGGREGATES);
+    KeyValueStore<Bytes, SummaryAggregate> aggregateStore =
+        context.getStateStore(SummaryState.AGGREGATES);
+    aggregates = new LiveAggregates(aggregateStore, LIVE_AGGREGATES);
     due.clear();
     // One pass over the task's summaries at start (restore reads the same entries from the
     // changelog anyway), so marking a summary due costs no write of its own while running.
-    try (KeyValueIterator<Bytes, SummaryAggregate> it = aggregates.all()) {
+    try (KeyValueIterator<Bytes, SummaryAggregate> it = aggregateStore.all()) {
       it.forEachRemaining(
           e -> {
             if (e.value.isDue()) {
@@ -125,17 +132,14 @@ public final class SummaryProcessor
           });
     }
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
-    ExpirySweep<Bytes, SummaryState.RecordShares> recordSweep =
-        new ExpirySweep<>(records, topology.sweepMaxEntries());
-    ExpirySweep<Bytes, SummaryAggregate> aggregateSweep =
-        new ExpirySweep<>(aggregates, topology.sweepMaxEntries());
+    SummarySweep sweep = new SummarySweep(records, aggregateStore, topology.sweepMaxEntries());
     context.schedule(
         topology.sweepInterval(),
         PunctuationType.WALL_CLOCK_TIME,
         now -> {
-          long oldest = oldestKeptDay(now);
-          recordSweep.run(r -> r.lastDay() < oldest);
-          aggregateSweep.run(a -> a.lastDay() < oldest);
+          if (sweep.run(oldestKeptDay(now))) {
+            aggregates.clear();
+          }
         });
   }
 
@@ -159,9 +163,10 @@ public final class SummaryProcessor
   private void erase(SummaryInput in) {
     Bytes patient = SummaryState.patientPrefix(UUID.fromString(in.patientId()));
     removeByPrefix(records, patient);
-    for (Bytes k : removeByPrefix(aggregates, patient)) {
+    for (Bytes k : removeByPrefix(aggregates.store(), patient)) {
       due.remove(k);
     }
+    aggregates.clear();
   }
 
   private static <V> List<Bytes> removeByPrefix(KeyValueStore<Bytes, V> store, Bytes prefix) {
