@@ -176,13 +176,17 @@ json_number() { # key file
   sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$2" | head -1
 }
 
-# Waits until the topology has consumed everything the simulator sent (or 90 s pass).
+# Waits until the topology has consumed everything the simulator sent: as long as it makes
+# progress (on a loaded machine it can trail the simulator by minutes), at most 30 s without any
+# and 10 min in all.
 wait_drained() {
-  local sent deadline=$((SECONDS + 90))
+  local sent now last=-1 stalled_since=$SECONDS deadline=$((SECONDS + 600))
   sent=$(json_number total "$RUN_DIR/simulator.json")
   [ -n "$sent" ] || return 0
-  while [ $(($(topology_counter fhirflow_samples_in) - BASE_IN)) -lt "$sent" ] && [ $SECONDS -lt $deadline ]; do
-    printf '\r[fhirflow] waiting for the topology: %s of %s consumed ' "$(($(topology_counter fhirflow_samples_in) - BASE_IN))" "$sent" >&2
+  while now=$(($(topology_counter fhirflow_samples_in) - BASE_IN)); [ "$now" -lt "$sent" ] && [ $SECONDS -lt $deadline ]; do
+    if [ "$now" != "$last" ]; then last=$now; stalled_since=$SECONDS; fi
+    [ $((SECONDS - stalled_since)) -lt 30 ] || break
+    printf '\r[fhirflow] waiting for the topology: %s of %s consumed ' "$now" "$sent" >&2
     sleep 1
   done
   printf '\n' >&2

@@ -99,9 +99,14 @@ public final class TrafficGenerator {
     this.factory = new SampleFactory(random);
     Instant start = clock.instant().minus(backfill);
     for (int i = 1; i <= userCount; i++) {
+      // The platform and zone follow the user's place within its tenant, so that every tenant
+      // gets both platforms (dealt in turn, a tenant's users would otherwise share a parity).
       SimulatedUser user =
           SimulatedUser.draw(
-              tenants.get((i - 1) % tenants.size()), SimulatedUser.idOf(i, tenants), i, random);
+              tenants.get((i - 1) % tenants.size()),
+              SimulatedUser.idOf(i, tenants),
+              (i - 1) / tenants.size() + 1,
+              random);
       users.add(user);
       for (SampleKind kind : SampleKind.values()) {
         // Spread the first event of each user over one cadence, aligned as phones align them.

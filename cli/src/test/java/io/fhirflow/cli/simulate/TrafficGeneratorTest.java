@@ -82,6 +82,14 @@ class TrafficGeneratorTest {
             org.assertj.core.groups.Tuple.tuple("acme", "sim-user-0001"),
             org.assertj.core.groups.Tuple.tuple("default", "sim-user-0003"),
             org.assertj.core.groups.Tuple.tuple("acme", "sim-user-0004"));
+    // Both platforms in each tenant.
+    assertThat(tenants.users())
+        .extracting(SimulatedUser::tenant, SimulatedUser::platform)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("default", Platform.HEALTHKIT),
+            org.assertj.core.groups.Tuple.tuple("default", Platform.HEALTH_CONNECT),
+            org.assertj.core.groups.Tuple.tuple("acme", Platform.HEALTHKIT),
+            org.assertj.core.groups.Tuple.tuple("acme", Platform.HEALTH_CONNECT));
     assertThat(tenantsOfUser)
         .containsEntry("sim-user-0001", java.util.Set.of("default", "acme"))
         .containsEntry("sim-user-0003", java.util.Set.of("default"))
