@@ -30,10 +30,12 @@ import picocli.CommandLine.Spec;
  * {@code fhirflow tenant add NAME}: creates what a new tenant needs in Kafka, with an admin's
  * credential: its raw topic (the raw topic's partition count, broker-stamped time), a SCRAM-SHA-512
  * user {@code gateway-NAME} with a fresh random password, and that user's ACLs (write its raw topic
- * only). The gateway's client settings, password included, go to {@code --credential-file} (mode
- * 600) or stdout, never to a log. With {@code --strimzi} it touches nothing and prints the Strimzi
- * KafkaTopic and KafkaUser instead (the User Operator then makes the credential). Running it again
- * for the same tenant keeps the topic and ACLs and replaces the password.
+ * only), and with {@code --producer-byte-rate} a Kafka client quota on that user (fairness between
+ * tenants: one tenant's burst is slowed down at the broker). The gateway's client settings,
+ * password included, go to {@code --credential-file} (mode 600) or stdout, never to a log. With
+ * {@code --strimzi} it touches nothing and prints the Strimzi KafkaTopic and KafkaUser instead (the
+ * User Operator then makes the credential). Running it again for the same tenant keeps the topic
+ * and ACLs and replaces the password.
  */
 @Command(
     name = "add",
@@ -87,6 +89,17 @@ public final class TenantAddCommand implements Callable<Integer> {
   short replicationFactor;
 
   @Option(
+      names = "--producer-byte-rate",
+      paramLabel = "BYTES_PER_SECOND",
+      description =
+          "Kafka client quota of the gateway user: bytes per second it may produce, per broker; "
+              + "beyond it the broker throttles it, so one tenant's burst cannot starve the others "
+              + "(docs/tenants.md, Fairness). With --strimzi: the KafkaUser's "
+              + "spec.quotas.producerByteRate. Default: no quota (a rerun without it keeps the "
+              + "quota set before).")
+  Long producerByteRate;
+
+  @Option(
       names = "--credential-file",
       description = "Write the gateway's client settings here (mode 600) instead of stdout.")
   Path credentialFile;
@@ -111,6 +124,10 @@ public final class TenantAddCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (producerByteRate != null && producerByteRate < 1) {
+      spec.commandLine().getErr().println("tenant add: --producer-byte-rate must be positive");
+      return 2;
+    }
     TenantResources resources;
     try {
       resources = new TenantResources(tenant, rawTopic, deadLetterTopic);
@@ -123,7 +140,7 @@ public final class TenantAddCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("tenant add: --strimzi needs --partitions");
         return 2;
       }
-      out.print(resources.strimziYaml(strimziCluster, partitions, replicas));
+      out.print(resources.strimziYaml(strimziCluster, partitions, replicas, producerByteRate));
       out.flush();
       return 0;
     }
@@ -134,6 +151,12 @@ public final class TenantAddCommand implements Callable<Integer> {
       int count = partitions != null ? partitions : partitionsOf(admin, rawTopic);
       createTopic(admin, resources, count);
       admin.createAcls(resources.gatewayAcls()).all().get(30, TimeUnit.SECONDS);
+      if (producerByteRate != null) {
+        admin
+            .alterClientQuotas(List.of(resources.producerQuota(producerByteRate)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      }
       String password = newPassword();
       admin
           .alterUserScramCredentials(
@@ -156,7 +179,10 @@ public final class TenantAddCommand implements Callable<Integer> {
                   + count
                   + " partitions), user "
                   + resources.gatewayUser()
-                  + " with write access to it");
+                  + " with write access to it"
+                  + (producerByteRate == null
+                      ? ""
+                      : ", producer quota " + producerByteRate + " bytes/s per broker"));
       return 0;
     }
   }

@@ -7,6 +7,8 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -20,6 +22,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * wearable.samples.raw.acme} would let acme's gateways write acme-labs' topic.
  */
 public record TenantResources(String tenant, String rawTopic, String deadLetterTopic) {
+
+  /** The broker's client quota key (kafka-server's QuotaConfig, not on the client's class path). */
+  static final String PRODUCER_BYTE_RATE = "producer_byte_rate";
 
   public TenantResources {
     Tenants.requireValid(tenant);
@@ -58,10 +63,38 @@ public record TenantResources(String tenant, String rawTopic, String deadLetterT
   }
 
   /**
+   * The Kafka client quota of the tenant's gateway principal: at most {@code bytesPerSecond} bytes
+   * produced per second per broker (the broker delays its answers, and so the gateway's next
+   * requests, once the principal goes beyond it), so that one tenant's burst cannot take the
+   * brokers', and behind them the topology's, capacity from the others (docs/tenants.md,
+   * "Fairness"). Null removes the quota.
+   */
+  public ClientQuotaAlteration producerQuota(Long bytesPerSecond) {
+    return new ClientQuotaAlteration(
+        new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, gatewayUser())),
+        List.of(
+            new ClientQuotaAlteration.Op(
+                PRODUCER_BYTE_RATE, bytesPerSecond == null ? null : bytesPerSecond.doubleValue())));
+  }
+
+  /**
    * The Strimzi KafkaTopic and KafkaUser (SCRAM-SHA-512: the User Operator creates the credential
    * in a Secret named like the user), for a cluster managed by Strimzi.
    */
   public String strimziYaml(String cluster, int partitions, int replicas) {
+    return strimziYaml(cluster, partitions, replicas, null);
+  }
+
+  /**
+   * {@link #strimziYaml(String, int, int)} with the gateway user's producer quota ({@code
+   * spec.quotas.producerByteRate}; none when null), which the User Operator applies as {@link
+   * #producerQuota} does.
+   */
+  public String strimziYaml(String cluster, int partitions, int replicas, Long producerByteRate) {
+    String quotas =
+        producerByteRate == null
+            ? ""
+            : "  quotas:\n    producerByteRate: " + producerByteRate + "\n";
     String objectName = topic().replace('.', '-');
     return """
         # Tenant %1$s (docs/tenants.md): its raw topic and its gateways' user.
@@ -96,7 +129,7 @@ public record TenantResources(String tenant, String rawTopic, String deadLetterT
                 operations: [Write, Describe]
               - resource: {type: topic, name: %8$s, patternType: literal}
                 operations: [Write, Describe]
-        """
+        %9$s"""
         .formatted(
             tenant,
             objectName,
@@ -105,6 +138,7 @@ public record TenantResources(String tenant, String rawTopic, String deadLetterT
             partitions,
             replicas,
             gatewayUser(),
-            deadLetterTopic);
+            deadLetterTopic,
+            quotas);
   }
 }

@@ -23,6 +23,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,8 +85,52 @@ class TenantIsolationIT {
     assertRefused(acme, raw);
   }
 
+  /**
+   * Fairness (issue 15, item 6): {@code --producer-byte-rate} sets a client quota on the gateway's
+   * principal, and the broker holds that tenant's gateway to it: producing 40 times the quota per
+   * second in one go makes the broker throttle it (the broker's rate counts over at least ten
+   * one-second windows, so ten times the quota would not be beyond it yet).
+   */
+  @Test
+  void theProducerByteRateIsTheGatewayUsersQuotaAndTheBrokerThrottlesTheGatewayToIt()
+      throws Exception {
+    Map<String, Object> client = addTenant("quota-co", "--producer-byte-rate", "10240");
+
+    try (Admin admin = broker.admin()) {
+      Map<ClientQuotaEntity, Map<String, Double>> quotas =
+          admin
+              .describeClientQuotas(
+                  ClientQuotaFilter.containsOnly(
+                      List.of(
+                          ClientQuotaFilterComponent.ofEntity(
+                              ClientQuotaEntity.USER, "gateway-quota-co"))))
+              .entities()
+              .get(30, TimeUnit.SECONDS);
+      assertThat(quotas.values()).containsExactly(Map.of("producer_byte_rate", 10240.0));
+    }
+    Map<String, Object> patient = new HashMap<>(client);
+    patient.put("delivery.timeout.ms", "120000");
+    patient.put("request.timeout.ms", "60000");
+    patient.put("max.block.ms", "60000");
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(patient, new ByteArraySerializer(), new ByteArraySerializer())) {
+      String topic = Tenants.rawTopic(raw, "quota-co");
+      for (int i = 0; i < 40; i++) {
+        p.send(new ProducerRecord<>(topic, "user-1".getBytes(), new byte[10_240]))
+            .get(120, TimeUnit.SECONDS);
+      }
+      double throttledMs =
+          p.metrics().entrySet().stream()
+              .filter(e -> e.getKey().name().equals("produce-throttle-time-max"))
+              .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+              .max()
+              .orElse(0);
+      assertThat(throttledMs).as("the broker's throttle time, ms").isPositive();
+    }
+  }
+
   /** Runs {@code fhirflow tenant add} as the admin; returns the gateway's client settings. */
-  private static Map<String, Object> addTenant(String tenant) throws Exception {
+  private static Map<String, Object> addTenant(String tenant, String... options) throws Exception {
     Path credential = dir.resolve(tenant + ".properties");
     List<String> args =
         new ArrayList<>(
@@ -99,6 +146,7 @@ class TenantIsolationIT {
                 raw + "-dlq",
                 "--credential-file",
                 credential.toString()));
+    args.addAll(List.of(options));
     KafkaBroker.adminSaslProps().forEach((k, v) -> args.addAll(List.of("-X", k + "=" + v)));
     assertThat(Main.run(args.toArray(String[]::new))).isZero();
     // A set: its toString order is the JVM's, not the file's.

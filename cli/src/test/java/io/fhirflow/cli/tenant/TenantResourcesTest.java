@@ -39,6 +39,26 @@ class TenantResourcesTest {
   }
 
   @Test
+  void theProducerQuotaIsTheGatewayUsersAndStrimziRendersItOnTheKafkaUser() {
+    assertThat(acme.producerQuota(1_048_576L).entity().entries())
+        .containsExactly(java.util.Map.entry("user", "gateway-acme"));
+    assertThat(acme.producerQuota(1_048_576L).ops())
+        .singleElement()
+        .satisfies(
+            op -> {
+              assertThat(op.key()).isEqualTo("producer_byte_rate");
+              assertThat(op.value()).isEqualTo(1_048_576.0);
+            });
+
+    String yaml = acme.strimziYaml("fhirflow", 12, 3, 1_048_576L);
+    // spec.quotas, beside spec.authorization, in the KafkaUser (the last document).
+    assertThat(yaml.substring(yaml.indexOf("kind: KafkaUser")))
+        .contains("\nspec:\n")
+        .contains("\n  quotas:\n    producerByteRate: 1048576\n");
+    assertThat(acme.strimziYaml("fhirflow", 12, 3)).doesNotContain("quotas");
+  }
+
+  @Test
   void refusesANameThatIsNotATenantName() {
     assertThatThrownBy(() -> new TenantResources("Acme.Labs", "raw", "dlq"))
         .isInstanceOf(IllegalArgumentException.class);
