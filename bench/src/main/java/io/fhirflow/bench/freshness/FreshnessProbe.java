@@ -59,7 +59,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>send → {@code GET Observation/{id}} answers 200 through the API, one sample a second.
  * </ul>
  *
- * Percentiles per minute and overall go to a markdown report and a PNG (BenchChart).
+ * Percentiles per minute and overall go to a markdown report and a PNG (BenchChart). With {@code
+ * --warmup-seconds} the same rate is sent for that long first and not timed: a pipeline that has
+ * just started spends its first tens of CPU-seconds compiling its processing path (JIT), which a
+ * long-running deployment paid once, and the backlog that builds meanwhile is not the steady rate's
+ * latency.
  */
 public final class FreshnessProbe {
 
@@ -89,6 +93,9 @@ public final class FreshnessProbe {
   private final AtomicBoolean sending = new AtomicBoolean(true);
   private final long start = System.nanoTime();
 
+  /** Maps a sample as the topology does, for the id of the Observation to look up. */
+  private final FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
+
   /** The wall clock at {@link #start}: PostgreSQL's commit timestamps are wall-clock times. */
   private final long startWallMs = System.currentTimeMillis();
 
@@ -109,6 +116,8 @@ public final class FreshnessProbe {
                 "1000",
                 "seconds",
                 "60",
+                "warmup-seconds",
+                "0",
                 "users",
                 "1000",
                 "pg-every",
@@ -161,6 +170,7 @@ public final class FreshnessProbe {
   private long send() throws Exception {
     int rate = Integer.parseInt(args.get("rate"));
     long seconds = Long.parseLong(args.get("seconds"));
+    long warmupMs = Long.parseLong(args.get("warmup-seconds")) * 1000;
     int pgEvery = Integer.parseInt(args.get("pg-every"));
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("bootstrap"));
@@ -180,46 +190,66 @@ public final class FreshnessProbe {
             Clock.systemUTC(),
             Duration.ZERO,
             new TrafficGenerator.Mix(0, 0, 0, 0));
-    FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
     long sent = 0;
     long lastApi = -1;
     try (KafkaProducer<String, WearableSample> producer =
         new KafkaProducer<>(config, new StringSerializer(), serializer)) {
       long begin = nowMs();
-      long end = begin + seconds * 1000;
+      long timedFrom = begin + warmupMs;
+      long end = timedFrom + seconds * 1000;
+      long warmupSent = 0;
       while (nowMs() < end) {
         long due = (nowMs() - begin) * rate / 1000;
-        while (sent < due) {
+        while (warmupSent + sent < due) {
           if (!(traffic.next() instanceof SimulatedRecord.Sample s)) {
             continue;
           }
           WearableSample sample = s.sample();
           long at = nowMs();
-          sentAt.put(sample.getRecordId(), at);
-          if (sent % pgEvery == 0 || at / 1000 != lastApi) {
-            if (mapper.map(sample, false) instanceof Mapped mapped
-                && !mapped.observations().isEmpty()) {
-              FhirResource first = mapped.observations().get(0);
-              if (sent % pgEvery == 0) {
-                pgObservationOf.put(sample.getRecordId(), first.id());
-                for (Store store : stores) {
-                  store.expect(sent, first.id(), at);
-                }
-              }
-              if (at / 1000 != lastApi && args.containsKey("api")) {
-                apiPending.put(first.id(), at);
-                lastApi = at / 1000;
-              }
-            }
+          boolean timed = at >= timedFrom;
+          if (timed && track(sample, sent, at, pgEvery, lastApi)) {
+            lastApi = at / 1000;
           }
           producer.send(new ProducerRecord<>(PipelineTopic.Names.RAW, sample.getUserId(), sample));
-          sent++;
+          if (timed) {
+            sent++;
+          } else {
+            warmupSent++;
+          }
         }
         Thread.sleep(5);
       }
       producer.flush();
     }
     return sent;
+  }
+
+  /**
+   * Remembers when a timed sample was sent: every one for the topic, one in {@code pgEvery} for
+   * PostgreSQL, and the first of each second (its second differs from {@code lastApi}) for the API.
+   *
+   * @return whether the API polls this sample's Observation
+   */
+  private boolean track(WearableSample sample, long sequence, long at, int pgEvery, long lastApi) {
+    sentAt.put(sample.getRecordId(), at);
+    boolean forPg = sequence % pgEvery == 0;
+    boolean forApi = at / 1000 != lastApi && args.containsKey("api");
+    if ((forPg || forApi)
+        && mapper.map(sample, false) instanceof Mapped mapped
+        && !mapped.observations().isEmpty()) {
+      FhirResource first = mapped.observations().get(0);
+      if (forPg) {
+        pgObservationOf.put(sample.getRecordId(), first.id());
+        for (Store store : stores) {
+          store.expect(sequence, first.id(), at);
+        }
+      }
+      if (forApi) {
+        apiPending.put(first.id(), at);
+        return true;
+      }
+    }
+    return false;
   }
 
   private void consumeTopic() {
@@ -397,10 +427,12 @@ public final class FreshnessProbe {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "%,d samples sent at %s/s for %s s by %s users; not seen on the topic after the drain: %,d; not in PostgreSQL: %,d%n%n",
+                "%,d samples sent at %s/s for %s s (after %s s of warm-up at that rate, not timed) by %s users;"
+                    + " not seen on the topic after the drain: %,d; not in PostgreSQL: %,d%n%n",
                 sent,
                 args.get("rate"),
                 args.get("seconds"),
+                args.get("warmup-seconds"),
                 args.get("users"),
                 sentAt.size(),
                 stores.stream().mapToInt(st -> st.pending.size()).sum()));
