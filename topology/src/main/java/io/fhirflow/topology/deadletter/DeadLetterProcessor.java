@@ -2,6 +2,7 @@ package io.fhirflow.topology.deadletter;
 
 import io.fhirflow.topology.TenantOfTopic;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.SourceMarks;
 import io.fhirflow.topology.ops.TenantFlowCounters;
 import java.time.Clock;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -23,6 +24,7 @@ public final class DeadLetterProcessor
 
   private final Clock clock;
   private final FlowCounters counters;
+  private final SourceMarks marks;
   private final int sendMaxBytes;
   private final TenantOfTopic tenants;
 
@@ -31,6 +33,7 @@ public final class DeadLetterProcessor
     this.tenants = new TenantOfTopic(rawTopic);
     this.clock = clock;
     this.counters = counters;
+    this.marks = new SourceMarks(counters);
     this.sendMaxBytes = sendMaxBytes;
   }
 
@@ -50,7 +53,7 @@ public final class DeadLetterProcessor
         source.offset(),
         clock.instant());
     DeadLetterHeaders.tenant(headers, tenants.of(source.topic()));
-    TenantFlowCounters tenant = counters.firstOutcome(source);
+    TenantFlowCounters tenant = marks.firstOutcome(source);
     if (tenant != null) {
       tenant.deadLettered(r.stage(), r.reason());
     }

@@ -5,6 +5,7 @@ import io.fhirflow.topology.ingest.Inbound;
 import io.fhirflow.topology.ingest.IngestTime;
 import io.fhirflow.topology.ingest.SampleIdentity;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.SourceMarks;
 import io.fhirflow.topology.ops.TenantFlowCounters;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class DedupProcessor extends ContextualProcessor<byte[], Inbound, b
   private final Duration sweepInterval;
   private final int sweepMaxEntries;
   private final FlowCounters counters;
+  private final SourceMarks source;
   private TimestampedKeyValueStore<Bytes, SeenVersion> seen;
 
   public DedupProcessor(
@@ -48,6 +50,7 @@ public final class DedupProcessor extends ContextualProcessor<byte[], Inbound, b
     this.sweepInterval = sweepInterval;
     this.sweepMaxEntries = sweepMaxEntries;
     this.counters = counters;
+    this.source = new SourceMarks(counters);
   }
 
   @Override
@@ -76,7 +79,7 @@ public final class DedupProcessor extends ContextualProcessor<byte[], Inbound, b
           .forward(
               record.withValue(new Accepted(record.value(), identity, incoming, false, List.of())));
     } else if (isDuplicate(incoming, last.value())) {
-      TenantFlowCounters tenant = counters.firstOutcome(context().recordMetadata().orElseThrow());
+      TenantFlowCounters tenant = source.firstOutcome(context().recordMetadata().orElseThrow());
       if (tenant != null) {
         tenant.duplicate();
       }

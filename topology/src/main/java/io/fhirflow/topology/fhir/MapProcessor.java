@@ -15,6 +15,7 @@ import io.fhirflow.topology.metrics.DayAggregates;
 import io.fhirflow.topology.metrics.DayContribution;
 import io.fhirflow.topology.metrics.MetricsUpdate;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.SourceMarks;
 import io.fhirflow.topology.ops.TenantFlowCounters;
 import io.fhirflow.topology.summary.SummaryInput;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
 
   private final FhirMapper mapper;
   private final FlowCounters counters;
+  private final SourceMarks source;
   private final Children children;
 
   /**
@@ -62,6 +64,7 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
       FhirMapper mapper, FlowCounters counters, Children children, int sendMaxBytes) {
     this.mapper = mapper;
     this.counters = counters;
+    this.source = new SourceMarks(counters);
     this.children = children;
     this.sendMaxBytes = sendMaxBytes;
   }
@@ -197,7 +200,7 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
                 record.timestamp()),
             children.remember());
 
-    TenantFlowCounters counted = counters.firstOutcome(context().recordMetadata().orElseThrow());
+    TenantFlowCounters counted = source.firstOutcome(context().recordMetadata().orElseThrow());
     if (counted != null) {
       observations.forEach(o -> counters.emitted(o.resourceType()));
       if (!dropped.isEmpty()) {

@@ -8,6 +8,7 @@ import io.fhirflow.topology.ingest.Inbound;
 import io.fhirflow.topology.ingest.SampleIdentity;
 import io.fhirflow.topology.metrics.MetricsUpdate;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.SourceMarks;
 import io.fhirflow.topology.ops.TenantFlowCounters;
 import io.fhirflow.topology.summary.SummaryInput;
 import java.nio.charset.StandardCharsets;
@@ -49,11 +50,13 @@ public final class RecordLifecycleProcessor
   public record Children(String samples, String observations, String metrics, String summaries) {}
 
   private final FlowCounters counters;
+  private final SourceMarks source;
   private final Children children;
   private KeyValueStore<Bytes, DerivedResources> records;
 
   public RecordLifecycleProcessor(FlowCounters counters, Children children) {
     this.counters = counters;
+    this.source = new SourceMarks(counters);
     this.children = children;
   }
 
@@ -131,7 +134,7 @@ public final class RecordLifecycleProcessor
    * FlowCounters.Marks}).
    */
   private void count(DeletionOutcome outcome, int markers) {
-    TenantFlowCounters tenant = counters.firstOutcome(context().recordMetadata().orElseThrow());
+    TenantFlowCounters tenant = source.firstOutcome(context().recordMetadata().orElseThrow());
     if (tenant != null) {
       tenant.deleted(outcome);
       if (markers > 0) {

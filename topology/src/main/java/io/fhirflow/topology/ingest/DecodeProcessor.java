@@ -9,6 +9,7 @@ import io.fhirflow.topology.deadletter.DeadLetterStage;
 import io.fhirflow.topology.deadletter.Faults;
 import io.fhirflow.topology.deadletter.Rejected;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.ops.SourceMarks;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,6 +24,7 @@ public final class DecodeProcessor extends ContextualProcessor<byte[], byte[], O
   private final Deserializer<WearableSample> deserializer;
   private final int maxBytes;
   private final FlowCounters counters;
+  private final SourceMarks source;
   private final String accepted;
   private final String rejected;
   private final TenantOfTopic tenants;
@@ -37,6 +39,7 @@ public final class DecodeProcessor extends ContextualProcessor<byte[], byte[], O
     this.deserializer = deserializer;
     this.maxBytes = maxBytes;
     this.counters = counters;
+    this.source = new SourceMarks(counters);
     this.accepted = accepted;
     this.rejected = rejected;
     this.tenants = new TenantOfTopic(rawTopic);
@@ -44,7 +47,7 @@ public final class DecodeProcessor extends ContextualProcessor<byte[], byte[], O
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    counters.in(context().recordMetadata().orElseThrow());
+    source.in(context().recordMetadata().orElseThrow());
     byte[] key = record.key();
     byte[] value = record.value();
     if (key == null) {
