@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * One valid generated sample per catalogue entry: a value inside the entry's range, sent in the
- * first unit the entry accepts (so conversions run), with the context fields its record type can
- * carry.
+ * alphabetically first unit the entry accepts (so conversions run), with the context fields its
+ * record type can carry.
  */
 public final class CatalogueSamples {
   /** Health Connect records that are intervals (start..end) rather than instants. */
@@ -79,8 +79,13 @@ public final class CatalogueSamples {
     return Math.round(raw * 1000) / 1000.0;
   }
 
+  /**
+   * The alphabetically first accepted unit: the entry's units are an immutable map whose iteration
+   * order changes from one JVM to the next, and a sample must be the same in every run for its
+   * mapping to be compared with a pinned one.
+   */
   private static String firstUnit(CatalogueEntry entry) {
-    return entry.sourceUnits().keySet().iterator().next();
+    return entry.sourceUnits().keySet().stream().sorted().findFirst().orElseThrow();
   }
 
   private static WearableSample healthKit(MappingCatalogue catalogue, CatalogueEntry entry) {
