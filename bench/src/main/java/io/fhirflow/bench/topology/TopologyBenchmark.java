@@ -4,6 +4,7 @@ import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
@@ -61,8 +62,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Run: see BENCHMARKS.md ("topology"). Options: {@code --samples=N --warmup=N --users=N --threads=N
  * --partitions=N --duplicates=0.05 --deletions=0.01 --input=backfill|dense --latency-rate=N|auto
  * --latency-seconds=N --commit-interval-ms=N --ceiling=true|streams-defaults|false
- * --set=key=value,...} (the commit interval applies to both applications; {@code --set} to the
- * topology only).
+ * --set=key=value,... --tenants=N} (the commit interval applies to both applications; {@code --set}
+ * to the topology only). {@code --tenants=N} (default 1) spreads the same input over N tenants' raw
+ * topics (the default tenant's and {@code <raw>.t2} ...), each user in one tenant, to measure what
+ * tenancy costs per sample (issue 15: at most 5 %); the ceiling reads the default tenant's topic
+ * only, so compare tenant counts with {@code --ceiling=false}.
  */
 public final class TopologyBenchmark {
 
@@ -96,6 +100,7 @@ public final class TopologyBenchmark {
     // Extra topology settings for experiments, e.g.
     // --set=metrics.enabled=false,kafka.compression.type=none
     Map<String, String> extra = BenchOptions.pairs(opt.getOrDefault("set", ""));
+    int tenantCount = Integer.parseInt(opt.getOrDefault("tenants", "1"));
     String id = UUID.randomUUID().toString().substring(0, 8);
     String loadBefore = loadAverage();
 
@@ -111,6 +116,14 @@ public final class TopologyBenchmark {
           PipelineTopic.Names.ERASURE,
           PipelineTopic.Names.AUDIT_EVENT,
           "bench.pass-through");
+      List<String> rawTopics = new ArrayList<>(List.of(raw));
+      for (int t = 2; t <= tenantCount; t++) {
+        rawTopics.add(Tenants.rawTopic(raw, "t" + t));
+      }
+      if (rawTopics.size() > 1) {
+        broker.createTopics(
+            partitions, rawTopics.subList(1, rawTopics.size()).toArray(String[]::new));
+      }
       String registry = "mock://bench-" + id;
       SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
       serializer.configure(Map.of("schema.registry.url", registry), false);
@@ -119,7 +132,7 @@ public final class TopologyBenchmark {
       long t0 = System.nanoTime();
       produce(
           broker,
-          raw,
+          rawTopics,
           serializer,
           new SampleGenerator(42, users, duplicates, deletions, now, shape),
           warmup + samples,
@@ -207,9 +220,9 @@ public final class TopologyBenchmark {
       String loadAfter = loadAverage();
       String report =
           String.format(
-                  "| samples (after %d warm-up) | duplicates (all) | threads | partitions | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
-                      + "|---|---|---|---|---|---|---|---|---|---|---|---|%n"
-                      + "| %d | %.0f (%.1f %%) | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %.0f / %.0f us | %d ms | %d ms | %s / %s |%n"
+                  "| samples (after %d warm-up) | duplicates (all) | threads | partitions | tenants | commit ms | ceiling (pass-through EOS) | topology | ratio | CPU/sample ceiling / topology | p50 | p99 | load before/after |%n"
+                      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|%n"
+                      + "| %d | %.0f (%.1f %%) | %d | %d | %d | %s | %.0f samples/s | %.0f samples/s | %.2f | %.0f / %.0f us | %d ms | %d ms | %s / %s |%n"
                       + "(mapped %.0f, dead-lettered %.0f, deletions %.0f; latency at %d samples/s for %d s, %d observations)%n",
                   warmup,
                   samples,
@@ -217,6 +230,7 @@ public final class TopologyBenchmark {
                   100.0 * dupes / (warmup + samples),
                   threads,
                   partitions,
+                  tenantCount,
                   commitInterval,
                   ceiling.rate(),
                   topology.rate(),
@@ -283,6 +297,17 @@ public final class TopologyBenchmark {
       SampleGenerator gen,
       int n,
       int ratePerSecond) {
+    produce(broker, List.of(topic), serializer, gen, n, ratePerSecond);
+  }
+
+  /** To the raw topic of each sample's user's tenant: a user's samples stay in one tenant. */
+  private static void produce(
+      KafkaBroker broker,
+      List<String> topics,
+      SpecificAvroSerializer<WearableSample> serializer,
+      SampleGenerator gen,
+      int n,
+      int ratePerSecond) {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             producerProps(broker), new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -295,6 +320,7 @@ public final class TopologyBenchmark {
           }
         }
         WearableSample s = gen.next();
+        String topic = topics.get(Math.floorMod(s.getUserId().hashCode(), topics.size()));
         producer.send(
             new ProducerRecord<>(
                 topic,
