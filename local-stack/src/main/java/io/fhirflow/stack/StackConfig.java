@@ -106,14 +106,7 @@ public final class StackConfig extends AbstractConfig {
               TENANTS_CONFIG,
               Type.LIST,
               TENANTS_DEFAULT,
-              (name, value) -> {
-                for (Object tenant : (List<?>) value) {
-                  if (!Tenants.isValid((String) tenant)) {
-                    throw new ConfigException(
-                        name, tenant, "not a tenant name (" + Tenants.NAME_REGEX + ")");
-                  }
-                }
-              },
+              new TenantNamesValidator(),
               Importance.MEDIUM,
               TENANTS_DOC)
           .define(
@@ -123,6 +116,26 @@ public final class StackConfig extends AbstractConfig {
               Range.atLeast(1000),
               Importance.LOW,
               START_TIMEOUT_MS_DOC);
+
+  /**
+   * Checks each listed tenant name; a named class rather than a lambda because the configuration
+   * reference prints a validator's {@code toString} (a lambda's is a generated, unstable name).
+   */
+  static final class TenantNamesValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      for (Object tenant : (List<?>) value) {
+        if (!Tenants.isValid((String) tenant)) {
+          throw new ConfigException(name, tenant, "not a tenant name (" + Tenants.NAME_REGEX + ")");
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "tenant names matching " + Tenants.NAME_REGEX;
+    }
+  }
 
   public StackConfig(Map<String, ?> props) {
     super(CONFIG_DEF, props, false);

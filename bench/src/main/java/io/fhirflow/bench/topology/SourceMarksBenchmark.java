@@ -1,5 +1,6 @@
 package io.fhirflow.bench.topology;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.topology.ops.FlowCounters;
 import io.fhirflow.topology.ops.SourceMarks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,9 +35,9 @@ public class SourceMarksBenchmark {
   private record Source(String topic, int partition, long offset) implements RecordMetadata {}
 
   private final FlowCounters counters =
-      new FlowCounters(new SimpleMeterRegistry(), "wearable.samples.raw");
+      new FlowCounters(new SimpleMeterRegistry(), PipelineTopic.Names.RAW);
   private final SourceMarks marks = new SourceMarks(counters);
-  private final RecordMetadata source = new Source("wearable.samples.raw", 2, 1_000);
+  private final RecordMetadata source = new Source(PipelineTopic.Names.RAW, 2, 1_000);
 
   @Benchmark
   public Object lookedUpPerRecord() {
