@@ -21,7 +21,9 @@ final class StreamsWriteReport {
       Map<String, Double> bytesByTopic,
       double commits,
       double punctuations,
-      double produceRequests) {
+      double produceRequests,
+      Map<String, Double> producerTotals,
+      Map<String, Double> brokerRequests) {
 
     static Snapshot of(Map<MetricName, ? extends Metric> metrics) {
       Map<String, Double> records = new TreeMap<>();
@@ -29,10 +31,21 @@ final class StreamsWriteReport {
       double commits = 0;
       double punctuations = 0;
       double requests = 0;
+      Map<String, Double> producerTotals = new TreeMap<>();
       for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
         MetricName n = e.getKey();
         if (!(e.getValue().metricValue() instanceof Double value) || value.isNaN()) {
           continue;
+        }
+        if (n.group().equals("producer-metrics") && n.name().endsWith("-total")) {
+          producerTotals.merge(n.name(), value, Double::sum);
+        }
+        if (n.group().equals("producer-topic-metrics") && n.name().equals("compression-rate")) {
+          // An average over the last window, per producer: kept as the largest, not summed.
+          producerTotals.merge(
+              "compression-rate:" + n.tags().get("topic") + ":" + n.tags().get("client-id"),
+              value,
+              Math::max);
         }
         switch (n.group() + "/" + n.name()) {
           case "producer-topic-metrics/record-send-total" ->
@@ -45,7 +58,14 @@ final class StreamsWriteReport {
           default -> {}
         }
       }
-      return new Snapshot(records, bytes, commits, punctuations, requests);
+      return new Snapshot(
+          records,
+          bytes,
+          commits,
+          punctuations,
+          requests,
+          producerTotals,
+          Boolean.getBoolean("bench.producer.totals") ? BrokerRequestCounts.now() : Map.of());
     }
   }
 
@@ -82,6 +102,35 @@ final class StreamsWriteReport {
             commits == 0 ? Double.NaN : samples / commits,
             after.punctuations() - before.punctuations(),
             (after.produceRequests() - before.produceRequests()) / samples));
+    // Every other counter of the producers, per 1,000 samples, for a question the lines above do
+    // not answer (which requests, retries, splits or flushes a feature adds).
+    if (Boolean.getBoolean("bench.producer.totals")) {
+      out.append("producer counters per 1,000 samples:");
+      after
+          .producerTotals()
+          .forEach(
+              (name, value) -> {
+                if (name.startsWith("compression-rate:")) {
+                  out.append(String.format(" %s=%.3f", name, value));
+                  return;
+                }
+                double d = delta(before.producerTotals(), after.producerTotals(), name);
+                if (d != 0) {
+                  out.append(String.format(" %s=%.3f", name, d * 1000 / samples));
+                }
+              });
+      out.append("\nbroker requests per 1,000 samples:");
+      after
+          .brokerRequests()
+          .forEach(
+              (name, value) -> {
+                double d = delta(before.brokerRequests(), after.brokerRequests(), name);
+                if (d != 0) {
+                  out.append(String.format(" %s=%.3f", name, d * 1000 / samples));
+                }
+              });
+      out.append('\n');
+    }
     return out.toString();
   }
 
