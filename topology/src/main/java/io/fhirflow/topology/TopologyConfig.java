@@ -669,18 +669,8 @@ public final class TopologyConfig extends AbstractConfig {
    */
   static final long EOS_COMMIT_INTERVAL_MS = 100;
 
-  /**
-   * Producer batch size: a transaction's output to a partition fits in one batch. The producer
-   * calls a batch full when its <em>estimated</em> compressed size reaches this, estimating with a
-   * per-topic compression ratio that jumps up as soon as one batch compresses worse (a small batch,
-   * deletion markers' random ids) and comes down by 0.005 a batch; and once one batch is full, the
-   * sender sends every open batch for that broker. At 256 KiB a 1 % share of deletions kept the
-   * Observation topic's estimate high and cut each transaction's output into ~5 produce requests
-   * instead of ~1 (+22 % CPU per sample; BENCHMARKS.md "With 1 % deletions"). Kept below 1 MiB, the
-   * broker's and the topics' default {@code max.message.bytes}, with room for an estimate that is a
-   * little low.
-   */
-  static final int PRODUCER_BATCH_BYTES = 960 * 1024;
+  /** Producer batch size: one commit interval of a partition's output fits in a few batches. */
+  static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
   /**
    * Streams properties: our defaults, the declared Kafka keys, then every {@code kafka.*}

@@ -106,7 +106,7 @@ class TopologyConfigTest {
             .streamsProperties(null);
 
     assertThat(byDefault.get("producer.linger.ms")).isEqualTo(10_000L);
-    assertThat(byDefault.get("producer.batch.size")).isEqualTo(960 * 1024);
+    assertThat(byDefault.get("producer.batch.size")).isEqualTo(256 * 1024);
     assertThat(slowCommit.get("producer.linger.ms")).isEqualTo(10_000L);
     assertThat(slowerCommit.get("producer.linger.ms")).isEqualTo(30_000L);
     assertThat(told)
