@@ -718,33 +718,20 @@ public final class TopologyConfig extends AbstractConfig {
   }
 
   /**
-   * How long the producer may hold a batch that is not full: Kafka Streams' transaction timeout
-   * under exactly_once_v2 (10 s), so a transaction's output leaves at its commit (whose flush sends
-   * every open batch) in one produce request per partition, unless a batch fills first.
-   */
-  static final long TRANSACTION_LINGER_MS = 10_000;
-
-  /**
    * The topology's producer settings where a {@code kafka.*} key does not set them (public so the
    * benchmark's pass-through ceiling runs on the same ones). Under exactly_once_v2 output is
-   * invisible to read_committed consumers until the commit, and the commit flushes the producer, so
-   * lingering costs no latency, while a linger shorter than a transaction cuts its output into more
-   * batches: with linger = the 100 ms commit interval a transaction, which lasts the interval plus
-   * the poll loop that crosses it, left in 1.1-2.2 requests per partition, and the broker's CPU
-   * follows requests, not records (BENCHMARKS.md "With 1 % deletions"). So the producer lingers for
-   * the longer of the commit interval and {@link #TRANSACTION_LINGER_MS}.
+   * invisible to read_committed consumers until the commit, and the commit flushes the producer:
+   * lingering up to the commit interval costs no latency, while a short linger cuts each commit's
+   * output into many tiny batches (one lz4 frame, one broker validation and one request each;
+   * BENCHMARKS.md "Topology").
    *
    * @param commitIntervalMs as Kafka accepts it: a number or its text
    */
   public static Map<String, Object> producerDefaults(Object commitIntervalMs) {
-    long commitInterval = Long.parseLong(String.valueOf(commitIntervalMs).trim());
     return Map.of(
-        ProducerConfig.COMPRESSION_TYPE_CONFIG,
-        "lz4",
-        ProducerConfig.LINGER_MS_CONFIG,
-        Math.max(commitInterval, TRANSACTION_LINGER_MS),
-        ProducerConfig.BATCH_SIZE_CONFIG,
-        PRODUCER_BATCH_BYTES);
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+        ProducerConfig.LINGER_MS_CONFIG, commitIntervalMs,
+        ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
   }
 
   /**
