@@ -15,6 +15,9 @@ import org.apache.kafka.common.MetricName;
  */
 final class StreamsWriteReport {
 
+  /** {@code -Dbench.producer.totals=true}: also print every producer counter and broker request. */
+  private static final boolean DIAGNOSTICS = Boolean.getBoolean("bench.producer.totals");
+
   /** A snapshot of the counters that matter, summed over every client of the application. */
   record Snapshot(
       Map<String, Double> recordsByTopic,
@@ -65,7 +68,7 @@ final class StreamsWriteReport {
           punctuations,
           requests,
           producerTotals,
-          Boolean.getBoolean("bench.producer.totals") ? BrokerRequestCounts.now() : Map.of());
+          DIAGNOSTICS ? BrokerRequestCounts.now() : Map.of());
     }
   }
 
@@ -104,34 +107,29 @@ final class StreamsWriteReport {
             (after.produceRequests() - before.produceRequests()) / samples));
     // Every other counter of the producers, per 1,000 samples, for a question the lines above do
     // not answer (which requests, retries, splits or flushes a feature adds).
-    if (Boolean.getBoolean("bench.producer.totals")) {
+    if (DIAGNOSTICS) {
       out.append("producer counters per 1,000 samples:");
-      after
-          .producerTotals()
-          .forEach(
-              (name, value) -> {
-                if (name.startsWith("compression-rate:")) {
-                  out.append(String.format(" %s=%.3f", name, value));
-                  return;
-                }
-                double d = delta(before.producerTotals(), after.producerTotals(), name);
-                if (d != 0) {
-                  out.append(String.format(" %s=%.3f", name, d * 1000 / samples));
-                }
-              });
+      // Compression ratios are averages, not counters: printed as they are at the end.
+      after.producerTotals().entrySet().stream()
+          .filter(e -> e.getKey().startsWith("compression-rate:"))
+          .forEach(e -> out.append(String.format(" %s=%.3f", e.getKey(), e.getValue())));
+      appendPerThousand(out, before.producerTotals(), after.producerTotals(), samples);
       out.append("\nbroker requests per 1,000 samples:");
-      after
-          .brokerRequests()
-          .forEach(
-              (name, value) -> {
-                double d = delta(before.brokerRequests(), after.brokerRequests(), name);
-                if (d != 0) {
-                  out.append(String.format(" %s=%.3f", name, d * 1000 / samples));
-                }
-              });
+      appendPerThousand(out, before.brokerRequests(), after.brokerRequests(), samples);
       out.append('\n');
     }
     return out.toString();
+  }
+
+  /** Each counter that moved, as " name=value" per 1,000 samples (ratios are left out). */
+  private static void appendPerThousand(
+      StringBuilder out, Map<String, Double> before, Map<String, Double> after, long samples) {
+    for (String name : after.keySet()) {
+      double d = delta(before, after, name);
+      if (d != 0 && !name.startsWith("compression-rate:")) {
+        out.append(String.format(" %s=%.3f", name, d * 1000 / samples));
+      }
+    }
   }
 
   private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
