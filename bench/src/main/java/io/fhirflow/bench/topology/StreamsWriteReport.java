@@ -16,7 +16,7 @@ import org.apache.kafka.common.MetricName;
 final class StreamsWriteReport {
 
   /** {@code -Dbench.producer.totals=true}: also print every producer counter and broker request. */
-  private static final boolean DIAGNOSTICS = Boolean.getBoolean("bench.producer.totals");
+  static final boolean DIAGNOSTICS = Boolean.getBoolean("bench.producer.totals");
 
   /** A snapshot of the counters that matter, summed over every client of the application. */
   record Snapshot(

@@ -33,11 +33,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -188,15 +191,27 @@ public final class TopologyBenchmark {
               deserializer,
               Clock.systemUTC())) {
         StreamsWriteReport.Snapshot[] edges = new StreamsWriteReport.Snapshot[2];
+        CompressionEstimateSampler[] sampler = new CompressionEstimateSampler[1];
         topology =
             measure(
                 "topology",
                 () -> (long) app.counters().inCount(),
                 warmup,
                 samples,
-                () -> edges[0] = StreamsWriteReport.Snapshot.of(app.streams().metrics()),
+                () -> {
+                  edges[0] = StreamsWriteReport.Snapshot.of(app.streams().metrics());
+                  if (StreamsWriteReport.DIAGNOSTICS) {
+                    sampler[0] =
+                        new CompressionEstimateSampler(
+                            List.copyOf(edges[0].recordsByTopic().keySet()));
+                  }
+                },
                 () -> edges[1] = StreamsWriteReport.Snapshot.of(app.streams().metrics()));
         writes = StreamsWriteReport.perSample(edges[0], edges[1], applicationId, samples);
+        if (sampler[0] != null) {
+          sampler[0].close();
+          writes += sampler[0].report() + "\n";
+        }
         out = app.counters().outCount() + app.counters().updateCount();
         dupes = app.counters().duplicateCount();
         dead = app.counters().deadLetteredCount();
@@ -308,6 +323,18 @@ public final class TopologyBenchmark {
       SampleGenerator gen,
       int n,
       int ratePerSecond) {
+    // A send that fails is counted and fails the run: without it, a lost sample (seen once as
+    // OUT_OF_ORDER_SEQUENCE_NUMBER retries from a CPU-starved in-JVM broker) left the benchmark
+    // waiting for a count it could never reach.
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    Callback onFailure =
+        (metadata, e) -> {
+          if (e != null) {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, e);
+          }
+        };
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             producerProps(broker), new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -327,8 +354,14 @@ public final class TopologyBenchmark {
                 null,
                 System.currentTimeMillis(),
                 s.getUserId().getBytes(StandardCharsets.UTF_8),
-                serializer.serialize(topic, s)));
+                serializer.serialize(topic, s)),
+            onFailure);
       }
+    }
+    if (failed.get() > 0) {
+      throw new IllegalStateException(
+          failed.get() + " of " + n + " samples were not written to the raw topic",
+          firstFailure.get());
     }
   }
 
@@ -368,12 +401,32 @@ public final class TopologyBenchmark {
     return phase;
   }
 
+  private static final long STALL_NANOS = Duration.ofMinutes(3).toNanos();
+
   private static void awaitProcessed(String name, LongSupplier processed, long count, long deadline)
       throws InterruptedException {
+    // A stall fails the run within minutes instead of at the half-hour deadline (a topology that
+    // stops processing is a finding, and the run should say so with the count it reached).
+    long last = processed.getAsLong();
+    long lastMoved = System.nanoTime();
     while (processed.getAsLong() < count) {
-      if (System.nanoTime() > deadline) {
+      long now = System.nanoTime();
+      long seen = processed.getAsLong();
+      if (seen != last) {
+        last = seen;
+        lastMoved = now;
+      }
+      if (now > deadline || now - lastMoved > STALL_NANOS) {
         throw new IllegalStateException(
-            name + " did not finish: " + processed.getAsLong() + " of " + count);
+            name
+                + " did not finish: "
+                + seen
+                + " of "
+                + count
+                + " processed"
+                + (now > deadline
+                    ? ""
+                    : ", no progress for " + STALL_NANOS / 1_000_000_000 + " s"));
       }
       Thread.sleep(5);
     }
