@@ -9,6 +9,7 @@ import io.fhirflow.topology.TopologyConfig;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,8 +129,7 @@ public final class ConfigurationReference {
     return md.toString();
   }
 
-  private static void section(
-      StringBuilder md, String title, ConfigDef def, Function<String, String> env) {
+  static void section(StringBuilder md, String title, ConfigDef def, Function<String, String> env) {
     md.append("## ")
         .append(title)
         .append("\n\n")
@@ -160,7 +160,7 @@ public final class ConfigurationReference {
           .append(" | ")
           .append(dflt)
           .append(" | ")
-          .append(k.validator == null ? "" : cell(k.validator.toString()))
+          .append(k.validator == null ? "" : cell(validValues(k.name, k.validator)))
           .append(" | ")
           .append(k.importance.name().toLowerCase(java.util.Locale.ROOT))
           .append(" | ")
@@ -171,6 +171,28 @@ public final class ConfigurationReference {
     }
     md.append('\n');
   }
+
+  /**
+   * The validator's own description of the values it accepts. A lambda or a class without {@code
+   * toString} prints its identity ({@code Foo$$Lambda$751/0x...@1b2c3d}), which changes from build
+   * to build and would make the committed reference stale on every run: refused, naming the key.
+   */
+  static String validValues(String key, ConfigDef.Validator validator) {
+    String text = validator.toString();
+    if (text == null || text.contains("$$Lambda") || IDENTITY_TO_STRING.matcher(text).find()) {
+      throw new IllegalStateException(
+          "the validator of config key '"
+              + key
+              + "' has no stable description (toString() gives '"
+              + text
+              + "'): give it a toString() that names the valid values, e.g. use ConfigDef's"
+              + " validators or a named class instead of a lambda");
+    }
+    return text;
+  }
+
+  /** What {@link Object#toString()} ends with: {@code @} and the identity hash in hex. */
+  private static final Pattern IDENTITY_TO_STRING = Pattern.compile("@[0-9a-f]+$");
 
   private static void commandSection(StringBuilder md, CommandSpec spec, String title) {
     md.append("### `")

@@ -2,6 +2,7 @@ package io.fhirflow.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.contracts.ConfigSources;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,29 @@ class ConfigurationReferenceTest {
             "`api.http.port`",
             "`schema.registry.url`",
             "`--users`");
+  }
+
+  @Test
+  void aValidatorWithoutAStableDescriptionFailsTheReferenceNamingItsKey() {
+    ConfigDef.Validator lambda = (name, value) -> {};
+    ConfigDef.Validator anonymous =
+        new ConfigDef.Validator() {
+          @Override
+          public void ensureValid(String name, Object value) {}
+        };
+    for (ConfigDef.Validator validator : List.of(lambda, anonymous)) {
+      ConfigDef def =
+          new ConfigDef()
+              .define(
+                  "some.key", ConfigDef.Type.INT, 1, validator, ConfigDef.Importance.LOW, "doc");
+      assertThatThrownBy(
+              () -> ConfigurationReference.section(new StringBuilder(), "t", def, k -> ""))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("'some.key'")
+          .hasMessageContaining("no stable description");
+    }
+    assertThat(ConfigurationReference.validValues("some.key", ConfigDef.Range.between(1, 5)))
+        .isEqualTo("[1,...,5]");
   }
 
   @Test
