@@ -40,6 +40,15 @@ class RestSchemaRegistryClientTest {
     return RestSchemaRegistryClient.fromConfig(new SerdeConfig(config));
   }
 
+  /** A client that sends {@code userInfo} ("user:password") as basic auth credentials. */
+  private RestSchemaRegistryClient clientWithUserInfo(String userInfo) {
+    return client(
+        SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+        "USER_INFO",
+        SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG,
+        userInfo);
+  }
+
   @Test
   void registersLooksUpAndFetchesSchemasOverHttp() throws Exception {
     server = new ConfluentRegistryServer(null);
@@ -96,12 +105,7 @@ class RestSchemaRegistryClientTest {
   void sendsBasicAuthCredentialsFromUserInfo() throws Exception {
     server = new ConfluentRegistryServer("fhirflow:s3cret-pw");
 
-    RestSchemaRegistryClient client =
-        client(
-            SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
-            "USER_INFO",
-            SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG,
-            "fhirflow:s3cret-pw");
+    RestSchemaRegistryClient client = clientWithUserInfo("fhirflow:s3cret-pw");
 
     assertThat(client.register(SUBJECT, SCHEMA)).isPositive();
   }
@@ -122,12 +126,7 @@ class RestSchemaRegistryClientTest {
   void refusedCredentialsAreAClearErrorThatDoesNotQuoteThem() throws Exception {
     server = new ConfluentRegistryServer("fhirflow:s3cret-pw");
 
-    RestSchemaRegistryClient client =
-        client(
-            SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
-            "USER_INFO",
-            SerdeConfig.BASIC_AUTH_USER_INFO_CONFIG,
-            "fhirflow:wrong-pw");
+    RestSchemaRegistryClient client = clientWithUserInfo("fhirflow:wrong-pw");
 
     assertThatThrownBy(() -> client.schemaById(1))
         .isInstanceOfSatisfying(

@@ -9,6 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class SerdeConfigTest {
 
+  /** A config for a mock registry with one more key. */
+  private static SerdeConfig withMockRegistry(String key, String value) {
+    return new SerdeConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://x", key, value));
+  }
+
   @Test
   void defaultsFollowConfluent() {
     SerdeConfig config =
@@ -24,12 +29,9 @@ class SerdeConfigTest {
   void rejectsSubjectNameStrategiesOtherThanTopicName() {
     assertThatThrownBy(
             () ->
-                new SerdeConfig(
-                    Map.of(
-                        SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
-                        "mock://x",
-                        SerdeConfig.VALUE_SUBJECT_NAME_STRATEGY_CONFIG,
-                        "io.confluent.kafka.serializers.subject.RecordNameStrategy")))
+                withMockRegistry(
+                    SerdeConfig.VALUE_SUBJECT_NAME_STRATEGY_CONFIG,
+                    "io.confluent.kafka.serializers.subject.RecordNameStrategy"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TopicNameStrategy");
   }
@@ -38,12 +40,7 @@ class SerdeConfigTest {
   void rejectsAnUnknownCredentialsSource() {
     assertThatThrownBy(
             () ->
-                new SerdeConfig(
-                    Map.of(
-                        SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
-                        "mock://x",
-                        SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
-                        "SASL_INHERIT")))
+                withMockRegistry(SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "SASL_INHERIT"))
         .isInstanceOf(ConfigException.class);
   }
 
