@@ -61,7 +61,7 @@ class DeletionTopologyTest {
     assertThat(flow.observations.readRecordsToList()).isEmpty();
     assertThat(flow.counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
     assertThat(flow.counters.deletedCount(DeletionOutcome.LATE_VERSION)).isEqualTo(2);
-    assertBalanced();
+    flow.assertCountersBalanced();
   }
 
   @Test
@@ -189,7 +189,7 @@ class DeletionTopologyTest {
     assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
     assertThat(flow.counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
     assertThat(flow.counters.deletedCount(DeletionOutcome.ALREADY_DELETED)).isEqualTo(1);
-    assertBalanced();
+    flow.assertCountersBalanced();
   }
 
   @Test
@@ -271,18 +271,7 @@ class DeletionTopologyTest {
     assertThat(c.duplicateCount()).isEqualTo(1);
     assertThat(c.deletedCount()).isEqualTo(4);
     assertThat(c.deadLetteredCount()).isEqualTo(1);
-    assertBalanced();
-  }
-
-  private void assertBalanced() {
-    FlowCounters c = flow.counters;
-    assertThat(
-            c.outCount()
-                + c.updateCount()
-                + c.duplicateCount()
-                + c.deletedCount()
-                + c.deadLetteredCount())
-        .isEqualTo(c.inCount());
+    flow.assertCountersBalanced();
   }
 
   private TestRecord<String, String> onlyObservation() {

@@ -1,5 +1,7 @@
 package io.fhirflow.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
@@ -255,6 +257,22 @@ final class TopologyHarness implements AutoCloseable {
     Map<String, String> values = new HashMap<>();
     redisBatches.forEach(b -> b.forEach(w -> values.put(w.key() + " " + w.field(), w.value())));
     return values;
+  }
+
+  /**
+   * Every record the topology took in is accounted for once: written out, an update, a duplicate, a
+   * deletion or dead-lettered.
+   */
+  void assertCountersBalanced() {
+    FlowCounters c = counters;
+    assertThat(
+            c.outCount()
+                + c.updateCount()
+                + c.duplicateCount()
+                + c.deletedCount()
+                + c.deadLetteredCount())
+        .as("in = out + updates + duplicates + deletions + dead letters")
+        .isEqualTo(c.inCount());
   }
 
   @Override

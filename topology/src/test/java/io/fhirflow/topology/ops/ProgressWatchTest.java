@@ -23,6 +23,22 @@ class ProgressWatchTest {
                 task, new TopicPartition("raw", 1), committed, highestSeen)));
   }
 
+  /**
+   * Three reads 31 s apart of one task with two partitions: the default topic's keeps committing
+   * while the tenant's stays at {@code tenantCommitted} / {@code tenantHighestSeen}.
+   */
+  private void readBusyDefaultPartitionBesideTenant(long tenantCommitted, long tenantHighestSeen) {
+    TopicPartition defaultRaw = new TopicPartition("wearable.samples.raw", 1);
+    TopicPartition tenantRaw = new TopicPartition("wearable.samples.raw.acme", 1);
+    for (int i = 0; i < 3; i++) {
+      watch.observe(
+          List.of(
+              new ProgressWatch.TaskProgress(task, defaultRaw, 5_000 + i * 100, 5_050 + i * 100),
+              new ProgressWatch.TaskProgress(task, tenantRaw, tenantCommitted, tenantHighestSeen)));
+      after(Duration.ofSeconds(31));
+    }
+  }
+
   private void after(Duration d) {
     now += d.toMillis();
   }
@@ -82,16 +98,8 @@ class ProgressWatchTest {
 
   @Test
   void aTenantPartitionStuckInATaskIsSeenThoughTheDefaultTopicsPartitionMoves() {
-    TopicPartition defaultRaw = new TopicPartition("wearable.samples.raw", 1);
-    TopicPartition tenantRaw = new TopicPartition("wearable.samples.raw.acme", 1);
-    for (int i = 0; i < 3; i++) {
-      // The default topic's partition keeps committing; the tenant's retries offset 7 forever.
-      watch.observe(
-          List.of(
-              new ProgressWatch.TaskProgress(task, defaultRaw, 5_000 + i * 100, 5_050 + i * 100),
-              new ProgressWatch.TaskProgress(task, tenantRaw, 7, 7)));
-      after(Duration.ofSeconds(31));
-    }
+    // The tenant's partition retries offset 7 forever.
+    readBusyDefaultPartitionBesideTenant(7, 7);
 
     assertThat(watch.progressing()).isFalse();
     assertThat(watch.describe()).contains("0_1");
@@ -99,15 +107,7 @@ class ProgressWatchTest {
 
   @Test
   void aTenantPartitionWithNothingToDoDoesNotLookPendingBesideABusyOne() {
-    TopicPartition defaultRaw = new TopicPartition("wearable.samples.raw", 1);
-    TopicPartition tenantRaw = new TopicPartition("wearable.samples.raw.acme", 1);
-    for (int i = 0; i < 3; i++) {
-      watch.observe(
-          List.of(
-              new ProgressWatch.TaskProgress(task, defaultRaw, 5_000 + i * 100, 5_050 + i * 100),
-              new ProgressWatch.TaskProgress(task, tenantRaw, 8, 7)));
-      after(Duration.ofSeconds(31));
-    }
+    readBusyDefaultPartitionBesideTenant(8, 7);
 
     assertThat(watch.progressing()).isTrue();
   }
