@@ -12,8 +12,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
@@ -50,27 +48,19 @@ public class StoredJsonStreamingBenchmark {
 
   @Setup
   public void loadOnePage() throws Exception {
-    page = new ArrayList<>();
     try (Connection c =
             DriverManager.getConnection(
                 ApiBenchData.url("jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT id, version_id, last_updated, effective_start, resource::text FROM fhir_observation"
-                    + " WHERE patient_id = '"
+                "SELECT "
+                    + StoredResource.OBSERVATION_COLUMNS
+                    + " FROM fhir_observation WHERE patient_id = '"
                     + ApiBenchData.patientId(1)
                     + "' AND code = 'http://loinc.org|8867-4'"
                     + " ORDER BY effective_start DESC LIMIT 100")) {
-      while (rs.next()) {
-        page.add(
-            new StoredResource(
-                rs.getString(1),
-                rs.getLong(2),
-                rs.getObject(3, OffsetDateTime.class).toInstant(),
-                rs.getObject(4, OffsetDateTime.class),
-                rs.getBytes(5)));
-      }
+      page = StoredResource.readAll(rs, true);
     }
     if (page.size() != 100) {
       throw new IllegalStateException("run ApiBenchData first");

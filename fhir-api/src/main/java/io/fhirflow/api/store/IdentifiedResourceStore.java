@@ -1,10 +1,5 @@
 package io.fhirflow.api.store;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -16,7 +11,7 @@ import javax.sql.DataSource;
  */
 public final class IdentifiedResourceStore {
 
-  private static final String COLUMNS = "id, version_id, last_updated, resource::text";
+  private static final String COLUMNS = StoredResource.IDENTIFIED_COLUMNS;
 
   /** The two tables and how each is confined to a patient. */
   public enum Table {
@@ -81,22 +76,6 @@ public final class IdentifiedResourceStore {
   }
 
   private List<StoredResource> query(Sql sql) {
-    try (Connection c = dataSource.getConnection();
-        TenantQuery q = TenantQuery.run(c, sql)) {
-      ResultSet rs = q.rows();
-      List<StoredResource> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(
-            new StoredResource(
-                rs.getString(1),
-                rs.getLong(2),
-                rs.getObject(3, OffsetDateTime.class).toInstant(),
-                null,
-                rs.getBytes(4)));
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw new StoreUnavailableException(e.getSQLState());
-    }
+    return TenantQuery.read(dataSource, sql, rows -> StoredResource.readAll(rows, false));
   }
 }

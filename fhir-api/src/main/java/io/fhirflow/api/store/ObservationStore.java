@@ -1,10 +1,7 @@
 package io.fhirflow.api.store;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -17,8 +14,7 @@ import javax.sql.DataSource;
  */
 public final class ObservationStore {
 
-  private static final String COLUMNS =
-      "id, version_id, last_updated, effective_start, resource::text";
+  private static final String COLUMNS = StoredResource.OBSERVATION_COLUMNS;
 
   private final DataSource dataSource;
 
@@ -159,14 +155,13 @@ public final class ObservationStore {
   /** How many rows the query matches, ignoring count and paging ({@code _summary=count}). */
   public long count(ObservationQuery query) {
     Sql sql = new Sql().append("SELECT count(*) FROM fhir_observation WHERE ").append(where(query));
-    try (Connection c = dataSource.getConnection();
-        TenantQuery q = TenantQuery.run(c, sql)) {
-      ResultSet rs = q.rows();
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new StoreUnavailableException(e.getSQLState());
-    }
+    return TenantQuery.read(
+        dataSource,
+        sql,
+        rows -> {
+          rows.next();
+          return rows.getLong(1);
+        });
   }
 
   /**
@@ -239,32 +234,10 @@ public final class ObservationStore {
   }
 
   private boolean exists(Sql sql) {
-    try (Connection c = dataSource.getConnection();
-        TenantQuery q = TenantQuery.run(c, sql)) {
-      ResultSet rs = q.rows();
-      return rs.next();
-    } catch (SQLException e) {
-      throw new StoreUnavailableException(e.getSQLState());
-    }
+    return TenantQuery.read(dataSource, sql, ResultSet::next);
   }
 
   private List<StoredResource> query(Sql sql) {
-    try (Connection c = dataSource.getConnection();
-        TenantQuery q = TenantQuery.run(c, sql)) {
-      ResultSet rs = q.rows();
-      List<StoredResource> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(
-            new StoredResource(
-                rs.getString(1),
-                rs.getLong(2),
-                rs.getObject(3, OffsetDateTime.class).toInstant(),
-                rs.getObject(4, OffsetDateTime.class),
-                rs.getBytes(5)));
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw new StoreUnavailableException(e.getSQLState());
-    }
+    return TenantQuery.read(dataSource, sql, rows -> StoredResource.readAll(rows, true));
   }
 }

@@ -1,8 +1,12 @@
 package io.fhirflow.api.store;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One row as the sink stored it: the resource's JSON as the UTF-8 bytes PostgreSQL sent (kept as
@@ -16,6 +20,36 @@ public record StoredResource(
     Instant lastUpdated,
     OffsetDateTime effectiveStart,
     byte[] jsonUtf8) {
+
+  /** What a read of {@code fhir_observation} selects, in the order {@link #readAll} reads it. */
+  public static final String OBSERVATION_COLUMNS =
+      "id, version_id, last_updated, effective_start, resource::text";
+
+  /**
+   * What a read of {@code fhir_patient} or {@code fhir_device} selects (they have no effective
+   * start), in the order {@link #readAll} reads it.
+   */
+  public static final String IDENTIFIED_COLUMNS = "id, version_id, last_updated, resource::text";
+
+  /**
+   * Every remaining row of {@code rows}, selected as {@link #OBSERVATION_COLUMNS} ({@code
+   * withEffectiveStart}) or {@link #IDENTIFIED_COLUMNS}.
+   */
+  public static List<StoredResource> readAll(ResultSet rows, boolean withEffectiveStart)
+      throws SQLException {
+    int json = withEffectiveStart ? 5 : 4;
+    List<StoredResource> read = new ArrayList<>();
+    while (rows.next()) {
+      read.add(
+          new StoredResource(
+              rows.getString(1),
+              rows.getLong(2),
+              rows.getObject(3, OffsetDateTime.class).toInstant(),
+              withEffectiveStart ? rows.getObject(4, OffsetDateTime.class) : null,
+              rows.getBytes(json)));
+    }
+    return read;
+  }
 
   /** The JSON as text, for the paths that parse it (reads, XML, _elements). */
   public String json() {

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /**
  * One query of the stores, run as the request's tenant in the same round trip: {@code SELECT
@@ -43,6 +44,25 @@ final class TenantQuery implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       ps.close();
       throw e;
+    }
+  }
+
+  /** What a store makes of the rows of one query. */
+  @FunctionalInterface
+  interface RowsReader<T> {
+    T read(ResultSet rows) throws SQLException;
+  }
+
+  /**
+   * Runs {@code sql} as {@link RequestTenant#current()} on a connection of {@code dataSource} and
+   * hands its rows to {@code reader}; a failing database is {@link StoreUnavailableException}.
+   */
+  static <T> T read(DataSource dataSource, Sql sql, RowsReader<T> reader) {
+    try (Connection c = dataSource.getConnection();
+        TenantQuery q = run(c, sql)) {
+      return reader.read(q.rows());
+    } catch (SQLException e) {
+      throw new StoreUnavailableException(e.getSQLState());
     }
   }
 
