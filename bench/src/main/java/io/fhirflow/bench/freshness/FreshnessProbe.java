@@ -10,7 +10,6 @@ import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
-import io.fhirflow.serde.SpecificAvroSerializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +42,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * End-to-end freshness of a running pipeline (bench/run-freshness starts it): simulator samples
@@ -172,17 +170,6 @@ public final class FreshnessProbe {
     long seconds = Long.parseLong(args.get("seconds"));
     long warmupMs = Long.parseLong(args.get("warmup-seconds")) * 1000;
     int pgEvery = Integer.parseInt(args.get("pg-every"));
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("bootstrap"));
-    config.put("schema.registry.url", args.get("registry"));
-    config.put("auto.register.schemas", "true");
-    // What docs/operations.md tells a gateway: idempotent, acks=all, a short linger.
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
-    serializer.configure(config, false);
     TrafficGenerator traffic =
         new TrafficGenerator(
             Integer.parseInt(args.get("users")),
@@ -192,8 +179,12 @@ public final class FreshnessProbe {
             new TrafficGenerator.Mix(0, 0, 0, 0));
     long sent = 0;
     long lastApi = -1;
+    // What docs/operations.md tells a gateway: a short linger.
     try (KafkaProducer<String, WearableSample> producer =
-        new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+        GatewayProducer.open(
+            args.get("bootstrap"),
+            args.get("registry"),
+            Map.of(ProducerConfig.LINGER_MS_CONFIG, "5"))) {
       long begin = nowMs();
       long timedFrom = begin + warmupMs;
       long end = timedFrom + seconds * 1000;

@@ -8,7 +8,6 @@ import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
-import io.fhirflow.serde.SpecificAvroSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,7 +37,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The sync storm (issue 20, item 2) against a running pipeline (bench/run-storm starts it): {@code
@@ -164,24 +162,20 @@ public final class StormProbe {
 
   /** Each user's whole backlog at once, the users spread evenly over the window. */
   private long send(List<WearableSample> day, int users) throws Exception {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("bootstrap"));
-    config.put("schema.registry.url", args.get("registry"));
-    config.put("auto.register.schemas", "true");
-    // docs/serde.md, "Producing from a gateway, also in bursts".
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
-    serializer.configure(config, false);
     FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
     int every = Integer.parseInt(args.get("sample-every"));
     long windowMs = Long.parseLong(args.get("window-seconds")) * 1000;
     long sent = 0;
+    // docs/serde.md, "Producing from a gateway, also in bursts".
     try (KafkaProducer<String, WearableSample> producer =
-        new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+        GatewayProducer.open(
+            args.get("bootstrap"),
+            args.get("registry"),
+            Map.of(
+                ProducerConfig.LINGER_MS_CONFIG,
+                "10",
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                Integer.toString(256 * 1024)))) {
       long begin = nowMs();
       firstSendMs = begin;
       for (int u = 0; u < users; u++) {
