@@ -280,25 +280,30 @@ public final class TopologyBenchmark {
     System.exit(0);
   }
 
+  /** target/{@code file}: two bars, the pass-through ceiling's figure and the topology's. */
+  private static void ceilingAgainstTopology(
+      String file, String title, String unit, double ceiling, double topology) throws IOException {
+    Map<String, Double> bars = new LinkedHashMap<>();
+    bars.put("ceiling: pass-through, same batching", ceiling);
+    bars.put("topology", topology);
+    BenchChart.bars(Path.of("target", file), title, unit, bars);
+  }
+
   /** target/topology-*.png: the figures of the table above, as plots. */
   private static void plot(Phase ceiling, Phase topology, long[] latencies, int latencyRate)
       throws IOException {
-    Map<String, Double> rates = new LinkedHashMap<>();
-    rates.put("ceiling: pass-through, same batching", ceiling.rate());
-    rates.put("topology", topology.rate());
-    BenchChart.bars(
-        Path.of("target", "topology-throughput.png"),
+    ceilingAgainstTopology(
+        "topology-throughput.png",
         "Topology against its ceiling (same run)",
         "samples/s",
-        rates);
-    Map<String, Double> cpu = new LinkedHashMap<>();
-    cpu.put("ceiling: pass-through, same batching", ceiling.cpuMicrosPerSample());
-    cpu.put("topology", topology.cpuMicrosPerSample());
-    BenchChart.bars(
-        Path.of("target", "topology-cpu.png"),
+        ceiling.rate(),
+        topology.rate());
+    ceilingAgainstTopology(
+        "topology-cpu.png",
         "CPU per sample, whole JVM (broker included)",
         "µs CPU per sample",
-        cpu);
+        ceiling.cpuMicrosPerSample(),
+        topology.cpuMicrosPerSample());
     BenchChart.percentiles(
         Path.of("target", "topology-latency.png"),
         "Raw record sent to Observation committed",
