@@ -249,12 +249,7 @@ public final class WearableSamples {
             start,
             start.plus(Duration.ofMinutes(4)))
         .setSource(Source.newBuilder().setBundleId("com.fitbit.FitbitMobile").build())
-        .setDevice(
-            Device.newBuilder()
-                .setManufacturer("Google")
-                .setModel("Pixel Watch 2")
-                .setDeviceType(1)
-                .build())
+        .setDevice(SampleDevices.pixelWatch2())
         .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED)
         .setBody(HcSeries.newBuilder().setSamples(samples).build());
   }
@@ -411,13 +406,7 @@ public final class WearableSamples {
   }
 
   private static Device appleWatch() {
-    return Device.newBuilder()
-        .setName("Apple Watch")
-        .setManufacturer("Apple Inc.")
-        .setModel("Watch")
-        .setHardwareVersion("Watch6,1")
-        .setSoftwareVersion("10.3")
-        .build();
+    return SampleDevices.appleWatch("10.3");
   }
 
   private static HkCorrelationMember bloodPressureMember(

@@ -1,6 +1,5 @@
 package io.fhirflow.bench.topology;
 
-import io.fhirflow.schema.Device;
 import io.fhirflow.schema.HcInstantaneous;
 import io.fhirflow.schema.HcMeasurement;
 import io.fhirflow.schema.HcSeries;
@@ -13,6 +12,7 @@ import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.RecordingMethod;
 import io.fhirflow.schema.Source;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.SampleDevices;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,14 +193,7 @@ final class SampleGenerator {
                 .setVersion("10.3")
                 .setProductType("Watch6,1")
                 .build())
-        .setDevice(
-            Device.newBuilder()
-                .setName("Apple Watch")
-                .setManufacturer("Apple Inc.")
-                .setModel("Watch")
-                .setHardwareVersion("Watch6,1")
-                .setSoftwareVersion("10.3")
-                .build())
+        .setDevice(SampleDevices.appleWatch("10.3"))
         .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED)
         .setMetadata(Map.of("HKTimeZone", "Europe/Paris"));
   }
@@ -209,12 +202,7 @@ final class SampleGenerator {
       String user, String type, Instant start, Instant end) {
     return common(user, Platform.HEALTH_CONNECT, type, start, end)
         .setSource(Source.newBuilder().setBundleId("com.google.android.apps.fitness").build())
-        .setDevice(
-            Device.newBuilder()
-                .setManufacturer("Google")
-                .setModel("Pixel Watch 2")
-                .setDeviceType(1)
-                .build())
+        .setDevice(SampleDevices.pixelWatch2())
         .setVersion(
             RecordVersion.newBuilder()
                 .setClientRecordVersion(1L)

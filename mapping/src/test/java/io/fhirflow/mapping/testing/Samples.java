@@ -1,6 +1,5 @@
 package io.fhirflow.mapping.testing;
 
-import io.fhirflow.schema.Device;
 import io.fhirflow.schema.HcInstantaneous;
 import io.fhirflow.schema.HcInterval;
 import io.fhirflow.schema.HcMeasurement;
@@ -18,6 +17,7 @@ import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.RecordingMethod;
 import io.fhirflow.schema.Source;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.SampleDevices;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,14 +52,7 @@ public final class Samples {
                 .setVersion("10.1")
                 .setProductType("Watch6,1")
                 .build())
-        .setDevice(
-            Device.newBuilder()
-                .setName("Apple Watch")
-                .setManufacturer("Apple Inc.")
-                .setModel("Watch")
-                .setHardwareVersion("Watch6,1")
-                .setSoftwareVersion("10.1")
-                .build())
+        .setDevice(SampleDevices.appleWatch("10.1"))
         .setVersion(RecordVersion.newBuilder().build())
         .setRecordingMethod(RecordingMethod.UNKNOWN)
         .setMetadata(Map.of())
@@ -79,12 +72,7 @@ public final class Samples {
         .setEndZoneOffsetSeconds(OFFSET)
         .setReceivedTime(END.plusSeconds(60))
         .setSource(Source.newBuilder().setBundleId("com.example.fitness").build())
-        .setDevice(
-            Device.newBuilder()
-                .setManufacturer("Google")
-                .setModel("Pixel Watch 2")
-                .setDeviceType(1)
-                .build())
+        .setDevice(SampleDevices.pixelWatch2())
         .setVersion(
             RecordVersion.newBuilder()
                 .setClientRecordId("c-17")
