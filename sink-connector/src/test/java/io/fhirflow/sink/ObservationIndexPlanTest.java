@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,47 +61,47 @@ class ObservationIndexPlanTest {
 
   @Test
   void readsAPatientsRecentValuesOfACodeFromTheIndexInTimeOrderWithoutSorting() throws Exception {
-    String plan =
-        explain(
+    assertPlanUses(
+            "fhir_observation_patient_code_time_idx",
             "SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
                 + " ORDER BY effective_start DESC LIMIT 10",
             "pat-17",
-            "http://loinc.org|8867-4");
-    assertThat(plan)
-        .contains("fhir_observation_patient_code_time_idx")
-        .doesNotContain("\"Sort\"")
-        .doesNotContain("Seq Scan");
+            "http://loinc.org|8867-4")
+        .doesNotContain("\"Sort\"");
   }
 
   @Test
   void readsAPatientsValuesOfACodeInATimeRangeFromTheIndex() throws Exception {
-    String plan =
-        explain(
-            "SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
-                + " AND effective_start >= timestamptz '2026-11-01 02:00Z' ORDER BY effective_start DESC",
-            "pat-17",
-            "http://loinc.org|59408-5");
-    assertThat(plan).contains("fhir_observation_patient_code_time_idx").doesNotContain("Seq Scan");
+    assertPlanUses(
+        "fhir_observation_patient_code_time_idx",
+        "SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
+            + " AND effective_start >= timestamptz '2026-11-01 02:00Z' ORDER BY effective_start DESC",
+        "pat-17",
+        "http://loinc.org|59408-5");
   }
 
   @Test
   void findsObservationsByAnyOfTheirCodingsThroughTheGinIndex() throws Exception {
-    String plan =
-        explain(
-            "SELECT id FROM fhir_observation WHERE codes @> ARRAY[?]::text[]",
-            "urn:device-vendor|ecg-af");
-    assertThat(plan).contains("fhir_observation_patient_tokens_idx").doesNotContain("Seq Scan");
+    assertPlanUses(
+        "fhir_observation_patient_tokens_idx",
+        "SELECT id FROM fhir_observation WHERE codes @> ARRAY[?]::text[]",
+        "urn:device-vendor|ecg-af");
   }
 
   @Test
   void findsAPatientsObservationsByAnyOfSeveralCodingsInOneIndexScan() throws Exception {
-    String plan =
-        explain(
-            "SELECT id FROM fhir_observation WHERE patient_id = ? AND codes && ARRAY[?, ?]::text[]",
-            "pat-2",
-            "urn:device-vendor|ecg-af",
-            "urn:device-vendor|never");
-    assertThat(plan).contains("fhir_observation_patient_tokens_idx").doesNotContain("Seq Scan");
+    assertPlanUses(
+        "fhir_observation_patient_tokens_idx",
+        "SELECT id FROM fhir_observation WHERE patient_id = ? AND codes && ARRAY[?, ?]::text[]",
+        "pat-2",
+        "urn:device-vendor|ecg-af",
+        "urn:device-vendor|never");
+  }
+
+  /** The plan of {@code sql} reads {@code index} and scans no table whole. */
+  private static AbstractStringAssert<?> assertPlanUses(String index, String sql, String... params)
+      throws Exception {
+    return assertThat(explain(sql, params)).contains(index).doesNotContain("Seq Scan");
   }
 
   private static String explain(String sql, String... params) throws Exception {

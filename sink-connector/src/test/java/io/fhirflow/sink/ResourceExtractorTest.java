@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -91,10 +92,7 @@ class ResourceExtractorTest {
     ResourceRow row = extractor.extract(json, UPDATED.toEpochMilli());
     assertThat(row.lastUpdated()).isEqualTo(Instant.ofEpochMilli(UPDATED.toEpochMilli()));
     assertThat(row.versionId()).isZero();
-    assertThatThrownBy(() -> extractor.extract(json, null))
-        .isInstanceOfSatisfying(
-            UnwritableRecordException.class,
-            e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_LAST_UPDATED));
+    assertRejected(() -> extractor.extract(json, null), RejectReason.MISSING_LAST_UPDATED);
   }
 
   @Test
@@ -102,10 +100,8 @@ class ResourceExtractorTest {
     String json =
         FhirFixtures.heartRate("o", "p", 1, UPDATED, 60, AT)
             .replace("\"lastUpdated\"", "\"updated\"");
-    assertThatThrownBy(() -> extractor.extract(json, UPDATED.toEpochMilli()))
-        .isInstanceOfSatisfying(
-            UnwritableRecordException.class,
-            e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_LAST_UPDATED));
+    assertRejected(
+        () -> extractor.extract(json, UPDATED.toEpochMilli()), RejectReason.MISSING_LAST_UPDATED);
   }
 
   @Test
@@ -159,10 +155,9 @@ class ResourceExtractorTest {
   void rejectsTypesLeftOutOfTheTableMapping() {
     ResourceExtractor observationsOnly =
         new ResourceExtractor(Map.of(ResourceType.OBSERVATION, "fhir_observation"));
-    assertThatThrownBy(() -> observationsOnly.extract(FhirFixtures.patient("p", "u", 1, UPDATED)))
-        .isInstanceOfSatisfying(
-            UnwritableRecordException.class,
-            e -> assertThat(e.reason()).isEqualTo(RejectReason.UNKNOWN_RESOURCE_TYPE));
+    assertRejected(
+        () -> observationsOnly.extract(FhirFixtures.patient("p", "u", 1, UPDATED)),
+        RejectReason.UNKNOWN_RESOURCE_TYPE);
   }
 
   @Test
@@ -176,7 +171,12 @@ class ResourceExtractorTest {
   }
 
   private void assertReason(Object value, RejectReason reason) {
-    assertThatThrownBy(() -> extractor.extract(value))
+    assertRejected(() -> extractor.extract(value), reason);
+  }
+
+  /** The extraction refuses the record as unwritable, for {@code reason}. */
+  private static void assertRejected(ThrowingCallable extraction, RejectReason reason) {
+    assertThatThrownBy(extraction)
         .as(reason.code())
         .isInstanceOfSatisfying(
             UnwritableRecordException.class, e -> assertThat(e.reason()).isEqualTo(reason));
