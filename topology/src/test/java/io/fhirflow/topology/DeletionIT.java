@@ -3,6 +3,7 @@ package io.fhirflow.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.BrokerPerClass;
@@ -46,11 +47,8 @@ class DeletionIT {
       assertThat(upserts).hasSize(7);
       String patient = upserts.get(0).key();
       String today =
-          it.redisPrefix
-              + "patient:"
-              + patient
-              + ":day:"
-              + now.atZone(ZoneId.of("Europe/Paris")).toLocalDate();
+          it.redisKeys.day(
+              Tenants.DEFAULT, patient, now.atZone(ZoneId.of("Europe/Paris")).toLocalDate());
 
       try (RedisClient redis = RedisClient.create(LocalServices.redisUrl());
           StatefulRedisConnection<String, String> c = redis.connect()) {
@@ -85,7 +83,7 @@ class DeletionIT {
                 () ->
                     String.valueOf(c.sync().hget(today, "steps"))
                         .contains("\"sum\":100,\"count\":1"));
-        c.sync().del(today, it.redisPrefix + "patient:" + patient + ":latest");
+        c.sync().del(today, it.redisKeys.latest(Tenants.DEFAULT, patient));
       }
 
       FlowCounters counters = app.counters();

@@ -4,6 +4,7 @@ import static io.fhirflow.topology.FhirFlowTopologyTest.assertValidFhir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.ErasureRequest;
@@ -65,8 +66,9 @@ class ErasureIT {
           .atMost(Duration.ofSeconds(20))
           .until(
               () ->
-                  !keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty()
-                      && !keys(c, it.redisPrefix + "patient:" + keptPatient + ":").isEmpty());
+                  !keys(c, it.redisKeys.patientBase(Tenants.DEFAULT, erasedPatient)).isEmpty()
+                      && !keys(c, it.redisKeys.patientBase(Tenants.DEFAULT, keptPatient))
+                          .isEmpty());
       List<ConsumerRecord<String, String>> devicesBefore =
           it.readCommitted(it.topics.device(), 2, Duration.ofSeconds(10));
 
@@ -89,11 +91,11 @@ class ErasureIT {
               });
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty());
+          .until(() -> keys(c, it.redisKeys.patientBase(Tenants.DEFAULT, erasedPatient)).isEmpty());
       assertThat(keys(c, it.redisPrefix + "*" + erasedPatient + "*"))
           .as("no key names the patient")
           .isEmpty();
-      assertThat(keys(c, it.redisPrefix + "patient:" + keptPatient + ":")).isNotEmpty();
+      assertThat(keys(c, it.redisKeys.patientBase(Tenants.DEFAULT, keptPatient))).isNotEmpty();
 
       Map<String, ConsumerRecord<String, String>> lastPatient =
           lastByKey(it.readCommitted(it.topics.patient(), 3, Duration.ofSeconds(10)));
@@ -141,7 +143,8 @@ class ErasureIT {
                       != null);
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> !keys(c, it.redisPrefix + "patient:" + erasedPatient + ":").isEmpty());
+          .until(
+              () -> !keys(c, it.redisKeys.patientBase(Tenants.DEFAULT, erasedPatient)).isEmpty());
     }
   }
 

@@ -109,17 +109,16 @@ class FhirFlowApplicationIT {
       String patient = observations.get(0).key();
       try (RedisClient redis = RedisClient.create(LocalServices.redisUrl());
           StatefulRedisConnection<String, String> c = redis.connect()) {
-        String latest = it.redisPrefix + "patient:" + patient + ":latest";
+        String latest = it.redisKeys.latest(Tenants.DEFAULT, patient);
         await()
             .atMost(Duration.ofSeconds(20))
             .until(() -> c.sync().hgetall(latest).containsKey("heart_rate"));
         assertThat(c.sync().ttl(latest)).isPositive();
         String today =
-            it.redisPrefix
-                + "patient:"
-                + patient
-                + ":day:"
-                + now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate();
+            it.redisKeys.day(
+                Tenants.DEFAULT,
+                patient,
+                now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate());
         assertThat(c.sync().hget(today, "heart_rate")).contains("\"count\":1");
         assertThat(c.sync().hget(today, "steps")).contains("\"sum\":420");
         c.sync().del(latest, today);
@@ -229,13 +228,12 @@ class FhirFlowApplicationIT {
             .setEndTime(now)
             .build();
     String patient = ((Mapped) TopologyHarness.MAPPER.map(hr, false)).patient().id();
-    String latest = it.redisPrefix + "patient:" + patient + ":latest";
+    String latest = it.redisKeys.latest(Tenants.DEFAULT, patient);
     String today =
-        it.redisPrefix
-            + "patient:"
-            + patient
-            + ":day:"
-            + now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate();
+        it.redisKeys.day(
+            Tenants.DEFAULT,
+            patient,
+            now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate());
 
     try (FhirFlowApplication app = it.application(config);
         RedisClient redis = RedisClient.create(LocalServices.redisUrl());
@@ -289,9 +287,9 @@ class FhirFlowApplicationIT {
     Map<String, Long> countPerDay = new HashMap<>();
     for (WearableSample s : samples) {
       String patient = ((Mapped) TopologyHarness.MAPPER.map(s, false)).patient().id();
-      String day =
-          s.getStartTime().atZone(java.time.ZoneId.of(s.getTimeZone())).toLocalDate().toString();
-      countPerDay.merge(it.redisPrefix + "patient:" + patient + ":day:" + day, 1L, Long::sum);
+      java.time.LocalDate day =
+          s.getStartTime().atZone(java.time.ZoneId.of(s.getTimeZone())).toLocalDate();
+      countPerDay.merge(it.redisKeys.day(Tenants.DEFAULT, patient, day), 1L, Long::sum);
     }
 
     try (FhirFlowApplication app = it.application(config)) {

@@ -1,5 +1,6 @@
 package io.fhirflow.topology;
 
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.serde.SpecificAvroSerializer;
@@ -37,6 +38,10 @@ final class ItSetup {
   final Topics topics;
   final String registryScope = "it-" + id;
   final String redisPrefix = "fhirflow:it-" + id + ":";
+
+  /** The keys the application writes under {@link #redisPrefix} (the contract's layout). */
+  final RedisKeyLayout redisKeys = new RedisKeyLayout(redisPrefix);
+
   final Path stateDir;
   private final SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
 
