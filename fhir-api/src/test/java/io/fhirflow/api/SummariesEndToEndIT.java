@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.CliSamples;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.cli.KafkaOptions;
-import io.fhirflow.cli.KafkaSampleSink;
-import io.fhirflow.mapping.FhirMapper;
-import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
-import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.sink.standalone.StandaloneSink;
 import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.ConnectWorkers;
-import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.FhirFlowApplication;
 import io.fhirflow.topology.TopologyConfig;
+import io.fhirflow.topology.testing.TopologyWorld;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +23,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,7 +30,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,7 +40,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * Summary Observations end to end, every part real: samples on the raw topic, the topology with
@@ -70,9 +63,7 @@ class SummariesEndToEndIT {
   private static StandaloneSink sink;
   private static FhirFlowApplication topology;
   private static Path offsets;
-  private static Path state;
-  private static String raw;
-  private static String registry;
+  private static TopologyWorld world;
   private static String patient;
 
   @BeforeAll
@@ -83,14 +74,10 @@ class SummariesEndToEndIT {
           throw new IllegalStateException("Connect wanted to exit " + status + ": " + message);
         });
     String id = UUID.randomUUID().toString().substring(0, 8);
-    raw = "raw-" + id;
-    String observations = "observation-" + id;
-    String patients = "patient-" + id;
-    String devices = "device-" + id;
-    kafka
-        .broker()
-        .createTopics(
-            2, raw, observations, patients, devices, "dlq-" + id, "erasure-" + id, "audit-" + id);
+    world =
+        new TopologyWorld(
+            kafka.broker(), "summaries-e2e", id, "fhirflow:summaries-e2e-" + id + ":");
+    world.createTopics(2);
     kafka.broker().createTopics(1, "sink-dlq-" + id);
     api = ApiHarness.start(kafka.broker());
 
@@ -100,7 +87,7 @@ class SummariesEndToEndIT {
     Map<String, String> connector =
         ConnectWorkers.sinkConnector(
             "summaries-e2e-" + id,
-            observations + "," + patients + "," + devices,
+            world.topics.observation() + "," + world.topics.patient() + "," + world.topics.device(),
             api.jdbcUrl,
             "sink-dlq-" + id);
     sink.putConnector(connector);
@@ -108,36 +95,11 @@ class SummariesEndToEndIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> sink.taskStates(connector.get("name")).equals(List.of("RUNNING")));
 
-    registry = "mock://summaries-e2e-" + id;
-    state = Files.createTempDirectory("summaries-e2e-state");
-    Map<String, Object> config = new HashMap<>();
-    config.put(TopologyConfig.APPLICATION_ID_CONFIG, "summaries-e2e-" + id);
-    config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.broker().bootstrapServers());
-    config.put(TopologyConfig.STATE_DIR_CONFIG, state.toString());
-    config.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
-    config.put(TopologyConfig.TOPIC_RAW_CONFIG, raw);
-    config.put(TopologyConfig.TOPIC_OBSERVATION_CONFIG, observations);
-    config.put(TopologyConfig.TOPIC_PATIENT_CONFIG, patients);
-    config.put(TopologyConfig.TOPIC_DEVICE_CONFIG, devices);
-    config.put(TopologyConfig.TOPIC_DLQ_CONFIG, "dlq-" + id);
-    config.put(TopologyConfig.TOPIC_ERASURE_CONFIG, "erasure-" + id);
-    config.put(TopologyConfig.TOPIC_AUDIT_CONFIG, "audit-" + id);
-    config.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, LocalServices.redisUrl());
-    config.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, "fhirflow:summaries-e2e-" + id + ":");
-    config.put(TopologyConfig.HTTP_PORT_CONFIG, "0");
+    Map<String, Object> config = world.config();
     config.put(TopologyConfig.SUMMARIES_ENABLED_CONFIG, "true");
     config.put(TopologyConfig.SUMMARIES_EMIT_INTERVAL_MS_CONFIG, "1000");
-    config.put("kafka.commit.interval.ms", "100");
     config.put("kafka.consumer.session.timeout.ms", "10000");
-    SpecificAvroDeserializer<WearableSample> deserializer =
-        new SpecificAvroDeserializer<>(WearableSample.class);
-    deserializer.configure(Map.of("schema.registry.url", registry), false);
-    topology =
-        new FhirFlowApplication(
-            new TopologyConfig(config),
-            new FhirMapper(MappingCatalogue.builtIn()),
-            deserializer,
-            Clock.systemUTC());
+    topology = world.start(config);
 
     produce(
         List.of(
@@ -318,16 +280,6 @@ class SummariesEndToEndIT {
 
   /** Sends samples to the raw topic as the command line's importer and simulator do. */
   private static void produce(List<WearableSample> samples) {
-    KafkaOptions options = new KafkaOptions();
-    new CommandLine(options)
-        .parseArgs(
-            "--bootstrap-servers", kafka.broker().bootstrapServers(),
-            "--schema-registry-url", registry,
-            "--topic", raw);
-    try (KafkaSampleSink out = KafkaSampleSink.create(options, Clock.systemUTC())) {
-      samples.forEach(out::send);
-      out.flush();
-      assertThat(out.failed()).isZero();
-    }
+    CliSamples.send(kafka.broker(), world.registryUrl(), world.topics.raw(), samples);
   }
 }

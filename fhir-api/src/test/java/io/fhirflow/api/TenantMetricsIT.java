@@ -5,33 +5,27 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.api.support.ApiHarness;
-import io.fhirflow.cli.KafkaOptions;
-import io.fhirflow.cli.KafkaSampleSink;
+import io.fhirflow.api.support.CliSamples;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.Tenants;
-import io.fhirflow.mapping.FhirMapper;
-import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.ErasureRequest;
-import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.FhirFlowApplication;
-import io.fhirflow.topology.TopologyConfig;
+import io.fhirflow.topology.testing.TopologyWorld;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -45,7 +39,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * The metrics view of tenants end to end on the real Redis (docs/redis-metrics.md,
@@ -65,8 +58,6 @@ class TenantMetricsIT {
   @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   private static final String ID = UUID.randomUUID().toString().substring(0, 8);
   private static final String PREFIX = "fhirflow-test-" + ID + ":";
-  private static final String RAW = "raw-" + ID;
-  private static final String ERASURE = "erasure-" + ID;
   private static final RedisKeyLayout KEYS = new RedisKeyLayout(PREFIX);
 
   private static FhirFlowApplication topology;
@@ -74,50 +65,13 @@ class TenantMetricsIT {
   private static RedisClient redisClient;
   private static StatefulRedisConnection<String, String> redisConnection;
   private static RedisCommands<String, String> redis;
-  private static String registry;
+  private static TopologyWorld world;
 
   @BeforeAll
   static void start() throws Exception {
-    kafka
-        .broker()
-        .createTopics(
-            2,
-            RAW,
-            Tenants.rawTopic(RAW, ACME),
-            "observation-" + ID,
-            "patient-" + ID,
-            "device-" + ID,
-            "dlq-" + ID,
-            ERASURE,
-            "audit-" + ID);
-    registry = "mock://tenant-metrics-" + ID;
-    Map<String, Object> config = new HashMap<>();
-    config.put(TopologyConfig.APPLICATION_ID_CONFIG, "tenant-metrics-" + ID);
-    config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.broker().bootstrapServers());
-    config.put(
-        TopologyConfig.STATE_DIR_CONFIG,
-        Files.createTempDirectory("tenant-metrics-state").toString());
-    config.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
-    config.put(TopologyConfig.TOPIC_RAW_CONFIG, RAW);
-    config.put(TopologyConfig.TOPIC_OBSERVATION_CONFIG, "observation-" + ID);
-    config.put(TopologyConfig.TOPIC_PATIENT_CONFIG, "patient-" + ID);
-    config.put(TopologyConfig.TOPIC_DEVICE_CONFIG, "device-" + ID);
-    config.put(TopologyConfig.TOPIC_DLQ_CONFIG, "dlq-" + ID);
-    config.put(TopologyConfig.TOPIC_ERASURE_CONFIG, ERASURE);
-    config.put(TopologyConfig.TOPIC_AUDIT_CONFIG, "audit-" + ID);
-    config.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, LocalServices.redisUrl());
-    config.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, PREFIX);
-    config.put(TopologyConfig.HTTP_PORT_CONFIG, "0");
-    config.put("kafka.commit.interval.ms", "100");
-    SpecificAvroDeserializer<WearableSample> deserializer =
-        new SpecificAvroDeserializer<>(WearableSample.class);
-    deserializer.configure(Map.of("schema.registry.url", registry), false);
-    topology =
-        new FhirFlowApplication(
-            new TopologyConfig(config),
-            new FhirMapper(MappingCatalogue.builtIn()),
-            deserializer,
-            Clock.systemUTC());
+    world = new TopologyWorld(kafka.broker(), "tenant-metrics", ID, PREFIX);
+    world.createTopics(2, Tenants.rawTopic(world.topics.raw(), ACME));
+    topology = world.start(world.config());
     api =
         ApiHarness.start(
             kafka.broker(),
@@ -131,8 +85,8 @@ class TenantMetricsIT {
     redis = redisConnection.sync();
 
     Instant measured = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-    produce(RAW, heartRate(measured, 72).build());
-    produce(Tenants.rawTopic(RAW, ACME), heartRate(measured, 91).build());
+    produce(world.topics.raw(), heartRate(measured, 72).build());
+    produce(Tenants.rawTopic(world.topics.raw(), ACME), heartRate(measured, 91).build());
     await()
         .atMost(Duration.ofSeconds(90))
         .until(
@@ -195,8 +149,10 @@ class TenantMetricsIT {
   void anErasureInAcmeRemovesAcmesKeysAndLeavesTheDefaultTenantsAlone() throws Exception {
     String second = "second-user";
     Instant measured = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-    produce(RAW, heartRate(measured, 65).setUserId(second).build());
-    produce(Tenants.rawTopic(RAW, ACME), heartRate(measured, 66).setUserId(second).build());
+    produce(world.topics.raw(), heartRate(measured, 65).setUserId(second).build());
+    produce(
+        Tenants.rawTopic(world.topics.raw(), ACME),
+        heartRate(measured, 66).setUserId(second).build());
     String defaultBase = KEYS.patientBase(Tenants.DEFAULT, ResourceIds.patient(second));
     String acmeBase = KEYS.patientBase(ACME, ResourceIds.patient(ACME, second));
     await()
@@ -208,7 +164,7 @@ class TenantMetricsIT {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       ErasureRequest request = ErasureRequest.of(ACME, second, "dpo@example.org", Instant.now());
-      producer.send(new ProducerRecord<>(ERASURE, second, request.toJson())).get();
+      producer.send(new ProducerRecord<>(world.topics.erasure(), second, request.toJson())).get();
     }
 
     await()
@@ -250,16 +206,6 @@ class TenantMetricsIT {
   }
 
   private static void produce(String topic, WearableSample sample) {
-    KafkaOptions options = new KafkaOptions();
-    new CommandLine(options)
-        .parseArgs(
-            "--bootstrap-servers", kafka.broker().bootstrapServers(),
-            "--schema-registry-url", registry,
-            "--topic", topic);
-    try (KafkaSampleSink out = KafkaSampleSink.create(options, Clock.systemUTC())) {
-      out.send(sample);
-      out.flush();
-      assertThat(out.failed()).isZero();
-    }
+    CliSamples.send(kafka.broker(), world.registryUrl(), topic, List.of(sample));
   }
 }

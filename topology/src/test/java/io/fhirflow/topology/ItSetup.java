@@ -2,17 +2,13 @@ package io.fhirflow.topology;
 
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.schema.WearableSample;
-import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.serde.SpecificAvroSerializer;
 import io.fhirflow.testkit.KafkaBroker;
-import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.topology.testing.TopologyWorld;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,43 +30,29 @@ final class ItSetup {
   static final String RAW_SUBJECT_SUFFIX = "-value";
 
   final KafkaBroker broker;
-  final String id = UUID.randomUUID().toString().substring(0, 8);
+  final TopologyWorld world;
+  final String id;
   final Topics topics;
-  final String registryScope = "it-" + id;
-  final String redisPrefix = "fhirflow:it-" + id + ":";
+  final String registryScope;
+  final String redisPrefix;
 
   /** The keys the application writes under {@link #redisPrefix} (the contract's layout). */
-  final RedisKeyLayout redisKeys = new RedisKeyLayout(redisPrefix);
+  final RedisKeyLayout redisKeys;
 
   final Path stateDir;
   private final SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
 
   ItSetup(KafkaBroker broker, int partitions) {
     this.broker = broker;
-    this.topics =
-        new Topics(
-            "raw-" + id,
-            "observation-" + id,
-            "patient-" + id,
-            "device-" + id,
-            "dlq-" + id,
-            "erasure-" + id,
-            "audit-" + id);
-    broker.createTopics(
-        partitions,
-        topics.raw(),
-        topics.observation(),
-        topics.patient(),
-        topics.device(),
-        topics.deadLetter(),
-        topics.erasure(),
-        topics.audit());
-    try {
-      stateDir = Files.createTempDirectory("topology-it");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    serializer.configure(Map.of("schema.registry.url", "mock://" + registryScope), false);
+    this.id = UUID.randomUUID().toString().substring(0, 8);
+    this.world = new TopologyWorld(broker, "fhirflow-it", id, "fhirflow:it-" + id + ":");
+    this.topics = world.topics;
+    this.registryScope = world.registryScope;
+    this.redisPrefix = world.redisPrefix;
+    this.redisKeys = world.redisKeys;
+    this.stateDir = world.stateDir;
+    world.createTopics(partitions);
+    serializer.configure(Map.of("schema.registry.url", world.registryUrl()), false);
   }
 
   /** The application on this world, with {@link #config()}. */
@@ -80,38 +62,22 @@ final class ItSetup {
 
   /** The application on this world, with {@code config} (usually {@link #config()} changed). */
   FhirFlowApplication application(Map<String, Object> config) {
-    return new FhirFlowApplication(
-        new TopologyConfig(config), TopologyHarness.MAPPER, deserializer(), Clock.systemUTC());
+    return world.start(config, TopologyHarness.MAPPER, deserializer());
   }
 
   /** The raw topic's value deserializer on this world's {@code mock://} registry scope. */
   Deserializer<WearableSample> deserializer() {
-    SpecificAvroDeserializer<WearableSample> d =
-        new SpecificAvroDeserializer<>(WearableSample.class);
-    d.configure(Map.of("schema.registry.url", "mock://" + registryScope), false);
-    return d;
+    return world.deserializer();
   }
 
-  /** The application's configuration, as a file plus environment would give it. */
+  /**
+   * The application's configuration, as a file plus environment would give it, flushing Redis and
+   * shutting down quickly.
+   */
   Map<String, Object> config() {
-    Map<String, Object> c = new HashMap<>();
-    c.put(TopologyConfig.APPLICATION_ID_CONFIG, "fhirflow-it-" + id);
-    c.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    c.put(TopologyConfig.STATE_DIR_CONFIG, stateDir.toString());
-    c.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + registryScope);
-    c.put(TopologyConfig.TOPIC_RAW_CONFIG, topics.raw());
-    c.put(TopologyConfig.TOPIC_OBSERVATION_CONFIG, topics.observation());
-    c.put(TopologyConfig.TOPIC_PATIENT_CONFIG, topics.patient());
-    c.put(TopologyConfig.TOPIC_DEVICE_CONFIG, topics.device());
-    c.put(TopologyConfig.TOPIC_DLQ_CONFIG, topics.deadLetter());
-    c.put(TopologyConfig.TOPIC_ERASURE_CONFIG, topics.erasure());
-    c.put(TopologyConfig.TOPIC_AUDIT_CONFIG, topics.audit());
-    c.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, LocalServices.redisUrl());
-    c.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, redisPrefix);
+    Map<String, Object> c = world.config();
     c.put(TopologyConfig.METRICS_FLUSH_INTERVAL_MS_CONFIG, "200");
-    c.put(TopologyConfig.HTTP_PORT_CONFIG, "0");
     c.put(TopologyConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "20000");
-    c.put("kafka.commit.interval.ms", "100");
     // Keep the broker's single-node group coordination quick.
     c.put("kafka.consumer.session.timeout.ms", "10000");
     return c;
