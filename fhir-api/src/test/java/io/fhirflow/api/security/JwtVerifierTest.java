@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.fhirflow.api.devtoken.TokenMinter;
+import io.fhirflow.testkit.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,27 +83,10 @@ class JwtVerifierTest {
   void aCachedTokenStillExpires() throws Exception {
     String token =
         minter.sign(minter.claims("iss", "aud", "s", "x", NOW, Duration.ofMinutes(1)).build());
-    Instant[] now = {NOW};
-    Clock moving =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId z) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-        };
+    SettableClock moving = new SettableClock(NOW);
     JwtVerifier v = verifier(moving);
     v.verify(token);
-    now[0] = NOW.plus(Duration.ofMinutes(5));
+    moving.set(NOW.plus(Duration.ofMinutes(5)));
     assertReason(v, token, TokenRejectedException.Reason.EXPIRED);
   }
 

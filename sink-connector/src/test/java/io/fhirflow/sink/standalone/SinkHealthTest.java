@@ -3,6 +3,7 @@ package io.fhirflow.sink.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.testkit.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,40 +41,23 @@ class SinkHealthTest {
 
   @Test
   void aFailedTaskIsNotReadyAtOnceAndNotLiveAfterTheGraceUntilItRecovers() {
-    Instant[] now = {T0};
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-        };
+    SettableClock clock = new SettableClock(T0);
     SinkHealth health = new SinkHealth(clock, Duration.ofMinutes(1));
     Map<String, List<String>> failed = Map.of("sink", List.of("RUNNING", "RUNNING", "FAILED"));
     SinkHealth.Answer first = health.observe(true, failed);
     assertThat(first.ready().ok()).isFalse();
     assertThat(first.live().ok()).isTrue();
-    now[0] = T0.plusSeconds(60);
+    clock.set(T0.plusSeconds(60));
     assertThat(health.observe(true, failed).live().ok()).as("at the grace").isTrue();
-    now[0] = T0.plusSeconds(61);
+    clock.set(T0.plusSeconds(61));
     SinkHealth.Answer late = health.observe(true, failed);
     assertThat(late.live().ok()).isFalse();
     assertThat(late.live().text()).startsWith("FAILED for longer than 60 s");
-    now[0] = T0.plusSeconds(62);
+    clock.set(T0.plusSeconds(62));
     assertThat(health.observe(true, Map.of("sink", List.of("RUNNING", "RUNNING"))).live().ok())
         .as("recovered")
         .isTrue();
-    now[0] = T0.plusSeconds(200);
+    clock.set(T0.plusSeconds(200));
     assertThat(health.observe(true, failed).live().ok())
         .as("a new failure has its own grace")
         .isTrue();
