@@ -63,12 +63,8 @@ final class TopLevelElementSplitter implements Closeable {
       return rootName;
     }
     while (true) {
-      int c = read();
-      if (c == -1) {
+      if (!skipToTagStart()) {
         return null;
-      }
-      if (c != '<') {
-        continue;
       }
       int d = read();
       if (d == '?') {
@@ -101,12 +97,8 @@ final class TopLevelElementSplitter implements Closeable {
       return null;
     }
     while (true) {
-      int c = read();
-      if (c == -1) {
+      if (!skipToTagStart()) {
         return null;
-      }
-      if (c != '<') {
-        continue;
       }
       long startLine = line;
       int d = read();
@@ -350,6 +342,19 @@ final class TopLevelElementSplitter implements Closeable {
 
   private void unread(int c) {
     pushedBack = c;
+  }
+
+  /** Reads up to and including the next {@code <}; false when the input ends first. */
+  private boolean skipToTagStart() throws IOException {
+    while (true) {
+      int c = read();
+      if (c == -1) {
+        return false;
+      }
+      if (c == '<') {
+        return true;
+      }
+    }
   }
 
   private int read() throws IOException {
