@@ -100,16 +100,7 @@ final class SampleFactory {
             .setMeasurements(List.of())
             .setEnums(Map.of())
             .build();
-    return hc(
-        user,
-        "HeartRateRecord",
-        start,
-        time,
-        received,
-        PIXEL_WATCH,
-        "com.google.android.apps.fitness",
-        body,
-        RecordingMethod.AUTOMATICALLY_RECORDED);
+    return fromPixelWatch(user, "HeartRateRecord", start, time, received, body);
   }
 
   private WearableSample steps(SimulatedUser user, Instant time, Instant received, boolean hk) {
@@ -160,16 +151,7 @@ final class SampleFactory {
     }
     HcInstantaneous body =
         instantaneous(List.of(measurement("percentage", round1(percent), "percent")), Map.of());
-    return hc(
-        user,
-        "OxygenSaturationRecord",
-        time,
-        time,
-        received,
-        PIXEL_WATCH,
-        "com.google.android.apps.fitness",
-        body,
-        RecordingMethod.AUTOMATICALLY_RECORDED);
+    return fromPixelWatch(user, "OxygenSaturationRecord", time, time, received, body);
   }
 
   private WearableSample hkBloodPressure(SimulatedUser user, Instant time, Instant received) {
@@ -299,16 +281,7 @@ final class SampleFactory {
             .setTexts(Map.of("title", "Night"))
             .setStages(stages)
             .build();
-    return hc(
-        user,
-        "SleepSessionRecord",
-        bed,
-        wake,
-        received,
-        PIXEL_WATCH,
-        "com.google.android.apps.fitness",
-        body,
-        RecordingMethod.AUTOMATICALLY_RECORDED);
+    return fromPixelWatch(user, "SleepSessionRecord", bed, wake, received, body);
   }
 
   private record Stage(Instant start, Instant end, int hcStage) {}
@@ -404,6 +377,21 @@ final class SampleFactory {
       return "Sample’s Apple\u00a0Watch";
     }
     return device == IPHONE ? "Sample’s iPhone" : device.getManufacturer() + " app";
+  }
+
+  /** A Health Connect record the Pixel Watch took automatically, synced by Google Fit. */
+  private WearableSample fromPixelWatch(
+      SimulatedUser user, String type, Instant start, Instant end, Instant received, Object body) {
+    return hc(
+        user,
+        type,
+        start,
+        end,
+        received,
+        PIXEL_WATCH,
+        "com.google.android.apps.fitness",
+        body,
+        RecordingMethod.AUTOMATICALLY_RECORDED);
   }
 
   private WearableSample hc(
