@@ -83,13 +83,7 @@ public final class ObservationStore {
 
   /** One statement; the planner picks the index (patient/time for one patient). */
   private static Sql plainSql(ObservationQuery query) {
-    Sql sql =
-        new Sql()
-            .append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ")
-            .append(where(query));
-    startBounds(sql, query);
-    query.after().ifPresent(key -> sql.append(" AND ").append(after(key, query.newestFirst())));
-    return sql.append(orderBy(query.newestFirst(), "")).append(" LIMIT ?", query.count() + 1);
+    return pageSql(query, "");
   }
 
   /**
@@ -117,13 +111,21 @@ public final class ObservationStore {
    * it cannot be read from the time index: that index would again walk all of the patient's rows.
    */
   private static Sql indexedSql(ObservationQuery query) {
+    return pageSql(query, " + interval '0 s'");
+  }
+
+  /**
+   * One page of the query's rows in page order, the sort key's start written as {@code
+   * effective_start} + {@code startSuffix}.
+   */
+  private static Sql pageSql(ObservationQuery query, String startSuffix) {
     Sql sql =
         new Sql()
             .append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ")
             .append(where(query));
     startBounds(sql, query);
     query.after().ifPresent(key -> sql.append(" AND ").append(after(key, query.newestFirst())));
-    return sql.append(orderBy(query.newestFirst(), " + interval '0 s'"))
+    return sql.append(orderBy(query.newestFirst(), startSuffix))
         .append(" LIMIT ?", query.count() + 1);
   }
 
