@@ -58,22 +58,8 @@ class AccessControlIT {
                 Fixtures.patient(B, "acl-user-b"),
                 Fixtures.device(Fixtures.id("acl-dev-b"), B, "acl-watch-b")));
     for (int i = 0; i < 30; i++) {
-      rows.add(
-          Fixtures.heartRate(
-              Fixtures.id("acl-hr-a-" + i),
-              A,
-              Fixtures.id("acl-dev-a"),
-              T0.plus(i, ChronoUnit.MINUTES),
-              70,
-              1));
-      rows.add(
-          Fixtures.heartRate(
-              Fixtures.id("acl-hr-b-" + i),
-              B,
-              Fixtures.id("acl-dev-b"),
-              T0.plus(i, ChronoUnit.MINUTES),
-              80,
-              1));
+      rows.add(minuteHeartRate("a", A, i, 70));
+      rows.add(minuteHeartRate("b", B, i, 80));
     }
     api.sink.write(rows);
   }
@@ -81,6 +67,19 @@ class AccessControlIT {
   @AfterAll
   static void stop() throws Exception {
     api.close();
+  }
+
+  /**
+   * Patient {@code side}'s heart rate of minute {@code i} after T0, from its watch acl-dev-side.
+   */
+  private static String minuteHeartRate(String side, String patient, int i, int bpm) {
+    return Fixtures.heartRate(
+        Fixtures.id("acl-hr-" + side + "-" + i),
+        patient,
+        Fixtures.id("acl-dev-" + side),
+        T0.plus(i, ChronoUnit.MINUTES),
+        bpm,
+        1);
   }
 
   private static String tokenA() {
