@@ -409,7 +409,10 @@ public final class WearableSamples {
     return SampleDevices.appleWatch("10.3");
   }
 
-  private static HkCorrelationMember bloodPressureMember(
+  /**
+   * One reading (systolic or diastolic, {@code type}) of a HealthKit blood-pressure correlation.
+   */
+  public static HkCorrelationMember bloodPressureMember(
       String uuid, String type, Instant at, double mmHg) {
     return HkCorrelationMember.newBuilder()
         .setRecordId(uuid)

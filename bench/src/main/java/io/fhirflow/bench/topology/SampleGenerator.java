@@ -13,6 +13,7 @@ import io.fhirflow.schema.RecordingMethod;
 import io.fhirflow.schema.Source;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.SampleDevices;
+import io.fhirflow.testkit.WearableSamples;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -227,14 +228,11 @@ final class SampleGenerator {
   }
 
   private HkCorrelationMember member(String type, Instant at, double mmHg) {
-    return HkCorrelationMember.newBuilder()
-        .setRecordId(new UUID(0xb9L, sequence * 2 + (type.endsWith("Systolic") ? 0 : 1)).toString())
-        .setType(type)
-        .setStartTime(at)
-        .setEndTime(at)
-        .setValue(mmHg)
-        .setUnit("mmHg")
-        .build();
+    return WearableSamples.bloodPressureMember(
+        new UUID(0xb9L, sequence * 2 + (type.endsWith("Systolic") ? 0 : 1)).toString(),
+        type,
+        at,
+        mmHg);
   }
 
   private static HcMeasurement measurement(String field, double value, String unit) {

@@ -32,18 +32,26 @@ public final class Samples {
 
   private Samples() {}
 
-  /** A HealthKit sample shell: Apple Watch, +01:00, received a minute after the end. */
-  public static WearableSample.Builder healthKit(String type, String recordId, Object body) {
+  /**
+   * What every sample shares: {@link #USER}, at {@link #START}, +01:00, received a minute after the
+   * end.
+   */
+  private static WearableSample.Builder shell(Platform platform, String type, String recordId) {
     return WearableSample.newBuilder()
         .setUserId(USER)
-        .setPlatform(Platform.HEALTHKIT)
+        .setPlatform(platform)
         .setRecordId(recordId)
         .setType(type)
         .setStartTime(START)
         .setStartZoneOffsetSeconds(OFFSET)
         .setEndTime(START)
         .setEndZoneOffsetSeconds(OFFSET)
-        .setReceivedTime(END.plusSeconds(60))
+        .setReceivedTime(END.plusSeconds(60));
+  }
+
+  /** A HealthKit sample shell: Apple Watch, +01:00, received a minute after the end. */
+  public static WearableSample.Builder healthKit(String type, String recordId, Object body) {
+    return shell(Platform.HEALTHKIT, type, recordId)
         .setCreationTime(START.plusSeconds(5))
         .setSource(
             Source.newBuilder()
@@ -61,16 +69,7 @@ public final class Samples {
 
   /** A Health Connect sample shell: a watch, +01:00, clientRecordVersion 3. */
   public static WearableSample.Builder healthConnect(String type, String recordId, Object body) {
-    return WearableSample.newBuilder()
-        .setUserId(USER)
-        .setPlatform(Platform.HEALTH_CONNECT)
-        .setRecordId(recordId)
-        .setType(type)
-        .setStartTime(START)
-        .setStartZoneOffsetSeconds(OFFSET)
-        .setEndTime(START)
-        .setEndZoneOffsetSeconds(OFFSET)
-        .setReceivedTime(END.plusSeconds(60))
+    return shell(Platform.HEALTH_CONNECT, type, recordId)
         .setSource(Source.newBuilder().setBundleId("com.example.fitness").build())
         .setDevice(SampleDevices.pixelWatch2())
         .setVersion(
