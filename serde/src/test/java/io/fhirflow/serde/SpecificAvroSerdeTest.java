@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -260,12 +261,22 @@ class SpecificAvroSerdeTest {
   }
 
   private void assertNotWireFormat(byte[] bytes) {
+    assertBadRecord(bytes, NotWireFormatException.class, "NOT_WIRE_FORMAT", e -> {});
+  }
+
+  /**
+   * Deserializing {@code bytes} fails as {@code type} with {@code reason}, naming the topic and
+   * quoting nothing of the record, and satisfying {@code more}.
+   */
+  private <E extends BadRecordException> void assertBadRecord(
+      byte[] bytes, Class<E> type, String reason, Consumer<E> more) {
     assertThatThrownBy(() -> deserializer.deserialize(TOPIC, bytes))
         .isInstanceOfSatisfying(
-            NotWireFormatException.class,
+            type,
             e -> {
-              assertThat(e.reasonCode()).isEqualTo("NOT_WIRE_FORMAT");
+              assertThat(e.reasonCode()).isEqualTo(reason);
               assertThat(e.getMessage()).contains("topic=" + TOPIC).doesNotContain("user-0001");
+              more.accept(e);
             });
   }
 
@@ -347,14 +358,8 @@ class SpecificAvroSerdeTest {
   }
 
   private void assertCorrupt(byte[] bytes) {
-    assertThatThrownBy(() -> deserializer.deserialize(TOPIC, bytes))
-        .isInstanceOfSatisfying(
-            CorruptBodyException.class,
-            e -> {
-              assertThat(e.reasonCode()).isEqualTo("CORRUPT_BODY");
-              assertThat(e.getMessage()).contains("topic=" + TOPIC).doesNotContain("user-0001");
-              assertThat(e.getCause()).isNull();
-            });
+    assertBadRecord(
+        bytes, CorruptBodyException.class, "CORRUPT_BODY", e -> assertThat(e.getCause()).isNull());
   }
 
   @Test
