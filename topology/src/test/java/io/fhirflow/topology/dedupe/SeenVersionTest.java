@@ -8,20 +8,21 @@ import org.junit.jupiter.api.Test;
 
 class SeenVersionTest {
 
+  /** A version seen without day contributions. */
+  private static SeenVersion seen(long recordVersion, long modified) {
+    return new SeenVersion(recordVersion, modified, List.of());
+  }
+
   @Test
   void aHigherRecordVersionIsNewerWhateverTheModificationTime() {
-    assertThat(new SeenVersion(3, 10, List.of()).isNewerThan(new SeenVersion(2, 99, List.of())))
-        .isTrue();
-    assertThat(new SeenVersion(2, 99, List.of()).isNewerThan(new SeenVersion(3, 10, List.of())))
-        .isFalse();
+    assertThat(seen(3, 10).isNewerThan(seen(2, 99))).isTrue();
+    assertThat(seen(2, 99).isNewerThan(seen(3, 10))).isFalse();
   }
 
   @Test
   void withTheSameRecordVersionALaterModificationTimeIsNewerAndAnEqualOneIsNot() {
-    assertThat(new SeenVersion(0, 11, List.of()).isNewerThan(new SeenVersion(0, 10, List.of())))
-        .isTrue();
-    assertThat(new SeenVersion(0, 10, List.of()).isNewerThan(new SeenVersion(0, 10, List.of())))
-        .isFalse();
+    assertThat(seen(0, 11).isNewerThan(seen(0, 10))).isTrue();
+    assertThat(seen(0, 10).isNewerThan(seen(0, 10))).isFalse();
   }
 
   @Test

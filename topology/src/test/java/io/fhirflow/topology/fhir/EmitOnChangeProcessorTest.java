@@ -16,10 +16,15 @@ import org.junit.jupiter.api.Test;
 class EmitOnChangeProcessorTest {
 
   private final MockProcessorContext<String, String> context = new MockProcessorContext<>();
-  private final EmitOnChangeProcessor processor = new EmitOnChangeProcessor("hashes");
+  private EmitOnChangeProcessor processor;
 
   @BeforeEach
   void init() {
+    processor = withHashStore(context);
+  }
+
+  /** A processor initialised on {@code context}, its in-memory "hashes" store registered there. */
+  private static EmitOnChangeProcessor withHashStore(MockProcessorContext<String, String> context) {
     KeyValueStore<String, byte[]> store =
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore("hashes"), Serdes.String(), Serdes.ByteArray())
@@ -27,7 +32,9 @@ class EmitOnChangeProcessorTest {
             .build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
-    processor.init(context);
+    EmitOnChangeProcessor p = new EmitOnChangeProcessor("hashes");
+    p.init(context);
+    return p;
   }
 
   @Test
@@ -59,15 +66,7 @@ class EmitOnChangeProcessorTest {
   @Test
   void aResourceWhoseOutputFailedIsPassedWithTheNextSampleOfTheSameUser() {
     FailingOnce failing = new FailingOnce();
-    EmitOnChangeProcessor p = new EmitOnChangeProcessor("hashes");
-    KeyValueStore<String, byte[]> store =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore("hashes"), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-    store.init(failing.getStateStoreContext(), store);
-    failing.addStateStore(store);
-    p.init(failing);
+    EmitOnChangeProcessor p = withHashStore(failing);
 
     failing.failNextForward = true;
     assertThatThrownBy(() -> p.process(record("p1", "{\"a\":1}")))
