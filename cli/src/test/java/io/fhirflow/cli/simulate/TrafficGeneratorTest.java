@@ -40,6 +40,11 @@ class TrafficGeneratorTest {
     }
   }
 
+  /** The new samples of one type. */
+  private List<WearableSample> newSamplesOfType(String type) {
+    return samples(Outcome.NEW).stream().filter(s -> s.getType().equals(type)).toList();
+  }
+
   private List<WearableSample> samples(Outcome outcome) {
     return records.stream()
         .filter(r -> r.outcome() == outcome && r instanceof SimulatedRecord.Sample)
@@ -234,8 +239,7 @@ class TrafficGeneratorTest {
     }
     assertThat(hkHeartRate)
         .allSatisfy(s -> assertThat(((HkQuantity) s.getBody()).getValue()).isBetween(38.0, 120.0));
-    List<WearableSample> hcSeries =
-        samples(Outcome.NEW).stream().filter(s -> s.getType().equals("HeartRateRecord")).toList();
+    List<WearableSample> hcSeries = newSamplesOfType("HeartRateRecord");
     assertThat(hcSeries)
         .isNotEmpty()
         .allSatisfy(s -> assertThat(((HcSeries) s.getBody()).getSamples()).hasSize(20));
@@ -244,10 +248,7 @@ class TrafficGeneratorTest {
   @Test
   void sleepSessionsHaveContiguousStagesInsideTheNight() {
     generate(20_000);
-    List<WearableSample> sessions =
-        samples(Outcome.NEW).stream()
-            .filter(s -> s.getType().equals("SleepSessionRecord"))
-            .toList();
+    List<WearableSample> sessions = newSamplesOfType("SleepSessionRecord");
     assertThat(sessions).isNotEmpty();
     for (WearableSample s : sessions) {
       HcInterval body = (HcInterval) s.getBody();
@@ -262,23 +263,14 @@ class TrafficGeneratorTest {
           .isEqualTo(s.getEndTime());
       assertThat(body.getStages()).extracting(st -> st.getStage()).contains(4, 5, 6);
     }
-    assertThat(
-            samples(Outcome.NEW).stream()
-                .filter(s -> s.getType().equals("HKCategoryTypeIdentifierSleepAnalysis")))
-        .isNotEmpty();
+    assertThat(newSamplesOfType("HKCategoryTypeIdentifierSleepAnalysis")).isNotEmpty();
   }
 
   @Test
   void bloodPressureIsACorrelationOnHealthKitAndOneRecordOnHealthConnect() {
     generate(40_000);
-    List<WearableSample> hk =
-        samples(Outcome.NEW).stream()
-            .filter(s -> s.getType().equals("HKCorrelationTypeIdentifierBloodPressure"))
-            .toList();
-    List<WearableSample> hc =
-        samples(Outcome.NEW).stream()
-            .filter(s -> s.getType().equals("BloodPressureRecord"))
-            .toList();
+    List<WearableSample> hk = newSamplesOfType("HKCorrelationTypeIdentifierBloodPressure");
+    List<WearableSample> hc = newSamplesOfType("BloodPressureRecord");
     assertThat(hk)
         .isNotEmpty()
         .allSatisfy(s -> assertThat(((HkCorrelation) s.getBody()).getMembers()).hasSize(2));
