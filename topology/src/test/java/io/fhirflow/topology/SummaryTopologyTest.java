@@ -122,10 +122,7 @@ class SummaryTopologyTest {
     assertThat(component(morning, "maximum")).isEqualByComparingTo("75");
     assertThat(component(morning, "average")).isEqualByComparingTo("71.7"); // 430 / 6
     assertThat(component(morning, "count")).isEqualByComparingTo("6");
-    assertThat(morning.getEffectivePeriod().getStartElement().getValueAsString())
-        .isEqualTo("2026-03-14T08:00:00+01:00");
-    assertThat(morning.getEffectivePeriod().getEndElement().getValueAsString())
-        .isEqualTo("2026-03-14T09:00:00+01:00");
+    assertPeriod(morning, "2026-03-14T08:00:00+01:00", "2026-03-14T09:00:00+01:00");
     assertThat(morning.getDerivedFrom()).hasSize(6);
     assertThat(out.current("heart-rate-hour/2026-03-14T10:00:00Z").map(o -> component(o, "count")))
         .contains(BigDecimal.ONE);
@@ -142,10 +139,7 @@ class SummaryTopologyTest {
     assertThat(steps.getMeta().getVersionId()).isEqualTo("1");
     assertThat(steps.getCategory())
         .anySatisfy(c -> assertThat(c.getCodingFirstRep().getCode()).isEqualTo("daily"));
-    assertThat(steps.getEffectivePeriod().getStartElement().getValueAsString())
-        .isEqualTo("2026-03-14T00:00:00+01:00");
-    assertThat(steps.getEffectivePeriod().getEndElement().getValueAsString())
-        .isEqualTo("2026-03-15T00:00:00+01:00");
+    assertPeriod(steps, "2026-03-14T00:00:00+01:00", "2026-03-15T00:00:00+01:00");
     assertThat(steps.getIdPart())
         .isEqualTo(
             ResourceIds.summary(
@@ -193,10 +187,7 @@ class SummaryTopologyTest {
     out.read(flow);
     Observation night = out.current("sleep-night/2026-03-14").orElseThrow();
     assertThat(value(night)).isEqualByComparingTo("540");
-    assertThat(night.getEffectivePeriod().getStartElement().getValueAsString())
-        .isEqualTo("2026-03-13T18:00:00+01:00");
-    assertThat(night.getEffectivePeriod().getEndElement().getValueAsString())
-        .isEqualTo("2026-03-14T18:00:00+01:00");
+    assertPeriod(night, "2026-03-13T18:00:00+01:00", "2026-03-14T18:00:00+01:00");
     assertThat(night.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("nightly");
     assertThat(value(out.current("sleep-light-night/2026-03-14").orElseThrow()))
         .isEqualByComparingTo("345");
@@ -417,10 +408,7 @@ class SummaryTopologyTest {
     out.read(flow);
     Observation spring = out.current("heart-rate-day/2026-03-29").orElseThrow();
     assertThat(component(spring, "count")).isEqualByComparingTo("2");
-    assertThat(spring.getEffectivePeriod().getStartElement().getValueAsString())
-        .isEqualTo("2026-03-29T00:00:00+01:00");
-    assertThat(spring.getEffectivePeriod().getEndElement().getValueAsString())
-        .isEqualTo("2026-03-30T00:00:00+02:00");
+    assertPeriod(spring, "2026-03-29T00:00:00+01:00", "2026-03-30T00:00:00+02:00");
     assertThat(
             out.current("heart-rate-hour/2026-03-29T01:00:00Z")
                 .orElseThrow()
@@ -430,10 +418,7 @@ class SummaryTopologyTest {
         .isEqualTo("2026-03-29T03:00:00+02:00");
 
     Observation autumn = out.current("heart-rate-day/2026-10-25").orElseThrow();
-    assertThat(autumn.getEffectivePeriod().getStartElement().getValueAsString())
-        .isEqualTo("2026-10-25T00:00:00+02:00");
-    assertThat(autumn.getEffectivePeriod().getEndElement().getValueAsString())
-        .isEqualTo("2026-10-26T00:00:00+01:00");
+    assertPeriod(autumn, "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00");
     Observation firstHalf = out.current("heart-rate-hour/2026-10-25T00:00:00Z").orElseThrow();
     Observation secondHalf = out.current("heart-rate-hour/2026-10-25T01:00:00Z").orElseThrow();
     assertThat(firstHalf.getIdPart()).isNotEqualTo(secondHalf.getIdPart());
@@ -459,10 +444,7 @@ class SummaryTopologyTest {
     out.read(flow);
     Observation day = out.current("heart-rate-day/2026-03-14").orElseThrow();
     assertThat(component(day, "count")).isEqualByComparingTo("2");
-    assertThat(day.getEffectivePeriod().getStartElement().getValueAsString())
-        .isEqualTo("2026-03-14T00:00:00-04:00");
-    assertThat(day.getEffectivePeriod().getEndElement().getValueAsString())
-        .isEqualTo("2026-03-15T00:00:00-07:00");
+    assertPeriod(day, "2026-03-14T00:00:00-04:00", "2026-03-15T00:00:00-07:00");
     assertThat(out.current().keySet()).noneMatch(k -> k.startsWith("heart-rate-day/2026-03-15"));
   }
 
@@ -565,5 +547,15 @@ class SummaryTopologyTest {
                             .build()))
                 .build())
         .build();
+  }
+
+  /** The Observation's effectivePeriod, as written: start and end with their offsets. */
+  private static void assertPeriod(Observation o, String start, String end) {
+    assertThat(o.getEffectivePeriod().getStartElement().getValueAsString())
+        .as("period start")
+        .isEqualTo(start);
+    assertThat(o.getEffectivePeriod().getEndElement().getValueAsString())
+        .as("period end")
+        .isEqualTo(end);
   }
 }
