@@ -27,6 +27,19 @@ public final class BenchOptions {
     return options;
   }
 
+  /**
+   * The probes' arguments: {@code --key=value}, or a bare {@code --key} meaning {@code true}
+   * (unlike {@link #parse}, a value never comes from the next argument).
+   */
+  public static Map<String, String> flags(String[] args) {
+    Map<String, String> flags = new HashMap<>();
+    for (String a : args) {
+      String[] kv = a.replaceFirst("^--", "").split("=", 2);
+      flags.put(kv[0], kv.length > 1 ? kv[1] : "true");
+    }
+    return flags;
+  }
+
   /** {@code a=1,b=2} as a map; empty for an empty list. */
   public static Map<String, String> pairs(String list) {
     Map<String, String> pairs = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.fhirflow.bench.freshness;
 
 import io.fhirflow.bench.BenchChart;
+import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.cli.simulate.SimulatedRecord;
 import io.fhirflow.cli.simulate.TrafficGenerator;
 import io.fhirflow.contracts.FhirRecordHeaders;
@@ -124,10 +125,7 @@ public final class FreshnessProbe {
                 "120",
                 "out",
                 "target/freshness"));
-    for (String a : argv) {
-      String[] kv = a.replaceFirst("^--", "").split("=", 2);
-      args.put(kv[0], kv.length > 1 ? kv[1] : "true");
-    }
+    args.putAll(BenchOptions.flags(argv));
     if (args.containsKey("batches-only")) {
       System.out.print(sinkBatches(Path.of(args.get("batches-only"))));
       return;

@@ -1,5 +1,6 @@
 package io.fhirflow.bench.freshness;
 
+import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.capacity.CapacityInputs;
 import io.fhirflow.bench.faults.FaultTimelineChart;
 import io.fhirflow.bench.faults.Timeline;
@@ -97,10 +98,7 @@ public final class StormProbe {
                 "target/storm",
                 "export",
                 "apple-health-v11-garmin-iphone/export.xml"));
-    for (String a : argv) {
-      String[] kv = a.replaceFirst("^--", "").split("=", 2);
-      args.put(kv[0], kv.length > 1 ? kv[1] : "true");
-    }
+    args.putAll(BenchOptions.flags(argv));
     new StormProbe(args).run();
   }
 
