@@ -16,9 +16,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,7 @@ class DeletionIT {
   void aDeletionReachesTheObservationTopicAsNullValueMarkersAndRetractsItsShareInRedis()
       throws Exception {
     ItSetup it = new ItSetup(kafka.broker(), 2);
-    Instant now = anchorOnOneParisDay(Instant.now());
+    Instant now = ItSetup.nowOnOneParisDay();
     WearableSample deleted = steps("steps-deleted", now, 420);
     WearableSample kept = steps("steps-kept", now.minusSeconds(1800), 100);
     WearableSample series = WearableSamples.healthConnectHeartRateSeries().build();
@@ -101,19 +99,6 @@ class DeletionIT {
           .isEqualTo(counters.inCount());
       assertThat(it.readCommittedBytes(it.topics.deadLetter(), 0, Duration.ofSeconds(2))).isEmpty();
     }
-  }
-
-  /**
-   * Both step samples (the later ending now, the earlier starting 45 minutes before) must fall on
-   * the same Paris day, the day key the test reads: in the first 45 minutes after Paris midnight
-   * (23:00-23:45 UTC in winter) the earlier one fell on the day before and the test failed. Then
-   * the samples are placed at 23:00 of the previous Paris day, still in the past.
-   */
-  static Instant anchorOnOneParisDay(Instant now) {
-    ZonedDateTime paris = now.atZone(ZoneId.of("Europe/Paris"));
-    return paris.toLocalTime().isBefore(LocalTime.of(1, 0))
-        ? paris.toLocalDate().atStartOfDay(paris.getZone()).minusHours(1).toInstant()
-        : now;
   }
 
   private static WearableSample steps(String recordId, Instant end, double count) {

@@ -59,7 +59,7 @@ class FhirFlowApplicationIT {
   @Test
   void turnsRawSamplesIntoCommittedFhirDeadLettersAndRedisMetricsEndToEnd() throws Exception {
     ItSetup it = new ItSetup(kafka.broker(), 2);
-    Instant now = Instant.now();
+    Instant now = ItSetup.nowOnOneParisDay();
     List<WearableSample> samples = new ArrayList<>();
     samples.add(
         WearableSamples.healthKitHeartRate()
@@ -220,7 +220,7 @@ class FhirFlowApplicationIT {
     ItSetup it = new ItSetup(kafka.broker(), 2);
     Map<String, Object> config = new HashMap<>(it.config());
     config.put(TopologyConfig.METRICS_REDIS_HEAL_CHECK_MS_CONFIG, "300");
-    Instant now = Instant.now();
+    Instant now = ItSetup.nowOnOneParisDay();
     WearableSample hr =
         WearableSamples.healthKitHeartRate()
             .setRecordId("hr-heal")

@@ -8,6 +8,10 @@ import io.fhirflow.topology.testing.TopologyWorld;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -144,5 +148,19 @@ final class ItSetup {
       }
     }
     return out;
+  }
+
+  /**
+   * "Now" for a test whose samples span up to 45 minutes before it and whose Redis day key is
+   * today's in Europe/Paris (the samples' zone): in the first hour after Paris midnight
+   * (23:00-00:00 UTC in winter) the earlier samples fell on the day before and such tests read the
+   * wrong key (DeletionIT failed every evening from 23:00 to 23:45 UTC). Then it is 23:00 of the
+   * previous Paris day, still in the past.
+   */
+  static Instant nowOnOneParisDay() {
+    ZonedDateTime paris = Instant.now().atZone(ZoneId.of("Europe/Paris"));
+    return paris.toLocalTime().isBefore(LocalTime.of(1, 0))
+        ? paris.toLocalDate().atStartOfDay(paris.getZone()).minusHours(1).toInstant()
+        : paris.toInstant();
   }
 }
