@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -76,7 +77,14 @@ public final class FreshnessProbe {
   /** The sink's tables, and with --compare-jdbc a second connector's, fed the same records. */
   private final List<Store> stores = new ArrayList<>();
 
+  /** Observation id polled in the API → when its sample was sent. */
   private final Map<String, Long> apiPending = new ConcurrentHashMap<>();
+
+  /** Observation id polled in the API → when to ask again (ApiPollSchedule). */
+  private final Map<String, Long> apiNextPoll = new ConcurrentHashMap<>();
+
+  /** GETs the probe sent to the API: its own load on the API (and so on the cores it measures). */
+  private final AtomicLong apiRequests = new AtomicLong();
 
   /** Sample record id → the Observation id polled in PostgreSQL, for the samples polled there. */
   private final Map<String, String> pgObservationOf = new ConcurrentHashMap<>();
@@ -371,6 +379,12 @@ public final class FreshnessProbe {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     while (sending.get()) {
       for (Map.Entry<String, Long> e : List.copyOf(apiPending.entrySet())) {
+        long now = nowMs();
+        if (now < apiNextPoll.getOrDefault(e.getKey(), 0L)) {
+          continue;
+        }
+        apiNextPoll.put(e.getKey(), ApiPollSchedule.nextPollMs(e.getValue(), now));
+        apiRequests.incrementAndGet();
         try {
           HttpResponse<Void> response =
               client.send(
@@ -382,6 +396,7 @@ public final class FreshnessProbe {
                   HttpResponse.BodyHandlers.discarding());
           if (response.statusCode() == 200) {
             apiPending.remove(e.getKey());
+            apiNextPoll.remove(e.getKey());
             api.add(new long[] {e.getValue(), nowMs() - e.getValue()});
           }
         } catch (Exception ex) {
@@ -426,6 +441,14 @@ public final class FreshnessProbe {
                 sentAt.size(),
                 stores.stream().mapToInt(st -> st.pending.size()).sum()));
     md.append(loadLine()).append("\n\n");
+    if (args.containsKey("api")) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "GETs of Observation/{id} the probe sent to the API (each pending id every 100 ms, or"
+                  + " every 5 %% of its age once older than 2 s): %,d%n%n",
+              apiRequests.get()));
+    }
     md.append("| stage | samples | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
     Map<String, double[][]> plot = new LinkedHashMap<>();
     for (Map.Entry<String, List<long[]>> e : stages.entrySet()) {
