@@ -56,7 +56,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *   <li>send → its row committed in PostgreSQL (the commit timestamp of the row's transaction), for
  *       one sample in {@code --pg-every}, and for the same samples FHIR topic → row (the sink's
  *       part);
- *   <li>send → {@code GET Observation/{id}} answers 200 through the API, one sample a second.
+ *   <li>send → {@code GET Observation/{id}} answers 200 through the API, one sample a second, each
+ *       asked every 100 ms while under 2 s old, then every 5 % of its age ({@link ApiPollSchedule}:
+ *       asking every 100 ms until visible made the probe the API's main load).
  * </ul>
  *
  * Percentiles per minute and overall go to a markdown report and a PNG (BenchChart). With {@code
