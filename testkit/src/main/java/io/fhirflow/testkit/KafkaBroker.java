@@ -38,7 +38,7 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Formats and starts a fresh broker; takes 2-3 s. */
   public static KafkaBroker start() {
-    return start(false);
+    return start(false, Map.of());
   }
 
   /**
@@ -47,7 +47,15 @@ public final class KafkaBroker implements AutoCloseable {
    * with SCRAM-SHA-512 credentials log in with those ({@link #saslProps}).
    */
   public static KafkaBroker startSecured() {
-    return start(true);
+    return start(true, Map.of());
+  }
+
+  /**
+   * A {@link #startSecured()} broker with more broker settings on top, e.g. {@code
+   * quota.window.num}.
+   */
+  public static KafkaBroker startSecured(Map<String, String> brokerConfig) {
+    return start(true, brokerConfig);
   }
 
   /** Client properties for a SASL login to a {@link #startSecured secured} broker. */
@@ -79,7 +87,7 @@ public final class KafkaBroker implements AutoCloseable {
     return saslProps("PLAIN", ADMIN_USER, ADMIN_PASSWORD);
   }
 
-  private static KafkaBroker start(boolean secured) {
+  private static KafkaBroker start(boolean secured, Map<String, String> brokerConfig) {
     try {
       TestKitNodes.Builder nodes =
           new TestKitNodes.Builder()
@@ -105,6 +113,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "listener.name.external.scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
       }
+      brokerConfig.forEach(builder::setConfigProp);
       KafkaClusterTestKit cluster =
           builder
               .setConfigProp("offsets.topic.replication.factor", "1")

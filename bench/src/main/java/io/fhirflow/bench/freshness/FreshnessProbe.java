@@ -2,6 +2,7 @@ package io.fhirflow.bench.freshness;
 
 import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
+import io.fhirflow.bench.TopicTail;
 import io.fhirflow.cli.simulate.SimulatedRecord;
 import io.fhirflow.cli.simulate.TrafficGenerator;
 import io.fhirflow.contracts.FhirRecordHeaders;
@@ -40,7 +41,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -258,13 +258,7 @@ public final class FreshnessProbe {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(PipelineTopic.Names.OBSERVATION).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position);
+      TopicTail.assignAtEnd(consumer, PipelineTopic.Names.OBSERVATION);
       while (sending.get()) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
           Header h = r.headers().lastHeader(FhirRecordHeaders.SOURCE_RECORD_ID);

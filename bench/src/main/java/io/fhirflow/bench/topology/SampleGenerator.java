@@ -32,10 +32,10 @@ import java.util.UUID;
  * first): one user at a time, 10 to 90 samples of that user. Where in time a batch's samples lie is
  * the {@link Shape}.
  */
-final class SampleGenerator {
+public final class SampleGenerator {
 
   /** Where a user's samples lie in time. */
-  enum Shape {
+  public enum Shape {
     /**
      * Each sample anywhere in the last 3 days, out of order: a back-fill. A user's ~50 samples of a
      * benchmark run are spread over 72 hours, so nearly every heart-rate sample is alone in its
@@ -67,7 +67,7 @@ final class SampleGenerator {
     this(seed, users, duplicateShare, 0, now, Shape.BACKFILL);
   }
 
-  SampleGenerator(
+  public SampleGenerator(
       long seed, int users, double duplicateShare, double deletionShare, Instant now, Shape shape) {
     this.random = new SplittableRandom(seed);
     this.users = users;
@@ -82,7 +82,7 @@ final class SampleGenerator {
    * (which then leaves the pool of re-sends), with probability {@code duplicateShare} an exact copy
    * of a recent one.
    */
-  WearableSample next() {
+  public WearableSample next() {
     if (deletionShare > 0 && !recent.isEmpty() && random.nextDouble() < deletionShare) {
       int i = random.nextInt(recent.size());
       WearableSample deleted = recent.get(i);

@@ -3,6 +3,7 @@ package io.fhirflow.bench.topology;
 import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
+import io.fhirflow.bench.TopicTail;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
@@ -36,7 +37,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,7 +44,6 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -449,13 +448,7 @@ public final class TopologyBenchmark {
     List<Long> lat = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          consumer.partitionsFor(PipelineTopic.Names.OBSERVATION).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .collect(Collectors.toList());
-      consumer.assign(parts);
-      consumer.seekToEnd(parts);
-      parts.forEach(consumer::position);
+      TopicTail.assignAtEnd(consumer, PipelineTopic.Names.OBSERVATION);
       long phaseStart = System.currentTimeMillis();
       Thread producer =
           new Thread(
@@ -490,7 +483,8 @@ public final class TopologyBenchmark {
         : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 
-  private static void cleanRedis(String prefix) {
+  /** Removes the keys a benchmark's topology wrote to the local Redis under its own prefix. */
+  public static void cleanRedis(String prefix) {
     try (RedisClient client = RedisClient.create(LocalServices.redisUrl());
         StatefulRedisConnection<String, String> c = client.connect()) {
       ScanIterator<String> keys =
