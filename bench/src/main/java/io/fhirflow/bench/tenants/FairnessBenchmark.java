@@ -59,11 +59,11 @@ import java.util.UUID;
  * each, the run waits until the topology has taken in all of A's samples and B's Observations are
  * all seen (at most {@code --grace-seconds}), so no phase starts behind another's backlog. Options:
  * {@code --rate=50 --seconds=60 --flood=200000 --warmup-seconds=30 --warmup-flood=50000
- * --quota-share=0.5 --producer-byte-rate=N --burst-seconds=15 --quota-window-num=11 --partitions=4
- * --threads=2 --grace-seconds=300 --out=target/fairness}. {@code --burst-seconds}: phase 3 is also
- * reported without B's samples of its first seconds, in which the broker still lets A use its
- * allowance (its rate is averaged over 11 one-second windows, so a quiet user may send ~10 s of its
- * quota at once).
+ * --quota-share=0.5 --producer-byte-rate=N --burst-seconds=15 --quota-window-num=11
+ * --flood-batch-bytes=262144 --partitions=4 --threads=2 --grace-seconds=300 --out=target/fairness}.
+ * {@code --burst-seconds}: phase 3 is also reported without B's samples of its first seconds, in
+ * which the broker still lets A use its allowance (its rate is averaged over 11 one-second windows,
+ * so a quiet user may send ~10 s of its quota at once).
  */
 public final class FairnessBenchmark {
 
@@ -79,6 +79,7 @@ public final class FairnessBenchmark {
   private final int rate;
   private final long graceNanos;
   private final long burstNanos;
+  private final int floodBatchBytes;
 
   private FairnessBenchmark(
       FhirFlowApplication app,
@@ -87,7 +88,8 @@ public final class FairnessBenchmark {
       SampleGenerator floodSamples,
       int rate,
       int graceSeconds,
-      int burstSeconds) {
+      int burstSeconds,
+      int floodBatchBytes) {
     this.app = app;
     this.steady = steady;
     this.serializer = serializer;
@@ -95,6 +97,7 @@ public final class FairnessBenchmark {
     this.rate = rate;
     this.graceNanos = graceSeconds * 1_000_000_000L;
     this.burstNanos = burstSeconds * 1_000_000_000L;
+    this.floodBatchBytes = floodBatchBytes;
   }
 
   public static void main(String[] args) throws Exception {
@@ -107,6 +110,7 @@ public final class FairnessBenchmark {
     double quotaShare = Double.parseDouble(opt.getOrDefault("quota-share", "0.5"));
     String fixedQuota = opt.get("producer-byte-rate");
     int burstSeconds = Integer.parseInt(opt.getOrDefault("burst-seconds", "15"));
+    int floodBatchBytes = Integer.parseInt(opt.getOrDefault("flood-batch-bytes", "262144"));
     int partitions = Integer.parseInt(opt.getOrDefault("partitions", "4"));
     String threads = opt.getOrDefault("threads", "2");
     int graceSeconds = Integer.parseInt(opt.getOrDefault("grace-seconds", "300"));
@@ -176,7 +180,8 @@ public final class FairnessBenchmark {
                 new SampleGenerator(42, 10_000, 0.05, 0, now, shape),
                 rate,
                 graceSeconds,
-                burstSeconds);
+                burstSeconds,
+                floodBatchBytes);
         run.phase("warm-up", floodGateway, warmupFlood, warmupSeconds);
         phases.add(run.phase("1. B alone (quiet)", null, 0, seconds));
         PhaseResult unlimited = run.phase("2. A floods, no quota", floodGateway, flood, seconds);
@@ -207,7 +212,7 @@ public final class FairnessBenchmark {
                   Locale.ROOT,
                   "# Fairness: tenant A floods, tenant B steady (started %s, load average %s before, %s after)%n%n"
                       + "B: %d samples/s for %d s per phase; A: a backlog of %,d samples per flood phase"
-                      + " (stopped when the phase ends); broker quota.window.num %s."
+                      + " (stopped when the phase ends), batch.size %,d B; broker quota.window.num %s."
                       + " Latency: B's send → its Observation committed (read_committed).%n%n",
                   started,
                   loadBefore,
@@ -215,6 +220,7 @@ public final class FairnessBenchmark {
                   rate,
                   seconds,
                   flood,
+                  floodBatchBytes,
                   brokerConfig.getOrDefault("quota.window.num", "11 (default)"))
               + PhaseResult.table(phases, burstSeconds)
               + String.format(
@@ -286,7 +292,8 @@ public final class FairnessBenchmark {
                 Tenants.rawTopic(PipelineTopic.Names.RAW, FLOODING),
                 serializer,
                 floodSamples,
-                floodSize);
+                floodSize,
+                floodBatchBytes);
     Thread sender =
         new Thread(
             () -> {

@@ -64,21 +64,26 @@ final class Flood implements AutoCloseable {
    * Starts sending {@code samples} samples from {@code generator} to {@code topic}.
    *
    * @param client the gateway's client settings (bootstrap servers and its SASL login)
+   * @param batchBytes the producer's {@code batch.size}: the importer's 256 KiB, or less. Under a
+   *     quota the broker lets a throttled producer send one request (up to {@code
+   *     max.request.size}, a batch per partition) after each throttle, so the flood arrives in
+   *     lumps of about that size.
    */
   Flood(
       Map<String, Object> client,
       String topic,
       SpecificAvroSerializer<WearableSample> serializer,
       SampleGenerator generator,
-      int samples) {
+      int samples,
+      int batchBytes) {
     gateway =
         new Gateway(
             client,
             Map.of(
-                // A bulk upload's settings (the importer's, the topology benchmark's loader).
+                // A bulk upload's settings: fhirflow's importer's (KafkaSampleSink) by default.
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.LINGER_MS_CONFIG, 10,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, batchBytes,
                 // Under a quota a batch may wait its turn for a while; it must not expire
                 // meanwhile.
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000,
