@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Fairness between tenants (issue 15, item 6; docs/tenants.md "Fairness"): does one tenant's flood
@@ -126,6 +128,8 @@ public final class FairnessBenchmark {
     if (opt.containsKey("quota-window-num")) {
       brokerConfig.put("quota.window.num", opt.get("quota-window-num"));
     }
+    // The gateways' credential files and the topology's state: removed when the run ends.
+    Path work = Files.createTempDirectory("fairness-");
     try (KafkaBroker broker = KafkaBroker.startSecured(brokerConfig)) {
       broker.createTopics(
           partitions,
@@ -136,7 +140,7 @@ public final class FairnessBenchmark {
           PipelineTopic.Names.RAW_DEAD_LETTER,
           PipelineTopic.Names.ERASURE,
           PipelineTopic.Names.AUDIT_EVENT);
-      Path credentials = Files.createTempDirectory("fairness-credentials");
+      Path credentials = Files.createDirectories(work.resolve("credentials"));
       Map<String, Object> floodGateway = addTenant(broker, credentials, FLOODING);
       Map<String, Object> steadyGateway = addTenant(broker, credentials, STEADY);
 
@@ -158,7 +162,7 @@ public final class FairnessBenchmark {
       double capacity;
       try (FhirFlowApplication app =
               new FhirFlowApplication(
-                  topologyConfig(broker, registry, redisPrefix, threads, id),
+                  topologyConfig(broker, work.resolve("state"), registry, redisPrefix, threads, id),
                   new FhirMapper(MappingCatalogue.builtIn()),
                   deserializer,
                   Clock.systemUTC());
@@ -257,6 +261,10 @@ public final class FairnessBenchmark {
       }
       BenchChart.percentiles(
           out.resolve("fairness.png"), "Tenant B: sample sent to Observation committed", series);
+    } finally {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
     System.exit(0);
   }
@@ -371,14 +379,17 @@ public final class FairnessBenchmark {
   }
 
   private static TopologyConfig topologyConfig(
-      KafkaBroker broker, String registry, String redisPrefix, String threads, String id)
-      throws IOException {
+      KafkaBroker broker,
+      Path stateDir,
+      String registry,
+      String redisPrefix,
+      String threads,
+      String id) {
     Map<String, Object> config = new HashMap<>();
     config.put(TopologyConfig.APPLICATION_ID_CONFIG, "fairness-" + id);
     config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     config.put(TopologyConfig.NUM_STREAM_THREADS_CONFIG, threads);
-    config.put(
-        TopologyConfig.STATE_DIR_CONFIG, Files.createTempDirectory("fairness-state").toString());
+    config.put(TopologyConfig.STATE_DIR_CONFIG, stateDir.toString());
     config.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
     config.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, LocalServices.redisUrl());
     config.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, redisPrefix);
