@@ -1,6 +1,7 @@
 package io.fhirflow.testkit;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -155,8 +157,44 @@ public final class KafkaBroker implements AutoCloseable {
               List.of(names).stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList())
           .all()
           .get(30, TimeUnit.SECONDS);
+      awaitLogs(admin, partitions, names);
     } catch (Exception e) {
       throw new IllegalStateException("could not create topics " + Set.of(names), e);
+    }
+  }
+
+  /**
+   * Waits until the broker holds a log for every new partition. The controller answers a topic's
+   * creation before the broker has applied it: a producer writing at once can meet
+   * NOT_LEADER_OR_FOLLOWER, and on a CPU-starved machine its idempotent retries then ended in
+   * OUT_OF_ORDER_SEQUENCE_NUMBER for good (a benchmark's loader waited for ever on one fresh raw
+   * partition). The log directories are what the broker itself serves from.
+   */
+  private void awaitLogs(Admin admin, int partitions, String... names) throws Exception {
+    Set<TopicPartition> wanted = new HashSet<>();
+    for (String name : names) {
+      for (int p = 0; p < partitions; p++) {
+        wanted.add(new TopicPartition(name, p));
+      }
+    }
+    List<Integer> brokers = List.copyOf(cluster.brokers().keySet());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Set<TopicPartition> present = new HashSet<>();
+      admin
+          .describeLogDirs(brokers)
+          .allDescriptions()
+          .get(30, TimeUnit.SECONDS)
+          .values()
+          .forEach(
+              dirs -> dirs.values().forEach(dir -> present.addAll(dir.replicaInfos().keySet())));
+      if (present.containsAll(wanted)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the broker holds no log yet for some of " + wanted);
+      }
+      Thread.sleep(50);
     }
   }
 
