@@ -669,8 +669,29 @@ public final class TopologyConfig extends AbstractConfig {
    */
   static final long EOS_COMMIT_INTERVAL_MS = 100;
 
-  /** Producer batch size: one commit interval of a partition's output fits in a few batches. */
-  static final int PRODUCER_BATCH_BYTES = 256 * 1024;
+  /**
+   * Producer batch size: a commit interval's output to one partition fits in one batch even while
+   * the producer's lz4 estimate for the Observation topic is inflated (below), so a transaction is
+   * flushed in few requests. 256 KiB did not: at 4 partitions with 1 % deletions it cut each
+   * transaction into ~2.5 x the requests (BENCHMARKS.md, "With 1 % deletions").
+   */
+  static final int PRODUCER_BATCH_BYTES = 512 * 1024;
+
+  /**
+   * Producer memory per stream thread. A producer takes a whole {@code batch.size} for every
+   * partition it holds an open batch for, and a thread writes its tasks' output and changelog
+   * partitions in every transaction (~80 at 12 raw partitions and 2 threads): 64 MiB holds 128 open
+   * batches of 512 KiB where Kafka's 32 MiB held 64. When it is used up, a send waits until batches
+   * go out (960 KiB batches in 32 MiB stalled a 12-partition topology for good; 512 KiB in 64 MiB
+   * ran at 4, 12 and 24 partitions). It is heap: size -Xmx for threads x this.
+   */
+  static final long PRODUCER_BUFFER_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * Lower bound of the producer's linger: longer than a transaction lasts, so a batch leaves when
+   * it is full or when the commit flushes it, never for its age halfway through a transaction.
+   */
+  static final long PRODUCER_MIN_LINGER_MS = 10_000;
 
   /**
    * Streams properties: our defaults, the declared Kafka keys, then every {@code kafka.*}
@@ -721,17 +742,31 @@ public final class TopologyConfig extends AbstractConfig {
    * The topology's producer settings where a {@code kafka.*} key does not set them (public so the
    * benchmark's pass-through ceiling runs on the same ones). Under exactly_once_v2 output is
    * invisible to read_committed consumers until the commit, and the commit flushes the producer:
-   * lingering up to the commit interval costs no latency, while a short linger cuts each commit's
+   * lingering past the commit interval costs no latency, while a short linger cuts each commit's
    * output into many tiny batches (one lz4 frame, one broker validation and one request each;
    * BENCHMARKS.md "Topology").
+   *
+   * <p>Why batches this large: Kafka's producer calls a batch full from its uncompressed size times
+   * one compression-ratio estimate per topic and JVM, which jumps to the worst ratio of any batch
+   * and comes down 0.005 a batch. A batch holding only a deletion marker (a null value, a key and
+   * headers of random UUIDs) compresses to ~1.4 its size, so with deletions in the mix the
+   * Observation topic's estimate sits near 1.0 instead of ~0.2; at 256 KiB its batches then filled
+   * halfway through a transaction and every full batch sent all open ones (BENCHMARKS.md, "With 1 %
+   * deletions").
    *
    * @param commitIntervalMs as Kafka accepts it: a number or its text
    */
   public static Map<String, Object> producerDefaults(Object commitIntervalMs) {
+    long commitMs = Long.parseLong(String.valueOf(commitIntervalMs).trim());
     return Map.of(
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-        ProducerConfig.LINGER_MS_CONFIG, commitIntervalMs,
-        ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
+        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+        "lz4",
+        ProducerConfig.LINGER_MS_CONFIG,
+        Math.max(commitMs, PRODUCER_MIN_LINGER_MS),
+        ProducerConfig.BATCH_SIZE_CONFIG,
+        PRODUCER_BATCH_BYTES,
+        ProducerConfig.BUFFER_MEMORY_CONFIG,
+        PRODUCER_BUFFER_BYTES);
   }
 
   /**

@@ -92,18 +92,20 @@ class TopologyConfigTest {
   }
 
   @Test
-  void theProducerLingersUpToTheCommitIntervalUnlessAKafkaKeySaysOtherwise() throws Exception {
+  void theProducerLingersPastTheCommitIntervalUnlessAKafkaKeySaysOtherwise() throws Exception {
     Properties byDefault = TopologyConfig.load(write(""), Map.of()).streamsProperties(null);
     Properties slowCommit =
-        TopologyConfig.load(write("kafka.commit.interval.ms=1000\n"), Map.of())
+        TopologyConfig.load(write("kafka.commit.interval.ms=30000\n"), Map.of())
             .streamsProperties(null);
     Properties told =
         TopologyConfig.load(write("kafka.linger.ms=7\nkafka.producer.batch.size=1024\n"), Map.of())
             .streamsProperties(null);
 
-    assertThat(byDefault.get("producer.linger.ms")).isEqualTo(100L);
-    assertThat(byDefault.get("producer.batch.size")).isEqualTo(256 * 1024);
-    assertThat(slowCommit.get("producer.linger.ms")).isEqualTo("1000");
+    // Batches leave when full or flushed by the commit, never for their age mid-transaction.
+    assertThat(byDefault.get("producer.linger.ms")).isEqualTo(10_000L);
+    assertThat(byDefault.get("producer.batch.size")).isEqualTo(512 * 1024);
+    assertThat(byDefault.get("producer.buffer.memory")).isEqualTo(64L * 1024 * 1024);
+    assertThat(slowCommit.get("producer.linger.ms")).isEqualTo(30_000L);
     assertThat(told)
         .containsEntry("linger.ms", "7")
         .doesNotContainKey("producer.linger.ms")
