@@ -60,6 +60,29 @@ public final class ThreadCpu {
                 LinkedHashMap::new));
   }
 
+  /**
+   * The {@code top} threads of the "other Java threads" group by CPU per sample since {@link
+   * #start}, named: what the group holds differs from one version of the product to the next.
+   */
+  public String others(long samples, int top) {
+    Map<String, Long> nanos = new HashMap<>();
+    for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info == null || !group(info.getThreadName()).equals("other Java threads")) {
+        continue;
+      }
+      long now = THREADS.getThreadCpuTime(info.getThreadId());
+      if (now >= 0) {
+        nanos.merge(
+            info.getThreadName(), now - startNanos.getOrDefault(info.getThreadId(), 0L), Long::sum);
+      }
+    }
+    return nanos.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(top)
+        .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / 1e3 / samples))
+        .collect(Collectors.joining(", "));
+  }
+
   /** The whole process: the groups add up to it, the VM's own threads being the remainder. */
   public static double total(Map<String, Double> groups) {
     return groups.values().stream().mapToDouble(Double::doubleValue).sum();

@@ -402,6 +402,9 @@ public final class TopologyBenchmark {
     System.out.printf(
         "%s: %d samples at %.0f/s, %.1f us CPU per sample (%s)%n",
         name, n, phase.rate(), phase.cpuMicrosPerSample(), ThreadCpu.format(phase.cpuByThreads()));
+    if (Boolean.getBoolean("bench.threads")) {
+      System.out.printf("%s: other Java threads, us per sample: %s%n", name, threads.others(n, 8));
+    }
     return phase;
   }
 

@@ -61,6 +61,10 @@ public final class TenantFlowCounters {
     in.increment();
   }
 
+  double inCount() {
+    return in.count();
+  }
+
   public void out() {
     out.increment();
   }
