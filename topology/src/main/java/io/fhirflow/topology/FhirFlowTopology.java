@@ -19,7 +19,6 @@ import io.fhirflow.topology.metrics.LatestValue;
 import io.fhirflow.topology.metrics.MetricsProcessor;
 import io.fhirflow.topology.metrics.MetricsPublisher;
 import io.fhirflow.topology.ops.FlowCounters;
-import io.fhirflow.topology.summary.SummaryAggregate;
 import io.fhirflow.topology.summary.SummaryProcessor;
 import io.fhirflow.topology.summary.SummaryState;
 import java.time.Clock;
@@ -308,21 +307,16 @@ public final class FhirFlowTopology {
           METRICS);
     }
     if (summaries != null) {
-      // Both change with nearly every sample that feeds a summary: cached, so the entries one
-      // user's sync batch touches are written (and changelogged) once per commit.
+      // Both change with nearly every sample that feeds a summary: write-behind (objects in front,
+      // no record cache), so the entries one user's sync batch touches are encoded and
+      // changelogged once per commit (SummaryState.recordsStore).
       t.addStateStore(
-          Stores.keyValueStoreBuilder(
-                  stores.apply(Stores.persistentKeyValueStore(SummaryState.RECORDS)),
-                  Serdes.Bytes(),
-                  SummaryState.RecordShares.serde())
-              .withCachingEnabled(),
+          SummaryState.recordsStore(
+              stores.apply(Stores.persistentKeyValueStore(SummaryState.RECORDS))),
           SUMMARIES);
       t.addStateStore(
-          Stores.keyValueStoreBuilder(
-                  stores.apply(Stores.persistentKeyValueStore(SummaryState.AGGREGATES)),
-                  Serdes.Bytes(),
-                  SummaryAggregate.serde())
-              .withCachingEnabled(),
+          SummaryState.aggregatesStore(
+              stores.apply(Stores.persistentKeyValueStore(SummaryState.AGGREGATES))),
           SUMMARIES);
     }
     return t;

@@ -47,10 +47,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a deletion removes them. Each summary has a running {@link SummaryAggregate} in {@link
  * SummaryState#AGGREGATES} that every change updates (add the new contribution, take back the one
  * it replaces), and that also says whether and when the summary is due. A sample therefore costs a
- * get and a put of its record's entry and of each summary it touches (cached entries, written once
- * per commit however many samples of a sync batch touched them), and writing a summary reads one
- * entry. A summary is recomputed from its patient's records only when a take-back left a figure it
- * writes unknown (the record held the period's minimum, maximum, first start, last end or one of
+ * get and a put of its record's entry and of each summary it touches (write-behind entries, written
+ * once per commit however many samples of a sync batch touched them), and writing a summary reads
+ * one entry. A summary is recomputed from its patient's records only when a take-back left a figure
+ * it writes unknown (the record held the period's minimum, maximum, first start, last end or one of
  * the listed source ids alone): sums, counts, min and max are exact after any correction, in any
  * order of arrival.
  *
@@ -65,12 +65,6 @@ public final class SummaryProcessor
   private static final String OBSERVATION = "Observation";
   private static final BytesSerializer BYTES = new BytesSerializer();
 
-  /**
-   * Decoded aggregates kept per task: a sync batch's summaries (a user's hours and days) many times
-   * over, ~1.5 KB each.
-   */
-  private static final int LIVE_AGGREGATES = 2048;
-
   private final SummaryCatalogue catalogue;
   private final SummarySettings settings;
   private final TopologySettings topology;
@@ -79,7 +73,7 @@ public final class SummaryProcessor
   private final Counter retracted;
   private final Counter rescans;
   private KeyValueStore<Bytes, SummaryState.RecordShares> records;
-  private LiveAggregates aggregates;
+  private KeyValueStore<Bytes, SummaryAggregate> aggregates;
 
   /**
    * The changed summaries and when each is due, in memory (rebuilt from {@link
@@ -117,13 +111,11 @@ public final class SummaryProcessor
   public void init(ProcessorContext<String, byte[]> context) {
     super.init(context);
     records = context.getStateStore(SummaryState.RECORDS);
-    KeyValueStore<Bytes, SummaryAggregate> aggregateStore =
-        context.getStateStore(SummaryState.AGGREGATES);
-    aggregates = new LiveAggregates(aggregateStore, LIVE_AGGREGATES);
+    aggregates = context.getStateStore(SummaryState.AGGREGATES);
     due.clear();
     // One pass over the task's summaries at start (restore reads the same entries from the
     // changelog anyway), so marking a summary due costs no write of its own while running.
-    try (KeyValueIterator<Bytes, SummaryAggregate> it = aggregateStore.all()) {
+    try (KeyValueIterator<Bytes, SummaryAggregate> it = aggregates.all()) {
       it.forEachRemaining(
           e -> {
             if (e.value.isDue()) {
@@ -132,15 +124,11 @@ public final class SummaryProcessor
           });
     }
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
-    SummarySweep sweep = new SummarySweep(records, aggregateStore, topology.sweepMaxEntries());
+    SummarySweep sweep = new SummarySweep(records, aggregates, topology.sweepMaxEntries());
     context.schedule(
         topology.sweepInterval(),
         PunctuationType.WALL_CLOCK_TIME,
-        now -> {
-          if (sweep.run(oldestKeptDay(now))) {
-            aggregates.clear();
-          }
-        });
+        now -> sweep.run(oldestKeptDay(now)));
   }
 
   @Override
@@ -163,10 +151,9 @@ public final class SummaryProcessor
   private void erase(SummaryInput in) {
     Bytes patient = SummaryState.patientPrefix(UUID.fromString(in.patientId()));
     removeByPrefix(records, patient);
-    for (Bytes k : removeByPrefix(aggregates.store(), patient)) {
+    for (Bytes k : removeByPrefix(aggregates, patient)) {
       due.remove(k);
     }
-    aggregates.clear();
   }
 
   private static <V> List<Bytes> removeByPrefix(KeyValueStore<Bytes, V> store, Bytes prefix) {

@@ -13,6 +13,10 @@ import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The summaries branch's two stores, their keys and values (docs/summaries.md "Stores", which
@@ -34,7 +38,43 @@ public final class SummaryState {
    */
   public static final String AGGREGATES = "summary-aggregates";
 
+  /**
+   * Changed values kept in memory per store and task at most until the commit (~100 ms under
+   * exactly-once); past this many the oldest are written early, so a long commit interval cannot
+   * grow them without bound. A sync batch touches one record entry per sample and a few aggregates.
+   */
+  private static final int MAX_DIRTY_RECORDS = 8192;
+
+  private static final int MAX_DIRTY_AGGREGATES = 4096;
+
+  /**
+   * Aggregates kept decoded after they were written (~1.5 KB each): a sync batch's hours and days
+   * of its user, many times over. Record entries are read again only by an update, a deletion or a
+   * re-sent copy, usually soon after.
+   */
+  private static final int CLEAN_AGGREGATES = 2048;
+
+  private static final int CLEAN_RECORDS = 1024;
+
   private SummaryState() {}
+
+  /** {@link #RECORDS} on {@code supplier}, write-behind ({@link WriteBehindStore}). */
+  public static StoreBuilder<KeyValueStore<Bytes, RecordShares>> recordsStore(
+      KeyValueBytesStoreSupplier supplier) {
+    return WriteBehindStore.builder(
+        Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), RecordShares.serde()),
+        CLEAN_RECORDS,
+        MAX_DIRTY_RECORDS);
+  }
+
+  /** {@link #AGGREGATES} on {@code supplier}, write-behind ({@link WriteBehindStore}). */
+  public static StoreBuilder<KeyValueStore<Bytes, SummaryAggregate>> aggregatesStore(
+      KeyValueBytesStoreSupplier supplier) {
+    return WriteBehindStore.builder(
+        Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), SummaryAggregate.serde()),
+        CLEAN_AGGREGATES,
+        MAX_DIRTY_AGGREGATES);
+  }
 
   /** The start of every key of {@code patient} in both stores. */
   static Bytes patientPrefix(UUID patient) {
