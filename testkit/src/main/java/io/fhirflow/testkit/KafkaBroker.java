@@ -1,5 +1,11 @@
 package io.fhirflow.testkit;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -87,6 +93,27 @@ public final class KafkaBroker implements AutoCloseable {
   /** The super user's client properties on a {@link #startSecured secured} broker. */
   public static Map<String, Object> adminSaslProps() {
     return saslProps("PLAIN", ADMIN_USER, ADMIN_PASSWORD);
+  }
+
+  /** {@link #adminSaslProps} as the {@code -X key=value} options of a fhirflow command. */
+  public static List<String> adminSaslOptions() {
+    List<String> options = new ArrayList<>();
+    adminSaslProps().forEach((key, value) -> options.addAll(List.of("-X", key + "=" + value)));
+    return options;
+  }
+
+  /**
+   * The client settings of a gateway of this secured broker: what the credential file {@code
+   * fhirflow tenant add --credential-file} wrote, with this broker's address and protocol.
+   */
+  public Map<String, Object> gatewayClient(Path credentialFile) throws IOException {
+    Properties settings = new Properties();
+    settings.load(new StringReader(Files.readString(credentialFile, StandardCharsets.UTF_8)));
+    Map<String, Object> client = new HashMap<>();
+    settings.forEach((key, value) -> client.put((String) key, value));
+    client.put("bootstrap.servers", bootstrapServers());
+    client.put("security.protocol", "SASL_PLAINTEXT");
+    return client;
   }
 
   private static KafkaBroker start(boolean secured, Map<String, String> brokerConfig) {

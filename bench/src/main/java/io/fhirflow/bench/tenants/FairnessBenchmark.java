@@ -18,7 +18,6 @@ import io.fhirflow.topology.FhirFlowApplication;
 import io.fhirflow.topology.TopologyConfig;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -418,18 +416,11 @@ public final class FairnessBenchmark {
                 "--credential-file",
                 file.toString()));
     args.addAll(List.of(options));
-    KafkaBroker.adminSaslProps()
-        .forEach((key, value) -> args.addAll(List.of("-X", key + "=" + value)));
+    args.addAll(KafkaBroker.adminSaslOptions());
     if (Main.run(args.toArray(String[]::new)) != 0) {
       throw new IllegalStateException("fhirflow tenant add " + tenant + " failed");
     }
-    Properties settings = new Properties();
-    settings.load(new StringReader(Files.readString(file)));
-    Map<String, Object> client = new HashMap<>();
-    settings.forEach((key, value) -> client.put((String) key, value));
-    client.put("bootstrap.servers", broker.bootstrapServers());
-    client.put("security.protocol", "SASL_PLAINTEXT");
-    return client;
+    return broker.gatewayClient(file);
   }
 
   private static String loadAverage() {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fhirflow.cli.Main;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.testkit.KafkaBroker;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -147,18 +144,12 @@ class TenantIsolationIT {
                 "--credential-file",
                 credential.toString()));
     args.addAll(List.of(options));
-    KafkaBroker.adminSaslProps().forEach((k, v) -> args.addAll(List.of("-X", k + "=" + v)));
+    args.addAll(KafkaBroker.adminSaslOptions());
     assertThat(Main.run(args.toArray(String[]::new))).isZero();
     // A set: its toString order is the JVM's, not the file's.
     assertThat(Files.getPosixFilePermissions(credential))
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-    Properties settings = new Properties();
-    settings.load(new StringReader(Files.readString(credential, StandardCharsets.UTF_8)));
-    Map<String, Object> client = new HashMap<>();
-    settings.forEach((k, v) -> client.put((String) k, v));
-    client.put("security.protocol", "SASL_PLAINTEXT");
-    client.put("bootstrap.servers", broker.bootstrapServers());
-    return client;
+    return broker.gatewayClient(credential);
   }
 
   private static KafkaProducer<byte[], byte[]> producer(Map<String, Object> client) {
