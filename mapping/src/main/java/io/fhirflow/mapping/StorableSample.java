@@ -2,11 +2,16 @@ package io.fhirflow.mapping;
 
 import io.fhirflow.schema.WearableSample;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
 
 /**
  * The one rule for what a sample may carry so that everything derived from it can be stored
@@ -25,6 +30,13 @@ import org.apache.avro.generic.IndexedRecord;
  *
  * Values a catalogue entry maps are range-checked again after unit conversion ({@link Quantities}).
  * Details name the field path, never its content.
+ *
+ * <p>The walk is compiled once per Avro record schema into the list of fields that can hold
+ * something to check ({@link RecordCheck}): ints, longs, enums and booleans are never read, and a
+ * value is tested only against what its schema allows. Walking every field and testing each value
+ * against every Java type (the first version) cost about a quarter of mapping a heart rate
+ * (BENCHMARKS.md, issue 12). Avro has no validator for values of a specific record (its {@code
+ * GenericData.validate} checks types, not content), so the walk is ours.
  */
 final class StorableSample {
   /**
@@ -35,11 +47,42 @@ final class StorableSample {
 
   private static final Instant LATEST = Instant.parse("9999-12-30T23:59:59.999Z");
 
+  private static final Problem BAD_TEXT =
+      new Problem(RejectReason.INVALID_TEXT, "", "holds U+0000 or an unpaired surrogate");
+  private static final Problem NOT_FINITE =
+      new Problem(RejectReason.NOT_FINITE, "", "is not finite");
+  private static final Problem OUT_OF_YEARS =
+      new Problem(RejectReason.OUT_OF_RANGE, "", "lies outside the years 0001-9999");
+
+  /** Each record schema's compiled check; schemas of generated classes are singletons. */
+  private static final Map<Schema, RecordCheck> RECORDS = new ConcurrentHashMap<>();
+
   private record Problem(RejectReason reason, String path, String what) {
     Problem under(String parent) {
       return new Problem(reason, path.isEmpty() ? parent : parent + "." + path, what);
     }
   }
+
+  /** Checks one value of a known schema; null when it can be stored. */
+  @FunctionalInterface
+  private interface ValueCheck {
+    Problem check(Object value);
+  }
+
+  /** Nothing to check: ints, longs, enums, booleans, bytes. */
+  private static final ValueCheck NONE = value -> null;
+
+  private static final ValueCheck TEXT =
+      value -> isStorable((CharSequence) value) ? null : BAD_TEXT;
+  private static final ValueCheck DOUBLE =
+      value -> Double.isFinite((Double) value) ? null : NOT_FINITE;
+  private static final ValueCheck FLOAT =
+      value -> Float.isFinite((Float) value) ? null : NOT_FINITE;
+  private static final ValueCheck INSTANT =
+      value ->
+          value instanceof Instant t && (t.isBefore(EARLIEST) || t.isAfter(LATEST))
+              ? OUT_OF_YEARS
+              : null;
 
   private StorableSample() {}
 
@@ -47,7 +90,7 @@ final class StorableSample {
    * @throws SampleRejected at the first field that could not be stored
    */
   static void check(WearableSample sample) {
-    Problem problem = record(sample);
+    Problem problem = recordCheck(sample.getSchema()).check(sample);
     if (problem != null) {
       throw new SampleRejected(problem.reason(), problem.path() + " " + problem.what());
     }
@@ -76,60 +119,138 @@ final class StorableSample {
     return true;
   }
 
-  private static Problem record(IndexedRecord record) {
-    List<Schema.Field> fields = record.getSchema().getFields();
-    for (int i = 0; i < fields.size(); i++) {
-      Problem problem = value(record.get(i));
-      if (problem != null) {
-        return problem.under(fields.get(i).name());
-      }
+  private static RecordCheck recordCheck(Schema schema) {
+    RecordCheck known = RECORDS.get(schema);
+    if (known != null) {
+      return known;
     }
-    return null;
+    RecordCheck compiled = new Compiler().record(schema);
+    RecordCheck raced = RECORDS.putIfAbsent(schema, compiled);
+    return raced == null ? compiled : raced;
   }
 
-  private static Problem value(Object value) {
-    if (value == null) {
-      return null;
+  /** The fields of one record schema that can hold something to check, in schema order. */
+  private static final class RecordCheck implements ValueCheck {
+    private int[] positions = new int[0];
+    private String[] names = new String[0];
+    private ValueCheck[] checks = new ValueCheck[0];
+
+    /** Filled after construction, so that a record type that refers to itself compiles. */
+    void fill(List<Integer> positions, List<String> names, List<ValueCheck> checks) {
+      this.positions = positions.stream().mapToInt(Integer::intValue).toArray();
+      this.names = names.toArray(String[]::new);
+      this.checks = checks.toArray(ValueCheck[]::new);
     }
-    if (value instanceof CharSequence text) {
-      return isStorable(text)
-          ? null
-          : new Problem(RejectReason.INVALID_TEXT, "", "holds U+0000 or an unpaired surrogate");
+
+    boolean isEmpty() {
+      return checks.length == 0;
     }
-    if (value instanceof Double d) {
-      return Double.isFinite(d) ? null : new Problem(RejectReason.NOT_FINITE, "", "is not finite");
-    }
-    if (value instanceof Float f) {
-      return Float.isFinite(f) ? null : new Problem(RejectReason.NOT_FINITE, "", "is not finite");
-    }
-    if (value instanceof Instant t) {
-      return t.isBefore(EARLIEST) || t.isAfter(LATEST)
-          ? new Problem(RejectReason.OUT_OF_RANGE, "", "lies outside the years 0001-9999")
-          : null;
-    }
-    if (value instanceof IndexedRecord nested) {
-      return record(nested);
-    }
-    if (value instanceof Map<?, ?> map) {
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        Problem problem = value(entry.getKey());
-        if (problem == null) {
-          problem = value(entry.getValue());
+
+    @Override
+    public Problem check(Object value) {
+      IndexedRecord record = (IndexedRecord) value;
+      for (int i = 0; i < checks.length; i++) {
+        Object field = record.get(positions[i]);
+        if (field == null) {
+          continue;
         }
+        Problem problem = checks[i].check(field);
         if (problem != null) {
-          return problem;
+          return problem.under(names[i]);
         }
       }
       return null;
     }
-    if (value instanceof Collection<?> items) {
-      for (Object item : items) {
-        Problem problem = value(item);
-        if (problem != null) {
-          return problem;
+  }
+
+  /** Turns schemas into checks; one instance per top-level compilation. */
+  private static final class Compiler {
+    private final Map<Schema, RecordCheck> inProgress = new HashMap<>();
+
+    RecordCheck record(Schema schema) {
+      RecordCheck known = RECORDS.get(schema);
+      if (known == null) {
+        known = inProgress.get(schema);
+      }
+      if (known != null) {
+        return known;
+      }
+      RecordCheck check = new RecordCheck();
+      inProgress.put(schema, check);
+      List<Integer> positions = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      List<ValueCheck> checks = new ArrayList<>();
+      for (Schema.Field field : schema.getFields()) {
+        ValueCheck fieldCheck = of(field.schema());
+        if (fieldCheck != NONE) {
+          positions.add(field.pos());
+          names.add(field.name());
+          checks.add(fieldCheck);
         }
       }
+      check.fill(positions, names, checks);
+      return check;
     }
-    return null;
+
+    ValueCheck of(Schema schema) {
+      return switch (schema.getType()) {
+        case STRING -> TEXT;
+        case DOUBLE -> DOUBLE;
+        case FLOAT -> FLOAT;
+        case LONG -> isInstant(schema.getLogicalType()) ? INSTANT : NONE;
+        case RECORD -> record(schema);
+        case ARRAY -> items(of(schema.getElementType()));
+        case MAP -> entries(of(schema.getValueType()));
+        case UNION -> union(schema);
+        default -> NONE;
+      };
+    }
+
+    private static boolean isInstant(LogicalType type) {
+      return type != null
+          && (type.getName().equals("timestamp-millis")
+              || type.getName().equals("timestamp-micros"));
+    }
+
+    private ValueCheck union(Schema union) {
+      List<Schema> branches = union.getTypes();
+      List<Schema> values = branches.stream().filter(b -> b.getType() != Schema.Type.NULL).toList();
+      if (values.size() == 1) {
+        return of(values.get(0)); // ["null", T]: a null never reaches a check
+      }
+      // A union of several types (the sample's body): Avro's own resolution says which branch.
+      ValueCheck[] checks = branches.stream().map(this::of).toArray(ValueCheck[]::new);
+      return value -> checks[SpecificData.get().resolveUnion(union, value)].check(value);
+    }
+
+    private static ValueCheck items(ValueCheck item) {
+      if (item == NONE) {
+        return NONE;
+      }
+      return value -> {
+        for (Object element : (Collection<?>) value) {
+          Problem problem = element == null ? null : item.check(element);
+          if (problem != null) {
+            return problem;
+          }
+        }
+        return null;
+      };
+    }
+
+    private static ValueCheck entries(ValueCheck entryValue) {
+      return value -> {
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+          Problem problem = TEXT.check(entry.getKey());
+          if (problem == null && entry.getValue() != null) {
+            problem = entryValue.check(entry.getValue());
+          }
+          if (problem != null) {
+            return problem;
+          }
+        }
+        return null;
+      };
+    }
   }
 }

@@ -7,6 +7,9 @@ import io.fhirflow.schema.HcSeries;
 import io.fhirflow.schema.HkCategory;
 import io.fhirflow.schema.HkCorrelation;
 import io.fhirflow.schema.HkQuantity;
+import io.fhirflow.schema.HkWorkout;
+import io.fhirflow.schema.RecordVersion;
+import io.fhirflow.schema.RoutePoint;
 import io.fhirflow.schema.WearableSample;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +156,39 @@ class FhirMapperRejectionTest {
             .setEndTime(far)
             .build(),
         RejectReason.OUT_OF_RANGE);
+  }
+
+  @Test
+  void checksFieldsNoEntryMapsInsideListsAndUnionsAndNamesTheirPath() {
+    WearableSample workout = Samples.hkWorkout("HKWorkoutActivityTypeRunning", 30, List.of());
+    HkWorkout body = (HkWorkout) workout.getBody();
+    RoutePoint point =
+        RoutePoint.newBuilder()
+            .setTime(Samples.START)
+            .setLatitude(52.5)
+            .setLongitude(13.4)
+            .setCourseDegrees(Double.NaN)
+            .build();
+    Rejection route =
+        rejected(
+            WearableSample.newBuilder(workout)
+                .setBody(HkWorkout.newBuilder(body).setRoute(List.of(point)).build())
+                .build(),
+            RejectReason.NOT_FINITE);
+    assertThat(route.detail()).isEqualTo("body.route.courseDegrees is not finite");
+
+    WearableSample hr = Samples.hkQuantity(HEART_RATE, 72, "count/min");
+    Rejection modified =
+        rejected(
+            WearableSample.newBuilder(hr)
+                .setVersion(
+                    RecordVersion.newBuilder()
+                        .setLastModifiedTime(java.time.Instant.parse("+10000-01-01T00:00:00Z"))
+                        .build())
+                .build(),
+            RejectReason.OUT_OF_RANGE);
+    assertThat(modified.detail())
+        .isEqualTo("version.lastModifiedTime lies outside the years 0001-9999");
   }
 
   @Test
