@@ -126,16 +126,14 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
     List<String> observationIds = observations.stream().map(FhirResource::id).toList();
     List<String> dropped =
         accepted.amended() ? droppedIds(accepted.identity(), observationIds) : List.of();
-    for (String id : dropped) {
-      context()
-          .forward(
-              new Record<>(
-                  patientId,
-                  null,
-                  record.timestamp(),
-                  headers(tenant, OBSERVATION, id, sourceRecordId)),
-              children.observations());
-    }
+    DeletionMarkers.forward(
+        context(),
+        children.observations(),
+        tenant,
+        patientId,
+        dropped,
+        sourceRecordId,
+        record.timestamp());
     context()
         .forward(
             new Record<>(
@@ -264,26 +262,18 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
   }
 
   private void tooLarge(Record<byte[], Accepted> record) {
-    context()
-        .forward(
-            record.withValue(
-                record
-                    .value()
-                    .inbound()
-                    .reject(
-                        DeadLetterStage.MAP, DeadLetterReasons.OUTPUT_TOO_LARGE, "OutputTooLarge")),
-            children.rejected());
+    deadLetter(record, DeadLetterReasons.OUTPUT_TOO_LARGE, "OutputTooLarge");
   }
 
   private void reject(Record<byte[], Accepted> record, Rejection rejection) {
-    String reason = rejection.reason().code();
+    deadLetter(record, rejection.reason().code(), Rejection.class.getSimpleName());
+  }
+
+  private void deadLetter(Record<byte[], Accepted> record, String reason, String exceptionName) {
     context()
         .forward(
             record.withValue(
-                record
-                    .value()
-                    .inbound()
-                    .reject(DeadLetterStage.MAP, reason, Rejection.class.getSimpleName())),
+                record.value().inbound().reject(DeadLetterStage.MAP, reason, exceptionName)),
             children.rejected());
   }
 }

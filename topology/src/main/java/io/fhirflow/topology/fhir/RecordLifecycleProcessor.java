@@ -97,16 +97,14 @@ public final class RecordLifecycleProcessor
     String tenant = record.value().tenant();
     String patientId = ResourceIds.patient(tenant, deletion.getUserId());
     byte[] recordId = deletion.getRecordId().getBytes(StandardCharsets.UTF_8);
-    for (String observationId : known.observationIds()) {
-      context()
-          .forward(
-              new Record<>(
-                  patientId,
-                  null,
-                  record.timestamp(),
-                  MapProcessor.headers(tenant, OBSERVATION, observationId, recordId)),
-              children.observations());
-    }
+    DeletionMarkers.forward(
+        context(),
+        children.observations(),
+        tenant,
+        patientId,
+        known.observationIds(),
+        recordId,
+        record.timestamp());
     if (children.metrics() != null && !known.contributions().isEmpty()) {
       context()
           .forward(
