@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -106,7 +107,14 @@ public final class FhirFlowApplication implements AutoCloseable {
             : null;
     Topology topology =
         FhirFlowTopology.build(
-            config.topics(), mapper, deserializer, clock, settings, counters, redis);
+            config.topics(),
+            mapper,
+            deserializer,
+            clock,
+            settings,
+            counters,
+            redis,
+            UnaryOperator.identity());
     Properties props = config.streamsProperties(counters);
     this.streams = new KafkaStreams(topology, props);
     this.streamsMetrics =

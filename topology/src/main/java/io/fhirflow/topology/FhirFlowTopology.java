@@ -93,31 +93,11 @@ public final class FhirFlowTopology {
    * @param deserializer the Confluent wire-format Avro deserializer, already configured
    * @param clock time of {@code dlq.time} headers and of the metrics' "today"
    * @param publisher receives Redis batches; ignored when metrics are disabled in {@code settings}
+   * @param stores every state store's RocksDB supplier passes through it first: the application
+   *     passes {@code UnaryOperator.identity()}, the tests wrap them in a store that fails like a
+   *     full disk
    */
   public static Topology build(
-      Topics topics,
-      FhirMapper mapper,
-      Deserializer<WearableSample> deserializer,
-      Clock clock,
-      TopologySettings settings,
-      FlowCounters counters,
-      MetricsPublisher publisher) {
-    return build(
-        topics,
-        mapper,
-        deserializer,
-        clock,
-        settings,
-        counters,
-        publisher,
-        UnaryOperator.identity());
-  }
-
-  /**
-   * As above, with every state store's RocksDB supplier passed through {@code stores} first: the
-   * tests wrap them in a store that fails like a full disk.
-   */
-  static Topology build(
       Topics topics,
       FhirMapper mapper,
       Deserializer<WearableSample> deserializer,

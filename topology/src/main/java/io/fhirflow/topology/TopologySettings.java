@@ -36,34 +36,4 @@ public record TopologySettings(
   public static TopologySettings defaults() {
     return new TopologyConfig(java.util.Map.of()).settings();
   }
-
-  public TopologySettings withSummaries(SummarySettings s) {
-    return new TopologySettings(
-        recordMaxBytes,
-        dedupeRetention,
-        sweepInterval,
-        sweepMaxEntries,
-        metricsEnabled,
-        metricsDayRetentionDays,
-        metricsFlushInterval,
-        redisKeyPrefix,
-        futureMargin,
-        sendMaxBytes,
-        s);
-  }
-
-  public TopologySettings withRedisKeyPrefix(String prefix) {
-    return new TopologySettings(
-        recordMaxBytes,
-        dedupeRetention,
-        sweepInterval,
-        sweepMaxEntries,
-        metricsEnabled,
-        metricsDayRetentionDays,
-        metricsFlushInterval,
-        prefix,
-        futureMargin,
-        sendMaxBytes,
-        summaries);
-  }
 }
