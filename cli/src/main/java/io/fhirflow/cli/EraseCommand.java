@@ -9,10 +9,8 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,12 +64,7 @@ public final class EraseCommand implements Callable<Integer> {
           "Who asked for the erasure, for the AuditEvent (env FHIRFLOW_ERASURE_REQUESTED_BY).")
   String requestedBy;
 
-  @Option(
-      names = "--bootstrap-servers",
-      defaultValue = "${env:FHIRFLOW_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description =
-          "Kafka bootstrap servers (env FHIRFLOW_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin BrokerOptions broker;
 
   @Option(
       names = "--erasure-topic",
@@ -91,12 +85,6 @@ public final class EraseCommand implements Callable<Integer> {
       description =
           "How long to wait for the topology's AuditEvent (0 = do not wait; default ${DEFAULT-VALUE}).")
   Duration wait;
-
-  @Option(
-      names = {"-X", "--property"},
-      paramLabel = "KEY=VALUE",
-      description = "Extra producer/consumer property, e.g. -X security.protocol=SSL (repeatable).")
-  Map<String, String> properties = new LinkedHashMap<>();
 
   Clock clock = Clock.systemUTC();
 
@@ -155,24 +143,19 @@ public final class EraseCommand implements Callable<Integer> {
   }
 
   private void send(ErasureRequest request) throws Exception {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrapServers);
-    p.put("acks", "all");
-    p.put("enable.idempotence", "true");
-    p.putAll(properties);
+    Map<String, Object> config =
+        broker.clientConfig(Map.of("acks", "all", "enable.idempotence", "true"));
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(erasureTopic, request.userId(), request.toJson())).get();
     }
   }
 
   private KafkaConsumer<String, String> auditConsumer() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrapServers);
-    p.put("isolation.level", "read_committed");
-    p.put("enable.auto.commit", "false");
-    p.putAll(properties);
-    return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    Map<String, Object> config =
+        broker.clientConfig(
+            Map.of("isolation.level", "read_committed", "enable.auto.commit", "false"));
+    return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
   }
 
   private JsonNode awaitAuditEvent(KafkaConsumer<String, String> audit, String requestId)

@@ -3,6 +3,7 @@ package io.fhirflow.cli;
 import io.fhirflow.contracts.PipelineTopic;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,12 +19,7 @@ public final class KafkaOptions {
    */
   public static final String DEFAULT_VALUE_SERIALIZER = "io.fhirflow.serde.SpecificAvroSerializer";
 
-  @Option(
-      names = "--bootstrap-servers",
-      defaultValue = "${env:FHIRFLOW_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description =
-          "Kafka bootstrap servers (env FHIRFLOW_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin BrokerOptions broker;
 
   @Option(
       names = "--schema-registry-url",
@@ -51,13 +47,6 @@ public final class KafkaOptions {
       description = "Serializer class for WearableSample (default ${DEFAULT-VALUE}).")
   String valueSerializer;
 
-  @Option(
-      names = {"-X", "--property"},
-      paramLabel = "KEY=VALUE",
-      description =
-          "Extra producer or serializer property, e.g. -X security.protocol=SSL -X basic.auth.user.info=... (repeatable).")
-  Map<String, String> properties = new LinkedHashMap<>();
-
   public String topic() {
     return topic;
   }
@@ -68,12 +57,10 @@ public final class KafkaOptions {
 
   /** Producer and serializer configuration: ours first, then the user's overrides. */
   public Map<String, Object> producerConfig() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
-    config.put("schema.registry.url", schemaRegistryUrl);
-    config.put("auto.register.schemas", "true");
-    config.putAll(properties);
-    return config;
+    Map<String, Object> serializer = new LinkedHashMap<>();
+    serializer.put("schema.registry.url", schemaRegistryUrl);
+    serializer.put("auto.register.schemas", "true");
+    return broker.clientConfig(serializer);
   }
 
   public String valueSerializer() {

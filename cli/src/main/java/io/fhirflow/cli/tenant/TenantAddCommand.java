@@ -1,5 +1,6 @@
 package io.fhirflow.cli.tenant;
 
+import io.fhirflow.cli.BrokerOptions;
 import io.fhirflow.contracts.PipelineTopic;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,18 +52,8 @@ public final class TenantAddCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "The tenant's name.")
   String tenant;
 
-  @Option(
-      names = "--bootstrap-servers",
-      defaultValue = "${env:FHIRFLOW_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (env FHIRFLOW_BOOTSTRAP_SERVERS).")
-  String bootstrapServers;
-
-  @Option(
-      names = {"-X", "--property"},
-      paramLabel = "KEY=VALUE",
-      description =
-          "Admin client property: the admin's own login, e.g. -X security.protocol=SASL_SSL (repeatable).")
-  Map<String, String> properties = new LinkedHashMap<>();
+  /** With {@code -X}, the admin's own login, e.g. {@code -X security.protocol=SASL_SSL}. */
+  @Mixin BrokerOptions broker;
 
   @Option(
       names = "--raw-topic",
@@ -144,10 +135,7 @@ public final class TenantAddCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
-    config.putAll(properties);
-    try (Admin admin = Admin.create(config)) {
+    try (Admin admin = Admin.create(broker.clientConfig(Map.of()))) {
       int count = partitions != null ? partitions : partitionsOf(admin, rawTopic);
       createTopic(admin, resources, count);
       admin.createAcls(resources.gatewayAcls()).all().get(30, TimeUnit.SECONDS);
