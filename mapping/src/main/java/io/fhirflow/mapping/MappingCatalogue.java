@@ -71,27 +71,27 @@ public final class MappingCatalogue {
           "bp",
           "85354-9");
 
+  /**
+   * The columns that give an Observation its code, name and unit, in this order, in both
+   * catalogue.tsv and summaries.tsv: one list, so the two files name the same things alike and are
+   * read by the same {@link #loinc} and {@link #checkUcum}.
+   */
+  static final List<String> CODING_COLUMNS =
+      List.of("loinc", "loinc_display", "also_loinc", "also_loinc_display", "name", "ucum", "unit");
+
   private static final List<String> CATALOGUE_COLUMNS =
-      List.of(
-          "platform",
-          "type",
-          "field",
-          "kind",
-          "loinc",
-          "loinc_display",
-          "also_loinc",
-          "also_loinc_display",
-          "name",
-          "ucum",
-          "unit",
-          "source_units",
-          "category",
-          "profile",
-          "min",
-          "max",
-          "value_set",
-          "metric",
-          "metric_kind");
+      TsvTable.columns(
+          List.of("platform", "type", "field", "kind"),
+          CODING_COLUMNS,
+          List.of(
+              "source_units",
+              "category",
+              "profile",
+              "min",
+              "max",
+              "value_set",
+              "metric",
+              "metric_kind"));
   private static final List<String> CODES_COLUMNS =
       List.of("value_set", "value", "code", "display", "loinc", "loinc_display");
   private static final List<String> UNITS_COLUMNS = List.of("from", "to", "factor", "offset");

@@ -39,21 +39,10 @@ public final class SummaryCatalogue {
   private static final Pattern VERSION_LINE =
       Pattern.compile("#\\s*summaries-version:\\s*(\\S+)\\s*");
   private static final List<String> COLUMNS =
-      List.of(
-          "measure",
-          "period",
-          "metrics",
-          "aggregate",
-          "components",
-          "loinc",
-          "loinc_display",
-          "also_loinc",
-          "also_loinc_display",
-          "name",
-          "ucum",
-          "unit",
-          "decimals",
-          "category");
+      TsvTable.columns(
+          List.of("measure", "period", "metrics", "aggregate", "components"),
+          MappingCatalogue.CODING_COLUMNS,
+          List.of("decimals", "category"));
 
   /** The value sets whose LOINC-coded values become sleep metrics. */
   private static final List<String> SLEEP_VALUE_SETS =

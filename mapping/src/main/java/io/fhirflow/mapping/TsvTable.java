@@ -39,6 +39,16 @@ final class TsvTable {
 
   private TsvTable() {}
 
+  /** A file's header: its groups of columns one after the other. */
+  @SafeVarargs
+  static List<String> columns(List<String>... groups) {
+    List<String> columns = new ArrayList<>();
+    for (List<String> group : groups) {
+      columns.addAll(group);
+    }
+    return List.copyOf(columns);
+  }
+
   static List<Row> read(String file, Reader source, List<String> expectedColumns) {
     List<Row> rows = new ArrayList<>();
     Map<String, Integer> columns = null;
