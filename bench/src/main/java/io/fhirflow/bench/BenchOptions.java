@@ -4,13 +4,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Command-line options of the benchmarks' main classes: {@code --key=value} or {@code --key value}.
+ * Command-line options of the benchmarks' main classes: {@code --key=value} or {@code --key value},
+ * read with the default each benchmark documents; a value that does not parse fails the run.
  */
 public final class BenchOptions {
 
-  private BenchOptions() {}
+  private final Map<String, String> given;
 
-  public static Map<String, String> parse(String[] args) {
+  private BenchOptions(Map<String, String> given) {
+    this.given = given;
+  }
+
+  public static BenchOptions parse(String[] args) {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -24,7 +29,33 @@ public final class BenchOptions {
         options.put(arg.substring(2), args[++i]);
       }
     }
-    return options;
+    return new BenchOptions(options);
+  }
+
+  /** The option's value, or null when it was not given. */
+  public String get(String key) {
+    return given.get(key);
+  }
+
+  public boolean has(String key) {
+    return given.containsKey(key);
+  }
+
+  public String text(String key, String fallback) {
+    return given.getOrDefault(key, fallback);
+  }
+
+  public int integer(String key, int fallback) {
+    return has(key) ? Integer.parseInt(get(key)) : fallback;
+  }
+
+  public double decimal(String key, double fallback) {
+    return has(key) ? Double.parseDouble(get(key)) : fallback;
+  }
+
+  /** {@code true} only for the text {@code true}, as {@link Boolean#parseBoolean}. */
+  public boolean bool(String key, boolean fallback) {
+    return has(key) ? Boolean.parseBoolean(get(key)) : fallback;
   }
 
   /**

@@ -80,15 +80,15 @@ public final class SinkBenchmark {
   private SinkBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = BenchOptions.parse(args);
-    int records = Integer.parseInt(opts.getOrDefault("records", "1000000"));
-    int tasks = Integer.parseInt(opts.getOrDefault("tasks", "2"));
-    int partitions = Integer.parseInt(opts.getOrDefault("partitions", "4"));
-    int batch = Integer.parseInt(opts.getOrDefault("batch", "5000"));
-    Set<String> only = Set.of(opts.getOrDefault("only", "ours,debezium,copy").split(","));
-    restartPostgres = Boolean.parseBoolean(opts.getOrDefault("restart-postgres", "false"));
-    replay = Boolean.parseBoolean(opts.getOrDefault("replay", "false"));
-    deletionShare = Double.parseDouble(opts.getOrDefault("deletions", "0"));
+    BenchOptions opts = BenchOptions.parse(args);
+    int records = opts.integer("records", 1_000_000);
+    int tasks = opts.integer("tasks", 2);
+    int partitions = opts.integer("partitions", 4);
+    int batch = opts.integer("batch", 5000);
+    Set<String> only = Set.of(opts.text("only", "ours,debezium,copy").split(","));
+    restartPostgres = opts.bool("restart-postgres", false);
+    replay = opts.bool("replay", false);
+    deletionShare = opts.decimal("deletions", 0);
 
     long t = System.nanoTime();
     Path corpus = WORK.resolve("observations.jsonl"); // regenerated only if shorter than needed

@@ -101,20 +101,20 @@ public final class FairnessBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = BenchOptions.parse(args);
-    int rate = Integer.parseInt(opt.getOrDefault("rate", "50"));
-    int seconds = Integer.parseInt(opt.getOrDefault("seconds", "60"));
-    int flood = Integer.parseInt(opt.getOrDefault("flood", "200000"));
-    int warmupSeconds = Integer.parseInt(opt.getOrDefault("warmup-seconds", "30"));
-    int warmupFlood = Integer.parseInt(opt.getOrDefault("warmup-flood", "50000"));
-    double quotaShare = Double.parseDouble(opt.getOrDefault("quota-share", "0.5"));
+    BenchOptions opt = BenchOptions.parse(args);
+    int rate = opt.integer("rate", 50);
+    int seconds = opt.integer("seconds", 60);
+    int flood = opt.integer("flood", 200_000);
+    int warmupSeconds = opt.integer("warmup-seconds", 30);
+    int warmupFlood = opt.integer("warmup-flood", 50_000);
+    double quotaShare = opt.decimal("quota-share", 0.5);
     String fixedQuota = opt.get("producer-byte-rate");
-    int burstSeconds = Integer.parseInt(opt.getOrDefault("burst-seconds", "15"));
-    int floodBatchBytes = Integer.parseInt(opt.getOrDefault("flood-batch-bytes", "262144"));
-    int partitions = Integer.parseInt(opt.getOrDefault("partitions", "4"));
-    String threads = opt.getOrDefault("threads", "2");
-    int graceSeconds = Integer.parseInt(opt.getOrDefault("grace-seconds", "300"));
-    Path out = Path.of(opt.getOrDefault("out", "target/fairness"));
+    int burstSeconds = opt.integer("burst-seconds", 15);
+    int floodBatchBytes = opt.integer("flood-batch-bytes", 262_144);
+    int partitions = opt.integer("partitions", 4);
+    String threads = opt.text("threads", "2");
+    int graceSeconds = opt.integer("grace-seconds", 300);
+    Path out = Path.of(opt.text("out", "target/fairness"));
     Files.createDirectories(out);
     String id = UUID.randomUUID().toString().substring(0, 8);
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -123,7 +123,7 @@ public final class FairnessBenchmark {
     // --quota-window-num: the broker's quota.window.num (default 11): a quiet user may send about
     // (that - 1) one-second windows' worth of its quota at once before the broker throttles it.
     Map<String, String> brokerConfig = new HashMap<>();
-    if (opt.containsKey("quota-window-num")) {
+    if (opt.has("quota-window-num")) {
       brokerConfig.put("quota.window.num", opt.get("quota-window-num"));
     }
     // The gateways' credential files and the topology's state: removed when the run ends.

@@ -75,34 +75,34 @@ public final class TopologyBenchmark {
   private TopologyBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = BenchOptions.parse(args);
-    int samples = Integer.parseInt(opt.getOrDefault("samples", "1000000"));
-    int users = Integer.parseInt(opt.getOrDefault("users", "10000"));
+    BenchOptions opt = BenchOptions.parse(args);
+    int samples = opt.integer("samples", 1_000_000);
+    int users = opt.integer("users", 10_000);
     // Measured after the first `warmup` records, like any steady-state benchmark: JIT-compiling the
     // broker, Streams, Avro, HAPI and Jackson costs a new JVM tens of CPU-seconds, once.
-    int warmup = Integer.parseInt(opt.getOrDefault("warmup", "200000"));
-    int threads = Integer.parseInt(opt.getOrDefault("threads", "2"));
-    int partitions = Integer.parseInt(opt.getOrDefault("partitions", "4"));
-    double duplicates = Double.parseDouble(opt.getOrDefault("duplicates", "0.05"));
+    int warmup = opt.integer("warmup", 200_000);
+    int threads = opt.integer("threads", 2);
+    int partitions = opt.integer("partitions", 4);
+    double duplicates = opt.decimal("duplicates", 0.05);
     // --deletions=0.01: that share of the records are the phone's deletions of recent samples.
-    double deletions = Double.parseDouble(opt.getOrDefault("deletions", "0"));
+    double deletions = opt.decimal("deletions", 0);
     // --input=dense: each user's samples close together in time, as a watch records them; the
     // default (backfill) spreads them over 3 days (SampleGenerator.Shape).
     SampleGenerator.Shape shape =
         SampleGenerator.Shape.valueOf(
-            opt.getOrDefault("input", "backfill").toUpperCase(java.util.Locale.ROOT));
-    String commitInterval = opt.getOrDefault("commit-interval-ms", "100");
-    String latencyRateOption = opt.getOrDefault("latency-rate", "auto");
-    int latencySeconds = Integer.parseInt(opt.getOrDefault("latency-seconds", "20"));
+            opt.text("input", "backfill").toUpperCase(java.util.Locale.ROOT));
+    String commitInterval = opt.text("commit-interval-ms", "100");
+    String latencyRateOption = opt.text("latency-rate", "auto");
+    int latencySeconds = opt.integer("latency-seconds", 20);
     // --ceiling=true (the topology's producer settings), streams-defaults (Kafka Streams' own) or
     // false
-    String ceilingMode = opt.getOrDefault("ceiling", "true");
+    String ceilingMode = opt.text("ceiling", "true");
     boolean runCeiling = !"false".equals(ceilingMode);
     boolean ceilingOnStreamsDefaults = "streams-defaults".equals(ceilingMode);
     // Extra topology settings for experiments, e.g.
     // --set=metrics.enabled=false,kafka.compression.type=none
-    Map<String, String> extra = BenchOptions.pairs(opt.getOrDefault("set", ""));
-    int tenantCount = Integer.parseInt(opt.getOrDefault("tenants", "1"));
+    Map<String, String> extra = BenchOptions.pairs(opt.text("set", ""));
+    int tenantCount = opt.integer("tenants", 1);
     String id = UUID.randomUUID().toString().substring(0, 8);
     String loadBefore = loadAverage();
 
