@@ -14,6 +14,7 @@ import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.serde.SpecificAvroSerializer;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.testkit.TenantAddArguments;
 import io.fhirflow.topology.FhirFlowApplication;
 import io.fhirflow.topology.TopologyConfig;
 import io.micrometer.core.instrument.Counter;
@@ -405,19 +406,7 @@ public final class FairnessBenchmark {
   private static Map<String, Object> addTenant(
       KafkaBroker broker, Path dir, String tenant, String... options) throws IOException {
     Path file = dir.resolve(tenant + "-" + UUID.randomUUID() + ".properties");
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "tenant",
-                "add",
-                tenant,
-                "--bootstrap-servers",
-                broker.bootstrapServers(),
-                "--credential-file",
-                file.toString()));
-    args.addAll(List.of(options));
-    args.addAll(KafkaBroker.adminSaslOptions());
-    if (Main.run(args.toArray(String[]::new)) != 0) {
+    if (Main.run(TenantAddArguments.asAdmin(broker, tenant, file, List.of(options))) != 0) {
       throw new IllegalStateException("fhirflow tenant add " + tenant + " failed");
     }
     return broker.gatewayClient(file);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fhirflow.cli.Main;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.TenantAddArguments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -129,23 +130,11 @@ class TenantIsolationIT {
   /** Runs {@code fhirflow tenant add} as the admin; returns the gateway's client settings. */
   private static Map<String, Object> addTenant(String tenant, String... options) throws Exception {
     Path credential = dir.resolve(tenant + ".properties");
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "tenant",
-                "add",
-                tenant,
-                "--bootstrap-servers",
-                broker.bootstrapServers(),
-                "--raw-topic",
-                raw,
-                "--dlq-topic",
-                raw + "-dlq",
-                "--credential-file",
-                credential.toString()));
-    args.addAll(List.of(options));
-    args.addAll(KafkaBroker.adminSaslOptions());
-    assertThat(Main.run(args.toArray(String[]::new))).isZero();
+    List<String> topicsAndOptions =
+        new ArrayList<>(List.of("--raw-topic", raw, "--dlq-topic", raw + "-dlq"));
+    topicsAndOptions.addAll(List.of(options));
+    assertThat(Main.run(TenantAddArguments.asAdmin(broker, tenant, credential, topicsAndOptions)))
+        .isZero();
     // A set: its toString order is the JVM's, not the file's.
     assertThat(Files.getPosixFilePermissions(credential))
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
