@@ -390,19 +390,15 @@ class SummaryTopologyTest {
   void theSpringDstDayHas23HoursAndTheAutumnDayTwoHoursThatReadTheSame() {
     Instant beforeSpring = Instant.parse("2026-03-29T00:30:00Z"); // 01:30 +01:00
     Instant afterSpring = Instant.parse("2026-03-29T01:30:00Z"); // 03:30 +02:00
-    flow.send(
-        hk(HEART_RATE, "s1", 60, "count/min", beforeSpring, PARIS), beforeSpring.plusSeconds(60));
-    flow.send(
-        hk(HEART_RATE, "s2", 64, "count/min", afterSpring, PARIS), afterSpring.plusSeconds(60));
+    sendParisHeartRateAMinuteLater("s1", 60, beforeSpring);
+    sendParisHeartRateAMinuteLater("s2", 64, afterSpring);
     // Read before the autumn: by then March is past the 35-day correction horizon.
     flow.advanceWallClock(Duration.ofDays(2));
     out.read(flow);
     Instant firstAutumn = Instant.parse("2026-10-25T00:30:00Z"); // 02:30 +02:00
     Instant secondAutumn = Instant.parse("2026-10-25T01:30:00Z"); // 02:30 +01:00 again
-    flow.send(
-        hk(HEART_RATE, "a1", 70, "count/min", firstAutumn, PARIS), firstAutumn.plusSeconds(60));
-    flow.send(
-        hk(HEART_RATE, "a2", 80, "count/min", secondAutumn, PARIS), secondAutumn.plusSeconds(60));
+    sendParisHeartRateAMinuteLater("a1", 70, firstAutumn);
+    sendParisHeartRateAMinuteLater("a2", 80, secondAutumn);
     flow.advanceWallClock(Duration.ofDays(2));
 
     out.read(flow);
@@ -515,6 +511,11 @@ class SummaryTopologyTest {
   }
 
   /** A HealthKit quantity sample of any type, measured at {@code at} in {@code zone}. */
+  /** A heart rate taken in Paris at {@code at}, which the phone sends a minute later. */
+  private void sendParisHeartRateAMinuteLater(String id, double bpm, Instant at) {
+    flow.send(hk(HEART_RATE, id, bpm, "count/min", at, PARIS), at.plusSeconds(60));
+  }
+
   static WearableSample hk(
       String type, String id, double value, String unit, Instant at, String zone) {
     return WearableSamples.healthKitQuantity(type, id, value, unit, at, zone);

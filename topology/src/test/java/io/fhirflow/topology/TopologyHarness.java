@@ -140,24 +140,21 @@ final class TopologyHarness implements AutoCloseable {
             NOW);
     raw =
         driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
-    observations =
-        driver.createOutputTopic(
-            topics.observation(), new StringDeserializer(), new StringDeserializer());
-    patients =
-        driver.createOutputTopic(
-            topics.patient(), new StringDeserializer(), new StringDeserializer());
-    devices =
-        driver.createOutputTopic(
-            topics.device(), new StringDeserializer(), new StringDeserializer());
+    observations = textOutput(topics.observation());
+    patients = textOutput(topics.patient());
+    devices = textOutput(topics.device());
     deadLetters =
         driver.createOutputTopic(
             topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     erasures =
         driver.createInputTopic(
             topics.erasure(), new ByteArraySerializer(), new ByteArraySerializer());
-    auditEvents =
-        driver.createOutputTopic(
-            topics.audit(), new StringDeserializer(), new StringDeserializer());
+    auditEvents = textOutput(topics.audit());
+  }
+
+  /** A topic the topology writes String keys and JSON text to (the FHIR and audit topics). */
+  private TestOutputTopic<String, String> textOutput(String topic) {
+    return driver.createOutputTopic(topic, new StringDeserializer(), new StringDeserializer());
   }
 
   /**
