@@ -116,35 +116,48 @@ final class ItSetup {
    * the timeout.
    */
   List<ConsumerRecord<String, String>> readCommitted(String topic, int expected, Duration timeout) {
-    List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            broker.consumerProps("reader-" + UUID.randomUUID()),
-            new StringDeserializer(),
-            new StringDeserializer())) {
+    // One more poll: anything beyond the expected count (a duplicate) must show up too.
+    return readCommitted(
+        topic,
+        expected,
+        timeout,
+        new StringDeserializer(),
+        new StringDeserializer(),
+        Duration.ofSeconds(1));
+  }
+
+  List<ConsumerRecord<byte[], byte[]>> readCommittedBytes(
+      String topic, int expected, Duration timeout) {
+    return readCommitted(
+        topic,
+        expected,
+        timeout,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        Duration.ZERO);
+  }
+
+  /**
+   * @param lookForMore how long to poll once more after {@code expected} records arrived (zero: not
+   *     at all)
+   */
+  private <K, V> List<ConsumerRecord<K, V>> readCommitted(
+      String topic,
+      int expected,
+      Duration timeout,
+      Deserializer<K> keys,
+      Deserializer<V> values,
+      Duration lookForMore) {
+    List<ConsumerRecord<K, V>> out = new ArrayList<>();
+    try (KafkaConsumer<K, V> consumer =
+        new KafkaConsumer<>(broker.consumerProps("reader-" + UUID.randomUUID()), keys, values)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (out.size() < expected && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
       }
-      // One more poll: anything beyond the expected count (a duplicate) must show up too.
-      consumer.poll(Duration.ofSeconds(1)).forEach(out::add);
-    }
-    return out;
-  }
-
-  List<ConsumerRecord<byte[], byte[]>> readCommittedBytes(
-      String topic, int expected, Duration timeout) {
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            broker.consumerProps("reader-" + UUID.randomUUID()),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      if (!lookForMore.isZero()) {
+        consumer.poll(lookForMore).forEach(out::add);
       }
     }
     return out;
