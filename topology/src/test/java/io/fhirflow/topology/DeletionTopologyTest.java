@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.HcSeries;
 import io.fhirflow.schema.HcSeriesSample;
-import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.fhir.DeletionOutcome;
@@ -105,8 +104,7 @@ class DeletionTopologyTest {
     List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
     assertThat(points).hasSize(5);
     String patient = points.get(0).key();
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate"))
-        .contains("\"count\":5");
+    assertThat(dayValue(patient, "heart_rate")).contains("\"count\":5");
 
     // The user removes the third point (75 bpm) on the phone: Health Connect writes version 2 of
     // the record.
@@ -139,8 +137,7 @@ class DeletionTopologyTest {
         .isEqualTo(v1.getRecordId());
     assertThat(flow.counters.updateCount()).isEqualTo(1);
     // The Observations left in the topic and the day total in Redis tell the same story: 4 points.
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate"))
-        .contains("\"count\":4");
+    assertThat(dayValue(patient, "heart_rate")).contains("\"count\":4");
     assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
 
     // A later version with the same points retracts nothing more; deleting the record retracts the
@@ -211,32 +208,27 @@ class DeletionTopologyTest {
     flow.send(hkSteps("steps-1", 1342));
     flow.send(hkSteps("steps-2", 658));
     String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
-        .contains("\"sum\":2000,\"count\":2");
+    assertThat(dayValue(patient, "steps")).contains("\"sum\":2000,\"count\":2");
 
     flow.send(WearableSamples.deletionOf(hkSteps("steps-1", 1342)));
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
-        .contains("\"sum\":658,\"count\":1");
+    assertThat(dayValue(patient, "steps")).contains("\"sum\":658,\"count\":1");
 
     flow.send(WearableSamples.deletionOf(hkSteps("steps-2", 658)));
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
-        .contains("\"sum\":0,\"count\":0");
+    assertThat(dayValue(patient, "steps")).contains("\"sum\":0,\"count\":0");
   }
 
   @Test
   void dayTotalsAreExactAfterAnUpdateThenADeletion() {
-    WearableSample v1 = hkSteps("s", 1342, 1);
+    WearableSample v1 = SyncVersions.healthKitSteps("s", 1342, 1);
     flow.send(v1);
-    flow.send(hkSteps("s", 1500, 2));
-    flow.send(hkSteps("other", 100, 1));
+    flow.send(SyncVersions.healthKitSteps("s", 1500, 2));
+    flow.send(SyncVersions.healthKitSteps("other", 100, 1));
     String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
-        .contains("\"sum\":1600,\"count\":2");
+    assertThat(dayValue(patient, "steps")).contains("\"sum\":1600,\"count\":2");
 
     flow.send(WearableSamples.deletionOf(v1));
 
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " steps"))
-        .contains("\"sum\":100,\"count\":1");
+    assertThat(dayValue(patient, "steps")).contains("\"sum\":100,\"count\":1");
   }
 
   @Test
@@ -245,13 +237,11 @@ class DeletionTopologyTest {
     flow.send(WearableSamples.healthKitHeartRate().build());
     flow.send(series);
     String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate"))
-        .contains("\"count\":6");
+    assertThat(dayValue(patient, "heart_rate")).contains("\"count\":6");
 
     flow.send(WearableSamples.deletionOf(series));
 
-    assertThat(flow.flushedRedisValues().get(dayKey(patient) + " heart_rate"))
-        .contains("\"avg\":72,\"count\":1");
+    assertThat(dayValue(patient, "heart_rate")).contains("\"avg\":72,\"count\":1");
   }
 
   @Test
@@ -289,17 +279,12 @@ class DeletionTopologyTest {
     return json.substring(i, json.indexOf('"', i));
   }
 
-  private static String dayKey(String patient) {
-    return "fhirflow:patient:" + patient + DAY;
+  /** A metric's field of the patient's day view, as the last Redis flush wrote it. */
+  private String dayValue(String patient, String metric) {
+    return flow.flushedRedisValues().get("fhirflow:patient:" + patient + DAY + " " + metric);
   }
 
   private static WearableSample hkSteps(String recordId, double count) {
-    return hkSteps(recordId, count, 0);
-  }
-
-  private static WearableSample hkSteps(String recordId, double count, long syncVersion) {
-    return WearableSamples.healthKitSteps(recordId, count)
-        .setVersion(RecordVersion.newBuilder().setSyncVersion(syncVersion).build())
-        .build();
+    return SyncVersions.healthKitSteps(recordId, count, 0);
   }
 }

@@ -106,18 +106,9 @@ class FhirFlowTopologyTest {
 
   @Test
   void aHealthKitSyncVersionOrdersVersionsToo() {
-    flow.send(
-        WearableSamples.healthKitSteps("s", 100)
-            .setVersion(RecordVersion.newBuilder().setSyncVersion(4L).build())
-            .build());
-    flow.send(
-        WearableSamples.healthKitSteps("s", 100)
-            .setVersion(RecordVersion.newBuilder().setSyncVersion(3L).build())
-            .build());
-    flow.send(
-        WearableSamples.healthKitSteps("s", 120)
-            .setVersion(RecordVersion.newBuilder().setSyncVersion(5L).build())
-            .build());
+    flow.send(SyncVersions.healthKitSteps("s", 100, 4));
+    flow.send(SyncVersions.healthKitSteps("s", 100, 3));
+    flow.send(SyncVersions.healthKitSteps("s", 120, 5));
 
     assertThat(flow.observations.readRecordsToList()).hasSize(2);
     assertThat(flow.counters.duplicateCount()).isEqualTo(1);
@@ -424,14 +415,8 @@ class FhirFlowTopologyTest {
 
   @Test
   void anUpdatedSampleReplacesItsContributionToTheDayTotal() {
-    flow.send(
-        WearableSamples.healthKitSteps("s", 1342)
-            .setVersion(RecordVersion.newBuilder().setSyncVersion(1L).build())
-            .build());
-    flow.send(
-        WearableSamples.healthKitSteps("s", 1500)
-            .setVersion(RecordVersion.newBuilder().setSyncVersion(2L).build())
-            .build());
+    flow.send(SyncVersions.healthKitSteps("s", 1342, 1));
+    flow.send(SyncVersions.healthKitSteps("s", 1500, 2));
     String patient = flow.observations.readRecordsToList().get(0).key();
 
     assertThat(

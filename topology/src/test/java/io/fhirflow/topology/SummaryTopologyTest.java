@@ -316,14 +316,14 @@ class SummaryTopologyTest {
   void anUpdateThatMovesARecordToAnotherDayTakesItOutOfTheFirst() {
     WearableSample v1 =
         WearableSample.newBuilder(hk(STEPS, "moved", 800, "count", at("08:00"), PARIS))
-            .setVersion(sync(1))
+            .setVersion(SyncVersions.sync(1))
             .build();
     flow.send(hk(STEPS, "stays", 200, "count", at("09:00"), PARIS));
     flow.send(v1);
     Instant yesterday = Instant.parse("2026-03-13T10:00:00Z");
     WearableSample v2 =
         WearableSample.newBuilder(v1)
-            .setVersion(sync(2))
+            .setVersion(SyncVersions.sync(2))
             .setStartTime(yesterday)
             .setEndTime(yesterday)
             .build();
@@ -504,10 +504,6 @@ class SummaryTopologyTest {
 
   private static Instant at(String utcTime) {
     return Instant.parse("2026-03-14T" + utcTime + ":00Z");
-  }
-
-  private static RecordVersion sync(long n) {
-    return RecordVersion.newBuilder().setSyncVersion(n).build();
   }
 
   /** A HealthKit quantity sample of any type, measured at {@code at} in {@code zone}. */
