@@ -17,6 +17,7 @@ import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.TenantAddArguments;
 import io.fhirflow.topology.FhirFlowApplication;
 import io.fhirflow.topology.TopologyConfig;
+import io.fhirflow.topology.ops.FlowCounters;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,8 +71,6 @@ public final class FairnessBenchmark {
 
   static final String FLOODING = "a";
   static final String STEADY = "b";
-
-  private static final String SAMPLES_IN = "fhirflow.samples.in";
 
   private final FhirFlowApplication app;
   private final SteadyTenant steady;
@@ -372,7 +371,7 @@ public final class FairnessBenchmark {
   }
 
   private double samplesIn(String tenant) {
-    return app.registry().find(SAMPLES_IN).tag("tenant", tenant).counters().stream()
+    return app.registry().find(FlowCounters.IN).tag("tenant", tenant).counters().stream()
         .mapToDouble(Counter::count)
         .sum();
   }

@@ -1,6 +1,7 @@
 package io.fhirflow.topology.deadletter;
 
 import io.fhirflow.serde.BadRecordException;
+import io.fhirflow.serde.CorruptBodyException;
 
 /**
  * The topology's own reason codes, next to the serde's and the catalogue's; all are stable strings
@@ -11,7 +12,9 @@ public final class DeadLetterReasons {
   public static final String NULL_KEY = "NULL_KEY";
   public static final String NULL_VALUE = "NULL_VALUE";
   public static final String OVERSIZED = "OVERSIZED";
-  public static final String CORRUPT_BODY = "CORRUPT_BODY";
+
+  /** The serde's code for a body that does not decode ({@link CorruptBodyException}). */
+  public static final String CORRUPT_BODY = CorruptBodyException.REASON;
 
   /**
    * The record key is not the sample's user id: dedupe relies on one user living in one partition.

@@ -30,7 +30,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class FlowCounters {
 
-  static final String IN = "fhirflow.samples.in";
+  /** Raw records read, per tenant: what the fairness benchmark reads back from the registry. */
+  public static final String IN = "fhirflow.samples.in";
+
   static final String OUT = "fhirflow.samples.out";
   static final String UPDATES = "fhirflow.samples.updates";
   static final String DUPLICATES = "fhirflow.samples.duplicates";
