@@ -67,19 +67,17 @@ public final class SimulationSummary {
   }
 
   public synchronized long bad() {
-    long n = 0;
-    for (Outcome o : Outcome.values()) {
-      if (o.isBad()) {
-        n += count(o);
-      }
-    }
-    return n;
+    return countWhere(Outcome::isBad);
   }
 
   public synchronized long deletions() {
+    return countWhere(Outcome::isDeletion);
+  }
+
+  private long countWhere(Predicate<Outcome> which) {
     long n = 0;
     for (Outcome o : Outcome.values()) {
-      if (o.isDeletion()) {
+      if (which.test(o)) {
         n += count(o);
       }
     }
