@@ -3,32 +3,34 @@ package io.fhirflow.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LoggedConfigTest {
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "jdbc:postgresql://db:5432/fhirflow?user=sink&password=s3cret&sslmode=require"
+            + " | jdbc:postgresql://db:5432/fhirflow?user=sink&password=[hidden]&sslmode=require",
+        "rediss://:s3cret@redis:6380/0 | rediss://[hidden]@redis:6380/0",
+        "redis://s3cret@redis | redis://[hidden]@redis",
+        "https://user:s3cret@registry-a:8081,https://user:s3cret@registry-b:8081"
+            + " | https://[hidden]@registry-a:8081,https://[hidden]@registry-b:8081",
+        "http://us%40er:p@ss@registry/path | http://[hidden]@registry/path",
+        "http://127.0.0.1:8081 | http://127.0.0.1:8081"
+      })
+  void urlsKeepWhereTheyPointButNotTheirCredentials(String url, String logged) {
+    assertThat(LoggedConfig.maskUrlCredentials(url)).isEqualTo(logged);
+  }
+
   @Test
-  void urlsKeepWhereTheyPointButNotTheirCredentials() {
-    assertThat(
-            LoggedConfig.maskUrlCredentials(
-                "jdbc:postgresql://db:5432/fhirflow?user=sink&password=s3cret&sslmode=require"))
-        .isEqualTo(
-            "jdbc:postgresql://db:5432/fhirflow?user=sink&password=[hidden]&sslmode=require");
+  void everyPasswordParameterOfAJdbcUrlIsHidden() {
     assertThat(
             LoggedConfig.maskUrlCredentials(
                 "jdbc:postgresql://db/fhirflow?sslpassword=s3cret;password=s3cret"))
         .doesNotContain("s3cret");
-    assertThat(LoggedConfig.maskUrlCredentials("rediss://:s3cret@redis:6380/0"))
-        .isEqualTo("rediss://[hidden]@redis:6380/0");
-    assertThat(LoggedConfig.maskUrlCredentials("redis://s3cret@redis"))
-        .isEqualTo("redis://[hidden]@redis");
-    assertThat(
-            LoggedConfig.maskUrlCredentials(
-                "https://user:s3cret@registry-a:8081,https://user:s3cret@registry-b:8081"))
-        .isEqualTo("https://[hidden]@registry-a:8081,https://[hidden]@registry-b:8081");
-    assertThat(LoggedConfig.maskUrlCredentials("http://us%40er:p@ss@registry/path"))
-        .isEqualTo("http://[hidden]@registry/path");
-    assertThat(LoggedConfig.maskUrlCredentials("http://127.0.0.1:8081"))
-        .isEqualTo("http://127.0.0.1:8081");
   }
 
   @Test
