@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
     name = "add",
     mixinStandardHelpOptions = true,
     description =
-        "Create a tenant's raw topic, its gateway user (SCRAM-SHA-512) and that user's ACLs, or print them as Strimzi resources.")
+        "Create a tenant's raw topic, its gateway user (SCRAM-SHA-512) and that user's ACLs, or print them as Strimzi resources. "
+            + "The admin's own login goes in -X, e.g. -X security.protocol=SASL_SSL.")
 public final class TenantAddCommand implements Callable<Integer> {
 
   private static final int SCRAM_ITERATIONS = 8192;
@@ -52,7 +53,6 @@ public final class TenantAddCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "The tenant's name.")
   String tenant;
 
-  /** With {@code -X}, the admin's own login, e.g. {@code -X security.protocol=SASL_SSL}. */
   @Mixin BrokerOptions broker;
 
   @Option(
