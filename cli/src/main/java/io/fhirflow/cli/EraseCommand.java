@@ -2,6 +2,7 @@ package io.fhirflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirflow.cli.broker.BrokerOptions;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.serde.ErasureRequest;

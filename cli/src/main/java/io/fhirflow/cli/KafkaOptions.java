@@ -1,5 +1,6 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.cli.broker.BrokerOptions;
 import io.fhirflow.contracts.PipelineTopic;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.fhirflow.cli.tenant;
 
-import io.fhirflow.cli.BrokerOptions;
+import io.fhirflow.cli.broker.BrokerOptions;
 import io.fhirflow.contracts.PipelineTopic;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.fhirflow.cli;
+package io.fhirflow.cli.broker;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
