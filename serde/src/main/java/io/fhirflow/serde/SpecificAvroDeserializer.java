@@ -34,8 +34,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
   private Class<T> type;
   private Schema readerSchema;
   private SpecificData model;
-  private SchemaRegistryClient registry;
-  private boolean ownsRegistry;
+  private final RegistryClientSlot registry;
   private final Map<Integer, Reading<T>> readings = new ConcurrentHashMap<>();
   private final ThreadLocal<Decoding> decodings = ThreadLocal.withInitial(Decoding::new);
 
@@ -55,7 +54,9 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
    * For instantiation by class name; the type comes from {@code specific.avro.value.type} / {@code
    * .key.type}.
    */
-  public SpecificAvroDeserializer() {}
+  public SpecificAvroDeserializer() {
+    this(null, null);
+  }
 
   public SpecificAvroDeserializer(Class<T> type) {
     this(type, null);
@@ -63,7 +64,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
 
   /** With a given registry client, which then takes precedence over {@code schema.registry.url}. */
   public SpecificAvroDeserializer(Class<T> type, SchemaRegistryClient registry) {
-    this.registry = registry;
+    this.registry = new RegistryClientSlot(registry);
     if (type != null) {
       useType(type);
     }
@@ -84,10 +85,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
       }
       useType((Class<T>) configured);
     }
-    if (registry == null) {
-      registry = SchemaRegistryClient.fromConfig(config);
-      ownsRegistry = true;
-    }
+    registry.configure(config);
   }
 
   private void useType(Class<T> type) {
@@ -120,7 +118,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
   }
 
   private T read(String topic, byte[] bytes, int offset, int length) {
-    if (type == null || registry == null) {
+    if (type == null || registry.client() == null) {
       throw new IllegalStateException("SpecificAvroDeserializer used before configure()");
     }
     if (length < WireFormat.HEADER_SIZE) {
@@ -164,7 +162,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     }
     Schema writer;
     try {
-      writer = registry.schemaById(schemaId);
+      writer = registry.client().schemaById(schemaId);
     } catch (SchemaRegistryException e) {
       if (e.isNotFound() && e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND) {
         // Not cached: the id may appear once registry replicas catch up.
@@ -196,14 +194,11 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
    * configure.
    */
   void shareRegistry(SchemaRegistryClient shared) {
-    this.registry = shared;
-    this.ownsRegistry = false;
+    registry.share(shared);
   }
 
   @Override
   public void close() {
-    if (ownsRegistry) {
-      registry.close();
-    }
+    registry.close();
   }
 }

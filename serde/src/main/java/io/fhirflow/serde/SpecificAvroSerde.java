@@ -20,8 +20,7 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   private final SpecificAvroSerializer<T> serializer;
   private final SpecificAvroDeserializer<T> deserializer;
-  private SchemaRegistryClient registry;
-  private boolean ownsRegistry;
+  private final RegistryClientSlot registry;
 
   public SpecificAvroSerde(Class<T> type) {
     this(type, null);
@@ -29,19 +28,17 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   /** With a given registry client, which then takes precedence over {@code schema.registry.url}. */
   public SpecificAvroSerde(Class<T> type, SchemaRegistryClient registry) {
-    this.registry = registry;
+    this.registry = new RegistryClientSlot(registry);
     this.serializer = new SpecificAvroSerializer<>(registry);
     this.deserializer = new SpecificAvroDeserializer<>(type, registry);
   }
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    if (registry == null) {
+    if (registry.configure(new SerdeConfig(configs))) {
       // One client for both halves: one cache, one HTTP connection pool.
-      registry = SchemaRegistryClient.fromConfig(new SerdeConfig(configs));
-      ownsRegistry = true;
-      serializer.shareRegistry(registry);
-      deserializer.shareRegistry(registry);
+      serializer.shareRegistry(registry.client());
+      deserializer.shareRegistry(registry.client());
     }
     serializer.configure(configs, isKey);
     deserializer.configure(configs, isKey);
@@ -61,8 +58,6 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
   public void close() {
     serializer.close();
     deserializer.close();
-    if (ownsRegistry) {
-      registry.close();
-    }
+    registry.close();
   }
 }

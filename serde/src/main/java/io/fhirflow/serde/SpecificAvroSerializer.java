@@ -34,8 +34,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class SpecificAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-  private SchemaRegistryClient registry;
-  private boolean ownsRegistry;
+  private final RegistryClientSlot registry;
   private boolean isKey;
   private boolean autoRegister = SerdeConfig.AUTO_REGISTER_SCHEMAS_DEFAULT;
   private boolean useLatest = SerdeConfig.USE_LATEST_VERSION_DEFAULT;
@@ -53,11 +52,13 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     BinaryEncoder encoder;
   }
 
-  public SpecificAvroSerializer() {}
+  public SpecificAvroSerializer() {
+    this(null);
+  }
 
   /** With a given registry client, which then takes precedence over {@code schema.registry.url}. */
   public SpecificAvroSerializer(SchemaRegistryClient registry) {
-    this.registry = registry;
+    this.registry = new RegistryClientSlot(registry);
   }
 
   @Override
@@ -66,10 +67,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     this.isKey = isKey;
     this.autoRegister = config.autoRegisterSchemas();
     this.useLatest = config.useLatestVersion();
-    if (registry == null) {
-      registry = SchemaRegistryClient.fromConfig(config);
-      ownsRegistry = true;
-    }
+    registry.configure(config);
   }
 
   @Override
@@ -77,7 +75,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     if (record == null) {
       return null;
     }
-    if (registry == null) {
+    if (registry.client() == null) {
       throw new IllegalStateException("SpecificAvroSerializer used before configure()");
     }
     Writing writing = writing(topic, record);
@@ -118,7 +116,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     Writing known = writings.get(schema);
     if (useLatest) {
       RegisteredSchema latest =
-          registry.latestVersion(subject); // cached by the client for latest.cache.ttl.sec
+          registry.client().latestVersion(subject); // cached by the client for latest.cache.ttl.sec
       if (known != null && known.schemaId() == latest.id()) {
         return known;
       }
@@ -138,7 +136,9 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
 
   private int schemaId(String topic, String subject, Schema schema) {
     try {
-      return autoRegister ? registry.register(subject, schema) : registry.lookupId(subject, schema);
+      return autoRegister
+          ? registry.client().register(subject, schema)
+          : registry.client().lookupId(subject, schema);
     } catch (SchemaRegistryException e) {
       if (e.errorCode() == SchemaRegistryException.INCOMPATIBLE_SCHEMA
           || e.status() == 409
@@ -238,14 +238,11 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
    * configure.
    */
   void shareRegistry(SchemaRegistryClient shared) {
-    this.registry = shared;
-    this.ownsRegistry = false;
+    registry.share(shared);
   }
 
   @Override
   public void close() {
-    if (ownsRegistry) {
-      registry.close();
-    }
+    registry.close();
   }
 }
