@@ -60,18 +60,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    * @param userInfo {@code user:password} for HTTP basic auth, or null for none
    * @param cacheCapacity bound of each cache
    * @param latestTtl how long a subject's latest version is cached; null caches it forever
+   * @param tls the TLS context for https URLs; null means the JVM's default
    */
-  public RestSchemaRegistryClient(
-      List<String> baseUrls,
-      String userInfo,
-      Duration connectTimeout,
-      Duration readTimeout,
-      int cacheCapacity,
-      Duration latestTtl) {
-    this(baseUrls, userInfo, connectTimeout, readTimeout, cacheCapacity, latestTtl, null);
-  }
-
-  /** As above, with the TLS context for https URLs; null means the JVM's default. */
   public RestSchemaRegistryClient(
       List<String> baseUrls,
       String userInfo,
@@ -139,26 +129,24 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public int register(String subject, Schema schema) {
-    return idsBySubjectSchema.get(
-        new SubjectSchema(subject, schema),
-        key -> {
-          int id =
-              call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema))
-                  .path("id")
-                  .asInt(-1);
-          schemasById.put(requireId(id), schema);
-          return id;
-        });
+    return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions");
   }
 
   @Override
   public int lookupId(String subject, Schema schema) {
+    return idOf(subject, schema, "/subjects/" + encode(subject));
+  }
+
+  /**
+   * The id the registry answers to {@code schema} POSTed at {@code path} (registering and looking
+   * up answer alike), cached per subject and schema; the schema is cached under that id as well.
+   */
+  private int idOf(String subject, Schema schema, String path) {
     return idsBySubjectSchema.get(
         new SubjectSchema(subject, schema),
         key -> {
-          int id =
-              call("POST", "/subjects/" + encode(subject), schemaBody(schema)).path("id").asInt(-1);
-          schemasById.put(requireId(id), schema);
+          int id = requireId(call("POST", path, schemaBody(schema)).path("id").asInt(-1));
+          schemasById.put(id, schema);
           return id;
         });
   }

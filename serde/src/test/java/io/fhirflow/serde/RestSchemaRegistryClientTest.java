@@ -201,7 +201,13 @@ class RestSchemaRegistryClientTest {
     server.stall();
     RestSchemaRegistryClient client =
         new RestSchemaRegistryClient(
-            List.of(server.url()), null, Duration.ofSeconds(2), Duration.ofMillis(300), 10, null);
+            List.of(server.url()),
+            null,
+            Duration.ofSeconds(2),
+            Duration.ofMillis(300),
+            10,
+            null,
+            null);
 
     assertThatThrownBy(() -> client.schemaById(1))
         .isInstanceOf(SchemaRegistryException.class)

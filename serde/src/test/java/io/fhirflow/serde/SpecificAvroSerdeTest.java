@@ -476,6 +476,7 @@ class SpecificAvroSerdeTest {
                 java.time.Duration.ofSeconds(2),
                 java.time.Duration.ofSeconds(2),
                 10,
+                null,
                 null));
     byte[] bytes = serializer.serialize(TOPIC, WearableSamples.healthKitHeartRate().build());
 
