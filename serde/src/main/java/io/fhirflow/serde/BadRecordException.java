@@ -27,13 +27,18 @@ public abstract sealed class BadRecordException extends SerializationException
         IncompatibleSchemaException {
 
   private final String topic;
+  private final String reason;
   private final String problem;
   private volatile int partition = -1;
   private volatile long offset = -1;
 
-  protected BadRecordException(String topic, String problem) {
+  /**
+   * @param reason the subclass's {@code REASON}: the {@link #reasonCode()} of all its instances
+   */
+  protected BadRecordException(String topic, String reason, String problem) {
     super(problem);
     this.topic = topic;
+    this.reason = reason;
     this.problem = problem;
   }
 
@@ -41,7 +46,9 @@ public abstract sealed class BadRecordException extends SerializationException
    * A stable, machine-readable reason, e.g. {@code NOT_WIRE_FORMAT}; used as the dead-letter reason
    * header.
    */
-  public abstract String reasonCode();
+  public final String reasonCode() {
+    return reason;
+  }
 
   /** The topic the record came from or was going to. */
   public String topic() {

@@ -12,16 +12,14 @@ public final class CorruptBodyException extends BadRecordException {
   private final int schemaId;
 
   public CorruptBodyException(String topic, int schemaId, String problem) {
-    super(topic, "Avro body written with schema id " + schemaId + " does not decode: " + problem);
+    super(
+        topic,
+        REASON,
+        "Avro body written with schema id " + schemaId + " does not decode: " + problem);
     this.schemaId = schemaId;
   }
 
   public int schemaId() {
     return schemaId;
-  }
-
-  @Override
-  public String reasonCode() {
-    return REASON;
   }
 }

@@ -10,11 +10,6 @@ public final class IncompatibleSchemaException extends BadRecordException {
   public static final String REASON = "INCOMPATIBLE_SCHEMA";
 
   public IncompatibleSchemaException(String topic, String problem) {
-    super(topic, problem);
-  }
-
-  @Override
-  public String reasonCode() {
-    return REASON;
+    super(topic, REASON, problem);
   }
 }

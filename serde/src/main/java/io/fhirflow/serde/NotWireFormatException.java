@@ -6,11 +6,6 @@ public final class NotWireFormatException extends BadRecordException {
   public static final String REASON = "NOT_WIRE_FORMAT";
 
   public NotWireFormatException(String topic, String problem) {
-    super(topic, "record is not in the Confluent wire format: " + problem);
-  }
-
-  @Override
-  public String reasonCode() {
-    return REASON;
+    super(topic, REASON, "record is not in the Confluent wire format: " + problem);
   }
 }

@@ -8,16 +8,11 @@ public final class UnknownSchemaIdException extends BadRecordException {
   private final int schemaId;
 
   public UnknownSchemaIdException(String topic, int schemaId) {
-    super(topic, "schema id " + schemaId + " is not known to the schema registry");
+    super(topic, REASON, "schema id " + schemaId + " is not known to the schema registry");
     this.schemaId = schemaId;
   }
 
   public int schemaId() {
     return schemaId;
-  }
-
-  @Override
-  public String reasonCode() {
-    return REASON;
   }
 }
