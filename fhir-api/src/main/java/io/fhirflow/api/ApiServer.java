@@ -16,6 +16,7 @@ import io.fhirflow.api.fhir.ObservationProvider;
 import io.fhirflow.api.fhir.ObservationSearchFilter;
 import io.fhirflow.api.fhir.PageCursor;
 import io.fhirflow.api.fhir.ParameterHandling;
+import io.fhirflow.api.fhir.SearchPaging;
 import io.fhirflow.api.fhir.SmartCapabilities;
 import io.fhirflow.api.fhir.StoredJsonBundleWriter;
 import io.fhirflow.api.fhir.StoredResourceReader;
@@ -90,27 +91,25 @@ public final class ApiServer implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
 
-    PageCursor cursors = PageCursor.fromConfig(config.secret(ApiConfig.CURSOR_SECRET_CONFIG));
-    int def = config.defaultCount();
-    int max = config.maxCount();
+    SearchPaging paging =
+        new SearchPaging(
+            PageCursor.fromConfig(config.secret(ApiConfig.CURSOR_SECRET_CONFIG)),
+            config.defaultCount(),
+            config.maxCount());
     ObservationStore observations = new ObservationStore(dataSource);
     List<IResourceProvider> providers =
         List.of(
-            new ObservationProvider(context, observations, cursors, def, max),
+            new ObservationProvider(context, observations, paging),
             new IdentifiedResourceProvider(
                 context,
                 Patient.class,
                 new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.PATIENT),
-                cursors,
-                def,
-                max),
+                paging),
             new IdentifiedResourceProvider(
                 context,
                 Device.class,
                 new IdentifiedResourceStore(dataSource, IdentifiedResourceStore.Table.DEVICE),
-                cursors,
-                def,
-                max));
+                paging));
     List<Object> interceptors =
         List.of(
             new ErrorShield(),
@@ -195,13 +194,7 @@ public final class ApiServer implements AutoCloseable {
       handler.addFilter(
           new FilterHolder(
               new ObservationSearchFilter(
-                  context,
-                  verifier,
-                  observations,
-                  cursors,
-                  fhir.getServerAddressStrategy(),
-                  def,
-                  max)),
+                  context, verifier, observations, paging, fhir.getServerAddressStrategy())),
           "/fhir/*",
           requests);
     }

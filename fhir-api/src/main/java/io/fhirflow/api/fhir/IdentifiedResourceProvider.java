@@ -36,26 +36,20 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
   private final String typeName;
   private final IdentifiedResourceStore store;
   private final SearchBundles bundles;
-  private final PageCursor cursors;
+  private final SearchPaging paging;
   private final StoredResourceReader reader;
-  private final int defaultCount;
-  private final int maxCount;
 
   public IdentifiedResourceProvider(
       FhirContext context,
       Class<? extends Resource> type,
       IdentifiedResourceStore store,
-      PageCursor cursors,
-      int defaultCount,
-      int maxCount) {
+      SearchPaging paging) {
     this.type = type;
     this.typeName = context.getResourceType(type);
     this.store = store;
     this.bundles = new SearchBundles(context);
-    this.cursors = cursors;
+    this.paging = paging;
     this.reader = new StoredResourceReader(context);
-    this.defaultCount = defaultCount;
-    this.maxCount = maxCount;
   }
 
   @Override
@@ -107,20 +101,8 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
     if (identifier == null && confinedTo.isEmpty() && cursor == null) {
       throw new InvalidRequestException("Search needs an identifier");
     }
-    int pageSize = SearchParameterTranslator.pageSize(count, defaultCount, maxCount);
-    Optional<String> after =
-        Optional.ofNullable(cursor)
-            .map(
-                c -> {
-                  try {
-                    return cursors
-                        .decode(c.getValue(), SearchBundles.fingerprint(request), confinedTo)
-                        .id();
-                  } catch (PageCursor.InvalidCursorException e) {
-                    throw new InvalidRequestException(
-                        "The page link is not valid for this search and token");
-                  }
-                });
+    int pageSize = paging.pageSize(count);
+    Optional<String> after = paging.after(cursor, request, confinedTo).map(PageKey::id);
     Page page =
         store.search(
             SearchParameterTranslator.tokens("identifier", identifier),
@@ -133,12 +115,9 @@ public final class IdentifiedResourceProvider implements IResourceProvider {
       AccessInterceptor.auditOf(request)
           .ifPresent(a -> page.rows().forEach(row -> ownerOf(row).ifPresent(a::returnedPatient)));
     }
+    // Identified resources page by id alone.
     Optional<String> next =
-        page.next()
-            .map(
-                k ->
-                    cursors.encode(
-                        new PageKey(null, k.id()), SearchBundles.fingerprint(request), confinedTo));
+        paging.next(page.next().map(k -> new PageKey(null, k.id())), request, confinedTo);
     return bundles.searchset(request, typeName, page.rows(), next);
   }
 }

@@ -46,23 +46,14 @@ public final class ObservationProvider implements IResourceProvider {
 
   private final ObservationStore store;
   private final SearchBundles bundles;
-  private final PageCursor cursors;
+  private final SearchPaging paging;
   private final StoredResourceReader reader;
-  private final int defaultCount;
-  private final int maxCount;
 
-  public ObservationProvider(
-      FhirContext context,
-      ObservationStore store,
-      PageCursor cursors,
-      int defaultCount,
-      int maxCount) {
+  public ObservationProvider(FhirContext context, ObservationStore store, SearchPaging paging) {
     this.store = store;
     this.bundles = new SearchBundles(context);
-    this.cursors = cursors;
+    this.paging = paging;
     this.reader = new StoredResourceReader(context);
-    this.defaultCount = defaultCount;
-    this.maxCount = maxCount;
   }
 
   @Override
@@ -125,13 +116,12 @@ public final class ObservationProvider implements IResourceProvider {
     }
     asked.ifPresent(p -> AccessInterceptor.auditOf(request).ifPresent(a -> a.patient(p)));
     // The cursor is checked first, so an edited page link fails the same way whoever it names.
-    Optional<PageKey> after =
-        Optional.ofNullable(cursor).map(c -> decodeCursor(c.getValue(), request, confinedTo));
+    Optional<PageKey> after = paging.after(cursor, request, confinedTo);
     if (confinedTo.isPresent() && asked.isPresent() && !confinedTo.equals(asked)) {
       return bundles.searchset(request, "Observation", List.of(), Optional.empty());
     }
     Optional<String> scope = confinedTo.isPresent() ? confinedTo : asked;
-    int pageSize = SearchParameterTranslator.pageSize(count, defaultCount, maxCount);
+    int pageSize = paging.pageSize(count);
     ObservationQuery query =
         new ObservationQuery(
             scope,
@@ -145,8 +135,7 @@ public final class ObservationProvider implements IResourceProvider {
       return SearchBundles.count(store.count(query));
     }
     Page page = store.search(query);
-    Optional<String> next =
-        page.next().map(k -> cursors.encode(k, SearchBundles.fingerprint(request), confinedTo));
+    Optional<String> next = paging.next(page.next(), request, confinedTo);
     return bundles.searchset(request, "Observation", page.rows(), next);
   }
 
@@ -175,17 +164,10 @@ public final class ObservationProvider implements IResourceProvider {
     }
     List<List<TokenCriterion>> codes = SearchParameterTranslator.tokens("code", code);
     List<List<TokenCriterion>> categories = SearchParameterTranslator.tokens("category", category);
+    int most = paging.maxCount();
     List<StoredResource> rows =
-        store.lastN(target.get(), codes, categories, Math.min(perCode, maxCount), maxCount);
+        store.lastN(target.get(), codes, categories, Math.min(perCode, most), most);
     return bundles.searchset(request, "Observation", rows, Optional.empty());
-  }
-
-  private PageKey decodeCursor(String cursor, RequestDetails request, Optional<String> confinedTo) {
-    try {
-      return cursors.decode(cursor, SearchBundles.fingerprint(request), confinedTo);
-    } catch (PageCursor.InvalidCursorException e) {
-      throw new InvalidRequestException("The page link is not valid for this search and token");
-    }
   }
 
   private static Optional<String> patientParam(ReferenceParam patient, ReferenceParam subject) {

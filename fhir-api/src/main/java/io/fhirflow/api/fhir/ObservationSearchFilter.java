@@ -61,26 +61,20 @@ public final class ObservationSearchFilter extends HttpFilter {
   private final transient FhirContext context;
   private final transient JwtVerifier verifier;
   private final transient ObservationStore store;
-  private final transient PageCursor cursors;
+  private final transient SearchPaging paging;
   private final transient IServerAddressStrategy addresses;
-  private final int defaultCount;
-  private final int maxCount;
 
   public ObservationSearchFilter(
       FhirContext context,
       JwtVerifier verifier,
       ObservationStore store,
-      PageCursor cursors,
-      IServerAddressStrategy addresses,
-      int defaultCount,
-      int maxCount) {
+      SearchPaging paging,
+      IServerAddressStrategy addresses) {
     this.context = context;
     this.verifier = verifier;
     this.store = store;
-    this.cursors = cursors;
+    this.paging = paging;
     this.addresses = addresses;
-    this.defaultCount = defaultCount;
-    this.maxCount = maxCount;
   }
 
   @Override
@@ -146,7 +140,7 @@ public final class ObservationSearchFilter extends HttpFilter {
       if (cursor != null) {
         after =
             Optional.of(
-                cursors.decode(
+                paging.decode(
                     cursor[0], SearchBundles.fingerprint("Observation", params), confinedTo));
       }
       Boolean newestFirst = newestFirst(params.get("_sort"));
@@ -162,7 +156,7 @@ public final class ObservationSearchFilter extends HttpFilter {
               List.of(),
               SearchParameterTranslator.dates(dates(params.get("date"))),
               newestFirst,
-              SearchParameterTranslator.pageSize(count, defaultCount, maxCount),
+              paging.pageSize(count),
               after);
       return new Search(params, token, asked, query);
     } catch (TokenRejectedException | RuntimeException e) {
@@ -210,7 +204,7 @@ public final class ObservationSearchFilter extends HttpFilter {
     links.add(new SearchsetJson.Link("self", req.getRequestURL() + "?" + req.getQueryString()));
     if (page.next().isPresent()) {
       String fingerprint = SearchBundles.fingerprint("Observation", search.params());
-      String cursor = cursors.encode(page.next().get(), fingerprint, confinedTo);
+      String cursor = paging.encode(page.next().get(), fingerprint, confinedTo);
       links.add(
           new SearchsetJson.Link(
               "next", SearchBundles.pageUrl(base, "Observation", search.params(), cursor)));
