@@ -1,13 +1,11 @@
 package io.fhirflow.api;
 
 import ca.uhn.fhir.context.FhirContext;
-import io.fhirflow.api.audit.AuditEventFactory;
 import io.fhirflow.api.audit.KafkaAuditSink;
 import io.fhirflow.api.security.JwtVerifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
@@ -42,24 +40,9 @@ public final class Main {
     LOG.info("fhir-api config {}", config.describe());
     FhirContext context = FhirContext.forR4Cached();
     Clock clock = Clock.systemUTC();
-    JwtVerifier verifier =
-        JwtVerifier.create(
-                config.getString(ApiConfig.JWKS_CONFIG),
-                config.getString(ApiConfig.ISSUER_CONFIG),
-                config.getString(ApiConfig.AUDIENCE_CONFIG),
-                config.clockSkew(),
-                clock)
-            .userScopesForAllPatients(config.userScopesForAllPatients());
+    JwtVerifier verifier = JwtVerifier.fromConfig(config, clock);
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    KafkaAuditSink audit =
-        new KafkaAuditSink(
-            KafkaAuditSink.producer(
-                config.getString(ApiConfig.AUDIT_BOOTSTRAP_CONFIG),
-                Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)),
-                config.auditKafkaPassThrough()),
-            config.getString(ApiConfig.AUDIT_TOPIC_CONFIG),
-            new AuditEventFactory(context),
-            meters);
+    KafkaAuditSink audit = KafkaAuditSink.fromConfig(config, context, meters);
     ApiServer server = new ApiServer(config, context, verifier, audit, meters, clock).start();
     LOG.info("fhir-api listening port={}", server.port());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.api.ApiServer;
-import io.fhirflow.api.audit.AuditEventFactory;
 import io.fhirflow.api.audit.KafkaAuditSink;
 import io.fhirflow.api.devtoken.TokenMinter;
 import io.fhirflow.api.security.JwtVerifier;
@@ -98,18 +97,8 @@ public final class ApiHarness implements AutoCloseable {
     props.putAll(extra);
     ApiConfig config = ApiConfig.of(props, Map.of());
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    JwtVerifier verifier =
-        JwtVerifier.create(jwks.toString(), ISSUER, AUDIENCE, config.clockSkew(), Clock.systemUTC())
-            .userScopesForAllPatients(config.userScopesForAllPatients());
-    KafkaAuditSink audit =
-        new KafkaAuditSink(
-            KafkaAuditSink.producer(
-                broker.bootstrapServers(),
-                Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)),
-                Map.of()),
-            auditTopic,
-            new AuditEventFactory(FHIR),
-            meters);
+    JwtVerifier verifier = JwtVerifier.fromConfig(config, Clock.systemUTC());
+    KafkaAuditSink audit = KafkaAuditSink.fromConfig(config, FHIR, meters);
     this.server = new ApiServer(config, FHIR, verifier, audit, meters, Clock.systemUTC()).start();
     this.base = "http://127.0.0.1:" + server.port();
   }
