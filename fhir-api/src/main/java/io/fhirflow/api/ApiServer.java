@@ -8,6 +8,7 @@ import io.fhirflow.api.audit.AuditFilter;
 import io.fhirflow.api.audit.AuditSink;
 import io.fhirflow.api.bulk.BulkExportFilter;
 import io.fhirflow.api.bulk.ExportJobs;
+import io.fhirflow.api.bulk.LongReads;
 import io.fhirflow.api.fhir.AccessInterceptor;
 import io.fhirflow.api.fhir.ErrorShield;
 import io.fhirflow.api.fhir.FhirServlet;
@@ -162,15 +163,19 @@ public final class ApiServer implements AutoCloseable {
         requests);
     // After the audit and metrics filters, so bulk requests are audited and timed like every other
     // one.
+    // Bulk exports and view runs: reads of the whole store, streamed.
+    LongReads longReads =
+        new LongReads(
+            reads,
+            config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
+            config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG));
     this.exports =
         ExportJobs.create(
-            reads,
+            longReads,
             config.getString(ApiConfig.BULK_DIR_CONFIG),
             Duration.ofSeconds(config.getInt(ApiConfig.BULK_FILE_TTL_CONFIG)),
             config.getInt(ApiConfig.BULK_WORKERS_CONFIG),
             config.getInt(ApiConfig.BULK_MAX_JOBS_CONFIG),
-            config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
-            config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG),
             clock);
     handler.addFilter(
         new FilterHolder(
@@ -179,15 +184,7 @@ public final class ApiServer implements AutoCloseable {
         "/fhir/*",
         requests);
     handler.addFilter(
-        new FilterHolder(
-            new ViewRunFilter(
-                verifier,
-                context,
-                reads,
-                config.getInt(ApiConfig.BULK_FETCH_SIZE_CONFIG),
-                config.getInt(ApiConfig.BULK_STATEMENT_TIMEOUT_CONFIG))),
-        "/fhir/*",
-        requests);
+        new FilterHolder(new ViewRunFilter(verifier, context, longReads)), "/fhir/*", requests);
     // Last of the filters: the hot Observation search, answered exactly as HAPI would without its
     // dispatch; everything else goes on to HAPI. Only where HAPI would stream the page itself.
     if (config.leanSearch()) {

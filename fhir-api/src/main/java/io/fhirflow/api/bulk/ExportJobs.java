@@ -65,25 +65,12 @@ public final class ExportJobs implements AutoCloseable {
   }
 
   public static ExportJobs create(
-      javax.sql.DataSource dataSource,
-      String dir,
-      Duration ttl,
-      int workers,
-      int maxJobs,
-      int fetchSize,
-      long statementTimeoutMs,
-      Clock clock) {
+      LongReads reads, String dir, Duration ttl, int workers, int maxJobs, Clock clock) {
     Path root =
         dir.isBlank()
             ? Path.of(System.getProperty("java.io.tmpdir"), "fhirflow-bulk")
             : Path.of(dir);
-    return new ExportJobs(
-        root,
-        new NdjsonExporter(dataSource, fetchSize, statementTimeoutMs),
-        ttl,
-        workers,
-        maxJobs,
-        clock);
+    return new ExportJobs(root, new NdjsonExporter(reads), ttl, workers, maxJobs, clock);
   }
 
   /** Queues an export for {@code owner}; 429 when too many are unfinished. */

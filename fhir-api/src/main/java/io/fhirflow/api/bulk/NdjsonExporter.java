@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import javax.sql.DataSource;
 
 /**
  * Writes one export's NDJSON files from PostgreSQL. All types are read in one REPEATABLE READ
@@ -26,42 +25,30 @@ final class NdjsonExporter {
 
   private static final int CANCEL_CHECK_EVERY = 1024;
 
-  private final DataSource dataSource;
-  private final int fetchSize;
-  private final long statementTimeoutMs;
+  private final LongReads reads;
 
-  NdjsonExporter(DataSource dataSource, int fetchSize, long statementTimeoutMs) {
-    this.dataSource = dataSource;
-    this.fetchSize = fetchSize;
-    this.statementTimeoutMs = statementTimeoutMs;
+  NdjsonExporter(LongReads reads) {
+    this.reads = reads;
   }
 
   /** Runs the job to completion (or until it is cancelled); throws on a database or disk fault. */
   void run(ExportJob job) throws SQLException, IOException {
     Files.createDirectories(job.directory());
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        try (Statement s = c.createStatement()) {
-          // The read pool's timeout is for short lookups; an export may read the whole store.
-          s.execute("SET LOCAL statement_timeout = " + statementTimeoutMs);
-          try (ResultSet rs = s.executeQuery("SELECT now()")) {
+    reads.runInSnapshot(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT now()")) {
             rs.next();
             job.transactionTime(rs.getObject(1, OffsetDateTime.class).toInstant());
           }
-        }
-        for (String type : job.request().types()) {
-          if (job.cancelled()) {
-            return;
+          for (String type : job.request().types()) {
+            if (job.cancelled()) {
+              return;
+            }
+            job.currentType(type);
+            exportType(c, job, type);
           }
-          job.currentType(type);
-          exportType(c, job, type);
-        }
-      } finally {
-        c.rollback();
-      }
-    }
+        });
   }
 
   private void exportType(Connection c, ExportJob job, String type)
@@ -69,7 +56,7 @@ final class NdjsonExporter {
     String fileName = type + ".ndjson";
     Path part = job.directory().resolve(fileName + ".part");
     long count = 0;
-    try (PreparedStatement ps = ExportQuery.of(type, job.request()).prepare(c, fetchSize);
+    try (PreparedStatement ps = reads.prepare(c, ExportQuery.of(type, job.request()));
         ResultSet rs = ps.executeQuery();
         OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
       while (rs.next()) {

@@ -3,17 +3,15 @@ package io.fhirflow.api.view;
 import io.fhirflow.api.bulk.ExportLevel;
 import io.fhirflow.api.bulk.ExportQuery;
 import io.fhirflow.api.bulk.ExportRequest;
+import io.fhirflow.api.bulk.LongReads;
 import io.fhirflow.api.store.StoreUnavailableException;
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * Streams the stored JSON of one resource type to a consumer, with the bulk export's query (same
@@ -28,14 +26,10 @@ final class StoreScan {
     boolean accept(byte[] json) throws IOException;
   }
 
-  private final DataSource dataSource;
-  private final int fetchSize;
-  private final long statementTimeoutMs;
+  private final LongReads reads;
 
-  StoreScan(DataSource dataSource, int fetchSize, long statementTimeoutMs) {
-    this.dataSource = dataSource;
-    this.fetchSize = fetchSize;
-    this.statementTimeoutMs = statementTimeoutMs;
+  StoreScan(LongReads reads) {
+    this.reads = reads;
   }
 
   void scan(String type, Optional<String> patient, Optional<Instant> since, RowConsumer consumer)
@@ -48,24 +42,20 @@ final class StoreScan {
             since,
             Optional.empty(),
             "");
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (Statement s = c.createStatement()) {
-          s.execute("SET LOCAL statement_timeout = " + statementTimeoutMs);
-        }
-        try (PreparedStatement ps = ExportQuery.of(type, request).prepare(c, fetchSize);
-            ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            if (!consumer.accept(rs.getBytes(1))) {
-              // Closing the cursor's portal is enough: rows past the current fetch are never sent.
-              break;
+    try {
+      reads.run(
+          c -> {
+            try (PreparedStatement ps = reads.prepare(c, ExportQuery.of(type, request));
+                ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                if (!consumer.accept(rs.getBytes(1))) {
+                  // Closing the cursor's portal is enough: rows past the current fetch are never
+                  // sent.
+                  break;
+                }
+              }
             }
-          }
-        }
-      } finally {
-        c.rollback();
-      }
+          });
     } catch (SQLException e) {
       throw new StoreUnavailableException(e.getSQLState());
     }

@@ -12,6 +12,7 @@ import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.bulk.BulkRequestException;
 import io.fhirflow.api.bulk.ExportRequestParser;
 import io.fhirflow.api.bulk.FilterAuth;
+import io.fhirflow.api.bulk.LongReads;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.store.StoreUnavailableException;
@@ -72,17 +73,12 @@ public final class ViewRunFilter extends HttpFilter {
   private final transient ShippedViews shipped;
   private final transient StoreScan store;
 
-  public ViewRunFilter(
-      JwtVerifier verifier,
-      FhirContext context,
-      javax.sql.DataSource dataSource,
-      int fetchSize,
-      long statementTimeoutMs) {
+  public ViewRunFilter(JwtVerifier verifier, FhirContext context, LongReads reads) {
     this.verifier = verifier;
     this.context = context;
     this.evaluator = new ViewEvaluator(context);
     this.shipped = new ShippedViews();
-    this.store = new StoreScan(dataSource, fetchSize, statementTimeoutMs);
+    this.store = new StoreScan(reads);
   }
 
   @Override
