@@ -12,6 +12,7 @@ import io.fhirflow.sink.standalone.StandaloneSink;
 import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.testkit.TopicOffsets;
 import io.fhirflow.testkit.WearableSamples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,14 +34,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -642,30 +640,8 @@ class FhirSinkConnectorIT {
         .until(
             () -> {
               try (Admin admin = kafka.broker().admin()) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (String topic : List.of(observations, patients, devices)) {
-                  int partitions =
-                      admin
-                          .describeTopics(List.of(topic))
-                          .allTopicNames()
-                          .get()
-                          .get(topic)
-                          .partitions()
-                          .size();
-                  for (int i = 0; i < partitions; i++) {
-                    latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
-                  }
-                }
-                var ends = admin.listOffsets(latest).all().get();
-                return ends.entrySet().stream()
-                    .allMatch(
-                        e ->
-                            e.getValue().offset() == 0
-                                || (committed.get(e.getKey()) != null
-                                    && committed.get(e.getKey()).offset()
-                                        == e.getValue().offset()));
+                return TopicOffsets.committedToEnd(
+                    admin, group, List.of(observations, patients, devices));
               }
             });
   }
