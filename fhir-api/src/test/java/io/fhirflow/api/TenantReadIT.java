@@ -6,13 +6,9 @@ import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.testkit.BrokerPerClass;
-import io.fhirflow.testkit.LocalServices;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
+import io.fhirflow.testkit.PostgresRole;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +23,6 @@ class TenantReadIT {
 
   static final Instant T0 = Instant.parse("2026-11-20T00:00:00Z");
   static final String ACME = "acme";
-  static final String ROLE = "fhirflow_api_it_" + UUID.randomUUID().toString().substring(0, 8);
   static final String PATIENT_DEFAULT = Fixtures.id("tenant-patient-default");
   static final String PATIENT_ACME = Fixtures.id("tenant-patient-acme");
   static final String OBS_DEFAULT = Fixtures.id("tenant-hr-default");
@@ -35,11 +30,12 @@ class TenantReadIT {
 
   @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
+  static PostgresRole role;
 
   @BeforeAll
   static void start() throws Exception {
-    sql("CREATE ROLE " + ROLE + " LOGIN");
-    api = ApiHarness.startAsRole(kafka.broker(), ROLE);
+    role = PostgresRole.create("fhirflow_api_it");
+    api = ApiHarness.startAsRole(kafka.broker(), role);
     api.sink.write(
         List.of(
             Fixtures.patient(PATIENT_DEFAULT, "user-1"),
@@ -51,8 +47,7 @@ class TenantReadIT {
             Fixtures.patient(PATIENT_ACME, "user-1"),
             Fixtures.heartRate(OBS_ACME, PATIENT_ACME, Fixtures.id("dev"), T0, 80, 1)));
     // Once the sink's migrations made the tables, as an operator grants after migrating.
-    sql("GRANT USAGE ON SCHEMA " + api.schema() + " TO " + ROLE);
-    sql("GRANT SELECT ON ALL TABLES IN SCHEMA " + api.schema() + " TO " + ROLE);
+    role.grantRead(api.schema());
   }
 
   @AfterAll
@@ -60,15 +55,7 @@ class TenantReadIT {
     try {
       api.close();
     } finally {
-      sql("DROP OWNED BY " + ROLE);
-      sql("DROP ROLE " + ROLE);
-    }
-  }
-
-  private static void sql(String statement) throws Exception {
-    try (Connection c = DriverManager.getConnection(LocalServices.postgresUrl());
-        Statement s = c.createStatement()) {
-      s.execute(statement);
+      role.close();
     }
   }
 

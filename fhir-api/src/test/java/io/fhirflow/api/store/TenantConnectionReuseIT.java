@@ -8,15 +8,14 @@ import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SinkRows;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.testkit.PostgresRole;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
 class TenantConnectionReuseIT {
 
   static final String ACME = "acme";
-  static final String ROLE = "fhirflow_reuse_it_" + UUID.randomUUID().toString().substring(0, 8);
   static final String PATIENT_DEFAULT = Fixtures.id("reuse-patient-default");
   static final String PATIENT_ACME = Fixtures.id("reuse-patient-acme");
   static final String OBS_DEFAULT = Fixtures.id("reuse-hr-default");
@@ -40,6 +38,7 @@ class TenantConnectionReuseIT {
 
   static SinkRows sink;
   static HikariDataSource pool;
+  static PostgresRole role;
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,11 +54,9 @@ class TenantConnectionReuseIT {
         List.of(
             Fixtures.patient(PATIENT_ACME, "user-1"),
             Fixtures.heartRate(OBS_ACME, PATIENT_ACME, Fixtures.id("dev"), T0, 80, 1)));
-    sql("CREATE ROLE " + ROLE + " LOGIN");
-    sql("GRANT USAGE ON SCHEMA " + schema + " TO " + ROLE);
-    sql("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + ROLE);
-    pool =
-        ReadPool.create(url.replaceFirst("([?&])user=[^&]*", "$1user=" + ROLE), "", "", 1, 5_000);
+    role = PostgresRole.create("fhirflow_reuse_it");
+    role.grantRead(schema);
+    pool = ReadPool.create(role.url(url), "", "", 1, 5_000);
   }
 
   @AfterAll
@@ -68,21 +65,13 @@ class TenantConnectionReuseIT {
       pool.close();
       sink.close();
     } finally {
-      sql("DROP OWNED BY " + ROLE);
-      sql("DROP ROLE " + ROLE);
+      role.close();
     }
   }
 
   @AfterEach
   void noTenant() {
     RequestTenant.clear();
-  }
-
-  private static void sql(String statement) throws Exception {
-    try (Connection c = DriverManager.getConnection(LocalServices.postgresUrl());
-        Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
   }
 
   /** The tenant setting the pool's (only) session has, and the Observations it sees unset. */

@@ -12,6 +12,7 @@ import io.fhirflow.api.devtoken.TokenMinter;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.testkit.PostgresRole;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -53,7 +54,8 @@ public final class ApiHarness implements AutoCloseable {
    * @param role the PostgreSQL role the API reads as (the sink writes as the test's owner), or null
    *     for the same
    */
-  private ApiHarness(KafkaBroker broker, Map<String, String> extra, String role) throws Exception {
+  private ApiHarness(KafkaBroker broker, Map<String, String> extra, PostgresRole role)
+      throws Exception {
     this(broker, extra, role, null);
   }
 
@@ -61,7 +63,8 @@ public final class ApiHarness implements AutoCloseable {
    * @param first a harness whose schema and token keys this one shares (its own server, audit topic
    *     and sink session), or null for new ones
    */
-  private ApiHarness(KafkaBroker broker, Map<String, String> extra, String role, ApiHarness first)
+  private ApiHarness(
+      KafkaBroker broker, Map<String, String> extra, PostgresRole role, ApiHarness first)
       throws Exception {
     this.broker = broker;
     this.auditTopic = KafkaBroker.uniqueTopic("fhir.r4.auditevent");
@@ -78,7 +81,7 @@ public final class ApiHarness implements AutoCloseable {
                 ApiConfig.HTTP_PORT_CONFIG,
                 "0",
                 ApiConfig.DB_URL_CONFIG,
-                role == null ? jdbcUrl : asRole(jdbcUrl, role),
+                role == null ? jdbcUrl : role.url(jdbcUrl),
                 ApiConfig.REDIS_URL_CONFIG,
                 LocalServices.redisUrl(),
                 ApiConfig.JWKS_CONFIG,
@@ -120,23 +123,17 @@ public final class ApiHarness implements AutoCloseable {
   }
 
   /**
-   * An API that reads as {@code role} (created by the caller with LOGIN), as a deployment's API
-   * must (not the tables' owner, not a superuser: row-level security binds it); the caller grants
-   * it {@code SELECT} once the schema exists ({@link #schema}).
+   * An API that reads as {@code role}, as a deployment's API must (not the tables' owner, not a
+   * superuser: row-level security binds it); the caller grants it read once the schema exists
+   * ({@link #schema}).
    */
-  public static ApiHarness startAsRole(KafkaBroker broker, String role) throws Exception {
+  public static ApiHarness startAsRole(KafkaBroker broker, PostgresRole role) throws Exception {
     return new ApiHarness(broker, Map.of(), role);
   }
 
   /** The fresh schema's name. */
   public String schema() {
     return jdbcUrl.substring(jdbcUrl.indexOf("currentSchema=") + "currentSchema=".length());
-  }
-
-  private static String asRole(String url, String role) {
-    return url.matches(".*[?&]user=.*")
-        ? url.replaceFirst("([?&])user=[^&]*", "$1user=" + role)
-        : url + "&user=" + role;
   }
 
   public String fhirBase() {
