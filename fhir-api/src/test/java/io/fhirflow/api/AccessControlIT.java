@@ -90,15 +90,24 @@ class AccessControlIT {
     return api.get(path, token);
   }
 
+  /** Every kind of read of {@code patient}'s data, {@code observation} being one of its own. */
+  private static List<String> dataPaths(String patient, String observation) {
+    return List.of(
+        "/fhir/Observation?patient=" + patient,
+        "/fhir/Observation/" + observation,
+        "/fhir/Observation/$lastn?patient=" + patient,
+        "/fhir/Patient/" + patient,
+        "/metrics/Patient/" + patient);
+  }
+
+  /** The status of a GET of {@code path} with a token confined to patient A with {@code scope}. */
+  private static int statusAsA(String path, String scope) throws Exception {
+    return get(path, api.patientToken(A, scope)).statusCode();
+  }
+
   @Test
   void requestWithoutTokenIs401WithOperationOutcomeAndChallenge() throws Exception {
-    for (String path :
-        List.of(
-            "/fhir/Observation?patient=" + A,
-            "/fhir/Observation/" + OBS_A,
-            "/fhir/Observation/$lastn?patient=" + A,
-            "/fhir/Patient/" + A,
-            "/metrics/Patient/" + A)) {
+    for (String path : dataPaths(A, OBS_A)) {
       HttpResponse<String> r = get(path, null);
       assertThat(r.statusCode()).as(path).isEqualTo(401);
       assertThat(r.body()).contains("OperationOutcome");
@@ -275,24 +284,12 @@ class AccessControlIT {
 
   @Test
   void scopeWithoutObservationSearchIs403() throws Exception {
-    assertThat(
-            get("/fhir/Observation?patient=" + A, api.patientToken(A, "patient/Patient.rs"))
-                .statusCode())
-        .isEqualTo(403);
-    assertThat(
-            get("/fhir/Observation?patient=" + A, api.patientToken(A, "patient/Observation.r"))
-                .statusCode())
-        .isEqualTo(403);
-    assertThat(
-            get("/fhir/Observation/" + OBS_A, api.patientToken(A, "patient/Observation.r"))
-                .statusCode())
-        .isEqualTo(200);
-    assertThat(
-            get("/fhir/Observation?patient=" + A, api.patientToken(A, "openid launch/patient"))
-                .statusCode())
-        .isEqualTo(403);
-    assertThat(get("/metrics/Patient/" + A, api.patientToken(A, "patient/Patient.rs")).statusCode())
-        .isEqualTo(403);
+    String search = "/fhir/Observation?patient=" + A;
+    assertThat(statusAsA(search, "patient/Patient.rs")).isEqualTo(403);
+    assertThat(statusAsA(search, "patient/Observation.r")).isEqualTo(403);
+    assertThat(statusAsA("/fhir/Observation/" + OBS_A, "patient/Observation.r")).isEqualTo(200);
+    assertThat(statusAsA(search, "openid launch/patient")).isEqualTo(403);
+    assertThat(statusAsA("/metrics/Patient/" + A, "patient/Patient.rs")).isEqualTo(403);
     assertThatThrownBy(
             () ->
                 api.client(api.patientToken(A, "patient/Device.rs"))
@@ -313,13 +310,7 @@ class AccessControlIT {
   @Test
   void userScopeWithoutPatientClaimIsRefusedByDefault() throws Exception {
     String user = api.systemToken("user/*.rs");
-    for (String path :
-        List.of(
-            "/fhir/Observation?patient=" + B,
-            "/fhir/Observation/" + OBS_B,
-            "/fhir/Patient/" + B,
-            "/metrics/Patient/" + B,
-            "/fhir/Observation/$lastn?patient=" + B)) {
+    for (String path : dataPaths(B, OBS_B)) {
       HttpResponse<String> r = get(path, user);
       assertThat(r.statusCode()).as(path).isEqualTo(403);
       assertThat(r.body()).as(path).contains("OperationOutcome").doesNotContain(OBS_B);
