@@ -18,12 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,13 +36,13 @@ class AuditIT {
 
   @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   static ApiHarness api;
-  static final Map<String, String> EVENTS = new ConcurrentHashMap<>();
-  static KafkaConsumer<String, String> consumer;
+  static AuditEvents events;
 
   @BeforeAll
   static void start() throws Exception {
     api = ApiHarness.start(kafka.broker());
     api.sink.write(List.of(Fixtures.patient(A, "audit-user"), heartRateRow()));
+    events = new AuditEvents(kafka.broker(), api.auditTopic);
   }
 
   /** The one Observation every API of this class serves (93.5 bpm, so its leaking is visible). */
@@ -70,34 +65,8 @@ class AuditIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (consumer != null) {
-      consumer.close();
-    }
+    events.close();
     api.close();
-  }
-
-  /** The AuditEvent JSON published for the request that answered with {@code requestId}. */
-  static synchronized String eventFor(String requestId) {
-    if (consumer == null) {
-      consumer =
-          new KafkaConsumer<>(
-              kafka.broker().consumerProps("audit-it"),
-              new StringDeserializer(),
-              new StringDeserializer());
-      TopicPartition p = new TopicPartition(api.auditTopic, 0);
-      consumer.assign(List.of(p));
-      consumer.seekToBeginning(List.of(p));
-    }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                EVENTS.put(r.key(), r.value());
-              }
-              return EVENTS.containsKey(requestId);
-            });
-    return EVENTS.get(requestId);
   }
 
   static String requestId(HttpResponse<String> r) {
@@ -113,7 +82,7 @@ class AuditIT {
                 + "&code=http://loinc.org%7C8867-4&date=ge2026-11-20&_count=5",
             api.patientToken(A, "patient/*.rs"));
     assertThat(r.statusCode()).isEqualTo(200);
-    String json = eventFor(requestId(r));
+    String json = events.forRequest(requestId(r));
     SharedValidator.assertValid(json);
     AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(json);
     assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("search-type");
@@ -137,7 +106,7 @@ class AuditIT {
     HttpResponse<String> r =
         api.get("/fhir/Observation/" + OBS, api.patientToken(A, "patient/*.rs"));
     AuditEvent e =
-        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(r)));
+        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(events.forRequest(requestId(r)));
     assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("read");
     assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
     assertThat(e.getEntity())
@@ -150,7 +119,8 @@ class AuditIT {
   void refusedRequestsAreAuditedAsFailures() throws Exception {
     HttpResponse<String> anonymous = api.get("/fhir/Observation?patient=" + A, null);
     AuditEvent e =
-        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(anonymous)));
+        (AuditEvent)
+            ApiHarness.FHIR.newJsonParser().parseResource(events.forRequest(requestId(anonymous)));
     assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
     assertThat(e.getOutcomeDesc()).isEqualTo("HTTP 401");
     assertThat(e.getAgentFirstRep().getWho().getDisplay()).isEqualTo("anonymous");
@@ -159,7 +129,8 @@ class AuditIT {
             "/fhir/Observation/" + OBS,
             api.patientToken(Fixtures.id("someone-else"), "patient/*.rs"));
     AuditEvent notFound =
-        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(foreign)));
+        (AuditEvent)
+            ApiHarness.FHIR.newJsonParser().parseResource(events.forRequest(requestId(foreign)));
     assertThat(notFound.getOutcomeDesc()).isEqualTo("HTTP 404");
     assertThat(notFound.getEntity())
         .noneSatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
@@ -169,7 +140,7 @@ class AuditIT {
   void patientMetricsRequestsAreAuditedToo() throws Exception {
     HttpResponse<String> r = api.get("/metrics/Patient/" + A, api.patientToken(A, "patient/*.rs"));
     AuditEvent e =
-        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(r)));
+        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(events.forRequest(requestId(r)));
     assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("metrics");
     assertThat(e.getEntity())
         .anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + A));
@@ -201,7 +172,7 @@ class AuditIT {
             system);
     assertThat(devices.body()).contains("Patient/" + p1).contains("Patient/" + p2);
     for (HttpResponse<String> r : List.of(patients, devices)) {
-      String json = eventFor(requestId(r));
+      String json = events.forRequest(requestId(r));
       SharedValidator.assertValid(json);
       AuditEvent e = (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(json);
       assertThat(e.getEntity())
@@ -211,7 +182,8 @@ class AuditIT {
     }
     HttpResponse<String> read = api.get("/fhir/Device/" + Fixtures.id("audit-multi-dev-2"), system);
     AuditEvent e =
-        (AuditEvent) ApiHarness.FHIR.newJsonParser().parseResource(eventFor(requestId(read)));
+        (AuditEvent)
+            ApiHarness.FHIR.newJsonParser().parseResource(events.forRequest(requestId(read)));
     assertThat(e.getEntity())
         .anySatisfy(en -> assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + p2));
   }
@@ -253,8 +225,9 @@ class AuditIT {
     HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
     closed.get(30, TimeUnit.SECONDS);
     assertThat(answered.statusCode()).isEqualTo(200);
-    try (AuditEvents events = new AuditEvents(kafka.broker(), local.auditTopic)) {
-      assertThat(events.forRequest(requestId(answered))).contains("\"outcomeDesc\":\"HTTP 200\"");
+    try (AuditEvents localEvents = new AuditEvents(kafka.broker(), local.auditTopic)) {
+      assertThat(localEvents.forRequest(requestId(answered)))
+          .contains("\"outcomeDesc\":\"HTTP 200\"");
     }
   }
 
