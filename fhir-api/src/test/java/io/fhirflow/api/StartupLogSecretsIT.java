@@ -6,6 +6,7 @@ import io.fhirflow.api.devtoken.TokenMinter;
 import io.fhirflow.testkit.ChildJvm;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.testkit.StartupLog;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,27 +56,26 @@ class StartupLogSecretsIT {
       settings.put(
           "api.audit.kafka.sasl.jaas.config", KafkaBroker.plainJaasConfig("a", KAFKA_SECRET));
       Path config = ChildJvm.propertiesFile("fhir-api", settings);
-      try (ChildJvm api =
-          ChildJvm.start(
-              Main.class.getName(), ChildJvm.everythingAtInfo(), Map.of(), config.toString())) {
-        assertThat(api.awaitOutput(o -> o.contains("fhir-api listening"), Duration.ofSeconds(240)))
-            .as(api.output())
-            .isTrue();
-        HttpResponse<String> ready =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        assertThat(ready.body()).contains("\"redis\":\"DOWN\"");
-        api.close();
-        String output = api.output();
-        assertThat(output)
-            .contains("fhir-api config")
-            .contains("api.db.url=jdbc:postgresql://")
-            .contains("api.redis.url=redis://[hidden]@127.0.0.1:1");
-        assertThat(output).doesNotContain(DB_SECRET, REDIS_SECRET, KAFKA_SECRET);
-      }
+      String output =
+          StartupLog.untilReady(
+              Main.class.getName(),
+              o -> o.contains("fhir-api listening"),
+              api -> {
+                HttpResponse<String> ready =
+                    HttpClient.newHttpClient()
+                        .send(
+                            HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                assertThat(ready.body()).contains("\"redis\":\"DOWN\"");
+              },
+              config.toString());
+      assertThat(output)
+          .contains("fhir-api config")
+          .contains("api.db.url=jdbc:postgresql://")
+          .contains("api.redis.url=redis://[hidden]@127.0.0.1:1");
+      assertThat(output).doesNotContain(DB_SECRET, REDIS_SECRET, KAFKA_SECRET);
     }
   }
 }

@@ -7,9 +7,9 @@ import io.fhirflow.testkit.ChildJvm;
 import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
+import io.fhirflow.testkit.StartupLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,28 +46,18 @@ class StartupLogSecretsIT {
           "table.mapping", "Observation:fhir_observation,Patient:fhir_patient,Device:fhir_device");
       connectorSettings.put("schema.migrate", "true");
       Path connector = ChildJvm.propertiesFile("sink-connector", connectorSettings);
-      try (ChildJvm sink =
-          ChildJvm.start(
+      String output =
+          StartupLog.untilReady(
               StandaloneSink.class.getName(),
-              ChildJvm.everythingAtInfo(),
-              Map.of(),
+              o ->
+                  o.contains("fhirflow sink config")
+                      && o.contains("finished initialization and start"),
               worker.toString(),
-              connector.toString())) {
-        assertThat(
-                sink.awaitOutput(
-                    o ->
-                        o.contains("fhirflow sink config")
-                            && o.contains("finished initialization and start"),
-                    Duration.ofSeconds(240)))
-            .as(sink.output())
-            .isTrue();
-        sink.close();
-        String output = sink.output();
-        assertThat(output)
-            .contains("connection.url=jdbc:postgresql://")
-            .contains("password=[hidden]");
-        assertThat(output).doesNotContain(URL_SECRET, PASSWORD_SECRET);
-      }
+              connector.toString());
+      assertThat(output)
+          .contains("connection.url=jdbc:postgresql://")
+          .contains("password=[hidden]");
+      assertThat(output).doesNotContain(URL_SECRET, PASSWORD_SECRET);
     }
   }
 }

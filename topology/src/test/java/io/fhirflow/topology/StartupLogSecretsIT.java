@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.testkit.ChildJvm;
 import io.fhirflow.testkit.KafkaBroker;
+import io.fhirflow.testkit.StartupLog;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,19 +33,13 @@ class StartupLogSecretsIT {
           "redis://fhirflow:" + REDIS_SECRET + "@127.0.0.1:1");
       settings.put("kafka.sasl.jaas.config", KafkaBroker.plainJaasConfig("a", JAAS_SECRET));
       Path file = ChildJvm.propertiesFile("topology-secrets", settings);
-      try (ChildJvm topology =
-          ChildJvm.start(
-              Main.class.getName(), ChildJvm.everythingAtInfo(), Map.of(), file.toString())) {
-        assertThat(topology.awaitOutput(o -> o.contains("to RUNNING"), Duration.ofSeconds(240)))
-            .as(topology.output())
-            .isTrue();
-        topology.close();
-        String output = topology.output();
-        assertThat(output)
-            .contains("fhirflow topology config")
-            .contains("schema.registry.url=http://[hidden]@127.0.0.1:1");
-        assertThat(output).doesNotContain(REGISTRY_SECRET, REDIS_SECRET, JAAS_SECRET);
-      }
+      String output =
+          StartupLog.untilReady(
+              Main.class.getName(), o -> o.contains("to RUNNING"), file.toString());
+      assertThat(output)
+          .contains("fhirflow topology config")
+          .contains("schema.registry.url=http://[hidden]@127.0.0.1:1");
+      assertThat(output).doesNotContain(REGISTRY_SECRET, REDIS_SECRET, JAAS_SECRET);
     }
   }
 }
