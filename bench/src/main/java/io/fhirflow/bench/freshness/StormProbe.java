@@ -9,6 +9,7 @@ import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.TopicOffsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,8 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -241,21 +240,11 @@ public final class StormProbe {
     }
   }
 
+  /** The sum of the end offsets of {@code topic}'s partitions: records ever written to it. */
   private static long endOffsets(Admin admin, String topic) throws Exception {
-    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    admin
-        .describeTopics(List.of(topic))
-        .allTopicNames()
-        .get()
-        .get(topic)
-        .partitions()
-        .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-    long sum = 0;
-    for (ListOffsetsResult.ListOffsetsResultInfo info :
-        admin.listOffsets(request).all().get().values()) {
-      sum += info.offset();
-    }
-    return sum;
+    return TopicOffsets.endOffsets(admin, List.of(topic)).values().stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   private static long committed(Admin admin, String group, String topic) throws Exception {
