@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fhirflow.api.app.TrendsAppServlet;
 import io.fhirflow.api.audit.AuditFilter;
 import io.fhirflow.api.audit.AuditSink;
+import io.fhirflow.api.audit.KafkaAuditSink;
 import io.fhirflow.api.bulk.BulkExportFilter;
 import io.fhirflow.api.bulk.ExportJobs;
 import io.fhirflow.api.bulk.LongReads;
@@ -213,6 +214,18 @@ public final class ApiServer implements AutoCloseable {
     } catch (Exception e) {
       return false;
     }
+  }
+
+  /**
+   * The server as {@code config} deploys it, not yet started: the verifier, audit sink and metrics
+   * registry its settings describe, on {@code clock}.
+   */
+  public static ApiServer fromConfig(ApiConfig config, Clock clock) {
+    FhirContext context = FhirContext.forR4Cached();
+    JwtVerifier verifier = JwtVerifier.fromConfig(config, clock);
+    PrometheusMeterRegistry meters = newRegistry();
+    KafkaAuditSink audit = KafkaAuditSink.fromConfig(config, context, meters);
+    return new ApiServer(config, context, verifier, audit, meters, clock);
   }
 
   public ApiServer start() throws Exception {

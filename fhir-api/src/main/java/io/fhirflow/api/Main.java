@@ -1,9 +1,5 @@
 package io.fhirflow.api;
 
-import ca.uhn.fhir.context.FhirContext;
-import io.fhirflow.api.audit.KafkaAuditSink;
-import io.fhirflow.api.security.JwtVerifier;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.TimeZone;
@@ -38,12 +34,7 @@ public final class Main {
       return;
     }
     LOG.info("fhir-api config {}", config.describe());
-    FhirContext context = FhirContext.forR4Cached();
-    Clock clock = Clock.systemUTC();
-    JwtVerifier verifier = JwtVerifier.fromConfig(config, clock);
-    PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    KafkaAuditSink audit = KafkaAuditSink.fromConfig(config, context, meters);
-    ApiServer server = new ApiServer(config, context, verifier, audit, meters, clock).start();
+    ApiServer server = ApiServer.fromConfig(config, Clock.systemUTC()).start();
     LOG.info("fhir-api listening port={}", server.port());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -1,15 +1,10 @@
 package io.fhirflow.bench.api;
 
-import ca.uhn.fhir.context.FhirContext;
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.api.ApiServer;
-import io.fhirflow.api.audit.AuditEventFactory;
-import io.fhirflow.api.audit.KafkaAuditSink;
 import io.fhirflow.api.devtoken.TokenMinter;
-import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.testkit.KafkaBroker;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,21 +72,10 @@ public final class ApiBenchServer {
                 ApiConfig.ISSUER_CONFIG, issuer,
                 ApiConfig.AUDIENCE_CONFIG, audience,
                 ApiConfig.AUDIT_BOOTSTRAP_CONFIG, bootstrap,
+                ApiConfig.AUDIT_TOPIC_CONFIG, AUDIT_TOPIC,
                 ApiConfig.RAW_BUNDLE_CONFIG, raw),
             System.getenv());
-    FhirContext context = FhirContext.forR4Cached();
-    PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    KafkaAuditSink audit =
-        new KafkaAuditSink(
-            KafkaAuditSink.producer(bootstrap, Duration.ofSeconds(10), Map.of()),
-            AUDIT_TOPIC,
-            new AuditEventFactory(context),
-            meters);
-    JwtVerifier verifier =
-        JwtVerifier.create(
-            jwks.toString(), issuer, audience, config.clockSkew(), Clock.systemUTC());
-    ApiServer server =
-        new ApiServer(config, context, verifier, audit, meters, Clock.systemUTC()).start();
+    ApiServer server = ApiServer.fromConfig(config, Clock.systemUTC()).start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
