@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fhirflow.api.app.TrendsAppServlet;
+import io.fhirflow.api.audit.AuditEventFactory;
 import io.fhirflow.api.audit.AuditFilter;
 import io.fhirflow.api.audit.AuditSink;
 import io.fhirflow.api.audit.KafkaAuditSink;
@@ -35,6 +36,7 @@ import io.fhirflow.api.store.ObservationStore;
 import io.fhirflow.api.store.ReadPool;
 import io.fhirflow.api.store.TenantScopedDataSource;
 import io.fhirflow.api.view.ViewRunFilter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -222,10 +224,41 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer fromConfig(ApiConfig config, Clock clock) {
     FhirContext context = FhirContext.forR4Cached();
-    JwtVerifier verifier = JwtVerifier.fromConfig(config, clock);
+    JwtVerifier verifier = verifierFor(config, clock);
     PrometheusMeterRegistry meters = newRegistry();
-    KafkaAuditSink audit = KafkaAuditSink.fromConfig(config, context, meters);
+    KafkaAuditSink audit = auditSinkFor(config, context, meters);
     return new ApiServer(config, context, verifier, audit, meters, clock);
+  }
+
+  /**
+   * The verifier {@code config} describes: its JWKS, issuer, audience, clock skew and whether user
+   * scopes reach all patients. Here, not in the security package, so that only the API's top
+   * package reads {@link ApiConfig} (ArchitectureTest: no package cycles).
+   */
+  public static JwtVerifier verifierFor(ApiConfig config, Clock clock) {
+    return JwtVerifier.create(
+            config.getString(ApiConfig.JWKS_CONFIG),
+            config.getString(ApiConfig.ISSUER_CONFIG),
+            config.getString(ApiConfig.AUDIENCE_CONFIG),
+            config.clockSkew(),
+            clock)
+        .userScopesForAllPatients(config.userScopesForAllPatients());
+  }
+
+  /**
+   * The audit sink {@code config} describes: its bootstrap servers, topic, delivery timeout and
+   * pass-through producer settings (TLS/SASL).
+   */
+  public static KafkaAuditSink auditSinkFor(
+      ApiConfig config, FhirContext context, MeterRegistry meters) {
+    return new KafkaAuditSink(
+        KafkaAuditSink.producer(
+            config.getString(ApiConfig.AUDIT_BOOTSTRAP_CONFIG),
+            Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)),
+            config.auditKafkaPassThrough()),
+        config.getString(ApiConfig.AUDIT_TOPIC_CONFIG),
+        new AuditEventFactory(context),
+        meters);
   }
 
   public ApiServer start() throws Exception {

@@ -1,7 +1,5 @@
 package io.fhirflow.api.audit;
 
-import ca.uhn.fhir.context.FhirContext;
-import io.fhirflow.api.ApiConfig;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -50,22 +48,6 @@ public final class KafkaAuditSink implements AuditSink {
         Counter.builder("fhirflow.api.audit.events").tag("outcome", "failed").register(meters);
     Gauge.builder("fhirflow.api.audit.sink.up", healthy, h -> h.get() ? 1 : 0).register(meters);
     warmUp();
-  }
-
-  /**
-   * The sink the API's {@code config} describes: its bootstrap servers, topic, delivery timeout and
-   * pass-through producer settings (TLS/SASL).
-   */
-  public static KafkaAuditSink fromConfig(
-      ApiConfig config, FhirContext context, MeterRegistry meters) {
-    return new KafkaAuditSink(
-        producer(
-            config.getString(ApiConfig.AUDIT_BOOTSTRAP_CONFIG),
-            Duration.ofMillis(config.getInt(ApiConfig.AUDIT_DELIVERY_TIMEOUT_CONFIG)),
-            config.auditKafkaPassThrough()),
-        config.getString(ApiConfig.AUDIT_TOPIC_CONFIG),
-        new AuditEventFactory(context),
-        meters);
   }
 
   /**

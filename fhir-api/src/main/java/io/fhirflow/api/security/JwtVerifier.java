@@ -19,7 +19,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
-import io.fhirflow.api.ApiConfig;
 import io.fhirflow.contracts.Tenants;
 import java.io.IOException;
 import java.net.URI;
@@ -72,20 +71,6 @@ public final class JwtVerifier {
     this.skew = skew;
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
     processor.setJWTClaimsSetVerifier(new ClaimsVerifier(issuer, audience));
-  }
-
-  /**
-   * The verifier the API's {@code config} describes: its JWKS, issuer, audience, clock skew and
-   * whether user scopes reach all patients.
-   */
-  public static JwtVerifier fromConfig(ApiConfig config, Clock clock) {
-    return create(
-            config.getString(ApiConfig.JWKS_CONFIG),
-            config.getString(ApiConfig.ISSUER_CONFIG),
-            config.getString(ApiConfig.AUDIENCE_CONFIG),
-            config.clockSkew(),
-            clock)
-        .userScopesForAllPatients(config.userScopesForAllPatients());
   }
 
   /**

@@ -100,8 +100,8 @@ public final class ApiHarness implements AutoCloseable {
     props.putAll(extra);
     ApiConfig config = ApiConfig.of(props, Map.of());
     PrometheusMeterRegistry meters = ApiServer.newRegistry();
-    JwtVerifier verifier = JwtVerifier.fromConfig(config, Clock.systemUTC());
-    KafkaAuditSink audit = KafkaAuditSink.fromConfig(config, FHIR, meters);
+    JwtVerifier verifier = ApiServer.verifierFor(config, Clock.systemUTC());
+    KafkaAuditSink audit = ApiServer.auditSinkFor(config, FHIR, meters);
     this.server = new ApiServer(config, FHIR, verifier, audit, meters, Clock.systemUTC()).start();
     this.base = "http://127.0.0.1:" + server.port();
   }
