@@ -2,10 +2,9 @@ package io.fhirflow.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.CapturedLogs;
 import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,22 +57,13 @@ class BadInputIT {
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
-    api.sink.write(
-        List.of(
-            Fixtures.patient(A, "bad-user"),
-            Fixtures.heartRate(
-                OBS, A, Fixtures.id("bad-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71, 1)));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    api.close();
+    api.seed(
+        Fixtures.patientWithHeartRate(
+            A, "bad-user", OBS, Fixtures.id("bad-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71));
   }
 
   private static HttpResponse<String> get(String path, String... headers) throws Exception {
@@ -168,7 +157,7 @@ class BadInputIT {
                       || l.contains(STORED_MARKER)
                       || l.contains("DROP TABLE"));
     }
-    try (Connection c = DriverManager.getConnection(api.jdbcUrl);
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl());
         ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM fhir_observation")) {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(1);
@@ -179,7 +168,7 @@ class BadInputIT {
   void databaseOutageIs503WithoutDetails() throws Exception {
     // A statement against a table that is gone produces a driver error; only a request id may come
     // back.
-    try (Connection c = DriverManager.getConnection(api.jdbcUrl)) {
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl())) {
       c.createStatement().execute("ALTER TABLE fhir_device RENAME TO fhir_device_away");
     }
     try (CapturedLogs logs = new CapturedLogs()) {
@@ -190,7 +179,7 @@ class BadInputIT {
       assertThat(logs.lines())
           .noneMatch(l -> l.contains("fhir_device") || l.matches("(?s).*\\bSELECT\\b.*"));
     } finally {
-      try (Connection c = DriverManager.getConnection(api.jdbcUrl)) {
+      try (Connection c = DriverManager.getConnection(api.jdbcUrl())) {
         c.createStatement().execute("ALTER TABLE fhir_device_away RENAME TO fhir_device");
       }
     }
@@ -223,7 +212,7 @@ class BadInputIT {
 
   private static HttpResponse<String> postForm(String form) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(api.base + "/fhir/Observation/_search"))
+        HttpRequest.newBuilder(URI.create(api.base() + "/fhir/Observation/_search"))
             .expectContinue(true)
             .header("Authorization", "Bearer " + api.patientToken(A, "patient/*.rs"))
             .header("Content-Type", "application/x-www-form-urlencoded")
@@ -248,7 +237,7 @@ class BadInputIT {
     assertOperationOutcome(nothingHere);
     HttpResponse<String> deleteOfNothing =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(api.base + "/nowhere")).DELETE().build(),
+            HttpRequest.newBuilder(URI.create(api.base() + "/nowhere")).DELETE().build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(deleteOfNothing.statusCode()).isIn(404, 405);
     assertOperationOutcome(deleteOfNothing);

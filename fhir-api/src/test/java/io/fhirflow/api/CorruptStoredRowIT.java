@@ -2,18 +2,15 @@ package io.fhirflow.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.CapturedLogs;
 import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,27 +25,16 @@ class CorruptStoredRowIT {
   static final String OBS = Fixtures.id("corrupt-hr-0");
   static final String MARKER = "damaged-marker-7f3a";
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    api.close();
-  }
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
 
   /** Rewrites the stored Observation's resource column, under the sink's back. */
   private static void corrupt(String json) throws Exception {
-    api.sink.write(
+    api.seed(
         List.of(
             Fixtures.patient(P, "corrupt-user"),
             Fixtures.heartRate(
                 OBS, P, Fixtures.id("corrupt-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71, 1)));
-    try (Connection c = DriverManager.getConnection(api.jdbcUrl);
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl());
         PreparedStatement ps =
             c.prepareStatement("UPDATE fhir_observation SET resource = ?::jsonb WHERE id = ?")) {
       ps.setString(1, json);

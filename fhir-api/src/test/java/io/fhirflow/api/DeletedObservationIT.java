@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,7 +16,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,14 +34,12 @@ class DeletedObservationIT {
   static final String NEWEST = Fixtures.id("deleted-hr-newest");
   static final String STEPS = Fixtures.id("deleted-steps");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
   static IGenericClient client;
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
-    api.sink.write(
+    api.seed(
         List.of(
             Fixtures.patient(A, "user-a"),
             Fixtures.patient(B, "user-b"),
@@ -50,13 +47,8 @@ class DeletedObservationIT {
             Fixtures.heartRate(KEPT, A, DEVICE, T0, 61, 1),
             Fixtures.heartRate(NEWEST, A, DEVICE, T0.plus(1, ChronoUnit.HOURS), 88, 1),
             Fixtures.steps(STEPS, A, T0, T0.plus(1, ChronoUnit.HOURS), 900)));
-    api.sink.deleteObservations(A, NEWEST, STEPS);
+    api.sink().deleteObservations(A, NEWEST, STEPS);
     client = api.client(api.patientToken(A, "patient/*.rs"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    api.close();
   }
 
   @Test

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,13 +34,11 @@ class ErasedPatientIT {
   static final String HR_B = Fixtures.id("erased-hr-b");
   static final String DEVICE_B = Fixtures.id("erased-device-b");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
-    api.sink.write(
+    api.seed(
         List.of(
             Fixtures.patient(A, "user-a"),
             Fixtures.patient(B, "user-b"),
@@ -51,12 +47,7 @@ class ErasedPatientIT {
             Fixtures.heartRate(DELETED_A, A, DEVICE_A, T0.plus(1, ChronoUnit.HOURS), 88, 1),
             Fixtures.device(DEVICE_B, B, "ring"),
             Fixtures.heartRate(HR_B, B, DEVICE_B, T0, 70, 1)));
-    api.sink.deleteObservations(A, DELETED_A);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    api.close();
+    api.sink().deleteObservations(A, DELETED_A);
   }
 
   @Test
@@ -71,7 +62,7 @@ class ErasedPatientIT {
         .as("deleted before the erasure")
         .isEqualTo(410);
 
-    api.sink.erase(A, DEVICE_A);
+    api.sink().erase(A, DEVICE_A);
 
     for (String path :
         List.of(

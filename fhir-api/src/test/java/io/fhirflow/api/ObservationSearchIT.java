@@ -9,9 +9,9 @@ import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.gclient.IQuery;
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,7 +27,6 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,13 +43,11 @@ class ObservationSearchIT {
   static final String DEVICE_A = Fixtures.id("device-a");
   static final String DEVICE_B = Fixtures.id("device-b");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
   static IGenericClient client;
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
     List<String> rows = new ArrayList<>();
     rows.add(Fixtures.patient(A, "user-a"));
     rows.add(Fixtures.patient(B, "user-b"));
@@ -80,13 +77,8 @@ class ObservationSearchIT {
           Fixtures.heartRate(
               Fixtures.id("hr-b-" + h), B, DEVICE_B, T0.plus(h, ChronoUnit.HOURS), 70, 1));
     }
-    api.sink.write(rows);
+    api.seed(rows);
     client = api.client(api.patientToken(A, "patient/*.rs"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    api.close();
   }
 
   private static IQuery<Bundle> observations() {

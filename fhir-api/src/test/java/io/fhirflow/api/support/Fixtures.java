@@ -2,6 +2,7 @@ package io.fhirflow.api.support;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -33,6 +34,21 @@ public final class Fixtures {
         {"resourceType":"Patient","id":"%s","meta":{"versionId":"1","lastUpdated":"2026-11-01T00:00:00Z"},
          "identifier":[{"system":"%s","value":"%s"}],"active":true}"""
         .formatted(patientId, USER_ID_SYSTEM, userId);
+  }
+
+  /**
+   * A patient ({@code userId}) with one heart-rate Observation ({@code bpm} at {@code at}, version
+   * 1, from {@code deviceId}): the smallest data a read test needs.
+   */
+  public static List<String> patientWithHeartRate(
+      String patientId,
+      String userId,
+      String observationId,
+      String deviceId,
+      Instant at,
+      double bpm) {
+    return List.of(
+        patient(patientId, userId), heartRate(observationId, patientId, deviceId, at, bpm, 1));
   }
 
   public static String device(String deviceId, String patientId, String serial) {
