@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.KafkaBroker;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -34,15 +34,13 @@ class AuditIT {
   static final String A = Fixtures.id("audit-patient-a");
   static final String OBS = Fixtures.id("audit-hr-0");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
   static AuditEvents events;
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
-    api.sink.write(List.of(Fixtures.patient(A, "audit-user"), heartRateRow()));
-    events = new AuditEvents(kafka.broker(), api.auditTopic);
+    api.seed(List.of(Fixtures.patient(A, "audit-user"), heartRateRow()));
+    events = api.auditEvents();
   }
 
   /** The one Observation every API of this class serves (93.5 bpm, so its leaking is visible). */
@@ -66,7 +64,6 @@ class AuditIT {
   @AfterAll
   static void stop() throws Exception {
     events.close();
-    api.close();
   }
 
   static String requestId(HttpResponse<String> r) {
@@ -150,7 +147,7 @@ class AuditIT {
   void aSearchNotConfinedToOnePatientNamesEveryPatientItReturned() throws Exception {
     String p1 = Fixtures.id("audit-multi-1");
     String p2 = Fixtures.id("audit-multi-2");
-    api.sink.write(
+    api.seed(
         List.of(
             Fixtures.patient(p1, "audit-multi-user-1"),
             Fixtures.patient(p2, "audit-multi-user-2"),
@@ -190,7 +187,7 @@ class AuditIT {
 
   @Test
   void aRequestInFlightAtShutdownIsAnsweredAndItsAuditEventDelivered() throws Exception {
-    ApiHarness local = ApiHarness.start(kafka.broker());
+    ApiHarness local = ApiHarness.start(api.broker());
     local.sink.write(List.of(heartRateRow()));
     String token = local.patientToken(A, "patient/*.rs");
     assertThat(local.get("/fhir/Observation/" + OBS, token).statusCode()).isEqualTo(200);
@@ -225,7 +222,7 @@ class AuditIT {
     HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
     closed.get(30, TimeUnit.SECONDS);
     assertThat(answered.statusCode()).isEqualTo(200);
-    try (AuditEvents localEvents = new AuditEvents(kafka.broker(), local.auditTopic)) {
+    try (AuditEvents localEvents = new AuditEvents(api.broker(), local.auditTopic)) {
       assertThat(localEvents.forRequest(requestId(answered)))
           .contains("\"outcomeDesc\":\"HTTP 200\"");
     }

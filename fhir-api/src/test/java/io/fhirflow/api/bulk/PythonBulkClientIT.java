@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,12 +28,10 @@ class PythonBulkClientIT {
   static final String PYTHON = "/usr/bin/python3";
   static final String PATIENT = Fixtures.id("python-bulk-patient");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
     List<String> resources = new ArrayList<>(List.of(Fixtures.patient(PATIENT, "python-user")));
     for (int i = 0; i < 250; i++) {
       resources.add(
@@ -47,12 +43,7 @@ class PythonBulkClientIT {
               60 + i % 40,
               1));
     }
-    api.sink.write(resources);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    api.close();
+    api.seed(resources);
   }
 
   @Test

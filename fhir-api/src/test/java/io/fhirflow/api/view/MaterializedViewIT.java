@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.cli.Main;
-import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.views.ShippedViews;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -29,7 +28,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,22 +43,15 @@ class MaterializedViewIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
   static Map<String, JsonNode> observations;
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
-    observations = SimulatorStore.fill(api);
+    observations = SimulatorStore.fill(api.sink());
     for (String id : ShippedViews.IDS) {
-      assertThat(cli("view", "materialize", "--view", id, "--jdbc", api.jdbcUrl)).as(id).isZero();
+      assertThat(cli("view", "materialize", "--view", id, "--jdbc", api.jdbcUrl())).as(id).isZero();
     }
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    api.close();
   }
 
   static int cli(String... args) {
@@ -73,7 +64,7 @@ class MaterializedViewIT {
    */
   static Map<String, Map<String, String>> sqlRows(String view) throws Exception {
     Map<String, Map<String, String>> rows = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(api.jdbcUrl);
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT * FROM " + view)) {
       ResultSetMetaData md = rs.getMetaData();
@@ -151,7 +142,7 @@ class MaterializedViewIT {
     String id = Fixtures.id("materialized-new-heart-rate");
     assertThat(sqlRows("heart_rate")).doesNotContainKey(id);
     String device = Fixtures.id("materialized-device");
-    api.sink.write(
+    api.seed(
         List.of(
             Fixtures.heartRate(
                 id, patient, device, Instant.parse("2026-11-23T07:00:00Z"), 61.5, 1)));
@@ -173,8 +164,10 @@ class MaterializedViewIT {
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      assertThat(cli("view", "materialize", "--view", "steps", "--jdbc", api.jdbcUrl)).isEqualTo(1);
-      assertThat(cli("view", "materialize", "--view", "steps", "--jdbc", api.jdbcUrl, "--replace"))
+      assertThat(cli("view", "materialize", "--view", "steps", "--jdbc", api.jdbcUrl()))
+          .isEqualTo(1);
+      assertThat(
+              cli("view", "materialize", "--view", "steps", "--jdbc", api.jdbcUrl(), "--replace"))
           .isZero();
       assertThat(
               cli(
@@ -183,7 +176,7 @@ class MaterializedViewIT {
                   "--view",
                   "steps",
                   "--jdbc",
-                  api.jdbcUrl,
+                  api.jdbcUrl(),
                   "--name",
                   "steps_copy"))
           .isZero();
@@ -193,9 +186,9 @@ class MaterializedViewIT {
           """
           {"resourceType":"ViewDefinition","name":"components","resource":"Observation",
            "select":[{"forEach":"component","column":[{"name":"code","path":"code.coding.code.first()"}]}]}""");
-      assertThat(cli("view", "materialize", "--view", forEach.toString(), "--jdbc", api.jdbcUrl))
+      assertThat(cli("view", "materialize", "--view", forEach.toString(), "--jdbc", api.jdbcUrl()))
           .isEqualTo(2);
-      assertThat(cli("view", "materialize", "--view", "no-such-view", "--jdbc", api.jdbcUrl))
+      assertThat(cli("view", "materialize", "--view", "no-such-view", "--jdbc", api.jdbcUrl()))
           .isEqualTo(2);
     } finally {
       System.setErr(err);
@@ -203,7 +196,7 @@ class MaterializedViewIT {
     assertThat(captured.toString(StandardCharsets.UTF_8))
         .contains("already exists", "forEach is not translated to SQL", "not a shipped view");
     assertThat(sqlRows("steps_copy")).isEqualTo(sqlRows("steps"));
-    try (Connection c = DriverManager.getConnection(api.jdbcUrl);
+    try (Connection c = DriverManager.getConnection(api.jdbcUrl());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT to_regclass('components') IS NULL")) {
       rs.next();

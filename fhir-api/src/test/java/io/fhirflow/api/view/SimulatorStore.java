@@ -3,7 +3,7 @@ package io.fhirflow.api.view;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.SinkRows;
 import io.fhirflow.cli.simulate.SimulatedRecord;
 import io.fhirflow.cli.simulate.TrafficGenerator;
 import io.fhirflow.mapping.FhirMapper;
@@ -31,8 +31,8 @@ final class SimulatorStore {
 
   private SimulatorStore() {}
 
-  /** Writes the resources through the harness's sink; returns every stored Observation by id. */
-  static Map<String, JsonNode> fill(ApiHarness api) throws Exception {
+  /** Writes the resources through {@code sink}; returns every stored Observation by id. */
+  static Map<String, JsonNode> fill(SinkRows sink) throws Exception {
     Map<String, JsonNode> observations = new LinkedHashMap<>();
     Clock clock = Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC);
     TrafficGenerator traffic =
@@ -56,7 +56,7 @@ final class SimulatorStore {
     }
     List<String> all = new ArrayList<>(resources.values());
     for (int from = 0; from < all.size(); from += 500) {
-      api.sink.write(all.subList(from, Math.min(all.size(), from + 500)));
+      sink.write(all.subList(from, Math.min(all.size(), from + 500)));
     }
     return observations;
   }

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +35,7 @@ class ViewRunIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String LOINC = "http://loinc.org";
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
   static AuditEvents audit;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -48,9 +46,8 @@ class ViewRunIT {
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker());
-    audit = new AuditEvents(kafka.broker(), api.auditTopic);
-    OBSERVATIONS.putAll(SimulatorStore.fill(api));
+    audit = api.auditEvents();
+    OBSERVATIONS.putAll(SimulatorStore.fill(api.sink()));
     somePatient =
         OBSERVATIONS
             .values()
@@ -65,7 +62,6 @@ class ViewRunIT {
   @AfterAll
   static void stop() throws Exception {
     audit.close();
-    api.close();
   }
 
   static boolean hasLoinc(JsonNode o, String code) {
