@@ -14,8 +14,8 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.fhirflow.api.devtoken.TokenMinter;
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,6 @@ import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,15 +41,13 @@ class AccessControlIT {
   static final String OBS_A = Fixtures.id("acl-hr-a-0");
   static final String OBS_B = Fixtures.id("acl-hr-b-0");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension
+  static final ApiPerClass api =
+      ApiPerClass.with(
+          Map.of(ApiConfig.MAX_COUNT_CONFIG, "20", ApiConfig.DEFAULT_COUNT_CONFIG, "10"));
 
   @BeforeAll
   static void start() throws Exception {
-    api =
-        ApiHarness.start(
-            kafka.broker(),
-            Map.of(ApiConfig.MAX_COUNT_CONFIG, "20", ApiConfig.DEFAULT_COUNT_CONFIG, "10"));
     List<String> rows =
         new ArrayList<>(
             List.of(
@@ -61,12 +58,7 @@ class AccessControlIT {
       rows.add(minuteHeartRate("a", A, i, 70));
       rows.add(minuteHeartRate("b", B, i, 80));
     }
-    api.sink.write(rows);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    api.close();
+    api.seed(rows);
   }
 
   /**
@@ -137,7 +129,7 @@ class AccessControlIT {
   @Test
   void tokenNotYetValidIs401() throws Exception {
     String token =
-        api.minter.sign(
+        api.sign(
             api.claims("patient/*.rs")
                 .claim("patient", A)
                 .notBeforeTime(Date.from(Instant.now().plus(1, ChronoUnit.HOURS)))
@@ -173,13 +165,14 @@ class AccessControlIT {
   @Test
   void wrongIssuerOrAudienceIs401() throws Exception {
     String wrongIssuer =
-        api.minter.sign(
+        api.sign(
             ApiHarness.patientClaims(
-                    api.minter, "https://evil.example", ApiHarness.AUDIENCE, Instant.now(), A)
+                    api.minter(), "https://evil.example", ApiHarness.AUDIENCE, Instant.now(), A)
                 .build());
     String wrongAudience =
-        api.minter.sign(
-            ApiHarness.patientClaims(api.minter, ApiHarness.ISSUER, "another-api", Instant.now(), A)
+        api.sign(
+            ApiHarness.patientClaims(
+                    api.minter(), ApiHarness.ISSUER, "another-api", Instant.now(), A)
                 .build());
     assertThat(get("/fhir/Observation?patient=" + A, wrongIssuer).statusCode()).isEqualTo(401);
     assertThat(get("/fhir/Observation?patient=" + A, wrongAudience).statusCode()).isEqualTo(401);
@@ -197,10 +190,10 @@ class AccessControlIT {
     SignedJWT jwt =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.HS256)
-                .keyID(api.minter.privateKey().getKeyID())
+                .keyID(api.minter().privateKey().getKeyID())
                 .build(),
             claims);
-    jwt.sign(new MACSigner(api.minter.publicJwks().toString().getBytes(StandardCharsets.UTF_8)));
+    jwt.sign(new MACSigner(api.minter().publicJwks().toString().getBytes(StandardCharsets.UTF_8)));
     assertThat(get("/fhir/Observation?patient=" + B, jwt.serialize()).statusCode()).isEqualTo(401);
   }
 
@@ -325,7 +318,7 @@ class AccessControlIT {
   void userScopeWithoutPatientClaimReachesEveryPatientWhenConfigured() throws Exception {
     try (ApiHarness trusting =
         ApiHarness.start(
-            kafka.broker(), Map.of(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "all-patients"))) {
+            api.broker(), Map.of(ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG, "all-patients"))) {
       trusting.sink.write(
           List.of(Fixtures.heartRate(OBS_B, B, Fixtures.id("acl-dev-b"), T0, 80, 1)));
       HttpResponse<String> r =

@@ -2,14 +2,10 @@ package io.fhirflow.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.contracts.Tenants;
-import io.fhirflow.testkit.BrokerPerClass;
-import io.fhirflow.testkit.PostgresRole;
 import java.time.Instant;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,39 +24,25 @@ class TenantReadIT {
   static final String OBS_DEFAULT = Fixtures.id("tenant-hr-default");
   static final String OBS_ACME = Fixtures.id("tenant-hr-acme");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
-  static PostgresRole role;
+  @RegisterExtension static final ApiPerClass api = ApiPerClass.readingAs("fhirflow_api_it");
 
   @BeforeAll
   static void start() throws Exception {
-    role = PostgresRole.create("fhirflow_api_it");
-    api = ApiHarness.startAsRole(kafka.broker(), role);
-    api.sink.write(
-        List.of(
-            Fixtures.patient(PATIENT_DEFAULT, "user-1"),
-            Fixtures.heartRate(OBS_DEFAULT, PATIENT_DEFAULT, Fixtures.id("dev"), T0, 70, 1)));
+    api.seed(
+        Fixtures.patientWithHeartRate(
+            PATIENT_DEFAULT, "user-1", OBS_DEFAULT, Fixtures.id("dev"), T0, 70));
     // The same user id in acme: another patient.
-    api.sink.writeAs(
-        ACME,
-        List.of(
-            Fixtures.patient(PATIENT_ACME, "user-1"),
-            Fixtures.heartRate(OBS_ACME, PATIENT_ACME, Fixtures.id("dev"), T0, 80, 1)));
+    api.sink()
+        .writeAs(
+            ACME,
+            Fixtures.patientWithHeartRate(
+                PATIENT_ACME, "user-1", OBS_ACME, Fixtures.id("dev"), T0, 80));
     // Once the sink's migrations made the tables, as an operator grants after migrating.
-    role.grantRead(api.schema());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    try {
-      api.close();
-    } finally {
-      role.close();
-    }
+    api.role().grantRead(api.schema());
   }
 
   private static String tokenOf(String tenant) {
-    return api.minter.sign(api.claims("system/*.rs").claim(Tenants.TOKEN_CLAIM, tenant).build());
+    return api.sign(api.claims("system/*.rs").claim(Tenants.TOKEN_CLAIM, tenant).build());
   }
 
   private static int status(String path, String token) throws Exception {

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Bulk Data Access IG flow against a real PostgreSQL store and broker: each kick-off level with
@@ -39,9 +40,18 @@ class BulkExportIT {
   static final String DEV_ORPHAN = Fixtures.id("bulk-dev-orphan");
   static final Instant T0 = Instant.parse("2026-11-20T08:00:00Z");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
-  static Path bulkDir;
+  @TempDir static Path bulkDir;
+
+  @RegisterExtension
+  static final ApiPerClass api =
+      ApiPerClass.with(
+          () ->
+              Map.of(
+                  ApiConfig.BULK_DIR_CONFIG,
+                  bulkDir.toString(),
+                  ApiConfig.BULK_FETCH_SIZE_CONFIG,
+                  "2"));
+
   static BulkClient client;
   static AuditEvents audit;
 
@@ -53,17 +63,8 @@ class BulkExportIT {
 
   @BeforeAll
   static void start() throws Exception {
-    bulkDir = Files.createTempDirectory("bulk-it");
-    api =
-        ApiHarness.start(
-            kafka.broker(),
-            Map.of(
-                ApiConfig.BULK_DIR_CONFIG,
-                bulkDir.toString(),
-                ApiConfig.BULK_FETCH_SIZE_CONFIG,
-                "2"));
     client = new BulkClient(api.fhirBase());
-    audit = new AuditEvents(kafka.broker(), api.auditTopic);
+    audit = api.auditEvents();
     List<String> first =
         new ArrayList<>(
             List.of(
@@ -83,7 +84,7 @@ class BulkExportIT {
               Fixtures.id("bulk-b-hr-" + i), B, DEV_B, T0.plusSeconds(60L * i), 70 + i, 1));
     }
     first.add(Fixtures.steps(Fixtures.id("bulk-b-steps"), B, T0, T0.plusSeconds(600), 812));
-    api.sink.write(first);
+    api.seed(first);
     Thread.sleep(200);
     between = Instant.now();
     Thread.sleep(200);
@@ -97,7 +98,7 @@ class BulkExportIT {
     // meta.lastUpdated says.
     SECOND_A_OBSERVATIONS.add(FIRST_A_OBSERVATIONS.get(0));
     second.add(Fixtures.heartRate(FIRST_A_OBSERVATIONS.get(0), A, DEV_A, T0, 99, 2));
-    api.sink.write(second);
+    api.seed(second);
   }
 
   static String orphanDevice() {
@@ -112,7 +113,6 @@ class BulkExportIT {
     if (audit != null) {
       audit.close();
     }
-    api.close();
   }
 
   static String system() {
@@ -221,7 +221,7 @@ class BulkExportIT {
     String status = kick.headers().firstValue("Content-Location").orElseThrow();
     JsonNode manifest = client.awaitManifest(status, system());
     String file = manifest.get("output").get(0).get("url").asText();
-    String otherClient = api.minter.sign(api.claims("system/*.rs").subject("someone-else").build());
+    String otherClient = api.sign(api.claims("system/*.rs").subject("someone-else").build());
     assertThat(client.send("GET", status, otherClient).statusCode()).isEqualTo(404);
     assertThat(client.send("GET", file, otherClient).statusCode()).isEqualTo(404);
     assertThat(client.send("GET", status, api.patientToken(A, "patient/*.rs")).statusCode())
@@ -363,7 +363,7 @@ class BulkExportIT {
     Path dir = Files.createTempDirectory("bulk-ttl");
     try (ApiHarness shortLived =
         ApiHarness.start(
-            kafka.broker(),
+            api.broker(),
             Map.of(
                 ApiConfig.BULK_DIR_CONFIG, dir.toString(), ApiConfig.BULK_FILE_TTL_CONFIG, "2"))) {
       shortLived.sink.write(List.of(Fixtures.patient(A, "bulk-a")));
