@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.LocalServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -26,13 +26,14 @@ class PatientMetricsIT {
       "fhirflow-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension
+  static final ApiPerClass api =
+      ApiPerClass.with(Map.of(ApiConfig.REDIS_KEY_PREFIX_CONFIG, PREFIX));
+
   static RedisClient redis;
 
   @BeforeAll
   static void start() throws Exception {
-    api = ApiHarness.start(kafka.broker(), Map.of(ApiConfig.REDIS_KEY_PREFIX_CONFIG, PREFIX));
     redis = RedisClient.create(LocalServices.redisUrl());
     try (StatefulRedisConnection<String, String> c = redis.connect()) {
       String base = PREFIX + "patient:" + A + ":";
@@ -73,7 +74,6 @@ class PatientMetricsIT {
   @AfterAll
   static void stop() throws Exception {
     redis.shutdown();
-    api.close();
   }
 
   @Test
@@ -147,8 +147,7 @@ class PatientMetricsIT {
   @Test
   void redisOutageIs503ButTheInstanceStaysReady() throws Exception {
     try (ApiHarness noRedis =
-        ApiHarness.start(
-            kafka.broker(), Map.of(ApiConfig.REDIS_URL_CONFIG, "redis://127.0.0.1:1"))) {
+        ApiHarness.start(api.broker(), Map.of(ApiConfig.REDIS_URL_CONFIG, "redis://127.0.0.1:1"))) {
       HttpResponse<String> r =
           noRedis.get("/metrics/Patient/" + A, noRedis.patientToken(A, "patient/*.rs"));
       assertThat(r.statusCode()).isEqualTo(503);

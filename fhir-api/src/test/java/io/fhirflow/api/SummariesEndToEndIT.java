@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.CliSamples;
 import io.fhirflow.api.support.SharedValidator;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.sink.standalone.StandaloneSink;
-import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.FhirFlowApplication;
@@ -58,8 +58,7 @@ class SummariesEndToEndIT {
   /** Two local days ago: closed and past the grace, well inside the correction horizon. */
   private static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(2);
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  private static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
   private static StandaloneSink sink;
   private static FhirFlowApplication topology;
   private static Path offsets;
@@ -75,20 +74,18 @@ class SummariesEndToEndIT {
         });
     String id = UUID.randomUUID().toString().substring(0, 8);
     world =
-        new TopologyWorld(
-            kafka.broker(), "summaries-e2e", id, "fhirflow:summaries-e2e-" + id + ":");
+        new TopologyWorld(api.broker(), "summaries-e2e", id, "fhirflow:summaries-e2e-" + id + ":");
     world.createTopics(2);
-    kafka.broker().createTopics(1, "sink-dlq-" + id);
-    api = ApiHarness.start(kafka.broker());
+    api.broker().createTopics(1, "sink-dlq-" + id);
 
     offsets = Files.createTempFile("summaries-e2e", ".offsets");
     sink =
-        StandaloneSink.start(ConnectWorkers.standalone(kafka.broker().bootstrapServers(), offsets));
+        StandaloneSink.start(ConnectWorkers.standalone(api.broker().bootstrapServers(), offsets));
     Map<String, String> connector =
         ConnectWorkers.sinkConnector(
             "summaries-e2e-" + id,
             world.topics.observation() + "," + world.topics.patient() + "," + world.topics.device(),
-            api.jdbcUrl,
+            api.jdbcUrl(),
             "sink-dlq-" + id);
     sink.putConnector(connector);
     await()
@@ -118,9 +115,6 @@ class SummariesEndToEndIT {
     }
     if (sink != null) {
       sink.close();
-    }
-    if (api != null) {
-      api.close();
     }
     Files.deleteIfExists(offsets);
     Exit.resetExitProcedure();
@@ -258,7 +252,7 @@ class SummariesEndToEndIT {
         .ignoreExceptions()
         .until(
             () -> {
-              try (Connection c = DriverManager.getConnection(api.jdbcUrl);
+              try (Connection c = DriverManager.getConnection(api.jdbcUrl());
                   Statement st = c.createStatement();
                   ResultSet rs =
                       st.executeQuery(
@@ -280,6 +274,6 @@ class SummariesEndToEndIT {
 
   /** Sends samples to the raw topic as the command line's importer and simulator do. */
   private static void produce(List<WearableSample> samples) {
-    CliSamples.send(kafka.broker(), world.registryUrl(), world.topics.raw(), samples);
+    CliSamples.send(api.broker(), world.registryUrl(), world.topics.raw(), samples);
   }
 }

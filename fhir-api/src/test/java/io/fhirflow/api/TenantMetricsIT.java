@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.CliSamples;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.Tenants;
@@ -12,7 +12,6 @@ import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.ErasureRequest;
-import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.FhirFlowApplication;
@@ -55,13 +54,20 @@ class TenantMetricsIT {
   private static final String ACME_PATIENT = ResourceIds.patient(ACME, USER);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
   private static final String ID = UUID.randomUUID().toString().substring(0, 8);
   private static final String PREFIX = "fhirflow-test-" + ID + ":";
   private static final RedisKeyLayout KEYS = new RedisKeyLayout(PREFIX);
 
+  @RegisterExtension
+  static final ApiPerClass api =
+      ApiPerClass.with(
+          Map.of(
+              ApiConfig.REDIS_KEY_PREFIX_CONFIG,
+              PREFIX,
+              ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG,
+              "all-patients"));
+
   private static FhirFlowApplication topology;
-  private static ApiHarness api;
   private static RedisClient redisClient;
   private static StatefulRedisConnection<String, String> redisConnection;
   private static RedisCommands<String, String> redis;
@@ -69,17 +75,9 @@ class TenantMetricsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    world = new TopologyWorld(kafka.broker(), "tenant-metrics", ID, PREFIX);
+    world = new TopologyWorld(api.broker(), "tenant-metrics", ID, PREFIX);
     world.createTopics(2, Tenants.rawTopic(world.topics.raw(), ACME));
     topology = world.start(world.config());
-    api =
-        ApiHarness.start(
-            kafka.broker(),
-            Map.of(
-                ApiConfig.REDIS_KEY_PREFIX_CONFIG,
-                PREFIX,
-                ApiConfig.USER_SCOPES_WITHOUT_PATIENT_CONFIG,
-                "all-patients"));
     redisClient = RedisClient.create(LocalServices.redisUrl());
     redisConnection = redisClient.connect();
     redis = redisConnection.sync();
@@ -99,9 +97,6 @@ class TenantMetricsIT {
   static void stop() throws Exception {
     if (topology != null) {
       topology.close();
-    }
-    if (api != null) {
-      api.close();
     }
     if (redisConnection != null) {
       for (String key : keys()) {
@@ -160,7 +155,7 @@ class TenantMetricsIT {
         .until(() -> redis.exists(defaultBase + "latest", acmeBase + "latest") == 2);
 
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.broker().bootstrapServers());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, api.broker().bootstrapServers());
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       ErasureRequest request = ErasureRequest.of(ACME, second, "dpo@example.org", Instant.now());
@@ -194,7 +189,7 @@ class TenantMetricsIT {
   }
 
   private static String tokenOf(String tenant) {
-    return api.minter.sign(api.claims("system/*.rs").claim(Tenants.TOKEN_CLAIM, tenant).build());
+    return api.sign(api.claims("system/*.rs").claim(Tenants.TOKEN_CLAIM, tenant).build());
   }
 
   private static TreeSet<String> keys() {
@@ -206,6 +201,6 @@ class TenantMetricsIT {
   }
 
   private static void produce(String topic, WearableSample sample) {
-    CliSamples.send(kafka.broker(), world.registryUrl(), topic, List.of(sample));
+    CliSamples.send(api.broker(), world.registryUrl(), topic, List.of(sample));
   }
 }
