@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.api.app.TrendsAppServlet;
-import io.fhirflow.api.support.ApiHarness;
+import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.SharedValidator;
 import io.fhirflow.cli.simulate.SimulatedRecord;
 import io.fhirflow.cli.simulate.TrafficGenerator;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
-import io.fhirflow.testkit.BrokerPerClass;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -62,8 +61,7 @@ class TrendsPageIT {
   private static final String STEPS = "http://loinc.org|55423-8";
   private static final Path SCREENSHOTS = Path.of("target/screenshots");
 
-  @RegisterExtension static final BrokerPerClass kafka = new BrokerPerClass();
-  static ApiHarness api;
+  @RegisterExtension static final ApiPerClass api = new ApiPerClass();
   static WebDriver browser;
 
   /** Per patient, the stored Observations (parsed). */
@@ -77,7 +75,6 @@ class TrendsPageIT {
           Files.isExecutable(Path.of("/usr/bin/chromedriver")),
           "Debian's chromium-driver is not installed (bin/test installs it)");
     }
-    api = ApiHarness.start(kafka.broker());
     storeAWeekOfSimulatorTraffic();
     browser = chromium();
     Files.createDirectories(SCREENSHOTS);
@@ -87,9 +84,6 @@ class TrendsPageIT {
   static void stop() throws Exception {
     if (browser != null) {
       browser.quit();
-    }
-    if (api != null) {
-      api.close();
     }
   }
 
@@ -231,7 +225,7 @@ class TrendsPageIT {
     }
     List<String> all = new ArrayList<>(resources.values());
     for (int i = 0; i < all.size(); i += 5000) {
-      api.sink.write(all.subList(i, Math.min(all.size(), i + 5000)), now);
+      api.sink().write(all.subList(i, Math.min(all.size(), i + 5000)), now);
     }
     for (String json : all) {
       JsonNode node = read(json);
@@ -277,7 +271,7 @@ class TrendsPageIT {
   /** Opens the page with a token and waits for the body's state; returns the page's ready time. */
   private static long open(String token, String state) {
     browser.get("about:blank");
-    browser.get(api.base + "/app/#access_token=" + token);
+    browser.get(api.base() + "/app/#access_token=" + token);
     new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> state.equals(bodyData("state")));
     assertThat(browser.getCurrentUrl())
         .as("the token is cleared from the address bar")
