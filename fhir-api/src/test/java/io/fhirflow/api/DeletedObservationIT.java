@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
@@ -105,7 +104,7 @@ class DeletedObservationIT {
     assertThat(all.getEntry())
         .extracting(e -> e.getResource().getIdElement().getIdPart())
         .containsExactly(KEPT);
-    validate(all);
+    SharedValidator.assertValidWithEntries(all);
     assertThat(count.getTotal()).isEqualTo(1);
   }
 
@@ -126,14 +125,6 @@ class DeletedObservationIT {
     assertThat(b.getEntry())
         .extracting(e -> e.getResource().getIdElement().getIdPart())
         .containsExactly(KEPT);
-    validate(b);
-  }
-
-  private static void validate(Bundle bundle) {
-    SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(bundle));
-    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-      SharedValidator.assertValid(
-          ApiHarness.FHIR.newJsonParser().encodeResourceToString(e.getResource()));
-    }
+    SharedValidator.assertValidWithEntries(b);
   }
 }

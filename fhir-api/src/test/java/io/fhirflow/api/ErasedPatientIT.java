@@ -84,10 +84,7 @@ class ErasedPatientIT {
             .returnBundle(Bundle.class)
             .execute();
     assertThat(search.getEntry()).isEmpty();
-    SharedValidator.assertValid(
-        ca.uhn.fhir.context.FhirContext.forR4Cached()
-            .newJsonParser()
-            .encodeResourceToString(search));
+    SharedValidator.assertValid(search);
     assertThat(api.get("/fhir/Patient/" + B, system).statusCode()).isEqualTo(200);
     assertThat(api.get("/fhir/Observation/" + HR_B, system).statusCode()).isEqualTo(200);
     assertThat(api.get("/fhir/Device/" + DEVICE_B, system).statusCode()).isEqualTo(200);

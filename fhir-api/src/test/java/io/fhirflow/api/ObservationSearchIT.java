@@ -89,20 +89,12 @@ class ObservationSearchIT {
     List<Observation> out = new ArrayList<>();
     Bundle page = first;
     while (true) {
-      validate(page);
+      SharedValidator.assertValidWithEntries(page);
       page.getEntry().forEach(e -> out.add((Observation) e.getResource()));
       if (page.getLink(Bundle.LINK_NEXT) == null) {
         return out;
       }
       page = client.loadPage().next(page).execute();
-    }
-  }
-
-  static void validate(Bundle bundle) {
-    SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(bundle));
-    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-      SharedValidator.assertValid(
-          ApiHarness.FHIR.newJsonParser().encodeResourceToString(e.getResource()));
     }
   }
 
@@ -332,7 +324,7 @@ class ObservationSearchIT {
             .returnResourceType(Bundle.class)
             .useHttpGet()
             .execute();
-    validate(b);
+    SharedValidator.assertValidWithEntries(b);
     assertThat(b.getEntry()).hasSize(3);
     Set<String> newest =
         Set.of(Fixtures.id("hr-a-71"), Fixtures.id("spo2-a-4"), Fixtures.id("steps-a-2"));
@@ -356,7 +348,7 @@ class ObservationSearchIT {
     Observation o = client.read().resource(Observation.class).withId(id).execute();
     assertThat(o.getIdElement().getVersionIdPart()).isEqualTo("1");
     assertThat(o.getValueQuantity().getValue().doubleValue()).isEqualTo(65.0);
-    SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(o));
+    SharedValidator.assertValid(o);
     HttpResponse<String> raw =
         api.get("/fhir/Observation/" + id, api.patientToken(A, "patient/Observation.rs"));
     assertThat(raw.headers().firstValue("ETag")).contains("W/\"1\"");
@@ -366,7 +358,7 @@ class ObservationSearchIT {
   @Test
   void patientAndDeviceReadAndSearchByIdentifier() {
     Patient p = client.read().resource(Patient.class).withId(A).execute();
-    SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(p));
+    SharedValidator.assertValid(p);
     Bundle byIdentifier =
         client
             .search()
@@ -375,10 +367,10 @@ class ObservationSearchIT {
                 Patient.IDENTIFIER.exactly().systemAndIdentifier(Fixtures.USER_ID_SYSTEM, "user-a"))
             .returnBundle(Bundle.class)
             .execute();
-    validate(byIdentifier);
+    SharedValidator.assertValidWithEntries(byIdentifier);
     assertThat(byIdentifier.getEntry()).hasSize(1);
     Device d = client.read().resource(Device.class).withId(DEVICE_A).execute();
-    SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(d));
+    SharedValidator.assertValid(d);
     Bundle devices =
         client
             .search()
@@ -386,7 +378,7 @@ class ObservationSearchIT {
             .where(Device.IDENTIFIER.exactly().code("watch-a"))
             .returnBundle(Bundle.class)
             .execute();
-    validate(devices);
+    SharedValidator.assertValidWithEntries(devices);
     assertThat(devices.getEntry()).hasSize(1);
   }
 
@@ -395,7 +387,7 @@ class ObservationSearchIT {
     Bundle json = observations().where(Observation.CODE.exactly().code("59408-5")).execute();
     Bundle xml =
         observations().where(Observation.CODE.exactly().code("59408-5")).encodedXml().execute();
-    validate(xml);
+    SharedValidator.assertValidWithEntries(xml);
     assertThat(ids(xml.getEntry().stream().map(e -> e.getResource()).toList()))
         .isEqualTo(ids(json.getEntry().stream().map(e -> e.getResource()).toList()))
         .hasSize(5);
@@ -405,7 +397,7 @@ class ObservationSearchIT {
   void metadataDescribesTheSearchParametersLastnAndSmartSecurity() {
     CapabilityStatement cs =
         api.client(null).capabilities().ofType(CapabilityStatement.class).execute();
-    SharedValidator.assertValid(ApiHarness.FHIR.newJsonParser().encodeResourceToString(cs));
+    SharedValidator.assertValid(cs);
     CapabilityStatement.CapabilityStatementRestResourceComponent obs =
         cs.getRestFirstRep().getResource().stream()
             .filter(r -> r.getType().equals("Observation"))
@@ -430,7 +422,7 @@ class ObservationSearchIT {
                 ? (Bundle) ApiHarness.FHIR.newJsonParser().parseResource(r.body())
                 : null;
         if (b != null) {
-          validate(b);
+          SharedValidator.assertValidWithEntries(b);
         }
         return new HttpResponseBundle(r.statusCode(), b);
       } catch (Exception e) {

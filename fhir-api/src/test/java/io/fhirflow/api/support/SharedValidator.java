@@ -14,6 +14,8 @@ import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerVali
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 
 /** One HAPI validator per test JVM (its first use costs seconds; later ones tens of ms). */
 public final class SharedValidator {
@@ -63,6 +65,19 @@ public final class SharedValidator {
       VALID.remove(json);
     }
     assertThat(errors).as("validation errors").isEmpty();
+  }
+
+  /** Asserts the resource, as JSON, has no ERROR or FATAL validation message. */
+  public static void assertValid(IBaseResource resource) {
+    assertValid(CONTEXT.newJsonParser().encodeResourceToString(resource));
+  }
+
+  /** Asserts a search answer and each resource in it are valid. */
+  public static void assertValidWithEntries(Bundle bundle) {
+    assertValid(bundle);
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      assertValid(e.getResource());
+    }
   }
 
   private static String describe(SingleValidationMessage m) {
