@@ -15,6 +15,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.fhirflow.api.devtoken.TokenMinter;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.ApiPerClass;
+import io.fhirflow.api.support.FhirSearches;
 import io.fhirflow.api.support.Fixtures;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -216,13 +217,7 @@ class AccessControlIT {
   @Test
   void searchForAnotherPatientFindsNothing() throws Exception {
     var client = api.client(tokenA());
-    Bundle b =
-        client
-            .search()
-            .forResource(Observation.class)
-            .where(Observation.PATIENT.hasId(B))
-            .returnBundle(Bundle.class)
-            .execute();
+    Bundle b = FhirSearches.observationsOf(client, B).execute();
     assertThat(b.getEntry()).isEmpty();
     Bundle byIdentifier =
         client
@@ -285,11 +280,7 @@ class AccessControlIT {
     assertThat(statusAsA("/metrics/Patient/" + A, "patient/Patient.rs")).isEqualTo(403);
     assertThatThrownBy(
             () ->
-                api.client(api.patientToken(A, "patient/Device.rs"))
-                    .search()
-                    .forResource(Observation.class)
-                    .where(Observation.PATIENT.hasId(A))
-                    .returnBundle(Bundle.class)
+                FhirSearches.observationsOf(api.client(api.patientToken(A, "patient/Device.rs")), A)
                     .execute())
         .isInstanceOf(ForbiddenOperationException.class);
   }

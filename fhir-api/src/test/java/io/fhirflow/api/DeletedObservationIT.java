@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.fhirflow.api.support.ApiPerClass;
+import io.fhirflow.api.support.FhirSearches;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
 import java.net.http.HttpResponse;
@@ -85,21 +86,8 @@ class DeletedObservationIT {
 
   @Test
   void searchesAndCountsNoLongerSeeIt() {
-    Bundle all =
-        client
-            .search()
-            .forResource(Observation.class)
-            .where(Observation.PATIENT.hasId(A))
-            .returnBundle(Bundle.class)
-            .execute();
-    Bundle count =
-        client
-            .search()
-            .forResource(Observation.class)
-            .where(Observation.PATIENT.hasId(A))
-            .summaryMode(SummaryEnum.COUNT)
-            .returnBundle(Bundle.class)
-            .execute();
+    Bundle all = FhirSearches.observationsOf(client, A).execute();
+    Bundle count = FhirSearches.observationsOf(client, A).summaryMode(SummaryEnum.COUNT).execute();
 
     assertThat(all.getEntry())
         .extracting(e -> e.getResource().getIdElement().getIdPart())

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.fhirflow.api.support.ApiPerClass;
+import io.fhirflow.api.support.FhirSearches;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,13 +76,7 @@ class ErasedPatientIT {
           .isEqualTo(404);
     }
     IGenericClient client = api.client(system);
-    Bundle search =
-        client
-            .search()
-            .forResource(Observation.class)
-            .where(Observation.PATIENT.hasId(A))
-            .returnBundle(Bundle.class)
-            .execute();
+    Bundle search = FhirSearches.observationsOf(client, A).execute();
     assertThat(search.getEntry()).isEmpty();
     SharedValidator.assertValid(search);
     assertThat(api.get("/fhir/Patient/" + B, system).statusCode()).isEqualTo(200);
