@@ -12,7 +12,7 @@ import io.fhirflow.topology.deadletter.DeadLetterStage;
 import io.fhirflow.topology.dedupe.DedupProcessor;
 import io.fhirflow.topology.fhir.DerivedResources;
 import io.fhirflow.topology.fhir.EmitOnChangeProcessor;
-import io.fhirflow.topology.fhir.MapProcessor;
+import io.fhirflow.topology.fhir.FhirTopicHeaders;
 import io.fhirflow.topology.fhir.RecordLifecycleProcessor;
 import io.fhirflow.topology.ingest.SampleIdentity;
 import io.fhirflow.topology.metrics.MetricsProcessor;
@@ -68,7 +68,7 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
   private static final String OBSERVATION = "Observation";
   private static final String PATIENT = "Patient";
   private static final String DEVICE = "Device";
-  private static final byte[] AUDIT_EVENT = "AuditEvent".getBytes(StandardCharsets.UTF_8);
+  private static final String AUDIT_EVENT = "AuditEvent";
 
   /**
    * Names of the nodes this processor forwards to; {@code metrics} is null without the metrics
@@ -152,14 +152,22 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
     // resource id, which tells it from a deletion marker: it names every Observation of the key.
     context()
         .forward(
-            new Record<>(patientId, null, time, headers(tenant, OBSERVATION, null, requestId)),
+            new Record<>(
+                patientId,
+                null,
+                time,
+                FhirTopicHeaders.erasure(tenant, OBSERVATION, null, requestId)),
             children.observations());
 
     long patients = patientHashes.delete(patientId) != null ? 1 : 0;
     // A tombstone whether or not the store knew the Patient: it may predate the store (a reset).
     context()
         .forward(
-            new Record<>(patientId, null, time, headers(tenant, PATIENT, patientId, requestId)),
+            new Record<>(
+                patientId,
+                null,
+                time,
+                FhirTopicHeaders.erasure(tenant, PATIENT, patientId, requestId)),
             children.patients());
     context().forward(new Record<>(patientId, null, time), children.patientChanges());
     removed.put("patient-tombstones", 1L);
@@ -171,7 +179,11 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
       String deviceId = d.key.substring(EmitOnChangeProcessor.ownerPrefix(patientId).length());
       context()
           .forward(
-              new Record<>(deviceId, null, time, headers(tenant, DEVICE, deviceId, requestId)),
+              new Record<>(
+                  deviceId,
+                  null,
+                  time,
+                  FhirTopicHeaders.erasure(tenant, DEVICE, deviceId, requestId)),
               children.devices());
     }
     context().forward(new Record<>(patientId, null, time), children.deviceChanges());
@@ -208,11 +220,7 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
             clock.instant(),
             OBSERVER,
             removed);
-    Headers h = new RecordHeaders();
-    h.add(FhirRecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
-    h.add(FhirRecordHeaders.RESOURCE_TYPE, AUDIT_EVENT);
-    h.add(FhirRecordHeaders.FHIR_VERSION, MapProcessor.FHIR_VERSION);
-    h.add(FhirRecordHeaders.ERASURE_REQUEST_ID, requestId);
+    Headers h = FhirTopicHeaders.erasure(tenant, AUDIT_EVENT, null, requestId);
     context().forward(new Record<>(request.requestId(), audit, time, h), children.audit());
     counters.erasure("erased");
     RecordMetadata source = context().recordMetadata().orElseThrow();
@@ -224,18 +232,6 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
         request.requestId(),
         recordEntries,
         devices.size());
-  }
-
-  private static Headers headers(String tenant, String resourceType, String id, byte[] requestId) {
-    Headers h = new RecordHeaders();
-    h.add(FhirRecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
-    h.add(FhirRecordHeaders.RESOURCE_TYPE, resourceType.getBytes(StandardCharsets.UTF_8));
-    h.add(FhirRecordHeaders.FHIR_VERSION, MapProcessor.FHIR_VERSION);
-    if (id != null) {
-      h.add(FhirRecordHeaders.RESOURCE_ID, id.getBytes(StandardCharsets.UTF_8));
-    }
-    h.add(FhirRecordHeaders.ERASURE_REQUEST_ID, requestId);
-    return h;
   }
 
   /**

@@ -30,7 +30,7 @@ final class DeletionMarkers {
               patientId,
               null,
               timestamp,
-              MapProcessor.headers(tenant, OBSERVATION, id, sourceRecordId)),
+              FhirTopicHeaders.of(tenant, OBSERVATION, id, sourceRecordId)),
           child);
     }
   }

@@ -1,6 +1,5 @@
 package io.fhirflow.topology.fhir;
 
-import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
@@ -22,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -37,8 +34,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Object, Object> {
   private static final String OBSERVATION = "Observation";
-  public static final byte[] FHIR_VERSION =
-      FhirRecordHeaders.FHIR_VERSION_VALUE.getBytes(StandardCharsets.UTF_8);
 
   private final FhirMapper mapper;
   private final FlowCounters counters;
@@ -120,7 +115,7 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
                   patientId,
                   bodies[i],
                   record.timestamp(),
-                  headers(tenant, observation, sourceRecordId)),
+                  FhirTopicHeaders.of(tenant, observation, sourceRecordId)),
               children.observations());
     }
     List<String> observationIds = observations.stream().map(FhirResource::id).toList();
@@ -140,7 +135,7 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
                 patientId,
                 mapped.patient(),
                 record.timestamp(),
-                headers(tenant, mapped.patient(), sourceRecordId)),
+                FhirTopicHeaders.of(tenant, mapped.patient(), sourceRecordId)),
             children.patients());
     mapped
         .device()
@@ -154,7 +149,7 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
                             patientId,
                             device,
                             record.timestamp(),
-                            headers(tenant, device, sourceRecordId)),
+                            FhirTopicHeaders.of(tenant, device, sourceRecordId)),
                         children.devices()));
 
     List<DayContribution> contributions = List.of();
@@ -225,22 +220,6 @@ public final class MapProcessor extends ContextualProcessor<byte[], Accepted, Ob
     }
     Set<String> now = new HashSet<>(current);
     return prior.observationIds().stream().filter(id -> !now.contains(id)).toList();
-  }
-
-  public static Headers headers(String tenant, FhirResource resource, byte[] sourceRecordId) {
-    return headers(tenant, resource.resourceType(), resource.id(), sourceRecordId);
-  }
-
-  /** The contract's headers of a FHIR topic record, upsert or deletion marker alike. */
-  public static Headers headers(
-      String tenant, String resourceType, String id, byte[] sourceRecordId) {
-    Headers h = new RecordHeaders();
-    h.add(FhirRecordHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
-    h.add(FhirRecordHeaders.RESOURCE_TYPE, resourceType.getBytes(StandardCharsets.UTF_8));
-    h.add(FhirRecordHeaders.FHIR_VERSION, FHIR_VERSION);
-    h.add(FhirRecordHeaders.SOURCE_RECORD_ID, sourceRecordId);
-    h.add(FhirRecordHeaders.RESOURCE_ID, id.getBytes(StandardCharsets.UTF_8));
-    return h;
   }
 
   /**

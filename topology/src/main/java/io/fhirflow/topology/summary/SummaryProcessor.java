@@ -8,7 +8,7 @@ import io.fhirflow.mapping.SummaryFigures;
 import io.fhirflow.mapping.SummaryObservations;
 import io.fhirflow.mapping.SummaryStatistic;
 import io.fhirflow.topology.TopologySettings;
-import io.fhirflow.topology.fhir.MapProcessor;
+import io.fhirflow.topology.fhir.FhirTopicHeaders;
 import io.fhirflow.topology.ops.FlowCounters;
 import io.micrometer.core.instrument.Counter;
 import java.math.BigDecimal;
@@ -341,7 +341,7 @@ public final class SummaryProcessor
                     patientId,
                     (byte[]) null,
                     now,
-                    MapProcessor.headers(key.tenant(), OBSERVATION, id, source)));
+                    FhirTopicHeaders.of(key.tenant(), OBSERVATION, id, source)));
         a.retracted();
         aggregates.put(k, a);
         retracted.increment();
@@ -377,7 +377,7 @@ public final class SummaryProcessor
                 patientId,
                 summary.json().getBytes(StandardCharsets.UTF_8),
                 now,
-                MapProcessor.headers(key.tenant(), OBSERVATION, summary.id(), source)));
+                FhirTopicHeaders.of(key.tenant(), OBSERVATION, summary.id(), source)));
     a.written(version, hash);
     aggregates.put(k, a);
     (version == 1 ? emittedFinal : emittedAmended).increment();
