@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One export's state, shared between the worker that writes it and the requests that poll it. Only
@@ -32,7 +33,9 @@ public final class ExportJob {
   private final Path directory;
   private final List<OutputFile> files = new CopyOnWriteArrayList<>();
   private final AtomicLong written = new AtomicLong();
-  private volatile State state = State.QUEUED;
+  // Moved only by compare-and-set: the worker and a DELETE race, and exactly one of them must own
+  // the job's directory when it ends (see ExportJobs.cancel).
+  private final AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
   private volatile String currentType;
   private volatile Instant transactionTime;
   private volatile Instant expiresAt;
@@ -62,19 +65,34 @@ public final class ExportJob {
   }
 
   public State state() {
-    return state;
+    return state.get();
   }
 
-  void state(State s) {
-    this.state = s;
+  /** QUEUED to RUNNING; false when the job was cancelled before its worker picked it up. */
+  boolean start() {
+    return state.compareAndSet(State.QUEUED, State.RUNNING);
+  }
+
+  /** RUNNING to COMPLETE or FAILED; false when a cancellation came first. */
+  boolean end(State outcome) {
+    return state.compareAndSet(State.RUNNING, outcome);
+  }
+
+  /** Marks the job cancelled and returns the state it was in just before. */
+  State cancel() {
+    return state.getAndSet(State.CANCELLED);
   }
 
   public boolean finished() {
-    return state != State.QUEUED && state != State.RUNNING;
+    return finished(state.get());
+  }
+
+  static boolean finished(State s) {
+    return s != State.QUEUED && s != State.RUNNING;
   }
 
   boolean cancelled() {
-    return state == State.CANCELLED;
+    return state.get() == State.CANCELLED;
   }
 
   public List<OutputFile> files() {
@@ -95,14 +113,15 @@ public final class ExportJob {
 
   /** The X-Progress text: where the worker is, in resources written (no values). */
   public String progress() {
-    return switch (state) {
+    State s = state.get();
+    return switch (s) {
       case QUEUED -> "queued";
       case RUNNING ->
           "exporting "
               + (currentType == null ? "" : currentType + ", ")
               + written.get()
               + " resources written";
-      default -> state.name().toLowerCase(java.util.Locale.ROOT);
+      default -> s.name().toLowerCase(java.util.Locale.ROOT);
     };
   }
 

@@ -35,15 +35,15 @@ public final class ExportJobs implements AutoCloseable {
 
   private final Map<String, ExportJob> jobs = new ConcurrentHashMap<>();
   private final Path root;
-  private final NdjsonExporter exporter;
+  private final ExportWriter exporter;
   private final Duration ttl;
   private final int maxJobs;
   private final Clock clock;
   private final ExecutorService workers;
   private final ScheduledExecutorService reaper;
 
-  public ExportJobs(
-      Path root, NdjsonExporter exporter, Duration ttl, int workers, int maxJobs, Clock clock) {
+  ExportJobs(
+      Path root, ExportWriter exporter, Duration ttl, int workers, int maxJobs, Clock clock) {
     this.root = root;
     this.exporter = exporter;
     this.ttl = ttl;
@@ -100,34 +100,30 @@ public final class ExportJobs implements AutoCloseable {
   }
 
   private void run(ExportJob job) {
-    if (job.cancelled()) {
-      return;
+    if (!job.start()) {
+      return; // cancelled while queued: cancel() has already cleaned up
     }
-    job.state(ExportJob.State.RUNNING);
     try {
       exporter.run(job);
-      if (!job.cancelled()) {
-        job.expiresAt(clock.instant().plus(ttl));
-        job.state(ExportJob.State.COMPLETE);
-      }
+      job.expiresAt(clock.instant().plus(ttl));
+      job.end(ExportJob.State.COMPLETE);
     } catch (SQLException e) {
       fail(job, "sqlstate=" + e.getSQLState());
     } catch (IOException | RuntimeException e) {
       fail(job, e.getClass().getSimpleName());
     }
     if (job.cancelled()) {
+      // Cancelled while running: the DELETE left the directory to this thread, the only writer.
       deleteTree(job.directory());
     }
   }
 
   private void fail(ExportJob job, String reason) {
-    if (job.cancelled()) {
-      return;
-    }
-    LOG.warn("bulk export failed job={} reason={}", job.id(), reason);
     job.expiresAt(clock.instant().plus(ttl));
-    job.state(ExportJob.State.FAILED);
-    deleteTree(job.directory());
+    if (job.end(ExportJob.State.FAILED)) {
+      LOG.warn("bulk export failed job={} reason={}", job.id(), reason);
+      deleteTree(job.directory());
+    }
   }
 
   /** The job if it exists, belongs to {@code owner} and has not expired. */
@@ -147,19 +143,27 @@ public final class ExportJobs implements AutoCloseable {
    * Cancels a running or queued job, or deletes a finished one's files; either way the job is gone.
    */
   public void cancel(ExportJob job) {
-    job.state(ExportJob.State.CANCELLED);
+    ExportJob.State before = job.cancel();
     job.future().ifPresent(f -> f.cancel(false));
-    remove(job);
+    jobs.remove(job.id());
+    // A running job's worker may be writing or renaming files in its directory right now; deleting
+    // the tree under it made Files.walk fail (and the DELETE answer 500). The worker deletes it
+    // when it sees the cancellation; a queued job never creates one, a finished one is ours.
+    if (before != ExportJob.State.RUNNING) {
+      deleteTree(job.directory());
+    }
   }
 
   private boolean expired(ExportJob job) {
-    return job.expiresAt().map(t -> !clock.instant().isBefore(t)).orElse(false);
+    return job.finished() && job.expiresAt().map(t -> !clock.instant().isBefore(t)).orElse(false);
   }
 
+  /**
+   * Forgets an expired job and deletes its files; a poll and the reaper can both get here, and only
+   * the one that removes the entry deletes.
+   */
   private void remove(ExportJob job) {
-    jobs.remove(job.id());
-    // A running job deletes its own directory when it notices the cancellation.
-    if (job.finished()) {
+    if (jobs.remove(job.id(), job)) {
       deleteTree(job.directory());
     }
   }
@@ -192,7 +196,7 @@ public final class ExportJobs implements AutoCloseable {
   @Override
   public void close() {
     reaper.shutdownNow();
-    jobs.values().forEach(j -> j.state(j.finished() ? j.state() : ExportJob.State.CANCELLED));
+    jobs.values().stream().filter(j -> !j.finished()).forEach(ExportJob::cancel);
     workers.shutdownNow();
     try {
       workers.awaitTermination(10, TimeUnit.SECONDS);

@@ -21,7 +21,7 @@ import java.time.OffsetDateTime;
  * autocommit off), and each row's stored JSON text is copied to the file as bytes: the process
  * never holds more than one fetch of resources, whatever the table size.
  */
-final class NdjsonExporter {
+final class NdjsonExporter implements ExportWriter {
 
   private static final int CANCEL_CHECK_EVERY = 1024;
 
@@ -31,8 +31,8 @@ final class NdjsonExporter {
     this.reads = reads;
   }
 
-  /** Runs the job to completion (or until it is cancelled); throws on a database or disk fault. */
-  void run(ExportJob job) throws SQLException, IOException {
+  @Override
+  public void run(ExportJob job) throws SQLException, IOException {
     Files.createDirectories(job.directory());
     reads.runInSnapshot(
         c -> {
