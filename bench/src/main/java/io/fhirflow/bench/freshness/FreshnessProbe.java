@@ -100,13 +100,10 @@ public final class FreshnessProbe {
   private final ConcurrentLinkedQueue<long[]> topic = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<long[]> api = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean sending = new AtomicBoolean(true);
-  private final long start = System.nanoTime();
+  private final ProbeClock clock = new ProbeClock();
 
   /** Maps a sample as the topology does, for the id of the Observation to look up. */
   private final FhirMapper mapper = new FhirMapper(MappingCatalogue.builtIn());
-
-  /** The wall clock at {@link #start}: PostgreSQL's commit timestamps are wall-clock times. */
-  private final long startWallMs = System.currentTimeMillis();
 
   private FreshnessProbe(Map<String, String> args) {
     this.args = args;
@@ -144,7 +141,7 @@ public final class FreshnessProbe {
   }
 
   private long nowMs() {
-    return (System.nanoTime() - start) / 1_000_000;
+    return clock.nowMs();
   }
 
   private void run() throws Exception {
@@ -321,7 +318,7 @@ public final class FreshnessProbe {
               ps.setArray(1, c.createArrayOf("text", oldest.toArray()));
               try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                  found(rs.getString(1), rs.getLong(2) - startWallMs);
+                  found(rs.getString(1), clock.fromWallMs(rs.getLong(2)));
                 }
               }
             }

@@ -58,8 +58,7 @@ public final class StormProbe {
   private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
   private final Map<String, String> args;
-  private final long start = System.nanoTime();
-  private final long startWallMs = System.currentTimeMillis();
+  private final ProbeClock clock = new ProbeClock();
 
   /** Observation id of a sampled sample → when it was sent (probe ms). */
   private final Map<String, Long> sampled = new ConcurrentHashMap<>();
@@ -102,7 +101,7 @@ public final class StormProbe {
   }
 
   private long nowMs() {
-    return (System.nanoTime() - start) / 1_000_000;
+    return clock.nowMs();
   }
 
   private void run() throws Exception {
@@ -294,7 +293,7 @@ public final class StormProbe {
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               long at = sampled.get(rs.getString(1));
-              latencies.add(new long[] {at - firstSendMs, rs.getLong(2) - startWallMs - at});
+              latencies.add(new long[] {at - firstSendMs, clock.fromWallMs(rs.getLong(2)) - at});
             }
           }
         }
@@ -306,7 +305,7 @@ public final class StormProbe {
                       + " FROM fhir_observation")) {
         rs.next();
         rows = rs.getLong(1);
-        lastCommitMs = rs.getLong(2) - startWallMs - firstSendMs;
+        lastCommitMs = clock.fromWallMs(rs.getLong(2)) - firstSendMs;
       }
     }
     long topologyDrained = topologyDrainedMs - firstSendMs;
