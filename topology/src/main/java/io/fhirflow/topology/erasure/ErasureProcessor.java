@@ -6,6 +6,7 @@ import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.serde.ErasureRequest;
 import io.fhirflow.topology.FhirFlowTopology;
+import io.fhirflow.topology.PrefixedEntries;
 import io.fhirflow.topology.deadletter.DeadLetterFit;
 import io.fhirflow.topology.deadletter.DeadLetterHeaders;
 import io.fhirflow.topology.deadletter.DeadLetterStage;
@@ -21,20 +22,19 @@ import io.fhirflow.topology.ops.FlowCounters;
 import io.fhirflow.topology.summary.SummaryInput;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +65,8 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
   private static final Logger log = LoggerFactory.getLogger(ErasureProcessor.class);
   static final String OBSERVER = "fhirflow-topology";
   static final String NOT_AN_ERASURE_REQUEST = "NOT_AN_ERASURE_REQUEST";
+  private static final Serializer<Bytes> BYTES = Serdes.Bytes().serializer();
+  private static final Serializer<String> STRINGS = Serdes.String().serializer();
   private static final String OBSERVATION = "Observation";
   private static final String PATIENT = "Patient";
   private static final String DEVICE = "Device";
@@ -138,11 +140,11 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
     long dedupeEntries = 0;
     for (Platform platform : Platform.values()) {
       Bytes prefix = Bytes.wrap(SampleIdentity.userPrefix(tenant, request.userId(), platform));
-      for (KeyValue<Bytes, DerivedResources> e : removeByPrefix(records, prefix)) {
+      for (KeyValue<Bytes, DerivedResources> e : PrefixedEntries.remove(records, prefix, BYTES)) {
         recordEntries++;
         observations += e.value.observationIds().size();
       }
-      dedupeEntries += removeByPrefix(seen, prefix).size();
+      dedupeEntries += PrefixedEntries.remove(seen, prefix, BYTES).size();
     }
     removed.put("observations-known", observations);
     removed.put("record-store-entries", recordEntries);
@@ -174,7 +176,7 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
     removed.put("patient-store-entries", patients);
 
     List<KeyValue<String, byte[]>> devices =
-        removeByPrefix(deviceHashes, EmitOnChangeProcessor.ownerPrefix(patientId));
+        PrefixedEntries.remove(deviceHashes, EmitOnChangeProcessor.ownerPrefix(patientId), STRINGS);
     for (KeyValue<String, byte[]> d : devices) {
       String deviceId = d.key.substring(EmitOnChangeProcessor.ownerPrefix(patientId).length());
       context()
@@ -192,8 +194,12 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
     if (children.metrics() != null) {
       TenantPatient who = TenantPatient.of(tenant, patientId);
       String metricsPrefix = who.storePrefix();
-      removed.put("metric-day-aggregates", (long) removeByPrefix(days, metricsPrefix).size());
-      removed.put("metric-latest-values", (long) removeByPrefix(latest, metricsPrefix).size());
+      removed.put(
+          "metric-day-aggregates",
+          (long) PrefixedEntries.remove(days, metricsPrefix, STRINGS).size());
+      removed.put(
+          "metric-latest-values",
+          (long) PrefixedEntries.remove(latest, metricsPrefix, STRINGS).size());
       // The metrics branch drops what it has pending for them and removes their Redis keys (the
       // tenant's: the key names it).
       context().forward(new Record<>(who.key(), null, time), children.metrics());
@@ -232,30 +238,6 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
         request.requestId(),
         recordEntries,
         devices.size());
-  }
-
-  /**
-   * Deletes every entry whose key starts with {@code prefix}; returns them (keys collected first,
-   * then deleted).
-   */
-  private static <V> List<KeyValue<Bytes, V>> removeByPrefix(
-      KeyValueStore<Bytes, V> store, Bytes prefix) {
-    List<KeyValue<Bytes, V>> found = new ArrayList<>();
-    try (KeyValueIterator<Bytes, V> it = store.prefixScan(prefix, Serdes.Bytes().serializer())) {
-      it.forEachRemaining(found::add);
-    }
-    found.forEach(e -> store.delete(e.key));
-    return found;
-  }
-
-  private static <V> List<KeyValue<String, V>> removeByPrefix(
-      KeyValueStore<String, V> store, String prefix) {
-    List<KeyValue<String, V>> found = new ArrayList<>();
-    try (KeyValueIterator<String, V> it = store.prefixScan(prefix, Serdes.String().serializer())) {
-      it.forEachRemaining(found::add);
-    }
-    found.forEach(e -> store.delete(e.key));
-    return found;
   }
 
   private void reject(Record<byte[], byte[]> record) {

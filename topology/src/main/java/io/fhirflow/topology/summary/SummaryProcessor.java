@@ -7,6 +7,7 @@ import io.fhirflow.mapping.SummaryDefinition;
 import io.fhirflow.mapping.SummaryFigures;
 import io.fhirflow.mapping.SummaryObservations;
 import io.fhirflow.mapping.SummaryStatistic;
+import io.fhirflow.topology.PrefixedEntries;
 import io.fhirflow.topology.TopologySettings;
 import io.fhirflow.topology.fhir.FhirTopicHeaders;
 import io.fhirflow.topology.ops.FlowCounters;
@@ -30,6 +31,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -150,19 +152,10 @@ public final class SummaryProcessor
    */
   private void erase(SummaryInput in) {
     Bytes patient = SummaryState.patientPrefix(UUID.fromString(in.patientId()));
-    removeByPrefix(records, patient);
-    for (Bytes k : removeByPrefix(aggregates, patient)) {
-      due.remove(k);
+    PrefixedEntries.remove(records, patient, BYTES);
+    for (KeyValue<Bytes, SummaryAggregate> e : PrefixedEntries.remove(aggregates, patient, BYTES)) {
+      due.remove(e.key);
     }
-  }
-
-  private static <V> List<Bytes> removeByPrefix(KeyValueStore<Bytes, V> store, Bytes prefix) {
-    List<Bytes> keys = new ArrayList<>();
-    try (KeyValueIterator<Bytes, V> it = store.prefixScan(prefix, BYTES)) {
-      it.forEachRemaining(e -> keys.add(e.key));
-    }
-    keys.forEach(store::delete);
-    return keys;
   }
 
   /** A deletion: the record's contributions are taken back from their summaries. */
