@@ -2,13 +2,11 @@ package io.fhirflow.topology.dedupe;
 
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.topology.CompactSerde;
 import io.fhirflow.topology.metrics.DayContribution;
 import java.nio.ByteBuffer;
 import java.util.List;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The version of a sample that was last accepted, ordered as DESIGN.md says: the platform's version
@@ -53,11 +51,8 @@ public record SeenVersion(
 
   /** Compact binary form for the store: the value is read and written once per record. */
   public static Serde<SeenVersion> serde() {
-    Serializer<SeenVersion> ser =
-        (topic, v) -> {
-          if (v == null) {
-            return null;
-          }
+    return CompactSerde.of(
+        v -> {
           DayContribution.Codec contributions = new DayContribution.Codec(v.contributions);
           ByteBuffer b =
               ByteBuffer.allocate(8 + 8 + contributions.size())
@@ -65,17 +60,11 @@ public record SeenVersion(
                   .putLong(v.lastModifiedMillis);
           contributions.write(b);
           return b.array();
-        };
-    Deserializer<SeenVersion> de =
-        (topic, bytes) -> {
-          if (bytes == null) {
-            return null;
-          }
-          ByteBuffer b = ByteBuffer.wrap(bytes);
+        },
+        b -> {
           long number = b.getLong();
           long modified = b.getLong();
           return new SeenVersion(number, modified, DayContribution.Codec.read(b));
-        };
-    return Serdes.serdeFrom(ser, de);
+        });
   }
 }

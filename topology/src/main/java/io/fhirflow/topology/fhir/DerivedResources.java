@@ -1,14 +1,12 @@
 package io.fhirflow.topology.fhir;
 
+import io.fhirflow.topology.CompactSerde;
 import io.fhirflow.topology.metrics.DayContribution;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * What one platform record has become, as {@link RecordLifecycleProcessor} keeps it for as long as
@@ -47,11 +45,8 @@ public record DerivedResources(
   }
 
   public static Serde<DerivedResources> serde() {
-    Serializer<DerivedResources> ser =
-        (topic, v) -> {
-          if (v == null) {
-            return null;
-          }
+    return CompactSerde.of(
+        v -> {
           if (v.deleted) {
             return new byte[] {GONE};
           }
@@ -65,13 +60,8 @@ public record DerivedResources(
           }
           contributions.write(b);
           return b.array();
-        };
-    Deserializer<DerivedResources> de =
-        (topic, bytes) -> {
-          if (bytes == null) {
-            return null;
-          }
-          ByteBuffer b = ByteBuffer.wrap(bytes);
+        },
+        b -> {
           if (b.get() == GONE) {
             return DELETED;
           }
@@ -81,7 +71,6 @@ public record DerivedResources(
             ids.add(new UUID(b.getLong(), b.getLong()).toString());
           }
           return new DerivedResources(false, ids, DayContribution.Codec.read(b));
-        };
-    return Serdes.serdeFrom(ser, de);
+        });
   }
 }

@@ -1,12 +1,10 @@
 package io.fhirflow.topology.metrics;
 
 import io.fhirflow.mapping.MetricKind;
+import io.fhirflow.topology.CompactSerde;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * One metric of one patient on one local day: total (cumulative metrics) or min/max/avg (rates).
@@ -57,11 +55,8 @@ public record DayAggregate(
   }
 
   public static Serde<DayAggregate> serde() {
-    Serializer<DayAggregate> ser =
-        (topic, a) -> {
-          if (a == null) {
-            return null;
-          }
+    return CompactSerde.of(
+        a -> {
           byte[] unit = a.unit.getBytes(StandardCharsets.UTF_8);
           return ByteBuffer.allocate(1 + 4 + unit.length + 8 * 5)
               .put((byte) a.kind.ordinal())
@@ -73,13 +68,8 @@ public record DayAggregate(
               .putDouble(a.min)
               .putDouble(a.max)
               .array();
-        };
-    Deserializer<DayAggregate> de =
-        (topic, bytes) -> {
-          if (bytes == null) {
-            return null;
-          }
-          ByteBuffer b = ByteBuffer.wrap(bytes);
+        },
+        b -> {
           MetricKind kind = MetricKind.values()[b.get()];
           byte[] unit = new byte[b.getInt()];
           b.get(unit);
@@ -91,7 +81,6 @@ public record DayAggregate(
               b.getLong(),
               b.getDouble(),
               b.getDouble());
-        };
-    return Serdes.serdeFrom(ser, de);
+        });
   }
 }

@@ -1,12 +1,10 @@
 package io.fhirflow.topology.metrics;
 
+import io.fhirflow.topology.CompactSerde;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /** The most recent value of one metric of one patient, by measurement time (not arrival order). */
 public record LatestValue(double value, String unit, long timeMillis) {
@@ -21,11 +19,8 @@ public record LatestValue(double value, String unit, long timeMillis) {
   }
 
   public static Serde<LatestValue> serde() {
-    Serializer<LatestValue> ser =
-        (topic, v) -> {
-          if (v == null) {
-            return null;
-          }
+    return CompactSerde.of(
+        v -> {
           byte[] unit = v.unit.getBytes(StandardCharsets.UTF_8);
           return ByteBuffer.allocate(8 + 8 + 4 + unit.length)
               .putDouble(v.value)
@@ -33,19 +28,13 @@ public record LatestValue(double value, String unit, long timeMillis) {
               .putInt(unit.length)
               .put(unit)
               .array();
-        };
-    Deserializer<LatestValue> de =
-        (topic, bytes) -> {
-          if (bytes == null) {
-            return null;
-          }
-          ByteBuffer b = ByteBuffer.wrap(bytes);
+        },
+        b -> {
           double value = b.getDouble();
           long time = b.getLong();
           byte[] unit = new byte[b.getInt()];
           b.get(unit);
           return new LatestValue(value, new String(unit, StandardCharsets.UTF_8), time);
-        };
-    return Serdes.serdeFrom(ser, de);
+        });
   }
 }

@@ -2,6 +2,7 @@ package io.fhirflow.topology.summary;
 
 import io.fhirflow.mapping.SummaryFigures;
 import io.fhirflow.mapping.SummaryObservations;
+import io.fhirflow.topology.CompactSerde;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -15,7 +16,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * One summary's running figures and what was last written of it: the value of {@link
@@ -298,8 +298,7 @@ public final class SummaryAggregate {
   }
 
   public static Serde<SummaryAggregate> serde() {
-    return Serdes.serdeFrom(
-        (topic, a) -> a == null ? null : a.toBytes(), (topic, b) -> b == null ? null : parse(b));
+    return CompactSerde.of(SummaryAggregate::toBytes, SummaryAggregate::parse);
   }
 
   private byte[] toBytes() {
@@ -332,8 +331,7 @@ public final class SummaryAggregate {
     return b.array();
   }
 
-  private static SummaryAggregate parse(byte[] bytes) {
-    ByteBuffer b = ByteBuffer.wrap(bytes);
+  private static SummaryAggregate parse(ByteBuffer b) {
     int version = b.getInt();
     int generation = b.getInt();
     long hash = b.getLong();

@@ -1,6 +1,7 @@
 package io.fhirflow.topology.summary;
 
 import io.fhirflow.contracts.Tenants;
+import io.fhirflow.topology.CompactSerde;
 import io.fhirflow.topology.dedupe.SeenVersion;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -235,7 +235,7 @@ public final class SummaryState {
     }
 
     public static Serde<RecordShares> serde() {
-      return SummaryState.serde(
+      return CompactSerde.of(
           r -> {
             List<byte[]> parts = new ArrayList<>(r.shares.size());
             int size = 8 + 8 + 8 + 2;
@@ -280,11 +280,5 @@ public final class SummaryState {
             return new RecordShares(version, modified, shares, lastDay);
           });
     }
-  }
-
-  private static <T> Serde<T> serde(Function<T, byte[]> write, Function<ByteBuffer, T> read) {
-    return Serdes.serdeFrom(
-        (topic, v) -> v == null ? null : write.apply(v),
-        (topic, bytes) -> bytes == null ? null : read.apply(ByteBuffer.wrap(bytes)));
   }
 }
