@@ -152,25 +152,19 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
 
     // Observations: one marker after all of the patient's earlier records in their partition; no
     // resource id, which tells it from a deletion marker: it names every Observation of the key.
-    context()
-        .forward(
-            new Record<>(
-                patientId,
-                null,
-                time,
-                FhirTopicHeaders.erasure(tenant, OBSERVATION, null, requestId)),
-            children.observations());
+    forwardMarker(
+        patientId,
+        time,
+        FhirTopicHeaders.erasure(tenant, OBSERVATION, null, requestId),
+        children.observations());
 
     long patients = patientHashes.delete(patientId) != null ? 1 : 0;
     // A tombstone whether or not the store knew the Patient: it may predate the store (a reset).
-    context()
-        .forward(
-            new Record<>(
-                patientId,
-                null,
-                time,
-                FhirTopicHeaders.erasure(tenant, PATIENT, patientId, requestId)),
-            children.patients());
+    forwardMarker(
+        patientId,
+        time,
+        FhirTopicHeaders.erasure(tenant, PATIENT, patientId, requestId),
+        children.patients());
     context().forward(new Record<>(patientId, null, time), children.patientChanges());
     removed.put("patient-tombstones", 1L);
     removed.put("patient-store-entries", patients);
@@ -179,14 +173,11 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
         PrefixedEntries.remove(deviceHashes, EmitOnChangeProcessor.ownerPrefix(patientId), STRINGS);
     for (KeyValue<String, byte[]> d : devices) {
       String deviceId = d.key.substring(EmitOnChangeProcessor.ownerPrefix(patientId).length());
-      context()
-          .forward(
-              new Record<>(
-                  deviceId,
-                  null,
-                  time,
-                  FhirTopicHeaders.erasure(tenant, DEVICE, deviceId, requestId)),
-              children.devices());
+      forwardMarker(
+          deviceId,
+          time,
+          FhirTopicHeaders.erasure(tenant, DEVICE, deviceId, requestId),
+          children.devices());
     }
     context().forward(new Record<>(patientId, null, time), children.deviceChanges());
     removed.put("device-tombstones", (long) devices.size());
@@ -238,6 +229,11 @@ public final class ErasureProcessor extends ContextualProcessor<byte[], byte[], 
         request.requestId(),
         recordEntries,
         devices.size());
+  }
+
+  /** Forwards a null value (a tombstone, or the Observations' marker) with its erasure headers. */
+  private void forwardMarker(String key, long time, Headers erasureHeaders, String child) {
+    context().forward(new Record<>(key, null, time, erasureHeaders), child);
   }
 
   private void reject(Record<byte[], byte[]> record) {
