@@ -677,13 +677,7 @@ class FhirSinkConnectorIT {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      List<String> out = new ArrayList<>();
-      while (rs.next()) {
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          out.add(rs.getString(i));
-        }
-      }
-      return out;
+      return ResultText.of(rs);
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) {
         return List.of("0"); // tables not migrated yet: the task has not connected

@@ -240,13 +240,7 @@ class RecordWriterTest {
         Statement s = c.createStatement()) {
       s.execute("SET TIME ZONE 'UTC'");
       try (ResultSet rs = s.executeQuery(sql)) {
-        List<String> out = new ArrayList<>();
-        while (rs.next()) {
-          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-            out.add(rs.getString(i));
-          }
-        }
-        return out;
+        return ResultText.of(rs);
       }
     }
   }

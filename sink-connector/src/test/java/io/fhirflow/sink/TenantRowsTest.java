@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -121,11 +120,9 @@ class TenantRowsTest {
             set.execute();
           }
         }
-        List<String> out = new ArrayList<>();
+        List<String> out;
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
-          while (rs.next()) {
-            out.add(rs.getString(1));
-          }
+          out = ResultText.of(rs);
         }
         c.rollback();
         return out;
@@ -137,11 +134,7 @@ class TenantRowsTest {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery(sql)) {
-        List<String> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-        return out;
+        return ResultText.of(rs);
       }
     }
   }
