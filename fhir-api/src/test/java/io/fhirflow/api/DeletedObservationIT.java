@@ -13,9 +13,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Parameters;
-import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,17 +95,7 @@ class DeletedObservationIT {
 
   @Test
   void lastnGivesTheNewestObservationThatStillExists() {
-    Parameters in = new Parameters();
-    in.addParameter().setName("patient").setValue(new StringType("Patient/" + A));
-    Bundle b =
-        client
-            .operation()
-            .onType(Observation.class)
-            .named("$lastn")
-            .withParameters(in)
-            .returnResourceType(Bundle.class)
-            .useHttpGet()
-            .execute();
+    Bundle b = FhirSearches.lastnOf(client, A);
 
     assertThat(b.getEntry())
         .extracting(e -> e.getResource().getIdElement().getIdPart())

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.gclient.IQuery;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.ApiPerClass;
+import io.fhirflow.api.support.FhirSearches;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
 import java.net.http.HttpResponse;
@@ -24,7 +25,6 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeAll;
@@ -311,19 +311,7 @@ class ObservationSearchIT {
 
   @Test
   void lastnGivesTheNewestObservationOfEachCode() {
-    Parameters in = new Parameters();
-    in.addParameter()
-        .setName("patient")
-        .setValue(new org.hl7.fhir.r4.model.StringType("Patient/" + A));
-    Bundle b =
-        client
-            .operation()
-            .onType(Observation.class)
-            .named("$lastn")
-            .withParameters(in)
-            .returnResourceType(Bundle.class)
-            .useHttpGet()
-            .execute();
+    Bundle b = FhirSearches.lastnOf(client, A);
     SharedValidator.assertValidWithEntries(b);
     assertThat(b.getEntry()).hasSize(3);
     Set<String> newest =
