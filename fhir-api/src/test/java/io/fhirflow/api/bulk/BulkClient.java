@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirflow.api.support.RequestHeaders;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,13 +46,8 @@ final class BulkClient {
       throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody());
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        RequestHeaders.add(b, token, headers).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Kicks off, polls until the manifest, and returns it. */

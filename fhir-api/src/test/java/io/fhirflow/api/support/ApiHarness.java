@@ -193,13 +193,8 @@ public final class ApiHarness implements AutoCloseable {
         HttpRequest.newBuilder(
                 URI.create(pathAndQuery.startsWith("http") ? pathAndQuery : base + pathAndQuery))
             .header("Accept", "application/fhir+json");
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        RequestHeaders.add(b, token, headers).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

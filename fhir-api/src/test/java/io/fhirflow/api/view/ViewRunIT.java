@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.AuditEvents;
+import io.fhirflow.api.support.RequestHeaders;
 import io.fhirflow.api.support.SharedValidator;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,16 +87,11 @@ class ViewRunIT {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
     if (body != null) {
       b.header("Content-Type", "application/fhir+json");
     }
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        RequestHeaders.add(b, token, headers).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static List<JsonNode> ndjson(HttpResponse<String> r) throws Exception {
