@@ -16,7 +16,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -46,9 +45,7 @@ class DeletionIT {
           it.readCommitted(it.topics.observation(), 7, Duration.ofSeconds(60));
       assertThat(upserts).hasSize(7);
       String patient = upserts.get(0).key();
-      String today =
-          it.redisKeys.day(
-              Tenants.DEFAULT, patient, now.atZone(ZoneId.of("Europe/Paris")).toLocalDate());
+      String today = it.parisDayKey(patient, now);
 
       try (RedisClient redis = RedisClient.create(LocalServices.redisUrl());
           StatefulRedisConnection<String, String> c = redis.connect()) {

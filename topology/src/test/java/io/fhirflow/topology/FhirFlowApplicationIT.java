@@ -114,11 +114,7 @@ class FhirFlowApplicationIT {
             .atMost(Duration.ofSeconds(20))
             .until(() -> c.sync().hgetall(latest).containsKey("heart_rate"));
         assertThat(c.sync().ttl(latest)).isPositive();
-        String today =
-            it.redisKeys.day(
-                Tenants.DEFAULT,
-                patient,
-                now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate());
+        String today = it.parisDayKey(patient, now);
         assertThat(c.sync().hget(today, "heart_rate")).contains("\"count\":1");
         assertThat(c.sync().hget(today, "steps")).contains("\"sum\":420");
         c.sync().del(latest, today);
@@ -229,11 +225,7 @@ class FhirFlowApplicationIT {
             .build();
     String patient = ((Mapped) TopologyHarness.MAPPER.map(hr, false)).patient().id();
     String latest = it.redisKeys.latest(Tenants.DEFAULT, patient);
-    String today =
-        it.redisKeys.day(
-            Tenants.DEFAULT,
-            patient,
-            now.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalDate());
+    String today = it.parisDayKey(patient, now);
 
     try (FhirFlowApplication app = it.application(config);
         RedisClient redis = RedisClient.create(LocalServices.redisUrl());

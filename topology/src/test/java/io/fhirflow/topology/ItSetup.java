@@ -1,6 +1,7 @@
 package io.fhirflow.topology;
 
 import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SpecificAvroSerializer;
 import io.fhirflow.testkit.KafkaBroker;
@@ -32,6 +33,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class ItSetup {
 
   static final String RAW_SUBJECT_SUFFIX = "-value";
+
+  /** The zone of the samples the tests write, so the zone of their Redis day keys. */
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
   final KafkaBroker broker;
   final TopologyWorld world;
@@ -163,6 +167,11 @@ final class ItSetup {
     return out;
   }
 
+  /** The Redis day key of a default-tenant {@code patient} for the Paris day {@code at} is on. */
+  String parisDayKey(String patient, Instant at) {
+    return redisKeys.day(Tenants.DEFAULT, patient, at.atZone(PARIS).toLocalDate());
+  }
+
   /**
    * "Now" for a test whose samples span up to 45 minutes before it and whose Redis day key is
    * today's in Europe/Paris (the samples' zone): in the first hour after Paris midnight
@@ -171,7 +180,7 @@ final class ItSetup {
    * previous Paris day, still in the past.
    */
   static Instant nowOnOneParisDay() {
-    ZonedDateTime paris = Instant.now().atZone(ZoneId.of("Europe/Paris"));
+    ZonedDateTime paris = Instant.now().atZone(PARIS);
     return paris.toLocalTime().isBefore(LocalTime.of(1, 0))
         ? paris.toLocalDate().atStartOfDay(paris.getZone()).minusHours(1).toInstant()
         : paris.toInstant();
