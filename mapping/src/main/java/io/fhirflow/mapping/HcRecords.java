@@ -11,33 +11,21 @@ import java.util.Map;
 final class HcRecords {
   private HcRecords() {}
 
+  /** The shared parts of one Health Connect body (the Avro classes have no common interface). */
+  private record Parts(List<HcMeasurement> measurements, Map<String, Integer> enums) {}
+
   static List<HcMeasurement> measurements(SampleContext context, CatalogueEntry entry) {
-    Object body = context.sample.getBody();
-    if (body instanceof HcInstantaneous record) {
-      return record.getMeasurements();
+    Parts parts = parts(context);
+    if (parts == null) {
+      throw new SampleRejected(
+          RejectReason.INVALID_SHAPE, entry.platformCode() + " expects a Health Connect body");
     }
-    if (body instanceof HcInterval record) {
-      return record.getMeasurements();
-    }
-    if (body instanceof HcSeries record) {
-      return record.getMeasurements();
-    }
-    throw new SampleRejected(
-        RejectReason.INVALID_SHAPE, entry.platformCode() + " expects a Health Connect body");
+    return parts.measurements();
   }
 
   static Map<String, Integer> enums(SampleContext context) {
-    Object body = context.sample.getBody();
-    if (body instanceof HcInstantaneous record) {
-      return record.getEnums();
-    }
-    if (body instanceof HcInterval record) {
-      return record.getEnums();
-    }
-    if (body instanceof HcSeries record) {
-      return record.getEnums();
-    }
-    return Map.of();
+    Parts parts = parts(context);
+    return parts == null ? Map.of() : parts.enums();
   }
 
   static HcMeasurement find(List<HcMeasurement> measurements, String field) {
@@ -45,6 +33,21 @@ final class HcRecords {
       if (field.equals(measurement.getField())) {
         return measurement;
       }
+    }
+    return null;
+  }
+
+  /** The one place that knows which bodies are Health Connect ones; null for any other body. */
+  private static Parts parts(SampleContext context) {
+    Object body = context.sample.getBody();
+    if (body instanceof HcInstantaneous record) {
+      return new Parts(record.getMeasurements(), record.getEnums());
+    }
+    if (body instanceof HcInterval record) {
+      return new Parts(record.getMeasurements(), record.getEnums());
+    }
+    if (body instanceof HcSeries record) {
+      return new Parts(record.getMeasurements(), record.getEnums());
     }
     return null;
   }
