@@ -134,11 +134,7 @@ class PackagedProcessesIT {
   private static synchronized void topology() throws Exception {
     if (topology == null) {
       topology =
-          start(
-              "topology",
-              lib("image-topology"),
-              "io.fhirflow.topology.Main",
-              ROOT.resolve("config/topology.properties").toString());
+          start("topology", "image-topology", "io.fhirflow.topology.Main", "topology.properties");
     }
     awaitOk(topology, "topology", "http://127.0.0.1:8091/health/ready");
   }
@@ -148,10 +144,10 @@ class PackagedProcessesIT {
       sink =
           start(
               "sink",
-              lib("local-sink"),
+              "local-sink",
               "io.fhirflow.sink.standalone.StandaloneSink",
-              ROOT.resolve("config/sink-standalone.properties").toString(),
-              ROOT.resolve("config/fhir-sink-connector.properties").toString());
+              "sink-standalone.properties",
+              "fhir-sink-connector.properties");
     }
     awaitOk(sink, "sink", "http://127.0.0.1:8092/health/live");
     // Ready: the connector and its task RUNNING (Connect's own /health says only that the worker
@@ -179,11 +175,7 @@ class PackagedProcessesIT {
         .as("dev-token, see " + WORK.resolve("dev-token.log"))
         .isTrue();
     Process api =
-        start(
-            "fhir-api",
-            lib("image-fhir-api"),
-            "io.fhirflow.api.Main",
-            ROOT.resolve("config/fhir-api.properties").toString());
+        start("fhir-api", "image-fhir-api", "io.fhirflow.api.Main", "fhir-api.properties");
     awaitOk(api, "fhir-api", "http://127.0.0.1:8080/health/live");
     // Audit is fail-closed: the first delivered audit event (a /metadata call is audited) brings it
     // up.
@@ -193,11 +185,17 @@ class PackagedProcessesIT {
 
   // ---------------------------------------------------------------- helpers
 
-  private static Process start(String name, String classpath, String main, String... args)
+  /**
+   * Starts {@code main} as it ships: on the jars that {@code module} lays out, with nothing but the
+   * named files of {@code config/} as its arguments.
+   */
+  private static Process start(String name, String module, String main, String... configFiles)
       throws IOException {
     List<String> command =
-        new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath, main));
-    command.addAll(List.of(args));
+        new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", lib(module), main));
+    for (String file : configFiles) {
+      command.add(ROOT.resolve("config").resolve(file).toString());
+    }
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .directory(WORK.toFile())
