@@ -225,14 +225,7 @@ class PackagedProcessesIT {
                 + tail(name));
       }
       try {
-        last =
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(10))
-                        .GET()
-                        .build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode();
+        last = get(url, Duration.ofSeconds(10));
         if (last == 200) {
           return;
         }
@@ -253,16 +246,21 @@ class PackagedProcessesIT {
 
   private static int status(String url) {
     try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
+      return get(url, Duration.ofSeconds(5));
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /** The status code of a GET of {@code url}, the body discarded. */
+  private static int get(String url, Duration timeout) throws IOException, InterruptedException {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static String tail(String name) throws IOException {
