@@ -123,11 +123,8 @@ public final class SinkBenchmark {
       try (ConnectWorker worker = new ConnectWorker(workerProps(broker, plugins, batch))) {
         if (only.contains("ours")) {
           String schema = freshSchema("bench_ours");
-          Map<String, String> c = new HashMap<>();
-          c.put("connector.class", "io.fhirflow.sink.FhirSinkConnector");
-          c.put("topics", ours);
-          c.put("connection.url", url(schema));
-          c.put("batch.size", String.valueOf(batch));
+          Map<String, String> c =
+              connectorConfig("io.fhirflow.sink.FhirSinkConnector", ours, schema, batch);
           c.put("errors.tolerance", "all");
           c.put("errors.deadletterqueue.topic.name", "bench.fhir.dlq");
           c.put("errors.deadletterqueue.topic.replication.factor", "1");
@@ -147,10 +144,9 @@ public final class SinkBenchmark {
         if (only.contains("debezium")) {
           String schema = freshSchema("bench_debezium");
           createTables(schema);
-          Map<String, String> c = new HashMap<>();
-          c.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
-          c.put("topics", debezium);
-          c.put("connection.url", url(schema));
+          Map<String, String> c =
+              connectorConfig(
+                  "io.debezium.connector.jdbc.JdbcSinkConnector", debezium, schema, batch);
           c.put("connection.username", "postgres");
           c.put("connection.password", "postgres");
           c.put("insert.mode", "upsert");
@@ -159,7 +155,6 @@ public final class SinkBenchmark {
           c.put("schema.evolution", "none");
           c.put("collection.name.format", schema + ".fhir_observation");
           c.put("table.name.format", schema + ".fhir_observation");
-          c.put("batch.size", String.valueOf(batch));
           c.put("use.reduction.buffer", "true");
           c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
           c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -204,6 +199,20 @@ public final class SinkBenchmark {
         "CPU per row: the sink's JVM and PostgreSQL (same run)",
         "µs CPU per row",
         cpu);
+  }
+
+  /**
+   * What both connectors are given alike, so that they differ only in what each one needs: the
+   * class, the topic, a schema of its own and the batch size.
+   */
+  private static Map<String, String> connectorConfig(
+      String connectorClass, String topic, String schema, int batch) {
+    Map<String, String> c = new HashMap<>();
+    c.put("connector.class", connectorClass);
+    c.put("topics", topic);
+    c.put("connection.url", url(schema));
+    c.put("batch.size", String.valueOf(batch));
+    return c;
   }
 
   private static String runConnector(
