@@ -1,6 +1,7 @@
 package io.fhirflow.bench.freshness;
 
 import io.fhirflow.bench.BenchOptions;
+import io.fhirflow.bench.SqlValue;
 import io.fhirflow.bench.capacity.CapacityInputs;
 import io.fhirflow.bench.faults.FaultTimelineChart;
 import io.fhirflow.bench.faults.Timeline;
@@ -262,14 +263,11 @@ public final class StormProbe {
    * measures).
    */
   private long rowsInserted() {
-    try (Connection c = DriverManager.getConnection(args.get("jdbc"));
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = 'fhir_observation'"
-                    + " AND schemaname = current_schema()")) {
-      rs.next();
-      return rs.getLong(1);
+    try {
+      return SqlValue.asLong(
+          args.get("jdbc"),
+          "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = 'fhir_observation'"
+              + " AND schemaname = current_schema()");
     } catch (java.sql.SQLException e) {
       return 0;
     }

@@ -2,6 +2,7 @@ package io.fhirflow.bench.sink;
 
 import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
+import io.fhirflow.bench.SqlValue;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.store.StoreMigrations;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -354,15 +354,10 @@ public final class SinkBenchmark {
    * Every row's id, xmin and written_at hashed: equal before and after means no row was rewritten.
    */
   private static String fingerprint(String schema) throws Exception {
-    try (Connection c = DriverManager.getConnection(url(schema));
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT md5(string_agg(id || ':' || xmin || ':' || written_at, ','"
-                    + " ORDER BY id)) FROM fhir_observation")) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return SqlValue.asText(
+        url(schema),
+        "SELECT md5(string_agg(id || ':' || xmin || ':' || written_at, ','"
+            + " ORDER BY id)) FROM fhir_observation");
   }
 
   /**
@@ -685,12 +680,7 @@ public final class SinkBenchmark {
   }
 
   private static long count(String schema) throws Exception {
-    try (Connection c = DriverManager.getConnection(url(schema));
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return SqlValue.asLong(url(schema), "SELECT count(*) FROM fhir_observation");
   }
 
   private static void dropSchema(String schema) throws Exception {
