@@ -12,6 +12,8 @@
 # Needs: PostgreSQL at 127.0.0.1:5432 (db test, user postgres), psql, curl.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../api/await.sh
+source bench/api/await.sh
 ROUNDS=${1:-3}
 export API_BENCH_SCHEMA=${API_BENCH_SCHEMA:-fhirflow_analyticsbench}
 SCHEMA=$API_BENCH_SCHEMA
@@ -35,18 +37,12 @@ mkdir -p "$WORK/tmp"
 java -Xmx512m -Djava.io.tmpdir="$WORK/tmp" -cp "$CP" io.fhirflow.bench.api.AuditBrokerServer "$WORK/audit-bootstrap" >"$WORK/broker.log" 2>&1 &
 BROKER=$!
 trap 'kill $BROKER 2>/dev/null || true; wait $BROKER 2>/dev/null || true; drop_data' EXIT
-for _ in $(seq 1 120); do
-  [ -s "$WORK/audit-bootstrap" ] && break
-  sleep 1
-done
+await_file "$WORK/audit-bootstrap"
 FHIRFLOW_API_BULK_DIR="$WORK/bulk" java -Xmx"$HEAP" -Xlog:gc:file="$WORK/gc.log" -cp "$CP" io.fhirflow.bench.api.ApiBenchServer "$PORT" "$WORK" \
   jdbc:postgresql://127.0.0.1:5432/test?user=postgres true "$(cat "$WORK/audit-bootstrap")" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER $BROKER 2>/dev/null || true; wait $SERVER $BROKER 2>/dev/null || true; drop_data' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
-  sleep 1
-done
+await_url "http://127.0.0.1:$PORT/health/ready"
 TOKEN=$(cat "$WORK/token")
 BASE="http://127.0.0.1:$PORT/fhir"
 now() { date +%s.%N; }

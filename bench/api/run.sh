@@ -5,6 +5,8 @@
 # Needs: PostgreSQL at 127.0.0.1:5432 (db test, user postgres), wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=await.sh
+source bench/api/await.sh
 SECONDS_RUN=${1:-30}
 CONNECTIONS=${2:-16}
 PORT=${API_BENCH_PORT:-18080}
@@ -24,18 +26,12 @@ rm -f "$WORK/audit-bootstrap"
 java -Xmx512m -cp "$CP" io.fhirflow.bench.api.AuditBrokerServer "$WORK/audit-bootstrap" >"$WORK/broker.log" 2>&1 &
 BROKER=$!
 trap 'kill $BROKER 2>/dev/null || true; wait $BROKER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  [ -s "$WORK/audit-bootstrap" ] && break
-  sleep 1
-done
+await_file "$WORK/audit-bootstrap"
 java -Xmx1g $JVM_OPTS -cp "$CP" io.fhirflow.bench.api.ApiBenchServer "$PORT" "$WORK" jdbc:postgresql://127.0.0.1:5432/test?user=postgres "$RAW" \
   "$(cat "$WORK/audit-bootstrap")" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER $BROKER 2>/dev/null || true; wait $SERVER $BROKER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
-  sleep 1
-done
+await_url "http://127.0.0.1:$PORT/health/ready"
 curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null
 
 # Warm-up (JIT, pool, token cache), then the measured run.
