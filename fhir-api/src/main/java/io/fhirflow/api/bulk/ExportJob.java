@@ -84,10 +84,7 @@ public final class ExportJob {
   }
 
   public boolean finished() {
-    return finished(state.get());
-  }
-
-  static boolean finished(State s) {
+    State s = state.get();
     return s != State.QUEUED && s != State.RUNNING;
   }
 
