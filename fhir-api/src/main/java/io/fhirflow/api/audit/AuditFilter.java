@@ -58,7 +58,7 @@ public final class AuditFilter extends HttpFilter {
     } finally {
       RequestTenant.clear();
       record.status(escaped ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : res.getStatus());
-      parameterNames(req, record);
+      parameterNames(req, res, record);
       sink.publish(record);
     }
   }
@@ -77,9 +77,15 @@ public final class AuditFilter extends HttpFilter {
 
   /**
    * The names only; a body the container refused to parse (too large) leaves them out rather than
-   * failing the audit.
+   * failing the audit. A body already refused with 413 is not read at all: reading it would ask a
+   * client that sent {@code Expect: 100-continue} for the upload the server has just refused.
    */
-  private static void parameterNames(HttpServletRequest req, AuditRecord record) {
+  private static void parameterNames(
+      HttpServletRequest req, HttpServletResponse res, AuditRecord record) {
+    if (res.getStatus() == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE) {
+      record.parameterNames().add("(unreadable)");
+      return;
+    }
     try {
       req.getParameterMap().keySet().forEach(record.parameterNames()::add);
     } catch (RuntimeException e) {
