@@ -10,14 +10,22 @@ import java.util.stream.Collectors;
 /**
  * CPU time of this JVM's threads between two points, grouped by what the thread does (stream
  * threads, Connect tasks, producer I/O, broker, ...), so a benchmark says where a sample's
- * microseconds go. JIT, GC and other VM threads are not Java threads: they are the process total
- * minus the groups.
+ * microseconds go. JIT, GC and other VM threads are not Java threads: on Linux the JIT's compiler
+ * threads and the GC's worker threads are read from {@code /proc/self/task} by their names (the JVM
+ * names them "C1 CompilerThre…", "C2 CompilerThre…", "GC Thread#…"), because a benchmark still
+ * compiling in its measured window shows as a higher cost per sample that a longer warm-up would
+ * not pay; the rest of the VM and threads that exited stay the process total minus the groups.
  */
 public final class ThreadCpu {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+  static final String JIT = "JIT compiler threads";
+  static final String GC = "GC threads";
+  static final String VM = "VM and exited threads";
+
   private final Map<Long, Long> startNanos = new HashMap<>();
+  private final Map<String, Long> vmThreadsStart = VmThreads.cpuNanosByTask();
   private final long processStart = processCpuNanos();
 
   private ThreadCpu() {}
@@ -46,9 +54,18 @@ public final class ThreadCpu {
       nanos.merge(group(info.getThreadName()), used, Long::sum);
       threadsTotal += used;
     }
+    long vmThreadsTotal = 0;
+    for (Map.Entry<String, Long> task : VmThreads.cpuNanosByTask().entrySet()) {
+      String group = VmThreads.group(task.getKey());
+      if (group != null) {
+        long used = task.getValue() - vmThreadsStart.getOrDefault(task.getKey(), 0L);
+        nanos.merge(group.equals(VmThreads.COMPILER) ? JIT : GC, used, Long::sum);
+        vmThreadsTotal += used;
+      }
+    }
     nanos.merge(
-        "JIT, GC, VM and exited threads",
-        Math.max(0, processCpuNanos() - processStart - threadsTotal),
+        VM,
+        Math.max(0, processCpuNanos() - processStart - threadsTotal - vmThreadsTotal),
         Long::sum);
     return nanos.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
