@@ -2,6 +2,7 @@ package io.fhirflow.mapping;
 
 import io.fhirflow.contracts.Tenants;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
@@ -33,16 +34,8 @@ public final class ResourceIds {
   private static final UUID NAMESPACE = UUID.fromString("6f1e0a5c-3b7d-5a52-9c1e-0f4a1d2b8e77");
 
   private static final byte[] NAMESPACE_BYTES = bytes(NAMESPACE);
-  private static final char SEPARATOR = '\u001f';
-  private static final ThreadLocal<MessageDigest> SHA1 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-1");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("every JVM has SHA-1", e);
-            }
-          });
+  private static final byte SEPARATOR = 0x1f;
+  private static final ThreadLocal<NameHasher> HASHER = ThreadLocal.withInitial(NameHasher::new);
 
   /** Each tenant's namespace, computed once. */
   private static final ConcurrentMap<String, byte[]> TENANT_NAMESPACES = new ConcurrentHashMap<>();
@@ -78,10 +71,15 @@ public final class ResourceIds {
    */
   public static String observation(
       String tenant, String userId, String platform, String recordId, String part) {
-    byte[] namespace = namespace(tenant);
-    return part == null
-        ? of(namespace, "Observation", userId, platform, recordId)
-        : of(namespace, "Observation", userId, platform, recordId, part);
+    NameHasher name =
+        HASHER
+            .get()
+            .start(namespace(tenant))
+            .part("Observation")
+            .part(userId)
+            .part(platform)
+            .part(recordId);
+    return part == null ? name.id() : name.part(part).id();
   }
 
   /**
@@ -132,26 +130,105 @@ public final class ResourceIds {
   }
 
   private static String of(byte[] namespace, String... parts) {
-    StringBuilder name = new StringBuilder(64);
+    NameHasher name = HASHER.get().start(namespace);
     for (int i = 0; i < parts.length; i++) {
-      if (i > 0) {
-        name.append(SEPARATOR);
+      name.part(parts[i]);
+    }
+    return name.id();
+  }
+
+  private static String of(byte[] namespace, String a, String b) {
+    return HASHER.get().start(namespace).part(a).part(b).id();
+  }
+
+  private static String of(byte[] namespace, String a, String b, String c) {
+    return HASHER.get().start(namespace).part(a).part(b).part(c).id();
+  }
+
+  /**
+   * The version-5 UUID of a namespace and a name, the name fed to SHA-1 as it is built: the UTF-8
+   * of its parts joined by U+001F, the same bytes as {@code String.join(SEPARATOR,
+   * parts).getBytes(UTF_8)} (a part is encoded alone, which gives the same bytes because a
+   * separator always lies between two parts, so no surrogate pair can span them), without the
+   * joined string, its copy as bytes, the varargs array or the hash array that building the name
+   * first cost per id (several per sample, the owner-keyed ids being longer). One per thread.
+   */
+  private static final class NameHasher {
+    private final MessageDigest sha1 = newSha1();
+    private final byte[] buffer = new byte[128];
+    private final byte[] hash = new byte[20];
+    private int length;
+    private boolean first;
+
+    NameHasher start(byte[] namespace) {
+      sha1.reset();
+      sha1.update(namespace);
+      length = 0;
+      first = true;
+      return this;
+    }
+
+    /** Appends a part (null as empty), after a separator unless it is the first. */
+    NameHasher part(String text) {
+      if (!first) {
+        put(SEPARATOR);
       }
-      name.append(parts[i] == null ? "" : parts[i]);
+      first = false;
+      if (text == null) {
+        return this;
+      }
+      int n = text.length();
+      for (int i = 0; i < n; i++) {
+        char c = text.charAt(i);
+        if (c >= 0x80) {
+          // Rare (ids are ASCII in practice): the rest of the part through the JDK's encoder, so
+          // malformed surrogates become '?' exactly as before.
+          flush();
+          sha1.update(text.substring(i).getBytes(StandardCharsets.UTF_8));
+          return this;
+        }
+        put((byte) c);
+      }
+      return this;
     }
-    MessageDigest sha1 = SHA1.get();
-    sha1.reset();
-    sha1.update(namespace);
-    byte[] hash = sha1.digest(name.toString().getBytes(StandardCharsets.UTF_8));
-    hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
-    hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
-    long msb = 0;
-    long lsb = 0;
-    for (int i = 0; i < 8; i++) {
-      msb = (msb << 8) | (hash[i] & 0xff);
-      lsb = (lsb << 8) | (hash[i + 8] & 0xff);
+
+    private void put(byte b) {
+      if (length == buffer.length) {
+        flush();
+      }
+      buffer[length++] = b;
     }
-    return new UUID(msb, lsb).toString();
+
+    private void flush() {
+      sha1.update(buffer, 0, length);
+      length = 0;
+    }
+
+    String id() {
+      flush();
+      try {
+        sha1.digest(hash, 0, hash.length);
+      } catch (DigestException e) {
+        throw new IllegalStateException("a 20-byte buffer holds a SHA-1", e);
+      }
+      hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
+      hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
+      long msb = 0;
+      long lsb = 0;
+      for (int i = 0; i < 8; i++) {
+        msb = (msb << 8) | (hash[i] & 0xff);
+        lsb = (lsb << 8) | (hash[i + 8] & 0xff);
+      }
+      return new UUID(msb, lsb).toString();
+    }
+
+    private static MessageDigest newSha1() {
+      try {
+        return MessageDigest.getInstance("SHA-1");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JVM has SHA-1", e);
+      }
+    }
   }
 
   private static byte[] bytes(UUID uuid) {
