@@ -3,7 +3,6 @@ package io.fhirflow.mapping;
 import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.WearableSample;
-import java.util.Optional;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Device;
 
@@ -29,29 +28,51 @@ final class DeviceFactory {
 
   private DeviceFactory() {}
 
-  /** The device's key, or empty when the sample names no device or nothing identifying about it. */
-  static Optional<String> key(WearableSample sample) {
+  /**
+   * What identifies a sample's device, the parts of its key as the sample holds them: comparing
+   * these is what the mapper's Device cache needs, without building the key string per sample.
+   */
+  record Identity(
+      Platform platform,
+      String manufacturer,
+      String model,
+      String hardwareVersion,
+      Integer deviceType) {
+    /** The device key: the parts joined by {@code |}, a missing one as empty. */
+    String key() {
+      return platform.name()
+          + "|"
+          + nullToEmpty(manufacturer)
+          + "|"
+          + nullToEmpty(model)
+          + "|"
+          + nullToEmpty(hardwareVersion)
+          + "|"
+          + (deviceType == null ? "" : deviceType);
+    }
+  }
+
+  /**
+   * The device's identity, or null when the sample names no device or nothing identifying about it.
+   */
+  static Identity identity(WearableSample sample) {
     io.fhirflow.schema.Device device = sample.getDevice();
     if (device == null) {
-      return Optional.empty();
+      return null;
     }
     String model = device.getModel() != null ? device.getModel() : device.getName();
     if (device.getManufacturer() == null
         && model == null
         && device.getHardwareVersion() == null
         && device.getDeviceType() == null) {
-      return Optional.empty();
+      return null;
     }
-    return Optional.of(
-        sample.getPlatform().name()
-            + "|"
-            + nullToEmpty(device.getManufacturer())
-            + "|"
-            + nullToEmpty(model)
-            + "|"
-            + nullToEmpty(device.getHardwareVersion())
-            + "|"
-            + (device.getDeviceType() == null ? "" : device.getDeviceType()));
+    return new Identity(
+        sample.getPlatform(),
+        device.getManufacturer(),
+        model,
+        device.getHardwareVersion(),
+        device.getDeviceType());
   }
 
   static FhirResource resource(String tenant, WearableSample sample, String key) {

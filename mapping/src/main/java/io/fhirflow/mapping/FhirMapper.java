@@ -37,11 +37,18 @@ public final class FhirMapper {
    * Patient and Device JSON depend only on their key, so encoding them once per key is safe and
    * saves ~1.5 µs a sample.
    */
-  private final Cache<Person, FhirResource> patients;
+  private final Cache<Person, Known> patients;
 
-  private final Cache<DeviceOfUser, FhirResource> devices;
+  private final Cache<DeviceOfUser, Known> devices;
 
-  private record DeviceOfUser(String tenant, String userId, String deviceKey) {}
+  private record DeviceOfUser(String tenant, String userId, DeviceFactory.Identity device) {}
+
+  /** A cached resource with its reference, which every Observation of every sample writes. */
+  record Known(FhirResource resource, String reference) {
+    Known(FhirResource resource) {
+      this(resource, resource.reference());
+    }
+  }
 
   private record Person(String tenant, String userId) {}
 
@@ -164,18 +171,18 @@ public final class FhirMapper {
           RejectReason.UNSUPPORTED_TYPE, "type not supported: " + typeForDetail(sample));
     }
     StorableSample.check(sample);
-    FhirResource patient =
+    Known patient =
         patients.get(
             new Person(tenant, sample.getUserId()),
-            p -> PatientFactory.resource(p.tenant(), p.userId()));
-    String deviceKey = DeviceFactory.key(sample).orElse(null);
+            p -> new Known(PatientFactory.resource(p.tenant(), p.userId())));
+    DeviceFactory.Identity deviceIdentity = DeviceFactory.identity(sample);
     // A Device belongs to its user (ResourceIds), so the cache is keyed by both.
-    FhirResource device =
-        deviceKey == null
+    Known device =
+        deviceIdentity == null
             ? null
             : devices.get(
-                new DeviceOfUser(tenant, sample.getUserId(), deviceKey),
-                d -> DeviceFactory.resource(tenant, sample, d.deviceKey()));
+                new DeviceOfUser(tenant, sample.getUserId(), deviceIdentity),
+                d -> new Known(DeviceFactory.resource(tenant, sample, d.device().key())));
     SampleContext context =
         new SampleContext(tenant, sample, catalogue, fragments, amended, patient, device);
     for (Map.Entry<ValueKind, List<CatalogueEntry>> group : byKind(entries).entrySet()) {

@@ -65,16 +65,16 @@ final class SampleContext {
       MappingCatalogue catalogue,
       EntryFragments fragments,
       boolean amended,
-      FhirResource patient,
-      FhirResource device) {
+      FhirMapper.Known patient,
+      FhirMapper.Known device) {
     this.tenant = tenant;
     this.sample = sample;
     this.catalogue = catalogue;
     this.fragments = fragments;
     this.amended = amended;
-    this.patient = patient;
+    this.patient = patient.resource();
     this.patientReference = patient.reference();
-    this.device = device;
+    this.device = device == null ? null : device.resource();
     this.deviceReference = device == null ? null : device.reference();
     this.versionId = versionId(sample.getVersion());
     this.lastUpdated = FhirDateTimes.instant(lastUpdated(sample));
@@ -124,16 +124,15 @@ final class SampleContext {
    * need it.
    */
   private static String uriSafe(String text) {
+    // The common case, a bundle id or package name that needs nothing encoded, returns the text
+    // itself: no byte copy and no builder per sample.
+    if (isUnreserved(text)) {
+      return text;
+    }
     StringBuilder out = new StringBuilder(text.length());
     for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '.'
-          || c == '-'
-          || c == '_'
-          || c == '~') {
+      if (isUnreserved(c)) {
         out.append(c);
       } else {
         out.append('%')
@@ -142,6 +141,26 @@ final class SampleContext {
       }
     }
     return out.toString();
+  }
+
+  private static boolean isUnreserved(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!isUnreserved(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** RFC 3986's unreserved characters, ASCII only. */
+  private static boolean isUnreserved(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '-'
+        || c == '_'
+        || c == '~';
   }
 
   /**

@@ -154,6 +154,39 @@ class FhirMapperTest {
   }
 
   @Test
+  void aDeviceIsKeyedByItsOwnerAndEveryPartOfItsModel() {
+    WearableSample watch = Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72, "count/min");
+    io.fhirflow.schema.Device.Builder watch7 =
+        io.fhirflow.schema.Device.newBuilder(watch.getDevice()).setHardwareVersion("Watch7,2");
+    WearableSample newerWatch = WearableSample.newBuilder(watch).setDevice(watch7.build()).build();
+    io.fhirflow.schema.Device.Builder iPhone =
+        io.fhirflow.schema.Device.newBuilder().setName("iPhone");
+    WearableSample phone = WearableSample.newBuilder(watch).setDevice(iPhone.build()).build();
+    String watchId = mapped(watch).device().orElseThrow().id();
+    assertThat(watchId)
+        .isEqualTo(ResourceIds.device(Samples.USER, "HEALTHKIT|Apple Inc.|Watch|Watch6,1|"))
+        .isEqualTo(mapped(watch).device().orElseThrow().id());
+    assertThat(mapped(newerWatch).device().orElseThrow().id())
+        .isEqualTo(ResourceIds.device(Samples.USER, "HEALTHKIT|Apple Inc.|Watch|Watch7,2|"));
+    assertThat(mapped(phone).device().orElseThrow().json())
+        .contains("\"value\":\"HEALTHKIT||iPhone||\"");
+    // Mapped again after the other devices were cached: still the first one.
+    assertThat(mapped(watch).device().orElseThrow().id()).isEqualTo(watchId);
+  }
+
+  @Test
+  void metaSourceKeepsAnUnreservedAppIdAndPercentEncodesAnyOtherCharacter() {
+    WearableSample plain = Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 72, "count/min");
+    io.fhirflow.schema.Source.Builder app = io.fhirflow.schema.Source.newBuilder(plain.getSource());
+    app.setBundleId("com.example app/é~_-");
+    WearableSample spaced = WearableSample.newBuilder(plain).setSource(app.build()).build();
+    assertThat(mapped(plain).observations().get(0).json())
+        .contains("\"source\":\"urn:fhirflow:app:healthkit:com.apple.health.7A1B\"");
+    assertThat(mapped(spaced).observations().get(0).json())
+        .contains("\"source\":\"urn:fhirflow:app:healthkit:com.example%20app%2F%C3%A9~_-\"");
+  }
+
+  @Test
   void samplesInDifferentZonesMappedInTurnEachKeepTheirOwnOffset() {
     // The mapper shares one TimeZone per offset between samples: mapping in turn must not let one
     // sample's zone leak into another's dates.
