@@ -20,7 +20,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -82,6 +81,9 @@ public final class SummaryProcessor
    * SummaryState#AGGREGATES} at start), so a tick finds them without reading the store.
    */
   private final Map<Bytes, Long> due = new HashMap<>();
+
+  /** The periods of recent points, so the next points of a sync batch skip the zone arithmetic. */
+  private final PeriodBounds periods = new PeriodBounds();
 
   public SummaryProcessor(TopologySettings topology, FlowCounters counters) {
     this.topology = topology;
@@ -201,11 +203,11 @@ public final class SummaryProcessor
       Accumulating acc = e.getValue();
       SummaryState.Contribution c = acc.contribution();
       shares.add(new SummaryState.Share(key.measure(), key.period(), c));
-      lastDay = Math.max(lastDay, acc.lastDay);
+      lastDay = Math.max(lastDay, acc.period.lastDay());
       Bytes summary = key.bytes();
       SummaryAggregate a = aggregates.get(summary);
       if (a == null) {
-        a = new SummaryAggregate(acc.lastDay);
+        a = new SummaryAggregate(acc.period.lastDay());
       } else {
         // An update: its previous version's share of this period, if any, is taken back first.
         SummaryState.Contribution previous = prior == null ? null : prior.of(key);
@@ -214,7 +216,7 @@ public final class SummaryProcessor
         }
       }
       a.add(c);
-      markDue(summary, a, acc.endEpoch * 1000L + settings.grace().toMillis());
+      markDue(summary, a, acc.period.endEpoch() * 1000L + settings.grace().toMillis());
       aggregates.put(summary, a);
     }
     if (prior != null) {
@@ -235,27 +237,24 @@ public final class SummaryProcessor
   private Map<SummaryState.Key, Accumulating> shares(UUID patient, SummaryInput in, long oldest) {
     Map<SummaryState.Key, Accumulating> out = new LinkedHashMap<>();
     for (MetricPoint p : in.points()) {
-      for (SummaryDefinition d : catalogue.forMetric(p.metric())) {
-        long period = d.period().key(p.time(), p.zone());
-        long lastDay = d.period().lastLocalDate(period).toEpochDay();
-        if (lastDay < oldest) {
+      List<SummaryDefinition> definitions = catalogue.forMetric(p.metric());
+      if (definitions.isEmpty()) {
+        continue;
+      }
+      UUID source = p.observationId() == null ? null : UUID.fromString(p.observationId());
+      for (SummaryDefinition d : definitions) {
+        PeriodBounds.Bounds period = periods.of(d.period(), p.time(), p.zone());
+        if (period.lastDay() < oldest) {
           continue;
         }
-        SummaryState.Key key = new SummaryState.Key(in.tenant(), patient, d.measure(), period);
+        SummaryState.Key key =
+            new SummaryState.Key(in.tenant(), patient, d.measure(), period.key());
         Accumulating acc = out.get(key);
         if (acc == null) {
-          ZonedDateTime start = d.period().start(p.time(), p.zone());
-          ZonedDateTime end = d.period().end(p.time(), p.zone());
-          acc =
-              new Accumulating(
-                  start.toEpochSecond(),
-                  start.getOffset().getTotalSeconds(),
-                  end.toEpochSecond(),
-                  end.getOffset().getTotalSeconds(),
-                  lastDay);
+          acc = new Accumulating(period);
           out.put(key, acc);
         }
-        acc.add(p);
+        acc.add(p.value(), source);
       }
     }
     return out;
@@ -432,34 +431,26 @@ public final class SummaryProcessor
 
   /** One record's values in one period, accumulated exactly. */
   private static final class Accumulating {
-    private final long startEpoch;
-    private final int startOffset;
-    private final long endEpoch;
-    private final int endOffset;
-    private final long lastDay;
+    private final PeriodBounds.Bounds period;
     private BigDecimal sum = BigDecimal.ZERO;
     private long count;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private final TreeSet<UUID> sources = new TreeSet<>(SummaryAggregate.ID_ORDER);
 
-    Accumulating(long startEpoch, int startOffset, long endEpoch, int endOffset, long lastDay) {
-      this.startEpoch = startEpoch;
-      this.startOffset = startOffset;
-      this.endEpoch = endEpoch;
-      this.endOffset = endOffset;
-      this.lastDay = lastDay;
+    Accumulating(PeriodBounds.Bounds period) {
+      this.period = period;
     }
 
-    void add(MetricPoint p) {
+    void add(double value, UUID source) {
       // BigDecimal.valueOf: the double's shortest decimal text, so 0.1 + 0.2 is 0.3 and order does
       // not matter.
-      sum = sum.add(BigDecimal.valueOf(p.value()));
+      sum = sum.add(BigDecimal.valueOf(value));
       count++;
-      min = Math.min(min, p.value());
-      max = Math.max(max, p.value());
-      if (p.observationId() != null) {
-        sources.add(UUID.fromString(p.observationId()));
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+      if (source != null) {
+        sources.add(source);
         if (sources.size() > SummaryObservations.DERIVED_FROM_MAX) {
           sources.pollLast();
         }
@@ -472,11 +463,11 @@ public final class SummaryProcessor
           count,
           min,
           max,
-          startEpoch,
-          startOffset,
-          endEpoch,
-          endOffset,
-          lastDay,
+          period.startEpoch(),
+          period.startOffset(),
+          period.endEpoch(),
+          period.endOffset(),
+          period.lastDay(),
           List.copyOf(sources));
     }
   }
