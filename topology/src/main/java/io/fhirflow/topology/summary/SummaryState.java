@@ -4,10 +4,8 @@ import io.fhirflow.contracts.Tenants;
 import io.fhirflow.topology.CompactSerde;
 import io.fhirflow.topology.dedupe.SeenVersion;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serde;
@@ -156,52 +154,7 @@ public final class SummaryState {
       long endEpoch,
       int endOffset,
       long lastDay,
-      List<UUID> sources) {
-
-    static byte[] write(Contribution c) {
-      byte[] unscaled = c.sum.unscaledValue().toByteArray();
-      ByteBuffer b =
-          ByteBuffer.allocate(
-              4 + 1 + unscaled.length + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 1 + 16 * c.sources.size());
-      b.putInt(c.sum.scale())
-          .put((byte) unscaled.length)
-          .put(unscaled)
-          .putLong(c.count)
-          .putDouble(c.min)
-          .putDouble(c.max)
-          .putLong(c.startEpoch)
-          .putInt(c.startOffset)
-          .putLong(c.endEpoch)
-          .putInt(c.endOffset)
-          .putLong(c.lastDay)
-          .put((byte) c.sources.size());
-      c.sources.forEach(
-          u -> b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()));
-      return b.array();
-    }
-
-    static Contribution read(ByteBuffer b) {
-      int scale = b.getInt();
-      byte[] unscaled = new byte[b.get() & 0xff];
-      b.get(unscaled);
-      BigDecimal sum = new BigDecimal(new BigInteger(unscaled), scale);
-      long count = b.getLong();
-      double min = b.getDouble();
-      double max = b.getDouble();
-      long startEpoch = b.getLong();
-      int startOffset = b.getInt();
-      long endEpoch = b.getLong();
-      int endOffset = b.getInt();
-      long lastDay = b.getLong();
-      int n = b.get() & 0xff;
-      List<UUID> sources = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        sources.add(new UUID(b.getLong(), b.getLong()));
-      }
-      return new Contribution(
-          sum, count, min, max, startEpoch, startOffset, endEpoch, endOffset, lastDay, sources);
-    }
-  }
+      List<UUID> sources) {}
 
   /** One record's contribution to one summary of its patient. */
   record Share(String measure, long period, Contribution contribution) {
@@ -234,51 +187,9 @@ public final class SummaryState {
       return null;
     }
 
+    /** Its bytes: {@link RecordSharesCodec}. */
     public static Serde<RecordShares> serde() {
-      return CompactSerde.of(
-          r -> {
-            List<byte[]> parts = new ArrayList<>(r.shares.size());
-            int size = 8 + 8 + 8 + 2;
-            for (Share s : r.shares) {
-              byte[] m = s.measure.getBytes(StandardCharsets.UTF_8);
-              byte[] c = Contribution.write(s.contribution);
-              parts.add(m);
-              parts.add(c);
-              size += 1 + m.length + 8 + 4 + c.length;
-            }
-            ByteBuffer b =
-                ByteBuffer.allocate(size)
-                    .putLong(r.recordVersion)
-                    .putLong(r.lastModifiedMillis)
-                    .putLong(r.lastDay)
-                    .putShort((short) r.shares.size());
-            for (int i = 0; i < r.shares.size(); i++) {
-              byte[] m = parts.get(2 * i);
-              byte[] c = parts.get(2 * i + 1);
-              b.put((byte) m.length).put(m).putLong(r.shares.get(i).period).putInt(c.length).put(c);
-            }
-            return b.array();
-          },
-          b -> {
-            long version = b.getLong();
-            long modified = b.getLong();
-            long lastDay = b.getLong();
-            int n = b.getShort();
-            List<Share> shares = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-              byte[] m = new byte[b.get() & 0xff];
-              b.get(m);
-              long period = b.getLong();
-              byte[] c = new byte[b.getInt()];
-              b.get(c);
-              shares.add(
-                  new Share(
-                      new String(m, StandardCharsets.UTF_8),
-                      period,
-                      Contribution.read(ByteBuffer.wrap(c))));
-            }
-            return new RecordShares(version, modified, shares, lastDay);
-          });
+      return CompactSerde.of(RecordSharesCodec::write, RecordSharesCodec::read);
     }
   }
 }
