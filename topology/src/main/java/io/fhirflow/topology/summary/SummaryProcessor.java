@@ -242,6 +242,10 @@ public final class SummaryProcessor
         continue;
       }
       UUID source = p.observationId() == null ? null : UUID.fromString(p.observationId());
+      // BigDecimal.valueOf: the double's shortest decimal text, so 0.1 + 0.2 is 0.3 and order does
+      // not matter. Made once for all the point's summaries (a heart rate feeds its hour and day),
+      // since finding the shortest text of a double is not cheap.
+      BigDecimal exact = BigDecimal.valueOf(p.value());
       for (SummaryDefinition d : definitions) {
         PeriodBounds.Bounds period = periods.of(d.period(), p.time(), p.zone());
         if (period.lastDay() < oldest) {
@@ -254,7 +258,7 @@ public final class SummaryProcessor
           acc = new Accumulating(period);
           out.put(key, acc);
         }
-        acc.add(p.value(), source);
+        acc.add(p.value(), exact, source);
       }
     }
     return out;
@@ -442,10 +446,9 @@ public final class SummaryProcessor
       this.period = period;
     }
 
-    void add(double value, UUID source) {
-      // BigDecimal.valueOf: the double's shortest decimal text, so 0.1 + 0.2 is 0.3 and order does
-      // not matter.
-      sum = sum.add(BigDecimal.valueOf(value));
+    /** Adds a value, {@code exact} being its decimal ({@code BigDecimal.valueOf(value)}). */
+    void add(double value, BigDecimal exact, UUID source) {
+      sum = sum.add(exact);
       count++;
       min = Math.min(min, value);
       max = Math.max(max, value);
