@@ -51,6 +51,8 @@ import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -128,7 +130,7 @@ public final class ApiServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(64, 8);
     threads.setName("fhir-api-http");
     jetty = new Server(threads);
-    ServerConnector connector = new ServerConnector(jetty);
+    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http()));
     connector.setPort(config.port());
     jetty.addConnector(connector);
 
@@ -208,6 +210,21 @@ public final class ApiServer implements AutoCloseable {
     OperationOutcomeErrorHandler errors = new OperationOutcomeErrorHandler();
     jetty.setErrorHandler(errors);
     handler.setErrorHandler(errors);
+  }
+
+  /**
+   * Jetty's defaults but for its per-connection header cache, which is off. That cache keeps each
+   * kept-alive connection's Authorization, Accept and Host lines in a case-insensitive trie and
+   * looks every later request's lines up in it: a bearer token's ~500 characters walk ~500 rows of
+   * a 96 KB table per request, a cache miss each once other work has run (5.8 % of the API's CPU on
+   * the benchmark search, BENCHMARKS.md "FHIR API"), where parsing the line is a short sequential
+   * scan. Being case-insensitive, it also handed a request a token that differed from the previous
+   * one only in letter case as that previous token, not as sent (AccessControlIT).
+   */
+  private static HttpConfiguration http() {
+    HttpConfiguration http = new HttpConfiguration();
+    http.setHeaderCacheSize(0);
+    return http;
   }
 
   private boolean databaseUp() {

@@ -17,6 +17,8 @@ import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.FhirSearches;
 import io.fhirflow.api.support.Fixtures;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -161,6 +164,45 @@ class AccessControlIT {
             get("/fhir/Observation?patient=" + B, parts[0] + "." + forged + "." + parts[2])
                 .statusCode())
         .isEqualTo(401);
+  }
+
+  /**
+   * Two requests on one kept-alive connection, the second's token the first's with each letter's
+   * case swapped (so its signature cannot verify): it is read as sent and refused. Jetty's header
+   * cache, case-insensitive, would have handed it over as the first token.
+   */
+  @Test
+  void aTokenIsReadAsSentOnAKeptAliveConnection() throws Exception {
+    String token = tokenA();
+    StringBuilder swapped = new StringBuilder();
+    for (char c : token.toCharArray()) {
+      swapped.append(
+          Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
+    }
+    URI base = URI.create(api.base());
+    String path = "/fhir/Observation/" + OBS_A;
+    String requests =
+        rawGet(path, base, token, "")
+            + rawGet(path, base, swapped.toString(), "Connection: close\r\n");
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+      String responses = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(Pattern.compile("HTTP/1\\.1 (\\d{3})").matcher(responses).results())
+          .map(m -> m.group(1))
+          .containsExactly("200", "401");
+    }
+  }
+
+  private static String rawGet(String path, URI base, String token, String moreHeaders) {
+    return "GET "
+        + path
+        + " HTTP/1.1\r\nHost: "
+        + base.getAuthority()
+        + "\r\nAuthorization: Bearer "
+        + token
+        + "\r\n"
+        + moreHeaders
+        + "\r\n";
   }
 
   @Test
