@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
@@ -217,7 +218,7 @@ class FhirSinkConnectorIT {
     assertThat(query("SELECT count(*) FROM fhir_observation WHERE id = 'obs-aborted'"))
         .containsExactly("0");
     assertThat(query("SELECT identifiers[1] FROM fhir_patient"))
-        .containsExactly("urn:fhirflow:user-id|user-0");
+        .containsExactly(FhirSystems.SID_USER + "|user-0");
     // (no committed-to-end check here: transaction markers sit after the last record's offset)
   }
 

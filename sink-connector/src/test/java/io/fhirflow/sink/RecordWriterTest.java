@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.FhirSystems;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -64,14 +65,14 @@ class RecordWriterTest {
         .containsExactly(
             "pat-1",
             "http://loinc.org|55423-8",
-            "https://developer.android.com/reference/androidx/health/connect/client/records|StepsRecord",
+            FhirSystems.HEALTH_CONNECT + "|StepsRecord.count",
             "http://terminology.hl7.org/CodeSystem/observation-category|activity",
             "2026-11-26 07:00:00+00",
             "2026-11-26 07:15:00+00",
             "1",
             "812");
     assertThat(query("SELECT identifiers[1], last_updated FROM fhir_patient WHERE id = 'pat-1'"))
-        .containsExactly("urn:fhirflow:user-id|user-42", "2026-11-26 08:00:00+00");
+        .containsExactly(FhirSystems.SID_USER + "|user-42", "2026-11-26 08:00:00+00");
     assertThat(query("SELECT count(*) FROM fhir_device")).containsExactly("1");
   }
 

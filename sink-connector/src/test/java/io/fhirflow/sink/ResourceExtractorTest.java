@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.FhirSystems;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -33,8 +34,9 @@ class ResourceExtractorTest {
     assertThat(row.code()).isEqualTo("http://loinc.org|8867-4");
     assertThat(row.codes())
         .containsExactly(
-            "http://loinc.org|8867-4", FhirFixtures.HK + "|HKQuantityTypeIdentifierHeartRate");
-    assertThat(row.category()).containsExactly(FhirFixtures.VITAL_SIGNS);
+            "http://loinc.org|8867-4",
+            FhirSystems.HEALTHKIT + "|HKQuantityTypeIdentifierHeartRate");
+    assertThat(row.category()).containsExactly(FhirSystems.OBSERVATION_CATEGORY + "|vital-signs");
     assertThat(row.effectiveStart()).isEqualTo(AT);
     assertThat(row.effectiveEnd()).isEqualTo(AT);
     assertThat(row.lastUpdated()).isEqualTo(UPDATED);
@@ -56,10 +58,10 @@ class ResourceExtractorTest {
   void readsIdentifiersOfPatientsAndDevices() {
     ResourceRow patient = extractor.extract(FhirFixtures.patient("pat-1", "user-42", 1, UPDATED));
     ResourceRow device = extractor.extract(FhirFixtures.device("dev-1", 1, UPDATED));
-    assertThat(patient.identifiers()).containsExactly("urn:fhirflow:user-id|user-42");
+    assertThat(patient.identifiers()).containsExactly(FhirSystems.SID_USER + "|user-42");
     assertThat(patient.patientId()).isNull();
     assertThat(device.type()).isEqualTo(ResourceType.DEVICE);
-    assertThat(device.identifiers()).containsExactly("urn:fhirflow:device|watch-7");
+    assertThat(device.identifiers()).containsExactly(FhirSystems.SID_DEVICE_KEY + "|watch-7");
   }
 
   @ParameterizedTest
@@ -88,7 +90,9 @@ class ResourceExtractorTest {
   void datesAPatientOrDeviceWithoutMetaByItsRecordTimestamp() {
     String json =
         "{\"resourceType\":\"Patient\",\"id\":\"p1\","
-            + "\"identifier\":[{\"system\":\"urn:fhirflow:user-id\",\"value\":\"u1\"}]}";
+            + "\"identifier\":[{\"system\":\""
+            + FhirSystems.SID_USER
+            + "\",\"value\":\"u1\"}]}";
     ResourceRow row = extractor.extract(json, UPDATED.toEpochMilli());
     assertThat(row.lastUpdated()).isEqualTo(Instant.ofEpochMilli(UPDATED.toEpochMilli()));
     assertThat(row.versionId()).isZero();
@@ -186,8 +190,6 @@ class ResourceExtractorTest {
   void listsCodesInTheOrderOfTheCodings() {
     assertThat(extractor.extract(FhirFixtures.steps("s", "p", 1, UPDATED, 1, AT, AT)).codes())
         .isEqualTo(
-            List.of(
-                "http://loinc.org|55423-8",
-                "https://developer.android.com/reference/androidx/health/connect/client/records|StepsRecord"));
+            List.of("http://loinc.org|55423-8", FhirSystems.HEALTH_CONNECT + "|StepsRecord.count"));
   }
 }
