@@ -97,15 +97,7 @@ public final class AppleHealthExportReader {
   private WearableSample record(XMLStreamReader xml) throws XMLStreamException {
     Map<String, String> attributes = attributes(xml);
     Map<String, String> metadata = new TreeMap<>();
-    readChildren(
-        xml,
-        "Record",
-        child -> {
-          if ("MetadataEntry".equals(child.getLocalName())) {
-            metadata.put(
-                child.getAttributeValue(null, "key"), child.getAttributeValue(null, "value"));
-          }
-        });
+    readChildren(xml, metadata, child -> {});
     String type = attributes.get("type");
     Object body =
         type.startsWith("HKCategoryTypeIdentifier")
@@ -134,12 +126,9 @@ public final class AppleHealthExportReader {
     List<HkCorrelationMember> members = new ArrayList<>();
     readChildren(
         xml,
-        "Correlation",
+        metadata,
         child -> {
-          if ("MetadataEntry".equals(child.getLocalName())) {
-            metadata.put(
-                child.getAttributeValue(null, "key"), child.getAttributeValue(null, "value"));
-          } else if ("Record".equals(child.getLocalName())) {
+          if ("Record".equals(child.getLocalName())) {
             Map<String, String> member = attributes(child);
             members.add(
                 new HkCorrelationMember(
@@ -161,12 +150,9 @@ public final class AppleHealthExportReader {
     List<HkWorkoutStatistic> totals = new ArrayList<>();
     readChildren(
         xml,
-        "Workout",
+        metadata,
         child -> {
-          if ("MetadataEntry".equals(child.getLocalName())) {
-            metadata.put(
-                child.getAttributeValue(null, "key"), child.getAttributeValue(null, "value"));
-          } else if ("WorkoutStatistics".equals(child.getLocalName())) {
+          if ("WorkoutStatistics".equals(child.getLocalName())) {
             Map<String, String> statistic = attributes(child);
             totals.add(
                 new HkWorkoutStatistic(
@@ -371,15 +357,22 @@ public final class AppleHealthExportReader {
     void accept(XMLStreamReader child) throws XMLStreamException;
   }
 
-  /** Calls the handler on every direct child start element until the end of the current element. */
-  private static void readChildren(XMLStreamReader xml, String element, ChildHandler handler)
+  /**
+   * Reads the children of the element {@code xml} stands on, to its end: each MetadataEntry (which
+   * a Record, Correlation and Workout may all carry) into {@code metadata}, any other to {@code
+   * handler}.
+   */
+  private static void readChildren(
+      XMLStreamReader xml, Map<String, String> metadata, ChildHandler handler)
       throws XMLStreamException {
     int depth = 1;
     while (depth > 0 && xml.hasNext()) {
       int event = xml.next();
       if (event == XMLStreamConstants.START_ELEMENT) {
         depth++;
-        if (depth == 2) {
+        if (depth == 2 && "MetadataEntry".equals(xml.getLocalName())) {
+          metadata.put(xml.getAttributeValue(null, "key"), xml.getAttributeValue(null, "value"));
+        } else if (depth == 2) {
           handler.accept(xml);
         }
       } else if (event == XMLStreamConstants.END_ELEMENT) {
