@@ -15,19 +15,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Deletions from the phone through the real topology: docs/contracts.md "Deletions". */
 class DeletionTopologyTest {
 
   private static final String DAY = ":day:2026-03-14";
-  private final TopologyHarness flow = new TopologyHarness();
-
-  @AfterEach
-  void close() {
-    flow.close();
-  }
+  @RegisterExtension final TopologyHarness flow = new TopologyHarness();
 
   @Test
   void aDeletionAfterItsSampleRetractsTheObservationWithANullValueNamingItsId() {

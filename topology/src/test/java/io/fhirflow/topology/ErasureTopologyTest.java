@@ -24,20 +24,15 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Erasure of a person through the real topology: docs/contracts.md "Erasure". */
 class ErasureTopologyTest {
 
   private static final String ERASED = "user-erased";
   private static final String KEPT = "user-kept";
-  private final TopologyHarness flow = new TopologyHarness();
-
-  @AfterEach
-  void close() {
-    flow.close();
-  }
+  @RegisterExtension final TopologyHarness flow = new TopologyHarness();
 
   /**
    * A little of everything for one user: a series, a correlation, a cumulative metric, a deletion,

@@ -22,20 +22,15 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FhirFlowTopologyTest {
 
-  private final TopologyHarness flow = new TopologyHarness();
-
-  @AfterEach
-  void close() {
-    flow.close();
-  }
+  @RegisterExtension final TopologyHarness flow = new TopologyHarness();
 
   @Test
   void mapsEverySampleTheCatalogueKnowsToValidFhirWithContractHeadersAndDeadLettersTheRest() {

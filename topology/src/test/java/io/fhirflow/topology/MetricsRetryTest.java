@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Redis fault is not lost data: values of batches Redis did not take are offered again, from the
@@ -14,12 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class MetricsRetryTest {
 
-  private final TopologyHarness flow = new TopologyHarness();
-
-  @AfterEach
-  void close() {
-    flow.close();
-  }
+  @RegisterExtension final TopologyHarness flow = new TopologyHarness();
 
   @Test
   void valuesOfBatchesRedisDidNotTakeAreWrittenOnceItAnswersAndOnlyThen() {

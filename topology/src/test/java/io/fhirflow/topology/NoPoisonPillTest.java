@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12, item 1: whatever its size, a record ends as output or as a dead letter, and what
@@ -20,13 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class NoPoisonPillTest {
 
-  private final TopologyHarness flow = new TopologyHarness();
+  @RegisterExtension final TopologyHarness flow = new TopologyHarness();
   private final int limit = TopologyConfig.sendMaxBytes(Map.of());
-
-  @AfterEach
-  void close() {
-    flow.close();
-  }
 
   @Test
   void aSampleWhoseFhirOutputWouldExceedWhatTheProducerCanSendIsRejectedAsOutputTooLarge() {

@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
 import org.hl7.fhir.r4.model.Observation;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Summary Observations through the real topology (docs/summaries.md); every summary read is
@@ -42,14 +42,11 @@ class SummaryTopologyTest {
    */
   private static final Instant DAY_CLOSED = Instant.parse("2026-03-15T00:00:11Z");
 
-  private final TopologyHarness flow =
+  @RegisterExtension
+  final TopologyHarness flow =
       new TopologyHarness(Map.of(TopologyConfig.SUMMARIES_ENABLED_CONFIG, "true"));
-  private final SummaryOutputs out = new SummaryOutputs();
 
-  @AfterEach
-  void close() {
-    flow.close();
-  }
+  private final SummaryOutputs out = new SummaryOutputs();
 
   @Test
   void everyDailyAndHourlyMeasureOfADayIsWrittenOnceItsPeriodClosed() {

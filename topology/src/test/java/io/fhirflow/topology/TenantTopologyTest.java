@@ -22,20 +22,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tenants through the real topology (docs/tenants.md): the tenant is the raw topic's. */
 class TenantTopologyTest {
 
   private static final String ACME = "acme";
   private static final String USER = "user-shared";
-  private final TopologyHarness flow = new TopologyHarness();
-
-  @AfterEach
-  void close() {
-    flow.close();
-  }
+  @RegisterExtension final TopologyHarness flow = new TopologyHarness();
 
   @Test
   void theSameUserAndRecordInTwoTenantsAreTwoPatientsEachWithItsOwnOutputs() {

@@ -33,14 +33,17 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real {@link FhirFlowTopology#build} on a {@link TopologyTestDriver}, with the built-in
  * catalogue, the serde's {@code mock://} registry and the production streams properties. Redis
  * batches are collected as the boundary output of the metrics branch (the Redis writer itself is
- * exercised against the real Redis in the integration tests).
+ * exercised against the real Redis in the integration tests). A test class registers it as an
+ * extension ({@code @RegisterExtension}) to have it closed after each test.
  */
-final class TopologyHarness implements AutoCloseable {
+final class TopologyHarness implements AutoCloseable, AfterEachCallback {
 
   /** The wall clock of the tests: the day of the testkit's samples. */
   static final Instant NOW = Instant.parse("2026-03-14T12:00:00Z");
@@ -270,6 +273,11 @@ final class TopologyHarness implements AutoCloseable {
                 + c.deadLetteredCount())
         .as("in = out + updates + duplicates + deletions + dead letters")
         .isEqualTo(c.inCount());
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override
