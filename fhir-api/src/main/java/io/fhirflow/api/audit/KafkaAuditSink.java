@@ -27,6 +27,15 @@ public final class KafkaAuditSink implements AuditSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaAuditSink.class);
 
+  /** How long the producer gathers audit events into one batch. */
+  static final int LINGER_MS = 50;
+
+  /**
+   * A batch's size limit: LINGER_MS of events at 2,000 requests/s (~1.3 KB each before lz4) fit in
+   * one batch; Kafka's default of 16 KB would close it after a dozen.
+   */
+  static final int BATCH_BYTES = 128 * 1024;
+
   private final Producer<String, String> producer;
   private final String topic;
   private final AuditEventFactory factory;
@@ -69,13 +78,20 @@ public final class KafkaAuditSink implements AuditSink {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // One produce request per LINGER_MS rather than one per few requests: the broker's and the
+    // sender thread's work is mostly per produce request (BENCHMARKS.md "FHIR API"). A request's
+    // response never waits for its audit event, and fail-closed learns of a failure at most
+    // LINGER_MS later within the delivery timeout.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(LINGER_MS));
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_BYTES));
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "fhirflow-fhir-api-audit");
     int timeout = (int) deliveryTimeout.toMillis();
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
+    // Kafka requires delivery timeout >= linger + request timeout.
     p.put(
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(timeout - 10, 30_000)));
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Integer.toString(Math.min(timeout - LINGER_MS - 10, 30_000)));
     // A request thread never waits long for broker metadata (fetched once at start): the failure is
     // reported instead.
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
