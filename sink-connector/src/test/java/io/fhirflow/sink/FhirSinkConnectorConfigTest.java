@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class FhirSinkConnectorConfigTest {
@@ -14,6 +15,20 @@ class FhirSinkConnectorConfigTest {
     Map<String, String> props = new HashMap<>();
     props.put("connection.url", "jdbc:postgresql://db:5432/fhir?currentSchema=fhirflow");
     return props;
+  }
+
+  /** The minimal settings with {@code key} set to {@code value}. */
+  private static Map<String, String> minimalWith(String key, String value) {
+    Map<String, String> props = minimal();
+    props.put(key, value);
+    return props;
+  }
+
+  /** Asserts that {@code props} fail as a config error, for asserting on its message. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(
+      Map<String, String> props) {
+    return assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
+        .isInstanceOf(ConfigException.class);
   }
 
   @Test
@@ -33,54 +48,40 @@ class FhirSinkConnectorConfigTest {
 
   @Test
   void rejectsAnUnknownWriteMethodAtStart() {
-    Map<String, String> props = minimal();
-    props.put("write.method", "merge");
-    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("write.method");
+    assertRejected(minimalWith("write.method", "merge")).hasMessageContaining("write.method");
   }
 
   @Test
   void acceptsAWriteMethodInAnyCase() {
-    Map<String, String> props = minimal();
-    props.put("write.method", "batched_insert");
-    assertThat(new FhirSinkConnectorConfig(props).writeMethod())
+    assertThat(
+            new FhirSinkConnectorConfig(minimalWith("write.method", "batched_insert"))
+                .writeMethod())
         .isEqualTo(WriteMethod.BATCHED_INSERT);
   }
 
   @Test
   void rejectsAnUnknownResourceTypeInTheTableMapping() {
-    Map<String, String> props = minimal();
-    props.put("table.mapping", "Observation:obs,Encounter:enc");
-    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
-        .isInstanceOf(ConfigException.class)
+    assertRejected(minimalWith("table.mapping", "Observation:obs,Encounter:enc"))
         .hasMessageContaining("unknown resource type");
   }
 
   @Test
   void rejectsATableNameThatIsNotAPlainIdentifier() {
-    Map<String, String> props = minimal();
-    props.put("table.mapping", "Observation:obs; drop table x");
-    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
-        .isInstanceOf(ConfigException.class);
+    assertRejected(minimalWith("table.mapping", "Observation:obs; drop table x"));
   }
 
   @Test
   void mapsOnlyTheListedResourceTypes() {
-    Map<String, String> props = minimal();
-    props.put("table.mapping", "observation:analytics.obs");
-    assertThat(new FhirSinkConnectorConfig(props).tableMapping())
+    assertThat(
+            new FhirSinkConnectorConfig(minimalWith("table.mapping", "observation:analytics.obs"))
+                .tableMapping())
         .containsExactlyEntriesOf(Map.of(ResourceType.OBSERVATION, "analytics.obs"));
   }
 
   @Test
   void requiresAPostgresUrl() {
-    assertThatThrownBy(() -> new FhirSinkConnectorConfig(Map.of()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("connection.url");
-    assertThatThrownBy(
-            () -> new FhirSinkConnectorConfig(Map.of("connection.url", "jdbc:mysql://x/y")))
-        .isInstanceOf(ConfigException.class)
+    assertRejected(Map.of()).hasMessageContaining("connection.url");
+    assertRejected(Map.of("connection.url", "jdbc:mysql://x/y"))
         .hasMessageContaining("jdbc:postgresql:");
   }
 
@@ -89,9 +90,7 @@ class FhirSinkConnectorConfigTest {
     Map<String, String> props = minimal();
     props.put("retry.backoff.ms", "5000");
     props.put("retry.backoff.max.ms", "1000");
-    assertThatThrownBy(() -> new FhirSinkConnectorConfig(props))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("retry.backoff.max.ms");
+    assertRejected(props).hasMessageContaining("retry.backoff.max.ms");
   }
 
   @Test

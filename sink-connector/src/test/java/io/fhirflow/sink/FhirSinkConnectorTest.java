@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class FhirSinkConnectorTest {
@@ -18,6 +19,13 @@ class FhirSinkConnectorTest {
     props.put("connection.url", "jdbc:postgresql://db/fhir");
     props.put("consumer.override.isolation.level", "read_committed");
     return props;
+  }
+
+  /** Asserts that the connector refuses to start with {@code props}, for asserting on why. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertRefusesToStart(
+      Map<String, String> props) {
+    return assertThatThrownBy(() -> new FhirSinkConnector().start(props))
+        .isInstanceOf(ConnectException.class);
   }
 
   @Test
@@ -35,9 +43,7 @@ class FhirSinkConnectorTest {
   void refusesToTolerateErrorsWithoutADeadLetterTopicBecauseRecordsWouldBeDropped() {
     Map<String, String> props = props();
     props.put("errors.tolerance", "all");
-    assertThatThrownBy(() -> new FhirSinkConnector().start(props))
-        .isInstanceOf(ConnectException.class)
-        .hasMessageContaining("errors.deadletterqueue.topic.name");
+    assertRefusesToStart(props).hasMessageContaining("errors.deadletterqueue.topic.name");
     props.put("errors.deadletterqueue.topic.name", "fhir.r4.dlq");
     new FhirSinkConnector().start(props);
   }
@@ -46,13 +52,10 @@ class FhirSinkConnectorTest {
   void refusesToStartUnlessItsConsumerReadsCommittedRecordsOnly() {
     Map<String, String> props = props();
     props.remove("consumer.override.isolation.level");
-    assertThatThrownBy(() -> new FhirSinkConnector().start(props))
-        .isInstanceOf(ConnectException.class)
+    assertRefusesToStart(props)
         .hasMessageContaining("consumer.override.isolation.level=read_committed");
     props.put("consumer.override.isolation.level", "read_uncommitted");
-    assertThatThrownBy(() -> new FhirSinkConnector().start(props))
-        .isInstanceOf(ConnectException.class)
-        .hasMessageContaining("found read_uncommitted");
+    assertRefusesToStart(props).hasMessageContaining("found read_uncommitted");
     props.put("consumer.override.isolation.level", "READ_COMMITTED");
     new FhirSinkConnector().start(props);
   }
