@@ -3,6 +3,7 @@ package io.fhirflow.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.cli.broker.BrokerOptions;
+import io.fhirflow.cli.broker.TopicTail;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.serde.ErasureRequest;
@@ -10,14 +11,12 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -102,13 +101,7 @@ public final class EraseCommand implements Callable<Integer> {
     try (KafkaConsumer<String, String> audit = wait.isZero() ? null : auditConsumer()) {
       if (audit != null) {
         // Positioned before the request is sent, so its AuditEvent cannot be missed.
-        List<TopicPartition> partitions =
-            audit.partitionsFor(auditTopic).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
-        audit.assign(partitions);
-        audit.seekToEnd(partitions);
-        partitions.forEach(audit::position);
+        TopicTail.assignAtEnd(audit, auditTopic);
       }
       send(request);
       out.println("erasure requested id=" + request.requestId());

@@ -2,7 +2,7 @@ package io.fhirflow.bench.freshness;
 
 import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
-import io.fhirflow.bench.TopicTail;
+import io.fhirflow.cli.broker.TopicTail;
 import io.fhirflow.cli.simulate.SimulatedRecord;
 import io.fhirflow.cli.simulate.TrafficGenerator;
 import io.fhirflow.contracts.FhirRecordHeaders;

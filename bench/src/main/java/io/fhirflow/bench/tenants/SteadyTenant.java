@@ -1,7 +1,7 @@
 package io.fhirflow.bench.tenants;
 
-import io.fhirflow.bench.TopicTail;
 import io.fhirflow.bench.topology.SampleGenerator;
+import io.fhirflow.cli.broker.TopicTail;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.schema.WearableSample;

@@ -3,7 +3,7 @@ package io.fhirflow.bench.topology;
 import io.fhirflow.bench.BenchChart;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
-import io.fhirflow.bench.TopicTail;
+import io.fhirflow.cli.broker.TopicTail;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;

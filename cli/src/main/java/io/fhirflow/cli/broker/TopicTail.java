@@ -1,10 +1,13 @@
-package io.fhirflow.bench;
+package io.fhirflow.cli.broker;
 
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** A consumer that reads what is written to a topic from now on: the latency probes' reader. */
+/**
+ * A consumer that reads what is written to a topic from now on: {@code erase} waiting for its
+ * AuditEvent, and the benchmarks' latency probes.
+ */
 public final class TopicTail {
 
   private TopicTail() {}
