@@ -1,5 +1,6 @@
 package io.fhirflow.bench.api;
 
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.store.StoreMigrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -122,9 +123,13 @@ public final class ApiBenchData {
 
   private static String insertPatients() {
     return "INSERT INTO fhir_patient (id, identifiers, last_updated, version_id, resource) "
-        + "SELECT pid, ARRAY['https://fhirflow.io/fhir/sid/user-id|bench-user-' || p], '2026-11-01T00:00:00Z', 1, "
+        + "SELECT pid, ARRAY['"
+        + FhirSystems.SID_USER
+        + "|bench-user-' || p], '2026-11-01T00:00:00Z', 1, "
         + "format('{\"resourceType\":\"Patient\",\"id\":\"%s\",\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2026-11-01T00:00:00Z\"},"
-        + "\"identifier\":[{\"system\":\"https://fhirflow.io/fhir/sid/user-id\",\"value\":\"bench-user-%s\"}],\"active\":true}', pid, p)::jsonb "
+        + "\"identifier\":[{\"system\":\""
+        + FhirSystems.SID_USER
+        + "\",\"value\":\"bench-user-%s\"}],\"active\":true}', pid, p)::jsonb "
         + "FROM (SELECT p, "
         + uuid("'bench-patient-' || p")
         + " AS pid FROM generate_series(0, "
