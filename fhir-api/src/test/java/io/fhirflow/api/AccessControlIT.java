@@ -17,6 +17,7 @@ import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.FhirSearches;
 import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.contracts.FhirSystems;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -268,7 +269,7 @@ class AccessControlIT {
             .where(
                 Patient.IDENTIFIER
                     .exactly()
-                    .systemAndIdentifier(Fixtures.USER_ID_SYSTEM, "acl-user-b"))
+                    .systemAndIdentifier(FhirSystems.SID_USER, "acl-user-b"))
             .returnBundle(Bundle.class)
             .execute();
     assertThat(byIdentifier.getEntry()).isEmpty();

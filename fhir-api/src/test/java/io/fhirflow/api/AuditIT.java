@@ -8,6 +8,7 @@ import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.testkit.KafkaBroker;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -157,15 +158,15 @@ class AuditIT {
     HttpResponse<String> patients =
         api.get(
             "/fhir/Patient?identifier="
-                + Fixtures.USER_ID_SYSTEM
+                + FhirSystems.SID_USER
                 + "%7Caudit-multi-user-1,"
-                + Fixtures.USER_ID_SYSTEM
+                + FhirSystems.SID_USER
                 + "%7Caudit-multi-user-2",
             system);
     assertThat(patients.body()).contains(p1).contains(p2);
     HttpResponse<String> devices =
         api.get(
-            "/fhir/Device?identifier=" + Fixtures.DEVICE_ID_SYSTEM + "%7Caudit-multi-watch",
+            "/fhir/Device?identifier=" + FhirSystems.SID_DEVICE_KEY + "%7Caudit-multi-watch",
             system);
     assertThat(devices.body()).contains("Patient/" + p1).contains("Patient/" + p2);
     for (HttpResponse<String> r : List.of(patients, devices)) {

@@ -1,8 +1,8 @@
 package io.fhirflow.api;
 
-import static io.fhirflow.api.support.Fixtures.CATEGORY;
-import static io.fhirflow.api.support.Fixtures.HEALTHKIT;
-import static io.fhirflow.api.support.Fixtures.LOINC;
+import static io.fhirflow.contracts.FhirSystems.HEALTHKIT;
+import static io.fhirflow.contracts.FhirSystems.LOINC;
+import static io.fhirflow.contracts.FhirSystems.OBSERVATION_CATEGORY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.api.SummaryEnum;
@@ -13,6 +13,7 @@ import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.FhirSearches;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
+import io.fhirflow.contracts.FhirSystems;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -180,7 +181,10 @@ class ObservationSearchIT {
     assertThat(
             all(
                 observations()
-                    .where(Observation.CATEGORY.exactly().systemAndCode(CATEGORY, "vital-signs"))
+                    .where(
+                        Observation.CATEGORY
+                            .exactly()
+                            .systemAndCode(OBSERVATION_CATEGORY, "vital-signs"))
                     .count(1000)
                     .execute()))
         .hasSize(77);
@@ -351,8 +355,7 @@ class ObservationSearchIT {
         client
             .search()
             .forResource(Patient.class)
-            .where(
-                Patient.IDENTIFIER.exactly().systemAndIdentifier(Fixtures.USER_ID_SYSTEM, "user-a"))
+            .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(FhirSystems.SID_USER, "user-a"))
             .returnBundle(Bundle.class)
             .execute();
     SharedValidator.assertValidWithEntries(byIdentifier);

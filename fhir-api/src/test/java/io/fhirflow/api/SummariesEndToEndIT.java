@@ -1,5 +1,6 @@
 package io.fhirflow.api;
 
+import static io.fhirflow.contracts.FhirSystems.SUMMARY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -52,7 +53,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SummariesEndToEndIT {
 
   private static final String PARIS = "Europe/Paris";
-  private static final String SUMMARY = "https://fhirflow.io/fhir/CodeSystem/summary";
   private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
   /** Two local days ago: closed and past the grace, well inside the correction horizon. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.contracts.Tenants;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +71,7 @@ class TenantReadIT {
     String body = api.get("/fhir/Observation?patient=" + PATIENT_DEFAULT, tokenOf(ACME)).body();
     assertThat(body).doesNotContain(OBS_DEFAULT);
     // Both patients have the user id user-1: each tenant finds its own.
-    String identifier = "/fhir/Patient?identifier=" + Fixtures.USER_ID_SYSTEM + "%7Cuser-1";
+    String identifier = "/fhir/Patient?identifier=" + FhirSystems.SID_USER + "%7Cuser-1";
     assertThat(api.get(identifier, tokenOf(ACME)).body())
         .contains(PATIENT_ACME)
         .doesNotContain(PATIENT_DEFAULT);

@@ -10,6 +10,7 @@ import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
+import io.fhirflow.contracts.FhirSystems;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class BulkExportIT {
     return """
         {"resourceType":"Device","id":"%s","meta":{"versionId":"1","lastUpdated":"2026-11-01T00:00:00Z"},
          "identifier":[{"system":"%s","value":"orphan"}],"manufacturer":"Acme"}"""
-        .formatted(DEV_ORPHAN, Fixtures.DEVICE_ID_SYSTEM);
+        .formatted(DEV_ORPHAN, FhirSystems.SID_DEVICE_KEY);
   }
 
   @AfterAll

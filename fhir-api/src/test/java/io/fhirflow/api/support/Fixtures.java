@@ -1,5 +1,10 @@
 package io.fhirflow.api.support;
 
+import static io.fhirflow.contracts.FhirSystems.HEALTHKIT;
+import static io.fhirflow.contracts.FhirSystems.LOINC;
+import static io.fhirflow.contracts.FhirSystems.OBSERVATION_CATEGORY;
+
+import io.fhirflow.contracts.FhirSystems;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -10,13 +15,6 @@ import java.util.UUID;
  * platform's own coding, UCUM units, subject/device references, meta.versionId/lastUpdated).
  */
 public final class Fixtures {
-
-  public static final String LOINC = "http://loinc.org";
-  public static final String HEALTHKIT = "http://developer.apple.com/documentation/healthkit";
-  public static final String CATEGORY =
-      "http://terminology.hl7.org/CodeSystem/observation-category";
-  public static final String USER_ID_SYSTEM = "https://fhirflow.io/fhir/sid/user-id";
-  public static final String DEVICE_ID_SYSTEM = "https://fhirflow.io/fhir/sid/device";
 
   /** FHIR dateTime with seconds always present (OffsetDateTime.toString drops zero seconds). */
   private static final java.time.format.DateTimeFormatter LOCAL_TIME =
@@ -33,7 +31,7 @@ public final class Fixtures {
     return """
         {"resourceType":"Patient","id":"%s","meta":{"versionId":"1","lastUpdated":"2026-11-01T00:00:00Z"},
          "identifier":[{"system":"%s","value":"%s"}],"active":true}"""
-        .formatted(patientId, USER_ID_SYSTEM, userId);
+        .formatted(patientId, FhirSystems.SID_USER, userId);
   }
 
   /**
@@ -56,7 +54,7 @@ public final class Fixtures {
         {"resourceType":"Device","id":"%s","meta":{"versionId":"1","lastUpdated":"2026-11-01T00:00:00Z"},
          "identifier":[{"system":"%s","value":"%s"}],"manufacturer":"Apple",
          "deviceName":[{"name":"Apple Watch","type":"model-name"}],"patient":{"reference":"Patient/%s"}}"""
-        .formatted(deviceId, DEVICE_ID_SYSTEM, serial, patientId);
+        .formatted(deviceId, FhirSystems.SID_DEVICE_KEY, serial, patientId);
   }
 
   public static String heartRate(
@@ -77,7 +75,7 @@ public final class Fixtures {
             id,
             version,
             at,
-            CATEGORY,
+            OBSERVATION_CATEGORY,
             LOINC,
             HEALTHKIT,
             patientId,
@@ -97,7 +95,7 @@ public final class Fixtures {
          "subject":{"reference":"Patient/%s"},
          "effectiveDateTime":"%s",
          "valueQuantity":{"value":%s,"unit":"%%","system":"http://unitsofmeasure.org","code":"%%"}}"""
-        .formatted(id, at, CATEGORY, LOINC, LOINC, patientId, at, percent);
+        .formatted(id, at, OBSERVATION_CATEGORY, LOINC, LOINC, patientId, at, percent);
   }
 
   public static String steps(String id, String patientId, Instant start, Instant end, int count) {
@@ -110,6 +108,6 @@ public final class Fixtures {
          "subject":{"reference":"Patient/%s"},
          "effectivePeriod":{"start":"%s","end":"%s"},
          "valueQuantity":{"value":%d,"unit":"steps","system":"http://unitsofmeasure.org","code":"{steps}"}}"""
-        .formatted(id, end, CATEGORY, LOINC, HEALTHKIT, patientId, start, end, count);
+        .formatted(id, end, OBSERVATION_CATEGORY, LOINC, HEALTHKIT, patientId, start, end, count);
   }
 }

@@ -1,5 +1,6 @@
 package io.fhirflow.api.view;
 
+import static io.fhirflow.contracts.FhirSystems.LOINC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ViewRunIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String LOINC = "http://loinc.org";
 
   @RegisterExtension static final ApiPerClass api = new ApiPerClass();
   static AuditEvents audit;
