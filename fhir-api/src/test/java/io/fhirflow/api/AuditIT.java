@@ -271,6 +271,31 @@ class AuditIT {
   }
 
   @Test
+  void aSinkDownFromItsStartComesBackWithoutAnyRequestOnceItCanWrite() throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start()) {
+      // The audit topic does not exist yet and auto-creation is off: the start's metadata wait
+      // fails and the sink starts down, as it did once under load. A Kubernetes Service then sends
+      // the instance no request whose audit event could bring it back.
+      String late = KafkaBroker.uniqueTopic("fhir.r4.auditevent-late");
+      try (ApiHarness local =
+          ApiHarness.start(broker, Map.of(ApiConfig.AUDIT_TOPIC_CONFIG, late))) {
+        assertThat(local.get("/health/ready", null).statusCode()).isEqualTo(503);
+        broker.createTopics(1, late);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> local.get("/health/ready", null).statusCode() == 200);
+        // What brought it back: a check event of the API's own, a valid AuditEvent of no patient.
+        try (AuditEvents checks = new AuditEvents(broker, late)) {
+          String check = checks.first();
+          SharedValidator.assertValid(check);
+          assertThat(check).contains("\"110100\"").doesNotContain("Patient/");
+        }
+      }
+    }
+  }
+
+  @Test
   void failOpenKeepsServingButStillReportsTheLoss() throws Exception {
     KafkaBroker doomed = KafkaBroker.start();
     try (ApiHarness local =

@@ -6,8 +6,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -20,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Produces each request's AuditEvent to Kafka (key = request id) with acks=all and idempotence.
  * Sends are asynchronous; the first failed delivery marks the sink unhealthy and the next delivered
- * one marks it healthy again, so with fail-closed auditing the requests refused while it is down
- * (which are audited too) are what brings it back.
+ * one marks it healthy again. While it is down, it also sends an audit-trail check event of its own
+ * every {@link #CHECK_INTERVAL}: the requests refused meanwhile are audited too and would bring it
+ * back, but an instance that is not ready gets no requests (Kubernetes routes none to it), so
+ * without the check it would stay down after the broker returned.
  */
 public final class KafkaAuditSink implements AuditSink {
 
@@ -36,12 +43,23 @@ public final class KafkaAuditSink implements AuditSink {
    */
   static final int BATCH_BYTES = 128 * 1024;
 
+  /** How often a down sink sends an audit-trail check (one at a time). */
+  static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
+
   private final Producer<String, String> producer;
   private final String topic;
   private final AuditEventFactory factory;
   private final AtomicBoolean healthy = new AtomicBoolean(true);
   private final Counter sent;
   private final Counter failed;
+  private final AtomicBoolean checking = new AtomicBoolean(false);
+  private final ScheduledExecutorService checker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fhirflow-audit-check");
+            t.setDaemon(true);
+            return t;
+          });
 
   public KafkaAuditSink(
       Producer<String, String> producer,
@@ -57,6 +75,11 @@ public final class KafkaAuditSink implements AuditSink {
         Counter.builder("fhirflow.api.audit.events").tag("outcome", "failed").register(meters);
     Gauge.builder("fhirflow.api.audit.sink.up", healthy, h -> h.get() ? 1 : 0).register(meters);
     warmUp();
+    checker.scheduleWithFixedDelay(
+        this::checkIfDown,
+        CHECK_INTERVAL.toMillis(),
+        CHECK_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -101,8 +124,21 @@ public final class KafkaAuditSink implements AuditSink {
 
   @Override
   public void publish(AuditRecord record) {
-    ProducerRecord<String, String> r =
-        new ProducerRecord<>(topic, record.requestId(), factory.toJson(record));
+    send(record.requestId(), factory.toJson(record), null);
+  }
+
+  /** While down, one audit-trail check at a time; its delivery marks the sink up. */
+  private void checkIfDown() {
+    if (healthy.get() || !checking.compareAndSet(false, true)) {
+      return;
+    }
+    String id = UUID.randomUUID().toString();
+    send(id, factory.auditTrailCheck(id, Instant.now()), () -> checking.set(false));
+  }
+
+  /** Sends one AuditEvent; {@code done} (if any) runs once its fate is known. */
+  private void send(String id, String json, Runnable done) {
+    ProducerRecord<String, String> r = new ProducerRecord<>(topic, id, json);
     r.headers().add(FhirRecordHeaders.RESOURCE_TYPE, "AuditEvent".getBytes(StandardCharsets.UTF_8));
     r.headers()
         .add(
@@ -112,15 +148,27 @@ public final class KafkaAuditSink implements AuditSink {
       producer.send(
           r,
           (metadata, error) -> {
+            if (done != null) {
+              done.run();
+            }
             if (error == null) {
-              sent.increment();
-              healthy.set(true);
+              delivered();
             } else {
               lost(error);
             }
           });
     } catch (RuntimeException e) {
+      if (done != null) {
+        done.run();
+      }
       lost(e);
+    }
+  }
+
+  private void delivered() {
+    sent.increment();
+    if (!healthy.getAndSet(true)) {
+      LOG.info("audit sink up topic={}", topic);
     }
   }
 
@@ -139,6 +187,7 @@ public final class KafkaAuditSink implements AuditSink {
   /** Delivers what is still buffered (bounded by the producer's delivery timeout), then closes. */
   @Override
   public void close() {
+    checker.shutdownNow();
     try {
       producer.flush();
     } finally {

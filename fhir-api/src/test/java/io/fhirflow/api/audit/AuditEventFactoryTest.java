@@ -40,6 +40,18 @@ class AuditEventFactoryTest {
   }
 
   @Test
+  void theAuditTrailCheckIsAValidApplicationActivityOfNoPatient() {
+    String json = factory.auditTrailCheck("check-1", Instant.parse("2026-11-20T10:00:00Z"));
+    SharedValidator.assertValid(json);
+    assertThat(json)
+        .contains("\"id\":\"check-1\"")
+        .contains("\"code\":\"110100\"")
+        .contains("fhirflow-fhir-api")
+        .doesNotContain("Patient/")
+        .doesNotContain("entity");
+  }
+
+  @Test
   void anAnonymousRefusalIsAValidFailureEvent() {
     AuditRecord r = new AuditRecord("req-2", Instant.parse("2026-11-20T10:00:00Z"), "127.0.0.1");
     r.interaction("search-type", "Observation", null);

@@ -6,7 +6,9 @@ import io.fhirflow.testkit.KafkaBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -17,6 +19,7 @@ public final class AuditEvents implements AutoCloseable {
 
   private final KafkaConsumer<String, String> consumer;
   private final Map<String, String> seen = new ConcurrentHashMap<>();
+  private final AtomicReference<String> first = new AtomicReference<>();
 
   public AuditEvents(KafkaBroker broker, String topic) {
     consumer =
@@ -34,16 +37,27 @@ public final class AuditEvents implements AutoCloseable {
    * it).
    */
   public synchronized String forRequest(String requestId) {
+    readUntil(() -> seen.containsKey(requestId));
+    return seen.get(requestId);
+  }
+
+  /** The first AuditEvent JSON on the topic, whatever its key (waits up to 30 s for one). */
+  public synchronized String first() {
+    readUntil(() -> first.get() != null);
+    return first.get();
+  }
+
+  private void readUntil(Callable<Boolean> done) {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
               for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                 seen.put(r.key(), r.value());
+                first.compareAndSet(null, r.value());
               }
-              return seen.containsKey(requestId);
+              return done.call();
             });
-    return seen.get(requestId);
   }
 
   @Override
