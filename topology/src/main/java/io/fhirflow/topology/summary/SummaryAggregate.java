@@ -153,6 +153,13 @@ public final class SummaryAggregate {
     end.add(endKey(c));
     if (!sourcesStale) {
       for (UUID u : c.sources()) {
+        if (sources.size() == SummaryObservations.DERIVED_FROM_MAX
+            && ID_ORDER.compare(u, sources.last()) > 0) {
+          // Past the full list's largest: left out without an insert and a removal, the common
+          // case once a period has 20 sources (ids are random, so most are larger).
+          sourcesOverflow = true;
+          continue;
+        }
         sources.add(u);
         if (sources.size() > SummaryObservations.DERIVED_FROM_MAX) {
           sources.pollLast();

@@ -47,12 +47,18 @@ public final class SummaryState {
 
   /**
    * Aggregates kept decoded after they were written (~1.5 KB each): a sync batch's hours and days
-   * of its user, many times over. Record entries are read again only by an update, a deletion or a
-   * re-sent copy, usually soon after.
+   * of its user, many times over.
    */
   private static final int CLEAN_AGGREGATES = 2048;
 
-  private static final int CLEAN_RECORDS = 1024;
+  /**
+   * Record entries are not kept decoded once written: one is read again only by an update or a
+   * deletion of its record (a re-sent copy stops at dedupe), rarely within the seconds an LRU of
+   * any affordable size holds a task's ~10,000 new records a second, so keeping them cost an insert
+   * and an eviction per sample for almost no hit (the pending ones are still found before the
+   * commit).
+   */
+  private static final int CLEAN_RECORDS = 0;
 
   private SummaryState() {}
 

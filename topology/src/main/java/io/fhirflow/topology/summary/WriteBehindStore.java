@@ -140,7 +140,7 @@ final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<Bytes, V
     if (v == null) {
       v = wrapped().get(key);
       if (v != null) {
-        clean.put(key, v);
+        keepClean(key, v);
       }
     }
     return v;
@@ -159,7 +159,7 @@ final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<Bytes, V
       Map.Entry<Bytes, V> e = eldest.next();
       eldest.remove();
       wrapped().put(e.getKey(), e.getValue());
-      clean.put(e.getKey(), e.getValue());
+      keepClean(e.getKey(), e.getValue());
     }
   }
 
@@ -250,8 +250,18 @@ final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<Bytes, V
     }
     for (Map.Entry<Bytes, V> e : dirty.entrySet()) {
       wrapped().put(e.getKey(), e.getValue());
-      clean.put(e.getKey(), e.getValue());
+      keepClean(e.getKey(), e.getValue());
     }
     dirty.clear();
+  }
+
+  /**
+   * Keeps a written or read value decoded, unless this store keeps none ({@code maxClean} 0): an
+   * insert and an eviction per entry for nothing where entries are seldom read again.
+   */
+  private void keepClean(Bytes key, V value) {
+    if (maxClean > 0) {
+      clean.put(key, value);
+    }
   }
 }
