@@ -21,12 +21,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -440,7 +440,11 @@ public final class SummaryProcessor
     private long count;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
-    private final TreeSet<UUID> sources = new TreeSet<>(SummaryAggregate.ID_ORDER);
+    // The smallest DERIVED_FROM_MAX source ids, sorted; a list, not a TreeSet: a record has one or
+    // a
+    // few Observations, so a TreeMap and its entries per record and period were allocation for
+    // nothing.
+    private final List<UUID> sources = new ArrayList<>(2);
 
     Accumulating(PeriodBounds.Bounds period) {
       this.period = period;
@@ -453,9 +457,12 @@ public final class SummaryProcessor
       min = Math.min(min, value);
       max = Math.max(max, value);
       if (source != null) {
-        sources.add(source);
-        if (sources.size() > SummaryObservations.DERIVED_FROM_MAX) {
-          sources.pollLast();
+        int at = Collections.binarySearch(sources, source, SummaryAggregate.ID_ORDER);
+        if (at < 0) {
+          sources.add(-at - 1, source);
+          if (sources.size() > SummaryObservations.DERIVED_FROM_MAX) {
+            sources.remove(sources.size() - 1);
+          }
         }
       }
     }
