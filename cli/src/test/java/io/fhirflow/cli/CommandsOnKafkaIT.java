@@ -2,6 +2,7 @@ package io.fhirflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.NotWireFormatException;
 import io.fhirflow.serde.SpecificAvroDeserializer;
@@ -67,13 +68,13 @@ class CommandsOnKafkaIT {
     assertThat(dead).hasSize(70);
     ConsumerRecord<String, byte[]> letter =
         dead.stream()
-            .filter(r -> header(r, "dlq.source.offset").equals("5"))
+            .filter(r -> header(r, DeadLetterHeaders.SOURCE_OFFSET).equals("5"))
             .findFirst()
             .orElseThrow();
-    assertThat(header(letter, "dlq.stage")).isEqualTo("import");
-    assertThat(header(letter, "dlq.reason")).isEqualTo("MALFORMED_XML");
-    assertThat(header(letter, "dlq.source.topic")).isEqualTo("Exportieren.xml");
-    assertThat(header(letter, "dlq.time")).isNotBlank();
+    assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("import");
+    assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo("MALFORMED_XML");
+    assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("Exportieren.xml");
+    assertThat(header(letter, DeadLetterHeaders.TIME)).isNotBlank();
     assertThat(new String(letter.value(), StandardCharsets.UTF_8))
         .startsWith("<Record type=\"HKQuantityTypeIdentifierBodyMassIndex\"");
   }

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.testkit.LocalServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.http.HttpResponse;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -36,10 +39,10 @@ class PatientMetricsIT {
   static void start() throws Exception {
     redis = RedisClient.create(LocalServices.redisUrl());
     try (StatefulRedisConnection<String, String> c = redis.connect()) {
-      String base = PREFIX + "patient:" + A + ":";
+      RedisKeyLayout keys = new RedisKeyLayout(PREFIX);
       c.sync()
           .hset(
-              base + "latest",
+              keys.latest(Tenants.DEFAULT, A),
               Map.of(
                   "heart_rate",
                       "{\"value\":72,\"unit\":\"/min\",\"time\":\"2026-11-20T07:15:00Z\"}",
@@ -47,7 +50,7 @@ class PatientMetricsIT {
                       "{\"value\":120,\"unit\":\"{steps}\",\"time\":\"2026-11-20T07:00:00Z\"}"));
       c.sync()
           .hset(
-              base + "day:2026-11-20",
+              keys.day(Tenants.DEFAULT, A, LocalDate.parse("2026-11-20")),
               Map.of(
                   "heart_rate",
                       "{\"kind\":\"RATE\",\"unit\":\"/min\",\"min\":54,\"max\":131,\"avg\":71.5,\"count\":287}",
@@ -55,18 +58,18 @@ class PatientMetricsIT {
                       "{\"kind\":\"CUMULATIVE\",\"unit\":\"{steps}\",\"sum\":8423,\"count\":96}"));
       c.sync()
           .hset(
-              base + "day:2026-11-18",
+              keys.day(Tenants.DEFAULT, A, LocalDate.parse("2026-11-18")),
               Map.of(
                   "steps",
                   "{\"kind\":\"CUMULATIVE\",\"unit\":\"{steps}\",\"sum\":5000,\"count\":40}"));
       c.sync()
           .hset(
-              base + "day:2026-11-01",
+              keys.day(Tenants.DEFAULT, A, LocalDate.parse("2026-11-01")),
               Map.of(
                   "steps", "{\"kind\":\"CUMULATIVE\",\"unit\":\"{steps}\",\"sum\":1,\"count\":1}"));
-      c.sync().expire(base + "latest", 600);
+      c.sync().expire(keys.latest(Tenants.DEFAULT, A), 600);
       for (String day : new String[] {"2026-11-20", "2026-11-18", "2026-11-01"}) {
-        c.sync().expire(base + "day:" + day, 600);
+        c.sync().expire(keys.day(Tenants.DEFAULT, A, LocalDate.parse(day)), 600);
       }
     }
   }

@@ -3,6 +3,7 @@ package io.fhirflow.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.api.devtoken.TokenMinter;
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.testkit.ChildJvm;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
@@ -31,7 +32,7 @@ class StartupLogSecretsIT {
   @Test
   void credentialsInUrlsAndSecretKeysNeverReachTheLog() throws Exception {
     try (KafkaBroker broker = KafkaBroker.start()) {
-      String topic = KafkaBroker.uniqueTopic("fhir.r4.auditevent");
+      String topic = KafkaBroker.uniqueTopic(PipelineTopic.Names.AUDIT_EVENT);
       broker.createTopics(1, topic);
       Path jwks = Files.createTempFile("jwks", ".json");
       Files.writeString(jwks, TokenMinter.generate().publicJwks().toString());

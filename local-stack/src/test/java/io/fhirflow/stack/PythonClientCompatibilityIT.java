@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SpecificAvroDeserializer;
@@ -69,7 +70,7 @@ class PythonClientCompatibilityIT {
 
   @Test
   void ourDeserializerReadsWhatPythonsAvroProducerWrote() throws Exception {
-    String topic = KafkaBroker.uniqueTopic("wearable.samples.raw");
+    String topic = KafkaBroker.uniqueTopic(PipelineTopic.Names.RAW);
     broker.createTopics(1, topic);
     List<ObjectNode> sent =
         IntStream.range(0, 3).mapToObj(PythonClientCompatibilityIT::pythonSample).toList();
@@ -98,7 +99,7 @@ class PythonClientCompatibilityIT {
 
   @Test
   void pythonsAvroConsumerReadsWhatOurSerializerWrote() throws Exception {
-    String topic = KafkaBroker.uniqueTopic("wearable.samples.raw");
+    String topic = KafkaBroker.uniqueTopic(PipelineTopic.Names.RAW);
     broker.createTopics(1, topic);
     List<WearableSample> samples =
         IntStream.range(0, 3)

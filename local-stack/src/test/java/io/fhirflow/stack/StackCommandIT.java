@@ -2,6 +2,7 @@ package io.fhirflow.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.testkit.LocalServices;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -82,8 +83,8 @@ class StackCommandIT {
     assertSucceeds(stack("status"));
 
     String value = "round-trip " + System.nanoTime();
-    produce("wearable.samples.raw", "user-1", value);
-    assertThat(consumeOne("wearable.samples.raw")).isEqualTo(value);
+    produce(PipelineTopic.Names.RAW, "user-1", value);
+    assertThat(consumeOne(PipelineTopic.Names.RAW)).isEqualTo(value);
     int id =
         registerSchema(
             "{\"type\":\"record\",\"name\":\"Ping\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}");
@@ -100,7 +101,9 @@ class StackCommandIT {
 
     assertSucceeds(stack("up"));
     assertThat(get("/schemas/ids/" + id)).contains("Ping");
-    assertThat(consumeOne("wearable.samples.raw")).as("records survive a restart").isEqualTo(value);
+    assertThat(consumeOne(PipelineTopic.Names.RAW))
+        .as("records survive a restart")
+        .isEqualTo(value);
   }
 
   // --- plumbing

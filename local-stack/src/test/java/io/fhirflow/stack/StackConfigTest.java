@@ -3,6 +3,7 @@ package io.fhirflow.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.PipelineTopic;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -46,7 +47,7 @@ class StackConfigTest {
     assertThat(StackConfig.fromEnvironment(Map.of()).tenants()).containsExactly("default", "acme");
     assertThat(StackTopics.withTenants(StackConfig.fromEnvironment(Map.of()).tenants()))
         .extracting(StackTopics.Topic::name)
-        .contains("wearable.samples.raw", "wearable.samples.raw.acme")
+        .contains(PipelineTopic.Names.RAW, "wearable.samples.raw.acme")
         .doesNotHaveDuplicates();
 
     StackConfig three =

@@ -3,6 +3,7 @@ package io.fhirflow.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
 import java.time.Duration;
@@ -165,7 +166,7 @@ class RestSchemaRegistryClientTest {
     assertThatThrownBy(
             () ->
                 deserializer.deserialize(
-                    "wearable.samples.raw", new byte[] {0, 0, 0, 0, (byte) id, 2}))
+                    PipelineTopic.Names.RAW, new byte[] {0, 0, 0, 0, (byte) id, 2}))
         .isInstanceOfSatisfying(
             SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isFalse())
         .isNotInstanceOf(BadRecordException.class);
@@ -234,7 +235,7 @@ class RestSchemaRegistryClientTest {
     for (WearableSample sample : WearableSamples.oneOfEachKind()) {
       assertThat(
               deserializer.deserialize(
-                  "wearable.samples.raw", serializer.serialize("wearable.samples.raw", sample)))
+                  PipelineTopic.Names.RAW, serializer.serialize(PipelineTopic.Names.RAW, sample)))
           .isEqualTo(sample);
     }
     assertThat(server.totalRequests()).isEqualTo(2);
@@ -250,7 +251,7 @@ class RestSchemaRegistryClientTest {
     assertThatThrownBy(
             () ->
                 serializer.serialize(
-                    "wearable.samples.raw", WearableSamples.healthKitHeartRate().build()))
+                    PipelineTopic.Names.RAW, WearableSamples.healthKitHeartRate().build()))
         .isInstanceOf(IncompatibleSchemaException.class);
   }
 
@@ -262,7 +263,7 @@ class RestSchemaRegistryClientTest {
     deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, server.url()), false);
 
     assertThatThrownBy(
-            () -> deserializer.deserialize("wearable.samples.raw", new byte[] {0, 0, 0, 0, 7, 2}))
+            () -> deserializer.deserialize(PipelineTopic.Names.RAW, new byte[] {0, 0, 0, 0, 7, 2}))
         .isInstanceOf(UnknownSchemaIdException.class);
   }
 }

@@ -3,6 +3,7 @@ package io.fhirflow.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.KafkaBroker;
@@ -65,7 +66,7 @@ class SerdeKafkaIT {
 
   @Test
   void producerAndConsumerConfiguredByClassNameRoundTripEverySampleKind() throws Exception {
-    String topic = KafkaBroker.uniqueTopic("wearable.samples.raw");
+    String topic = KafkaBroker.uniqueTopic(PipelineTopic.Names.RAW);
     kafka.broker().createTopics(1, topic);
     Properties props = withRegistry(kafka.broker().producerProps());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -93,7 +94,7 @@ class SerdeKafkaIT {
 
   @Test
   void aBadRecordNamesItsCoordinatesAndTheConsumerCanSkipIt() throws Exception {
-    String topic = KafkaBroker.uniqueTopic("wearable.samples.raw");
+    String topic = KafkaBroker.uniqueTopic(PipelineTopic.Names.RAW);
     kafka.broker().createTopics(1, topic);
     SpecificAvroSerializer<WearableSample> serializer = new SpecificAvroSerializer<>();
     serializer.configure(

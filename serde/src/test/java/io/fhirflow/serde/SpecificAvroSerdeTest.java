@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SpecificAvroSerdeTest {
 
-  private static final String TOPIC = "wearable.samples.raw";
+  private static final String TOPIC = PipelineTopic.Names.RAW;
   private static final String SUBJECT = TOPIC + "-value";
 
   private final String scope = "serde-test-" + UUID.randomUUID();

@@ -3,6 +3,8 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.contracts.PipelineTopic;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.connect.header.ConnectHeaders;
@@ -39,11 +41,11 @@ class DeletionMarkerTest {
                 ResourceType.DEVICE,
                 "d"));
     SinkRecord observations = record("pat-1", null, "Observation", null);
-    observations.headers().addString("fhirflow.erasureRequestId", "req-1");
+    observations.headers().addString(FhirRecordHeaders.ERASURE_REQUEST_ID, "req-1");
     SinkRecord patient = record("pat-1", null, "Patient", "pat-1");
-    patient.headers().addString("fhirflow.erasureRequestId", "req-1");
+    patient.headers().addString(FhirRecordHeaders.ERASURE_REQUEST_ID, "req-1");
     SinkRecord device = record("dev-1", null, "Device", "dev-2");
-    device.headers().addString("fhirflow.erasureRequestId", "req-1");
+    device.headers().addString(FhirRecordHeaders.ERASURE_REQUEST_ID, "req-1");
 
     assertThat(all.removalOf(observations))
         .contains(new Removal(ResourceType.OBSERVATION, "pat-1"));
@@ -81,11 +83,12 @@ class DeletionMarkerTest {
   private static SinkRecord record(Object key, byte[] value, String type, String id) {
     ConnectHeaders headers = new ConnectHeaders();
     if (type != null) {
-      headers.addBytes("fhir.resourceType", type.getBytes(StandardCharsets.UTF_8));
+      headers.addBytes(FhirRecordHeaders.RESOURCE_TYPE, type.getBytes(StandardCharsets.UTF_8));
     }
     if (id != null) {
-      headers.addString("fhir.resourceId", id);
+      headers.addString(FhirRecordHeaders.RESOURCE_ID, id);
     }
-    return new SinkRecord("fhir.r4.observation", 0, null, key, null, value, 1, null, null, headers);
+    return new SinkRecord(
+        PipelineTopic.Names.OBSERVATION, 0, null, key, null, value, 1, null, null, headers);
   }
 }

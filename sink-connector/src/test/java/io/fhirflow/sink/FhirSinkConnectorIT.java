@@ -3,8 +3,10 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.FhirSystems;
+import io.fhirflow.contracts.PatientOwnership;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
@@ -363,10 +365,11 @@ class FhirSinkConnectorIT {
     Map<String, String> reasonByValue = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> letter : letters) {
       reasonByValue.put(
-          new String(letter.value(), StandardCharsets.UTF_8), header(letter, "dlq.reason"));
-      assertThat(header(letter, "dlq.stage")).isEqualTo("sink");
-      assertThat(header(letter, "dlq.source.topic")).isEqualTo(observations);
-      assertThat(header(letter, "dlq.error.class"))
+          new String(letter.value(), StandardCharsets.UTF_8),
+          header(letter, DeadLetterHeaders.REASON));
+      assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("sink");
+      assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(observations);
+      assertThat(header(letter, DeadLetterHeaders.ERROR_CLASS))
           .isEqualTo(UnwritableRecordException.class.getName());
       assertThat(header(letter, "__connect.errors.exception.class.name"))
           .isEqualTo(UnwritableRecordException.class.getName());
@@ -393,7 +396,8 @@ class FhirSinkConnectorIT {
 
     await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
     ConsumerRecord<byte[], byte[]> letter = readAll(dlq, 1).get(0);
-    assertThat(header(letter, "dlq.reason")).isEqualTo("PATIENT_MISMATCH");
+    assertThat(header(letter, DeadLetterHeaders.REASON))
+        .isEqualTo(PatientOwnership.MISMATCH_REASON);
     assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo(takeover);
     assertThat(query("SELECT patient_id, version_id FROM fhir_observation WHERE id = 'obs-owned'"))
         .containsExactly("pat-1", "1");

@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.PipelineTopic;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -15,7 +16,7 @@ class FhirSinkConnectorTest {
   private static Map<String, String> props() {
     Map<String, String> props = new HashMap<>();
     props.put("name", "fhirflow-sink");
-    props.put("topics", "fhir.r4.observation");
+    props.put("topics", PipelineTopic.Names.OBSERVATION);
     props.put("connection.url", "jdbc:postgresql://db/fhir");
     props.put("consumer.override.isolation.level", "read_committed");
     return props;
@@ -44,7 +45,7 @@ class FhirSinkConnectorTest {
     Map<String, String> props = props();
     props.put("errors.tolerance", "all");
     assertRefusesToStart(props).hasMessageContaining("errors.deadletterqueue.topic.name");
-    props.put("errors.deadletterqueue.topic.name", "fhir.r4.dlq");
+    props.put("errors.deadletterqueue.topic.name", PipelineTopic.Names.FHIR_DEAD_LETTER);
     new FhirSinkConnector().start(props);
   }
 

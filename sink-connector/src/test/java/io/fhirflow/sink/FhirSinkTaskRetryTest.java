@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.PipelineTopic;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class FhirSinkTaskRetryTest {
 
   private static final Instant NOW = Instant.parse("2026-12-06T01:00:00Z");
-  private static final TopicPartition PARTITION = new TopicPartition("fhir.r4.observation", 0);
+  private static final TopicPartition PARTITION =
+      new TopicPartition(PipelineTopic.Names.OBSERVATION, 0);
 
   private final RecordingTaskContext context = new RecordingTaskContext(PARTITION);
 

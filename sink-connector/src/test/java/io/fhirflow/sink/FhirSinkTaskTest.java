@@ -2,6 +2,7 @@ package io.fhirflow.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.testkit.LocalServices;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class FhirSinkTaskTest {
 
   private static final Instant NOW = Instant.parse("2026-12-05T17:00:00Z");
-  private static final String TOPIC = "fhir.r4.observation";
+  private static final String TOPIC = PipelineTopic.Names.OBSERVATION;
 
   private final List<FhirSinkTask> tasks = new ArrayList<>();
   private String url;

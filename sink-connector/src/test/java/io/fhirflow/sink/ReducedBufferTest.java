@@ -3,6 +3,8 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.PatientOwnership;
+import io.fhirflow.contracts.PipelineTopic;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,8 @@ class ReducedBufferTest {
   }
 
   private static SinkRecord record(int partition, long offset) {
-    return new SinkRecord("fhir.r4.observation", partition, null, null, null, null, offset);
+    return new SinkRecord(
+        PipelineTopic.Names.OBSERVATION, partition, null, null, null, null, offset);
   }
 
   @Test
@@ -79,7 +82,8 @@ class ReducedBufferTest {
     assertThat(buffer.rows()).extracting(ResourceRow::id).containsExactly("x", "c");
     assertThat(buffer.removals()).containsExactly(new Removal(ResourceType.OBSERVATION, "p1"));
     assertThat(buffer.offsets())
-        .containsEntry(new TopicPartition("fhir.r4.observation", 0), new OffsetAndMetadata(15));
+        .containsEntry(
+            new TopicPartition(PipelineTopic.Names.OBSERVATION, 0), new OffsetAndMetadata(15));
   }
 
   @Test
@@ -105,7 +109,7 @@ class ReducedBufferTest {
     assertThatThrownBy(() -> buffer.add(takeover, record(0, 2), 0))
         .isInstanceOfSatisfying(
             UnwritableRecordException.class,
-            e -> assertThat(e.reason().code()).isEqualTo("PATIENT_MISMATCH"));
+            e -> assertThat(e.reason().code()).isEqualTo(PatientOwnership.MISMATCH_REASON));
     assertThat(buffer.pending())
         .singleElement()
         .extracting(ReducedBuffer.Pending::source)
@@ -141,8 +145,8 @@ class ReducedBufferTest {
     assertThat(buffer.offsets())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                new TopicPartition("fhir.r4.observation", 0), new OffsetAndMetadata(10),
-                new TopicPartition("fhir.r4.observation", 1), new OffsetAndMetadata(4)));
+                new TopicPartition(PipelineTopic.Names.OBSERVATION, 0), new OffsetAndMetadata(10),
+                new TopicPartition(PipelineTopic.Names.OBSERVATION, 1), new OffsetAndMetadata(4)));
   }
 
   @Test
@@ -163,17 +167,19 @@ class ReducedBufferTest {
     buffer.add(row("c", 1, T0), record(1, 3), 0);
 
     Map<TopicPartition, Long> rewind =
-        buffer.discardFor(List.of(new TopicPartition("fhir.r4.observation", 1)));
+        buffer.discardFor(List.of(new TopicPartition(PipelineTopic.Names.OBSERVATION, 1)));
 
     assertThat(rewind)
-        .containsExactlyEntriesOf(Map.of(new TopicPartition("fhir.r4.observation", 0), 7L));
+        .containsExactlyEntriesOf(
+            Map.of(new TopicPartition(PipelineTopic.Names.OBSERVATION, 0), 7L));
     assertThat(buffer.isEmpty()).isTrue();
   }
 
   @Test
   void keepsTheBatchWhenARevokedPartitionHasNothingBuffered() {
     buffer.add(row("a", 1, T0), record(0, 7), 0);
-    assertThat(buffer.discardFor(List.of(new TopicPartition("fhir.r4.observation", 2)))).isEmpty();
+    assertThat(buffer.discardFor(List.of(new TopicPartition(PipelineTopic.Names.OBSERVATION, 2))))
+        .isEmpty();
     assertThat(buffer.rows()).hasSize(1);
   }
 }

@@ -56,7 +56,7 @@ class SinkMetricsIT {
     Path offsets = Files.createTempFile("sink-metrics-it", ".offsets");
     String url = LocalServices.freshPostgresSchema("sink_metrics_it");
     try (KafkaBroker broker = KafkaBroker.start()) {
-      broker.createTopics(1, "fhir.r4.observation", "fhir.r4.dlq");
+      broker.createTopics(1, PipelineTopic.Names.OBSERVATION, PipelineTopic.Names.FHIR_DEAD_LETTER);
       Map<String, String> workerProps = new HashMap<>();
       workerProps.put("bootstrap.servers", broker.bootstrapServers());
       workerProps.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
@@ -80,14 +80,16 @@ class SinkMetricsIT {
           for (int i = 0; i < 20; i++) {
             producer.send(
                 new ProducerRecord<>(
-                    "fhir.r4.observation",
+                    PipelineTopic.Names.OBSERVATION,
                     "pat-1",
                     FhirFixtures.heartRate("obs-" + i, "pat-1", 1, T0, 60 + i, T0.minusSeconds(i))
                         .getBytes(StandardCharsets.UTF_8)));
           }
           producer.send(
               new ProducerRecord<>(
-                  "fhir.r4.observation", "pat-1", "not json".getBytes(StandardCharsets.UTF_8)));
+                  PipelineTopic.Names.OBSERVATION,
+                  "pat-1",
+                  "not json".getBytes(StandardCharsets.UTF_8)));
         }
         // Well within offset.flush.interval.ms (60 s here): the task does not wait for a commit to
         // write.

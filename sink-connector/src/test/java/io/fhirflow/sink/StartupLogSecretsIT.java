@@ -2,6 +2,7 @@ package io.fhirflow.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.sink.standalone.StandaloneSink;
 import io.fhirflow.testkit.ChildJvm;
 import io.fhirflow.testkit.ConnectWorkers;
@@ -27,7 +28,11 @@ class StartupLogSecretsIT {
   void credentialsInTheUrlAndThePasswordNeverReachTheLog() throws Exception {
     try (KafkaBroker broker = KafkaBroker.start()) {
       broker.createTopics(
-          1, "fhir.r4.observation", "fhir.r4.patient", "fhir.r4.device", "fhir.r4.dlq");
+          1,
+          PipelineTopic.Names.OBSERVATION,
+          PipelineTopic.Names.PATIENT,
+          PipelineTopic.Names.DEVICE,
+          PipelineTopic.Names.FHIR_DEAD_LETTER);
       Map<String, String> workerSettings =
           new HashMap<>(
               ConnectWorkers.standalone(
@@ -40,7 +45,7 @@ class StartupLogSecretsIT {
               "fhir.r4.observation,fhir.r4.patient,fhir.r4.device",
               // trust authentication: PostgreSQL accepts the connection whatever the password says
               LocalServices.freshPostgresSchema("sink_log") + "&password=" + URL_SECRET,
-              "fhir.r4.dlq");
+              PipelineTopic.Names.FHIR_DEAD_LETTER);
       connectorSettings.put("connection.password", PASSWORD_SECRET);
       connectorSettings.put(
           "table.mapping", "Observation:fhir_observation,Patient:fhir_patient,Device:fhir_device");

@@ -2,14 +2,15 @@ package io.fhirflow.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.PipelineTopic;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The start-up check that every topic read in the raw topic's tasks has its partition count. */
 class CoPartitioningTest {
 
-  private static final String RAW = "wearable.samples.raw";
-  private static final String ERASURE = "fhirflow.erasure.requests";
+  private static final String RAW = PipelineTopic.Names.RAW;
+  private static final String ERASURE = PipelineTopic.Names.ERASURE;
 
   private static java.util.List<String> check(Map<String, Integer> partitions) {
     return CoPartitioning.mismatches(

@@ -3,6 +3,7 @@ package io.fhirflow.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.WearableSample;
@@ -70,7 +71,7 @@ class DeletionIT {
                   assertThat(m.key()).isEqualTo(patient);
                   assertThat(
                           new String(
-                              m.headers().lastHeader("fhir.resourceId").value(),
+                              m.headers().lastHeader(FhirRecordHeaders.RESOURCE_ID).value(),
                               StandardCharsets.UTF_8))
                       .isNotBlank();
                 });

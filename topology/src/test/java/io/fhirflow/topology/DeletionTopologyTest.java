@@ -4,6 +4,7 @@ import static io.fhirflow.topology.FhirFlowTopologyTest.assertValidFhir;
 import static io.fhirflow.topology.FhirFlowTopologyTest.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.HcSeries;
 import io.fhirflow.schema.HcSeriesSample;
@@ -12,6 +13,7 @@ import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.fhir.DeletionOutcome;
 import io.fhirflow.topology.ops.FlowCounters;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.test.TestRecord;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Deletions from the phone through the real topology: docs/contracts.md "Deletions". */
 class DeletionTopologyTest {
 
-  private static final String DAY = ":day:2026-03-14";
+  private static final LocalDate DAY = LocalDate.of(2026, 3, 14);
   @RegisterExtension final TopologyHarness flow = new TopologyHarness();
 
   @Test
@@ -35,12 +37,14 @@ class DeletionTopologyTest {
     TestRecord<String, String> marker = onlyObservation();
     assertThat(marker.value()).isNull();
     assertThat(marker.key()).isEqualTo(upsert.key()).isEqualTo(ResourceIds.patient(hr.getUserId()));
-    assertThat(header(marker.headers(), "fhir.resourceId"))
-        .isEqualTo(header(upsert.headers(), "fhir.resourceId"))
+    assertThat(header(marker.headers(), FhirRecordHeaders.RESOURCE_ID))
+        .isEqualTo(header(upsert.headers(), FhirRecordHeaders.RESOURCE_ID))
         .isEqualTo(idOf(upsert.value()));
-    assertThat(header(marker.headers(), "fhir.resourceType")).isEqualTo("Observation");
-    assertThat(header(marker.headers(), "fhir.version")).isEqualTo("4.0.1");
-    assertThat(header(marker.headers(), "fhirflow.sourceRecordId")).isEqualTo(hr.getRecordId());
+    assertThat(header(marker.headers(), FhirRecordHeaders.RESOURCE_TYPE)).isEqualTo("Observation");
+    assertThat(header(marker.headers(), FhirRecordHeaders.FHIR_VERSION))
+        .isEqualTo(FhirRecordHeaders.FHIR_VERSION_VALUE);
+    assertThat(header(marker.headers(), FhirRecordHeaders.SOURCE_RECORD_ID))
+        .isEqualTo(hr.getRecordId());
     assertThat(flow.counters.deletedCount(DeletionOutcome.REMOVED)).isEqualTo(1);
     assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
   }
@@ -69,7 +73,7 @@ class DeletionTopologyTest {
 
     List<TestRecord<String, String>> after = flow.observations.readRecordsToList();
     assertThat(after).allSatisfy(r -> assertThat(r.value()).isNull());
-    assertThat(after.stream().map(r -> header(r.headers(), "fhir.resourceId")))
+    assertThat(after.stream().map(r -> header(r.headers(), FhirRecordHeaders.RESOURCE_ID)))
         .containsExactlyElementsOf(ids);
     assertThat(flow.counters.deletedCount(DeletionOutcome.LATE_VERSION)).isEqualTo(1);
     assertThat(flow.counters.updateCount()).isZero();
@@ -88,7 +92,7 @@ class DeletionTopologyTest {
 
     List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
     assertThat(markers).hasSize(5).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId")))
+    assertThat(markers.stream().map(m -> header(m.headers(), FhirRecordHeaders.RESOURCE_ID)))
         .containsExactlyElementsOf(observationIds(points));
   }
 
@@ -121,14 +125,14 @@ class DeletionTopologyTest {
     upserts.forEach(u -> assertValidFhir(u.value()));
     assertThat(upserts).hasSize(4);
     assertThat(markers).hasSize(1);
-    String removedId = header(markers.get(0).headers(), "fhir.resourceId");
+    String removedId = header(markers.get(0).headers(), FhirRecordHeaders.RESOURCE_ID);
     assertThat(observationIds(points)).contains(removedId);
     assertThat(observationIds(upserts))
         .doesNotContain(removedId)
         .containsExactlyInAnyOrderElementsOf(
             observationIds(points).stream().filter(id -> !id.equals(removedId)).toList());
     assertThat(markers.get(0).key()).isEqualTo(patient);
-    assertThat(header(markers.get(0).headers(), "fhirflow.sourceRecordId"))
+    assertThat(header(markers.get(0).headers(), FhirRecordHeaders.SOURCE_RECORD_ID))
         .isEqualTo(v1.getRecordId());
     assertThat(flow.counters.updateCount()).isEqualTo(1);
     // The Observations left in the topic and the day total in Redis tell the same story: 4 points.
@@ -145,7 +149,7 @@ class DeletionTopologyTest {
     flow.send(WearableSamples.deletionOf(v2));
     List<TestRecord<String, String>> deletion = flow.observations.readRecordsToList();
     assertThat(deletion).hasSize(4).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(deletion.stream().map(m -> header(m.headers(), "fhir.resourceId")))
+    assertThat(deletion.stream().map(m -> header(m.headers(), FhirRecordHeaders.RESOURCE_ID)))
         .containsExactlyInAnyOrderElementsOf(observationIds(upserts));
   }
 
@@ -161,7 +165,7 @@ class DeletionTopologyTest {
 
     List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
     assertThat(markers).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(markers.stream().map(m -> header(m.headers(), "fhir.resourceId")))
+    assertThat(markers.stream().map(m -> header(m.headers(), FhirRecordHeaders.RESOURCE_ID)))
         .containsExactlyInAnyOrderElementsOf(observationIds(produced));
   }
 
@@ -276,7 +280,7 @@ class DeletionTopologyTest {
 
   /** A metric's field of the patient's day view, as the last Redis flush wrote it. */
   private String dayValue(String patient, String metric) {
-    return flow.flushedRedisValues().get("fhirflow:patient:" + patient + DAY + " " + metric);
+    return flow.flushedRedisValues().get(TopologyHarness.dayField(patient, DAY, metric));
   }
 
   private static WearableSample hkSteps(String recordId, double count) {

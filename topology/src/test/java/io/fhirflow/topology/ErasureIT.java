@@ -4,6 +4,7 @@ import static io.fhirflow.topology.FhirFlowTopologyTest.assertValidFhir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.WearableSample;
@@ -119,7 +120,7 @@ class ErasureIT {
               .filter(
                   r ->
                       r.value() == null
-                          && r.headers().lastHeader("fhirflow.erasureRequestId") != null)
+                          && r.headers().lastHeader(FhirRecordHeaders.ERASURE_REQUEST_ID) != null)
               .toList();
       assertThat(marker)
           .singleElement()

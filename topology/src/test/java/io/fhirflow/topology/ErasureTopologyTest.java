@@ -4,6 +4,8 @@ import static io.fhirflow.topology.FhirFlowTopologyTest.assertValidFhir;
 import static io.fhirflow.topology.FhirFlowTopologyTest.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.ResourceIds;
@@ -99,9 +101,9 @@ class ErasureTopologyTest {
             r -> {
               assertThat(r.key()).isEqualTo(patientId);
               assertThat(r.value()).isNull();
-              assertThat(header(r.headers(), "fhir.resourceType")).isEqualTo("Patient");
-              assertThat(header(r.headers(), "fhir.resourceId")).isEqualTo(patientId);
-              assertThat(header(r.headers(), "fhirflow.erasureRequestId"))
+              assertThat(header(r.headers(), FhirRecordHeaders.RESOURCE_TYPE)).isEqualTo("Patient");
+              assertThat(header(r.headers(), FhirRecordHeaders.RESOURCE_ID)).isEqualTo(patientId);
+              assertThat(header(r.headers(), FhirRecordHeaders.ERASURE_REQUEST_ID))
                   .isEqualTo(request.requestId());
             });
     List<TestRecord<String, String>> deviceTombstones = flow.devices.readRecordsToList();
@@ -110,8 +112,8 @@ class ErasureTopologyTest {
         .allSatisfy(
             r -> {
               assertThat(r.value()).isNull();
-              assertThat(header(r.headers(), "fhir.resourceId")).isEqualTo(r.key());
-              assertThat(header(r.headers(), "fhirflow.erasureRequestId"))
+              assertThat(header(r.headers(), FhirRecordHeaders.RESOURCE_ID)).isEqualTo(r.key());
+              assertThat(header(r.headers(), FhirRecordHeaders.ERASURE_REQUEST_ID))
                   .isEqualTo(request.requestId());
             });
     assertThat(deviceTombstones.stream().map(TestRecord::key).collect(Collectors.toSet()))
@@ -122,11 +124,12 @@ class ErasureTopologyTest {
             r -> {
               assertThat(r.key()).isEqualTo(patientId);
               assertThat(r.value()).isNull();
-              assertThat(header(r.headers(), "fhir.resourceType")).isEqualTo("Observation");
-              assertThat(header(r.headers(), "fhir.resourceId"))
+              assertThat(header(r.headers(), FhirRecordHeaders.RESOURCE_TYPE))
+                  .isEqualTo("Observation");
+              assertThat(header(r.headers(), FhirRecordHeaders.RESOURCE_ID))
                   .as("no id: every Observation of the key")
                   .isNull();
-              assertThat(header(r.headers(), "fhirflow.erasureRequestId"))
+              assertThat(header(r.headers(), FhirRecordHeaders.ERASURE_REQUEST_ID))
                   .isEqualTo(request.requestId());
             });
   }
@@ -138,7 +141,7 @@ class ErasureTopologyTest {
 
     TestRecord<String, String> audit = flow.auditEvents.readRecord();
     assertThat(audit.key()).isEqualTo(request.requestId());
-    assertThat(header(audit.headers(), "fhir.resourceType")).isEqualTo("AuditEvent");
+    assertThat(header(audit.headers(), FhirRecordHeaders.RESOURCE_TYPE)).isEqualTo("AuditEvent");
     assertValidFhir(audit.value());
     assertThat(audit.value())
         .contains("\"id\":\"" + request.requestId() + "\"")
@@ -217,8 +220,9 @@ class ErasureTopologyTest {
         .hasSize(2)
         .allSatisfy(
             r -> {
-              assertThat(header(r.headers(), "dlq.stage")).isEqualTo("erase");
-              assertThat(header(r.headers(), "dlq.reason")).isEqualTo("NOT_AN_ERASURE_REQUEST");
+              assertThat(header(r.headers(), DeadLetterHeaders.STAGE)).isEqualTo("erase");
+              assertThat(header(r.headers(), DeadLetterHeaders.REASON))
+                  .isEqualTo("NOT_AN_ERASURE_REQUEST");
             });
     assertThat(flow.patients.readRecordsToList()).isEmpty();
     assertThat(flow.auditEvents.readRecordsToList()).isEmpty();

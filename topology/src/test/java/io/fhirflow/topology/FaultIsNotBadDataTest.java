@@ -58,7 +58,7 @@ class FaultIsNotBadDataTest {
     flow.send(hr);
     assertThat(flow.observations.readRecordsToList()).hasSize(1);
     assertThat(flow.flushedRedisValues())
-        .containsKey("fhirflow:patient:" + patientOf(hr) + ":latest heart_rate");
+        .containsKey(TopologyHarness.latestField(patientOf(hr), "heart_rate"));
     assertThat(flow.deadLetters.isEmpty()).isTrue();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.schema.WearableSample;
@@ -100,11 +101,12 @@ class FhirFlowApplicationIT {
       assertThat(dead).hasSize((int) rejected + 1);
       ConsumerRecord<byte[], byte[]> garbage =
           dead.stream()
-              .filter(d -> "NOT_WIRE_FORMAT".equals(header(d.headers(), "dlq.reason")))
+              .filter(d -> "NOT_WIRE_FORMAT".equals(header(d.headers(), DeadLetterHeaders.REASON)))
               .findFirst()
               .orElseThrow();
       assertThat(garbage.value()).isEqualTo(new byte[] {42, 42});
-      assertThat(header(garbage.headers(), "dlq.source.topic")).isEqualTo(it.topics.raw());
+      assertThat(header(garbage.headers(), DeadLetterHeaders.SOURCE_TOPIC))
+          .isEqualTo(it.topics.raw());
 
       String patient = observations.get(0).key();
       try (RedisClient redis = RedisClient.create(LocalServices.redisUrl());

@@ -2,6 +2,9 @@ package io.fhirflow.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
+import io.fhirflow.contracts.FhirRecordHeaders;
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.testing.FhirResourceValidator;
 import io.fhirflow.schema.HkCategory;
@@ -15,6 +18,7 @@ import io.fhirflow.topology.ops.FlowCounters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,6 +33,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FhirFlowTopologyTest {
+
+  /** The local day of the fixtures' samples (WearableSamples), in Redis day keys. */
+  private static final LocalDate DAY = LocalDate.of(2026, 3, 14);
 
   @RegisterExtension final TopologyHarness flow = new TopologyHarness();
 
@@ -48,16 +55,20 @@ class FhirFlowTopologyTest {
     assertThat(observations).hasSizeGreaterThanOrEqualTo(mappable.size());
     for (TestRecord<String, String> o : observations) {
       assertValidFhir(o.value());
-      assertThat(header(o.headers(), "fhir.resourceType")).isEqualTo("Observation");
-      assertThat(header(o.headers(), "fhir.version")).isEqualTo("4.0.1");
-      assertThat(header(o.headers(), "fhirflow.sourceRecordId")).isNotBlank();
+      assertThat(header(o.headers(), FhirRecordHeaders.RESOURCE_TYPE)).isEqualTo("Observation");
+      assertThat(header(o.headers(), FhirRecordHeaders.FHIR_VERSION))
+          .isEqualTo(FhirRecordHeaders.FHIR_VERSION_VALUE);
+      assertThat(header(o.headers(), FhirRecordHeaders.SOURCE_RECORD_ID)).isNotBlank();
       assertThat(o.value()).contains("\"Patient/" + o.key() + "\"");
     }
     flow.patients.readValuesToList().forEach(FhirFlowTopologyTest::assertValidFhir);
     flow.devices.readValuesToList().forEach(FhirFlowTopologyTest::assertValidFhir);
     assertThat(flow.deadLetters.readRecordsToList())
         .hasSize(samples.size() - mappable.size())
-        .allSatisfy(d -> assertThat(header(d.headers(), "dlq.reason")).isEqualTo("UNKNOWN_TYPE"));
+        .allSatisfy(
+            d ->
+                assertThat(header(d.headers(), DeadLetterHeaders.REASON))
+                    .isEqualTo("UNKNOWN_TYPE"));
     assertThat(flow.counters.outCount()).isEqualTo(mappable.size());
   }
 
@@ -187,11 +198,11 @@ class FhirFlowTopologyTest {
         .singleElement()
         .satisfies(
             d -> {
-              assertThat(header(d.headers(), "dlq.stage")).isEqualTo("validate");
-              assertThat(header(d.headers(), "dlq.reason")).isEqualTo("FUTURE_TIME");
+              assertThat(header(d.headers(), DeadLetterHeaders.STAGE)).isEqualTo("validate");
+              assertThat(header(d.headers(), DeadLetterHeaders.REASON)).isEqualTo("FUTURE_TIME");
             });
     String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":latest heart_rate"))
+    assertThat(flow.flushedRedisValues().get(TopologyHarness.latestField(patient, "heart_rate")))
         .contains("\"value\":72");
   }
 
@@ -209,7 +220,9 @@ class FhirFlowTopologyTest {
     assertThat(flow.deadLetters.readRecordsToList())
         .singleElement()
         .satisfies(
-            d -> assertThat(header(d.headers(), "dlq.reason")).isEqualTo("FUTURE_LAST_MODIFIED"));
+            d ->
+                assertThat(header(d.headers(), DeadLetterHeaders.REASON))
+                    .isEqualTo("FUTURE_LAST_MODIFIED"));
     assertThat(flow.observations.readRecordsToList()).isEmpty();
   }
 
@@ -232,7 +245,10 @@ class FhirFlowTopologyTest {
     List<TestRecord<String, String>> patients = flow.patients.readRecordsToList();
     assertThat(patients).hasSize(2);
     assertThat(patients)
-        .allSatisfy(p -> assertThat(header(p.headers(), "fhir.resourceType")).isEqualTo("Patient"));
+        .allSatisfy(
+            p ->
+                assertThat(header(p.headers(), FhirRecordHeaders.RESOURCE_TYPE))
+                    .isEqualTo("Patient"));
     List<TestRecord<String, String>> devices = flow.devices.readRecordsToList();
     assertThat(devices.stream().map(TestRecord::key).distinct()).hasSameSizeAs(devices);
     // Apple Watch of user 1, Apple Watch of user 2 (same model, each user's own Device), Withings
@@ -316,8 +332,8 @@ class FhirFlowTopologyTest {
 
     TestRecord<byte[], byte[]> dead = onlyDeadLetter();
     assertThat(dead.value()).isEqualTo(value);
-    assertThat(header(dead.headers(), "dlq.reason")).isEqualTo(reason);
-    assertThat(header(dead.headers(), "dlq.stage")).isEqualTo("map");
+    assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo(reason);
+    assertThat(header(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("map");
     assertThat(flow.observations.isEmpty()).isTrue();
   }
 
@@ -329,13 +345,16 @@ class FhirFlowTopologyTest {
     TestRecord<byte[], byte[]> dead = onlyDeadLetter();
     assertThat(dead.key()).isEqualTo("user-1".getBytes(StandardCharsets.UTF_8));
     assertThat(dead.value()).isEqualTo(garbage);
-    assertThat(header(dead.headers(), "dlq.stage")).isEqualTo("deserialize");
-    assertThat(header(dead.headers(), "dlq.reason")).isEqualTo("NOT_WIRE_FORMAT");
-    assertThat(header(dead.headers(), "dlq.error.class")).isEqualTo("NotWireFormatException");
-    assertThat(header(dead.headers(), "dlq.source.topic")).isEqualTo("wearable.samples.raw");
-    assertThat(header(dead.headers(), "dlq.source.partition")).isEqualTo("0");
-    assertThat(header(dead.headers(), "dlq.source.offset")).isEqualTo("0");
-    assertThat(Instant.parse(header(dead.headers(), "dlq.time"))).isEqualTo(TopologyHarness.NOW);
+    assertThat(header(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("deserialize");
+    assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("NOT_WIRE_FORMAT");
+    assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS))
+        .isEqualTo("NotWireFormatException");
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC))
+        .isEqualTo(PipelineTopic.Names.RAW);
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+    assertThat(Instant.parse(header(dead.headers(), DeadLetterHeaders.TIME)))
+        .isEqualTo(TopologyHarness.NOW);
   }
 
   @Test
@@ -345,7 +364,8 @@ class FhirFlowTopologyTest {
     flow.sendRaw(
         WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), value, TopologyHarness.NOW);
 
-    assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("UNKNOWN_SCHEMA_ID");
+    assertThat(header(onlyDeadLetter().headers(), DeadLetterHeaders.REASON))
+        .isEqualTo("UNKNOWN_SCHEMA_ID");
   }
 
   @Test
@@ -355,7 +375,8 @@ class FhirFlowTopologyTest {
     flow.sendRaw(
         WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), truncated, TopologyHarness.NOW);
 
-    assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("CORRUPT_BODY");
+    assertThat(header(onlyDeadLetter().headers(), DeadLetterHeaders.REASON))
+        .isEqualTo("CORRUPT_BODY");
   }
 
   @Test
@@ -366,7 +387,7 @@ class FhirFlowTopologyTest {
     TestRecord<byte[], byte[]> dead = onlyDeadLetter();
     assertThat(dead.key()).isNull();
     assertThat(dead.value()).isEqualTo(value);
-    assertThat(header(dead.headers(), "dlq.reason")).isEqualTo("NULL_KEY");
+    assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("NULL_KEY");
   }
 
   @Test
@@ -377,7 +398,7 @@ class FhirFlowTopologyTest {
       small.sendRaw("user-1".getBytes(StandardCharsets.UTF_8), big, TopologyHarness.NOW);
       TestRecord<byte[], byte[]> dead = small.deadLetters.readRecord();
       assertThat(dead.value()).isEqualTo(big);
-      assertThat(header(dead.headers(), "dlq.reason")).isEqualTo("OVERSIZED");
+      assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("OVERSIZED");
     }
   }
 
@@ -387,7 +408,8 @@ class FhirFlowTopologyTest {
     flow.sendRaw(
         "someone-else".getBytes(StandardCharsets.UTF_8), flow.serialize(hr), TopologyHarness.NOW);
 
-    assertThat(header(onlyDeadLetter().headers(), "dlq.reason")).isEqualTo("KEY_MISMATCH");
+    assertThat(header(onlyDeadLetter().headers(), DeadLetterHeaders.REASON))
+        .isEqualTo("KEY_MISMATCH");
   }
 
   @Test
@@ -398,13 +420,12 @@ class FhirFlowTopologyTest {
     String patient = flow.observations.readRecordsToList().get(0).key();
 
     Map<String, String> redis = flow.flushedRedisValues();
-    String day = "fhirflow:patient:" + patient + ":day:2026-03-14";
-    assertThat(redis.get(day + " steps"))
+    assertThat(redis.get(TopologyHarness.dayField(patient, DAY, "steps")))
         .isEqualTo("{\"kind\":\"CUMULATIVE\",\"unit\":\"{steps}\",\"sum\":2000,\"count\":2}");
-    assertThat(redis.get(day + " heart_rate"))
+    assertThat(redis.get(TopologyHarness.dayField(patient, DAY, "heart_rate")))
         .isEqualTo(
             "{\"kind\":\"RATE\",\"unit\":\"/min\",\"min\":68,\"max\":75,\"avg\":71.6,\"count\":5}");
-    assertThat(redis.get("fhirflow:patient:" + patient + ":latest heart_rate"))
+    assertThat(redis.get(TopologyHarness.latestField(patient, "heart_rate")))
         .isEqualTo("{\"value\":70,\"unit\":\"/min\",\"time\":\"2026-03-14T07:14:00Z\"}");
   }
 
@@ -414,8 +435,7 @@ class FhirFlowTopologyTest {
     flow.send(SyncVersions.healthKitSteps("s", 1500, 2));
     String patient = flow.observations.readRecordsToList().get(0).key();
 
-    assertThat(
-            flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":day:2026-03-14 steps"))
+    assertThat(flow.flushedRedisValues().get(TopologyHarness.dayField(patient, DAY, "steps")))
         .contains("\"sum\":1500,\"count\":1");
   }
 
@@ -453,7 +473,7 @@ class FhirFlowTopologyTest {
             .build());
     String patient = flow.observations.readRecordsToList().get(0).key();
 
-    assertThat(flow.flushedRedisValues().get("fhirflow:patient:" + patient + ":latest heart_rate"))
+    assertThat(flow.flushedRedisValues().get(TopologyHarness.latestField(patient, "heart_rate")))
         .contains("\"value\":72", later.toString());
   }
 
@@ -469,7 +489,7 @@ class FhirFlowTopologyTest {
     String patient = flow.observations.readRecordsToList().get(0).key();
 
     assertThat(flow.flushedRedisValues())
-        .containsKey("fhirflow:patient:" + patient + ":day:2026-03-14 heart_rate");
+        .containsKey(TopologyHarness.dayField(patient, DAY, "heart_rate"));
   }
 
   @Test

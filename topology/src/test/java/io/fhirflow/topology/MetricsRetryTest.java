@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
+import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,8 +23,8 @@ class MetricsRetryTest {
     WearableSample hr = WearableSamples.healthKitHeartRate().build();
     flow.send(hr);
     String patient = flow.observations.readRecordsToList().get(0).key();
-    String day = "fhirflow:patient:" + patient + ":day:2026-03-14 heart_rate";
-    String latest = "fhirflow:patient:" + patient + ":latest heart_rate";
+    String day = TopologyHarness.dayField(patient, LocalDate.of(2026, 3, 14), "heart_rate");
+    String latest = TopologyHarness.latestField(patient, "heart_rate");
     assertThat(flow.flushedRedisValues()).containsKeys(day, latest); // offered once, not taken
     flow.redisBatches.clear();
 

@@ -3,6 +3,7 @@ package io.fhirflow.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SchemaRegistryException;
 import io.fhirflow.testkit.BrokerPerClass;
@@ -77,12 +78,12 @@ class NoPoisonPillIT {
           it.readCommittedBytes(it.topics.deadLetter(), 1, Duration.ofSeconds(10));
       assertThat(dead).hasSize(1);
       Headers h = dead.get(0).headers();
-      assertThat(header(h, "dlq.reason")).isEqualTo("OVERSIZED");
-      assertThat(header(h, "dlq.truncated")).isEqualTo("value");
-      assertThat(Integer.parseInt(header(h, "dlq.original.value.bytes")))
+      assertThat(header(h, DeadLetterHeaders.REASON)).isEqualTo("OVERSIZED");
+      assertThat(header(h, DeadLetterHeaders.TRUNCATED)).isEqualTo("value");
+      assertThat(Integer.parseInt(header(h, DeadLetterHeaders.ORIGINAL_VALUE_BYTES)))
           .isGreaterThan(LargeRecords.NOTE_CHARS);
-      assertThat(header(h, "dlq.source.topic")).isEqualTo(it.topics.raw());
-      assertThat(header(h, "dlq.source.offset")).isEqualTo("0");
+      assertThat(header(h, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(it.topics.raw());
+      assertThat(header(h, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
 
       FlowCounters counters = app.counters();
       await().atMost(Duration.ofSeconds(10)).until(() -> counters.inCount() == all.size());

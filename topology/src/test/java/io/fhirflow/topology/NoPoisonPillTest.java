@@ -2,6 +2,8 @@ package io.fhirflow.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
+import io.fhirflow.contracts.DeadLetterReasons;
 import io.fhirflow.schema.Device;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
@@ -44,9 +46,10 @@ class NoPoisonPillTest {
 
     List<TestRecord<byte[], byte[]>> dead = flow.deadLetters.readRecordsToList();
     assertThat(dead).hasSize(1);
-    assertThat(FhirFlowTopologyTest.header(dead.get(0).headers(), "dlq.reason"))
-        .isEqualTo("OUTPUT_TOO_LARGE");
-    assertThat(FhirFlowTopologyTest.header(dead.get(0).headers(), "dlq.stage")).isEqualTo("map");
+    assertThat(FhirFlowTopologyTest.header(dead.get(0).headers(), DeadLetterHeaders.REASON))
+        .isEqualTo(DeadLetterReasons.OUTPUT_TOO_LARGE);
+    assertThat(FhirFlowTopologyTest.header(dead.get(0).headers(), DeadLetterHeaders.STAGE))
+        .isEqualTo("map");
     assertThat(dead.get(0).value()).isEqualTo(flow.serialize(inflated));
     var observations = flow.observations.readRecordsToList();
     assertThat(observations).hasSize(1);
@@ -69,13 +72,16 @@ class NoPoisonPillTest {
     List<TestRecord<byte[], byte[]>> dead = flow.deadLetters.readRecordsToList();
     assertThat(dead).hasSize(1);
     TestRecord<byte[], byte[]> d = dead.get(0);
-    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.reason")).isEqualTo("OVERSIZED");
-    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.truncated")).isEqualTo("value");
-    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.original.value.bytes"))
+    assertThat(FhirFlowTopologyTest.header(d.headers(), DeadLetterHeaders.REASON))
+        .isEqualTo("OVERSIZED");
+    assertThat(FhirFlowTopologyTest.header(d.headers(), DeadLetterHeaders.TRUNCATED))
+        .isEqualTo("value");
+    assertThat(FhirFlowTopologyTest.header(d.headers(), DeadLetterHeaders.ORIGINAL_VALUE_BYTES))
         .isEqualTo("1200000");
-    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.source.topic"))
+    assertThat(FhirFlowTopologyTest.header(d.headers(), DeadLetterHeaders.SOURCE_TOPIC))
         .isEqualTo(flow.topics.raw());
-    assertThat(FhirFlowTopologyTest.header(d.headers(), "dlq.source.offset")).isEqualTo("0");
+    assertThat(FhirFlowTopologyTest.header(d.headers(), DeadLetterHeaders.SOURCE_OFFSET))
+        .isEqualTo("0");
     int size = d.key().length + d.value().length;
     for (var h : d.headers()) {
       size += h.key().length() + h.value().length;

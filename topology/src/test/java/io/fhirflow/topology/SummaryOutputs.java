@@ -3,6 +3,7 @@ package io.fhirflow.topology;
 import static io.fhirflow.topology.FhirFlowTopologyTest.assertValidFhir;
 import static io.fhirflow.topology.FhirFlowTopologyTest.header;
 
+import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.mapping.testing.FhirResourceValidator;
 import java.math.BigDecimal;
@@ -46,7 +47,7 @@ final class SummaryOutputs {
   List<TestRecord<String, String>> read(TopologyHarness flow) {
     List<TestRecord<String, String>> fresh = new java.util.ArrayList<>();
     for (TestRecord<String, String> r : flow.observations.readRecordsToList()) {
-      String id = header(r.headers(), "fhir.resourceId");
+      String id = header(r.headers(), FhirRecordHeaders.RESOURCE_ID);
       if (r.value() == null) {
         if (byId.containsKey(id)) {
           byId.remove(id);

@@ -363,7 +363,8 @@ class SummaryTopologyTest {
     List<TestRecord<String, String>> markers = out.read(flow);
     assertThat(markers).isNotEmpty().allSatisfy(m -> assertThat(m.value()).isNull());
     assertThat(markers)
-        .anySatisfy(m -> assertThat(header(m.headers(), "fhir.resourceId")).isEqualTo(id));
+        .anySatisfy(
+            m -> assertThat(header(m.headers(), FhirRecordHeaders.RESOURCE_ID)).isEqualTo(id));
     assertThat(markers)
         .allSatisfy(
             m -> assertThat(m.key()).isEqualTo(ResourceIds.patient(WearableSamples.USER_ID)));

@@ -4,6 +4,7 @@ import static io.fhirflow.topology.FhirFlowTopologyTest.assertValidFhir;
 import static io.fhirflow.topology.FhirFlowTopologyTest.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.contracts.RedisKeyLayout;
@@ -143,7 +144,7 @@ class TenantTopologyTest {
     TestRecord<byte[], byte[]> dead = flow.deadLetters.readRecord();
     assertThat(dead.headers().headers(FhirRecordHeaders.TENANT)).hasSize(1);
     assertThat(header(dead.headers(), FhirRecordHeaders.TENANT)).isEqualTo(ACME);
-    assertThat(header(dead.headers(), "dlq.source.topic"))
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC))
         .isEqualTo(Tenants.rawTopic(flow.topics.raw(), ACME));
     assertThat(flow.observations.isEmpty()).isTrue();
   }
@@ -188,9 +189,7 @@ class TenantTopologyTest {
     RedisKeyLayout layout = new RedisKeyLayout(RedisKeyLayout.DEFAULT_PREFIX);
     String defaultBase = layout.patientBase(Tenants.DEFAULT, ResourceIds.patient(USER));
     String acmeBase = layout.patientBase(ACME, ResourceIds.patient(ACME, USER));
-    assertThat(defaultBase).isEqualTo("fhirflow:patient:" + ResourceIds.patient(USER) + ":");
-    assertThat(acmeBase)
-        .isEqualTo("fhirflow:tenant:acme:patient:" + ResourceIds.patient(ACME, USER) + ":");
+    assertThat(acmeBase).isNotEqualTo(defaultBase);
 
     flow.redisAnswers = false; // the first batch fails: its values are offered again
     flow.send(WearableSamples.healthKitHeartRate().setUserId(USER).build());

@@ -2,6 +2,8 @@ package io.fhirflow.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +47,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * extension ({@code @RegisterExtension}) to have it closed after each test.
  */
 final class TopologyHarness implements AutoCloseable, AfterEachCallback {
+
+  private static final RedisKeyLayout REDIS_KEYS =
+      new RedisKeyLayout(RedisKeyLayout.DEFAULT_PREFIX);
 
   /** The wall clock of the tests: the day of the testkit's samples. */
   static final Instant NOW = Instant.parse("2026-03-14T12:00:00Z");
@@ -249,6 +255,19 @@ final class TopologyHarness implements AutoCloseable, AfterEachCallback {
         sample.getUserId().getBytes(StandardCharsets.UTF_8),
         serialize(sample),
         new org.apache.kafka.common.header.internals.RecordHeaders());
+  }
+
+  /**
+   * How {@link #flushedRedisValues()} names a metric of the default tenant's patient's latest
+   * values: the contract's key, a space, the field.
+   */
+  static String latestField(String patient, String metric) {
+    return REDIS_KEYS.latest(Tenants.DEFAULT, patient) + " " + metric;
+  }
+
+  /** How {@link #flushedRedisValues()} names a metric of the patient's day view (local day). */
+  static String dayField(String patient, LocalDate day, String metric) {
+    return REDIS_KEYS.day(Tenants.DEFAULT, patient, day) + " " + metric;
   }
 
   /** All values the metrics branch has handed to Redis so far, after one flush tick. */

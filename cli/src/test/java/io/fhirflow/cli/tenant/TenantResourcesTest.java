@@ -3,6 +3,7 @@ package io.fhirflow.cli.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.contracts.PipelineTopic;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.PatternType;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class TenantResourcesTest {
 
   private final TenantResources acme =
-      new TenantResources("acme", "wearable.samples.raw", "wearable.samples.dlq");
+      new TenantResources("acme", PipelineTopic.Names.RAW, PipelineTopic.Names.RAW_DEAD_LETTER);
 
   @Test
   void theGatewayMayOnlyWriteItsTopicAndTheDeadLetterTopicByLiteralName() {
@@ -22,7 +23,7 @@ class TenantResourcesTest {
               assertThat(b.entry().operation()).isEqualTo(AclOperation.WRITE);
             })
         .extracting(b -> b.pattern().name())
-        .containsExactly("wearable.samples.raw.acme", "wearable.samples.dlq");
+        .containsExactly("wearable.samples.raw.acme", PipelineTopic.Names.RAW_DEAD_LETTER);
   }
 
   @Test

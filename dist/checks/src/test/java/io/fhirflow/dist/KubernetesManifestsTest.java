@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fhirflow.contracts.PipelineTopic;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -382,7 +383,10 @@ class KubernetesManifestsTest {
         .forEach(k -> used.add(topology.getProperty(k)));
     used.addAll(
         List.of(
-            "fhir.r4.dlq", "fhir.r4.auditevent", "wearable.samples.raw", "wearable.samples.dlq"));
+            PipelineTopic.Names.FHIR_DEAD_LETTER,
+            PipelineTopic.Names.AUDIT_EVENT,
+            PipelineTopic.Names.RAW,
+            PipelineTopic.Names.RAW_DEAD_LETTER));
     assertThat(topics).containsAll(used);
     assertThat(
             one("k8s/overlays/prod", "KafkaTopic", "fhir-r4-patient")

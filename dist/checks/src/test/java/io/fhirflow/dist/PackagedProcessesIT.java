@@ -2,6 +2,7 @@ package io.fhirflow.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -123,8 +124,8 @@ class PackagedProcessesIT {
     assertThat(run.largeSampleRows()).as("the large sample is not a row").isZero();
     assertThat(run.deadLetterOfTheLargeSample(Duration.ofSeconds(30)))
         .as("dlq.reason and dlq.truncated of the large sample's dead letter")
-        .containsEntry("dlq.reason", "OVERSIZED")
-        .containsEntry("dlq.truncated", "value");
+        .containsEntry(DeadLetterHeaders.REASON, "OVERSIZED")
+        .containsEntry(DeadLetterHeaders.TRUNCATED, "value");
     assertThat(readiness)
         .as("topology readiness while the ordinary ones were on their way")
         .isNotEmpty()

@@ -10,6 +10,7 @@ import io.fhirflow.api.ApiServer;
 import io.fhirflow.api.audit.KafkaAuditSink;
 import io.fhirflow.api.devtoken.TokenMinter;
 import io.fhirflow.api.security.JwtVerifier;
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.PostgresRole;
@@ -67,7 +68,7 @@ public final class ApiHarness implements AutoCloseable {
       KafkaBroker broker, Map<String, String> extra, PostgresRole role, ApiHarness first)
       throws Exception {
     this.broker = broker;
-    this.auditTopic = KafkaBroker.uniqueTopic("fhir.r4.auditevent");
+    this.auditTopic = KafkaBroker.uniqueTopic(PipelineTopic.Names.AUDIT_EVENT);
     broker.createTopics(1, auditTopic);
     this.jdbcUrl = first == null ? LocalServices.freshPostgresSchema("api") : first.jdbcUrl;
     this.minter = first == null ? TokenMinter.generate() : first.minter;

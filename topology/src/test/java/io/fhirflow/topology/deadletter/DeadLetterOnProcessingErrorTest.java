@@ -2,6 +2,8 @@ package io.fhirflow.topology.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.DeadLetterHeaders;
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.serde.SchemaRegistryException;
 import io.fhirflow.topology.FhirFlowTopology;
 import io.fhirflow.topology.ops.FlowCounters;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DeadLetterOnProcessingErrorTest {
 
   private final FlowCounters counters =
-      new FlowCounters(new SimpleMeterRegistry(), "wearable.samples.raw");
+      new FlowCounters(new SimpleMeterRegistry(), PipelineTopic.Names.RAW);
   private final DeadLetterOnProcessingError handler = new DeadLetterOnProcessingError();
   private final byte[] rawKey = "user-1".getBytes(StandardCharsets.UTF_8);
   private final byte[] rawValue = {0, 0, 0, 0, 1, 42};
@@ -48,13 +50,14 @@ class DeadLetterOnProcessingErrorTest {
     assertThat(dead.topic()).isEqualTo("dlq");
     assertThat(dead.key()).isEqualTo(rawKey);
     assertThat(dead.value()).isEqualTo(rawValue);
-    assertThat(header(dead.headers(), "dlq.stage")).isEqualTo("process");
-    assertThat(header(dead.headers(), "dlq.reason")).isEqualTo("UNEXPECTED_ERROR");
-    assertThat(header(dead.headers(), "dlq.error.class"))
+    assertThat(header(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("process");
+    assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNEXPECTED_ERROR");
+    assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS))
         .isEqualTo("java.lang.IllegalStateException");
-    assertThat(header(dead.headers(), "dlq.source.topic")).isEqualTo("wearable.samples.raw");
-    assertThat(header(dead.headers(), "dlq.source.partition")).isEqualTo("3");
-    assertThat(header(dead.headers(), "dlq.source.offset")).isEqualTo("77");
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC))
+        .isEqualTo(PipelineTopic.Names.RAW);
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("3");
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("77");
     assertThat(counters.deadLetteredCount()).isEqualTo(1);
   }
 
@@ -75,7 +78,7 @@ class DeadLetterOnProcessingErrorTest {
     return new ErrorHandlerContext() {
       @Override
       public String topic() {
-        return "wearable.samples.raw";
+        return PipelineTopic.Names.RAW;
       }
 
       @Override

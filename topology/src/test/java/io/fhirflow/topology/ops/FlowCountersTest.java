@@ -2,6 +2,7 @@ package io.fhirflow.topology.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.topology.deadletter.DeadLetterStage;
 import io.fhirflow.topology.fhir.DeletionOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class FlowCountersTest {
 
-  private static final String RAW = "wearable.samples.raw";
+  private static final String RAW = PipelineTopic.Names.RAW;
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

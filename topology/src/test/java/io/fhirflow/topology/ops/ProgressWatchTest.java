@@ -2,6 +2,7 @@ package io.fhirflow.topology.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.PipelineTopic;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +29,7 @@ class ProgressWatchTest {
    * while the tenant's stays at {@code tenantCommitted} / {@code tenantHighestSeen}.
    */
   private void readBusyDefaultPartitionBesideTenant(long tenantCommitted, long tenantHighestSeen) {
-    TopicPartition defaultRaw = new TopicPartition("wearable.samples.raw", 1);
+    TopicPartition defaultRaw = new TopicPartition(PipelineTopic.Names.RAW, 1);
     TopicPartition tenantRaw = new TopicPartition("wearable.samples.raw.acme", 1);
     for (int i = 0; i < 3; i++) {
       watch.observe(

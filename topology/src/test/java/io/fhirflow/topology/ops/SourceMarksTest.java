@@ -2,6 +2,7 @@ package io.fhirflow.topology.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.contracts.PipelineTopic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SourceMarksTest {
 
   private final FlowCounters counters =
-      new FlowCounters(new SimpleMeterRegistry(), "wearable.samples.raw");
+      new FlowCounters(new SimpleMeterRegistry(), PipelineTopic.Names.RAW);
 
   private record Source(String topic, int partition, long offset) implements RecordMetadata {}
 
@@ -23,18 +24,18 @@ class SourceMarksTest {
   void recordsFromAlternatingPartitionsAndTenantTopicsAreEachCountedOnce() {
     SourceMarks marks = new SourceMarks(counters);
     // A task reads partition 0 of the default raw topic and of a tenant's: unrelated offsets.
-    marks.in(new Source("wearable.samples.raw", 0, 1_000));
+    marks.in(new Source(PipelineTopic.Names.RAW, 0, 1_000));
     marks.in(new Source("wearable.samples.raw.acme", 0, 3));
-    marks.in(new Source("wearable.samples.raw", 0, 1_001));
+    marks.in(new Source(PipelineTopic.Names.RAW, 0, 1_001));
     marks.in(new Source("wearable.samples.raw.acme", 0, 4));
-    marks.in(new Source("wearable.samples.raw", 1, 4));
+    marks.in(new Source(PipelineTopic.Names.RAW, 1, 4));
 
     assertThat(counters.inCount()).isEqualTo(5);
-    assertThat(counters.highestSeen(new TopicPartition("wearable.samples.raw", 0)))
+    assertThat(counters.highestSeen(new TopicPartition(PipelineTopic.Names.RAW, 0)))
         .isEqualTo(1_001);
     assertThat(counters.highestSeen(new TopicPartition("wearable.samples.raw.acme", 0)))
         .isEqualTo(4);
-    assertThat(counters.highestSeen(new TopicPartition("wearable.samples.raw", 1))).isEqualTo(4);
+    assertThat(counters.highestSeen(new TopicPartition(PipelineTopic.Names.RAW, 1))).isEqualTo(4);
   }
 
   @Test
