@@ -2,6 +2,7 @@ package io.fhirflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.testkit.Datasets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -8,6 +8,7 @@ import io.fhirflow.serde.NotWireFormatException;
 import io.fhirflow.serde.SpecificAvroDeserializer;
 import io.fhirflow.serde.UnknownSchemaIdException;
 import io.fhirflow.testkit.BrokerPerClass;
+import io.fhirflow.testkit.Datasets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.testing.AppleHealthExportReader;
 import io.fhirflow.mapping.testing.CatalogueSamples;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.Datasets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,7 @@ import javax.xml.stream.XMLStreamException;
  */
 final class EncodingInputs {
   static final MappingCatalogue CATALOGUE = MappingCatalogue.builtIn();
-  static final Path DATASETS =
-      Path.of(System.getProperty("fhirflow.datasets", "/work/shared/datasets"));
+  static final Path DATASETS = Datasets.root();
   private static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
   private static final int VARIANTS_PER_ENTRY = 40;
 

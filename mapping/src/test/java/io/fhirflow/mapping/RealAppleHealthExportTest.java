@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.mapping.testing.AppleHealthExportReader;
 import io.fhirflow.mapping.testing.FhirResourceValidator;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.Datasets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * files are not exports, so they are out of scope here.
  */
 class RealAppleHealthExportTest {
-  private static final Path DATASETS =
-      Path.of(System.getProperty("fhirflow.datasets", "/work/shared/datasets"));
+  private static final Path DATASETS = Datasets.root();
   private static final MappingCatalogue CATALOGUE = MappingCatalogue.builtIn();
   private static final FhirMapper MAPPER = new FhirMapper(CATALOGUE);
   private static final Set<RejectReason> TYPE_GAPS =

@@ -12,6 +12,7 @@ import io.fhirflow.mapping.testing.AppleHealthExportReader;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.Datasets;
 import io.fhirflow.testkit.WearableSamples;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -42,8 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SummaryReplayTest {
 
-  private static final Path DATASETS =
-      Path.of(System.getProperty("fhirflow.datasets", "/work/shared/datasets"));
+  private static final Path DATASETS = Datasets.root();
   private static final MappingCatalogue CATALOGUE = MappingCatalogue.builtIn();
   private static final SummaryCatalogue SUMMARIES = SummaryCatalogue.builtIn(CATALOGUE);
 

@@ -16,6 +16,7 @@ import io.fhirflow.sink.RecordWriter;
 import io.fhirflow.sink.ResourceExtractor;
 import io.fhirflow.sink.ResourceRow;
 import io.fhirflow.sink.WriteMethod;
+import io.fhirflow.testkit.Datasets;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ public final class CapacityInputs {
             "| export | samples | complete days | samples per complete day: mean (min-max) |"
                 + " days with samples: mean per day | Observations per sample | JSON bytes per Observation |\n|---|---:|---:|---|---|---:|---:|\n");
     for (int i = 1; i < args.length; i++) {
-      Path export = datasets().resolve(args[i]);
+      Path export = Datasets.root().resolve(args[i]);
       String user = "capacity-" + i;
       List<WearableSample> samples = read(export, user);
       TreeMap<LocalDate, Integer> perDay = new TreeMap<>();
@@ -117,26 +118,6 @@ public final class CapacityInputs {
     report.append("\n").append(storeFootprint(jdbc, new ArrayList<>(resources.values())));
     System.out.print(report);
     Files.writeString(Path.of("target", "capacity-inputs.md"), report);
-  }
-
-  /**
-   * The real exports: FHIRFLOW_DATASETS, else the first shared/datasets above the working
-   * directory.
-   */
-  public static Path datasets() {
-    String configured = System.getenv("FHIRFLOW_DATASETS");
-    if (configured != null) {
-      return Path.of(configured);
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/datasets"))) {
-        return p.resolve("shared/datasets");
-      }
-    }
-    throw new IllegalStateException(
-        "shared/datasets not found above "
-            + Path.of("").toAbsolutePath()
-            + "; set FHIRFLOW_DATASETS");
   }
 
   /** Every sample the real importer produces from one export, for one user. */

@@ -10,6 +10,7 @@ import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.Datasets;
 import io.fhirflow.testkit.TopicOffsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,8 +133,7 @@ public final class StormProbe {
    */
   private List<WearableSample> backlog(int perUser) throws Exception {
     List<WearableSample> all =
-        CapacityInputs.read(
-            CapacityInputs.datasets().resolve(args.get("export")), "storm-template");
+        CapacityInputs.read(Datasets.root().resolve(args.get("export")), "storm-template");
     Map<LocalDate, List<WearableSample>> byDay = new TreeMap<>();
     for (WearableSample s : all) {
       Integer offset = s.getStartZoneOffsetSeconds();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.fhirflow.cli.CollectingSink;
-import io.fhirflow.cli.Datasets;
 import io.fhirflow.cli.output.DeadLetter;
 import io.fhirflow.cli.output.ProgressLine;
 import io.fhirflow.schema.HkCategory;
@@ -14,6 +13,7 @@ import io.fhirflow.schema.HkWorkout;
 import io.fhirflow.schema.Platform;
 import io.fhirflow.schema.RecordingMethod;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.testkit.Datasets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
