@@ -76,12 +76,16 @@ public final class AuditFilter extends HttpFilter {
   }
 
   /**
-   * The names only; a body the container refused to parse (too large) leaves them out rather than
-   * failing the audit. A body already refused with 413 is not read at all: reading it would ask a
-   * client that sent {@code Expect: 100-continue} for the upload the server has just refused.
+   * The names only, unless the handler recorded them already; a body the container refused to parse
+   * (too large) leaves them out rather than failing the audit. A body already refused with 413 is
+   * not read at all: reading it would ask a client that sent {@code Expect: 100-continue} for the
+   * upload the server has just refused.
    */
   private static void parameterNames(
       HttpServletRequest req, HttpServletResponse res, AuditRecord record) {
+    if (record.parameterNamesRead()) {
+      return;
+    }
     if (res.getStatus() == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE) {
       record.parameterNames().add("(unreadable)");
       return;

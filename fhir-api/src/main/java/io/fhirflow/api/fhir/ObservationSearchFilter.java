@@ -225,6 +225,11 @@ public final class ObservationSearchFilter extends HttpFilter {
     res.setContentType(StoredJsonBundleWriter.CONTENT_TYPE);
     res.setContentLength(body.size());
     body.writeTo(res.getOutputStream());
+    if (record instanceof AuditRecord audit) {
+      // The names HAPI's parse found, each one of SINGLE or REPEATABLE: the same the container's
+      // parse would give the audit filter, without parsing the query string again.
+      audit.parameterNamesRead(search.params().keySet());
+    }
     return true;
   }
 
