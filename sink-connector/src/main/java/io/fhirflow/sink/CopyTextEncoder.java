@@ -64,28 +64,9 @@ final class CopyTextEncoder {
     return text(value == null ? null : value.toString());
   }
 
-  /** A text[] literal: {"a","b"}, each element quoted, then escaped once more for COPY. */
+  /** A text[] literal ({@link ArrayLiteral}), escaped once more for COPY. */
   CopyTextEncoder textArray(List<String> values) {
-    if (values == null) {
-      return text(null);
-    }
-    StringBuilder literal = new StringBuilder(values.size() * 32).append('{');
-    for (int i = 0; i < values.size(); i++) {
-      if (i > 0) {
-        literal.append(',');
-      }
-      literal.append('"');
-      String v = values.get(i);
-      for (int c = 0; c < v.length(); c++) {
-        char ch = v.charAt(c);
-        if (ch == '"' || ch == '\\') {
-          literal.append('\\');
-        }
-        literal.append(ch);
-      }
-      literal.append('"');
-    }
-    return text(literal.append('}').toString());
+    return text(ArrayLiteral.of(values));
   }
 
   void endRow() {

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The task's one PostgreSQL connection, opened lazily so that a database that is down at start is
  * retried like any other outage. On the first successful connection it applies the Flyway
- * migrations (or checks the tables exist) and creates the session's staging tables.
+ * migrations (or checks the tables exist) and creates the session's staging tables (used by {@link
+ * WriteMethod#COPY} only; created whatever the method, once per connection, since the writer's
+ * method is not the session's to know).
  *
  * <p>pgjdbc is told not to put server error detail (which quotes row values) into exception
  * messages: {@code logServerErrorDetail=false}.

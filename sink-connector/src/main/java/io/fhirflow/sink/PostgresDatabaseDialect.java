@@ -74,22 +74,58 @@ public final class PostgresDatabaseDialect {
   }
 
   String upsertFromStage(ResourceType type) {
-    String cols = String.join(", ", columns(type));
+    return upsertSelecting(type, String.join(", ", columns(type)), stageTable(type));
+  }
+
+  /**
+   * The newer-wins upsert of a whole batch bound as one array per column ({@link
+   * WriteMethod#UNNEST}): {@code unnest} in the select list (a ProjectSet, which streams the arrays
+   * in lockstep; {@code FROM unnest(a, b, ...)} would first copy every column into a tuplestore
+   * that spills past {@code work_mem}). Every column is bound as {@code text[]} and cast per row as
+   * COPY would parse it, except {@code version_id} ({@code bigint[]}); {@code codes}, {@code
+   * category} and {@code identifiers} are one array literal per row ({@link ArrayLiteral}), since
+   * unnest flattens a two-dimensional array. Parameters in {@link #columns} order.
+   */
+  String upsertFromArrays(ResourceType type) {
+    List<String> cols = columns(type);
+    String unnested =
+        cols.stream()
+            .map(c -> "unnest(?::" + (c.equals("version_id") ? "bigint" : "text") + "[]) AS " + c)
+            .collect(Collectors.joining(", "));
+    String typed = cols.stream().map(c -> "s." + c + cast(c)).collect(Collectors.joining(", "));
+    return upsertSelecting(type, typed, "(SELECT " + unnested + ")");
+  }
+
+  /** INSERT INTO the type's table the rows {@code select} takes from {@code source} (as s). */
+  private String upsertSelecting(ResourceType type, String select, String source) {
     // A deleted Observation stays deleted: an older version arriving later is not written.
     String notDeleted =
         type == ResourceType.OBSERVATION
-            ? " s WHERE NOT EXISTS (SELECT 1 FROM " + deletionRegister() + " d WHERE d.id = s.id)"
+            ? " WHERE NOT EXISTS (SELECT 1 FROM " + deletionRegister() + " d WHERE d.id = s.id)"
             : "";
     return "INSERT INTO "
         + table(type)
         + " AS t ("
-        + cols
+        + String.join(", ", columns(type))
         + ") SELECT "
-        + cols
+        + select
         + " FROM "
-        + stageTable(type)
+        + source
+        + " s"
         + notDeleted
         + onConflict(type);
+  }
+
+  /**
+   * Ids among the bound (ids, patient ids, tenants) arrays whose stored Observation belongs to
+   * another patient (of this or another tenant), as {@link #patientMismatchesInStage} for a batch
+   * written from arrays.
+   */
+  String patientMismatchesAmong() {
+    return "SELECT x.id FROM unnest(?::text[], ?::text[], ?::text[]) AS x(id, patient_id, tenant)"
+        + " JOIN "
+        + table(ResourceType.OBSERVATION)
+        + " t ON t.id = x.id WHERE t.patient_id <> x.patient_id OR t.tenant <> x.tenant";
   }
 
   /**
@@ -204,6 +240,16 @@ public final class PostgresDatabaseDialect {
       case "codes", "category", "identifiers" -> "?::text[]";
       case "resource" -> "?::jsonb";
       default -> "?";
+    };
+  }
+
+  /** The cast from a {@link #upsertFromArrays} element to the column's type. */
+  private static String cast(String column) {
+    return switch (column) {
+      case "codes", "category", "identifiers" -> "::text[]";
+      case "effective_start", "effective_end", "last_updated" -> "::timestamptz";
+      case "resource" -> "::jsonb";
+      default -> "";
     };
   }
 

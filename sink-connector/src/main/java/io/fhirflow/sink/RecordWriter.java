@@ -75,9 +75,11 @@ public final class RecordWriter {
       }
       for (Map.Entry<ResourceType, List<ResourceRow>> group : byType(rows).entrySet()) {
         changed +=
-            method == WriteMethod.COPY
-                ? copyThenUpsert(c, group.getKey(), group.getValue(), mismatches)
-                : batchedUpsert(c, group.getKey(), group.getValue(), mismatches);
+            switch (method) {
+              case UNNEST -> unnestUpsert(c, group.getKey(), group.getValue(), mismatches);
+              case COPY -> copyThenUpsert(c, group.getKey(), group.getValue(), mismatches);
+              case BATCHED_INSERT -> batchedUpsert(c, group.getKey(), group.getValue(), mismatches);
+            };
       }
       c.commit();
       return new WriteResult(rows.size(), changed, Set.copyOf(mismatches));
@@ -144,6 +146,90 @@ public final class RecordWriter {
       remove.setArray(2, patients);
       return remove.executeUpdate();
     }
+  }
+
+  /**
+   * The batch as one array per column, bound in binary, in one INSERT ... SELECT FROM unnest: the
+   * rows reach the table without the COPY path's staging table, which PostgreSQL wrote and read
+   * back (and emptied at commit) for every batch.
+   */
+  private int unnestUpsert(
+      Connection c, ResourceType type, List<ResourceRow> rows, Set<String> mismatches)
+      throws SQLException {
+    int n = rows.size();
+    boolean observation = type == ResourceType.OBSERVATION;
+    String[] ids = new String[n];
+    String[] patients = observation ? new String[n] : null;
+    String[] codes = observation ? new String[n] : null;
+    String[] codings = observation ? new String[n] : null;
+    String[] categories = observation ? new String[n] : null;
+    String[] starts = observation ? new String[n] : null;
+    String[] ends = observation ? new String[n] : null;
+    String[] identifiers = observation ? null : new String[n];
+    String[] lastUpdated = new String[n];
+    long[] versions = new long[n];
+    String[] resources = new String[n];
+    String[] tenants = new String[n];
+    for (int i = 0; i < n; i++) {
+      ResourceRow row = rows.get(i);
+      ids[i] = row.id();
+      if (observation) {
+        patients[i] = row.patientId();
+        codes[i] = row.code();
+        codings[i] = ArrayLiteral.of(row.codes());
+        categories[i] = ArrayLiteral.of(row.category());
+        starts[i] = text(row.effectiveStart());
+        ends[i] = text(row.effectiveEnd());
+      } else {
+        identifiers[i] = ArrayLiteral.of(row.identifiers());
+      }
+      lastUpdated[i] = text(row.lastUpdated());
+      versions[i] = row.versionId();
+      resources[i] = row.json();
+      tenants[i] = row.tenant();
+    }
+    // pgjdbc sends a String[] or long[] as a binary array: no escaping on either side.
+    Object[] columns =
+        observation
+            ? new Object[] {
+              ids,
+              patients,
+              codes,
+              codings,
+              categories,
+              starts,
+              ends,
+              lastUpdated,
+              versions,
+              resources,
+              tenants
+            }
+            : new Object[] {ids, identifiers, lastUpdated, versions, resources, tenants};
+    try (PreparedStatement ps = c.prepareStatement(dialect.upsertFromArrays(type))) {
+      for (int i = 0; i < columns.length; i++) {
+        ps.setObject(i + 1, columns[i]);
+      }
+      int changed = ps.executeUpdate();
+      // Every row changed: none was held back. Otherwise look (rare: replays, stale versions).
+      if (observation && changed < n) {
+        try (PreparedStatement find = c.prepareStatement(dialect.patientMismatchesAmong())) {
+          find.setObject(1, ids);
+          find.setObject(2, patients);
+          find.setObject(3, tenants);
+          try (ResultSet rs = find.executeQuery()) {
+            while (rs.next()) {
+              mismatches.add(rs.getString(1));
+            }
+          }
+        }
+      }
+      return changed;
+    }
+  }
+
+  /** ISO-8601 with 'Z', which timestamptz parses exactly (microseconds kept). */
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   private int copyThenUpsert(

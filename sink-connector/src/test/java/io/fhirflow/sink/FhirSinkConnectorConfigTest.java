@@ -35,7 +35,7 @@ class FhirSinkConnectorConfigTest {
   void appliesDocumentedDefaults() {
     FhirSinkConnectorConfig config = new FhirSinkConnectorConfig(minimal());
     assertThat(config.batchSize()).isEqualTo(5000);
-    assertThat(config.writeMethod()).isEqualTo(WriteMethod.COPY);
+    assertThat(config.writeMethod()).isEqualTo(WriteMethod.UNNEST);
     assertThat(config.schemaMigrate()).isTrue();
     assertThat(config.connectionPassword()).isNull();
     assertThat(config.tableMapping())

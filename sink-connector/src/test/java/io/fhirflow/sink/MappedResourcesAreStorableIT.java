@@ -125,7 +125,7 @@ class MappedResourcesAreStorableIT {
     int stored = 0;
     try (DatabaseSession session = new DatabaseSession(config, dialect);
         Connection reader = DriverManager.getConnection(url)) {
-      RecordWriter writer = new RecordWriter(session, dialect, WriteMethod.COPY);
+      RecordWriter writer = new RecordWriter(session, dialect, config.writeMethod());
       for (int i = 0; i < TRIES; i++) {
         WearableSample sample = adversarial(i);
         String trial = "seed " + SEED + " try " + i;

@@ -1,0 +1,37 @@
+package io.fhirflow.sink;
+
+import java.util.List;
+
+/**
+ * PostgreSQL's text form of a {@code text[]} value, {@code {"a","b"}}: every element quoted, with
+ * {@code "} and {@code \} escaped by a backslash, so any text (commas, braces, spaces, the word
+ * NULL) reads back as itself.
+ */
+final class ArrayLiteral {
+
+  private ArrayLiteral() {}
+
+  /** The literal of {@code values}, or null for a null list (a null array, not an empty one). */
+  static String of(List<String> values) {
+    if (values == null) {
+      return null;
+    }
+    StringBuilder literal = new StringBuilder(values.size() * 32).append('{');
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        literal.append(',');
+      }
+      literal.append('"');
+      String v = values.get(i);
+      for (int c = 0; c < v.length(); c++) {
+        char ch = v.charAt(c);
+        if (ch == '"' || ch == '\\') {
+          literal.append('\\');
+        }
+        literal.append(ch);
+      }
+      literal.append('"');
+    }
+    return literal.append('}').toString();
+  }
+}
