@@ -77,21 +77,20 @@ public final class TopologyBenchmark {
   public static void main(String[] args) throws Exception {
     BenchOptions opt = BenchOptions.parse(args);
     int samples = opt.integer("samples", 1_000_000);
-    int users = opt.integer("users", 10_000);
+    TopologyWorkload work = TopologyWorkload.parse(opt);
+    int users = work.users();
     // Measured after the first `warmup` records, like any steady-state benchmark: JIT-compiling the
     // broker, Streams, Avro, HAPI and Jackson costs a new JVM tens of CPU-seconds, once.
     int warmup = opt.integer("warmup", 200_000);
-    int threads = opt.integer("threads", 2);
-    int partitions = opt.integer("partitions", 4);
-    double duplicates = opt.decimal("duplicates", 0.05);
+    int threads = work.threads();
+    int partitions = work.partitions();
+    double duplicates = work.duplicates();
     // --deletions=0.01: that share of the records are the phone's deletions of recent samples.
     double deletions = opt.decimal("deletions", 0);
     // --input=dense: each user's samples close together in time, as a watch records them; the
     // default (backfill) spreads them over 3 days (SampleGenerator.Shape).
-    SampleGenerator.Shape shape =
-        SampleGenerator.Shape.valueOf(
-            opt.text("input", "backfill").toUpperCase(java.util.Locale.ROOT));
-    String commitInterval = opt.text("commit-interval-ms", "100");
+    SampleGenerator.Shape shape = work.shape();
+    String commitInterval = work.commitIntervalMs();
     String latencyRateOption = opt.text("latency-rate", "auto");
     int latencySeconds = opt.integer("latency-seconds", 20);
     // --ceiling=true (the topology's producer settings), streams-defaults (Kafka Streams' own) or
@@ -158,19 +157,10 @@ public final class TopologyBenchmark {
         }
       }
 
-      Map<String, Object> config = new HashMap<>();
       String applicationId = "bench-topology-" + id;
-      config.put(TopologyConfig.APPLICATION_ID_CONFIG, applicationId);
-      config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      config.put(TopologyConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
-      config.put(TopologyConfig.STATE_DIR_CONFIG, tempDir("topology"));
-      config.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
-      config.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, LocalServices.redisUrl());
       String prefix = "fhirflow:bench-" + id + ":";
-      config.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, prefix);
-      config.put(TopologyConfig.HTTP_PORT_CONFIG, "0");
-      config.put("kafka.commit.interval.ms", commitInterval);
-      config.putAll(extra);
+      Map<String, Object> config =
+          topologyConfig(broker, applicationId, threads, registry, prefix, commitInterval, extra);
       SpecificAvroDeserializer<WearableSample> deserializer =
           new SpecificAvroDeserializer<>(WearableSample.class);
       deserializer.configure(Map.of("schema.registry.url", registry), false);
@@ -279,6 +269,33 @@ public final class TopologyBenchmark {
     System.exit(0);
   }
 
+  /**
+   * The settings the benchmark runs the real application with: its own application id, state
+   * directory and Redis key prefix, so that two applications can share one broker and one Redis.
+   */
+  static Map<String, Object> topologyConfig(
+      KafkaBroker broker,
+      String applicationId,
+      int threads,
+      String registry,
+      String redisPrefix,
+      String commitInterval,
+      Map<String, String> extra)
+      throws IOException {
+    Map<String, Object> config = new HashMap<>();
+    config.put(TopologyConfig.APPLICATION_ID_CONFIG, applicationId);
+    config.put(TopologyConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    config.put(TopologyConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+    config.put(TopologyConfig.STATE_DIR_CONFIG, tempDir("topology"));
+    config.put(TopologyConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
+    config.put(TopologyConfig.METRICS_REDIS_URL_CONFIG, LocalServices.redisUrl());
+    config.put(TopologyConfig.METRICS_KEY_PREFIX_CONFIG, redisPrefix);
+    config.put(TopologyConfig.HTTP_PORT_CONFIG, "0");
+    config.put("kafka.commit.interval.ms", commitInterval);
+    config.putAll(extra);
+    return config;
+  }
+
   /** target/{@code file}: two bars, the pass-through ceiling's figure and the topology's. */
   private static void ceilingAgainstTopology(
       String file, String title, String unit, double ceiling, double topology) throws IOException {
@@ -320,7 +337,7 @@ public final class TopologyBenchmark {
   }
 
   /** To the raw topic of each sample's user's tenant: a user's samples stay in one tenant. */
-  private static void produce(
+  static void produce(
       KafkaBroker broker,
       List<String> topics,
       SpecificAvroSerializer<WearableSample> serializer,
@@ -508,7 +525,7 @@ public final class TopologyBenchmark {
     }
   }
 
-  private static String tempDir(String name) throws java.io.IOException {
+  static String tempDir(String name) throws java.io.IOException {
     return Files.createTempDirectory("bench-" + name).toString();
   }
 
@@ -516,7 +533,7 @@ public final class TopologyBenchmark {
     return nanos / 1e9;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     } catch (java.io.IOException e) {
