@@ -73,7 +73,7 @@ class ObservationQueryCostIT {
    * Rows every 4 minutes back from END: 60 % heart rate, 20 % steps (periods), 18 % SpO2, 2 % one
    * of 20 rare codes.
    */
-  private static String insert(String patientExpr, String series, String patients) {
+  static String insert(String patientExpr, String series, String patients) {
     return """
         INSERT INTO fhir_observation (id, patient_id, code, codes, category, effective_start, effective_end,
           last_updated, version_id, resource)
