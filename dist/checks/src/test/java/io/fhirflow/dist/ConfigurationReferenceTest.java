@@ -6,12 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhirflow.api.ApiConfig;
 import io.fhirflow.contracts.ConfigSources;
+import io.fhirflow.sink.FhirSinkConnectorConfig;
+import io.fhirflow.sink.standalone.StandaloneSink;
 import io.fhirflow.topology.TopologyConfig;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.runtime.SinkConnectorConfig;
+import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
+import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,5 +104,80 @@ class ConfigurationReferenceTest {
         }
       }
     }
+  }
+
+  /** How each file in config/ is read: the definitions its keys are judged by. */
+  static final Map<String, DefaultValuedKeys> CONFIG_FILES =
+      Map.of(
+          "topology.properties",
+          new DefaultValuedKeys()
+              .declaredBy(TopologyConfig.CONFIG_DEF)
+              .prefixed(TopologyConfig.KAFKA_PREFIX, StreamsConfig.configDef()),
+          "fhir-api.properties",
+          new DefaultValuedKeys()
+              .declaredBy(ApiConfig.CONFIG_DEF)
+              .prefixed(ApiConfig.AUDIT_KAFKA_PREFIX, ProducerConfig.configDef()),
+          "fhir-sink-connector.properties",
+          new DefaultValuedKeys()
+              .declaredBy(FhirSinkConnectorConfig.CONFIG_DEF)
+              .declaredBy(SinkConnectorConfig.configDef())
+              .prefixed("consumer.override.", ConsumerConfig.configDef())
+              .prefixed("producer.override.", ProducerConfig.configDef()),
+          "sink-standalone.properties",
+          new DefaultValuedKeys()
+              .declaredBy(StandaloneSink.CONFIG_DEF)
+              .parsedBy(props -> new StandaloneConfig(props).values())
+              .prefixed("consumer.", ConsumerConfig.configDef())
+              .prefixed("producer.", ProducerConfig.configDef()),
+          "sink-distributed.properties",
+          new DefaultValuedKeys()
+              .parsedBy(props -> new DistributedConfig(props).values())
+              .prefixed("consumer.", ConsumerConfig.configDef())
+              .prefixed("producer.", ProducerConfig.configDef()));
+
+  /**
+   * Keys allowed to repeat their default for now, each with why. table.mapping: another change
+   * removes the option itself (and its line); until then the line stays.
+   */
+  static final Map<String, Set<String>> PENDING =
+      Map.of(
+          "fhir-sink-connector.properties", Set.of(FhirSinkConnectorConfig.TABLE_MAPPING_CONFIG));
+
+  @Test
+  void noFileInConfigSetsAKeyToItsDefault() throws Exception {
+    Path dir = RepositoryRoot.find().resolve("config");
+    Set<String> files;
+    try (Stream<Path> listed = Files.list(dir)) {
+      files = listed.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+    assertThat(CONFIG_FILES.keySet())
+        .as("every file in config/ is checked: say how a new one is read")
+        .containsExactlyInAnyOrderElementsOf(files);
+    Map<String, Map<String, String>> atDefault = new TreeMap<>();
+    for (String file : files) {
+      Map<String, String> found = CONFIG_FILES.get(file).in(read(dir.resolve(file)));
+      Set<String> pending = PENDING.getOrDefault(file, Set.of());
+      assertThat(found.keySet())
+          .as(file + ": an allowance in PENDING no longer needed; drop it")
+          .containsAll(pending);
+      found.keySet().removeAll(pending);
+      if (!found.isEmpty()) {
+        atDefault.put(file, found);
+      }
+    }
+    assertThat(atDefault)
+        .as(
+            "keys set to their default in config/ (a file holds only what differs from the defaults)")
+        .isEmpty();
+  }
+
+  private static Map<String, String> read(Path file) throws IOException {
+    Properties props = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      props.load(in);
+    }
+    Map<String, String> keys = new TreeMap<>();
+    props.stringPropertyNames().forEach(k -> keys.put(k, props.getProperty(k).trim()));
+    return keys;
   }
 }
