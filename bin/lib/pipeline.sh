@@ -5,7 +5,7 @@
 # own session (setsid) so that Ctrl-C reaches only the simulator in the foreground, and
 # stop_pipeline stops exactly the processes started here, newest first.
 #
-# Needs: FHIRFLOW_WORK_DIR, and from .work/stack.env FHIRFLOW_BOOTSTRAP_SERVERS,
+# Needs: FHIRFLOW_STACK_WORK_DIR, and from .work/stack.env FHIRFLOW_BOOTSTRAP_SERVERS,
 # FHIRFLOW_SCHEMA_REGISTRY_URL, FHIRFLOW_PG_URL (JDBC), FHIRFLOW_REDIS_URL.
 # Ports: FHIRFLOW_TOPOLOGY_PORT (8091), FHIRFLOW_API_PORT (8090), FHIRFLOW_CONNECT_PORT (8083),
 # FHIRFLOW_CONNECT_METRICS_PORT (8084: the sink's Prometheus /metrics), FHIRFLOW_SINK_PORT (the
@@ -16,8 +16,8 @@
 
 : "${FHIRFLOW_TOPOLOGY_PORT:=8091}" "${FHIRFLOW_API_PORT:=8090}" "${FHIRFLOW_CONNECT_PORT:=8083}"
 : "${FHIRFLOW_CONNECT_METRICS_PORT:=8084}" "${FHIRFLOW_SINK_PORT:=$((FHIRFLOW_CONNECT_PORT + 9))}"
-RUN_DIR="$FHIRFLOW_WORK_DIR/run-local"
-LOG_DIR="$FHIRFLOW_WORK_DIR/logs"
+RUN_DIR="$FHIRFLOW_STACK_WORK_DIR/run-local"
+LOG_DIR="$FHIRFLOW_STACK_WORK_DIR/logs"
 PIPELINE_PIDS=()
 PIPELINE_NAMES=()
 
@@ -155,13 +155,13 @@ snapshot_baseline() {
 BASE_IN=0
 
 # The simulator in the foreground: its progress line is the run's live display. Its users are
-# spread over the tenants (FHIRFLOW_TENANTS, default default,acme: the raw topics bin/stack up
+# spread over the tenants (FHIRFLOW_STACK_TENANTS, default default,acme: the raw topics bin/stack up
 # created), each tenant's records on its own raw topic.
 run_simulator() { # users rate duration
   mkdir -p "$RUN_DIR"
   rm -f "$RUN_DIR/simulator.json"
   java -Xmx256m -cp "$(image_cp cli)" io.fhirflow.cli.Main simulate --users "$1" --rate "$2" --duration "$3" \
-    --tenants "$(echo "${FHIRFLOW_TENANTS:-default,acme}" | tr -d ' ')" \
+    --tenants "$(echo "${FHIRFLOW_STACK_TENANTS:-default,acme}" | tr -d ' ')" \
     --bootstrap-servers "$FHIRFLOW_BOOTSTRAP_SERVERS" --schema-registry-url "$FHIRFLOW_SCHEMA_REGISTRY_URL" \
     --summary-json "$RUN_DIR/simulator.json"
 }

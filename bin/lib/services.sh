@@ -9,10 +9,10 @@
 # Inputs (environment, with defaults):
 #   FHIRFLOW_PG_HOST=127.0.0.1 FHIRFLOW_PG_PORT=5432 FHIRFLOW_PG_DB=test FHIRFLOW_PG_USER=postgres
 #   FHIRFLOW_REDIS_HOST=127.0.0.1 FHIRFLOW_REDIS_PORT=6379
-#   FHIRFLOW_WORK_DIR=<repo>/.work
+#   FHIRFLOW_STACK_WORK_DIR=<repo>/.work
 # Outputs (set by the ensure_* functions): FHIRFLOW_PG_URL (JDBC), FHIRFLOW_REDIS_URL.
 
-: "${FHIRFLOW_WORK_DIR:=$(pwd)/.work}"
+: "${FHIRFLOW_STACK_WORK_DIR:=$(pwd)/.work}"
 : "${FHIRFLOW_PG_HOST:=127.0.0.1}" "${FHIRFLOW_PG_PORT:=5432}" "${FHIRFLOW_PG_DB:=test}" "${FHIRFLOW_PG_USER:=postgres}"
 : "${FHIRFLOW_REDIS_HOST:=127.0.0.1}" "${FHIRFLOW_REDIS_PORT:=6379}"
 
@@ -58,7 +58,7 @@ redis_answers() { # host port
 }
 
 ensure_redis() {
-  local dir="$FHIRFLOW_WORK_DIR/redis"
+  local dir="$FHIRFLOW_STACK_WORK_DIR/redis"
   if redis_answers "$FHIRFLOW_REDIS_HOST" "$FHIRFLOW_REDIS_PORT"; then
     FHIRFLOW_REDIS_URL="redis://$FHIRFLOW_REDIS_HOST:$FHIRFLOW_REDIS_PORT"
     log "Redis: using $FHIRFLOW_REDIS_URL"
@@ -86,7 +86,7 @@ ensure_redis() {
 }
 
 stop_private_redis() {
-  local dir="$FHIRFLOW_WORK_DIR/redis" pid
+  local dir="$FHIRFLOW_STACK_WORK_DIR/redis" pid
   [ -f "$dir/redis.pid" ] || return 0
   pid=$(cat "$dir/redis.pid")
   if kill -0 "$pid" 2>/dev/null; then
@@ -99,7 +99,7 @@ stop_private_redis() {
 }
 
 private_redis_status() {
-  local dir="$FHIRFLOW_WORK_DIR/redis"
+  local dir="$FHIRFLOW_STACK_WORK_DIR/redis"
   if [ -f "$dir/port" ] && redis_answers 127.0.0.1 "$(cat "$dir/port")"; then
     echo "redis      private  redis://127.0.0.1:$(cat "$dir/port")"
   elif redis_answers "$FHIRFLOW_REDIS_HOST" "$FHIRFLOW_REDIS_PORT"; then
@@ -139,12 +139,12 @@ as_pg() {
 }
 
 # Fallback folder for a checkout the postgres account cannot write to (a clone under /root).
-pg_fallback_dir() { echo "/tmp/fhirflow-pg-$(printf '%s' "$FHIRFLOW_WORK_DIR" | cksum | cut -d' ' -f1)"; }
+pg_fallback_dir() { echo "/tmp/fhirflow-pg-$(printf '%s' "$FHIRFLOW_STACK_WORK_DIR" | cksum | cut -d' ' -f1)"; }
 
 # Creates and returns the private instance's folder: .work/pg when the postgres account can write
 # there, else pg_fallback_dir.
 pg_private_dir() {
-  local dir="$FHIRFLOW_WORK_DIR/pg"
+  local dir="$FHIRFLOW_STACK_WORK_DIR/pg"
   if [ "$(id -u)" = 0 ]; then
     mkdir -p "$dir" && chown postgres "$dir" 2>/dev/null || true
     if ! as_pg test -w "$dir" 2>/dev/null; then
@@ -160,7 +160,7 @@ pg_private_dir() {
 # The private instance's folder if one was ever made; creates nothing.
 pg_existing_dir() {
   local dir
-  for dir in "$FHIRFLOW_WORK_DIR/pg" "$(pg_fallback_dir)"; do
+  for dir in "$FHIRFLOW_STACK_WORK_DIR/pg" "$(pg_fallback_dir)"; do
     if [ -d "$dir/data" ]; then echo "$dir"; return; fi
   done
 }

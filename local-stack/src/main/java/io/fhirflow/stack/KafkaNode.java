@@ -66,7 +66,7 @@ public final class KafkaNode {
     }
     if (DaemonProcess.portAnswers(port)) {
       throw new IllegalStateException(
-          "port " + port + " is taken by another process; set FHIRFLOW_KAFKA_PORT");
+          "port " + port + " is taken by another process; set FHIRFLOW_STACK_KAFKA_PORT");
     }
     Path properties = writeProperties();
     if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {

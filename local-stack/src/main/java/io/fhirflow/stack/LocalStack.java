@@ -49,7 +49,7 @@ public final class LocalStack {
       throw new IllegalStateException(
           "port "
               + config.registryPort()
-              + " is taken by another process; set FHIRFLOW_REGISTRY_PORT");
+              + " is taken by another process; set FHIRFLOW_STACK_REGISTRY_PORT");
     }
     registry.start(
         List.of(
@@ -93,7 +93,10 @@ public final class LocalStack {
     return k.isPresent() && r.isPresent();
   }
 
-  /** {@code LocalStack up|down|status}; settings from {@code FHIRFLOW_*} environment variables. */
+  /**
+   * {@code LocalStack up|down|status}; settings from {@code FHIRFLOW_STACK_*} environment
+   * variables.
+   */
   public static void main(String[] args) {
     if (args.length != 1) {
       System.err.println("usage: LocalStack up|down|status");

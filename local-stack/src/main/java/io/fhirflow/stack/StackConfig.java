@@ -1,5 +1,6 @@
 package io.fhirflow.stack;
 
+import io.fhirflow.contracts.ConfigSources;
 import io.fhirflow.contracts.Tenants;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -14,8 +15,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Settings of the local development stack. Every key maps one to one onto an environment variable:
- * {@code kafka.port} is {@code FHIRFLOW_KAFKA_PORT}, {@code work.dir} is {@code FHIRFLOW_WORK_DIR}.
+ * Settings of the local development stack, from the environment only, by every process's rule
+ * ({@link ConfigSources}): {@code kafka.port} is {@code FHIRFLOW_STACK_KAFKA_PORT}, {@code
+ * work.dir} is {@code FHIRFLOW_STACK_WORK_DIR}.
  */
 public final class StackConfig extends AbstractConfig {
 
@@ -141,21 +143,40 @@ public final class StackConfig extends AbstractConfig {
     super(CONFIG_DEF, props, false);
   }
 
-  /** Reads every key from its {@code FHIRFLOW_*} environment variable, defaults for the rest. */
+  /** {@code kafka.port} ← {@code FHIRFLOW_STACK_KAFKA_PORT}. */
+  public static final ConfigSources SOURCES =
+      new ConfigSources("stack", "", CONFIG_DEF.names(), List.of());
+
+  /**
+   * Reads every key from its {@code FHIRFLOW_STACK_*} variable (a blank one counts as unset),
+   * defaults for the rest.
+   *
+   * @throws ConfigException naming the variable when it names no key, or still has the name the
+   *     stack read before it followed the common rule ({@code FHIRFLOW_KAFKA_PORT}): a renamed
+   *     setting silently ignored would start the stack on ports its caller did not choose
+   */
   public static StackConfig fromEnvironment(Map<String, String> env) {
-    Map<String, String> props = new HashMap<>();
     for (String key : CONFIG_DEF.names()) {
-      String value = env.get(environmentVariable(key));
-      if (value != null && !value.isBlank()) {
-        props.put(key, value.trim());
+      String old = ConfigSources.PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+      if (env.containsKey(old)) {
+        throw new ConfigException(
+            old + " is now " + SOURCES.environmentVariableFor(key) + " (docs/configuration.md)");
       }
     }
+    Map<String, String> props = new HashMap<>();
+    try {
+      SOURCES
+          .fromEnvironment(env)
+          .forEach(
+              (key, value) -> {
+                if (!value.isBlank()) {
+                  props.put(key, value.trim());
+                }
+              });
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
     return new StackConfig(props);
-  }
-
-  /** {@code kafka.port} → {@code FHIRFLOW_KAFKA_PORT}. */
-  public static String environmentVariable(String key) {
-    return "FHIRFLOW_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
   public Path workDir() {

@@ -61,10 +61,10 @@ class StackCommandIT {
     URI redis = URI.create(LocalServices.redisUrl());
     env =
         Map.of(
-            "FHIRFLOW_WORK_DIR", work.toString(),
-            "FHIRFLOW_KAFKA_PORT", Integer.toString(kafkaPort),
-            "FHIRFLOW_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()),
-            "FHIRFLOW_REGISTRY_PORT", Integer.toString(registryPort),
+            "FHIRFLOW_STACK_WORK_DIR", work.toString(),
+            "FHIRFLOW_STACK_KAFKA_PORT", Integer.toString(kafkaPort),
+            "FHIRFLOW_STACK_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()),
+            "FHIRFLOW_STACK_REGISTRY_PORT", Integer.toString(registryPort),
             "FHIRFLOW_PG_HOST", pg.getHost(),
             "FHIRFLOW_PG_PORT", Integer.toString(pg.getPort()),
             "FHIRFLOW_PG_DB", pg.getPath().substring(1),

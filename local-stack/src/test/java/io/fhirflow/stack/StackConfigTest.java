@@ -16,11 +16,11 @@ class StackConfigTest {
     StackConfig config =
         StackConfig.fromEnvironment(
             Map.of(
-                "FHIRFLOW_KAFKA_PORT",
+                "FHIRFLOW_STACK_KAFKA_PORT",
                 "19092",
-                "FHIRFLOW_REGISTRY_PORT",
+                "FHIRFLOW_STACK_REGISTRY_PORT",
                 "18081",
-                "FHIRFLOW_WORK_DIR",
+                "FHIRFLOW_STACK_WORK_DIR",
                 "/tmp/w",
                 "UNRELATED",
                 "x"));
@@ -28,8 +28,23 @@ class StackConfigTest {
     assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:19092");
     assertThat(config.registryUrl()).isEqualTo("http://127.0.0.1:18081");
     assertThat(config.workDir()).isEqualTo(Path.of("/tmp/w"));
-    assertThat(StackConfig.environmentVariable(StackConfig.KAFKA_CONTROLLER_PORT_CONFIG))
-        .isEqualTo("FHIRFLOW_KAFKA_CONTROLLER_PORT");
+    assertThat(StackConfig.SOURCES.environmentVariableFor(StackConfig.KAFKA_CONTROLLER_PORT_CONFIG))
+        .isEqualTo("FHIRFLOW_STACK_KAFKA_CONTROLLER_PORT");
+  }
+
+  @Test
+  void refusesAStackVariableThatNamesNoKeyAndTheNamesUsedBeforeTheCommonRule() {
+    assertThatThrownBy(
+            () -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_STACK_KAFKA_PROT", "19092")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("FHIRFLOW_STACK_KAFKA_PROT");
+    // A script still exporting the old name would otherwise get the default port, silently.
+    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_KAFKA_PORT", "19092")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("FHIRFLOW_STACK_KAFKA_PORT");
+    // The launchers' own names are never keys.
+    assertThat(StackConfig.fromEnvironment(Map.of("FHIRFLOW_STACK_CONFIG_FILE", "x")).kafkaPort())
+        .isEqualTo(9092);
   }
 
   @Test
@@ -51,7 +66,7 @@ class StackConfigTest {
         .doesNotHaveDuplicates();
 
     StackConfig three =
-        StackConfig.fromEnvironment(Map.of("FHIRFLOW_TENANTS", "default, acme,clinic-2"));
+        StackConfig.fromEnvironment(Map.of("FHIRFLOW_STACK_TENANTS", "default, acme,clinic-2"));
     assertThat(three.tenants()).containsExactly("default", "acme", "clinic-2");
     StackTopics.Topic clinic =
         StackTopics.withTenants(three.tenants()).stream()
@@ -66,16 +81,18 @@ class StackConfigTest {
   @Test
   void rejectsATenantThatIsNoTenantName() {
     assertThatThrownBy(
-            () -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_TENANTS", "default,Acme")))
+            () -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_STACK_TENANTS", "default,Acme")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("Acme");
   }
 
   @Test
   void rejectsAPortThatIsNotOne() {
-    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_KAFKA_PORT", "70000")))
+    assertThatThrownBy(
+            () -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_STACK_KAFKA_PORT", "70000")))
         .isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_REGISTRY_PORT", "http")))
+    assertThatThrownBy(
+            () -> StackConfig.fromEnvironment(Map.of("FHIRFLOW_STACK_REGISTRY_PORT", "http")))
         .isInstanceOf(ConfigException.class);
   }
 }

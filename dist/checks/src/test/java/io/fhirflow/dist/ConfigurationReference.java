@@ -78,8 +78,9 @@ public final class ConfigurationReference {
         .append("x.y` |\n")
         .append(
             "| serde (topology, cli, gateways) | the client's own config | as the client passes it |\n")
-        .append(
-            "| local stack (`bin/stack`, a development tool) | none | `FHIRFLOW_<KEY>` for key `<key>` (e.g. `FHIRFLOW_KAFKA_PORT`) |\n")
+        .append("| local stack (`bin/stack`, a development tool) | none (environment only) | `")
+        .append(StackConfig.SOURCES.environmentVariableFor("a.b.c"))
+        .append("` for key `a.b.c` |\n")
         .append(
             "| fhirflow cli | command-line options | `FHIRFLOW_BOOTSTRAP_SERVERS`, `FHIRFLOW_SCHEMA_REGISTRY_URL`, `FHIRFLOW_RAW_TOPIC`, `FHIRFLOW_DLQ_TOPIC`, `FHIRFLOW_JDBC_URL` (view materialize) |\n\n");
 
@@ -103,7 +104,7 @@ public final class ConfigurationReference {
         md,
         "Local stack (`io.fhirflow.stack.StackConfig`)",
         StackConfig.CONFIG_DEF,
-        StackConfig::environmentVariable);
+        StackConfig.SOURCES::environmentVariableFor);
 
     section(
         md,

@@ -293,7 +293,7 @@ class PackagedProcessesIT {
             .directory(ROOT.toFile())
             .redirectErrorStream(true)
             .redirectOutput(WORK.resolve("stack.log").toFile());
-    pb.environment().putAll(Map.of("FHIRFLOW_WORK_DIR", WORK.resolve("stack").toString()));
+    pb.environment().putAll(Map.of("FHIRFLOW_STACK_WORK_DIR", WORK.resolve("stack").toString()));
     Process p = pb.start();
     assertThat(p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) && p.exitValue() == 0)
         .as(String.join(" ", command) + ", see " + WORK.resolve("stack.log"))
