@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -97,11 +97,14 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
 
   public static final String TABLE_MAPPING_CONFIG = "table.mapping";
   static final String TABLE_MAPPING_DOC =
-      "Table for each FHIR resource type, as ResourceType:table pairs. Known types: Observation,"
+      "Which FHIR resource types to store, as ResourceType:table pairs. Known types: Observation,"
           + " Patient, Device. A resource whose type is not listed is dead-lettered"
-          + " (UNKNOWN_RESOURCE_TYPE). Tables of the built-in migrations keep their default names.";
+          + " (UNKNOWN_RESOURCE_TYPE). Each type's table is the store's (the default's): the read API"
+          + " only reads those, so another table name is refused.";
   static final String TABLE_MAPPING_DEFAULT =
-      "Observation:fhir_observation,Patient:fhir_patient,Device:fhir_device";
+      Arrays.stream(ResourceType.values())
+          .map(t -> t.fhirName() + ":" + t.table())
+          .collect(Collectors.joining(","));
 
   public static final String SCHEMA_MIGRATE_CONFIG = "schema.migrate";
   static final String SCHEMA_MIGRATE_DOC =
@@ -131,9 +134,6 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
           + " consumer.override.max.poll.records: records per put(), best near batch.size."
           + " key.converter/value.converter=org.apache.kafka.connect.converters.ByteArrayConverter:"
           + " the task parses the FHIR JSON itself and dead-letters the original bytes.";
-
-  private static final Pattern TABLE_NAME =
-      Pattern.compile("([a-z_][a-z0-9_]{0,62}\\.)?[a-z_][a-z0-9_]{0,62}");
 
   public static final ConfigDef CONFIG_DEF =
       new ConfigDef()
@@ -345,7 +345,8 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
   }
 
   /**
-   * Rejects unknown resource types, malformed pairs and table names that are not plain identifiers.
+   * Rejects unknown resource types, malformed pairs and any table but the type's store table
+   * ({@link ResourceType#table}).
    */
   static final class TableMappingValidator implements ConfigDef.Validator {
     @Override
@@ -366,11 +367,23 @@ public final class FhirSinkConnectorConfig extends AbstractConfig {
               entry,
               "unknown resource type; known: " + Arrays.toString(ResourceType.values()));
         }
-        if (!TABLE_NAME.matcher(parts[1].trim()).matches()) {
+        // The API, views and cli read the store's tables by their names (io.fhirflow.store), so a
+        // renamed table would be written and never read; the schema is the URL's currentSchema.
+        ResourceType type = ResourceType.ofConfigName(parts[0]).orElseThrow();
+        if (!parts[1].trim().equals(type.table())) {
           throw new ConfigException(
               name,
               entry,
-              "table must be a lower-case SQL identifier, optionally schema-qualified");
+              "renaming a table is not supported: the read API reads "
+                  + type.fhirName()
+                  + " from "
+                  + type.table()
+                  + " only. List the type as "
+                  + type.fhirName()
+                  + ":"
+                  + type.table()
+                  + ", or leave it out to dead-letter it; pick the schema with the URL's"
+                  + " currentSchema");
         }
       }
     }

@@ -1,13 +1,25 @@
 package io.fhirflow.sink;
 
+import static io.fhirflow.store.StoreColumns.CATEGORY;
+import static io.fhirflow.store.StoreColumns.CODES;
+import static io.fhirflow.store.StoreColumns.EFFECTIVE_END;
+import static io.fhirflow.store.StoreColumns.EFFECTIVE_START;
+import static io.fhirflow.store.StoreColumns.ID;
+import static io.fhirflow.store.StoreColumns.IDENTIFIERS;
+import static io.fhirflow.store.StoreColumns.LAST_UPDATED;
+import static io.fhirflow.store.StoreColumns.RESOURCE;
+import static io.fhirflow.store.StoreColumns.VERSION_ID;
+import static io.fhirflow.store.StoreColumns.WRITTEN_AT;
+
+import io.fhirflow.store.StoreTables;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * All SQL text of the sink, for the tables of the configured mapping. Values are always bound or
- * streamed, never spliced into SQL; only table names (validated identifiers) are.
+ * All SQL text of the sink, for the store's tables ({@link StoreTables}) of the configured mapping.
+ * Values are always bound or streamed, never spliced into SQL; only the store's table names are.
  *
  * <p>The upsert is newer-wins: {@code ON CONFLICT (id) DO UPDATE ... WHERE (excluded.version_id,
  * excluded.last_updated) > (t.version_id, t.last_updated)}. An equal or older version updates
@@ -23,26 +35,23 @@ import java.util.stream.Collectors;
  */
 public final class PostgresDatabaseDialect {
 
-  static final List<String> OBSERVATION_COLUMNS =
-      List.of(
-          "id",
-          "patient_id",
-          "code",
-          "codes",
-          "category",
-          "effective_start",
-          "effective_end",
-          "last_updated",
-          "version_id",
-          "resource",
-          "tenant");
-  static final List<String> IDENTIFIED_COLUMNS =
-      List.of("id", "identifiers", "last_updated", "version_id", "resource", "tenant");
+  /**
+   * The columns the sink writes, in the table's order: all of them but written_at, which it sets to
+   * now() (and only when a row really changes).
+   */
+  static final List<String> OBSERVATION_COLUMNS = writtenColumns(StoreTables.OBSERVATION);
+
+  /** Patient and Device have the same columns. */
+  static final List<String> IDENTIFIED_COLUMNS = writtenColumns(StoreTables.PATIENT);
 
   private final Map<ResourceType, String> tables;
 
   public PostgresDatabaseDialect(Map<ResourceType, String> tables) {
     this.tables = Map.copyOf(tables);
+  }
+
+  private static List<String> writtenColumns(String table) {
+    return StoreTables.COLUMNS.get(table).stream().filter(c -> !c.equals(WRITTEN_AT)).toList();
   }
 
   static List<String> columns(ResourceType type) {
@@ -90,7 +99,7 @@ public final class PostgresDatabaseDialect {
     List<String> cols = columns(type);
     String unnested =
         cols.stream()
-            .map(c -> "unnest(?::" + (c.equals("version_id") ? "bigint" : "text") + "[]) AS " + c)
+            .map(c -> "unnest(?::" + (c.equals(VERSION_ID) ? "bigint" : "text") + "[]) AS " + c)
             .collect(Collectors.joining(", "));
     String typed = cols.stream().map(c -> "s." + c + cast(c)).collect(Collectors.joining(", "));
     return upsertSelecting(type, typed, "(SELECT " + unnested + ")");
@@ -128,12 +137,9 @@ public final class PostgresDatabaseDialect {
         + " t ON t.id = x.id WHERE t.patient_id <> x.patient_id OR t.tenant <> x.tenant";
   }
 
-  /**
-   * The register of deleted Observation ids (migration V5): the Observation table's name + {@code
-   * _deleted}.
-   */
+  /** The register of deleted Observation ids (migration V5). */
   String deletionRegister() {
-    return table(ResourceType.OBSERVATION) + "_deleted";
+    return StoreTables.OBSERVATION_DELETED;
   }
 
   /** Ids among the bound (ids, patient ids) arrays that are stored under another patient. */
@@ -237,8 +243,8 @@ public final class PostgresDatabaseDialect {
 
   private static String placeholder(String column) {
     return switch (column) {
-      case "codes", "category", "identifiers" -> "?::text[]";
-      case "resource" -> "?::jsonb";
+      case CODES, CATEGORY, IDENTIFIERS -> "?::text[]";
+      case RESOURCE -> "?::jsonb";
       default -> "?";
     };
   }
@@ -246,9 +252,9 @@ public final class PostgresDatabaseDialect {
   /** The cast from a {@link #upsertFromArrays} element to the column's type. */
   private static String cast(String column) {
     return switch (column) {
-      case "codes", "category", "identifiers" -> "::text[]";
-      case "effective_start", "effective_end", "last_updated" -> "::timestamptz";
-      case "resource" -> "::jsonb";
+      case CODES, CATEGORY, IDENTIFIERS -> "::text[]";
+      case EFFECTIVE_START, EFFECTIVE_END, LAST_UPDATED -> "::timestamptz";
+      case RESOURCE -> "::jsonb";
       default -> "";
     };
   }
@@ -256,7 +262,7 @@ public final class PostgresDatabaseDialect {
   private static String onConflict(ResourceType type) {
     String set =
         columns(type).stream()
-            .filter(c -> !c.equals("id"))
+            .filter(c -> !c.equals(ID))
             .map(c -> c + " = excluded." + c)
             .collect(Collectors.joining(", "));
     String samePatient =

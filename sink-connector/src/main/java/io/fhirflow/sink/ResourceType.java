@@ -1,20 +1,21 @@
 package io.fhirflow.sink;
 
+import io.fhirflow.store.StoreTables;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The FHIR resource types this sink can store; each has its own table shape. */
 public enum ResourceType {
-  OBSERVATION("Observation", "fhir_observation"),
-  PATIENT("Patient", "fhir_patient"),
-  DEVICE("Device", "fhir_device");
+  OBSERVATION("Observation", StoreTables.OBSERVATION),
+  PATIENT("Patient", StoreTables.PATIENT),
+  DEVICE("Device", StoreTables.DEVICE);
 
   private final String fhirName;
-  private final String defaultTable;
+  private final String table;
 
-  ResourceType(String fhirName, String defaultTable) {
+  ResourceType(String fhirName, String table) {
     this.fhirName = fhirName;
-    this.defaultTable = defaultTable;
+    this.table = table;
   }
 
   /** The FHIR {@code resourceType} value, e.g. {@code Observation}. */
@@ -22,8 +23,9 @@ public enum ResourceType {
     return fhirName;
   }
 
-  public String defaultTable() {
-    return defaultTable;
+  /** The store's table for this type, the one the API reads too. */
+  public String table() {
+    return table;
   }
 
   /** Matches a FHIR {@code resourceType} exactly (FHIR type names are case-sensitive). */

@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhirflow.store.StoreTables;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -41,9 +42,9 @@ class FhirSinkConnectorConfigTest {
     assertThat(config.tableMapping())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                ResourceType.OBSERVATION, "fhir_observation",
-                ResourceType.PATIENT, "fhir_patient",
-                ResourceType.DEVICE, "fhir_device"));
+                ResourceType.OBSERVATION, StoreTables.OBSERVATION,
+                ResourceType.PATIENT, StoreTables.PATIENT,
+                ResourceType.DEVICE, StoreTables.DEVICE));
   }
 
   @Test
@@ -61,7 +62,9 @@ class FhirSinkConnectorConfigTest {
 
   @Test
   void rejectsAnUnknownResourceTypeInTheTableMapping() {
-    assertRejected(minimalWith("table.mapping", "Observation:obs,Encounter:enc"))
+    assertRejected(
+            minimalWith(
+                "table.mapping", "Observation:" + StoreTables.OBSERVATION + ",Encounter:enc"))
         .hasMessageContaining("unknown resource type");
   }
 
@@ -73,9 +76,22 @@ class FhirSinkConnectorConfigTest {
   @Test
   void mapsOnlyTheListedResourceTypes() {
     assertThat(
-            new FhirSinkConnectorConfig(minimalWith("table.mapping", "observation:analytics.obs"))
+            new FhirSinkConnectorConfig(
+                    minimalWith("table.mapping", "observation:" + StoreTables.OBSERVATION))
                 .tableMapping())
-        .containsExactlyEntriesOf(Map.of(ResourceType.OBSERVATION, "analytics.obs"));
+        .containsExactlyEntriesOf(Map.of(ResourceType.OBSERVATION, StoreTables.OBSERVATION));
+  }
+
+  @Test
+  void refusesATableTheApiWouldNotRead() {
+    // The API reads the store's tables only: a renamed one would be written and never read.
+    assertRejected(minimalWith("table.mapping", "observation:analytics.obs"))
+        .hasMessageContaining("renaming a table is not supported")
+        .hasMessageContaining("Observation:" + StoreTables.OBSERVATION);
+    assertRejected(
+            minimalWith(
+                "table.mapping", "Observation:" + StoreTables.OBSERVATION + ",Patient:people"))
+        .hasMessageContaining("Patient:" + StoreTables.PATIENT);
   }
 
   @Test
