@@ -4,6 +4,7 @@ import io.fhirflow.contracts.ConfigSources;
 import io.fhirflow.contracts.LoggedConfig;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.contracts.RedisKeyLayout;
+import io.fhirflow.store.StoreTables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -104,7 +105,9 @@ public final class ApiConfig extends AbstractConfig {
               Type.STRING,
               "",
               Importance.HIGH,
-              "Database user; a read-only role is enough (SELECT on fhir_observation, fhir_patient, fhir_device).")
+              "Database user; a read-only role is enough (SELECT on "
+                  + String.join(", ", StoreTables.COLUMNS.keySet())
+                  + ").")
           .define(
               DB_PASSWORD_CONFIG,
               Type.PASSWORD,

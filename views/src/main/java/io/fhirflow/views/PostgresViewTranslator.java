@@ -3,6 +3,7 @@ package io.fhirflow.views;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fhirflow.store.StoreTables;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +35,13 @@ public final class PostgresViewTranslator {
 
   /** The sink's table of each stored resource type. */
   public static final Map<String, String> TABLES =
-      Map.of("Observation", "fhir_observation", "Patient", "fhir_patient", "Device", "fhir_device");
+      Map.of(
+          "Observation",
+          StoreTables.OBSERVATION,
+          "Patient",
+          StoreTables.PATIENT,
+          "Device",
+          StoreTables.DEVICE);
 
   private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
   private static final String COLUMN_NAME = "[A-Za-z][A-Za-z0-9_]*";

@@ -2,6 +2,7 @@ package io.fhirflow.bench.api;
 
 import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.store.StoreMigrations;
+import io.fhirflow.store.StoreTables;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -90,7 +91,9 @@ public final class ApiBenchData {
       // instead of sorting all of the patient's rows. Without it the same query reads ~1,000 rows.
       if (!"false".equals(System.getenv("API_BENCH_PATIENT_TIME_INDEX"))) {
         s.execute(
-            "CREATE INDEX IF NOT EXISTS fhir_observation_patient_time_idx ON fhir_observation (patient_id, effective_start DESC, id DESC)");
+            "CREATE INDEX IF NOT EXISTS fhir_observation_patient_time_idx ON "
+                + StoreTables.OBSERVATION
+                + " (patient_id, effective_start DESC, id DESC)");
       } else {
         s.execute("DROP INDEX IF EXISTS fhir_observation_patient_time_idx");
       }
@@ -99,7 +102,7 @@ public final class ApiBenchData {
         System.out.println("data present: " + have + " observations");
         return;
       }
-      s.execute("TRUNCATE fhir_observation, fhir_patient");
+      s.execute("TRUNCATE " + StoreTables.OBSERVATION + ", " + StoreTables.PATIENT);
       long t0 = System.nanoTime();
       for (int from = 0; from < PATIENTS; from += 100) {
         s.execute(insertObservations(from, from + 99));
@@ -107,22 +110,24 @@ public final class ApiBenchData {
             "patients %d-%d loaded (%.0f s)%n", from, from + 99, (System.nanoTime() - t0) / 1e9);
       }
       s.execute(insertPatients());
-      s.execute("ANALYZE fhir_observation");
-      s.execute("ANALYZE fhir_patient");
+      s.execute("ANALYZE " + StoreTables.OBSERVATION);
+      s.execute("ANALYZE " + StoreTables.PATIENT);
       System.out.printf(
           "loaded %d observations in %.0f s%n", count(s), (System.nanoTime() - t0) / 1e9);
     }
   }
 
   private static long count(Statement s) throws SQLException {
-    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
+    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + StoreTables.OBSERVATION)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   private static String insertPatients() {
-    return "INSERT INTO fhir_patient (id, identifiers, last_updated, version_id, resource) "
+    return "INSERT INTO "
+        + StoreTables.PATIENT
+        + " (id, identifiers, last_updated, version_id, resource) "
         + "SELECT pid, ARRAY['"
         + FhirSystems.SID_USER
         + "|bench-user-' || p], '2026-11-01T00:00:00Z', 1, "
@@ -144,7 +149,9 @@ public final class ApiBenchData {
         "CASE WHEN i < 600 THEN end_ts - make_interval(mins => i * 4) "
             + "WHEN i < 800 THEN end_ts - make_interval(mins => (i - 600) * 15 + 15) "
             + "ELSE end_ts - make_interval(mins => (i - 800) * 15 + 7) END";
-    return "INSERT INTO fhir_observation (id, patient_id, code, codes, category, effective_start, effective_end, last_updated, version_id, resource) "
+    return "INSERT INTO "
+        + StoreTables.OBSERVATION
+        + " (id, patient_id, code, codes, category, effective_start, effective_end, last_updated, version_id, resource) "
         + "SELECT oid, pid, primary_code, codes, category, t_start, t_end, t_end, 1, "
         + resourceJson()
         + " FROM ("

@@ -6,6 +6,7 @@ import io.fhirflow.api.fhir.SearchBundles;
 import io.fhirflow.api.fhir.StoredJsonBundleWriter;
 import io.fhirflow.api.fhir.StoredResourceReader;
 import io.fhirflow.api.store.StoredResource;
+import io.fhirflow.store.StoreTables;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
@@ -56,7 +57,9 @@ public class StoredJsonStreamingBenchmark {
             s.executeQuery(
                 "SELECT "
                     + StoredResource.OBSERVATION_COLUMNS
-                    + " FROM fhir_observation WHERE patient_id = '"
+                    + " FROM "
+                    + StoreTables.OBSERVATION
+                    + " WHERE patient_id = '"
                     + ApiBenchData.patientId(1)
                     + "' AND code = 'http://loinc.org|8867-4'"
                     + " ORDER BY effective_start DESC LIMIT 100")) {

@@ -16,6 +16,7 @@ import io.fhirflow.sink.RecordWriter;
 import io.fhirflow.sink.ResourceExtractor;
 import io.fhirflow.sink.ResourceRow;
 import io.fhirflow.sink.WriteMethod;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.Datasets;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -189,21 +190,23 @@ public final class CapacityInputs {
       }
       walAfter = lsn(c);
       try (Statement st = c.createStatement()) {
-        st.execute("VACUUM ANALYZE fhir_observation");
+        st.execute("VACUUM ANALYZE " + StoreTables.OBSERVATION);
         try (ResultSet rs =
             st.executeQuery(
                 """
-            SELECT count(*), pg_relation_size('fhir_observation'),
-                   pg_total_relation_size('fhir_observation') - pg_relation_size('fhir_observation') - pg_indexes_size('fhir_observation'),
-                   pg_indexes_size('fhir_observation'), pg_total_relation_size('fhir_observation'),
-                   (SELECT count(*) FROM fhir_patient) + (SELECT count(*) FROM fhir_device)
-            FROM fhir_observation""")) {
+            SELECT count(*), pg_relation_size('%1$s'),
+                   pg_total_relation_size('%1$s') - pg_relation_size('%1$s') - pg_indexes_size('%1$s'),
+                   pg_indexes_size('%1$s'), pg_total_relation_size('%1$s'),
+                   (SELECT count(*) FROM %2$s) + (SELECT count(*) FROM %3$s)
+            FROM %1$s"""
+                    .formatted(StoreTables.OBSERVATION, StoreTables.PATIENT, StoreTables.DEVICE))) {
           rs.next();
           long rows = rs.getLong(1);
           out.append(
               String.format(
                   Locale.ROOT,
-                  "fhir_observation after VACUUM ANALYZE: %,d rows (and %d Patient/Device rows);"
+                  StoreTables.OBSERVATION
+                      + " after VACUUM ANALYZE: %,d rows (and %d Patient/Device rows);"
                       + " bytes per row: heap %d, TOAST %d, indexes %d, **total %d**; WAL written by the sink per row: %d%n%n",
                   rows,
                   rs.getLong(6),
@@ -217,8 +220,9 @@ public final class CapacityInputs {
         try (ResultSet rs =
             st.executeQuery(
                 """
-            SELECT indexrelname, pg_relation_size(indexrelid), (SELECT count(*) FROM fhir_observation)
-            FROM pg_stat_user_indexes WHERE relname = 'fhir_observation' AND schemaname = current_schema() ORDER BY 1""")) {
+            SELECT indexrelname, pg_relation_size(indexrelid), (SELECT count(*) FROM %1$s)
+            FROM pg_stat_user_indexes WHERE relname = '%1$s' AND schemaname = current_schema() ORDER BY 1"""
+                    .formatted(StoreTables.OBSERVATION))) {
           while (rs.next()) {
             out.append(
                 String.format(

@@ -3,6 +3,7 @@ package io.fhirflow.bench.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.store.StoreTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -399,7 +400,7 @@ public final class FaultChecker {
     Map<String, Long> stored = new HashMap<>();
     long rows = 0;
     try (Statement s = db.createStatement();
-        ResultSet r = s.executeQuery("SELECT id, version_id FROM fhir_observation")) {
+        ResultSet r = s.executeQuery("SELECT id, version_id FROM " + StoreTables.OBSERVATION)) {
       while (r.next()) {
         rows++;
         stored.put(r.getString(1), r.getLong(2));
@@ -429,7 +430,9 @@ public final class FaultChecker {
     storeDetail =
         String.format(
             Locale.ROOT,
-            "%,d rows in fhir_observation, %,d distinct ids on the topic; missing %d, at an older version %d, "
+            "%,d rows in "
+                + StoreTables.OBSERVATION
+                + ", %,d distinct ids on the topic; missing %d, at an older version %d, "
                 + "not on the topic %d%s",
             rows,
             observations.newestVersion().size(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.Tenants;
+import io.fhirflow.store.StoreTables;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -61,7 +62,9 @@ final class RedisDayTotals {
     // A stable pseudo-random sample: the same patients in every run of the same seed.
     try (PreparedStatement s =
         db.prepareStatement(
-            "SELECT patient_id FROM (SELECT DISTINCT patient_id FROM fhir_observation) p ORDER BY md5(patient_id) LIMIT ?")) {
+            "SELECT patient_id FROM (SELECT DISTINCT patient_id FROM "
+                + StoreTables.OBSERVATION
+                + ") p ORDER BY md5(patient_id) LIMIT ?")) {
       s.setInt(1, patients);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
@@ -123,7 +126,9 @@ final class RedisDayTotals {
     String sql =
         "SELECT code, coalesce(resource->'effectivePeriod'->>'start', resource->>'effectiveDateTime'),"
             + " (resource->'valueQuantity'->>'value')::float8, resource->>'status', written_at"
-            + " FROM fhir_observation WHERE patient_id = ? AND code = ANY(?)";
+            + " FROM "
+            + StoreTables.OBSERVATION
+            + " WHERE patient_id = ? AND code = ANY(?)";
     try (PreparedStatement s = db.prepareStatement(sql)) {
       s.setString(1, patient);
       s.setArray(2, db.createArrayOf("text", METRIC_BY_CODE.keySet().toArray()));

@@ -12,6 +12,7 @@ import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.store.StoreTables;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -311,7 +312,9 @@ public final class FreshnessProbe {
             PreparedStatement ps =
                 c.prepareStatement(
                     "SELECT id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint"
-                        + " FROM fhir_observation WHERE id = ANY (?)")) {
+                        + " FROM "
+                        + StoreTables.OBSERVATION
+                        + " WHERE id = ANY (?)")) {
           while (sending.get()) {
             List<String> oldest = order.values().stream().limit(PG_LOOKUP_IDS).toList();
             if (!oldest.isEmpty()) {

@@ -10,6 +10,7 @@ import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.Datasets;
 import io.fhirflow.testkit.TopicOffsets;
 import java.nio.file.Files;
@@ -266,7 +267,9 @@ public final class StormProbe {
     try {
       return SqlValue.asLong(
           args.get("jdbc"),
-          "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = 'fhir_observation'"
+          "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = '"
+              + StoreTables.OBSERVATION
+              + "'"
               + " AND schemaname = current_schema()");
     } catch (java.sql.SQLException e) {
       return 0;
@@ -284,7 +287,9 @@ public final class StormProbe {
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint"
-                  + " FROM fhir_observation WHERE id = ANY (?)")) {
+                  + " FROM "
+                  + StoreTables.OBSERVATION
+                  + " WHERE id = ANY (?)")) {
         for (int i = 0; i < ids.size(); i += 5000) {
           ps.setArray(
               1, c.createArrayOf("text", ids.subList(i, Math.min(ids.size(), i + 5000)).toArray()));
@@ -300,7 +305,8 @@ public final class StormProbe {
           ResultSet rs =
               s.executeQuery(
                   "SELECT count(*), (extract(epoch FROM max(pg_xact_commit_timestamp(xmin))) * 1000)::bigint"
-                      + " FROM fhir_observation")) {
+                      + " FROM "
+                      + StoreTables.OBSERVATION)) {
         rs.next();
         rows = rs.getLong(1);
         lastCommitMs = clock.fromWallMs(rs.getLong(2)) - firstSendMs;

@@ -6,6 +6,7 @@ import io.fhirflow.bench.SqlValue;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.store.StoreMigrations;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.KafkaBroker;
 import io.fhirflow.testkit.LocalServices;
 import java.io.IOException;
@@ -153,8 +154,8 @@ public final class SinkBenchmark {
           c.put("primary.key.mode", "record_value");
           c.put("primary.key.fields", "id");
           c.put("schema.evolution", "none");
-          c.put("collection.name.format", schema + ".fhir_observation");
-          c.put("table.name.format", schema + ".fhir_observation");
+          c.put("collection.name.format", schema + "." + StoreTables.OBSERVATION);
+          c.put("table.name.format", schema + "." + StoreTables.OBSERVATION);
           c.put("use.reduction.buffer", "true");
           c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
           c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -357,7 +358,8 @@ public final class SinkBenchmark {
     return SqlValue.asText(
         url(schema),
         "SELECT md5(string_agg(id || ':' || xmin || ':' || written_at, ','"
-            + " ORDER BY id)) FROM fhir_observation");
+            + " ORDER BY id)) FROM "
+            + StoreTables.OBSERVATION);
   }
 
   /**
@@ -446,7 +448,9 @@ public final class SinkBenchmark {
     rows.clear();
     long start = System.nanoTime();
     copy.copyIn(
-        "COPY fhir_observation (id, patient_id, code, codes, category, effective_start,"
+        "COPY "
+            + StoreTables.OBSERVATION
+            + " (id, patient_id, code, codes, category, effective_start,"
             + " effective_end, last_updated, version_id, resource) FROM STDIN (FORMAT csv)",
         new StringReader(csv.toString()));
     c.commit();
@@ -680,7 +684,7 @@ public final class SinkBenchmark {
   }
 
   private static long count(String schema) throws Exception {
-    return SqlValue.asLong(url(schema), "SELECT count(*) FROM fhir_observation");
+    return SqlValue.asLong(url(schema), "SELECT count(*) FROM " + StoreTables.OBSERVATION);
   }
 
   private static void dropSchema(String schema) throws Exception {

@@ -3,6 +3,7 @@ package io.fhirflow.cli.view;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.views.PostgresViewTranslator;
 import io.fhirflow.views.ShippedViews;
 import io.fhirflow.views.UnsupportedViewException;
@@ -61,7 +62,13 @@ public final class MaterializeCommand implements Callable<Integer> {
   @Option(
       names = "--source-schema",
       description =
-          "Schema of the sink's tables fhir_observation, fhir_patient, fhir_device (default: the connection's search path).")
+          "Schema of the sink's tables "
+              + StoreTables.OBSERVATION
+              + ", "
+              + StoreTables.PATIENT
+              + ", "
+              + StoreTables.DEVICE
+              + " (default: the connection's search path).")
   String sourceSchema;
 
   @Option(

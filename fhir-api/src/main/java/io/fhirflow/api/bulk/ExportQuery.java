@@ -1,5 +1,9 @@
 package io.fhirflow.api.bulk;
 
+import static io.fhirflow.store.StoreTables.DEVICE;
+import static io.fhirflow.store.StoreTables.OBSERVATION;
+import static io.fhirflow.store.StoreTables.PATIENT;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -34,35 +38,37 @@ public final class ExportQuery {
     String patient = request.patient().orElse(null);
     switch (type) {
       case "Observation" -> {
-        sql.append("fhir_observation r WHERE TRUE");
+        sql.append(OBSERVATION + " r WHERE TRUE");
         if (patient != null) {
           sql.append(" AND r.patient_id = ?");
           values.add(patient);
         }
       }
       case "Patient" -> {
-        sql.append("fhir_patient r WHERE TRUE");
+        sql.append(PATIENT + " r WHERE TRUE");
         if (patient != null) {
           sql.append(" AND r.id = ?");
           values.add(patient);
         }
       }
       case "Device" -> {
-        sql.append("fhir_device r WHERE TRUE");
+        sql.append(DEVICE + " r WHERE TRUE");
         if (patient != null) {
           // A Device is in a patient's compartment when it names the patient or the patient's
           // Observations use it.
           sql.append(
               " AND (r.resource #>> '{patient,reference}' = 'Patient/' || ?"
-                  + " OR r.id IN (SELECT substr(o.resource #>> '{device,reference}', 8) FROM fhir_observation o"
-                  + " WHERE o.patient_id = ? AND o.resource #>> '{device,reference}' LIKE 'Device/%'))");
+                  + " OR r.id IN (SELECT substr(o.resource #>> '{device,reference}', 8) FROM "
+                  + OBSERVATION
+                  + " o WHERE o.patient_id = ? AND o.resource #>> '{device,reference}' LIKE 'Device/%'))");
           values.add(patient);
           values.add(patient);
         } else if (request.level() == ExportLevel.ALL_PATIENTS) {
           sql.append(
               " AND (r.resource #>> '{patient,reference}' LIKE 'Patient/%'"
-                  + " OR r.id IN (SELECT substr(o.resource #>> '{device,reference}', 8) FROM fhir_observation o"
-                  + " WHERE o.resource #>> '{device,reference}' LIKE 'Device/%'))");
+                  + " OR r.id IN (SELECT substr(o.resource #>> '{device,reference}', 8) FROM "
+                  + OBSERVATION
+                  + " o WHERE o.resource #>> '{device,reference}' LIKE 'Device/%'))");
         }
       }
       default -> throw new IllegalArgumentException("not an exported type: " + type);

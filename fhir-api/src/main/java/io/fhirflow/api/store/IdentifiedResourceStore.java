@@ -1,5 +1,6 @@
 package io.fhirflow.api.store;
 
+import io.fhirflow.store.StoreTables;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -15,11 +16,13 @@ public final class IdentifiedResourceStore {
 
   /** The two tables and how each is confined to a patient. */
   public enum Table {
-    PATIENT("fhir_patient", "r.id = ?"),
+    PATIENT(StoreTables.PATIENT, "r.id = ?"),
     DEVICE(
-        "fhir_device",
+        StoreTables.DEVICE,
         "(r.resource #>> '{patient,reference}' = 'Patient/' || ?"
-            + " OR EXISTS (SELECT 1 FROM fhir_observation o WHERE o.patient_id = ?"
+            + " OR EXISTS (SELECT 1 FROM "
+            + StoreTables.OBSERVATION
+            + " o WHERE o.patient_id = ?"
             + " AND o.resource #>> '{device,reference}' = 'Device/' || r.id))");
 
     private final String name;

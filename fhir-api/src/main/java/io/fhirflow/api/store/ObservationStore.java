@@ -1,5 +1,8 @@
 package io.fhirflow.api.store;
 
+import static io.fhirflow.store.StoreTables.OBSERVATION;
+import static io.fhirflow.store.StoreTables.OBSERVATION_DELETED;
+
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -27,7 +30,7 @@ public final class ObservationStore {
    * patient}.
    */
   public Optional<StoredResource> read(String id, Optional<String> patient) {
-    Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM fhir_observation WHERE id = ?", id);
+    Sql sql = new Sql().append("SELECT " + COLUMNS + " FROM " + OBSERVATION + " WHERE id = ?", id);
     patient.ifPresent(p -> sql.append(" AND patient_id = ?", p));
     List<StoredResource> rows = query(sql);
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
@@ -40,7 +43,7 @@ public final class ObservationStore {
    * nothing.
    */
   public boolean wasDeleted(String id, Optional<String> patient) {
-    Sql sql = new Sql().append("SELECT 1 FROM fhir_observation_deleted WHERE id = ?", id);
+    Sql sql = new Sql().append("SELECT 1 FROM " + OBSERVATION_DELETED + " WHERE id = ?", id);
     patient.ifPresent(p -> sql.append(" AND patient_id = ?", p));
     return exists(sql);
   }
@@ -93,7 +96,8 @@ public final class ObservationStore {
   private static Sql walkSql(ObservationQuery query) {
     Sql walked =
         new Sql()
-            .append("SELECT * FROM fhir_observation WHERE patient_id = ?", query.patient().get());
+            .append(
+                "SELECT * FROM " + OBSERVATION + " WHERE patient_id = ?", query.patient().get());
     startBounds(walked, query);
     query.after().ifPresent(key -> walked.append(" AND ").append(after(key, query.newestFirst())));
     walked.append(orderBy(query.newestFirst(), "")).append(" LIMIT ?", walkLimit(query.count()));
@@ -125,7 +129,7 @@ public final class ObservationStore {
   private static Sql pageSql(ObservationQuery query, String startSuffix) {
     Sql sql =
         new Sql()
-            .append("SELECT " + COLUMNS + " FROM fhir_observation WHERE ")
+            .append("SELECT " + COLUMNS + " FROM " + OBSERVATION + " WHERE ")
             .append(where(query));
     startBounds(sql, query);
     query.after().ifPresent(key -> sql.append(" AND ").append(after(key, query.newestFirst())));
@@ -160,7 +164,8 @@ public final class ObservationStore {
 
   /** How many rows the query matches, ignoring count and paging ({@code _summary=count}). */
   public long count(ObservationQuery query) {
-    Sql sql = new Sql().append("SELECT count(*) FROM fhir_observation WHERE ").append(where(query));
+    Sql sql =
+        new Sql().append("SELECT count(*) FROM " + OBSERVATION + " WHERE ").append(where(query));
     return TenantQuery.read(
         dataSource,
         sql,
@@ -189,7 +194,9 @@ public final class ObservationStore {
                 "SELECT "
                     + COLUMNS
                     + " FROM (SELECT o.*, row_number() OVER (PARTITION BY code"
-                    + " ORDER BY effective_start DESC NULLS LAST, id DESC) AS rank FROM fhir_observation o WHERE ")
+                    + " ORDER BY effective_start DESC NULLS LAST, id DESC) AS rank FROM "
+                    + OBSERVATION
+                    + " o WHERE ")
             .append(where(filter))
             .append(
                 ") ranked WHERE rank <= ? ORDER BY code, effective_start DESC NULLS LAST, id DESC LIMIT ?",

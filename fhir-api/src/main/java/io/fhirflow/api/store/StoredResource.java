@@ -1,5 +1,11 @@
 package io.fhirflow.api.store;
 
+import static io.fhirflow.store.StoreColumns.EFFECTIVE_START;
+import static io.fhirflow.store.StoreColumns.ID;
+import static io.fhirflow.store.StoreColumns.LAST_UPDATED;
+import static io.fhirflow.store.StoreColumns.RESOURCE;
+import static io.fhirflow.store.StoreColumns.VERSION_ID;
+
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,13 +29,23 @@ public record StoredResource(
 
   /** What a read of {@code fhir_observation} selects, in the order {@link #readAll} reads it. */
   public static final String OBSERVATION_COLUMNS =
-      "id, version_id, last_updated, effective_start, resource::text";
+      ID
+          + ", "
+          + VERSION_ID
+          + ", "
+          + LAST_UPDATED
+          + ", "
+          + EFFECTIVE_START
+          + ", "
+          + RESOURCE
+          + "::text";
 
   /**
    * What a read of {@code fhir_patient} or {@code fhir_device} selects (they have no effective
    * start), in the order {@link #readAll} reads it.
    */
-  public static final String IDENTIFIED_COLUMNS = "id, version_id, last_updated, resource::text";
+  public static final String IDENTIFIED_COLUMNS =
+      ID + ", " + VERSION_ID + ", " + LAST_UPDATED + ", " + RESOURCE + "::text";
 
   /**
    * Every remaining row of {@code rows}, selected as {@link #OBSERVATION_COLUMNS} ({@code
