@@ -9,6 +9,7 @@ import io.fhirflow.api.support.AuditEvents;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SharedValidator;
 import io.fhirflow.contracts.FhirSystems;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.KafkaBroker;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -197,7 +198,8 @@ class AuditIT {
     try (Connection lock = DriverManager.getConnection(local.jdbcUrl)) {
       // The read waits on this lock, so it is still running when the server is told to stop.
       lock.setAutoCommit(false);
-      lock.createStatement().execute("LOCK TABLE fhir_observation IN ACCESS EXCLUSIVE MODE");
+      lock.createStatement()
+          .execute("LOCK TABLE " + StoreTables.OBSERVATION + " IN ACCESS EXCLUSIVE MODE");
       inFlight =
           CompletableFuture.supplyAsync(
               () -> {
@@ -233,7 +235,9 @@ class AuditIT {
     try (ResultSet rs =
         c.createStatement()
             .executeQuery(
-                "SELECT count(*) FROM pg_locks WHERE relation = 'fhir_observation'::regclass AND NOT granted")) {
+                "SELECT count(*) FROM pg_locks WHERE relation = '"
+                    + StoreTables.OBSERVATION
+                    + "'::regclass AND NOT granted")) {
       rs.next();
       return rs.getInt(1);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.CapturedLogs;
 import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.store.StoreTables;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -39,12 +40,12 @@ class BadInputIT {
   static final List<String> HOSTILE =
       List.of(
           "' OR '1'='1",
-          "'; DROP TABLE fhir_observation; --",
+          "'; DROP TABLE " + StoreTables.OBSERVATION + "; --",
           "1) OR (1=1",
           "%' --",
           "\\'",
           "$$; SELECT pg_sleep(5); $$",
-          "Patient/x' UNION SELECT resource::text FROM fhir_observation --",
+          "Patient/x' UNION SELECT resource::text FROM " + StoreTables.OBSERVATION + " --",
           "\"}]}",
           "a|b|c'",
           "ge2026-01-01' OR 1=1--");
@@ -164,7 +165,8 @@ class BadInputIT {
                       || l.contains("DROP TABLE"));
     }
     try (Connection c = DriverManager.getConnection(api.jdbcUrl());
-        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM fhir_observation")) {
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT count(*) FROM " + StoreTables.OBSERVATION)) {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(1);
     }
@@ -175,7 +177,8 @@ class BadInputIT {
     // A statement against a table that is gone produces a driver error; only a request id may come
     // back.
     try (Connection c = DriverManager.getConnection(api.jdbcUrl())) {
-      c.createStatement().execute("ALTER TABLE fhir_device RENAME TO fhir_device_away");
+      c.createStatement()
+          .execute("ALTER TABLE " + StoreTables.DEVICE + " RENAME TO fhir_device_away");
     }
     try (CapturedLogs logs = new CapturedLogs()) {
       HttpResponse<String> r = get("/fhir/Device/" + Fixtures.id("x"));
@@ -183,10 +186,10 @@ class BadInputIT {
       assertNoLeak(r.body());
       assertThat(r.body()).contains("OperationOutcome");
       assertThat(logs.lines())
-          .noneMatch(l -> l.contains("fhir_device") || l.matches("(?s).*\\bSELECT\\b.*"));
+          .noneMatch(l -> l.contains(StoreTables.DEVICE) || l.matches("(?s).*\\bSELECT\\b.*"));
     } finally {
       try (Connection c = DriverManager.getConnection(api.jdbcUrl())) {
-        c.createStatement().execute("ALTER TABLE fhir_device_away RENAME TO fhir_device");
+        c.createStatement().execute("ALTER TABLE fhir_device_away RENAME TO " + StoreTables.DEVICE);
       }
     }
   }

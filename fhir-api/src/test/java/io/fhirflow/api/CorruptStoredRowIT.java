@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhirflow.api.support.ApiPerClass;
 import io.fhirflow.api.support.CapturedLogs;
 import io.fhirflow.api.support.Fixtures;
+import io.fhirflow.store.StoreTables;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,7 +37,8 @@ class CorruptStoredRowIT {
                 OBS, P, Fixtures.id("corrupt-dev"), Instant.parse("2026-11-20T00:00:00Z"), 71, 1)));
     try (Connection c = DriverManager.getConnection(api.jdbcUrl());
         PreparedStatement ps =
-            c.prepareStatement("UPDATE fhir_observation SET resource = ?::jsonb WHERE id = ?")) {
+            c.prepareStatement(
+                "UPDATE " + StoreTables.OBSERVATION + " SET resource = ?::jsonb WHERE id = ?")) {
       ps.setString(1, json);
       ps.setString(2, OBS);
       assertThat(ps.executeUpdate()).isEqualTo(1);

@@ -10,6 +10,7 @@ import io.fhirflow.api.support.CliSamples;
 import io.fhirflow.api.support.SharedValidator;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.sink.standalone.StandaloneSink;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.FhirFlowApplication;
@@ -257,7 +258,8 @@ class SummariesEndToEndIT {
                       st.executeQuery(
                           "SELECT DISTINCT patient_id FROM "
                               + api.schema()
-                              + ".fhir_observation")) {
+                              + "."
+                              + StoreTables.OBSERVATION)) {
                 id[0] = rs.next() ? rs.getString(1) : null;
               }
               return id[0] != null;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.store.StoreTables;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.connect.header.ConnectHeaders;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class DeletionMarkerTest {
 
   private final DeletionMarker marker =
-      new DeletionMarker(Map.of(ResourceType.OBSERVATION, "fhir_observation"));
+      new DeletionMarker(Map.of(ResourceType.OBSERVATION, StoreTables.OBSERVATION));
 
   @Test
   void aNullValueWithTheContractHeadersIsTheDeletionOfThatObservationOfTheKeysPatient() {

@@ -12,6 +12,7 @@ import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.sink.standalone.StandaloneSink;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.BrokerPerClass;
 import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.LocalServices;
@@ -211,15 +212,18 @@ class FhirSinkConnectorIT {
 
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> count("fhir_observation") == 302 && count("fhir_patient") == 1);
+        .until(() -> count(StoreTables.OBSERVATION) == 302 && count(StoreTables.PATIENT) == 1);
     assertThat(
             query(
                 "SELECT patient_id, code, effective_start = timestamptz '2026-11-26T07:00:00Z',"
-                    + " effective_end = timestamptz '2026-11-26T07:15:00Z' FROM fhir_observation WHERE id = 'steps-1'"))
+                    + " effective_end = timestamptz '2026-11-26T07:15:00Z' FROM "
+                    + StoreTables.OBSERVATION
+                    + " WHERE id = 'steps-1'"))
         .containsExactly("pat-0", "http://loinc.org|55423-8", "t", "t");
-    assertThat(query("SELECT count(*) FROM fhir_observation WHERE id = 'obs-aborted'"))
+    assertThat(
+            query("SELECT count(*) FROM " + StoreTables.OBSERVATION + " WHERE id = 'obs-aborted'"))
         .containsExactly("0");
-    assertThat(query("SELECT identifiers[1] FROM fhir_patient"))
+    assertThat(query("SELECT identifiers[1] FROM " + StoreTables.PATIENT))
         .containsExactly(FhirSystems.SID_USER + "|user-0");
     // (no committed-to-end check here: transaction markers sit after the last record's offset)
   }
@@ -259,11 +263,11 @@ class FhirSinkConnectorIT {
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                count("fhir_observation") == patientOfObservation.size()
-                    && count("fhir_patient") == patientIds.size()
-                    && count("fhir_device") == deviceIds.size());
+                count(StoreTables.OBSERVATION) == patientOfObservation.size()
+                    && count(StoreTables.PATIENT) == patientIds.size()
+                    && count(StoreTables.DEVICE) == deviceIds.size());
     Map<String, String> stored = new HashMap<>();
-    List<String> rows = query("SELECT id, patient_id FROM fhir_observation");
+    List<String> rows = query("SELECT id, patient_id FROM " + StoreTables.OBSERVATION);
     for (int i = 0; i < rows.size(); i += 2) {
       stored.put(rows.get(i), rows.get(i + 1));
     }
@@ -281,7 +285,7 @@ class FhirSinkConnectorIT {
       sendHeartRate(producer, "obs-1", "pat-1", 2, T0, 62);
       sendHeartRate(producer, "marker-1", "pat-1", 1, T0, 1);
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> count(StoreTables.OBSERVATION) == 2);
     assertThat(bpm("obs-1")).isEqualTo("63");
 
     try (KafkaProducer<String, byte[]> producer = producer()) {
@@ -290,7 +294,7 @@ class FhirSinkConnectorIT {
       sendHeartRate(producer, "obs-1", "pat-1", 3, T0.minusSeconds(1), 51);
       sendHeartRate(producer, "marker-2", "pat-1", 1, T0, 1);
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> count(StoreTables.OBSERVATION) == 3);
     assertThat(bpm("obs-1")).isEqualTo("63");
 
     try (KafkaProducer<String, byte[]> producer = producer()) {
@@ -315,14 +319,14 @@ class FhirSinkConnectorIT {
     }
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> count("fhir_observation") == 800 && count("fhir_patient") == 1);
+        .until(() -> count(StoreTables.OBSERVATION) == 800 && count(StoreTables.PATIENT) == 1);
     awaitCommittedToEnd("connect-" + name);
     String fingerprint =
         "SELECT md5(string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id)) FROM ";
     List<String> before =
         List.of(
-            query(fingerprint + "fhir_observation").get(0),
-            query(fingerprint + "fhir_patient").get(0));
+            query(fingerprint + StoreTables.OBSERVATION).get(0),
+            query(fingerprint + StoreTables.PATIENT).get(0));
 
     // A second connector has a new consumer group, so it reads both topics from offset 0.
     String replay = name + "-replay";
@@ -331,8 +335,8 @@ class FhirSinkConnectorIT {
 
     assertThat(
             List.of(
-                query(fingerprint + "fhir_observation").get(0),
-                query(fingerprint + "fhir_patient").get(0)))
+                query(fingerprint + StoreTables.OBSERVATION).get(0),
+                query(fingerprint + StoreTables.PATIENT).get(0)))
         .isEqualTo(before);
   }
 
@@ -360,7 +364,7 @@ class FhirSinkConnectorIT {
       send(producer, observations, "pat-1", good.replace("obs-good-1", "obs-good-2"));
     }
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> count(StoreTables.OBSERVATION) == 2);
     List<ConsumerRecord<byte[], byte[]>> letters = readAll(dlq, bad.size());
     Map<String, String> reasonByValue = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> letter : letters) {
@@ -389,17 +393,21 @@ class FhirSinkConnectorIT {
     try (KafkaProducer<String, byte[]> producer = producer()) {
       send(producer, observations, "pat-1", mine);
       producer.flush();
-      await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(StoreTables.OBSERVATION) == 1);
       send(producer, observations, "pat-2", takeover);
       sendHeartRate(producer, "obs-after", "pat-1", 1, T0, 71);
     }
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> count(StoreTables.OBSERVATION) == 2);
     ConsumerRecord<byte[], byte[]> letter = readAll(dlq, 1).get(0);
     assertThat(header(letter, DeadLetterHeaders.REASON))
         .isEqualTo(PatientOwnership.MISMATCH_REASON);
     assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo(takeover);
-    assertThat(query("SELECT patient_id, version_id FROM fhir_observation WHERE id = 'obs-owned'"))
+    assertThat(
+            query(
+                "SELECT patient_id, version_id FROM "
+                    + StoreTables.OBSERVATION
+                    + " WHERE id = 'obs-owned'"))
         .containsExactly("pat-1", "1");
     awaitCommittedToEnd("connect-" + name);
   }
@@ -411,7 +419,7 @@ class FhirSinkConnectorIT {
       sendHeartRate(producer, "obs-del", "pat-1", 1, T0, 70);
       sendHeartRate(producer, "obs-kept", "pat-1", 1, T0, 71);
       producer.flush();
-      await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") == 2);
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(StoreTables.OBSERVATION) == 2);
       sendDeletion(producer, "pat-1", "obs-del");
       sendDeletion(producer, "pat-1", "obs-del");
       // A replayed or late copy of the deleted Observation, and one deleted before it ever arrived.
@@ -422,11 +430,12 @@ class FhirSinkConnectorIT {
     }
 
     awaitCommittedToEnd("connect-" + name);
-    assertThat(query("SELECT string_agg(id, ',' ORDER BY id) FROM fhir_observation"))
+    assertThat(query("SELECT string_agg(id, ',' ORDER BY id) FROM " + StoreTables.OBSERVATION))
         .containsExactly("obs-after,obs-kept");
     assertThat(
             query(
-                "SELECT string_agg(id || ':' || patient_id, ',' ORDER BY id) FROM fhir_observation_deleted"))
+                "SELECT string_agg(id || ':' || patient_id, ',' ORDER BY id) FROM "
+                    + StoreTables.OBSERVATION_DELETED))
         .containsExactly("obs-del:pat-1,obs-early:pat-1");
     assertThat(readAll(dlq, 0)).isEmpty();
   }
@@ -463,10 +472,10 @@ class FhirSinkConnectorIT {
           .atMost(Duration.ofSeconds(60))
           .until(
               () ->
-                  count("fhir_observation") == 4
-                      && count("fhir_observation_deleted") == 2
-                      && count("fhir_patient") == 2
-                      && count("fhir_device") == 2);
+                  count(StoreTables.OBSERVATION) == 4
+                      && count(StoreTables.OBSERVATION_DELETED) == 2
+                      && count(StoreTables.PATIENT) == 2
+                      && count(StoreTables.DEVICE) == 2);
 
       // What the topology writes for an erasure of pat-1, then a record of pat-1 after it (new
       // data).
@@ -478,24 +487,36 @@ class FhirSinkConnectorIT {
 
     awaitCommittedToEnd("connect-" + name);
     for (String table :
-        List.of("fhir_observation", "fhir_observation_deleted", "fhir_patient", "fhir_device")) {
-      String column = table.startsWith("fhir_observation") ? "patient_id" : "id";
+        List.of(
+            StoreTables.OBSERVATION,
+            StoreTables.OBSERVATION_DELETED,
+            StoreTables.PATIENT,
+            StoreTables.DEVICE)) {
+      String column = table.startsWith(StoreTables.OBSERVATION) ? "patient_id" : "id";
       assertThat(query("SELECT count(*) FROM " + table + " WHERE " + column + " LIKE '%pat-2'"))
           .as(table)
-          .containsExactly(table.equals("fhir_observation") ? "2" : "1");
+          .containsExactly(table.equals(StoreTables.OBSERVATION) ? "2" : "1");
     }
     assertThat(
             query(
-                "SELECT string_agg(id, ',' ORDER BY id) FROM fhir_observation WHERE patient_id = 'pat-1'"))
+                "SELECT string_agg(id, ',' ORDER BY id) FROM "
+                    + StoreTables.OBSERVATION
+                    + " WHERE patient_id = 'pat-1'"))
         .as("only what came after the erasure, though its id was once deleted")
         .containsExactly("obs-c-pat-1");
-    assertThat(query("SELECT count(*) FROM fhir_observation_deleted WHERE patient_id = 'pat-1'"))
+    assertThat(
+            query(
+                "SELECT count(*) FROM "
+                    + StoreTables.OBSERVATION_DELETED
+                    + " WHERE patient_id = 'pat-1'"))
         .containsExactly("0");
     assertThat(
             query(
-                "SELECT count(*) FROM fhir_patient WHERE id = 'pat-1' OR resource::text LIKE '%user-pat-1%'"))
+                "SELECT count(*) FROM "
+                    + StoreTables.PATIENT
+                    + " WHERE id = 'pat-1' OR resource::text LIKE '%user-pat-1%'"))
         .containsExactly("0");
-    assertThat(query("SELECT count(*) FROM fhir_device WHERE id = 'dev-pat-1'"))
+    assertThat(query("SELECT count(*) FROM " + StoreTables.DEVICE + " WHERE id = 'dev-pat-1'"))
         .containsExactly("0");
     assertThat(readAll(dlq, 0)).isEmpty();
   }
@@ -533,7 +554,7 @@ class FhirSinkConnectorIT {
             "it-producer");
     producerThread.start();
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> count("fhir_observation") > 0);
+    await().atMost(Duration.ofSeconds(60)).until(() -> count(StoreTables.OBSERVATION) > 0);
     long outageEnd = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     int killed = 0;
     while (System.nanoTime() < outageEnd) {
@@ -542,7 +563,7 @@ class FhirSinkConnectorIT {
     producerThread.join();
 
     assertThat(killed).isPositive();
-    await().atMost(Duration.ofSeconds(120)).until(() -> count("fhir_observation") == total);
+    await().atMost(Duration.ofSeconds(120)).until(() -> count(StoreTables.OBSERVATION) == total);
     assertThat(worker.taskStates(name)).containsExactly("RUNNING");
     assertThat(readAll(dlq, 0)).isEmpty();
     awaitCommittedToEnd("connect-" + name);
@@ -672,7 +693,9 @@ class FhirSinkConnectorIT {
   private String bpm(String id) throws SQLException {
     List<String> v =
         query(
-            "SELECT resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = '"
+            "SELECT resource->'valueQuantity'->>'value' FROM "
+                + StoreTables.OBSERVATION
+                + " WHERE id = '"
                 + id
                 + "'");
     return v.isEmpty() ? null : v.get(0);

@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.LocalServices;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -131,13 +132,13 @@ class FhirSinkTaskTest {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       try (ResultSet exists =
-          s.executeQuery("SELECT to_regclass('fhir_observation') IS NOT NULL")) {
+          s.executeQuery("SELECT to_regclass('" + StoreTables.OBSERVATION + "') IS NOT NULL")) {
         exists.next();
         if (!exists.getBoolean(1)) {
           return 0;
         }
       }
-      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + StoreTables.OBSERVATION)) {
         rs.next();
         return rs.getLong(1);
       }

@@ -22,6 +22,7 @@ import io.fhirflow.schema.HkWorkout;
 import io.fhirflow.schema.HkWorkoutStatistic;
 import io.fhirflow.schema.Source;
 import io.fhirflow.schema.WearableSample;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.WearableSamples;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class MappedResourcesAreStorableIT {
     "\u2028\u2029",
     "\uFFFF",
     "\uFEFF",
-    "'; DROP TABLE fhir_observation; --",
+    "'; DROP TABLE " + StoreTables.OBSERVATION + "; --",
     "<b>&amp;</b>",
     "Zoë’s Apple Watch",
     "\t\r\n",

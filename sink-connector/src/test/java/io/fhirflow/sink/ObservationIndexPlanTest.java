@@ -2,6 +2,7 @@ package io.fhirflow.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.LocalServices;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,7 +35,7 @@ class ObservationIndexPlanTest {
         Statement s = c.createStatement()) {
       s.execute(
           """
-          INSERT INTO fhir_observation (id, patient_id, code, codes, category, effective_start,
+          INSERT INTO %s (id, patient_id, code, codes, category, effective_start,
             effective_end, last_updated, version_id, resource)
           SELECT 'obs-' || p || '-' || k || '-' || n, 'pat-' || p, 'http://loinc.org|' || code,
             ARRAY['http://loinc.org|' || code, 'urn:platform|type-' || k],
@@ -45,12 +46,15 @@ class ObservationIndexPlanTest {
                (VALUES (1, '8867-4'), (2, '55423-8'), (3, '59408-5'), (4, '8310-5')) AS codes(k, code),
                generate_series(1, 50) n,
                LATERAL (SELECT timestamptz '2026-11-01' + (n * interval '7 minutes') + (p * interval '1 second')) AS ts(t)
-          """);
+          """
+              .formatted(StoreTables.OBSERVATION));
       s.execute(
-          "UPDATE fhir_observation SET codes = array_append(codes, 'urn:device-vendor|ecg-af')"
+          "UPDATE "
+              + StoreTables.OBSERVATION
+              + " SET codes = array_append(codes, 'urn:device-vendor|ecg-af')"
               + " WHERE id IN ('obs-1-1-1', 'obs-2-1-1', 'obs-3-1-1')");
       // As autovacuum would: also moves the GIN indexes' pending entries into the index proper.
-      s.execute("VACUUM ANALYZE fhir_observation");
+      s.execute("VACUUM ANALYZE " + StoreTables.OBSERVATION);
     }
   }
 
@@ -63,7 +67,9 @@ class ObservationIndexPlanTest {
   void readsAPatientsRecentValuesOfACodeFromTheIndexInTimeOrderWithoutSorting() throws Exception {
     assertPlanUses(
             "fhir_observation_patient_code_time_idx",
-            "SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
+            "SELECT resource FROM "
+                + StoreTables.OBSERVATION
+                + " WHERE patient_id = ? AND code = ?"
                 + " ORDER BY effective_start DESC LIMIT 10",
             "pat-17",
             "http://loinc.org|8867-4")
@@ -74,7 +80,9 @@ class ObservationIndexPlanTest {
   void readsAPatientsValuesOfACodeInATimeRangeFromTheIndex() throws Exception {
     assertPlanUses(
         "fhir_observation_patient_code_time_idx",
-        "SELECT resource FROM fhir_observation WHERE patient_id = ? AND code = ?"
+        "SELECT resource FROM "
+            + StoreTables.OBSERVATION
+            + " WHERE patient_id = ? AND code = ?"
             + " AND effective_start >= timestamptz '2026-11-01 02:00Z' ORDER BY effective_start DESC",
         "pat-17",
         "http://loinc.org|59408-5");
@@ -84,7 +92,7 @@ class ObservationIndexPlanTest {
   void findsObservationsByAnyOfTheirCodingsThroughTheGinIndex() throws Exception {
     assertPlanUses(
         "fhir_observation_patient_tokens_idx",
-        "SELECT id FROM fhir_observation WHERE codes @> ARRAY[?]::text[]",
+        "SELECT id FROM " + StoreTables.OBSERVATION + " WHERE codes @> ARRAY[?]::text[]",
         "urn:device-vendor|ecg-af");
   }
 
@@ -92,7 +100,9 @@ class ObservationIndexPlanTest {
   void findsAPatientsObservationsByAnyOfSeveralCodingsInOneIndexScan() throws Exception {
     assertPlanUses(
         "fhir_observation_patient_tokens_idx",
-        "SELECT id FROM fhir_observation WHERE patient_id = ? AND codes && ARRAY[?, ?]::text[]",
+        "SELECT id FROM "
+            + StoreTables.OBSERVATION
+            + " WHERE patient_id = ? AND codes && ARRAY[?, ?]::text[]",
         "pat-2",
         "urn:device-vendor|ecg-af",
         "urn:device-vendor|never");

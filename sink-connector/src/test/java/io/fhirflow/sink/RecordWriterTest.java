@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhirflow.contracts.FhirSystems;
+import io.fhirflow.store.StoreTables;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -61,7 +62,9 @@ class RecordWriterTest {
     assertThat(
             query(
                 "SELECT patient_id, code, codes[2], category[1], effective_start, effective_end,"
-                    + " version_id, resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = 'obs-2'"))
+                    + " version_id, resource->'valueQuantity'->>'value' FROM "
+                    + StoreTables.OBSERVATION
+                    + " WHERE id = 'obs-2'"))
         .containsExactly(
             "pat-1",
             "http://loinc.org|55423-8",
@@ -71,9 +74,13 @@ class RecordWriterTest {
             "2026-11-26 07:15:00+00",
             "1",
             "812");
-    assertThat(query("SELECT identifiers[1], last_updated FROM fhir_patient WHERE id = 'pat-1'"))
+    assertThat(
+            query(
+                "SELECT identifiers[1], last_updated FROM "
+                    + StoreTables.PATIENT
+                    + " WHERE id = 'pat-1'"))
         .containsExactly(FhirSystems.SID_USER + "|user-42", "2026-11-26 08:00:00+00");
-    assertThat(query("SELECT count(*) FROM fhir_device")).containsExactly("1");
+    assertThat(query("SELECT count(*) FROM " + StoreTables.DEVICE)).containsExactly("1");
   }
 
   @ParameterizedTest
@@ -103,14 +110,16 @@ class RecordWriterTest {
     writer.write(batch);
     List<String> before =
         query(
-            "SELECT string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id) FROM fhir_observation");
+            "SELECT string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id) FROM "
+                + StoreTables.OBSERVATION);
 
     RecordWriter.WriteResult replay = writer.write(batch);
 
     assertThat(replay.changed()).isZero();
     assertThat(
             query(
-                "SELECT string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id) FROM fhir_observation"))
+                "SELECT string_agg(id || ':' || xmin || ':' || written_at, ',' ORDER BY id) FROM "
+                    + StoreTables.OBSERVATION))
         .isEqualTo(before);
   }
 
@@ -124,7 +133,7 @@ class RecordWriterTest {
                 "\"text\":\"Heart rate\"",
                 "\"text\":\"Herz\\tfrequenz \\\\ \\\"Puls\\\" \\n ❤ Zürich\"");
     writer.write(List.of(extractor.extract(json)));
-    assertThat(query("SELECT resource->'code'->>'text' FROM fhir_observation"))
+    assertThat(query("SELECT resource->'code'->>'text' FROM " + StoreTables.OBSERVATION))
         .containsExactly("Herz\tfrequenz \\ \"Puls\" \n ❤ Zürich");
   }
 
@@ -146,9 +155,9 @@ class RecordWriterTest {
             SQLException.class, e -> assertThat(SqlFailure.classify(e)).isEqualTo(SqlFailure.DATA));
     // The server's message quotes the value even with logServerErrorDetail=false: the task logs
     // only the SQLSTATE of such exceptions, never their message.
-    assertThat(query("SELECT count(*) FROM fhir_observation")).containsExactly("0");
+    assertThat(query("SELECT count(*) FROM " + StoreTables.OBSERVATION)).containsExactly("0");
     writer.write(List.of(hr("obs-1", 1, T0, 72)));
-    assertThat(query("SELECT count(*) FROM fhir_observation")).containsExactly("1");
+    assertThat(query("SELECT count(*) FROM " + StoreTables.OBSERVATION)).containsExactly("1");
   }
 
   @ParameterizedTest
@@ -166,7 +175,11 @@ class RecordWriterTest {
                 hr("obs-2", 1, T0, 60)));
 
     assertThat(takeover.patientMismatches()).containsExactly("obs-1");
-    assertThat(query("SELECT patient_id, version_id FROM fhir_observation WHERE id = 'obs-1'"))
+    assertThat(
+            query(
+                "SELECT patient_id, version_id FROM "
+                    + StoreTables.OBSERVATION
+                    + " WHERE id = 'obs-1'"))
         .containsExactly("pat-1", "1");
     assertThat(bpm("obs-1")).isEqualTo("72");
     assertThat(bpm("obs-2")).isEqualTo("60");
@@ -188,8 +201,9 @@ class RecordWriterTest {
 
     assertThat(deleted.changed()).isEqualTo(1);
     assertThat(again.changed()).isZero();
-    assertThat(query("SELECT string_agg(id, ',') FROM fhir_observation")).containsExactly("obs-2");
-    assertThat(query("SELECT id, patient_id FROM fhir_observation_deleted"))
+    assertThat(query("SELECT string_agg(id, ',') FROM " + StoreTables.OBSERVATION))
+        .containsExactly("obs-2");
+    assertThat(query("SELECT id, patient_id FROM " + StoreTables.OBSERVATION_DELETED))
         .containsExactly("obs-1", "pat-1");
   }
 
@@ -210,7 +224,8 @@ class RecordWriterTest {
             hr("obs-early", 1, T0, 50),
             hr("obs-3", 1, T0, 61)));
 
-    assertThat(query("SELECT string_agg(id, ',') FROM fhir_observation")).containsExactly("obs-3");
+    assertThat(query("SELECT string_agg(id, ',') FROM " + StoreTables.OBSERVATION))
+        .containsExactly("obs-3");
   }
 
   @ParameterizedTest
@@ -225,12 +240,15 @@ class RecordWriterTest {
 
     assertThat(result.patientMismatches()).containsExactly("obs-1");
     assertThat(bpm("obs-1")).isEqualTo("72");
-    assertThat(query("SELECT count(*) FROM fhir_observation_deleted")).containsExactly("0");
+    assertThat(query("SELECT count(*) FROM " + StoreTables.OBSERVATION_DELETED))
+        .containsExactly("0");
   }
 
   private String bpm(String id) throws SQLException {
     return query(
-            "SELECT resource->'valueQuantity'->>'value' FROM fhir_observation WHERE id = '"
+            "SELECT resource->'valueQuantity'->>'value' FROM "
+                + StoreTables.OBSERVATION
+                + " WHERE id = '"
                 + id
                 + "'")
         .get(0);

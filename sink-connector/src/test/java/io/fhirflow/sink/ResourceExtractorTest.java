@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhirflow.contracts.FhirSystems;
+import io.fhirflow.store.StoreTables;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -158,7 +159,7 @@ class ResourceExtractorTest {
   @Test
   void rejectsTypesLeftOutOfTheTableMapping() {
     ResourceExtractor observationsOnly =
-        new ResourceExtractor(Map.of(ResourceType.OBSERVATION, "fhir_observation"));
+        new ResourceExtractor(Map.of(ResourceType.OBSERVATION, StoreTables.OBSERVATION));
     assertRejected(
         () -> observationsOnly.extract(FhirFixtures.patient("p", "u", 1, UPDATED)),
         RejectReason.UNKNOWN_RESOURCE_TYPE);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.sink.standalone.StandaloneSink;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.ExportedMetrics;
 import io.fhirflow.testkit.KafkaBroker;
@@ -148,7 +149,7 @@ class SinkMetricsIT {
   private static long rows(String url) throws Exception {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + StoreTables.OBSERVATION)) {
       rs.next();
       return rs.getLong(1);
     } catch (java.sql.SQLException e) {

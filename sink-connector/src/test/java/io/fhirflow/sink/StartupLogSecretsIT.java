@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.sink.standalone.StandaloneSink;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.ChildJvm;
 import io.fhirflow.testkit.ConnectWorkers;
 import io.fhirflow.testkit.KafkaBroker;
@@ -48,7 +49,13 @@ class StartupLogSecretsIT {
               PipelineTopic.Names.FHIR_DEAD_LETTER);
       connectorSettings.put("connection.password", PASSWORD_SECRET);
       connectorSettings.put(
-          "table.mapping", "Observation:fhir_observation,Patient:fhir_patient,Device:fhir_device");
+          "table.mapping",
+          "Observation:"
+              + StoreTables.OBSERVATION
+              + ",Patient:"
+              + StoreTables.PATIENT
+              + ",Device:"
+              + StoreTables.DEVICE);
       connectorSettings.put("schema.migrate", "true");
       Path connector = ChildJvm.propertiesFile("sink-connector", connectorSettings);
       String output =

@@ -3,6 +3,7 @@ package io.fhirflow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.contracts.Tenants;
+import io.fhirflow.store.StoreTables;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -72,15 +73,19 @@ class TenantRowsTest {
                 .extractor()
                 .extract(FhirFixtures.patient("pat-2", "user-42", 1, T0))
                 .withTenant(ACME)));
-    assertThat(query("SELECT id || ':' || tenant FROM fhir_observation ORDER BY id"))
+    assertThat(query("SELECT id || ':' || tenant FROM " + StoreTables.OBSERVATION + " ORDER BY id"))
         .containsExactly("obs-1:default", "obs-2:acme");
-    assertThat(query("SELECT tenant FROM fhir_patient")).containsExactly(ACME);
+    assertThat(query("SELECT tenant FROM " + StoreTables.PATIENT)).containsExactly(ACME);
 
     // A newer version of obs-1 from another tenant (same patient id): held back and reported, the
     // row stays the default tenant's.
     RecordWriter.WriteResult result = writer.write(List.of(hr(ACME, "obs-1", "pat-1", 2, 99)));
     assertThat(result.patientMismatches()).containsExactly("obs-1");
-    assertThat(query("SELECT tenant || ':' || version_id FROM fhir_observation WHERE id = 'obs-1'"))
+    assertThat(
+            query(
+                "SELECT tenant || ':' || version_id FROM "
+                    + StoreTables.OBSERVATION
+                    + " WHERE id = 'obs-1'"))
         .containsExactly("default:1");
   }
 
@@ -121,7 +126,7 @@ class TenantRowsTest {
           }
         }
         List<String> out;
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + StoreTables.OBSERVATION)) {
           out = ResultText.of(rs);
         }
         c.rollback();

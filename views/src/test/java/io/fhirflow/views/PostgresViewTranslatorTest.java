@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirflow.store.StoreTables;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,9 @@ class PostgresViewTranslatorTest {
     for (String id : ShippedViews.IDS) {
       PostgresViewTranslator.Translation t =
           TRANSLATOR.translate(new ShippedViews().find(id).orElseThrow(), Optional.of("store"));
-      assertThat(t.select()).as(id).contains("FROM \"store\".fhir_observation AS r", "\nWHERE ");
+      assertThat(t.select())
+          .as(id)
+          .contains("FROM \"store\"." + StoreTables.OBSERVATION + " AS r", "\nWHERE ");
       assertThat(t.columns().get(0).name()).isEqualTo("id");
     }
     PostgresViewTranslator.Translation hr =

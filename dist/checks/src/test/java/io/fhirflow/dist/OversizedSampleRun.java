@@ -6,6 +6,7 @@ import io.fhirflow.mapping.ResourceIds;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.serde.SerdeConfig;
 import io.fhirflow.serde.SpecificAvroSerializer;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.LargeRecords;
 import io.fhirflow.testkit.WearableSamples;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,8 @@ final class OversizedSampleRun {
   int ordinaryRowsInPostgres() throws Exception {
     try (Connection c = DriverManager.getConnection(PG_URL);
         PreparedStatement st =
-            c.prepareStatement("SELECT count(*) FROM fhir_observation WHERE id = ANY (?)")) {
+            c.prepareStatement(
+                "SELECT count(*) FROM " + StoreTables.OBSERVATION + " WHERE id = ANY (?)")) {
       st.setArray(1, c.createArrayOf("text", ordinaryIds.toArray()));
       return count(st);
     }
@@ -120,7 +122,9 @@ final class OversizedSampleRun {
     try (Connection c = DriverManager.getConnection(PG_URL);
         PreparedStatement st =
             c.prepareStatement(
-                "SELECT count(*) FROM fhir_observation WHERE patient_id = ? AND NOT id = ANY (?)")) {
+                "SELECT count(*) FROM "
+                    + StoreTables.OBSERVATION
+                    + " WHERE patient_id = ? AND NOT id = ANY (?)")) {
       st.setString(1, ResourceIds.patient(user));
       st.setArray(2, c.createArrayOf("text", ordinaryIds.toArray()));
       return count(st);

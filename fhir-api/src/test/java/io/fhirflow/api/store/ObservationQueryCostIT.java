@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.PlanRecorder;
 import io.fhirflow.api.support.SinkRows;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.LocalServices;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -63,7 +64,7 @@ class ObservationQueryCostIT {
           insert(
               "'patient-' || p", "generate_series(0, 999)", "SELECT generate_series(0, 99) AS p"));
       // As autovacuum would: also moves the GIN indexes' pending entries into the index proper.
-      s.execute("VACUUM ANALYZE fhir_observation");
+      s.execute("VACUUM ANALYZE " + StoreTables.OBSERVATION);
     }
     plans = new PlanRecorder(pool);
     store = new ObservationStore(plans.dataSource());
@@ -75,7 +76,7 @@ class ObservationQueryCostIT {
    */
   static String insert(String patientExpr, String series, String patients) {
     return """
-        INSERT INTO fhir_observation (id, patient_id, code, codes, category, effective_start, effective_end,
+        INSERT INTO %9$s (id, patient_id, code, codes, category, effective_start, effective_end,
           last_updated, version_id, resource)
         SELECT oid, pid, codes[1], codes, ARRAY[%1$s || cat], t, t + span, t + span, 1,
           jsonb_build_object('resourceType', 'Observation', 'id', oid, 'status', 'final',
@@ -99,7 +100,16 @@ class ObservationQueryCostIT {
                   CASE WHEN i %% 100 < 60 THEN 0 WHEN i %% 100 < 80 THEN 1 WHEN i %% 100 < 98 THEN 2 ELSE 3 END AS k
                 FROM (%7$s) ps, %8$s i) g) r
         """
-        .formatted("'" + CATEGORY + "'", END, HR, STEPS, SPO2, patientExpr, patients, series);
+        .formatted(
+            "'" + CATEGORY + "'",
+            END,
+            HR,
+            STEPS,
+            SPO2,
+            patientExpr,
+            patients,
+            series,
+            StoreTables.OBSERVATION);
   }
 
   @AfterAll

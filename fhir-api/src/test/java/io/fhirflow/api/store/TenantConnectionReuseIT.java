@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.SinkRows;
 import io.fhirflow.contracts.Tenants;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.LocalServices;
 import io.fhirflow.testkit.PostgresRole;
 import java.sql.Connection;
@@ -82,7 +83,9 @@ class TenantConnectionReuseIT {
             s.executeQuery(
                 "SELECT coalesce(current_setting('"
                     + Tenants.SQL_SETTING
-                    + "', true), '') || '/' || (SELECT count(*) FROM fhir_observation)")) {
+                    + "', true), '') || '/' || (SELECT count(*) FROM "
+                    + StoreTables.OBSERVATION
+                    + ")")) {
       rs.next();
       return rs.getString(1);
     }
@@ -153,7 +156,7 @@ class TenantConnectionReuseIT {
   private static long countVia(DataSource ds) throws Exception {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM fhir_observation")) {
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + StoreTables.OBSERVATION)) {
       rs.next();
       return rs.getLong(1);
     }
@@ -162,7 +165,8 @@ class TenantConnectionReuseIT {
   private static List<String> idsVia(DataSource ds) throws Exception {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id FROM fhir_observation ORDER BY id")) {
+        ResultSet rs =
+            s.executeQuery("SELECT id FROM " + StoreTables.OBSERVATION + " ORDER BY id")) {
       List<String> ids = new java.util.ArrayList<>();
       while (rs.next()) {
         ids.add(rs.getString(1));
