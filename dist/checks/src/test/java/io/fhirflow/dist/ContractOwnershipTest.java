@@ -7,6 +7,7 @@ import io.fhirflow.contracts.DeadLetterReasons;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import io.fhirflow.contracts.PatientOwnership;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.store.StoreTables;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -30,16 +32,52 @@ class ContractOwnershipTest {
   void noProductionSourceOutsideContractsSpellsAContract() throws IOException {
     List<String> literals = contractNames();
     literals.add("patient:");
-    assertThat(spelled(literals, sourcesOutsideContracts("main")))
+    assertThat(spelled(literals, sourcesOutside("contracts", "main")))
         .as("use io.fhirflow.contracts instead")
         .isEmpty();
   }
 
   @Test
   void noTestOutsideContractsSpellsAContract() throws IOException {
-    assertThat(spelled(contractNames(), sourcesOutsideContracts("test")))
+    assertThat(spelled(contractNames(), sourcesOutside("contracts", "test")))
         .as("name them through io.fhirflow.contracts (only its WireNamesTest spells them)")
         .isEmpty();
+  }
+
+  @Test
+  void noSourceOutsideStoreSpellsAStoreTable() throws IOException {
+    assertThat(storeTablesSpelled(sourcesOutside("store", "main")))
+        .as("name the tables through io.fhirflow.store.StoreTables")
+        .isEmpty();
+  }
+
+  @Test
+  void noTestOutsideStoreSpellsAStoreTable() throws IOException {
+    assertThat(storeTablesSpelled(sourcesOutside("store", "test")))
+        .as("name the tables through io.fhirflow.store.StoreTables")
+        .isEmpty();
+  }
+
+  /**
+   * A table name as a whole word inside a string literal or text block, anywhere in it (SQL spells
+   * them mid-string: "SELECT ... FROM fhir_observation WHERE ..."). Comments may name them.
+   */
+  private static List<String> storeTablesSpelled(Predicate<Path> where) throws IOException {
+    Pattern table =
+        Pattern.compile("\\b(" + String.join("|", StoreTables.COLUMNS.keySet()) + ")\\b");
+    Path root = RepositoryRoot.find();
+    List<String> offences = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(where).toList()) {
+        for (String literal : JavaStringLiterals.of(Files.readString(f))) {
+          var m = table.matcher(literal);
+          if (m.find()) {
+            offences.add(root.relativize(f) + " spells " + m.group(1) + " in \"" + literal + "\"");
+          }
+        }
+      }
+    }
+    return offences;
   }
 
   /** Topic default names, record header names and the reasons the contracts module owns. */
@@ -73,13 +111,13 @@ class ContractOwnershipTest {
     return offences;
   }
 
-  /** Java sources under {@code src/<kind>/java} of every module but contracts. */
-  private static Predicate<Path> sourcesOutsideContracts(String kind) {
+  /** Java sources under {@code src/<kind>/java} of every module but {@code owner}. */
+  private static Predicate<Path> sourcesOutside(String owner, String kind) {
     return p -> {
       String s = p.toString().replace('\\', '/');
       return s.endsWith(".java")
           && s.contains("/src/" + kind + "/java/")
-          && !s.contains("/contracts/src/")
+          && !s.contains("/" + owner + "/src/")
           && !s.contains("/.work/")
           && !s.contains("/target/");
     };
