@@ -1,8 +1,8 @@
 package io.fhirflow.cli;
 
+import io.fhirflow.applehealth.ImportReport;
+import io.fhirflow.applehealth.NotAnExportException;
 import io.fhirflow.cli.applehealth.AppleHealthImporter;
-import io.fhirflow.cli.applehealth.ImportReport;
-import io.fhirflow.cli.applehealth.NotAnExportException;
 import io.fhirflow.cli.output.ProgressLine;
 import io.fhirflow.cli.output.SampleSink;
 import java.nio.file.Files;

@@ -1,9 +1,7 @@
 package io.fhirflow.bench.capacity;
 
-import io.fhirflow.cli.applehealth.AppleHealthImporter;
-import io.fhirflow.cli.output.DeadLetter;
-import io.fhirflow.cli.output.ProgressLine;
-import io.fhirflow.cli.output.SampleSink;
+import io.fhirflow.applehealth.AppleHealthExportReader;
+import io.fhirflow.applehealth.ExportListener;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.FhirResource;
 import io.fhirflow.mapping.Mapped;
@@ -18,8 +16,6 @@ import io.fhirflow.sink.ResourceRow;
 import io.fhirflow.sink.WriteMethod;
 import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.Datasets;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +23,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -124,31 +119,11 @@ public final class CapacityInputs {
   /** Every sample the real importer produces from one export, for one user. */
   public static List<WearableSample> read(Path export, String user) throws Exception {
     List<WearableSample> samples = new ArrayList<>();
-    SampleSink collect =
-        new SampleSink() {
-          @Override
-          public void send(WearableSample sample) {
-            samples.add(sample);
-          }
-
-          @Override
-          public void sendRaw(String key, byte[] value) {}
-
-          @Override
-          public void deadLetter(DeadLetter letter) {}
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    new AppleHealthImporter(
-            user,
-            Clock.systemUTC(),
-            collect,
-            new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), 60_000))
-        .run(export);
+    new AppleHealthExportReader(user, Instant.now())
+        .read(
+            export,
+            // The importer would dead-letter a rejected element; the inputs measure what is sent.
+            ExportListener.of(samples::add, rejected -> {}));
     return samples;
   }
 

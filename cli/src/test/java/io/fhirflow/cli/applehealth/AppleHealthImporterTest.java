@@ -3,6 +3,7 @@ package io.fhirflow.cli.applehealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.fhirflow.applehealth.ImportReport;
 import io.fhirflow.cli.CollectingSink;
 import io.fhirflow.cli.output.DeadLetter;
 import io.fhirflow.cli.output.ProgressLine;

@@ -1,4 +1,4 @@
-package io.fhirflow.cli.applehealth;
+package io.fhirflow.applehealth;
 
 /**
  * The text of one top-level element of an export ({@code Record}, {@code Correlation}, {@code

@@ -1,7 +1,7 @@
-package io.fhirflow.cli.applehealth;
+package io.fhirflow.applehealth;
 
 /** Why the importer could not turn an export element into a sample; the code is stable. */
-enum ImportReason {
+public enum ImportReason {
   /** The element is not well-formed XML (iOS 8 metadata keys written as attribute names). */
   MALFORMED_XML,
   /** The element's end could not be found (end of file, a {@code <} inside a tag, too large). */
@@ -15,7 +15,7 @@ enum ImportReason {
   /** A quantity sample with neither {@code value} nor {@code average}. */
   MISSING_VALUE;
 
-  String code() {
+  public String code() {
     return name();
   }
 }

@@ -1,4 +1,4 @@
-package io.fhirflow.cli.applehealth;
+package io.fhirflow.applehealth;
 
 import java.util.List;
 import java.util.Map;

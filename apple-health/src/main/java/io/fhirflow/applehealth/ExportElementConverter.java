@@ -1,9 +1,9 @@
-package io.fhirflow.cli.applehealth;
+package io.fhirflow.applehealth;
 
-import io.fhirflow.cli.applehealth.ConvertedElement.Rejected;
-import io.fhirflow.cli.applehealth.ConvertedElement.Sample;
-import io.fhirflow.cli.applehealth.ConvertedElement.Skipped;
-import io.fhirflow.cli.applehealth.HkCategoryValues.CategoryValue;
+import io.fhirflow.applehealth.ConvertedElement.Rejected;
+import io.fhirflow.applehealth.ConvertedElement.Sample;
+import io.fhirflow.applehealth.ConvertedElement.Skipped;
+import io.fhirflow.applehealth.HkCategoryValues.CategoryValue;
 import io.fhirflow.schema.HkCategory;
 import io.fhirflow.schema.HkCorrelation;
 import io.fhirflow.schema.HkCorrelationMember;
