@@ -1,8 +1,8 @@
 package io.fhirflow.mapping;
 
 import io.fhirflow.contracts.Tenants;
-import io.fhirflow.mapping.testing.AppleHealthExportReader;
 import io.fhirflow.mapping.testing.CatalogueSamples;
+import io.fhirflow.mapping.testing.RealExports;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.Datasets;
 import java.io.IOException;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import javax.xml.stream.XMLStreamException;
 
 /**
  * The inputs whose mapping is pinned: one sample per catalogue entry (every shape), the golden
@@ -95,21 +94,18 @@ final class EncodingInputs {
     return RealAppleHealthExportTest.exports();
   }
 
-  /** Every record of an export, for the default tenant; the file must exist. */
+  /**
+   * Every sample the product's reader gives for an export, for the default tenant; the file must
+   * exist.
+   */
   static List<EncodingCase> realExport(String export) {
     List<EncodingCase> cases = new ArrayList<>();
     try {
-      new AppleHealthExportReader(CATALOGUE, "real-export-user")
-          .read(
-              DATASETS.resolve(export),
-              sample ->
-                  cases.add(
-                      EncodingCase.of(
-                          export + " #" + cases.size(), Tenants.DEFAULT, sample, false)));
+      for (WearableSample sample : RealExports.read(DATASETS.resolve(export), "real-export-user")) {
+        cases.add(EncodingCase.of(export + " #" + cases.size(), Tenants.DEFAULT, sample, false));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (XMLStreamException e) {
-      throw new IllegalStateException(export + " is not readable", e);
     }
     return cases;
   }

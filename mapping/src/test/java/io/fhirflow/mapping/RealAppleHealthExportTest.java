@@ -2,8 +2,8 @@ package io.fhirflow.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fhirflow.mapping.testing.AppleHealthExportReader;
 import io.fhirflow.mapping.testing.FhirResourceValidator;
+import io.fhirflow.mapping.testing.RealExports;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.Datasets;
 import java.io.IOException;
@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import javax.xml.stream.XMLStreamException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,12 +51,10 @@ class RealAppleHealthExportTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("exports")
-  void mapsEveryRecordOfARealExportOrCountsItsTypeAsMissing(String export)
-      throws IOException, XMLStreamException {
+  void mapsEveryRecordOfARealExportOrCountsItsTypeAsMissing(String export) throws IOException {
     Path file = DATASETS.resolve(export);
     Assumptions.assumeTrue(Files.exists(file), "dataset not present: " + file);
-    List<WearableSample> samples = new ArrayList<>();
-    new AppleHealthExportReader(CATALOGUE, "real-export-user").read(file, samples::add);
+    List<WearableSample> samples = RealExports.read(file, "real-export-user");
 
     Map<String, Integer> mappedByType = new TreeMap<>();
     Map<String, Integer> gapsByType = new TreeMap<>();

@@ -8,7 +8,7 @@ import io.fhirflow.mapping.MetricPoint;
 import io.fhirflow.mapping.SummaryCatalogue;
 import io.fhirflow.mapping.SummaryDefinition;
 import io.fhirflow.mapping.SummaryStatistic;
-import io.fhirflow.mapping.testing.AppleHealthExportReader;
+import io.fhirflow.mapping.testing.RealExports;
 import io.fhirflow.schema.HkQuantity;
 import io.fhirflow.schema.RecordVersion;
 import io.fhirflow.schema.WearableSample;
@@ -54,8 +54,7 @@ class SummaryReplayTest {
     Path file = DATASETS.resolve(export);
     Assumptions.assumeTrue(
         Files.exists(file), "the shared datasets are not on this machine: " + file);
-    List<WearableSample> samples = new ArrayList<>();
-    new AppleHealthExportReader(CATALOGUE, WearableSamples.USER_ID).read(file, samples::add);
+    List<WearableSample> samples = RealExports.read(file, WearableSamples.USER_ID);
 
     Random random = new Random(17);
     List<WearableSample> events = new ArrayList<>();
