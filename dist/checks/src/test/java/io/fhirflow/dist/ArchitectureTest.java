@@ -53,6 +53,26 @@ class ArchitectureTest {
   }
 
   @Test
+  void theExportReaderKnowsNothingButExportsAndTheSampleContract() {
+    // The importer sends what it reads, but the bench and the tests over the real exports read with
+    // it too, without a broker: it turns a file into samples and hands them on, nothing more. So
+    // no Kafka, no stores, no command (whose sinks and output it would then drag along).
+    classes()
+        .that()
+        .resideInAPackage("io.fhirflow.applehealth..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "io.fhirflow.applehealth..",
+            "io.fhirflow.schema..",
+            "org.apache.avro..",
+            "com.ctc.wstx..",
+            "java..",
+            "javax.xml.stream..")
+        .check(production);
+  }
+
+  @Test
   void theSinkAndTheApiMeetOnlyInTheStoreTheyShare() {
     // They are separate processes that agree on tables, not on each other's classes.
     noClasses()
