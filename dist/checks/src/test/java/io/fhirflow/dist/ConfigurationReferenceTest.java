@@ -135,14 +135,6 @@ class ConfigurationReferenceTest {
               .prefixed("consumer.", ConsumerConfig.configDef())
               .prefixed("producer.", ProducerConfig.configDef()));
 
-  /**
-   * Keys allowed to repeat their default for now, each with why. table.mapping: another change
-   * removes the option itself (and its line); until then the line stays. Named by its text, not the
-   * constant, so that removing the option fails this test (drop the allowance), not the build.
-   */
-  static final Map<String, Set<String>> PENDING =
-      Map.of("fhir-sink-connector.properties", Set.of("table.mapping"));
-
   @Test
   void noFileInConfigSetsAKeyToItsDefault() throws Exception {
     Path dir = RepositoryRoot.find().resolve("config");
@@ -156,11 +148,6 @@ class ConfigurationReferenceTest {
     Map<String, Map<String, String>> atDefault = new TreeMap<>();
     for (String file : files) {
       Map<String, String> found = CONFIG_FILES.get(file).in(read(dir.resolve(file)));
-      Set<String> pending = PENDING.getOrDefault(file, Set.of());
-      assertThat(found.keySet())
-          .as(file + ": an allowance in PENDING no longer needed; drop it")
-          .containsAll(pending);
-      found.keySet().removeAll(pending);
       if (!found.isEmpty()) {
         atDefault.put(file, found);
       }
