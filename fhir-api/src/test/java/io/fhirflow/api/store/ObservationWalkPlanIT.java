@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.PlanRecorder;
 import io.fhirflow.api.support.SinkRows;
+import io.fhirflow.store.StoreTables;
 import io.fhirflow.testkit.LocalServices;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -53,7 +54,7 @@ class ObservationWalkPlanIT {
               "'scattered-' || md5(p::text)",
               "generate_series(0, 999)",
               "SELECT generate_series(0, 199) AS p"));
-      s.execute("VACUUM ANALYZE fhir_observation");
+      s.execute("VACUUM ANALYZE " + StoreTables.OBSERVATION);
     }
     plans = new PlanRecorder(pool);
     store = new ObservationStore(plans.dataSource());
