@@ -1,12 +1,9 @@
 package io.fhirflow.bench.topology;
 
-import io.fhirflow.topology.TopologyConfig;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -37,19 +34,16 @@ final class PassThroughApp implements AutoCloseable {
     b.stream(from, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .peek((k, v) -> processed.incrementAndGet())
         .to(to, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-through-" + System.nanoTime());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-    if (!streamsDefaults) {
-      // The topology's producer settings, so the ceiling is fair.
-      TopologyConfig.producerDefaults(commitIntervalMs)
-          .forEach((key, value) -> p.put(StreamsConfig.producerPrefix(key), value));
-    }
-    streams = new KafkaStreams(b.build(), p);
+    streams =
+        new KafkaStreams(
+            b.build(),
+            CeilingStreamsProperties.of(
+                "bench-pass-through-",
+                bootstrap,
+                threads,
+                commitIntervalMs,
+                stateDir,
+                streamsDefaults));
     streams.start();
   }
 

@@ -74,10 +74,18 @@ final class StreamsWriteReport {
 
   private StreamsWriteReport() {}
 
-  /** A Markdown table of what was written per sample between two snapshots. */
+  /** A Markdown table of what the topology wrote per sample between two snapshots. */
   static String perSample(Snapshot before, Snapshot after, String applicationId, long samples) {
+    return perSample("the topology", before, after, applicationId, samples);
+  }
+
+  /** A Markdown table of what {@code writer} wrote per sample between two snapshots. */
+  static String perSample(
+      String writer, Snapshot before, Snapshot after, String applicationId, long samples) {
     StringBuilder out = new StringBuilder();
-    out.append("| topic written by the topology | records per sample | bytes per sample |\n");
+    out.append("| topic written by ")
+        .append(writer)
+        .append(" | records per sample | bytes per sample |\n");
     out.append("|---|---:|---:|\n");
     double totalRecords = 0;
     double totalBytes = 0;

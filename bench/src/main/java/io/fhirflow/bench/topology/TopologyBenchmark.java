@@ -64,11 +64,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Run: see BENCHMARKS.md ("topology"). Options: {@code --samples=N --warmup=N --users=N --threads=N
  * --partitions=N --duplicates=0.05 --deletions=0.01 --input=backfill|dense --latency-rate=N|auto
  * --latency-seconds=N --commit-interval-ms=N --ceiling=true|streams-defaults|false
- * --set=key=value,... --tenants=N} (the commit interval applies to both applications; {@code --set}
- * to the topology only). {@code --tenants=N} (default 1) spreads the same input over N tenants' raw
- * topics (the default tenant's and {@code <raw>.t2} ...), each user in one tenant, to measure what
- * tenancy costs per sample (issue 15: at most 5 %); the ceiling reads the default tenant's topic
- * only, so compare tenant counts with {@code --ceiling=false}.
+ * --set=key=value,... --tenants=N --floor=true|false} (the commit interval applies to every
+ * application; {@code --set} to the topology only). {@code --floor=true} adds the Streams floor
+ * ({@link StreamsFloorApp}) after the pass-through: the topology's store and output writes per
+ * sample with none of its code, measured like the pass-through, printed after the topology's
+ * writes. {@code --tenants=N} (default 1) spreads the same input over N tenants' raw topics (the
+ * default tenant's and {@code <raw>.t2} ...), each user in one tenant, to measure what tenancy
+ * costs per sample (issue 15: at most 5 %); the ceiling reads the default tenant's topic only, so
+ * compare tenant counts with {@code --ceiling=false}.
  */
 public final class TopologyBenchmark {
 
@@ -101,6 +104,9 @@ public final class TopologyBenchmark {
     // Extra topology settings for experiments, e.g.
     // --set=metrics.enabled=false,kafka.compression.type=none
     Map<String, String> extra = BenchOptions.pairs(opt.text("set", ""));
+    // --floor=true: also the Streams floor (StreamsFloorApp), the topology's writes without its
+    // code
+    boolean runFloor = opt.bool("floor", false);
     int tenantCount = opt.integer("tenants", 1);
     String id = UUID.randomUUID().toString().substring(0, 8);
     String loadBefore = loadAverage();
@@ -120,6 +126,9 @@ public final class TopologyBenchmark {
       List<String> rawTopics = new ArrayList<>(List.of(raw));
       for (int t = 2; t <= tenantCount; t++) {
         rawTopics.add(Tenants.rawTopic(raw, "t" + t));
+      }
+      if (runFloor) {
+        broker.createTopics(partitions, StreamsFloorApp.topics());
       }
       if (rawTopics.size() > 1) {
         broker.createTopics(
@@ -156,6 +165,12 @@ public final class TopologyBenchmark {
           ceiling = measure("pass-through", pass::processed, warmup, samples, () -> {}, () -> {});
         }
       }
+
+      String floorReport =
+          runFloor
+              ? streamsFloor(
+                  broker, raw, threads, Integer.parseInt(commitInterval), warmup, samples)
+              : "";
 
       String applicationId = "bench-topology-" + id;
       String prefix = "fhirflow:bench-" + id + ":";
@@ -259,7 +274,8 @@ public final class TopologyBenchmark {
                   ThreadCpu.format(topology.cpuByThreads()),
                   (extra.isEmpty() ? "" : "topology settings: " + extra + "\n")
                       + (shape == SampleGenerator.Shape.BACKFILL ? "" : "input: " + shape + "\n"),
-                  writes);
+                  writes)
+              + floorReport;
       System.out.println(report);
       Path file = Path.of("target", "topology-benchmark.md");
       Files.createDirectories(file.getParent());
@@ -294,6 +310,36 @@ public final class TopologyBenchmark {
     config.put("kafka.commit.interval.ms", commitInterval);
     config.putAll(extra);
     return config;
+  }
+
+  /**
+   * Runs the Streams floor ({@link StreamsFloorApp}) over the same records as the pass-through and
+   * measures it the same way; the report's lines for it, with what it wrote, to set beside the
+   * topology's.
+   */
+  private static String streamsFloor(
+      KafkaBroker broker, String raw, int threads, int commitIntervalMs, int warmup, int samples)
+      throws Exception {
+    try (StreamsFloorApp floor =
+        new StreamsFloorApp(
+            broker.bootstrapServers(), raw, threads, commitIntervalMs, tempDir("floor"))) {
+      StreamsWriteReport.Snapshot[] edges = new StreamsWriteReport.Snapshot[2];
+      Phase phase =
+          measure(
+              "streams floor",
+              floor::processed,
+              warmup,
+              samples,
+              () -> edges[0] = StreamsWriteReport.Snapshot.of(floor.streams().metrics()),
+              () -> edges[1] = StreamsWriteReport.Snapshot.of(floor.streams().metrics()));
+      return String.format(
+              "%nStreams floor (StreamsFloorApp: the topology's store and output writes per sample, none of its code): %.0f samples/s, %.1f us CPU per sample%n"
+                  + "CPU per sample by thread group (us): streams floor: %s%n"
+                  + "What the floor wrote in the measured phase:%n",
+              phase.rate(), phase.cpuMicrosPerSample(), ThreadCpu.format(phase.cpuByThreads()))
+          + StreamsWriteReport.perSample(
+              "the floor", edges[0], edges[1], floor.applicationId(), samples);
+    }
   }
 
   /** target/{@code file}: two bars, the pass-through ceiling's figure and the topology's. */
