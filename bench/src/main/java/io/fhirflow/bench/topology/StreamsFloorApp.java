@@ -30,7 +30,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -64,13 +63,14 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * </ol>
  *
  * Rates below 1 are met exactly on average by a running balance per task (no randomness). Where a
- * rate comes from: one topology run, {@code --samples=200000 --warmup=200000 --ceiling=false
- * --latency-seconds=0} (2026-12-07 20:38-20:40 UTC, code of e381b2f, load 9.5-11), its
- * StreamsWriteReport: 4.579 records and 327 compressed bytes per sample (dedupe 1.000, lifecycle
- * 0.951, metrics 0.898, Patient/Device hashes 0.033 changelog records; Observations 1.667, Patients
- * 0.011, Devices 0.022). The benchmark prints what the floor wrote in the same table form, so each
- * run shows whether the floor still matches the topology's writes. Run it beside the pass-through
- * and the topology:
+ * rate comes from: the topology's StreamsWriteReport in a run of the command below (2026-12-07
+ * 20:46-20:59 UTC, code of c3fda02, load 11.6-14): 4.423 records and 319 compressed bytes per
+ * sample (dedupe 1.001, lifecycle 0.952, metrics 0.791, Patient/Device hashes 0.007 changelog
+ * records; Observations 1.666, Patients 0.002, Devices 0.005). The Patient, Device and latest-value
+ * rates fall with a longer warm-up (more users already seen): a 200,000-sample warm-up gave 4.579
+ * records. The benchmark prints what the floor wrote in the same table form, so each run shows
+ * whether the floor still matches the topology's writes. Run it beside the pass-through and the
+ * topology:
  *
  * <pre>
  * mvn -q -o -pl bench -am verify -DskipTests -Dspotless.check.skip=true -Ptopology-bench \
@@ -104,8 +104,9 @@ final class StreamsFloorApp implements AutoCloseable {
    * The dedupe store: a get and a put for every raw record. Value sizes here and below: first the
    * topology's changelog bytes per record over the topic's lz4 ratio, less the key and Kafka's
    * record framing (~15 bytes), from the run named in the class comment; then the dedupe and
-   * lifecycle values resized once so that the floor's compressed changelog bytes per sample came
-   * near the topology's (slices of Avro compress differently from the stores' codecs).
+   * lifecycle values resized once (in a run with the rates of a 200,000-sample warm-up) so that the
+   * floor's compressed changelog bytes per sample came near the topology's (slices of Avro compress
+   * differently from the stores' codecs).
    */
   static final StoreWrites SEEN = new StoreWrites(DedupProcessor.STORE, 1.0, false, 20);
 
@@ -116,16 +117,16 @@ final class StreamsFloorApp implements AutoCloseable {
    */
   static final List<StoreWrites> FURTHER_STORES =
       List.of(
-          new StoreWrites(RecordLifecycleProcessor.STORE, 0.951, true, 115),
-          new StoreWrites(MetricsProcessor.DAYS_STORE, 0.244, true, 45),
-          new StoreWrites(MetricsProcessor.LATEST_STORE, 0.095, true, 8),
-          new StoreWrites(MetricsProcessor.UNWRITTEN_STORE, 0.559, true, 1),
-          new StoreWrites(FhirFlowTopology.PATIENT_HASHES, 0.011, true, 32),
-          new StoreWrites(FhirFlowTopology.DEVICE_HASHES, 0.022, true, 32));
+          new StoreWrites(RecordLifecycleProcessor.STORE, 0.952, true, 115),
+          new StoreWrites(MetricsProcessor.DAYS_STORE, 0.237, true, 45),
+          new StoreWrites(MetricsProcessor.LATEST_STORE, 0.041, true, 8),
+          new StoreWrites(MetricsProcessor.UNWRITTEN_STORE, 0.513, true, 1),
+          new StoreWrites(FhirFlowTopology.PATIENT_HASHES, 0.002, true, 32),
+          new StoreWrites(FhirFlowTopology.DEVICE_HASHES, 0.005, true, 32));
 
   /** The topology's output records per sample, by topic. */
   static final Map<Output, Double> OUTPUTS =
-      Map.of(Output.OBSERVATION, 1.667, Output.PATIENT, 0.011, Output.DEVICE, 0.022);
+      Map.of(Output.OBSERVATION, 1.666, Output.PATIENT, 0.002, Output.DEVICE, 0.005);
 
   /** Distinct samples mapped for the output pool: far more bytes than lz4's 64 KiB window. */
   private static final int POOL_SAMPLES = 4_000;
@@ -283,10 +284,15 @@ final class StreamsFloorApp implements AutoCloseable {
     }
   }
 
-  /** The dedupe key's layout and size, with 36 bytes of the value's hashes as the record id. */
+  /**
+   * The dedupe key's layout and size, with a hash of the value as the record id, written like the
+   * benchmark's record ids ({@code new UUID(0x5eed, sequence)}, mostly zeros) so the changelog
+   * compresses like the topology's. Equal values (the input's exact duplicates) get equal keys; two
+   * distinct ones share a key about once in 4 billion pairs, a few hundred keys of a run.
+   */
   private static Bytes identity(byte[] user, byte[] raw) {
     byte[] record =
-        new UUID(Arrays.hashCode(raw), Utils.murmur2(raw))
+        new UUID(0x5eedL, Integer.toUnsignedLong(Arrays.hashCode(raw)))
             .toString()
             .getBytes(StandardCharsets.US_ASCII);
     return Bytes.wrap(
