@@ -104,11 +104,11 @@ final class StreamsFloorApp implements AutoCloseable {
    * The dedupe store: a get and a put for every raw record. Value sizes here and below: first the
    * topology's changelog bytes per record over the topic's lz4 ratio, less the key and Kafka's
    * record framing (~15 bytes), from the run named in the class comment; then the dedupe and
-   * lifecycle values resized once (in a run with the rates of a 200,000-sample warm-up) so that the
-   * floor's compressed changelog bytes per sample came near the topology's (slices of Avro compress
-   * differently from the stores' codecs).
+   * lifecycle values resized (twice, after the runs of 20:46 and 21:02 UTC) so that the floor's
+   * compressed changelog bytes per sample came near the topology's: slices of Avro and these keys
+   * compress differently from the stores' codecs and keys.
    */
-  static final StoreWrites SEEN = new StoreWrites(DedupProcessor.STORE, 1.0, false, 20);
+  static final StoreWrites SEEN = new StoreWrites(DedupProcessor.STORE, 1.0, false, 32);
 
   /**
    * The topology's other changelogged stores at its changelog records per sample (a cached store's
@@ -117,7 +117,7 @@ final class StreamsFloorApp implements AutoCloseable {
    */
   static final List<StoreWrites> FURTHER_STORES =
       List.of(
-          new StoreWrites(RecordLifecycleProcessor.STORE, 0.952, true, 115),
+          new StoreWrites(RecordLifecycleProcessor.STORE, 0.952, true, 150),
           new StoreWrites(MetricsProcessor.DAYS_STORE, 0.237, true, 45),
           new StoreWrites(MetricsProcessor.LATEST_STORE, 0.041, true, 8),
           new StoreWrites(MetricsProcessor.UNWRITTEN_STORE, 0.513, true, 1),
