@@ -166,11 +166,11 @@ public final class TopologyBenchmark {
         }
       }
 
-      String floorReport =
+      FloorRun floor =
           runFloor
               ? streamsFloor(
                   broker, raw, threads, Integer.parseInt(commitInterval), warmup, samples)
-              : "";
+              : null;
 
       String applicationId = "bench-topology-" + id;
       String prefix = "fhirflow:bench-" + id + ":";
@@ -275,7 +275,7 @@ public final class TopologyBenchmark {
                   (extra.isEmpty() ? "" : "topology settings: " + extra + "\n")
                       + (shape == SampleGenerator.Shape.BACKFILL ? "" : "input: " + shape + "\n"),
                   writes)
-              + floorReport;
+              + (floor == null ? "" : floor.report(ceiling, topology));
       System.out.println(report);
       Path file = Path.of("target", "topology-benchmark.md");
       Files.createDirectories(file.getParent());
@@ -283,6 +283,25 @@ public final class TopologyBenchmark {
       plot(ceiling, topology, latencies, latencyRate);
     }
     System.exit(0);
+  }
+
+  /** The Streams floor's measured phase and what it wrote. */
+  private record FloorRun(Phase phase, String writes) {
+
+    /** Its lines of the report, set against the pass-through and the topology of the same run. */
+    String report(Phase ceiling, Phase topology) {
+      return String.format(
+              "%nStreams floor (StreamsFloorApp: the topology's store and output writes per sample, none of its code): %.0f samples/s (%.2f x the pass-through; the topology %.2f x the floor), %.1f us CPU per sample (the topology %.2f x the floor)%n"
+                  + "CPU per sample by thread group (us): streams floor: %s%n"
+                  + "What the floor wrote in the measured phase:%n",
+              phase.rate(),
+              phase.rate() / ceiling.rate(),
+              topology.rate() / phase.rate(),
+              phase.cpuMicrosPerSample(),
+              topology.cpuMicrosPerSample() / phase.cpuMicrosPerSample(),
+              ThreadCpu.format(phase.cpuByThreads()))
+          + writes;
+    }
   }
 
   /**
@@ -314,10 +333,9 @@ public final class TopologyBenchmark {
 
   /**
    * Runs the Streams floor ({@link StreamsFloorApp}) over the same records as the pass-through and
-   * measures it the same way; the report's lines for it, with what it wrote, to set beside the
-   * topology's.
+   * measures it the same way.
    */
-  private static String streamsFloor(
+  private static FloorRun streamsFloor(
       KafkaBroker broker, String raw, int threads, int commitIntervalMs, int warmup, int samples)
       throws Exception {
     try (StreamsFloorApp floor =
@@ -332,13 +350,10 @@ public final class TopologyBenchmark {
               samples,
               () -> edges[0] = StreamsWriteReport.Snapshot.of(floor.streams().metrics()),
               () -> edges[1] = StreamsWriteReport.Snapshot.of(floor.streams().metrics()));
-      return String.format(
-              "%nStreams floor (StreamsFloorApp: the topology's store and output writes per sample, none of its code): %.0f samples/s, %.1f us CPU per sample%n"
-                  + "CPU per sample by thread group (us): streams floor: %s%n"
-                  + "What the floor wrote in the measured phase:%n",
-              phase.rate(), phase.cpuMicrosPerSample(), ThreadCpu.format(phase.cpuByThreads()))
-          + StreamsWriteReport.perSample(
-              "the floor", edges[0], edges[1], floor.applicationId(), samples);
+      return new FloorRun(
+          phase,
+          StreamsWriteReport.perSample(
+              "the floor", edges[0], edges[1], floor.applicationId(), samples));
     }
   }
 
