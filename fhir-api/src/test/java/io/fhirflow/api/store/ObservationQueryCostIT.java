@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
-import io.fhirflow.api.support.Fixtures;
 import io.fhirflow.api.support.PlanRecorder;
-import io.fhirflow.api.support.SinkRows;
 import io.fhirflow.store.StoreTables;
-import io.fhirflow.testkit.LocalServices;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,30 +38,23 @@ class ObservationQueryCostIT {
   static final String CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category|";
   static final Instant END = Instant.parse("2026-11-26T00:00:00Z");
 
-  private HikariDataSource pool;
-  private SinkRows sink;
+  private SearchCostSchema schema;
   private PlanRecorder plans;
   private ObservationStore store;
 
   @BeforeAll
   void loadRows() throws Exception {
-    String url = LocalServices.freshPostgresSchema("api_cost");
-    sink = new SinkRows(url);
-    sink.write(List.of(Fixtures.patient(HEAVY, "user-heavy"))); // applies the sink's migrations
-    pool = ReadPool.create(url, "", "", 2, 60_000);
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      c.setReadOnly(false);
-      c.setAutoCommit(true);
-      s.execute(insert("'" + HEAVY + "'", "generate_series(0, 99999)", "SELECT -1 AS p"));
-      s.execute(
-          insert(
-              "'patient-' || p", "generate_series(0, 999)", "SELECT generate_series(0, 99) AS p"));
-      // As autovacuum would: also moves the GIN indexes' pending entries into the index proper.
-      s.execute("VACUUM ANALYZE " + StoreTables.OBSERVATION);
-    }
-    plans = new PlanRecorder(pool);
-    store = new ObservationStore(plans.dataSource());
+    schema =
+        SearchCostSchema.load(
+            "api_cost",
+            HEAVY,
+            insert("'" + HEAVY + "'", "generate_series(0, 99999)", "SELECT -1 AS p"),
+            insert(
+                "'patient-' || p",
+                "generate_series(0, 999)",
+                "SELECT generate_series(0, 99) AS p"));
+    plans = schema.plans();
+    store = schema.store();
   }
 
   /**
@@ -114,8 +101,7 @@ class ObservationQueryCostIT {
 
   @AfterAll
   void close() {
-    sink.close();
-    pool.close();
+    schema.close();
   }
 
   static Stream<Arguments> searches() {

@@ -2,14 +2,6 @@ package io.fhirflow.api.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.fhirflow.api.support.Fixtures;
-import io.fhirflow.api.support.PlanRecorder;
-import io.fhirflow.api.support.SinkRows;
-import io.fhirflow.store.StoreTables;
-import io.fhirflow.testkit.LocalServices;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -34,56 +26,45 @@ class ObservationWalkPlanIT {
   // 'scattered-' || md5('5'): one of the 200 patients.
   private static final String PATIENT = "scattered-e4da3b7fbbce2345d7772b0674a318d5";
 
-  private HikariDataSource pool;
-  private SinkRows sink;
-  private PlanRecorder plans;
-  private ObservationStore store;
+  private SearchCostSchema schema;
 
   @BeforeAll
   void loadRows() throws Exception {
-    String url = LocalServices.freshPostgresSchema("api_walk");
-    sink = new SinkRows(url);
-    sink.write(List.of(Fixtures.patient(PATIENT, "user-walk"))); // applies the sink's migrations
-    pool = ReadPool.create(url, "", "", 2, 60_000);
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      c.setReadOnly(false);
-      c.setAutoCommit(true);
-      s.execute(
-          ObservationQueryCostIT.insert(
-              "'scattered-' || md5(p::text)",
-              "generate_series(0, 999)",
-              "SELECT generate_series(0, 199) AS p"));
-      s.execute("VACUUM ANALYZE " + StoreTables.OBSERVATION);
-    }
-    plans = new PlanRecorder(pool);
-    store = new ObservationStore(plans.dataSource());
+    schema =
+        SearchCostSchema.load(
+            "api_walk",
+            PATIENT,
+            ObservationQueryCostIT.insert(
+                "'scattered-' || md5(p::text)",
+                "generate_series(0, 999)",
+                "SELECT generate_series(0, 199) AS p"));
   }
 
   @AfterAll
   void close() {
-    sink.close();
-    pool.close();
+    schema.close();
   }
 
   @Test
   void aFrequentCodeIsReadInTimeIndexOrderNotSortedFromTheTokenIndex() {
-    plans.takePlans();
-    store.search(
-        new ObservationQuery(
-            Optional.of(PATIENT),
-            List.of(List.of(new TokenCriterion("http://loinc.org", "8867-4"))),
-            List.of(),
-            List.of(
+    schema.plans().takePlans();
+    schema
+        .store()
+        .search(
+            new ObservationQuery(
+                Optional.of(PATIENT),
+                List.of(List.of(new TokenCriterion("http://loinc.org", "8867-4"))),
+                List.of(),
                 List.of(
-                    new DateCriterion(
-                        DateCriterion.Comparator.GE,
-                        ObservationQueryCostIT.END.minusSeconds(86_400),
-                        ObservationQueryCostIT.END.minusSeconds(86_399)))),
-            true,
-            100,
-            Optional.empty()));
-    List<String> run = plans.takePlans();
+                    List.of(
+                        new DateCriterion(
+                            DateCriterion.Comparator.GE,
+                            ObservationQueryCostIT.END.minusSeconds(86_400),
+                            ObservationQueryCostIT.END.minusSeconds(86_399)))),
+                true,
+                100,
+                Optional.empty()));
+    List<String> run = schema.plans().takePlans();
     assertThat(run).as("the walk fills the page: one statement").hasSize(1);
     assertThat(run.get(0))
         .as(run.get(0))
