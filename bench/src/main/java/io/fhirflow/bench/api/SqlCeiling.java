@@ -47,6 +47,21 @@ public final class SqlCeiling {
       List<long[]> perThread = new ArrayList<>();
       List<Thread> workers = new ArrayList<>();
       int[] counts = new int[threads];
+      MachineCpu[] window = new MachineCpu[2];
+      Thread cpu =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(Math.max(0, (warmupEnd - System.nanoTime()) / 1_000_000));
+                  window[0] = MachineCpu.now();
+                  Thread.sleep(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+                  window[1] = MachineCpu.now();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "cpu-window");
+      cpu.start();
       for (int t = 0; t < threads; t++) {
         long[] latencies = new long[2_000_000];
         perThread.add(latencies);
@@ -94,6 +109,7 @@ public final class SqlCeiling {
       for (Thread w : workers) {
         w.join();
       }
+      cpu.join();
       int total = Arrays.stream(counts).sum();
       long[] all = new long[total];
       int at = 0;
@@ -117,6 +133,8 @@ public final class SqlCeiling {
           all[(int) (total * 0.99)] / 1e6,
           rows.get() / (double) total,
           errors.get());
+      // CPU a search costs, both sides of the connection, over the measured window.
+      System.out.println("sql-ceiling cpu per request: " + window[1].perRequest(window[0], total));
     }
   }
 }

@@ -1,0 +1,145 @@
+package io.fhirflow.bench.api;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fhirflow.api.store.DateCriterion;
+import io.fhirflow.api.store.ObservationQuery;
+import io.fhirflow.api.store.ObservationStore;
+import io.fhirflow.api.store.ReadPool;
+import io.fhirflow.api.store.StoredResource;
+import io.fhirflow.api.store.TokenCriterion;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TimeZone;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The floors under the API's benchmark query (issue 19 item 3), on the API's own Jetty set-up
+ * (thread pool of 64/8, header cache off, one servlet): what any Java API on this server must spend
+ * whatever its code does.
+ *
+ * <ul>
+ *   <li>{@code page}: every GET answered with the same bytes, a page the real API served for the
+ *       benchmark query (read from a file): Jetty reading the request and writing ~95 KB, nothing
+ *       else.
+ *   <li>{@code sql}: the query's {@code patient} parameter read by Jetty, the API's very search
+ *       ({@link ObservationStore#search}, the pool settings of {@link SqlCeiling}) run, and the
+ *       rows' stored JSON written as a JSON array with a Content-Length: Jetty plus the bare-SQL
+ *       ceiling's work, no token, tenant, FHIR parameter parsing, Bundle, paging links or audit.
+ * </ul>
+ *
+ * Args: port mode(page|sql) pageFile|jdbcBaseUrl. Prints READY, runs until killed.
+ */
+public final class JettyFloorServer {
+
+  private JettyFloorServer() {}
+
+  public static void main(String[] args) throws Exception {
+    TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+    int port = Integer.parseInt(args[0]);
+    String mode = args[1];
+    HttpServlet servlet =
+        switch (mode) {
+          case "page" -> new FixedPage(Files.readAllBytes(Path.of(args[2])));
+          case "sql" -> new BareSearch(new ObservationStore(pool(args[2])));
+          default -> throw new IllegalArgumentException("mode is page or sql, not " + mode);
+        };
+    // The API's Jetty set-up (ApiServer): same pool, same header cache setting.
+    QueuedThreadPool threads = new QueuedThreadPool(64, 8);
+    threads.setName("floor-http");
+    Server jetty = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setHeaderCacheSize(0);
+    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    connector.setPort(port);
+    jetty.addConnector(connector);
+    ServletContextHandler handler = new ServletContextHandler();
+    handler.setContextPath("/");
+    handler.addServlet(new ServletHolder("floor", servlet), "/*");
+    jetty.setHandler(handler);
+    jetty.start();
+    System.out.println("READY port=" + port + " mode=" + mode);
+    jetty.join();
+  }
+
+  private static HikariDataSource pool(String base) {
+    return ReadPool.create(ApiBenchData.url(base), "", "", 8, 5000);
+  }
+
+  /** The same bytes for every request. */
+  private static final class FixedPage extends HttpServlet {
+    private final byte[] page;
+
+    FixedPage(byte[] page) {
+      this.page = page;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      resp.setContentType("application/fhir+json;charset=utf-8");
+      resp.setContentLength(page.length);
+      resp.getOutputStream().write(page);
+    }
+  }
+
+  /** The API's search for the benchmark query, its rows written as they are stored. */
+  private static final class BareSearch extends HttpServlet {
+    private static final List<List<DateCriterion>> LAST_24H =
+        List.of(
+            List.of(
+                new DateCriterion(
+                    DateCriterion.Comparator.GE,
+                    ApiBenchData.END.minus(Duration.ofHours(24)),
+                    ApiBenchData.END.minus(Duration.ofHours(24)).plusSeconds(1))));
+    private static final List<List<TokenCriterion>> HEART_RATE =
+        List.of(List.of(new TokenCriterion("http://loinc.org", "8867-4")));
+
+    private final ObservationStore store;
+
+    BareSearch(ObservationStore store) {
+      this.store = store;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      String patient = req.getParameter("patient");
+      List<StoredResource> rows =
+          store
+              .search(
+                  new ObservationQuery(
+                      Optional.ofNullable(patient),
+                      HEART_RATE,
+                      List.of(),
+                      LAST_24H,
+                      true,
+                      100,
+                      Optional.empty()))
+              .rows();
+      ByteArrayOutputStream body = new ByteArrayOutputStream(100 * 1024);
+      body.write('[');
+      for (int i = 0; i < rows.size(); i++) {
+        if (i > 0) {
+          body.write(',');
+        }
+        body.write(rows.get(i).jsonUtf8());
+      }
+      body.write(']');
+      resp.setContentType("application/fhir+json;charset=utf-8");
+      resp.setContentLength(body.size());
+      body.writeTo(resp.getOutputStream());
+    }
+  }
+}
