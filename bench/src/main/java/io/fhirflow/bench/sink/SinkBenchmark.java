@@ -51,10 +51,14 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the end (both sinks commit only after their database writes), then the row count is checked.
  *
  * <p>Usage (from the repository root, see BENCHMARKS.md): {@code SinkBenchmark [--records N]
- * [--tasks T] [--partitions P] [--batch B] [--only ours,debezium,copy] [--restart-postgres true]
- * [--replay true] [--deletions 0.01]}
+ * [--tasks T] [--partitions P] [--batch B] [--only ours,null,debezium,copy] [--restart-postgres
+ * true] [--replay true] [--deletions 0.01]}; {@code null} is {@link NullSinkConnector} on the same
+ * topic.
  */
 public final class SinkBenchmark {
+
+  /** The name of the run of {@link NullSinkConnector}: Connect and the broker, no database. */
+  private static final String NULL_SINK = "null-sink";
 
   private static final Path WORK = Path.of(".work", "bench-sink");
   private static final String DEBEZIUM_TARBALL =
@@ -108,7 +112,7 @@ public final class SinkBenchmark {
       String debezium = "bench.debezium.observation";
       broker.createTopics(partitions, ours, debezium, "bench.fhir.dlq");
       int oursRecords = records;
-      if (only.contains("ours")) {
+      if (only.contains("ours") || only.contains("null")) {
         oursRecords =
             produce(broker, ours, corpus, records, ObservationCorpus.Entry::json, deletionShare);
       }
@@ -141,6 +145,14 @@ public final class SinkBenchmark {
                   schema,
                   oursRecords));
           deletions = 0;
+        }
+        if (only.contains("null")) {
+          // Connect's own floor: the same topic and worker, a task that writes nothing.
+          String schema = freshSchema("bench_null");
+          Map<String, String> c =
+              connectorConfig(NullSinkConnector.class.getName(), ours, schema, batch);
+          c.put("consumer.override.isolation.level", "read_committed");
+          results.add(runConnector(broker, worker, NULL_SINK, c, tasks, ours, schema, oursRecords));
         }
         if (only.contains("debezium")) {
           String schema = freshSchema("bench_debezium");
@@ -242,7 +254,8 @@ public final class SinkBenchmark {
     Map<String, Double> jvm = threads.microsPerSample(records);
     String cpuPerRow = cpuPerRow(jvm, postgres, records);
     System.out.println(name + ": JVM CPU µs per row by thread group: " + ThreadCpu.format(jvm));
-    long rows = count(schema);
+    // The null sink writes no row: its rate is records consumed and committed.
+    long rows = name.equals(NULL_SINK) ? records : count(schema);
     FIGURES.put(
         name,
         new double[] {rows / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
@@ -266,7 +279,7 @@ public final class SinkBenchmark {
         rows / seconds,
         steady,
         cpuPerRow);
-    if (rows != records - 2L * deletions) {
+    if (!name.equals(NULL_SINK) && rows != records - 2L * deletions) {
       throw new IllegalStateException(
           name + " wrote " + rows + " rows, expected " + (records - 2L * deletions));
     }
