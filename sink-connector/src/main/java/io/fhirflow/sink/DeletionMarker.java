@@ -1,10 +1,10 @@
 package io.fhirflow.sink;
 
+import io.fhirflow.contracts.FhirId;
 import io.fhirflow.contracts.FhirRecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -18,9 +18,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * and the tombstones of the Patient and Device topics (type Patient or Device, resource id = key).
  */
 final class DeletionMarker {
-
-  private static final Pattern FHIR_ID =
-      Pattern.compile("[A-Za-z0-9\\-.]{1," + ResourceExtractor.MAX_ID_LENGTH + "}");
 
   private final Map<ResourceType, String> tables;
 
@@ -50,11 +47,11 @@ final class DeletionMarker {
         || !tables.containsKey(ResourceType.OBSERVATION)) {
       throw new UnwritableRecordException(RejectReason.UNKNOWN_RESOURCE_TYPE);
     }
-    if (!FHIR_ID.matcher(id).matches()) {
+    if (!FhirId.isValid(id)) {
       throw new UnwritableRecordException(RejectReason.INVALID_ID);
     }
     String patientId = text(record.key());
-    if (patientId == null || !FHIR_ID.matcher(patientId).matches()) {
+    if (patientId == null || !FhirId.isValid(patientId)) {
       throw new UnwritableRecordException(RejectReason.MISSING_SUBJECT);
     }
     return Optional.of(ResourceRow.deletion(ResourceType.OBSERVATION, id, patientId));
@@ -74,7 +71,7 @@ final class DeletionMarker {
             .filter(tables::containsKey)
             .orElseThrow(() -> new UnwritableRecordException(RejectReason.UNKNOWN_RESOURCE_TYPE));
     String key = text(record.key());
-    if (key == null || !FHIR_ID.matcher(key).matches()) {
+    if (key == null || !FhirId.isValid(key)) {
       throw new UnwritableRecordException(RejectReason.INVALID_ID);
     }
     if (type != ResourceType.OBSERVATION

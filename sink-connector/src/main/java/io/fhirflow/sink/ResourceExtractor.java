@@ -4,19 +4,17 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.fhirflow.contracts.FhirId;
 import io.fhirflow.contracts.Tenants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads the search columns out of a FHIR R4 JSON resource, or says why it never can.
@@ -30,11 +28,7 @@ import java.util.regex.Pattern;
 public final class ResourceExtractor {
 
   /** FHIR R4 id: 1-64 characters of [A-Za-z0-9-.]. */
-  static final int MAX_ID_LENGTH = 64;
-
-  private static final Pattern FHIR_ID =
-      Pattern.compile("[A-Za-z0-9\\-.]{1," + MAX_ID_LENGTH + "}");
-  private static final Pattern VERSION_ID = Pattern.compile("[0-9]{1,18}");
+  static final int MAX_ID_LENGTH = FhirId.MAX_LENGTH;
 
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -343,7 +337,7 @@ public final class ResourceExtractor {
     if (id.length() > MAX_ID_LENGTH) {
       throw new UnwritableRecordException(RejectReason.ID_TOO_LONG);
     }
-    if (!FHIR_ID.matcher(id).matches()) {
+    if (!FhirId.isValid(id)) {
       throw new UnwritableRecordException(RejectReason.INVALID_ID);
     }
     return id;
@@ -367,7 +361,7 @@ public final class ResourceExtractor {
     String rest = ref.substring(at + "Patient/".length());
     int slash = rest.indexOf('/');
     String id = slash < 0 ? rest : rest.substring(0, slash);
-    if (!FHIR_ID.matcher(id).matches()) {
+    if (!FhirId.isValid(id)) {
       throw new UnwritableRecordException(RejectReason.MISSING_SUBJECT);
     }
     return id;
@@ -377,10 +371,23 @@ public final class ResourceExtractor {
     if (value == MISSING || value == NULL) {
       return 0L; // a producer that does not version its resources: first write wins, replays no-op
     }
-    if (!isText(value) || !VERSION_ID.matcher(value).matches()) {
+    if (!isText(value) || !isVersionId(value)) {
       throw new UnwritableRecordException(RejectReason.INVALID_VERSION_ID);
     }
     return Long.parseLong(value);
+  }
+
+  /** 1-18 ASCII digits (fits a long): a loop, as {@link FhirId#isValid} is (why: there). */
+  private static boolean isVersionId(String value) {
+    if (value.isEmpty() || value.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -398,7 +405,7 @@ public final class ResourceExtractor {
       if (text.length() == 10) {
         return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
       }
-      return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MICROS);
+      return FhirInstant.parse(text);
     } catch (DateTimeException e) {
       throw new UnwritableRecordException(RejectReason.INVALID_DATE);
     }
