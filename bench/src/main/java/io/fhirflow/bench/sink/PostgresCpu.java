@@ -63,7 +63,7 @@ final class PostgresCpu implements AutoCloseable {
                 sample();
               }
             },
-            "postgres-cpu-sampler");
+            "bench-postgres-cpu-sampler");
     sampler.setDaemon(true);
     sampler.start();
   }
