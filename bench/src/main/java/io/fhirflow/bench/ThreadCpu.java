@@ -21,6 +21,13 @@ public final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   static final String JIT = "JIT compiler threads";
+
+  /**
+   * Threads the benchmark itself runs (named {@code bench-…}): its samplers and load, not the
+   * product's work.
+   */
+  public static final String DRIVER = "benchmark driver";
+
   static final String GC = "GC threads";
   static final String VM = "VM and exited threads";
 
@@ -105,6 +112,11 @@ public final class ThreadCpu {
     return groups.values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
+  /** {@link #total} without the benchmark's own threads ({@link #DRIVER}). */
+  public static double product(Map<String, Double> groups) {
+    return total(groups) - groups.getOrDefault(DRIVER, 0.0);
+  }
+
   public static String format(Map<String, Double> groups) {
     return groups.entrySet().stream()
         .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
@@ -140,7 +152,7 @@ public final class ThreadCpu {
       return "redis writer";
     }
     if (thread.startsWith("bench-")) {
-      return "benchmark driver";
+      return DRIVER;
     }
     return "other Java threads";
   }

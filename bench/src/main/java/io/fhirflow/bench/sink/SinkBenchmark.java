@@ -183,7 +183,7 @@ public final class SinkBenchmark {
     System.out.println();
     System.out.println(
         "| sink | rows | seconds | rows/s end to end | rows/s after first commit"
-            + " | CPU µs/row: JVM (broker, Connect) / PostgreSQL (this run's backends + WAL writer, checkpointer,"
+            + " | CPU µs/row: JVM (broker, Connect; not the benchmark's own sampler) / PostgreSQL (this run's backends + WAL writer, checkpointer,"
             + " bgwriter) [its backends alone; every postgres process on the machine] |");
     System.out.println("|---|---:|---:|---:|---:|---|");
     results.forEach(System.out::println);
@@ -258,7 +258,7 @@ public final class SinkBenchmark {
     long rows = name.equals(NULL_SINK) ? records : count(schema);
     FIGURES.put(
         name,
-        new double[] {rows / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
+        new double[] {rows / seconds, ThreadCpu.product(jvm), postgres.ownMicrosPerRow(records)});
     postgres.close();
     worker.delete(name);
     String replayed = "";
@@ -410,7 +410,7 @@ public final class SinkBenchmark {
     long count = count(schema);
     FIGURES.put(
         "raw COPY ceiling",
-        new double[] {count / seconds, ThreadCpu.total(jvm), postgres.ownMicrosPerRow(records)});
+        new double[] {count / seconds, ThreadCpu.product(jvm), postgres.ownMicrosPerRow(records)});
     postgres.close();
     dropSchema(schema);
     System.out.printf(
@@ -676,7 +676,7 @@ public final class SinkBenchmark {
     return String.format(
         Locale.ROOT,
         "%.1f / %.1f [%.1f; %.1f]",
-        ThreadCpu.total(jvmByThreads),
+        ThreadCpu.product(jvmByThreads),
         postgres.ownMicrosPerRow(rows),
         postgres.backendMicrosPerRow(rows),
         postgres.microsPerRow(rows));
