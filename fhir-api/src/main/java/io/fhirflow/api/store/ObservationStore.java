@@ -69,13 +69,6 @@ public final class ObservationStore {
     return page(rows, query.count());
   }
 
-  /** The statements {@link #search} may run for {@code query}, in order (for plan tests). */
-  List<Sql> searchStatements(ObservationQuery query) {
-    boolean tokens =
-        query.patient().isPresent() && !(query.codes().isEmpty() && query.categories().isEmpty());
-    return tokens ? List.of(walkSql(query), indexedSql(query)) : List.of(plainSql(query));
-  }
-
   /**
    * How many of the patient's rows the first step reads at most: enough for a page of a frequent
    * code.
