@@ -45,8 +45,10 @@ import jakarta.servlet.DispatcherType;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -59,6 +61,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Patient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires the API on one embedded Jetty 12 (ee10) port: {@code /fhir/*} (HAPI), {@code
@@ -67,6 +71,8 @@ import org.hl7.fhir.r4.model.Patient;
  * pool, Redis client and audit sink it is given.
  */
 public final class ApiServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
   private final Server jetty;
   private final HikariDataSource dataSource;
@@ -306,6 +312,32 @@ public final class ApiServer implements AutoCloseable {
       audit.close();
       dataSource.close();
     }
+  }
+
+  /**
+   * A main's last call: blocks until the JVM is asked to exit (SIGTERM), then, on the shutdown
+   * hook's thread, closes this server and {@code alsoClose} in that order (each even when one
+   * before it failed), so requests in flight finish before what they use goes.
+   */
+  public void closeOnShutdown(AutoCloseable... alsoClose) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    List<AutoCloseable> order = new ArrayList<>(List.of(this));
+    order.addAll(List.of(alsoClose));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (AutoCloseable c : order) {
+                    try {
+                      c.close();
+                    } catch (Exception e) {
+                      LOG.warn("shutdown error={}", e.getClass().getSimpleName());
+                    }
+                  }
+                  stopped.countDown();
+                },
+                "fhir-api-shutdown"));
+    stopped.await();
   }
 
   /** A registry with the defaults the API's Prometheus endpoint uses. */

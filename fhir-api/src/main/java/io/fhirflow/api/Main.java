@@ -3,7 +3,6 @@ package io.fhirflow.api;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.TimeZone;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,20 +35,6 @@ public final class Main {
     LOG.info("fhir-api config {}", config.describe());
     ApiServer server = ApiServer.fromConfig(config, Clock.systemUTC()).start();
     LOG.info("fhir-api listening port={}", server.port());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close();
-                  } catch (Exception e) {
-                    LOG.warn("shutdown error={}", e.getClass().getSimpleName());
-                  } finally {
-                    stopped.countDown();
-                  }
-                },
-                "fhir-api-shutdown"));
-    stopped.await();
+    server.closeOnShutdown();
   }
 }

@@ -76,20 +76,11 @@ public final class ApiBenchServer {
                 ApiConfig.RAW_BUNDLE_CONFIG, raw),
             System.getenv());
     ApiServer server = ApiServer.fromConfig(config, Clock.systemUTC()).start();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close();
-                  } catch (Exception e) {
-                    // Exiting anyway.
-                  }
-                  if (broker != null) {
-                    broker.close();
-                  }
-                }));
     System.out.println("READY port=" + server.port());
-    Thread.currentThread().join();
+    if (broker == null) {
+      server.closeOnShutdown();
+    } else {
+      server.closeOnShutdown(broker);
+    }
   }
 }
