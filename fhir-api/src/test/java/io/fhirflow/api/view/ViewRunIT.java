@@ -78,20 +78,22 @@ class ViewRunIT {
     return OBSERVATIONS.values().stream().filter(filter).toList();
   }
 
-  static HttpResponse<String> send(
-      String method, String path, String token, String body, String... headers) throws Exception {
-    HttpRequest.Builder b =
+  static HttpResponse<String> get(String path, String token, String... headers) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(api.fhirBase() + path)).GET(), token, headers);
+  }
+
+  static HttpResponse<String> post(String path, String token, String body) throws Exception {
+    return send(
         HttpRequest.newBuilder(URI.create(api.fhirBase() + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/fhir+json");
-    }
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/fhir+json"),
+        token);
+  }
+
+  private static HttpResponse<String> send(
+      HttpRequest.Builder request, String token, String... headers) throws Exception {
     return HTTP.send(
-        RequestHeaders.add(b, token, headers).build(), HttpResponse.BodyHandlers.ofString());
+        RequestHeaders.add(request, token, headers).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static List<JsonNode> ndjson(HttpResponse<String> r) throws Exception {
@@ -120,7 +122,7 @@ class ViewRunIT {
     List<JsonNode> expected = observations(o -> hasLoinc(o, "8867-4"));
     assertThat(expected).isNotEmpty();
     Map<String, JsonNode> rows =
-        byId(ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson", system(), null)));
+        byId(ndjson(get("/ViewDefinition/heart-rate/$run?_format=ndjson", system())));
     assertThat(rows).hasSameSizeAs(expected);
     for (JsonNode o : expected) {
       JsonNode row = rows.get(o.get("id").asText());
@@ -136,7 +138,7 @@ class ViewRunIT {
   @Test
   void stepsSleepAndBloodPressureFlattenTheirObservations() throws Exception {
     Map<String, JsonNode> steps =
-        byId(ndjson(send("GET", "/ViewDefinition/steps/$run?_format=ndjson", system(), null)));
+        byId(ndjson(get("/ViewDefinition/steps/$run?_format=ndjson", system())));
     List<JsonNode> stepObservations = observations(o -> hasLoinc(o, "55423-8"));
     assertThat(steps).isNotEmpty().hasSameSizeAs(stepObservations);
     for (JsonNode o : stepObservations) {
@@ -149,9 +151,7 @@ class ViewRunIT {
     }
 
     Map<String, JsonNode> bp =
-        byId(
-            ndjson(
-                send("GET", "/ViewDefinition/blood-pressure/$run?_format=ndjson", system(), null)));
+        byId(ndjson(get("/ViewDefinition/blood-pressure/$run?_format=ndjson", system())));
     List<JsonNode> bpObservations = observations(o -> hasLoinc(o, "85354-9"));
     assertThat(bp).isNotEmpty().hasSameSizeAs(bpObservations);
     for (JsonNode o : bpObservations) {
@@ -163,8 +163,7 @@ class ViewRunIT {
       assertThat(row.get("unit").asText()).isEqualTo("mm[Hg]");
     }
 
-    List<JsonNode> sleep =
-        ndjson(send("GET", "/ViewDefinition/sleep/$run?_format=ndjson", system(), null));
+    List<JsonNode> sleep = ndjson(get("/ViewDefinition/sleep/$run?_format=ndjson", system()));
     List<JsonNode> sleepObservations =
         observations(o -> o.at("/code/text").asText().toLowerCase().contains("sleep"));
     assertThat(sleep).isNotEmpty().hasSameSizeAs(sleepObservations);
@@ -178,8 +177,7 @@ class ViewRunIT {
 
   @Test
   void csvAndJsonCarryTheSameRows() throws Exception {
-    HttpResponse<String> csv =
-        send("GET", "/ViewDefinition/heart-rate/$run?_format=csv", system(), null);
+    HttpResponse<String> csv = get("/ViewDefinition/heart-rate/$run?_format=csv", system());
     assertThat(csv.statusCode()).isEqualTo(200);
     assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
     List<String> lines = csv.body().lines().toList();
@@ -187,28 +185,20 @@ class ViewRunIT {
     int count = observations(o -> hasLoinc(o, "8867-4")).size();
     assertThat(lines).hasSize(count + 1);
     HttpResponse<String> noHeader =
-        send("GET", "/ViewDefinition/heart-rate/$run?_format=csv&header=false", system(), null);
+        get("/ViewDefinition/heart-rate/$run?_format=csv&header=false", system());
     assertThat(noHeader.body().lines().count()).isEqualTo(count);
     HttpResponse<String> json =
-        send(
-            "GET", "/ViewDefinition/heart-rate/$run", system(), null, "Accept", "application/json");
+        get("/ViewDefinition/heart-rate/$run", system(), "Accept", "application/json");
     assertThat(json.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
     assertThat(JSON.readTree(json.body())).hasSize(count);
-    assertThat(
-            ndjson(
-                send(
-                    "GET",
-                    "/ViewDefinition/heart-rate/$run?_format=ndjson&_limit=7",
-                    system(),
-                    null)))
+    assertThat(ndjson(get("/ViewDefinition/heart-rate/$run?_format=ndjson&_limit=7", system())))
         .hasSize(7);
   }
 
   @Test
   void aPatientTokenSeesOnlyItsPatientsRows() throws Exception {
     String token = api.patientToken(somePatient, "patient/*.rs");
-    List<JsonNode> rows =
-        ndjson(send("GET", "/ViewDefinition/heart-rate/$run?_format=ndjson", token, null));
+    List<JsonNode> rows = ndjson(get("/ViewDefinition/heart-rate/$run?_format=ndjson", token));
     long expected =
         observations(
                 o ->
@@ -226,20 +216,16 @@ class ViewRunIT {
             .substring(8);
     assertThat(
             ndjson(
-                send(
-                    "GET",
+                get(
                     "/ViewDefinition/heart-rate/$run?_format=ndjson&patient=Patient/" + other,
-                    token,
-                    null)))
+                    token)))
         .isEmpty();
     // A system token may narrow to one patient with the patient parameter.
     assertThat(
             ndjson(
-                send(
-                    "GET",
+                get(
                     "/ViewDefinition/heart-rate/$run?_format=ndjson&patient=Patient/" + somePatient,
-                    system(),
-                    null)))
+                    system())))
         .hasSize((int) expected);
   }
 
@@ -263,13 +249,13 @@ class ViewRunIT {
             JSON.readTree(
                 "{\"resourceType\":\"Patient\",\"id\":\"inline-1\",\"name\":[{\"family\":\"Doe\"},{\"family\":\"Roe\"}]}"));
     List<JsonNode> rows =
-        ndjson(send("POST", "/ViewDefinition/$viewdefinition-run", system(), params.toString()));
+        ndjson(post("/ViewDefinition/$viewdefinition-run", system(), params.toString()));
     assertThat(rows).extracting(r -> r.get("family").asText()).containsExactly("Doe", "Roe");
 
     // The same view over the store: the simulator's patients have no names, so forEach yields no
     // rows.
     p.remove(2);
-    assertThat(ndjson(send("POST", "/ViewDefinition/$run", system(), params.toString()))).isEmpty();
+    assertThat(ndjson(post("/ViewDefinition/$run", system(), params.toString()))).isEmpty();
 
     ObjectNode byReference = JSON.createObjectNode().put("resourceType", "Parameters");
     byReference
@@ -278,7 +264,7 @@ class ViewRunIT {
         .put("name", "viewReference")
         .putObject("valueReference")
         .put("reference", "ViewDefinition/blood-pressure");
-    HttpResponse<String> r = send("POST", "/ViewDefinition/$run", system(), byReference.toString());
+    HttpResponse<String> r = post("/ViewDefinition/$run", system(), byReference.toString());
     assertThat(JSON.readTree(r.body())).hasSize(observations(o -> hasLoinc(o, "85354-9")).size());
   }
 
@@ -296,54 +282,41 @@ class ViewRunIT {
             "valueQuantity":{"value":0.12345678901234567891}}},
           {"name":"resource","resource":{"resourceType":"Observation","id":"d2","status":"final","code":{"text":"x"},
             "valueQuantity":{"value":1.50}}}]}""";
-    HttpResponse<String> r = send("POST", "/ViewDefinition/$run", system(), body);
+    HttpResponse<String> r = post("/ViewDefinition/$run", system(), body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).contains("\"v\":0.12345678901234567891", "\"v\":1.50", "\"low\":1.495");
   }
 
   @Test
   void shippedViewsCanBeReadAndRefusalsAreOperationOutcomes() throws Exception {
-    HttpResponse<String> read = send("GET", "/ViewDefinition/sleep", system(), null);
+    HttpResponse<String> read = get("/ViewDefinition/sleep", system());
     assertThat(read.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(read.body()).get("resource").asText()).isEqualTo("Observation");
 
-    assertThat(send("GET", "/ViewDefinition/nope/$run", system(), null).statusCode())
-        .isEqualTo(404);
-    assertThat(send("GET", "/ViewDefinition/heart-rate/$run", null, null).statusCode())
-        .isEqualTo(401);
+    assertThat(get("/ViewDefinition/nope/$run", system()).statusCode()).isEqualTo(404);
+    assertThat(get("/ViewDefinition/heart-rate/$run", null).statusCode()).isEqualTo(401);
     assertThat(
-            send(
-                    "GET",
-                    "/ViewDefinition/heart-rate/$run",
-                    api.systemToken("system/Patient.rs"),
-                    null)
+            get("/ViewDefinition/heart-rate/$run", api.systemToken("system/Patient.rs"))
                 .statusCode())
         .isEqualTo(403);
-    assertThat(
-            send("GET", "/ViewDefinition/heart-rate/$run?_format=parquet", system(), null)
-                .statusCode())
+    assertThat(get("/ViewDefinition/heart-rate/$run?_format=parquet", system()).statusCode())
         .isEqualTo(400);
     String badView =
         "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"viewResource\",\"resource\":"
             + "{\"resourceType\":\"ViewDefinition\",\"resource\":\"Observation\",\"select\":[{\"forEach\":\"@@\"}]}}]}";
-    HttpResponse<String> bad = send("POST", "/ViewDefinition/$run", system(), badView);
+    HttpResponse<String> bad = post("/ViewDefinition/$run", system(), badView);
     assertThat(bad.statusCode()).isEqualTo(400);
     SharedValidator.assertValid(bad.body());
     String notStored =
         "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"viewResource\",\"resource\":"
             + "{\"resourceType\":\"ViewDefinition\",\"resource\":\"Encounter\",\"select\":[{\"column\":[{\"name\":\"id\",\"path\":\"id\"}]}]}}]}";
-    assertThat(send("POST", "/ViewDefinition/$run", system(), notStored).statusCode())
-        .isEqualTo(400);
+    assertThat(post("/ViewDefinition/$run", system(), notStored).statusCode()).isEqualTo(400);
   }
 
   @Test
   void aRunIsAuditedAsAnOperationOnTheView() throws Exception {
     HttpResponse<String> r =
-        send(
-            "GET",
-            "/ViewDefinition/steps/$run?_format=csv&patient=Patient/" + somePatient,
-            system(),
-            null);
+        get("/ViewDefinition/steps/$run?_format=csv&patient=Patient/" + somePatient, system());
     String event = audit.forRequest(r.headers().firstValue("X-Request-Id").orElseThrow());
     SharedValidator.assertValid(event);
     assertThat(event)
