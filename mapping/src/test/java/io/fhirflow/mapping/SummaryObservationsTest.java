@@ -60,11 +60,9 @@ class SummaryObservationsTest {
       if (i % 3 == 0) {
         computedAt = computedAt.truncatedTo(ChronoUnit.SECONDS);
       }
-      FhirResource written =
-          SummaryObservations.build(
-              d, tenant(i), PATIENT, periodKey, generation, f, version, computedAt);
-      Observation model =
-          hapiModel(d, tenant(i), PATIENT, periodKey, generation, f, version, computedAt);
+      Emission e = new Emission(d, tenant(i), periodKey, generation, f, version, computedAt);
+      FhirResource written = e.written();
+      Observation model = hapiModel(e);
       assertThat(written.json()).isEqualTo(HAPI_JSON.encodeResourceToString(model));
       assertThat(written.id()).isEqualTo(model.getIdElement().getIdPart());
     }
@@ -137,29 +135,39 @@ class SummaryObservationsTest {
     return i % 2 == 0 ? "default" : "acme";
   }
 
-  /** The summary as HAPI's model, as SummaryObservations built it before it wrote JSON itself. */
-  static Observation hapiModel(
+  /** One summary's inputs (for {@link #PATIENT}), given both to SummaryObservations and HAPI. */
+  private record Emission(
       SummaryDefinition d,
       String tenant,
-      String patientId,
       long periodKey,
       int generation,
       SummaryFigures f,
       int version,
       Instant computedAt) {
-    String label = d.period().label(periodKey);
-    String id = ResourceIds.summary(patientId, d.measure(), label, generation);
+
+    FhirResource written() {
+      return SummaryObservations.build(
+          d, tenant, PATIENT, periodKey, generation, f, version, computedAt);
+    }
+  }
+
+  /** The summary as HAPI's model, as SummaryObservations built it before it wrote JSON itself. */
+  static Observation hapiModel(Emission e) {
+    SummaryDefinition d = e.d();
+    SummaryFigures f = e.f();
+    int version = e.version();
+    String label = d.period().label(e.periodKey());
     Observation o = new Observation();
-    o.setId(id);
+    o.setId(ResourceIds.summary(PATIENT, d.measure(), label, e.generation()));
     o.getMeta().setVersionId(Integer.toString(version));
     o.getMeta()
         .setLastUpdatedElement(
             new InstantType(
-                Date.from(computedAt),
+                Date.from(e.computedAt()),
                 TemporalPrecisionEnum.MILLI,
                 TimeZone.getTimeZone(ZoneOffset.UTC)));
     o.getMeta().addTag(FhirSystems.SUMMARY, "summary", "Summary");
-    o.getMeta().addTag(FhirSystems.TENANT, tenant, null);
+    o.getMeta().addTag(FhirSystems.TENANT, e.tenant(), null);
     o.addIdentifier().setSystem(FhirSystems.SID_SUMMARY).setValue(d.measure() + "/" + label);
     o.setStatus(
         version <= 1 ? Observation.ObservationStatus.FINAL : Observation.ObservationStatus.AMENDED);
@@ -181,7 +189,7 @@ class SummaryObservationsTest {
     }
     code.addCoding().setSystem(FhirSystems.SUMMARY).setCode(d.measure());
     code.setText(d.name());
-    o.setSubject(new Reference("Patient/" + patientId));
+    o.setSubject(new Reference("Patient/" + PATIENT));
     o.setEffective(
         new Period().setStartElement(dateTime(f.start())).setEndElement(dateTime(f.end())));
     switch (d.aggregate()) {
