@@ -60,10 +60,11 @@ public final class BenchOptions {
 
   /**
    * The probes' arguments: {@code --key=value}, or a bare {@code --key} meaning {@code true}
-   * (unlike {@link #parse}, a value never comes from the next argument).
+   * (unlike {@link #parse}, a value never comes from the next argument), over {@code defaults}
+   * written as {@link #pairs} ({@code a=1,b=2}).
    */
-  public static Map<String, String> flags(String[] args) {
-    Map<String, String> flags = new HashMap<>();
+  public static Map<String, String> flags(String[] args, String defaults) {
+    Map<String, String> flags = pairs(defaults);
     for (String a : args) {
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
       flags.put(kv[0], kv.length > 1 ? kv[1] : "true");

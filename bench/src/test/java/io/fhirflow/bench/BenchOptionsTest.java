@@ -27,4 +27,13 @@ class BenchOptionsTest {
     BenchOptions opt = BenchOptions.parse(new String[] {"--records=many"});
     assertThatThrownBy(() -> opt.integer("records", 1)).isInstanceOf(NumberFormatException.class);
   }
+
+  @Test
+  void theProbesFlagsOverrideTheirDefaultsAndABareFlagIsTrue() {
+    assertThat(
+            BenchOptions.flags(
+                new String[] {"--rate=50", "--api", "--out=a=b"}, "rate=1000,seconds=60"))
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("rate", "50", "seconds", "60", "api", "true", "out", "a=b"));
+  }
 }

@@ -117,23 +117,9 @@ public final class FreshnessProbe {
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args =
-        new HashMap<>(
-            Map.of(
-                "rate",
-                "1000",
-                "seconds",
-                "60",
-                "warmup-seconds",
-                "0",
-                "users",
-                "1000",
-                "pg-every",
-                "10",
-                "drain-seconds",
-                "120",
-                "out",
-                "target/freshness"));
-    args.putAll(BenchOptions.flags(argv));
+        BenchOptions.flags(
+            argv,
+            "rate=1000,seconds=60,warmup-seconds=0,users=1000,pg-every=10,drain-seconds=120,out=target/freshness");
     if (args.containsKey("batches-only")) {
       System.out.print(sinkBatches(Path.of(args.get("batches-only"))));
       return;

@@ -24,7 +24,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,25 +80,9 @@ public final class StormProbe {
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args =
-        new HashMap<>(
-            Map.of(
-                "users",
-                "1000",
-                "per-user",
-                "1500",
-                "window-seconds",
-                "60",
-                "sample-every",
-                "20",
-                "drain-seconds",
-                "1800",
-                "steady-rate",
-                "1000",
-                "out",
-                "target/storm",
-                "export",
-                "apple-health-v11-garmin-iphone/export.xml"));
-    args.putAll(BenchOptions.flags(argv));
+        BenchOptions.flags(
+            argv,
+            "users=1000,per-user=1500,window-seconds=60,sample-every=20,drain-seconds=1800,steady-rate=1000,out=target/storm,export=apple-health-v11-garmin-iphone/export.xml");
     new StormProbe(args).run();
   }
 
