@@ -112,17 +112,19 @@ public final class PostgresDatabaseDialect {
         type == ResourceType.OBSERVATION
             ? " WHERE NOT EXISTS (SELECT 1 FROM " + deletionRegister() + " d WHERE d.id = s.id)"
             : "";
-    return "INSERT INTO "
-        + table(type)
-        + " AS t ("
-        + String.join(", ", columns(type))
-        + ") SELECT "
+    return insertInto(type)
+        + " SELECT "
         + select
         + " FROM "
         + source
         + " s"
         + notDeleted
         + onConflict(type);
+  }
+
+  /** {@code INSERT INTO <table> AS t (<columns>)}: the upserts' head, {@code t} for ON CONFLICT. */
+  private String insertInto(ResourceType type) {
+    return "INSERT INTO " + table(type) + " AS t (" + String.join(", ", columns(type)) + ")";
   }
 
   /**
@@ -207,14 +209,7 @@ public final class PostgresDatabaseDialect {
         columns(type).stream()
             .map(PostgresDatabaseDialect::placeholder)
             .collect(Collectors.joining(", "));
-    return "INSERT INTO "
-        + table(type)
-        + " AS t ("
-        + String.join(", ", columns(type))
-        + ") VALUES ("
-        + values
-        + ")"
-        + onConflict(type);
+    return insertInto(type) + " VALUES (" + values + ")" + onConflict(type);
   }
 
   /**
