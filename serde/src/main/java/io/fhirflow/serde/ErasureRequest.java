@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirflow.contracts.FhirId;
 import io.fhirflow.contracts.Tenants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,11 +36,10 @@ public record ErasureRequest(
     String requestId, String userId, String requestedBy, Instant requestedAt, String tenant) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ID_PATTERN = "[A-Za-z0-9\\-.]{1,64}";
   private static final int MAX_TEXT = 256;
 
   public ErasureRequest {
-    if (requestId == null || !requestId.matches(ID_PATTERN)) {
+    if (!FhirId.isValid(requestId)) {
       throw new IllegalArgumentException("requestId must be 1-64 characters of [A-Za-z0-9.-]");
     }
     if (userId == null || userId.isEmpty() || userId.length() > MAX_TEXT) {

@@ -3,6 +3,7 @@ package io.fhirflow.api.bulk;
 import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
+import io.fhirflow.contracts.FhirId;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -35,7 +36,7 @@ public final class BulkExportFilter extends HttpFilter {
 
   private static final long serialVersionUID = 1L;
   private static final Pattern KICK_OFF =
-      Pattern.compile("/(?:(Patient)(?:/([A-Za-z0-9\\-.]{1,64}))?/)?\\$export");
+      Pattern.compile("/(?:(Patient)(?:/(" + FhirId.REGEX + "))?/)?\\$export");
   private static final Pattern STATUS = Pattern.compile("/bulk/status/([0-9a-f\\-]{36})");
   private static final Pattern FILE =
       Pattern.compile("/bulk/files/([0-9a-f\\-]{36})/([A-Za-z]+\\.ndjson)");

@@ -8,6 +8,7 @@ import io.fhirflow.api.audit.AuditRecord;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.security.TokenRejectedException;
+import io.fhirflow.contracts.FhirId;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +20,6 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /metrics/Patient/{id}[?from=yyyy-MM-dd&to=yyyy-MM-dd]}: the Redis view of one patient
@@ -36,7 +36,6 @@ import java.util.regex.Pattern;
 public final class PatientMetricsServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
-  private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   private static final JsonFactory JSON = new JsonFactory();
   static final int DEFAULT_DAYS = 7;
   static final int MAX_DAYS = 35;
@@ -61,7 +60,7 @@ public final class PatientMetricsServlet extends HttpServlet {
     AuditRecord audit = (AuditRecord) req.getAttribute(AuditRecord.ATTRIBUTE);
     String id = req.getPathInfo() == null ? "" : req.getPathInfo().substring(1);
     if (audit != null) {
-      audit.interaction("metrics", "Patient", FHIR_ID.matcher(id).matches() ? id : null);
+      audit.interaction("metrics", "Patient", FhirId.isValid(id) ? id : null);
     }
     AccessToken token;
     try {
@@ -79,8 +78,7 @@ public final class PatientMetricsServlet extends HttpServlet {
       error(res, 403, "forbidden", "The token's scopes do not allow reading Observations");
       return;
     }
-    if (!FHIR_ID.matcher(id).matches()
-        || token.confinedTo().map(p -> !p.equals(id)).orElse(false)) {
+    if (!FhirId.isValid(id) || token.confinedTo().map(p -> !p.equals(id)).orElse(false)) {
       error(res, 404, "not-found", "No metrics for this patient");
       return;
     }

@@ -16,6 +16,7 @@ import io.fhirflow.api.bulk.LongReads;
 import io.fhirflow.api.security.AccessToken;
 import io.fhirflow.api.security.JwtVerifier;
 import io.fhirflow.api.store.StoreUnavailableException;
+import io.fhirflow.contracts.FhirId;
 import io.fhirflow.views.ShippedViews;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -51,8 +52,8 @@ public final class ViewRunFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ViewRunFilter.class);
   private static final Pattern RUN =
-      Pattern.compile("/ViewDefinition(?:/([A-Za-z0-9\\-.]{1,64}))?/\\$(?:run|viewdefinition-run)");
-  private static final Pattern READ = Pattern.compile("/ViewDefinition/([A-Za-z0-9\\-.]{1,64})");
+      Pattern.compile("/ViewDefinition(?:/(" + FhirId.REGEX + "))?/\\$(?:run|viewdefinition-run)");
+  private static final Pattern READ = Pattern.compile("/ViewDefinition/(" + FhirId.REGEX + ")");
 
   /**
    * Decimals read as BigDecimal, kept digit for digit: an inline resource is parsed here and handed

@@ -2,6 +2,7 @@ package io.fhirflow.api.view;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirflow.api.bulk.BulkRequestException;
+import io.fhirflow.contracts.FhirId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -120,7 +121,7 @@ record ViewRunRequest(
   private static String patient(String reference) {
     String id =
         reference.startsWith("Patient/") ? reference.substring("Patient/".length()) : reference;
-    if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+    if (!FhirId.isValid(id)) {
       throw invalid("patient must be Patient/[id]");
     }
     return id;
