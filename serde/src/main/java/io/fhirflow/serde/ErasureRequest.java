@@ -29,8 +29,8 @@ import java.util.UUID;
  * erasure topic is written by the platform's operators, never by a tenant's gateway, so the tenant
  * may be a field here. Unknown fields are ignored, so later versions may add some.
  *
- * @param requestId 1-128 characters of {@code [A-Za-z0-9.-]}, like a FHIR id (it becomes the
- *     AuditEvent's id)
+ * @param requestId a FHIR id ({@link io.fhirflow.contracts.FhirId}: 1-64 characters of {@code
+ *     [A-Za-z0-9.-]}) (it becomes the AuditEvent's id)
  */
 public record ErasureRequest(
     String requestId, String userId, String requestedBy, Instant requestedAt, String tenant) {

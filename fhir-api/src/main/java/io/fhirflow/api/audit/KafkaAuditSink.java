@@ -124,7 +124,7 @@ public final class KafkaAuditSink implements AuditSink {
 
   @Override
   public void publish(AuditRecord record) {
-    send(record.requestId(), factory.toJson(record), null);
+    send(record.requestId(), factory.toJson(record), NOTHING_AFTER);
   }
 
   /** While down, one audit-trail check at a time; its delivery marks the sink up. */
@@ -136,7 +136,10 @@ public final class KafkaAuditSink implements AuditSink {
     send(id, factory.auditTrailCheck(id, Instant.now()), () -> checking.set(false));
   }
 
-  /** Sends one AuditEvent; {@code done} (if any) runs once its fate is known. */
+  /** What a request's own audit event does once delivered or lost: nothing beyond the health. */
+  private static final Runnable NOTHING_AFTER = () -> {};
+
+  /** Sends one AuditEvent; {@code done} runs once its fate is known. */
   private void send(String id, String json, Runnable done) {
     ProducerRecord<String, String> r = new ProducerRecord<>(topic, id, json);
     r.headers().add(FhirRecordHeaders.RESOURCE_TYPE, "AuditEvent".getBytes(StandardCharsets.UTF_8));
@@ -148,9 +151,7 @@ public final class KafkaAuditSink implements AuditSink {
       producer.send(
           r,
           (metadata, error) -> {
-            if (done != null) {
-              done.run();
-            }
+            done.run();
             if (error == null) {
               delivered();
             } else {
@@ -158,9 +159,7 @@ public final class KafkaAuditSink implements AuditSink {
             }
           });
     } catch (RuntimeException e) {
-      if (done != null) {
-        done.run();
-      }
+      done.run();
       lost(e);
     }
   }
