@@ -242,10 +242,8 @@ public final class SummaryProcessor
         continue;
       }
       UUID source = p.observationId() == null ? null : UUID.fromString(p.observationId());
-      // BigDecimal.valueOf: the double's shortest decimal text, so 0.1 + 0.2 is 0.3 and order does
-      // not matter. Made once for all the point's summaries (a heart rate feeds its hour and day),
-      // since finding the shortest text of a double is not cheap.
-      BigDecimal exact = BigDecimal.valueOf(p.value());
+      // Made once for all the point's summaries (a heart rate feeds its hour and day).
+      BigDecimal exact = ExactDecimal.of(p.value());
       for (SummaryDefinition d : definitions) {
         PeriodBounds.Bounds period = periods.of(d.period(), p.time(), p.zone());
         if (period.lastDay() < oldest) {
