@@ -5,6 +5,8 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,23 +69,27 @@ final class RecordSharesCodec {
   private RecordSharesCodec() {}
 
   static byte[] write(SummaryState.RecordShares r) {
-    Map<UUID, Integer> sources = new LinkedHashMap<>();
-    for (SummaryState.Share s : r.shares()) {
-      for (UUID u : s.contribution().sources()) {
-        sources.putIfAbsent(u, sources.size());
+    List<SummaryState.Share> shares = r.shares();
+    SourceNumbers sources = new SourceNumbers();
+    for (int i = 0; i < shares.size(); i++) {
+      List<UUID> ids = shares.get(i).contribution().sources();
+      for (int j = 0; j < ids.size(); j++) {
+        sources.add(ids.get(j));
       }
     }
-    VarBytes b = new VarBytes(32 + 16 * sources.size() + 48 * r.shares().size());
+    VarBytes b = new VarBytes(32 + 16 * sources.size() + 48 * shares.size());
     b.put(LAYOUT)
         .putSigned(r.recordVersion())
         .putSigned(r.lastModifiedMillis())
         .putSigned(r.lastDay())
         .putUnsigned(sources.size());
-    for (UUID u : sources.keySet()) {
+    for (int i = 0; i < sources.size(); i++) {
+      UUID u = sources.get(i);
       b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
     }
-    b.putUnsigned(r.shares().size());
-    for (SummaryState.Share s : r.shares()) {
+    b.putUnsigned(shares.size());
+    for (int i = 0; i < shares.size(); i++) {
+      SummaryState.Share s = shares.get(i);
       Integer code = MEASURE_CODES.get(s.measure());
       if (code != null) {
         b.putUnsigned(code);
@@ -102,7 +108,7 @@ final class RecordSharesCodec {
       SummaryState.Contribution c,
       long period,
       long recordLastDay,
-      Map<UUID, Integer> sources) {
+      SourceNumbers sources) {
     BigInteger unscaled = c.sum().unscaledValue();
     boolean oneValue =
         Double.compare(c.min(), c.max()) == 0
@@ -126,8 +132,9 @@ final class RecordSharesCodec {
         .putSigned((long) c.endOffset() - c.startOffset())
         .putSigned(recordLastDay - c.lastDay())
         .putUnsigned(c.sources().size());
-    for (UUID u : c.sources()) {
-      b.putUnsigned(sources.get(u));
+    List<UUID> ids = c.sources();
+    for (int i = 0; i < ids.size(); i++) {
+      b.putUnsigned(sources.numberOf(ids.get(i)));
     }
   }
 
@@ -257,5 +264,68 @@ final class RecordSharesCodec {
     }
     return new SummaryState.Contribution(
         sum, count, min, max, startEpoch, startOffset, endEpoch, endOffset, lastDay, sources);
+  }
+
+  /**
+   * A record's distinct source ids in the order first met, each written once and named by its
+   * position. Why not a map: a record has one source or a few (one per Observation it became), and
+   * this runs once per sample at every commit, where a LinkedHashMap, its table and an entry per id
+   * were allocated and hashed for one or two ids; past {@link #LINEAR} ids a map takes over the
+   * look-ups, so a large series record is not quadratic.
+   */
+  private static final class SourceNumbers {
+    private static final int LINEAR = 16;
+
+    private UUID[] ids = new UUID[4];
+    private int size;
+    private Map<UUID, Integer> index;
+
+    void add(UUID u) {
+      if (numberOrMinus(u) >= 0) {
+        return;
+      }
+      if (size == ids.length) {
+        ids = Arrays.copyOf(ids, size * 2);
+      }
+      ids[size] = u;
+      if (index != null) {
+        index.put(u, size);
+      } else if (size + 1 > LINEAR) {
+        index = new HashMap<>();
+        for (int i = 0; i <= size; i++) {
+          index.put(ids[i], i);
+        }
+      }
+      size++;
+    }
+
+    int size() {
+      return size;
+    }
+
+    UUID get(int i) {
+      return ids[i];
+    }
+
+    int numberOf(UUID u) {
+      int n = numberOrMinus(u);
+      if (n < 0) {
+        throw new IllegalStateException("a source id not collected from the record's shares");
+      }
+      return n;
+    }
+
+    private int numberOrMinus(UUID u) {
+      if (index != null) {
+        Integer n = index.get(u);
+        return n == null ? -1 : n;
+      }
+      for (int i = 0; i < size; i++) {
+        if (ids[i].equals(u)) {
+          return i;
+        }
+      }
+      return -1;
+    }
   }
 }

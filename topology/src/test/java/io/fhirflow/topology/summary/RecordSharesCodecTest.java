@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -29,6 +30,61 @@ class RecordSharesCodecTest {
       assertThat(roundTrip(serde.serializer().serialize("t", r))).as("entry %d", i).isEqualTo(r);
       assertThat(roundTrip(before20261207(r))).as("old layout, entry %d", i).isEqualTo(r);
     }
+  }
+
+  @Test
+  void aSeriesRecordWithHundredsOfSourcesReadsBackEqualWithEachIdOnce() {
+    // A day of a heart-rate series: 24 hours of 20 listed sources each, the day listing the
+    // smallest 20 of them again (the ids past 16 take the codec's map path).
+    List<UUID> all = new ArrayList<>();
+    List<SummaryState.Share> shares = new ArrayList<>();
+    long day = 20_790;
+    for (int h = 0; h < 24; h++) {
+      List<UUID> hour = new ArrayList<>();
+      for (int k = 0; k < 20; k++) {
+        hour.add(UUID.randomUUID());
+      }
+      all.addAll(hour);
+      long start = day * 86_400L + h * 3_600L;
+      shares.add(
+          new SummaryState.Share(
+              "heart-rate-hour",
+              start,
+              new SummaryState.Contribution(
+                  BigDecimal.valueOf(1_400 + h),
+                  20,
+                  60,
+                  80,
+                  start,
+                  3_600,
+                  start + 3_600,
+                  3_600,
+                  day,
+                  List.copyOf(hour))));
+    }
+    shares.add(
+        new SummaryState.Share(
+            "heart-rate-day",
+            day,
+            new SummaryState.Contribution(
+                BigDecimal.valueOf(34_000),
+                480,
+                60,
+                80,
+                day * 86_400L,
+                3_600,
+                (day + 1) * 86_400L,
+                3_600,
+                day,
+                List.copyOf(all.subList(0, 20)))));
+    SummaryState.RecordShares r = new SummaryState.RecordShares(3, 1_796_000_000_000L, shares, day);
+
+    byte[] bytes = serde.serializer().serialize("t", r);
+
+    assertThat(roundTrip(bytes)).isEqualTo(r);
+    // Each id once: the day's 20 (also listed by hour 0) are named by position, not repeated.
+    assertThat(occurrences(bytes, all.get(0))).isEqualTo(1);
+    assertThat(occurrences(bytes, all.get(479))).isEqualTo(1);
   }
 
   @Test
@@ -183,5 +239,20 @@ class RecordSharesCodecTest {
     c.sources()
         .forEach(u -> b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()));
     return b.array();
+  }
+
+  private static int occurrences(byte[] bytes, UUID id) {
+    byte[] needle =
+        ByteBuffer.allocate(16)
+            .putLong(id.getMostSignificantBits())
+            .putLong(id.getLeastSignificantBits())
+            .array();
+    int n = 0;
+    for (int i = 0; i + 16 <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + 16, needle, 0, 16)) {
+        n++;
+      }
+    }
+    return n;
   }
 }
