@@ -247,6 +247,61 @@ public final class SummaryAggregate {
         sources.stream().map(UUID::toString).toList());
   }
 
+  /**
+   * A 64-bit digest of what the summary writes: exact sum (unscaled value and scale), count, min
+   * and max where written ({@code writesMin}, {@code writesMax}; 0 otherwise), the period's bounds
+   * and the listed source ids; equal figures give equal digests, and a written figure that changes
+   * changes the digest but for a 2^-64 chance. Compared with the digest of the version last written
+   * to skip writing a summary whose figures came back to what they were.
+   *
+   * <p>Why not a cryptographic hash of the figures' text (the digest before 2026-12-08: SHA-256
+   * over a string of them): it built the 20 ids' text and the string for every summary at every
+   * emission, where mixing the numbers the aggregate holds is enough to tell two versions apart
+   * (nothing here is adversarial: a patient's own samples). Call after {@link #rescan} if {@link
+   * #needsRescan}.
+   */
+  long digest(boolean writesMin, boolean writesMax) {
+    long h = mix(DIGEST_SEED, sum.scale());
+    BigInteger unscaled = sum.unscaledValue();
+    if (unscaled.bitLength() < 64) {
+      h = mix(h, unscaled.longValue());
+    } else {
+      for (byte x : unscaled.toByteArray()) {
+        h = mix(h, x);
+      }
+    }
+    h = mix(h, count);
+    h = mix(h, writesMin ? Double.doubleToLongBits(min.value) : 0);
+    h = mix(h, writesMax ? Double.doubleToLongBits(max.value) : 0);
+    h = mix(h, Double.doubleToLongBits(start.value));
+    h = mix(h, Double.doubleToLongBits(end.value));
+    h = mix(h, sources.size());
+    for (UUID u : sources) {
+      h = mix(h, u.getMostSignificantBits());
+      h = mix(h, u.getLeastSignificantBits());
+    }
+    return fmix(h);
+  }
+
+  private static final long DIGEST_SEED = 0x2026_1208_5157L;
+
+  /** One step of the digest: the value scrambled (MurmurHash3's finaliser) into the running one. */
+  private static long mix(long h, long v) {
+    return (h ^ fmix(v)) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+  }
+
+  /**
+   * MurmurHash3's 64-bit finaliser: a bijection in which every input bit moves every output bit.
+   */
+  private static long fmix(long k) {
+    k ^= k >>> 33;
+    k *= 0xff51afd7ed558ccdL;
+    k ^= k >>> 33;
+    k *= 0xc4ceb9fe1a85ec53L;
+    k ^= k >>> 33;
+    return k;
+  }
+
   private static double startKey(SummaryState.Contribution c) {
     return c.startEpoch() * OFFSET_SLOTS + (OFFSET_BIAS - c.startOffset());
   }

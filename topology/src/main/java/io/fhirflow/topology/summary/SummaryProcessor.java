@@ -13,10 +13,7 @@ import io.fhirflow.topology.fhir.FhirTopicHeaders;
 import io.fhirflow.topology.ops.FlowCounters;
 import io.micrometer.core.instrument.Counter;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -321,11 +318,10 @@ public final class SummaryProcessor
     if (a.needsRescan(writesMin, writesMax)) {
       rescan(key, a);
     }
-    SummaryFigures figures = a.figures();
     String patientId = key.patient().toString();
     String label = d.period().label(key.period());
     byte[] source = (d.measure() + "/" + label).getBytes(StandardCharsets.UTF_8);
-    if (figures == null) {
+    if (a.count() == 0) {
       if (a.version() > 0) {
         String id =
             io.fhirflow.mapping.ResourceIds.summary(patientId, d.measure(), label, a.generation());
@@ -348,12 +344,14 @@ public final class SummaryProcessor
       }
       return;
     }
-    long hash = hash(figures, writesMin, writesMax);
+    // The digest first: a summary whose figures came back to the version written needs no figures.
+    long hash = a.digest(writesMin, writesMax);
     if (a.version() > 0 && a.hash() == hash) {
       a.unchanged();
       aggregates.put(k, a);
       return;
     }
+    SummaryFigures figures = a.figures();
     int version = a.version() + 1;
     FhirResource summary =
         SummaryObservations.build(
@@ -395,32 +393,6 @@ public final class SummaryProcessor
     }
     a.rescan(all);
     rescans.increment();
-  }
-
-  /** A digest of what the summary writes (min and max only where they are written). */
-  private static long hash(SummaryFigures f, boolean writesMin, boolean writesMax) {
-    StringBuilder b =
-        new StringBuilder(256)
-            .append(f.sum().toPlainString())
-            .append('|')
-            .append(f.count())
-            .append('|')
-            .append(writesMin ? f.min() : 0)
-            .append('|')
-            .append(writesMax ? f.max() : 0)
-            .append('|')
-            .append(f.start())
-            .append('|')
-            .append(f.end());
-    f.derivedFrom().forEach(s -> b.append('|').append(s));
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(b.toString().getBytes(StandardCharsets.UTF_8));
-      return ByteBuffer.wrap(digest).getLong();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
   }
 
   /**

@@ -61,6 +61,68 @@ class SummaryAggregateTest {
   }
 
   @Test
+  void theDigestChangesExactlyWhenAWrittenFigureChanges() {
+    SplittableRandom random = new SplittableRandom(20261208);
+    int changes = 0;
+    for (int round = 0; round < 200; round++) {
+      SummaryAggregate a = new SummaryAggregate(20_526);
+      Map<Integer, SummaryState.Contribution> current = new HashMap<>();
+      String lastFigures = null;
+      long lastDigest = 0;
+      for (int step = 0; step < 60; step++) {
+        int record = random.nextInt(12);
+        SummaryState.Contribution previous = current.get(record);
+        if (previous != null && random.nextInt(3) == 0) {
+          a.remove(previous, Set.of());
+          current.remove(record);
+        } else {
+          SummaryState.Contribution c = contribution(random, record);
+          if (previous != null) {
+            a.remove(previous, Set.copyOf(c.sources()));
+          }
+          a.add(c);
+          current.put(record, c);
+        }
+        if (a.needsRescan(true, true)) {
+          a.rescan(current.values());
+        }
+        if (a.count() == 0) {
+          lastFigures = null;
+          continue;
+        }
+        // Every figure as it is held, the sum with its scale (as the digest takes it).
+        String figures = a.figures().sum().toString() + " " + describe(a.figures());
+        long digest = a.digest(true, true);
+        assertThat(roundTrip(a).digest(true, true)).isEqualTo(digest);
+        if (lastFigures != null) {
+          assertThat(digest == lastDigest)
+              .as("%s -> %s", lastFigures, figures)
+              .isEqualTo(figures.equals(lastFigures));
+          changes += figures.equals(lastFigures) ? 0 : 1;
+        }
+        lastFigures = figures;
+        lastDigest = digest;
+      }
+    }
+    assertThat(changes).isGreaterThan(5_000);
+  }
+
+  @Test
+  void theDigestLeavesOutMinAndMaxWhereTheyAreNotWritten() {
+    SummaryAggregate a = new SummaryAggregate(20_526);
+    a.add(contribution(new SplittableRandom(1), 1));
+    SummaryAggregate b = roundTrip(a);
+    // Only min and max move: nothing added to sum or count, bounds inside the period's.
+    b.add(
+        new SummaryState.Contribution(
+            BigDecimal.ZERO, 0, -1e9, 1e9, DAY + 40_000, 0, DAY + 40_001, 0, 20_526, List.of()));
+
+    assertThat(b.digest(false, false)).isEqualTo(a.digest(false, false));
+    assertThat(b.digest(true, false)).isNotEqualTo(a.digest(true, false));
+    assertThat(b.digest(false, true)).isNotEqualTo(a.digest(false, true));
+  }
+
+  @Test
   void takingBackOneOfSeveralHoldersOfTheMaximumNeedsNoRescanButTheLastOneDoes() {
     SummaryAggregate a = new SummaryAggregate(20_526);
     SummaryState.Contribution first = single(90, 1);
