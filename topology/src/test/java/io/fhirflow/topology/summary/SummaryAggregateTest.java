@@ -34,19 +34,7 @@ class SummaryAggregateTest {
       Map<Integer, SummaryState.Contribution> current = new HashMap<>();
       for (int step = 0; step < 60; step++) {
         steps++;
-        int record = random.nextInt(12);
-        SummaryState.Contribution previous = current.get(record);
-        if (previous != null && random.nextInt(3) == 0) {
-          a.remove(previous, Set.of());
-          current.remove(record);
-        } else {
-          SummaryState.Contribution c = contribution(random, record);
-          if (previous != null) {
-            a.remove(previous, Set.copyOf(c.sources()));
-          }
-          a.add(c);
-          current.put(record, c);
-        }
+        step(random, a, current);
         a = roundTrip(a);
         if (a.needsRescan(true, true)) {
           a.rescan(current.values());
@@ -70,19 +58,7 @@ class SummaryAggregateTest {
       String lastFigures = null;
       long lastDigest = 0;
       for (int step = 0; step < 60; step++) {
-        int record = random.nextInt(12);
-        SummaryState.Contribution previous = current.get(record);
-        if (previous != null && random.nextInt(3) == 0) {
-          a.remove(previous, Set.of());
-          current.remove(record);
-        } else {
-          SummaryState.Contribution c = contribution(random, record);
-          if (previous != null) {
-            a.remove(previous, Set.copyOf(c.sources()));
-          }
-          a.add(c);
-          current.put(record, c);
-        }
+        step(random, a, current);
         if (a.needsRescan(true, true)) {
           a.rescan(current.values());
         }
@@ -181,6 +157,29 @@ class SummaryAggregateTest {
   }
 
   /** A record's share: values from a small set (ties), one of three zones, 0-4 source ids. */
+  /**
+   * One random change to {@code a}: one of 12 records' contribution is taken back (a deletion) or
+   * replaced by a new one (a first version or an update), {@code current} following it.
+   */
+  private static void step(
+      SplittableRandom random,
+      SummaryAggregate a,
+      Map<Integer, SummaryState.Contribution> current) {
+    int record = random.nextInt(12);
+    SummaryState.Contribution previous = current.get(record);
+    if (previous != null && random.nextInt(3) == 0) {
+      a.remove(previous, Set.of());
+      current.remove(record);
+    } else {
+      SummaryState.Contribution c = contribution(random, record);
+      if (previous != null) {
+        a.remove(previous, Set.copyOf(c.sources()));
+      }
+      a.add(c);
+      current.put(record, c);
+    }
+  }
+
   private static SummaryState.Contribution contribution(SplittableRandom random, int record) {
     int n = 1 + random.nextInt(4);
     BigDecimal sum = BigDecimal.ZERO;
