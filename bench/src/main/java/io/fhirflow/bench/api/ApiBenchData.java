@@ -1,5 +1,8 @@
 package io.fhirflow.bench.api;
 
+import io.fhirflow.api.store.DateCriterion;
+import io.fhirflow.api.store.ObservationQuery;
+import io.fhirflow.api.store.TokenCriterion;
 import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.store.StoreMigrations;
 import io.fhirflow.store.StoreTables;
@@ -8,7 +11,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -50,6 +56,22 @@ public final class ApiBenchData {
   }
 
   /** The id SQL's {@code md5('bench-patient-' || p)::uuid} gives patient {@code p}. */
+  /**
+   * The benchmark's search as the store runs it: one patient's heart rate (LOINC 8867-4) for the 24
+   * h before {@link #END}, newest first, 100 a page, as the API parses the wrk script's request.
+   */
+  public static ObservationQuery heartRateLastDay(String patient) {
+    Instant from = END.minus(Duration.ofHours(24));
+    return new ObservationQuery(
+        Optional.of(patient),
+        List.of(List.of(new TokenCriterion("http://loinc.org", "8867-4"))),
+        List.of(),
+        List.of(List.of(new DateCriterion(DateCriterion.Comparator.GE, from, from.plusSeconds(1)))),
+        true,
+        100,
+        Optional.empty());
+  }
+
   public static String patientId(int p) {
     try {
       byte[] d =

@@ -1,12 +1,9 @@
 package io.fhirflow.bench.api;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.fhirflow.api.store.DateCriterion;
-import io.fhirflow.api.store.ObservationQuery;
 import io.fhirflow.api.store.ObservationStore;
 import io.fhirflow.api.store.ReadPool;
 import io.fhirflow.api.store.StoredResource;
-import io.fhirflow.api.store.TokenCriterion;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,9 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.TimeZone;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -97,16 +92,6 @@ public final class JettyFloorServer {
 
   /** The API's search for the benchmark query, its rows written as they are stored. */
   private static final class BareSearch extends HttpServlet {
-    private static final List<List<DateCriterion>> LAST_24H =
-        List.of(
-            List.of(
-                new DateCriterion(
-                    DateCriterion.Comparator.GE,
-                    ApiBenchData.END.minus(Duration.ofHours(24)),
-                    ApiBenchData.END.minus(Duration.ofHours(24)).plusSeconds(1))));
-    private static final List<List<TokenCriterion>> HEART_RATE =
-        List.of(List.of(new TokenCriterion("http://loinc.org", "8867-4")));
-
     private final ObservationStore store;
 
     BareSearch(ObservationStore store) {
@@ -116,18 +101,7 @@ public final class JettyFloorServer {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
       String patient = req.getParameter("patient");
-      List<StoredResource> rows =
-          store
-              .search(
-                  new ObservationQuery(
-                      Optional.ofNullable(patient),
-                      HEART_RATE,
-                      List.of(),
-                      LAST_24H,
-                      true,
-                      100,
-                      Optional.empty()))
-              .rows();
+      List<StoredResource> rows = store.search(ApiBenchData.heartRateLastDay(patient)).rows();
       ByteArrayOutputStream body = new ByteArrayOutputStream(100 * 1024);
       body.write('[');
       for (int i = 0; i < rows.size(); i++) {

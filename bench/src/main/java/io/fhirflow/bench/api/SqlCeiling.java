@@ -1,17 +1,13 @@
 package io.fhirflow.bench.api;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.fhirflow.api.store.DateCriterion;
-import io.fhirflow.api.store.ObservationQuery;
 import io.fhirflow.api.store.ObservationStore;
 import io.fhirflow.api.store.ReadPool;
 import io.fhirflow.api.store.StoreUnavailableException;
-import io.fhirflow.api.store.TokenCriterion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,14 +28,6 @@ public final class SqlCeiling {
     int pool = args.length > 3 ? Integer.parseInt(args[3]) : 8;
     try (HikariDataSource ds = ReadPool.create(ApiBenchData.url(base), "", "", pool, 5000)) {
       ObservationStore store = new ObservationStore(ds);
-      List<DateCriterion> last24h =
-          List.of(
-              new DateCriterion(
-                  DateCriterion.Comparator.GE,
-                  ApiBenchData.END.minus(Duration.ofHours(24)),
-                  ApiBenchData.END.minus(Duration.ofHours(24)).plusSeconds(1)));
-      List<List<TokenCriterion>> heartRate =
-          List.of(List.of(new TokenCriterion("http://loinc.org", "8867-4")));
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
       long warmupEnd = System.nanoTime() + Duration.ofSeconds(Math.min(5, seconds / 4)).toNanos();
       AtomicLong rows = new AtomicLong();
@@ -77,19 +65,7 @@ public final class SqlCeiling {
                     long t0 = System.nanoTime();
                     int got;
                     try {
-                      got =
-                          store
-                              .search(
-                                  new ObservationQuery(
-                                      Optional.of(patient),
-                                      heartRate,
-                                      List.of(),
-                                      List.of(last24h),
-                                      true,
-                                      100,
-                                      Optional.empty()))
-                              .rows()
-                              .size();
+                      got = store.search(ApiBenchData.heartRateLastDay(patient)).rows().size();
                     } catch (StoreUnavailableException e) {
                       // Pool wait or database timeout under load: counted, like a non-200 in wrk.
                       errors.incrementAndGet();

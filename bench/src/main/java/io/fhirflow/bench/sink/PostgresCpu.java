@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * A sampler thread reads the backends every 250 ms, so a backend that exits is counted up to its
  * last sample; the JVM's share is {@code ThreadCpu}'s.
  */
-final class PostgresCpu implements AutoCloseable {
+public final class PostgresCpu implements AutoCloseable {
 
   /** USER_HZ: the unit of /proc/[pid]/stat times on every Linux architecture Java runs on. */
   private static final double TICKS_PER_SECOND = 100.0;
@@ -207,6 +207,14 @@ final class PostgresCpu implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * CPU seconds of every {@code postgres} process on the machine so far, exited backends included
+   * (their postmaster's children times); NaN without /proc.
+   */
+  public static double everyProcessSeconds() {
+    return cpuSeconds();
   }
 
   private static double cpuSeconds() {
