@@ -49,20 +49,15 @@ public final class NullSinkConnector extends SinkConnector {
     return "bench";
   }
 
-  /** Touches each record's value (so the converter's output is used) and drops it. */
+  /** Drops every record (the worker has already fetched and converted it). */
   public static final class Discard extends SinkTask {
-    private long bytes;
 
     @Override
     public void start(Map<String, String> props) {}
 
     @Override
     public void put(Collection<SinkRecord> records) {
-      for (SinkRecord r : records) {
-        if (r.value() instanceof byte[] b) {
-          bytes += b.length;
-        }
-      }
+      // Nothing to write: its offsets commit as a sink's do after its database write.
     }
 
     @Override

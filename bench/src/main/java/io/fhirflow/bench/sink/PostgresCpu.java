@@ -37,7 +37,7 @@ public final class PostgresCpu implements AutoCloseable {
       Set.of("checkpointer", "background writer", "walwriter");
 
   private final int port;
-  private final double startSeconds = cpuSeconds();
+  private final double startSeconds = everyProcessSeconds();
 
   /** pid → {ticks when first seen (0 for a backend born after the start), ticks when last seen}. */
   private final Map<Long, long[]> backends = new HashMap<>();
@@ -77,7 +77,7 @@ public final class PostgresCpu implements AutoCloseable {
 
   /** Every postgres process on the machine (the figure of the runs before 2026-12-05). */
   double microsPerRow(long rows) {
-    return (cpuSeconds() - startSeconds) * 1e6 / rows;
+    return (everyProcessSeconds() - startSeconds) * 1e6 / rows;
   }
 
   /** This JVM's backends plus the server's WAL writer, checkpointer and background writer. */
@@ -214,10 +214,6 @@ public final class PostgresCpu implements AutoCloseable {
    * (their postmaster's children times); NaN without /proc.
    */
   public static double everyProcessSeconds() {
-    return cpuSeconds();
-  }
-
-  private static double cpuSeconds() {
     long[] ticks = {0};
     boolean read =
         forEachPostgres(
