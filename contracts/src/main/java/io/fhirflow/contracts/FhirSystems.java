@@ -65,6 +65,13 @@ public final class FhirSystems {
   public static final String AUDIT_SUBTYPE = "https://fhirflow.io/fhir/CodeSystem/audit-subtype";
 
   /**
+   * AuditEvent.subtype of the API's requests that are not FHIR REST interactions: the per-patient
+   * metrics view ({@code metrics}) and a request to no known route ({@code unknown}).
+   */
+  public static final String API_INTERACTION =
+      "https://fhirflow.io/fhir/CodeSystem/api-interaction";
+
+  /**
    * meta.tag system of the tenant a resource belongs to ({@code Tenants}): code = the tenant's
    * name, on every Observation, Patient, Device and erasure AuditEvent the topology writes.
    */

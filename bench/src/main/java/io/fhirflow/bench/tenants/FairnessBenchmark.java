@@ -6,6 +6,7 @@ import io.fhirflow.bench.topology.SampleGenerator;
 import io.fhirflow.bench.topology.TopologyBenchmark;
 import io.fhirflow.cli.Main;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
@@ -148,7 +149,7 @@ public final class FairnessBenchmark {
       SpecificAvroDeserializer<WearableSample> deserializer =
           new SpecificAvroDeserializer<>(WearableSample.class);
       deserializer.configure(Map.of("schema.registry.url", registry), false);
-      String redisPrefix = "fhirflow:fairness-" + id + ":";
+      String redisPrefix = RedisKeyLayout.DEFAULT_PREFIX + "fairness-" + id + ":";
       Map<String, Object> observer = new HashMap<>(KafkaBroker.adminSaslProps());
       observer.put("bootstrap.servers", broker.bootstrapServers());
       Instant now = Instant.now();

@@ -3,6 +3,7 @@ package io.fhirflow.bench.topology;
 import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
 import io.fhirflow.schema.WearableSample;
@@ -248,7 +249,7 @@ public final class PairedTopologyBenchmark {
     }
 
     static String redisPrefix(String id, String name) {
-      return "fhirflow:bench-pair-" + name + "-" + id + ":";
+      return RedisKeyLayout.DEFAULT_PREFIX + "bench-pair-" + name + "-" + id + ":";
     }
 
     String redisPrefix(String id) {

@@ -5,6 +5,7 @@ import io.fhirflow.bench.BenchOptions;
 import io.fhirflow.bench.ThreadCpu;
 import io.fhirflow.cli.broker.TopicTail;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.contracts.RedisKeyLayout;
 import io.fhirflow.contracts.Tenants;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.MappingCatalogue;
@@ -173,7 +174,7 @@ public final class TopologyBenchmark {
               : null;
 
       String applicationId = "bench-topology-" + id;
-      String prefix = "fhirflow:bench-" + id + ":";
+      String prefix = RedisKeyLayout.DEFAULT_PREFIX + "bench-" + id + ":";
       Map<String, Object> config =
           topologyConfig(broker, applicationId, threads, registry, prefix, commitInterval, extra);
       SpecificAvroDeserializer<WearableSample> deserializer =

@@ -32,8 +32,6 @@ import org.hl7.fhir.r4.model.Reference;
 public final class AuditEventFactory {
 
   static final String INTERACTION_SYSTEM = "http://hl7.org/fhir/restful-interaction";
-  static final String FHIRFLOW_INTERACTION_SYSTEM =
-      "https://fhirflow.io/fhir/CodeSystem/api-interaction";
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -107,7 +105,7 @@ public final class AuditEventFactory {
     g.writeArrayFieldStart("subtype");
     coding(
         g,
-        fhirInteraction ? INTERACTION_SYSTEM : FHIRFLOW_INTERACTION_SYSTEM,
+        fhirInteraction ? INTERACTION_SYSTEM : FhirSystems.API_INTERACTION,
         r.interaction(),
         null);
     g.writeEndArray();
@@ -234,7 +232,7 @@ public final class AuditEventFactory {
         !r.interaction().equals("metrics") && !r.interaction().equals("unknown");
     e.addSubtype(
         new Coding(
-            fhirInteraction ? INTERACTION_SYSTEM : FHIRFLOW_INTERACTION_SYSTEM,
+            fhirInteraction ? INTERACTION_SYSTEM : FhirSystems.API_INTERACTION,
             r.interaction(),
             null));
     e.setAction(
