@@ -6,6 +6,7 @@ import io.fhirflow.api.fhir.SearchBundles;
 import io.fhirflow.api.fhir.StoredJsonBundleWriter;
 import io.fhirflow.api.fhir.StoredResourceReader;
 import io.fhirflow.api.store.StoredResource;
+import io.fhirflow.bench.JmhRunPlan;
 import io.fhirflow.store.StoreTables;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,14 +19,11 @@ import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One response page of the API benchmark (100 heart-rate Observations, exactly as PostgreSQL
@@ -36,10 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class StoredJsonStreamingBenchmark {
+public class StoredJsonStreamingBenchmark extends JmhRunPlan {
 
   private final FhirContext context = FhirContext.forR4Cached();
   private final StoredJsonBundleWriter hapiPath =

@@ -2,6 +2,7 @@ package io.fhirflow.bench.mapping;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import io.fhirflow.bench.JmhRunPlan;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
@@ -11,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Observation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -20,7 +19,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Mapping plus JSON encoding, one thread: what one sample costs from {@link WearableSample} to the
@@ -31,11 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
 @Threads(1)
-public class MappingBenchmark {
+public class MappingBenchmark extends JmhRunPlan {
   private static final int SERIES_SAMPLES = BenchSamples.SERIES_SAMPLES;
 
   private FhirMapper mapper;

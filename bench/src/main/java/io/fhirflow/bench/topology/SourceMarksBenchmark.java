@@ -1,5 +1,6 @@
 package io.fhirflow.bench.topology;
 
+import io.fhirflow.bench.JmhRunPlan;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.topology.ops.FlowCounters;
 import io.fhirflow.topology.ops.SourceMarks;
@@ -8,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -29,8 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SourceMarksBenchmark {
+public class SourceMarksBenchmark extends JmhRunPlan {
 
   private record Source(String topic, int partition, long offset) implements RecordMetadata {}
 
