@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.gclient.ICriterion;
 import ca.uhn.fhir.rest.gclient.IQuery;
 import io.fhirflow.api.support.ApiHarness;
 import io.fhirflow.api.support.ApiPerClass;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Device;
@@ -99,6 +101,17 @@ class ObservationSearchIT {
     }
   }
 
+  /**
+   * Every page of the Observation search with all of {@code criteria}, at the default page size.
+   */
+  private static List<Observation> allWhere(ICriterion<?>... criteria) {
+    IQuery<Bundle> query = observations();
+    for (ICriterion<?> criterion : criteria) {
+      query = query.where(criterion);
+    }
+    return all(query.execute());
+  }
+
   private static Set<String> ids(List<? extends Resource> resources) {
     Set<String> ids = new HashSet<>();
     resources.forEach(r -> ids.add(r.getIdElement().getIdPart()));
@@ -138,24 +151,14 @@ class ObservationSearchIT {
 
   @Test
   void codeWithoutSystemMatchesAnyCoding() {
-    assertThat(all(observations().where(Observation.CODE.exactly().code("8867-4")).execute()))
-        .hasSize(72);
-    assertThat(
-            all(
-                observations()
-                    .where(Observation.CODE.exactly().code("HKQuantityTypeIdentifierStepCount"))
-                    .execute()))
+    assertThat(allWhere(Observation.CODE.exactly().code("8867-4"))).hasSize(72);
+    assertThat(allWhere(Observation.CODE.exactly().code("HKQuantityTypeIdentifierStepCount")))
         .hasSize(3);
   }
 
   @Test
   void codeMatchesASecondaryLoincCoding() {
-    assertThat(
-            all(
-                observations()
-                    .where(Observation.CODE.exactly().systemAndCode(LOINC, "59408-5"))
-                    .execute()))
-        .hasSize(5);
+    assertThat(allWhere(Observation.CODE.exactly().systemAndCode(LOINC, "59408-5"))).hasSize(5);
   }
 
   @Test
@@ -188,30 +191,25 @@ class ObservationSearchIT {
                     .count(1000)
                     .execute()))
         .hasSize(77);
-    assertThat(all(observations().where(Observation.CATEGORY.exactly().code("activity")).execute()))
-        .hasSize(3);
+    assertThat(allWhere(Observation.CATEGORY.exactly().code("activity"))).hasSize(3);
   }
 
   @Test
   void dateRangeWithGeAndLtSelectsOneDay() {
     List<Observation> found =
-        all(
-            observations()
-                .where(Observation.CODE.exactly().systemAndCode(LOINC, "8867-4"))
-                .where(Observation.DATE.afterOrEquals().second("2026-11-21T00:00:00Z"))
-                .where(Observation.DATE.before().second("2026-11-22T00:00:00Z"))
-                .execute());
+        allWhere(
+            Observation.CODE.exactly().systemAndCode(LOINC, "8867-4"),
+            Observation.DATE.afterOrEquals().second("2026-11-21T00:00:00Z"),
+            Observation.DATE.before().second("2026-11-22T00:00:00Z"));
     assertThat(found).hasSize(24);
   }
 
   @Test
   void dateWithoutPrefixIsTheWholeDay() {
     assertThat(
-            all(
-                observations()
-                    .where(Observation.CODE.exactly().code("8867-4"))
-                    .where(Observation.DATE.exactly().day("2026-11-21"))
-                    .execute()))
+            allWhere(
+                Observation.CODE.exactly().code("8867-4"),
+                Observation.DATE.exactly().day("2026-11-21")))
         .hasSize(24);
   }
 
@@ -220,26 +218,20 @@ class ObservationSearchIT {
     // Steps periods run 23:00-01:00 across midnight: ge the next day still reaches them, le the day
     // before too.
     assertThat(
-            all(
-                observations()
-                    .where(Observation.CODE.exactly().code("55423-8"))
-                    .where(Observation.DATE.afterOrEquals().second("2026-11-21T00:30:00Z"))
-                    .where(Observation.DATE.beforeOrEquals().second("2026-11-21T00:30:00Z"))
-                    .execute()))
+            allWhere(
+                Observation.CODE.exactly().code("55423-8"),
+                Observation.DATE.afterOrEquals().second("2026-11-21T00:30:00Z"),
+                Observation.DATE.beforeOrEquals().second("2026-11-21T00:30:00Z")))
         .hasSize(1);
     assertThat(
-            all(
-                observations()
-                    .where(Observation.CODE.exactly().code("55423-8"))
-                    .where(Observation.DATE.after().second("2026-11-22T00:59:59Z"))
-                    .execute()))
+            allWhere(
+                Observation.CODE.exactly().code("55423-8"),
+                Observation.DATE.after().second("2026-11-22T00:59:59Z")))
         .hasSize(2);
     assertThat(
-            all(
-                observations()
-                    .where(Observation.CODE.exactly().code("55423-8"))
-                    .where(Observation.DATE.before().second("2026-11-20T23:00:00Z"))
-                    .execute()))
+            allWhere(
+                Observation.CODE.exactly().code("55423-8"),
+                Observation.DATE.before().second("2026-11-20T23:00:00Z")))
         .isEmpty();
   }
 
@@ -263,24 +255,11 @@ class ObservationSearchIT {
 
   @Test
   void sortOrdersByEffectiveTimeBothWaysAndDefaultsToNewestFirst() {
-    List<Observation> asc =
-        all(
-            observations()
-                .where(Observation.CODE.exactly().code("8867-4"))
-                .sort()
-                .ascending(Observation.DATE)
-                .count(100)
-                .execute());
-    List<Observation> desc =
-        all(
-            observations()
-                .where(Observation.CODE.exactly().code("8867-4"))
-                .sort()
-                .descending(Observation.DATE)
-                .count(100)
-                .execute());
-    List<Observation> byDefault =
-        all(observations().where(Observation.CODE.exactly().code("8867-4")).count(100).execute());
+    Supplier<IQuery<Bundle>> heartRates =
+        () -> observations().where(Observation.CODE.exactly().code("8867-4")).count(100);
+    List<Observation> asc = all(heartRates.get().sort().ascending(Observation.DATE).execute());
+    List<Observation> desc = all(heartRates.get().sort().descending(Observation.DATE).execute());
+    List<Observation> byDefault = all(heartRates.get().execute());
     List<Instant> ascTimes =
         asc.stream().map(o -> o.getEffectiveDateTimeType().getValue().toInstant()).toList();
     assertThat(ascTimes).isSorted().hasSize(72);
@@ -349,28 +328,21 @@ class ObservationSearchIT {
 
   @Test
   void patientAndDeviceReadAndSearchByIdentifier() {
-    Patient p = client.read().resource(Patient.class).withId(A).execute();
-    SharedValidator.assertValid(p);
-    Bundle byIdentifier =
-        client
-            .search()
-            .forResource(Patient.class)
-            .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(FhirSystems.SID_USER, "user-a"))
-            .returnBundle(Bundle.class)
-            .execute();
-    SharedValidator.assertValidWithEntries(byIdentifier);
-    assertThat(byIdentifier.getEntry()).hasSize(1);
-    Device d = client.read().resource(Device.class).withId(DEVICE_A).execute();
-    SharedValidator.assertValid(d);
-    Bundle devices =
-        client
-            .search()
-            .forResource(Device.class)
-            .where(Device.IDENTIFIER.exactly().code("watch-a"))
-            .returnBundle(Bundle.class)
-            .execute();
-    SharedValidator.assertValidWithEntries(devices);
-    assertThat(devices.getEntry()).hasSize(1);
+    assertReadAndFoundOnceBy(
+        Patient.class,
+        A,
+        Patient.IDENTIFIER.exactly().systemAndIdentifier(FhirSystems.SID_USER, "user-a"));
+    assertReadAndFoundOnceBy(Device.class, DEVICE_A, Device.IDENTIFIER.exactly().code("watch-a"));
+  }
+
+  /** The resource reads as valid FHIR, and a search by its identifier finds exactly one, valid. */
+  private static void assertReadAndFoundOnceBy(
+      Class<? extends Resource> type, String id, ICriterion<?> identifier) {
+    SharedValidator.assertValid(client.read().resource(type).withId(id).execute());
+    Bundle found =
+        client.search().forResource(type).where(identifier).returnBundle(Bundle.class).execute();
+    SharedValidator.assertValidWithEntries(found);
+    assertThat(found.getEntry()).hasSize(1);
   }
 
   @Test

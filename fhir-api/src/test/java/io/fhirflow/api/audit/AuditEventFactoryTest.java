@@ -25,14 +25,32 @@ class AuditEventFactoryTest {
         io.fhirflow.contracts.Tenants.DEFAULT);
   }
 
+  /** A request's record at the tests' fixed time, from localhost. */
+  private static AuditRecord record(String requestId) {
+    return new AuditRecord(requestId, Instant.parse("2026-11-20T10:00:00Z"), "127.0.0.1");
+  }
+
+  /** An Observation search's record ({@link #record}). */
+  private static AuditRecord observationSearch(String requestId) {
+    AuditRecord r = record(requestId);
+    r.interaction("search-type", "Observation", null);
+    return r;
+  }
+
+  /** The record's AuditEvent JSON, checked valid FHIR. */
+  private String validJson(AuditRecord r) {
+    String json = factory.toJson(r);
+    SharedValidator.assertValid(json);
+    return json;
+  }
+
   @Test
   void aReadBecomesAValidAuditEventNamingTheResourceAndPatient() {
-    AuditRecord r = new AuditRecord("req-1", Instant.parse("2026-11-20T10:00:00Z"), "127.0.0.1");
+    AuditRecord r = record("req-1");
     r.interaction("read", "Observation", "obs-1");
     r.token(token());
     r.status(200);
-    String json = factory.toJson(r);
-    SharedValidator.assertValid(json);
+    String json = validJson(r);
     assertThat(json)
         .contains("Observation/obs-1")
         .contains("Patient/p1")
@@ -53,12 +71,10 @@ class AuditEventFactoryTest {
 
   @Test
   void anAnonymousRefusalIsAValidFailureEvent() {
-    AuditRecord r = new AuditRecord("req-2", Instant.parse("2026-11-20T10:00:00Z"), "127.0.0.1");
-    r.interaction("search-type", "Observation", null);
+    AuditRecord r = observationSearch("req-2");
     r.parameterNames().add("patient");
     r.status(401);
-    String json = factory.toJson(r);
-    SharedValidator.assertValid(json);
+    String json = validJson(r);
     assertThat(json)
         .contains("anonymous")
         .contains("\"outcome\":\"4\"")
@@ -67,13 +83,11 @@ class AuditEventFactoryTest {
 
   @Test
   void aSearchNamesItsParametersButCarriesNoValues() {
-    AuditRecord r = new AuditRecord("req-3", Instant.parse("2026-11-20T10:00:00Z"), "127.0.0.1");
-    r.interaction("search-type", "Observation", null);
+    AuditRecord r = observationSearch("req-3");
     r.token(token());
     r.parameterNames().addAll(java.util.List.of("code", "date", "patient"));
     r.status(200);
-    String json = factory.toJson(r);
-    SharedValidator.assertValid(json);
+    String json = validJson(r);
     assertThat(json).contains("code,date,patient");
   }
 
