@@ -95,50 +95,53 @@ public record TenantResources(String tenant, String rawTopic, String deadLetterT
         producerByteRate == null
             ? ""
             : "  quotas:\n    producerByteRate: " + producerByteRate + "\n";
-    String objectName = topic().replace('.', '-');
-    return """
-        # Tenant %1$s (docs/tenants.md): its raw topic and its gateways' user.
-        apiVersion: kafka.strimzi.io/v1
-        kind: KafkaTopic
-        metadata:
-          name: %2$s
-          labels:
-            strimzi.io/cluster: %3$s
-            fhirflow.io/tenant: %1$s
+    String topicSpec =
+        """
         spec:
-          topicName: %4$s
-          partitions: %5$d
-          replicas: %6$d
+          topicName: %s
+          partitions: %d
+          replicas: %d
           config:
             message.timestamp.type: LogAppendTime
-        ---
-        apiVersion: kafka.strimzi.io/v1
-        kind: KafkaUser
-        metadata:
-          name: %7$s
-          labels:
-            strimzi.io/cluster: %3$s
-            fhirflow.io/tenant: %1$s
+        """
+            .formatted(topic(), partitions, replicas);
+    String userSpec =
+        """
         spec:
           authentication:
             type: scram-sha-512
           authorization:
             type: simple
             acls:
-              - resource: {type: topic, name: %4$s, patternType: literal}
+              - resource: {type: topic, name: %s, patternType: literal}
                 operations: [Write, Describe]
-              - resource: {type: topic, name: %8$s, patternType: literal}
+              - resource: {type: topic, name: %s, patternType: literal}
                 operations: [Write, Describe]
-        %9$s"""
-        .formatted(
-            tenant,
-            objectName,
-            cluster,
-            topic(),
-            partitions,
-            replicas,
-            gatewayUser(),
-            deadLetterTopic,
-            quotas);
+        %s"""
+            .formatted(topic(), deadLetterTopic, quotas);
+    return "# Tenant "
+        + tenant
+        + " (docs/tenants.md): its raw topic and its gateways' user.\n"
+        + strimziHead("KafkaTopic", topic().replace('.', '-'), cluster)
+        + topicSpec
+        + "---\n"
+        + strimziHead("KafkaUser", gatewayUser(), cluster)
+        + userSpec;
+  }
+
+  /**
+   * A Strimzi resource of the tenant up to its spec: kind, name, the cluster's and tenant's labels.
+   */
+  private String strimziHead(String kind, String name, String cluster) {
+    return """
+        apiVersion: kafka.strimzi.io/v1
+        kind: %s
+        metadata:
+          name: %s
+          labels:
+            strimzi.io/cluster: %s
+            fhirflow.io/tenant: %s
+        """
+        .formatted(kind, name, cluster, tenant);
   }
 }

@@ -40,12 +40,16 @@ class AppleHealthImporterTest {
   static final Path DATASETS = Datasets.root();
 
   private final CollectingSink sink = new CollectingSink();
-  private final AppleHealthImporter importer =
-      new AppleHealthImporter(
-          "user-1",
-          Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC),
-          sink,
-          new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), 1000));
+  private final AppleHealthImporter importer = importer("user-1", sink);
+
+  /** An importer for {@code user} into {@code sink}, at a fixed time, printing no progress. */
+  private static AppleHealthImporter importer(String user, CollectingSink sink) {
+    return new AppleHealthImporter(
+        user,
+        Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC),
+        sink,
+        new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), 1000));
+  }
 
   @Test
   void importsEveryRecordOfTheWholeV8ExportWithTheCountsOfItsReadme() throws IOException {
@@ -312,12 +316,7 @@ class AppleHealthImporterTest {
     Set<String> mine =
         sink.samples.stream().map(WearableSample::getRecordId).collect(Collectors.toSet());
     CollectingSink other = new CollectingSink();
-    new AppleHealthImporter(
-            "user-2",
-            Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC),
-            other,
-            new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), 1000))
-        .run(file);
+    importer("user-2", other).run(file);
     Set<String> theirs =
         other.samples.stream().map(WearableSample::getRecordId).collect(Collectors.toSet());
     assertThat(theirs).hasSameSizeAs(mine).doesNotContainAnyElementsOf(mine);
