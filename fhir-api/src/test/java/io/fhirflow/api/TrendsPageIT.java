@@ -12,6 +12,7 @@ import io.fhirflow.cli.simulate.TrafficGenerator;
 import io.fhirflow.mapping.FhirMapper;
 import io.fhirflow.mapping.Mapped;
 import io.fhirflow.mapping.MappingCatalogue;
+import io.fhirflow.testkit.Ci;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,12 +69,9 @@ class TrendsPageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
-    if (!ci) {
-      Assumptions.assumeTrue(
-          Files.isExecutable(Path.of("/usr/bin/chromedriver")),
-          "Debian's chromium-driver is not installed (bin/test installs it)");
-    }
+    Ci.assumeOutsideCi(
+        () -> Files.isExecutable(Path.of("/usr/bin/chromedriver")),
+        "Debian's chromium-driver is not installed (bin/test installs it)");
     storeAWeekOfSimulatorTraffic();
     browser = chromium();
     Files.createDirectories(SCREENSHOTS);

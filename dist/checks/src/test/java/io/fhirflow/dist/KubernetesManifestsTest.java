@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fhirflow.contracts.PipelineTopic;
+import io.fhirflow.testkit.Ci;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,11 +39,8 @@ class KubernetesManifestsTest {
   @BeforeAll
   static void loadSchemas() throws IOException {
     // Debian has no kubectl package; a developer machine without it skips this check, CI must not.
-    boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
-    if (!ci) {
-      Assumptions.assumeTrue(
-          Kustomize.kubectlOnPath(), "kubectl is not on the PATH: manifests not rendered");
-    }
+    Ci.assumeOutsideCi(
+        Kustomize::kubectlOnPath, "kubectl is not on the PATH: manifests not rendered");
     schemas =
         ManifestSchemas.load(
             Map.of(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fhirflow.testkit.Ci;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,12 +39,9 @@ class MonitoringTest {
 
   @Test
   void theAlertRulesPassPromtoolAndTheirUnitTests(@TempDir Path dir) throws Exception {
-    boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
-    if (!ci) {
-      Assumptions.assumeTrue(
-          ExternalCommand.answers("promtool", "--version"),
-          "promtool is not on the PATH (bin/test installs Debian's prometheus)");
-    }
+    Ci.assumeOutsideCi(
+        () -> ExternalCommand.answers("promtool", "--version"),
+        "promtool is not on the PATH (bin/test installs Debian's prometheus)");
     // promtool reads plain rule files; a PrometheusRule's spec is one.
     YAML.writeValue(dir.resolve("alerts.rules.yaml").toFile(), prometheusRule().path("spec"));
     Files.copy(MONITORING.resolve("tests/alerts-test.yaml"), dir.resolve("alerts-test.yaml"));

@@ -3,6 +3,7 @@ package io.fhirflow.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhirflow.contracts.DeadLetterHeaders;
+import io.fhirflow.testkit.Ci;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,12 +51,9 @@ class PackagedProcessesIT {
 
   @BeforeAll
   static void stackUp() throws Exception {
-    boolean ci = System.getenv("CI") != null && !System.getenv("CI").isBlank();
     List<Integer> taken = PORTS.stream().filter(p -> !free(p)).toList();
-    if (!ci) {
-      // A developer's own bin/run-local holds these ports; CI's clean machine never does.
-      Assumptions.assumeTrue(taken.isEmpty(), "default ports in use: " + taken);
-    }
+    // A developer's own bin/run-local holds these ports; CI's clean machine never does.
+    Ci.assumeOutsideCi(taken::isEmpty, "default ports in use: " + taken);
     assertThat(taken).as("default ports the config files assume").isEmpty();
     Files.createDirectories(WORK);
     run(Duration.ofMinutes(4), ROOT.resolve("bin/stack").toString(), "up");
