@@ -1,6 +1,7 @@
 package io.fhirflow.api.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.model.api.IQueryParameterAnd;
 import ca.uhn.fhir.rest.api.QualifiedParamList;
 import ca.uhn.fhir.rest.param.DateAndListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 
@@ -152,9 +154,12 @@ public final class ObservationSearchFilter extends HttpFilter {
       ObservationQuery query =
           new ObservationQuery(
               scope,
-              SearchParameterTranslator.tokens(Observation.SP_CODE, codes(params.get("code"))),
+              SearchParameterTranslator.tokens(
+                  Observation.SP_CODE,
+                  bound(TokenAndListParam::new, Observation.SP_CODE, params.get("code"))),
               List.of(),
-              SearchParameterTranslator.dates(dates(params.get("date"))),
+              SearchParameterTranslator.dates(
+                  bound(DateAndListParam::new, Observation.SP_DATE, params.get("date"))),
               newestFirst,
               paging.pageSize(count),
               after);
@@ -242,21 +247,17 @@ public final class ObservationSearchFilter extends HttpFilter {
     return ObservationProvider.idOf(ref);
   }
 
-  private TokenAndListParam codes(String[] values) {
+  /**
+   * The parameter {@code name}'s values parsed as HAPI's search binding parses them, into a new
+   * {@code empty}; null when the parameter is absent.
+   */
+  private <T extends IQueryParameterAnd<?>> T bound(
+      Supplier<T> empty, String name, String[] values) {
     if (values == null) {
       return null;
     }
-    TokenAndListParam and = new TokenAndListParam();
-    and.setValuesAsQueryTokens(context, Observation.SP_CODE, lists(values));
-    return and;
-  }
-
-  private DateAndListParam dates(String[] values) {
-    if (values == null) {
-      return null;
-    }
-    DateAndListParam and = new DateAndListParam();
-    and.setValuesAsQueryTokens(context, Observation.SP_DATE, lists(values));
+    T and = empty.get();
+    and.setValuesAsQueryTokens(context, name, lists(values));
     return and;
   }
 

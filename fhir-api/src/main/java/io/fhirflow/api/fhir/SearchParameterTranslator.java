@@ -1,12 +1,13 @@
 package io.fhirflow.api.fhir;
 
+import ca.uhn.fhir.model.api.IQueryParameterAnd;
+import ca.uhn.fhir.model.api.IQueryParameterOr;
+import ca.uhn.fhir.model.api.IQueryParameterType;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.param.DateAndListParam;
-import ca.uhn.fhir.rest.param.DateOrListParam;
 import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.TokenAndListParam;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import io.fhirflow.api.store.DateCriterion;
@@ -17,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Turns HAPI's parsed search parameters into store criteria, refusing (400) what this server does
@@ -43,47 +45,51 @@ final class SearchParameterTranslator {
   }
 
   static List<List<TokenCriterion>> tokens(String name, TokenAndListParam and) {
-    List<List<TokenCriterion>> out = new ArrayList<>();
-    if (and == null) {
-      return out;
+    return andOfOrs(and, t -> token(name, t));
+  }
+
+  private static TokenCriterion token(String name, TokenParam t) {
+    if (t.getModifier() != null) {
+      throw new InvalidRequestException(
+          "Modifier :" + t.getModifier().getValue() + " is not supported on parameter " + name);
     }
-    for (TokenOrListParam or : and.getValuesAsQueryTokens()) {
-      List<TokenCriterion> any = new ArrayList<>();
-      for (TokenParam t : or.getValuesAsQueryTokens()) {
-        if (t.getModifier() != null) {
-          throw new InvalidRequestException(
-              "Modifier :" + t.getModifier().getValue() + " is not supported on parameter " + name);
-        }
-        String system = t.getSystem();
-        String code = t.getValue();
-        boolean noCode = code == null || code.isEmpty();
-        if (noCode && (system == null || system.isEmpty())) {
-          throw new InvalidRequestException("Parameter " + name + " needs a code or a system");
-        }
-        any.add(new TokenCriterion(system, noCode ? null : code));
-      }
-      if (!any.isEmpty()) {
-        out.add(any);
-      }
+    String system = t.getSystem();
+    String code = t.getValue();
+    boolean noCode = code == null || code.isEmpty();
+    if (noCode && (system == null || system.isEmpty())) {
+      throw new InvalidRequestException("Parameter " + name + " needs a code or a system");
     }
-    return out;
+    return new TokenCriterion(system, noCode ? null : code);
   }
 
   static List<List<DateCriterion>> dates(DateAndListParam and) {
-    List<List<DateCriterion>> out = new ArrayList<>();
+    return andOfOrs(and, SearchParameterTranslator::date);
+  }
+
+  private static DateCriterion date(DateParam d) {
+    if (d.getValue() == null) {
+      throw new InvalidRequestException("Parameter date has no value");
+    }
+    if (d.getMissing() != null) {
+      throw new InvalidRequestException("Modifier :missing is not supported on parameter date");
+    }
+    return new DateCriterion(comparator(d.getPrefix()), d.getValue().toInstant(), end(d));
+  }
+
+  /**
+   * HAPI's AND list of OR lists as criteria, each value turned by {@code criterion}: one inner list
+   * per AND term that has values; none when the parameter is absent.
+   */
+  private static <P extends IQueryParameterType, C> List<List<C>> andOfOrs(
+      IQueryParameterAnd<? extends IQueryParameterOr<P>> and, Function<P, C> criterion) {
+    List<List<C>> out = new ArrayList<>();
     if (and == null) {
       return out;
     }
-    for (DateOrListParam or : and.getValuesAsQueryTokens()) {
-      List<DateCriterion> any = new ArrayList<>();
-      for (DateParam d : or.getValuesAsQueryTokens()) {
-        if (d.getValue() == null) {
-          throw new InvalidRequestException("Parameter date has no value");
-        }
-        if (d.getMissing() != null) {
-          throw new InvalidRequestException("Modifier :missing is not supported on parameter date");
-        }
-        any.add(new DateCriterion(comparator(d.getPrefix()), d.getValue().toInstant(), end(d)));
+    for (IQueryParameterOr<P> or : and.getValuesAsQueryTokens()) {
+      List<C> any = new ArrayList<>();
+      for (P value : or.getValuesAsQueryTokens()) {
+        any.add(criterion.apply(value));
       }
       if (!any.isEmpty()) {
         out.add(any);
