@@ -65,19 +65,19 @@ public final class SummaryState {
   /** {@link #RECORDS} on {@code supplier}, write-behind ({@link WriteBehindStore}). */
   public static StoreBuilder<KeyValueStore<Bytes, RecordShares>> recordsStore(
       KeyValueBytesStoreSupplier supplier) {
-    return WriteBehindStore.builder(
-        Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), RecordShares.serde()),
-        CLEAN_RECORDS,
-        MAX_DIRTY_RECORDS);
+    return writeBehind(supplier, RecordShares.serde(), CLEAN_RECORDS, MAX_DIRTY_RECORDS);
   }
 
   /** {@link #AGGREGATES} on {@code supplier}, write-behind ({@link WriteBehindStore}). */
   public static StoreBuilder<KeyValueStore<Bytes, SummaryAggregate>> aggregatesStore(
       KeyValueBytesStoreSupplier supplier) {
+    return writeBehind(supplier, SummaryAggregate.serde(), CLEAN_AGGREGATES, MAX_DIRTY_AGGREGATES);
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<Bytes, V>> writeBehind(
+      KeyValueBytesStoreSupplier supplier, Serde<V> values, int clean, int maxDirty) {
     return WriteBehindStore.builder(
-        Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), SummaryAggregate.serde()),
-        CLEAN_AGGREGATES,
-        MAX_DIRTY_AGGREGATES);
+        Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), values), clean, maxDirty);
   }
 
   /** The start of every key of {@code patient} in both stores. */
