@@ -11,11 +11,11 @@ import io.fhirflow.schema.HcSeriesSample;
 import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.fhir.DeletionOutcome;
-import io.fhirflow.topology.ops.FlowCounters;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,9 +57,7 @@ class DeletionTopologyTest {
     flow.send(hr, TopologyHarness.NOW.plus(Duration.ofDays(60)));
 
     assertThat(flow.observations.readRecordsToList()).isEmpty();
-    assertThat(flow.counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
-    assertThat(flow.counters.deletedCount(DeletionOutcome.LATE_VERSION)).isEqualTo(2);
-    flow.assertCountersBalanced();
+    assertDeletionOutcomes(Map.of(DeletionOutcome.UNKNOWN, 1, DeletionOutcome.LATE_VERSION, 2));
   }
 
   @Test
@@ -71,10 +69,7 @@ class DeletionTopologyTest {
     flow.send(WearableSamples.deletionOf(v1));
     flow.send(v2);
 
-    List<TestRecord<String, String>> after = flow.observations.readRecordsToList();
-    assertThat(after).allSatisfy(r -> assertThat(r.value()).isNull());
-    assertThat(after.stream().map(r -> header(r.headers(), FhirRecordHeaders.RESOURCE_ID)))
-        .containsExactlyElementsOf(ids);
+    assertThat(retractedIds(flow.observations.readRecordsToList())).containsExactlyElementsOf(ids);
     assertThat(flow.counters.deletedCount(DeletionOutcome.LATE_VERSION)).isEqualTo(1);
     assertThat(flow.counters.updateCount()).isZero();
   }
@@ -82,25 +77,21 @@ class DeletionTopologyTest {
   @Test
   void deletingASeriesRetractsEveryPointOfEveryVersionWhateverTheRecordsAge() {
     WearableSample v1 = WearableSamples.healthConnectHeartRateSeries(1).build();
-    flow.send(v1);
-    List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
+    List<TestRecord<String, String>> points = sentObservations(v1);
     assertThat(points).hasSize(5);
-    points.forEach(p -> assertValidFhir(p.value()));
 
     // A year later, far beyond the dedupe retention.
     flow.send(WearableSamples.deletionOf(v1), TopologyHarness.NOW.plus(Duration.ofDays(365)));
 
-    List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
-    assertThat(markers).hasSize(5).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(markers.stream().map(m -> header(m.headers(), FhirRecordHeaders.RESOURCE_ID)))
+    assertThat(retractedIds(flow.observations.readRecordsToList()))
+        .hasSize(5)
         .containsExactlyElementsOf(observationIds(points));
   }
 
   @Test
   void aSeriesEditedOnThePhoneRetractsThePointItNoLongerHasAndItsDayShare() {
     WearableSample v1 = WearableSamples.healthConnectHeartRateSeries(1).build();
-    flow.send(v1);
-    List<TestRecord<String, String>> points = flow.observations.readRecordsToList();
+    List<TestRecord<String, String>> points = sentObservations(v1);
     assertThat(points).hasSize(5);
     String patient = points.get(0).key();
     assertThat(dayValue(patient, "heart_rate")).contains("\"count\":5");
@@ -147,25 +138,20 @@ class DeletionTopologyTest {
         .hasSize(4)
         .allSatisfy(r -> assertThat(r.value()).isNotNull());
     flow.send(WearableSamples.deletionOf(v2));
-    List<TestRecord<String, String>> deletion = flow.observations.readRecordsToList();
-    assertThat(deletion).hasSize(4).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(deletion.stream().map(m -> header(m.headers(), FhirRecordHeaders.RESOURCE_ID)))
+    assertThat(retractedIds(flow.observations.readRecordsToList()))
+        .hasSize(4)
         .containsExactlyInAnyOrderElementsOf(observationIds(upserts));
   }
 
   @Test
   void deletingABloodPressureCorrelationRetractsEveryObservationItProduced() {
     WearableSample bp = WearableSamples.healthKitBloodPressure().build();
-    flow.send(bp);
-    List<TestRecord<String, String>> produced = flow.observations.readRecordsToList();
+    List<TestRecord<String, String>> produced = sentObservations(bp);
     assertThat(produced).isNotEmpty();
-    produced.forEach(p -> assertValidFhir(p.value()));
 
     flow.send(WearableSamples.deletionOf(bp));
 
-    List<TestRecord<String, String>> markers = flow.observations.readRecordsToList();
-    assertThat(markers).allSatisfy(m -> assertThat(m.value()).isNull());
-    assertThat(markers.stream().map(m -> header(m.headers(), FhirRecordHeaders.RESOURCE_ID)))
+    assertThat(retractedIds(flow.observations.readRecordsToList()))
         .containsExactlyInAnyOrderElementsOf(observationIds(produced));
   }
 
@@ -183,9 +169,7 @@ class DeletionTopologyTest {
 
     assertThat(flow.observations.readRecordsToList()).isEmpty();
     assertThat(flow.deadLetters.readRecordsToList()).isEmpty();
-    assertThat(flow.counters.deletedCount(DeletionOutcome.UNKNOWN)).isEqualTo(1);
-    assertThat(flow.counters.deletedCount(DeletionOutcome.ALREADY_DELETED)).isEqualTo(1);
-    flow.assertCountersBalanced();
+    assertDeletionOutcomes(Map.of(DeletionOutcome.UNKNOWN, 1, DeletionOutcome.ALREADY_DELETED, 1));
   }
 
   @Test
@@ -222,12 +206,9 @@ class DeletionTopologyTest {
     flow.send(v1);
     flow.send(SyncVersions.healthKitSteps("s", 1500, 2));
     flow.send(SyncVersions.healthKitSteps("other", 100, 1));
-    String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(dayValue(patient, "steps")).contains("\"sum\":1600,\"count\":2");
 
-    flow.send(WearableSamples.deletionOf(v1));
-
-    assertThat(dayValue(patient, "steps")).contains("\"sum\":100,\"count\":1");
+    assertDayValueBeforeAndAfterDeleting(
+        v1, "steps", "\"sum\":1600,\"count\":2", "\"sum\":100,\"count\":1");
   }
 
   @Test
@@ -235,12 +216,9 @@ class DeletionTopologyTest {
     WearableSample series = WearableSamples.healthConnectHeartRateSeries().build();
     flow.send(WearableSamples.healthKitHeartRate().build());
     flow.send(series);
-    String patient = flow.observations.readRecordsToList().get(0).key();
-    assertThat(dayValue(patient, "heart_rate")).contains("\"count\":6");
 
-    flow.send(WearableSamples.deletionOf(series));
-
-    assertThat(dayValue(patient, "heart_rate")).contains("\"avg\":72,\"count\":1");
+    assertDayValueBeforeAndAfterDeleting(
+        series, "heart_rate", "\"count\":6", "\"avg\":72,\"count\":1");
   }
 
   @Test
@@ -254,19 +232,37 @@ class DeletionTopologyTest {
     flow.send(WearableSamples.deletionOf(WearableSamples.healthKitSleepCore().build()));
     flow.send(WearableSamples.healthKitHeartRate().setRecordId("bad").setType("Nope").build());
 
-    FlowCounters c = flow.counters;
-    assertThat(c.inCount()).isEqualTo(7);
-    assertThat(c.outCount()).isEqualTo(1);
-    assertThat(c.duplicateCount()).isEqualTo(1);
-    assertThat(c.deletedCount()).isEqualTo(4);
-    assertThat(c.deadLetteredCount()).isEqualTo(1);
-    flow.assertCountersBalanced();
+    flow.assertCounters(7, 1, 0, 1, 4, 1);
   }
 
   private TestRecord<String, String> onlyObservation() {
     List<TestRecord<String, String>> records = flow.observations.readRecordsToList();
     assertThat(records).hasSize(1);
     return records.get(0);
+  }
+
+  /** Sends {@code sample} and returns the Observations it produced, each checked valid FHIR. */
+  private List<TestRecord<String, String>> sentObservations(WearableSample sample) {
+    flow.send(sample);
+    List<TestRecord<String, String>> produced = flow.observations.readRecordsToList();
+    produced.forEach(p -> assertValidFhir(p.value()));
+    return produced;
+  }
+
+  /** Asserts how many deletions had each outcome, then that the counters balance. */
+  private void assertDeletionOutcomes(Map<DeletionOutcome, Integer> expected) {
+    expected.forEach(
+        (outcome, count) ->
+            assertThat(flow.counters.deletedCount(outcome))
+                .as(outcome.name())
+                .isEqualTo((double) count));
+    flow.assertCountersBalanced();
+  }
+
+  /** The resource ids of deletion markers, after asserting that every record is one. */
+  private static List<String> retractedIds(List<TestRecord<String, String>> markers) {
+    assertThat(markers).allSatisfy(m -> assertThat(m.value()).isNull());
+    return markers.stream().map(m -> header(m.headers(), FhirRecordHeaders.RESOURCE_ID)).toList();
   }
 
   private static List<String> observationIds(List<TestRecord<String, String>> records) {
@@ -279,6 +275,20 @@ class DeletionTopologyTest {
   }
 
   /** A metric's field of the patient's day view, as the last Redis flush wrote it. */
+  /**
+   * Asserts the patient's (of the first Observation written) day value of {@code metric} before and
+   * after {@code deleted}'s deletion.
+   */
+  private void assertDayValueBeforeAndAfterDeleting(
+      WearableSample deleted, String metric, String before, String after) {
+    String patient = flow.observations.readRecordsToList().get(0).key();
+    assertThat(dayValue(patient, metric)).contains(before);
+
+    flow.send(WearableSamples.deletionOf(deleted));
+
+    assertThat(dayValue(patient, metric)).contains(after);
+  }
+
   private String dayValue(String patient, String metric) {
     return flow.flushedRedisValues().get(TopologyHarness.dayField(patient, DAY, metric));
   }

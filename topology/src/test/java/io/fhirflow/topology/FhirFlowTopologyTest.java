@@ -14,7 +14,7 @@ import io.fhirflow.schema.WearableSample;
 import io.fhirflow.testkit.WearableSamples;
 import io.fhirflow.topology.dedupe.DedupProcessor;
 import io.fhirflow.topology.ingest.SampleIdentity;
-import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.testing.DeadLetterAssertions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,8 +78,7 @@ class FhirFlowTopologyTest {
     flow.send(hr);
     flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(47)));
 
-    assertThat(flow.observations.readRecordsToList()).hasSize(1);
-    assertThat(flow.counters.duplicateCount()).isEqualTo(1);
+    assertObservationsAndDuplicates(1, 1);
   }
 
   @Test
@@ -106,8 +105,7 @@ class FhirFlowTopologyTest {
     flow.send(WearableSamples.healthConnectHeartRateSeries(1).build());
     flow.send(WearableSamples.healthConnectHeartRateSeries(2).build());
 
-    assertThat(flow.observations.readRecordsToList()).hasSize(5);
-    assertThat(flow.counters.duplicateCount()).isEqualTo(2);
+    assertObservationsAndDuplicates(5, 2);
   }
 
   @Test
@@ -116,8 +114,7 @@ class FhirFlowTopologyTest {
     flow.send(SyncVersions.healthKitSteps("s", 100, 3));
     flow.send(SyncVersions.healthKitSteps("s", 120, 5));
 
-    assertThat(flow.observations.readRecordsToList()).hasSize(2);
-    assertThat(flow.counters.duplicateCount()).isEqualTo(1);
+    assertObservationsAndDuplicates(2, 1);
     assertThat(flow.counters.updateCount()).isEqualTo(1);
   }
 
@@ -133,8 +130,7 @@ class FhirFlowTopologyTest {
     flow.send(late);
     flow.send(late, TopologyHarness.NOW.plus(Duration.ofHours(6)));
 
-    assertThat(flow.observations.readRecordsToList()).hasSize(1);
-    assertThat(flow.counters.duplicateCount()).isEqualTo(1);
+    assertObservationsAndDuplicates(1, 1);
   }
 
   @Test
@@ -161,8 +157,7 @@ class FhirFlowTopologyTest {
     flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(40)));
     flow.send(hr, TopologyHarness.NOW.plus(Duration.ofHours(80)));
 
-    assertThat(flow.observations.readRecordsToList()).hasSize(1);
-    assertThat(flow.counters.duplicateCount()).isEqualTo(2);
+    assertObservationsAndDuplicates(1, 2);
   }
 
   @Test
@@ -177,8 +172,7 @@ class FhirFlowTopologyTest {
         Duration.ofMillis(TopologyConfig.EXPIRY_SWEEP_INTERVAL_MS_DEFAULT + 1000));
     flow.send(hr, TopologyHarness.NOW.plus(Duration.ofMinutes(1)));
 
-    assertThat(flow.observations.readRecordsToList()).hasSize(2);
-    assertThat(flow.counters.duplicateCount()).isEqualTo(1);
+    assertObservationsAndDuplicates(2, 1);
   }
 
   @Test
@@ -345,14 +339,14 @@ class FhirFlowTopologyTest {
     TestRecord<byte[], byte[]> dead = onlyDeadLetter();
     assertThat(dead.key()).isEqualTo("user-1".getBytes(StandardCharsets.UTF_8));
     assertThat(dead.value()).isEqualTo(garbage);
-    assertThat(header(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("deserialize");
-    assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("NOT_WIRE_FORMAT");
-    assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS))
-        .isEqualTo("NotWireFormatException");
-    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC))
-        .isEqualTo(PipelineTopic.Names.RAW);
-    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
-    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+    DeadLetterAssertions.assertCauseAndSource(
+        dead.headers(),
+        "deserialize",
+        "NOT_WIRE_FORMAT",
+        "NotWireFormatException",
+        PipelineTopic.Names.RAW,
+        0,
+        0);
     assertThat(Instant.parse(header(dead.headers(), DeadLetterHeaders.TIME)))
         .isEqualTo(TopologyHarness.NOW);
   }
@@ -361,22 +355,16 @@ class FhirFlowTopologyTest {
   void deadLettersARecordWhoseSchemaIdTheRegistryDoesNotKnow() {
     byte[] value = flow.serialize(WearableSamples.healthKitHeartRate().build());
     value[1] = 0x7f; // schema id 0x7f000000+: never registered
-    flow.sendRaw(
-        WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), value, TopologyHarness.NOW);
 
-    assertThat(header(onlyDeadLetter().headers(), DeadLetterHeaders.REASON))
-        .isEqualTo("UNKNOWN_SCHEMA_ID");
+    assertThat(deadLetterReasonOfRaw(value)).isEqualTo("UNKNOWN_SCHEMA_ID");
   }
 
   @Test
   void deadLettersACorruptAvroBody() {
     byte[] value = flow.serialize(WearableSamples.healthKitHeartRate().build());
     byte[] truncated = java.util.Arrays.copyOf(value, 12);
-    flow.sendRaw(
-        WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), truncated, TopologyHarness.NOW);
 
-    assertThat(header(onlyDeadLetter().headers(), DeadLetterHeaders.REASON))
-        .isEqualTo("CORRUPT_BODY");
+    assertThat(deadLetterReasonOfRaw(truncated)).isEqualTo("CORRUPT_BODY");
   }
 
   @Test
@@ -503,13 +491,19 @@ class FhirFlowTopologyTest {
     flow.send(
         WearableSamples.healthKitHeartRate().setRecordId("unknown-type").setType("Nope").build());
 
-    FlowCounters c = flow.counters;
-    assertThat(c.inCount()).isEqualTo(7);
-    assertThat(c.outCount()).isEqualTo(3);
-    assertThat(c.updateCount()).isEqualTo(1);
-    assertThat(c.duplicateCount()).isEqualTo(1);
-    assertThat(c.deadLetteredCount()).isEqualTo(2);
-    flow.assertCountersBalanced();
+    flow.assertCounters(7, 3, 1, 1, 0, 2);
+  }
+
+  private void assertObservationsAndDuplicates(int observations, int duplicates) {
+    assertThat(flow.observations.readRecordsToList()).hasSize(observations);
+    assertThat(flow.counters.duplicateCount()).isEqualTo(duplicates);
+  }
+
+  /** Sends {@code value} as the user's raw record and returns the reason it was dead-lettered. */
+  private String deadLetterReasonOfRaw(byte[] value) {
+    flow.sendRaw(
+        WearableSamples.USER_ID.getBytes(StandardCharsets.UTF_8), value, TopologyHarness.NOW);
+    return header(onlyDeadLetter().headers(), DeadLetterHeaders.REASON);
   }
 
   private TestRecord<byte[], byte[]> onlyDeadLetter() {

@@ -282,6 +282,28 @@ final class TopologyHarness implements AutoCloseable, AfterEachCallback {
    * Every record the topology took in is accounted for once: written out, an update, a duplicate, a
    * deletion or dead-lettered.
    */
+  /** Asserts every counter's value, then that they balance ({@link #assertCountersBalanced}). */
+  void assertCounters(
+      double in,
+      double out,
+      double updates,
+      double duplicates,
+      double deletions,
+      double deadLetters) {
+    FlowCounters c = counters;
+    assertThat(
+            List.of(
+                c.inCount(),
+                c.outCount(),
+                c.updateCount(),
+                c.duplicateCount(),
+                c.deletedCount(),
+                c.deadLetteredCount()))
+        .as("in, out, updates, duplicates, deletions, dead letters")
+        .containsExactly(in, out, updates, duplicates, deletions, deadLetters);
+    assertCountersBalanced();
+  }
+
   void assertCountersBalanced() {
     FlowCounters c = counters;
     assertThat(

@@ -2,11 +2,11 @@ package io.fhirflow.topology.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fhirflow.contracts.DeadLetterHeaders;
 import io.fhirflow.contracts.PipelineTopic;
 import io.fhirflow.serde.SchemaRegistryException;
 import io.fhirflow.topology.FhirFlowTopology;
 import io.fhirflow.topology.ops.FlowCounters;
+import io.fhirflow.topology.testing.DeadLetterAssertions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -50,14 +50,14 @@ class DeadLetterOnProcessingErrorTest {
     assertThat(dead.topic()).isEqualTo("dlq");
     assertThat(dead.key()).isEqualTo(rawKey);
     assertThat(dead.value()).isEqualTo(rawValue);
-    assertThat(header(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("process");
-    assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNEXPECTED_ERROR");
-    assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS))
-        .isEqualTo("java.lang.IllegalStateException");
-    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC))
-        .isEqualTo(PipelineTopic.Names.RAW);
-    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("3");
-    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("77");
+    DeadLetterAssertions.assertCauseAndSource(
+        dead.headers(),
+        "process",
+        "UNEXPECTED_ERROR",
+        "java.lang.IllegalStateException",
+        PipelineTopic.Names.RAW,
+        3,
+        77);
     assertThat(counters.deadLetteredCount()).isEqualTo(1);
   }
 
@@ -68,10 +68,6 @@ class DeadLetterOnProcessingErrorTest {
     assertThat(handler.handleError(context(), new Record<>("k", "v", 0L), outage).result())
         .isEqualTo(ProcessingExceptionHandler.Result.FAIL);
     assertThat(counters.deadLetteredCount()).isZero();
-  }
-
-  private static String header(Headers headers, String name) {
-    return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
   private ErrorHandlerContext context() {
