@@ -66,48 +66,54 @@ class MappingCatalogueTest {
 
   @Test
   void rejectsAnInvalidUcumCode() throws IOException {
-    write(HEADER_AND_VERSION + HEART_RATE.replace("\t/min\t", "\tbeats/min\t"));
-    assertThatThrownBy(() -> MappingCatalogue.load(directory))
-        .hasMessageContaining("line 3")
-        .hasMessageContaining("invalid UCUM beats/min");
+    assertLoadFails(
+        HEADER_AND_VERSION + HEART_RATE.replace("\t/min\t", "\tbeats/min\t"),
+        "line 3",
+        "invalid UCUM beats/min");
   }
 
   @Test
   void rejectsASourceUnitWithoutAConversion() throws IOException {
-    write(HEADER_AND_VERSION + HEART_RATE.replace("\tcount/min\t", "\tcount/min|furlongs\t"));
-    assertThatThrownBy(() -> MappingCatalogue.load(directory))
-        .hasMessageContaining("line 3")
-        .hasMessageContaining("source unit furlongs has no conversion to /min");
+    assertLoadFails(
+        HEADER_AND_VERSION + HEART_RATE.replace("\tcount/min\t", "\tcount/min|furlongs\t"),
+        "line 3",
+        "source unit furlongs has no conversion to /min");
   }
 
   @Test
   void rejectsAVitalSignsProfileWithoutItsCategoryOrCode() throws IOException {
-    write(HEADER_AND_VERSION + HEART_RATE.replace("vital-signs", "activity"));
-    assertThatThrownBy(() -> MappingCatalogue.load(directory))
-        .hasMessageContaining("needs category vital-signs");
-    write(HEADER_AND_VERSION + HEART_RATE.replace("\theartrate\t", "\tresprate\t"));
-    assertThatThrownBy(() -> MappingCatalogue.load(directory))
-        .hasMessageContaining("needs LOINC 9279-1");
+    assertLoadFails(
+        HEADER_AND_VERSION + HEART_RATE.replace("vital-signs", "activity"),
+        "needs category vital-signs");
+    assertLoadFails(
+        HEADER_AND_VERSION + HEART_RATE.replace("\theartrate\t", "\tresprate\t"),
+        "needs LOINC 9279-1");
   }
 
   @Test
   void rejectsDuplicatesUnknownKindsAndBadRanges() throws IOException {
-    write(HEADER_AND_VERSION + HEART_RATE + HEART_RATE);
-    assertThatThrownBy(() -> MappingCatalogue.load(directory))
-        .hasMessageContaining("line 4")
-        .hasMessageContaining("duplicate entry");
-    write(HEADER_AND_VERSION + HEART_RATE.replace("\tquantity\t", "\tsparkline\t"));
-    assertThatThrownBy(() -> MappingCatalogue.load(directory))
-        .hasMessageContaining("unknown kind sparkline");
-    write(HEADER_AND_VERSION + HEART_RATE.replace("\t1\t300\t", "\t300\t1\t"));
-    assertThatThrownBy(() -> MappingCatalogue.load(directory))
-        .hasMessageContaining("min is above max");
+    assertLoadFails(HEADER_AND_VERSION + HEART_RATE + HEART_RATE, "line 4", "duplicate entry");
+    assertLoadFails(
+        HEADER_AND_VERSION + HEART_RATE.replace("\tquantity\t", "\tsparkline\t"),
+        "unknown kind sparkline");
+    assertLoadFails(
+        HEADER_AND_VERSION + HEART_RATE.replace("\t1\t300\t", "\t300\t1\t"), "min is above max");
   }
 
   @Test
   void rejectsACatalogueWithoutAVersionLine() throws IOException {
-    write(HEADER_AND_VERSION.replace("# catalogue-version: 7\n", "") + HEART_RATE);
+    assertLoadFails(
+        HEADER_AND_VERSION.replace("# catalogue-version: 7\n", "") + HEART_RATE,
+        "catalogue-version");
+  }
+
+  /**
+   * Loading a directory whose catalogue is {@code catalogue} fails, naming every one of {@code
+   * messageParts}.
+   */
+  private void assertLoadFails(String catalogue, String... messageParts) throws IOException {
+    write(catalogue);
     assertThatThrownBy(() -> MappingCatalogue.load(directory))
-        .hasMessageContaining("catalogue-version");
+        .hasMessageContainingAll(messageParts);
   }
 }

@@ -7,6 +7,8 @@ import io.fhirflow.schema.WearableSample;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Units are converted where the profile or the catalogue's unit needs it, and only there. */
 class UnitConversionTest {
@@ -28,30 +30,34 @@ class UnitConversionTest {
         + "\"}";
   }
 
-  @Test
-  void convertsPoundsToKilograms() {
-    assertThat(json(Samples.hkQuantity("HKQuantityTypeIdentifierBodyMass", 154, "lb")))
-        .contains(quantity("69.85322498", "kg", "kg"));
+  @ParameterizedTest(name = "{0} {1} {2} -> {3} {5}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // pounds to kilograms
+        "HKQuantityTypeIdentifierBodyMass | 154 | lb | 69.85322498 | kg | kg",
+        // inches to centimetres
+        "HKQuantityTypeIdentifierHeight | 70 | in | 177.8 | cm | cm",
+        // Fahrenheit to Celsius, exactly
+        "HKQuantityTypeIdentifierBodyTemperature | 98.6 | degF | 37 | degrees Celsius | Cel",
+        // HealthKit fractions multiplied by one hundred
+        "HKQuantityTypeIdentifierOxygenSaturation | 0.97 | % | 97 | % | %",
+        "HKQuantityTypeIdentifierBodyFatPercentage | 0.242 | % | 24.2 | % | %",
+        // beats per second to beats per minute
+        "HKQuantityTypeIdentifierHeartRate | 1.11667 | count/s | 67.0002 | beats/minute | /min",
+        // molar glucose to mass concentration
+        "HKQuantityTypeIdentifierBloodGlucose | 5.5 | mmol<180.1558800000541>/L | 99.085734 | mg/dL | mg/dL",
+        // miles kept as metres for distance
+        "HKQuantityTypeIdentifierDistanceWalkingRunning | 1 | mi | 1609.344 | m | m",
+      })
+  void convertsHealthKitQuantities(
+      String type, double value, String unit, String fhirValue, String fhirUnit, String fhirCode) {
+    assertThat(json(Samples.hkQuantity(type, value, unit)))
+        .contains(quantity(fhirValue, fhirUnit, fhirCode));
   }
 
   @Test
-  void convertsInchesToCentimetres() {
-    assertThat(json(Samples.hkQuantity("HKQuantityTypeIdentifierHeight", 70, "in")))
-        .contains(quantity("177.8", "cm", "cm"));
-  }
-
-  @Test
-  void convertsFahrenheitToCelsiusExactly() {
-    assertThat(json(Samples.hkQuantity("HKQuantityTypeIdentifierBodyTemperature", 98.6, "degF")))
-        .contains(quantity("37", "degrees Celsius", "Cel"));
-  }
-
-  @Test
-  void multipliesHealthKitFractionsByOneHundredButNotHealthConnectPercentages() {
-    assertThat(json(Samples.hkQuantity("HKQuantityTypeIdentifierOxygenSaturation", 0.97, "%")))
-        .contains(quantity("97", "%", "%"));
-    assertThat(json(Samples.hkQuantity("HKQuantityTypeIdentifierBodyFatPercentage", 0.242, "%")))
-        .contains(quantity("24.2", "%", "%"));
+  void doesNotMultiplyHealthConnectPercentages() {
     assertThat(
             json(
                 Samples.hcInstant(
@@ -61,44 +67,16 @@ class UnitConversionTest {
         .contains(quantity("97", "%", "%"));
   }
 
-  @Test
-  void convertsBeatsPerSecondToBeatsPerMinute() {
-    assertThat(json(Samples.hkQuantity("HKQuantityTypeIdentifierHeartRate", 1.11667, "count/s")))
-        .contains(quantity("67.0002", "beats/minute", "/min"));
-  }
-
-  @Test
-  void readsHealthConnectEnergyAsKilocaloriesAndConvertsSmallCalories() {
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"250, kilocalories", "250000, calories"})
+  void readsHealthConnectEnergyAsKilocaloriesAndConvertsSmallCalories(double value, String unit) {
     assertThat(
             json(
                 Samples.hcInterval(
                     "ActiveCaloriesBurnedRecord",
-                    List.of(Samples.measurement("energy", 250, "kilocalories")),
+                    List.of(Samples.measurement("energy", value, unit)),
                     Map.of(),
                     List.of())))
         .contains(quantity("250", "kcal", "kcal"));
-    assertThat(
-            json(
-                Samples.hcInterval(
-                    "ActiveCaloriesBurnedRecord",
-                    List.of(Samples.measurement("energy", 250000, "calories")),
-                    Map.of(),
-                    List.of())))
-        .contains(quantity("250", "kcal", "kcal"));
-  }
-
-  @Test
-  void convertsHealthKitMolarGlucoseToMassConcentration() {
-    assertThat(
-            json(
-                Samples.hkQuantity(
-                    "HKQuantityTypeIdentifierBloodGlucose", 5.5, "mmol<180.1558800000541>/L")))
-        .contains(quantity("99.085734", "mg/dL", "mg/dL"));
-  }
-
-  @Test
-  void keepsMilesAsMetresForDistance() {
-    assertThat(json(Samples.hkQuantity("HKQuantityTypeIdentifierDistanceWalkingRunning", 1, "mi")))
-        .contains(quantity("1609.344", "m", "m"));
   }
 }
