@@ -24,6 +24,11 @@ class RegistryTlsTest {
     certificates = TestCertificates.create(dir);
   }
 
+  /** A registry on https with the test certificate, asking for the client's if {@code mutual}. */
+  private static ConfluentRegistryServer httpsServer(boolean mutual) throws Exception {
+    return new ConfluentRegistryServer(null, certificates.serverContext(), mutual);
+  }
+
   private static RestSchemaRegistryClient client(
       ConfluentRegistryServer server, boolean trustStore, boolean keyStore) {
     Map<String, Object> config =
@@ -41,8 +46,7 @@ class RegistryTlsTest {
 
   @Test
   void talksToAnHttpsRegistryTrustedThroughTheConfiguredTrustStore() throws Exception {
-    try (ConfluentRegistryServer server =
-        new ConfluentRegistryServer(null, certificates.serverContext(), false)) {
+    try (ConfluentRegistryServer server = httpsServer(false)) {
       assertThat(client(server, true, false).register(SUBJECT, WearableSample.getClassSchema()))
           .isPositive();
     }
@@ -50,8 +54,7 @@ class RegistryTlsTest {
 
   @Test
   void refusesARegistryWhoseCertificateTheJvmDoesNotTrust() throws Exception {
-    try (ConfluentRegistryServer server =
-        new ConfluentRegistryServer(null, certificates.serverContext(), false)) {
+    try (ConfluentRegistryServer server = httpsServer(false)) {
       assertThatThrownBy(
               () -> client(server, false, false).register(SUBJECT, WearableSample.getClassSchema()))
           .isInstanceOf(SchemaRegistryException.class)
@@ -62,8 +65,7 @@ class RegistryTlsTest {
 
   @Test
   void presentsTheClientCertificateToARegistryThatRequiresMutualTls() throws Exception {
-    try (ConfluentRegistryServer server =
-        new ConfluentRegistryServer(null, certificates.serverContext(), true)) {
+    try (ConfluentRegistryServer server = httpsServer(true)) {
       assertThat(client(server, true, true).register(SUBJECT, WearableSample.getClassSchema()))
           .isPositive();
       assertThatThrownBy(() -> client(server, true, false).schemaById(1))
