@@ -41,6 +41,14 @@ class ReducedBufferTest {
         io.fhirflow.contracts.Tenants.DEFAULT);
   }
 
+  /** The buffer holds one row, and the record it keeps for it is {@code source} itself. */
+  private void assertOnlyPendingRecordIs(SinkRecord source) {
+    assertThat(buffer.pending())
+        .singleElement()
+        .extracting(ReducedBuffer.Pending::source)
+        .isSameAs(source);
+  }
+
   private static SinkRecord record(int partition, long offset) {
     return new SinkRecord(
         PipelineTopic.Names.OBSERVATION, partition, null, null, null, null, offset);
@@ -110,10 +118,7 @@ class ReducedBufferTest {
         .isInstanceOfSatisfying(
             UnwritableRecordException.class,
             e -> assertThat(e.reason().code()).isEqualTo(PatientOwnership.MISMATCH_REASON));
-    assertThat(buffer.pending())
-        .singleElement()
-        .extracting(ReducedBuffer.Pending::source)
-        .isSameAs(first);
+    assertOnlyPendingRecordIs(first);
   }
 
   @Test
@@ -131,10 +136,7 @@ class ReducedBufferTest {
     SinkRecord first = record(0, 1);
     buffer.add(row("a", 5, T0), first, 0);
     buffer.add(row("a", 5, T0), record(0, 2), 0);
-    assertThat(buffer.pending())
-        .singleElement()
-        .extracting(ReducedBuffer.Pending::source)
-        .isSameAs(first);
+    assertOnlyPendingRecordIs(first);
   }
 
   @Test
