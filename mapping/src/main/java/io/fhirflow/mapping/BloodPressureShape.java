@@ -59,18 +59,8 @@ final class BloodPressureShape implements ObservationShape {
     } else if (panel.metric() != null) {
       // One Health Connect row holds both values: <metric>_systolic and <metric>_diastolic, as
       // HealthKit's rows name them.
-      context.metric(
-          panel.metric() + "_systolic",
-          panel.metricKind(),
-          systolic,
-          panel.ucum(),
-          context.sample.getStartTime());
-      context.metric(
-          panel.metric() + "_diastolic",
-          panel.metricKind(),
-          diastolic,
-          panel.ucum(),
-          context.sample.getStartTime());
+      panelMetric(context, panel, "_systolic", systolic);
+      panelMetric(context, panel, "_diastolic", diastolic);
     }
   }
 
@@ -82,14 +72,18 @@ final class BloodPressureShape implements ObservationShape {
             SampleContext.decimal(value), "mmHg", FhirSystems.UCUM, "mm[Hg]"));
   }
 
+  private static void panelMetric(
+      SampleContext context, CatalogueEntry panel, String suffix, double value) {
+    context.metric(
+        panel.metric() + suffix,
+        panel.metricKind(),
+        value,
+        panel.ucum(),
+        context.sample.getStartTime());
+  }
+
   private static CatalogueEntry memberEntry(SampleContext context, String type) {
-    return context
-        .catalogue
-        .entry(Platform.HEALTHKIT, type)
-        .orElseThrow(
-            () ->
-                new SampleRejected(
-                    RejectReason.UNKNOWN_TYPE, "catalogue lacks blood pressure member " + type));
+    return context.healthKitEntry(type, () -> "catalogue lacks blood pressure member " + type);
   }
 
   private static HkCorrelationMember member(HkCorrelation body, String type, CatalogueEntry panel) {

@@ -16,22 +16,13 @@ final class FoodShape implements ObservationShape {
   public void build(SampleContext context, List<CatalogueEntry> entries) {
     CatalogueEntry entry = entries.get(0);
     HkCorrelation body = Quantities.body(context, HkCorrelation.class, entry);
-    if (body.getMembers().isEmpty()) {
-      throw new SampleRejected(
-          RejectReason.INVALID_SHAPE, entry.platformCode() + " has no members");
-    }
+    List<HkCorrelationMember> members = Quantities.nonEmpty(body.getMembers(), entry, "members");
     ObservationDraft observation = context.observation(entry, null);
     context.effective(observation);
-    for (HkCorrelationMember member : body.getMembers()) {
+    for (HkCorrelationMember member : members) {
       CatalogueEntry memberEntry =
-          context
-              .catalogue
-              .entry(Platform.HEALTHKIT, member.getType())
-              .orElseThrow(
-                  () ->
-                      new SampleRejected(
-                          RejectReason.UNKNOWN_TYPE,
-                          entry.platformCode() + " member type not in catalogue"));
+          context.healthKitEntry(
+              member.getType(), () -> entry.platformCode() + " member type not in catalogue");
       Quantities.convert(memberEntry, member.getValue(), member.getUnit());
       if (member.getRecordId() == null || member.getRecordId().isBlank()) {
         throw new SampleRejected(

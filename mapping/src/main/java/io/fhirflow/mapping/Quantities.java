@@ -1,5 +1,7 @@
 package io.fhirflow.mapping;
 
+import java.util.List;
+
 /**
  * Unit conversion and range checks shared by the shapes; rejection details name types and units,
  * never values.
@@ -36,6 +38,18 @@ final class Quantities {
               + entry.ucum());
     }
     return converted;
+  }
+
+  /**
+   * {@code parts}, the members or samples a record is made of, when it has any; a record with none
+   * is a broken record, rejected as {@link RejectReason#INVALID_SHAPE}.
+   */
+  static <T> List<T> nonEmpty(List<T> parts, CatalogueEntry entry, String what) {
+    if (parts.isEmpty()) {
+      throw new SampleRejected(
+          RejectReason.INVALID_SHAPE, entry.platformCode() + " has no " + what);
+    }
+    return parts;
   }
 
   static <T> T body(SampleContext context, Class<T> type, CatalogueEntry entry) {

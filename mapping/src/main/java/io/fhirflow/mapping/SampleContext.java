@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Everything the shape mappers share while mapping one sample: the common Observation skeleton (id,
@@ -221,6 +222,17 @@ final class SampleContext {
   /** The user's Device that measured, or null when the sample names no device. */
   FhirResource device() {
     return device;
+  }
+
+  /**
+   * The catalogue's entry of HealthKit type {@code type}, which a correlation or workout names
+   * inside the sample; the sample is rejected as {@link RejectReason#UNKNOWN_TYPE} with {@code
+   * detail} when the catalogue has none.
+   */
+  CatalogueEntry healthKitEntry(String type, Supplier<String> detail) {
+    return catalogue
+        .entry(Platform.HEALTHKIT, type)
+        .orElseThrow(() -> new SampleRejected(RejectReason.UNKNOWN_TYPE, detail.get()));
   }
 
   /**

@@ -17,13 +17,10 @@ final class SeriesShape implements ObservationShape {
   public void build(SampleContext context, List<CatalogueEntry> entries) {
     CatalogueEntry entry = entries.get(0);
     HcSeries body = Quantities.body(context, HcSeries.class, entry);
-    if (body.getSamples().isEmpty()) {
-      throw new SampleRejected(
-          RejectReason.INVALID_SHAPE, entry.platformCode() + " has no samples");
-    }
+    List<HcSeriesSample> samples = Quantities.nonEmpty(body.getSamples(), entry, "samples");
     Instant start = context.sample.getStartTime();
     Instant end = context.sample.getEndTime();
-    for (HcSeriesSample sample : body.getSamples()) {
+    for (HcSeriesSample sample : samples) {
       Instant time = sample.getTime();
       if (time.isBefore(start) || time.isAfter(end)) {
         throw new SampleRejected(

@@ -3,7 +3,6 @@ package io.fhirflow.mapping;
 import io.fhirflow.contracts.FhirSystems;
 import io.fhirflow.schema.HkWorkout;
 import io.fhirflow.schema.HkWorkoutStatistic;
-import io.fhirflow.schema.Platform;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,14 +48,8 @@ final class WorkoutShape implements ObservationShape {
     }
     for (HkWorkoutStatistic statistic : body.getTotals()) {
       CatalogueEntry total =
-          context
-              .catalogue
-              .entry(Platform.HEALTHKIT, statistic.getType())
-              .orElseThrow(
-                  () ->
-                      new SampleRejected(
-                          RejectReason.UNKNOWN_TYPE,
-                          entry.platformCode() + " statistic type not in catalogue"));
+          context.healthKitEntry(
+              statistic.getType(), () -> entry.platformCode() + " statistic type not in catalogue");
       Double raw = firstPresent(statistic);
       if (raw == null || total.ucum() == null) {
         continue;
