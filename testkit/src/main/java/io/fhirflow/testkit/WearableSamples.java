@@ -51,13 +51,11 @@ public final class WearableSamples {
 
   /** HealthKit heart rate from an Apple Watch: 72 count/min, sedentary motion context. */
   public static WearableSample.Builder healthKitHeartRate() {
-    return healthKit(
+    return healthKitFromAppleWatch(
             "5E1D2C3B-4A59-4F6E-8D7C-0B1A2C3D4E5F",
             "HKQuantityTypeIdentifierHeartRate",
             MORNING,
             MORNING)
-        .setSource(appleWatchSource())
-        .setDevice(appleWatch())
         .setRecordingMethod(RecordingMethod.AUTOMATICALLY_RECORDED)
         .setMetadata(
             Map.of("HKMetadataKeyHeartRateMotionContext", "1", "HKTimeZone", "Europe/Paris"))
@@ -102,13 +100,11 @@ public final class WearableSamples {
               .setUnit("count/min")
               .build());
     }
-    return healthKit(
+    return healthKitFromAppleWatch(
             "7C8D9E0F-1A2B-4C3D-8E4F-5A6B7C8D9E0F",
             "HKQuantityTypeIdentifierHeartRateVariabilitySDNN",
             start,
             start.plus(Duration.ofMinutes(1)))
-        .setSource(appleWatchSource())
-        .setDevice(appleWatch())
         .setMetadata(Map.of("HKTimeZone", "Europe/Paris"))
         .setBody(HkQuantity.newBuilder().setValue(48.3).setUnit("ms").setSeries(beats).build());
   }
@@ -156,13 +152,11 @@ public final class WearableSamples {
   /** HealthKit sleep analysis: a core-sleep segment of 1 h 30 min written by the Apple Watch. */
   public static WearableSample.Builder healthKitSleepCore() {
     Instant start = MORNING.minus(Duration.ofHours(6));
-    return healthKit(
+    return healthKitFromAppleWatch(
             "2A3B4C5D-6E7F-4A8B-9C0D-1E2F3A4B5C6D",
             "HKCategoryTypeIdentifierSleepAnalysis",
             start,
             start.plus(Duration.ofMinutes(90)))
-        .setSource(appleWatchSource())
-        .setDevice(appleWatch())
         .setMetadata(Map.of("HKTimeZone", "Europe/Paris"))
         .setBody(
             HkCategory.newBuilder()
@@ -174,13 +168,11 @@ public final class WearableSamples {
   /** HealthKit 30-minute outdoor run: 5.1 km, 320 kcal. */
   public static WearableSample.Builder healthKitRun() {
     Instant start = MORNING.minus(Duration.ofMinutes(45));
-    return healthKit(
+    return healthKitFromAppleWatch(
             "3B4C5D6E-7F8A-4B9C-8D0E-2F3A4B5C6D7E",
             "HKWorkoutTypeIdentifier",
             start,
             start.plus(Duration.ofMinutes(30)))
-        .setSource(appleWatchSource())
-        .setDevice(appleWatch())
         .setMetadata(Map.of("HKIndoorWorkout", "0", "HKTimeZone", "Europe/Paris"))
         .setBody(
             HkWorkout.newBuilder()
@@ -366,6 +358,12 @@ public final class WearableSamples {
         sample.getRecordId(),
         sample.getType(),
         sample.getReceivedTime().plus(Duration.ofMinutes(1)));
+  }
+
+  /** A HealthKit sample the user's Apple Watch measured and wrote. */
+  private static WearableSample.Builder healthKitFromAppleWatch(
+      String uuid, String type, Instant start, Instant end) {
+    return healthKit(uuid, type, start, end).setSource(appleWatchSource()).setDevice(appleWatch());
   }
 
   private static WearableSample.Builder healthKit(
