@@ -81,25 +81,16 @@ class TopologyConfigTest {
     Path file = write("kafka." + setting + "\n");
     String key = setting.substring(0, setting.indexOf('='));
 
-    assertThatThrownBy(() -> TopologyConfig.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("kafka." + key)
-        .hasMessageContaining("cannot be set");
+    assertLoadFails(file, Map.of(), "kafka." + key, "cannot be set");
     String env = "KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
-    assertThatThrownBy(() -> TopologyConfig.load(null, Map.of(env, "x")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("kafka." + key);
+    assertLoadFails(null, Map.of(env, "x"), "kafka." + key);
   }
 
   @Test
   void theProducerLingersPastTheCommitIntervalUnlessAKafkaKeySaysOtherwise() throws Exception {
-    Properties byDefault = TopologyConfig.load(write(""), Map.of()).streamsProperties(null);
-    Properties slowCommit =
-        TopologyConfig.load(write("kafka.commit.interval.ms=30000\n"), Map.of())
-            .streamsProperties(null);
-    Properties told =
-        TopologyConfig.load(write("kafka.linger.ms=7\nkafka.producer.batch.size=1024\n"), Map.of())
-            .streamsProperties(null);
+    Properties byDefault = streamsPropertiesOf("");
+    Properties slowCommit = streamsPropertiesOf("kafka.commit.interval.ms=30000\n");
+    Properties told = streamsPropertiesOf("kafka.linger.ms=7\nkafka.producer.batch.size=1024\n");
 
     // Batches leave when full or flushed by the commit, never for their age mid-transaction.
     assertThat(byDefault.get("producer.linger.ms")).isEqualTo(10_000L);
@@ -114,10 +105,8 @@ class TopologyConfigTest {
 
   @Test
   void aPlainKafkaKeyOverridesTheTopologysProducerDefaults() throws Exception {
-    Properties byDefault = TopologyConfig.load(write(""), Map.of()).streamsProperties(null);
-    Properties told =
-        TopologyConfig.load(write("kafka.compression.type=none\n"), Map.of())
-            .streamsProperties(null);
+    Properties byDefault = streamsPropertiesOf("");
+    Properties told = streamsPropertiesOf("kafka.compression.type=none\n");
 
     assertThat(byDefault.get("producer.compression.type")).isEqualTo("lz4");
     // Kafka Streams lets producer.compression.type win over compression.type: it must not be set
@@ -158,10 +147,7 @@ class TopologyConfigTest {
 
   @Test
   void aMistypedEnvironmentVariableFailsAtStart() {
-    assertThatThrownBy(
-            () -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION", "1")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("dedupe.retention");
+    assertLoadFails(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION", "1"), "dedupe.retention");
   }
 
   /**
@@ -187,10 +173,20 @@ class TopologyConfigTest {
 
   @Test
   void anOutOfRangeValueFailsAtStartNamingTheKey() {
-    assertThatThrownBy(
-            () -> TopologyConfig.load(null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION_MS", "5")))
+    assertLoadFails(
+        null, Map.of("FHIRFLOW_TOPOLOGY_DEDUPE_RETENTION_MS", "5"), "dedupe.retention.ms");
+  }
+
+  /** The Streams properties of a process started with a file of {@code fileText} alone. */
+  private Properties streamsPropertiesOf(String fileText) throws Exception {
+    return TopologyConfig.load(write(fileText), Map.of()).streamsProperties(null);
+  }
+
+  /** Loading {@code file} (or none) with {@code env} fails at start, naming each message part. */
+  private static void assertLoadFails(Path file, Map<String, String> env, String... messageParts) {
+    assertThatThrownBy(() -> TopologyConfig.load(file, env))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("dedupe.retention.ms");
+        .hasMessageContainingAll(messageParts);
   }
 
   private Path write(String text) throws Exception {
