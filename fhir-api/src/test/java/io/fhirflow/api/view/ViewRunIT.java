@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,51 +118,61 @@ class ViewRunIT {
     return api.systemToken("system/*.rs");
   }
 
+  /**
+   * Runs the shipped view {@code view} as NDJSON: one row (at least one) for each stored
+   * Observation of {@code loinc}, by id, each checked against its Observation by {@code
+   * matches(row, observation)}.
+   */
+  static void assertOneRowPerObservation(
+      String view, String loinc, BiConsumer<JsonNode, JsonNode> matches) throws Exception {
+    List<JsonNode> expected = observations(o -> hasLoinc(o, loinc));
+    Map<String, JsonNode> rows =
+        byId(ndjson(get("/ViewDefinition/" + view + "/$run?_format=ndjson", system())));
+    assertThat(rows).isNotEmpty().hasSameSizeAs(expected);
+    for (JsonNode o : expected) {
+      matches.accept(rows.get(o.get("id").asText()), o);
+    }
+  }
+
+  /** The row's {@code column} is the number at {@code pointer} in the Observation. */
+  static void assertSameNumber(JsonNode row, String column, JsonNode o, String pointer) {
+    assertThat(row.get(column).decimalValue()).isEqualByComparingTo(o.at(pointer).decimalValue());
+  }
+
   @Test
   void heartRateGivesOneRowPerHeartRateObservationWithItsValue() throws Exception {
-    List<JsonNode> expected = observations(o -> hasLoinc(o, "8867-4"));
-    assertThat(expected).isNotEmpty();
-    Map<String, JsonNode> rows =
-        byId(ndjson(get("/ViewDefinition/heart-rate/$run?_format=ndjson", system())));
-    assertThat(rows).hasSameSizeAs(expected);
-    for (JsonNode o : expected) {
-      JsonNode row = rows.get(o.get("id").asText());
-      assertThat(row.get("patient_id").asText())
-          .isEqualTo(o.at("/subject/reference").asText().substring(8));
-      assertThat(row.get("bpm").decimalValue())
-          .isEqualByComparingTo(o.at("/valueQuantity/value").decimalValue());
-      assertThat(row.get("unit").asText()).isEqualTo("/min");
-      assertThat(row.get("effective").asText()).isNotEmpty();
-    }
+    assertOneRowPerObservation(
+        "heart-rate",
+        "8867-4",
+        (row, o) -> {
+          assertThat(row.get("patient_id").asText())
+              .isEqualTo(o.at("/subject/reference").asText().substring(8));
+          assertSameNumber(row, "bpm", o, "/valueQuantity/value");
+          assertThat(row.get("unit").asText()).isEqualTo("/min");
+          assertThat(row.get("effective").asText()).isNotEmpty();
+        });
   }
 
   @Test
   void stepsSleepAndBloodPressureFlattenTheirObservations() throws Exception {
-    Map<String, JsonNode> steps =
-        byId(ndjson(get("/ViewDefinition/steps/$run?_format=ndjson", system())));
-    List<JsonNode> stepObservations = observations(o -> hasLoinc(o, "55423-8"));
-    assertThat(steps).isNotEmpty().hasSameSizeAs(stepObservations);
-    for (JsonNode o : stepObservations) {
-      JsonNode row = steps.get(o.get("id").asText());
-      assertThat(row.get("steps").decimalValue())
-          .isEqualByComparingTo(o.at("/valueQuantity/value").decimalValue());
-      assertThat(row.get("period_start").asText())
-          .isEqualTo(o.at("/effectivePeriod/start").asText());
-      assertThat(row.get("period_end").asText()).isEqualTo(o.at("/effectivePeriod/end").asText());
-    }
-
-    Map<String, JsonNode> bp =
-        byId(ndjson(get("/ViewDefinition/blood-pressure/$run?_format=ndjson", system())));
-    List<JsonNode> bpObservations = observations(o -> hasLoinc(o, "85354-9"));
-    assertThat(bp).isNotEmpty().hasSameSizeAs(bpObservations);
-    for (JsonNode o : bpObservations) {
-      JsonNode row = bp.get(o.get("id").asText());
-      assertThat(row.get("systolic").decimalValue())
-          .isEqualByComparingTo(o.at("/component/0/valueQuantity/value").decimalValue());
-      assertThat(row.get("diastolic").decimalValue())
-          .isEqualByComparingTo(o.at("/component/1/valueQuantity/value").decimalValue());
-      assertThat(row.get("unit").asText()).isEqualTo("mm[Hg]");
-    }
+    assertOneRowPerObservation(
+        "steps",
+        "55423-8",
+        (row, o) -> {
+          assertSameNumber(row, "steps", o, "/valueQuantity/value");
+          assertThat(row.get("period_start").asText())
+              .isEqualTo(o.at("/effectivePeriod/start").asText());
+          assertThat(row.get("period_end").asText())
+              .isEqualTo(o.at("/effectivePeriod/end").asText());
+        });
+    assertOneRowPerObservation(
+        "blood-pressure",
+        "85354-9",
+        (row, o) -> {
+          assertSameNumber(row, "systolic", o, "/component/0/valueQuantity/value");
+          assertSameNumber(row, "diastolic", o, "/component/1/valueQuantity/value");
+          assertThat(row.get("unit").asText()).isEqualTo("mm[Hg]");
+        });
 
     List<JsonNode> sleep = ndjson(get("/ViewDefinition/sleep/$run?_format=ndjson", system()));
     List<JsonNode> sleepObservations =
