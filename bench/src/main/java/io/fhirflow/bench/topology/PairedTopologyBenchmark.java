@@ -65,9 +65,11 @@ public final class PairedTopologyBenchmark {
         List.of(BenchOptions.pairs(opt.text("a", "")), BenchOptions.pairs(opt.text("b", "")));
     String id = UUID.randomUUID().toString().substring(0, 8);
     String loadBefore = TopologyBenchmark.loadAverage();
-    // Each side stops once its measured slices hold `samples`; the input has room for the last
-    // slice to run over (40,000 samples/s is above any rate seen on these machines).
-    long total = (long) warmup + samples + sliceSeconds * 40_000L;
+    // Each side stops once its measured slices hold `samples`; the input has room for two slices to
+    // run over: the last warm-up slice overshoots `warmup` and the last measured one `samples`
+    // (40,000 samples/s is above any rate seen on these machines; with room for one slice only, a
+    // run on 2026-12-08 ran out of input at 29,000 samples/s).
+    long total = (long) warmup + samples + 2L * sliceSeconds * 40_000L;
 
     try (KafkaBroker broker = KafkaBroker.start()) {
       broker.createTopics(
