@@ -582,7 +582,7 @@ public final class SinkBenchmark {
     return text.substring(at, text.indexOf('"', at));
   }
 
-  private static Map<String, String> workerProps(KafkaBroker broker, Path plugins, int batch)
+  static Map<String, String> workerProps(KafkaBroker broker, Path plugins, int batch)
       throws IOException {
     Map<String, String> p = new HashMap<>();
     p.put("bootstrap.servers", broker.bootstrapServers());
@@ -649,7 +649,7 @@ public final class SinkBenchmark {
   /**
    * Records committed by the group (sum over partitions; the topics hold no transaction markers).
    */
-  private static long committed(KafkaBroker broker, String group) throws Exception {
+  static long committed(KafkaBroker broker, String group) throws Exception {
     try (Admin admin = broker.admin()) {
       return admin
           .listConsumerGroupOffsets(group)
