@@ -46,12 +46,24 @@ public final class JettyFloorServer {
     TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
     int port = Integer.parseInt(args[0]);
     String mode = args[1];
-    HttpServlet servlet =
-        switch (mode) {
-          case "page" -> new FixedPage(Files.readAllBytes(Path.of(args[2])));
-          case "sql" -> new BareSearch(new ObservationStore(pool(args[2])));
-          default -> throw new IllegalArgumentException("mode is page or sql, not " + mode);
-        };
+    Server jetty = start(port, servlet(mode, args[2]));
+    System.out.println("READY port=" + port + " mode=" + mode);
+    jetty.join();
+  }
+
+  /**
+   * The floor of {@code mode}: {@code page} answers with the file's bytes, {@code sql} searches.
+   */
+  static HttpServlet servlet(String mode, String pageFileOrJdbcBaseUrl) throws IOException {
+    return switch (mode) {
+      case "page" -> new FixedPage(Files.readAllBytes(Path.of(pageFileOrJdbcBaseUrl)));
+      case "sql" -> new BareSearch(new ObservationStore(pool(pageFileOrJdbcBaseUrl)));
+      default -> throw new IllegalArgumentException("mode is page or sql, not " + mode);
+    };
+  }
+
+  /** Starts {@code servlet} on every path, on the API's Jetty set-up; port 0 takes a free one. */
+  static Server start(int port, HttpServlet servlet) throws Exception {
     // The API's Jetty set-up (ApiServer): same pool, same header cache setting.
     QueuedThreadPool threads = new QueuedThreadPool(64, 8);
     threads.setName("floor-http");
@@ -66,8 +78,7 @@ public final class JettyFloorServer {
     handler.addServlet(new ServletHolder("floor", servlet), "/*");
     jetty.setHandler(handler);
     jetty.start();
-    System.out.println("READY port=" + port + " mode=" + mode);
-    jetty.join();
+    return jetty;
   }
 
   private static HikariDataSource pool(String base) {
