@@ -19,10 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntPredicate;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -95,10 +95,13 @@ public final class PairedTopologyBenchmark {
           String name = s == 0 ? "A" : "B";
           sides.add(
               new Side(
-                  name, settings.get(s), start(broker, id, name, work, registry, settings.get(s))));
+                  name,
+                  settings.get(s),
+                  start(broker, id, name, work, registry, settings.get(s)),
+                  warmup));
           sides.get(s).app.streams().pause();
         }
-        alternate(sides, warmup, samples, total, sliceSeconds);
+        alternate(sides, samples, total, sliceSeconds);
       } finally {
         for (Side side : sides) {
           side.app.close();
@@ -145,18 +148,14 @@ public final class PairedTopologyBenchmark {
    * Slices in the order A B B A ... until each side's measured slices hold {@code samples}; a side
    * that has them gives its turn to the other.
    */
-  private static void alternate(
-      List<Side> sides, int warmup, int samples, long total, int sliceSeconds)
+  private static void alternate(List<Side> sides, int samples, long total, int sliceSeconds)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
-    for (int slot = 0; sides.stream().anyMatch(s -> s.samples < samples); slot++) {
+    for (int slot = 0; sides.stream().anyMatch(s -> s.measured.samples() < samples); slot++) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the pair did not finish within an hour");
       }
-      Side side = sides.get(ORDER[slot % ORDER.length]);
-      if (side.samples >= samples) {
-        side = sides.get(1 - ORDER[slot % ORDER.length]);
-      }
+      Side side = sides.get(turn(slot, s -> sides.get(s).measured.samples() >= samples));
       long before = side.processed();
       ThreadCpu cpu = ThreadCpu.start();
       long t0 = System.nanoTime();
@@ -174,10 +173,7 @@ public final class PairedTopologyBenchmark {
                 + total
                 + " samples before its measured slices were done: more input is needed");
       }
-      boolean measured = before >= warmup && processed > 0;
-      if (measured) {
-        side.add(processed, micros);
-      }
+      boolean measured = side.measured.add(before, processed, micros);
       System.out.printf(
           "slot %2d %s: %,9d samples in %4.1f s, %6.1f us CPU per sample%s%n",
           slot,
@@ -187,6 +183,15 @@ public final class PairedTopologyBenchmark {
           processed == 0 ? Double.NaN : ThreadCpu.total(micros) / processed,
           measured ? "" : " (warm-up)");
     }
+  }
+
+  /**
+   * The side (0 for A, 1 for B) whose turn slot {@code slot} is: A B B A A B B A ..., except that a
+   * side that is {@code done} gives its turn to the other.
+   */
+  static int turn(int slot, IntPredicate done) {
+    int side = ORDER[slot % ORDER.length];
+    return done.test(side) ? 1 - side : side;
   }
 
   private static String report(
@@ -208,10 +213,10 @@ public final class PairedTopologyBenchmark {
               "| %s | %s | %,d | %d | %.1f | %s |%n",
               side.name,
               side.settings.isEmpty() ? "(defaults)" : side.settings,
-              side.samples,
-              side.slices.size(),
-              side.microsPerSample(),
-              side.slices.stream()
+              side.measured.samples(),
+              side.measured.perSlice().size(),
+              side.measured.microsPerSample(),
+              side.measured.perSlice().stream()
                   .map(v -> String.format("%.1f", v))
                   .reduce((x, y) -> x + ", " + y)
                   .orElse("-")));
@@ -220,7 +225,7 @@ public final class PairedTopologyBenchmark {
         String.format(
             "A / B: %.3f (input %s, %d warm-up samples per side, %d s slices, load before %s after"
                 + " %s)%n",
-            a.microsPerSample() / b.microsPerSample(),
+            a.measured.ratioTo(b.measured),
             shape,
             warmup,
             sliceSeconds,
@@ -230,7 +235,7 @@ public final class PairedTopologyBenchmark {
       out.append(
           String.format(
               "%s by thread group (us per sample): %s%n",
-              side.name, ThreadCpu.format(side.perSampleByGroup())));
+              side.name, ThreadCpu.format(side.measured.perSampleByGroup())));
     }
     return out.toString();
   }
@@ -240,14 +245,13 @@ public final class PairedTopologyBenchmark {
     final String name;
     final Map<String, String> settings;
     final FhirFlowApplication app;
-    final Map<String, Double> micros = new LinkedHashMap<>();
-    final List<Double> slices = new ArrayList<>();
-    long samples;
+    final MeasuredSlices measured;
 
-    Side(String name, Map<String, String> settings, FhirFlowApplication app) {
+    Side(String name, Map<String, String> settings, FhirFlowApplication app, int warmup) {
       this.name = name;
       this.settings = settings;
       this.app = app;
+      this.measured = new MeasuredSlices(warmup);
     }
 
     static String redisPrefix(String id, String name) {
@@ -260,24 +264,6 @@ public final class PairedTopologyBenchmark {
 
     long processed() {
       return (long) app.counters().inCount();
-    }
-
-    void add(long processed, Map<String, Double> sliceMicros) {
-      samples += processed;
-      sliceMicros.forEach((group, value) -> micros.merge(group, value, Double::sum));
-      slices.add(ThreadCpu.total(sliceMicros) / processed);
-    }
-
-    double microsPerSample() {
-      return samples == 0 ? Double.NaN : ThreadCpu.total(micros) / samples;
-    }
-
-    Map<String, Double> perSampleByGroup() {
-      Map<String, Double> per = new LinkedHashMap<>();
-      micros.entrySet().stream()
-          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-          .forEach(e -> per.put(e.getKey(), e.getValue() / Math.max(1, samples)));
-      return per;
     }
   }
 }
