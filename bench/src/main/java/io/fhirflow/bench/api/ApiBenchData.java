@@ -146,7 +146,7 @@ public final class ApiBenchData {
     }
   }
 
-  private static String insertPatients() {
+  static String insertPatients() {
     return "INSERT INTO "
         + StoreTables.PATIENT
         + " (id, identifiers, last_updated, version_id, resource) "
@@ -165,7 +165,7 @@ public final class ApiBenchData {
   }
 
   /** Observations of patients {@code from..to}: kind by index, time counted back from END. */
-  private static String insertObservations(int from, int to) {
+  static String insertObservations(int from, int to) {
     String kind = "CASE WHEN i < 600 THEN 'hr' WHEN i < 800 THEN 'steps' ELSE 'spo2' END";
     String start =
         "CASE WHEN i < 600 THEN end_ts - make_interval(mins => i * 4) "

@@ -102,7 +102,7 @@ public final class JettyFloorServer {
   }
 
   /** The API's search for the benchmark query, its rows written as they are stored. */
-  private static final class BareSearch extends HttpServlet {
+  static final class BareSearch extends HttpServlet {
     private final ObservationStore store;
 
     BareSearch(ObservationStore store) {
