@@ -142,10 +142,24 @@ final class StreamsFloorApp implements AutoCloseable {
 
   StreamsFloorApp(
       String bootstrap, String from, int threads, int commitIntervalMs, String stateDir) {
+    Topology t = topology(from, processed);
+    Properties props =
+        CeilingStreamsProperties.of(
+            "bench-streams-floor-", bootstrap, threads, commitIntervalMs, stateDir, false);
+    applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    streams = new KafkaStreams(t, props);
+    streams.start();
+  }
+
+  /**
+   * The floor's one processor reading the raw topic {@code from} with its stores and output sinks;
+   * each record it has processed adds one to {@code processed}.
+   */
+  static Topology topology(String from, AtomicLong processed) {
     Map<Output, List<PooledRecord>> pool = pool();
     Topology t = new Topology();
     t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), from);
-    t.addProcessor(FLOOR, () -> new FloorProcessor(pool), SOURCE);
+    t.addProcessor(FLOOR, () -> new FloorProcessor(pool, processed), SOURCE);
     for (Output o : Output.values()) {
       t.addSink(o.name(), o.topic, new StringSerializer(), new ByteArraySerializer(), FLOOR);
     }
@@ -162,12 +176,7 @@ final class StreamsFloorApp implements AutoCloseable {
               Stores.persistentKeyValueStore(s.name()), Serdes.Bytes(), Serdes.ByteArray());
       t.addStateStore(s.cached() ? builder.withCachingEnabled() : builder, FLOOR);
     }
-    Properties props =
-        CeilingStreamsProperties.of(
-            "bench-streams-floor-", bootstrap, threads, commitIntervalMs, stateDir, false);
-    applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-    streams = new KafkaStreams(t, props);
-    streams.start();
+    return t;
   }
 
   /** The topics the floor writes; the benchmark creates them with the raw topic's partitions. */
@@ -235,9 +244,10 @@ final class StreamsFloorApp implements AutoCloseable {
   }
 
   /** The floor's one processor: the topology's state and output writes, none of its work. */
-  private final class FloorProcessor implements Processor<byte[], byte[], String, byte[]> {
+  private static final class FloorProcessor implements Processor<byte[], byte[], String, byte[]> {
 
     private final Map<Output, List<PooledRecord>> pool;
+    private final AtomicLong processed;
     private final List<KeyValueStore<Bytes, byte[]>> further = new ArrayList<>();
     private final double[] putsOwed = new double[FURTHER_STORES.size()];
     private final double[] outputsOwed = new double[Output.values().length];
@@ -245,8 +255,9 @@ final class StreamsFloorApp implements AutoCloseable {
     private ProcessorContext<String, byte[]> context;
     private TimestampedKeyValueStore<Bytes, byte[]> seen;
 
-    FloorProcessor(Map<Output, List<PooledRecord>> pool) {
+    FloorProcessor(Map<Output, List<PooledRecord>> pool, AtomicLong processed) {
       this.pool = pool;
+      this.processed = processed;
     }
 
     @Override
