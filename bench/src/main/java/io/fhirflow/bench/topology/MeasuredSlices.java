@@ -58,6 +58,33 @@ final class MeasuredSlices {
     return microsPerSample() / other.microsPerSample();
   }
 
+  /**
+   * How far this side's figure may be off, relative to it: its slices' sample standard deviation
+   * over the square root of their number, over their mean (NaN with fewer than two slices). The
+   * slices of one side vary with the machine (± 5-15 % on these shared machines), so this, not the
+   * number of samples, is what limits a comparison.
+   */
+  double relativeStandardError() {
+    int n = perSlice.size();
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double mean = perSlice.stream().mapToDouble(Double::doubleValue).sum() / n;
+    double squares = perSlice.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+    return Math.sqrt(squares / (n - 1)) / Math.sqrt(n) / mean;
+  }
+
+  /**
+   * One standard error of {@link #ratioTo}, from both sides' slices (the relative errors of a
+   * quotient of independent figures add in quadrature): a difference of a few per cent between two
+   * runs means nothing when this is as large.
+   */
+  double ratioStandardError(MeasuredSlices other) {
+    double ra = relativeStandardError();
+    double rb = other.relativeStandardError();
+    return ratioTo(other) * Math.sqrt(ra * ra + rb * rb);
+  }
+
   /** Microseconds per sample by thread group, largest first. */
   Map<String, Double> perSampleByGroup() {
     Map<String, Double> per = new LinkedHashMap<>();

@@ -223,9 +223,10 @@ public final class PairedTopologyBenchmark {
     }
     out.append(
         String.format(
-            "A / B: %.3f (input %s, %d warm-up samples per side, %d s slices, load before %s after"
-                + " %s)%n",
+            "A / B: %.3f ± %.3f (one standard error, from the slices' spread; input %s, %d warm-up"
+                + " samples per side, %d s slices, load before %s after %s)%n",
             a.measured.ratioTo(b.measured),
+            a.measured.ratioStandardError(b.measured),
             shape,
             warmup,
             sliceSeconds,

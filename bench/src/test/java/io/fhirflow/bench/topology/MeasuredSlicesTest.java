@@ -66,4 +66,36 @@ class MeasuredSlicesTest {
     assertThat(IntStream.range(0, 8).map(slot -> PairedTopologyBenchmark.turn(slot, s -> s == 1)))
         .containsOnly(0);
   }
+
+  @Test
+  void theRatiosStandardErrorAddsBothSidesRelativeErrorsInQuadrature() {
+    MeasuredSlices a = slicesOf100Samples(90, 110);
+    MeasuredSlices b = slicesOf100Samples(70, 90, 80);
+
+    // A: slices 90 and 110, sd 14.142, mean 100: 14.142 / sqrt(2) / 100 = 0.1.
+    assertThat(a.relativeStandardError()).isCloseTo(0.1, within(1e-9));
+    // B: slices 70, 90, 80, sd 10, mean 80: 10 / sqrt(3) / 80.
+    assertThat(b.relativeStandardError()).isCloseTo(10 / Math.sqrt(3) / 80, within(1e-9));
+    double ratio = 100.0 / 80.0;
+    assertThat(a.ratioTo(b)).isCloseTo(ratio, within(1e-9));
+    assertThat(a.ratioStandardError(b))
+        .isCloseTo(ratio * Math.sqrt(0.01 + Math.pow(10 / Math.sqrt(3) / 80, 2)), within(1e-9));
+  }
+
+  @Test
+  void oneSliceGivesNoSpreadToJudgeBy() {
+    MeasuredSlices a = slicesOf100Samples(90);
+
+    assertThat(a.relativeStandardError()).isNaN();
+    assertThat(a.ratioStandardError(a)).isNaN();
+  }
+
+  /** A side with one counted slice of 100 samples per figure, each at that many µs a sample. */
+  private static MeasuredSlices slicesOf100Samples(double... microsPerSample) {
+    MeasuredSlices side = new MeasuredSlices(0);
+    for (int i = 0; i < microsPerSample.length; i++) {
+      side.add(100L * i, 100, Map.of("stream", 100 * microsPerSample[i]));
+    }
+    return side;
+  }
 }
