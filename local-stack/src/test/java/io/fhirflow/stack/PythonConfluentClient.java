@@ -2,6 +2,7 @@ package io.fhirflow.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirflow.testkit.Ci;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ final class PythonConfluentClient {
             + " (run `apt-get install -y "
             + String.join(" ", PACKAGES)
             + "` as root, or bin/test)";
-    if (System.getenv("CI") != null) {
+    if (Ci.running()) {
       throw new AssertionError("CI must run the Python compatibility test: " + why);
     }
     Assumptions.abort("Python compatibility test skipped: " + why);
